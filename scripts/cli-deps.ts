@@ -1,0 +1,14 @@
+import { loadConfig } from '../src/config';
+import { systemClock } from '../src/domain/clock';
+import { createLogger } from '../src/log';
+import type { Deps } from '../src/services/deps';
+import { createStore } from '../src/storage/create-store';
+
+/** The store and services a command-line script works with, from the same configuration as `npm start`. */
+export async function cliDeps(): Promise<Deps & { close(): Promise<void> }> {
+  const config = loadConfig();
+  // scripts print their own results to stdout; the log only carries warnings, to stderr
+  const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, process.stderr as never);
+  const store = await createStore({ dataDir: config.dataDir, mongodbUri: config.mongodbUri });
+  return { store, clock: systemClock, log, timeZone: config.timeZone, close: () => store.close() };
+}

@@ -1,0 +1,36 @@
+/** Codes every door (HTTP, bot, CLI) understands; each maps to an i18n key `errors.<code>`. */
+export type ErrorCode =
+  | 'bad_request'
+  | 'validation'
+  | 'operator_refused'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'conflict'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'roster_headers'
+  | 'roster_rows'
+  | 'roster_empty'
+  | 'scope_invalid'
+  | 'storage_unavailable'
+  | 'internal';
+
+/**
+ * An error a person can act on. `params` fill the translated message; `details`
+ * travel to the caller as data (e.g. the bad rows of an import).
+ */
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message?: string,
+    readonly params: Record<string, string | number> = {},
+    readonly details?: unknown,
+  ) {
+    super(message ?? code);
+    this.name = 'DomainError';
+  }
+}
+
+export const isDomainError = (e: unknown): e is DomainError => e instanceof DomainError;

@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import { isKeyHouse } from './checklist';
+
+/** The roster columns staff keep in Excel (shared/data/roster-sample.csv), Chinese or English. */
+export const ROSTER_COLUMNS = {
+  community: ['社区', 'community'],
+  grid: ['网格', 'grid'],
+  group: ['联防组', 'group'],
+  houseCode: ['房屋编号', 'house_code'],
+  address: ['地址', 'address'],
+  landlord: ['房东姓名', 'landlord'],
+  phone: ['联系电话', 'phone'],
+  tenants: ['租住人数', 'tenants'],
+  rooms: ['房间数', 'rooms'],
+  head: ['户长', 'head'],
+} as const;
+export type RosterField = keyof typeof ROSTER_COLUMNS;
+/** `head` may be left out of a file; every other column must be there. */
+const OPTIONAL_COLUMNS: readonly RosterField[] = ['head'];
+
+export interface RosterRow {
+  /** the spreadsheet row number (header is row 1) */
+  row: number;
+  community: string;
+  grid: string;
+  group: string;
+  houseCode: string;
+  address: string;
+  landlord: string;
+  phone: string;
+  tenants: number;
+  rooms: number;
+  head: boolean;
+  isKey: boolean;
+}
+export interface RowError { row: number; message: string }
+
+const normHeader = (h: string) => h.replace(/^\uFEFF/, '').normalize('NFKC').trim().toLowerCase().replace(/[\s-]+/g, '_');
+
+/**
+ * Maps a header row to column indexes. Returns the missing required columns when
+ * some are absent, so the caller can say which.
+ */
+export function mapRosterHeaders(headers: readonly string[]): { index: Partial<Record<RosterField, number>>; missing: RosterField[] } {
+  const normalised = headers.map((h) => normHeader(String(h ?? '')));
+  const index: Partial<Record<RosterField, number>> = {};
+  for (const [field, names] of Object.entries(ROSTER_COLUMNS) as [RosterField, readonly string[]][]) {
+    const at = normalised.findIndex((h) => names.some((n) => normHeader(n) === h));
+    if (at >= 0) index[field] = at;
+  }
+  const missing = (Object.keys(ROSTER_COLUMNS) as RosterField[]).filter((f) => index[f] === undefined && !OPTIONAL_COLUMNS.includes(f));
+  return { index, missing };
+}
+
+/** Full-width to half-width, trimmed, inner whitespace folded. */
+const clean = (s: string) => s.normalize('NFKC').replace(/[\u200B-\u200F\u202A-\u202E\uFEFF]/g, '').replace(/\s+/g, ' ').trim();
+
+const YES = new Set(['是', 'y', 'yes', 'true', '1', '√', '✓', '户长', 'head']);
+const NO = new Set(['', '否', 'n', 'no', 'false', '0']);
+
+const text = (label: string, max: number) =>
+  z.string().transform(clean).pipe(z.string().min(1, `${label}不能为空 / ${label} is empty`).max(max, `${label}过长 / ${label} is too long`));
+const count = (label: string) =>
+  z.string().transform(clean).pipe(
+    z.string().regex(/^\d{1,5}$/, `${label}应为非负整数 / ${label} must be a whole number`).transform(Number),
+  );
+
+const rowSchema = z.object({
+  community: text('社区 community', 60),
+  grid: text('网格 grid', 60),
+  group: text('联防组 group', 60),
+  houseCode: z.string().transform((s) => clean(s).toUpperCase()).pipe(
+    z.string().regex(/^[A-Z0-9][A-Z0-9_-]{1,23}$/, '房屋编号应为2–24位字母数字 / house_code must be 2–24 letters or digits'),
+  ),
+  address: text('地址 address', 200),
+  landlord: text('房东姓名 landlord', 40),
+  phone: z.string().transform((s) => clean(s).replace(/[\s-]/g, '').replace(/^(\+?86)(?=1\d{10}$)/, '')).pipe(
+    z.string().regex(/^(1[3-9]\d{9}|0\d{9,11})$/, '联系电话不是有效的手机或固话号码 / phone is not a valid mobile or landline number'),
+  ),
+  tenants: count('租住人数 tenants'),
+  rooms: count('房间数 rooms'),
+  head: z.string().transform((s) => clean(s).toLowerCase()).refine((s) => YES.has(s) || NO.has(s), '户长一栏应填“是”或留空 / head must be “是”/yes or empty').transform((s) => YES.has(s)),
+});
+
+/** Validates one data row (raw cell strings by field). */
+export function parseRosterRow(row: number, cells: Partial<Record<RosterField, string>>): RosterRow | RowError {
+  const raw = Object.fromEntries((Object.keys(ROSTER_COLUMNS) as RosterField[]).map((f) => [f, cells[f] ?? '']));
+  const r = rowSchema.safeParse(raw);
+  if (!r.success) {
+    const message = r.error.issues.map((i) => i.message).join('; ');
+    return { row, message };
+  }
+  return { row, ...r.data, isKey: isKeyHouse(r.data.tenants) };
+}
+
+export const isRowError = (x: RosterRow | RowError): x is RowError => 'message' in x;
+
+/**
+ * Checks that hold across rows: a house code once per file, one head per group,
+ * one name per phone number.
+ */
+export function crossCheckRoster(rows: readonly RosterRow[]): RowError[] {
+  const errors: RowError[] = [];
+  const codeAt = new Map<string, number>();
+  const headAt = new Map<string, number>();
+  const phoneName = new Map<string, { name: string; row: number }>();
+  for (const r of rows) {
+    const seen = codeAt.get(r.houseCode);
+    if (seen !== undefined) errors.push({ row: r.row, message: `房屋编号 ${r.houseCode} 与第 ${seen} 行重复 / house_code ${r.houseCode} repeats row ${seen}` });
+    else codeAt.set(r.houseCode, r.row);
+    if (r.head) {
+      const groupKey = `${r.community}\u0000${r.grid}\u0000${r.group}`;
+      const h = headAt.get(groupKey);
+      if (h !== undefined) errors.push({ row: r.row, message: `联防组“${r.group}”已在第 ${h} 行设了户长 / group "${r.group}" already has its head on row ${h}` });
+      else headAt.set(groupKey, r.row);
+    }
+    const p = phoneName.get(r.phone);
+    if (p && p.name !== r.landlord) errors.push({ row: r.row, message: `同一联系电话在第 ${p.row} 行登记为另一位房东 / the same phone is another landlord's on row ${p.row}` });
+    else if (!p) phoneName.set(r.phone, { name: r.landlord, row: r.row });
+  }
+  return errors.sort((a, b) => a.row - b.row);
+}

@@ -1,0 +1,194 @@
+/** The records of SPEC §2. Every stored record has an id and its own timestamps. */
+export type Id = string;
+export type Locale = 'zh-CN' | 'en';
+export const LOCALES: readonly Locale[] = ['zh-CN', 'en'];
+
+export interface Entity {
+  id: Id;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** Where a record sits in the street → community → grid → group tree (denormalised for scope filters). */
+export interface Placed {
+  communityId: Id;
+  gridId: Id;
+  groupId: Id;
+}
+
+export interface Community extends Entity { name: string }
+export interface Grid extends Entity { communityId: Id; name: string }
+export interface Group extends Entity {
+  communityId: Id;
+  gridId: Id;
+  name: string;
+  /** the house whose landlord is the 户长 */
+  headHouseId: Id | null;
+  /** the WeChat room bound to this group */
+  roomId: string | null;
+  locale: Locale | null;
+  /** the bot account serving the room */
+  botId: string | null;
+}
+export interface House extends Entity, Placed {
+  code: string;
+  address: string;
+  landlordId: Id;
+  /** the WeChat contact registered (登记) for this house */
+  contactId: Id | null;
+  tenants: number;
+  rooms: number;
+  /** 重点出租房: 10 or more tenants */
+  isKey: boolean;
+}
+export interface Landlord extends Entity {
+  name: string;
+  /** personal data: never in group messages or logs */
+  phone: string;
+}
+export interface Contact extends Entity {
+  wechatId: string;
+  name: string;
+  landlordId: Id | null;
+  userId: Id | null;
+  locale: Locale | null;
+}
+
+export interface Letter extends Entity {
+  version: number;
+  texts: Partial<Record<Locale, string>>;
+  publishedAt: Date;
+}
+export interface Commitment extends Entity, Placed {
+  houseId: Id;
+  houseCode: string;
+  letterVersion: number;
+  landlordId: Id;
+  contactId: Id | null;
+  messageId: string | null;
+  at: Date;
+}
+
+export type ChecklistItem = 'smoke' | 'extinguisher' | 'ebike' | 'exit' | 'wiring' | 'kit' | 'placard';
+export interface Round extends Entity {
+  period: string;
+  deadline: Date;
+  scope: string;
+  status: 'open' | 'closed';
+  openedAt: Date;
+}
+export type SubmissionStatus = 'partial' | 'complete' | 'approved' | 'returned';
+export interface Submission extends Entity, Placed {
+  roundId: Id;
+  period: string;
+  houseId: Id;
+  houseCode: string;
+  status: SubmissionStatus;
+  /** photo ids per checklist item */
+  items: Partial<Record<ChecklistItem, Id[]>>;
+  returnReason: string | null;
+  reviewedBy: string | null;
+  reviewedAt: Date | null;
+}
+export interface Photo extends Entity {
+  sha256: string;
+  mime: string;
+  size: number;
+  contactId: Id | null;
+  messageId: string | null;
+  houseId: Id | null;
+  roundId: Id | null;
+  item: ChecklistItem | null;
+  hazardId: Id | null;
+  tipId: Id | null;
+  /** false when the bytes were already used by another house or an earlier round */
+  counted: boolean;
+}
+
+export type HazardStatus = 'open' | 'rectified' | 'closed';
+export interface Hazard extends Entity, Placed {
+  number: number;
+  houseId: Id;
+  houseCode: string;
+  description: string;
+  deadline: Date;
+  status: HazardStatus;
+  openedBy: string;
+  evidencePhotoIds: Id[];
+  rectifiedAt: Date | null;
+  closedAt: Date | null;
+  closedBy: string | null;
+}
+export interface Tip extends Entity {
+  number: number;
+  reporterContactId: Id;
+  text: string;
+  photoIds: Id[];
+  status: 'new' | 'accepted' | 'rejected';
+  decidedBy: string | null;
+  decidedAt: Date | null;
+  reason: string | null;
+}
+export type PointReason = 'commitment' | 'inspection_on_time' | 'hazard_closed' | 'tip_accepted' | 'adjustment';
+/** One line of the append-only points ledger. */
+export interface PointEntry extends Entity {
+  landlordId: Id | null;
+  contactId: Id | null;
+  gridId: Id | null;
+  reason: PointReason;
+  amount: number;
+  /** what earned it (commitment, submission, hazard, tip id) — one award per (reason, ref, landlord) */
+  refId: string;
+}
+
+export interface Broadcast extends Entity {
+  text: string;
+  imagePhotoId: Id | null;
+  scope: string;
+  at: Date;
+  status: 'scheduled' | 'sending' | 'done' | 'failed';
+  createdBy: string;
+}
+export interface Delivery extends Entity {
+  broadcastId: Id;
+  roomId: string;
+  status: 'pending' | 'sent' | 'failed';
+  sentAt: Date | null;
+  error: string | null;
+}
+
+export type Role = 'admin' | 'staff' | 'head';
+export interface User extends Entity {
+  name: string;
+  role: Role;
+  /** `street`, `community:<id>`, `grid:<id>` or `group:<id>` */
+  scope: string;
+  contactId: Id | null;
+  active: boolean;
+}
+export interface ApiToken extends Entity {
+  userId: Id;
+  /** sha256 of the token; the token itself is never stored */
+  hash: string;
+  label: string;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+export interface BindCode extends Entity {
+  code: string;
+  kind: 'group' | 'staff';
+  targetId: Id;
+  expiresAt: Date | null;
+  usedAt: Date | null;
+  usedBy: string | null;
+}
+export interface AuditEntry extends Entity {
+  actor: string;
+  action: string;
+  target: string;
+  detail: Record<string, unknown>;
+}
+/** A WeChat message id already handled: redelivery changes nothing. */
+export interface ProcessedMessage extends Entity {
+  kind: string;
+}

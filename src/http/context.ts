@@ -1,0 +1,25 @@
+import type { RouterContext } from '@koa/router';
+import type { Clock } from '../domain/clock';
+import type { User } from '../domain/types';
+import type { Translate } from '../i18n';
+import type { Logger } from '../log';
+import type { Deps } from '../services/deps';
+import type { Store } from '../storage/store';
+
+/** What the bot side tells the HTTP side about itself (for /healthz and the dashboard). */
+export interface BotStatus { puppet: string; loggedIn: boolean; qrcode?: string | null }
+
+export interface AppOptions {
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  t: Translate;
+  timeZone: string;
+  locale: 'zh-CN' | 'en';
+  demo: boolean;
+  botStatus: () => BotStatus;
+}
+
+export interface AppState { user?: User; lng: 'zh-CN' | 'en' }
+export type Ctx = RouterContext<AppState>;
+export const depsOf = (o: AppOptions): Deps => ({ store: o.store, clock: o.clock, log: o.log, timeZone: o.timeZone });

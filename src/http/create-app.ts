@@ -1,0 +1,51 @@
+import { bodyParser } from '@koa/bodyparser';
+import Router from '@koa/router';
+import Koa from 'koa';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pickLocale } from '../i18n';
+import { projectRoot } from '../project-root';
+import { requireToken } from './authorize';
+import type { AppOptions, AppState } from './context';
+import { errorMiddleware } from './error-middleware';
+import { landingPage } from './landing-page';
+import { openApiDocument } from './openapi';
+import { rejectOperators } from './reject-operators';
+import { healthRoutes } from './routes/health';
+import { importRoutes } from './routes/import-roster';
+import { resourceRoutes } from './routes/resources';
+import { statsRoutes } from './routes/stats';
+
+const VERSION = (JSON.parse(readFileSync(path.join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+
+/** The Koa app, without listening: tests drive `app.callback()`, main.ts listens. */
+export function createApp(o: AppOptions): Koa<AppState> {
+  const app = new Koa<AppState>();
+  app.proxy = true;
+  app.use(errorMiddleware(o.t, o.log, o.locale));
+  app.use(async (ctx, next) => {
+    const start = performance.now();
+    await next();
+    // path only: query strings and bodies may carry personal data
+    o.log.debug({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - start) }, 'http');
+  });
+  app.use(rejectOperators('query'));
+
+  const open = new Router<AppState>();
+  open.use(healthRoutes(o).routes());
+  open.get('/api/v1/openapi.json', (ctx) => { ctx.body = openApiDocument(VERSION); });
+  open.get('/', (ctx) => {
+    const lng = ctx.query.lng === 'en' || ctx.query.lng === 'zh-CN' ? ctx.query.lng : pickLocale(ctx.get('accept-language') || undefined, o.locale);
+    ctx.type = 'html';
+    ctx.body = landingPage(o.t, lng, o.demo);
+  });
+  app.use(open.routes()).use(open.allowedMethods());
+
+  const api = new Router<AppState>({ prefix: '/api/v1' });
+  api.use(requireToken(o.store));
+  api.use(bodyParser({ enableTypes: ['json'], jsonLimit: '1mb', encoding: 'utf-8' }));
+  api.use(rejectOperators('body'));
+  for (const r of [resourceRoutes(o), statsRoutes(o), importRoutes(o)]) api.use(r.routes(), r.allowedMethods());
+  app.use(api.routes()).use(api.allowedMethods());
+  return app;
+}

@@ -1,0 +1,72 @@
+import type { Middleware } from 'koa';
+import { ZodError } from 'zod';
+import { DomainError, type ErrorCode } from '../domain/errors';
+import { pickLocale, type Translate } from '../i18n';
+import type { Logger } from '../log';
+import type { AppState } from './context';
+
+const STATUS: Record<ErrorCode, number> = {
+  bad_request: 400,
+  validation: 400,
+  operator_refused: 400,
+  scope_invalid: 400,
+  roster_headers: 400,
+  roster_empty: 400,
+  roster_rows: 422,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  storage_unavailable: 503,
+  internal: 500,
+};
+
+const fromHttpStatus = (status: number): ErrorCode =>
+  status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : status === 404 ? 'not_found' : status === 405 ? 'method_not_allowed' : status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'bad_request';
+
+/**
+ * The one place errors become responses: `{error:{code,message,details?}}` in the
+ * caller's language. Bad input is a 4xx; only our own faults are a 500, and those are logged.
+ */
+export function errorMiddleware(t: Translate, log: Logger, fallback: 'zh-CN' | 'en'): Middleware<AppState> {
+  return async (ctx, next) => {
+    ctx.state.lng = pickLocale(ctx.get('accept-language') || undefined, fallback);
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) throw new DomainError('not_found', 'route', { what: t('api:what.route', { lng: ctx.state.lng }) });
+      if (ctx.status === 405) throw new DomainError('method_not_allowed', ctx.method, { method: ctx.method, allow: ctx.response.get('Allow') });
+    } catch (e) {
+      const lng = ctx.state.lng;
+      let code: ErrorCode;
+      let params: Record<string, unknown> = {};
+      let details: unknown;
+      if (e instanceof DomainError) {
+        code = e.code;
+        params = { ...e.params };
+        details = e.details;
+        if (code === 'not_found' && !params.what) params.what = t('api:what.record', { lng });
+      } else if (e instanceof ZodError) {
+        code = 'validation';
+        details = e.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+        params = { detail: e.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ') };
+      } else if ((e as { code?: string }).code === 'LIMIT_FILE_SIZE') {
+        code = 'payload_too_large';
+        params = { limit: '50 MB' };
+      } else if (typeof (e as { status?: number }).status === 'number' && (e as { status: number }).status < 500) {
+        const err = e as { status: number; message: string; expose?: boolean };
+        code = fromHttpStatus(err.status);
+        params = { detail: err.expose ? err.message : 'invalid request', limit: '1 MB', what: t('api:what.record', { lng }) };
+      } else {
+        code = (e as { code?: string })?.code === 'storage_unavailable' ? 'storage_unavailable' : 'internal';
+        log.error({ err: e, method: ctx.method, path: ctx.path }, 'request failed');
+      }
+      ctx.status = STATUS[code];
+      const message = t(`api:errors.${code}`, { lng, ...params, detail: params.detail ?? '', what: params.what ?? '' });
+      ctx.body = { error: { code, message, ...(details === undefined ? {} : { details }) } };
+      if (ctx.status === 401) ctx.set('WWW-Authenticate', 'Bearer');
+    }
+  };
+}

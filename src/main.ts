@@ -1,0 +1,86 @@
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import { createBot, type Bot } from '../bots/create-bot';
+import { createDemoPuppet } from '../bots/demo-puppet';
+import { ConfigError, loadConfig, type Config } from './config';
+import { systemClock } from './domain/clock';
+import { createApp } from './http/create-app';
+import { createI18n } from './i18n';
+import { createLogger, type Logger } from './log';
+import type { Deps } from './services/deps';
+import { ensureAdmin } from './services/ensure-admin';
+import { ensureDefaults } from './services/ensure-defaults';
+import { seedDemo } from './services/seed-demo';
+import { createStore } from './storage/create-store';
+
+export interface Running { config: Config; server: Server; bot: Bot; stop(): Promise<void> }
+
+/** Composes store, services, HTTP and bot from the configuration, and starts them. */
+export async function start(config: Config, log: Logger): Promise<Running> {
+  const i18n = await createI18n(config.locale);
+  const t = i18n.t.bind(i18n);
+  const store = await createStore({ dataDir: config.dataDir, mongodbUri: config.mongodbUri });
+  const deps: Deps = { store, clock: systemClock, log, timeZone: config.timeZone };
+  await ensureDefaults(deps, t);
+  const admin = await ensureAdmin(deps, { adminToken: config.adminToken, dataDir: config.dataDir });
+
+  if (config.demo && config.demoSeed) {
+    const seeded = await seedDemo(deps);
+    log.info({ created: seeded.created, unchanged: seeded.unchanged }, '演示街道已就绪 demo street seeded');
+  }
+
+  const demo = config.demo ? createDemoPuppet() : undefined;
+  const puppetName = config.demo ? 'wechaty-puppet-mock' : (config.puppet as string);
+  const bot = createBot({ name: 'anxin-fangdong', puppet: demo?.puppet ?? puppetName, puppetName, puppetToken: config.puppetToken, log });
+
+  const app = createApp({ store, clock: systemClock, log, t, timeZone: config.timeZone, locale: config.locale, demo: config.demo, botStatus: bot.status });
+  const server = app.listen(config.port, config.host);
+  await once(server, 'listening');
+
+  await bot.start();
+  demo?.login();
+
+  const url = `http://localhost:${config.port}/`;
+  log.info({ url, storage: store.kind, puppet: puppetName, demo: config.demo }, `控制台 Dashboard: ${url}`);
+  if (admin.source === 'generated') log.info(`管理员令牌（仅显示一次，已写入 ${admin.tokenFile}）Admin token (shown once, saved to ${admin.tokenFile}): ${admin.token}`);
+  else if (admin.source === 'file' && config.demo && admin.token) log.info(`演示模式管理员令牌 Demo admin token: ${admin.token}`);
+  else if (admin.source === 'file') log.info(`管理员令牌见 Admin token in ${admin.tokenFile}`);
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => (stopping ??= (async () => {
+    log.info('正在停止 shutting down');
+    server.close();
+    server.closeAllConnections();
+    await bot.stop().catch((err) => log.warn({ err }, 'bot stop failed'));
+    await store.close();
+  })());
+  return { config, server, bot, stop };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
+  // people at a terminal get readable lines; pipes and containers get JSON
+  const log = createLogger(config.logLevel, process.stdout.isTTY ? (require('pino-pretty') as (o: object) => import('pino').DestinationStream)({ translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' }) : undefined);
+  const running = await start(config, log);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      running.stop().then(() => process.exit(0), (err) => { log.error({ err }, 'shutdown failed'); process.exit(1); });
+    });
+  }
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    process.stderr.write(`启动失败 Start-up failed: ${(err as Error)?.message ?? err}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,12 @@
+import type { Clock } from '../domain/clock';
+import type { Logger } from '../log';
+import type { Store } from '../storage/store';
+
+/** What every use-case is given: the world passed in, never imported. */
+export interface Deps {
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  /** the campaign's time zone (TZ), for periods and deadlines */
+  timeZone: string;
+}

@@ -1,0 +1,18 @@
+import type { Store } from './store';
+import { createSqliteStore } from './sqlite/sqlite-store';
+
+export interface StoreConfig {
+  dataDir: string;
+  mongodbUri?: string;
+}
+
+/** SQLite in DATA_DIR by default; MongoDB (with GridFS photos) when MONGODB_URI is set. */
+export async function createStore(config: StoreConfig): Promise<Store> {
+  if (config.mongodbUri) {
+    // loaded only when asked for, so the embedded path never pays for the driver
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { createMongoStore } = require('./mongo/mongo-store') as typeof import('./mongo/mongo-store');
+    return createMongoStore({ uri: config.mongodbUri });
+  }
+  return createSqliteStore({ dataDir: config.dataDir });
+}

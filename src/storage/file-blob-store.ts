@@ -1,0 +1,52 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { BlobStore } from './store';
+
+const SHA_RE = /^[0-9a-f]{64}$/;
+
+/**
+ * Content-addressed files under `dir/ab/abcdef…`. A put writes a temp file, fsyncs it,
+ * renames it into place and fsyncs the directory, so "stored" survives a power cut.
+ */
+export class FileBlobStore implements BlobStore {
+  constructor(private readonly dir: string) {}
+
+  private pathOf(sha256: string): string {
+    if (!SHA_RE.test(sha256)) throw new Error('invalid sha256');
+    return path.join(this.dir, sha256.slice(0, 2), sha256);
+  }
+
+  async put(bytes: Buffer): Promise<{ sha256: string; size: number; created: boolean }> {
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const dest = this.pathOf(sha256);
+    if (await this.has(sha256)) return { sha256, size: bytes.length, created: false };
+    const folder = path.dirname(dest);
+    await fs.mkdir(folder, { recursive: true });
+    const tmp = `${dest}.${randomBytes(6).toString('hex')}.tmp`;
+    const fh = await fs.open(tmp, 'wx');
+    try {
+      await fh.writeFile(bytes);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await fs.rename(tmp, dest);
+    const dh = await fs.open(folder, 'r');
+    try { await dh.sync(); } finally { await dh.close(); }
+    return { sha256, size: bytes.length, created: true };
+  }
+
+  async get(sha256: string): Promise<Buffer | null> {
+    if (!SHA_RE.test(sha256)) return null;
+    try { return await fs.readFile(this.pathOf(sha256)); } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw e;
+    }
+  }
+
+  async has(sha256: string): Promise<boolean> {
+    if (!SHA_RE.test(sha256)) return false;
+    try { await fs.access(this.pathOf(sha256)); return true; } catch { return false; }
+  }
+}

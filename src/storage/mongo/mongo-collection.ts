@@ -1,0 +1,120 @@
+import type { Model, Mongoose } from 'mongoose';
+import { newId } from '../../domain/ids';
+import type * as T from '../../domain/types';
+import type { CollectionSpec } from '../schema';
+import type { Collection, Draft, UpsertDraft, Filter, FindOptions, Patch, Sort } from '../store';
+import { keyOf, planUpsert } from '../upsert-plan';
+import { toMongoFilter, toMongoSort } from './mongo-filter';
+import { translateMongoError } from './translate-error';
+
+type Doc = Record<string, unknown>;
+const CHUNK = 1000;
+
+/** One MongoDB collection behind the Collection port; built from the shared CollectionSpec. */
+export class MongoCollection<E extends T.Entity> implements Collection<E> {
+  constructor(private readonly mongoose: Mongoose, private readonly model: Model<Doc>, private readonly spec: CollectionSpec<E>) {}
+
+  private filter(f: Filter<E>): Record<string, unknown> {
+    return toMongoFilter(f as Record<string, unknown>, (o) => this.mongoose.trusted(o));
+  }
+
+  private toDomain(doc: Doc | null): E | null {
+    if (!doc) return null;
+    const { _id, ...rest } = doc;
+    return { id: _id, ...rest } as unknown as E;
+  }
+
+  private toDoc(draft: Draft<E>, now: Date): Doc {
+    const { id, ...rest } = draft as Doc;
+    return { ...rest, _id: (id as string | undefined) ?? newId(now.getTime()), createdAt: (draft as Doc).createdAt ?? now, updatedAt: now };
+  }
+
+  private setOf(patch: Patch<E>, now: Date): Doc {
+    const set: Doc = {};
+    for (const [k, v] of Object.entries(patch as Doc)) if (v !== undefined && k !== 'id' && k !== 'createdAt' && k !== 'updatedAt') set[k] = v;
+    set.updatedAt = now;
+    return set;
+  }
+
+  private async guard<R>(fn: () => Promise<R>): Promise<R> {
+    try { return await fn(); } catch (e) { throw translateMongoError(e, this.spec.name); }
+  }
+
+  insert(draft: Draft<E>): Promise<E> {
+    return this.guard(async () => {
+      const doc = this.toDoc(draft, new Date());
+      await this.model.collection.insertOne(this.model.castObject(doc) as never);
+      return this.toDomain(doc) as E;
+    });
+  }
+
+  insertMany(drafts: readonly Draft<E>[]): Promise<number> {
+    return this.guard(async () => {
+      if (drafts.length === 0) return 0;
+      const now = new Date();
+      await this.model.insertMany(drafts.map((d) => this.toDoc(d, now)), { ordered: true, lean: true });
+      return drafts.length;
+    });
+  }
+
+  get(id: T.Id): Promise<E | null> {
+    return this.guard(async () => this.toDomain(await this.model.findOne(this.filter({ id } as Filter<E>)).lean<Doc>().exec()));
+  }
+
+  async findOne(filter: Filter<E>, sort?: Sort<E>): Promise<E | null> {
+    return (await this.find(filter, { limit: 1, sort }))[0] ?? null;
+  }
+
+  find(filter: Filter<E>, options: FindOptions<E> = {}): Promise<E[]> {
+    return this.guard(async () => {
+      let q = this.model.find(this.filter(filter)).sort(toMongoSort(options.sort as Record<string, 1 | -1>)).skip(options.offset ?? 0);
+      if (options.limit !== undefined) q = q.limit(options.limit);
+      return (await q.lean<Doc[]>().exec()).map((d) => this.toDomain(d) as E);
+    });
+  }
+
+  count(filter: Filter<E>): Promise<number> {
+    return this.guard(() => this.model.countDocuments(this.filter(filter)).exec());
+  }
+
+  distinct<K extends keyof E & string>(field: K, filter: Filter<E>): Promise<E[K][]> {
+    return this.guard(async () => (await this.model.distinct(field === 'id' ? '_id' : field, this.filter(filter)).exec()) as E[K][]);
+  }
+
+  update(id: T.Id, patch: Patch<E>): Promise<E | null> {
+    return this.guard(async () => {
+      const doc = await this.model.findOneAndUpdate(this.filter({ id } as Filter<E>), { $set: this.setOf(patch, new Date()) }, { returnDocument: 'after' }).lean<Doc>().exec();
+      return this.toDomain(doc);
+    });
+  }
+
+  updateWhere(filter: Filter<E>, patch: Patch<E>): Promise<number> {
+    return this.guard(async () => (await this.model.updateMany(this.filter(filter), { $set: this.setOf(patch, new Date()) }).exec()).modifiedCount);
+  }
+
+  delete(id: T.Id): Promise<boolean> {
+    return this.guard(async () => (await this.model.deleteOne(this.filter({ id } as Filter<E>)).exec()).deletedCount > 0);
+  }
+
+  upsertMany(drafts: readonly UpsertDraft<E>[], key: readonly (keyof E & string)[]): Promise<{ id: T.Id; outcome: 'created' | 'updated' | 'unchanged' }[]> {
+    return this.guard(async () => {
+      const now = new Date();
+      const existing: E[] = [];
+      for (let i = 0; i < drafts.length; i += CHUNK) {
+        const chunk = drafts.slice(i, i + CHUNK) as Doc[];
+        const uniq = new Map(chunk.map((d) => [keyOf(d, key), d]));
+        const ors = [...uniq.values()].map((d) => this.filter(Object.fromEntries(key.map((k) => [k, d[k]])) as Filter<E>));
+        const found = await this.model.find(this.mongoose.trusted({ $or: ors })).lean<Doc[]>().exec();
+        existing.push(...found.map((d) => this.toDomain(d) as E));
+      }
+      const steps = planUpsert(existing, drafts, key, () => newId(now.getTime()));
+      const ops = steps.flatMap((s): object[] => {
+        if (s.outcome === 'created') return [{ insertOne: { document: this.toDoc(s.draft, now) } }];
+        if (s.outcome === 'updated') return [{ updateOne: { filter: { _id: s.id }, update: { $set: this.setOf(s.patch as Patch<E>, now) } } }];
+        return [];
+      });
+      for (let i = 0; i < ops.length; i += CHUNK) await this.model.bulkWrite(ops.slice(i, i + CHUNK) as never, { ordered: true });
+      return steps.map((s) => ({ id: s.outcome === 'created' ? (s.draft.id as T.Id) : s.id, outcome: s.outcome }));
+    });
+  }
+}

@@ -1,0 +1,122 @@
+import type * as T from '../domain/types';
+import type { Collections } from './store';
+
+/** Storage types of a field; a trailing `?` means it may be null. */
+export type FieldType = 'string' | 'int' | 'number' | 'bool' | 'date' | 'json';
+export type FieldDef = FieldType | `${FieldType}?`;
+type Own<E> = Exclude<keyof E, keyof T.Entity>;
+
+/** One collection's fields and keys: the single description both adapters build from. */
+export interface CollectionSpec<E extends T.Entity> {
+  name: string;
+  fields: { [K in Own<E>]-?: FieldDef };
+  unique?: readonly (readonly (keyof E & string)[])[];
+  indexes?: readonly (readonly (keyof E & string)[])[];
+}
+
+const spec = <E extends T.Entity>(s: CollectionSpec<E>) => s;
+const placed = { communityId: 'string', gridId: 'string', groupId: 'string' } as const;
+
+export const SPECS: { [K in keyof Collections]: Collections[K] extends import('./store').Collection<infer E extends T.Entity> ? CollectionSpec<E> : never } = {
+  communities: spec<T.Community>({ name: 'communities', fields: { name: 'string' }, unique: [['name']] }),
+  grids: spec<T.Grid>({ name: 'grids', fields: { communityId: 'string', name: 'string' }, unique: [['communityId', 'name']] }),
+  groups: spec<T.Group>({
+    name: 'groups',
+    fields: { communityId: 'string', gridId: 'string', name: 'string', headHouseId: 'string?', roomId: 'string?', locale: 'string?', botId: 'string?' },
+    unique: [['gridId', 'name'], ['roomId']],
+    indexes: [['communityId']],
+  }),
+  houses: spec<T.House>({
+    name: 'houses',
+    fields: { code: 'string', address: 'string', ...placed, landlordId: 'string', contactId: 'string?', tenants: 'int', rooms: 'int', isKey: 'bool' },
+    unique: [['code']],
+    indexes: [['communityId'], ['gridId'], ['groupId'], ['landlordId'], ['contactId']],
+  }),
+  landlords: spec<T.Landlord>({ name: 'landlords', fields: { name: 'string', phone: 'string' }, unique: [['phone']] }),
+  contacts: spec<T.Contact>({
+    name: 'contacts',
+    fields: { wechatId: 'string', name: 'string', landlordId: 'string?', userId: 'string?', locale: 'string?' },
+    unique: [['wechatId']],
+    indexes: [['landlordId'], ['userId']],
+  }),
+  letters: spec<T.Letter>({ name: 'letters', fields: { version: 'int', texts: 'json', publishedAt: 'date' }, unique: [['version']] }),
+  commitments: spec<T.Commitment>({
+    name: 'commitments',
+    fields: { ...placed, houseId: 'string', houseCode: 'string', letterVersion: 'int', landlordId: 'string', contactId: 'string?', messageId: 'string?', at: 'date' },
+    unique: [['houseId', 'letterVersion']],
+    indexes: [['letterVersion', 'groupId'], ['letterVersion', 'gridId'], ['letterVersion', 'communityId']],
+  }),
+  rounds: spec<T.Round>({
+    name: 'rounds',
+    fields: { period: 'string', deadline: 'date', scope: 'string', status: 'string', openedAt: 'date' },
+    unique: [['period', 'scope']],
+    indexes: [['status']],
+  }),
+  submissions: spec<T.Submission>({
+    name: 'submissions',
+    fields: {
+      ...placed, roundId: 'string', period: 'string', houseId: 'string', houseCode: 'string', status: 'string', items: 'json',
+      returnReason: 'string?', reviewedBy: 'string?', reviewedAt: 'date?',
+    },
+    unique: [['roundId', 'houseId']],
+    indexes: [['period', 'status'], ['groupId'], ['gridId'], ['communityId'], ['houseId']],
+  }),
+  photos: spec<T.Photo>({
+    name: 'photos',
+    fields: {
+      sha256: 'string', mime: 'string', size: 'int', contactId: 'string?', messageId: 'string?', houseId: 'string?', roundId: 'string?',
+      item: 'string?', hazardId: 'string?', tipId: 'string?', counted: 'bool',
+    },
+    indexes: [['sha256'], ['houseId', 'roundId'], ['messageId']],
+  }),
+  hazards: spec<T.Hazard>({
+    name: 'hazards',
+    fields: {
+      ...placed, number: 'int', houseId: 'string', houseCode: 'string', description: 'string', deadline: 'date', status: 'string',
+      openedBy: 'string', evidencePhotoIds: 'json', rectifiedAt: 'date?', closedAt: 'date?', closedBy: 'string?',
+    },
+    unique: [['number']],
+    indexes: [['status', 'deadline'], ['houseId'], ['groupId'], ['gridId'], ['communityId']],
+  }),
+  tips: spec<T.Tip>({
+    name: 'tips',
+    fields: {
+      number: 'int', reporterContactId: 'string', text: 'string', photoIds: 'json', status: 'string', decidedBy: 'string?', decidedAt: 'date?', reason: 'string?',
+    },
+    unique: [['number']],
+    indexes: [['status']],
+  }),
+  points: spec<T.PointEntry>({
+    name: 'points',
+    fields: { landlordId: 'string?', contactId: 'string?', gridId: 'string?', reason: 'string', amount: 'int', refId: 'string' },
+    unique: [['reason', 'refId', 'landlordId']],
+    indexes: [['landlordId'], ['gridId']],
+  }),
+  broadcasts: spec<T.Broadcast>({
+    name: 'broadcasts',
+    fields: { text: 'string', imagePhotoId: 'string?', scope: 'string', at: 'date', status: 'string', createdBy: 'string' },
+    indexes: [['status', 'at']],
+  }),
+  deliveries: spec<T.Delivery>({
+    name: 'deliveries',
+    fields: { broadcastId: 'string', roomId: 'string', status: 'string', sentAt: 'date?', error: 'string?' },
+    unique: [['broadcastId', 'roomId']],
+  }),
+  users: spec<T.User>({ name: 'users', fields: { name: 'string', role: 'string', scope: 'string', contactId: 'string?', active: 'bool' }, indexes: [['contactId']] }),
+  tokens: spec<T.ApiToken>({
+    name: 'tokens',
+    fields: { userId: 'string', hash: 'string', label: 'string', lastUsedAt: 'date?', revokedAt: 'date?' },
+    unique: [['hash']],
+    indexes: [['userId']],
+  }),
+  bindCodes: spec<T.BindCode>({
+    name: 'bind_codes',
+    fields: { code: 'string', kind: 'string', targetId: 'string', expiresAt: 'date?', usedAt: 'date?', usedBy: 'string?' },
+    unique: [['code']],
+  }),
+  audit: spec<T.AuditEntry>({ name: 'audit', fields: { actor: 'string', action: 'string', target: 'string', detail: 'json' }, indexes: [['target']] }),
+  processedMessages: spec<T.ProcessedMessage>({ name: 'processed_messages', fields: { kind: 'string' } }),
+};
+
+export const baseType = (d: FieldDef): FieldType => d.replace('?', '') as FieldType;
+export const isNullable = (d: FieldDef): boolean => d.endsWith('?');

@@ -1,0 +1,136 @@
+/**
+ * Versioned schema migrations, applied in order inside one transaction each and
+ * recorded in `schema_migrations`. Never edit a released migration: add the next one.
+ * Column names match the domain's field names; dates are ISO-8601 UTC text, booleans 0/1,
+ * json fields JSON text.
+ */
+export interface Migration { version: number; name: string; sql: string }
+
+const base = `id TEXT PRIMARY KEY, createdAt TEXT NOT NULL, updatedAt TEXT NOT NULL`;
+const placed = `communityId TEXT NOT NULL, gridId TEXT NOT NULL, groupId TEXT NOT NULL`;
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+CREATE TABLE communities (${base}, name TEXT NOT NULL);
+CREATE UNIQUE INDEX communities_name ON communities(name);
+
+CREATE TABLE grids (${base}, communityId TEXT NOT NULL, name TEXT NOT NULL);
+CREATE UNIQUE INDEX grids_community_name ON grids(communityId, name);
+
+CREATE TABLE groups (${base}, communityId TEXT NOT NULL, gridId TEXT NOT NULL, name TEXT NOT NULL,
+  headHouseId TEXT, roomId TEXT, locale TEXT, botId TEXT);
+CREATE UNIQUE INDEX groups_grid_name ON groups(gridId, name);
+CREATE UNIQUE INDEX groups_room ON groups(roomId);
+CREATE INDEX groups_community ON groups(communityId);
+
+CREATE TABLE houses (${base}, code TEXT NOT NULL, address TEXT NOT NULL, ${placed}, landlordId TEXT NOT NULL,
+  contactId TEXT, tenants INTEGER NOT NULL, rooms INTEGER NOT NULL, isKey INTEGER NOT NULL);
+CREATE UNIQUE INDEX houses_code ON houses(code);
+CREATE INDEX houses_community ON houses(communityId);
+CREATE INDEX houses_grid ON houses(gridId);
+CREATE INDEX houses_group ON houses(groupId);
+CREATE INDEX houses_landlord ON houses(landlordId);
+CREATE INDEX houses_contact ON houses(contactId);
+
+CREATE TABLE landlords (${base}, name TEXT NOT NULL, phone TEXT NOT NULL);
+CREATE UNIQUE INDEX landlords_phone ON landlords(phone);
+
+CREATE TABLE contacts (${base}, wechatId TEXT NOT NULL, name TEXT NOT NULL, landlordId TEXT, userId TEXT, locale TEXT);
+CREATE UNIQUE INDEX contacts_wechat ON contacts(wechatId);
+CREATE INDEX contacts_landlord ON contacts(landlordId);
+CREATE INDEX contacts_user ON contacts(userId);
+
+CREATE TABLE letters (${base}, version INTEGER NOT NULL, texts TEXT NOT NULL, publishedAt TEXT NOT NULL);
+CREATE UNIQUE INDEX letters_version ON letters(version);
+
+CREATE TABLE commitments (${base}, ${placed}, houseId TEXT NOT NULL, houseCode TEXT NOT NULL, letterVersion INTEGER NOT NULL,
+  landlordId TEXT NOT NULL, contactId TEXT, messageId TEXT, at TEXT NOT NULL);
+CREATE UNIQUE INDEX commitments_house_letter ON commitments(houseId, letterVersion);
+CREATE INDEX commitments_letter_group ON commitments(letterVersion, groupId);
+CREATE INDEX commitments_letter_grid ON commitments(letterVersion, gridId);
+CREATE INDEX commitments_letter_community ON commitments(letterVersion, communityId);
+
+CREATE TABLE rounds (${base}, period TEXT NOT NULL, deadline TEXT NOT NULL, scope TEXT NOT NULL, status TEXT NOT NULL, openedAt TEXT NOT NULL);
+CREATE UNIQUE INDEX rounds_period_scope ON rounds(period, scope);
+CREATE INDEX rounds_status ON rounds(status);
+
+CREATE TABLE submissions (${base}, ${placed}, roundId TEXT NOT NULL, period TEXT NOT NULL, houseId TEXT NOT NULL, houseCode TEXT NOT NULL,
+  status TEXT NOT NULL, items TEXT NOT NULL, returnReason TEXT, reviewedBy TEXT, reviewedAt TEXT);
+CREATE UNIQUE INDEX submissions_round_house ON submissions(roundId, houseId);
+CREATE INDEX submissions_period_status ON submissions(period, status);
+CREATE INDEX submissions_group ON submissions(groupId);
+CREATE INDEX submissions_grid ON submissions(gridId);
+CREATE INDEX submissions_community ON submissions(communityId);
+CREATE INDEX submissions_house ON submissions(houseId);
+
+CREATE TABLE photos (${base}, sha256 TEXT NOT NULL, mime TEXT NOT NULL, size INTEGER NOT NULL, contactId TEXT, messageId TEXT,
+  houseId TEXT, roundId TEXT, item TEXT, hazardId TEXT, tipId TEXT, counted INTEGER NOT NULL);
+CREATE INDEX photos_sha ON photos(sha256);
+CREATE INDEX photos_house_round ON photos(houseId, roundId);
+CREATE INDEX photos_message ON photos(messageId);
+
+CREATE TABLE hazards (${base}, ${placed}, number INTEGER NOT NULL, houseId TEXT NOT NULL, houseCode TEXT NOT NULL, description TEXT NOT NULL,
+  deadline TEXT NOT NULL, status TEXT NOT NULL, openedBy TEXT NOT NULL, evidencePhotoIds TEXT NOT NULL,
+  rectifiedAt TEXT, closedAt TEXT, closedBy TEXT);
+CREATE UNIQUE INDEX hazards_number ON hazards(number);
+CREATE INDEX hazards_status_deadline ON hazards(status, deadline);
+CREATE INDEX hazards_house ON hazards(houseId);
+CREATE INDEX hazards_group ON hazards(groupId);
+CREATE INDEX hazards_grid ON hazards(gridId);
+CREATE INDEX hazards_community ON hazards(communityId);
+
+CREATE TABLE tips (${base}, number INTEGER NOT NULL, reporterContactId TEXT NOT NULL, text TEXT NOT NULL, photoIds TEXT NOT NULL,
+  status TEXT NOT NULL, decidedBy TEXT, decidedAt TEXT, reason TEXT);
+CREATE UNIQUE INDEX tips_number ON tips(number);
+CREATE INDEX tips_status ON tips(status);
+
+CREATE TABLE points (${base}, landlordId TEXT, contactId TEXT, gridId TEXT, reason TEXT NOT NULL, amount INTEGER NOT NULL, refId TEXT NOT NULL);
+-- NULL landlordIds are distinct to SQLite, so the ledger key folds them to '' here.
+CREATE UNIQUE INDEX points_reason_ref_landlord ON points(reason, refId, IFNULL(landlordId, ''));
+CREATE INDEX points_landlord ON points(landlordId);
+CREATE INDEX points_grid ON points(gridId);
+
+CREATE TABLE broadcasts (${base}, text TEXT NOT NULL, imagePhotoId TEXT, scope TEXT NOT NULL, at TEXT NOT NULL, status TEXT NOT NULL, createdBy TEXT NOT NULL);
+CREATE INDEX broadcasts_status_at ON broadcasts(status, at);
+
+CREATE TABLE deliveries (${base}, broadcastId TEXT NOT NULL, roomId TEXT NOT NULL, status TEXT NOT NULL, sentAt TEXT, error TEXT);
+CREATE UNIQUE INDEX deliveries_broadcast_room ON deliveries(broadcastId, roomId);
+
+CREATE TABLE users (${base}, name TEXT NOT NULL, role TEXT NOT NULL, scope TEXT NOT NULL, contactId TEXT, active INTEGER NOT NULL);
+CREATE INDEX users_contact ON users(contactId);
+
+CREATE TABLE tokens (${base}, userId TEXT NOT NULL, hash TEXT NOT NULL, label TEXT NOT NULL, lastUsedAt TEXT, revokedAt TEXT);
+CREATE UNIQUE INDEX tokens_hash ON tokens(hash);
+CREATE INDEX tokens_user ON tokens(userId);
+
+CREATE TABLE bind_codes (${base}, code TEXT NOT NULL, kind TEXT NOT NULL, targetId TEXT NOT NULL, expiresAt TEXT, usedAt TEXT, usedBy TEXT);
+CREATE UNIQUE INDEX bind_codes_code ON bind_codes(code);
+
+CREATE TABLE audit (${base}, actor TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL, detail TEXT NOT NULL);
+CREATE INDEX audit_target ON audit(target);
+
+CREATE TABLE processed_messages (${base}, kind TEXT NOT NULL);
+
+CREATE TABLE sequences (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+`,
+  },
+];
+
+/** Applies the migrations not yet recorded; returns the versions applied. */
+export function migrate(db: import('better-sqlite3').Database): number[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, appliedAt TEXT NOT NULL)`);
+  const done = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
+  const applied: number[] = [];
+  for (const m of MIGRATIONS) {
+    if (done.has(m.version)) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, appliedAt) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
+    })();
+    applied.push(m.version);
+  }
+  return applied;
+}

@@ -1,0 +1,56 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { FileBlobStore } from '../file-blob-store';
+import { SPECS } from '../schema';
+import type { Collections, Store } from '../store';
+import { migrate } from './migrations';
+import { SqliteCollection } from './sqlite-collection';
+import { translateSqliteError } from './translate-error';
+
+export interface SqliteStoreOptions {
+  /** the folder holding `anxin.db` and `photos/` */
+  dataDir: string;
+}
+
+/** The embedded store: one SQLite file in WAL mode plus content-addressed photo files. */
+export function createSqliteStore({ dataDir }: SqliteStoreOptions): Store {
+  mkdirSync(dataDir, { recursive: true });
+  const db = new Database(path.join(dataDir, 'anxin.db'));
+  db.pragma('journal_mode = WAL');
+  // FULL: a commit is on disk before we answer; a kill -9 or power cut loses nothing acknowledged.
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  migrate(db);
+
+  const collections = Object.fromEntries(
+    Object.entries(SPECS).map(([k, spec]) => [k, new SqliteCollection(db, spec as never)]),
+  ) as unknown as Collections;
+  const nextSeq = db.prepare(
+    `INSERT INTO sequences (name, value) VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value`,
+  );
+  const markSeen = db.prepare(
+    `INSERT INTO processed_messages (id, createdAt, updatedAt, kind) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`,
+  );
+
+  return {
+    kind: 'sqlite',
+    ...collections,
+    blobs: new FileBlobStore(path.join(dataDir, 'photos')),
+    async nextSequence(name: string) {
+      try { return (nextSeq.get(name) as { value: number }).value; } catch (e) { throw translateSqliteError(e, 'sequences'); }
+    },
+    async markProcessed(messageId: string, kind: string) {
+      const now = new Date().toISOString();
+      return markSeen.run(messageId, now, now, kind).changes === 1;
+    },
+    async ping() {
+      return db.open && (db.prepare('SELECT 1 AS ok').get() as { ok: number }).ok === 1;
+    },
+    async close() {
+      if (db.open) db.close();
+    },
+  };
+}
+

@@ -1,0 +1,237 @@
+/**
+ * One contract, every adapter: the same assertions on domain values, never branching on
+ * which adapter runs. SQLite always; MongoDB when the global setup found one.
+ */
+import { randomBytes } from 'node:crypto';
+import { DomainError } from '../../src/domain/errors';
+import type * as T from '../../src/domain/types';
+import { baseType, isNullable, SPECS, type FieldDef } from '../../src/storage/schema';
+import { createMongoStore } from '../../src/storage/mongo/mongo-store';
+import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
+import type { Collection, Store } from '../../src/storage/store';
+import { tempDir } from '../support/fixtures';
+
+interface Leg { name: string; open(): Promise<{ store: Store; cleanup(): Promise<void> }> }
+
+const legs: Leg[] = [
+  {
+    name: 'sqlite',
+    async open() {
+      const tmp = tempDir();
+      const store = createSqliteStore({ dataDir: tmp.dir });
+      return { store, cleanup: async () => { await store.close(); tmp.cleanup(); } };
+    },
+  },
+];
+const mongoUri = process.env.CONTRACT_MONGODB_URI;
+if (mongoUri) {
+  legs.push({
+    name: 'mongodb',
+    async open() {
+      const store = await createMongoStore({ uri: mongoUri, dbName: `anxin_contract_${randomBytes(4).toString('hex')}` });
+      return { store, cleanup: async () => store.close() };
+    },
+  });
+} else {
+  describe.skip(`mongodb leg (skipped: ${process.env.CONTRACT_MONGODB_SKIP ?? 'no MongoDB available'})`, () => {
+    it('runs the same contract against MongoDB', () => undefined);
+  });
+}
+
+/** A value of the right type for each field, so every collection round-trips a full record. */
+function sampleValue(def: FieldDef, i: number): unknown {
+  switch (baseType(def)) {
+    case 'string': return `v${i}-${randomBytes(3).toString('hex')}`;
+    case 'int': return 1000 + i;
+    case 'number': return i + 0.5;
+    case 'bool': return i % 2 === 0;
+    case 'date': return new Date(Date.UTC(2026, 10, 1 + i, 1, 2, 3, 4));
+    case 'json': return { list: [i, 'x'], nested: { ok: true } };
+  }
+}
+
+describe.each(legs)('Store contract: $name', (leg) => {
+  let store: Store;
+  let cleanup: () => Promise<void>;
+  beforeEach(async () => { ({ store, cleanup } = await leg.open()); });
+  afterEach(async () => { await cleanup(); });
+
+  const community = (name: string) => store.communities.insert({ name });
+
+  it('round-trips a full record of every collection, nulls included', async () => {
+    for (const [key, spec] of Object.entries(SPECS)) {
+      const coll = store[key as keyof typeof SPECS] as unknown as Collection<T.Entity>;
+      const full = Object.fromEntries(Object.entries(spec.fields).map(([f, d], i) => [f, sampleValue(d as FieldDef, i)]));
+      const saved = await coll.insert(full as never);
+      expect(await coll.get(saved.id)).toEqual({ ...full, id: saved.id, createdAt: saved.createdAt, updatedAt: saved.updatedAt });
+      const nullable = Object.entries(spec.fields).filter(([, d]) => isNullable(d as FieldDef));
+      if (nullable.length) {
+        const withNulls = { ...full, ...Object.fromEntries(nullable.map(([f]) => [f, null])) };
+        for (const [f, d] of Object.entries(spec.fields)) if ((spec.unique ?? []).some((u) => (u as string[]).includes(f)) && !isNullable(d as FieldDef)) withNulls[f] = sampleValue(d as FieldDef, 50);
+        const again = await coll.insert(withNulls as never);
+        expect(await coll.get(again.id)).toMatchObject(Object.fromEntries(nullable.map(([f]) => [f, null])));
+      }
+    }
+  });
+
+  it('insert fills id and timestamps; get returns null for an unknown id', async () => {
+    const c = await community('平山村');
+    expect(c.id).toMatch(/^[0-9a-z]{20}$/);
+    expect(c.createdAt).toBeInstanceOf(Date);
+    expect(await store.communities.get(c.id)).toEqual(c);
+    expect(await store.communities.get('nope')).toBeNull();
+  });
+
+  it('insert refuses a taken unique key with a conflict DomainError', async () => {
+    await community('西墅社区');
+    await expect(community('西墅社区')).rejects.toMatchObject({ name: 'DomainError', code: 'conflict' });
+    await expect(community('西墅社区')).rejects.toBeInstanceOf(DomainError);
+  });
+
+  it('a unique key on one nullable field binds only non-null values', async () => {
+    const base = { communityId: 'c', gridId: 'g', headHouseId: null, locale: null, botId: null };
+    await store.groups.insert({ ...base, name: 'a', roomId: null });
+    await store.groups.insert({ ...base, name: 'b', roomId: null });
+    await store.groups.insert({ ...base, name: 'c', roomId: 'room-1' });
+    await expect(store.groups.insert({ ...base, name: 'd', roomId: 'room-1' })).rejects.toMatchObject({ code: 'conflict' });
+  });
+
+  it('insertMany inserts all or, on a conflict, reports it', async () => {
+    expect(await store.communities.insertMany([{ name: 'a' }, { name: 'b' }, { name: 'c' }])).toBe(3);
+    expect(await store.communities.count({})).toBe(3);
+    await expect(store.communities.insertMany([{ name: 'd' }, { name: 'a' }])).rejects.toMatchObject({ code: 'conflict' });
+  });
+
+  async function houses() {
+    const mk = (code: string, tenants: number, groupId: string, contactId: string | null) => ({
+      code, address: `${code}路1号`, communityId: 'c1', gridId: 'g1', groupId, landlordId: 'l1', contactId, tenants, rooms: 2, isKey: tenants >= 10,
+    });
+    await store.houses.insertMany([mk('A1', 3, 'x', null), mk('A2', 10, 'x', 'k1'), mk('A3', 12, 'y', null), mk('A4', 6, 'y', 'k2')]);
+  }
+
+  it('find filters by equality, null and every operator; sorts, limits and pages', async () => {
+    await houses();
+    const codes = async (f: Parameters<Store['houses']['find']>[0], o?: Parameters<Store['houses']['find']>[1]) => (await store.houses.find(f, o)).map((h) => h.code);
+    expect(await codes({ groupId: 'x' })).toEqual(['A1', 'A2']);
+    expect(await codes({ isKey: true })).toEqual(['A2', 'A3']);
+    expect(await codes({ contactId: null })).toEqual(['A1', 'A3']);
+    expect(await codes({ contactId: { ne: null } })).toEqual(['A2', 'A4']);
+    expect(await codes({ code: { in: ['A4', 'A1', 'Z9'] } })).toEqual(['A1', 'A4']);
+    expect(await codes({ code: { nin: ['A1'] } })).toEqual(['A2', 'A3', 'A4']);
+    expect(await codes({ contactId: { ne: 'k1' } })).toEqual(['A1', 'A3', 'A4']);
+    expect(await codes({ tenants: { gt: 6 } })).toEqual(['A2', 'A3']);
+    expect(await codes({ tenants: { gte: 6, lt: 12 } })).toEqual(['A2', 'A4']);
+    expect(await codes({ tenants: { lte: 6 } })).toEqual(['A1', 'A4']);
+    expect(await codes({}, { sort: { tenants: -1 } })).toEqual(['A3', 'A2', 'A4', 'A1']);
+    expect(await codes({}, { sort: { groupId: 1, tenants: -1 }, limit: 2, offset: 1 })).toEqual(['A1', 'A3']);
+    expect((await store.houses.findOne({ groupId: 'y' }, { tenants: 1 }))?.code).toBe('A4');
+    expect(await store.houses.findOne({ groupId: 'none' })).toBeNull();
+  });
+
+  it('in takes a list longer than any bound-parameter limit', async () => {
+    await houses();
+    const many = Array.from({ length: 40_000 }, (_, i) => `Z${i}`).concat('A3');
+    expect((await store.houses.find({ code: { in: many } })).map((h) => h.code)).toEqual(['A3']);
+  });
+
+  it('filters compare dates as instants', async () => {
+    const mk = (n: number, deadline: string) => ({
+      communityId: 'c', gridId: 'g', groupId: 'x', number: n, houseId: `h${n}`, houseCode: `H${n}`, description: 'd', deadline: new Date(deadline),
+      status: 'open' as const, openedBy: 's', evidencePhotoIds: [], rectifiedAt: null, closedAt: null, closedBy: null,
+    });
+    await store.hazards.insertMany([mk(1, '2026-11-01T00:00:00Z'), mk(2, '2026-11-20T00:00:00Z')]);
+    expect((await store.hazards.find({ deadline: { lt: new Date('2026-11-10T00:00:00Z') } })).map((h) => h.number)).toEqual([1]);
+    expect((await store.hazards.find({ deadline: new Date('2026-11-20T00:00:00Z') })).map((h) => h.number)).toEqual([2]);
+  });
+
+  it('count and distinct honour the filter', async () => {
+    await houses();
+    expect(await store.houses.count({})).toBe(4);
+    expect(await store.houses.count({ groupId: 'y', isKey: true })).toBe(1);
+    expect((await store.houses.distinct('groupId', {})).sort()).toEqual(['x', 'y']);
+    expect(await store.houses.distinct('isKey', { groupId: 'x' })).toEqual(expect.arrayContaining([true, false]));
+    expect(await store.houses.distinct('code', { tenants: { gt: 100 } })).toEqual([]);
+  });
+
+  it('update patches fields, bumps updatedAt, and answers null for an unknown id', async () => {
+    const c = await community('old');
+    await new Promise((r) => setTimeout(r, 5));
+    const u = await store.communities.update(c.id, { name: 'new' });
+    expect(u).toMatchObject({ id: c.id, name: 'new', createdAt: c.createdAt });
+    expect(u!.updatedAt.getTime()).toBeGreaterThan(c.updatedAt.getTime());
+    expect(await store.communities.update('missing', { name: 'x' })).toBeNull();
+    await community('taken');
+    await expect(store.communities.update(c.id, { name: 'taken' })).rejects.toMatchObject({ code: 'conflict' });
+  });
+
+  it('updateWhere is a compare-and-set: only matching records change, and it says how many', async () => {
+    await houses();
+    expect(await store.houses.updateWhere({ groupId: 'x', contactId: null }, { contactId: 'k9' })).toBe(1);
+    expect(await store.houses.updateWhere({ groupId: 'x', contactId: null }, { contactId: 'k9' })).toBe(0);
+    expect((await store.houses.findOne({ code: 'A1' }))?.contactId).toBe('k9');
+  });
+
+  it('delete removes once', async () => {
+    const c = await community('gone');
+    expect(await store.communities.delete(c.id)).toBe(true);
+    expect(await store.communities.delete(c.id)).toBe(false);
+    expect(await store.communities.get(c.id)).toBeNull();
+  });
+
+  it('upsertMany creates, updates and leaves unchanged by natural key; omitted fields are kept', async () => {
+    const first = await store.grids.upsertMany([{ communityId: 'c', name: 'g1' }, { communityId: 'c', name: 'g2' }], ['communityId', 'name']);
+    expect(first.map((r) => r.outcome)).toEqual(['created', 'created']);
+    const again = await store.grids.upsertMany([{ communityId: 'c', name: 'g2' }, { communityId: 'c', name: 'g1' }, { communityId: 'd', name: 'g1' }], ['communityId', 'name']);
+    expect(again.map((r) => r.outcome)).toEqual(['unchanged', 'unchanged', 'created']);
+    expect(again[1]!.id).toBe(first[0]!.id);
+
+    const base = { communityId: 'c', gridId: 'g', name: 'grp' };
+    const [made] = await store.groups.upsertMany([base], ['gridId', 'name']);
+    expect(made!.outcome).toBe('created');
+    expect(await store.groups.get(made!.id)).toMatchObject({ roomId: null, headHouseId: null });
+    await store.groups.update(made!.id, { roomId: 'room-9' });
+    const [moved] = await store.groups.upsertMany([{ ...base, communityId: 'c2' }], ['gridId', 'name']);
+    expect(moved).toEqual({ id: made!.id, outcome: 'updated' });
+    expect(await store.groups.get(made!.id)).toMatchObject({ communityId: 'c2', roomId: 'room-9' });
+  });
+
+  it('upsertMany with the same key twice in one call makes one record', async () => {
+    const r = await store.landlords.upsertMany([{ name: '陈', phone: '13800000000' }, { name: '陈二', phone: '13800000000' }], ['phone']);
+    expect(r.map((x) => x.outcome)).toEqual(['created', 'updated']);
+    expect(r[0]!.id).toBe(r[1]!.id);
+    expect(await store.landlords.find({})).toEqual([expect.objectContaining({ name: '陈二', phone: '13800000000' })]);
+  });
+
+  it('nextSequence counts from 1 per name, atomically under concurrency', async () => {
+    expect(await store.nextSequence('hazard')).toBe(1);
+    const many = await Promise.all(Array.from({ length: 20 }, () => store.nextSequence('hazard')));
+    expect(new Set(many).size).toBe(20);
+    expect(Math.max(...many)).toBe(21);
+    expect(await store.nextSequence('tip')).toBe(1);
+  });
+
+  it('markProcessed is true once per message id', async () => {
+    expect(await store.markProcessed('msg-1', 'message')).toBe(true);
+    expect(await store.markProcessed('msg-1', 'message')).toBe(false);
+    const race = await Promise.all([store.markProcessed('msg-2', 'message'), store.markProcessed('msg-2', 'message')]);
+    expect(race.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('blobs are content-addressed: put, has, get, and a second put of the same bytes creates nothing', async () => {
+    const bytes = randomBytes(2048);
+    const put = await store.blobs.put(bytes);
+    expect(put).toMatchObject({ size: 2048, created: true });
+    expect(put.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(await store.blobs.has(put.sha256)).toBe(true);
+    expect(Buffer.compare((await store.blobs.get(put.sha256))!, bytes)).toBe(0);
+    expect((await store.blobs.put(Buffer.from(bytes))).created).toBe(false);
+    expect(await store.blobs.get('0'.repeat(64))).toBeNull();
+    expect(await store.blobs.has('../../etc/passwd')).toBe(false);
+  });
+
+  it('ping answers true while open and false once closed', async () => {
+    expect(await store.ping()).toBe(true);
+    await store.close();
+    expect(await store.ping()).toBe(false);
+  });
+});

@@ -1,0 +1,38 @@
+import type Koa from 'koa';
+import { createApp } from '../../src/http/create-app';
+import { createI18n } from '../../src/i18n';
+import { ensureAdmin } from '../../src/services/ensure-admin';
+import { ensureDefaults } from '../../src/services/ensure-defaults';
+import { generateToken, hashToken } from '../../src/services/tokens';
+import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
+import type { Store } from '../../src/storage/store';
+import type { Role } from '../../src/domain/types';
+import { depsFor, silentLog, tempDir } from './fixtures';
+
+/** A real app over a real SQLite store in a temp folder, with an admin token. */
+export async function appFixture() {
+  const tmp = tempDir();
+  const store: Store = createSqliteStore({ dataDir: tmp.dir });
+  const deps = depsFor(store);
+  const i18n = await createI18n('zh-CN');
+  const t = i18n.t.bind(i18n);
+  await ensureDefaults(deps, t);
+  const admin = await ensureAdmin(deps, { dataDir: tmp.dir });
+  const app: Koa = createApp({ ...deps, t, locale: 'zh-CN', demo: true, botStatus: () => ({ puppet: 'wechaty-puppet-mock', loggedIn: true }) }) as unknown as Koa;
+  return {
+    store,
+    deps,
+    dir: tmp.dir,
+    server: app.callback(),
+    adminToken: admin.token!,
+    /** a user of another role and scope, with a token */
+    async userToken(role: Role, scope: string): Promise<string> {
+      const user = await store.users.insert({ name: `${role}-user`, role, scope, contactId: null, active: true });
+      const token = generateToken();
+      await store.tokens.insert({ userId: user.id, hash: hashToken(token), label: 'test', lastUsedAt: null, revokedAt: null });
+      return token;
+    },
+    async close() { await store.close(); tmp.cleanup(); },
+    log: silentLog,
+  };
+}

@@ -1,0 +1,3 @@
+export default async function globalTeardown(): Promise<void> {
+  await (globalThis as { __MONGOD__?: { stop(): Promise<boolean> } }).__MONGOD__?.stop();
+}

@@ -1,0 +1,67 @@
+import { loadConfig } from '../../src/config';
+import { maskPhone, redactPersonal, shortenAddress } from '../../src/domain/privacy';
+import { parseScope, placedFilter, scopeContains } from '../../src/domain/scope';
+import { newId } from '../../src/domain/ids';
+import { periodOf } from '../../src/domain/period';
+
+describe('privacy', () => {
+  it('masks phones and removes phone and ID numbers from text', () => {
+    expect(maskPhone('15000001408')).toBe('150****1408');
+    expect(redactPersonal('电话15000001408，身份证33010619900101123X，房号P00001')).toBe('电话[PHONE]，身份证[ID]，房号P00001');
+    expect(redactPersonal('+86 139-0000-5054 call')).toBe('[PHONE] call');
+    expect(redactPersonal('门牌25号 2026-11-22')).toBe('门牌25号 2026-11-22');
+  });
+  it('shortens an address to the road and number', () => {
+    expect(shortenAddress('平山村东港路25号')).toBe('东港路25号');
+    expect(shortenAddress('西墅社区回龙巷7号')).toBe('回龙巷7号');
+    expect(shortenAddress('某地 12号')).toBe('12号');
+  });
+});
+
+describe('scope', () => {
+  it('parses the four forms and refuses others', () => {
+    expect(parseScope(undefined)).toEqual({ level: 'street' });
+    expect(parseScope('group:abc')).toEqual({ level: 'group', id: 'abc' });
+    expect(() => parseScope('house:1')).toThrow(expect.objectContaining({ code: 'scope_invalid' }));
+    expect(() => parseScope('grid:{"$gt":""}')).toThrow(expect.objectContaining({ code: 'scope_invalid' }));
+  });
+  it('knows containment and the filter a scope means', () => {
+    const grid = { level: 'grid' as const, communityId: 'c', gridId: 'g' };
+    expect(scopeContains(grid, { level: 'group', communityId: 'c', gridId: 'g', groupId: 'x' })).toBe(true);
+    expect(scopeContains(grid, { level: 'community', communityId: 'c' })).toBe(false);
+    expect(scopeContains({ level: 'street' }, grid)).toBe(true);
+    expect(placedFilter(grid)).toEqual({ gridId: 'g' });
+  });
+});
+
+describe('ids and periods', () => {
+  it('makes ids that sort in creation order', () => {
+    const ids = Array.from({ length: 1000 }, () => newId());
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(ids).size).toBe(1000);
+  });
+  it('computes the month in the campaign time zone', () => {
+    expect(periodOf(new Date('2026-11-30T17:00:00Z'), 'Asia/Shanghai')).toBe('2026-12');
+    expect(periodOf(new Date('2026-11-30T17:00:00Z'), 'UTC')).toBe('2026-11');
+  });
+});
+
+describe('loadConfig', () => {
+  it('defaults to embedded storage, demo mode and Asia/Shanghai', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ port: 3000, demo: true, timeZone: 'Asia/Shanghai', locale: 'zh-CN', sendIntervalMs: 200, demoSeed: true });
+    expect(c.dataDir).toMatch(/data$/);
+  });
+  it('leaves demo mode when a puppet is named, and paces at 3 s by default', () => {
+    expect(loadConfig({ WECHATY_PUPPET: 'wechaty-puppet-wechat4u' })).toMatchObject({ demo: false, sendIntervalMs: 3000 });
+  });
+  it.each([
+    ['PORT', 'abc'], ['PORT', '70000'], ['TZ', 'Mars/Base'], ['MONGODB_URI', 'http://x'], ['ADMIN_TOKEN', 'short'],
+    ['LOCALE', 'fr'], ['DEMO_SEED', 'yes'], ['SEND_INTERVAL_MS', '-5'],
+  ])('stops on a bad %s with one line naming it', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^配置错误 Invalid configuration: ${name}: [^\\n]+$`));
+  });
+  it('treats empty values as unset', () => {
+    expect(loadConfig({ PORT: '', WECHATY_PUPPET: ' ' })).toMatchObject({ port: 3000, demo: true });
+  });
+});

@@ -1,0 +1,61 @@
+import { crossCheckRoster, isRowError, mapRosterHeaders, parseRosterRow, type RosterRow } from '../../src/domain/roster';
+
+const good = { community: '平山村', grid: '平山村第1网格', group: '联防1组', houseCode: 'p00001', address: '平山村东港路25号', landlord: '陈娜英', phone: '150 0000 1408', tenants: '10', rooms: '7', head: '' };
+
+describe('mapRosterHeaders', () => {
+  it('reads Chinese headers, with a BOM and full-width spaces', () => {
+    const r = mapRosterHeaders(['\uFEFF社区', '网格', '联防组', '房屋编号', '地址', '房东姓名', '联系电话', '租住人数', '房间数', '户长']);
+    expect(r.missing).toEqual([]);
+    expect(r.index.head).toBe(9);
+  });
+  it('reads English headers in any case and order; head is optional', () => {
+    const r = mapRosterHeaders(['House_Code', 'COMMUNITY', 'grid', 'group', 'address', 'landlord', 'phone', 'tenants', 'rooms']);
+    expect(r.missing).toEqual([]);
+    expect(r.index.houseCode).toBe(0);
+    expect(r.index.head).toBeUndefined();
+  });
+  it('names the missing columns', () => {
+    expect(mapRosterHeaders(['社区', '网格']).missing).toEqual(['group', 'houseCode', 'address', 'landlord', 'phone', 'tenants', 'rooms']);
+  });
+});
+
+describe('parseRosterRow', () => {
+  it('normalises a good row and marks key houses (≥ 10 tenants)', () => {
+    const r = parseRosterRow(2, good) as RosterRow;
+    expect(r).toMatchObject({ row: 2, houseCode: 'P00001', phone: '15000001408', tenants: 10, isKey: true, head: false });
+    expect((parseRosterRow(3, { ...good, tenants: '9', head: '是' }) as RosterRow)).toMatchObject({ isKey: false, head: true });
+  });
+  it('accepts full-width digits, +86 and landlines', () => {
+    expect((parseRosterRow(2, { ...good, tenants: '１２', phone: '+86 13900005054' }) as RosterRow)).toMatchObject({ tenants: 12, phone: '13900005054' });
+    expect((parseRosterRow(2, { ...good, phone: '0571-88888888' }) as RosterRow).phone).toBe('057188888888');
+  });
+  it.each([
+    ['phone', '12345', '联系电话'],
+    ['tenants', '-1', '租住人数'],
+    ['tenants', 'ten', 'tenants'],
+    ['houseCode', 'P 1!', 'house_code'],
+    ['landlord', '  ', '房东姓名'],
+    ['head', 'maybe', '户长'],
+  ])('reports a bad %s (%s) with its row number', (field, value, words) => {
+    const r = parseRosterRow(7, { ...good, [field]: value });
+    expect(isRowError(r)).toBe(true);
+    expect(r).toMatchObject({ row: 7, message: expect.stringContaining(words) });
+  });
+});
+
+describe('crossCheckRoster', () => {
+  const row = (n: number, over: Partial<RosterRow>) => ({ ...(parseRosterRow(n, good) as RosterRow), ...over });
+  it('finds repeated house codes, two heads in a group, and one phone for two names', () => {
+    const errors = crossCheckRoster([
+      row(2, { houseCode: 'A1', head: true }),
+      row(3, { houseCode: 'A1', phone: '13000000001', landlord: 'x' }),
+      row(4, { houseCode: 'A2', head: true, phone: '13000000002', landlord: 'y' }),
+      row(5, { houseCode: 'A3', phone: '15000001408', landlord: '别人' }),
+    ]);
+    expect(errors.map((e) => e.row)).toEqual([3, 4, 5]);
+    expect(errors[0]!.message).toContain('第 2 行');
+  });
+  it('passes a clean roster, including one landlord owning two houses', () => {
+    expect(crossCheckRoster([row(2, { houseCode: 'A1' }), row(3, { houseCode: 'A2' })])).toEqual([]);
+  });
+});
