@@ -26,7 +26,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
 
   if (config.demo && config.demoSeed) {
     const seeded = await seedDemo(deps);
-    log.info({ created: seeded.created, unchanged: seeded.unchanged }, '演示街道已就绪 demo street seeded');
+    if (seeded) log.info({ houses: seeded.created }, '已生成演示街道 demo street seeded');
   }
 
   const demo = config.demo ? createDemoPuppet() : undefined;

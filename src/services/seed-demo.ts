@@ -4,9 +4,10 @@ import type { Deps } from './deps';
 import { importRoster, type ImportResult } from './import-roster';
 
 const COMMUNITIES = [
-  { name: '平山村', prefix: 'P' },
-  { name: '西墅社区', prefix: 'S' },
-  { name: '东湖社区', prefix: 'D' },
+  // codes of their own (PD…, SD…, DD…), so a real roster imported into the demo never collides with them
+  { name: '平山村', prefix: 'PD' },
+  { name: '西墅社区', prefix: 'SD' },
+  { name: '东湖社区', prefix: 'DD' },
 ];
 const ROADS = ['东港路', '竹林路', '大西门', '平山路', '樟潭路', '回龙巷', '马溪街', '新村路'];
 const SURNAMES = ['陈', '杨', '张', '潘', '曹', '林', '袁', '许', '谢', '曾', '刘', '黄', '董', '胡'];
@@ -33,7 +34,7 @@ export function demoRoster(): RosterRow[] {
             community: c.name,
             grid: `${c.name}第${g}网格`,
             group: `${c.name}第${g}网格联防${k}组`,
-            houseCode: `${c.prefix}${String(n).padStart(5, '0')}`,
+            houseCode: `${c.prefix}${String(n).padStart(4, '0')}`,
             address: `${c.name}${ROADS[rnd(ROADS.length)]}${1 + rnd(300)}号`,
             landlord: `${SURNAMES[rnd(SURNAMES.length)]}${GIVEN[rnd(GIVEN.length)]}`,
             phone: `1700000${String(n).padStart(4, '0')}`,
@@ -49,7 +50,12 @@ export function demoRoster(): RosterRow[] {
   return rows;
 }
 
-/** Seeds the demo street through the same import a staff member uses; safe to repeat. */
-export async function seedDemo(deps: Deps): Promise<ImportResult> {
+/**
+ * Seeds the demo street through the same import a staff member uses — only into an empty
+ * database, so a restart never undoes what someone changed in the demo. Returns null
+ * when there was already data.
+ */
+export async function seedDemo(deps: Deps): Promise<ImportResult | null> {
+  if ((await deps.store.houses.count({})) > 0) return null;
   return importRoster(deps, { rows: demoRoster(), errors: [] }, { actor: 'demo-seed' });
 }
