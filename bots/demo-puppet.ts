@@ -1,19 +1,36 @@
 import { mock, PuppetMock } from 'wechaty-puppet-mock';
 
 /**
- * Demo mode's WeChat: Wechaty's mock puppet and its Mocker, which the simulator uses
+ * Wechaty's mock puppet, keeping the @mentions of what the bot sends to a room.
+ * (PuppetMock's own messageSendText drops the mention ids Wechaty passes it; its
+ * ContactMock.say keeps them, so we send through that.)
+ */
+export class DemoPuppet extends PuppetMock {
+  override async messageSendText(conversationId: string, text: string, mentionIdList?: string[]): Promise<void> {
+    if (!this.isLoggedIn) throw new Error('not logged in');
+    const self = this.mocker.ContactMock.load(this.currentUserId);
+    const isRoom = /@/.test(conversationId);
+    const conversation = isRoom ? this.mocker.RoomMock.load(conversationId) : this.mocker.ContactMock.load(conversationId);
+    const mentions = isRoom ? (mentionIdList ?? []).map((id) => this.mocker.ContactMock.load(id)) : [];
+    self.say(text, mentions).to(conversation);
+  }
+}
+
+/**
+ * Demo mode's WeChat: the mock puppet and its Mocker, which tests and the simulator use
  * to make contacts and rooms and to speak as them. The bot's own account is made here
  * and logged in once the bot has started.
  */
 export function createDemoPuppet(botName = '安心房东') {
   const mocker = new mock.Mocker();
-  const puppet = new PuppetMock({ mocker });
+  const puppet = new DemoPuppet({ mocker });
   return {
     puppet,
     mocker,
-    login(): void {
+    login(): mock.ContactMock {
       const self = mocker.createContact({ name: botName });
       mocker.login(self);
+      return self;
     },
   };
 }

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import type { Server } from 'node:http';
+import { AnxinPlugin } from '../bots/anxin-plugin';
 import { createBot, type Bot } from '../bots/create-bot';
 import { createDemoPuppet } from '../bots/demo-puppet';
 import { ConfigError, loadConfig, type Config } from './config';
@@ -31,7 +32,10 @@ export async function start(config: Config, log: Logger): Promise<Running> {
 
   const demo = config.demo ? createDemoPuppet() : undefined;
   const puppetName = config.demo ? 'wechaty-puppet-mock' : (config.puppet as string);
-  const bot = createBot({ name: 'anxin-fangdong', puppet: demo?.puppet ?? puppetName, puppetName, puppetToken: config.puppetToken, log });
+  const bot = createBot({
+    name: 'anxin-fangdong', puppet: demo?.puppet ?? puppetName, puppetName, puppetToken: config.puppetToken, log,
+    plugins: [AnxinPlugin({ deps, t, locale: config.locale })],
+  });
 
   const app = createApp({ store, clock: systemClock, log, t, timeZone: config.timeZone, locale: config.locale, demo: config.demo, botStatus: bot.status });
   const server = app.listen(config.port, config.host);

@@ -15,6 +15,12 @@ export type ErrorCode =
   | 'roster_empty'
   | 'scope_invalid'
   | 'storage_unavailable'
+  | 'code_invalid'
+  | 'room_not_bound'
+  | 'room_already_bound'
+  | 'house_not_in_group'
+  | 'not_registered'
+  | 'not_allowed'
   | 'internal';
 
 /**

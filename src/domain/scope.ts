@@ -43,3 +43,8 @@ export function placedFilter(scope: PlacedScope): { communityId?: Id; gridId?: I
   if (scope.level === 'community') return { communityId: scope.communityId };
   return {};
 }
+
+/** Whether a scope string covers a group (for staff rights and rounds). */
+export function scopeCoversGroup(scope: string, g: { id: Id; gridId: Id; communityId: Id }): boolean {
+  return scope === 'street' || scope === `community:${g.communityId}` || scope === `grid:${g.gridId}` || scope === `group:${g.id}`;
+}

@@ -36,6 +36,8 @@ export interface House extends Entity, Placed {
   landlordId: Id;
   /** the WeChat contact registered (登记) for this house */
   contactId: Id | null;
+  /** someone else asked to register for this house; a head or staff member confirms (确认登记) */
+  pendingContactId: Id | null;
   tenants: number;
   rooms: number;
   /** 重点出租房: 10 or more tenants */

@@ -11,6 +11,7 @@ import { errorMiddleware } from './error-middleware';
 import { landingPage } from './landing-page';
 import { openApiDocument } from './openapi';
 import { rejectOperators } from './reject-operators';
+import { bindCodeRoutes } from './routes/bind-codes';
 import { healthRoutes } from './routes/health';
 import { importRoutes } from './routes/import-roster';
 import { resourceRoutes } from './routes/resources';
@@ -45,7 +46,7 @@ export function createApp(o: AppOptions): Koa<AppState> {
   api.use(requireToken(o.store));
   api.use(bodyParser({ enableTypes: ['json'], jsonLimit: '1mb', encoding: 'utf-8' }));
   api.use(rejectOperators('body'));
-  for (const r of [resourceRoutes(o), statsRoutes(o), importRoutes(o)]) api.use(r.routes(), r.allowedMethods());
+  for (const r of [resourceRoutes(o), statsRoutes(o), importRoutes(o), bindCodeRoutes(o)]) api.use(r.routes(), r.allowedMethods());
   app.use(api.routes()).use(api.allowedMethods());
   return app;
 }

@@ -21,6 +21,12 @@ const STATUS: Record<ErrorCode, number> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   storage_unavailable: 503,
+  code_invalid: 400,
+  room_not_bound: 409,
+  room_already_bound: 409,
+  house_not_in_group: 404,
+  not_registered: 409,
+  not_allowed: 403,
   internal: 500,
 };
 

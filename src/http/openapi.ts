@@ -37,6 +37,12 @@ export function openApiDocument(version: string): Record<string, unknown> {
       },
     },
   };
+  paths['/api/v1/groups/{id}/bind-code'] = {
+    post: { summary: '群绑定码 A single-use code for "绑定群 CODE" (7 days)', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { 201: { description: '{code, expiresAt}' }, ...errors } },
+  };
+  paths['/api/v1/users/{id}/bind-code'] = {
+    post: { summary: '工作人员绑定码 A single-use code for "绑定工作人员 CODE" (admins)', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { 201: { description: '{code}' }, ...errors } },
+  };
   for (const [name, def] of Object.entries(RESOURCES)) {
     paths[`/api/v1/${name}`] = {
       get: { summary: `List ${name}`, parameters: queryParams(pageQuery.extend(def.filters.shape as z.ZodRawShape)), responses: { 200: { description: '{items, total, limit, offset}' }, ...errors } },

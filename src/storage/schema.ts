@@ -28,7 +28,7 @@ export const SPECS: { [K in keyof Collections]: Collections[K] extends import('.
   }),
   houses: spec<T.House>({
     name: 'houses',
-    fields: { code: 'string', address: 'string', ...placed, landlordId: 'string', contactId: 'string?', tenants: 'int', rooms: 'int', isKey: 'bool' },
+    fields: { code: 'string', address: 'string', ...placed, landlordId: 'string', contactId: 'string?', pendingContactId: 'string?', tenants: 'int', rooms: 'int', isKey: 'bool' },
     unique: [['code']],
     indexes: [['communityId'], ['gridId'], ['groupId'], ['landlordId'], ['contactId']],
   }),

@@ -104,7 +104,7 @@ describe.each(legs)('Store contract: $name', (leg) => {
 
   async function houses() {
     const mk = (code: string, tenants: number, groupId: string, contactId: string | null) => ({
-      code, address: `${code}路1号`, communityId: 'c1', gridId: 'g1', groupId, landlordId: 'l1', contactId, tenants, rooms: 2, isKey: tenants >= 10,
+      code, address: `${code}路1号`, communityId: 'c1', gridId: 'g1', groupId, landlordId: 'l1', contactId, pendingContactId: null, tenants, rooms: 2, isKey: tenants >= 10,
     });
     await store.houses.insertMany([mk('A1', 3, 'x', null), mk('A2', 10, 'x', 'k1'), mk('A3', 12, 'y', null), mk('A4', 6, 'y', 'k2')]);
   }

@@ -117,6 +117,11 @@ CREATE TABLE processed_messages (${base}, kind TEXT NOT NULL);
 CREATE TABLE sequences (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 `,
   },
+  {
+    version: 2,
+    name: 'pending registration of a house already linked to someone else',
+    sql: `ALTER TABLE houses ADD COLUMN pendingContactId TEXT;`,
+  },
 ];
 
 /** Applies the migrations not yet recorded; returns the versions applied. */

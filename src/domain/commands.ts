@@ -1,0 +1,98 @@
+import type { ChecklistItem } from './types';
+
+/** What a person asked the bot for (SPEC §3). Anything else is ordinary chat: `null`. */
+export type Command =
+  | { kind: 'bindGroup'; code: string }
+  | { kind: 'bindStaff'; code: string }
+  | { kind: 'register'; houseCode: string }
+  | { kind: 'confirmRegister'; houseCode: string }
+  | { kind: 'commit' }
+  | { kind: 'item'; item: ChecklistItem }
+  | { kind: 'menuNumber'; n: number }
+  | { kind: 'progress' }
+  | { kind: 'remind' }
+  | { kind: 'approve'; houseCode: string }
+  | { kind: 'return'; houseCode: string; reason: string }
+  | { kind: 'hazard'; houseCode: string; text: string; days: number | null }
+  | { kind: 'fixed'; number: number }
+  | { kind: 'close'; number: number }
+  | { kind: 'points' }
+  | { kind: 'help' }
+  | { kind: 'report'; text: string }
+  | { kind: 'broadcast'; scope: string; text: string };
+
+/** Longer input is never a command (and is not worth scanning). */
+export const MAX_COMMAND_LENGTH = 2000;
+
+/** Item names landlords type, in Chinese or English, to the checklist key. */
+export const ITEM_WORDS: Record<string, ChecklistItem> = {
+  烟感: 'smoke', 烟感报警器: 'smoke', 烟雾报警器: 'smoke', smoke: 'smoke', 'smoke detector': 'smoke', 'smoke alarm': 'smoke',
+  灭火器: 'extinguisher', extinguisher: 'extinguisher',
+  电动车: 'ebike', 电动自行车: 'ebike', 充电: 'ebike', ebike: 'ebike', 'e-bike': 'ebike', 'e bike': 'ebike',
+  通道: 'exit', 疏散通道: 'exit', 安全出口: 'exit', 出口: 'exit', exit: 'exit', exits: 'exit',
+  用电: 'wiring', 用电安全: 'wiring', 电线: 'wiring', wiring: 'wiring',
+  四件套: 'kit', 应急四件套: 'kit', kit: 'kit',
+  钉牌: 'placard', 房屋钉牌: 'placard', placard: 'placard',
+};
+
+const CODE = '([a-z0-9][a-z0-9_-]{1,23})';
+const NUM = '(\\d{1,7})';
+
+/**
+ * Folds what people type into one form: full-width to half-width (NFKC), ideographic and
+ * other spaces to one space, invisible marks (zero-width, bidi, controls) removed, a
+ * leading @mention (WeChat ends it with U+2005) dropped, trailing punctuation trimmed,
+ * lower case.
+ */
+export function normalizeText(raw: string): string {
+  return raw
+    .normalize('NFKC')
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g, '')
+    .replace(/^\s*(?:@[^\s\u2005]{1,40}[\s\u2005]+)+/u, '')
+    .replace(/[\s\u2005\u3000]+/gu, ' ')
+    .trim()
+    // trailing punctuation goes, but a lone "?" stays (it asks for help)
+    .replace(/(?<=[^\s!！。.~～?？])[\s!！。.~～?？]+$/u, '')
+    .toLowerCase();
+}
+
+type Rule = [RegExp, (m: RegExpExecArray) => Command | null];
+const rx = (s: string) => new RegExp(`^${s}$`, 'u');
+
+/** One line per command: the patterns and what they mean. Order matters only where a word prefixes another. */
+const RULES: Rule[] = [
+  [rx(`(?:绑定群|bind group) ?${CODE}`), (m) => ({ kind: 'bindGroup', code: m[1]!.toUpperCase() })],
+  [rx(`(?:绑定工作人员|bind staff) ?${CODE}`), (m) => ({ kind: 'bindStaff', code: m[1]!.toUpperCase() })],
+  [rx(`(?:确认登记|confirm register|confirm) ?${CODE}`), (m) => ({ kind: 'confirmRegister', houseCode: m[1]!.toUpperCase() })],
+  [rx(`(?:登记|register) ?${CODE}`), (m) => ({ kind: 'register', houseCode: m[1]!.toUpperCase() })],
+  [rx('(?:我承诺|承诺|i commit|commit)'), () => ({ kind: 'commit' })],
+  [rx('(?:进度|progress)'), () => ({ kind: 'progress' })],
+  [rx('(?:催办|remind)'), () => ({ kind: 'remind' })],
+  [rx(`(?:通过|approve) ?${CODE}`), (m) => ({ kind: 'approve', houseCode: m[1]!.toUpperCase() })],
+  [rx(`(?:退回|return) ?${CODE} (.{1,200})`), (m) => ({ kind: 'return', houseCode: m[1]!.toUpperCase(), reason: m[2]!.trim() })],
+  [rx(`(?:隐患|hazard) ?${CODE} (.{1,300}?)(?: (\\d{1,3}) ?(?:天|days?))?`), (m) => ({ kind: 'hazard', houseCode: m[1]!.toUpperCase(), text: m[2]!.trim(), days: m[3] ? Number(m[3]) : null })],
+  [rx(`(?:整改|fixed) ?#?${NUM}`), (m) => ({ kind: 'fixed', number: Number(m[1]) })],
+  [rx(`(?:销号|close) ?#?${NUM}`), (m) => ({ kind: 'close', number: Number(m[1]) })],
+  [rx('(?:积分|points)'), () => ({ kind: 'points' })],
+  [rx('(?:帮助|help|\\?|？|菜单|menu)'), () => ({ kind: 'help' })],
+  [rx('(?:举报|report) ?(.{1,1000})'), (m) => ({ kind: 'report', text: m[1]!.trim() })],
+  [rx('(?:广播|broadcast) (street|(?:community|grid|group):[a-z0-9_-]{1,64}) (.{1,1500})'), (m) => ({ kind: 'broadcast', scope: m[1]!, text: m[2]!.trim() })],
+  [rx('([1-7])'), (m) => ({ kind: 'menuNumber', n: Number(m[1]) })],
+];
+
+/**
+ * Parses one message into a command, or null for ordinary chat. Never throws; input
+ * longer than MAX_COMMAND_LENGTH is chat.
+ */
+export function parseCommand(raw: unknown): Command | null {
+  if (typeof raw !== 'string' || raw.length === 0 || raw.length > MAX_COMMAND_LENGTH * 4) return null;
+  const text = normalizeText(raw);
+  if (text.length === 0 || text.length > MAX_COMMAND_LENGTH) return null;
+  const item = ITEM_WORDS[text];
+  if (item) return { kind: 'item', item };
+  for (const [re, build] of RULES) {
+    const m = re.exec(text);
+    if (m) return build(m);
+  }
+  return null;
+}

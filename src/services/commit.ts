@@ -1,0 +1,43 @@
+import { DomainError } from '../domain/errors';
+import type { Group } from '../domain/types';
+import type { Deps } from './deps';
+import type { Speaker } from './speaker';
+
+export interface CommitResult {
+  letterVersion: number;
+  houses: { code: string; isNew: boolean }[];
+  /** the group's tally for the current letter, e.g. 7 of 10 */
+  committed: number;
+  total: number;
+}
+
+/**
+ * `我承诺`: a commitment to the current letter for each of the sender's houses in the
+ * group, once per house and letter version, with its points.
+ */
+export async function commit(deps: Deps, input: { group: Group; speaker: Speaker; messageId: string | null }): Promise<CommitResult> {
+  const { store, clock } = deps;
+  if (input.speaker.houses.length === 0) throw new DomainError('not_registered', 'commit');
+  const letter = await store.letters.findOne({}, { version: -1 });
+  if (!letter) throw new DomainError('not_found', 'letter');
+  const houses = [];
+  for (const h of input.speaker.houses) {
+    try {
+      const c = await store.commitments.insert({
+        communityId: h.communityId, gridId: h.gridId, groupId: h.groupId, houseId: h.id, houseCode: h.code, letterVersion: letter.version,
+        landlordId: h.landlordId, contactId: input.speaker.contact?.id ?? null, messageId: input.messageId, at: clock.now(),
+      });
+      await store.points.insert({ landlordId: h.landlordId, contactId: input.speaker.contact?.id ?? null, gridId: h.gridId, reason: 'commitment', amount: 5, refId: c.id })
+        .catch((e) => { if ((e as DomainError).code !== 'conflict') throw e; });
+      houses.push({ code: h.code, isNew: true });
+    } catch (e) {
+      if ((e as DomainError).code !== 'conflict') throw e;
+      houses.push({ code: h.code, isNew: false });
+    }
+  }
+  const [committed, total] = await Promise.all([
+    store.commitments.count({ groupId: input.group.id, letterVersion: letter.version }),
+    store.houses.count({ groupId: input.group.id }),
+  ]);
+  return { letterVersion: letter.version, houses, committed, total };
+}
