@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import { FileBox } from 'file-box';
+import { types } from 'wechaty';
 import { mock, PuppetMock } from 'wechaty-puppet-mock';
 
 /**
@@ -33,4 +36,23 @@ export function createDemoPuppet(botName = '安心房东') {
       return self;
     },
   };
+}
+
+/**
+ * Makes `from` send an image to a room or contact, as WeChat would deliver it (the mock's
+ * own `say(FileBox)` marks files as text). Returns the message id. Used by tests and the simulator.
+ */
+export function sendMockImage(
+  demo: { puppet: PuppetMock; mocker: mock.Mocker },
+  from: mock.ContactMock,
+  to: mock.RoomMock | mock.ContactMock,
+  bytes: Buffer,
+  filename: string,
+): string {
+  const id = `img-${randomUUID()}`;
+  demo.mocker.cacheFileBoxPayload.set(id, FileBox.fromBase64(bytes.toString('base64'), filename).toJSON());
+  const where = to instanceof demo.mocker.RoomMock ? { roomId: to.id, mentionIdList: [] } : { listenerId: to.id };
+  demo.mocker.MessageMock.create({ id, talkerId: from.id, timestamp: Date.now(), type: types.Message.Image, ...where });
+  demo.puppet.emit('message', { messageId: id });
+  return id;
 }

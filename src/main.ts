@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { AnxinPlugin } from '../bots/anxin-plugin';
 import { createBot, type Bot } from '../bots/create-bot';
 import { createDemoPuppet } from '../bots/demo-puppet';
+import { createWechatyNotifier } from '../bots/wechaty-notifier';
 import { ConfigError, loadConfig, type Config } from './config';
 import { systemClock } from './domain/clock';
 import { createApp } from './http/create-app';
@@ -37,7 +38,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     plugins: [AnxinPlugin({ deps, t, locale: config.locale })],
   });
 
-  const app = createApp({ store, clock: systemClock, log, t, timeZone: config.timeZone, locale: config.locale, demo: config.demo, botStatus: bot.status });
+  const app = createApp({ store, clock: systemClock, log, t, timeZone: config.timeZone, locale: config.locale, demo: config.demo, botStatus: bot.status, notifier: createWechatyNotifier(bot.wechaty) });
   const server = app.listen(config.port, config.host);
   await once(server, 'listening');
 

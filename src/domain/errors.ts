@@ -21,6 +21,12 @@ export type ErrorCode =
   | 'house_not_in_group'
   | 'not_registered'
   | 'not_allowed'
+  | 'no_open_round'
+  | 'photo_unsupported'
+  | 'photo_too_large'
+  | 'photo_unreadable'
+  | 'submission_incomplete'
+  | 'own_house'
   | 'internal';
 
 /**

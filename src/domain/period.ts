@@ -7,3 +7,23 @@ export function periodOf(at: Date, timeZone: string): string {
 }
 
 export const PERIOD_RE = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+/** How far a time zone's wall clock is ahead of UTC at an instant, in ms. */
+function zoneOffsetMs(at: Date, timeZone: string): number {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', {
+    timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+  }).formatToParts(at).map((p) => [p.type, Number(p.value)]));
+  const wall = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
+  return wall - Math.floor(at.getTime() / 1000) * 1000;
+}
+
+/** The instant a wall-clock time `YYYY-MM-DD HH:mm:ss` happens in a time zone. */
+export function zonedInstant(date: string, time: string, timeZone: string): Date {
+  const guess = new Date(`${date}T${time}Z`);
+  return new Date(guess.getTime() - zoneOffsetMs(guess, timeZone));
+}
+
+/** A deadline given as a date means the end of that day where the campaign runs; a full timestamp is kept as is. */
+export function deadlineFrom(input: string, timeZone: string): Date {
+  return /^\d{4}-\d{2}-\d{2}$/.test(input) ? zonedInstant(input, '23:59:59', timeZone) : new Date(input);
+}

@@ -54,6 +54,8 @@ export interface Contact extends Entity {
   landlordId: Id | null;
   userId: Id | null;
   locale: Locale | null;
+  /** a checklist item named before the photo: the next photo is labelled with it */
+  pendingItem: ChecklistItem | null;
 }
 
 export interface Letter extends Entity {

@@ -4,6 +4,7 @@ import type { User } from '../domain/types';
 import type { Translate } from '../i18n';
 import type { Logger } from '../log';
 import type { Deps } from '../services/deps';
+import type { Notifier } from '../services/notifier';
 import type { Store } from '../storage/store';
 
 /** What the bot side tells the HTTP side about itself (for /healthz and the dashboard). */
@@ -18,6 +19,8 @@ export interface AppOptions {
   locale: 'zh-CN' | 'en';
   demo: boolean;
   botStatus: () => BotStatus;
+  /** posts to rooms outside a reply (round announcements, reminders, review notices) */
+  notifier: Notifier;
 }
 
 export interface AppState { user?: User; lng: 'zh-CN' | 'en' }

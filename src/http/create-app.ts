@@ -15,6 +15,7 @@ import { bindCodeRoutes } from './routes/bind-codes';
 import { healthRoutes } from './routes/health';
 import { importRoutes } from './routes/import-roster';
 import { resourceRoutes } from './routes/resources';
+import { roundRoutes } from './routes/rounds';
 import { statsRoutes } from './routes/stats';
 
 const VERSION = (JSON.parse(readFileSync(path.join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
@@ -46,7 +47,7 @@ export function createApp(o: AppOptions): Koa<AppState> {
   api.use(requireToken(o.store));
   api.use(bodyParser({ enableTypes: ['json'], jsonLimit: '1mb', encoding: 'utf-8' }));
   api.use(rejectOperators('body'));
-  for (const r of [resourceRoutes(o), statsRoutes(o), importRoutes(o), bindCodeRoutes(o)]) api.use(r.routes(), r.allowedMethods());
+  for (const r of [resourceRoutes(o), statsRoutes(o), importRoutes(o), bindCodeRoutes(o), roundRoutes(o)]) api.use(r.routes(), r.allowedMethods());
   app.use(api.routes()).use(api.allowedMethods());
   return app;
 }

@@ -27,6 +27,12 @@ const STATUS: Record<ErrorCode, number> = {
   house_not_in_group: 404,
   not_registered: 409,
   not_allowed: 403,
+  no_open_round: 409,
+  photo_unsupported: 415,
+  photo_too_large: 413,
+  photo_unreadable: 400,
+  submission_incomplete: 409,
+  own_house: 403,
   internal: 500,
 };
 

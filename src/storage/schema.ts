@@ -35,7 +35,7 @@ export const SPECS: { [K in keyof Collections]: Collections[K] extends import('.
   landlords: spec<T.Landlord>({ name: 'landlords', fields: { name: 'string', phone: 'string' }, unique: [['phone']] }),
   contacts: spec<T.Contact>({
     name: 'contacts',
-    fields: { wechatId: 'string', name: 'string', landlordId: 'string?', userId: 'string?', locale: 'string?' },
+    fields: { wechatId: 'string', name: 'string', landlordId: 'string?', userId: 'string?', locale: 'string?', pendingItem: 'string?' },
     unique: [['wechatId']],
     indexes: [['landlordId'], ['userId']],
   }),

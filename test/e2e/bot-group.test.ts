@@ -2,7 +2,13 @@
  * Issue 3's story, so far: a group of ten landlords binds its room, registers, commits,
  * and asks for progress — through the real Wechaty bot on wechaty-puppet-mock.
  */
+import { randomBytes } from 'node:crypto';
+import { createWechatyNotifier } from '../../bots/wechaty-notifier';
+import { sendMockImage } from '../../bots/demo-puppet';
+import { requiredItems } from '../../src/domain/checklist';
+import { roundAnnouncement } from '../../src/render/messages';
 import { issueBindCode } from '../../src/services/bind-codes';
+import { openRound } from '../../src/services/open-round';
 import { getStats } from '../../src/services/get-stats';
 import { botFixture } from '../support/bot-fixture';
 import { sampleRosterBytes } from '../support/fixtures';
@@ -126,9 +132,93 @@ describe('a group of ten in WeChat', () => {
     expect((await f.store.users.get(user.id))!.contactId).not.toBeNull();
   });
 
+  const jpeg = () => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01]), randomBytes(512)]);
+  const ITEM_WORD = { smoke: '烟感', extinguisher: '灭火器', ebike: '电动车', exit: '通道', wiring: '用电', kit: '四件套', placard: '钉牌' } as const;
+  const photo = async (who: ReturnType<F['contact']>, bytes: Buffer) => {
+    const before = f.said.length;
+    sendMockImage(f.demo, who, room, bytes, 'p.jpg');
+    await f.settle();
+    return f.said.slice(before);
+  };
+  const usedPhotos: Buffer[] = [];
+
+  it('opens a round and announces it in the room with the checklist', async () => {
+    const { round, announce } = await openRound(f.deps, { period: '2026-11', deadline: new Date('2026-11-20T15:59:59Z'), scope: 'street', by: 'test' });
+    expect(announce.map((a) => a.group.id)).toEqual([groupId]);
+    const t = (key: string, params?: Record<string, unknown>) => f.t(`bot:${key}`, { lng: 'zh-CN', ...params });
+    const post = roundAnnouncement(t, 'zh-CN', 'Asia/Shanghai', round, announce[0]!.keyHouses);
+    const before = f.said.length;
+    await createWechatyNotifier(f.bot.wechaty).toRoom(room.id, post.text);
+    await f.settle();
+    const [said] = f.said.slice(before);
+    expect(said!.roomId).toBe(room.id);
+    expect(said!.text).toContain('2026-11 月度消防自查开始，请于 11/20 前完成');
+    expect(said!.text).toContain('1 烟感报警器');
+    expect(said!.text).toContain('应急四件套'); // the group has key houses
+  });
+
+  it('takes photos: item named first, or the numbered menu after; five landlords complete every item', async () => {
+    for (const i of [0, 1, 3, 4, 2]) {
+      const who = landlords[i]!;
+      const house = (await f.store.houses.findOne({ code: CODES[i]! }))!;
+      const items = requiredItems(house.isKey);
+      for (const [n, item] of items.entries()) {
+        const bytes = jpeg();
+        usedPhotos.push(bytes);
+        if (i === 1) {
+          const [ask] = await photo(who, bytes);
+          expect(ask!.text).toContain('请回复数字');
+          expect(ask!.mentions).toEqual([who.id]);
+          const [labelled] = await f.say(who, String(n + 1), room);
+          expect(labelled!.text).toContain(CODES[i]!);
+        } else {
+          const [wait] = await f.say(who, ITEM_WORD[item], room);
+          expect(wait!.text).toContain('请发送');
+          const [got] = await photo(who, bytes);
+          expect(got!.text).toContain(n === items.length - 1 ? '自查照片已齐' : '已收到');
+        }
+      }
+      expect((await f.store.submissions.findOne({ houseId: house.id }))!.status).toBe('complete');
+    }
+    expect(await f.store.submissions.count({ groupId, status: 'complete' })).toBe(5);
+  });
+
+  it('refuses a photo already used by another house, and keeps it on disk', async () => {
+    const [r] = await photo(landlords[5]!, usedPhotos[0]!);
+    expect(r!.text).toContain('已经用过');
+    expect(await f.store.photos.count({ counted: false })).toBe(1);
+    const [bad] = await photo(landlords[5]!, Buffer.from('not an image at all'));
+    expect(bad!.text).toContain('JPG、PNG、WebP 或 HEIC');
+  });
+
+  it('lets the head approve three, not their own house, and refuses a non-head', async () => {
+    const [refused] = await f.say(landlords[0]!, '通过 P00002', room);
+    expect(refused!.text).toContain('只有户长或工作人员');
+    const [own] = await f.say(landlords[2]!, '通过 P00003', room);
+    expect(own!.text).toContain('需由工作人员审核');
+    for (const [code, idx] of [['P00001', 0], ['P00002', 1], ['P00004', 3]] as const) {
+      const [ok] = await f.say(landlords[2]!, `通过 ${code}`, room);
+      expect(ok!.text).toContain(`${code} 本月自查已审核通过`);
+      expect(ok!.mentions).toEqual([landlords[idx]!.id]);
+    }
+    const [notYet] = await f.say(landlords[2]!, '通过 P00006', room);
+    expect(notYet!.text).toContain('还没有交齐');
+    const [back] = await f.say(landlords[2]!, '退回 P00005 灭火器照片看不清', room);
+    expect(back!.text).toContain('灭火器照片看不清');
+    expect(back!.mentions).toEqual([landlords[4]!.id]);
+  });
+
+  it('催办 @mentions exactly the registered landlords still missing something', async () => {
+    const [r] = await f.say(landlords[2]!, '催办', room);
+    const done = new Set([landlords[0]!.id, landlords[1]!.id, landlords[3]!.id]);
+    const newcomer = (await f.store.contacts.findOne({ name: '新房东' }))!.wechatId;
+    const expected = [...landlords.slice(0, 9).map((l) => l.id).filter((id) => !done.has(id)), newcomer];
+    expect([...r!.mentions].sort()).toEqual(expected.sort());
+  });
+
   it('agrees with GET /stats, and never said a phone number', async () => {
     const s = await getStats(f.deps, { level: 'group', groupId, label: `group:${groupId}` }, '2026-11');
-    expect(s).toMatchObject({ houses: 10, committed: 8 });
+    expect(s).toMatchObject({ houses: 10, committed: 8, submitted: 4, approved: 3, compliant: 3 });
     const all = f.said.map((m) => m.text).join('\n');
     for (const phone of PHONES) expect(all).not.toContain(phone);
   });

@@ -18,12 +18,16 @@ export async function appFixture() {
   const t = i18n.t.bind(i18n);
   await ensureDefaults(deps, t);
   const admin = await ensureAdmin(deps, { dataDir: tmp.dir });
-  const app: Koa = createApp({ ...deps, t, locale: 'zh-CN', demo: true, botStatus: () => ({ puppet: 'wechaty-puppet-mock', loggedIn: true }) }) as unknown as Koa;
+  /** what the app posted to rooms, in order */
+  const posted: { roomId: string; text: string; mentions: string[] }[] = [];
+  const notifier = { toRoom: async (roomId: string, text: string, mentions: string[] = []) => { posted.push({ roomId, text, mentions }); } };
+  const app: Koa = createApp({ ...deps, t, locale: 'zh-CN', demo: true, botStatus: () => ({ puppet: 'wechaty-puppet-mock', loggedIn: true }), notifier }) as unknown as Koa;
   return {
     store,
     deps,
     dir: tmp.dir,
     server: app.callback(),
+    posted,
     adminToken: admin.token!,
     /** a user of another role and scope, with a token */
     async userToken(role: Role, scope: string): Promise<string> {

@@ -44,7 +44,7 @@ export async function botFixture() {
   };
 
   return {
-    store, deps, demo, bot, self, said,
+    store, deps, demo, bot, self, said, t,
     contact: (name: string) => demo.mocker.createContact({ name }),
     room: (topic: string, members: mock.ContactMock[]) => demo.mocker.createRoom({ topic, memberIdList: [self.id, ...members.map((m) => m.id)] }),
     /** `who` says `text` in `where`; resolves once the bot has answered (or stayed silent) */

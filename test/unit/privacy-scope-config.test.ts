@@ -2,7 +2,7 @@ import { loadConfig } from '../../src/config';
 import { maskPhone, redactPersonal, shortenAddress } from '../../src/domain/privacy';
 import { parseScope, placedFilter, scopeContains } from '../../src/domain/scope';
 import { newId } from '../../src/domain/ids';
-import { periodOf } from '../../src/domain/period';
+import { deadlineFrom, periodOf, zonedInstant } from '../../src/domain/period';
 
 describe('privacy', () => {
   it('masks phones and removes phone and ID numbers from text', () => {
@@ -43,6 +43,12 @@ describe('ids and periods', () => {
   it('computes the month in the campaign time zone', () => {
     expect(periodOf(new Date('2026-11-30T17:00:00Z'), 'Asia/Shanghai')).toBe('2026-12');
     expect(periodOf(new Date('2026-11-30T17:00:00Z'), 'UTC')).toBe('2026-11');
+  });
+  it('turns wall-clock times and date-only deadlines into instants in the campaign time zone', () => {
+    expect(zonedInstant('2026-12-01', '09:00:00', 'Asia/Shanghai').toISOString()).toBe('2026-12-01T01:00:00.000Z');
+    expect(zonedInstant('2026-07-01', '09:00:00', 'Europe/Berlin').toISOString()).toBe('2026-07-01T07:00:00.000Z');
+    expect(deadlineFrom('2026-11-20', 'Asia/Shanghai').toISOString()).toBe('2026-11-20T15:59:59.000Z');
+    expect(deadlineFrom('2026-11-20T08:00:00+08:00', 'Asia/Shanghai').toISOString()).toBe('2026-11-20T00:00:00.000Z');
   });
 });
 

@@ -122,6 +122,11 @@ CREATE TABLE sequences (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
     name: 'pending registration of a house already linked to someone else',
     sql: `ALTER TABLE houses ADD COLUMN pendingContactId TEXT;`,
   },
+  {
+    version: 3,
+    name: 'the item a landlord named before sending its photo',
+    sql: `ALTER TABLE contacts ADD COLUMN pendingItem TEXT;`,
+  },
 ];
 
 /** Applies the migrations not yet recorded; returns the versions applied. */

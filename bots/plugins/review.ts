@@ -1,0 +1,40 @@
+import { DomainError } from '../../src/domain/errors';
+import { openRoundFor } from '../../src/services/group-progress';
+import { reminder } from '../../src/render/messages';
+import { reviewSubmission, type Reviewer } from '../../src/services/review-submission';
+import type { BotContext, HandlerTable, Reply } from '../bot-context';
+
+const reviewerOf = (ctx: BotContext): Reviewer => ({
+  id: ctx.speaker.staff ? `user:${ctx.speaker.staff.id}` : `contact:${ctx.speaker.contact?.id ?? ctx.speaker.wechatId}`,
+  isHead: ctx.speaker.isHead,
+  isStaff: Boolean(ctx.speaker.staff),
+  ownHouseIds: ctx.speaker.houses.map((h) => h.id),
+});
+
+async function review(ctx: BotContext, houseCode: string, action: 'approve' | 'return', reason?: string): Promise<Reply> {
+  if (!ctx.speaker.isHead && !ctx.speaker.staff) throw new DomainError('not_allowed', action);
+  const house = await ctx.deps.store.houses.findOne({ code: houseCode, groupId: ctx.group!.id });
+  if (!house) throw new DomainError('house_not_in_group', houseCode, { code: houseCode });
+  const round = await openRoundFor(ctx.deps, ctx.group!);
+  const sub = round ? await ctx.deps.store.submissions.findOne({ roundId: round.id, houseId: house.id }) : null;
+  if (!round) throw new DomainError('no_open_round', houseCode);
+  if (!sub) throw new DomainError('submission_incomplete', houseCode, { code: houseCode });
+  await reviewSubmission(ctx.deps, { submission: sub, reviewer: reviewerOf(ctx), action, reason });
+  const owner = house.contactId ? await ctx.deps.store.contacts.get(house.contactId) : null;
+  const mentions = owner ? [owner.wechatId] : [];
+  return action === 'approve'
+    ? { text: ctx.t('review.approved', { code: house.code }), mentions }
+    : { text: ctx.t('review.returned', { code: house.code, reason }), mentions };
+}
+
+/** `通过`, `退回`, `催办`: the head's and staff's work in the room. */
+export const reviewHandlers: HandlerTable = {
+  room: {
+    approve: (ctx, cmd) => review(ctx, cmd.houseCode, 'approve'),
+    return: (ctx, cmd) => review(ctx, cmd.houseCode, 'return', cmd.reason),
+    remind: async (ctx) => {
+      if (!ctx.speaker.isHead && !ctx.speaker.staff) throw new DomainError('not_allowed', 'remind');
+      return reminder(ctx.deps, ctx.t, ctx.group!);
+    },
+  },
+};

@@ -1,0 +1,26 @@
+import { BASE_ITEMS, KEY_ITEMS } from '../domain/checklist';
+import type { Group, Round } from '../domain/types';
+import type { Deps } from '../services/deps';
+import { remindMissing } from '../services/remind-missing';
+
+/** `t` bound to the bot namespace and a room's language. */
+export type BotT = (key: string, params?: Record<string, unknown>) => string;
+export interface Post { text: string; mentions?: string[] }
+
+/** The announcement of a new round in one room, with the checklist (and key houses' extra items). */
+export function roundAnnouncement(t: BotT, lng: string, timeZone: string, round: Round, keyHouses: number): Post {
+  const deadline = new Intl.DateTimeFormat(lng, { timeZone, month: 'numeric', day: 'numeric' }).format(round.deadline);
+  const items = BASE_ITEMS.map((i, n) => `${n + 1} ${t(`items.${i}`)}`).join('\n');
+  const lines = [t('round.announce', { period: round.period, deadline, items })];
+  if (keyHouses > 0) lines.push(t('round.key_extra', { items: KEY_ITEMS.slice(BASE_ITEMS.length).map((i, n) => `${BASE_ITEMS.length + n + 1} ${t(`items.${i}`)}`).join('、') }));
+  return { text: lines.join('\n') };
+}
+
+/** `催办`: who in a group still owes something, @mentioned. Shared by the bot and the API. */
+export async function reminder(deps: Deps, t: BotT, group: Group): Promise<Post> {
+  const m = await remindMissing(deps, group);
+  if (m.codes.length === 0) return { text: t('remind.all_done') };
+  const lines = [t('remind.missing', { count: m.codes.length })];
+  if (m.unregistered.length) lines.push(t('remind.unregistered', { codes: m.unregistered.join('、') }));
+  return { text: lines.join('\n'), mentions: m.mentions };
+}

@@ -1,0 +1,26 @@
+import type { Group } from '../domain/types';
+import type { Deps } from './deps';
+import { groupProgress } from './group-progress';
+
+export interface Missing {
+  /** WeChat ids of registered landlords still missing their commitment or their photos */
+  mentions: string[];
+  /** houses nobody has registered yet (no one to @mention) */
+  unregistered: string[];
+  /** house codes still missing something */
+  codes: string[];
+}
+
+/** `催办`: who in a group still owes something — for @mentions, never more. */
+export async function remindMissing(deps: Deps, group: Group): Promise<Missing> {
+  const progress = await groupProgress(deps, group);
+  const behind = progress.houses.filter((h) => h.mark !== '✅');
+  const houses = await deps.store.houses.find({ groupId: group.id, code: { in: behind.map((h) => h.code) } });
+  const contactIds = [...new Set(houses.map((h) => h.contactId).filter((c): c is string => c !== null))];
+  const contacts = contactIds.length ? await deps.store.contacts.find({ id: { in: contactIds } }) : [];
+  return {
+    mentions: contacts.map((c) => c.wechatId),
+    unregistered: houses.filter((h) => !h.contactId).map((h) => h.code),
+    codes: behind.map((h) => h.code),
+  };
+}

@@ -1,0 +1,38 @@
+import { DomainError } from '../domain/errors';
+import type { Submission } from '../domain/types';
+import type { Deps } from './deps';
+
+/** Who reviews: a head (never of their own house) or staff. */
+export interface Reviewer { id: string; isHead: boolean; isStaff: boolean; ownHouseIds: string[] }
+
+/**
+ * `通过` / `退回`: a head or staff member approves a complete submission, or returns it
+ * with a reason. A head's own house is approved by staff, not by the head. An approval
+ * by the deadline earns the landlord on-time points.
+ */
+export async function reviewSubmission(
+  deps: Deps,
+  input: { submission: Submission; reviewer: Reviewer; action: 'approve' | 'return'; reason?: string },
+): Promise<Submission> {
+  const { store, clock } = deps;
+  const { submission: sub, reviewer } = input;
+  if (!reviewer.isHead && !reviewer.isStaff) throw new DomainError('not_allowed', 'review');
+  if (!reviewer.isStaff && reviewer.ownHouseIds.includes(sub.houseId)) throw new DomainError('own_house', sub.houseCode, { code: sub.houseCode });
+  const now = clock.now();
+  if (input.action === 'approve') {
+    if (sub.status !== 'complete') throw new DomainError('submission_incomplete', sub.houseCode, { code: sub.houseCode, status: sub.status });
+    const n = await store.submissions.updateWhere({ id: sub.id, status: 'complete' }, { status: 'approved', reviewedBy: reviewer.id, reviewedAt: now, returnReason: null });
+    if (n !== 1) throw new DomainError('submission_incomplete', sub.houseCode, { code: sub.houseCode, status: sub.status });
+    const round = await store.rounds.get(sub.roundId);
+    const house = await store.houses.get(sub.houseId);
+    if (round && house && now <= round.deadline) {
+      await store.points.insert({ landlordId: house.landlordId, contactId: house.contactId, gridId: house.gridId, reason: 'inspection_on_time', amount: 10, refId: sub.id })
+        .catch((e) => { if ((e as DomainError).code !== 'conflict') throw e; });
+    }
+  } else {
+    if (sub.status === 'partial') throw new DomainError('submission_incomplete', sub.houseCode, { code: sub.houseCode, status: sub.status });
+    await store.submissions.update(sub.id, { status: 'returned', reviewedBy: reviewer.id, reviewedAt: now, returnReason: (input.reason ?? '').slice(0, 200) });
+  }
+  await store.audit.insert({ actor: reviewer.id, action: `${input.action}_submission`, target: `submission:${sub.id}`, detail: { reason: input.reason ?? null } });
+  return (await store.submissions.get(sub.id))!;
+}

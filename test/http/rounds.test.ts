@@ -1,0 +1,69 @@
+import request from 'supertest';
+import { appFixture } from '../support/app-fixture';
+import { sampleRosterBytes } from '../support/fixtures';
+
+type Fixture = Awaited<ReturnType<typeof appFixture>>;
+let f: Fixture;
+const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
+let groupId: string;
+
+beforeEach(async () => {
+  f = await appFixture();
+  await request(f.server).post('/api/v1/import/roster').set(auth(f.adminToken)).attach('file', sampleRosterBytes(), 'r.csv').expect(200);
+  groupId = (await f.store.groups.findOne({ name: '平山村第1网格联防1组' }))!.id;
+  await f.store.groups.update(groupId, { roomId: 'room-1@chatroom' });
+});
+afterEach(async () => { await f.close(); });
+
+describe('rounds and submissions API', () => {
+  it('POST /rounds opens a round and announces it in each bound room of the scope', async () => {
+    const r = await request(f.server).post('/api/v1/rounds').set(auth(f.adminToken)).send({ period: '2026-11', deadline: '2026-11-20' }).expect(201);
+    expect(r.body).toMatchObject({ period: '2026-11', scope: 'street', status: 'open', announced: 1 });
+    // "the 20th" means the end of the 20th in Asia/Shanghai
+    expect(r.body.deadline).toBe('2026-11-20T15:59:59.000Z');
+    expect(f.posted).toEqual([{ roomId: 'room-1@chatroom', text: expect.stringContaining('2026-11 月度消防自查开始'), mentions: [] }]);
+    await request(f.server).post('/api/v1/rounds').set(auth(f.adminToken)).send({ period: '2026-11', deadline: '2026-11-20' }).expect(409);
+    const list = await request(f.server).get('/api/v1/rounds').set(auth(f.adminToken)).expect(200);
+    expect(list.body.total).toBe(1);
+  });
+
+  it('refuses bad round input with 400s and heads with 403', async () => {
+    for (const body of [{ period: '2026-13', deadline: '2026-11-20' }, { period: '2026-11', deadline: 'soon' }, { period: '2026-11', deadline: '2020-01-01' }, { period: '2026-11', deadline: '2026-11-20', extra: 1 }]) {
+      const r = await request(f.server).post('/api/v1/rounds').set(auth(f.adminToken)).send(body).expect(400);
+      expect(r.body.error.code).toMatch(/^(validation|bad_request)$/);
+    }
+    const head = await f.userToken('head', `group:${groupId}`);
+    await request(f.server).post('/api/v1/rounds').set(auth(head)).send({ period: '2026-11', deadline: '2026-11-20' }).expect(403);
+    const op = await request(f.server).post('/api/v1/rounds').set(auth(f.adminToken)).send({ period: '2026-11', deadline: { $gt: '' } }).expect(400);
+    expect(op.body.error.code).toBe('operator_refused');
+  });
+
+  it('lists, approves and returns submissions; approving an incomplete one is a 409', async () => {
+    const round = (await request(f.server).post('/api/v1/rounds').set(auth(f.adminToken)).send({ period: '2026-11', deadline: '2026-11-20' }).expect(201)).body;
+    const house = (await f.store.houses.findOne({ code: 'P00001' }))!;
+    const base = { communityId: house.communityId, gridId: house.gridId, groupId: house.groupId, roundId: round.id, period: '2026-11', houseId: house.id, houseCode: 'P00001', returnReason: null, reviewedBy: null, reviewedAt: null };
+    const partial = await f.store.submissions.insert({ ...base, status: 'partial', items: { smoke: ['x'] } });
+    const list = await request(f.server).get(`/api/v1/submissions?round=${round.id}&status=partial`).set(auth(f.adminToken)).expect(200);
+    expect(list.body.items.map((s: { houseCode: string }) => s.houseCode)).toEqual(['P00001']);
+    expect((await request(f.server).post(`/api/v1/submissions/${partial.id}/approve`).set(auth(f.adminToken)).expect(409)).body.error.code).toBe('submission_incomplete');
+    await f.store.submissions.update(partial.id, { status: 'complete' });
+    const ok = await request(f.server).post(`/api/v1/submissions/${partial.id}/approve`).set(auth(f.adminToken)).expect(200);
+    expect(ok.body.status).toBe('approved');
+    await request(f.server).post(`/api/v1/submissions/${partial.id}/return`).set(auth(f.adminToken)).send({}).expect(400);
+    const back = await request(f.server).post(`/api/v1/submissions/${partial.id}/return`).set(auth(f.adminToken)).send({ reason: '照片模糊' }).expect(200);
+    expect(back.body).toMatchObject({ status: 'returned', returnReason: '照片模糊' });
+    expect(f.posted.at(-1)!.text).toContain('照片模糊');
+    await request(f.server).post('/api/v1/submissions/nope/approve').set(auth(f.adminToken)).expect(404);
+  });
+
+  it('POST /rounds/:id/remind reminds each bound room of the round; bind codes are made for staff', async () => {
+    const round = (await request(f.server).post('/api/v1/rounds').set(auth(f.adminToken)).send({ period: '2026-11', deadline: '2026-11-20' }).expect(201)).body;
+    const r = await request(f.server).post(`/api/v1/rounds/${round.id}/remind`).set(auth(f.adminToken)).expect(200);
+    expect(r.body).toEqual({ reminded: 1 });
+    expect(f.posted.at(-1)!.text).toContain('尚未登记：P00001、P00002');
+    const code = await request(f.server).post(`/api/v1/groups/${groupId}/bind-code`).set(auth(f.adminToken)).expect(201);
+    expect(code.body.code).toMatch(/^[A-HJ-NP-Z2-9]{6}$/);
+    const head = await f.userToken('head', `group:${groupId}`);
+    await request(f.server).post(`/api/v1/groups/${groupId}/bind-code`).set(auth(head)).expect(403);
+  });
+});
