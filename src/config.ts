@@ -8,7 +8,7 @@ const int = (name: string, min: number, max: number) =>
 const validZone = (tz: string) => { try { new Intl.DateTimeFormat('en', { timeZone: tz }); return true; } catch { return false; } };
 
 const schema = z.object({
-  PORT: int('PORT', 1, 65535).default(3000),
+  PORT: int('PORT', 0, 65535).default(3000), // 0: any free port
   HOST: z.string().trim().min(1).default('0.0.0.0'),
   DATA_DIR: z.string().trim().min(1).default('./data'),
   MONGODB_URI: z.string().trim().regex(/^mongodb(\+srv)?:\/\/\S+$/, 'MONGODB_URI must start with mongodb:// or mongodb+srv://').optional(),

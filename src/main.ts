@@ -3,9 +3,11 @@ import type { Server } from 'node:http';
 import { AnxinPlugin } from '../bots/anxin-plugin';
 import { createBot, type Bot } from '../bots/create-bot';
 import { createDemoPuppet } from '../bots/demo-puppet';
+import { createSimulator } from '../bots/simulator';
 import { createWechatyNotifier } from '../bots/wechaty-notifier';
 import { ConfigError, loadConfig, type Config } from './config';
 import { systemClock } from './domain/clock';
+import { DomainError } from './domain/errors';
 import { createApp } from './http/create-app';
 import { createI18n } from './i18n';
 import { createLogger, type Logger } from './log';
@@ -38,12 +40,17 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     plugins: [AnxinPlugin({ deps, t, locale: config.locale })],
   });
 
-  const app = createApp({ store, clock: systemClock, log, t, timeZone: config.timeZone, locale: config.locale, demo: config.demo, botStatus: bot.status, notifier: createWechatyNotifier(bot.wechaty) });
+  let botSelf: ReturnType<NonNullable<typeof demo>['login']> | undefined;
+  const sim = demo ? createSimulator(demo, () => {
+    if (!botSelf) throw new DomainError('bad_request', 'bot not logged in yet', { detail: 'the bot is still starting; try again in a moment' });
+    return botSelf;
+  }) : undefined;
+  const app = createApp({ store, clock: systemClock, log, t, timeZone: config.timeZone, locale: config.locale, demo: config.demo, botStatus: bot.status, notifier: createWechatyNotifier(bot.wechaty), sim });
   const server = app.listen(config.port, config.host);
   await once(server, 'listening');
 
   await bot.start();
-  demo?.login();
+  botSelf = demo?.login();
 
   const url = `http://localhost:${config.port}/`;
   log.info({ url, storage: store.kind, puppet: puppetName, demo: config.demo }, `控制台 Dashboard: ${url}`);

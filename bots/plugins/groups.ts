@@ -1,3 +1,4 @@
+import { DomainError } from '../../src/domain/errors';
 import { shortenAddress } from '../../src/domain/privacy';
 import { bindGroup } from '../../src/services/bind-group';
 import { confirmRegistration, registerHouse } from '../../src/services/register-house';
@@ -16,6 +17,11 @@ export const groupHandlers: HandlerTable = {
       if (r.status !== 'registered') return { text: ctx.t(`register.${r.status}`, params), mentions: [ctx.speaker.wechatId] };
       const letter = await ctx.deps.store.letters.findOne({}, { version: -1 });
       return { text: ctx.t('register.registered', { ...params, letter: letter?.texts[ctx.lng] ?? letter?.texts['zh-CN'] ?? '' }), mentions: [ctx.speaker.wechatId] };
+    },
+    language: async (ctx, cmd) => {
+      if (!ctx.speaker.isHead && !ctx.speaker.staff) throw new DomainError('not_allowed', 'language');
+      await ctx.deps.store.groups.update(ctx.group!.id, { locale: cmd.locale });
+      return { text: ctx.t('language.done', { lng: cmd.locale }) };
     },
     confirmRegister: async (ctx, cmd) => {
       const house = await confirmRegistration(ctx.deps, { group: ctx.group!, speaker: ctx.speaker, houseCode: cmd.houseCode });

@@ -19,7 +19,8 @@ export type Command =
   | { kind: 'points' }
   | { kind: 'help' }
   | { kind: 'report'; text: string }
-  | { kind: 'broadcast'; scope: string; text: string };
+  | { kind: 'broadcast'; scope: string; text: string }
+  | { kind: 'language'; locale: 'zh-CN' | 'en' };
 
 /** Longer input is never a command (and is not worth scanning). */
 export const MAX_COMMAND_LENGTH = 2000;
@@ -77,6 +78,7 @@ const RULES: Rule[] = [
   [rx('(?:帮助|help|\\?|？|菜单|menu)'), () => ({ kind: 'help' })],
   [rx('(?:举报|report) ?(.{1,1000})'), (m) => ({ kind: 'report', text: m[1]!.trim() })],
   [rx('(?:广播|broadcast) (street|(?:community|grid|group):[a-z0-9_-]{1,64}) (.{1,1500})'), (m) => ({ kind: 'broadcast', scope: m[1]!, text: m[2]!.trim() })],
+  [rx('(?:语言|language|lang) (中文|汉语|zh|zh-cn|chinese|英文|英语|en|english)'), (m) => ({ kind: 'language', locale: /^(中文|汉语|zh|zh-cn|chinese)$/.test(m[1]!) ? 'zh-CN' : 'en' })],
   [rx('([1-7])'), (m) => ({ kind: 'menuNumber', n: Number(m[1]) })],
 ];
 

@@ -21,6 +21,8 @@ export interface AppOptions {
   botStatus: () => BotStatus;
   /** posts to rooms outside a reply (round announcements, reminders, review notices) */
   notifier: Notifier;
+  /** demo mode's simulator; absent otherwise, and then /api/v1/sim/* is 404 */
+  sim?: import('../../bots/simulator').Simulator;
 }
 
 export interface AppState { user?: User; lng: 'zh-CN' | 'en' }

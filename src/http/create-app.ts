@@ -15,7 +15,9 @@ import { bindCodeRoutes } from './routes/bind-codes';
 import { healthRoutes } from './routes/health';
 import { importRoutes } from './routes/import-roster';
 import { resourceRoutes } from './routes/resources';
+import { letterAndPhotoRoutes } from './routes/letters-photos';
 import { roundRoutes } from './routes/rounds';
+import { simRoutes } from './routes/sim';
 import { statsRoutes } from './routes/stats';
 
 const VERSION = (JSON.parse(readFileSync(path.join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
@@ -43,11 +45,16 @@ export function createApp(o: AppOptions): Koa<AppState> {
   });
   app.use(open.routes()).use(open.allowedMethods());
 
+  if (o.sim) {
+    const sim = simRoutes(o, o.sim);
+    app.use(sim.routes()).use(sim.allowedMethods());
+  }
+
   const api = new Router<AppState>({ prefix: '/api/v1' });
   api.use(requireToken(o.store));
   api.use(bodyParser({ enableTypes: ['json'], jsonLimit: '1mb', encoding: 'utf-8' }));
   api.use(rejectOperators('body'));
-  for (const r of [resourceRoutes(o), statsRoutes(o), importRoutes(o), bindCodeRoutes(o), roundRoutes(o)]) api.use(r.routes(), r.allowedMethods());
+  for (const r of [resourceRoutes(o), statsRoutes(o), importRoutes(o), bindCodeRoutes(o), roundRoutes(o), letterAndPhotoRoutes(o)]) api.use(r.routes(), r.allowedMethods());
   app.use(api.routes()).use(api.allowedMethods());
   return app;
 }

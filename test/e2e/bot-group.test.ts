@@ -216,6 +216,16 @@ describe('a group of ten in WeChat', () => {
     expect([...r!.mentions].sort()).toEqual(expected.sort());
   });
 
+  it('switches the room to English when the head asks, and answers in English from then on', async () => {
+    const [refused] = await f.say(landlords[0]!, '语言 English', room);
+    expect(refused!.text).toContain('只有户长');
+    const [done] = await f.say(landlords[2]!, '语言 English', room);
+    expect(done!.text).toBe('This room now uses English.');
+    const [progress] = await f.say(landlords[0]!, 'progress', room);
+    expect(progress!.text).toContain(`📋 ${GROUP} progress`);
+    expect((await f.say(landlords[2]!, 'language 中文', room))[0]!.text).toBe('本群已切换为中文。');
+  });
+
   it('agrees with GET /stats, and never said a phone number', async () => {
     const s = await getStats(f.deps, { level: 'group', groupId, label: `group:${groupId}` }, '2026-11');
     expect(s).toMatchObject({ houses: 10, committed: 8, submitted: 4, approved: 3, compliant: 3 });

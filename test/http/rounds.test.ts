@@ -67,3 +67,10 @@ describe('rounds and submissions API', () => {
     await request(f.server).post(`/api/v1/groups/${groupId}/bind-code`).set(auth(head)).expect(403);
   });
 });
+
+describe('outside demo mode', () => {
+  it('the simulator does not exist', async () => {
+    const r = await request(f.server).post('/api/v1/sim/contacts').set(auth(f.adminToken)).send({ name: 'x' });
+    expect(r.status).toBe(404);
+  });
+});

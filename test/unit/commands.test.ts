@@ -28,6 +28,8 @@ describe('parseCommand', () => {
     ['close #12', { kind: 'close', number: 12 }],
     ['积分', { kind: 'points' }],
     ['帮助', { kind: 'help' }],
+    ['语言 English', { kind: 'language', locale: 'en' }],
+    ['LANGUAGE 中文', { kind: 'language', locale: 'zh-CN' }],
     ['举报 3栋楼道有人飞线充电', { kind: 'report', text: '3栋楼道有人飞线充电' }],
     ['广播 grid:abc 明天上午检查', { kind: 'broadcast', scope: 'grid:abc', text: '明天上午检查' }],
   ])('%s', (input, expected) => {

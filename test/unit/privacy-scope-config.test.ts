@@ -62,7 +62,7 @@ describe('loadConfig', () => {
     expect(loadConfig({ WECHATY_PUPPET: 'wechaty-puppet-wechat4u' })).toMatchObject({ demo: false, sendIntervalMs: 3000 });
   });
   it.each([
-    ['PORT', 'abc'], ['PORT', '70000'], ['TZ', 'Mars/Base'], ['MONGODB_URI', 'http://x'], ['ADMIN_TOKEN', 'short'],
+    ['PORT', 'abc'], ['PORT', '70000'], ['PORT', '-1'], ['TZ', 'Mars/Base'], ['MONGODB_URI', 'http://x'], ['ADMIN_TOKEN', 'short'],
     ['LOCALE', 'fr'], ['DEMO_SEED', 'yes'], ['SEND_INTERVAL_MS', '-5'],
   ])('stops on a bad %s with one line naming it', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^配置错误 Invalid configuration: ${name}: [^\\n]+$`));

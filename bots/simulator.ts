@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import { types } from 'wechaty';
+import type { mock, PuppetMock } from 'wechaty-puppet-mock';
+import { sendMockImage } from './demo-puppet';
+
+export interface SimMessage { id: string; from: string; text?: string; image?: string; mentions: string[]; at: string }
+export interface SimPost { from: string; roomId?: string; text?: string; imageBase64?: string; filename?: string }
+
+const MAX_TRANSCRIPT = 2000;
+
+/**
+ * Demo mode's simulator (SPEC §6 /sim): people and rooms made on the mock puppet, who
+ * speak to the real bot; every message of a room or private chat kept, in order, with
+ * its @mentions. Transcripts live in memory: the demo forgets them on restart.
+ */
+export function createSimulator(demo: { puppet: PuppetMock; mocker: mock.Mocker }, self: () => mock.ContactMock) {
+  const { mocker, puppet } = demo;
+  const contacts = new Map<string, mock.ContactMock>();
+  const rooms = new Map<string, mock.RoomMock>();
+  const transcripts = new Map<string, SimMessage[]>();
+  const keep = (key: string, m: SimMessage) => {
+    const list = transcripts.get(key) ?? [];
+    list.push(m);
+    if (list.length > MAX_TRANSCRIPT) list.splice(0, list.length - MAX_TRANSCRIPT);
+    transcripts.set(key, list);
+  };
+
+  puppet.on('message', ({ messageId }) => {
+    const p = mocker.messagePayload(messageId) as { talkerId: string; text?: string; type: number; mentionIdList?: string[]; roomId?: string; listenerId?: string; timestamp: number };
+    const fileName = p.type === types.Message.Image ? (mocker.cacheFileBoxPayload.get(messageId) as { name?: string } | undefined)?.name ?? 'image' : undefined;
+    const m: SimMessage = { id: messageId, from: p.talkerId, ...(p.text !== undefined && !fileName ? { text: p.text } : {}), ...(fileName ? { image: fileName } : {}), mentions: p.mentionIdList ?? [], at: new Date(p.timestamp).toISOString() };
+    if (p.roomId) keep(`room:${p.roomId}`, m);
+    else if (p.listenerId) keep(`contact:${p.talkerId === self().id ? p.listenerId : p.talkerId}`, m);
+  });
+
+  return {
+    createContact(name: string): { id: string } {
+      const c = mocker.createContact({ name });
+      contacts.set(c.id, c);
+      return { id: c.id };
+    },
+    hasContact: (id: string) => contacts.has(id),
+    hasRoom: (id: string) => rooms.has(id),
+    createRoom(topic: string, memberIds: string[]): { id: string } {
+      const room = mocker.createRoom({ topic, memberIdList: [self().id, ...memberIds] });
+      rooms.set(room.id, room);
+      return { id: room.id };
+    },
+    /** Speaks as a contact; the bot hears it as it would hear WeChat. */
+    post(msg: SimPost): { id: string } {
+      const from = contacts.get(msg.from)!;
+      const to = msg.roomId ? rooms.get(msg.roomId)! : self();
+      if (msg.imageBase64 !== undefined) return { id: sendMockImage(demo, from, to, Buffer.from(msg.imageBase64, 'base64'), msg.filename ?? 'photo.jpg') };
+      const before = new Set(mocker.cacheMessagePayload.keys());
+      from.say(msg.text ?? '').to(to);
+      const id = [...mocker.cacheMessagePayload.keys()].find((k) => !before.has(k)) ?? randomUUID();
+      return { id };
+    },
+    roomMessages: (roomId: string) => transcripts.get(`room:${roomId}`) ?? [],
+    contactMessages: (contactId: string) => transcripts.get(`contact:${contactId}`) ?? [],
+  };
+}
+export type Simulator = ReturnType<typeof createSimulator>;

@@ -1,0 +1,49 @@
+import Router from '@koa/router';
+import { z } from 'zod';
+import { DomainError } from '../../domain/errors';
+import { placedFilter } from '../../domain/scope';
+import { publishLetter } from '../../services/publish-letter';
+import { effectiveScope, requireRole } from '../authorize';
+import { depsOf, type AppOptions, type AppState } from '../context';
+
+const letterBody = z.object({
+  texts: z.object({ 'zh-CN': z.string().trim().min(20).max(5000), en: z.string().trim().min(20).max(5000).optional() }).strict(),
+}).strict();
+
+/** `POST /letters` (a new commitment letter, announced) and `GET /photos/:id` (the image itself). */
+export function letterAndPhotoRoutes(o: AppOptions): Router<AppState> {
+  const router = new Router<AppState>();
+
+  router.post('/letters', async (ctx) => {
+    const user = requireRole(ctx, 'admin', 'staff');
+    if (user.scope !== 'street') throw new DomainError('forbidden', 'letters need street scope');
+    const body = letterBody.parse(ctx.request.body ?? {});
+    const { letter, rooms } = await publishLetter(depsOf(o), { texts: body.texts, by: `user:${user.id}` });
+    let announced = 0;
+    for (const g of rooms) {
+      const lng = g.locale ?? o.locale;
+      const text = o.t('bot:letter.updated', { lng, version: letter.version, letter: letter.texts[lng] ?? letter.texts['zh-CN'] });
+      try { await o.notifier.toRoom(g.roomId!, text); announced += 1; } catch (err) { o.log.warn({ err, groupId: g.id }, 'letter announcement not sent'); }
+    }
+    ctx.status = 201;
+    ctx.body = { ...letter, announced };
+  });
+
+  router.get('/photos/:id', async (ctx) => {
+    const notFound = new DomainError('not_found', 'photo', { what: o.t('api:what.record', { lng: ctx.state.lng }) });
+    const photo = await o.store.photos.get(String(ctx.params.id).slice(0, 64));
+    if (!photo) throw notFound;
+    const scope = placedFilter(await effectiveScope(o.store, ctx, undefined));
+    if (Object.keys(scope).length > 0) {
+      const house = photo.houseId ? await o.store.houses.get(photo.houseId) : null;
+      if (!house || Object.entries(scope).some(([k, v]) => (house as unknown as Record<string, unknown>)[k] !== v)) throw notFound;
+    }
+    const bytes = await o.store.blobs.get(photo.sha256);
+    if (!bytes) throw notFound;
+    ctx.type = photo.mime;
+    ctx.set('Cache-Control', 'private, max-age=86400, immutable');
+    ctx.set('X-Content-Type-Options', 'nosniff');
+    ctx.body = bytes;
+  });
+  return router;
+}

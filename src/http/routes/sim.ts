@@ -1,0 +1,59 @@
+import { bodyParser } from '@koa/bodyparser';
+import Router from '@koa/router';
+import { z } from 'zod';
+import { DomainError } from '../../domain/errors';
+import { PHOTO_MAX_BYTES } from '../../domain/photo';
+import type { Simulator } from '../../../bots/simulator';
+import { requireToken, requireRole } from '../authorize';
+import type { AppOptions, AppState } from '../context';
+import { rejectOperators } from '../reject-operators';
+
+const contactBody = z.object({ name: z.string().trim().min(1).max(40) }).strict();
+const roomBody = z.object({ topic: z.string().trim().min(1).max(60), memberIds: z.array(z.string().min(1).max(80)).max(500) }).strict();
+const messageBody = z.union([
+  z.object({ from: z.string().min(1).max(80), roomId: z.string().min(1).max(80).optional(), text: z.string().min(1).max(5000) }).strict(),
+  z.object({ from: z.string().min(1).max(80), roomId: z.string().min(1).max(80).optional(), imageBase64: z.string().min(4).max(Math.ceil(PHOTO_MAX_BYTES / 3) * 4 + 4), filename: z.string().trim().min(1).max(100) }).strict(),
+]);
+
+/**
+ * `/api/v1/sim/*`, mounted in demo mode only (everywhere else these paths are 404):
+ * make contacts and rooms on the mock puppet, speak as them, read the transcripts.
+ */
+export function simRoutes(o: AppOptions, sim: Simulator): Router<AppState> {
+  const router = new Router<AppState>({ prefix: '/api/v1/sim' });
+  router.use(requireToken(o.store));
+  // photos come base64 in JSON: a larger limit here than for the rest of the API
+  router.use(bodyParser({ enableTypes: ['json'], jsonLimit: '28mb', encoding: 'utf-8' }));
+  router.use(rejectOperators('body'));
+  router.use(async (ctx, next) => { requireRole(ctx, 'admin', 'staff'); await next(); });
+  const missing = (what: string) => new DomainError('not_found', what, { what });
+
+  router.post('/contacts', (ctx) => {
+    ctx.status = 201;
+    ctx.body = sim.createContact(contactBody.parse(ctx.request.body ?? {}).name);
+  });
+  router.post('/rooms', (ctx) => {
+    const body = roomBody.parse(ctx.request.body ?? {});
+    const unknown = body.memberIds.find((id) => !sim.hasContact(id));
+    if (unknown) throw missing(`contact ${unknown}`);
+    ctx.status = 201;
+    ctx.body = sim.createRoom(body.topic, body.memberIds);
+  });
+  router.post('/messages', (ctx) => {
+    const body = messageBody.parse(ctx.request.body ?? {});
+    if (!sim.hasContact(body.from)) throw missing(`contact ${body.from}`);
+    if (body.roomId && !sim.hasRoom(body.roomId)) throw missing(`room ${body.roomId}`);
+    if ('imageBase64' in body && !/^[A-Za-z0-9+/]+={0,2}$/.test(body.imageBase64)) throw new DomainError('validation', 'imageBase64', { detail: 'imageBase64 must be base64' });
+    ctx.status = 202;
+    ctx.body = sim.post(body);
+  });
+  router.get('/rooms/:id/messages', (ctx) => {
+    if (!sim.hasRoom(ctx.params.id!)) throw missing('room');
+    ctx.body = sim.roomMessages(ctx.params.id!);
+  });
+  router.get('/contacts/:id/messages', (ctx) => {
+    if (!sim.hasContact(ctx.params.id!)) throw missing('contact');
+    ctx.body = sim.contactMessages(ctx.params.id!);
+  });
+  return router;
+}
