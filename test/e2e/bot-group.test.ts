@@ -2,7 +2,7 @@
  * Issue 3's story, so far: a group of ten landlords binds its room, registers, commits,
  * and asks for progress — through the real Wechaty bot on wechaty-puppet-mock.
  */
-import { randomBytes } from 'node:crypto';
+import { types } from 'wechaty';
 import { createWechatyNotifier } from '../../bots/wechaty-notifier';
 import { sendMockImage } from '../../bots/demo-puppet';
 import { requiredItems } from '../../src/domain/checklist';
@@ -12,6 +12,7 @@ import { openRound } from '../../src/services/open-round';
 import { getStats } from '../../src/services/get-stats';
 import { botFixture } from '../support/bot-fixture';
 import { sampleRosterBytes } from '../support/fixtures';
+import { uniqueJpeg, uniquePng } from '../support/images';
 
 const GROUP = '平山村第1网格联防1组';
 const CODES = Array.from({ length: 10 }, (_, i) => `P${String(i + 1).padStart(5, '0')}`);
@@ -132,7 +133,6 @@ describe('a group of ten in WeChat', () => {
     expect((await f.store.users.get(user.id))!.contactId).not.toBeNull();
   });
 
-  const jpeg = () => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01]), randomBytes(512)]);
   const ITEM_WORD = { smoke: '烟感', extinguisher: '灭火器', ebike: '电动车', exit: '通道', wiring: '用电', kit: '四件套', placard: '钉牌' } as const;
   const photo = async (who: ReturnType<F['contact']>, bytes: Buffer) => {
     const before = f.said.length;
@@ -163,7 +163,7 @@ describe('a group of ten in WeChat', () => {
       const house = (await f.store.houses.findOne({ code: CODES[i]! }))!;
       const items = requiredItems(house.isKey);
       for (const [n, item] of items.entries()) {
-        const bytes = jpeg();
+        const bytes = n % 2 ? uniquePng() : uniqueJpeg();
         usedPhotos.push(bytes);
         if (i === 1) {
           const [ask] = await photo(who, bytes);
@@ -189,6 +189,19 @@ describe('a group of ten in WeChat', () => {
     expect(await f.store.photos.count({ counted: false })).toBe(1);
     const [bad] = await photo(landlords[5]!, Buffer.from('not an image at all'));
     expect(bad!.text).toContain('JPG、PNG、WebP 或 HEIC');
+  });
+
+  it('retries a photo that cannot be fetched, then asks for it again', async () => {
+    const photos = await f.store.photos.count({});
+    const id = 'img-never-arrives';
+    // an image message whose file the puppet cannot give (as after a network drop)
+    f.demo.mocker.MessageMock.create({ id, talkerId: landlords[6]!.id, roomId: room.id, mentionIdList: [], timestamp: Date.now(), type: types.Message.Image });
+    f.demo.puppet.emit('message', { messageId: id });
+    await f.settle(300);
+    const last = f.said.at(-1)!;
+    expect(last.text).toContain('请再发一次');
+    expect(last.mentions).toEqual([landlords[6]!.id]);
+    expect(await f.store.photos.count({})).toBe(photos);
   });
 
   it('lets the head approve three, not their own house, and refuses a non-head', async () => {

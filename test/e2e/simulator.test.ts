@@ -8,6 +8,7 @@ import path from 'node:path';
 import { loadConfig } from '../../src/config';
 import { start, type Running } from '../../src/main';
 import { silentLog, tempDir } from '../support/fixtures';
+import { uniqueJpeg } from '../support/images';
 
 let running: Running;
 let base: string;
@@ -44,7 +45,7 @@ describe('the simulator in demo mode', () => {
     await call('POST', '/sim/messages', { from: people[1], roomId: room, text: '我承诺' });
     await call('POST', '/rounds', { period: '2026-12', deadline: '2099-12-20', scope: `group:${group.id}` });
     await settle();
-    const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01]), Buffer.alloc(64, 7)]);
+    const jpeg = uniqueJpeg();
     expect((await call('POST', '/sim/messages', { from: people[1], roomId: room, imageBase64: jpeg.toString('base64'), filename: 'smoke.jpg' })).status).toBe(202);
     await settle();
     await call('POST', '/sim/messages', { from: people[1], roomId: room, text: '1' });

@@ -26,7 +26,7 @@ export async function botFixture() {
   await importRoster(deps, await parseRosterFile(sampleRosterBytes()), { actor: 'test' });
 
   const demo = createDemoPuppet();
-  const bot = createBot({ name: `test-${Date.now()}`, puppet: demo.puppet, puppetName: 'wechaty-puppet-mock', log: silentLog, plugins: [AnxinPlugin({ deps, t, locale: 'zh-CN' })] });
+  const bot = createBot({ name: `test-${Date.now()}`, puppet: demo.puppet, puppetName: 'wechaty-puppet-mock', log: silentLog, plugins: [AnxinPlugin({ deps, t, locale: 'zh-CN', fetchRetries: 3, fetchBackoffMs: 20 })] });
   await bot.start();
   const self = demo.login();
   const said: Said[] = [];
