@@ -4,7 +4,7 @@ import { AnxinPlugin } from '../bots/anxin-plugin';
 import { createBot, type Bot } from '../bots/create-bot';
 import { createDemoPuppet } from '../bots/demo-puppet';
 import { createSimulator } from '../bots/simulator';
-import { createWechatyNotifier } from '../bots/wechaty-notifier';
+import { createWechatySendPort } from '../bots/wechaty-send-port';
 import { ConfigError, loadConfig, type Config } from './config';
 import { systemClock } from './domain/clock';
 import { DomainError } from './domain/errors';
@@ -15,6 +15,8 @@ import type { Deps } from './services/deps';
 import { ensureAdmin } from './services/ensure-admin';
 import { ensureDefaults } from './services/ensure-defaults';
 import { seedDemo } from './services/seed-demo';
+import { createOutboxWorker } from './scheduler/outbox-worker';
+import { createOutboxNotifier } from './services/outbox-notifier';
 import { createStore } from './storage/create-store';
 
 export interface Running { config: Config; server: Server; bot: Bot; stop(): Promise<void> }
@@ -45,12 +47,33 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     if (!botSelf) throw new DomainError('bad_request', 'bot not logged in yet', { detail: 'the bot is still starting; try again in a moment' });
     return botSelf;
   }) : undefined;
-  const app = createApp({ store, clock: systemClock, log, t, timeZone: config.timeZone, locale: config.locale, demo: config.demo, botStatus: bot.status, notifier: createWechatyNotifier(bot.wechaty), sim });
+  const app = createApp({ store, clock: systemClock, log, t, timeZone: config.timeZone, locale: config.locale, demo: config.demo, botStatus: bot.status, notifier: createOutboxNotifier(deps), sim });
   const server = app.listen(config.port, config.host);
   await once(server, 'listening');
 
   await bot.start();
   botSelf = demo?.login();
+
+  // the one paced sender of this account, made once we know the account (at login);
+  // everything posted outside a reply goes through it
+  let worker: ReturnType<typeof createOutboxWorker> | undefined;
+  const startWorker = () => {
+    if (worker) return;
+    worker = createOutboxWorker(deps, createWechatySendPort(bot.wechaty), {
+      account: bot.wechaty.currentUser.id,
+      worker: `${process.pid}`,
+      intervalMs: config.sendIntervalMs,
+      jitterMs: Math.floor(config.sendIntervalMs / 3),
+      roomSwitchMs: config.demo ? 0 : 2000,
+      dailyCap: 3000,
+      tooFrequentPauseMs: 10 * 60_000,
+      leaseMs: 60_000,
+      idleMs: 300,
+    }, (ms) => new Promise((r) => setTimeout(r, ms)));
+    worker.start();
+  };
+  if (bot.wechaty.isLoggedIn) startWorker();
+  else bot.wechaty.once('login', startWorker);
 
   const url = `http://localhost:${config.port}/`;
   log.info({ url, storage: store.kind, puppet: puppetName, demo: config.demo }, `控制台 Dashboard: ${url}`);
@@ -63,6 +86,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     log.info('正在停止 shutting down');
     server.close();
     server.closeAllConnections();
+    await worker?.stop();
     await bot.stop().catch((err) => log.warn({ err }, 'bot stop failed'));
     await store.close();
   })());

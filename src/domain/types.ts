@@ -196,3 +196,27 @@ export interface AuditEntry extends Entity {
 export interface ProcessedMessage extends Entity {
   kind: string;
 }
+
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
+/** One message the bot will send, persisted before it is sent (SPEC §4). */
+export interface OutboxEntry extends Entity {
+  /** unique: enqueuing the same key twice sends once */
+  key: string;
+  /** the bot account that serves the room ('*' until a room has one) */
+  account: string;
+  roomId: string | null;
+  contactId: string | null;
+  text: string;
+  mentions: string[];
+  /** lower goes first: replies to a person (0) ahead of bulk posts (10) */
+  priority: number;
+  status: OutboxStatus;
+  attempts: number;
+  notBefore: Date;
+  /** a sender holds the entry until then; a crashed sender's lease runs out */
+  leaseUntil: Date | null;
+  leasedBy: string | null;
+  sentAt: Date | null;
+  error: string | null;
+  broadcastId: Id | null;
+}

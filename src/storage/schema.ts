@@ -101,6 +101,7 @@ export const SPECS: { [K in keyof Collections]: Collections[K] extends import('.
     name: 'deliveries',
     fields: { broadcastId: 'string', roomId: 'string', status: 'string', sentAt: 'date?', error: 'string?' },
     unique: [['broadcastId', 'roomId']],
+    indexes: [['broadcastId', 'status']],
   }),
   users: spec<T.User>({ name: 'users', fields: { name: 'string', role: 'string', scope: 'string', contactId: 'string?', active: 'bool' }, indexes: [['contactId']] }),
   tokens: spec<T.ApiToken>({
@@ -116,6 +117,15 @@ export const SPECS: { [K in keyof Collections]: Collections[K] extends import('.
   }),
   audit: spec<T.AuditEntry>({ name: 'audit', fields: { actor: 'string', action: 'string', target: 'string', detail: 'json' }, indexes: [['target']] }),
   processedMessages: spec<T.ProcessedMessage>({ name: 'processed_messages', fields: { kind: 'string' } }),
+  outbox: spec<T.OutboxEntry>({
+    name: 'outbox',
+    fields: {
+      key: 'string', account: 'string', roomId: 'string?', contactId: 'string?', text: 'string', mentions: 'json', priority: 'int', status: 'string',
+      attempts: 'int', notBefore: 'date', leaseUntil: 'date?', leasedBy: 'string?', sentAt: 'date?', error: 'string?', broadcastId: 'string?',
+    },
+    unique: [['key']],
+    indexes: [['account', 'status', 'priority', 'notBefore'], ['broadcastId']],
+  }),
 };
 
 export const baseType = (d: FieldDef): FieldType => d.replace('?', '') as FieldType;

@@ -75,6 +75,7 @@ export interface Collections {
   bindCodes: Collection<T.BindCode>;
   audit: Collection<T.AuditEntry>;
   processedMessages: Collection<T.ProcessedMessage>;
+  outbox: Collection<T.OutboxEntry>;
 }
 
 /** The Store port: everything the services may ask of storage. */

@@ -16,7 +16,7 @@ let token: string;
 const tmp = tempDir('anxin-sim-');
 
 beforeAll(async () => {
-  running = await start(loadConfig({ DATA_DIR: tmp.dir, PORT: '0', HOST: '127.0.0.1' }), silentLog);
+  running = await start(loadConfig({ DATA_DIR: tmp.dir, PORT: '0', HOST: '127.0.0.1', SEND_INTERVAL_MS: '0' }), silentLog);
   base = `http://127.0.0.1:${(running.server.address() as AddressInfo).port}/api/v1`;
   token = readFileSync(path.join(tmp.dir, 'admin-token'), 'utf8').trim();
 });

@@ -127,6 +127,19 @@ CREATE TABLE sequences (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
     name: 'the item a landlord named before sending its photo',
     sql: `ALTER TABLE contacts ADD COLUMN pendingItem TEXT;`,
   },
+  {
+    version: 4,
+    name: 'the outbox: every message the bot sends, persisted and leased',
+    sql: `
+CREATE TABLE outbox (${base}, key TEXT NOT NULL, account TEXT NOT NULL, roomId TEXT, contactId TEXT, text TEXT NOT NULL,
+  mentions TEXT NOT NULL, priority INTEGER NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL, notBefore TEXT NOT NULL,
+  leaseUntil TEXT, leasedBy TEXT, sentAt TEXT, error TEXT, broadcastId TEXT);
+CREATE UNIQUE INDEX outbox_key ON outbox(key);
+CREATE INDEX outbox_due ON outbox(account, status, priority, notBefore);
+CREATE INDEX outbox_broadcast ON outbox(broadcastId);
+CREATE INDEX deliveries_broadcast ON deliveries(broadcastId, status);
+`,
+  },
 ];
 
 /** Applies the migrations not yet recorded; returns the versions applied. */

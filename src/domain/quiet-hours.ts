@@ -1,0 +1,24 @@
+import { zonedInstant } from './period';
+
+/** SPEC §4: nothing scheduled is posted from 21:00 to 08:00; it waits until 08:00. */
+export const QUIET_START_HOUR = 21;
+export const QUIET_END_HOUR = 8;
+
+function wallClock(at: Date, timeZone: string): { date: string; hour: number } {
+  const p = Object.fromEntries(new Intl.DateTimeFormat('en-CA', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit' })
+    .formatToParts(at).map((x) => [x.type, x.value]));
+  return { date: `${p.year}-${p.month}-${p.day}`, hour: Number(p.hour) };
+}
+
+/** The first instant at or after `at` that is outside quiet hours in the time zone. */
+export function afterQuietHours(at: Date, timeZone: string): Date {
+  const { date, hour } = wallClock(at, timeZone);
+  const eight = `${String(QUIET_END_HOUR).padStart(2, '0')}:00:00`;
+  if (hour < QUIET_END_HOUR) return zonedInstant(date, eight, timeZone);
+  if (hour >= QUIET_START_HOUR) {
+    // 08:00 of the next calendar day there (noon avoids any daylight-saving edge)
+    const next = wallClock(new Date(zonedInstant(date, '12:00:00', timeZone).getTime() + 86_400_000), timeZone).date;
+    return zonedInstant(next, eight, timeZone);
+  }
+  return at;
+}

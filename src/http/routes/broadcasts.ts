@@ -1,0 +1,39 @@
+import Router from '@koa/router';
+import { z } from 'zod';
+import { DomainError } from '../../domain/errors';
+import { broadcast, broadcastStatus } from '../../services/broadcast';
+import { effectiveScope, requireRole } from '../authorize';
+import { depsOf, type AppOptions, type AppState } from '../context';
+import { pageQuery } from './resources';
+
+const body = z.object({
+  text: z.string().trim().min(1).max(2000),
+  scope: z.string().max(100),
+  at: z.iso.datetime({ offset: true }).optional(),
+}).strict();
+
+/** `POST /broadcasts {text, scope, at?}` → `{id}`; `GET /broadcasts/:id` → status and per-room deliveries. */
+export function broadcastRoutes(o: AppOptions): Router<AppState> {
+  const router = new Router<AppState>();
+  router.post('/broadcasts', async (ctx) => {
+    const user = requireRole(ctx, 'admin', 'staff');
+    const b = body.parse(ctx.request.body ?? {});
+    const scope = await effectiveScope(o.store, ctx, b.scope);
+    const r = await broadcast(depsOf(o), { text: b.text, scope: scope.label, at: b.at ? new Date(b.at) : undefined, by: `user:${user.id}` });
+    ctx.status = 201;
+    ctx.body = { id: r.broadcast.id, rooms: r.rooms, at: r.broadcast.at };
+  });
+  router.get('/broadcasts', async (ctx) => {
+    requireRole(ctx, 'admin', 'staff');
+    const q = pageQuery.parse(ctx.query);
+    const [items, total] = await Promise.all([o.store.broadcasts.find({}, { limit: q.limit, offset: q.offset, sort: { at: -1 } }), o.store.broadcasts.count({})]);
+    ctx.body = { items, total, limit: q.limit, offset: q.offset };
+  });
+  router.get('/broadcasts/:id', async (ctx) => {
+    requireRole(ctx, 'admin', 'staff');
+    const s = await broadcastStatus(depsOf(o), String(ctx.params.id).slice(0, 64));
+    if (!s) throw new DomainError('not_found', 'broadcast', { what: o.t('api:what.record', { lng: ctx.state.lng }) });
+    ctx.body = s;
+  });
+  return router;
+}

@@ -1,0 +1,96 @@
+import type { OutboxEntry } from '../domain/types';
+import type { Deps } from '../services/deps';
+import { claimNext, markFailed, markSent } from '../services/outbox';
+
+/** Sends one outbox entry through WeChat; throws when it did not go out. */
+export interface SendPort { send(entry: OutboxEntry): Promise<void> }
+export type Sleep = (ms: number) => Promise<void>;
+
+export interface OutboxWorkerOptions {
+  /** the bot account this worker sends for */
+  account: string;
+  worker: string;
+  /** minimum gap between two sends of the account (SEND_INTERVAL_MS) */
+  intervalMs: number;
+  /** up to this much more, at random, so the rhythm does not look like a machine */
+  jitterMs: number;
+  /** an extra pause when the next send goes to another room */
+  roomSwitchMs: number;
+  /** at most this many sends per account per day */
+  dailyCap: number;
+  /** the pause after WeChat says "too frequent" */
+  tooFrequentPauseMs: number;
+  leaseMs: number;
+  idleMs: number;
+  random?: () => number;
+}
+
+const TOO_FREQUENT = /too frequent|frequen|频繁|rate.?limit/i;
+
+/**
+ * The one paced sender of an account: takes due entries from the persisted outbox and
+ * sends them, never two closer than the interval, with a daily cap and back-off. State
+ * that must survive a restart (what was sent, and when) is read from the store.
+ */
+export function createOutboxWorker(deps: Deps, port: SendPort, o: OutboxWorkerOptions, sleep: Sleep) {
+  const random = o.random ?? Math.random;
+  let lastSentAt: number | null = null;
+  let lastRoom: string | null = null;
+  let running = false;
+  let loop: Promise<void> | null = null;
+
+  async function init(): Promise<void> {
+    const last = await deps.store.outbox.findOne({ account: o.account, status: 'sent' }, { sentAt: -1 });
+    lastSentAt = last?.sentAt?.getTime() ?? null;
+    lastRoom = last?.roomId ?? null;
+  }
+
+  async function sentToday(): Promise<number> {
+    const now = deps.clock.now();
+    const dayStart = new Date(now.getTime() - 86_400_000);
+    return deps.store.outbox.count({ account: o.account, status: 'sent', sentAt: { gte: dayStart } });
+  }
+
+  /** Sends at most one entry. */
+  async function runOnce(): Promise<'sent' | 'retry' | 'failed' | 'idle' | 'capped'> {
+    if (lastSentAt === null) await init();
+    if ((await sentToday()) >= o.dailyCap) return 'capped';
+    const entry = await claimNext(deps, { account: o.account, worker: o.worker, leaseMs: o.leaseMs });
+    if (!entry) return 'idle';
+    const target = entry.roomId ?? entry.contactId;
+    const gap = o.intervalMs + Math.floor(random() * o.jitterMs) + (lastRoom !== null && target !== lastRoom ? o.roomSwitchMs : 0);
+    const wait = lastSentAt === null ? 0 : lastSentAt + gap - deps.clock.now().getTime();
+    if (wait > 0) await sleep(wait);
+    try {
+      await port.send(entry);
+    } catch (e) {
+      const message = (e as Error)?.message ?? String(e);
+      deps.log.warn({ outboxId: entry.id, attempts: entry.attempts, error: message.slice(0, 200) }, 'send failed');
+      const outcome = await markFailed(deps, entry, message);
+      if (TOO_FREQUENT.test(message)) await sleep(o.tooFrequentPauseMs);
+      return outcome;
+    }
+    lastSentAt = deps.clock.now().getTime();
+    lastRoom = target;
+    await markSent(deps, entry);
+    return 'sent';
+  }
+
+  return {
+    runOnce,
+    start(): void {
+      if (running) return;
+      running = true;
+      loop = (async () => {
+        while (running) {
+          const r = await runOnce().catch((err) => { deps.log.error({ err }, 'outbox worker step failed'); return 'idle' as const; });
+          if (r === 'idle' || r === 'capped') await sleep(o.idleMs);
+        }
+      })();
+    },
+    async stop(): Promise<void> {
+      running = false;
+      await loop;
+    },
+  };
+}

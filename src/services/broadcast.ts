@@ -1,0 +1,47 @@
+import { DomainError } from '../domain/errors';
+import { afterQuietHours } from '../domain/quiet-hours';
+import { placedFilter } from '../domain/scope';
+import type { Broadcast, Delivery } from '../domain/types';
+import type { Deps } from './deps';
+import { enqueue, PRIORITY } from './outbox';
+import { resolveScope } from './resolve-scope';
+
+/**
+ * `POST /broadcasts`: a notice to every bound room of a scope, now or at a time (a
+ * scheduled one waits out quiet hours). One delivery record and one outbox entry per
+ * room, keyed by broadcast and room, so nothing is sent twice.
+ */
+export async function broadcast(deps: Deps, input: { text: string; scope: string; at?: Date; by: string }): Promise<{ broadcast: Broadcast; rooms: number }> {
+  const { store, clock, timeZone } = deps;
+  const placed = await resolveScope(store, input.scope);
+  const now = clock.now();
+  if (input.at && input.at.getTime() < now.getTime() - 60_000) throw new DomainError('validation', 'at in the past', { detail: 'at must not be in the past' });
+  const at = input.at ? afterQuietHours(input.at, timeZone) : now;
+  const f = placedFilter(placed);
+  const groups = await store.groups.find({ ...(f.groupId ? { id: f.groupId } : f), roomId: { ne: null } });
+  const b = await store.broadcasts.insert({ text: input.text, imagePhotoId: null, scope: input.scope, at, status: 'scheduled', createdBy: input.by });
+  await store.deliveries.insertMany(groups.map((g) => ({ broadcastId: b.id, roomId: g.roomId!, status: 'pending' as const, sentAt: null, error: null })));
+  await enqueue(deps, groups.map((g) => ({
+    key: `broadcast:${b.id}:${g.roomId}`, roomId: g.roomId, account: g.botId ?? '*', text: input.text, priority: PRIORITY.bulk, notBefore: at, broadcastId: b.id,
+  })));
+  await store.audit.insert({ actor: input.by, action: 'broadcast', target: `broadcast:${b.id}`, detail: { scope: input.scope, rooms: groups.length } });
+  return { broadcast: b, rooms: groups.length };
+}
+
+export interface BroadcastStatus extends Broadcast {
+  status: Broadcast['status'];
+  deliveries: Pick<Delivery, 'roomId' | 'status' | 'sentAt' | 'error'>[];
+}
+
+/** A broadcast with its per-room deliveries; its status follows from them. */
+export async function broadcastStatus({ store, clock }: Deps, id: string): Promise<BroadcastStatus | null> {
+  const b = await store.broadcasts.get(id);
+  if (!b) return null;
+  const deliveries = (await store.deliveries.find({ broadcastId: id })).map((d) => ({ roomId: d.roomId, status: d.status, sentAt: d.sentAt, error: d.error }));
+  const pending = deliveries.filter((d) => d.status === 'pending').length;
+  const failed = deliveries.filter((d) => d.status === 'failed').length;
+  const status: Broadcast['status'] = pending > 0
+    ? (b.at > clock.now() ? 'scheduled' : 'sending')
+    : failed > 0 && failed === deliveries.length ? 'failed' : 'done';
+  return { ...b, status, deliveries };
+}

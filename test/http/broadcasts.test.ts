@@ -1,0 +1,53 @@
+import request from 'supertest';
+import { createOutboxWorker } from '../../src/scheduler/outbox-worker';
+import { appFixture } from '../support/app-fixture';
+import { sampleRosterBytes } from '../support/fixtures';
+
+type Fixture = Awaited<ReturnType<typeof appFixture>>;
+let f: Fixture;
+const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+beforeEach(async () => {
+  f = await appFixture();
+  await request(f.server).post('/api/v1/import/roster').set(auth(f.adminToken)).attach('file', sampleRosterBytes(), 'r.csv').expect(200);
+  const groups = await f.store.groups.find({});
+  for (const [i, g] of groups.entries()) if (i < 3) await f.store.groups.update(g.id, { roomId: `room-${i}@chatroom`, botId: 'bot' });
+});
+afterEach(async () => { await f.close(); });
+
+describe('broadcasts', () => {
+  it('fans out to every bound room of the scope, and reports per-room delivery as the outbox sends', async () => {
+    const r = await request(f.server).post('/api/v1/broadcasts').set(auth(f.adminToken)).send({ text: '冬季用火用电安全提醒', scope: 'street' }).expect(201);
+    expect(r.body.rooms).toBe(3);
+    const before = await request(f.server).get(`/api/v1/broadcasts/${r.body.id}`).set(auth(f.adminToken)).expect(200);
+    expect(before.body.status).toBe('sending');
+    expect(before.body.deliveries.map((d: { status: string }) => d.status)).toEqual(['pending', 'pending', 'pending']);
+
+    const sent: string[] = [];
+    const worker = createOutboxWorker(f.deps, { send: async (e) => { sent.push(`${e.roomId}:${e.text}`); } },
+      { account: 'bot', worker: 'w', intervalMs: 0, jitterMs: 0, roomSwitchMs: 0, dailyCap: 100, tooFrequentPauseMs: 0, leaseMs: 1000, idleMs: 0 }, async () => undefined);
+    while ((await worker.runOnce()) !== 'idle');
+    expect(sent.sort()).toEqual(['room-0@chatroom:冬季用火用电安全提醒', 'room-1@chatroom:冬季用火用电安全提醒', 'room-2@chatroom:冬季用火用电安全提醒']);
+    const after = await request(f.server).get(`/api/v1/broadcasts/${r.body.id}`).set(auth(f.adminToken)).expect(200);
+    expect(after.body.status).toBe('done');
+    expect(after.body.deliveries.every((d: { status: string; sentAt: string }) => d.status === 'sent' && d.sentAt)).toBe(true);
+  });
+
+  it('holds a post scheduled in quiet hours until 08:00', async () => {
+    // 2026-11-15 22:00 in Asia/Shanghai
+    const r = await request(f.server).post('/api/v1/broadcasts').set(auth(f.adminToken)).send({ text: '通知', scope: 'street', at: '2026-11-15T22:00:00+08:00' }).expect(201);
+    expect(r.body.at).toBe('2026-11-16T00:00:00.000Z');
+    expect((await request(f.server).get(`/api/v1/broadcasts/${r.body.id}`).set(auth(f.adminToken))).body.status).toBe('scheduled');
+  });
+
+  it('refuses bad input and heads', async () => {
+    for (const body of [{ text: '', scope: 'street' }, { text: 'x', scope: 'house:1' }, { text: 'x', scope: 'street', at: 'tomorrow' }, { text: 'x' }, { text: 'x', scope: 'street', at: '2020-01-01T00:00:00Z' }]) {
+      const r = await request(f.server).post('/api/v1/broadcasts').set(auth(f.adminToken)).send(body);
+      expect(r.status).toBe(400);
+      expect(r.body.error.code).toMatch(/^(validation|scope_invalid)$/);
+    }
+    const head = await f.userToken('head', 'street');
+    await request(f.server).post('/api/v1/broadcasts').set(auth(head)).send({ text: 'x', scope: 'street' }).expect(403);
+    await request(f.server).get('/api/v1/broadcasts/nope').set(auth(f.adminToken)).expect(404);
+  });
+});

@@ -1,0 +1,132 @@
+import type { OutboxEntry } from '../../src/domain/types';
+import { afterQuietHours } from '../../src/domain/quiet-hours';
+import { createOutboxWorker, type SendPort } from '../../src/scheduler/outbox-worker';
+import { claimNext, enqueue, markFailed, MAX_ATTEMPTS, PRIORITY } from '../../src/services/outbox';
+import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
+import type { Store } from '../../src/storage/store';
+import { depsFor, tempDir } from '../support/fixtures';
+
+let store: Store;
+let deps: ReturnType<typeof depsFor>;
+let tmp: ReturnType<typeof tempDir>;
+beforeEach(() => { tmp = tempDir(); store = createSqliteStore({ dataDir: tmp.dir }); deps = depsFor(store, '2026-11-15T02:00:00Z'); });
+afterEach(async () => { await store.close(); tmp.cleanup(); });
+
+describe('outbox', () => {
+  it('enqueues a key once', async () => {
+    expect(await enqueue(deps, [{ key: 'a', text: 'x', roomId: 'r1' }, { key: 'a', text: 'x', roomId: 'r1' }])).toBe(1);
+    expect(await enqueue(deps, [{ key: 'a', text: 'x', roomId: 'r1' }, { key: 'b', text: 'y', roomId: 'r1' }])).toBe(1);
+    expect(await store.outbox.count({})).toBe(2);
+  });
+
+  it('gives replies before bulk posts, and nothing before its time', async () => {
+    await enqueue(deps, [
+      { key: 'bulk', text: 'b', roomId: 'r', priority: PRIORITY.bulk },
+      { key: 'later', text: 'l', roomId: 'r', priority: PRIORITY.reply, notBefore: new Date('2026-11-15T03:00:00Z') },
+      { key: 'reply', text: 'r', roomId: 'r', priority: PRIORITY.reply },
+    ]);
+    const order = [];
+    for (;;) { const e = await claimNext(deps, { account: 'bot', worker: 'w', leaseMs: 60_000 }); if (!e) break; order.push(e.key); }
+    expect(order).toEqual(['reply', 'bulk']);
+    deps.clock.set('2026-11-15T03:00:00Z');
+    expect((await claimNext(deps, { account: 'bot', worker: 'w', leaseMs: 60_000 }))?.key).toBe('later');
+  });
+
+  it('leases an entry to one of two racing workers; a dead worker\'s lease runs out and the entry is taken again', async () => {
+    await enqueue(deps, [{ key: 'k', text: 't', roomId: 'r' }]);
+    const [a, b] = await Promise.all([claimNext(deps, { account: 'bot', worker: 'A', leaseMs: 60_000 }), claimNext(deps, { account: 'bot', worker: 'B', leaseMs: 60_000 })]);
+    expect([a, b].filter(Boolean)).toHaveLength(1);
+    expect(await claimNext(deps, { account: 'bot', worker: 'C', leaseMs: 60_000 })).toBeNull();
+    deps.clock.advance(61_000);
+    const again = await claimNext(deps, { account: 'bot', worker: 'C', leaseMs: 60_000 });
+    expect(again).toMatchObject({ key: 'k', leasedBy: 'C', attempts: 2 });
+  });
+
+  it('keeps a room with its account: another account does not take it', async () => {
+    await enqueue(deps, [{ key: 'mine', text: 't', roomId: 'r', account: 'bot-1' }]);
+    expect(await claimNext(deps, { account: 'bot-2', worker: 'w', leaseMs: 1000 })).toBeNull();
+    expect((await claimNext(deps, { account: 'bot-1', worker: 'w', leaseMs: 1000 }))?.key).toBe('mine');
+  });
+
+  it('backs off after a failure and gives up after the last attempt, marking the delivery failed', async () => {
+    await store.deliveries.insert({ broadcastId: 'b1', roomId: 'r', status: 'pending', sentAt: null, error: null });
+    await enqueue(deps, [{ key: 'k', text: 't', roomId: 'r', broadcastId: 'b1' }]);
+    for (let i = 1; i <= MAX_ATTEMPTS; i += 1) {
+      const e = (await claimNext(deps, { account: 'bot', worker: 'w', leaseMs: 1000 }))!;
+      expect(e.attempts).toBe(i);
+      const outcome = await markFailed(deps, e, 'network down');
+      expect(outcome).toBe(i < MAX_ATTEMPTS ? 'retry' : 'failed');
+      expect(await claimNext(deps, { account: 'bot', worker: 'w', leaseMs: 1000 })).toBeNull();
+      deps.clock.advance(30_000 * 2 ** (i - 1));
+    }
+    expect(await store.outbox.findOne({ key: 'k' })).toMatchObject({ status: 'failed', error: 'network down' });
+    expect(await store.deliveries.findOne({ broadcastId: 'b1' })).toMatchObject({ status: 'failed' });
+  });
+});
+
+describe('outbox worker', () => {
+  const options = { account: 'bot', worker: 'w', intervalMs: 3000, jitterMs: 1000, roomSwitchMs: 2000, dailyCap: 1000, tooFrequentPauseMs: 600_000, leaseMs: 60_000, idleMs: 500 };
+  // time moves only when the worker sleeps
+  const sleep = (ms: number) => { deps.clock.advance(ms); return Promise.resolve(); };
+  const recorder = () => {
+    const sent: { key: string; room: string | null; at: number }[] = [];
+    const port: SendPort = { send: async (e: OutboxEntry) => { sent.push({ key: e.key, room: e.roomId, at: deps.clock.now().getTime() }); } };
+    return { sent, port };
+  };
+  const drain = async (w: ReturnType<typeof createOutboxWorker>) => { while ((await w.runOnce()) !== 'idle'); };
+
+  it('never sends two messages of an account closer than SEND_INTERVAL_MS, and pauses longer between rooms', async () => {
+    await enqueue(deps, Array.from({ length: 12 }, (_, i) => ({ key: `m${i}`, text: 't', roomId: i < 6 ? 'room-a' : 'room-b' })));
+    const { sent, port } = recorder();
+    await drain(createOutboxWorker(deps, port, options, sleep));
+    expect(sent).toHaveLength(12);
+    const gaps = sent.slice(1).map((s, i) => s.at - sent[i]!.at);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(3000);
+    expect(gaps[5]).toBeGreaterThanOrEqual(5000); // room-a → room-b
+    expect(await store.outbox.count({ status: 'sent' })).toBe(12);
+  });
+
+  it('keeps the pace across a restart (the last send is read from the store)', async () => {
+    await enqueue(deps, [{ key: 'a', text: 't', roomId: 'r' }]);
+    const first = recorder();
+    await drain(createOutboxWorker(deps, first.port, options, sleep));
+    await enqueue(deps, [{ key: 'b', text: 't', roomId: 'r' }]);
+    const second = recorder();
+    await drain(createOutboxWorker(deps, second.port, options, sleep));
+    expect(second.sent[0]!.at - first.sent[0]!.at).toBeGreaterThanOrEqual(3000);
+  });
+
+  it('stops at the daily cap', async () => {
+    await enqueue(deps, Array.from({ length: 5 }, (_, i) => ({ key: `m${i}`, text: 't', roomId: 'r' })));
+    const { sent, port } = recorder();
+    const w = createOutboxWorker(deps, port, { ...options, dailyCap: 3 }, sleep);
+    const results = [];
+    for (let i = 0; i < 5; i += 1) results.push(await w.runOnce());
+    expect(results).toEqual(['sent', 'sent', 'sent', 'capped', 'capped']);
+    expect(sent).toHaveLength(3);
+  });
+
+  it('backs off for a long pause when WeChat says "too frequent", and sends the message later', async () => {
+    await enqueue(deps, [{ key: 'k', text: 't', roomId: 'r' }]);
+    let calls = 0;
+    const port: SendPort = { send: async () => { calls += 1; if (calls === 1) throw new Error('send too frequent'); } };
+    const w = createOutboxWorker(deps, port, options, sleep);
+    const t0 = deps.clock.now().getTime();
+    expect(await w.runOnce()).toBe('retry');
+    expect(deps.clock.now().getTime() - t0).toBeGreaterThanOrEqual(600_000);
+    expect(await w.runOnce()).toBe('sent');
+  });
+});
+
+describe('quiet hours (21:00–08:00 Asia/Shanghai)', () => {
+  const tz = 'Asia/Shanghai';
+  it.each([
+    ['2026-11-15T14:00:00Z', '2026-11-16T00:00:00.000Z'], // 22:00 → 08:00 next day
+    ['2026-11-15T22:30:00Z', '2026-11-16T00:00:00.000Z'], // 06:30 → 08:00 same day
+    ['2026-11-15T04:00:00Z', '2026-11-15T04:00:00.000Z'], // 12:00 stays
+    ['2026-11-15T13:00:00Z', '2026-11-16T00:00:00.000Z'], // 21:00 sharp is quiet
+    ['2026-12-31T15:00:00Z', '2027-01-01T00:00:00.000Z'], // across a year end
+  ])('%s → %s', (at, expected) => {
+    expect(afterQuietHours(new Date(at), tz).toISOString()).toBe(expected);
+  });
+});
