@@ -3,6 +3,7 @@ import { parseCommand, type Command } from '../src/domain/commands';
 import { DomainError, isDomainError } from '../src/domain/errors';
 import type { Translate } from '../src/i18n';
 import type { Deps } from '../src/services/deps';
+import { enqueue, PRIORITY } from '../src/services/outbox';
 import { resolveSpeaker } from '../src/services/speaker';
 import type { BotContext, Handler, HandlerTable, Reply } from './bot-context';
 import { commitmentHandlers } from './plugins/commitments';
@@ -42,7 +43,8 @@ async function withRetry<R>(fn: () => Promise<R>, attempts: number, backoffMs: n
 
 /**
  * The bot's one message listener (a Wechaty plugin, as plugin-contrib's are made):
- * parse, find the handler, call one service, answer in the room's language. Ordinary
+ * parse, find the handler, call one service, queue the answer in the room's language
+ * (the account's outbox worker sends it). Ordinary
  * chat gets nothing; each message id is handled once; a failure is logged and answered
  * kindly, and never takes the bot down.
  */
@@ -100,12 +102,12 @@ export function AnxinPlugin(config: AnxinPluginConfig): WechatyPlugin {
       }
     }
     if (!reply) return;
-    if (room) {
-      const mentions = (await Promise.all((reply.mentions ?? []).map((id) => bot.Contact.find({ id })))).filter((c) => c !== undefined);
-      await room.say(reply.text, ...mentions);
-    } else {
-      await talker.say(reply.text);
-    }
+    // replies go through the persisted outbox like everything else, ahead of bulk posts;
+    // keyed by the message they answer, so one message never gets two replies
+    await enqueue(deps, [{
+      key: `reply:${msg.id}`, account: bot.currentUser.id, priority: PRIORITY.reply, text: reply.text,
+      ...(room ? { roomId: room.id, mentions: reply.mentions ?? [] } : { contactId: talker.id }),
+    }]);
   }
 
   return (bot: Wechaty) => {

@@ -124,7 +124,7 @@ export const SPECS: { [K in keyof Collections]: Collections[K] extends import('.
       attempts: 'int', notBefore: 'date', leaseUntil: 'date?', leasedBy: 'string?', sentAt: 'date?', error: 'string?', broadcastId: 'string?',
     },
     unique: [['key']],
-    indexes: [['account', 'status', 'priority', 'notBefore'], ['broadcastId']],
+    indexes: [['account', 'status', 'priority', 'notBefore'], ['broadcastId'], ['account', 'status', 'sentAt']],
   }),
 };
 

@@ -2,6 +2,8 @@ import type { mock } from 'wechaty-puppet-mock';
 import { AnxinPlugin } from '../../bots/anxin-plugin';
 import { createBot } from '../../bots/create-bot';
 import { createDemoPuppet } from '../../bots/demo-puppet';
+import { createWechatySendPort } from '../../bots/wechaty-send-port';
+import { createOutboxWorker } from '../../src/scheduler/outbox-worker';
 import { createI18n } from '../../src/i18n';
 import { ensureDefaults } from '../../src/services/ensure-defaults';
 import { importRoster } from '../../src/services/import-roster';
@@ -29,6 +31,11 @@ export async function botFixture() {
   const bot = createBot({ name: `test-${Date.now()}`, puppet: demo.puppet, puppetName: 'wechaty-puppet-mock', log: silentLog, plugins: [AnxinPlugin({ deps, t, locale: 'zh-CN', fetchRetries: 3, fetchBackoffMs: 20 })] });
   await bot.start();
   const self = demo.login();
+  // the account's outbox worker, unpaced for tests
+  const worker = createOutboxWorker(deps, createWechatySendPort(bot.wechaty), {
+    account: self.id, worker: 'test', intervalMs: 0, jitterMs: 0, roomSwitchMs: 0, dailyCap: 100_000, tooFrequentPauseMs: 0, leaseMs: 60_000, idleMs: 10,
+  }, (ms) => new Promise((r) => setTimeout(r, ms)));
+  worker.start();
   const said: Said[] = [];
   let lastActivity = Date.now();
   demo.puppet.on('message', ({ messageId }) => {
@@ -59,6 +66,7 @@ export async function botFixture() {
     inRoom: (roomId: string) => said.filter((s) => s.roomId === roomId),
     settle,
     async close() {
+      await worker.stop();
       await bot.stop();
       await store.close();
       tmp.cleanup();

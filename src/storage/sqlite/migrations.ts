@@ -137,6 +137,7 @@ CREATE TABLE outbox (${base}, key TEXT NOT NULL, account TEXT NOT NULL, roomId T
 CREATE UNIQUE INDEX outbox_key ON outbox(key);
 CREATE INDEX outbox_due ON outbox(account, status, priority, notBefore);
 CREATE INDEX outbox_broadcast ON outbox(broadcastId);
+CREATE INDEX outbox_sent ON outbox(account, status, sentAt);
 CREATE INDEX deliveries_broadcast ON deliveries(broadcastId, status);
 `,
   },
