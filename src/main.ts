@@ -12,6 +12,7 @@ import { createApp } from './http/create-app';
 import { createI18n } from './i18n';
 import { createLogger, type Logger } from './log';
 import type { Deps } from './services/deps';
+import { resumeBroadcasts } from './services/broadcast';
 import { ensureAdmin } from './services/ensure-admin';
 import { ensureDefaults } from './services/ensure-defaults';
 import { seedDemo } from './services/seed-demo';
@@ -34,6 +35,9 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     const seeded = await seedDemo(deps);
     if (seeded) log.info({ houses: seeded.created }, '已生成演示街道 demo street seeded');
   }
+
+  const resumed = await resumeBroadcasts(deps);
+  if (resumed) log.warn({ entries: resumed }, 'broadcast deliveries re-queued after an interrupted start');
 
   const demo = config.demo ? createDemoPuppet() : undefined;
   const puppetName = config.demo ? 'wechaty-puppet-mock' : (config.puppet as string);

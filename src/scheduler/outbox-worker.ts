@@ -23,6 +23,8 @@ export interface OutboxWorkerOptions {
   leaseMs: number;
   idleMs: number;
   random?: () => number;
+  /** told once a send is recorded as sent (metrics, tests) */
+  afterSent?: (entry: OutboxEntry) => void;
 }
 
 const TOO_FREQUENT = /too frequent|frequen|频繁|rate.?limit/i;
@@ -73,6 +75,7 @@ export function createOutboxWorker(deps: Deps, port: SendPort, o: OutboxWorkerOp
     lastSentAt = deps.clock.now().getTime();
     lastRoom = target;
     await markSent(deps, entry);
+    o.afterSent?.(entry);
     return 'sent';
   }
 

@@ -21,11 +21,32 @@ export async function broadcast(deps: Deps, input: { text: string; scope: string
   const groups = await store.groups.find({ ...(f.groupId ? { id: f.groupId } : f), roomId: { ne: null } });
   const b = await store.broadcasts.insert({ text: input.text, imagePhotoId: null, scope: input.scope, at, status: 'scheduled', createdBy: input.by });
   await store.deliveries.insertMany(groups.map((g) => ({ broadcastId: b.id, roomId: g.roomId!, status: 'pending' as const, sentAt: null, error: null })));
-  await enqueue(deps, groups.map((g) => ({
-    key: `broadcast:${b.id}:${g.roomId}`, roomId: g.roomId, account: g.botId ?? '*', text: input.text, priority: PRIORITY.bulk, notBefore: at, broadcastId: b.id,
-  })));
+  await enqueue(deps, groups.map((g) => entryFor(b, g.roomId!, g.botId)));
   await store.audit.insert({ actor: input.by, action: 'broadcast', target: `broadcast:${b.id}`, detail: { scope: input.scope, rooms: groups.length } });
   return { broadcast: b, rooms: groups.length };
+}
+
+const entryFor = (b: Broadcast, roomId: string, account: string | null) => ({
+  key: `broadcast:${b.id}:${roomId}`, roomId, account: account ?? '*', text: b.text, priority: PRIORITY.bulk, notBefore: b.at, broadcastId: b.id,
+});
+
+/**
+ * At start-up: every pending delivery has its outbox entry. A crash between writing a
+ * broadcast's deliveries and its outbox entries would otherwise strand them; enqueue is
+ * idempotent by key, so re-enqueuing what exists changes nothing. Returns how many were missing.
+ */
+export async function resumeBroadcasts(deps: Deps): Promise<number> {
+  const pending = await deps.store.deliveries.find({ status: 'pending' });
+  const byBroadcast = new Map<string, string[]>();
+  for (const d of pending) byBroadcast.set(d.broadcastId, [...(byBroadcast.get(d.broadcastId) ?? []), d.roomId]);
+  let added = 0;
+  for (const [id, rooms] of byBroadcast) {
+    const b = await deps.store.broadcasts.get(id);
+    if (!b) continue;
+    const groups = new Map((await deps.store.groups.find({ roomId: { in: rooms } })).map((g) => [g.roomId, g.botId]));
+    added += await enqueue(deps, rooms.map((roomId) => entryFor(b, roomId, groups.get(roomId) ?? null)));
+  }
+  return added;
 }
 
 export interface BroadcastStatus extends Broadcast {

@@ -59,11 +59,15 @@ export async function claimNext({ store, clock }: Deps, input: { account: string
   return null;
 }
 
-/** The send went out: the entry and its broadcast delivery are `sent`. */
+/**
+ * The send went out: its broadcast delivery, then the entry, are `sent`. In that order, so
+ * a crash between the two leaves the entry leased: it is sent again once the lease runs
+ * out (a repeat caused by a crash inside its own send) and both records end up `sent`.
+ */
 export async function markSent({ store, clock }: Deps, entry: OutboxEntry): Promise<void> {
   const now = clock.now();
-  await store.outbox.updateWhere({ id: entry.id, leasedBy: entry.leasedBy }, { status: 'sent', sentAt: now, leaseUntil: null, error: null });
   if (entry.broadcastId && entry.roomId) await store.deliveries.updateWhere({ broadcastId: entry.broadcastId, roomId: entry.roomId }, { status: 'sent', sentAt: now, error: null });
+  await store.outbox.updateWhere({ id: entry.id, leasedBy: entry.leasedBy }, { status: 'sent', sentAt: now, leaseUntil: null, error: null });
 }
 
 /** Exponential back-off: 30 s, 1 min, 2 min, 4 min… */
@@ -73,9 +77,10 @@ export const backoffMs = (attempts: number): number => 30_000 * 2 ** Math.max(0,
 export async function markFailed({ store, clock }: Deps, entry: OutboxEntry, error: string): Promise<'retry' | 'failed'> {
   const now = clock.now();
   const giveUp = entry.attempts >= MAX_ATTEMPTS;
+  // the delivery first, for the same reason as in markSent
+  if (giveUp && entry.broadcastId && entry.roomId) await store.deliveries.updateWhere({ broadcastId: entry.broadcastId, roomId: entry.roomId }, { status: 'failed', error: error.slice(0, 300) });
   await store.outbox.updateWhere({ id: entry.id, leasedBy: entry.leasedBy }, giveUp
     ? { status: 'failed', leaseUntil: null, error: error.slice(0, 300) }
     : { status: 'pending', leaseUntil: null, error: error.slice(0, 300), notBefore: new Date(now.getTime() + backoffMs(entry.attempts)) });
-  if (giveUp && entry.broadcastId && entry.roomId) await store.deliveries.updateWhere({ broadcastId: entry.broadcastId, roomId: entry.roomId }, { status: 'failed', error: error.slice(0, 300) });
   return giveUp ? 'failed' : 'retry';
 }

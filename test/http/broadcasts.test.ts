@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { createOutboxWorker } from '../../src/scheduler/outbox-worker';
+import { resumeBroadcasts } from '../../src/services/broadcast';
 import { appFixture } from '../support/app-fixture';
 import { sampleRosterBytes } from '../support/fixtures';
 
@@ -31,6 +32,15 @@ describe('broadcasts', () => {
     const after = await request(f.server).get(`/api/v1/broadcasts/${r.body.id}`).set(auth(f.adminToken)).expect(200);
     expect(after.body.status).toBe('done');
     expect(after.body.deliveries.every((d: { status: string; sentAt: string }) => d.status === 'sent' && d.sentAt)).toBe(true);
+  });
+
+  it('re-queues the deliveries of a broadcast interrupted before its outbox entries were written', async () => {
+    const r = await request(f.server).post('/api/v1/broadcasts').set(auth(f.adminToken)).send({ text: '通知', scope: 'street' }).expect(201);
+    const lost = (await f.store.outbox.find({ broadcastId: r.body.id })).slice(0, 2);
+    for (const e of lost) await f.store.outbox.delete(e.id); // as if the process died mid-enqueue
+    expect(await resumeBroadcasts(f.deps)).toBe(2);
+    expect(await resumeBroadcasts(f.deps)).toBe(0);
+    expect(await f.store.outbox.count({ broadcastId: r.body.id })).toBe(3);
   });
 
   it('holds a post scheduled in quiet hours until 08:00', async () => {

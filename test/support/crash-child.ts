@@ -1,0 +1,59 @@
+/**
+ * A broadcasting process for the crash test: 200 bound rooms, one broadcast, and the
+ * real outbox worker sending through a port that logs each step, fsynced, to SEND_LOG:
+ *   begin KEY   the send starts
+ *   sent KEY    WeChat has the message (the point of no return)
+ *   done KEY    the outbox has recorded it as sent
+ * It prints READY once set up and exits 0 when nothing is left to send.
+ */
+import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import pino from 'pino';
+import { systemClock } from '../../src/domain/clock';
+import { createOutboxWorker } from '../../src/scheduler/outbox-worker';
+import { broadcast } from '../../src/services/broadcast';
+import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
+
+const ROOMS = 200;
+
+function append(file: string, line: string): void {
+  const fd = openSync(file, 'a');
+  try { writeSync(fd, `${line}\n`); fsyncSync(fd); } finally { closeSync(fd); }
+}
+
+async function main(): Promise<void> {
+  const log = process.env.SEND_LOG!;
+  const store = createSqliteStore({ dataDir: process.env.DATA_DIR! });
+  const deps = { store, clock: systemClock, log: pino({ level: 'silent' }), timeZone: 'Asia/Shanghai' };
+  if ((await store.broadcasts.count({})) === 0) {
+    const c = await store.communities.insert({ name: '测试社区' });
+    const g = await store.grids.insert({ communityId: c.id, name: '测试网格' });
+    await store.groups.insertMany(Array.from({ length: ROOMS }, (_, i) => ({
+      communityId: c.id, gridId: g.id, name: `联防${i}组`, headHouseId: null, roomId: `room-${i}@chatroom`, locale: null, botId: 'bot',
+    })));
+    await broadcast(deps, { text: '冬季消防安全提醒', scope: 'street', by: 'crash-test' });
+  }
+  append(log, `run ${process.pid}`);
+  process.stdout.write('READY\n');
+  const worker = createOutboxWorker(deps, {
+    async send(entry) {
+      append(log, `begin ${entry.key}`);
+      await new Promise((r) => setTimeout(r, Number(process.env.SEND_DELAY_MS ?? 2)));
+      append(log, `sent ${entry.key}`);
+    },
+  }, {
+    account: 'bot', worker: String(process.pid), intervalMs: 0, jitterMs: 0, roomSwitchMs: 0, dailyCap: 100_000,
+    tooFrequentPauseMs: 0, leaseMs: Number(process.env.LEASE_MS ?? 300), idleMs: 20,
+    afterSent: (entry) => append(log, `done ${entry.key}`),
+  }, (ms) => new Promise((r) => setTimeout(r, ms)));
+  for (;;) {
+    const r = await worker.runOnce();
+    if (r !== 'idle') continue;
+    const left = await store.outbox.count({ status: { in: ['pending', 'sending'] } });
+    if (left === 0) break;
+    await new Promise((res) => setTimeout(res, 50)); // a dead sender's lease is still running
+  }
+  await store.close();
+  process.exit(0);
+}
+
+main().catch((e) => { process.stderr.write(`${(e as Error).stack}\n`); process.exit(1); });
