@@ -1,0 +1,25 @@
+/** What a scheduled run does. */
+export type ScheduleAction = 'open_round' | 'monthly_tip' | 'deadline_reminder' | 'daily_ranking' | 'seasonal_notice' | 'hazard_reminder';
+
+export interface ScheduleDefinition {
+  name: string;
+  /** 5-field cron, in the campaign's time zone */
+  cron: string;
+  action: ScheduleAction;
+  scope: string;
+  /** action settings: the round's deadline day, the days before a deadline to remind… */
+  params: Record<string, number | number[] | string>;
+}
+
+/**
+ * SPEC §4's default schedule (Asia/Shanghai unless TZ says otherwise). Each is stored
+ * as a schedule row the first time the app starts, and can then be changed or disabled.
+ */
+export const DEFAULT_SCHEDULE: readonly ScheduleDefinition[] = [
+  { name: 'monthly-round', cron: '0 9 1 * *', action: 'open_round', scope: 'street', params: { deadlineDay: 20 } },
+  { name: 'monthly-tip', cron: '0 10 1 * *', action: 'monthly_tip', scope: 'street', params: {} },
+  { name: 'deadline-reminders', cron: '0 10 * * *', action: 'deadline_reminder', scope: 'street', params: { daysBefore: [3, 1] } },
+  { name: 'daily-ranking', cron: '0 20 * * *', action: 'daily_ranking', scope: 'street', params: {} },
+  { name: 'seasonal-notices', cron: '0 10 * * *', action: 'seasonal_notice', scope: 'street', params: {} },
+  { name: 'hazard-reminders', cron: '0 9 * * *', action: 'hazard_reminder', scope: 'street', params: { daysBefore: 1 } },
+];
