@@ -17,6 +17,7 @@ import { ensureAdmin } from './services/ensure-admin';
 import { ensureDefaults } from './services/ensure-defaults';
 import { seedDemo } from './services/seed-demo';
 import { createOutboxWorker } from './scheduler/outbox-worker';
+import { ensureDefaultSchedules, startScheduler } from './scheduler/schedule-runner';
 import { createOutboxNotifier } from './services/outbox-notifier';
 import { createStore } from './storage/create-store';
 
@@ -36,6 +37,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     if (seeded) log.info({ houses: seeded.created }, '已生成演示街道 demo street seeded');
   }
 
+  await ensureDefaultSchedules({ ...deps, t, locale: config.locale });
   const resumed = await resumeBroadcasts(deps);
   if (resumed) log.warn({ entries: resumed }, 'broadcast deliveries re-queued after an interrupted start');
 
@@ -79,6 +81,8 @@ export async function start(config: Config, log: Logger): Promise<Running> {
   if (bot.wechaty.isLoggedIn) startWorker();
   else bot.wechaty.once('login', startWorker);
 
+  const scheduler = startScheduler({ ...deps, t, locale: config.locale });
+
   const url = `http://localhost:${config.port}/`;
   log.info({ url, storage: store.kind, puppet: puppetName, demo: config.demo }, `控制台 Dashboard: ${url}`);
   if (admin.source === 'generated') log.info(`管理员令牌（仅显示一次，已写入 ${admin.tokenFile}）Admin token (shown once, saved to ${admin.tokenFile}): ${admin.token}`);
@@ -90,6 +94,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     log.info('正在停止 shutting down');
     server.close();
     server.closeAllConnections();
+    scheduler.stop();
     await worker?.stop();
     await bot.stop().catch((err) => log.warn({ err }, 'bot stop failed'));
     await store.close();

@@ -220,3 +220,17 @@ export interface OutboxEntry extends Entity {
   error: string | null;
   broadcastId: Id | null;
 }
+
+/** A persisted schedule: node-cron only ticks; what is due is read from here (SPEC §4). */
+export interface Schedule extends Entity {
+  name: string;
+  cron: string;
+  timeZone: string;
+  action: import('./default-schedule').ScheduleAction;
+  scope: string;
+  params: Record<string, number | number[] | string>;
+  enabled: boolean;
+  lastRunAt: Date | null;
+  /** advanced by compare-and-set: of several processes, one claims each run */
+  nextRunAt: Date;
+}

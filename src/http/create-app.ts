@@ -18,6 +18,7 @@ import { importRoutes } from './routes/import-roster';
 import { resourceRoutes } from './routes/resources';
 import { letterAndPhotoRoutes } from './routes/letters-photos';
 import { roundRoutes } from './routes/rounds';
+import { scheduleRoutes } from './routes/schedules';
 import { simRoutes } from './routes/sim';
 import { statsRoutes } from './routes/stats';
 
@@ -55,7 +56,7 @@ export function createApp(o: AppOptions): Koa<AppState> {
   api.use(requireToken(o.store));
   api.use(bodyParser({ enableTypes: ['json'], jsonLimit: '1mb', encoding: 'utf-8' }));
   api.use(rejectOperators('body'));
-  for (const r of [resourceRoutes(o), statsRoutes(o), importRoutes(o), bindCodeRoutes(o), roundRoutes(o), letterAndPhotoRoutes(o), broadcastRoutes(o)]) api.use(r.routes(), r.allowedMethods());
+  for (const r of [resourceRoutes(o), statsRoutes(o), importRoutes(o), bindCodeRoutes(o), roundRoutes(o), letterAndPhotoRoutes(o), broadcastRoutes(o), scheduleRoutes(o)]) api.use(r.routes(), r.allowedMethods());
   app.use(api.routes()).use(api.allowedMethods());
   return app;
 }

@@ -117,6 +117,12 @@ export const SPECS: { [K in keyof Collections]: Collections[K] extends import('.
   }),
   audit: spec<T.AuditEntry>({ name: 'audit', fields: { actor: 'string', action: 'string', target: 'string', detail: 'json' }, indexes: [['target']] }),
   processedMessages: spec<T.ProcessedMessage>({ name: 'processed_messages', fields: { kind: 'string' } }),
+  schedules: spec<T.Schedule>({
+    name: 'schedules',
+    fields: { name: 'string', cron: 'string', timeZone: 'string', action: 'string', scope: 'string', params: 'json', enabled: 'bool', lastRunAt: 'date?', nextRunAt: 'date' },
+    unique: [['name']],
+    indexes: [['enabled', 'nextRunAt']],
+  }),
   outbox: spec<T.OutboxEntry>({
     name: 'outbox',
     fields: {

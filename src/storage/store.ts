@@ -76,6 +76,7 @@ export interface Collections {
   audit: Collection<T.AuditEntry>;
   processedMessages: Collection<T.ProcessedMessage>;
   outbox: Collection<T.OutboxEntry>;
+  schedules: Collection<T.Schedule>;
 }
 
 /** The Store port: everything the services may ask of storage. */

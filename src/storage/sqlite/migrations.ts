@@ -141,6 +141,16 @@ CREATE INDEX outbox_sent ON outbox(account, status, sentAt);
 CREATE INDEX deliveries_broadcast ON deliveries(broadcastId, status);
 `,
   },
+  {
+    version: 5,
+    name: 'schedules: what runs when, and which run is next',
+    sql: `
+CREATE TABLE schedules (${base}, name TEXT NOT NULL, cron TEXT NOT NULL, timeZone TEXT NOT NULL, action TEXT NOT NULL, scope TEXT NOT NULL,
+  params TEXT NOT NULL, enabled INTEGER NOT NULL, lastRunAt TEXT, nextRunAt TEXT NOT NULL);
+CREATE UNIQUE INDEX schedules_name ON schedules(name);
+CREATE INDEX schedules_due ON schedules(enabled, nextRunAt);
+`,
+  },
 ];
 
 /** Applies the migrations not yet recorded; returns the versions applied. */

@@ -1,0 +1,95 @@
+import { afterQuietHours } from '../domain/quiet-hours';
+import { periodOf, zonedInstant } from '../domain/period';
+import { placedFilter, scopeCoversGroup } from '../domain/scope';
+import { seasonalCalendar } from '../domain/seasonal';
+import type { Group, Schedule } from '../domain/types';
+import type { Translate } from '../i18n';
+import { reminder, roundAnnouncement, type BotT, type Post } from '../render/messages';
+import type { Deps } from './deps';
+import { getStats } from './get-stats';
+import { openRound } from './open-round';
+import { enqueue, PRIORITY } from './outbox';
+import { resolveScope } from './resolve-scope';
+
+export interface ScheduleDeps extends Deps { t: Translate; locale: 'zh-CN' | 'en' }
+
+const ymdIn = (at: Date, timeZone: string) => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+const daysBetween = (a: string, b: string) => Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
+
+async function boundGroups(deps: Deps, scope: string): Promise<Group[]> {
+  const f = placedFilter(await resolveScope(deps.store, scope));
+  return deps.store.groups.find({ ...(f.groupId ? { id: f.groupId } : f), roomId: { ne: null } });
+}
+
+/**
+ * Posts one message per group, keyed by schedule, run and room: a run repeated after a
+ * crash, or fired by two processes at once, sends each message once. Quiet hours hold it.
+ */
+async function post(deps: ScheduleDeps, s: Schedule, runAt: Date, groups: Group[], render: (t: BotT, lng: string, g: Group) => Promise<Post | null> | Post | null): Promise<number> {
+  const notBefore = afterQuietHours(deps.clock.now(), s.timeZone);
+  const entries = [];
+  for (const g of groups) {
+    const lng = g.locale ?? deps.locale;
+    const p = await render((key, params) => deps.t(key.includes(':') ? key : `bot:${key}`, { lng, ...params }), lng, g);
+    if (p) entries.push({ key: `schedule:${s.name}:${runAt.toISOString()}:${g.roomId}`, roomId: g.roomId, account: g.botId ?? '*', text: p.text, mentions: p.mentions ?? [], priority: PRIORITY.bulk, notBefore });
+  }
+  await enqueue(deps, entries);
+  return entries.length;
+}
+
+/** Does what a schedule's run is for. Returns how many room posts it queued. */
+export async function runSchedule(deps: ScheduleDeps, s: Schedule, runAt: Date): Promise<number> {
+  const { store, timeZone } = deps;
+  const groups = await boundGroups(deps, s.scope);
+  switch (s.action) {
+    case 'monthly_tip': {
+      const month = Number(periodOf(runAt, s.timeZone).slice(5));
+      return post(deps, s, runAt, groups, (t) => ({ text: t(`templates:tips.${month}`) }));
+    }
+    case 'seasonal_notice': {
+      const today = ymdIn(runAt, s.timeZone);
+      const notices = seasonalCalendar(Number(today.slice(0, 4))).filter((n) => n.date === today);
+      if (notices.length === 0) return 0;
+      return post(deps, s, runAt, groups, (t) => ({ text: notices.map((n) => t(`templates:seasonal.${n.notice}`)).join('\n\n') }));
+    }
+    case 'open_round': {
+      const period = periodOf(runAt, s.timeZone);
+      const day = String(s.params.deadlineDay ?? 20).padStart(2, '0');
+      const deadline = zonedInstant(`${period}-${day}`, '23:59:59', s.timeZone);
+      let round = await store.rounds.findOne({ period, scope: s.scope });
+      if (!round) {
+        try {
+          round = (await openRound(deps, { period, deadline, scope: s.scope, by: `schedule:${s.name}` })).round;
+        } catch (e) {
+          if ((e as { code?: string }).code !== 'conflict') throw e;
+          round = await store.rounds.findOne({ period, scope: s.scope }); // another process opened it
+        }
+      }
+      const r = round!;
+      return post(deps, s, runAt, groups, async (t, lng, g) => roundAnnouncement(t, lng, timeZone, r, await store.houses.count({ groupId: g.id, isKey: true })));
+    }
+    case 'deadline_reminder': {
+      const before = new Set(([] as number[]).concat(s.params.daysBefore as number[] | number ?? [3, 1]));
+      const today = ymdIn(runAt, s.timeZone);
+      const rounds = (await store.rounds.find({ status: 'open' })).filter((r) => before.has(daysBetween(today, ymdIn(r.deadline, s.timeZone))));
+      if (rounds.length === 0) return 0;
+      return post(deps, s, runAt, groups.filter((g) => rounds.some((r) => scopeCoversGroup(r.scope, g))), (t, _lng, g) => reminder(deps, t, g));
+    }
+    case 'daily_ranking': {
+      const open = await store.rounds.find({ status: 'open' });
+      const ranked = groups.filter((g) => open.some((r) => scopeCoversGroup(r.scope, g)));
+      if (ranked.length === 0) return 0;
+      const period = periodOf(runAt, s.timeZone);
+      const byGrid = new Map<string, { g: Group; rate: number; line: (t: BotT) => string }[]>();
+      for (const g of await store.groups.find({ gridId: { in: [...new Set(ranked.map((x) => x.gridId))] } })) {
+        const st = await getStats(deps, { level: 'group', communityId: g.communityId, gridId: g.gridId, groupId: g.id, label: `group:${g.id}` }, period);
+        const row = { g, rate: st.rates.compliance * 1000 + st.rates.inspection, line: (t: BotT) => t('ranking.line', { group: g.name, committed: st.committed, approved: st.approved, total: st.houses }) };
+        byGrid.set(g.gridId, [...(byGrid.get(g.gridId) ?? []), row]);
+      }
+      return post(deps, s, runAt, ranked, (t, _lng, g) => {
+        const rows = (byGrid.get(g.gridId) ?? []).sort((a, b) => b.rate - a.rate || a.g.name.localeCompare(b.g.name));
+        return { text: [t('ranking.title', { date: ymdIn(runAt, s.timeZone) }), ...rows.map((r, i) => `${i + 1}. ${r.line(t)}`)].join('\n') };
+      });
+    }
+  }
+}
