@@ -39,26 +39,51 @@ export const ITEM_WORDS: Record<string, ChecklistItem> = {
 const CODE = '([a-z0-9][a-z0-9_-]{1,23})';
 const NUM = '(\\d{1,7})';
 
+const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
+
 /**
- * Folds what people type into one form: full-width to half-width (NFKC), ideographic and
- * other spaces to one space, invisible marks (zero-width, bidi, controls) removed, a
- * leading @mention (WeChat ends it with U+2005) dropped, trailing punctuation trimmed,
- * lower case.
+ * What people typed, cleaned but not folded: invisible marks (zero-width, bidi, controls)
+ * removed, a leading @mention (WeChat ends it with U+2005) dropped, runs of spaces made
+ * one, trailing punctuation trimmed (a lone "?" stays: it asks for help).
+ * Free-text arguments (a reason, a tip, a notice) are taken from this, as written.
  */
-export function normalizeText(raw: string): string {
+function clean(raw: string): string {
   return raw
-    .normalize('NFKC')
-    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g, '')
-    .replace(/^\s*(?:@[^\s\u2005]{1,40}[\s\u2005]+)+/u, '')
+    .replace(INVISIBLE, '')
+    .replace(/^\s*(?:[@＠][^\s\u2005]{1,40}[\s\u2005]+)+/u, '')
     .replace(/[\s\u2005\u3000]+/gu, ' ')
     .trim()
-    // trailing punctuation goes, but a lone "?" stays (it asks for help)
-    .replace(/(?<=[^\s!！。.~～?？])[\s!！。.~～?？]+$/u, '')
-    .toLowerCase();
+    .replace(/(?<=[^\s!！。.~～?？])[\s!！。.~～?？]+$/u, '');
 }
 
-type Rule = [RegExp, (m: RegExpExecArray) => Command | null];
-const rx = (s: string) => new RegExp(`^${s}$`, 'u');
+/**
+ * Folds cleaned text for matching: full-width to half-width (NFKC), lower case. Returns
+ * the folded text and, for each of its code units, the index in the cleaned text it
+ * came from, so a match can be cut out of what was actually written.
+ */
+function fold(cleaned: string): { text: string; from: number[] } {
+  let text = '';
+  const from: number[] = [];
+  let at = 0;
+  for (const ch of cleaned) {
+    const f = ch.normalize('NFKC').toLowerCase();
+    text += f;
+    for (let k = 0; k < f.length; k += 1) from.push(at);
+    at += ch.length;
+  }
+  from.push(at);
+  return { text, from };
+}
+
+/** Cleaned and folded, as one string (for tests and logs). */
+export function normalizeText(raw: string): string {
+  return fold(clean(raw)).text;
+}
+
+/** A match, and the text of a capture group as it was written (not folded). */
+type Written = (group: number) => string;
+type Rule = [RegExp, (m: RegExpExecArray, written: Written) => Command | null];
+const rx = (s: string) => new RegExp(`^${s}$`, 'du');
 
 /** One line per command: the patterns and what they mean. Order matters only where a word prefixes another. */
 const RULES: Rule[] = [
@@ -70,14 +95,14 @@ const RULES: Rule[] = [
   [rx('(?:进度|progress)'), () => ({ kind: 'progress' })],
   [rx('(?:催办|remind)'), () => ({ kind: 'remind' })],
   [rx(`(?:通过|approve) ?${CODE}`), (m) => ({ kind: 'approve', houseCode: m[1]!.toUpperCase() })],
-  [rx(`(?:退回|return) ?${CODE} (.{1,200})`), (m) => ({ kind: 'return', houseCode: m[1]!.toUpperCase(), reason: m[2]!.trim() })],
-  [rx(`(?:隐患|hazard) ?${CODE} (.{1,300}?)(?: (\\d{1,3}) ?(?:天|days?))?`), (m) => ({ kind: 'hazard', houseCode: m[1]!.toUpperCase(), text: m[2]!.trim(), days: m[3] ? Number(m[3]) : null })],
+  [rx(`(?:退回|return) ?${CODE} (.{1,200})`), (m, w) => ({ kind: 'return', houseCode: m[1]!.toUpperCase(), reason: w(2) })],
+  [rx(`(?:隐患|hazard) ?${CODE} (.{1,300}?)(?: (\\d{1,3}) ?(?:天|days?))?`), (m, w) => ({ kind: 'hazard', houseCode: m[1]!.toUpperCase(), text: w(2), days: m[3] ? Number(m[3]) : null })],
   [rx(`(?:整改|fixed) ?#?${NUM}`), (m) => ({ kind: 'fixed', number: Number(m[1]) })],
   [rx(`(?:销号|close) ?#?${NUM}`), (m) => ({ kind: 'close', number: Number(m[1]) })],
   [rx('(?:积分|points)'), () => ({ kind: 'points' })],
   [rx('(?:帮助|help|\\?|？|菜单|menu)'), () => ({ kind: 'help' })],
-  [rx('(?:举报|report) ?(.{1,1000})'), (m) => ({ kind: 'report', text: m[1]!.trim() })],
-  [rx('(?:广播|broadcast) (street|(?:community|grid|group):[a-z0-9_-]{1,64}) (.{1,1500})'), (m) => ({ kind: 'broadcast', scope: m[1]!, text: m[2]!.trim() })],
+  [rx('(?:举报|report) ?(.{1,1000})'), (m, w) => ({ kind: 'report', text: w(1) })],
+  [rx('(?:广播|broadcast) (street|(?:community|grid|group):[a-z0-9_-]{1,64}) (.{1,1500})'), (m, w) => ({ kind: 'broadcast', scope: m[1]!, text: w(2) })],
   [rx('(?:语言|language|lang) (中文|汉语|zh|zh-cn|chinese|英文|英语|en|english)'), (m) => ({ kind: 'language', locale: /^(中文|汉语|zh|zh-cn|chinese)$/.test(m[1]!) ? 'zh-CN' : 'en' })],
   [rx('([1-7])'), (m) => ({ kind: 'menuNumber', n: Number(m[1]) })],
 ];
@@ -88,13 +113,19 @@ const RULES: Rule[] = [
  */
 export function parseCommand(raw: unknown): Command | null {
   if (typeof raw !== 'string' || raw.length === 0 || raw.length > MAX_COMMAND_LENGTH * 4) return null;
-  const text = normalizeText(raw);
-  if (text.length === 0 || text.length > MAX_COMMAND_LENGTH) return null;
+  const cleaned = clean(raw);
+  if (cleaned.length === 0 || cleaned.length > MAX_COMMAND_LENGTH) return null;
+  const { text, from } = fold(cleaned);
   const item = ITEM_WORDS[text];
   if (item) return { kind: 'item', item };
   for (const [re, build] of RULES) {
     const m = re.exec(text);
-    if (m) return build(m);
+    if (!m) continue;
+    const written: Written = (g) => {
+      const [start, end] = m.indices![g]!;
+      return cleaned.slice(from[start]!, from[end]!).trim();
+    };
+    return build(m, written);
   }
   return null;
 }

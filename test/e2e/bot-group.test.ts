@@ -131,6 +131,14 @@ describe('a group of ten in WeChat', () => {
     const [reused] = await f.say(staff, `绑定工作人员 ${code}`, f.self);
     expect(reused!.text).toContain('绑定码无效');
     expect((await f.store.users.get(user.id))!.contactId).not.toBeNull();
+    const [queued] = await f.say(staff, `广播 group:${groupId} 明天上午消防检查，请在家`, f.self);
+    expect(queued!.text).toContain('已安排群发到 1 个群');
+    await f.settle(300);
+    expect(f.inRoom(room.id).at(-1)!.text).toBe('明天上午消防检查，请在家');
+    const [bad] = await f.say(staff, '广播 group:nope 测试', f.self);
+    expect(bad!.text).toBeTruthy();
+    const [notStaff] = await f.say(landlords[0]!, `广播 group:${groupId} 测试`, f.self);
+    expect(notStaff!.text).toContain('只有户长或工作人员');
   });
 
   const ITEM_WORD = { smoke: '烟感', extinguisher: '灭火器', ebike: '电动车', exit: '通道', wiring: '用电', kit: '四件套', placard: '钉牌' } as const;

@@ -43,6 +43,12 @@ describe('parseCommand', () => {
     expect(parseCommand(input)).toBeNull();
   });
 
+  it('keeps free text as it was written: full-width punctuation and case', () => {
+    expect(parseCommand('广播 grid:abc 明天上午消防检查，请在家！Thanks')).toEqual({ kind: 'broadcast', scope: 'grid:abc', text: '明天上午消防检查，请在家！Thanks' });
+    expect(parseCommand('ＲＥＴＵＲＮ　p00001　Photo of the Extinguisher is blurry')).toEqual({ kind: 'return', houseCode: 'P00001', reason: 'Photo of the Extinguisher is blurry' });
+    expect(parseCommand('举报 ３栋楼道（B座）有人飞线充电')).toEqual({ kind: 'report', text: '３栋楼道（B座）有人飞线充电' });
+  });
+
   it('is never fooled by invisible or reversing marks inside a command', () => {
     expect(parseCommand('我\u200b承诺')).toEqual({ kind: 'commit' });
     expect(parseCommand('\u202e进度\u202c')).toEqual({ kind: 'progress' });
