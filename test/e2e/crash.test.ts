@@ -82,4 +82,39 @@ describe('crash test', () => {
     for (const key of repeats) expect(cutInHalf).toContain(key);
     expect(repeats.length).toBeLessThanOrEqual(KILLS);
   }, 120_000);
+
+  it('runs a schedule that fell due while the process was down once, through kills, and once for two processes', async () => {
+    const down = tempDir('anxin-crash-schedule-');
+    try {
+      // set up on 22 Nov; the process is "down" until 1 Dec 09:30, when the monthly round was due at 09:00
+      const env = { MODE: 'schedule', DATA_DIR: down.dir, SETUP_AT: '2026-11-22T04:00:00Z', NOW: '2026-12-01T01:30:00Z' };
+      let killed = 0;
+      for (const delay of [5, 15, 30]) {
+        const c = child(env);
+        await c.ready;
+        await new Promise((r) => setTimeout(r, delay));
+        if (c.p.exitCode === null) { c.p.kill('SIGKILL'); killed += 1; }
+        await c.exited;
+      }
+      // then two processes come back at once, sharing the store
+      const [a, b] = [child(env), child(env)];
+      const [[codeA], [codeB]] = await Promise.all([a.exited, b.exited]);
+      expect([codeA, codeB, a.err(), b.err()]).toEqual([0, 0, '', '']);
+
+      const store = createSqliteStore({ dataDir: down.dir });
+      try {
+        expect(await store.rounds.count({})).toBe(1);
+        expect(await store.rounds.findOne({})).toMatchObject({ period: '2026-12', status: 'open' });
+        const announcements = await store.outbox.find({ key: { gte: 'schedule:monthly-round:', lt: 'schedule:monthly-round;' } });
+        expect(announcements).toHaveLength(200);
+        expect(new Set(announcements.map((e) => e.roomId)).size).toBe(200);
+        expect((await store.schedules.findOne({ name: 'monthly-round' }))!.nextRunAt.toISOString()).toBe('2027-01-01T01:00:00.000Z');
+      } finally {
+        await store.close();
+      }
+      expect(killed).toBeGreaterThanOrEqual(1); // at least one run was cut off part-way
+    } finally {
+      down.cleanup();
+    }
+  }, 120_000);
 });

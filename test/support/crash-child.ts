@@ -8,7 +8,9 @@
  */
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import pino from 'pino';
-import { systemClock } from '../../src/domain/clock';
+import { fixedClock, systemClock } from '../../src/domain/clock';
+import { createI18n } from '../../src/i18n';
+import { ensureDefaultSchedules, runDueSchedules } from '../../src/scheduler/schedule-runner';
 import { createOutboxWorker } from '../../src/scheduler/outbox-worker';
 import { broadcast } from '../../src/services/broadcast';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
@@ -20,7 +22,34 @@ function append(file: string, line: string): void {
   try { writeSync(fd, `${line}\n`); fsyncSync(fd); } finally { closeSync(fd); }
 }
 
+/**
+ * MODE=schedule: the store's default schedule run once at the instant NOW (as if the
+ * process had been down until then), over 200 bound rooms; prints READY, then RAN.
+ */
+async function scheduleMode(): Promise<void> {
+  const store = createSqliteStore({ dataDir: process.env.DATA_DIR! });
+  const i18n = await createI18n('zh-CN');
+  const clock = fixedClock(process.env.NOW!);
+  const deps = { store, clock, log: pino({ level: 'silent' }), timeZone: 'Asia/Shanghai', t: i18n.t.bind(i18n), locale: 'zh-CN' as const };
+  if ((await store.groups.count({})) === 0) {
+    const c = await store.communities.insert({ name: '测试社区' });
+    const g = await store.grids.insert({ communityId: c.id, name: '测试网格' });
+    await store.groups.insertMany(Array.from({ length: ROOMS }, (_, i) => ({
+      communityId: c.id, gridId: g.id, name: `联防${i}组`, headHouseId: null, roomId: `room-${i}@chatroom`, locale: null, botId: 'bot',
+    })));
+    clock.set(process.env.SETUP_AT ?? process.env.NOW!);
+    await ensureDefaultSchedules(deps);
+    clock.set(process.env.NOW!);
+  }
+  process.stdout.write('READY\n');
+  await runDueSchedules(deps);
+  process.stdout.write('RAN\n');
+  await store.close();
+  process.exit(0);
+}
+
 async function main(): Promise<void> {
+  if (process.env.MODE === 'schedule') return scheduleMode();
   const log = process.env.SEND_LOG!;
   const store = createSqliteStore({ dataDir: process.env.DATA_DIR! });
   const deps = { store, clock: systemClock, log: pino({ level: 'silent' }), timeZone: 'Asia/Shanghai' };
