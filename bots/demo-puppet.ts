@@ -17,6 +17,14 @@ export class DemoPuppet extends PuppetMock {
     const mentions = isRoom ? (mentionIdList ?? []).map((id) => this.mocker.ContactMock.load(id)) : [];
     self.say(text, mentions).to(conversation);
   }
+
+  /** A picture the bot sends arrives as an image message, as WeChat shows it. */
+  override async messageSendFile(conversationId: string, file: FileBox): Promise<void> {
+    if (!this.isLoggedIn) throw new Error('not logged in');
+    const self = this.mocker.ContactMock.load(this.currentUserId);
+    const to = /@/.test(conversationId) ? this.mocker.RoomMock.load(conversationId) : this.mocker.ContactMock.load(conversationId);
+    sendMockImage({ puppet: this, mocker: this.mocker }, self, to, await file.toBuffer(), file.name);
+  }
 }
 
 /**

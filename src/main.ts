@@ -65,7 +65,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
   let worker: ReturnType<typeof createOutboxWorker> | undefined;
   const startWorker = () => {
     if (worker) return;
-    worker = createOutboxWorker(deps, createWechatySendPort(bot.wechaty), {
+    worker = createOutboxWorker(deps, createWechatySendPort(bot.wechaty, store), {
       account: bot.wechaty.currentUser.id,
       worker: `${process.pid}`,
       intervalMs: config.sendIntervalMs,

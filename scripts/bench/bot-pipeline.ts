@@ -83,7 +83,7 @@ async function main(): Promise<void> {
       await store.houses.update(h.id, { contactId: c.id });
     }
     // replies go out through the persisted outbox, as in production (unpaced here: the bench measures our work, not the pacing)
-    const worker = createOutboxWorker(deps, createWechatySendPort(ours.bot), {
+    const worker = createOutboxWorker(deps, createWechatySendPort(ours.bot, store), {
       account: ours.bot.currentUser.id, worker: 'bench', intervalMs: 0, jitterMs: 0, roomSwitchMs: 0, dailyCap: 1_000_000, tooFrequentPauseMs: 0, leaseMs: 60_000, idleMs: 5,
     }, (ms) => new Promise((r) => setTimeout(r, ms)));
     worker.start();

@@ -219,6 +219,8 @@ export interface OutboxEntry extends Entity {
   sentAt: Date | null;
   error: string | null;
   broadcastId: Id | null;
+  /** an image sent after the text (a broadcast's picture) */
+  photoId: Id | null;
 }
 
 /** A persisted schedule: node-cron only ticks; what is due is read from here (SPEC §4). */

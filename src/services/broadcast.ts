@@ -1,4 +1,6 @@
+import { fromBuffer } from 'file-type';
 import { DomainError } from '../domain/errors';
+import { PHOTO_MAX_BYTES, PHOTO_MIMES } from '../domain/photo';
 import { afterQuietHours } from '../domain/quiet-hours';
 import { placedFilter } from '../domain/scope';
 import type { Broadcast, Delivery } from '../domain/types';
@@ -11,7 +13,7 @@ import { resolveScope } from './resolve-scope';
  * scheduled one waits out quiet hours). One delivery record and one outbox entry per
  * room, keyed by broadcast and room, so nothing is sent twice.
  */
-export async function broadcast(deps: Deps, input: { text: string; scope: string; at?: Date; by: string }): Promise<{ broadcast: Broadcast; rooms: number }> {
+export async function broadcast(deps: Deps, input: { text: string; scope: string; at?: Date; by: string; image?: Buffer }): Promise<{ broadcast: Broadcast; rooms: number }> {
   const { store, clock, timeZone } = deps;
   const placed = await resolveScope(store, input.scope);
   const now = clock.now();
@@ -19,7 +21,8 @@ export async function broadcast(deps: Deps, input: { text: string; scope: string
   const at = input.at ? afterQuietHours(input.at, timeZone) : now;
   const f = placedFilter(placed);
   const groups = await store.groups.find({ ...(f.groupId ? { id: f.groupId } : f), roomId: { ne: null } });
-  const b = await store.broadcasts.insert({ text: input.text, imagePhotoId: null, scope: input.scope, at, status: 'scheduled', createdBy: input.by });
+  const imagePhotoId = input.image ? await storeImage(deps, input.image) : null;
+  const b = await store.broadcasts.insert({ text: input.text, imagePhotoId, scope: input.scope, at, status: 'scheduled', createdBy: input.by });
   await store.deliveries.insertMany(groups.map((g) => ({ broadcastId: b.id, roomId: g.roomId!, status: 'pending' as const, sentAt: null, error: null })));
   await enqueue(deps, groups.map((g) => entryFor(b, g.roomId!, g.botId)));
   await store.audit.insert({ actor: input.by, action: 'broadcast', target: `broadcast:${b.id}`, detail: { scope: input.scope, rooms: groups.length } });
@@ -27,8 +30,20 @@ export async function broadcast(deps: Deps, input: { text: string; scope: string
 }
 
 const entryFor = (b: Broadcast, roomId: string, account: string | null) => ({
-  key: `broadcast:${b.id}:${roomId}`, roomId, account: account ?? '*', text: b.text, priority: PRIORITY.bulk, notBefore: b.at, broadcastId: b.id,
+  key: `broadcast:${b.id}:${roomId}`, roomId, account: account ?? '*', text: b.text, priority: PRIORITY.bulk, notBefore: b.at, broadcastId: b.id, photoId: b.imagePhotoId,
 });
+
+/** A broadcast's picture: recognised by its bytes like any photo, and stored durably before anything is queued. */
+async function storeImage({ store }: Deps, bytes: Buffer): Promise<string> {
+  if (bytes.length > PHOTO_MAX_BYTES) throw new DomainError('photo_too_large', 'image', { limit: '20 MB' });
+  const type = await fromBuffer(bytes);
+  if (!type || !PHOTO_MIMES.includes(type.mime)) throw new DomainError('photo_unsupported', type?.mime ?? 'unknown');
+  const blob = await store.blobs.put(bytes);
+  const photo = await store.photos.insert({
+    sha256: blob.sha256, mime: type.mime, size: blob.size, contactId: null, messageId: null, houseId: null, roundId: null, item: null, hazardId: null, tipId: null, counted: false,
+  });
+  return photo.id;
+}
 
 /**
  * At start-up: every pending delivery has its outbox entry. A crash between writing a

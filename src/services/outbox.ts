@@ -6,7 +6,7 @@ export const PRIORITY = { reply: 0, bulk: 10 } as const;
 export const MAX_ATTEMPTS = 5;
 const CHUNK = 5000;
 
-export type NewOutboxEntry = Pick<OutboxEntry, 'key' | 'text'> & Partial<Pick<OutboxEntry, 'account' | 'roomId' | 'contactId' | 'mentions' | 'priority' | 'notBefore' | 'broadcastId'>>;
+export type NewOutboxEntry = Pick<OutboxEntry, 'key' | 'text'> & Partial<Pick<OutboxEntry, 'account' | 'roomId' | 'contactId' | 'mentions' | 'priority' | 'notBefore' | 'broadcastId' | 'photoId'>>;
 
 /**
  * Persists messages to send. A key already in the outbox is left alone, so enqueuing
@@ -22,7 +22,7 @@ export async function enqueue({ store, clock }: Deps, entries: readonly NewOutbo
     const drafts: Draft<OutboxEntry>[] = fresh.map((e) => ({
       key: e.key, account: e.account ?? '*', roomId: e.roomId ?? null, contactId: e.contactId ?? null, text: e.text, mentions: e.mentions ?? [],
       priority: e.priority ?? PRIORITY.bulk, status: 'pending', attempts: 0, notBefore: e.notBefore ?? clock.now(), leaseUntil: null, leasedBy: null,
-      sentAt: null, error: null, broadcastId: e.broadcastId ?? null,
+      sentAt: null, error: null, broadcastId: e.broadcastId ?? null, photoId: e.photoId ?? null,
     }));
     try {
       added += await store.outbox.insertMany(drafts);

@@ -42,6 +42,10 @@ export async function runSchedule(deps: ScheduleDeps, s: Schedule, runAt: Date):
   const { store, timeZone } = deps;
   const groups = await boundGroups(deps, s.scope);
   switch (s.action) {
+    case 'close_rounds': {
+      await store.rounds.updateWhere({ status: 'open', deadline: { lt: deps.clock.now() } }, { status: 'closed' });
+      return 0;
+    }
     case 'monthly_tip': {
       const month = Number(periodOf(runAt, s.timeZone).slice(5));
       return post(deps, s, runAt, groups, (t) => ({ text: t(`templates:tips.${month}`) }));

@@ -127,7 +127,7 @@ export const SPECS: { [K in keyof Collections]: Collections[K] extends import('.
     name: 'outbox',
     fields: {
       key: 'string', account: 'string', roomId: 'string?', contactId: 'string?', text: 'string', mentions: 'json', priority: 'int', status: 'string',
-      attempts: 'int', notBefore: 'date', leaseUntil: 'date?', leasedBy: 'string?', sentAt: 'date?', error: 'string?', broadcastId: 'string?',
+      attempts: 'int', notBefore: 'date', leaseUntil: 'date?', leasedBy: 'string?', sentAt: 'date?', error: 'string?', broadcastId: 'string?', photoId: 'string?',
     },
     unique: [['key']],
     indexes: [['account', 'status', 'priority', 'notBefore'], ['broadcastId'], ['account', 'status', 'sentAt']],

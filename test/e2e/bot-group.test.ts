@@ -8,6 +8,7 @@ import { sendMockImage } from '../../bots/demo-puppet';
 import { requiredItems } from '../../src/domain/checklist';
 import { roundAnnouncement } from '../../src/render/messages';
 import { issueBindCode } from '../../src/services/bind-codes';
+import { broadcast } from '../../src/services/broadcast';
 import { openRound } from '../../src/services/open-round';
 import { getStats } from '../../src/services/get-stats';
 import { botFixture } from '../support/bot-fixture';
@@ -135,6 +136,12 @@ describe('a group of ten in WeChat', () => {
     expect(queued!.text).toContain('已安排群发到 1 个群');
     await f.settle(300);
     expect(f.inRoom(room.id).at(-1)!.text).toBe('明天上午消防检查，请在家');
+    // a notice with a picture: the picture follows the text into the room
+    await broadcast(f.deps, { text: '充电示意图', scope: `group:${groupId}`, by: 'test', image: uniquePng() });
+    await f.settle(300);
+    const [notice, picture] = f.inRoom(room.id).slice(-2);
+    expect(notice!.text).toBe('充电示意图');
+    expect(f.demo.mocker.cacheFileBoxPayload.get(picture!.id)).toMatchObject({ name: 'notice.png' });
     const [bad] = await f.say(staff, '广播 group:nope 测试', f.self);
     expect(bad!.text).toBeTruthy();
     const [notStaff] = await f.say(landlords[0]!, `广播 group:${groupId} 测试`, f.self);
@@ -194,7 +201,7 @@ describe('a group of ten in WeChat', () => {
   it('refuses a photo already used by another house, and keeps it on disk', async () => {
     const [r] = await photo(landlords[5]!, usedPhotos[0]!);
     expect(r!.text).toContain('已经用过');
-    expect(await f.store.photos.count({ counted: false })).toBe(1);
+    expect(await f.store.photos.count({ counted: false, houseId: { ne: null } })).toBe(1);
     const [bad] = await photo(landlords[5]!, Buffer.from('not an image at all'));
     expect(bad!.text).toContain('JPG、PNG、WebP 或 HEIC');
   });

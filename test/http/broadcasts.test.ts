@@ -3,6 +3,7 @@ import { createOutboxWorker } from '../../src/scheduler/outbox-worker';
 import { resumeBroadcasts } from '../../src/services/broadcast';
 import { appFixture } from '../support/app-fixture';
 import { sampleRosterBytes } from '../support/fixtures';
+import { uniquePng } from '../support/images';
 
 type Fixture = Awaited<ReturnType<typeof appFixture>>;
 let f: Fixture;
@@ -41,6 +42,20 @@ describe('broadcasts', () => {
     expect(await resumeBroadcasts(f.deps)).toBe(2);
     expect(await resumeBroadcasts(f.deps)).toBe(0);
     expect(await f.store.outbox.count({ broadcastId: r.body.id })).toBe(3);
+  });
+
+  it('takes a picture with the notice (multipart), checks it by its bytes, and sends it with every room\'s message', async () => {
+    const r = await request(f.server).post('/api/v1/broadcasts').set(auth(f.adminToken))
+      .field('text', '电动车充电示意图').field('scope', 'street').attach('image', uniquePng(), 'poster.png').expect(201);
+    const entries = await f.store.outbox.find({ broadcastId: r.body.id });
+    expect(entries).toHaveLength(3);
+    const photoId = entries[0]!.photoId!;
+    expect(entries.every((e) => e.photoId === photoId)).toBe(true);
+    const img = await request(f.server).get(`/api/v1/photos/${photoId}`).set(auth(f.adminToken)).expect(200);
+    expect(img.headers['content-type']).toBe('image/png');
+    const bad = await request(f.server).post('/api/v1/broadcasts').set(auth(f.adminToken))
+      .field('text', 'x').field('scope', 'street').attach('image', Buffer.from('not a picture'), 'x.png');
+    expect(bad.status).toBe(415);
   });
 
   it('holds a post scheduled in quiet hours until 08:00', async () => {

@@ -32,7 +32,7 @@ export async function botFixture() {
   await bot.start();
   const self = demo.login();
   // the account's outbox worker, unpaced for tests
-  const worker = createOutboxWorker(deps, createWechatySendPort(bot.wechaty), {
+  const worker = createOutboxWorker(deps, createWechatySendPort(bot.wechaty, store), {
     account: self.id, worker: 'test', intervalMs: 0, jitterMs: 0, roomSwitchMs: 0, dailyCap: 100_000, tooFrequentPauseMs: 0, leaseMs: 60_000, idleMs: 10,
   }, (ms) => new Promise((r) => setTimeout(r, ms)));
   worker.start();

@@ -76,6 +76,17 @@ describe('the default schedule, with a moved clock (Asia/Shanghai)', () => {
     expect(await remindersOn('2026-12-19T02:00:00Z')).toHaveLength(1);
   });
 
+  it('closes a round once its deadline has passed', async () => {
+    await setup('2026-12-01T01:30:00Z');
+    await store.rounds.insert({ period: '2026-12', deadline: new Date('2026-12-20T15:59:59Z'), scope: 'street', status: 'open', openedAt: deps.clock.now() });
+    deps.clock.set('2026-12-20T15:00:00Z'); // 23:00 on the 20th: the missed daily runs happen, the round stays open
+    await runDueSchedules(deps);
+    expect((await store.rounds.findOne({ period: '2026-12' }))!.status).toBe('open');
+    deps.clock.set('2026-12-20T16:05:00Z'); // 00:05 on the 21st
+    await runDueSchedules(deps);
+    expect((await store.rounds.findOne({ period: '2026-12' }))!.status).toBe('closed');
+  });
+
   it('holds a post due at 22:00 until 08:00', async () => {
     await setup('2026-11-22T04:00:00Z');
     await store.schedules.insert({ name: 'late-tip', cron: '0 22 * * *', timeZone: 'Asia/Shanghai', action: 'monthly_tip', scope: 'street', params: {}, enabled: true, lastRunAt: null, nextRunAt: new Date('2026-11-22T14:00:00Z') });

@@ -1,6 +1,8 @@
+import multer from '@koa/multer';
 import Router from '@koa/router';
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors';
+import { PHOTO_MAX_BYTES } from '../../domain/photo';
 import { broadcast, broadcastStatus } from '../../services/broadcast';
 import { effectiveScope, requireRole } from '../authorize';
 import { depsOf, type AppOptions, type AppState } from '../context';
@@ -15,11 +17,14 @@ const body = z.object({
 /** `POST /broadcasts {text, scope, at?}` → `{id}`; `GET /broadcasts/:id` → status and per-room deliveries. */
 export function broadcastRoutes(o: AppOptions): Router<AppState> {
   const router = new Router<AppState>();
-  router.post('/broadcasts', async (ctx) => {
+  // JSON, or multipart with the same fields and an optional `image`
+  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: PHOTO_MAX_BYTES, files: 1, fields: 5 } });
+  router.post('/broadcasts', async (ctx, next) => { requireRole(ctx, 'admin', 'staff'); await next(); }, upload.single('image'), async (ctx) => {
     const user = requireRole(ctx, 'admin', 'staff');
     const b = body.parse(ctx.request.body ?? {});
+    const image = (ctx as unknown as { file?: { buffer: Buffer } }).file?.buffer;
     const scope = await effectiveScope(o.store, ctx, b.scope);
-    const r = await broadcast(depsOf(o), { text: b.text, scope: scope.label, at: b.at ? new Date(b.at) : undefined, by: `user:${user.id}` });
+    const r = await broadcast(depsOf(o), { text: b.text, scope: scope.label, at: b.at ? new Date(b.at) : undefined, by: `user:${user.id}`, image });
     ctx.status = 201;
     ctx.body = { id: r.broadcast.id, rooms: r.rooms, at: r.broadcast.at };
   });

@@ -133,7 +133,7 @@ CREATE TABLE sequences (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
     sql: `
 CREATE TABLE outbox (${base}, key TEXT NOT NULL, account TEXT NOT NULL, roomId TEXT, contactId TEXT, text TEXT NOT NULL,
   mentions TEXT NOT NULL, priority INTEGER NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL, notBefore TEXT NOT NULL,
-  leaseUntil TEXT, leasedBy TEXT, sentAt TEXT, error TEXT, broadcastId TEXT);
+  leaseUntil TEXT, leasedBy TEXT, sentAt TEXT, error TEXT, broadcastId TEXT, photoId TEXT);
 CREATE UNIQUE INDEX outbox_key ON outbox(key);
 CREATE INDEX outbox_due ON outbox(account, status, priority, notBefore);
 CREATE INDEX outbox_broadcast ON outbox(broadcastId);
