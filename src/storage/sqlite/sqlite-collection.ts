@@ -15,6 +15,7 @@ export class SqliteCollection<E extends T.Entity> implements Collection<E> {
   private readonly types: Map<string, FieldType>;
   private readonly columns: string[];
   private readonly stmts = new Map<string, Database.Statement>();
+  private insertStmt: Database.Statement | undefined;
 
   constructor(private readonly db: Database.Database, private readonly spec: CollectionSpec<E>) {
     this.types = new Map<string, FieldType>([['id', 'string'], ['createdAt', 'date'], ['updatedAt', 'date']]);
@@ -103,10 +104,11 @@ export class SqliteCollection<E extends T.Entity> implements Collection<E> {
 
   private insertSync(draft: Draft<E>, now: Date): E {
     const rec = { ...draft, id: draft.id ?? newId(now.getTime()), createdAt: draft.createdAt ?? now, updatedAt: now } as Row;
-    const cols = this.columns.filter((c) => rec[c] !== undefined);
-    this.stmt(`INSERT INTO ${q(this.spec.name)} (${cols.map(q).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`)
-      .run(...cols.map((c) => this.encode(c, rec[c])));
-    return { ...rec } as unknown as E;
+    // one statement over every column (a field left out is NULL), prepared once per collection
+    this.insertStmt ??= this.db.prepare(`INSERT INTO ${q(this.spec.name)} (${this.columns.map(q).join(', ')}) VALUES (${this.columns.map(() => '?').join(', ')})`);
+    this.insertStmt.run(...this.columns.map((c) => this.encode(c, rec[c])));
+    for (const c of this.columns) if (rec[c] === undefined) rec[c] = null;
+    return rec as unknown as E;
   }
 
   private updateSync(filter: Filter<E>, patch: Patch<E>, now: Date): number {
