@@ -1,5 +1,10 @@
 import { z } from 'zod';
+import { broadcastBody } from './routes/broadcasts';
+import { letterBody } from './routes/letters-photos';
 import { pageQuery, RESOURCES } from './routes/resources';
+import { openBody, returnBody, submissionsQuery } from './routes/rounds';
+import { createBody, patchBody } from './routes/schedules';
+import { contactBody, messageBody, roomBody } from './routes/sim';
 import { statsQuery } from './routes/stats';
 
 type Params = { name: string; in: 'query' | 'path'; required?: boolean; schema: unknown }[];
@@ -9,6 +14,11 @@ function queryParams(schema: z.ZodObject): Params {
   const json = z.toJSONSchema(schema, { io: 'input' }) as { properties?: Record<string, unknown>; required?: string[] };
   return Object.entries(json.properties ?? {}).map(([name, s]) => ({ name, in: 'query', required: json.required?.includes(name) ?? false, schema: s }));
 }
+
+/** A JSON request body from the zod schema the route parses with. */
+const jsonBody = (schema: z.ZodType) => ({ required: true, content: { 'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) } } });
+const idPath = [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }];
+const ok = (description: string, status = 200) => ({ [status]: { description } });
 
 const errorResponse = { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
 const errors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 404: errorResponse };
@@ -43,6 +53,40 @@ export function openApiDocument(version: string): Record<string, unknown> {
   paths['/api/v1/users/{id}/bind-code'] = {
     post: { summary: '工作人员绑定码 A single-use code for "绑定工作人员 CODE" (admins)', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { 201: { description: '{code}' }, ...errors } },
   };
+  Object.assign(paths, {
+    '/api/v1/rounds': {
+      get: { summary: '自查轮次 List rounds', parameters: queryParams(pageQuery), responses: { ...ok('{items, total}'), ...errors } },
+      post: { summary: '开启自查 Open a round now (announced in the bound rooms of the scope)', requestBody: jsonBody(openBody), responses: { ...ok('the round, with `announced`', 201), 409: errorResponse, ...errors } },
+    },
+    '/api/v1/rounds/{id}/remind': { post: { summary: '催办 Remind every bound room of the round', parameters: idPath, responses: { ...ok('{reminded}'), ...errors } } },
+    '/api/v1/submissions': { get: { summary: '自查提交 List submissions', parameters: queryParams(submissionsQuery), responses: { ...ok('{items, total}'), ...errors } } },
+    '/api/v1/submissions/{id}/approve': { post: { summary: '通过 Approve a complete submission', parameters: idPath, responses: { ...ok('the submission'), 409: errorResponse, ...errors } } },
+    '/api/v1/submissions/{id}/return': { post: { summary: '退回 Return a submission with a reason', parameters: idPath, requestBody: jsonBody(returnBody), responses: { ...ok('the submission'), ...errors } } },
+    '/api/v1/letters': { post: { summary: '承诺书 Publish the next commitment letter version (announced)', requestBody: jsonBody(letterBody), responses: { ...ok('the letter, with `announced`', 201), ...errors } } },
+    '/api/v1/photos/{id}': { get: { summary: '照片 The image itself', parameters: idPath, responses: { 200: { description: 'image/jpeg, image/png, image/webp or image/heic' }, ...errors } } },
+    '/api/v1/broadcasts': {
+      get: { summary: '群发 List broadcasts', parameters: queryParams(pageQuery), responses: { ...ok('{items, total}'), ...errors } },
+      post: {
+        summary: '群发 Broadcast to every bound room of a scope, now or at `at` (quiet hours hold scheduled posts to 08:00)',
+        requestBody: { required: true, content: {
+          'application/json': { schema: z.toJSONSchema(broadcastBody, { io: 'input', unrepresentable: 'any' }) },
+          'multipart/form-data': { schema: { type: 'object', properties: { text: { type: 'string' }, scope: { type: 'string' }, at: { type: 'string', format: 'date-time' }, image: { type: 'string', format: 'binary' } }, required: ['text', 'scope'] } },
+        } },
+        responses: { ...ok('{id, rooms, at}', 201), ...errors },
+      },
+    },
+    '/api/v1/broadcasts/{id}': { get: { summary: '送达状态 Status and per-room deliveries', parameters: idPath, responses: { ...ok('{status, deliveries:[{roomId, status, sentAt?, error?}]}'), ...errors } } },
+    '/api/v1/schedules': {
+      get: { summary: '排程 List schedules', responses: { ...ok('{items, total}'), ...errors } },
+      post: { summary: '排程 Add a schedule', requestBody: jsonBody(createBody), responses: { ...ok('the schedule', 201), 409: errorResponse, ...errors } },
+    },
+    '/api/v1/schedules/{id}': { patch: { summary: '排程 Change or disable a schedule', parameters: idPath, requestBody: jsonBody(patchBody), responses: { ...ok('the schedule'), ...errors } } },
+    '/api/v1/sim/contacts': { post: { summary: '模拟器（仅演示模式） Demo mode only: a WeChat contact', requestBody: jsonBody(contactBody), responses: { ...ok('{id}', 201), ...errors } } },
+    '/api/v1/sim/rooms': { post: { summary: 'Demo mode only: a room with the bot in it', requestBody: jsonBody(roomBody), responses: { ...ok('{id}', 201), ...errors } } },
+    '/api/v1/sim/messages': { post: { summary: 'Demo mode only: a contact says text or sends an image', requestBody: jsonBody(messageBody), responses: { ...ok('{id}', 202), ...errors } } },
+    '/api/v1/sim/rooms/{id}/messages': { get: { summary: 'Demo mode only: a room transcript', parameters: idPath, responses: { ...ok('[{id, from, text?, image?, mentions, at}]'), ...errors } } },
+    '/api/v1/sim/contacts/{id}/messages': { get: { summary: 'Demo mode only: a private chat transcript', parameters: idPath, responses: { ...ok('[{id, from, text?, image?, mentions, at}]'), ...errors } } },
+  });
   for (const [name, def] of Object.entries(RESOURCES)) {
     paths[`/api/v1/${name}`] = {
       get: { summary: `List ${name}`, parameters: queryParams(pageQuery.extend(def.filters.shape as z.ZodRawShape)), responses: { 200: { description: '{items, total, limit, offset}' }, ...errors } },

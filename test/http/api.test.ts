@@ -24,6 +24,9 @@ describe('health and documents', () => {
     expect(r.body.openapi).toBe('3.1.0');
     expect(Object.keys(r.body.paths)).toEqual(expect.arrayContaining(['/api/v1/houses', '/api/v1/houses/{id}', '/api/v1/stats', '/api/v1/import/roster']));
     expect(r.body.paths['/api/v1/houses'].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['limit', 'offset', 'scope', 'code']));
+    expect(Object.keys(r.body.paths)).toEqual(expect.arrayContaining(['/api/v1/rounds', '/api/v1/broadcasts', '/api/v1/schedules/{id}', '/api/v1/sim/messages', '/api/v1/photos/{id}']));
+    // request bodies come from the schemas the routes validate with
+    expect(r.body.paths['/api/v1/rounds'].post.requestBody.content['application/json'].schema.required).toEqual(['period', 'deadline']);
   });
   it('an unknown route is a JSON 404', async () => {
     const r = await request(f.server).get('/api/v1/nothing-here').set(auth(f.adminToken)).expect(404);

@@ -8,7 +8,7 @@ import { effectiveScope, requireRole } from '../authorize';
 import { depsOf, type AppOptions, type AppState } from '../context';
 import { pageQuery } from './resources';
 
-const body = z.object({
+export const broadcastBody = z.object({
   text: z.string().trim().min(1).max(2000),
   scope: z.string().max(100),
   at: z.iso.datetime({ offset: true }).optional(),
@@ -21,7 +21,7 @@ export function broadcastRoutes(o: AppOptions): Router<AppState> {
   const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: PHOTO_MAX_BYTES, files: 1, fields: 5 } });
   router.post('/broadcasts', async (ctx, next) => { requireRole(ctx, 'admin', 'staff'); await next(); }, upload.single('image'), async (ctx) => {
     const user = requireRole(ctx, 'admin', 'staff');
-    const b = body.parse(ctx.request.body ?? {});
+    const b = broadcastBody.parse(ctx.request.body ?? {});
     const image = (ctx as unknown as { file?: { buffer: Buffer } }).file?.buffer;
     const scope = await effectiveScope(o.store, ctx, b.scope);
     const r = await broadcast(depsOf(o), { text: b.text, scope: scope.label, at: b.at ? new Date(b.at) : undefined, by: `user:${user.id}`, image });

@@ -6,7 +6,7 @@ import { publishLetter } from '../../services/publish-letter';
 import { effectiveScope, requireRole } from '../authorize';
 import { depsOf, type AppOptions, type AppState } from '../context';
 
-const letterBody = z.object({
+export const letterBody = z.object({
   texts: z.object({ 'zh-CN': z.string().trim().min(20).max(5000), en: z.string().trim().min(20).max(5000).optional() }).strict(),
 }).strict();
 

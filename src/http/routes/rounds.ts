@@ -11,13 +11,13 @@ import { effectiveScope, requireRole } from '../authorize';
 import { depsOf, type AppOptions, type AppState, type Ctx } from '../context';
 import { pageQuery } from './resources';
 
-const openBody = z.object({
+export const openBody = z.object({
   period: z.string().regex(PERIOD_RE, 'period must be YYYY-MM'),
   deadline: z.iso.date().or(z.iso.datetime({ offset: true })),
   scope: z.string().max(100).optional(),
 }).strict();
-const returnBody = z.object({ reason: z.string().trim().min(1).max(200) }).strict();
-const submissionsQuery = pageQuery.extend({ round: z.string().max(64).optional(), status: z.enum(['partial', 'complete', 'approved', 'returned']).optional() });
+export const returnBody = z.object({ reason: z.string().trim().min(1).max(200) }).strict();
+export const submissionsQuery = pageQuery.extend({ round: z.string().max(64).optional(), status: z.enum(['partial', 'complete', 'approved', 'returned']).optional() });
 
 /** Rounds, submissions and their review, from the dashboard or a script. */
 export function roundRoutes(o: AppOptions): Router<AppState> {

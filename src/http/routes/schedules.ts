@@ -10,7 +10,7 @@ import { resolveScope } from '../../services/resolve-scope';
 const cronField = z.string().trim().max(100).refine(isValidCron, 'cron must be a valid 5-field cron expression');
 const zoneField = z.string().trim().max(60).refine((tz) => { try { new Intl.DateTimeFormat('en', { timeZone: tz }); return true; } catch { return false; } }, 'timeZone must be an IANA time zone');
 const params = z.record(z.string().max(40), z.union([z.number(), z.array(z.number()).max(10), z.string().max(100)]));
-const createBody = z.object({
+export const createBody = z.object({
   name: z.string().trim().regex(/^[a-z0-9][a-z0-9-]{1,40}$/, 'name: lower-case letters, digits and dashes'),
   cron: cronField,
   action: z.enum(SCHEDULE_ACTIONS as [string, ...string[]]),
@@ -19,7 +19,7 @@ const createBody = z.object({
   params: params.default({}),
   enabled: z.boolean().default(true),
 }).strict();
-const patchBody = z.object({ cron: cronField.optional(), scope: z.string().max(100).optional(), timeZone: zoneField.optional(), params: params.optional(), enabled: z.boolean().optional() }).strict();
+export const patchBody = z.object({ cron: cronField.optional(), scope: z.string().max(100).optional(), timeZone: zoneField.optional(), params: params.optional(), enabled: z.boolean().optional() }).strict();
 
 /** `GET/POST/PATCH /schedules`: admins and street staff change what runs when. */
 export function scheduleRoutes(o: AppOptions): Router<AppState> {

@@ -8,9 +8,9 @@ import { requireToken, requireRole } from '../authorize';
 import type { AppOptions, AppState } from '../context';
 import { rejectOperators } from '../reject-operators';
 
-const contactBody = z.object({ name: z.string().trim().min(1).max(40) }).strict();
-const roomBody = z.object({ topic: z.string().trim().min(1).max(60), memberIds: z.array(z.string().min(1).max(80)).max(500) }).strict();
-const messageBody = z.union([
+export const contactBody = z.object({ name: z.string().trim().min(1).max(40) }).strict();
+export const roomBody = z.object({ topic: z.string().trim().min(1).max(60), memberIds: z.array(z.string().min(1).max(80)).max(500) }).strict();
+export const messageBody = z.union([
   z.object({ from: z.string().min(1).max(80), roomId: z.string().min(1).max(80).optional(), text: z.string().min(1).max(5000) }).strict(),
   z.object({ from: z.string().min(1).max(80), roomId: z.string().min(1).max(80).optional(), imageBase64: z.string().min(4).max(Math.ceil(PHOTO_MAX_BYTES / 3) * 4 + 4), filename: z.string().trim().min(1).max(100) }).strict(),
 ]);
