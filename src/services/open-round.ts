@@ -1,7 +1,7 @@
 import { BASE_ITEMS, KEY_ITEMS } from '../domain/checklist';
 import { DomainError } from '../domain/errors';
-import { placedFilter } from '../domain/scope';
 import type { Group, Round } from '../domain/types';
+import { boundGroups } from './bound-groups';
 import type { Deps } from './deps';
 import { resolveScope } from './resolve-scope';
 
@@ -17,8 +17,7 @@ export async function openRound(deps: Deps, input: { period: string; deadline: D
   if (input.deadline <= clock.now()) throw new DomainError('validation', 'deadline in the past', { detail: 'deadline must be in the future' });
   const round = await store.rounds.insert({ period: input.period, deadline: input.deadline, scope: input.scope, status: 'open', openedAt: clock.now() });
   await store.audit.insert({ actor: input.by, action: 'open_round', target: `round:${round.id}`, detail: { period: input.period, scope: input.scope } });
-  const f = placedFilter(placed);
-  const groups = await store.groups.find({ ...(f.groupId ? { id: f.groupId } : f), roomId: { ne: null } });
+  const groups = await boundGroups(store, placed);
   const announce = await Promise.all(groups.map(async (group) => ({
     group,
     houses: await store.houses.count({ groupId: group.id }),

@@ -1,10 +1,11 @@
 import { afterQuietHours } from '../domain/quiet-hours';
 import { periodOf, zonedInstant } from '../domain/period';
-import { placedFilter, scopeCoversGroup } from '../domain/scope';
+import { scopeCoversGroup } from '../domain/scope';
 import { seasonalCalendar } from '../domain/seasonal';
 import type { Group, Schedule } from '../domain/types';
 import type { Translate } from '../i18n';
 import { reminder, roundAnnouncement, type BotT, type Post } from '../render/messages';
+import { boundGroups } from './bound-groups';
 import type { Deps } from './deps';
 import { getStats } from './get-stats';
 import { openRound } from './open-round';
@@ -16,10 +17,6 @@ export interface ScheduleDeps extends Deps { t: Translate; locale: 'zh-CN' | 'en
 const ymdIn = (at: Date, timeZone: string) => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
 const daysBetween = (a: string, b: string) => Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
 
-async function boundGroups(deps: Deps, scope: string): Promise<Group[]> {
-  const f = placedFilter(await resolveScope(deps.store, scope));
-  return deps.store.groups.find({ ...(f.groupId ? { id: f.groupId } : f), roomId: { ne: null } });
-}
 
 /**
  * Posts one message per group, keyed by schedule, run and room: a run repeated after a
@@ -40,7 +37,7 @@ async function post(deps: ScheduleDeps, s: Schedule, runAt: Date, groups: Group[
 /** Does what a schedule's run is for. Returns how many room posts it queued. */
 export async function runSchedule(deps: ScheduleDeps, s: Schedule, runAt: Date): Promise<number> {
   const { store, timeZone } = deps;
-  const groups = await boundGroups(deps, s.scope);
+  const groups = await boundGroups(store, await resolveScope(store, s.scope));
   switch (s.action) {
     case 'close_rounds': {
       await store.rounds.updateWhere({ status: 'open', deadline: { lt: deps.clock.now() } }, { status: 'closed' });

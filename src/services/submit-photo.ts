@@ -41,12 +41,6 @@ async function addToSubmission({ store }: Deps, round: Round, house: House, item
   return (await store.submissions.update(sub.id, { items, status: statusAfter(next, house.isKey) }))!;
 }
 
-async function openRound(deps: Deps, group: Group): Promise<Round> {
-  const round = await openRoundFor(deps, group);
-  if (!round) throw new DomainError('no_open_round', group.id);
-  return round;
-}
-
 /** Of a landlord's houses in the group, the one a photo is for: the first still missing that item (or anything). */
 async function houseFor(deps: Deps, round: Round, houses: House[], item: ChecklistItem | null): Promise<House> {
   for (const h of houses) {
@@ -69,9 +63,17 @@ export async function submitPhoto(deps: Deps, input: { group: Group; speaker: Sp
   if (input.bytes.length > PHOTO_MAX_BYTES) throw new DomainError('photo_too_large', 'photo', { limit: '20 MB' });
   const type = await fromBuffer(input.bytes);
   if (!type || !PHOTO_MIMES.includes(type.mime)) throw new DomainError('photo_unsupported', type?.mime ?? 'unknown');
-  const round = await openRound(deps, input.group);
+  // stored before anything else is decided: a photo sent when no round is open is kept too
   const blob = await store.blobs.put(input.bytes);
   const contact = input.speaker.contact ?? (await ensureContact(deps, input.speaker.wechatId, input.speaker.name));
+  const round = await openRoundFor(deps, input.group);
+  if (!round) {
+    await store.photos.insert({
+      sha256: blob.sha256, mime: type.mime, size: blob.size, contactId: contact.id, messageId: input.messageId, houseId: input.speaker.houses[0]!.id,
+      roundId: null, item: null, hazardId: null, tipId: null, counted: false,
+    });
+    throw new DomainError('no_open_round', input.group.id);
+  }
   const item = contact.pendingItem;
   const house = await houseFor(deps, round, input.speaker.houses, item);
 

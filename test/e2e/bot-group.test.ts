@@ -3,13 +3,13 @@
  * and asks for progress — through the real Wechaty bot on wechaty-puppet-mock.
  */
 import { types } from 'wechaty';
-import { createWechatyNotifier } from '../../bots/wechaty-notifier';
 import { sendMockImage } from '../../bots/demo-puppet';
 import { requiredItems } from '../../src/domain/checklist';
 import { roundAnnouncement } from '../../src/render/messages';
 import { issueBindCode } from '../../src/services/bind-codes';
 import { broadcast } from '../../src/services/broadcast';
 import { openRound } from '../../src/services/open-round';
+import { createOutboxNotifier } from '../../src/services/outbox-notifier';
 import { getStats } from '../../src/services/get-stats';
 import { botFixture } from '../support/bot-fixture';
 import { sampleRosterBytes } from '../support/fixtures';
@@ -157,14 +157,25 @@ describe('a group of ten in WeChat', () => {
   };
   const usedPhotos: Buffer[] = [];
 
+  it('keeps a photo sent before any round is open, and says none is needed yet', async () => {
+    const before = await f.store.photos.count({ roundId: null, houseId: { ne: null } });
+    const bytes = uniqueJpeg();
+    const [r] = await photo(landlords[0]!, bytes);
+    expect(r!.text).toContain('目前没有进行中的自查');
+    expect(await f.store.photos.count({ roundId: null, houseId: { ne: null } })).toBe(before + 1);
+    const kept = (await f.store.photos.findOne({ roundId: null, houseId: { ne: null } }, { createdAt: -1 }))!;
+    expect(Buffer.compare((await f.store.blobs.get(kept.sha256))!, bytes)).toBe(0);
+  });
+
   it('opens a round and announces it in the room with the checklist', async () => {
     const { round, announce } = await openRound(f.deps, { period: '2026-11', deadline: new Date('2026-11-20T15:59:59Z'), scope: 'street', by: 'test' });
     expect(announce.map((a) => a.group.id)).toEqual([groupId]);
     const t = (key: string, params?: Record<string, unknown>) => f.t(`bot:${key}`, { lng: 'zh-CN', ...params });
     const post = roundAnnouncement(t, 'zh-CN', 'Asia/Shanghai', round, announce[0]!.keyHouses);
     const before = f.said.length;
-    await createWechatyNotifier(f.bot.wechaty).toRoom(room.id, post.text);
-    await f.settle();
+    // as POST /rounds does: through the outbox, sent by the account's worker
+    await createOutboxNotifier(f.deps).toRoom(room.id, post.text);
+    await f.settle(300);
     const [said] = f.said.slice(before);
     expect(said!.roomId).toBe(room.id);
     expect(said!.text).toContain('2026-11 月度消防自查开始，请于 11/20 前完成');
@@ -201,7 +212,7 @@ describe('a group of ten in WeChat', () => {
   it('refuses a photo already used by another house, and keeps it on disk', async () => {
     const [r] = await photo(landlords[5]!, usedPhotos[0]!);
     expect(r!.text).toContain('已经用过');
-    expect(await f.store.photos.count({ counted: false, houseId: { ne: null } })).toBe(1);
+    expect(await f.store.photos.count({ counted: false, roundId: { ne: null } })).toBe(1); // the refused duplicate, kept
     const [bad] = await photo(landlords[5]!, Buffer.from('not an image at all'));
     expect(bad!.text).toContain('JPG、PNG、WebP 或 HEIC');
   });

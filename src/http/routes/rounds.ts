@@ -5,6 +5,7 @@ import { deadlineFrom, PERIOD_RE } from '../../domain/period';
 import { placedFilter, scopeCoversGroup } from '../../domain/scope';
 import type { Group } from '../../domain/types';
 import { reminder, roundAnnouncement, type BotT } from '../../render/messages';
+import { boundGroups } from '../../services/bound-groups';
 import { openRound } from '../../services/open-round';
 import { reviewSubmission } from '../../services/review-submission';
 import { effectiveScope, requireRole } from '../authorize';
@@ -56,9 +57,7 @@ export function roundRoutes(o: AppOptions): Router<AppState> {
     requireRole(ctx, 'admin', 'staff');
     const round = await o.store.rounds.get(String(ctx.params.id).slice(0, 64));
     if (!round || round.status !== 'open') throw new DomainError('not_found', 'round');
-    const mine = await effectiveScope(o.store, ctx, undefined);
-    const f = placedFilter(mine);
-    const groups = (await o.store.groups.find({ ...(f.groupId ? { id: f.groupId } : f), roomId: { ne: null } })).filter((g) => scopeCoversGroup(round.scope, g));
+    const groups = (await boundGroups(o.store, await effectiveScope(o.store, ctx, undefined))).filter((g) => scopeCoversGroup(round.scope, g));
     let reminded = 0;
     for (const g of groups) {
       const post = await reminder(depsOf(o), botT(g), g);
