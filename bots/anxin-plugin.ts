@@ -56,6 +56,8 @@ export function AnxinPlugin(config: AnxinPluginConfig): WechatyPlugin {
 
   async function onMessage(bot: Wechaty, msg: Message): Promise<void> {
     if (msg.self()) return;
+    // replies are sent in the order their messages came, however long each took to handle
+    const receivedAt = deps.clock.now();
     const room = msg.room();
     const isImage = msg.type() === bot.Message.Type.Image;
     const cmd = msg.type() === bot.Message.Type.Text ? parseCommand(msg.text()) : null;
@@ -105,7 +107,7 @@ export function AnxinPlugin(config: AnxinPluginConfig): WechatyPlugin {
     // replies go through the persisted outbox like everything else, ahead of bulk posts;
     // keyed by the message they answer, so one message never gets two replies
     await enqueue(deps, [{
-      key: `reply:${msg.id}`, account: bot.currentUser.id, priority: PRIORITY.reply, text: reply.text,
+      key: `reply:${msg.id}`, account: bot.currentUser.id, priority: PRIORITY.reply, notBefore: receivedAt, text: reply.text,
       ...(room ? { roomId: room.id, mentions: reply.mentions ?? [] } : { contactId: talker.id }),
     }]);
   }

@@ -38,25 +38,41 @@ export async function enqueue({ store, clock }: Deps, entries: readonly NewOutbo
 }
 
 /**
- * Takes the next due entry for an account (replies first, then oldest) and leases it.
- * A `sending` entry whose lease ran out belongs to a sender that died inside its send:
- * it is taken again — the one case in which a message may repeat.
+ * Takes up to `limit` due entries for an account (replies first, then oldest) and leases
+ * them. A `sending` entry whose lease ran out belongs to a sender that died inside its
+ * send: it is taken again — the one case in which a message may repeat.
  */
-export async function claimNext({ store, clock }: Deps, input: { account: string; worker: string; leaseMs: number }): Promise<OutboxEntry | null> {
+export async function claimDue({ store, clock }: Deps, input: { account: string; worker: string; leaseMs: number; limit: number }): Promise<OutboxEntry[]> {
   const now = clock.now();
+  const order = (a: OutboxEntry, b: OutboxEntry) => a.priority - b.priority || a.notBefore.getTime() - b.notBefore.getTime() || (a.id < b.id ? -1 : 1);
   for (let tries = 0; tries < 5; tries += 1) {
-    const accounts = { in: [input.account, '*'] };
-    const candidate = (await store.outbox.findOne({ account: accounts, status: 'pending', notBefore: { lte: now } }, { priority: 1, notBefore: 1 }))
-      ?? (await store.outbox.findOne({ account: accounts, status: 'sending', leaseUntil: { lt: now } }, { priority: 1, notBefore: 1 }));
-    if (!candidate) return null;
+    // one indexed query per account (an IN over both would sort every pending entry)
+    const due = (await Promise.all([input.account, '*'].map((account) =>
+      store.outbox.find({ account, status: 'pending', notBefore: { lte: now } }, { sort: { priority: 1, notBefore: 1 }, limit: input.limit })))).flat();
+    if (due.length < input.limit) {
+      due.push(...await store.outbox.find({ account: { in: [input.account, '*'] }, status: 'sending', leaseUntil: { lt: now } }, { sort: { priority: 1, notBefore: 1 }, limit: input.limit }));
+    }
+    const candidates = due.sort(order).slice(0, input.limit);
+    if (!candidates.length) return [];
     const leaseUntil = new Date(now.getTime() + input.leaseMs);
-    const won = await store.outbox.updateWhere(
-      { id: candidate.id, status: candidate.status, attempts: candidate.attempts },
-      { status: 'sending', leaseUntil, leasedBy: input.worker, attempts: candidate.attempts + 1, account: input.account },
-    );
-    if (won === 1) return { ...candidate, status: 'sending', leaseUntil, leasedBy: input.worker, attempts: candidate.attempts + 1, account: input.account };
+    const won = await Promise.all(candidates.map(async (c) => {
+      const patch = { status: 'sending' as const, leaseUntil, leasedBy: input.worker, attempts: c.attempts + 1, account: input.account };
+      return (await store.outbox.updateWhere({ id: c.id, status: c.status, attempts: c.attempts }, patch)) === 1 ? { ...c, ...patch } : null;
+    }));
+    const mine = won.filter((e) => e !== null);
+    if (mine.length) return mine;
   }
-  return null;
+  return [];
+}
+
+/** The next due entry for an account, leased; null when there is none. */
+export async function claimNext(deps: Deps, input: { account: string; worker: string; leaseMs: number }): Promise<OutboxEntry | null> {
+  return (await claimDue(deps, { ...input, limit: 1 }))[0] ?? null;
+}
+
+/** Gives a leased entry back unsent (its sender stopped before it), as if never taken. */
+export async function release({ store }: Deps, entry: OutboxEntry): Promise<void> {
+  await store.outbox.updateWhere({ id: entry.id, leasedBy: entry.leasedBy }, { status: 'pending', leaseUntil: null, leasedBy: null, attempts: Math.max(0, entry.attempts - 1) });
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { OutboxEntry } from '../../src/domain/types';
 import { afterQuietHours } from '../../src/domain/quiet-hours';
 import { createOutboxWorker, type SendPort } from '../../src/scheduler/outbox-worker';
-import { claimNext, enqueue, markFailed, MAX_ATTEMPTS, PRIORITY } from '../../src/services/outbox';
+import { claimDue, claimNext, enqueue, markFailed, MAX_ATTEMPTS, PRIORITY } from '../../src/services/outbox';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
 import type { Store } from '../../src/storage/store';
 import { depsFor, tempDir } from '../support/fixtures';
@@ -40,6 +40,20 @@ describe('outbox', () => {
     deps.clock.advance(61_000);
     const again = await claimNext(deps, { account: 'bot', worker: 'C', leaseMs: 60_000 });
     expect(again).toMatchObject({ key: 'k', leasedBy: 'C', attempts: 2 });
+  });
+
+  it('takes many due entries at once in order, and never the same entry for two racing workers', async () => {
+    await enqueue(deps, [
+      ...Array.from({ length: 6 }, (_, i) => ({ key: `bulk${i}`, text: 't', roomId: 'r', priority: PRIORITY.bulk, notBefore: new Date(Date.parse('2026-11-15T01:00:00Z') + i) })),
+      { key: 'reply-any', text: 't', roomId: 'r', priority: PRIORITY.reply },
+      { key: 'reply-mine', text: 't', roomId: 'r', priority: PRIORITY.reply, account: 'bot', notBefore: new Date('2026-11-15T01:59:00Z') },
+    ]);
+    const first = await claimDue(deps, { account: 'bot', worker: 'A', leaseMs: 60_000, limit: 4 });
+    expect(first.map((e) => e.key)).toEqual(['reply-mine', 'reply-any', 'bulk0', 'bulk1']);
+    const [b, c] = await Promise.all(['B', 'C'].map((worker) => claimDue(deps, { account: 'bot', worker, leaseMs: 60_000, limit: 3 })));
+    const keys = [...b!, ...c!].map((e) => e.key).sort();
+    expect(keys).toEqual(['bulk2', 'bulk3', 'bulk4', 'bulk5']);
+    expect(await store.outbox.count({ status: 'sending' })).toBe(8);
   });
 
   it('keeps a room with its account: another account does not take it', async () => {
@@ -104,6 +118,28 @@ describe('outbox worker', () => {
     for (let i = 0; i < 5; i += 1) results.push(await w.runOnce());
     expect(results).toEqual(['sent', 'sent', 'sent', 'capped', 'capped']);
     expect(sent).toHaveLength(3);
+  });
+
+  it('sends in bursts when unpaced, each entry marked sent; a failure puts the rest of the burst back untouched', async () => {
+    const unpaced = { ...options, intervalMs: 0, jitterMs: 0, roomSwitchMs: 0 };
+    await enqueue(deps, Array.from({ length: 250 }, (_, i) => ({ key: `m${String(i).padStart(3, '0')}`, text: 't', roomId: `room-${i % 7}` })));
+    const { sent, port } = recorder();
+    const w = createOutboxWorker(deps, port, unpaced, sleep);
+    expect(await w.runOnce()).toBe('sent');
+    expect(sent).toHaveLength(100);
+    expect(await store.outbox.count({ status: 'sent' })).toBe(100);
+    await drain(w);
+    expect(sent.map((s) => s.key)).toEqual(Array.from({ length: 250 }, (_, i) => `m${String(i).padStart(3, '0')}`));
+    expect(await store.outbox.count({ status: 'sent' })).toBe(250);
+
+    await enqueue(deps, Array.from({ length: 5 }, (_, i) => ({ key: `f${i}`, text: 't', roomId: 'r' })));
+    let calls = 0;
+    const flaky: SendPort = { send: async () => { calls += 1; if (calls === 3) throw new Error('network down'); } };
+    expect(await createOutboxWorker(deps, flaky, unpaced, sleep).runOnce()).toBe('retry');
+    expect(await store.outbox.find({ key: { in: ['f0', 'f1', 'f2', 'f3', 'f4'] } }, { sort: { key: 1 } })).toMatchObject([
+      { status: 'sent', attempts: 1 }, { status: 'sent', attempts: 1 }, { status: 'pending', attempts: 1, error: 'network down' },
+      { status: 'pending', attempts: 0, leasedBy: null }, { status: 'pending', attempts: 0, leasedBy: null },
+    ]);
   });
 
   it('backs off for a long pause when WeChat says "too frequent", and sends the message later', async () => {

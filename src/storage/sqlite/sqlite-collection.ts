@@ -4,6 +4,7 @@ import type * as T from '../../domain/types';
 import { baseType, type CollectionSpec, type FieldType } from '../schema';
 import type { Collection, Draft, UpsertDraft, FieldOp, Filter, FindOptions, Patch, Sort } from '../store';
 import { planUpsert } from '../upsert-plan';
+import type { GroupCommit } from './group-commit';
 import { translateSqliteError } from './translate-error';
 
 type Row = Record<string, unknown>;
@@ -17,7 +18,7 @@ export class SqliteCollection<E extends T.Entity> implements Collection<E> {
   private readonly stmts = new Map<string, Database.Statement>();
   private insertStmt: Database.Statement | undefined;
 
-  constructor(private readonly db: Database.Database, private readonly spec: CollectionSpec<E>) {
+  constructor(private readonly db: Database.Database, private readonly spec: CollectionSpec<E>, private readonly commit: GroupCommit) {
     this.types = new Map<string, FieldType>([['id', 'string'], ['createdAt', 'date'], ['updatedAt', 'date']]);
     for (const [f, d] of Object.entries(spec.fields) as [string, string][]) this.types.set(f, baseType(d as never));
     this.columns = [...this.types.keys()];
@@ -118,18 +119,27 @@ export class SqliteCollection<E extends T.Entity> implements Collection<E> {
     return this.stmt(sql).run(...sets.map(([k, v]) => this.encode(k, v)), now.toISOString(), ...w.params).changes;
   }
 
+  /** Every write goes through the group commit: it settles once it is on disk. */
+  private write<R>(fn: () => R): Promise<R> {
+    return this.commit.write(() => this.guard(fn));
+  }
+
   async insert(draft: Draft<E>): Promise<E> {
-    return this.guard(() => this.insertSync(draft, new Date()));
+    return this.write(() => this.insertSync(draft, new Date()));
   }
 
   async insertMany(drafts: readonly Draft<E>[]): Promise<number> {
     const now = new Date();
-    return this.guard(() => this.db.transaction(() => { for (const d of drafts) this.insertSync(d, now); return drafts.length; })());
+    return this.write(() => this.db.transaction(() => { for (const d of drafts) this.insertSync(d, now); return drafts.length; })());
+  }
+
+  private getSync(id: T.Id): E | null {
+    const row = this.stmt(`SELECT * FROM ${q(this.spec.name)} WHERE "id" = ?`).get(id) as Row | undefined;
+    return row ? this.decode(row) : null;
   }
 
   async get(id: T.Id): Promise<E | null> {
-    const row = this.stmt(`SELECT * FROM ${q(this.spec.name)} WHERE "id" = ?`).get(id) as Row | undefined;
-    return row ? this.decode(row) : null;
+    return this.getSync(id);
   }
 
   async findOne(filter: Filter<E>, sort?: Sort<E>): Promise<E | null> {
@@ -156,22 +166,21 @@ export class SqliteCollection<E extends T.Entity> implements Collection<E> {
   }
 
   async update(id: T.Id, patch: Patch<E>): Promise<E | null> {
-    const n = this.guard(() => this.updateSync({ id } as Filter<E>, patch, new Date()));
-    return n ? this.get(id) : null;
+    return this.write(() => (this.updateSync({ id } as Filter<E>, patch, new Date()) ? this.getSync(id) : null));
   }
 
   async updateWhere(filter: Filter<E>, patch: Patch<E>): Promise<number> {
-    return this.guard(() => this.updateSync(filter, patch, new Date()));
+    return this.write(() => this.updateSync(filter, patch, new Date()));
   }
 
   async delete(id: T.Id): Promise<boolean> {
-    return this.stmt(`DELETE FROM ${q(this.spec.name)} WHERE "id" = ?`).run(id).changes > 0;
+    return this.write(() => this.stmt(`DELETE FROM ${q(this.spec.name)} WHERE "id" = ?`).run(id).changes > 0);
   }
 
   async upsertMany(drafts: readonly UpsertDraft<E>[], key: readonly (keyof E & string)[]): Promise<{ id: T.Id; outcome: 'created' | 'updated' | 'unchanged' }[]> {
     const now = new Date();
     const lookup = this.stmt(`SELECT * FROM ${q(this.spec.name)} WHERE ${key.map((k) => `${q(k)} = ?`).join(' AND ')}`);
-    return this.guard(() => this.db.transaction(() => {
+    return this.write(() => this.db.transaction(() => {
       const existing: E[] = [];
       for (const d of drafts) {
         const row = lookup.get(...key.map((k) => this.encode(k, (d as Row)[k]))) as Row | undefined;

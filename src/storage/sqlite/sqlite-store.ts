@@ -4,6 +4,7 @@ import path from 'node:path';
 import { FileBlobStore } from '../file-blob-store';
 import { SPECS } from '../schema';
 import type { Collections, Store } from '../store';
+import { GroupCommit } from './group-commit';
 import { migrate } from './migrations';
 import { SqliteCollection } from './sqlite-collection';
 import { translateSqliteError } from './translate-error';
@@ -24,8 +25,10 @@ export function createSqliteStore({ dataDir }: SqliteStoreOptions): Store {
   db.pragma('foreign_keys = ON');
   migrate(db);
 
+  // writes of one event-loop turn share a transaction and an fsync; each settles once durable
+  const commit = new GroupCommit(db);
   const collections = Object.fromEntries(
-    Object.entries(SPECS).map(([k, spec]) => [k, new SqliteCollection(db, spec as never)]),
+    Object.entries(SPECS).map(([k, spec]) => [k, new SqliteCollection(db, spec as never, commit)]),
   ) as unknown as Collections;
   const nextSeq = db.prepare(
     `INSERT INTO sequences (name, value) VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value`,
@@ -39,17 +42,21 @@ export function createSqliteStore({ dataDir }: SqliteStoreOptions): Store {
     ...collections,
     blobs: new FileBlobStore(path.join(dataDir, 'photos')),
     async nextSequence(name: string) {
-      try { return (nextSeq.get(name) as { value: number }).value; } catch (e) { throw translateSqliteError(e, 'sequences'); }
+      return commit.write(() => {
+        try { return (nextSeq.get(name) as { value: number }).value; } catch (e) { throw translateSqliteError(e, 'sequences'); }
+      });
     },
     async markProcessed(messageId: string, kind: string) {
       const now = new Date().toISOString();
-      return markSeen.run(messageId, now, now, kind).changes === 1;
+      return commit.write(() => markSeen.run(messageId, now, now, kind).changes === 1);
     },
     async ping() {
       return db.open && (db.prepare('SELECT 1 AS ok').get() as { ok: number }).ok === 1;
     },
     async close() {
-      if (db.open) db.close();
+      if (!db.open) return;
+      commit.close();
+      db.close();
     },
   };
 }

@@ -1,0 +1,130 @@
+import type Database from 'better-sqlite3';
+import { setImmediate, setTimeout } from 'node:timers';
+
+interface Waiting { run: () => void; reject: (e: unknown) => void }
+
+/**
+ * Group commit: the writes made during one turn of the event loop share one transaction
+ * and one fsync. A write's promise settles only after its transaction is on disk, so
+ * "acknowledged means durable" holds exactly as with one commit per write; many
+ * messages handled at once just share the cost of making it so.
+ *
+ * Reads on the connection see writes still waiting for their commit. Anything that acts
+ * on such a read writes in the same or a later batch, after the earlier one is durable.
+ * If a commit fails (the disk is full or failing), every write of the batch is rejected
+ * and nothing of it is kept.
+ *
+ * While another connection (another process, or another store in this one) holds the
+ * write lock, writes queue in order and the lock is retried without blocking the event
+ * loop, for up to `lockTimeoutMs`.
+ */
+export class GroupCommit {
+  private pending: { resolve: () => void; reject: (e: unknown) => void }[] = [];
+  private queued: Waiting[] = [];
+  private open = false;
+  private lockWaitSince: number | null = null;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(private readonly db: Database.Database, private readonly lockTimeoutMs = 5000) {}
+
+  /**
+   * Runs `fn` (synchronous statements) in the current batch; settles once the batch is
+   * durable. An error thrown by `fn` rejects this write alone, as thrown.
+   */
+  write<R>(fn: () => R): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      const run = (): void => {
+        let result: R;
+        try {
+          result = fn();
+        } catch (e) {
+          // SQLite undoes just the failed statement; an error that ended the whole transaction fails the batch
+          if (!this.db.inTransaction) this.settle(e);
+          reject(e);
+          return;
+        }
+        this.pending.push({ resolve: () => resolve(result), reject });
+      };
+      if (this.open) run();
+      else { this.queued.push({ run, reject }); this.drain(); }
+    });
+  }
+
+  /** Commits what is waiting now (before close, and at the end of each turn). */
+  flush(): void {
+    if (!this.open) return;
+    try {
+      if (this.db.inTransaction) this.db.exec('COMMIT');
+      this.settle(null);
+    } catch (e) {
+      if (this.db.inTransaction) { try { this.db.exec('ROLLBACK'); } catch { /* the connection is already unusable */ } }
+      this.settle(e);
+    }
+    if (this.queued.length) this.drain();
+  }
+
+  /** Commits what is waiting; writes still waiting for the lock fail (the store is closing). */
+  close(): void {
+    this.flush();
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.rejectQueued(new Error('the store is closed'));
+  }
+
+  /** Opens a batch when the write lock can be had now, and runs the queued writes in it. */
+  private drain(): void {
+    if (this.open || this.retryTimer || !this.queued.length) return;
+    let began: boolean;
+    try { began = this.tryBegin(); } catch (e) { this.rejectQueued(e); return; }
+    if (!began) {
+      const now = Date.now();
+      this.lockWaitSince ??= now;
+      if (now - this.lockWaitSince > this.lockTimeoutMs) {
+        this.rejectQueued(Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' }));
+        return;
+      }
+      this.retryTimer = setTimeout(() => { this.retryTimer = null; this.drain(); }, 2);
+      return;
+    }
+    this.lockWaitSince = null;
+    const waiting = this.queued;
+    this.queued = [];
+    for (const [i, w] of waiting.entries()) {
+      if (!this.open) { this.queued = waiting.slice(i); this.drain(); return; } // a failure ended the batch: the rest go in the next
+      w.run();
+    }
+  }
+
+  private rejectQueued(error: unknown): void {
+    const waiting = this.queued;
+    this.queued = [];
+    this.lockWaitSince = null;
+    for (const w of waiting) w.reject(error);
+  }
+
+  /** BEGIN IMMEDIATE without SQLite's own busy wait, which would block the event loop. */
+  private tryBegin(): boolean {
+    this.db.pragma('busy_timeout = 0');
+    try {
+      // IMMEDIATE takes the write lock now, so another process waits here rather than failing at COMMIT
+      this.db.exec('BEGIN IMMEDIATE');
+    } catch (e) {
+      if ((e as { code?: string }).code === 'SQLITE_BUSY') return false;
+      throw e;
+    } finally {
+      this.db.pragma('busy_timeout = 5000');
+    }
+    this.open = true;
+    setImmediate(() => this.flush());
+    return true;
+  }
+
+  private settle(error: unknown): void {
+    const done = this.pending;
+    this.pending = [];
+    this.open = false;
+    for (const w of done) {
+      if (error) w.reject(error); else w.resolve();
+    }
+  }
+}

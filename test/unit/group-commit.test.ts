@@ -1,0 +1,112 @@
+/**
+ * Group commit on a real SQLite file: writes of one turn share a transaction, each
+ * settles only once on disk, a failing write fails alone, a failing commit fails its
+ * whole batch, and two connections in one process take turns without blocking.
+ */
+import Database from 'better-sqlite3';
+import path from 'node:path';
+import { GroupCommit } from '../../src/storage/sqlite/group-commit';
+import { tempDir } from '../support/fixtures';
+
+let tmp: ReturnType<typeof tempDir>;
+let file: string;
+const open = (): Database.Database => {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  return db;
+};
+let db: Database.Database;
+let other: Database.Database;
+let commits: number;
+let gc: GroupCommit;
+
+beforeEach(() => {
+  tmp = tempDir();
+  file = path.join(tmp.dir, 'gc.db');
+  db = open();
+  db.exec(`CREATE TABLE t (id TEXT PRIMARY KEY, v INT);
+    CREATE TABLE parent (id TEXT PRIMARY KEY);
+    CREATE TABLE child (id TEXT PRIMARY KEY, parentId TEXT REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED);`);
+  other = open();
+  commits = 0;
+  const exec = db.exec.bind(db);
+  db.exec = (sql: string) => { if (sql === 'COMMIT') commits += 1; return exec(sql); };
+  gc = new GroupCommit(db, 2000);
+});
+afterEach(() => {
+  gc.close();
+  db.close();
+  other.close();
+  tmp.cleanup();
+});
+
+const insert = (id: string, v = 1) => gc.write(() => db.prepare('INSERT INTO t (id, v) VALUES (?, ?)').run(id, v).changes);
+const seenByOther = (id: string) => other.prepare('SELECT COUNT(*) AS n FROM t WHERE id = ?').get(id) as { n: number };
+
+describe('GroupCommit', () => {
+  it('puts the writes of one turn in one commit, and settles each only once it is committed', async () => {
+    const writes = Array.from({ length: 100 }, (_, i) => insert(`k${i}`));
+    expect(seenByOther('k0').n).toBe(0); // not yet committed: another connection cannot see it
+    let settledEarly = false;
+    void writes[0]!.then(() => { settledEarly = seenByOther('k0').n === 0; });
+    expect(await Promise.all(writes)).toEqual(Array(100).fill(1));
+    expect(settledEarly).toBe(false);
+    expect(commits).toBe(1);
+    expect((other.prepare('SELECT COUNT(*) AS n FROM t').get() as { n: number }).n).toBe(100);
+  });
+
+  it('fails a write that breaks a constraint alone; the rest of its batch commits', async () => {
+    await insert('taken');
+    const results = await Promise.allSettled([insert('a'), insert('taken'), insert('b')]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason.code).toBe('SQLITE_CONSTRAINT_PRIMARYKEY');
+    expect(seenByOther('a').n + seenByOther('b').n).toBe(2);
+  });
+
+  it('rejects every write of a batch whose commit fails, keeps none of it, and goes on with the next', async () => {
+    const results = await Promise.allSettled([
+      insert('before'),
+      gc.write(() => db.prepare('INSERT INTO child (id, parentId) VALUES (?, ?)').run('c1', 'no-such-parent').changes),
+      insert('after'),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect((results[0] as PromiseRejectedResult).reason.code).toBe('SQLITE_CONSTRAINT_FOREIGNKEY');
+    expect(seenByOther('before').n + seenByOther('after').n).toBe(0);
+    expect(db.inTransaction).toBe(false);
+    await expect(insert('next')).resolves.toBe(1);
+    expect(seenByOther('next').n).toBe(1);
+  });
+
+  it('lets a second connection of the same process wait its turn instead of blocking the event loop', async () => {
+    const second = new GroupCommit(other, 2000);
+    try {
+      const mine = insert('first');
+      // the first connection holds the write lock for this turn; the second queues
+      const theirs = second.write(() => other.prepare('INSERT INTO t (id, v) VALUES (?, ?)').run('second', 2).changes);
+      await expect(Promise.all([mine, theirs])).resolves.toEqual([1, 1]);
+      expect((db.prepare('SELECT v FROM t WHERE id = ?').get('second') as { v: number }).v).toBe(2);
+    } finally {
+      second.close();
+    }
+  });
+
+  it('gives up with SQLITE_BUSY when another connection keeps the lock past the timeout', async () => {
+    const impatient = new GroupCommit(other, 50);
+    db.exec('BEGIN IMMEDIATE'); // held outside any batch, and never let go during the wait
+    try {
+      await expect(impatient.write(() => other.prepare('INSERT INTO t (id, v) VALUES (?, ?)').run('x', 1).changes)).rejects.toMatchObject({ code: 'SQLITE_BUSY' });
+    } finally {
+      db.exec('ROLLBACK');
+      impatient.close();
+    }
+  });
+
+  it('commits what is waiting when closed', async () => {
+    const pending = insert('last');
+    gc.close();
+    await expect(pending).resolves.toBe(1);
+    expect(seenByOther('last').n).toBe(1);
+  });
+});
