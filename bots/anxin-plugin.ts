@@ -71,8 +71,11 @@ export function AnxinPlugin(config: AnxinPluginConfig): WechatyPlugin {
     const talker = msg.talker();
     const speaker = await resolveSpeaker(deps, group, talker.id, talker.name());
     if (quiet && speaker.houses.length === 0) return;
-    // a redelivered message (Wechaty redelivers after reconnects) changes nothing and gets no second reply
-    if (!(await deps.store.markProcessed(msg.id, 'message'))) return;
+    // a photo's bytes are fetched first: a network wait must not hold the store's commit
+    const bytes = isImage
+      ? await withRetry(async () => (await msg.toFileBox()).toBuffer(), retries, backoff)
+        .catch((err) => { deps.log.warn({ err, messageId: msg.id }, 'photo could not be fetched'); return null; })
+      : null;
 
     const lng = group?.locale ?? config.locale;
     const ctx: BotContext = {
@@ -83,33 +86,38 @@ export function AnxinPlugin(config: AnxinPluginConfig): WechatyPlugin {
       messageId: msg.id,
       botId: bot.currentUser.id,
     };
-    let reply: Reply | null;
-    try {
-      if (isImage) {
-        const bytes = await withRetry(async () => (await msg.toFileBox()).toBuffer(), retries, backoff)
-          .catch((err) => { deps.log.warn({ err, messageId: msg.id }, 'photo could not be fetched'); throw new DomainError('photo_unreadable', msg.id); });
-        reply = await onPhoto(ctx, bytes);
-      } else if (room && !group && !UNBOUND_OK.has(cmd!.kind)) {
-        reply = { text: ctx.t('errors.room_not_bound') };
-      } else {
-        reply = await handler!(ctx, cmd as never);
+    // the message's record, its effects and its reply reach the disk together: a crash
+    // keeps all of them or none, so a redelivered message is either ignored or handled afresh
+    await deps.store.atomically(async () => {
+      // a redelivered message (Wechaty redelivers after reconnects) changes nothing and gets no second reply
+      if (!(await deps.store.markProcessed(msg.id, 'message'))) return;
+      let reply: Reply | null;
+      try {
+        if (isImage) {
+          if (!bytes) throw new DomainError('photo_unreadable', msg.id);
+          reply = await onPhoto(ctx, bytes);
+        } else if (room && !group && !UNBOUND_OK.has(cmd!.kind)) {
+          reply = { text: ctx.t('errors.room_not_bound') };
+        } else {
+          reply = await handler!(ctx, cmd as never);
+        }
+      } catch (e) {
+        const known = isDomainError(e) && config.t(`bot:errors.${e.code}`, { lng, defaultValue: '' }) ? e : null;
+        if (known) {
+          reply = { text: ctx.t(`errors.${known.code}`, { ...known.params }), mentions: room ? [talker.id] : [] };
+        } else {
+          deps.log.error({ err: e, kind: cmd?.kind ?? 'photo', messageId: msg.id }, 'bot handler failed');
+          reply = { text: ctx.t('unknown_error') };
+        }
       }
-    } catch (e) {
-      const known = isDomainError(e) && config.t(`bot:errors.${e.code}`, { lng, defaultValue: '' }) ? e : null;
-      if (known) {
-        reply = { text: ctx.t(`errors.${known.code}`, { ...known.params }), mentions: room ? [talker.id] : [] };
-      } else {
-        deps.log.error({ err: e, kind: cmd?.kind ?? 'photo', messageId: msg.id }, 'bot handler failed');
-        reply = { text: ctx.t('unknown_error') };
-      }
-    }
-    if (!reply) return;
-    // replies go through the persisted outbox like everything else, ahead of bulk posts;
-    // keyed by the message they answer, so one message never gets two replies
-    await enqueue(deps, [{
-      key: `reply:${msg.id}`, account: bot.currentUser.id, priority: PRIORITY.reply, notBefore: receivedAt, text: reply.text,
-      ...(room ? { roomId: room.id, mentions: reply.mentions ?? [] } : { contactId: talker.id }),
-    }]);
+      if (!reply) return;
+      // replies go through the persisted outbox like everything else, ahead of bulk posts;
+      // keyed by the message they answer, so one message never gets two replies
+      await enqueue(deps, [{
+        key: `reply:${msg.id}`, account: bot.currentUser.id, priority: PRIORITY.reply, notBefore: receivedAt, text: reply.text,
+        ...(room ? { roomId: room.id, mentions: reply.mentions ?? [] } : { contactId: talker.id }),
+      }]);
+    });
   }
 
   return (bot: Wechaty) => {

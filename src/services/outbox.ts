@@ -8,22 +8,31 @@ const CHUNK = 5000;
 
 export type NewOutboxEntry = Pick<OutboxEntry, 'key' | 'text'> & Partial<Pick<OutboxEntry, 'account' | 'roomId' | 'contactId' | 'mentions' | 'priority' | 'notBefore' | 'broadcastId' | 'photoId'>>;
 
+function draftOf(clock: Deps['clock'], e: NewOutboxEntry): Draft<OutboxEntry> {
+  return {
+    key: e.key, account: e.account ?? '*', roomId: e.roomId ?? null, contactId: e.contactId ?? null, text: e.text, mentions: e.mentions ?? [],
+    priority: e.priority ?? PRIORITY.bulk, status: 'pending', attempts: 0, notBefore: e.notBefore ?? clock.now(), leaseUntil: null, leasedBy: null,
+    sentAt: null, error: null, broadcastId: e.broadcastId ?? null, photoId: e.photoId ?? null,
+  };
+}
+
 /**
  * Persists messages to send. A key already in the outbox is left alone, so enqueuing
  * the same thing twice (a retried request, a re-run schedule) sends it once.
  * Returns how many were new.
  */
-export async function enqueue({ store, clock }: Deps, entries: readonly NewOutboxEntry[]): Promise<number> {
+export async function enqueue(deps: Deps, entries: readonly NewOutboxEntry[]): Promise<number> {
+  const { store, clock } = deps;
+  if (entries.length === 1) {
+    // the common case (a reply): the unique key decides, without a lookup first
+    try { await store.outbox.insert(draftOf(deps.clock, entries[0]!)); return 1; } catch (e) { if ((e as { code?: string }).code === 'conflict') return 0; throw e; }
+  }
   let added = 0;
   for (let i = 0; i < entries.length; i += CHUNK) {
     const chunk = entries.slice(i, i + CHUNK);
     const taken = new Set(await store.outbox.distinct('key', { key: { in: chunk.map((e) => e.key) } }));
     const fresh = [...new Map(chunk.filter((e) => !taken.has(e.key)).map((e) => [e.key, e])).values()];
-    const drafts: Draft<OutboxEntry>[] = fresh.map((e) => ({
-      key: e.key, account: e.account ?? '*', roomId: e.roomId ?? null, contactId: e.contactId ?? null, text: e.text, mentions: e.mentions ?? [],
-      priority: e.priority ?? PRIORITY.bulk, status: 'pending', attempts: 0, notBefore: e.notBefore ?? clock.now(), leaseUntil: null, leasedBy: null,
-      sentAt: null, error: null, broadcastId: e.broadcastId ?? null, photoId: e.photoId ?? null,
-    }));
+    const drafts = fresh.map((e) => draftOf(clock, e));
     try {
       added += await store.outbox.insertMany(drafts);
     } catch (e) {
@@ -55,12 +64,18 @@ export async function claimDue({ store, clock }: Deps, input: { account: string;
     const candidates = due.sort(order).slice(0, input.limit);
     if (!candidates.length) return [];
     const leaseUntil = new Date(now.getTime() + input.leaseMs);
-    const won = await Promise.all(candidates.map(async (c) => {
-      const patch = { status: 'sending' as const, leaseUntil, leasedBy: input.worker, attempts: c.attempts + 1, account: input.account };
-      return (await store.outbox.updateWhere({ id: c.id, status: c.status, attempts: c.attempts }, patch)) === 1 ? { ...c, ...patch } : null;
-    }));
-    const mine = won.filter((e) => e !== null);
-    if (mine.length) return mine;
+    const lease = { status: 'sending' as const, leaseUntil, leasedBy: input.worker, account: input.account };
+    // one compare-and-set per (status, attempts) of the candidates: usually a single statement
+    const groups = new Map<string, OutboxEntry[]>();
+    for (const c of candidates) groups.set(`${c.status}|${c.attempts}`, [...(groups.get(`${c.status}|${c.attempts}`) ?? []), c]);
+    let taken = 0;
+    for (const g of groups.values()) {
+      taken += await store.outbox.updateWhere({ id: { in: g.map((c) => c.id) }, status: g[0]!.status, attempts: g[0]!.attempts }, { ...lease, attempts: g[0]!.attempts + 1 });
+    }
+    if (taken === candidates.length) return candidates.map((c) => ({ ...c, ...lease, attempts: c.attempts + 1 }));
+    // another worker took some of them meanwhile: ours are those now leased to us until our time
+    const mine = await store.outbox.find({ id: { in: candidates.map((c) => c.id) }, status: 'sending', leasedBy: input.worker, leaseUntil }, { sort: { priority: 1, notBefore: 1 } });
+    if (mine.length) return mine.sort(order);
   }
   return [];
 }

@@ -87,6 +87,13 @@ export interface Store extends Collections {
   nextSequence(name: string): Promise<number>;
   /** True once per message id: the first caller gets true, every redelivery false. */
   markProcessed(messageId: string, kind: string): Promise<boolean>;
+  /**
+   * Runs `fn` so that the writes it makes reach the disk together: after a crash, all of
+   * them or none (SQLite: one commit). Resolves once they are durable. Not isolation:
+   * other callers' writes may share the commit, and an error from `fn` keeps the writes
+   * made before it. MongoDB without a replica-set transaction: each write on its own.
+   */
+  atomically<R>(fn: () => Promise<R>): Promise<R>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -18,7 +18,8 @@ function child(env: Record<string, string>) {
   const p = spawn(process.execPath, ['--import', 'tsx', 'test/support/crash-child.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   p.stderr!.on('data', (d) => { err += d; });
-  const ready = new Promise<void>((resolve) => p.stdout!.on('data', (d) => { if (String(d).includes('READY')) resolve(); }));
+  let out = '';
+  const ready = new Promise<void>((resolve) => p.stdout!.on('data', (d) => { out += d; if (/READY|MARKED|DONE/.test(out)) resolve(); }));
   // watched from the start: a run may finish before the kill comes
   const exited = once(p, 'exit') as Promise<[number | null, string | null]>;
   return { p, ready, exited, err: () => err };
@@ -27,6 +28,28 @@ function child(env: Record<string, string>) {
 describe('crash test', () => {
   const tmp = tempDir('anxin-crash-');
   afterAll(() => tmp.cleanup());
+
+  it('keeps a message\'s record and its reply together through kill -9: both or neither', async () => {
+    const outcome = async (env: Record<string, string>) => {
+      const dir = tempDir('anxin-unit-');
+      try {
+        const c = child({ MODE: 'unit', DATA_DIR: dir.dir, ...env });
+        await c.ready;
+        c.p.kill('SIGKILL');
+        await c.exited;
+        expect(c.err()).toBe('');
+        const store = createSqliteStore({ dataDir: dir.dir });
+        try {
+          return { marked: (await store.processedMessages.count({ id: 'msg-1' })) === 1, reply: (await store.outbox.count({ key: 'reply:msg-1' })) === 1 };
+        } finally { await store.close(); }
+      } finally { dir.cleanup(); }
+    };
+    // one write after the other: a crash between them leaves the message marked and never answered
+    expect(await outcome({ ATOMIC: '0', STOP: 'after-mark' })).toEqual({ marked: true, reply: false });
+    // as the bot writes them: the crash takes the mark too, so the redelivered message is handled afresh
+    expect(await outcome({ ATOMIC: '1', STOP: 'after-mark' })).toEqual({ marked: false, reply: false });
+    expect(await outcome({ ATOMIC: '1', STOP: 'after-unit' })).toEqual({ marked: true, reply: true });
+  });
 
   it('delivers a 200-room broadcast through repeated kill -9, repeating only sends a kill cut in half', async () => {
     const env = { DATA_DIR: tmp.dir, SEND_LOG: path.join(tmp.dir, 'sends.log'), LEASE_MS: '300', SEND_DELAY_MS: '8' };

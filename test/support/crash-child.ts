@@ -13,6 +13,7 @@ import { createI18n } from '../../src/i18n';
 import { ensureDefaultSchedules, runDueSchedules } from '../../src/scheduler/schedule-runner';
 import { createOutboxWorker } from '../../src/scheduler/outbox-worker';
 import { broadcast } from '../../src/services/broadcast';
+import { enqueue } from '../../src/services/outbox';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
 
 const ROOMS = 200;
@@ -48,8 +49,29 @@ async function scheduleMode(): Promise<void> {
   process.exit(0);
 }
 
+/**
+ * MODE=unit: a message's record and its reply, written the way the bot does (inside
+ * `atomically` when ATOMIC=1, else one after the other). With STOP=after-mark the process
+ * prints MARKED after the message id is written and hangs there — a crash before the reply;
+ * with STOP=after-unit it prints DONE once both are written and hangs.
+ */
+async function unitMode(): Promise<void> {
+  const store = createSqliteStore({ dataDir: process.env.DATA_DIR! });
+  const deps = { store, clock: systemClock, log: pino({ level: 'silent' }), timeZone: 'Asia/Shanghai' };
+  const hang = () => new Promise<never>(() => { /* the kill comes here */ });
+  const handle = async () => {
+    await store.markProcessed('msg-1', 'message');
+    if (process.env.STOP === 'after-mark') { process.stdout.write('MARKED\n'); await hang(); }
+    await enqueue(deps, [{ key: 'reply:msg-1', text: '收到', roomId: 'room-1@chatroom' }]);
+  };
+  await (process.env.ATOMIC === '1' ? store.atomically(handle) : handle());
+  process.stdout.write('DONE\n');
+  await hang();
+}
+
 async function main(): Promise<void> {
   if (process.env.MODE === 'schedule') return scheduleMode();
+  if (process.env.MODE === 'unit') return unitMode();
   const log = process.env.SEND_LOG!;
   const store = createSqliteStore({ dataDir: process.env.DATA_DIR! });
   const deps = { store, clock: systemClock, log: pino({ level: 'silent' }), timeZone: 'Asia/Shanghai' };

@@ -103,6 +103,54 @@ describe('GroupCommit', () => {
     }
   });
 
+  describe('atomically', () => {
+    const later = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+    it('puts every write of a unit in one commit, however many turns it spans, and settles once that is durable', async () => {
+      let insideSettled = false;
+      const unit = gc.atomically(async () => {
+        await insert('u1');
+        insideSettled = true; // a write inside a unit settles when made…
+        await later(20);
+        await insert('u2');
+        expect(seenByOther('u1').n).toBe(0); // …and is not committed while the unit runs
+        return 'ok';
+      });
+      await later(5);
+      expect(insideSettled).toBe(true);
+      expect(await unit).toBe('ok');
+      expect(seenByOther('u1').n + seenByOther('u2').n).toBe(2);
+      expect(commits).toBe(1);
+    });
+
+    it('holds a due batch for the units in it, and lets no new unit in, so the batch still commits', async () => {
+      const order: string[] = [];
+      const a = gc.atomically(async () => { await insert('a'); await later(30); }).then(() => order.push('a durable'));
+      const plain = insert('plain').then(() => order.push('plain durable'));
+      await later(10); // the batch is due now and waits for a
+      const b = gc.atomically(async () => { await insert('b'); await later(80); }).then(() => order.push('b durable'));
+      await Promise.all([a, plain]);
+      expect([...order].sort()).toEqual(['a durable', 'plain durable']); // one commit, and a did not wait for b
+      expect(seenByOther('b').n).toBe(0);
+      await b;
+      expect(order.at(-1)).toBe('b durable');
+      expect(commits).toBe(2);
+    });
+
+    it('passes an error on, keeping the writes made before it', async () => {
+      await expect(gc.atomically(async () => { await insert('kept'); throw new Error('handler failed'); })).rejects.toThrow('handler failed');
+      expect(seenByOther('kept').n).toBe(1);
+    });
+
+    it('fails the unit when its commit fails', async () => {
+      await expect(gc.atomically(async () => {
+        await insert('x');
+        await gc.write(() => db.prepare('INSERT INTO child (id, parentId) VALUES (?, ?)').run('c1', 'no-such-parent').changes);
+      })).rejects.toMatchObject({ code: 'SQLITE_CONSTRAINT_FOREIGNKEY' });
+      expect(seenByOther('x').n).toBe(0);
+    });
+  });
+
   it('commits what is waiting when closed', async () => {
     const pending = insert('last');
     gc.close();

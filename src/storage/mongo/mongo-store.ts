@@ -41,6 +41,8 @@ export async function createMongoStore({ uri, dbName, serverSelectionTimeoutMS =
       const r = await processed.updateOne({ _id: messageId }, { $setOnInsert: { kind, createdAt: now, updatedAt: now } }, { upsert: true });
       return r.upsertedCount === 1;
     },
+    // each write is durable on its own (journaled); grouping them would need a replica-set transaction
+    atomically: (fn) => fn(),
     async ping() {
       try { return (await conn.db?.admin().ping())?.ok === 1; } catch { return false; }
     },

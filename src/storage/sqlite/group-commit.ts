@@ -1,5 +1,9 @@
 import type Database from 'better-sqlite3';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { setImmediate, setTimeout } from 'node:timers';
+
+/** A unit of writes that must reach the disk together (see `atomically`). */
+interface Unit { batch: number | null; done: Promise<void> | null }
 
 interface Waiting { run: () => void; reject: (e: unknown) => void }
 
@@ -17,6 +21,11 @@ interface Waiting { run: () => void; reject: (e: unknown) => void }
  * While another connection (another process, or another store in this one) holds the
  * write lock, writes queue in order and the lock is retried without blocking the event
  * loop, for up to `lockTimeoutMs`.
+ *
+ * `atomically(fn)` makes the writes of an async function one unit: they all land in one
+ * batch, so a crash keeps all of them or none. Inside it a write settles as soon as it is
+ * made; the unit settles once its batch is durable. A batch that is due waits for the
+ * units already in it and lets no new one in, so it always commits.
  */
 export class GroupCommit {
   private pending: { resolve: () => void; reject: (e: unknown) => void }[] = [];
@@ -24,6 +33,11 @@ export class GroupCommit {
   private open = false;
   private lockWaitSince: number | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  /** which batch is open (or next); units still running in it; whether it is due */
+  private batch = 0;
+  private holds = 0;
+  private closing = false;
+  private readonly units = new AsyncLocalStorage<Unit>();
 
   constructor(private readonly db: Database.Database, private readonly lockTimeoutMs = 5000) {}
 
@@ -32,8 +46,10 @@ export class GroupCommit {
    * durable. An error thrown by `fn` rejects this write alone, as thrown.
    */
   write<R>(fn: () => R): Promise<R> {
+    const unit = this.units.getStore();
     return new Promise<R>((resolve, reject) => {
       const run = (): void => {
+        if (unit && unit.batch !== this.batch) this.join(unit);
         let result: R;
         try {
           result = fn();
@@ -43,16 +59,50 @@ export class GroupCommit {
           reject(e);
           return;
         }
-        this.pending.push({ resolve: () => resolve(result), reject });
+        if (unit) resolve(result);
+        else this.pending.push({ resolve: () => resolve(result), reject });
       };
-      if (this.open) run();
+      // a due batch takes no new unit: that unit's writes wait for the next batch
+      const deferred = unit && unit.batch !== this.batch && this.closing;
+      if (this.open && !deferred) run();
       else { this.queued.push({ run, reject }); this.drain(); }
     });
   }
 
-  /** Commits what is waiting now (before close, and at the end of each turn). */
-  flush(): void {
+  /**
+   * Runs `fn` so that every write it makes reaches the disk in the same commit; resolves
+   * with its result once that commit is durable. An error from `fn` is passed on (writes
+   * made before it are kept). Nested calls join the outer unit.
+   */
+  async atomically<R>(fn: () => Promise<R>): Promise<R> {
+    if (this.units.getStore()) return fn();
+    const unit: Unit = { batch: null, done: null };
+    try {
+      return await this.units.run(unit, fn);
+    } finally {
+      if (unit.batch === this.batch && this.open) this.holds -= 1;
+      // (with `finally` the unit's writes are made durable even when fn failed part-way)
+      await unit.done;
+    }
+  }
+
+  private join(unit: Unit): void {
+    unit.batch = this.batch;
+    this.holds += 1;
+    const committed = new Promise<void>((resolve, reject) => this.pending.push({ resolve, reject }));
+    // a unit that joins again (its first batch failed) fails as a whole
+    unit.done = unit.done ? Promise.all([unit.done, committed]).then(() => undefined) : committed;
+    unit.done.catch(() => undefined); // observed by atomically; never an unhandled rejection
+  }
+
+  /** Commits what is waiting now (at the end of each turn, once the units in the batch are done). */
+  flush(force = false): void {
     if (!this.open) return;
+    if (this.holds > 0 && !force) {
+      this.closing = true;
+      setImmediate(() => this.flush());
+      return;
+    }
     try {
       if (this.db.inTransaction) this.db.exec('COMMIT');
       this.settle(null);
@@ -65,7 +115,7 @@ export class GroupCommit {
 
   /** Commits what is waiting; writes still waiting for the lock fail (the store is closing). */
   close(): void {
-    this.flush();
+    this.flush(true);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
     this.rejectQueued(new Error('the store is closed'));
@@ -123,6 +173,9 @@ export class GroupCommit {
     const done = this.pending;
     this.pending = [];
     this.open = false;
+    this.closing = false;
+    this.holds = 0;
+    this.batch += 1;
     for (const w of done) {
       if (error) w.reject(error); else w.resolve();
     }

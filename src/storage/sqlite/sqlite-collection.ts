@@ -130,6 +130,8 @@ export class SqliteCollection<E extends T.Entity> implements Collection<E> {
 
   async insertMany(drafts: readonly Draft<E>[]): Promise<number> {
     const now = new Date();
+    // one record needs no savepoint: a single statement is atomic already
+    if (drafts.length === 1) return this.write(() => { this.insertSync(drafts[0]!, now); return 1; });
     return this.write(() => this.db.transaction(() => { for (const d of drafts) this.insertSync(d, now); return drafts.length; })());
   }
 

@@ -50,6 +50,7 @@ export function createSqliteStore({ dataDir }: SqliteStoreOptions): Store {
       const now = new Date().toISOString();
       return commit.write(() => markSeen.run(messageId, now, now, kind).changes === 1);
     },
+    atomically: (fn) => commit.atomically(fn),
     async ping() {
       return db.open && (db.prepare('SELECT 1 AS ok').get() as { ok: number }).ok === 1;
     },
