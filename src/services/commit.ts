@@ -21,7 +21,10 @@ export async function commit(deps: Deps, input: { group: Group; speaker: Speaker
   const letter = await store.letters.findOne({}, { version: -1 });
   if (!letter) throw new DomainError('not_found', 'letter');
   const houses = [];
+  // most `我承诺` after the first are repeats: look first rather than fail an insert
+  const already = new Set(await store.commitments.distinct('houseId', { houseId: { in: input.speaker.houses.map((h) => h.id) }, letterVersion: letter.version }));
   for (const h of input.speaker.houses) {
+    if (already.has(h.id)) { houses.push({ code: h.code, isNew: false }); continue; }
     try {
       const c = await store.commitments.insert({
         communityId: h.communityId, gridId: h.gridId, groupId: h.groupId, houseId: h.id, houseCode: h.code, letterVersion: letter.version,

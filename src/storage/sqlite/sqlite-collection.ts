@@ -47,13 +47,16 @@ export class SqliteCollection<E extends T.Entity> implements Collection<E> {
   }
 
   private decode(row: Row): E {
-    const out: Row = {};
-    for (const [k, v] of Object.entries(row)) {
+    // rows come from SELECT * on our own table: decode in place, only the columns that need it
+    for (const k in row) {
+      const v = row[k];
+      if (v === null) continue;
       const t = this.types.get(k);
-      if (v === null || t === undefined) { out[k] = v; continue; }
-      out[k] = t === 'date' ? new Date(v as string) : t === 'bool' ? v === 1 : t === 'json' ? JSON.parse(v as string) : v;
+      if (t === 'date') row[k] = new Date(v as string);
+      else if (t === 'bool') row[k] = v === 1;
+      else if (t === 'json') row[k] = JSON.parse(v as string);
     }
-    return out as E;
+    return row as E;
   }
 
   private where(filter: Filter<E>): { sql: string; params: unknown[] } {
@@ -145,7 +148,9 @@ export class SqliteCollection<E extends T.Entity> implements Collection<E> {
   }
 
   async findOne(filter: Filter<E>, sort?: Sort<E>): Promise<E | null> {
-    return (await this.find(filter, { limit: 1, sort }))[0] ?? null;
+    const w = this.where(filter);
+    const row = this.stmt(`SELECT * FROM ${q(this.spec.name)}${w.sql}${this.orderBy(sort)} LIMIT 1`).get(...w.params) as Row | undefined;
+    return row ? this.decode(row) : null;
   }
 
   async find(filter: Filter<E>, options: FindOptions<E> = {}): Promise<E[]> {
