@@ -137,6 +137,19 @@ describe('GroupCommit', () => {
       expect(commits).toBe(2);
     });
 
+    it('does not let a unit that never ends stall the store: past maxHoldMs its batch commits anyway', async () => {
+      const patient = new GroupCommit(other, 2000, 50);
+      try {
+        void patient.atomically(async () => { await patient.write(() => other.prepare('INSERT INTO t (id, v) VALUES (?, ?)').run('stuck', 1)); await new Promise(() => undefined); });
+        const t0 = Date.now();
+        await patient.write(() => other.prepare('INSERT INTO t (id, v) VALUES (?, ?)').run('plain', 1));
+        expect(Date.now() - t0).toBeGreaterThanOrEqual(45);
+        expect((db.prepare('SELECT COUNT(*) AS n FROM t').get() as { n: number }).n).toBe(2);
+      } finally {
+        patient.close();
+      }
+    });
+
     it('passes an error on, keeping the writes made before it', async () => {
       await expect(gc.atomically(async () => { await insert('kept'); throw new Error('handler failed'); })).rejects.toThrow('handler failed');
       expect(seenByOther('kept').n).toBe(1);

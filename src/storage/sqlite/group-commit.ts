@@ -25,7 +25,8 @@ interface Waiting { run: () => void; reject: (e: unknown) => void }
  * `atomically(fn)` makes the writes of an async function one unit: they all land in one
  * batch, so a crash keeps all of them or none. Inside it a write settles as soon as it is
  * made; the unit settles once its batch is durable. A batch that is due waits for the
- * units already in it and lets no new one in, so it always commits.
+ * units already in it and lets no new one in, so it always commits; a unit that runs past
+ * `maxHoldMs` loses its hold (its later writes go in the next batch) rather than stall the store.
  */
 export class GroupCommit {
   private pending: { resolve: () => void; reject: (e: unknown) => void }[] = [];
@@ -37,9 +38,10 @@ export class GroupCommit {
   private batch = 0;
   private holds = 0;
   private closing = false;
+  private dueSince: number | null = null;
   private readonly units = new AsyncLocalStorage<Unit>();
 
-  constructor(private readonly db: Database.Database, private readonly lockTimeoutMs = 5000) {}
+  constructor(private readonly db: Database.Database, private readonly lockTimeoutMs = 5000, private readonly maxHoldMs = 2000) {}
 
   /**
    * Runs `fn` (synchronous statements) in the current batch; settles once the batch is
@@ -99,9 +101,14 @@ export class GroupCommit {
   flush(force = false): void {
     if (!this.open) return;
     if (this.holds > 0 && !force) {
-      this.closing = true;
-      setImmediate(() => this.flush());
-      return;
+      this.dueSince ??= Date.now();
+      // a unit stuck on something that never ends must not stall every write of the process:
+      // past maxHoldMs the batch commits anyway, and that unit's later writes go in the next one
+      if (Date.now() - this.dueSince <= this.maxHoldMs) {
+        this.closing = true;
+        setImmediate(() => this.flush());
+        return;
+      }
     }
     try {
       if (this.db.inTransaction) this.db.exec('COMMIT');
@@ -174,6 +181,7 @@ export class GroupCommit {
     this.pending = [];
     this.open = false;
     this.closing = false;
+    this.dueSince = null;
     this.holds = 0;
     this.batch += 1;
     for (const w of done) {
