@@ -25,7 +25,7 @@ export async function enqueue(deps: Deps, entries: readonly NewOutboxEntry[]): P
   const { store, clock } = deps;
   if (entries.length === 1) {
     // the common case (a reply): the unique key decides, without a lookup first
-    try { await store.outbox.insert(draftOf(deps.clock, entries[0]!)); return 1; } catch (e) { if ((e as { code?: string }).code === 'conflict') return 0; throw e; }
+    try { await store.outbox.insert(draftOf(clock, entries[0]!)); return 1; } catch (e) { if ((e as { code?: string }).code === 'conflict') return 0; throw e; }
   }
   let added = 0;
   for (let i = 0; i < entries.length; i += CHUNK) {
@@ -67,7 +67,10 @@ export async function claimDue({ store, clock }: Deps, input: { account: string;
     const lease = { status: 'sending' as const, leaseUntil, leasedBy: input.worker, account: input.account };
     // one compare-and-set per (status, attempts) of the candidates: usually a single statement
     const groups = new Map<string, OutboxEntry[]>();
-    for (const c of candidates) groups.set(`${c.status}|${c.attempts}`, [...(groups.get(`${c.status}|${c.attempts}`) ?? []), c]);
+    for (const c of candidates) {
+      const k = `${c.status}|${c.attempts}`;
+      groups.set(k, [...(groups.get(k) ?? []), c]);
+    }
     let taken = 0;
     for (const g of groups.values()) {
       taken += await store.outbox.updateWhere({ id: { in: g.map((c) => c.id) }, status: g[0]!.status, attempts: g[0]!.attempts }, { ...lease, attempts: g[0]!.attempts + 1 });
