@@ -5,13 +5,10 @@ import type { Translate } from '../src/i18n';
 import type { Deps } from '../src/services/deps';
 import { enqueue, PRIORITY } from '../src/services/outbox';
 import { resolveSpeaker } from '../src/services/speaker';
-import type { BotContext, Handler, HandlerTable, Reply } from './bot-context';
-import { commitmentHandlers } from './plugins/commitments';
-import { groupHandlers } from './plugins/groups';
-import { helpHandlers } from './plugins/help';
-import { onPhoto, photoHandlers } from './plugins/photos';
-import { reviewHandlers } from './plugins/review';
-import { staffHandlers } from './plugins/staff';
+import { makeContext, type Handler, type Reply } from './bot-context';
+import { createLanes } from './conversation-lanes';
+import { FEATURES, hintFor } from './features';
+import { onPhoto } from './plugins/photos';
 
 export interface AnxinPluginConfig {
   deps: Deps;
@@ -20,9 +17,10 @@ export interface AnxinPluginConfig {
   /** attempts and first back-off for fetching a photo's bytes */
   fetchRetries?: number;
   fetchBackoffMs?: number;
+  /** told when a message is done (committed): the outbox key of its reply, or null (metrics, tests) */
+  onHandled?: (messageId: string, replyKey: string | null) => void;
 }
 
-const FEATURES: HandlerTable[] = [groupHandlers, commitmentHandlers, photoHandlers, reviewHandlers, helpHandlers, staffHandlers];
 /** Commands a room may use before it is bound to a group. */
 const UNBOUND_OK = new Set<Command['kind']>(['bindGroup', 'help']);
 /** Words that mean something only to a registered landlord the bot is talking with: anyone else gets silence. */
@@ -44,58 +42,59 @@ async function withRetry<R>(fn: () => Promise<R>, attempts: number, backoffMs: n
 /**
  * The bot's one message listener (a Wechaty plugin, as plugin-contrib's are made):
  * parse, find the handler, call one service, queue the answer in the room's language
- * (the account's outbox worker sends it). Ordinary
- * chat gets nothing; each message id is handled once; a failure is logged and answered
- * kindly, and never takes the bot down.
+ * (the account's outbox worker sends it). Messages of one room or private chat are
+ * handled one after another, in the order they came, each after the one before has
+ * committed; rooms run side by side. Ordinary chat gets nothing; each message id is
+ * handled once; a failure is logged and answered kindly, and never takes the bot down.
  */
 export function AnxinPlugin(config: AnxinPluginConfig): WechatyPlugin {
   const handlers = { room: merge('room'), private: merge('private') };
   const { deps } = config;
   const retries = config.fetchRetries ?? 3;
   const backoff = config.fetchBackoffMs ?? 500;
+  const lanes = createLanes();
 
-  async function onMessage(bot: Wechaty, msg: Message): Promise<void> {
-    if (msg.self()) return;
-    // replies are sent in the order their messages came, however long each took to handle
+  /** Handles one message; resolves with its reply's outbox key (null: no reply) once it is durable. */
+  async function onMessage(bot: Wechaty, msg: Message, photo: Promise<Buffer | null> | null): Promise<string | null> {
     const receivedAt = deps.clock.now();
     const room = msg.room();
-    const isImage = msg.type() === bot.Message.Type.Image;
+    const where = room ? 'room' as const : 'private' as const;
     const cmd = msg.type() === bot.Message.Type.Text ? parseCommand(msg.text()) : null;
-    const handler = cmd ? (room ? handlers.room : handlers.private)[cmd.kind] : undefined;
-    // photos count in a group room only (tips with photos come by private chat, later)
-    if (!handler && !(isImage && room)) return;
+    const handler = cmd ? handlers[where][cmd.kind] : undefined;
+    const hint = cmd && !handler ? hintFor(cmd.kind, where) : null;
+    if (!handler && !hint && !photo) return null;
 
     const group = room ? await deps.store.groups.findOne({ roomId: room.id }) : null;
-    const quiet = isImage || (cmd !== null && QUIET.has(cmd.kind));
-    if (room && !group && quiet) return;
+    const quiet = photo !== null || (cmd !== null && QUIET.has(cmd.kind));
+    if (room && !group && quiet) return null;
     const talker = msg.talker();
-    const speaker = await resolveSpeaker(deps, group, talker.id, talker.name());
-    if (quiet && speaker.houses.length === 0) return;
-    // a photo's bytes are fetched first: a network wait must not hold the store's commit
-    const bytes = isImage
-      ? await withRetry(async () => (await msg.toFileBox()).toBuffer(), retries, backoff)
-        .catch((err) => { deps.log.warn({ err, messageId: msg.id }, 'photo could not be fetched'); return null; })
-      : null;
+    const speaker = await resolveSpeaker(deps, room ? { group } : 'private', talker.id, talker.name());
+    if (quiet && speaker.houses.length === 0) return null;
+    // a photo's bytes were being fetched meanwhile: a network wait must not hold the store's commit
+    const bytes = photo ? await photo : null;
 
-    const lng = group?.locale ?? config.locale;
-    const ctx: BotContext = {
-      deps, lng, group, speaker,
+    const lng = group?.locale ?? speaker.contact?.locale ?? config.locale;
+    const ctx = makeContext({
+      deps, lng, group, speaker, where,
       t: (key, params) => config.t(`bot:${key}`, { lng, ...params }),
       timeZone: deps.timeZone,
       roomId: room?.id ?? null,
       messageId: msg.id,
+      said: { contactId: speaker.contact?.id ?? '', conversation: room?.id ?? 'private', at: msg.date() },
       botId: bot.currentUser.id,
-    };
+    });
     // the message's record, its effects and its reply reach the disk together: a crash
     // keeps all of them or none, so a redelivered message is either ignored or handled afresh
-    await deps.store.atomically(async () => {
+    return deps.store.atomically(async () => {
       // a redelivered message (Wechaty redelivers after reconnects) changes nothing and gets no second reply
-      if (!(await deps.store.markProcessed(msg.id, 'message'))) return;
+      if (!(await deps.store.markProcessed(msg.id, 'message'))) return null;
       let reply: Reply | null;
       try {
-        if (isImage) {
+        if (photo) {
           if (!bytes) throw new DomainError('photo_unreadable', msg.id);
           reply = await onPhoto(ctx, bytes);
+        } else if (hint) {
+          reply = ctx.answer(ctx.t(hint));
         } else if (room && !group && !UNBOUND_OK.has(cmd!.kind)) {
           reply = { text: ctx.t('errors.room_not_bound') };
         } else {
@@ -104,25 +103,42 @@ export function AnxinPlugin(config: AnxinPluginConfig): WechatyPlugin {
       } catch (e) {
         const known = isDomainError(e) && config.t(`bot:errors.${e.code}`, { lng, defaultValue: '' }) ? e : null;
         if (known) {
-          reply = { text: ctx.t(`errors.${known.code}`, { ...known.params }), mentions: room ? [talker.id] : [] };
+          reply = ctx.answer(ctx.t(`errors.${known.code}`, { ...known.params }));
         } else {
           deps.log.error({ err: e, kind: cmd?.kind ?? 'photo', messageId: msg.id }, 'bot handler failed');
           reply = { text: ctx.t('unknown_error') };
         }
       }
-      if (!reply) return;
+      if (!reply) return null;
       // replies go through the persisted outbox like everything else, ahead of bulk posts;
       // keyed by the message they answer, so one message never gets two replies
+      const key = `reply:${msg.id}`;
       await enqueue(deps, [{
-        key: `reply:${msg.id}`, account: bot.currentUser.id, priority: PRIORITY.reply, notBefore: receivedAt, text: reply.text,
+        key, account: bot.currentUser.id, priority: PRIORITY.reply, notBefore: receivedAt, text: reply.text,
         ...(room ? { roomId: room.id, mentions: reply.mentions ?? [] } : { contactId: talker.id }),
       }]);
+      return key;
     });
+  }
+
+  /** Starts fetching a photo's bytes at once (outside the lane); null when they cannot be had. */
+  function fetchPhoto(msg: Message): Promise<Buffer | null> {
+    return withRetry(async () => (await msg.toFileBox()).toBuffer(), retries, backoff)
+      .catch((err) => { deps.log.warn({ err, messageId: msg.id }, 'photo could not be fetched'); return null; });
   }
 
   return (bot: Wechaty) => {
     bot.on('message', (msg) => {
-      onMessage(bot, msg).catch((err) => deps.log.error({ err, messageId: msg.id }, 'message not handled'));
+      if (msg.self()) return;
+      // the lane is chosen now, in the order Wechaty delivers, before anything is awaited
+      const room = msg.room();
+      const lane = room ? `room:${room.id}` : `contact:${msg.talker().id}`;
+      const photo = msg.type() === bot.Message.Type.Image ? fetchPhoto(msg) : null;
+      lanes.run(lane, () => onMessage(bot, msg, photo))
+        .then((key) => config.onHandled?.(msg.id, key), (err) => {
+          deps.log.error({ err, messageId: msg.id }, 'message not handled');
+          config.onHandled?.(msg.id, null);
+        });
     });
   };
 }

@@ -1,19 +1,31 @@
 import type { Command } from '../src/domain/commands';
+import { DomainError } from '../src/domain/errors';
 import type { Group } from '../src/domain/types';
 import type { Deps } from '../src/services/deps';
+import type { Said } from '../src/services/intents';
 import type { Speaker } from '../src/services/speaker';
 
-/** What a handler gets: the world, who is speaking where, and `t` already in the room's language. */
+/** What a handler gets: the world, who is speaking where, `t` in the room's language, and small helpers. */
 export interface BotContext {
   deps: Deps;
   t: (key: string, params?: Record<string, unknown>) => string;
   lng: 'zh-CN' | 'en';
   timeZone: string;
+  /** a group's room, or a private chat with the bot */
+  where: 'room' | 'private';
+  /** the room's group (null in a private chat or an unbound room) */
   group: Group | null;
   roomId: string | null;
   speaker: Speaker;
   messageId: string;
+  /** who said it, where and when — what pending intents are matched against */
+  said: Said;
   botId: string;
+  /** the room's group; throws when there is none (handlers that only make sense in a bound room) */
+  requireGroup(): Group;
+  isHeadOrStaff(): boolean;
+  /** a reply to the speaker: @mentioned in a room, plain in a private chat */
+  answer(text: string, alsoMention?: string[]): Reply;
 }
 
 /** A reply: text, and the WeChat contact ids to @mention in a room. */
@@ -24,4 +36,16 @@ export type Handler<K extends Command['kind']> = (ctx: BotContext, cmd: Extract<
 export interface HandlerTable {
   room?: { [K in Command['kind']]?: Handler<K> };
   private?: { [K in Command['kind']]?: Handler<K> };
+}
+
+export function makeContext(base: Omit<BotContext, 'requireGroup' | 'isHeadOrStaff' | 'answer'>): BotContext {
+  return {
+    ...base,
+    requireGroup() {
+      if (!base.group) throw new DomainError('room_not_bound', 'no group');
+      return base.group;
+    },
+    isHeadOrStaff: () => base.speaker.isHead || Boolean(base.speaker.staff),
+    answer: (text, alsoMention = []) => (base.where === 'room' ? { text, mentions: [base.speaker.wechatId, ...alsoMention] } : { text }),
+  };
 }

@@ -1,6 +1,6 @@
 import { WechatyBuilder, type Wechaty as WechatyInterface, type WechatyPlugin } from 'wechaty';
 import type { Logger } from '../src/log';
-import type { BotStatus } from '../src/http/context';
+import type { BotStatus } from '../src/ports';
 
 export interface BotOptions {
   name: string;

@@ -3,8 +3,7 @@ import { types } from 'wechaty';
 import type { mock, PuppetMock } from 'wechaty-puppet-mock';
 import { sendMockImage } from './demo-puppet';
 
-export interface SimMessage { id: string; from: string; text?: string; image?: string; mentions: string[]; at: string }
-export interface SimPost { from: string; roomId?: string; text?: string; imageBase64?: string; filename?: string }
+import type { SimMessage, SimPost, SimulatorPort } from '../src/ports';
 
 const MAX_TRANSCRIPT = 2000;
 
@@ -13,7 +12,7 @@ const MAX_TRANSCRIPT = 2000;
  * speak to the real bot; every message of a room or private chat kept, in order, with
  * its @mentions. Transcripts live in memory: the demo forgets them on restart.
  */
-export function createSimulator(demo: { puppet: PuppetMock; mocker: mock.Mocker }, self: () => mock.ContactMock) {
+export function createSimulator(demo: { puppet: PuppetMock; mocker: mock.Mocker }, self: () => mock.ContactMock): SimulatorPort {
   const { mocker, puppet } = demo;
   const contacts = new Map<string, mock.ContactMock>();
   const rooms = new Map<string, mock.RoomMock>();
@@ -60,4 +59,4 @@ export function createSimulator(demo: { puppet: PuppetMock; mocker: mock.Mocker 
     contactMessages: (contactId: string) => transcripts.get(`contact:${contactId}`) ?? [],
   };
 }
-export type Simulator = ReturnType<typeof createSimulator>;
+export type Simulator = SimulatorPort;

@@ -18,6 +18,7 @@ const schema = z.object({
   TZ: z.string().trim().refine(validZone, 'TZ must be an IANA time zone such as Asia/Shanghai').default('Asia/Shanghai'),
   LOCALE: z.enum(['zh-CN', 'en'], { message: 'LOCALE must be zh-CN or en' }).default('zh-CN'),
   SEND_INTERVAL_MS: int('SEND_INTERVAL_MS', 0, 600_000).optional(),
+  INTENT_TTL_MINUTES: int('INTENT_TTL_MINUTES', 1, 1440).default(10),
   DEMO_SEED: z.enum(['0', '1'], { message: 'DEMO_SEED must be 0 or 1' }).default('1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
 });
@@ -35,6 +36,8 @@ export interface Config {
   timeZone: string;
   locale: 'zh-CN' | 'en';
   sendIntervalMs: number;
+  /** how long the bot waits for what it asked a person (which item, which house…) */
+  intentTtlMinutes: number;
   demoSeed: boolean;
   logLevel: string;
 }
@@ -68,6 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     timeZone: c.TZ,
     locale: c.LOCALE,
     sendIntervalMs: c.SEND_INTERVAL_MS ?? (demo ? 200 : 3000),
+    intentTtlMinutes: c.INTENT_TTL_MINUTES,
     demoSeed: c.DEMO_SEED === '1',
     logLevel: c.LOG_LEVEL,
   };

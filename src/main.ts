@@ -12,6 +12,7 @@ import { createApp } from './http/create-app';
 import { createI18n } from './i18n';
 import { createLogger, type Logger } from './log';
 import type { Deps } from './services/deps';
+import { createBell } from './services/bell';
 import { resumeBroadcasts } from './services/broadcast';
 import { ensureAdmin } from './services/ensure-admin';
 import { ensureDefaults } from './services/ensure-defaults';
@@ -28,7 +29,8 @@ export async function start(config: Config, log: Logger): Promise<Running> {
   const i18n = await createI18n(config.locale);
   const t = i18n.t.bind(i18n);
   const store = await createStore({ dataDir: config.dataDir, mongodbUri: config.mongodbUri });
-  const deps: Deps = { store, clock: systemClock, log, timeZone: config.timeZone };
+  const bell = createBell();
+  const deps: Deps = { store, clock: systemClock, log, timeZone: config.timeZone, bell, intentTtlMs: config.intentTtlMinutes * 60_000 };
   await ensureDefaults(deps, t);
   const admin = await ensureAdmin(deps, { adminToken: config.adminToken, dataDir: config.dataDir });
 
@@ -74,7 +76,8 @@ export async function start(config: Config, log: Logger): Promise<Running> {
       dailyCap: 3000,
       tooFrequentPauseMs: 10 * 60_000,
       leaseMs: 60_000,
-      idleMs: 300,
+      idleMs: 1000,
+      bell,
     }, (ms) => new Promise((r) => setTimeout(r, ms)));
     worker.start();
   };

@@ -1,6 +1,8 @@
+import { DomainError } from '../../src/domain/errors';
+import type { Group } from '../../src/domain/types';
 import { commit } from '../../src/services/commit';
 import { groupProgress, type HouseProgress } from '../../src/services/group-progress';
-import type { BotContext, HandlerTable } from '../bot-context';
+import type { BotContext, HandlerTable, Reply } from '../bot-context';
 
 function houseState(ctx: BotContext, h: HouseProgress, roundOpen: boolean): string {
   const parts = [h.registered ? (h.committed ? ctx.t('progress.committed') : ctx.t('progress.not_committed')) : ctx.t('progress.not_registered')];
@@ -12,26 +14,44 @@ function houseState(ctx: BotContext, h: HouseProgress, roundOpen: boolean): stri
   return parts.join(' · ');
 }
 
-/** `我承诺` and `进度`. */
+async function progressText(ctx: BotContext, group: Group): Promise<string> {
+  const p = await groupProgress(ctx.deps, group);
+  const deadline = p.round ? new Intl.DateTimeFormat(ctx.lng, { timeZone: ctx.timeZone, month: 'numeric', day: 'numeric' }).format(p.round.deadline) : '';
+  return [
+    ctx.t('progress.title', { group: group.name }),
+    p.round ? ctx.t('progress.round', { period: p.round.period, deadline }) : ctx.t('progress.no_round'),
+    // a house nobody has registered shows its code only: its address is no invitation to claim it
+    ...p.houses.map((h) => `${h.mark} ${h.code}${h.registered ? ` ${h.place}` : ''} · ${houseState(ctx, h, Boolean(p.round))}`),
+    ctx.t('progress.footer', { committed: p.committed, total: p.total, done: p.done }),
+  ].join('\n');
+}
+
+/** The groups of a registered landlord's houses (private chat), in house order. */
+async function groupsOf(ctx: BotContext): Promise<Group[]> {
+  if (ctx.speaker.houses.length === 0) throw new DomainError('not_registered', 'private');
+  const ids = [...new Set(ctx.speaker.houses.map((h) => h.groupId))];
+  const groups = await ctx.deps.store.groups.find({ id: { in: ids } });
+  return ids.map((id) => groups.find((g) => g.id === id)).filter((g): g is Group => Boolean(g));
+}
+
+const doCommit = async (ctx: BotContext): Promise<Reply> => {
+  const r = await commit(ctx.deps, { speaker: ctx.speaker, messageId: ctx.messageId });
+  const fresh = r.houses.filter((h) => h.isNew).map((h) => h.code);
+  // in a room, that room's tally; in a private chat, the first group's (most landlords have one)
+  const tally = r.groups.find((g) => g.groupId === ctx.group?.id) ?? r.groups[0]!;
+  const params = { version: r.letterVersion, committed: tally.committed, total: tally.total };
+  if (fresh.length) return ctx.answer(ctx.t('commit.done', { ...params, codes: fresh.join('、') }));
+  return ctx.answer(ctx.t('commit.already', { ...params, codes: r.houses.map((h) => h.code).join('、') }));
+};
+
+/** `我承诺` and `进度`, in the group's room or (for a registered landlord) in a private chat. */
 export const commitmentHandlers: HandlerTable = {
   room: {
-    commit: async (ctx) => {
-      const r = await commit(ctx.deps, { group: ctx.group!, speaker: ctx.speaker, messageId: ctx.messageId });
-      const fresh = r.houses.filter((h) => h.isNew).map((h) => h.code);
-      const params = { version: r.letterVersion, committed: r.committed, total: r.total };
-      if (fresh.length) return { text: ctx.t('commit.done', { ...params, codes: fresh.join('、') }), mentions: [ctx.speaker.wechatId] };
-      return { text: ctx.t('commit.already', { ...params, codes: r.houses.map((h) => h.code).join('、') }), mentions: [ctx.speaker.wechatId] };
-    },
-    progress: async (ctx) => {
-      const p = await groupProgress(ctx.deps, ctx.group!);
-      const deadline = p.round ? new Intl.DateTimeFormat(ctx.lng, { timeZone: ctx.timeZone, month: 'numeric', day: 'numeric' }).format(p.round.deadline) : '';
-      const lines = [
-        ctx.t('progress.title', { group: ctx.group!.name }),
-        p.round ? ctx.t('progress.round', { period: p.round.period, deadline }) : ctx.t('progress.no_round'),
-        ...p.houses.map((h) => `${h.mark} ${h.code} ${h.place} · ${houseState(ctx, h, Boolean(p.round))}`),
-        ctx.t('progress.footer', { committed: p.committed, total: p.total, done: p.done }),
-      ];
-      return { text: lines.join('\n') };
-    },
+    commit: doCommit,
+    progress: async (ctx) => ({ text: await progressText(ctx, ctx.requireGroup()) }),
+  },
+  private: {
+    commit: doCommit,
+    progress: async (ctx) => ({ text: (await Promise.all((await groupsOf(ctx)).map((g) => progressText(ctx, g)))).join('\n\n') }),
   },
 };

@@ -1,10 +1,10 @@
-import { DomainError } from '../../src/domain/errors';
 import { shortenAddress } from '../../src/domain/privacy';
+import { DomainError } from '../../src/domain/errors';
 import { bindGroup } from '../../src/services/bind-group';
 import { confirmRegistration, registerHouse } from '../../src/services/register-house';
 import type { HandlerTable } from '../bot-context';
 
-/** Binding a room to its group, and landlords registering their houses. */
+/** Binding a room to its group, landlords registering their houses, and claims on a house (SPEC §3 Ownership). */
 export const groupHandlers: HandlerTable = {
   room: {
     bindGroup: async (ctx, cmd) => {
@@ -12,21 +12,23 @@ export const groupHandlers: HandlerTable = {
       return { text: ctx.t('bind_group.done', { group: group.name, houses }) };
     },
     register: async (ctx, cmd) => {
-      const r = await registerHouse(ctx.deps, { group: ctx.group!, wechatId: ctx.speaker.wechatId, name: ctx.speaker.name, houseCode: cmd.houseCode });
+      const r = await registerHouse(ctx.deps, { group: ctx.requireGroup(), wechatId: ctx.speaker.wechatId, name: ctx.speaker.name, houseCode: cmd.houseCode });
       const params = { code: r.house.code, place: shortenAddress(r.house.address) };
-      if (r.status !== 'registered') return { text: ctx.t(`register.${r.status}`, params), mentions: [ctx.speaker.wechatId] };
+      if (r.status === 'pending') return ctx.answer(ctx.t(r.staffOnly ? 'register.pending_staff' : 'register.pending', params));
+      if (r.status !== 'registered') return ctx.answer(ctx.t(`register.${r.status}`, params));
       const letter = await ctx.deps.store.letters.findOne({}, { version: -1 });
-      return { text: ctx.t('register.registered', { ...params, letter: letter?.texts[ctx.lng] ?? letter?.texts['zh-CN'] ?? '' }), mentions: [ctx.speaker.wechatId] };
+      return ctx.answer(ctx.t('register.registered', { ...params, letter: letter?.texts[ctx.lng] ?? letter?.texts['zh-CN'] ?? '' }));
     },
     language: async (ctx, cmd) => {
-      if (!ctx.speaker.isHead && !ctx.speaker.staff) throw new DomainError('not_allowed', 'language');
-      await ctx.deps.store.groups.update(ctx.group!.id, { locale: cmd.locale });
+      if (!ctx.isHeadOrStaff()) throw new DomainError('not_allowed', 'language');
+      await ctx.deps.store.groups.update(ctx.requireGroup().id, { locale: cmd.locale });
       return { text: ctx.t('language.done', { lng: cmd.locale }) };
     },
     confirmRegister: async (ctx, cmd) => {
-      const house = await confirmRegistration(ctx.deps, { group: ctx.group!, speaker: ctx.speaker, houseCode: cmd.houseCode });
-      const contact = house.contactId ? await ctx.deps.store.contacts.get(house.contactId) : null;
-      return { text: ctx.t('register.confirmed', { code: house.code }), mentions: contact ? [contact.wechatId] : [] };
+      const c = await confirmRegistration(ctx.deps, { group: ctx.requireGroup(), speaker: ctx.speaker, houseCode: cmd.houseCode });
+      // the landlord who loses the house is told, in the room, with an @mention
+      if (c.previous) return { text: ctx.t('register.moved', { code: c.house.code }), mentions: [c.claimant.wechatId, c.previous.wechatId] };
+      return { text: ctx.t('register.confirmed', { code: c.house.code }), mentions: [c.claimant.wechatId] };
     },
   },
 };

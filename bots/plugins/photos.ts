@@ -1,35 +1,37 @@
 import type { ChecklistItem } from '../../src/domain/types';
-import { labelPhoto, submitPhoto, type PhotoOutcome } from '../../src/services/submit-photo';
-import type { BotContext, HandlerTable, Reply } from '../bot-context';
+import { answerMenu, nameItem, submitPhoto, type PhotoOutcome } from '../../src/services/submit-photo';
+import type { BotContext, Handler, HandlerTable, Reply } from '../bot-context';
 
 const itemName = (ctx: BotContext, i: ChecklistItem) => ctx.t(`items.${i}`);
 
-/** How a photo's outcome is said to the landlord (always @mentioned). */
+/** How a photo's outcome is said to the landlord (@mentioned in a room). */
 export function photoReply(ctx: BotContext, o: PhotoOutcome | null): Reply | null {
   if (!o) return null;
-  const me = [ctx.speaker.wechatId];
   switch (o.status) {
     case 'labelled':
-      if (o.missing.length === 0) return { text: ctx.t('photo.complete', { code: o.house.code }), mentions: me };
-      return { text: ctx.t('photo.labelled', { code: o.house.code, item: itemName(ctx, o.item), count: o.missing.length, missing: o.missing.map((i) => itemName(ctx, i)).join('、') }), mentions: me };
-    case 'ask':
-      return { text: ctx.t('photo.ask', { code: o.house.code, menu: o.menu.map((i, n) => `${n + 1} ${itemName(ctx, i)}${o.done.includes(i) ? ' ✓' : ''}`).join('\n') }), mentions: me };
+      if (o.missing.length === 0) return ctx.answer(ctx.t('photo.complete', { code: o.house.code }));
+      return ctx.answer(ctx.t('photo.labelled', { code: o.house.code, item: itemName(ctx, o.item), count: o.missing.length, missing: o.missing.map((i) => itemName(ctx, i)).join('、') }));
+    case 'ask_item':
+      return ctx.answer(ctx.t('photo.ask', { code: o.house.code, menu: o.menu.map((i, n) => `${n + 1} ${itemName(ctx, i)}${o.done.includes(i) ? ' ✓' : ''}`).join('\n') }));
+    case 'ask_house':
+      return ctx.answer(ctx.t('photo.ask_house', { menu: o.houses.map((h, n) => `${n + 1} ${h.code}`).join('\n') }));
     case 'duplicate':
-      return { text: ctx.t('photo.duplicate'), mentions: me };
+      return ctx.answer(ctx.t(o.sameHouse ? 'photo.duplicate_same' : 'photo.duplicate'));
     case 'waiting':
-      return { text: ctx.t('photo.waiting', { item: itemName(ctx, o.item) }), mentions: me };
+      return ctx.answer(ctx.t(o.house ? 'photo.waiting_house' : 'photo.waiting', { item: itemName(ctx, o.item), code: o.house?.code ?? '' }));
   }
 }
 
-/** A photo from a registered landlord in their group's room. */
+/** A photo from a registered landlord, in their group's room or a private chat. */
 export async function onPhoto(ctx: BotContext, bytes: Buffer): Promise<Reply | null> {
-  return photoReply(ctx, await submitPhoto(ctx.deps, { group: ctx.group!, speaker: ctx.speaker, bytes, messageId: ctx.messageId }));
+  return photoReply(ctx, await submitPhoto(ctx.deps, { speaker: ctx.speaker, bytes, messageId: ctx.messageId, said: ctx.said }));
 }
 
-/** Item names and menu numbers label the last unlabelled photo, or the next one. */
+const item: Handler<'item'> = async (ctx, cmd) => photoReply(ctx, await nameItem(ctx.deps, { speaker: ctx.speaker, said: ctx.said, item: cmd.item, houseCode: cmd.houseCode }));
+const menuNumber: Handler<'menuNumber'> = async (ctx, cmd) => photoReply(ctx, await answerMenu(ctx.deps, { speaker: ctx.speaker, said: ctx.said, n: cmd.n }));
+
+/** Item names (`烟感`, `P00004 烟感`) and menu numbers answer the bot's questions about photos. */
 export const photoHandlers: HandlerTable = {
-  room: {
-    item: async (ctx, cmd) => photoReply(ctx, await labelPhoto(ctx.deps, { group: ctx.group!, speaker: ctx.speaker, item: cmd.item })),
-    menuNumber: async (ctx, cmd) => photoReply(ctx, await labelPhoto(ctx.deps, { group: ctx.group!, speaker: ctx.speaker, menuNumber: cmd.n })),
-  },
+  room: { item, menuNumber },
+  private: { item, menuNumber },
 };

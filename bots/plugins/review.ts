@@ -1,6 +1,7 @@
 import { DomainError } from '../../src/domain/errors';
-import { openRoundFor } from '../../src/services/group-progress';
 import { reminder } from '../../src/render/messages';
+import { openRoundFor } from '../../src/services/group-progress';
+import { remindMissing } from '../../src/services/remind-missing';
 import { reviewSubmission, type Reviewer } from '../../src/services/review-submission';
 import type { BotContext, HandlerTable, Reply } from '../bot-context';
 
@@ -12,10 +13,11 @@ const reviewerOf = (ctx: BotContext): Reviewer => ({
 });
 
 async function review(ctx: BotContext, houseCode: string, action: 'approve' | 'return', reason?: string): Promise<Reply> {
-  if (!ctx.speaker.isHead && !ctx.speaker.staff) throw new DomainError('not_allowed', action);
-  const house = await ctx.deps.store.houses.findOne({ code: houseCode, groupId: ctx.group!.id });
+  if (!ctx.isHeadOrStaff()) throw new DomainError('not_allowed', action);
+  const group = ctx.requireGroup();
+  const house = await ctx.deps.store.houses.findOne({ code: houseCode, groupId: group.id });
   if (!house) throw new DomainError('house_not_in_group', houseCode, { code: houseCode });
-  const round = await openRoundFor(ctx.deps, ctx.group!);
+  const round = await openRoundFor(ctx.deps, group);
   const sub = round ? await ctx.deps.store.submissions.findOne({ roundId: round.id, houseId: house.id }) : null;
   if (!round) throw new DomainError('no_open_round', houseCode);
   if (!sub) throw new DomainError('submission_incomplete', houseCode, { code: houseCode });
@@ -33,8 +35,8 @@ export const reviewHandlers: HandlerTable = {
     approve: (ctx, cmd) => review(ctx, cmd.houseCode, 'approve'),
     return: (ctx, cmd) => review(ctx, cmd.houseCode, 'return', cmd.reason),
     remind: async (ctx) => {
-      if (!ctx.speaker.isHead && !ctx.speaker.staff) throw new DomainError('not_allowed', 'remind');
-      return reminder(ctx.deps, ctx.t, ctx.group!);
+      if (!ctx.isHeadOrStaff()) throw new DomainError('not_allowed', 'remind');
+      return reminder(ctx.t, await remindMissing(ctx.deps, ctx.requireGroup()));
     },
   },
 };

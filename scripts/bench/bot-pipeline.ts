@@ -128,7 +128,7 @@ async function main(): Promise<void> {
     await store.groups.update(group.id, { roomId: ours.room.id, botId: ours.bot.currentUser.id });
     const houses = await store.houses.find({ groupId: group.id }, { sort: { code: 1 } });
     for (const [i, h] of houses.entries()) {
-      const c = await store.contacts.insert({ wechatId: ours.people[i]!.id, name: `房东${i}`, landlordId: h.landlordId, userId: null, locale: null, pendingItem: null });
+      const c = await store.contacts.insert({ wechatId: ours.people[i]!.id, name: `房东${i}`, landlordId: h.landlordId, userId: null, locale: null });
       await store.houses.update(h.id, { contactId: c.id });
     }
     const oursWorker = startWorker(ours, deps);

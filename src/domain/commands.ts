@@ -7,7 +7,7 @@ export type Command =
   | { kind: 'register'; houseCode: string }
   | { kind: 'confirmRegister'; houseCode: string }
   | { kind: 'commit' }
-  | { kind: 'item'; item: ChecklistItem }
+  | { kind: 'item'; item: ChecklistItem; houseCode?: string }
   | { kind: 'menuNumber'; n: number }
   | { kind: 'progress' }
   | { kind: 'remind' }
@@ -83,6 +83,8 @@ export function normalizeText(raw: string): string {
 /** A match, and the text of a capture group as it was written (not folded). */
 type Written = (group: number) => string;
 type Rule = [RegExp, (m: RegExpExecArray, written: Written) => Command | null];
+/** A house code (it has a digit) and then, maybe, an item word. */
+const HOUSE_ITEM = new RegExp(`^(?=[a-z_-]*\\d)${CODE} ?(.{1,20})$`, 'u');
 const rx = (s: string) => new RegExp(`^${s}$`, 'du');
 
 /** One line per command: the patterns and what they mean. Order matters only where a word prefixes another. */
@@ -118,6 +120,10 @@ export function parseCommand(raw: unknown): Command | null {
   const { text, from } = fold(cleaned);
   const item = ITEM_WORDS[text];
   if (item) return { kind: 'item', item };
+  // a landlord with several houses names the house before the item: `P00004 烟感`
+  const withHouse = HOUSE_ITEM.exec(text);
+  const named = withHouse ? ITEM_WORDS[withHouse[2]!] : undefined;
+  if (withHouse && named) return { kind: 'item', item: named, houseCode: withHouse[1]!.toUpperCase() };
   for (const [re, build] of RULES) {
     const m = re.exec(text);
     if (!m) continue;

@@ -27,6 +27,8 @@ export type ErrorCode =
   | 'photo_unreadable'
   | 'submission_incomplete'
   | 'own_house'
+  | 'own_claim'
+  | 'head_house_claim'
   | 'internal';
 
 /**

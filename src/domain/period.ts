@@ -6,6 +6,10 @@ export function periodOf(at: Date, timeZone: string): string {
   return `${y}-${m}`;
 }
 
+/** `YYYY-MM-DD` of an instant in a time zone. */
+export const ymdIn = (at: Date, timeZone: string): string =>
+  new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+
 export const PERIOD_RE = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 /** How far a time zone's wall clock is ahead of UTC at an instant, in ms. */

@@ -1,5 +1,8 @@
-const MOBILE_RE = /(?<!\d)(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)/g;
-const ID_CARD_RE = /(?<![0-9A-Za-z])\d{6}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![0-9A-Za-z])/g;
+const MOBILE_RE = /(?<![\d*])(?:\+?86[- ]?)?(1[3-9]\d)[- ]?\d{4}[- ]?(\d{4})(?![\d*])/g;
+/** 18-digit (last may be X) and old 15-digit ID numbers: any such run of digits standing alone */
+const ID_CARD_RE = /(?<![0-9A-Za-z*])(?:\d{17}[\dXx]|\d{15})(?![0-9A-Za-z*])/g;
+/** landlines with their area code: 0571-88886666, (010)12345678, 021 12345678 */
+const LANDLINE_RE = /(?<![\d*])(\(0\d{2,3}\)|0\d{2,3})[- ]?\d{3,4}[- ]?(\d{4})(?![\d*])/g;
 
 /** `138****5678`: enough for a staff member to recognise, useless to a stranger. */
 export function maskPhone(phone: string): string {
@@ -8,9 +11,29 @@ export function maskPhone(phone: string): string {
   return `${digits.slice(0, 3)}****${digits.slice(-4)}`;
 }
 
-/** Replaces mobile and ID-card numbers in free text (log lines, group messages). */
+function replacePersonal(text: string, as: { id: (m: string) => string; phone: (head: string, tail: string) => string; landline: (area: string, tail: string) => string }): string {
+  return text
+    .replace(ID_CARD_RE, (m) => as.id(m))
+    .replace(MOBILE_RE, (_m, head: string, tail: string) => as.phone(head, tail))
+    .replace(LANDLINE_RE, (_m, area: string, tail: string) => as.landline(area, tail));
+}
+
+/** Replaces phone and ID numbers in log lines with a word: logs keep none of them. */
 export function redactPersonal(text: string): string {
-  return text.replace(ID_CARD_RE, '[ID]').replace(MOBILE_RE, '[PHONE]');
+  return replacePersonal(text, { id: () => '[ID]', phone: () => '[PHONE]', landline: () => '[PHONE]' });
+}
+
+/**
+ * Masks phone and ID numbers in what the bot posts to a group (`138****5678`,
+ * `0571-****6666`, `110***********777X`), whoever typed them: readers see a number was
+ * given, not the number.
+ */
+export function maskPersonal(text: string): string {
+  return replacePersonal(text, {
+    id: (m) => `${m.slice(0, 3)}${'*'.repeat(m.length - 7)}${m.slice(-4)}`,
+    phone: (head, tail) => `${head}****${tail}`,
+    landline: (area, tail) => `${area}-****${tail}`,
+  });
 }
 
 /**

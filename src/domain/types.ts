@@ -54,8 +54,6 @@ export interface Contact extends Entity {
   landlordId: Id | null;
   userId: Id | null;
   locale: Locale | null;
-  /** a checklist item named before the photo: the next photo is labelled with it */
-  pendingItem: ChecklistItem | null;
 }
 
 export interface Letter extends Entity {
@@ -192,6 +190,29 @@ export interface AuditEntry extends Entity {
   target: string;
   detail: Record<string, unknown>;
 }
+/**
+ * What the bot is waiting for from a person (SPEC §3): which item a photo shows
+ * (`label_photo`), the item named before the photo (`label_next`), which house a photo is
+ * for (`choose_house`), evidence for a hazard, photos for a tip. It applies only to
+ * messages sent at or after `since`, in the same conversation, and is dropped once expired.
+ */
+export type IntentKind = 'label_next' | 'label_photo' | 'choose_house' | 'hazard_evidence' | 'tip_photos';
+export interface Intent extends Entity {
+  /** the contact whose intent it is: nobody else's message applies to it */
+  contactId: Id;
+  /** the room id, or `private` for a private chat with the bot */
+  conversation: string;
+  kind: IntentKind;
+  item: ChecklistItem | null;
+  houseId: Id | null;
+  photoId: Id | null;
+  hazardId: Id | null;
+  tipId: Id | null;
+  /** when the message that made it was sent */
+  since: Date;
+  expiresAt: Date;
+}
+
 /** A WeChat message id already handled: redelivery changes nothing. */
 export interface ProcessedMessage extends Entity {
   kind: string;

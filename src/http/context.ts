@@ -5,10 +5,10 @@ import type { Translate } from '../i18n';
 import type { Logger } from '../log';
 import type { Deps } from '../services/deps';
 import type { Notifier } from '../services/notifier';
+import type { BotStatus, SimulatorPort } from '../ports';
 import type { Store } from '../storage/store';
 
-/** What the bot side tells the HTTP side about itself (for /healthz and the dashboard). */
-export interface BotStatus { puppet: string; loggedIn: boolean; qrcode?: string | null }
+export type { BotStatus } from '../ports';
 
 export interface AppOptions {
   store: Store;
@@ -22,7 +22,7 @@ export interface AppOptions {
   /** posts to rooms outside a reply (round announcements, reminders, review notices) */
   notifier: Notifier;
   /** demo mode's simulator; absent otherwise, and then /api/v1/sim/* is 404 */
-  sim?: import('../../bots/simulator').Simulator;
+  sim?: SimulatorPort;
 }
 
 export interface AppState { user?: User; lng: 'zh-CN' | 'en' }

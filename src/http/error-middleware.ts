@@ -33,6 +33,8 @@ const STATUS: Record<ErrorCode, number> = {
   photo_unreadable: 400,
   submission_incomplete: 409,
   own_house: 403,
+  own_claim: 403,
+  head_house_claim: 403,
   internal: 500,
 };
 

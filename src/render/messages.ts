@@ -1,7 +1,5 @@
 import { BASE_ITEMS, KEY_ITEMS } from '../domain/checklist';
-import type { Group, Round } from '../domain/types';
-import type { Deps } from '../services/deps';
-import { remindMissing } from '../services/remind-missing';
+import type { Round } from '../domain/types';
 
 /** `t` bound to the bot namespace and a room's language. */
 export type BotT = (key: string, params?: Record<string, unknown>) => string;
@@ -16,9 +14,11 @@ export function roundAnnouncement(t: BotT, lng: string, timeZone: string, round:
   return { text: lines.join('\n') };
 }
 
-/** `催办`: who in a group still owes something, @mentioned. Shared by the bot and the API. */
-export async function reminder(deps: Deps, t: BotT, group: Group): Promise<Post> {
-  const m = await remindMissing(deps, group);
+/** Who in a group still owes something (the data `remindMissing` returns). */
+export interface MissingInGroup { mentions: string[]; unregistered: string[]; codes: string[] }
+
+/** `催办`: who in a group still owes something, @mentioned. Shared by the bot, the API and the schedule. */
+export function reminder(t: BotT, m: MissingInGroup): Post {
   if (m.codes.length === 0) return { text: t('remind.all_done') };
   const lines = [t('remind.missing', { count: m.codes.length })];
   if (m.unregistered.length) lines.push(t('remind.unregistered', { codes: m.unregistered.join('、') }));

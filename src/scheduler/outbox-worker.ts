@@ -1,4 +1,5 @@
 import type { OutboxEntry } from '../domain/types';
+import type { Bell } from '../services/bell';
 import type { Deps } from '../services/deps';
 import { claimDue, markFailed, markSent, release } from '../services/outbox';
 
@@ -25,6 +26,8 @@ export interface OutboxWorkerOptions {
   random?: () => number;
   /** told once a send is recorded as sent (metrics, tests) */
   afterSent?: (entry: OutboxEntry) => void;
+  /** rung on enqueue: an idle worker wakes at once instead of after idleMs (pacing still applies) */
+  bell?: Bell;
 }
 
 const TOO_FREQUENT = /too frequent|frequen|频繁|rate.?limit/i;
@@ -105,7 +108,8 @@ export function createOutboxWorker(deps: Deps, port: SendPort, o: OutboxWorkerOp
       loop = (async () => {
         while (running) {
           const r = await runOnce().catch((err) => { deps.log.error({ err }, 'outbox worker step failed'); return 'idle' as const; });
-          if (r === 'idle' || r === 'capped') await sleep(o.idleMs);
+          if (r === 'idle') await (o.bell ? o.bell.wait(o.idleMs) : sleep(o.idleMs));
+          else if (r === 'capped') await sleep(o.idleMs);
         }
       })();
     },

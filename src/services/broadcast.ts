@@ -1,6 +1,5 @@
-import { fromBuffer } from 'file-type';
 import { DomainError } from '../domain/errors';
-import { PHOTO_MAX_BYTES, PHOTO_MIMES } from '../domain/photo';
+import { PHOTO_MAX_BYTES, recognizePhoto } from '../domain/photo';
 import { afterQuietHours } from '../domain/quiet-hours';
 import type { Broadcast, Delivery } from '../domain/types';
 import { boundGroups } from './bound-groups';
@@ -35,11 +34,11 @@ const entryFor = (b: Broadcast, roomId: string, account: string | null) => ({
 /** A broadcast's picture: recognised by its bytes like any photo, and stored durably before anything is queued. */
 async function storeImage({ store }: Deps, bytes: Buffer): Promise<string> {
   if (bytes.length > PHOTO_MAX_BYTES) throw new DomainError('photo_too_large', 'image', { limit: '20 MB' });
-  const type = await fromBuffer(bytes);
-  if (!type || !PHOTO_MIMES.includes(type.mime)) throw new DomainError('photo_unsupported', type?.mime ?? 'unknown');
+  const mime = recognizePhoto(bytes);
+  if (!mime) throw new DomainError('photo_unsupported', 'image');
   const blob = await store.blobs.put(bytes);
   const photo = await store.photos.insert({
-    sha256: blob.sha256, mime: type.mime, size: blob.size, contactId: null, messageId: null, houseId: null, roundId: null, item: null, hazardId: null, tipId: null, counted: false,
+    sha256: blob.sha256, mime, size: blob.size, contactId: null, messageId: null, houseId: null, roundId: null, item: null, hazardId: null, tipId: null, counted: false,
   });
   return photo.id;
 }

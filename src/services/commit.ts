@@ -1,21 +1,19 @@
 import { DomainError } from '../domain/errors';
-import type { Group } from '../domain/types';
 import type { Deps } from './deps';
 import type { Speaker } from './speaker';
 
 export interface CommitResult {
   letterVersion: number;
   houses: { code: string; isNew: boolean }[];
-  /** the group's tally for the current letter, e.g. 7 of 10 */
-  committed: number;
-  total: number;
+  /** each group's tally for the current letter (e.g. 7 of 10), for the groups of the sender's houses */
+  groups: { groupId: string; committed: number; total: number }[];
 }
 
 /**
- * `我承诺`: a commitment to the current letter for each of the sender's houses in the
- * group, once per house and letter version, with its points.
+ * `我承诺`: a commitment to the current letter for each of the sender's houses (in the
+ * room's group, or all of them in a private chat), once per house and letter version, with its points.
  */
-export async function commit(deps: Deps, input: { group: Group; speaker: Speaker; messageId: string | null }): Promise<CommitResult> {
+export async function commit(deps: Deps, input: { speaker: Speaker; messageId: string | null }): Promise<CommitResult> {
   const { store, clock } = deps;
   if (input.speaker.houses.length === 0) throw new DomainError('not_registered', 'commit');
   const letter = await store.letters.findOne({}, { version: -1 });
@@ -38,9 +36,11 @@ export async function commit(deps: Deps, input: { group: Group; speaker: Speaker
       houses.push({ code: h.code, isNew: false });
     }
   }
-  const [committed, total] = await Promise.all([
-    store.commitments.count({ groupId: input.group.id, letterVersion: letter.version }),
-    store.houses.count({ groupId: input.group.id }),
-  ]);
-  return { letterVersion: letter.version, houses, committed, total };
+  const groupIds = [...new Set(input.speaker.houses.map((h) => h.groupId))];
+  const groups = await Promise.all(groupIds.map(async (groupId) => ({
+    groupId,
+    committed: await store.commitments.count({ groupId, letterVersion: letter.version }),
+    total: await store.houses.count({ groupId }),
+  })));
+  return { letterVersion: letter.version, houses, groups };
 }

@@ -9,4 +9,8 @@ export interface Deps {
   log: Logger;
   /** the campaign's time zone (TZ), for periods and deadlines */
   timeZone: string;
+  /** rung when the outbox has something new, so the sender wakes at once */
+  bell?: import('./bell').Bell;
+  /** how long a pending intent waits (default 10 minutes) */
+  intentTtlMs?: number;
 }

@@ -18,7 +18,7 @@ export interface HouseProgress {
 export interface GroupProgress { round: Round | null; houses: HouseProgress[]; committed: number; total: number; done: number }
 
 /** The open round that covers a group, if any (the newest). */
-export async function openRoundFor({ store }: Deps, group: Group): Promise<Round | null> {
+export async function openRoundFor({ store }: Deps, group: Pick<Group, 'id' | 'gridId' | 'communityId'>): Promise<Round | null> {
   const open = await store.rounds.find({ status: 'open' }, { sort: { openedAt: -1 } });
   return open.find((r) => scopeCoversGroup(r.scope, group)) ?? null;
 }

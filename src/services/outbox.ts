@@ -1,3 +1,4 @@
+import { maskPersonal } from '../domain/privacy';
 import type { OutboxEntry } from '../domain/types';
 import type { Draft } from '../storage/store';
 import type { Deps } from './deps';
@@ -8,9 +9,15 @@ const CHUNK = 5000;
 
 export type NewOutboxEntry = Pick<OutboxEntry, 'key' | 'text'> & Partial<Pick<OutboxEntry, 'account' | 'roomId' | 'contactId' | 'mentions' | 'priority' | 'notBefore' | 'broadcastId' | 'photoId'>>;
 
+/**
+ * The one place every outgoing message passes: what goes to a room has phone and ID
+ * numbers masked (SPEC §3 Personal data), whoever typed them — a return reason, a
+ * hazard text, a notice.
+ */
 function draftOf(clock: Deps['clock'], e: NewOutboxEntry): Draft<OutboxEntry> {
   return {
-    key: e.key, account: e.account ?? '*', roomId: e.roomId ?? null, contactId: e.contactId ?? null, text: e.text, mentions: e.mentions ?? [],
+    key: e.key, account: e.account ?? '*', roomId: e.roomId ?? null, contactId: e.contactId ?? null,
+    text: e.roomId ? maskPersonal(e.text) : e.text, mentions: e.mentions ?? [],
     priority: e.priority ?? PRIORITY.bulk, status: 'pending', attempts: 0, notBefore: e.notBefore ?? clock.now(), leaseUntil: null, leasedBy: null,
     sentAt: null, error: null, broadcastId: e.broadcastId ?? null, photoId: e.photoId ?? null,
   };
@@ -22,6 +29,14 @@ function draftOf(clock: Deps['clock'], e: NewOutboxEntry): Draft<OutboxEntry> {
  * Returns how many were new.
  */
 export async function enqueue(deps: Deps, entries: readonly NewOutboxEntry[]): Promise<number> {
+  const added = await insertNew(deps, entries);
+  // (inside a unit of work the sender may wake before the unit commits; its claim is a
+  // write that shares or follows that commit, so nothing is sent before it is durable)
+  if (added) deps.bell?.ring();
+  return added;
+}
+
+async function insertNew(deps: Deps, entries: readonly NewOutboxEntry[]): Promise<number> {
   const { store, clock } = deps;
   if (entries.length === 1) {
     // the common case (a reply): the unique key decides, without a lookup first

@@ -1,9 +1,10 @@
 import { DomainError } from '../domain/errors';
-import type { Group, House } from '../domain/types';
+import type { Contact, Group, House } from '../domain/types';
 import type { Deps } from './deps';
 import { ensureContact, type Speaker } from './speaker';
 
-export type Registration = { status: 'registered' | 'already' | 'pending'; house: House };
+/** `pending`: the house is someone else's; the claim waits for `确认登记` (by staff only, when it is the head's house). */
+export type Registration = { status: 'registered' | 'already' | 'pending'; house: House; staffOnly: boolean };
 
 async function houseInGroup({ store }: Deps, group: Group, houseCode: string): Promise<House> {
   const house = await store.houses.findOne({ code: houseCode.toUpperCase() });
@@ -12,29 +13,45 @@ async function houseInGroup({ store }: Deps, group: Group, houseCode: string): P
 }
 
 /**
- * `登记 HOUSECODE`: links the sender to a house of this group. A house already linked
- * to someone else is not taken over: the request waits for `确认登记` by the head or staff.
+ * `登记 HOUSECODE`: links the sender to a house of this group. A house already linked to
+ * someone else is not taken over: the request is a claim that waits for `确认登记`.
  */
 export async function registerHouse(deps: Deps, input: { group: Group; wechatId: string; name: string; houseCode: string }): Promise<Registration> {
   const house = await houseInGroup(deps, input.group, input.houseCode);
+  const staffOnly = house.id === input.group.headHouseId;
   const contact = await ensureContact(deps, input.wechatId, input.name);
-  if (house.contactId === contact.id) return { status: 'already', house };
-  // compare-and-set: of two people registering at once, one wins and the other waits for confirmation
+  if (house.contactId === contact.id) return { status: 'already', house, staffOnly };
+  // compare-and-set: of two people registering at once, one wins and the other's is a claim
   if (await deps.store.houses.updateWhere({ id: house.id, contactId: null }, { contactId: contact.id, pendingContactId: null })) {
     await deps.store.contacts.update(contact.id, { landlordId: house.landlordId });
-    return { status: 'registered', house: { ...house, contactId: contact.id } };
+    return { status: 'registered', house: { ...house, contactId: contact.id }, staffOnly };
   }
   await deps.store.houses.update(house.id, { pendingContactId: contact.id });
-  return { status: 'pending', house };
+  await deps.store.audit.insert({ actor: `contact:${contact.id}`, action: 'claim_house', target: `house:${house.id}`, detail: { holder: house.contactId } });
+  return { status: 'pending', house, staffOnly };
 }
 
-/** `确认登记 HOUSECODE` by the head or staff: the pending person becomes the house's contact. */
-export async function confirmRegistration(deps: Deps, input: { group: Group; speaker: Speaker; houseCode: string }): Promise<House> {
-  if (!input.speaker.isHead && !input.speaker.staff) throw new DomainError('not_allowed', 'confirm');
+export interface Confirmation { house: House; claimant: Contact; previous: Contact | null }
+
+/**
+ * `确认登记 HOUSECODE` (SPEC §3 Ownership): the pending claim takes the house. Staff may
+ * confirm any claim in their groups; the head may, except on the head's own house; nobody
+ * confirms their own claim. Returns who lost the house, so they can be told.
+ */
+export async function confirmRegistration(deps: Deps, input: { group: Group; speaker: Speaker; houseCode: string }): Promise<Confirmation> {
+  const { store } = deps;
+  const { speaker } = input;
+  if (!speaker.isHead && !speaker.staff) throw new DomainError('not_allowed', 'confirm');
   const house = await houseInGroup(deps, input.group, input.houseCode);
   if (!house.pendingContactId) throw new DomainError('not_found', 'pending registration', { code: house.code });
-  const updated = await deps.store.houses.update(house.id, { contactId: house.pendingContactId, pendingContactId: null });
-  await deps.store.contacts.update(house.pendingContactId, { landlordId: house.landlordId });
-  await deps.store.audit.insert({ actor: input.speaker.wechatId, action: 'confirm_registration', target: `house:${house.id}`, detail: {} });
-  return updated!;
+  if (speaker.contact && house.pendingContactId === speaker.contact.id) throw new DomainError('own_claim', house.code, { code: house.code });
+  if (!speaker.staff && house.id === input.group.headHouseId) throw new DomainError('head_house_claim', house.code, { code: house.code });
+  const [claimant, previous] = await Promise.all([store.contacts.get(house.pendingContactId), house.contactId ? store.contacts.get(house.contactId) : null]);
+  // compare-and-set on both fields: a claim confirmed twice, or replaced meanwhile, moves the house once
+  const moved = await store.houses.updateWhere({ id: house.id, pendingContactId: house.pendingContactId, contactId: house.contactId }, { contactId: house.pendingContactId, pendingContactId: null });
+  if (!moved || !claimant) throw new DomainError('not_found', 'pending registration', { code: house.code });
+  await store.contacts.update(claimant.id, { landlordId: house.landlordId });
+  const actor = speaker.staff ? `user:${speaker.staff.id}` : `contact:${speaker.contact?.id ?? speaker.wechatId}`;
+  await store.audit.insert({ actor, action: 'confirm_registration', target: `house:${house.id}`, detail: { from: house.contactId, to: claimant.id } });
+  return { house: { ...house, contactId: claimant.id, pendingContactId: null }, claimant, previous };
 }

@@ -1,15 +1,14 @@
 import type { Group } from '../domain/types';
+import type { MissingInGroup } from '../render/messages';
 import type { Deps } from './deps';
 import { groupProgress } from './group-progress';
 
-export interface Missing {
-  /** WeChat ids of registered landlords still missing their commitment or their photos */
-  mentions: string[];
-  /** houses nobody has registered yet (no one to @mention) */
-  unregistered: string[];
-  /** house codes still missing something */
-  codes: string[];
-}
+/**
+ * `mentions`: WeChat ids of registered landlords still missing their commitment or photos;
+ * `unregistered`: houses nobody has registered yet (no one to @mention); `codes`: houses
+ * still missing something.
+ */
+export type Missing = MissingInGroup;
 
 /** `催办`: who in a group still owes something — for @mentions, never more. */
 export async function remindMissing(deps: Deps, group: Group): Promise<Missing> {

@@ -30,6 +30,8 @@ export async function reviewSubmission(
         .catch((e) => { if ((e as DomainError).code !== 'conflict') throw e; });
     }
   } else {
+    // the same return repeated (a retried request) changes nothing, so its notice is not posted twice
+    if (sub.status === 'returned' && sub.returnReason === (input.reason ?? '').slice(0, 200)) return sub;
     if (sub.status === 'partial') throw new DomainError('submission_incomplete', sub.houseCode, { code: sub.houseCode, status: sub.status });
     await store.submissions.update(sub.id, { status: 'returned', reviewedBy: reviewer.id, reviewedAt: now, returnReason: (input.reason ?? '').slice(0, 200) });
   }

@@ -1,5 +1,5 @@
 import { afterQuietHours } from '../domain/quiet-hours';
-import { periodOf, zonedInstant } from '../domain/period';
+import { periodOf, ymdIn, zonedInstant } from '../domain/period';
 import { scopeCoversGroup } from '../domain/scope';
 import { seasonalCalendar } from '../domain/seasonal';
 import type { Group, Schedule } from '../domain/types';
@@ -8,13 +8,14 @@ import { reminder, roundAnnouncement, type BotT, type Post } from '../render/mes
 import { boundGroups } from './bound-groups';
 import type { Deps } from './deps';
 import { getStats } from './get-stats';
+import { noticeKey } from './notifier';
+import { remindMissing } from './remind-missing';
 import { openRound } from './open-round';
 import { enqueue, PRIORITY } from './outbox';
 import { resolveScope } from './resolve-scope';
 
 export interface ScheduleDeps extends Deps { t: Translate; locale: 'zh-CN' | 'en' }
 
-const ymdIn = (at: Date, timeZone: string) => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
 const daysBetween = (a: string, b: string) => Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
 
 
@@ -22,13 +23,16 @@ const daysBetween = (a: string, b: string) => Math.round((Date.parse(`${b}T00:00
  * Posts one message per group, keyed by schedule, run and room: a run repeated after a
  * crash, or fired by two processes at once, sends each message once. Quiet hours hold it.
  */
-async function post(deps: ScheduleDeps, s: Schedule, runAt: Date, groups: Group[], render: (t: BotT, lng: string, g: Group) => Promise<Post | null> | Post | null): Promise<number> {
+async function post(
+  deps: ScheduleDeps, s: Schedule, runAt: Date, groups: Group[], render: (t: BotT, lng: string, g: Group) => Promise<Post | null> | Post | null,
+  keyOf: (g: Group) => string = (g) => `schedule:${s.name}:${runAt.toISOString()}:${g.roomId}`,
+): Promise<number> {
   const notBefore = afterQuietHours(deps.clock.now(), s.timeZone);
   const entries = [];
   for (const g of groups) {
     const lng = g.locale ?? deps.locale;
     const p = await render((key, params) => deps.t(key.includes(':') ? key : `bot:${key}`, { lng, ...params }), lng, g);
-    if (p) entries.push({ key: `schedule:${s.name}:${runAt.toISOString()}:${g.roomId}`, roomId: g.roomId, account: g.botId ?? '*', text: p.text, mentions: p.mentions ?? [], priority: PRIORITY.bulk, notBefore });
+    if (p) entries.push({ key: keyOf(g), roomId: g.roomId, account: g.botId ?? '*', text: p.text, mentions: p.mentions ?? [], priority: PRIORITY.bulk, notBefore });
   }
   await enqueue(deps, entries);
   return entries.length;
@@ -67,14 +71,15 @@ export async function runSchedule(deps: ScheduleDeps, s: Schedule, runAt: Date):
         }
       }
       const r = round!;
-      return post(deps, s, runAt, groups, async (t, lng, g) => roundAnnouncement(t, lng, timeZone, r, await store.houses.count({ groupId: g.id, isKey: true })));
+      // keyed by the round it announces: the same round announced over the API is not posted again
+      return post(deps, s, runAt, groups, async (t, lng, g) => roundAnnouncement(t, lng, timeZone, r, await store.houses.count({ groupId: g.id, isKey: true })), (g) => noticeKey.announce(r.id, g.roomId!));
     }
     case 'deadline_reminder': {
       const before = new Set(([] as number[]).concat(s.params.daysBefore as number[] | number ?? [3, 1]));
       const today = ymdIn(runAt, s.timeZone);
       const rounds = (await store.rounds.find({ status: 'open' })).filter((r) => before.has(daysBetween(today, ymdIn(r.deadline, s.timeZone))));
       if (rounds.length === 0) return 0;
-      return post(deps, s, runAt, groups.filter((g) => rounds.some((r) => scopeCoversGroup(r.scope, g))), (t, _lng, g) => reminder(deps, t, g));
+      return post(deps, s, runAt, groups.filter((g) => rounds.some((r) => scopeCoversGroup(r.scope, g))), async (t, _lng, g) => reminder(t, await remindMissing(deps, g)));
     }
     case 'daily_ranking': {
       const open = await store.rounds.find({ status: 'open' });

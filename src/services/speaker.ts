@@ -2,15 +2,16 @@ import { scopeCoversGroup } from '../domain/scope';
 import type { Contact, Group, House, User } from '../domain/types';
 import type { Deps } from './deps';
 
-/** Who is speaking, as the rules see them: their contact record, their houses in this group, their roles. */
+/** Who is speaking, as the rules see them: their contact record, their houses here, their roles. */
 export interface Speaker {
   wechatId: string;
   name: string;
   contact: Contact | null;
-  /** houses in the group they are registered for */
+  /** in a room: their houses in its group; in a private chat: all their houses */
   houses: House[];
+  /** the head of this room's group (never in a private chat) */
   isHead: boolean;
-  /** a linked staff or admin user whose scope covers the group */
+  /** a linked staff or admin user: in a room, only one whose scope covers the group */
   staff: User | null;
 }
 
@@ -20,14 +21,19 @@ export async function ensureContact({ store }: Deps, wechatId: string, name: str
   return (await store.contacts.get(r!.id))!;
 }
 
-export async function resolveSpeaker({ store }: Deps, group: Group | null, wechatId: string, name: string): Promise<Speaker> {
+/** Who is speaking in a group's room (`where` is the group, or null for an unbound room) or in a private chat. */
+export async function resolveSpeaker({ store }: Deps, where: { group: Group | null } | 'private', wechatId: string, name: string): Promise<Speaker> {
   const contact = await store.contacts.findOne({ wechatId });
-  const houses = contact && group ? await store.houses.find({ groupId: group.id, contactId: contact.id }) : [];
+  const group = where === 'private' ? null : where.group;
+  const houses = !contact ? [] : where === 'private'
+    ? await store.houses.find({ contactId: contact.id }, { sort: { code: 1 } })
+    : group ? await store.houses.find({ groupId: group.id, contactId: contact.id }, { sort: { code: 1 } }) : [];
   const isHead = Boolean(group?.headHouseId && houses.some((h) => h.id === group.headHouseId));
   let staff: User | null = null;
   if (contact?.userId) {
     const user = await store.users.get(contact.userId);
-    if (user?.active && (user.role === 'admin' || user.role === 'staff') && group && scopeCoversGroup(user.scope, group)) staff = user;
+    const covers = where === 'private' || (group !== null && scopeCoversGroup(user?.scope ?? '', group));
+    if (user?.active && (user.role === 'admin' || user.role === 'staff') && covers) staff = user;
   }
   return { wechatId, name, contact, houses, isHead, staff };
 }

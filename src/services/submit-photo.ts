@@ -1,17 +1,18 @@
-import { fromBuffer } from 'file-type';
 import { requiredItems } from '../domain/checklist';
 import { DomainError } from '../domain/errors';
-import { PHOTO_MAX_BYTES, PHOTO_MIMES } from '../domain/photo';
-import type { ChecklistItem, Group, House, Photo, Round, Submission } from '../domain/types';
+import { PHOTO_MAX_BYTES, recognizePhoto } from '../domain/photo';
+import type { ChecklistItem, House, Intent, Photo, Round, Submission } from '../domain/types';
 import type { Deps } from './deps';
 import { openRoundFor } from './group-progress';
+import { amendIntent, createIntent, findIntent, takeIntent, type Said } from './intents';
 import { ensureContact, type Speaker } from './speaker';
 
 export type PhotoOutcome =
   | { status: 'labelled'; house: House; item: ChecklistItem; submission: Submission; missing: ChecklistItem[] }
-  | { status: 'ask'; house: House; menu: readonly ChecklistItem[]; done: ChecklistItem[] }
-  | { status: 'duplicate'; house: House }
-  | { status: 'waiting'; item: ChecklistItem };
+  | { status: 'ask_item'; house: House; menu: readonly ChecklistItem[]; done: ChecklistItem[] }
+  | { status: 'ask_house'; houses: House[]; item: ChecklistItem | null }
+  | { status: 'duplicate'; house: House; sameHouse: boolean }
+  | { status: 'waiting'; item: ChecklistItem; house: House | null };
 
 /** Recomputes a submission's status after a photo: complete once every required item has one. */
 function statusAfter(sub: Submission, isKey: boolean): Submission['status'] {
@@ -21,6 +22,8 @@ function statusAfter(sub: Submission, isKey: boolean): Submission['status'] {
 
 export const missingItems = (sub: Pick<Submission, 'items'> | null, isKey: boolean): ChecklistItem[] =>
   requiredItems(isKey).filter((i) => (sub?.items[i]?.length ?? 0) === 0);
+
+const groupOf = (h: House) => ({ id: h.groupId, gridId: h.gridId, communityId: h.communityId });
 
 /** Files a labelled photo into the house's submission for the round (made on the first photo). */
 async function addToSubmission({ store }: Deps, round: Round, house: House, item: ChecklistItem, photoId: string): Promise<Submission> {
@@ -41,81 +44,124 @@ async function addToSubmission({ store }: Deps, round: Round, house: House, item
   return (await store.submissions.update(sub.id, { items, status: statusAfter(next, house.isKey) }))!;
 }
 
-/** Of a landlord's houses in the group, the one a photo is for: the first still missing that item (or anything). */
-async function houseFor(deps: Deps, round: Round, houses: House[], item: ChecklistItem | null): Promise<House> {
-  for (const h of houses) {
-    const sub = await deps.store.submissions.findOne({ roundId: round.id, houseId: h.id });
-    const missing = missingItems(sub, h.isKey);
-    if (item ? missing.includes(item) : missing.length > 0) return h;
-  }
-  return houses[0]!;
-}
-
-/**
- * A photo from a registered landlord: recognised by its bytes, stored durably first (so
- * nothing sent is lost), refused as evidence when the same bytes served another house
- * or an earlier round, then filed under the item named just before — or the landlord is
- * asked which item it shows.
- */
-export async function submitPhoto(deps: Deps, input: { group: Group; speaker: Speaker; bytes: Buffer; messageId: string }): Promise<PhotoOutcome> {
-  const { store } = deps;
-  if (input.speaker.houses.length === 0) throw new DomainError('not_registered', 'photo');
-  if (input.bytes.length > PHOTO_MAX_BYTES) throw new DomainError('photo_too_large', 'photo', { limit: '20 MB' });
-  const type = await fromBuffer(input.bytes);
-  if (!type || !PHOTO_MIMES.includes(type.mime)) throw new DomainError('photo_unsupported', type?.mime ?? 'unknown');
-  // stored before anything else is decided: a photo sent when no round is open is kept too
-  const blob = await store.blobs.put(input.bytes);
-  const contact = input.speaker.contact ?? (await ensureContact(deps, input.speaker.wechatId, input.speaker.name));
-  const round = await openRoundFor(deps, input.group);
-  if (!round) {
-    await store.photos.insert({
-      sha256: blob.sha256, mime: type.mime, size: blob.size, contactId: contact.id, messageId: input.messageId, houseId: input.speaker.houses[0]!.id,
-      roundId: null, item: null, hazardId: null, tipId: null, counted: false,
-    });
-    throw new DomainError('no_open_round', input.group.id);
-  }
-  const item = contact.pendingItem;
-  const house = await houseFor(deps, round, input.speaker.houses, item);
-
-  const reused = (await store.photos.findOne({ sha256: blob.sha256, counted: true, houseId: { ne: house.id } }))
-    ?? (await store.photos.findOne({ sha256: blob.sha256, counted: true, roundId: { ne: round.id } }));
-  const photo = await store.photos.insert({
-    sha256: blob.sha256, mime: type.mime, size: blob.size, contactId: contact.id, messageId: input.messageId, houseId: house.id, roundId: round.id,
-    item: reused ? item : null, hazardId: null, tipId: null, counted: !reused,
-  });
-  if (reused) return { status: 'duplicate', house };
-  if (item && (await store.contacts.updateWhere({ id: contact.id, pendingItem: item }, { pendingItem: null }))) {
-    return label(deps, round, house, photo, item);
-  }
-  const sub = await store.submissions.findOne({ roundId: round.id, houseId: house.id });
-  const menu = requiredItems(house.isKey);
-  return { status: 'ask', house, menu, done: menu.filter((i) => !missingItems(sub, house.isKey).includes(i)) };
-}
-
 async function label(deps: Deps, round: Round, house: House, photo: Photo, item: ChecklistItem): Promise<PhotoOutcome> {
   await deps.store.photos.update(photo.id, { item });
   const submission = await addToSubmission(deps, round, house, item, photo.id);
   return { status: 'labelled', house, item, submission, missing: missingItems(submission, house.isKey) };
 }
 
+async function askItem(deps: Deps, round: Round, house: House): Promise<PhotoOutcome> {
+  const sub = await deps.store.submissions.findOne({ roundId: round.id, houseId: house.id });
+  const menu = requiredItems(house.isKey);
+  const missing = missingItems(sub, house.isKey);
+  return { status: 'ask_item', house, menu, done: menu.filter((i) => !missing.includes(i)) };
+}
+
 /**
- * An item name or menu number from a landlord: labels their last unlabelled photo of the
- * round, or waits for the next photo. A menu number with no photo waiting is not for us (null).
+ * Counts a stored photo for a house, unless its bytes already served: another house, an
+ * earlier round, or another item of this house in this round (SPEC §3: one photo is
+ * evidence for one item of one house, once). Then labels it, or asks which item it shows.
  */
-export async function labelPhoto(deps: Deps, input: { group: Group; speaker: Speaker; item?: ChecklistItem; menuNumber?: number }): Promise<PhotoOutcome | null> {
+async function fileFor(deps: Deps, said: Said, photo: Photo, house: House, item: ChecklistItem | null): Promise<PhotoOutcome> {
   const { store } = deps;
-  if (input.speaker.houses.length === 0) return null;
-  const round = await openRoundFor(deps, input.group);
-  if (!round) return null;
-  const photo = await store.photos.findOne(
-    { houseId: { in: input.speaker.houses.map((h) => h.id) }, roundId: round.id, item: null, counted: true },
-    { createdAt: -1 },
-  );
-  const house = photo ? input.speaker.houses.find((h) => h.id === photo.houseId)! : null;
-  const item = input.item ?? (house && input.menuNumber ? requiredItems(house.isKey)[input.menuNumber - 1] : undefined);
-  if (!item) return null;
-  if (photo && house) return label(deps, round, house, photo, item);
-  if (input.menuNumber !== undefined || !input.speaker.contact) return null;
-  await store.contacts.update(input.speaker.contact.id, { pendingItem: item });
-  return { status: 'waiting', item };
+  const round = await openRoundFor(deps, groupOf(house));
+  if (!round) throw new DomainError('no_open_round', house.groupId);
+  const used = await store.photos.findOne({ sha256: photo.sha256, counted: true, id: { ne: photo.id } });
+  await store.photos.update(photo.id, { houseId: house.id, roundId: round.id, counted: !used, item: used ? item : null });
+  if (used) return { status: 'duplicate', house, sameHouse: used.houseId === house.id && used.roundId === round.id };
+  if (item) return label(deps, round, house, photo, item);
+  await createIntent(deps, said, 'label_photo', { photoId: photo.id, houseId: house.id });
+  return askItem(deps, round, house);
+}
+
+/**
+ * A photo from a registered landlord: recognised by its bytes (a bounded signature and
+ * structure check, never a general parser), stored durably first (so nothing sent is
+ * lost), then filed for the house and item the landlord named just before — or the bot
+ * asks which house (several houses) or which item it shows.
+ */
+export async function submitPhoto(deps: Deps, input: { speaker: Speaker; bytes: Buffer; messageId: string; said: Said }): Promise<PhotoOutcome> {
+  const { store } = deps;
+  const { speaker, said } = input;
+  if (speaker.houses.length === 0) throw new DomainError('not_registered', 'photo');
+  if (input.bytes.length > PHOTO_MAX_BYTES) throw new DomainError('photo_too_large', 'photo', { limit: '20 MB' });
+  const mime = recognizePhoto(input.bytes);
+  if (!mime) throw new DomainError('photo_unsupported', 'photo');
+  // stored before anything else is decided: a photo sent when no round is open is kept too
+  const blob = await store.blobs.put(input.bytes);
+  const contact = speaker.contact ?? (await ensureContact(deps, speaker.wechatId, speaker.name));
+  const named = await findIntent(deps, said, ['label_next']);
+  const house = named?.houseId ? speaker.houses.find((h) => h.id === named.houseId) ?? null : speaker.houses.length === 1 ? speaker.houses[0]! : null;
+  const photo = await store.photos.insert({
+    sha256: blob.sha256, mime, size: blob.size, contactId: contact.id, messageId: input.messageId, houseId: house?.id ?? null,
+    roundId: null, item: null, hazardId: null, tipId: null, counted: false,
+  });
+  const rounds = await Promise.all(speaker.houses.map((h) => openRoundFor(deps, groupOf(h))));
+  if (!rounds.some(Boolean) || (house && !rounds[speaker.houses.indexOf(house)])) throw new DomainError('no_open_round', 'photo');
+  const item = named && (await takeIntent(deps, named)) ? named.item : null;
+  if (!house) {
+    await createIntent(deps, said, 'choose_house', { photoId: photo.id, item });
+    return { status: 'ask_house', houses: speaker.houses, item };
+  }
+  return fileFor(deps, said, photo, house, item);
+}
+
+const houseByCode = (speaker: Speaker, code: string | undefined): House | null => (code ? speaker.houses.find((h) => h.code === code) ?? null : null);
+
+/**
+ * An item name (optionally with a house code: `P00004 烟感`) from a landlord: labels their
+ * latest photo still waiting for its label, or — if none is waiting — the next photo they send.
+ */
+export async function nameItem(deps: Deps, input: { speaker: Speaker; said: Said; item: ChecklistItem; houseCode?: string }): Promise<PhotoOutcome | null> {
+  const { speaker, said, item } = input;
+  if (speaker.houses.length === 0) return null;
+  const named = houseByCode(speaker, input.houseCode);
+  if (input.houseCode && !named) throw new DomainError('house_not_in_group', input.houseCode, { code: input.houseCode });
+  const waiting = await findIntent(deps, said, ['label_photo', 'choose_house'], (i) => !named || i.kind === 'choose_house' || i.houseId === named.id);
+  if (waiting?.kind === 'label_photo') return answerLabel(deps, said, waiting, item);
+  if (waiting?.kind === 'choose_house') {
+    if (named) return answerHouse(deps, said, waiting, named, item);
+    await amendIntent(deps, waiting, { item });
+    return { status: 'ask_house', houses: speaker.houses, item };
+  }
+  const house = named ?? (speaker.houses.length === 1 ? speaker.houses[0]! : null);
+  await createIntent(deps, said, 'label_next', { item, houseId: house?.id ?? null }, { replace: true });
+  return { status: 'waiting', item, house };
+}
+
+/**
+ * A menu number: answers the newest question the bot asked this person — which item
+ * (`ask_item`) or which house (`ask_house`). A number with no question waiting is chat (null).
+ */
+export async function answerMenu(deps: Deps, input: { speaker: Speaker; said: Said; n: number }): Promise<PhotoOutcome | null> {
+  const { speaker, said, n } = input;
+  if (speaker.houses.length === 0) return null;
+  const waiting = await findIntent(deps, said, ['label_photo', 'choose_house']);
+  if (!waiting) return null;
+  if (waiting.kind === 'choose_house') {
+    const house = speaker.houses[n - 1];
+    return house ? answerHouse(deps, said, waiting, house, waiting.item) : null;
+  }
+  const house = speaker.houses.find((h) => h.id === waiting.houseId);
+  const item = house ? requiredItems(house.isKey)[n - 1] : undefined;
+  return item ? answerLabel(deps, said, waiting, item) : null;
+}
+
+async function waitingPhoto(deps: Deps, intent: Intent): Promise<Photo | null> {
+  // of two messages answering one question, the first takes it; the second finds nothing waiting
+  if (!(await takeIntent(deps, intent)) || !intent.photoId) return null;
+  return deps.store.photos.get(intent.photoId);
+}
+
+async function answerLabel(deps: Deps, said: Said, intent: Intent, item: ChecklistItem): Promise<PhotoOutcome | null> {
+  const photo = await waitingPhoto(deps, intent);
+  if (!photo?.houseId || !photo.roundId) return null;
+  const [house, round] = await Promise.all([deps.store.houses.get(photo.houseId), deps.store.rounds.get(photo.roundId)]);
+  if (!house || !round || round.status !== 'open') return null;
+  return label(deps, round, house, photo, item);
+}
+
+async function answerHouse(deps: Deps, said: Said, intent: Intent, house: House, item: ChecklistItem | null): Promise<PhotoOutcome | null> {
+  const photo = await waitingPhoto(deps, intent);
+  return photo ? fileFor(deps, said, photo, house, item) : null;
 }

@@ -35,7 +35,7 @@ export const SPECS: { [K in keyof Collections]: Collections[K] extends import('.
   landlords: spec<T.Landlord>({ name: 'landlords', fields: { name: 'string', phone: 'string' }, unique: [['phone']] }),
   contacts: spec<T.Contact>({
     name: 'contacts',
-    fields: { wechatId: 'string', name: 'string', landlordId: 'string?', userId: 'string?', locale: 'string?', pendingItem: 'string?' },
+    fields: { wechatId: 'string', name: 'string', landlordId: 'string?', userId: 'string?', locale: 'string?' },
     unique: [['wechatId']],
     indexes: [['landlordId'], ['userId']],
   }),
@@ -116,6 +116,14 @@ export const SPECS: { [K in keyof Collections]: Collections[K] extends import('.
     unique: [['code']],
   }),
   audit: spec<T.AuditEntry>({ name: 'audit', fields: { actor: 'string', action: 'string', target: 'string', detail: 'json' }, indexes: [['target']] }),
+  intents: spec<T.Intent>({
+    name: 'intents',
+    fields: {
+      contactId: 'string', conversation: 'string', kind: 'string', item: 'string?', houseId: 'string?', photoId: 'string?', hazardId: 'string?',
+      tipId: 'string?', since: 'date', expiresAt: 'date',
+    },
+    indexes: [['contactId', 'conversation', 'kind', 'since'], ['expiresAt']],
+  }),
   processedMessages: spec<T.ProcessedMessage>({ name: 'processed_messages', fields: { kind: 'string' } }),
   schedules: spec<T.Schedule>({
     name: 'schedules',

@@ -74,6 +74,7 @@ export interface Collections {
   tokens: Collection<T.ApiToken>;
   bindCodes: Collection<T.BindCode>;
   audit: Collection<T.AuditEntry>;
+  intents: Collection<T.Intent>;
   processedMessages: Collection<T.ProcessedMessage>;
   outbox: Collection<T.OutboxEntry>;
   schedules: Collection<T.Schedule>;

@@ -3,7 +3,6 @@
  * and asks for progress — through the real Wechaty bot on wechaty-puppet-mock.
  */
 import { types } from 'wechaty';
-import { sendMockImage } from '../../bots/demo-puppet';
 import { requiredItems } from '../../src/domain/checklist';
 import { roundAnnouncement } from '../../src/render/messages';
 import { issueBindCode } from '../../src/services/bind-codes';
@@ -11,7 +10,7 @@ import { broadcast } from '../../src/services/broadcast';
 import { openRound } from '../../src/services/open-round';
 import { createOutboxNotifier } from '../../src/services/outbox-notifier';
 import { getStats } from '../../src/services/get-stats';
-import { botFixture } from '../support/bot-fixture';
+import { botFixture, type Said } from '../support/bot-fixture';
 import { sampleRosterBytes } from '../support/fixtures';
 import { uniqueJpeg, uniquePng } from '../support/images';
 
@@ -78,16 +77,13 @@ describe('a group of ten in WeChat', () => {
 
   it('handles a redelivered message once', async () => {
     const before = f.inRoom(room.id).length;
-    landlords[7]!.say('我承诺').to(room);
-    await f.settle();
-    const reply = f.said[f.said.length - 1]!;
-    expect(reply.text).toContain('8/10');
-    const original = f.demo.mocker.cacheMessagePayload;
-    const mine = [...original.values()].filter((p) => p.talkerId === landlords[7]!.id && p.text === '我承诺');
-    expect(mine).toHaveLength(1);
-    f.demo.puppet.emit('message', { messageId: mine[0]!.id }); // Wechaty redelivers after a reconnect
-    await f.settle();
-    expect(f.inRoom(room.id).length).toBe(before + 1);
+    const id = f.send(landlords[7]!, '我承诺', room);
+    const [reply] = await f.answerTo(id);
+    expect(reply!.text).toContain('8/10');
+    f.demo.puppet.emit('message', { messageId: id }); // Wechaty redelivers after a reconnect
+    // a probe after it in the same room: once answered, the redelivery (queued before it) is done
+    await f.say(landlords[7]!, '进度', room);
+    expect(f.inRoom(room.id).length).toBe(before + 2);
     expect(await f.store.commitments.count({ groupId })).toBe(8);
   });
 
@@ -109,8 +105,8 @@ describe('a group of ten in WeChat', () => {
     const [refused] = await f.say(landlords[0]!, '确认登记 P00010', room);
     expect(refused!.text).toContain('只有户长或工作人员');
     const [ok] = await f.say(landlords[2]!, '确认登记 P00010', room); // P00003's landlord is the head
-    expect(ok!.text).toContain('P00010 的登记已生效');
-    expect(ok!.mentions).toEqual([newcomer.id]);
+    expect(ok!.text).toContain('P00010 的登记已转给新的登记人');
+    expect(ok!.mentions).toEqual([newcomer.id, landlords[9]!.id]); // the landlord who lost the house is told
     const contact = await f.store.contacts.findOne({ wechatId: newcomer.id });
     expect((await f.store.houses.findOne({ code: 'P00010' }))!.contactId).toBe(contact!.id);
   });
@@ -134,11 +130,12 @@ describe('a group of ten in WeChat', () => {
     expect((await f.store.users.get(user.id))!.contactId).not.toBeNull();
     const [queued] = await f.say(staff, `广播 group:${groupId} 明天上午消防检查，请在家`, f.self);
     expect(queued!.text).toContain('已安排群发到 1 个群');
-    await f.settle(300);
+    const [first] = await f.store.broadcasts.find({}, { sort: { createdAt: -1 }, limit: 1 });
+    await f.sent(`broadcast:${first!.id}:${room.id}`);
     expect(f.inRoom(room.id).at(-1)!.text).toBe('明天上午消防检查，请在家');
     // a notice with a picture: the picture follows the text into the room
-    await broadcast(f.deps, { text: '充电示意图', scope: `group:${groupId}`, by: 'test', image: uniquePng() });
-    await f.settle(300);
+    const b = await broadcast(f.deps, { text: '充电示意图', scope: `group:${groupId}`, by: 'test', image: uniquePng() });
+    await f.sent(`broadcast:${b.broadcast.id}:${room.id}`);
     const [notice, picture] = f.inRoom(room.id).slice(-2);
     expect(notice!.text).toBe('充电示意图');
     expect(f.demo.mocker.cacheFileBoxPayload.get(picture!.id)).toMatchObject({ name: 'notice.png' });
@@ -149,12 +146,7 @@ describe('a group of ten in WeChat', () => {
   });
 
   const ITEM_WORD = { smoke: '烟感', extinguisher: '灭火器', ebike: '电动车', exit: '通道', wiring: '用电', kit: '四件套', placard: '钉牌' } as const;
-  const photo = async (who: ReturnType<F['contact']>, bytes: Buffer) => {
-    const before = f.said.length;
-    sendMockImage(f.demo, who, room, bytes, 'p.jpg');
-    await f.settle();
-    return f.said.slice(before);
-  };
+  const photo = (who: ReturnType<F['contact']>, bytes: Buffer) => f.photo(who, bytes, room);
   const usedPhotos: Buffer[] = [];
 
   it('keeps a photo sent before any round is open, and says none is needed yet', async () => {
@@ -174,8 +166,8 @@ describe('a group of ten in WeChat', () => {
     const post = roundAnnouncement(t, 'zh-CN', 'Asia/Shanghai', round, announce[0]!.keyHouses);
     const before = f.said.length;
     // as POST /rounds does: through the outbox, sent by the account's worker
-    await createOutboxNotifier(f.deps).toRoom(room.id, post.text);
-    await f.settle(300);
+    await createOutboxNotifier(f.deps).post([{ key: `announce:${round.id}:${room.id}`, roomId: room.id, text: post.text }]);
+    await f.sent(`announce:${round.id}:${room.id}`);
     const [said] = f.said.slice(before);
     expect(said!.roomId).toBe(room.id);
     expect(said!.text).toContain('2026-11 月度消防自查开始，请于 11/20 前完成');
@@ -223,8 +215,7 @@ describe('a group of ten in WeChat', () => {
     // an image message whose file the puppet cannot give (as after a network drop)
     f.demo.mocker.MessageMock.create({ id, talkerId: landlords[6]!.id, roomId: room.id, mentionIdList: [], timestamp: Date.now(), type: types.Message.Image });
     f.demo.puppet.emit('message', { messageId: id });
-    await f.settle(300);
-    const last = f.said.at(-1)!;
+    const [last] = await f.answerTo(id) as [Said];
     expect(last.text).toContain('请再发一次');
     expect(last.mentions).toEqual([landlords[6]!.id]);
     expect(await f.store.photos.count({})).toBe(photos);

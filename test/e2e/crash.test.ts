@@ -128,7 +128,7 @@ describe('crash test', () => {
       try {
         expect(await store.rounds.count({})).toBe(1);
         expect(await store.rounds.findOne({})).toMatchObject({ period: '2026-12', status: 'open' });
-        const announcements = await store.outbox.find({ key: { gte: 'schedule:monthly-round:', lt: 'schedule:monthly-round;' } });
+        const announcements = await store.outbox.find({ key: { gte: 'announce:', lt: 'announce;' } });
         expect(announcements).toHaveLength(200);
         expect(new Set(announcements.map((e) => e.roomId)).size).toBe(200);
         expect((await store.schedules.findOne({ name: 'monthly-round' }))!.nextRunAt.toISOString()).toBe('2027-01-01T01:00:00.000Z');

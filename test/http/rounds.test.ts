@@ -21,7 +21,7 @@ describe('rounds and submissions API', () => {
     expect(r.body).toMatchObject({ period: '2026-11', scope: 'street', status: 'open', announced: 1 });
     // "the 20th" means the end of the 20th in Asia/Shanghai
     expect(r.body.deadline).toBe('2026-11-20T15:59:59.000Z');
-    expect(f.posted).toEqual([{ roomId: 'room-1@chatroom', text: expect.stringContaining('2026-11 月度消防自查开始'), mentions: [] }]);
+    expect(await f.posted()).toEqual([{ roomId: 'room-1@chatroom', text: expect.stringContaining('2026-11 月度消防自查开始'), mentions: [] }]);
     await request(f.server).post('/api/v1/rounds').set(auth(f.adminToken)).send({ period: '2026-11', deadline: '2026-11-20' }).expect(409);
     const list = await request(f.server).get('/api/v1/rounds').set(auth(f.adminToken)).expect(200);
     expect(list.body.total).toBe(1);
@@ -52,15 +52,19 @@ describe('rounds and submissions API', () => {
     await request(f.server).post(`/api/v1/submissions/${partial.id}/return`).set(auth(f.adminToken)).send({}).expect(400);
     const back = await request(f.server).post(`/api/v1/submissions/${partial.id}/return`).set(auth(f.adminToken)).send({ reason: '照片模糊' }).expect(200);
     expect(back.body).toMatchObject({ status: 'returned', returnReason: '照片模糊' });
-    expect(f.posted.at(-1)!.text).toContain('照片模糊');
+    expect((await f.posted()).at(-1)!.text).toContain('照片模糊');
     await request(f.server).post('/api/v1/submissions/nope/approve').set(auth(f.adminToken)).expect(404);
   });
 
   it('POST /rounds/:id/remind reminds each bound room of the round; bind codes are made for staff', async () => {
     const round = (await request(f.server).post('/api/v1/rounds').set(auth(f.adminToken)).send({ period: '2026-11', deadline: '2026-11-20' }).expect(201)).body;
     const r = await request(f.server).post(`/api/v1/rounds/${round.id}/remind`).set(auth(f.adminToken)).expect(200);
-    expect(r.body).toEqual({ reminded: 1 });
-    expect(f.posted.at(-1)!.text).toContain('尚未登记：P00001、P00002');
+    expect(r.body).toEqual({ reminded: 1, already: 0 });
+    // a retried request the same day posts nothing more (issue 8)
+    const before = (await f.posted()).length;
+    expect((await request(f.server).post(`/api/v1/rounds/${round.id}/remind`).set(auth(f.adminToken)).expect(200)).body).toEqual({ reminded: 0, already: 1 });
+    expect((await f.posted()).length).toBe(before);
+    expect((await f.posted()).at(-1)!.text).toContain('尚未登记：P00001、P00002');
     const code = await request(f.server).post(`/api/v1/groups/${groupId}/bind-code`).set(auth(f.adminToken)).expect(201);
     expect(code.body.code).toMatch(/^[A-HJ-NP-Z2-9]{6}$/);
     const head = await f.userToken('head', `group:${groupId}`);

@@ -3,6 +3,7 @@ import { createApp } from '../../src/http/create-app';
 import { createI18n } from '../../src/i18n';
 import { ensureAdmin } from '../../src/services/ensure-admin';
 import { ensureDefaults } from '../../src/services/ensure-defaults';
+import { createOutboxNotifier } from '../../src/services/outbox-notifier';
 import { generateToken, hashToken } from '../../src/services/tokens';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
 import type { Store } from '../../src/storage/store';
@@ -18,9 +19,11 @@ export async function appFixture() {
   const t = i18n.t.bind(i18n);
   await ensureDefaults(deps, t);
   const admin = await ensureAdmin(deps, { dataDir: tmp.dir });
-  /** what the app posted to rooms, in order */
-  const posted: { roomId: string; text: string; mentions: string[] }[] = [];
-  const notifier = { toRoom: async (roomId: string, text: string, mentions: string[] = []) => { posted.push({ roomId, text, mentions }); } };
+  // notices go into the real outbox (nothing sends them here): `posted()` reads them back
+  const notifier = createOutboxNotifier(deps);
+  /** what the app queued for rooms, in order, as the outbox holds it */
+  const posted = async () => (await store.outbox.find({ roomId: { ne: null } }, { sort: { createdAt: 1 } }))
+    .map((e) => ({ roomId: e.roomId!, text: e.text, mentions: e.mentions }));
   const app: Koa = createApp({ ...deps, t, locale: 'zh-CN', demo: true, botStatus: () => ({ puppet: 'wechaty-puppet-mock', loggedIn: true }), notifier }) as unknown as Koa;
   return {
     store,

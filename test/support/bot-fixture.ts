@@ -1,70 +1,113 @@
 import type { mock } from 'wechaty-puppet-mock';
 import { AnxinPlugin } from '../../bots/anxin-plugin';
 import { createBot } from '../../bots/create-bot';
-import { createDemoPuppet } from '../../bots/demo-puppet';
+import { createDemoPuppet, sendMockImage } from '../../bots/demo-puppet';
 import { createWechatySendPort } from '../../bots/wechaty-send-port';
-import { createOutboxWorker } from '../../src/scheduler/outbox-worker';
+import type { OutboxEntry } from '../../src/domain/types';
 import { createI18n } from '../../src/i18n';
+import { createBell } from '../../src/services/bell';
 import { ensureDefaults } from '../../src/services/ensure-defaults';
 import { importRoster } from '../../src/services/import-roster';
 import { parseRosterFile } from '../../src/services/parse-roster-file';
+import { createOutboxWorker } from '../../src/scheduler/outbox-worker';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
 import { depsFor, sampleRosterBytes, silentLog, tempDir } from './fixtures';
 
-export interface Said { id: string; from: string; text: string; mentions: string[]; roomId: string | null }
+export interface Said { id: string; from: string; text: string; mentions: string[]; roomId: string | null; listenerId: string | null }
+
+/** A promise per key, made by whichever comes first: the one waiting or the event. */
+function signals<V>() {
+  const waiting = new Map<string, { promise: Promise<V>; resolve: (v: V) => void }>();
+  const slot = (key: string) => {
+    let s = waiting.get(key);
+    if (!s) {
+      let resolve!: (v: V) => void;
+      const promise = new Promise<V>((r) => { resolve = r; });
+      s = { promise, resolve };
+      waiting.set(key, s);
+    }
+    return s;
+  };
+  return { fire: (key: string, v: V) => slot(key).resolve(v), when: (key: string) => slot(key).promise };
+}
 
 /**
  * The real bot (Wechaty + our plugin) on the mock puppet over a real SQLite store holding
  * the sample roster — after wechaty/mocker's create-fixture: start, log in, make rooms of
- * landlords, record what the bot says, stop.
+ * landlords, record what the bot says, stop. Waits are for events — a message handled
+ * (committed), a reply sent — never for a quiet moment, so they hold on a busy machine.
  */
-export async function botFixture() {
+export async function botFixture(o: { intentTtlMs?: number } = {}) {
   const tmp = tempDir('anxin-bot-');
   const store = createSqliteStore({ dataDir: tmp.dir });
-  const deps = depsFor(store);
+  const bell = createBell();
+  const deps = { ...depsFor(store), bell, intentTtlMs: o.intentTtlMs };
   const i18n = await createI18n('zh-CN');
   const t = i18n.t.bind(i18n);
   await ensureDefaults(deps, t);
   await importRoster(deps, await parseRosterFile(sampleRosterBytes()), { actor: 'test' });
 
+  const handled = signals<string | null>();
+  const sent = signals<OutboxEntry>();
+  const sentKeys: string[] = [];
   const demo = createDemoPuppet();
-  const bot = createBot({ name: `test-${Date.now()}`, puppet: demo.puppet, puppetName: 'wechaty-puppet-mock', log: silentLog, plugins: [AnxinPlugin({ deps, t, locale: 'zh-CN', fetchRetries: 3, fetchBackoffMs: 20 })] });
+  const plugin = AnxinPlugin({ deps, t, locale: 'zh-CN', fetchRetries: 3, fetchBackoffMs: 20, onHandled: (id, key) => handled.fire(id, key) });
+  const bot = createBot({ name: `test-${Date.now()}`, puppet: demo.puppet, puppetName: 'wechaty-puppet-mock', log: silentLog, plugins: [plugin] });
   await bot.start();
   const self = demo.login();
-  // the account's outbox worker, unpaced for tests
+  const said: Said[] = [];
+  demo.puppet.on('message', ({ messageId }) => {
+    const p = demo.mocker.messagePayload(messageId) as { talkerId: string; text?: string; mentionIdList?: string[]; roomId?: string; listenerId?: string };
+    if (p.talkerId === self.id) said.push({ id: messageId, from: p.talkerId, text: p.text ?? '', mentions: p.mentionIdList ?? [], roomId: p.roomId ?? null, listenerId: p.listenerId ?? null });
+  });
+  // the account's outbox worker, unpaced for tests, woken by the bell on every enqueue
   const worker = createOutboxWorker(deps, createWechatySendPort(bot.wechaty, store), {
-    account: self.id, worker: 'test', intervalMs: 0, jitterMs: 0, roomSwitchMs: 0, dailyCap: 100_000, tooFrequentPauseMs: 0, leaseMs: 60_000, idleMs: 10,
+    account: self.id, worker: 'test', intervalMs: 0, jitterMs: 0, roomSwitchMs: 0, dailyCap: 100_000, tooFrequentPauseMs: 0, leaseMs: 60_000, idleMs: 1000, bell,
+    afterSent: (e) => { sentKeys.push(e.key); sent.fire(e.key, e); },
   }, (ms) => new Promise((r) => setTimeout(r, ms)));
   worker.start();
-  const said: Said[] = [];
-  let lastActivity = Date.now();
-  demo.puppet.on('message', ({ messageId }) => {
-    lastActivity = Date.now();
-    const p = demo.mocker.messagePayload(messageId) as { talkerId: string; text?: string; mentionIdList?: string[]; roomId?: string; listenerId?: string };
-    if (p.talkerId === self.id) said.push({ id: messageId, from: p.talkerId, text: p.text ?? '', mentions: p.mentionIdList ?? [], roomId: p.roomId ?? null });
-  });
 
-  /** Waits until the bot has been quiet for a moment (handlers are async). */
-  const settle = async (quietMs = 150) => {
-    await new Promise((r) => setTimeout(r, 30));
-    while (Date.now() - lastActivity < quietMs) await new Promise((r) => setTimeout(r, 25));
-  };
+  /** Resolves with what the bot said in answer to message `id` ([] when it stayed silent), once that is sent. */
+  async function answerTo(id: string): Promise<Said[]> {
+    const key = await handled.when(id);
+    if (!key) return [];
+    const entry = await sent.when(key);
+    // the mock delivers the bot's message as it sends it (with the @names before the text in a room)
+    const found = said.filter((s) => s.text.endsWith(entry.text) && (s.roomId ?? s.listenerId) === (entry.roomId ?? entry.contactId));
+    if (!found.length) throw new Error(`reply ${key} was sent but not seen in the chat`);
+    return [found.at(-1)!];
+  }
+
+  /** Sends without waiting for anything: returns the message id. */
+  function send(who: mock.ContactMock, text: string, where: mock.RoomMock | mock.ContactMock): string {
+    const before = new Set(demo.mocker.cacheMessagePayload.keys());
+    who.say(text).to(where);
+    const id = [...demo.mocker.cacheMessagePayload.keys()].find((k) => !before.has(k));
+    if (!id) throw new Error('the mock made no message');
+    return id;
+  }
+  const sendPhoto = (who: mock.ContactMock, bytes: Buffer, where: mock.RoomMock | mock.ContactMock, name = 'p.jpg') => sendMockImage(demo, who, where, bytes, name);
 
   return {
-    store, deps, demo, bot, self, said, t,
+    store, deps, demo, bot, self, said, t, sentKeys,
     contact: (name: string) => demo.mocker.createContact({ name }),
     room: (topic: string, members: mock.ContactMock[]) => demo.mocker.createRoom({ topic, memberIdList: [self.id, ...members.map((m) => m.id)] }),
-    /** `who` says `text` in `where`; resolves once the bot has answered (or stayed silent) */
+    send,
+    sendPhoto,
+    answerTo,
+    /** resolves when message `id` is handled and committed (with its reply key, or null) */
+    handled: (id: string) => handled.when(id),
+    /** resolves once an outbox entry with this key has been sent */
+    sent: (key: string) => sent.when(key),
+    /** `who` says `text` in `where`; resolves with the bot's answer once sent ([] for silence) */
     async say(who: mock.ContactMock, text: string, where: mock.RoomMock | mock.ContactMock) {
-      const before = said.length;
-      lastActivity = Date.now();
-      who.say(text).to(where);
-      await settle();
-      return said.slice(before);
+      return answerTo(send(who, text, where));
+    },
+    async photo(who: mock.ContactMock, bytes: Buffer, where: mock.RoomMock | mock.ContactMock) {
+      return answerTo(sendPhoto(who, bytes, where));
     },
     /** what the bot said in a room */
     inRoom: (roomId: string) => said.filter((s) => s.roomId === roomId),
-    settle,
     async close() {
       await worker.stop();
       await bot.stop();

@@ -54,7 +54,7 @@ describe('the default schedule, with a moved clock (Asia/Shanghai)', () => {
     const houses = await store.houses.find({ groupId }, { sort: { code: 1 } });
     // three landlords registered; one of them has finished everything
     for (const [i, h] of houses.slice(0, 3).entries()) {
-      const c = await store.contacts.insert({ wechatId: `wx-${i}`, name: `房东${i}`, landlordId: h.landlordId, userId: null, locale: null, pendingItem: null });
+      const c = await store.contacts.insert({ wechatId: `wx-${i}`, name: `房东${i}`, landlordId: h.landlordId, userId: null, locale: null });
       await store.houses.update(h.id, { contactId: c.id });
     }
     const done = houses[0]!;
@@ -126,7 +126,7 @@ describe('the default schedule, with a moved clock (Asia/Shanghai)', () => {
       const [a, b] = await Promise.all([runDueSchedules(deps), runDueSchedules({ ...deps, store: second })]);
       expect([...a, ...b].filter((r) => r.name === 'monthly-round')).toHaveLength(1);
       expect(await store.rounds.count({ period: '2026-12' })).toBe(1);
-      expect((await posts()).filter((p) => p.key.startsWith('schedule:monthly-round'))).toHaveLength(2);
+      expect((await posts()).filter((p) => p.key.startsWith('announce:'))).toHaveLength(2);
     } finally {
       await second.close();
     }

@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors';
 import { placedFilter } from '../../domain/scope';
+import { noticeKey } from '../../services/notifier';
 import { publishLetter } from '../../services/publish-letter';
 import { effectiveScope, requireRole } from '../authorize';
 import { depsOf, type AppOptions, type AppState } from '../context';
@@ -19,12 +20,10 @@ export function letterAndPhotoRoutes(o: AppOptions): Router<AppState> {
     if (user.scope !== 'street') throw new DomainError('forbidden', 'letters need street scope');
     const body = letterBody.parse(ctx.request.body ?? {});
     const { letter, rooms } = await publishLetter(depsOf(o), { texts: body.texts, by: `user:${user.id}` });
-    let announced = 0;
-    for (const g of rooms) {
+    const announced = await o.notifier.post(rooms.map((g) => {
       const lng = g.locale ?? o.locale;
-      const text = o.t('bot:letter.updated', { lng, version: letter.version, letter: letter.texts[lng] ?? letter.texts['zh-CN'] });
-      try { await o.notifier.toRoom(g.roomId!, text); announced += 1; } catch (err) { o.log.warn({ err, groupId: g.id }, 'letter announcement not sent'); }
-    }
+      return { key: noticeKey.letter(letter.version, g.roomId!), roomId: g.roomId!, text: o.t('bot:letter.updated', { lng, version: letter.version, letter: letter.texts[lng] ?? letter.texts['zh-CN'] }) };
+    }));
     ctx.status = 201;
     ctx.body = { ...letter, announced };
   });

@@ -7,7 +7,11 @@ import type { Group } from '../../domain/types';
 import { reminder, roundAnnouncement, type BotT } from '../../render/messages';
 import { boundGroups } from '../../services/bound-groups';
 import { openRound } from '../../services/open-round';
+import { houseAudience } from '../../services/house-audience';
+import { noticeKey } from '../../services/notifier';
+import { remindMissing } from '../../services/remind-missing';
 import { reviewSubmission } from '../../services/review-submission';
+import { ymdIn } from '../../domain/period';
 import { effectiveScope, requireRole } from '../authorize';
 import { depsOf, type AppOptions, type AppState, type Ctx } from '../context';
 import { pageQuery } from './resources';
@@ -37,11 +41,10 @@ export function roundRoutes(o: AppOptions): Router<AppState> {
     const body = openBody.parse(ctx.request.body ?? {});
     const scope = await effectiveScope(o.store, ctx, body.scope);
     const { round, announce } = await openRound(depsOf(o), { period: body.period, deadline: deadlineFrom(body.deadline, o.timeZone), scope: scope.label, by: `user:${user.id}` });
-    let announced = 0;
-    for (const a of announce) {
-      const post = roundAnnouncement(botT(a.group), a.group.locale ?? o.locale, o.timeZone, round, a.keyHouses);
-      try { await o.notifier.toRoom(a.group.roomId!, post.text); announced += 1; } catch (err) { o.log.warn({ err, groupId: a.group.id }, 'round announcement not sent'); }
-    }
+    const announced = await o.notifier.post(announce.map((a) => ({
+      key: noticeKey.announce(round.id, a.group.roomId!), roomId: a.group.roomId!,
+      ...roundAnnouncement(botT(a.group), a.group.locale ?? o.locale, o.timeZone, round, a.keyHouses),
+    })));
     ctx.status = 201;
     ctx.body = { ...round, announced };
   });
@@ -58,12 +61,13 @@ export function roundRoutes(o: AppOptions): Router<AppState> {
     const round = await o.store.rounds.get(String(ctx.params.id).slice(0, 64));
     if (!round || round.status !== 'open') throw new DomainError('not_found', 'round');
     const groups = (await boundGroups(o.store, await effectiveScope(o.store, ctx, undefined))).filter((g) => scopeCoversGroup(round.scope, g));
-    let reminded = 0;
-    for (const g of groups) {
-      const post = await reminder(depsOf(o), botT(g), g);
-      try { await o.notifier.toRoom(g.roomId!, post.text, post.mentions); reminded += 1; } catch (err) { o.log.warn({ err, groupId: g.id }, 'reminder not sent'); }
-    }
-    ctx.body = { reminded };
+    const day = ymdIn(o.clock.now(), o.timeZone);
+    const notices = await Promise.all(groups.map(async (g) => ({
+      key: noticeKey.remind(round.id, g.id, day), roomId: g.roomId!, ...reminder(botT(g), await remindMissing(depsOf(o), g)),
+    })));
+    // keyed by round, group and day: a retried request posts nothing more (`already` says so)
+    const reminded = await o.notifier.post(notices);
+    ctx.body = { reminded, already: notices.length - reminded };
   });
 
   router.get('/submissions', async (ctx) => {
@@ -78,14 +82,13 @@ export function roundRoutes(o: AppOptions): Router<AppState> {
       const user = requireRole(ctx, 'admin', 'staff');
       const reason = action === 'return' ? returnBody.parse(ctx.request.body ?? {}).reason : undefined;
       const sub = await loadSubmission(ctx);
-      ctx.body = await reviewSubmission(depsOf(o), { submission: sub, action, reason, reviewer: { id: `user:${user.id}`, isHead: false, isStaff: true, ownHouseIds: [] } });
-      const house = await o.store.houses.get(sub.houseId);
-      const group = house ? await o.store.groups.get(house.groupId) : null;
-      const owner = house?.contactId ? await o.store.contacts.get(house.contactId) : null;
-      if (group?.roomId) {
-        const t = botT(group);
+      const reviewed = await reviewSubmission(depsOf(o), { submission: sub, action, reason, reviewer: { id: `user:${user.id}`, isHead: false, isStaff: true, ownHouseIds: [] } });
+      ctx.body = reviewed;
+      const to = await houseAudience(depsOf(o), sub.houseId);
+      if (to) {
+        const t = botT(to.group);
         const text = action === 'approve' ? t('review.approved', { code: sub.houseCode }) : t('review.returned', { code: sub.houseCode, reason });
-        await o.notifier.toRoom(group.roomId, text, owner ? [owner.wechatId] : []).catch((err) => o.log.warn({ err }, 'review notice not sent'));
+        await o.notifier.post([{ key: noticeKey.review(reviewed), roomId: to.roomId, text, mentions: to.mentions }]);
       }
     });
   }

@@ -3,7 +3,7 @@ import Router from '@koa/router';
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors';
 import { PHOTO_MAX_BYTES } from '../../domain/photo';
-import type { Simulator } from '../../../bots/simulator';
+import type { SimulatorPort } from '../../ports';
 import { requireToken, requireRole } from '../authorize';
 import type { AppOptions, AppState } from '../context';
 import { rejectOperators } from '../reject-operators';
@@ -19,7 +19,7 @@ export const messageBody = z.union([
  * `/api/v1/sim/*`, mounted in demo mode only (everywhere else these paths are 404):
  * make contacts and rooms on the mock puppet, speak as them, read the transcripts.
  */
-export function simRoutes(o: AppOptions, sim: Simulator): Router<AppState> {
+export function simRoutes(o: AppOptions, sim: SimulatorPort): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/v1/sim' });
   router.use(requireToken(o.store));
   // photos come base64 in JSON: a larger limit here than for the rest of the API

@@ -151,6 +151,17 @@ CREATE UNIQUE INDEX schedules_name ON schedules(name);
 CREATE INDEX schedules_due ON schedules(enabled, nextRunAt);
 `,
   },
+  {
+    version: 6,
+    name: 'pending intents replace contacts.pendingItem',
+    sql: `
+CREATE TABLE intents (${base}, contactId TEXT NOT NULL, conversation TEXT NOT NULL, kind TEXT NOT NULL, item TEXT, houseId TEXT,
+  photoId TEXT, hazardId TEXT, tipId TEXT, since TEXT NOT NULL, expiresAt TEXT NOT NULL);
+CREATE INDEX intents_owner ON intents(contactId, conversation, kind, since);
+CREATE INDEX intents_expiry ON intents(expiresAt);
+ALTER TABLE contacts DROP COLUMN pendingItem;
+`,
+  },
 ];
 
 /** Applies the migrations not yet recorded; returns the versions applied. */

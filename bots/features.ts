@@ -1,0 +1,59 @@
+import type { Command } from '../src/domain/commands';
+import type { BotContext, HandlerTable } from './bot-context';
+import { commitmentHandlers } from './plugins/commitments';
+import { groupHandlers } from './plugins/groups';
+import { photoHandlers } from './plugins/photos';
+import { reviewHandlers } from './plugins/review';
+import { staffHandlers } from './plugins/staff';
+
+const helpHandlers: HandlerTable = {
+  room: { help: async (ctx) => ({ text: helpText(ctx) }) },
+  private: { help: async (ctx) => ({ text: helpText(ctx) }) },
+};
+
+/** Every feature's handlers; `帮助` is built from the same table, so it lists only what answers. */
+export const FEATURES: HandlerTable[] = [groupHandlers, commitmentHandlers, photoHandlers, reviewHandlers, staffHandlers, helpHandlers];
+
+type Who = (ctx: BotContext) => boolean;
+const anyone: Who = () => true;
+const registered: Who = (ctx) => ctx.speaker.houses.length > 0;
+const headOrStaff: Who = (ctx) => ctx.isHeadOrStaff();
+const unbound: Who = (ctx) => ctx.where === 'room' && !ctx.group;
+const bound: Who = (ctx) => ctx.where === 'private' || Boolean(ctx.group);
+const staffUser: Who = (ctx) => Boolean(ctx.speaker.staff);
+const notStaff: Who = (ctx) => !ctx.speaker.staff;
+
+/** One line of `帮助` per command: who sees it (the command must also have a handler where it is asked). */
+const HELP: [Command['kind'], Who, string][] = [
+  ['bindGroup', unbound, 'help.bind_group'],
+  ['register', (ctx) => bound(ctx) && ctx.where === 'room', 'help.register'],
+  ['commit', (ctx) => bound(ctx) && (ctx.where === 'room' || registered(ctx)), 'help.commit'],
+  ['item', (ctx) => bound(ctx) && (ctx.where === 'room' || registered(ctx)), 'help.photo'],
+  ['progress', (ctx) => bound(ctx) && (ctx.where === 'room' || registered(ctx)), 'help.progress'],
+  ['approve', (ctx) => Boolean(ctx.group) && headOrStaff(ctx), 'help.approve'],
+  ['return', (ctx) => Boolean(ctx.group) && headOrStaff(ctx), 'help.return'],
+  ['remind', (ctx) => Boolean(ctx.group) && headOrStaff(ctx), 'help.remind'],
+  ['confirmRegister', (ctx) => Boolean(ctx.group) && headOrStaff(ctx), 'help.confirm'],
+  ['language', (ctx) => Boolean(ctx.group) && headOrStaff(ctx), 'help.language'],
+  ['broadcast', staffUser, 'help.broadcast'],
+  ['bindStaff', notStaff, 'help.bind_staff'],
+  ['help', anyone, 'help.help'],
+];
+
+/** `帮助`: the commands that work for this sender in this chat, and nothing else. */
+export function helpText(ctx: BotContext): string {
+  const here = Object.assign({}, ...FEATURES.map((f) => f[ctx.where] ?? {})) as Record<string, unknown>;
+  const lines = HELP.filter(([kind, who]) => (kind === 'help' || here[kind]) && who(ctx)).map(([, , key]) => ctx.t(key));
+  return [ctx.t('help.title'), ...lines].join('\n');
+}
+
+/**
+ * A command sent in the wrong kind of chat gets one line saying where to send it
+ * (SPEC §3); null when it works nowhere (yet), which is silence.
+ */
+export function hintFor(kind: Command['kind'], where: 'room' | 'private'): string | null {
+  const other = where === 'room' ? 'private' : 'room';
+  if (!FEATURES.some((f) => f[other]?.[kind])) return null;
+  if (kind === 'item' || kind === 'menuNumber') return null; // everyday words: never a hint
+  return where === 'room' ? 'hints.in_private' : 'hints.in_room';
+}
