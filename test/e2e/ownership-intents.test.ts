@@ -1,0 +1,160 @@
+/**
+ * Issue 8: who owns a house (SPEC §3 Ownership), what the bot waits for (pending intents),
+ * private chats and truthful help — through the real Wechaty bot on the mock puppet.
+ */
+import { issueBindCode } from '../../src/services/bind-codes';
+import { openRound } from '../../src/services/open-round';
+import { botFixture } from '../support/bot-fixture';
+import { sampleRosterBytes } from '../support/fixtures';
+import { uniqueJpeg } from '../support/images';
+
+const GROUP = '平山村第1网格联防1组';
+const NAMES = sampleRosterBytes().toString('utf8').split('\n').slice(1, 11).map((l) => l.split(',')[5]!);
+type F = Awaited<ReturnType<typeof botFixture>>;
+
+let f: F;
+let landlords: ReturnType<F['contact']>[];
+let room: ReturnType<F['room']>;
+let groupId: string;
+const head = () => landlords[2]!; // P00003 is the head's house
+
+beforeAll(async () => {
+  f = await botFixture();
+  landlords = NAMES.map((n) => f.contact(n));
+  room = f.room(GROUP, landlords);
+  groupId = (await f.store.groups.findOne({ name: GROUP }))!.id;
+  const { code } = await issueBindCode(f.deps, 'group', groupId);
+  await f.say(landlords[0]!, `绑定群 ${code}`, room);
+  for (const [i, who] of landlords.slice(0, 8).entries()) await f.say(who, `登记 P0000${i + 1}`, room);
+  await openRound(f.deps, { period: '2026-11', deadline: new Date('2026-11-20T15:59:59Z'), scope: 'street', by: 'test' });
+});
+afterAll(async () => { await f?.close(); });
+
+describe('ownership: a claim on a house waits for the right person (issue 8)', () => {
+  it('a stranger claims the head\'s house: the head cannot confirm it, house and head stay as they were', async () => {
+    const stranger = f.contact('陌生人');
+    f.demo.mocker.RoomMock.load(room.id).payload.memberIdList.push(stranger.id);
+    const [claim] = await f.say(stranger, '登记 P00003', room);
+    expect(claim!.text).toContain('需由社区工作人员确认');
+    const [refused] = await f.say(head(), '确认登记 P00003', room);
+    expect(refused!.text).toContain('需由工作人员确认');
+    const house = (await f.store.houses.findOne({ code: 'P00003' }))!;
+    const headContact = (await f.store.contacts.findOne({ wechatId: head().id }))!;
+    expect(house.contactId).toBe(headContact.id);
+    // the head is still the head: their review commands work, the stranger's do not
+    expect((await f.say(head(), '催办', room))[0]!.text).not.toContain('只有户长');
+    expect((await f.say(stranger, '催办', room))[0]!.text).toContain('只有户长');
+  });
+
+  it('nobody confirms their own claim, and a landlord cannot confirm at all', async () => {
+    // the head claims someone else's house, then tries to confirm it
+    const [claim] = await f.say(head(), '登记 P00001', room);
+    expect(claim!.text).toContain('确认登记 P00001');
+    expect((await f.say(head(), '确认登记 P00001', room))[0]!.text).toContain('不能确认自己提出的登记申请');
+    expect((await f.say(landlords[1]!, '确认登记 P00001', room))[0]!.text).toContain('只有户长或工作人员');
+    expect((await f.store.houses.findOne({ code: 'P00001' }))!.contactId).toBe((await f.store.contacts.findOne({ wechatId: landlords[0]!.id }))!.id);
+  });
+
+  it('staff confirm a claim on the head\'s house: it moves, and the landlord who lost it is @mentioned', async () => {
+    const user = await f.store.users.insert({ name: '社区小李', role: 'staff', scope: 'street', contactId: null, active: true });
+    const staff = f.contact('小李');
+    const { code } = await issueBindCode(f.deps, 'staff', user.id);
+    await f.say(staff, `绑定工作人员 ${code}`, f.self);
+    f.demo.mocker.RoomMock.load(room.id).payload.memberIdList.push(staff.id);
+    const stranger = (await f.store.contacts.findOne({ name: '陌生人' }))!;
+    const [moved] = await f.say(staff, '确认登记 P00003', room);
+    expect(moved!.text).toContain('P00003 的登记已转给新的登记人');
+    expect(moved!.mentions).toEqual([stranger.wechatId, head().id]);
+    expect((await f.store.houses.findOne({ code: 'P00003' }))!.contactId).toBe(stranger.id);
+    expect(await f.store.audit.count({ action: 'confirm_registration', target: `house:${(await f.store.houses.findOne({ code: 'P00003' }))!.id}` })).toBe(1);
+  });
+
+  it('进度 shows a house nobody registered by its code only, without its address', async () => {
+    const [r] = await f.say(landlords[0]!, '进度', room);
+    const line = r!.text.split('\n').find((l) => l.includes('P00010'))!;
+    expect(line).toContain('未登记');
+    expect(line).not.toMatch(/\d+号/);
+    expect(r!.text.split('\n').find((l) => l.includes('P00001'))).toMatch(/东港路25号/);
+  });
+});
+
+describe('pending intents (issue 8)', () => {
+  it('an unlabelled photo whose question has expired does not take the next item word', async () => {
+    const me = landlords[3]!; // P00004
+    const [ask] = await f.photo(me, uniqueJpeg(), room);
+    expect(ask!.text).toContain('请回复数字');
+    f.deps.clock.advance(11 * 60_000); // the question waits 10 minutes
+    const [wait] = await f.say(me, '烟感', room);
+    expect(wait!.text).toContain('请发送 P00004【烟感报警器】的照片'); // not "labelled": the old photo is left alone
+    const [got] = await f.photo(me, uniqueJpeg(), room);
+    expect(got!.text).toContain('已收到 P00004【烟感报警器】');
+    expect(await f.store.photos.count({ houseId: (await f.store.houses.findOne({ code: 'P00004' }))!.id, item: null, counted: true })).toBe(1);
+    expect(await f.say(me, '2', room)).toEqual([]); // a number with nothing waiting is just chat
+  });
+
+  it('the same photo never counts for two items of one house', async () => {
+    const me = landlords[4]!; // P00005
+    const bytes = uniqueJpeg();
+    await f.say(me, '灭火器', room);
+    expect((await f.photo(me, bytes, room))[0]!.text).toContain('已收到 P00005【灭火器】');
+    await f.say(me, '通道', room);
+    expect((await f.photo(me, bytes, room))[0]!.text).toContain('已经收到过');
+    const sub = (await f.store.submissions.findOne({ houseCode: 'P00005' }))!;
+    expect(sub.items.exit ?? []).toEqual([]);
+  });
+
+  it('a landlord with two houses names the house, or picks it from a numbered menu', async () => {
+    const me = landlords[8]!;
+    await f.say(me, '登记 P00009', room);
+    await f.say(me, '登记 P00010', room);
+    // photo first: which house? then which item?
+    const [which] = await f.photo(me, uniqueJpeg(), room);
+    expect(which!.text).toContain('1 P00009\n2 P00010');
+    const [item] = await f.say(me, '2', room);
+    expect(item!.text).toContain('收到 P00010 的照片');
+    expect((await f.say(me, '3', room))[0]!.text).toContain('已收到 P00010【电动车停放充电】');
+    // house and item named first
+    expect((await f.say(me, 'p00009 灭火器', room))[0]!.text).toContain('请发送 P00009【灭火器】');
+    expect((await f.photo(me, uniqueJpeg(), room))[0]!.text).toContain('已收到 P00009【灭火器】');
+    // a house that is not theirs
+    expect((await f.say(me, 'P00001 灭火器', room))[0]!.text).toContain('P00001');
+  });
+
+  it('only the person asked answers: another landlord\'s number does not label my photo', async () => {
+    const [ask] = await f.photo(landlords[5]!, uniqueJpeg(), room);
+    expect(ask!.text).toContain('P00006');
+    expect(await f.say(landlords[6]!, '1', room)).toEqual([]);
+    expect((await f.say(landlords[5]!, '1', room))[0]!.text).toContain('已收到 P00006【烟感报警器】');
+  });
+});
+
+describe('private chats and truthful help (issue 8)', () => {
+  it('a registered landlord commits and asks for progress in a private chat', async () => {
+    const me = landlords[0]!;
+    const [c] = await f.say(me, '我承诺', f.self);
+    expect(c!.text).toContain('P00001');
+    expect(c!.mentions).toEqual([]);
+    const [p] = await f.say(me, '进度', f.self);
+    expect(p!.text).toContain(`📋 ${GROUP}`);
+    const stranger = f.contact('路人');
+    expect((await f.say(stranger, '进度', f.self))[0]!.text).toContain('请先登记');
+  });
+
+  it('a command sent in the wrong kind of chat gets a one-line hint', async () => {
+    expect((await f.say(landlords[0]!, '绑定群 ABCDEF', f.self))[0]!.text).toBe('这条命令请在联防组的微信群里发送。');
+    expect((await f.say(landlords[0]!, '登记 P00001', f.self))[0]!.text).toBe('这条命令请在联防组的微信群里发送。');
+    expect((await f.say(landlords[0]!, '绑定工作人员 ABCDEF', room))[0]!.text).toContain('请私聊机器人');
+  });
+
+  it('帮助 lists only what works for the sender there', async () => {
+    const [landlord] = await f.say(landlords[0]!, '帮助', room);
+    for (const word of ['我承诺', '进度', '登记']) expect(landlord!.text).toContain(word);
+    for (const word of ['积分', '举报', '通过', '退回', '广播', '绑定群']) expect(landlord!.text).not.toContain(word);
+    const [headHelp] = await f.say(landlords[1]!, '帮助', room);
+    expect(headHelp!.text).not.toContain('确认登记'); // P00002 is not the head
+    const [priv] = await f.say(f.contact('居民'), '帮助', f.self);
+    expect(priv!.text).not.toContain('我承诺');
+    expect(priv!.text).not.toContain('举报');
+    expect(priv!.text).toContain('绑定工作人员');
+  });
+});
