@@ -158,3 +158,24 @@ describe('private chats and truthful help (issue 8)', () => {
     expect(priv!.text).toContain('绑定工作人员');
   });
 });
+
+describe('personal data never reaches a group (issue 8)', () => {
+  const PERSONAL = [/1[3-9]\d{9}/, /\d{17}[\dXx]/, /\d{15}/, /0\d{2,3}-?\d{7,8}/];
+
+  it('masks phone and ID numbers in a return reason, whoever typed them', async () => {
+    const me = landlords[6]!; // P00007, not a key house
+    for (const w of ['烟感', '灭火器', '电动车', '通道', '用电']) { await f.say(me, w, room); await f.photo(me, uniqueJpeg(), room); }
+    const staff = (await f.store.contacts.findOne({ name: '小李' }))!;
+    const staffMock = f.demo.mocker.ContactMock.load(staff.wechatId);
+    const [r] = await f.say(staffMock, '退回 P00007 请联系我 13812345678 身份证 110101199003077777 座机 0571-88886666', room);
+    expect(r!.text).toContain('138****5678');
+    expect(r!.text).toContain('110***********7777');
+    expect(r!.text).toContain('0571-****6666');
+  });
+
+  it('no room message of this whole file carries a phone or ID number', () => {
+    const roomText = f.said.filter((s) => s.roomId).map((s) => s.text);
+    expect(roomText.length).toBeGreaterThan(20);
+    for (const re of PERSONAL) expect(roomText.filter((t) => re.test(t))).toEqual([]);
+  });
+});

@@ -1,0 +1,104 @@
+/**
+ * Issue 8 through the simulator, as `npm start` composes the app: ten landlords' whole story
+ * posted back-to-back, hundreds of hostile "photos", and hostile broadcast images —
+ * while /healthz keeps answering. Waits are for the replies themselves, never for a pause.
+ */
+import { requiredItems } from '../../src/domain/checklist';
+import { hostileFiles, randomFiles, seededJpeg } from '../support/images';
+import { demoApp, until, type Json } from '../support/sim-client';
+
+let app: Awaited<ReturnType<typeof demoApp>>;
+let base: string;
+let token: string;
+beforeAll(async () => { app = await demoApp('anxin-simfast-'); ({ base, token } = app); });
+afterAll(async () => { await app.close(); });
+const call = (method: string, p: string, body?: unknown) => app.call(method, p, body);
+const transcript = (room: string) => app.transcript(room);
+
+/** A bound group room with ten registered landlords (the demo street's n-th group). */
+async function groupRoom(n: number) {
+  const group = (await call('GET', `/groups?limit=1&offset=${n}`)).body.items[0];
+  const houses = (await call('GET', `/houses?scope=group:${group.id}&limit=10`)).body.items as { code: string; isKey: boolean; id: string }[];
+  const people: string[] = [];
+  for (let i = 0; i < houses.length; i += 1) people.push((await call('POST', '/sim/contacts', { name: `房东${n}-${i}` })).body.id);
+  const room = (await call('POST', '/sim/rooms', { topic: group.name, memberIds: people })).body.id as string;
+  const { code } = (await call('POST', `/groups/${group.id}/bind-code`)).body;
+  await call('POST', '/sim/messages', { from: people[0], roomId: room, text: `绑定群 ${code}` });
+  return { group, houses, people, room };
+}
+
+describe('the simulator, typed into fast (issue 8)', () => {
+  it('ten landlords post their whole story back-to-back: every message answered, every house complete', async () => {
+    const { group, houses, people, room } = await groupRoom(0);
+    await call('POST', '/rounds', { period: '2026-12', deadline: '2099-12-20', scope: `group:${group.id}` });
+    const posts: Json[] = [];
+    for (const [i, h] of houses.entries()) {
+      posts.push({ from: people[i], roomId: room, text: `登记 ${h.code}` }, { from: people[i], roomId: room, text: '我承诺' });
+      requiredItems(h.isKey).forEach((item, n) => {
+        const imageBase64 = seededJpeg(`${h.code}-${item}`).toString('base64');
+        if (n % 2) posts.push({ from: people[i], roomId: room, imageBase64, filename: 'p.jpg' }, { from: people[i], roomId: room, text: String(n + 1) });
+        else posts.push({ from: people[i], roomId: room, text: `${h.code} ${['烟感', '灭火器', '电动车', '通道', '用电', '四件套', '钉牌'][n]}` }, { from: people[i], roomId: room, imageBase64, filename: 'p.jpg' });
+      });
+    }
+    // all posted before any reply is read
+    const statuses = await Promise.all(posts.map((p) => call('POST', '/sim/messages', p).then((r) => r.status)));
+    expect(statuses.every((s) => s === 202)).toBe(true);
+    const bot = await until(async () => (await transcript(room)).find((m) => m.text?.includes('本群已绑定'))?.from ?? false);
+    // one reply per message (plus the bind's and the round's announcement)
+    const said = await until(async () => { const t = (await transcript(room)).filter((m) => m.from === bot); return t.length >= posts.length + 2 ? t : false; });
+    expect(said.filter((m) => m.text?.includes('自查照片已齐'))).toHaveLength(10);
+    expect(said.some((m) => m.text?.includes('本组已承诺 10/10'))).toBe(true);
+    const subs = (await call('GET', `/submissions?scope=group:${group.id}&status=complete`)).body;
+    expect(subs.total).toBe(10);
+    const stats = (await call('GET', `/stats?scope=group:${group.id}&period=2026-12`)).body;
+    expect(stats).toMatchObject({ houses: 10, committed: 10, submitted: 10 });
+  }, 60_000);
+
+  it('answers six hundred hostile photos, and /healthz answers throughout', async () => {
+    const { houses, people, room } = await groupRoom(1);
+    await call('POST', '/sim/messages', { from: people[0], roomId: room, text: `登记 ${houses[0]!.code}` });
+    const files = [...hostileFiles().filter((h) => !h.image && h.bytes.length > 0).map((h) => h.bytes), ...randomFiles(600, 7)];
+    let polls = 0;
+    let healthy = true;
+    let stop = false;
+    const poller = (async () => {
+      while (!stop) {
+        const r = await fetch(`${base}/healthz`);
+        healthy &&= r.status === 200;
+        polls += 1;
+      }
+    })();
+    for (const [i, bytes] of files.entries()) {
+      // the simulator takes base64; empty bytes are refused at its door (400), so those are left out above
+      const r = await call('POST', '/sim/messages', { from: people[0], roomId: room, imageBase64: bytes.toString('base64') || 'AA==', filename: `x${i}.jpg` });
+      expect(r.status).toBe(202);
+    }
+    const bot = await until(async () => (await transcript(room)).find((m) => m.text?.includes('本群已绑定'))?.from ?? false);
+    const refusals = await until(async () => {
+      const t = (await transcript(room)).filter((m) => m.from === bot && m.text?.includes('只能接收'));
+      return t.length >= files.length ? t : false;
+    });
+    stop = true;
+    await poller;
+    expect(refusals).toHaveLength(files.length);
+    expect(healthy).toBe(true);
+    expect(polls).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('refuses hostile broadcast images with 415, keeps real ones, and stays healthy', async () => {
+    const send = async (bytes: Buffer) => {
+      const form = new FormData();
+      form.set('text', '消防提醒');
+      form.set('scope', 'street');
+      form.set('image', new Blob([new Uint8Array(bytes)]), 'a.jpg');
+      return fetch(`${base}/api/v1/broadcasts`, { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: form });
+    };
+    for (const h of hostileFiles()) {
+      const r = await send(h.bytes);
+      expect([h.name, r.status]).toEqual([h.name, h.image ? 201 : h.bytes.length ? 415 : r.status]);
+      if (!h.image && h.bytes.length) expect(((await r.json()) as Json).error.code).toBe('photo_unsupported');
+    }
+    for (const bytes of randomFiles(300, 9)) expect((await send(bytes)).status).toBe(415);
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+  }, 60_000);
+});
