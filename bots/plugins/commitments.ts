@@ -4,24 +4,30 @@ import { commit } from '../../src/services/commit';
 import { groupProgress, type HouseProgress } from '../../src/services/group-progress';
 import type { BotContext, HandlerTable, Reply } from '../bot-context';
 
-function houseState(ctx: BotContext, h: HouseProgress, roundOpen: boolean): string {
-  const parts = [h.registered ? (h.committed ? ctx.t('progress.committed') : ctx.t('progress.not_committed')) : ctx.t('progress.not_registered')];
-  if (roundOpen) {
-    if (h.submission === 'approved') parts.push(ctx.t('progress.approved'));
-    else if (h.submission === 'returned') parts.push(ctx.t('progress.returned'));
-    else parts.push(ctx.t('progress.photos', { done: h.itemsDone, required: h.itemsRequired }));
-  }
-  return parts.join(' · ');
+/** The words of a house's state, translated once per reply rather than once per house. */
+function stateWords(ctx: BotContext) {
+  const w = Object.fromEntries((['committed', 'not_committed', 'not_registered', 'approved', 'returned'] as const).map((k) => [k, ctx.t(`progress.${k}`)]));
+  const photos = ctx.t('progress.photos', { done: '{done}', required: '{required}' });
+  return (h: HouseProgress, roundOpen: boolean): string => {
+    const parts = [h.registered ? (h.committed ? w.committed : w.not_committed) : w.not_registered];
+    if (roundOpen) {
+      if (h.submission === 'approved') parts.push(w.approved!);
+      else if (h.submission === 'returned') parts.push(w.returned!);
+      else parts.push(photos.replace('{done}', String(h.itemsDone)).replace('{required}', String(h.itemsRequired)));
+    }
+    return parts.join(' · ');
+  };
 }
 
 async function progressText(ctx: BotContext, group: Group): Promise<string> {
   const p = await groupProgress(ctx.deps, group);
+  const houseState = stateWords(ctx);
   const deadline = p.round ? new Intl.DateTimeFormat(ctx.lng, { timeZone: ctx.timeZone, month: 'numeric', day: 'numeric' }).format(p.round.deadline) : '';
   return [
     ctx.t('progress.title', { group: group.name }),
     p.round ? ctx.t('progress.round', { period: p.round.period, deadline }) : ctx.t('progress.no_round'),
     // a house nobody has registered shows its code only: its address is no invitation to claim it
-    ...p.houses.map((h) => `${h.mark} ${h.code}${h.registered ? ` ${h.place}` : ''} · ${houseState(ctx, h, Boolean(p.round))}`),
+    ...p.houses.map((h) => `${h.mark} ${h.code}${h.registered ? ` ${h.place}` : ''} · ${houseState(h, Boolean(p.round))}`),
     ctx.t('progress.footer', { committed: p.committed, total: p.total, done: p.done }),
   ].join('\n');
 }
