@@ -22,7 +22,11 @@ import { ensureDefaultSchedules, startScheduler } from './scheduler/schedule-run
 import { createOutboxNotifier } from './services/outbox-notifier';
 import { createStore } from './storage/create-store';
 
-export interface Running { config: Config; server: Server; bot: Bot; stop(): Promise<void> }
+export interface Running {
+  config: Config; server: Server; bot: Bot; stop(): Promise<void>;
+  /** the admin token made at this first start (shown once), if one was */
+  newAdminToken?: string;
+}
 
 /** Composes store, services, HTTP and bot from the configuration, and starts them. */
 export async function start(config: Config, log: Logger): Promise<Running> {
@@ -46,7 +50,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
   const demo = config.demo ? createDemoPuppet() : undefined;
   const puppetName = config.demo ? 'wechaty-puppet-mock' : (config.puppet as string);
   const bot = createBot({
-    name: 'anxin-fangdong', puppet: demo?.puppet ?? puppetName, puppetName, puppetToken: config.puppetToken, log,
+    name: 'anxin-fangdong', puppet: demo?.puppet ?? puppetName, puppetName, puppetToken: config.puppetToken, log, dataDir: config.dataDir,
     plugins: [AnxinPlugin({ deps, t, locale: config.locale })],
   });
 
@@ -102,7 +106,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     await bot.stop().catch((err) => log.warn({ err }, 'bot stop failed'));
     await store.close();
   })());
-  return { config, server, bot, stop };
+  return { config, server, bot, stop, newAdminToken: admin.source === 'generated' ? admin.token ?? undefined : undefined };
 }
 
 async function main(): Promise<void> {
@@ -119,6 +123,8 @@ async function main(): Promise<void> {
   // people at a terminal get readable lines; pipes and containers get JSON
   const log = createLogger(config.logLevel, process.stdout.isTTY ? (require('pino-pretty') as (o: object) => import('pino').DestinationStream)({ translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' }) : undefined);
   const running = await start(config, log);
+  // on its own line too, so it can be copied from a terminal or `docker compose logs`
+  if (running.newAdminToken) process.stdout.write(`\nADMIN_TOKEN=${running.newAdminToken}\n\n`);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       running.stop().then(() => process.exit(0), (err) => { log.error({ err }, 'shutdown failed'); process.exit(1); });

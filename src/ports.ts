@@ -4,7 +4,7 @@
  */
 
 /** What the bot side tells the HTTP side about itself (for /healthz and the dashboard). */
-export interface BotStatus { puppet: string; loggedIn: boolean; qrcode?: string | null }
+export interface BotStatus { puppet: string; loggedIn: boolean; qrcode?: string | null; account?: string | null }
 
 export interface SimMessage { id: string; from: string; text?: string; image?: string; mentions: string[]; at: string }
 export interface SimPost { from: string; roomId?: string; text?: string; imageBase64?: string; filename?: string }

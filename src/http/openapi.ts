@@ -28,6 +28,9 @@ export function openApiDocument(version: string): Record<string, unknown> {
   const paths: Record<string, unknown> = {
     '/healthz': { get: { summary: '运行状态 Health', security: [], responses: { 200: { description: '{ok, storage, puppet, loggedIn}' }, 503: { description: 'store not answering' } } } },
     '/api/v1/openapi.json': { get: { summary: 'This document', security: [], responses: { 200: { description: 'OpenAPI 3.1' } } } },
+    '/api/v1/bot': {
+      get: { summary: '机器人状态与登录二维码 Bot status and, while it waits for a scan, the login QR payload (staff, admin)', responses: { 200: { description: '{loggedIn, puppet, account?, qr?}' }, ...errors } },
+    },
     '/api/v1/stats': {
       get: {
         summary: '统计 Campaign figures for a scope and month',

@@ -169,3 +169,16 @@ describe('lists, scopes and roles', () => {
     await get('/api/v1/communities/%24gt').expect(404);
   });
 });
+
+describe('GET /api/v1/bot (issue 13)', () => {
+  it('tells staff whether the bot is logged in, and never gives the QR to a head', async () => {
+    const f = await appFixture();
+    try {
+      const r = await request(f.server).get('/api/v1/bot').set('Authorization', `Bearer ${f.adminToken}`).expect(200);
+      expect(r.body).toEqual({ loggedIn: true, puppet: 'wechaty-puppet-mock' });
+      const head = await f.userToken('head', 'street');
+      await request(f.server).get('/api/v1/bot').set('Authorization', `Bearer ${head}`).expect(403);
+      await request(f.server).get('/api/v1/bot').expect(401);
+    } finally { await f.close(); }
+  });
+});
