@@ -164,6 +164,48 @@ describe('lists, scopes and roles', () => {
     await get(`/api/v1/houses/${houses.items[0].id}`, head).expect(200);
   });
 
+  it('issue 9 regression: a record of another scope does not exist by id, even when the scope filter is on id', async () => {
+    const communities = (await get('/api/v1/communities').expect(200)).body.items as { id: string; name: string }[];
+    const a = communities.find((c) => c.name === '平山村')!;
+    const b = communities.find((c) => c.name !== '平山村')!;
+    const staffA = await f.userToken('staff', `community:${a.id}`);
+    const houseOfB = (await get(`/api/v1/houses?scope=community:${b.id}&limit=1`).expect(200)).body.items[0];
+    const gridOfB = (await get(`/api/v1/grids?scope=community:${b.id}&limit=1`).expect(200)).body.items[0];
+    const groupOfB = (await get(`/api/v1/groups?scope=community:${b.id}&limit=1`).expect(200)).body.items[0];
+    // before the fix, `{...where, id}` replaced the scope filter: these answered 200 with the record (a phone among them)
+    for (const path of [`landlords/${houseOfB.landlordId}`, `communities/${b.id}`, `grids/${gridOfB.id}`, `groups/${groupOfB.id}`, `houses/${houseOfB.id}`]) {
+      const r = await get(`/api/v1/${path}`, staffA).expect(404);
+      expect(JSON.stringify(r.body)).not.toContain(houseOfB.landlordId);
+    }
+    await get(`/api/v1/communities/${a.id}`, staffA).expect(200);
+    const gridStaff = await f.userToken('staff', `grid:${gridOfB.id}`);
+    await get(`/api/v1/grids/${gridOfB.id}`, gridStaff).expect(200);
+    const otherGrid = (await get(`/api/v1/grids?scope=community:${a.id}&limit=1`).expect(200)).body.items[0];
+    await get(`/api/v1/grids/${otherGrid.id}`, gridStaff).expect(404);
+    const head = await f.userToken('head', `group:${groupOfB.id}`);
+    const ownGroupOther = (await get(`/api/v1/groups?scope=community:${a.id}&limit=1`).expect(200)).body.items[0];
+    await get(`/api/v1/groups/${ownGroupOther.id}`, head).expect(404);
+    await get(`/api/v1/groups/${groupOfB.id}`, head).expect(200);
+    // naming another community in a filter is refused, not quietly narrowed
+    expect((await get(`/api/v1/houses?communityId=${b.id}`, staffA).expect(403)).body.error.code).toBe('forbidden');
+    await get(`/api/v1/houses?communityId=${a.id}`, staffA).expect(200);
+  });
+
+  it('issue 9: broadcasts and rounds are listed and read within the caller\'s scope', async () => {
+    const communities = (await get('/api/v1/communities').expect(200)).body.items as { id: string; name: string }[];
+    const [a, b] = [communities.find((c) => c.name === '平山村')!, communities.find((c) => c.name !== '平山村')!];
+    const toB = (await request(f.server).post('/api/v1/broadcasts').set(auth(f.adminToken)).send({ text: '通知乙', scope: `community:${b.id}` }).expect(201)).body;
+    const toA = (await request(f.server).post('/api/v1/broadcasts').set(auth(f.adminToken)).send({ text: '通知甲', scope: `community:${a.id}` }).expect(201)).body;
+    const staffA = await f.userToken('staff', `community:${a.id}`);
+    expect((await get('/api/v1/broadcasts', staffA).expect(200)).body.items.map((x: { id: string }) => x.id)).toEqual([toA.id]);
+    await get(`/api/v1/broadcasts/${toB.id}`, staffA).expect(404);
+    await get(`/api/v1/broadcasts/${toA.id}`, staffA).expect(200);
+    const roundB = (await request(f.server).post('/api/v1/rounds').set(auth(f.adminToken)).send({ period: '2026-11', deadline: '2026-11-20', scope: `community:${b.id}` }).expect(201)).body;
+    expect((await get('/api/v1/rounds', staffA).expect(200)).body.total).toBe(0);
+    await request(f.server).post(`/api/v1/rounds/${roundB.id}/remind`).set(auth(staffA)).expect(404);
+    expect((await get('/api/v1/rounds').expect(200)).body.total).toBe(1);
+  });
+
   it('get answers 404 for unknown or malformed ids', async () => {
     await get('/api/v1/houses/unknown').expect(404);
     await get('/api/v1/communities/%24gt').expect(404);

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { DomainError } from '../../domain/errors';
 import { PHOTO_MAX_BYTES } from '../../domain/photo';
 import { broadcast, broadcastStatus } from '../../services/broadcast';
+import { scopesWithin } from '../../services/scopes-within';
 import { effectiveScope, requireRole } from '../authorize';
 import { depsOf, type AppOptions, type AppState } from '../context';
 import { pageQuery } from './resources';
@@ -31,12 +32,18 @@ export function broadcastRoutes(o: AppOptions): Router<AppState> {
   router.get('/broadcasts', async (ctx) => {
     requireRole(ctx, 'admin', 'staff');
     const q = pageQuery.parse(ctx.query);
-    const [items, total] = await Promise.all([o.store.broadcasts.find({}, { limit: q.limit, offset: q.offset, sort: { at: -1 } }), o.store.broadcasts.count({})]);
+    // a broadcast is the caller's when its scope lies inside theirs (issue 9: lists ignored scope)
+    const within = await scopesWithin(o.store, await effectiveScope(o.store, ctx, q.scope));
+    const where = within ? { scope: { in: within } } : {};
+    const [items, total] = await Promise.all([o.store.broadcasts.find(where, { limit: q.limit, offset: q.offset, sort: { at: -1 } }), o.store.broadcasts.count(where)]);
     ctx.body = { items, total, limit: q.limit, offset: q.offset };
   });
   router.get('/broadcasts/:id', async (ctx) => {
     requireRole(ctx, 'admin', 'staff');
-    const s = await broadcastStatus(depsOf(o), String(ctx.params.id).slice(0, 64));
+    const id = String(ctx.params.id).slice(0, 64);
+    const b = await o.store.broadcasts.get(id);
+    const within = await scopesWithin(o.store, await effectiveScope(o.store, ctx, undefined));
+    const s = b && (!within || within.includes(b.scope)) ? await broadcastStatus(depsOf(o), id) : null;
     if (!s) throw new DomainError('not_found', 'broadcast', { what: o.t('api:what.record', { lng: ctx.state.lng }) });
     ctx.body = s;
   });

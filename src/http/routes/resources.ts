@@ -54,6 +54,21 @@ export const RESOURCES = {
 } as const;
 export type ResourceName = keyof typeof RESOURCES;
 
+/**
+ * Whether the record `id` lies inside a scope filter. The filter may itself be on `id`
+ * (a community's staff see one community; a grid's, ids from a list): it is intersected
+ * with the id asked for, never overwritten by it — that once let anyone read any record by id.
+ */
+async function inScope(coll: import('../../storage/store').Collection<Row>, where: Filter, id: string): Promise<boolean> {
+  if (Object.keys(where).length === 0) return true;
+  const { id: scopedId, ...rest } = where;
+  if (scopedId !== undefined) {
+    const allowed = typeof scopedId === 'string' ? [scopedId] : ((scopedId as { in?: string[] }).in ?? []);
+    if (!allowed.includes(id)) return false;
+  }
+  return Object.keys(rest).length === 0 || (await coll.count({ ...rest, id } as never)) > 0;
+}
+
 /** Heads see their group's landlords, but not their full phone numbers. */
 function present(name: ResourceName, row: Row, role: T.Role): Row {
   if (name === 'landlords' && role === 'head') return { ...row, phone: maskPhone(String(row.phone)) };
@@ -67,7 +82,12 @@ export function resourceRoutes(o: AppOptions): Router<AppState> {
     router.get(`/${name}`, async (ctx) => {
       const q = pageQuery.extend(def.filters.shape as z.ZodRawShape).parse(ctx.query) as z.infer<typeof pageQuery> & Filter;
       const { limit, offset, scope, ...filters } = q;
-      const where = { ...filters, ...(await def.scoped(o.store, await effectiveScope(o.store, ctx, scope))) };
+      const scoped = await def.scoped(o.store, await effectiveScope(o.store, ctx, scope));
+      // a filter naming another scope's record is refused, not quietly replaced by the caller's scope (issue 9)
+      for (const [k, v] of Object.entries(filters)) {
+        if (k in scoped && v !== undefined && scoped[k] !== v) throw new DomainError('forbidden', `${k} outside the caller's scope`);
+      }
+      const where = { ...filters, ...scoped };
       const [items, total] = await Promise.all([coll.find(where as never, { limit, offset }), coll.count(where as never)]);
       ctx.body = { items: items.map((r) => present(name, r, currentUser(ctx).role)), total, limit, offset };
     });
@@ -75,10 +95,10 @@ export function resourceRoutes(o: AppOptions): Router<AppState> {
       const id = idParam.safeParse(ctx.params.id);
       const notFound = new DomainError('not_found', name, { what: o.t(`api:what.${name}`, { lng: ctx.state.lng }) });
       if (!id.success) throw notFound;
-      const where = { ...(await def.scoped(o.store, await effectiveScope(o.store, ctx, undefined))) };
+      const where = await def.scoped(o.store, await effectiveScope(o.store, ctx, undefined));
       const row = await coll.get(id.data);
       // a record outside the caller's scope is reported as missing, not as forbidden
-      if (!row || (Object.keys(where).length > 0 && (await coll.count({ ...where, id: id.data } as never)) === 0)) throw notFound;
+      if (!row || !(await inScope(coll, where, id.data))) throw notFound;
       ctx.body = present(name, row, currentUser(ctx).role);
     });
   }

@@ -2,10 +2,11 @@ import Router from '@koa/router';
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors';
 import { deadlineFrom, PERIOD_RE } from '../../domain/period';
-import { placedFilter, scopeCoversGroup } from '../../domain/scope';
+import { placedFilter, scopeCoversGroup, type PlacedScope } from '../../domain/scope';
 import type { Group } from '../../domain/types';
 import { reminder, roundAnnouncement, type BotT } from '../../render/messages';
 import { boundGroups } from '../../services/bound-groups';
+import { scopesWithin } from '../../services/scopes-within';
 import { openRound } from '../../services/open-round';
 import { houseAudience } from '../../services/house-audience';
 import { noticeKey } from '../../services/notifier';
@@ -24,9 +25,17 @@ export const openBody = z.object({
 export const returnBody = z.object({ reason: z.string().trim().min(1).max(200) }).strict();
 export const submissionsQuery = pageQuery.extend({ round: z.string().max(64).optional(), status: z.enum(['partial', 'complete', 'approved', 'returned']).optional() });
 
+/** The scope strings that contain a resolved scope (a round of the whole street covers a community's staff too). */
+const coveringScopes = (p: PlacedScope): string[] => [
+  'street', ...(p.communityId && p.level !== 'community' ? [`community:${p.communityId}`] : []), ...(p.gridId && p.level === 'group' ? [`grid:${p.gridId}`] : []),
+];
+
 /** Rounds, submissions and their review, from the dashboard or a script. */
 export function roundRoutes(o: AppOptions): Router<AppState> {
   const router = new Router<AppState>();
+  /** the round scopes a caller sees: inside theirs, or covering it; null for all */
+  const visibleScopes = async (p: PlacedScope) => { const w = await scopesWithin(o.store, p); return w && [...w, ...coveringScopes(p)]; };
+  const roundVisible = async (p: PlacedScope, scope: string) => { const v = await visibleScopes(p); return !v || v.includes(scope); };
   const botT = (g: Group): BotT => (key, params) => o.t(`bot:${key}`, { lng: g.locale ?? o.locale, ...params });
   const loadSubmission = async (ctx: Ctx) => {
     const sub = await o.store.submissions.get(String(ctx.params.id).slice(0, 64));
@@ -51,16 +60,20 @@ export function roundRoutes(o: AppOptions): Router<AppState> {
 
   router.get('/rounds', async (ctx) => {
     const q = pageQuery.parse(ctx.query);
-    await effectiveScope(o.store, ctx, q.scope);
-    const [items, total] = await Promise.all([o.store.rounds.find({}, { limit: q.limit, offset: q.offset, sort: { openedAt: -1 } }), o.store.rounds.count({})]);
+    // the caller's rounds: those whose scope lies inside theirs, and the wider ones that cover it
+    const visible = await visibleScopes(await effectiveScope(o.store, ctx, q.scope));
+    const where = visible ? { scope: { in: visible } } : {};
+    const [items, total] = await Promise.all([o.store.rounds.find(where, { limit: q.limit, offset: q.offset, sort: { openedAt: -1 } }), o.store.rounds.count(where)]);
     ctx.body = { items, total, limit: q.limit, offset: q.offset };
   });
 
   router.post('/rounds/:id/remind', async (ctx) => {
     requireRole(ctx, 'admin', 'staff');
     const round = await o.store.rounds.get(String(ctx.params.id).slice(0, 64));
-    if (!round || round.status !== 'open') throw new DomainError('not_found', 'round');
-    const groups = (await boundGroups(o.store, await effectiveScope(o.store, ctx, undefined))).filter((g) => scopeCoversGroup(round.scope, g));
+    const placed = await effectiveScope(o.store, ctx, undefined);
+    // another scope's round does not exist for the caller
+    if (!round || round.status !== 'open' || !(await roundVisible(placed, round.scope))) throw new DomainError('not_found', 'round');
+    const groups = (await boundGroups(o.store, placed)).filter((g) => scopeCoversGroup(round.scope, g));
     const day = ymdIn(o.clock.now(), o.timeZone);
     const notices = await Promise.all(groups.map(async (g) => ({
       key: noticeKey.remind(round.id, g.id, day), roomId: g.roomId!, ...reminder(botT(g), await remindMissing(depsOf(o), g)),
