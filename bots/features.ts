@@ -2,6 +2,7 @@ import type { Command } from '../src/domain/commands';
 import type { BotContext, HandlerTable } from './bot-context';
 import { commitmentHandlers } from './plugins/commitments';
 import { groupHandlers } from './plugins/groups';
+import { hazardHandlers } from './plugins/hazards';
 import { photoHandlers } from './plugins/photos';
 import { reviewHandlers } from './plugins/review';
 import { staffHandlers } from './plugins/staff';
@@ -12,7 +13,7 @@ const helpHandlers: HandlerTable = {
 };
 
 /** Every feature's handlers; `帮助` is built from the same table, so it lists only what answers. */
-export const FEATURES: HandlerTable[] = [groupHandlers, commitmentHandlers, photoHandlers, reviewHandlers, staffHandlers, helpHandlers];
+export const FEATURES: HandlerTable[] = [groupHandlers, commitmentHandlers, photoHandlers, reviewHandlers, hazardHandlers, staffHandlers, helpHandlers];
 
 type Who = (ctx: BotContext) => boolean;
 const anyone: Who = () => true;
@@ -33,6 +34,9 @@ const HELP: [Command['kind'], Who, string][] = [
   ['approve', (ctx) => Boolean(ctx.group) && headOrStaff(ctx), 'help.approve'],
   ['return', (ctx) => Boolean(ctx.group) && headOrStaff(ctx), 'help.return'],
   ['remind', (ctx) => Boolean(ctx.group) && headOrStaff(ctx), 'help.remind'],
+  ['hazard', (ctx) => Boolean(ctx.group) && headOrStaff(ctx), 'help.hazard'],
+  ['close', (ctx) => Boolean(ctx.group) && headOrStaff(ctx), 'help.close'],
+  ['fixed', registered, 'help.fixed'],
   ['confirmRegister', (ctx) => Boolean(ctx.group) && headOrStaff(ctx), 'help.confirm'],
   ['language', (ctx) => Boolean(ctx.group) && headOrStaff(ctx), 'help.language'],
   ['broadcast', staffUser, 'help.broadcast'],

@@ -27,7 +27,7 @@ async function progressText(ctx: BotContext, group: Group): Promise<string> {
     ctx.t('progress.title', { group: group.name }),
     p.round ? ctx.t('progress.round', { period: p.round.period, deadline }) : ctx.t('progress.no_round'),
     // a house nobody has registered shows its code only: its address is no invitation to claim it
-    ...p.houses.map((h) => `${h.mark} ${h.code}${h.registered ? ` ${h.place}` : ''} · ${houseState(h, Boolean(p.round))}`),
+    ...p.houses.map((h) => `${h.mark} ${h.code}${h.registered ? ` ${h.place}` : ''} · ${houseState(h, Boolean(p.round))}${h.overdue ? ` · ⚠ ${ctx.t('progress.overdue')}` : ''}`),
     ctx.t('progress.footer', { committed: p.committed, total: p.total, done: p.done }),
   ].join('\n');
 }

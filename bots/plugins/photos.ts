@@ -19,6 +19,8 @@ export function photoReply(ctx: BotContext, o: PhotoOutcome | null): Reply | nul
       return ctx.answer(ctx.t(o.sameHouse ? 'photo.duplicate_same' : 'photo.duplicate'));
     case 'waiting':
       return ctx.answer(ctx.t(o.house ? 'photo.waiting_house' : 'photo.waiting', { item: itemName(ctx, o.item), code: o.house?.code ?? '' }));
+    case 'evidence':
+      return ctx.answer(ctx.t('hazard.rectified', { number: o.hazard.number, code: o.hazard.houseCode }));
   }
 }
 

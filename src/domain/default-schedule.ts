@@ -1,6 +1,6 @@
 /** What a scheduled run does. */
-export type ScheduleAction = 'open_round' | 'close_rounds' | 'monthly_tip' | 'deadline_reminder' | 'daily_ranking' | 'seasonal_notice';
-export const SCHEDULE_ACTIONS: readonly ScheduleAction[] = ['open_round', 'close_rounds', 'monthly_tip', 'deadline_reminder', 'daily_ranking', 'seasonal_notice'];
+export type ScheduleAction = 'open_round' | 'close_rounds' | 'monthly_tip' | 'deadline_reminder' | 'daily_ranking' | 'seasonal_notice' | 'hazard_notices';
+export const SCHEDULE_ACTIONS: readonly ScheduleAction[] = ['open_round', 'close_rounds', 'monthly_tip', 'deadline_reminder', 'daily_ranking', 'seasonal_notice', 'hazard_notices'];
 
 export interface ScheduleDefinition {
   name: string;
@@ -13,8 +13,7 @@ export interface ScheduleDefinition {
 }
 
 /**
- * SPEC §4's default schedule (Asia/Shanghai unless TZ says otherwise; hazard reminders
- * come with the hazards issue). Each is stored
+ * SPEC §4's default schedule (Asia/Shanghai unless TZ says otherwise). Each is stored
  * as a schedule row the first time the app starts, and can then be changed or disabled.
  */
 export const DEFAULT_SCHEDULE: readonly ScheduleDefinition[] = [
@@ -25,4 +24,6 @@ export const DEFAULT_SCHEDULE: readonly ScheduleDefinition[] = [
   { name: 'deadline-reminders', cron: '0 10 * * *', action: 'deadline_reminder', scope: 'street', params: { daysBefore: [3, 1] } },
   { name: 'daily-ranking', cron: '0 20 * * *', action: 'daily_ranking', scope: 'street', params: {} },
   { name: 'seasonal-notices', cron: '0 10 * * *', action: 'seasonal_notice', scope: 'street', params: {} },
+  // the day before a hazard's deadline its landlord is reminded; after it, the head and the staff of its scope are told
+  { name: 'hazard-notices', cron: '0 9 * * *', action: 'hazard_notices', scope: 'street', params: {} },
 ];

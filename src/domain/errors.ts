@@ -28,6 +28,9 @@ export type ErrorCode =
   | 'submission_incomplete'
   | 'own_house'
   | 'own_claim'
+  | 'hazard_not_found'
+  | 'hazard_closed'
+  | 'not_your_hazard'
   | 'head_house_claim'
   | 'internal';
 

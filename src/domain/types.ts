@@ -193,10 +193,11 @@ export interface AuditEntry extends Entity {
 /**
  * What the bot is waiting for from a person (SPEC §3): which item a photo shows
  * (`label_photo`), the item named before the photo (`label_next`), which house a photo is
- * for (`choose_house`), evidence for a hazard, photos for a tip. It applies only to
+ * for (`choose_house`), evidence for a hazard, photos for a tip; a photo kept while no round
+ * is open (`loose_photo`) may still become a hazard's evidence. It applies only to
  * messages sent at or after `since`, in the same conversation, and is dropped once expired.
  */
-export type IntentKind = 'label_next' | 'label_photo' | 'choose_house' | 'hazard_evidence' | 'tip_photos';
+export type IntentKind = 'label_next' | 'label_photo' | 'choose_house' | 'loose_photo' | 'hazard_evidence' | 'tip_photos';
 export interface Intent extends Entity {
   /** the contact whose intent it is: nobody else's message applies to it */
   contactId: Id;

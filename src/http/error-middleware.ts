@@ -34,6 +34,9 @@ const STATUS: Record<ErrorCode, number> = {
   submission_incomplete: 409,
   own_house: 403,
   own_claim: 403,
+  hazard_not_found: 404,
+  hazard_closed: 409,
+  not_your_hazard: 403,
   head_house_claim: 403,
   internal: 500,
 };

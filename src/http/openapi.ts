@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { broadcastBody } from './routes/broadcasts';
+import { hazardBody, hazardsQuery, reopenBody } from './routes/hazards';
 import { letterBody } from './routes/letters-photos';
 import { pageQuery, RESOURCES } from './routes/resources';
 import { openBody, returnBody, submissionsQuery } from './routes/rounds';
@@ -28,6 +29,12 @@ export function openApiDocument(version: string): Record<string, unknown> {
   const paths: Record<string, unknown> = {
     '/healthz': { get: { summary: '运行状态 Health', security: [], responses: { 200: { description: '{ok, storage, puppet, loggedIn}' }, 503: { description: 'store not answering' } } } },
     '/api/v1/openapi.json': { get: { summary: 'This document', security: [], responses: { 200: { description: 'OpenAPI 3.1' } } } },
+    '/api/v1/hazards': {
+      get: { summary: '隐患列表 Hazards of a scope (status=overdue: past their deadline, not closed)', parameters: queryParams(hazardsQuery), responses: { 200: { description: '{items:[hazard & {overdue}], total}' }, ...errors } },
+      post: { summary: '登记隐患 Open a hazard on a house (staff, admin); its landlord is told in the group', requestBody: jsonBody(hazardBody), responses: { 201: { description: 'the hazard, with its number' }, ...errors } },
+    },
+    '/api/v1/hazards/{id}/close': { post: { summary: '销号 Close a hazard (staff, admin)', parameters: idPath, responses: { 200: { description: 'the hazard' }, ...errors } } },
+    '/api/v1/hazards/{id}/reopen': { post: { summary: '重新打开 Reopen a hazard with a reason (staff, admin)', parameters: idPath, requestBody: jsonBody(reopenBody), responses: { 200: { description: 'the hazard' }, ...errors } } },
     '/api/v1/bot': {
       get: { summary: '机器人状态与登录二维码 Bot status and, while it waits for a scan, the login QR payload (staff, admin)', responses: { 200: { description: '{loggedIn, puppet, account?, qr?}' }, ...errors } },
     },

@@ -13,6 +13,8 @@ export interface HouseProgress {
   submission: SubmissionStatus | null;
   itemsDone: number;
   itemsRequired: number;
+  /** it has a hazard past its deadline (not compliant, whatever else it did) */
+  overdue: boolean;
   mark: '✅' | '⏳' | '❌';
 }
 export interface GroupProgress { round: Round | null; houses: HouseProgress[]; committed: number; total: number; done: number }
@@ -36,6 +38,7 @@ export async function groupProgress(deps: Deps, group: Group): Promise<GroupProg
   ]);
   const committed = new Set(letter ? await store.commitments.distinct('houseId', { groupId: group.id, letterVersion: letter.version }) : []);
   const submissions = round ? await store.submissions.find({ roundId: round.id, groupId: group.id }) : [];
+  const overdue = new Set(await store.hazards.distinct('houseId', { groupId: group.id, status: { in: ['open', 'rectified'] }, deadline: { lt: deps.clock.now() } }));
   const byHouse = new Map(submissions.map((s) => [s.houseId, s]));
   const lines = houses.map((h): HouseProgress => {
     const sub = byHouse.get(h.id) ?? null;
@@ -44,10 +47,11 @@ export async function groupProgress(deps: Deps, group: Group): Promise<GroupProg
     const isCommitted = committed.has(h.id);
     const inspected = !round || sub?.status === 'approved';
     const started = Boolean(h.contactId) || isCommitted || Boolean(sub);
+    const late = overdue.has(h.id);
     return {
       code: h.code, place: shortenAddress(h.address), registered: Boolean(h.contactId), committed: isCommitted,
-      submission: sub?.status ?? null, itemsDone, itemsRequired: required.length,
-      mark: isCommitted && inspected ? '✅' : started ? '⏳' : '❌',
+      submission: sub?.status ?? null, itemsDone, itemsRequired: required.length, overdue: late,
+      mark: isCommitted && inspected && !late ? '✅' : started ? '⏳' : '❌',
     };
   });
   return { round, houses: lines, committed: committed.size, total: houses.length, done: lines.filter((l) => l.mark === '✅').length };

@@ -38,6 +38,47 @@ async function post(
   return entries.length;
 }
 
+/**
+ * Hazards due tomorrow: their landlord is @mentioned in the group. Hazards past their
+ * deadline: the head is told in the group, and each staff member whose scope covers it by
+ * private chat. Keyed by hazard (and person), so each notice is posted once however often this runs.
+ */
+async function hazardNotices(deps: ScheduleDeps, s: Schedule, groups: Group[]): Promise<number> {
+  const { store, clock } = deps;
+  const now = clock.now();
+  const tomorrow = ymdIn(new Date(now.getTime() + 86_400_000), s.timeZone);
+  const live = await store.hazards.find({ status: { in: ['open', 'rectified'] }, deadline: { lt: new Date(now.getTime() + 2 * 86_400_000) } });
+  const byId = new Map(groups.map((g) => [g.id, g]));
+  const staff = (await store.users.find({ active: true, contactId: { ne: null } })).filter((u) => u.role === 'staff' || u.role === 'admin');
+  const staffContacts = new Map((await store.contacts.find({ id: { in: staff.map((u) => u.contactId!) } })).map((c) => [c.id, c]));
+  const notBefore = afterQuietHours(now, s.timeZone);
+  const entries = [];
+  for (const h of live) {
+    const g = byId.get(h.groupId);
+    if (!g?.roomId) continue;
+    const lng = g.locale ?? deps.locale;
+    const t = (key: string, params: Record<string, unknown>) => deps.t(`bot:${key}`, { lng, ...params });
+    const deadline = new Intl.DateTimeFormat(lng, { timeZone: s.timeZone, month: 'numeric', day: 'numeric' }).format(h.deadline);
+    const params = { number: h.number, code: h.houseCode, deadline, group: g.name };
+    const base = { roomId: g.roomId, account: g.botId ?? '*', priority: PRIORITY.bulk, notBefore };
+    if (h.deadline >= now && ymdIn(h.deadline, s.timeZone) === tomorrow) {
+      const house = await store.houses.get(h.houseId);
+      const owner = house?.contactId ? await store.contacts.get(house.contactId) : null;
+      entries.push({ ...base, key: `hazard:remind:${h.id}`, text: t('hazard.reminder', params), mentions: owner ? [owner.wechatId] : [] });
+    } else if (h.deadline < now) {
+      const head = g.headHouseId ? await store.houses.get(g.headHouseId) : null;
+      const headContact = head?.contactId ? await store.contacts.get(head.contactId) : null;
+      entries.push({ ...base, key: `hazard:overdue:${h.id}`, text: t('hazard.overdue_head', params), mentions: headContact ? [headContact.wechatId] : [] });
+      for (const u of staff.filter((x) => scopeCoversGroup(x.scope, g))) {
+        const c = staffContacts.get(u.contactId!);
+        if (c) entries.push({ key: `hazard:overdue:${h.id}:user:${u.id}`, contactId: c.wechatId, account: g.botId ?? '*', priority: PRIORITY.bulk, notBefore, text: t('hazard.overdue_staff', { ...params, status: t(`hazard.status_${h.status}`, {}) }) });
+      }
+    }
+  }
+  await enqueue(deps, entries);
+  return entries.length;
+}
+
 /** Does what a schedule's run is for. Returns how many room posts it queued. */
 export async function runSchedule(deps: ScheduleDeps, s: Schedule, runAt: Date): Promise<number> {
   const { store, timeZone } = deps;
@@ -81,6 +122,8 @@ export async function runSchedule(deps: ScheduleDeps, s: Schedule, runAt: Date):
       if (rounds.length === 0) return 0;
       return post(deps, s, runAt, groups.filter((g) => rounds.some((r) => scopeCoversGroup(r.scope, g))), async (t, _lng, g) => reminder(t, await remindMissing(deps, g)));
     }
+    case 'hazard_notices':
+      return hazardNotices(deps, s, groups);
     case 'daily_ranking': {
       const open = await store.rounds.find({ status: 'open' });
       const ranked = groups.filter((g) => open.some((r) => scopeCoversGroup(r.scope, g)));

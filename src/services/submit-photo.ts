@@ -1,7 +1,8 @@
 import { requiredItems } from '../domain/checklist';
 import { DomainError } from '../domain/errors';
 import { PHOTO_MAX_BYTES, recognizePhoto } from '../domain/photo';
-import type { ChecklistItem, House, Intent, Photo, Round, Submission } from '../domain/types';
+import type { ChecklistItem, Hazard, House, Intent, Photo, Round, Submission } from '../domain/types';
+import { addEvidence } from './hazards';
 import type { Deps } from './deps';
 import { openRoundFor } from './group-progress';
 import { amendIntent, createIntent, findIntent, takeIntent, type Said } from './intents';
@@ -12,7 +13,8 @@ export type PhotoOutcome =
   | { status: 'ask_item'; house: House; menu: readonly ChecklistItem[]; done: ChecklistItem[] }
   | { status: 'ask_house'; houses: House[]; item: ChecklistItem | null }
   | { status: 'duplicate'; house: House; sameHouse: boolean }
-  | { status: 'waiting'; item: ChecklistItem; house: House | null };
+  | { status: 'waiting'; item: ChecklistItem; house: House | null }
+  | { status: 'evidence'; hazard: Hazard };
 
 /** Recomputes a submission's status after a photo: complete once every required item has one. */
 function statusAfter(sub: Submission, isKey: boolean): Submission['status'] {
@@ -90,6 +92,16 @@ export async function submitPhoto(deps: Deps, input: { speaker: Speaker; bytes: 
   // stored before anything else is decided: a photo sent when no round is open is kept too
   const blob = await store.blobs.put(input.bytes);
   const contact = speaker.contact ?? (await ensureContact(deps, speaker.wechatId, speaker.name));
+  // `整改 N` said just before: the photo is that hazard's evidence, round or no round
+  const fixing = await findIntent(deps, said, ['hazard_evidence']);
+  if (fixing && (await takeIntent(deps, fixing))) {
+    const hazard = await deps.store.hazards.get(fixing.hazardId!);
+    const photo = await store.photos.insert({
+      sha256: blob.sha256, mime, size: blob.size, contactId: contact.id, messageId: input.messageId, houseId: hazard?.houseId ?? null,
+      roundId: null, item: null, hazardId: null, tipId: null, counted: false,
+    });
+    if (hazard) return { status: 'evidence', hazard: await addEvidence(deps, { hazard, photoId: photo.id }) };
+  }
   const named = await findIntent(deps, said, ['label_next']);
   const house = named?.houseId ? speaker.houses.find((h) => h.id === named.houseId) ?? null : speaker.houses.length === 1 ? speaker.houses[0]! : null;
   const photo = await store.photos.insert({
@@ -97,7 +109,11 @@ export async function submitPhoto(deps: Deps, input: { speaker: Speaker; bytes: 
     roundId: null, item: null, hazardId: null, tipId: null, counted: false,
   });
   const rounds = await Promise.all(speaker.houses.map((h) => openRoundFor(deps, groupOf(h))));
-  if (!rounds.some(Boolean) || (house && !rounds[speaker.houses.indexOf(house)])) throw new DomainError('no_open_round', 'photo');
+  if (!rounds.some(Boolean) || (house && !rounds[speaker.houses.indexOf(house)])) {
+    // kept, and waiting: `整改 N` sent next makes it a hazard's evidence
+    await createIntent(deps, said, 'loose_photo', { photoId: photo.id, houseId: house?.id ?? null });
+    throw new DomainError('no_open_round', 'photo');
+  }
   const item = named && (await takeIntent(deps, named)) ? named.item : null;
   if (!house) {
     await createIntent(deps, said, 'choose_house', { photoId: photo.id, item });
@@ -145,6 +161,22 @@ export async function answerMenu(deps: Deps, input: { speaker: Speaker; said: Sa
   const house = speaker.houses.find((h) => h.id === waiting.houseId);
   const item = house ? requiredItems(house.isKey)[n - 1] : undefined;
   return item ? answerLabel(deps, said, waiting, item) : null;
+}
+
+/**
+ * `整改 N`: the landlord's latest photo still waiting for a label becomes the hazard's
+ * evidence; with none waiting, the next photo will be.
+ */
+export async function fixHazard(deps: Deps, input: { speaker: Speaker; said: Said; hazard: Hazard }): Promise<PhotoOutcome | { status: 'send_evidence'; hazard: Hazard }> {
+  const { speaker, said, hazard } = input;
+  if (!speaker.houses.some((h) => h.id === hazard.houseId)) throw new DomainError('not_your_hazard', String(hazard.number), { number: hazard.number });
+  if (hazard.status === 'closed') throw new DomainError('hazard_closed', String(hazard.number), { number: hazard.number });
+  const waiting = await findIntent(deps, said, ['label_photo', 'choose_house', 'loose_photo']);
+  const photo = waiting ? await waitingPhoto(deps, waiting) : null;
+  // (a photo waiting for its item was never filed under one: it becomes evidence instead)
+  if (photo) return { status: 'evidence', hazard: await addEvidence(deps, { hazard, photoId: photo.id }) };
+  await createIntent(deps, said, 'hazard_evidence', { hazardId: hazard.id, houseId: hazard.houseId }, { replace: true });
+  return { status: 'send_evidence', hazard };
 }
 
 async function waitingPhoto(deps: Deps, intent: Intent): Promise<Photo | null> {

@@ -1,17 +1,13 @@
 import request from 'supertest';
 import { createOutboxWorker } from '../../src/scheduler/outbox-worker';
 import { resumeBroadcasts } from '../../src/services/broadcast';
-import { appFixture } from '../support/app-fixture';
-import { sampleRosterBytes } from '../support/fixtures';
+import { auth, rosterAppFixture } from '../support/app-fixture';
 import { uniquePng } from '../support/images';
 
-type Fixture = Awaited<ReturnType<typeof appFixture>>;
-let f: Fixture;
-const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
+let f: Awaited<ReturnType<typeof rosterAppFixture>>;
 
 beforeEach(async () => {
-  f = await appFixture();
-  await request(f.server).post('/api/v1/import/roster').set(auth(f.adminToken)).attach('file', sampleRosterBytes(), 'r.csv').expect(200);
+  f = await rosterAppFixture();
   const groups = await f.store.groups.find({});
   for (const [i, g] of groups.entries()) if (i < 3) await f.store.groups.update(g.id, { roomId: `room-${i}@chatroom`, botId: 'bot' });
 });

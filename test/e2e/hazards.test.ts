@@ -1,0 +1,124 @@
+/**
+ * Issue 10, hazards: from 隐患 to 销号 through the real Wechaty bot on the mock puppet, with
+ * the clock moved for the day-before reminder and the overdue notices, and `进度` and the
+ * figures agreeing at every step.
+ */
+import { createI18n } from '../../src/i18n';
+import { issueBindCode } from '../../src/services/bind-codes';
+import { getStats } from '../../src/services/get-stats';
+import { ensureDefaultSchedules, runDueSchedules } from '../../src/scheduler/schedule-runner';
+import { botFixture } from '../support/bot-fixture';
+import { sampleRosterBytes } from '../support/fixtures';
+import { uniqueJpeg } from '../support/images';
+
+const GROUP = '平山村第1网格联防1组';
+const NAMES = sampleRosterBytes().toString('utf8').split('\n').slice(1, 11).map((l) => l.split(',')[5]!);
+type F = Awaited<ReturnType<typeof botFixture>>;
+
+let f: F;
+let landlords: ReturnType<F['contact']>[];
+let staff: ReturnType<F['contact']>;
+let room: ReturnType<F['room']>;
+let groupId: string;
+const head = () => landlords[2]!; // P00003
+
+async function schedules() {
+  const i18n = await createI18n('zh-CN');
+  return runDueSchedules({ ...f.deps, t: i18n.t.bind(i18n), locale: 'zh-CN' });
+}
+const stats = async () => getStats(f.deps, { level: 'group', groupId, label: `group:${groupId}` }, '2026-11');
+const progressLine = async (code: string) => (await f.say(landlords[0]!, '进度', room))[0]!.text.split('\n').find((l) => l.includes(code))!;
+
+beforeAll(async () => {
+  f = await botFixture();
+  landlords = NAMES.map((n) => f.contact(n));
+  staff = f.contact('网格员小张');
+  room = f.room(GROUP, [...landlords, staff]);
+  groupId = (await f.store.groups.findOne({ name: GROUP }))!.id;
+  await f.say(landlords[0]!, `绑定群 ${(await issueBindCode(f.deps, 'group', groupId)).code}`, room);
+  for (const [i, who] of landlords.slice(0, 5).entries()) await f.say(who, `登记 P0000${i + 1}`, room);
+  const user = await f.store.users.insert({ name: '网格员小张', role: 'staff', scope: 'street', contactId: null, active: true });
+  await f.say(staff, `绑定工作人员 ${(await issueBindCode(f.deps, 'staff', user.id)).code}`, f.self);
+  const i18n = await createI18n('zh-CN');
+  await ensureDefaultSchedules({ ...f.deps, t: i18n.t.bind(i18n), locale: 'zh-CN' });
+});
+afterAll(async () => { await f?.close(); });
+
+describe('a hazard from 隐患 to 销号 (issue 10)', () => {
+  it('the head opens a hazard: the landlord is @mentioned with its number and deadline, phone numbers masked', async () => {
+    const [r] = await f.say(head(), '隐患 P00002 楼道堆放杂物，有事打13812345678 3天', room);
+    expect(r!.text).toContain('隐患 #1：P00002 楼道堆放杂物');
+    expect(r!.text).toContain('11/18 前整改');
+    expect(r!.text).toContain('138****5678');
+    expect(r!.mentions).toEqual([landlords[1]!.id]);
+    expect(await stats()).toMatchObject({ hazardsOpen: 1, hazardsOverdue: 0 });
+  });
+
+  it('a landlord cannot open or close hazards; the head cannot close one on their own house', async () => {
+    expect((await f.say(landlords[0]!, '隐患 P00002 电线老化', room))[0]!.text).toContain('只有户长或工作人员');
+    expect((await f.say(landlords[1]!, '销号 1', room))[0]!.text).toContain('只有户长或工作人员');
+    const [opened] = await f.say(staff, '隐患 P00003 灭火器过期', room);
+    expect(opened!.text).toContain('隐患 #2');
+    expect((await f.say(head(), '销号 2', room))[0]!.text).toContain('需由工作人员审核');
+    expect((await f.store.hazards.findOne({ number: 2 }))!.status).toBe('open');
+  });
+
+  it('the day before the deadline the landlord is reminded; after it, the head in the group and the staff privately', async () => {
+    f.deps.clock.set('2026-11-17T01:30:00Z'); // 09:30 on the 17th in Shanghai; #1 is due on the 18th
+    await schedules();
+    const h1 = (await f.store.hazards.findOne({ number: 1 }))!;
+    await f.sent(`hazard:remind:${h1.id}`);
+    const reminder = f.inRoom(room.id).at(-1)!;
+    expect(reminder.text).toContain('隐患 #1（P00002）明天');
+    expect(reminder.mentions).toEqual([landlords[1]!.id]);
+
+    f.deps.clock.set('2026-11-19T01:30:00Z'); // past the deadline
+    await schedules();
+    await f.sent(`hazard:overdue:${h1.id}`);
+    const overdue = f.inRoom(room.id).find((s) => s.text.includes('隐患 #1（P00002）已超过整改期限'))!;
+    expect(overdue.mentions).toEqual([head().id]);
+    const user = (await f.store.users.findOne({ name: '网格员小张' }))!;
+    await f.sent(`hazard:overdue:${h1.id}:user:${user.id}`);
+    expect(f.said.some((s) => s.listenerId === staff.id && s.text.includes('超期隐患 #1'))).toBe(true);
+    // a second run, or a restart, posts nothing again
+    const before = f.sentKeys.length;
+    f.deps.clock.set('2026-11-20T01:30:00Z');
+    await schedules();
+    await f.say(landlords[0]!, '帮助', room); // a probe: once answered, anything queued before it has gone out
+    expect(f.sentKeys.slice(before).filter((k) => k.startsWith('hazard:'))).toEqual([]);
+    expect(await progressLine('P00002')).toContain('⚠');
+    expect(await stats()).toMatchObject({ hazardsOpen: 2, hazardsOverdue: 1 }); // #2 (7 days) is due on the 22nd
+  });
+
+  it('the landlord sends 整改 then a photo; the head closes it', async () => {
+    expect((await f.say(landlords[0]!, '整改 1', room))[0]!.text).toContain('不是您房屋的隐患');
+    expect((await f.say(landlords[1]!, '整改 1', room))[0]!.text).toContain('请发送隐患 #1');
+    const [got] = await f.photo(landlords[1]!, uniqueJpeg(), room);
+    expect(got!.text).toContain('已收到隐患 #1（P00002）的整改照片');
+    expect((await f.store.hazards.findOne({ number: 1 }))!).toMatchObject({ status: 'rectified', evidencePhotoIds: [expect.any(String)] });
+    const [closed] = await f.say(head(), '销号 1', room);
+    expect(closed!.text).toContain('隐患 #1（P00002）已核实销号');
+    expect(closed!.mentions).toEqual([landlords[1]!.id]);
+    const h = (await f.store.hazards.findOne({ number: 1 }))!;
+    expect(h).toMatchObject({ status: 'closed', closedBy: expect.stringMatching(/^contact:/) });
+    expect(await f.store.points.count({ reason: 'hazard_closed' })).toBe(0); // closed after its deadline: no points
+    expect(await progressLine('P00002')).not.toContain('⚠');
+  });
+
+  it('a photo first, then 整改 N, works too — with no inspection round open', async () => {
+    const [kept] = await f.photo(head(), uniqueJpeg(), room);
+    expect(kept!.text).toContain('照片已保存');
+    expect((await f.say(head(), '整改 2', room))[0]!.text).toContain('已收到隐患 #2（P00003）的整改照片');
+    expect((await f.say(staff, '销号 2', room))[0]!.text).toContain('已核实销号');
+    expect(await stats()).toMatchObject({ hazardsOpen: 0, hazardsOverdue: 0 });
+    const room2 = f.inRoom(room.id).map((s) => s.text).join('\n');
+    expect(room2).not.toMatch(/1[3-9]\d{9}/);
+  });
+
+  it('帮助 shows hazard commands to the head, not 销号 to a landlord', async () => {
+    expect((await f.say(head(), '帮助', room))[0]!.text).toContain('销号 编号');
+    const landlord = (await f.say(landlords[1]!, '帮助', room))[0]!.text;
+    expect(landlord).toContain('整改 编号');
+    expect(landlord).not.toContain('销号');
+  });
+});
