@@ -4,6 +4,7 @@ import { commitmentHandlers } from './plugins/commitments';
 import { groupHandlers } from './plugins/groups';
 import { hazardHandlers } from './plugins/hazards';
 import { photoHandlers } from './plugins/photos';
+import { pointHandlers } from './plugins/points';
 import { reviewHandlers } from './plugins/review';
 import { staffHandlers } from './plugins/staff';
 
@@ -13,7 +14,7 @@ const helpHandlers: HandlerTable = {
 };
 
 /** Every feature's handlers; `帮助` is built from the same table, so it lists only what answers. */
-export const FEATURES: HandlerTable[] = [groupHandlers, commitmentHandlers, photoHandlers, reviewHandlers, hazardHandlers, staffHandlers, helpHandlers];
+export const FEATURES: HandlerTable[] = [groupHandlers, commitmentHandlers, photoHandlers, reviewHandlers, hazardHandlers, pointHandlers, staffHandlers, helpHandlers];
 
 type Who = (ctx: BotContext) => boolean;
 const anyone: Who = () => true;
@@ -37,6 +38,7 @@ const HELP: [Command['kind'], Who, string][] = [
   ['hazard', (ctx) => Boolean(ctx.group) && headOrStaff(ctx), 'help.hazard'],
   ['close', (ctx) => Boolean(ctx.group) && headOrStaff(ctx), 'help.close'],
   ['fixed', registered, 'help.fixed'],
+  ['points', registered, 'help.points'],
   ['confirmRegister', (ctx) => Boolean(ctx.group) && headOrStaff(ctx), 'help.confirm'],
   ['language', (ctx) => Boolean(ctx.group) && headOrStaff(ctx), 'help.language'],
   ['broadcast', staffUser, 'help.broadcast'],

@@ -16,6 +16,7 @@ import { botRoutes } from './routes/bot';
 import { broadcastRoutes } from './routes/broadcasts';
 import { hazardRoutes } from './routes/hazards';
 import { healthRoutes } from './routes/health';
+import { pointRoutes } from './routes/points';
 import { importRoutes } from './routes/import-roster';
 import { resourceRoutes } from './routes/resources';
 import { letterAndPhotoRoutes } from './routes/letters-photos';
@@ -58,7 +59,7 @@ export function createApp(o: AppOptions): Koa<AppState> {
   api.use(requireToken(o.store));
   api.use(bodyParser({ enableTypes: ['json'], jsonLimit: '1mb', encoding: 'utf-8' }));
   api.use(rejectOperators('body'));
-  for (const r of [resourceRoutes(o), statsRoutes(o), importRoutes(o), bindCodeRoutes(o), roundRoutes(o), letterAndPhotoRoutes(o), broadcastRoutes(o), scheduleRoutes(o), botRoutes(o), hazardRoutes(o)]) api.use(r.routes(), r.allowedMethods());
+  for (const r of [resourceRoutes(o), statsRoutes(o), importRoutes(o), bindCodeRoutes(o), roundRoutes(o), letterAndPhotoRoutes(o), broadcastRoutes(o), scheduleRoutes(o), botRoutes(o), hazardRoutes(o), pointRoutes(o)]) api.use(r.routes(), r.allowedMethods());
   app.use(api.routes()).use(api.allowedMethods());
   return app;
 }

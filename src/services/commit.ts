@@ -1,5 +1,6 @@
 import { DomainError } from '../domain/errors';
 import type { Deps } from './deps';
+import { award } from './points';
 import type { Speaker } from './speaker';
 
 export interface CommitResult {
@@ -28,8 +29,7 @@ export async function commit(deps: Deps, input: { speaker: Speaker; messageId: s
         communityId: h.communityId, gridId: h.gridId, groupId: h.groupId, houseId: h.id, houseCode: h.code, letterVersion: letter.version,
         landlordId: h.landlordId, contactId: input.speaker.contact?.id ?? null, messageId: input.messageId, at: clock.now(),
       });
-      await store.points.insert({ landlordId: h.landlordId, contactId: input.speaker.contact?.id ?? null, gridId: h.gridId, reason: 'commitment', amount: 5, refId: c.id })
-        .catch((e) => { if ((e as DomainError).code !== 'conflict') throw e; });
+      await award(deps, { reason: 'commitment', refId: c.id, house: { ...h, contactId: input.speaker.contact?.id ?? null } });
       houses.push({ code: h.code, isNew: true });
     } catch (e) {
       if ((e as DomainError).code !== 'conflict') throw e;

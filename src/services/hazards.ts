@@ -2,12 +2,11 @@ import { DomainError } from '../domain/errors';
 import { DEFAULT_HAZARD_DAYS, hazardDeadline } from '../domain/hazard';
 import type { Hazard, House } from '../domain/types';
 import type { Deps } from './deps';
+import { award } from './points';
 
 /** Who acts on a hazard: staff, or a head (never on their own house). */
 export interface HazardActor { id: string; isStaff: boolean; isHead: boolean; ownHouseIds: string[] }
 
-/** Points for a hazard closed by its deadline (SPEC §2 points). */
-export const HAZARD_CLOSED_POINTS = 10;
 
 /**
  * `隐患 HOUSECODE 描述 [N天]` or `POST /hazards`: opens a hazard on a house with a number
@@ -58,10 +57,7 @@ export async function closeHazard(deps: Deps, input: { hazard: Hazard; actor: Ha
   if (!(await store.hazards.updateWhere({ id: h.id, status: h.status }, { status: 'closed', closedAt: now, closedBy: actor.id }))) return (await store.hazards.get(h.id))!;
   await store.audit.insert({ actor: actor.id, action: 'close_hazard', target: `hazard:${h.id}`, detail: { number: h.number } });
   const house = await store.houses.get(h.houseId);
-  if (house && now <= h.deadline) {
-    await store.points.insert({ landlordId: house.landlordId, contactId: house.contactId, gridId: house.gridId, reason: 'hazard_closed', amount: HAZARD_CLOSED_POINTS, refId: h.id })
-      .catch((e) => { if ((e as DomainError).code !== 'conflict') throw e; });
-  }
+  if (house && now <= h.deadline) await award(deps, { reason: 'hazard_closed', refId: h.id, house });
   return (await store.hazards.get(h.id))!;
 }
 

@@ -1,6 +1,7 @@
 import { DomainError } from '../domain/errors';
 import type { Submission } from '../domain/types';
 import type { Deps } from './deps';
+import { award } from './points';
 
 /** Who reviews: a head (never of their own house) or staff. */
 export interface Reviewer { id: string; isHead: boolean; isStaff: boolean; ownHouseIds: string[] }
@@ -25,10 +26,7 @@ export async function reviewSubmission(
     if (n !== 1) throw new DomainError('submission_incomplete', sub.houseCode, { code: sub.houseCode, status: sub.status });
     const round = await store.rounds.get(sub.roundId);
     const house = await store.houses.get(sub.houseId);
-    if (round && house && now <= round.deadline) {
-      await store.points.insert({ landlordId: house.landlordId, contactId: house.contactId, gridId: house.gridId, reason: 'inspection_on_time', amount: 10, refId: sub.id })
-        .catch((e) => { if ((e as DomainError).code !== 'conflict') throw e; });
-    }
+    if (round && house && now <= round.deadline) await award(deps, { reason: 'inspection_on_time', refId: sub.id, house });
   } else {
     // the same return repeated (a retried request) changes nothing, so its notice is not posted twice
     if (sub.status === 'returned' && sub.returnReason === (input.reason ?? '').slice(0, 200)) return sub;

@@ -148,13 +148,14 @@ describe('private chats and truthful help (issue 8)', () => {
 
   it('帮助 lists only what works for the sender there', async () => {
     const [landlord] = await f.say(landlords[0]!, '帮助', room);
-    for (const word of ['我承诺', '进度', '登记']) expect(landlord!.text).toContain(word);
-    for (const word of ['积分', '举报', '通过', '退回', '广播', '绑定群']) expect(landlord!.text).not.toContain(word);
+    for (const word of ['我承诺', '进度', '登记', '积分', '整改']) expect(landlord!.text).toContain(word);
+    for (const word of ['举报', '通过', '退回', '广播', '绑定群', '销号']) expect(landlord!.text).not.toContain(word);
     const [headHelp] = await f.say(landlords[1]!, '帮助', room);
     expect(headHelp!.text).not.toContain('确认登记'); // P00002 is not the head
     const [priv] = await f.say(f.contact('居民'), '帮助', f.self);
     expect(priv!.text).not.toContain('我承诺');
     expect(priv!.text).not.toContain('举报');
+    expect(priv!.text).not.toContain('积分');
     expect(priv!.text).toContain('绑定工作人员');
   });
 });

@@ -49,3 +49,16 @@ describe('hazards API (issue 10)', () => {
     await request(f.server).post('/api/v1/hazards/nope/close').set(auth(f.adminToken)).expect(404);
   });
 });
+
+describe('GET /points (issue 10)', () => {
+  it('ranks the landlords of a scope by their points this year', async () => {
+    const h = (await request(f.server).post('/api/v1/hazards').set(auth(f.adminToken)).send({ houseCode: 'P00002', description: '电线老化' }).expect(201)).body;
+    await request(f.server).post(`/api/v1/hazards/${h.id}/close`).set(auth(f.adminToken)).expect(200);
+    const r = (await request(f.server).get(`/api/v1/points?scope=grid:${h.gridId}`).set(auth(f.adminToken)).expect(200)).body;
+    expect(r).toMatchObject({ total: 1, items: [{ name: '杨英敏', points: 10, rank: 1 }] });
+    expect(JSON.stringify(r)).not.toMatch(/1[3-9]\d{9}/);
+    const other = (await f.store.communities.findOne({ name: '西墅社区' }))!;
+    expect((await request(f.server).get(`/api/v1/points?scope=community:${other.id}`).set(auth(f.adminToken)).expect(200)).body.total).toBe(0);
+    await request(f.server).get('/api/v1/points?year=nineteen').set(auth(f.adminToken)).expect(400);
+  });
+});

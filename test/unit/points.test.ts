@@ -1,0 +1,82 @@
+/**
+ * Issue 10, points: random sequences of the events that earn points — with repeats and
+ * restarts of the store in between — leave a ledger equal to the rules applied once per
+ * distinct event; `积分`'s rank agrees with GET /points' ranking.
+ */
+import { POINT_RULES, rank } from '../../src/domain/points';
+import { DomainError } from '../../src/domain/errors';
+import type { House } from '../../src/domain/types';
+import { commit } from '../../src/services/commit';
+import { closeHazard, openHazard } from '../../src/services/hazards';
+import { importRoster } from '../../src/services/import-roster';
+import { parseRosterFile } from '../../src/services/parse-roster-file';
+import { myPoints, rankLandlords } from '../../src/services/points';
+import { reviewSubmission } from '../../src/services/review-submission';
+import { ensureDefaults } from '../../src/services/ensure-defaults';
+import { createI18n } from '../../src/i18n';
+import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
+import { depsFor, sampleRosterBytes, tempDir } from '../support/fixtures';
+
+type Event = ['commit' | 'approve' | 'close', number];
+
+function sequence(seed: number, n: number): (Event | 'restart')[] {
+  let s = seed;
+  const rnd = (k: number) => { s = (s * 1103515245 + 12345) % 2147483648; return s % k; };
+  const out: (Event | 'restart')[] = [];
+  for (let i = 0; i < n; i += 1) {
+    if (rnd(15) === 0) { out.push('restart'); continue; }
+    out.push([(['commit', 'approve', 'close'] as const)[rnd(3)]!, rnd(12)]);
+  }
+  return out;
+}
+
+it('ranks ties together', () => {
+  expect(rank([{ points: 5 }, { points: 9 }, { points: 5 }, { points: 1 }]).map((r) => [r.points, r.rank])).toEqual([[9, 1], [5, 2], [5, 2], [1, 4]]);
+});
+
+it.each([1, 2, 3, 4, 5])('seed %i: the ledger holds each earned award exactly once, through repeats and restarts', async (seed) => {
+  const tmp = tempDir('anxin-points-');
+  let store = createSqliteStore({ dataDir: tmp.dir });
+  let deps = depsFor(store);
+  const i18n = await createI18n('zh-CN');
+  await ensureDefaults(deps, i18n.t.bind(i18n));
+  await importRoster(deps, await parseRosterFile(sampleRosterBytes()), { actor: 'test' });
+  const houses = (await store.houses.find({}, { sort: { code: 1 } })).slice(0, 12);
+  const round = await store.rounds.insert({ period: '2026-11', deadline: new Date('2026-11-20T15:59:59Z'), scope: 'street', status: 'open', openedAt: deps.clock.now() });
+  for (const h of houses) {
+    await store.submissions.insert({ communityId: h.communityId, gridId: h.gridId, groupId: h.groupId, roundId: round.id, period: '2026-11', houseId: h.id, houseCode: h.code, status: 'complete', items: {}, returnReason: null, reviewedBy: null, reviewedAt: null });
+    await openHazard(deps, { house: h, description: '杂物', days: 3, by: 'test' });
+  }
+  const done = new Set<string>();
+  const speaker = (h: House) => ({ wechatId: `wx-${h.code}`, name: h.code, contact: null, houses: [h], isHead: false, staff: null });
+  const refused = (e: unknown) => { if (!(e instanceof DomainError)) throw e; };
+  try {
+    for (const step of sequence(seed, 80)) {
+      if (step === 'restart') { await store.close(); store = createSqliteStore({ dataDir: tmp.dir }); deps = depsFor(store); continue; }
+      const [kind, i] = step;
+      const h = houses[i]!;
+      if (kind === 'commit') await commit(deps, { speaker: speaker(h), messageId: null });
+      if (kind === 'approve') {
+        const sub = (await store.submissions.findOne({ houseId: h.id }))!;
+        await reviewSubmission(deps, { submission: sub, reviewer: { id: 'user:staff', isHead: false, isStaff: true, ownHouseIds: [] }, action: 'approve' }).catch(refused);
+      }
+      if (kind === 'close') await closeHazard(deps, { hazard: (await store.hazards.findOne({ houseId: h.id }))!, actor: { id: 'user:staff', isStaff: true, isHead: false, ownHouseIds: [] } });
+      done.add(`${kind}:${i}`);
+    }
+    const rule = { commit: POINT_RULES.commitment, approve: POINT_RULES.inspection_on_time, close: POINT_RULES.hazard_closed };
+    const expected = [...done].reduce((sum, e) => sum + rule[e.split(':')[0] as keyof typeof rule], 0);
+    const ledger = await store.points.find({});
+    expect(ledger.reduce((sum, l) => sum + l.amount, 0)).toBe(expected);
+    expect(ledger).toHaveLength(done.size);
+    // 积分's rank is GET /points' ranking of the grid
+    const gridId = houses[0]!.gridId;
+    const ranked = await rankLandlords(deps, { gridIds: [gridId], year: 2026 });
+    for (const h of houses.filter((x) => x.gridId === gridId)) {
+      const mine = await myPoints(deps, { landlordId: h.landlordId, gridId, year: 2026 });
+      expect(mine.rank).toBe(ranked.find((r) => r.landlordId === h.landlordId)?.rank ?? null);
+    }
+  } finally {
+    await store.close();
+    tmp.cleanup();
+  }
+});
