@@ -69,7 +69,8 @@ export function AnxinPlugin(config: AnxinPluginConfig): WechatyPlugin {
     if (room && !group && quiet) return null;
     const talker = msg.talker();
     const speaker = await resolveSpeaker(deps, room ? { group } : 'private', talker.id, talker.name());
-    if (quiet && speaker.houses.length === 0) return null;
+    // (a photo in a private chat may be for a tip: anyone may send one)
+    if (quiet && speaker.houses.length === 0 && !(photo && !room)) return null;
     // a photo's bytes were being fetched meanwhile: a network wait must not hold the store's commit
     const bytes = photo ? await photo : null;
 

@@ -7,6 +7,7 @@ import { photoHandlers } from './plugins/photos';
 import { pointHandlers } from './plugins/points';
 import { reviewHandlers } from './plugins/review';
 import { staffHandlers } from './plugins/staff';
+import { tipHandlers } from './plugins/tips';
 
 const helpHandlers: HandlerTable = {
   room: { help: async (ctx) => ({ text: helpText(ctx) }) },
@@ -14,7 +15,7 @@ const helpHandlers: HandlerTable = {
 };
 
 /** Every feature's handlers; `帮助` is built from the same table, so it lists only what answers. */
-export const FEATURES: HandlerTable[] = [groupHandlers, commitmentHandlers, photoHandlers, reviewHandlers, hazardHandlers, pointHandlers, staffHandlers, helpHandlers];
+export const FEATURES: HandlerTable[] = [groupHandlers, commitmentHandlers, photoHandlers, reviewHandlers, hazardHandlers, pointHandlers, tipHandlers, staffHandlers, helpHandlers];
 
 type Who = (ctx: BotContext) => boolean;
 const anyone: Who = () => true;
@@ -39,6 +40,7 @@ const HELP: [Command['kind'], Who, string][] = [
   ['close', (ctx) => Boolean(ctx.group) && headOrStaff(ctx), 'help.close'],
   ['fixed', registered, 'help.fixed'],
   ['points', registered, 'help.points'],
+  ['report', (ctx) => ctx.where === 'private', 'help.report'],
   ['confirmRegister', (ctx) => Boolean(ctx.group) && headOrStaff(ctx), 'help.confirm'],
   ['language', (ctx) => Boolean(ctx.group) && headOrStaff(ctx), 'help.language'],
   ['broadcast', staffUser, 'help.broadcast'],

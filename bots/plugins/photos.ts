@@ -1,5 +1,8 @@
 import type { ChecklistItem } from '../../src/domain/types';
-import { answerMenu, nameItem, submitPhoto, type PhotoOutcome } from '../../src/services/submit-photo';
+import { createIntent } from '../../src/services/intents';
+import { ensureContact } from '../../src/services/speaker';
+import { answerMenu, keepPhoto, nameItem, submitPhoto, type PhotoOutcome } from '../../src/services/submit-photo';
+import { addTipPhoto, TIP_MAX_PHOTOS } from '../../src/services/tips';
 import type { BotContext, Handler, HandlerTable, Reply } from '../bot-context';
 
 const itemName = (ctx: BotContext, i: ChecklistItem) => ctx.t(`items.${i}`);
@@ -24,9 +27,24 @@ export function photoReply(ctx: BotContext, o: PhotoOutcome | null): Reply | nul
   }
 }
 
-/** A photo from a registered landlord, in their group's room or a private chat. */
+/**
+ * A photo: kept first, whoever sent it. In a private chat it goes to the sender's tip when
+ * one waits for photos, or waits for `举报` from someone who is not a landlord; otherwise it is
+ * a registered landlord's inspection photo or hazard evidence.
+ */
 export async function onPhoto(ctx: BotContext, bytes: Buffer): Promise<Reply | null> {
-  return photoReply(ctx, await submitPhoto(ctx.deps, { speaker: ctx.speaker, bytes, messageId: ctx.messageId, said: ctx.said }));
+  const contact = ctx.speaker.contact ?? (await ensureContact(ctx.deps, ctx.speaker.wechatId, ctx.speaker.name));
+  const said = { ...ctx.said, contactId: contact.id };
+  const photo = await keepPhoto(ctx.deps, { bytes, contactId: contact.id, messageId: ctx.messageId });
+  if (ctx.where === 'private') {
+    const tip = await addTipPhoto(ctx.deps, { said, photoId: photo.id });
+    if (tip) return ctx.answer(ctx.t('tip.photo', { number: tip.number, count: tip.photoIds.length, max: TIP_MAX_PHOTOS }));
+    if (ctx.speaker.houses.length === 0) {
+      await createIntent(ctx.deps, said, 'loose_photo', { photoId: photo.id });
+      return ctx.answer(ctx.t('tip.photo_first'));
+    }
+  }
+  return photoReply(ctx, await submitPhoto(ctx.deps, { speaker: ctx.speaker, photo, said }));
 }
 
 const item: Handler<'item'> = async (ctx, cmd) => photoReply(ctx, await nameItem(ctx.deps, { speaker: ctx.speaker, said: ctx.said, item: cmd.item, houseCode: cmd.houseCode }));

@@ -31,6 +31,8 @@ export type ErrorCode =
   | 'hazard_not_found'
   | 'hazard_closed'
   | 'not_your_hazard'
+  | 'too_many_tips'
+  | 'tip_not_found'
   | 'head_house_claim'
   | 'internal';
 

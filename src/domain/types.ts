@@ -124,6 +124,13 @@ export interface Hazard extends Entity, Placed {
 export interface Tip extends Entity {
   number: number;
   reporterContactId: Id;
+  /** where it is, when the text names a house code: staff of that scope see it (street staff see all) */
+  houseId: Id | null;
+  communityId: Id | null;
+  gridId: Id | null;
+  groupId: Id | null;
+  /** the hazard opened from it, if any */
+  hazardId: Id | null;
   text: string;
   photoIds: Id[];
   status: 'new' | 'accepted' | 'rejected';

@@ -37,6 +37,8 @@ const STATUS: Record<ErrorCode, number> = {
   hazard_not_found: 404,
   hazard_closed: 409,
   not_your_hazard: 403,
+  too_many_tips: 429,
+  tip_not_found: 404,
   head_house_claim: 403,
   internal: 500,
 };

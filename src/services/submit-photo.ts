@@ -77,37 +77,39 @@ async function fileFor(deps: Deps, said: Said, photo: Photo, house: House, item:
 }
 
 /**
- * A photo from a registered landlord: recognised by its bytes (a bounded signature and
- * structure check, never a general parser), stored durably first (so nothing sent is
- * lost), then filed for the house and item the landlord named just before — or the bot
+ * A kept photo from a registered landlord: a hazard's evidence when `整改 N` came just
+ * before; else filed for the house and item the landlord named just before — or the bot
  * asks which house (several houses) or which item it shows.
  */
-export async function submitPhoto(deps: Deps, input: { speaker: Speaker; bytes: Buffer; messageId: string; said: Said }): Promise<PhotoOutcome> {
-  const { store } = deps;
-  const { speaker, said } = input;
-  if (speaker.houses.length === 0) throw new DomainError('not_registered', 'photo');
+/**
+ * Any photo someone sends the bot: recognised by its bytes (a bounded signature and
+ * structure check, never a general parser) and stored durably, counted for nothing yet —
+ * before anything else is decided, so nothing a person sent is lost.
+ */
+export async function keepPhoto(deps: Deps, input: { bytes: Buffer; contactId: string; messageId: string }): Promise<Photo> {
   if (input.bytes.length > PHOTO_MAX_BYTES) throw new DomainError('photo_too_large', 'photo', { limit: '20 MB' });
   const mime = recognizePhoto(input.bytes);
   if (!mime) throw new DomainError('photo_unsupported', 'photo');
-  // stored before anything else is decided: a photo sent when no round is open is kept too
-  const blob = await store.blobs.put(input.bytes);
-  const contact = speaker.contact ?? (await ensureContact(deps, speaker.wechatId, speaker.name));
+  const blob = await deps.store.blobs.put(input.bytes);
+  return deps.store.photos.insert({
+    sha256: blob.sha256, mime, size: blob.size, contactId: input.contactId, messageId: input.messageId, houseId: null,
+    roundId: null, item: null, hazardId: null, tipId: null, counted: false,
+  });
+}
+
+export async function submitPhoto(deps: Deps, input: { speaker: Speaker; photo: Photo; said: Said }): Promise<PhotoOutcome> {
+  const { store } = deps;
+  const { speaker, said, photo } = input;
+  if (speaker.houses.length === 0) throw new DomainError('not_registered', 'photo');
   // `整改 N` said just before: the photo is that hazard's evidence, round or no round
   const fixing = await findIntent(deps, said, ['hazard_evidence']);
   if (fixing && (await takeIntent(deps, fixing))) {
     const hazard = await deps.store.hazards.get(fixing.hazardId!);
-    const photo = await store.photos.insert({
-      sha256: blob.sha256, mime, size: blob.size, contactId: contact.id, messageId: input.messageId, houseId: hazard?.houseId ?? null,
-      roundId: null, item: null, hazardId: null, tipId: null, counted: false,
-    });
     if (hazard) return { status: 'evidence', hazard: await addEvidence(deps, { hazard, photoId: photo.id }) };
   }
   const named = await findIntent(deps, said, ['label_next']);
   const house = named?.houseId ? speaker.houses.find((h) => h.id === named.houseId) ?? null : speaker.houses.length === 1 ? speaker.houses[0]! : null;
-  const photo = await store.photos.insert({
-    sha256: blob.sha256, mime, size: blob.size, contactId: contact.id, messageId: input.messageId, houseId: house?.id ?? null,
-    roundId: null, item: null, hazardId: null, tipId: null, counted: false,
-  });
+  if (house) await store.photos.update(photo.id, { houseId: house.id });
   const rounds = await Promise.all(speaker.houses.map((h) => openRoundFor(deps, groupOf(h))));
   if (!rounds.some(Boolean) || (house && !rounds[speaker.houses.indexOf(house)])) {
     // kept, and waiting: `整改 N` sent next makes it a hazard's evidence

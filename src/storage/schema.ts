@@ -81,10 +81,11 @@ export const SPECS: { [K in keyof Collections]: Collections[K] extends import('.
   tips: spec<T.Tip>({
     name: 'tips',
     fields: {
-      number: 'int', reporterContactId: 'string', text: 'string', photoIds: 'json', status: 'string', decidedBy: 'string?', decidedAt: 'date?', reason: 'string?',
+      number: 'int', reporterContactId: 'string', houseId: 'string?', communityId: 'string?', gridId: 'string?', groupId: 'string?', hazardId: 'string?',
+      text: 'string', photoIds: 'json', status: 'string', decidedBy: 'string?', decidedAt: 'date?', reason: 'string?',
     },
     unique: [['number']],
-    indexes: [['status']],
+    indexes: [['status'], ['reporterContactId', 'createdAt'], ['communityId'], ['gridId']],
   }),
   points: spec<T.PointEntry>({
     name: 'points',

@@ -137,3 +137,24 @@ describe('积分 (issue 10)', () => {
     expect((await f.say(f.contact('路人甲'), '积分', f.self))[0]!.text).toContain('请先登记');
   });
 });
+
+describe('a resident\'s tip in a private chat (issue 10)', () => {
+  it('takes photos before and after 举报, answers the number and the status, and never names the reporter in a group', async () => {
+    const resident = f.contact('热心居民王阿姨');
+    const [first] = await f.photo(resident, uniqueJpeg(), f.self);
+    expect(first!.text).toContain('如要举报火灾隐患');
+    await f.photo(resident, uniqueJpeg(), f.self);
+    const [made] = await f.say(resident, '举报 P00004 楼道里停了三辆电动车在充电，电话13812345678', f.self);
+    expect(made!.text).toContain('编号 #1（已附照片 2 张）');
+    const [third] = await f.photo(resident, uniqueJpeg(), f.self);
+    expect(third!.text).toContain('已附到举报 #1（3/9 张）');
+    const tip = (await f.store.tips.findOne({ number: 1 }))!;
+    expect(tip).toMatchObject({ status: 'new', photoIds: [expect.any(String), expect.any(String), expect.any(String)], houseId: (await f.store.houses.findOne({ code: 'P00004' }))!.id });
+    expect((await f.say(resident, '举报 1', f.self))[0]!.text).toContain('正在核查');
+    expect((await f.say(landlords[0]!, '举报 1', f.self))[0]!.text).toContain('没有找到您的举报');
+    expect((await f.say(landlords[0]!, '举报 电线乱拉', room))[0]!.text).toContain('请私聊机器人');
+    for (let i = 0; i < 4; i += 1) await f.say(resident, `举报 第${i + 2}条`, f.self);
+    expect((await f.say(resident, '举报 第6条', f.self))[0]!.text).toContain('今天的举报已达 5 条');
+    expect(f.inRoom(room.id).some((s) => s.text.includes('王阿姨'))).toBe(false);
+  });
+});

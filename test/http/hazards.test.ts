@@ -62,3 +62,44 @@ describe('GET /points (issue 10)', () => {
     await request(f.server).get('/api/v1/points?year=nineteen').set(auth(f.adminToken)).expect(400);
   });
 });
+
+describe('tips API (issue 10)', () => {
+  async function tipFrom(reporter: string, text: string, houseCode: string | null) {
+    const contact = await f.store.contacts.insert({ wechatId: reporter, name: '居民', landlordId: null, userId: null, locale: null });
+    const house = houseCode ? (await f.store.houses.findOne({ code: houseCode }))! : null;
+    return f.store.tips.insert({
+      number: await f.store.nextSequence('tip'), reporterContactId: contact.id, houseId: house?.id ?? null, communityId: house?.communityId ?? null, gridId: house?.gridId ?? null,
+      groupId: house?.groupId ?? null, hazardId: null, text, photoIds: [], status: 'new', decidedBy: null, decidedAt: null, reason: null,
+    });
+  }
+
+  it('accepts a tip with a hazard: the reporter is told privately and earns points once; the reporter is never shown', async () => {
+    const tip = await tipFrom('wx-resident', 'P00004 楼道停放电动车', 'P00004');
+    const list = (await request(f.server).get('/api/v1/tips?status=new').set(auth(f.adminToken)).expect(200)).body;
+    expect(list.total).toBe(1);
+    expect(JSON.stringify(list)).not.toContain('reporterContactId');
+    const r = (await request(f.server).post(`/api/v1/tips/${tip.id}/accept`).set(auth(f.adminToken)).send({ hazard: { days: 3 } }).expect(200)).body;
+    expect(r).toMatchObject({ status: 'accepted', hazard: { number: 1, houseCode: 'P00004', description: 'P00004 楼道停放电动车' } });
+    await request(f.server).post(`/api/v1/tips/${tip.id}/accept`).set(auth(f.adminToken)).send({}).expect(200); // a retry
+    expect(await f.store.points.count({ reason: 'tip_accepted' })).toBe(1);
+    expect(await f.store.hazards.count({})).toBe(1);
+    const told = await f.store.outbox.find({ key: `tip:decided:${tip.id}` });
+    expect(told).toMatchObject([{ contactId: 'wx-resident', roomId: null, text: expect.stringContaining('#1 已核实受理') }]);
+    expect((await f.posted()).map((p) => p.text).join('\n')).not.toContain('居民');
+    await request(f.server).post(`/api/v1/tips/${tip.id}/reject`).set(auth(f.adminToken)).send({ reason: '重复' }).expect(409);
+  });
+
+  it('rejects with a reason; keeps to the scope; refuses bad input', async () => {
+    const tip = await tipFrom('wx-2', '后门堆了纸箱', null);
+    const a = (await f.store.communities.findOne({ name: '平山村' }))!;
+    const staffA = await f.userToken('staff', `community:${a.id}`);
+    expect((await request(f.server).get('/api/v1/tips').set(auth(staffA)).expect(200)).body.total).toBe(0); // a street-wide tip is for street staff
+    await request(f.server).post(`/api/v1/tips/${tip.id}/reject`).set(auth(staffA)).send({ reason: 'x' }).expect(404);
+    await request(f.server).post(`/api/v1/tips/${tip.id}/reject`).set(auth(f.adminToken)).send({}).expect(400);
+    await request(f.server).post(`/api/v1/tips/${tip.id}/accept`).set(auth(f.adminToken)).send({ hazard: {} }).expect(400); // no house to open it on
+    const r = (await request(f.server).post(`/api/v1/tips/${tip.id}/reject`).set(auth(f.adminToken)).send({ reason: '现场核查无此情况' }).expect(200)).body;
+    expect(r).toMatchObject({ status: 'rejected', reason: '现场核查无此情况' });
+    const head = await f.userToken('head', `group:${(await f.store.groups.findOne({}))!.id}`);
+    await request(f.server).get('/api/v1/tips').set(auth(head)).expect(403);
+  });
+});

@@ -162,6 +162,20 @@ CREATE INDEX intents_expiry ON intents(expiresAt);
 ALTER TABLE contacts DROP COLUMN pendingItem;
 `,
   },
+  {
+    version: 7,
+    name: 'tips know their place (from a house code in the text) and the hazard opened from them',
+    sql: `
+ALTER TABLE tips ADD COLUMN houseId TEXT;
+ALTER TABLE tips ADD COLUMN communityId TEXT;
+ALTER TABLE tips ADD COLUMN gridId TEXT;
+ALTER TABLE tips ADD COLUMN groupId TEXT;
+ALTER TABLE tips ADD COLUMN hazardId TEXT;
+CREATE INDEX tips_reporter ON tips(reporterContactId, createdAt);
+CREATE INDEX tips_community ON tips(communityId);
+CREATE INDEX tips_grid ON tips(gridId);
+`,
+  },
 ];
 
 /** Applies the migrations not yet recorded; returns the versions applied. */
