@@ -1,6 +1,6 @@
 /** What a scheduled run does. */
-export type ScheduleAction = 'open_round' | 'close_rounds' | 'monthly_tip' | 'deadline_reminder' | 'daily_ranking' | 'seasonal_notice' | 'hazard_notices';
-export const SCHEDULE_ACTIONS: readonly ScheduleAction[] = ['open_round', 'close_rounds', 'monthly_tip', 'deadline_reminder', 'daily_ranking', 'seasonal_notice', 'hazard_notices'];
+export type ScheduleAction = 'open_round' | 'close_rounds' | 'monthly_tip' | 'deadline_reminder' | 'daily_ranking' | 'seasonal_notice' | 'hazard_notices' | 'hazard_weekly';
+export const SCHEDULE_ACTIONS: readonly ScheduleAction[] = ['open_round', 'close_rounds', 'monthly_tip', 'deadline_reminder', 'daily_ranking', 'seasonal_notice', 'hazard_notices', 'hazard_weekly'];
 
 export interface ScheduleDefinition {
   name: string;
@@ -26,4 +26,6 @@ export const DEFAULT_SCHEDULE: readonly ScheduleDefinition[] = [
   { name: 'seasonal-notices', cron: '0 10 * * *', action: 'seasonal_notice', scope: 'street', params: {} },
   // the day before a hazard's deadline its landlord is reminded; after it, the head and the staff of its scope are told
   { name: 'hazard-notices', cron: '0 9 * * *', action: 'hazard_notices', scope: 'street', params: {} },
+  // Monday mornings, each staff member gets the overdue hazards of their scope by private chat
+  { name: 'hazard-weekly', cron: '30 9 * * 1', action: 'hazard_weekly', scope: 'street', params: {} },
 ];

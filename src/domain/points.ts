@@ -10,6 +10,8 @@ export const POINT_RULES: Readonly<Record<PointReason, number>> = {
   inspection_on_time: 10,
   hazard_closed: 10,
   tip_accepted: 20,
+  hazard_overdue: -5,
+  inspection_returned: -5,
   adjustment: 0,
 };
 

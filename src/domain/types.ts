@@ -138,7 +138,7 @@ export interface Tip extends Entity {
   decidedAt: Date | null;
   reason: string | null;
 }
-export type PointReason = 'commitment' | 'inspection_on_time' | 'hazard_closed' | 'tip_accepted' | 'adjustment';
+export type PointReason = 'commitment' | 'inspection_on_time' | 'hazard_closed' | 'tip_accepted' | 'hazard_overdue' | 'inspection_returned' | 'adjustment';
 /** One line of the append-only points ledger. */
 export interface PointEntry extends Entity {
   landlordId: Id | null;

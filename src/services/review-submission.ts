@@ -32,6 +32,9 @@ export async function reviewSubmission(
     if (sub.status === 'returned' && sub.returnReason === (input.reason ?? '').slice(0, 200)) return sub;
     if (sub.status === 'partial') throw new DomainError('submission_incomplete', sub.houseCode, { code: sub.houseCode, status: sub.status });
     await store.submissions.update(sub.id, { status: 'returned', reviewedBy: reviewer.id, reviewedAt: now, returnReason: (input.reason ?? '').slice(0, 200) });
+    // one deduction per submission, however often it is returned
+    const house = await store.houses.get(sub.houseId);
+    if (house) await award(deps, { reason: 'inspection_returned', refId: sub.id, house });
   }
   await store.audit.insert({ actor: reviewer.id, action: `${input.action}_submission`, target: `submission:${sub.id}`, detail: { reason: input.reason ?? null } });
   return (await store.submissions.get(sub.id))!;

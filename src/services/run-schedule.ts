@@ -1,6 +1,6 @@
 import { afterQuietHours } from '../domain/quiet-hours';
 import { periodOf, ymdIn, zonedInstant } from '../domain/period';
-import { scopeCoversGroup } from '../domain/scope';
+import { placedFilter, scopeCoversGroup } from '../domain/scope';
 import { seasonalCalendar } from '../domain/seasonal';
 import type { Group, Schedule } from '../domain/types';
 import type { Translate } from '../i18n';
@@ -9,6 +9,7 @@ import { boundGroups } from './bound-groups';
 import type { Deps } from './deps';
 import { getStats } from './get-stats';
 import { noticeKey } from './notifier';
+import { award } from './points';
 import { remindMissing } from './remind-missing';
 import { openRound } from './open-round';
 import { enqueue, PRIORITY } from './outbox';
@@ -61,11 +62,13 @@ async function hazardNotices(deps: ScheduleDeps, s: Schedule, groups: Group[]): 
     const deadline = new Intl.DateTimeFormat(lng, { timeZone: s.timeZone, month: 'numeric', day: 'numeric' }).format(h.deadline);
     const params = { number: h.number, code: h.houseCode, deadline, group: g.name };
     const base = { roomId: g.roomId, account: g.botId ?? '*', priority: PRIORITY.bulk, notBefore };
+    const house = await store.houses.get(h.houseId);
     if (h.deadline >= now && ymdIn(h.deadline, s.timeZone) === tomorrow) {
-      const house = await store.houses.get(h.houseId);
       const owner = house?.contactId ? await store.contacts.get(house.contactId) : null;
       entries.push({ ...base, key: `hazard:remind:${h.id}`, text: t('hazard.reminder', params), mentions: owner ? [owner.wechatId] : [] });
     } else if (h.deadline < now) {
+      // the overdue deduction, once per hazard (the ledger's key), however often this runs
+      if (house) await award(deps, { reason: 'hazard_overdue', refId: h.id, house });
       const head = g.headHouseId ? await store.houses.get(g.headHouseId) : null;
       const headContact = head?.contactId ? await store.contacts.get(head.contactId) : null;
       entries.push({ ...base, key: `hazard:overdue:${h.id}`, text: t('hazard.overdue_head', params), mentions: headContact ? [headContact.wechatId] : [] });
@@ -74,6 +77,28 @@ async function hazardNotices(deps: ScheduleDeps, s: Schedule, groups: Group[]): 
         if (c) entries.push({ key: `hazard:overdue:${h.id}:user:${u.id}`, contactId: c.wechatId, account: g.botId ?? '*', priority: PRIORITY.bulk, notBefore, text: t('hazard.overdue_staff', { ...params, status: t(`hazard.status_${h.status}`, {}) }) });
       }
     }
+  }
+  await enqueue(deps, entries);
+  return entries.length;
+}
+
+/** The weekly list: each linked staff member gets the overdue hazards of their scope, one private message, keyed by week. */
+async function hazardWeekly(deps: ScheduleDeps, s: Schedule, runAt: Date): Promise<number> {
+  const { store, clock } = deps;
+  const now = clock.now();
+  const staff = (await store.users.find({ active: true, contactId: { ne: null } })).filter((u) => u.role === 'staff' || u.role === 'admin');
+  const entries = [];
+  for (const u of staff) {
+    const contact = await store.contacts.get(u.contactId!);
+    const placed = await resolveScope(store, u.scope).catch(() => null);
+    if (!contact || !placed) continue;
+    const overdue = await store.hazards.find({ ...placedFilter(placed), status: { in: ['open', 'rectified'] }, deadline: { lt: now } }, { sort: { deadline: 1 }, limit: 30 });
+    if (overdue.length === 0) continue;
+    const lng = contact.locale ?? deps.locale;
+    const t = (key: string, params: Record<string, unknown>) => deps.t(`bot:${key}`, { lng, ...params });
+    const day = (d: Date) => new Intl.DateTimeFormat(lng, { timeZone: s.timeZone, month: 'numeric', day: 'numeric' }).format(d);
+    const lines = overdue.map((h) => t('hazard.weekly_line', { number: h.number, code: h.houseCode, deadline: day(h.deadline), status: t(`hazard.status_${h.status}`, {}) }));
+    entries.push({ key: `hazard:weekly:${u.id}:${ymdIn(runAt, s.timeZone)}`, contactId: contact.wechatId, priority: PRIORITY.bulk, notBefore: afterQuietHours(now, s.timeZone), text: [t('hazard.weekly_title', { count: overdue.length }), ...lines].join('\n') });
   }
   await enqueue(deps, entries);
   return entries.length;
@@ -124,6 +149,8 @@ export async function runSchedule(deps: ScheduleDeps, s: Schedule, runAt: Date):
     }
     case 'hazard_notices':
       return hazardNotices(deps, s, groups);
+    case 'hazard_weekly':
+      return hazardWeekly(deps, s, runAt);
     case 'daily_ranking': {
       const open = await store.rounds.find({ status: 'open' });
       const ranked = groups.filter((g) => open.some((r) => scopeCoversGroup(r.scope, g)));

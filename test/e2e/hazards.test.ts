@@ -128,9 +128,9 @@ describe('积分 (issue 10)', () => {
     await f.say(landlords[0]!, '我承诺', room);
     await f.say(landlords[1]!, '我承诺', room);
     const [r] = await f.say(landlords[0]!, '积分', room);
-    // P00003's landlord has 10 for hazard #2 closed in time; P00001 and P00002 share second place with 5
+    // P00003's landlord has 10 for hazard #2 closed in time; P00002's 5 for committing went for hazard #1 overdue
     expect(r!.text).toContain('2026 年的积分：5 分，在本网格 10 位房东中排第 2。');
-    expect((await f.say(landlords[1]!, '积分', room))[0]!.text).toContain('排第 2');
+    expect((await f.say(landlords[1]!, '积分', room))[0]!.text).toContain('0 分，在本网格 10 位房东中排第 3');
     expect((await f.say(head(), '积分', room))[0]!.text).toContain('10 分');
     const [none] = await f.say(landlords[4]!, '积分', room);
     expect(none!.text).toContain('还没有积分');

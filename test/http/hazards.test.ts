@@ -1,5 +1,8 @@
 /** Issue 10: the hazards API — scoped, keyed notices, and 4xx for bad input. */
 import request from 'supertest';
+import { createI18n } from '../../src/i18n';
+import { ensureDefaultSchedules } from '../../src/scheduler/schedule-runner';
+import { runSchedule } from '../../src/services/run-schedule';
 import { auth, rosterAppFixture } from '../support/app-fixture';
 
 let f: Awaited<ReturnType<typeof rosterAppFixture>>;
@@ -101,5 +104,27 @@ describe('tips API (issue 10)', () => {
     expect(r).toMatchObject({ status: 'rejected', reason: '现场核查无此情况' });
     const head = await f.userToken('head', `group:${(await f.store.groups.findOne({}))!.id}`);
     await request(f.server).get('/api/v1/tips').set(auth(head)).expect(403);
+  });
+});
+
+describe('weekly overdue list (issue 10)', () => {
+  it('sends each linked staff member the overdue hazards of their scope, once a week', async () => {
+    const i18n = await createI18n('zh-CN');
+    const sdeps = { ...f.deps, t: i18n.t.bind(i18n), locale: 'zh-CN' as const };
+    await ensureDefaultSchedules(sdeps);
+    const a = (await f.store.communities.findOne({ name: '平山村' }))!;
+    const b = (await f.store.communities.findOne({ name: '西墅社区' }))!;
+    for (const [name, scope, wx] of [['甲', `community:${a.id}`, 'wx-staff-a'], ['乙', `community:${b.id}`, 'wx-staff-b']] as const) {
+      const c = await f.store.contacts.insert({ wechatId: wx, name, landlordId: null, userId: null, locale: null });
+      await f.store.users.insert({ name, role: 'staff', scope, contactId: c.id, active: true });
+    }
+    await request(f.server).post('/api/v1/hazards').set(auth(f.adminToken)).send({ houseCode: 'P00002', description: '电线老化', days: 1 }).expect(201);
+    const weekly = (await f.store.schedules.findOne({ name: 'hazard-weekly' }))!;
+    f.deps.clock.set('2026-11-23T01:30:00Z'); // Monday 09:30
+    const runAt = new Date('2026-11-23T01:30:00Z');
+    expect(await runSchedule(sdeps, weekly, runAt)).toBe(1);
+    expect(await runSchedule(sdeps, weekly, runAt)).toBe(1); // a repeated run queues nothing new (same key)
+    const sent = await f.store.outbox.find({ key: { gte: 'hazard:weekly:', lt: 'hazard:weekly;' } });
+    expect(sent).toMatchObject([{ contactId: 'wx-staff-a', roomId: null, text: expect.stringContaining('#1 P00002') }]);
   });
 });
