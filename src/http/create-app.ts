@@ -24,6 +24,7 @@ import { roundRoutes } from './routes/rounds';
 import { scheduleRoutes } from './routes/schedules';
 import { simRoutes } from './routes/sim';
 import { tipRoutes } from './routes/tips';
+import { watchListRoutes } from './routes/watch-list';
 import { statsRoutes } from './routes/stats';
 
 const VERSION = (JSON.parse(readFileSync(path.join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
@@ -60,7 +61,8 @@ export function createApp(o: AppOptions): Koa<AppState> {
   api.use(requireToken(o.store));
   api.use(bodyParser({ enableTypes: ['json'], jsonLimit: '1mb', encoding: 'utf-8' }));
   api.use(rejectOperators('body'));
-  for (const r of [resourceRoutes(o), statsRoutes(o), importRoutes(o), bindCodeRoutes(o), roundRoutes(o), letterAndPhotoRoutes(o), broadcastRoutes(o), scheduleRoutes(o), botRoutes(o), hazardRoutes(o), pointRoutes(o), tipRoutes(o)]) api.use(r.routes(), r.allowedMethods());
+  // (the watch list answers GET /landlords?watch=1 before the plain list)
+  for (const r of [watchListRoutes(o), resourceRoutes(o), statsRoutes(o), importRoutes(o), bindCodeRoutes(o), roundRoutes(o), letterAndPhotoRoutes(o), broadcastRoutes(o), scheduleRoutes(o), botRoutes(o), hazardRoutes(o), pointRoutes(o), tipRoutes(o)]) api.use(r.routes(), r.allowedMethods());
   app.use(api.routes()).use(api.allowedMethods());
   return app;
 }

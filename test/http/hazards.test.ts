@@ -128,3 +128,29 @@ describe('weekly overdue list (issue 10)', () => {
     expect(sent).toMatchObject([{ contactId: 'wx-staff-a', roomId: null, text: expect.stringContaining('#1 P00002') }]);
   });
 });
+
+describe('watch list (issue 10)', () => {
+  it('lists landlords with a hazard overdue 15+ days, or two months without an approved inspection, with the reason', async () => {
+    await request(f.server).post('/api/v1/hazards').set(auth(f.adminToken)).send({ houseCode: 'P00002', description: '电线老化', days: 1 }).expect(201);
+    expect((await request(f.server).get('/api/v1/landlords?watch=1').set(auth(f.adminToken)).expect(200)).body.total).toBe(0);
+    f.deps.clock.advance(20 * 86_400_000);
+    const one = (await request(f.server).get('/api/v1/landlords?watch=1').set(auth(f.adminToken)).expect(200)).body;
+    expect(one).toMatchObject({ total: 1, items: [{ name: '杨英敏', watch: { reasons: ['hazard_overdue_15d'], houseCodes: ['P00002'] } }] });
+    // two past rounds; P00001 was approved in one of them
+    const p1 = (await f.store.houses.findOne({ code: 'P00001' }))!;
+    for (const period of ['2026-10', '2026-11']) {
+      const r = await f.store.rounds.insert({ period, deadline: new Date(`${period}-20T15:59:59Z`), scope: 'street', status: 'closed', openedAt: new Date(`${period}-01T01:00:00Z`) });
+      if (period === '2026-11') {
+        await f.store.submissions.insert({ communityId: p1.communityId, gridId: p1.gridId, groupId: p1.groupId, roundId: r.id, period, houseId: p1.id, houseCode: 'P00001', status: 'approved', items: {}, returnReason: null, reviewedBy: null, reviewedAt: null });
+      }
+    }
+    // now December: November and October count
+    const all = (await request(f.server).get('/api/v1/landlords?watch=1&limit=100').set(auth(f.adminToken)).expect(200)).body;
+    expect(all.total).toBe(39);
+    expect(all.items.some((l: { name: string }) => l.name === '陈娜英')).toBe(false);
+    expect(all.items.find((l: { name: string }) => l.name === '杨英敏').watch.reasons).toEqual(['hazard_overdue_15d', 'noncompliant_2_months']);
+    const head = await f.userToken('head', `group:${p1.groupId}`);
+    await request(f.server).get('/api/v1/landlords?watch=1').set(auth(head)).expect(403);
+    expect((await request(f.server).get('/api/v1/landlords').set(auth(f.adminToken)).expect(200)).body.total).toBe(40); // the plain list is unchanged
+  });
+});
