@@ -4,34 +4,45 @@
  * attempt, and the session file (memory card) is written in DATA_DIR, not the working
  * folder. Where WeChat can be reached, the QR code is printed instead; both are accepted.
  */
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import pino from 'pino';
-import { createBot } from '../../bots/create-bot';
+import { pathToFileURL } from 'node:url';
 import { tempDir } from '../support/fixtures';
 
+const ROOT = path.resolve(__dirname, '../..');
+
 it('retries a failing login with back-off, one line per attempt, and keeps its session in DATA_DIR', async () => {
-  const tmp = tempDir('anxin-w4u-');
-  const lines: { msg: string; attempt?: number; retryInS?: number }[] = [];
-  let outcome: (v: 'retried' | 'qr') => void;
-  const done = new Promise<'retried' | 'qr'>((r) => { outcome = r; });
-  const log = pino({ level: 'info' }, { write: (s: string) => { const l = JSON.parse(s); lines.push(l); if (l.attempt === 3) outcome('retried'); } });
-  const cwdBefore = new Set(readdirSync(process.cwd()));
-  const bot = createBot({ name: 'anxin-test', puppet: 'wechaty-puppet-wechat4u', puppetName: 'wechaty-puppet-wechat4u', log, dataDir: tmp.dir, retryMs: 20, printQr: () => outcome('qr') });
-  try {
-    await bot.start().catch(() => undefined);
-    const how = await done;
-    if (how === 'retried') {
-      const attempts = lines.filter((l) => l.attempt !== undefined);
-      expect(attempts.map((l) => l.attempt)).toEqual([1, 2, 3]);
-      expect(attempts.map((l) => l.retryInS)).toEqual([0, 0, 0]); // 20, 40, 80 ms here; 5 s, 10 s, 20 s… by default
-      expect(lines.filter((l) => l.msg === 'wechaty error')).toEqual([]); // no flood of stack traces
-    }
-    expect(bot.status().loggedIn).toBe(false);
-  } finally {
-    await bot.stop().catch(() => undefined);
+  const data = tempDir('anxin-w4u-data-');
+  const cwd = tempDir('anxin-w4u-cwd-');
+  // started in an empty folder (tsx's loader named by path, since that folder has no node_modules)
+  const tsx = pathToFileURL(path.join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
+  const child = spawn(process.execPath, ['--import', tsx, path.join(ROOT, 'test/support/w4u-child.ts')], { cwd: cwd.dir, env: { ...process.env, DATA_DIR: data.dir }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: { msg?: string; attempt?: number; retryInS?: number }[] = [];
+  const how = await new Promise<'retried' | 'qr'>((resolve, reject) => {
+    let buf = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      buf += chunk.toString('utf8');
+      for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 1);
+        if (line === 'QR') return resolve('qr');
+        if (!line.startsWith('{')) continue;
+        const l = JSON.parse(line);
+        lines.push(l);
+        if (l.attempt === 3) resolve('retried');
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`child exited (${code}) before a retry or a QR`)));
+  });
+  child.kill('SIGKILL');
+  if (how === 'retried') {
+    const attempts = lines.filter((l) => l.attempt !== undefined);
+    expect(attempts.map((l) => l.attempt)).toEqual([1, 2, 3]);
+    expect(lines.filter((l) => l.msg === 'wechaty error')).toEqual([]); // no flood of stack traces
   }
-  expect(existsSync(path.join(tmp.dir, 'anxin-test.memory-card.json'))).toBe(true);
-  expect(readdirSync(process.cwd()).filter((f) => !cwdBefore.has(f))).toEqual([]);
-  tmp.cleanup();
-}, 30_000);
+  expect(existsSync(path.join(data.dir, 'anxin-test.memory-card.json'))).toBe(true);
+  expect(readdirSync(cwd.dir)).toEqual([]); // nothing written where it was started
+  data.cleanup();
+  cwd.cleanup();
+}, 60_000);

@@ -54,10 +54,17 @@ describe('the simulator, typed into fast (issue 8)', () => {
     expect(stats).toMatchObject({ houses: 10, committed: 10, submitted: 10 });
   }, 60_000);
 
-  it('answers six hundred hostile photos, and /healthz answers throughout', async () => {
-    const { houses, people, room } = await groupRoom(1);
-    await call('POST', '/sim/messages', { from: people[0], roomId: room, text: `登记 ${houses[0]!.code}` });
-    const files = [...hostileFiles().filter((h) => !h.image && h.bytes.length > 0).map((h) => h.bytes), ...randomFiles(600, 7)];
+  // 2,000 in `npm test` (CI has 2 cores and 10 minutes for everything); HOSTILE_PHOTOS=10000 for the full run
+  const COUNT = Number(process.env.HOSTILE_PHOTOS ?? 2000);
+  it(`answers ${COUNT} random byte strings and the hostile files sent as photos, and /healthz answers throughout`, async () => {
+    // eleven group rooms with a registered landlord each (a room's transcript keeps its last 2,000 lines)
+    const senders: { room: string; who: string }[] = [];
+    for (let n = 1; n <= 11; n += 1) {
+      const { houses, people, room } = await groupRoom(n);
+      await call('POST', '/sim/messages', { from: people[0], roomId: room, text: `登记 ${houses[0]!.code}` });
+      senders.push({ room, who: people[0]! });
+    }
+    const files = [...hostileFiles().filter((h) => !h.image && h.bytes.length > 0).map((h) => h.bytes), ...randomFiles(COUNT, 7)];
     let polls = 0;
     let healthy = true;
     let stop = false;
@@ -68,22 +75,26 @@ describe('the simulator, typed into fast (issue 8)', () => {
         polls += 1;
       }
     })();
-    for (const [i, bytes] of files.entries()) {
-      // the simulator takes base64; empty bytes are refused at its door (400), so those are left out above
-      const r = await call('POST', '/sim/messages', { from: people[0], roomId: room, imageBase64: bytes.toString('base64') || 'AA==', filename: `x${i}.jpg` });
-      expect(r.status).toBe(202);
+    for (let i = 0; i < files.length; i += 50) {
+      // (the simulator takes base64, and refuses an empty body at its door: empty bytes are left out above)
+      const statuses = await Promise.all(files.slice(i, i + 50).map((bytes, k) => {
+        const s = senders[(i + k) % senders.length]!;
+        return call('POST', '/sim/messages', { from: s.who, roomId: s.room, imageBase64: bytes.toString('base64'), filename: `x${i + k}.jpg` }).then((r) => r.status);
+      }));
+      expect(statuses.every((x) => x === 202)).toBe(true);
     }
-    const bot = await until(async () => (await transcript(room)).find((m) => m.text?.includes('本群已绑定'))?.from ?? false);
     const refusals = await until(async () => {
-      const t = (await transcript(room)).filter((m) => m.from === bot && m.text?.includes('只能接收'));
-      return t.length >= files.length ? t : false;
+      await new Promise((r) => setTimeout(r, 200)); // (reading eleven long transcripts is not free: look less often)
+      let n = 0;
+      for (const s of senders) n += (await transcript(s.room)).filter((m) => m.text?.includes('只能接收')).length;
+      return n >= files.length ? n : false;
     });
     stop = true;
     await poller;
-    expect(refusals).toHaveLength(files.length);
+    expect(refusals).toBe(files.length);
     expect(healthy).toBe(true);
     expect(polls).toBeGreaterThan(0);
-  }, 120_000);
+  }, 600_000);
 
   it('refuses hostile broadcast images with 415, keeps real ones, and stays healthy', async () => {
     const send = async (bytes: Buffer) => {

@@ -9,7 +9,7 @@ import { generateToken, hashToken } from '../../src/services/tokens';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
 import type { Store } from '../../src/storage/store';
 import type { Role } from '../../src/domain/types';
-import { depsFor, sampleRosterBytes, silentLog, tempDir } from './fixtures';
+import { assertNoPersonalData, depsFor, sampleRosterBytes, silentLog, tempDir } from './fixtures';
 
 /** A real app over a real SQLite store in a temp folder, with an admin token. */
 export async function appFixture() {
@@ -40,7 +40,11 @@ export async function appFixture() {
       await store.tokens.insert({ userId: user.id, hash: hashToken(token), label: 'test', lastUsedAt: null, revokedAt: null });
       return token;
     },
-    async close() { await store.close(); tmp.cleanup(); },
+    async close() {
+      assertNoPersonalData((await posted()).map((p) => p.text));
+      await store.close();
+      tmp.cleanup();
+    },
     log: silentLog,
   };
 }

@@ -11,7 +11,7 @@ import { importRoster } from '../../src/services/import-roster';
 import { parseRosterFile } from '../../src/services/parse-roster-file';
 import { createOutboxWorker } from '../../src/scheduler/outbox-worker';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
-import { depsFor, sampleRosterBytes, silentLog, tempDir } from './fixtures';
+import { assertNoPersonalData, depsFor, sampleRosterBytes, silentLog, tempDir } from './fixtures';
 
 export interface Said { id: string; from: string; text: string; mentions: string[]; roomId: string | null; listenerId: string | null }
 
@@ -109,6 +109,7 @@ export async function botFixture(o: { intentTtlMs?: number } = {}) {
     /** what the bot said in a room */
     inRoom: (roomId: string) => said.filter((s) => s.roomId === roomId),
     async close() {
+      assertNoPersonalData(said.filter((s) => s.roomId).map((s) => s.text));
       await worker.stop();
       await bot.stop();
       await store.close();

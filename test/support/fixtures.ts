@@ -19,3 +19,12 @@ export const silentLog = pino({ level: 'silent' });
 export function depsFor(store: Store, now = '2026-11-15T02:00:00Z'): Deps & { clock: ReturnType<typeof fixedClock> } {
   return { store, clock: fixedClock(now), log: silentLog, timeZone: 'Asia/Shanghai' };
 }
+
+/** Phone and ID numbers as they must never appear in a group (SPEC §3 Personal data). */
+export const PERSONAL_DATA = [/1[3-9]\d{9}/, /\d{17}[\dXx]/, /\d{15}/, /0\d{2,3}-?\d{7,8}/];
+
+/** Throws if any of these room messages carries a phone or ID number: fixtures call it when they close, so every test checks it. */
+export function assertNoPersonalData(roomTexts: string[]): void {
+  const leaks = roomTexts.filter((t) => PERSONAL_DATA.some((re) => re.test(t)));
+  if (leaks.length) throw new Error(`personal data in a room message: ${leaks[0]!.slice(0, 120)}`);
+}
