@@ -77,7 +77,8 @@ export async function start(config: Config, log: Logger): Promise<Running> {
       intervalMs: config.sendIntervalMs,
       jitterMs: Math.floor(config.sendIntervalMs / 3),
       roomSwitchMs: config.demo ? 0 : 2000,
-      dailyCap: 3000,
+      // a real account is protected by a daily cap; the demo's mock account has nothing to protect
+      dailyCap: config.demo ? 1_000_000 : 3000,
       tooFrequentPauseMs: 10 * 60_000,
       leaseMs: 60_000,
       idleMs: 1000,

@@ -139,6 +139,9 @@ export interface Tip extends Entity {
   reason: string | null;
 }
 export type PointReason = 'commitment' | 'inspection_on_time' | 'hazard_closed' | 'tip_accepted' | 'hazard_overdue' | 'inspection_returned' | 'adjustment';
+/** An admin's amount for a reason, in place of the default in POINT_RULES. */
+export interface PointRule extends Entity { reason: PointReason; amount: number }
+
 /** One line of the append-only points ledger. */
 export interface PointEntry extends Entity {
   landlordId: Id | null;

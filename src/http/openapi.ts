@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { broadcastBody } from './routes/broadcasts';
 import { hazardBody, hazardsQuery, reopenBody } from './routes/hazards';
-import { pointsQuery } from './routes/points';
+import { pointsQuery, rulesBody } from './routes/points';
 import { acceptBody, rejectBody, tipsQuery } from './routes/tips';
 import { letterBody } from './routes/letters-photos';
 import { pageQuery, RESOURCES } from './routes/resources';
@@ -38,6 +38,10 @@ export function openApiDocument(version: string): Record<string, unknown> {
     '/api/v1/hazards/{id}/close': { post: { summary: '销号 Close a hazard (staff, admin)', parameters: idPath, responses: { 200: { description: 'the hazard' }, ...errors } } },
     '/api/v1/hazards/{id}/reopen': { post: { summary: '重新打开 Reopen a hazard with a reason (staff, admin)', parameters: idPath, requestBody: jsonBody(reopenBody), responses: { 200: { description: 'the hazard' }, ...errors } } },
     '/api/v1/points': { get: { summary: '积分排名 Landlords of a scope ranked by points in a year (ties share a rank)', parameters: queryParams(pointsQuery), responses: { 200: { description: '{year, items:[{landlordId, name, points, rank}], total}' }, ...errors } } },
+    '/api/v1/points/rules': {
+      get: { summary: '积分规则 The points each event earns (staff, admin)', responses: { 200: { description: '{reason: amount}' }, ...errors } },
+      put: { summary: '修改积分规则 Change amounts; later awards use them (admin)', requestBody: jsonBody(rulesBody), responses: { 200: { description: 'the rules in force' }, ...errors } },
+    },
     '/api/v1/tips': { get: { summary: '举报列表 Tips of a scope (the reporter is never shown) (staff, admin)', parameters: queryParams(tipsQuery), responses: { 200: { description: '{items, total}' }, ...errors } } },
     '/api/v1/tips/{id}/accept': { post: { summary: '受理举报 Accept a tip, optionally opening a hazard on its house; the reporter is told privately and earns points once (staff, admin)', parameters: idPath, requestBody: jsonBody(acceptBody), responses: { 200: { description: 'the tip, and the hazard opened' }, ...errors } } },
     '/api/v1/tips/{id}/reject': { post: { summary: '不予受理 Reject a tip with a reason; the reporter is told privately (staff, admin)', parameters: idPath, requestBody: jsonBody(rejectBody), responses: { 200: { description: 'the tip' }, ...errors } } },

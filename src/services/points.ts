@@ -11,12 +11,28 @@ import type { Deps } from './deps';
 export async function award(deps: Deps, input: { reason: PointReason; refId: string; house: Pick<House, 'landlordId' | 'contactId' | 'gridId'>; amount?: number }): Promise<boolean> {
   const { house } = input;
   try {
-    await deps.store.points.insert({ landlordId: house.landlordId, contactId: house.contactId, gridId: house.gridId, reason: input.reason, amount: input.amount ?? POINT_RULES[input.reason], refId: input.refId });
+    const amount = input.amount ?? (await pointRules(deps))[input.reason];
+    await deps.store.points.insert({ landlordId: house.landlordId, contactId: house.contactId, gridId: house.gridId, reason: input.reason, amount, refId: input.refId });
     return true;
   } catch (e) {
     if ((e as { code?: string }).code !== 'conflict') throw e;
     return false;
   }
+}
+
+/** The amounts in force: the defaults of POINT_RULES, with the ones an admin changed. */
+export async function pointRules({ store }: Deps): Promise<Record<PointReason, number>> {
+  const changed = await store.pointRules.find({});
+  return { ...POINT_RULES, ...Object.fromEntries(changed.map((r) => [r.reason, r.amount])) };
+}
+
+/** An admin changes amounts (they apply to awards from now on; the ledger keeps what was awarded). */
+export async function setPointRules(deps: Deps, input: { rules: Partial<Record<PointReason, number>>; by: string }): Promise<Record<PointReason, number>> {
+  const before = await pointRules(deps);
+  const drafts = Object.entries(input.rules).map(([reason, amount]) => ({ reason: reason as PointReason, amount: amount! }));
+  await deps.store.pointRules.upsertMany(drafts, ['reason']);
+  await deps.store.audit.insert({ actor: input.by, action: 'set_point_rules', target: 'point_rules', detail: { before, after: input.rules } });
+  return pointRules(deps);
 }
 
 export interface LandlordPoints { landlordId: string; name: string; points: number; rank: number }

@@ -1,9 +1,9 @@
 import { DomainError } from '../domain/errors';
-import { POINT_RULES } from '../domain/points';
 import type { Hazard, Tip } from '../domain/types';
 import type { Deps } from './deps';
 import { openHazard } from './hazards';
 import { createIntent, findIntent, takeIntent, type Said } from './intents';
+import { pointRules } from './points';
 
 /** SPEC §3: a tip takes up to 9 photos; a contact may open at most 5 tips a day. */
 export const TIP_MAX_PHOTOS = 9;
@@ -81,7 +81,7 @@ export async function decideTip(deps: Deps, input: { tip: Tip; by: string; accep
   }
   if (input.accept && !(await store.points.findOne({ reason: 'tip_accepted', refId: tip.id }))) {
     const reporter = await store.contacts.get(tip.reporterContactId);
-    await store.points.insert({ landlordId: reporter?.landlordId ?? null, contactId: tip.reporterContactId, gridId: tip.gridId, reason: 'tip_accepted', amount: input.points ?? POINT_RULES.tip_accepted, refId: tip.id });
+    await store.points.insert({ landlordId: reporter?.landlordId ?? null, contactId: tip.reporterContactId, gridId: tip.gridId, reason: 'tip_accepted', amount: input.points ?? (await pointRules(deps)).tip_accepted, refId: tip.id });
   }
   await store.audit.insert({ actor: input.by, action: `${status}_tip`, target: `tip:${tip.id}`, detail: { number: tip.number, reason: input.reason ?? null } });
   return { tip: (await store.tips.get(tip.id))!, hazard };

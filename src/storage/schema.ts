@@ -93,6 +93,7 @@ export const SPECS: { [K in keyof Collections]: Collections[K] extends import('.
     unique: [['reason', 'refId', 'landlordId']],
     indexes: [['landlordId'], ['gridId']],
   }),
+  pointRules: spec<T.PointRule>({ name: 'point_rules', fields: { reason: 'string', amount: 'int' }, unique: [['reason']] }),
   broadcasts: spec<T.Broadcast>({
     name: 'broadcasts',
     fields: { text: 'string', imagePhotoId: 'string?', scope: 'string', at: 'date', status: 'string', createdBy: 'string' },

@@ -68,6 +68,7 @@ export interface Collections {
   hazards: Collection<T.Hazard>;
   tips: Collection<T.Tip>;
   points: Collection<T.PointEntry>;
+  pointRules: Collection<T.PointRule>;
   broadcasts: Collection<T.Broadcast>;
   deliveries: Collection<T.Delivery>;
   users: Collection<T.User>;

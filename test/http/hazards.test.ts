@@ -154,3 +154,20 @@ describe('watch list (issue 10)', () => {
     expect((await request(f.server).get('/api/v1/landlords').set(auth(f.adminToken)).expect(200)).body.total).toBe(40); // the plain list is unchanged
   });
 });
+
+describe('points rules (issue 10)', () => {
+  it('an admin changes an amount: later awards use it, earlier ones stay; staff may read, not change', async () => {
+    expect((await request(f.server).get('/api/v1/points/rules').set(auth(f.adminToken)).expect(200)).body).toMatchObject({ hazard_closed: 10, tip_accepted: 20 });
+    const staff = await f.userToken('staff', 'street');
+    await request(f.server).put('/api/v1/points/rules').set(auth(staff)).send({ hazard_closed: 50 }).expect(403);
+    await request(f.server).put('/api/v1/points/rules').set(auth(f.adminToken)).send({ hazard_closed: 'lots' }).expect(400);
+    await request(f.server).put('/api/v1/points/rules').set(auth(f.adminToken)).send({ free_money: 5 }).expect(400);
+    const first = (await request(f.server).post('/api/v1/hazards').set(auth(f.adminToken)).send({ houseCode: 'P00002', description: '电线老化' }).expect(201)).body;
+    await request(f.server).post(`/api/v1/hazards/${first.id}/close`).set(auth(f.adminToken)).expect(200);
+    expect((await request(f.server).put('/api/v1/points/rules').set(auth(f.adminToken)).send({ hazard_closed: 25 }).expect(200)).body.hazard_closed).toBe(25);
+    const second = (await request(f.server).post('/api/v1/hazards').set(auth(f.adminToken)).send({ houseCode: 'P00002', description: '杂物' }).expect(201)).body;
+    await request(f.server).post(`/api/v1/hazards/${second.id}/close`).set(auth(f.adminToken)).expect(200);
+    expect((await f.store.points.find({ reason: 'hazard_closed' }, { sort: { createdAt: 1 } })).map((p) => p.amount).sort()).toEqual([10, 25]);
+    expect(await f.store.audit.count({ action: 'set_point_rules' })).toBe(1);
+  });
+});

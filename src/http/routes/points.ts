@@ -1,13 +1,18 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import { rankLandlords } from '../../services/points';
-import { effectiveScope } from '../authorize';
+import { pointRules, rankLandlords, setPointRules } from '../../services/points';
+import { effectiveScope, requireRole } from '../authorize';
 import { depsOf, type AppOptions, type AppState } from '../context';
 import { pageQuery } from './resources';
 
 export const pointsQuery = pageQuery.extend({ year: z.coerce.number().int().min(2000).max(2100).optional() });
 
-/** `GET /points?scope=&year=`: the landlords of a scope ranked by their points (SPEC §6). */
+const amount = z.number().int().min(-1000).max(1000);
+export const rulesBody = z.object({
+  commitment: amount, inspection_on_time: amount, hazard_closed: amount, tip_accepted: amount, hazard_overdue: amount, inspection_returned: amount,
+}).partial().strict();
+
+/** `GET /points?scope=&year=`: the landlords of a scope ranked by their points (SPEC §6); `GET/PUT /points/rules`. */
 export function pointRoutes(o: AppOptions): Router<AppState> {
   const router = new Router<AppState>();
   router.get('/points', async (ctx) => {
@@ -22,6 +27,14 @@ export function pointRoutes(o: AppOptions): Router<AppState> {
       ranked = ranked.filter((r) => mine.has(r.landlordId));
     }
     ctx.body = { year, items: ranked.slice(q.offset, q.offset + q.limit), total: ranked.length, limit: q.limit, offset: q.offset };
+  });
+  router.get('/points/rules', async (ctx) => {
+    requireRole(ctx, 'admin', 'staff');
+    ctx.body = await pointRules(depsOf(o));
+  });
+  router.put('/points/rules', async (ctx) => {
+    const user = requireRole(ctx, 'admin');
+    ctx.body = await setPointRules(depsOf(o), { rules: rulesBody.parse(ctx.request.body ?? {}), by: `user:${user.id}` });
   });
   return router;
 }

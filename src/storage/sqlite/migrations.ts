@@ -176,6 +176,14 @@ CREATE INDEX tips_community ON tips(communityId);
 CREATE INDEX tips_grid ON tips(gridId);
 `,
   },
+  {
+    version: 8,
+    name: 'point rules an admin has changed',
+    sql: `
+CREATE TABLE point_rules (${base}, reason TEXT NOT NULL, amount INTEGER NOT NULL);
+CREATE UNIQUE INDEX point_rules_reason ON point_rules(reason);
+`,
+  },
 ];
 
 /** Applies the migrations not yet recorded; returns the versions applied. */
