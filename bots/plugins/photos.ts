@@ -1,5 +1,5 @@
 import type { ChecklistItem } from '../../src/domain/types';
-import { createIntent } from '../../src/services/intents';
+import { createIntent, findIntent } from '../../src/services/intents';
 import { ensureContact } from '../../src/services/speaker';
 import { answerMenu, keepPhoto, nameItem, submitPhoto, type PhotoOutcome } from '../../src/services/submit-photo';
 import { addTipPhoto, TIP_MAX_PHOTOS } from '../../src/services/tips';
@@ -35,6 +35,11 @@ export function photoReply(ctx: BotContext, o: PhotoOutcome | null): Reply | nul
 export async function onPhoto(ctx: BotContext, bytes: Buffer): Promise<Reply | null> {
   const contact = ctx.speaker.contact ?? (await ensureContact(ctx.deps, ctx.speaker.wechatId, ctx.speaker.name));
   const said = { ...ctx.said, contactId: contact.id };
+  // someone who is not a landlord keeps at most a tip's worth of photos waiting for `举报`: a stranger cannot fill the disk
+  if (ctx.where === 'private' && ctx.speaker.houses.length === 0 && (await ctx.deps.store.intents.count({ contactId: contact.id, kind: 'loose_photo', expiresAt: { gt: ctx.deps.clock.now() } })) >= TIP_MAX_PHOTOS
+    && !(await findIntent(ctx.deps, said, ['tip_photos']))) {
+    return ctx.answer(ctx.t('tip.photo_first'));
+  }
   const photo = await keepPhoto(ctx.deps, { bytes, contactId: contact.id, messageId: ctx.messageId });
   if (ctx.where === 'private') {
     const tip = await addTipPhoto(ctx.deps, { said, photoId: photo.id });

@@ -157,4 +157,11 @@ describe('a resident\'s tip in a private chat (issue 10)', () => {
     expect((await f.say(resident, '举报 第6条', f.self))[0]!.text).toContain('今天的举报已达 5 条');
     expect(f.inRoom(room.id).some((s) => s.text.includes('王阿姨'))).toBe(false);
   });
+
+  it('keeps at most nine photos from a stranger who has not said 举报', async () => {
+    const stranger = f.contact('陌生人乙');
+    for (let i = 0; i < 10; i += 1) await f.photo(stranger, uniqueJpeg(), f.self);
+    const contact = (await f.store.contacts.findOne({ wechatId: stranger.id }))!;
+    expect(await f.store.photos.count({ contactId: contact.id })).toBe(9);
+  });
 });
