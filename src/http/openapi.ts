@@ -115,6 +115,10 @@ export function openApiDocument(version: string): Record<string, unknown> {
       get: { summary: `Get one of ${name}`, parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { 200: { description: 'the record' }, ...errors } },
     };
   }
+  // 重点关注: the landlord list answers the watch list with watch=1
+  const landlords = paths['/api/v1/landlords'] as { get: { summary: string; parameters: unknown[] } };
+  landlords.get.summary += '; with watch=1, the watch list (重点关注: a hazard overdue 15+ days or two months without an approved inspection), each with watch.reasons (staff, admin)';
+  landlords.get.parameters.push({ name: 'watch', in: 'query', required: false, schema: { type: 'string', enum: ['1'] } });
   return {
     openapi: '3.1.0',
     info: { title: '安心房东 AnXin Landlord API', version },
