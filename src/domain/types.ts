@@ -117,6 +117,8 @@ export interface Hazard extends Entity, Placed {
   status: HazardStatus;
   openedBy: string;
   evidencePhotoIds: Id[];
+  /** photos staff took on site, before and after the fix (null until there are any) */
+  sitePhotos: { photoId: Id; kind: 'before' | 'after'; by: string; at: string }[] | null;
   rectifiedAt: Date | null;
   closedAt: Date | null;
   closedBy: string | null;

@@ -36,6 +36,13 @@ export function openApiDocument(version: string): Record<string, unknown> {
       post: { summary: '登记隐患 Open a hazard on a house (staff, admin); its landlord is told in the group', requestBody: jsonBody(hazardBody), responses: { 201: { description: 'the hazard, with its number' }, ...errors } },
     },
     '/api/v1/hazards/{id}/close': { post: { summary: '销号 Close a hazard (staff, admin)', parameters: idPath, responses: { 200: { description: 'the hazard' }, ...errors } } },
+    '/api/v1/hazards/{id}/photos': {
+      post: {
+        summary: '现场照片 A photo staff took on site, before or after the fix (staff, admin)', parameters: idPath,
+        requestBody: { required: true, content: { 'multipart/form-data': { schema: { type: 'object', properties: { kind: { type: 'string', enum: ['before', 'after'] }, image: { type: 'string', format: 'binary' } }, required: ['kind', 'image'] } } } },
+        responses: { 201: { description: 'the hazard, with its site photos' }, ...errors },
+      },
+    },
     '/api/v1/hazards/{id}/reopen': { post: { summary: '重新打开 Reopen a hazard with a reason (staff, admin)', parameters: idPath, requestBody: jsonBody(reopenBody), responses: { 200: { description: 'the hazard' }, ...errors } } },
     '/api/v1/points': { get: { summary: '积分排名 Landlords of a scope ranked by points in a year (ties share a rank)', parameters: queryParams(pointsQuery), responses: { 200: { description: '{year, items:[{landlordId, name, points, rank}], total}' }, ...errors } } },
     '/api/v1/points/rules': {

@@ -20,7 +20,7 @@ export async function openHazard(deps: Deps, input: { house: House; description:
   const h = input.house;
   const hazard = await store.hazards.insert({
     communityId: h.communityId, gridId: h.gridId, groupId: h.groupId, number: await store.nextSequence('hazard'), houseId: h.id, houseCode: h.code,
-    description: input.description.slice(0, 300), deadline, status: 'open', openedBy: input.by, evidencePhotoIds: [], rectifiedAt: null, closedAt: null, closedBy: null,
+    description: input.description.slice(0, 300), deadline, status: 'open', openedBy: input.by, evidencePhotoIds: [], sitePhotos: null, rectifiedAt: null, closedAt: null, closedBy: null,
   });
   await store.audit.insert({ actor: input.by, action: 'open_hazard', target: `hazard:${hazard.id}`, detail: { number: hazard.number, house: h.code } });
   return hazard;
@@ -59,6 +59,14 @@ export async function closeHazard(deps: Deps, input: { hazard: Hazard; actor: Ha
   const house = await store.houses.get(h.houseId);
   if (house && now <= h.deadline) await award(deps, { reason: 'hazard_closed', refId: h.id, house });
   return (await store.hazards.get(h.id))!;
+}
+
+/** Staff attach a photo they took on site, before or after the fix (kept in pairs for the record). */
+export async function addSitePhoto(deps: Deps, input: { hazard: Hazard; photoId: string; kind: 'before' | 'after'; by: string }): Promise<Hazard> {
+  const { store, clock } = deps;
+  await store.photos.update(input.photoId, { hazardId: input.hazard.id, houseId: input.hazard.houseId });
+  const sitePhotos = [...(input.hazard.sitePhotos ?? []), { photoId: input.photoId, kind: input.kind, by: input.by, at: clock.now().toISOString() }];
+  return (await store.hazards.update(input.hazard.id, { sitePhotos }))!;
 }
 
 /** A head or staff reopens a closed (or rectified) hazard with a reason; the deadline stays. */

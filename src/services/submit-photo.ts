@@ -86,7 +86,7 @@ async function fileFor(deps: Deps, said: Said, photo: Photo, house: House, item:
  * structure check, never a general parser) and stored durably, counted for nothing yet —
  * before anything else is decided, so nothing a person sent is lost.
  */
-export async function keepPhoto(deps: Deps, input: { bytes: Buffer; contactId: string; messageId: string }): Promise<Photo> {
+export async function keepPhoto(deps: Deps, input: { bytes: Buffer; contactId: string | null; messageId: string | null }): Promise<Photo> {
   if (input.bytes.length > PHOTO_MAX_BYTES) throw new DomainError('photo_too_large', 'photo', { limit: '20 MB' });
   const mime = recognizePhoto(input.bytes);
   if (!mime) throw new DomainError('photo_unsupported', 'photo');

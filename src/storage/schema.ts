@@ -73,7 +73,7 @@ export const SPECS: { [K in keyof Collections]: Collections[K] extends import('.
     name: 'hazards',
     fields: {
       ...placed, number: 'int', houseId: 'string', houseCode: 'string', description: 'string', deadline: 'date', status: 'string',
-      openedBy: 'string', evidencePhotoIds: 'json', rectifiedAt: 'date?', closedAt: 'date?', closedBy: 'string?',
+      openedBy: 'string', evidencePhotoIds: 'json', sitePhotos: 'json?', rectifiedAt: 'date?', closedAt: 'date?', closedBy: 'string?',
     },
     unique: [['number']],
     indexes: [['status', 'deadline'], ['houseId'], ['groupId'], ['gridId'], ['communityId']],

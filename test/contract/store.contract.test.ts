@@ -137,7 +137,7 @@ describe.each(legs)('Store contract: $name', (leg) => {
   it('filters compare dates as instants', async () => {
     const mk = (n: number, deadline: string) => ({
       communityId: 'c', gridId: 'g', groupId: 'x', number: n, houseId: `h${n}`, houseCode: `H${n}`, description: 'd', deadline: new Date(deadline),
-      status: 'open' as const, openedBy: 's', evidencePhotoIds: [], rectifiedAt: null, closedAt: null, closedBy: null,
+      status: 'open' as const, openedBy: 's', evidencePhotoIds: [], sitePhotos: null, rectifiedAt: null, closedAt: null, closedBy: null,
     });
     await store.hazards.insertMany([mk(1, '2026-11-01T00:00:00Z'), mk(2, '2026-11-20T00:00:00Z')]);
     expect((await store.hazards.find({ deadline: { lt: new Date('2026-11-10T00:00:00Z') } })).map((h) => h.number)).toEqual([1]);

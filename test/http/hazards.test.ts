@@ -4,6 +4,7 @@ import { createI18n } from '../../src/i18n';
 import { ensureDefaultSchedules } from '../../src/scheduler/schedule-runner';
 import { runSchedule } from '../../src/services/run-schedule';
 import { auth, rosterAppFixture } from '../support/app-fixture';
+import { uniqueJpeg } from '../support/images';
 
 let f: Awaited<ReturnType<typeof rosterAppFixture>>;
 
@@ -169,5 +170,21 @@ describe('points rules (issue 10)', () => {
     await request(f.server).post(`/api/v1/hazards/${second.id}/close`).set(auth(f.adminToken)).expect(200);
     expect((await f.store.points.find({ reason: 'hazard_closed' }, { sort: { createdAt: 1 } })).map((p) => p.amount).sort()).toEqual([10, 25]);
     expect(await f.store.audit.count({ action: 'set_point_rules' })).toBe(1);
+  });
+});
+
+describe('site photos (issue 10)', () => {
+  it('staff attach before and after photos to a hazard; other files are refused', async () => {
+    const h = (await request(f.server).post('/api/v1/hazards').set(auth(f.adminToken)).send({ houseCode: 'P00002', description: '电线老化' }).expect(201)).body;
+    for (const kind of ['before', 'after']) {
+      await request(f.server).post(`/api/v1/hazards/${h.id}/photos`).set(auth(f.adminToken)).field('kind', kind).attach('image', uniqueJpeg(), 'site.jpg').expect(201);
+    }
+    const got = (await request(f.server).get('/api/v1/hazards').set(auth(f.adminToken)).expect(200)).body.items[0];
+    expect(got.sitePhotos.map((p: { kind: string }) => p.kind)).toEqual(['before', 'after']);
+    expect((await request(f.server).post(`/api/v1/hazards/${h.id}/photos`).set(auth(f.adminToken)).field('kind', 'after').attach('image', Buffer.from('<html>'), 'x.jpg').expect(415)).body.error.code).toBe('photo_unsupported');
+    await request(f.server).post(`/api/v1/hazards/${h.id}/photos`).set(auth(f.adminToken)).field('kind', 'during').attach('image', uniqueJpeg(), 'x.jpg').expect(400);
+    await request(f.server).post(`/api/v1/hazards/${h.id}/photos`).set(auth(f.adminToken)).field('kind', 'after').expect(400);
+    const head = await f.userToken('head', `group:${h.groupId}`);
+    await request(f.server).post(`/api/v1/hazards/${h.id}/photos`).set(auth(head)).field('kind', 'after').attach('image', uniqueJpeg(), 'x.jpg').expect(403);
   });
 });

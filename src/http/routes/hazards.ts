@@ -5,7 +5,10 @@ import { isOverdue, MAX_HAZARD_DAYS } from '../../domain/hazard';
 import { deadlineFrom } from '../../domain/period';
 import { placedFilter } from '../../domain/scope';
 import type { Group, Hazard } from '../../domain/types';
-import { closeHazard, openHazard, reopenHazard } from '../../services/hazards';
+import { addSitePhoto, closeHazard, openHazard, reopenHazard } from '../../services/hazards';
+import { keepPhoto } from '../../services/submit-photo';
+import { PHOTO_MAX_BYTES } from '../../domain/photo';
+import multer from '@koa/multer';
 import { houseAudience } from '../../services/house-audience';
 import { effectiveScope, requireRole } from '../authorize';
 import { depsOf, type AppOptions, type AppState, type Ctx } from '../context';
@@ -18,6 +21,7 @@ export const hazardBody = z.object({
   days: z.number().int().min(1).max(MAX_HAZARD_DAYS).optional(),
 }).strict();
 export const reopenBody = z.object({ reason: z.string().trim().min(1).max(200) }).strict();
+export const sitePhotoBody = z.object({ kind: z.enum(['before', 'after']) }).strict();
 export const hazardsQuery = pageQuery.extend({ status: z.enum(['open', 'rectified', 'closed', 'overdue']).optional() });
 
 /** What the API says of a hazard: the record, and whether it is overdue now. */
@@ -68,6 +72,19 @@ export function hazardRoutes(o: AppOptions): Router<AppState> {
     const h = await closeHazard(deps, { hazard: await load(ctx), actor: { id: `user:${user.id}`, isStaff: true, isHead: false, ownHouseIds: [] } });
     await tell(h, `hazard:close:${h.id}:${h.closedAt?.getTime() ?? 0}`, (t) => t('hazard.closed', { number: h.number, code: h.houseCode }));
     ctx.body = present(h, o.clock.now());
+  });
+
+  // a photo staff took on site: multipart `image`, and `kind` before|after
+  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: PHOTO_MAX_BYTES, files: 1, fields: 2 } });
+  router.post('/hazards/:id/photos', async (ctx, next) => { requireRole(ctx, 'admin', 'staff'); await next(); }, upload.single('image'), async (ctx) => {
+    const user = requireRole(ctx, 'admin', 'staff');
+    const { kind } = sitePhotoBody.parse(ctx.request.body ?? {});
+    const bytes = (ctx as unknown as { file?: { buffer: Buffer } }).file?.buffer;
+    if (!bytes) throw new DomainError('validation', 'image', { detail: 'image (a photo file) is required' });
+    const hazard = await load(ctx);
+    const photo = await keepPhoto(deps, { bytes, contactId: null, messageId: null });
+    ctx.status = 201;
+    ctx.body = present(await addSitePhoto(deps, { hazard, photoId: photo.id, kind, by: `user:${user.id}` }), o.clock.now());
   });
 
   router.post('/hazards/:id/reopen', async (ctx) => {

@@ -184,6 +184,11 @@ CREATE TABLE point_rules (${base}, reason TEXT NOT NULL, amount INTEGER NOT NULL
 CREATE UNIQUE INDEX point_rules_reason ON point_rules(reason);
 `,
   },
+  {
+    version: 9,
+    name: 'photos staff take on site of a hazard, before and after',
+    sql: `ALTER TABLE hazards ADD COLUMN sitePhotos TEXT;`,
+  },
 ];
 
 /** Applies the migrations not yet recorded; returns the versions applied. */
