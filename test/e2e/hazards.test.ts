@@ -7,13 +7,12 @@ import { createI18n } from '../../src/i18n';
 import { issueBindCode } from '../../src/services/bind-codes';
 import { getStats } from '../../src/services/get-stats';
 import { ensureDefaultSchedules, runDueSchedules } from '../../src/scheduler/schedule-runner';
-import { botFixture } from '../support/bot-fixture';
-import { sampleRosterBytes } from '../support/fixtures';
+import { botFixture, SAMPLE_GROUP, SAMPLE_LANDLORDS, type BotFixture } from '../support/bot-fixture';
 import { uniqueJpeg } from '../support/images';
 
-const GROUP = '平山村第1网格联防1组';
-const NAMES = sampleRosterBytes().toString('utf8').split('\n').slice(1, 11).map((l) => l.split(',')[5]!);
-type F = Awaited<ReturnType<typeof botFixture>>;
+const GROUP = SAMPLE_GROUP;
+const NAMES = SAMPLE_LANDLORDS;
+type F = BotFixture;
 
 let f: F;
 let landlords: ReturnType<F['contact']>[];

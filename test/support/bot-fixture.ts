@@ -117,3 +117,8 @@ export async function botFixture(o: { intentTtlMs?: number } = {}) {
     },
   };
 }
+
+/** The sample roster's first group, and its ten landlords' names (P00001…P00010; P00003 is the head's house). */
+export const SAMPLE_GROUP = '平山村第1网格联防1组';
+export const SAMPLE_LANDLORDS = sampleRosterBytes().toString('utf8').split('\n').slice(1, 11).map((l) => l.split(',')[5]!);
+export type BotFixture = Awaited<ReturnType<typeof botFixture>>;
