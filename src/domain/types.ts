@@ -201,6 +201,10 @@ export interface AuditEntry extends Entity {
   action: string;
   target: string;
   detail: Record<string, unknown>;
+  /** where the record changed sits, so staff read the audit of their own scope; none: street-wide */
+  communityId?: Id | null;
+  gridId?: Id | null;
+  groupId?: Id | null;
 }
 /**
  * What the bot is waiting for from a person (SPEC §3): which item a photo shows

@@ -117,7 +117,11 @@ export const SPECS: { [K in keyof Collections]: Collections[K] extends import('.
     fields: { code: 'string', kind: 'string', targetId: 'string', expiresAt: 'date?', usedAt: 'date?', usedBy: 'string?' },
     unique: [['code']],
   }),
-  audit: spec<T.AuditEntry>({ name: 'audit', fields: { actor: 'string', action: 'string', target: 'string', detail: 'json' }, indexes: [['target']] }),
+  audit: spec<T.AuditEntry>({
+    name: 'audit',
+    fields: { actor: 'string', action: 'string', target: 'string', detail: 'json', communityId: 'string?', gridId: 'string?', groupId: 'string?' },
+    indexes: [['target'], ['createdAt'], ['communityId', 'createdAt'], ['gridId', 'createdAt'], ['groupId', 'createdAt']],
+  }),
   intents: spec<T.Intent>({
     name: 'intents',
     fields: {

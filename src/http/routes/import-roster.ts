@@ -1,19 +1,18 @@
 import multer from '@koa/multer';
-import Router from '@koa/router';
 import { DomainError } from '../../domain/errors';
 import { importRoster } from '../../services/import-roster';
 import { parseRosterFile } from '../../services/parse-roster-file';
-import { requireRole } from '../authorize';
-import { depsOf, type AppOptions, type AppState } from '../context';
+import { currentUser } from '../authorize';
+import { depsOf, type AppOptions } from '../context';
+import type { RouteTable } from '../route-table';
 
 export const ROSTER_MAX_BYTES = 50 * 1024 * 1024;
 
 /** `POST /import/roster` (multipart field `file`): admins and street-wide staff. */
-export function importRoutes(o: AppOptions): Router<AppState> {
-  const router = new Router<AppState>();
+export function importRoutes(o: AppOptions, router: RouteTable): void {
   const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: ROSTER_MAX_BYTES, files: 1, fields: 10 } });
-  router.post('/import/roster', async (ctx, next) => {
-    const user = requireRole(ctx, 'admin', 'staff');
+  router.post('/import/roster', 'roster:import', async (ctx, next) => {
+    const user = currentUser(ctx);
     if (user.role === 'staff' && user.scope !== 'street') throw new DomainError('forbidden', 'roster import needs street scope');
     await next();
   }, upload.single('file'), async (ctx) => {
@@ -30,7 +29,6 @@ export function importRoutes(o: AppOptions): Router<AppState> {
       };
       return;
     }
-    ctx.body = await importRoster(depsOf(o), parsed, { actor: `user:${requireRole(ctx, 'admin', 'staff').id}` });
+    ctx.body = await importRoster(depsOf(o), parsed, { actor: `user:${currentUser(ctx).id}` });
   });
-  return router;
 }

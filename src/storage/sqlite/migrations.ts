@@ -189,6 +189,19 @@ CREATE UNIQUE INDEX point_rules_reason ON point_rules(reason);
     name: 'photos staff take on site of a hazard, before and after',
     sql: `ALTER TABLE hazards ADD COLUMN sitePhotos TEXT;`,
   },
+  {
+    version: 10,
+    name: 'audit entries placed in the street, so staff read their own scope (GET /audit)',
+    sql: `
+ALTER TABLE audit ADD COLUMN communityId TEXT;
+ALTER TABLE audit ADD COLUMN gridId TEXT;
+ALTER TABLE audit ADD COLUMN groupId TEXT;
+CREATE INDEX audit_created ON audit(createdAt);
+CREATE INDEX audit_community ON audit(communityId, createdAt);
+CREATE INDEX audit_grid ON audit(gridId, createdAt);
+CREATE INDEX audit_group ON audit(groupId, createdAt);
+`,
+  },
 ];
 
 /** Applies the migrations not yet recorded; returns the versions applied. */
