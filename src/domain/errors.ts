@@ -38,6 +38,7 @@ export type ErrorCode =
   | 'last_admin'
   | 'not_empty'
   | 'head_house_move'
+  | 'outside_scope'
   | 'internal';
 
 /**

@@ -44,6 +44,7 @@ const STATUS: Record<ErrorCode, number> = {
   last_admin: 409,
   not_empty: 409,
   head_house_move: 409,
+  outside_scope: 403,
   internal: 500,
 };
 

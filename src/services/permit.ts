@@ -13,5 +13,6 @@ export function permit(actors: Actor | readonly Actor[], action: Action, target:
   const { actor, refusal } = actingAs(Array.isArray(actors) ? actors : [actors as Actor], action, target);
   if (actor) return actor;
   if (refusal === 'own_house') throw new DomainError('own_house', code, { code });
+  if (refusal === 'scope') throw new DomainError('outside_scope', action);
   throw new DomainError('not_allowed', action);
 }

@@ -1,8 +1,6 @@
 import { DomainError } from '../../domain/errors';
-import { scopeContains } from '../../domain/scope';
 import { issueBindCode } from '../../services/bind-codes';
-import { resolveScope } from '../../services/resolve-scope';
-import { currentUser } from '../authorize';
+import { inCallerScope } from '../authorize';
 import { depsOf, type AppOptions } from '../context';
 import type { RouteTable } from '../route-table';
 
@@ -13,9 +11,8 @@ import type { RouteTable } from '../route-table';
 export function bindCodeRoutes(o: AppOptions, router: RouteTable): void {
   router.post('/groups/:id/bind-code', 'bindcodes:issue', async (ctx) => {
     const group = await o.store.groups.get(String(ctx.params.id).slice(0, 64));
-    if (!group) throw new DomainError('not_found', 'group', { what: o.t('api:what.groups', { lng: ctx.state.lng }) });
-    const own = await resolveScope(o.store, currentUser(ctx).scope);
-    if (!scopeContains(own, { level: 'group', communityId: group.communityId, gridId: group.gridId, groupId: group.id })) throw new DomainError('forbidden', 'group outside scope');
+    // another scope's group does not exist for the caller
+    if (!group || !inCallerScope(ctx, group, 'bindcodes:issue')) throw new DomainError('not_found', 'group', { what: o.t('api:what.groups', { lng: ctx.state.lng }) });
     ctx.status = 201;
     ctx.body = await issueBindCode(depsOf(o), 'group', group.id);
   });

@@ -58,7 +58,7 @@ export function hazardRoutes(o: AppOptions, router: RouteTable): void {
     const body = hazardBody.parse(ctx.request.body ?? {});
     const house = await o.store.houses.findOne({ code: body.houseCode });
     const where = placedFilter(await effectiveScope(o.store, ctx, undefined));
-    if (!house || Object.entries(where).some(([k, v]) => (house as unknown as Record<string, unknown>)[k] !== v)) throw new DomainError('not_found', 'house', { what: body.houseCode });
+    if (!house || Object.entries(where).some(([k, v]) => (house as unknown as Record<string, unknown>)[k] !== v)) throw new DomainError('not_found', 'house', { what: o.t('api:what.houses', { lng: ctx.state.lng }) });
     const h = await openHazard(deps, { house, description: body.description, days: body.days, deadline: body.deadline ? deadlineFrom(body.deadline, o.timeZone) : undefined, by: `user:${user.id}` });
     const day = (lng: string) => new Intl.DateTimeFormat(lng, { timeZone: o.timeZone, month: 'numeric', day: 'numeric' }).format(h.deadline);
     await tell(h, `hazard:open:${h.id}`, (t) => t('hazard.opened', { number: h.number, code: h.houseCode, text: h.description, deadline: day(o.locale) }));

@@ -136,9 +136,17 @@ export function resourceRoutes(o: AppOptions, router: RouteTable): void {
       await auditPhones(ctx, name, [row]);
       ctx.body = present(name, row, currentActor(ctx));
     });
+    /** a record the caller may change: inside their scope, not merely visible (a grid's staff see, not rename, their community) */
+    const loadToEdit = async (ctx: Ctx): Promise<Row> => {
+      const row = await load(ctx);
+      const at = name === 'communities' ? { communityId: row.id } : name === 'grids' ? { communityId: row.communityId as string, gridId: row.id }
+        : name === 'groups' ? { communityId: row.communityId as string, gridId: row.gridId as string, groupId: row.id } : name === 'houses' ? (row as unknown as T.House) : null;
+      if (at && !inCallerScope(ctx, at, 'records:edit')) throw new DomainError('forbidden', `${name} outside the caller's scope`);
+      return row;
+    };
     router.patch(`/${name}/:id`, 'records:edit', async (ctx) => {
       const patch = EDITS[name].parse(ctx.request.body ?? {}) as Record<string, unknown>;
-      const row = await load(ctx);
+      const row = await loadToEdit(ctx);
       // a house moves only to a group the caller may edit too
       if (name === 'houses' && typeof patch.groupId === 'string') {
         const g = await o.store.groups.get(patch.groupId);
@@ -147,7 +155,7 @@ export function resourceRoutes(o: AppOptions, router: RouteTable): void {
       ctx.body = present(name, await editRecord(deps, { name, id: row.id, patch, actor: currentActor(ctx).id }), currentActor(ctx));
     });
     router.delete(`/${name}/:id`, 'records:edit', async (ctx) => {
-      const row = await load(ctx);
+      const row = await loadToEdit(ctx);
       await removeRecord(deps, { name, id: row.id, actor: currentActor(ctx).id });
       ctx.status = 204;
     });
