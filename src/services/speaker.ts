@@ -47,10 +47,7 @@ export async function resolveSpeaker({ store }: Deps, where: { group: Group | nu
   }
   const me = `contact:${contact?.id ?? wechatId}`;
   if (isHead && group) actors.push({ id: me, role: 'head', scope: { level: 'group', communityId: group.communityId, gridId: group.gridId, groupId: group.id }, channel: 'wechat', ownHouseIds });
-  if (contact) {
-    // a landlord acts on their own houses wherever they are (整改 in a private chat)
-    const all = where === 'private' ? houses : await store.houses.find({ contactId: contact.id });
-    if (all.length) actors.push({ id: me, role: 'landlord', scope: { level: 'street' }, channel: 'wechat', ownHouseIds: all.map((h) => h.id) });
-  }
+  // a landlord acts on their own houses: those of this room, or all of theirs in a private chat
+  if (houses.length) actors.push({ id: me, role: 'landlord', scope: { level: 'street' }, channel: 'wechat', ownHouseIds });
   return { wechatId, name, contact, houses, isHead, staff, actors };
 }

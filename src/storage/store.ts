@@ -1,4 +1,5 @@
 import type * as T from '../domain/types';
+import type { FigureStore } from './figures';
 
 /** A comparison on one field. Plain values mean equality. */
 export interface FieldOp<V> {
@@ -82,7 +83,7 @@ export interface Collections {
 }
 
 /** The Store port: everything the services may ask of storage. */
-export interface Store extends Collections {
+export interface Store extends Collections, FigureStore {
   readonly kind: 'sqlite' | 'mongodb';
   readonly blobs: BlobStore;
   /** Atomically the next number of a named sequence (hazard and tip numbers), starting at 1. */

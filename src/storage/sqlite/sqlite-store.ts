@@ -5,6 +5,7 @@ import { FileBlobStore } from '../file-blob-store';
 import { SPECS } from '../schema';
 import type { Collections, Store } from '../store';
 import { GroupCommit } from './group-commit';
+import { sqliteFigures } from './sqlite-figures';
 import { migrate } from './migrations';
 import { SqliteCollection } from './sqlite-collection';
 import { translateSqliteError } from './translate-error';
@@ -40,6 +41,7 @@ export function createSqliteStore({ dataDir }: SqliteStoreOptions): Store {
   return {
     kind: 'sqlite',
     ...collections,
+    ...sqliteFigures(db, commit),
     blobs: new FileBlobStore(path.join(dataDir, 'photos')),
     async nextSequence(name: string) {
       return commit.write(() => {
