@@ -196,10 +196,30 @@ CREATE UNIQUE INDEX point_rules_reason ON point_rules(reason);
 ALTER TABLE audit ADD COLUMN communityId TEXT;
 ALTER TABLE audit ADD COLUMN gridId TEXT;
 ALTER TABLE audit ADD COLUMN groupId TEXT;
-CREATE INDEX audit_created ON audit(createdAt);
-CREATE INDEX audit_community ON audit(communityId, createdAt);
-CREATE INDEX audit_grid ON audit(gridId, createdAt);
-CREATE INDEX audit_group ON audit(groupId, createdAt);
+`,
+  },
+  {
+    version: 11,
+    name: 'single-column scope indexes give way to the (scope, sort key) indexes the spec declares (issue 11)',
+    sql: `
+DROP INDEX IF EXISTS groups_community;
+DROP INDEX IF EXISTS houses_community;
+DROP INDEX IF EXISTS houses_grid;
+DROP INDEX IF EXISTS houses_group;
+DROP INDEX IF EXISTS submissions_group;
+DROP INDEX IF EXISTS submissions_grid;
+DROP INDEX IF EXISTS submissions_community;
+DROP INDEX IF EXISTS submissions_house;
+DROP INDEX IF EXISTS hazards_house;
+DROP INDEX IF EXISTS hazards_group;
+DROP INDEX IF EXISTS hazards_grid;
+DROP INDEX IF EXISTS hazards_community;
+DROP INDEX IF EXISTS tips_status;
+DROP INDEX IF EXISTS tips_community;
+DROP INDEX IF EXISTS tips_grid;
+DROP INDEX IF EXISTS points_landlord;
+DROP INDEX IF EXISTS points_grid;
+DROP INDEX IF EXISTS rounds_status;
 `,
   },
 ];
@@ -218,4 +238,24 @@ export function migrate(db: import('better-sqlite3').Database): number[] {
     applied.push(m.version);
   }
   return applied;
+}
+
+/**
+ * The indexes a collection's spec declares (the one list both adapters build from): any that
+ * SQLite lacks — no index with exactly those leading columns — is created. Runs after the
+ * migrations, on every start; cheap when nothing is missing.
+ */
+export function ensureSpecIndexes(db: import('better-sqlite3').Database, specs: readonly { name: string; indexes?: readonly (readonly string[])[] }[]): string[] {
+  const made: string[] = [];
+  for (const spec of specs) {
+    const have = (db.prepare(`PRAGMA index_list(${JSON.stringify(spec.name)})`).all() as { name: string }[])
+      .map((i) => (db.prepare(`PRAGMA index_info(${JSON.stringify(i.name)})`).all() as { name: string }[]).map((c) => c.name).join(','));
+    for (const key of spec.indexes ?? []) {
+      if (have.includes(key.join(','))) continue;
+      const name = `${spec.name}__${key.join('_')}`;
+      db.exec(`CREATE INDEX IF NOT EXISTS "${name}" ON "${spec.name}" (${key.map((k) => `"${k}"`).join(', ')})`);
+      made.push(name);
+    }
+  }
+  return made;
 }

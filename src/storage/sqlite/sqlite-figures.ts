@@ -17,7 +17,7 @@ function scopeSql(where: FigureQuery['where'], alias: string): string {
  * letterVersion)`, `submissions(houseId, period)`, `hazards(houseId, status)`), grouped in
  * the database. Hazards are counted from their own table.
  */
-export function sqliteFigures(db: Database.Database, commit: GroupCommit): FigureStore {
+export function sqliteFigures(db: Database.Database, commit: GroupCommit): FigureStore & { explainFigures(q: FigureQuery): string[] } {
   const houseFlags = (where: FigureQuery['where']) => `
     SELECT h.id, h.code, h.address, h.communityId, h.gridId, h.groupId, h.isKey, h.landlordId,
       EXISTS (SELECT 1 FROM commitments c WHERE c.houseId = h.id AND c.letterVersion = @letterVersion) AS committed,
@@ -25,6 +25,20 @@ export function sqliteFigures(db: Database.Database, commit: GroupCommit): Figur
       EXISTS (SELECT 1 FROM submissions s WHERE s.houseId = h.id AND s.period = @period AND s.status = 'approved') AS approved,
       EXISTS (SELECT 1 FROM hazards z WHERE z.houseId = h.id AND z.status IN ${LIVE} AND z.deadline < @now) AS overdue
     FROM houses h ${scopeSql(where, 'h')}`;
+  const houseSql = (q: FigureQuery) => {
+    const key = KEY[q.by];
+    return `
+        SELECT ${key === 'NULL' ? 'NULL' : `f.${key}`} AS key, COUNT(*) AS houses, COALESCE(SUM(f.isKey), 0) AS keyHouses,
+          COALESCE(SUM(f.committed), 0) AS committed, COALESCE(SUM(f.submitted), 0) AS submitted, COALESCE(SUM(f.approved), 0) AS approved,
+          COALESCE(SUM(f.committed AND f.approved AND NOT f.overdue), 0) AS compliant
+        FROM (${houseFlags(q.where)}) f GROUP BY 1`;
+  };
+  const hazardSql = (q: FigureQuery) => {
+    const key = KEY[q.by];
+    return `
+        SELECT ${key === 'NULL' ? 'NULL' : `z.${key}`} AS key, COUNT(*) AS hazardsOpen, COALESCE(SUM(z.deadline < @now), 0) AS hazardsOverdue
+        FROM hazards z ${scopeSql(q.where, 'z') || 'WHERE 1'} AND z.status IN ${LIVE} GROUP BY 1`;
+  };
   const cache = new Map<string, Database.Statement>();
   const stmt = (sql: string) => { let s = cache.get(sql); if (!s) { s = db.prepare(sql); cache.set(sql, s); } return s; };
   const params = (q: FigureQuery) => ({ ...q.where, period: q.period, letterVersion: q.letterVersion ?? -1, now: q.now.toISOString() });
@@ -32,21 +46,13 @@ export function sqliteFigures(db: Database.Database, commit: GroupCommit): Figur
 
   return {
     async figures(q) {
-      const key = KEY[q.by];
-      const houses = stmt(`
-        SELECT ${key === 'NULL' ? 'NULL' : `f.${key}`} AS key, COUNT(*) AS houses, COALESCE(SUM(f.isKey), 0) AS keyHouses,
-          COALESCE(SUM(f.committed), 0) AS committed, COALESCE(SUM(f.submitted), 0) AS submitted, COALESCE(SUM(f.approved), 0) AS approved,
-          COALESCE(SUM(f.committed AND f.approved AND NOT f.overdue), 0) AS compliant
-        FROM (${houseFlags(q.where)}) f GROUP BY 1`).all(params(q)) as FigureRow[];
-      const hazards = stmt(`
-        SELECT ${key === 'NULL' ? 'NULL' : `z.${key}`} AS key, COUNT(*) AS hazardsOpen, COALESCE(SUM(z.deadline < @now), 0) AS hazardsOverdue
-        FROM hazards z ${scopeSql(q.where, 'z') || 'WHERE 1'} AND z.status IN ${LIVE} GROUP BY 1`).all(params(q)) as { key: string | null; hazardsOpen: number; hazardsOverdue: number }[];
+      const houses = stmt(houseSql(q)).all(params(q)) as FigureRow[];
+      const hazards = stmt(hazardSql(q)).all(params(q)) as { key: string | null; hazardsOpen: number; hazardsOverdue: number }[];
       const rows = new Map<string | null, FigureRow>(houses.map((r) => [r.key, { ...emptyFigures(r.key), ...r }]));
       for (const h of hazards) Object.assign(rows.get(h.key) ?? rows.set(h.key, emptyFigures(h.key)).get(h.key)!, { hazardsOpen: h.hazardsOpen, hazardsOverdue: h.hazardsOverdue });
       if (q.by === 'all' && rows.size === 0) rows.set(null, emptyFigures(null));
       return [...rows.values()];
     },
-
     async houseFigures(q) {
       const rows = stmt(`
         SELECT f.id AS houseId, f.code, f.address, f.communityId, f.gridId, f.groupId, f.isKey, f.committed,
@@ -70,5 +76,9 @@ export function sqliteFigures(db: Database.Database, commit: GroupCommit): Figur
     },
 
     revision: () => `${commit.writes}:${dataVersion.get() as number}`,
+    /** the plans of the figure queries for a scope (the EXPLAIN test) */
+    explainFigures(q: FigureQuery): string[] {
+      return [houseSql(q), hazardSql(q)].flatMap((sql) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params(q)) as { detail: string }[]).map((r) => r.detail));
+    },
   };
 }

@@ -6,7 +6,7 @@ import { SPECS } from '../schema';
 import type { Collections, Store } from '../store';
 import { GroupCommit } from './group-commit';
 import { sqliteFigures } from './sqlite-figures';
-import { migrate } from './migrations';
+import { ensureSpecIndexes, migrate } from './migrations';
 import { SqliteCollection } from './sqlite-collection';
 import { translateSqliteError } from './translate-error';
 
@@ -25,6 +25,7 @@ export function createSqliteStore({ dataDir }: SqliteStoreOptions): Store {
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   migrate(db);
+  ensureSpecIndexes(db, Object.values(SPECS));
 
   // writes of one event-loop turn share a transaction and an fsync; each settles once durable
   const commit = new GroupCommit(db);
