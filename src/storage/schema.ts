@@ -121,7 +121,7 @@ export const SPECS: { [K in keyof Collections]: Collections[K] extends import('.
   audit: spec<T.AuditEntry>({
     name: 'audit',
     fields: { actor: 'string', action: 'string', target: 'string', detail: 'json', communityId: 'string?', gridId: 'string?', groupId: 'string?' },
-    indexes: [['target'], ['createdAt', 'id'], ['communityId', 'createdAt', 'id'], ['gridId', 'createdAt', 'id'], ['groupId', 'createdAt', 'id']],
+    indexes: [['target'], ['communityId', 'id'], ['gridId', 'id'], ['groupId', 'id']],
   }),
   intents: spec<T.Intent>({
     name: 'intents',

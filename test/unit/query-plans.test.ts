@@ -37,7 +37,7 @@ it('scoped lists, pages and counts use an index, in order, for every scope level
   const id = { gt: '0' };
   const plans: Plan[] = [];
   for (const scope of [{ communityId: h.communityId }, { gridId: h.gridId }, { groupId: h.groupId }]) {
-    for (const [name, sort] of [['houses', undefined], ['submissions', undefined], ['hazards', { number: -1 }], ['tips', { number: -1 }], ['audit', { createdAt: -1 }]] as const) {
+    for (const [name, sort] of [['houses', undefined], ['submissions', undefined], ['hazards', { number: -1 }], ['tips', { number: -1 }], ['audit', { id: -1 }]] as const) {
       plans.push(explain(name, scope, { limit: 50, sort }));
       plans.push(explain(name, scope, { count: true }));
     }
@@ -57,7 +57,7 @@ it('scoped lists, pages and counts use an index, in order, for every scope level
   // strings (one row per notice or round, not per house: hundreds a year), merged and sorted;
   // the points ranking reads a year's ledger lines of some grids to add them up (issue 10).
   // street-wide pages walk an index in order too (no sort of the whole table)
-  for (const [name, sort] of [['houses', undefined], ['hazards', { number: -1 }], ['tips', { number: -1 }], ['audit', { createdAt: -1 }], ['broadcasts', { at: -1 }], ['rounds', { openedAt: -1 }]] as const) {
+  for (const [name, sort] of [['houses', undefined], ['hazards', { number: -1 }], ['tips', { number: -1 }], ['audit', { id: -1 }], ['broadcasts', { at: -1 }], ['rounds', { openedAt: -1 }]] as const) {
     plans.push(explain(name, {}, { limit: 50, sort }));
   }
   expect(plans.flatMap((p) => faults(p))).toEqual([]);

@@ -11,6 +11,7 @@ import multer from '@koa/multer';
 import { houseAudience } from '../../services/house-audience';
 import { currentActor, currentUser, effectiveScope } from '../authorize';
 import { depsOf, type AppOptions, type Ctx } from '../context';
+import { listPage } from '../paging';
 import { pageQuery } from './resources';
 import type { RouteTable } from '../route-table';
 
@@ -49,8 +50,8 @@ export function hazardRoutes(o: AppOptions, router: RouteTable): void {
     const now = o.clock.now();
     const status = q.status === 'overdue' ? { status: { in: ['open', 'rectified'] }, deadline: { lt: now } } : q.status ? { status: q.status } : {};
     const where = { ...placedFilter(await effectiveScope(o.store, ctx, q.scope)), ...status } as never;
-    const [items, total] = await Promise.all([o.store.hazards.find(where, { limit: q.limit, offset: q.offset, sort: { number: -1 } }), o.store.hazards.count(where)]);
-    ctx.body = { items: items.map((h) => present(h, now)), total, limit: q.limit, offset: q.offset };
+    const page = await listPage(o.store.hazards, where, q, { field: 'number', dir: -1 });
+    ctx.body = { ...page, items: page.items.map((h) => present(h, now)) };
   });
 
   router.post('/hazards', 'hazards:open', async (ctx) => {

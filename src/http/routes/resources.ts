@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { listPage, pageQuery } from '../paging';
 import { DomainError } from '../../domain/errors';
 import { maskPhone } from '../../domain/privacy';
 import { placedFilter, type PlacedScope } from '../../domain/scope';
@@ -11,11 +12,7 @@ import { depsOf, type AppOptions, type Ctx } from '../context';
 import type { RouteTable } from '../route-table';
 import { answerWatchList } from './watch-list';
 
-export const pageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(1000).default(50),
-  offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
-  scope: z.string().max(100).optional(),
-});
+export { pageQuery };
 const idParam = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
@@ -120,16 +117,16 @@ export function resourceRoutes(o: AppOptions, router: RouteTable): void {
     router.get(`/${name}`, 'records:read', async (ctx) => {
       if (name === 'landlords' && ctx.query.watch !== undefined) return answerWatchList(o, ctx);
       const q = pageQuery.extend(def.filters.shape as z.ZodRawShape).parse(ctx.query) as z.infer<typeof pageQuery> & Filter;
-      const { limit, offset, scope, ...filters } = q;
+      const { limit, offset, scope, after, total: _total, ...filters } = q;
       const scoped = await def.scoped(o.store, await effectiveScope(o.store, ctx, scope));
       // a filter naming another scope's record is refused, not quietly replaced by the caller's scope (issue 9)
       for (const [k, v] of Object.entries(filters)) {
         if (k in scoped && v !== undefined && scoped[k] !== v) throw new DomainError('forbidden', `${k} outside the caller's scope`);
       }
       const where = { ...filters, ...scoped };
-      const [items, total] = await Promise.all([coll.find(where as never, { limit, offset }), coll.count(where as never)]);
-      await auditPhones(ctx, name, items);
-      ctx.body = { items: items.map((r) => present(name, r, currentActor(ctx))), total, limit, offset };
+      const page = await listPage(coll, where as never, { ...q, limit, offset, after });
+      await auditPhones(ctx, name, page.items);
+      ctx.body = { ...page, items: page.items.map((r) => present(name, r, currentActor(ctx))) };
     });
     router.get(`/${name}/:id`, 'records:read', async (ctx) => {
       const row = await load(ctx);

@@ -14,6 +14,7 @@ import { reviewSubmission } from '../../services/review-submission';
 import { ymdIn } from '../../domain/period';
 import { currentActor, currentUser, effectiveScope } from '../authorize';
 import { depsOf, type AppOptions, type Ctx } from '../context';
+import { listPage } from '../paging';
 import { pageQuery } from './resources';
 import type { RouteTable } from '../route-table';
 
@@ -84,8 +85,7 @@ export function roundRoutes(o: AppOptions, router: RouteTable): void {
   router.get('/submissions', 'submissions:read', async (ctx) => {
     const q = submissionsQuery.parse(ctx.query);
     const where = { ...placedFilter(await effectiveScope(o.store, ctx, q.scope)), ...(q.round ? { roundId: q.round } : {}), ...(q.status ? { status: q.status } : {}) };
-    const [items, total] = await Promise.all([o.store.submissions.find(where, { limit: q.limit, offset: q.offset }), o.store.submissions.count(where)]);
-    ctx.body = { items, total, limit: q.limit, offset: q.offset };
+    ctx.body = await listPage(o.store.submissions, where, q);
   });
 
   for (const action of ['approve', 'return'] as const) {

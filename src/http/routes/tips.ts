@@ -7,6 +7,7 @@ import { enqueue, PRIORITY } from '../../services/outbox';
 import { decideTip } from '../../services/tips';
 import { currentUser, effectiveScope } from '../authorize';
 import { depsOf, type AppOptions, type Ctx } from '../context';
+import { listPage } from '../paging';
 import { pageQuery } from './resources';
 import type { RouteTable } from '../route-table';
 
@@ -40,8 +41,8 @@ export function tipRoutes(o: AppOptions, router: RouteTable): void {
   router.get('/tips', 'tips:read', async (ctx) => {
     const q = tipsQuery.parse(ctx.query);
     const where = { ...placedFilter(await effectiveScope(o.store, ctx, q.scope)), ...(q.status ? { status: q.status } : {}) };
-    const [items, total] = await Promise.all([o.store.tips.find(where, { limit: q.limit, offset: q.offset, sort: { number: -1 } }), o.store.tips.count(where)]);
-    ctx.body = { items: items.map(present), total, limit: q.limit, offset: q.offset };
+    const page = await listPage(o.store.tips, where, q, { field: 'number', dir: -1 });
+    ctx.body = { ...page, items: page.items.map(present) };
   });
   router.post('/tips/:id/accept', 'tips:review', async (ctx) => {
     const user = currentUser(ctx);

@@ -4,6 +4,7 @@ import { effectiveScope, currentActor } from '../authorize';
 import { depsOf, type AppOptions, type Ctx } from '../context';
 import type { RouteTable } from '../route-table';
 import { createUser, removeUser, rotateToken, updateUser } from '../../services/users';
+import { listPage } from '../paging';
 import { pageQuery } from './resources';
 
 const role = z.enum(['admin', 'staff', 'head']);
@@ -55,7 +56,7 @@ export function userRoutes(o: AppOptions, router: RouteTable): void {
       ...(p.level === 'group' ? { groupId: p.groupId } : p.level === 'grid' ? { gridId: p.gridId } : p.level === 'community' ? { communityId: p.communityId } : {}),
       ...(q.since ? { createdAt: { gte: new Date(q.since) } } : {}),
     };
-    const [items, total] = await Promise.all([o.store.audit.find(where as never, { limit: q.limit, offset: q.offset, sort: { createdAt: -1 } }), o.store.audit.count(where as never)]);
-    ctx.body = { items, total, limit: q.limit, offset: q.offset };
+    // newest first: ids sort by creation time
+    ctx.body = await listPage(o.store.audit, where as never, q, { field: 'id', dir: -1 });
   });
 }
