@@ -196,6 +196,12 @@ export interface BindCode extends Entity {
   usedAt: Date | null;
   usedBy: string | null;
 }
+/** A house's row of a closed month's report, frozen at month close (issue 11). */
+export interface ReportRow extends Entity, Placed {
+  period: string;
+  code: string;
+  data: import('../storage/figures').HouseFigure;
+}
 export interface AuditEntry extends Entity {
   actor: string;
   action: string;

@@ -11,7 +11,7 @@ import { openApiPath, type RouteSpec } from './route-table';
 import { openBody, returnBody, submissionsQuery } from './routes/rounds';
 import { createBody, patchBody } from './routes/schedules';
 import { contactBody, messageBody, roomBody } from './routes/sim';
-import { statsQuery } from './routes/stats';
+import { rankingQuery, reportQuery, statsQuery } from './routes/stats';
 
 type Params = { name: string; in: 'query' | 'path'; required?: boolean; schema: unknown }[];
 
@@ -63,6 +63,20 @@ export function openApiDocument(version: string, routes: readonly RouteSpec[]): 
         summary: '统计 Campaign figures for a scope and month',
         parameters: queryParams(statsQuery),
         responses: { 200: { description: '{houses, keyHouses, committed, submitted, approved, compliant, hazardsOpen, hazardsOverdue, rates}' }, ...errors },
+      },
+    },
+    '/api/v1/stats/ranking': {
+      get: {
+        summary: '排名 The groups (by=group) or grids (by=grid) of a scope, best first: compliance, then commitment and inspection rates',
+        parameters: queryParams(rankingQuery),
+        responses: { 200: { description: '{scope, period, by, items:[{rank, id, name, houses, committed, submitted, approved, compliant, hazardsOpen, hazardsOverdue, rates}], total}' }, ...errors },
+      },
+    },
+    '/api/v1/reports/monthly.xlsx': {
+      get: {
+        summary: '月报 The monthly report: a summary sheet (rates per community and grid, a total row) and a sheet per community with a row per house; format=csv gives the house rows as CSV. Phones are masked unless the caller may read them; a closed month (after the 21st) is frozen.',
+        parameters: queryParams(reportQuery),
+        responses: { 200: { description: 'the workbook (or CSV)', content: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {}, 'text/csv': {} } }, ...errors },
       },
     },
     '/api/v1/import/roster': {

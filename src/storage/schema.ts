@@ -118,6 +118,12 @@ export const SPECS: { [K in keyof Collections]: Collections[K] extends import('.
     fields: { code: 'string', kind: 'string', targetId: 'string', expiresAt: 'date?', usedAt: 'date?', usedBy: 'string?' },
     unique: [['code']],
   }),
+  reportRows: spec<T.ReportRow>({
+    name: 'report_rows',
+    fields: { ...placed, period: 'string', code: 'string', data: 'json' },
+    unique: [['period', 'code']],
+    indexes: [['period', 'communityId', 'code'], ['period', 'gridId', 'code'], ['period', 'groupId', 'code']],
+  }),
   audit: spec<T.AuditEntry>({
     name: 'audit',
     fields: { actor: 'string', action: 'string', target: 'string', detail: 'json', communityId: 'string?', gridId: 'string?', groupId: 'string?' },

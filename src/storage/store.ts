@@ -76,6 +76,7 @@ export interface Collections {
   tokens: Collection<T.ApiToken>;
   bindCodes: Collection<T.BindCode>;
   audit: Collection<T.AuditEntry>;
+  reportRows: Collection<T.ReportRow>;
   intents: Collection<T.Intent>;
   processedMessages: Collection<T.ProcessedMessage>;
   outbox: Collection<T.OutboxEntry>;

@@ -150,7 +150,7 @@ describe('keyset pages (issue 11)', () => {
     const seen: string[] = [];
     let next: string | null = null;
     do {
-      const r = await request(f.server).get(`/api/v1/houses?limit=7&total=0${next ? `&after=${next}` : ''}`).set(auth(f.adminToken)).expect(200);
+      const r: request.Response = await request(f.server).get(`/api/v1/houses?limit=7&total=0${next ? `&after=${next}` : ''}`).set(auth(f.adminToken)).expect(200);
       expect(r.body.total).toBeUndefined();
       seen.push(...r.body.items.map((h: { id: string }) => h.id));
       next = r.body.next;

@@ -222,6 +222,14 @@ DROP INDEX IF EXISTS points_grid;
 DROP INDEX IF EXISTS rounds_status;
 `,
   },
+  {
+    version: 12,
+    name: 'house rows of closed months, frozen for the monthly report (issue 11)',
+    sql: `
+CREATE TABLE report_rows (${base}, communityId TEXT NOT NULL, gridId TEXT NOT NULL, groupId TEXT NOT NULL, period TEXT NOT NULL, code TEXT NOT NULL, data TEXT NOT NULL);
+CREATE UNIQUE INDEX report_rows_period_code ON report_rows(period, code);
+`,
+  },
 ];
 
 /** Applies the migrations not yet recorded; returns the versions applied. */
