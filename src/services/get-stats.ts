@@ -37,13 +37,22 @@ export async function countFigures({ store, clock }: Deps, q: Omit<FigureQuery, 
   const hit = revision !== null ? cache.get(key) : undefined;
   const letterVersion = (await store.letters.findOne({}, { version: -1 }))?.version ?? null;
   if (hit && hit.revision === `${revision}:${letterVersion}` && now.getTime() < hit.until) return { letterVersion, rows: hit.rows };
-  const [rows, next] = await Promise.all([store.figures({ ...q, letterVersion, now }), store.nextDeadline(now)]);
-  if (revision !== null) {
-    if (cache.size > 500) cache.clear();
-    cache.set(key, { revision: `${revision}:${letterVersion}`, until: next ? next.getTime() : Number.POSITIVE_INFINITY, rows });
+  // many callers asking the same at once share one count (a dashboard opened by a whole office)
+  const flightKey = `${key}|${revision}:${letterVersion}`;
+  let flight = revision !== null ? inFlight.get(flightKey) : undefined;
+  if (!flight) {
+    flight = Promise.all([store.figures({ ...q, letterVersion, now }), store.nextDeadline(now)]).then(([rows, next]) => {
+      if (revision !== null) {
+        if (cache.size > 500) cache.clear();
+        cache.set(key, { revision: `${revision}:${letterVersion}`, until: next ? next.getTime() : Number.POSITIVE_INFINITY, rows });
+      }
+      return rows;
+    }).finally(() => inFlight.delete(flightKey));
+    if (revision !== null) inFlight.set(flightKey, flight);
   }
-  return { letterVersion, rows };
+  return { letterVersion, rows: await flight };
 }
+const inFlight = new Map<string, Promise<FigureRow[]>>();
 
 /**
  * The campaign figures of SPEC §6 for a scope and month. `submitted` counts houses whose

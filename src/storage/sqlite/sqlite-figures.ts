@@ -23,7 +23,7 @@ export function sqliteFigures(db: Database.Database, commit: GroupCommit): Figur
       EXISTS (SELECT 1 FROM commitments c WHERE c.houseId = h.id AND c.letterVersion = @letterVersion) AS committed,
       EXISTS (SELECT 1 FROM submissions s WHERE s.houseId = h.id AND s.period = @period AND s.status IN ('complete','approved')) AS submitted,
       EXISTS (SELECT 1 FROM submissions s WHERE s.houseId = h.id AND s.period = @period AND s.status = 'approved') AS approved,
-      EXISTS (SELECT 1 FROM hazards z WHERE z.houseId = h.id AND z.status IN ${LIVE} AND z.deadline < @now) AS overdue
+      EXISTS (SELECT 1 FROM hazards z WHERE z.houseId = h.id AND z.status IN ${LIVE} AND +z.deadline < @now) AS overdue
     FROM houses h ${scopeSql(where, 'h')}`;
   const houseSql = (q: FigureQuery) => {
     const key = KEY[q.by];
@@ -60,7 +60,7 @@ export function sqliteFigures(db: Database.Database, commit: GroupCommit): Figur
           (SELECT s.status FROM submissions s WHERE s.houseId = f.id AND s.period = @period ORDER BY s.updatedAt DESC LIMIT 1) AS submission,
           (SELECT s.reviewedBy FROM submissions s WHERE s.houseId = f.id AND s.period = @period AND s.status = 'approved' LIMIT 1) AS approvedBy,
           (SELECT COUNT(*) FROM hazards z WHERE z.houseId = f.id AND z.status IN ${LIVE}) AS hazardsOpen,
-          (SELECT COUNT(*) FROM hazards z WHERE z.houseId = f.id AND z.status IN ${LIVE} AND z.deadline < @now) AS hazardsOverdue,
+          (SELECT COUNT(*) FROM hazards z WHERE z.houseId = f.id AND z.status IN ${LIVE} AND +z.deadline < @now) AS hazardsOverdue,
           (SELECT COALESCE(SUM(p.amount), 0) FROM points p WHERE p.landlordId = f.landlordId AND p.createdAt >= @yearStart AND p.createdAt < @yearEnd) AS points
         FROM (${houseFlags(q.where)} ${q.afterCode === undefined ? '' : `${scopeSql(q.where, 'h') ? 'AND' : 'WHERE'} h.code > @afterCode`} ORDER BY h.code LIMIT @limit) f
         JOIN landlords l ON l.id = f.landlordId ORDER BY f.code`).all({
