@@ -4,6 +4,7 @@ import { DomainError, type ErrorCode } from '../domain/errors';
 import { pickLocale, type Translate } from '../i18n';
 import type { Logger } from '../log';
 import type { AppState } from './context';
+import { describeIssues } from './validation-messages';
 
 const STATUS: Record<ErrorCode, number> = {
   bad_request: 400,
@@ -74,8 +75,10 @@ export function errorMiddleware(t: Translate, log: Logger, fallback: 'zh-CN' | '
         if (code === 'not_found' && !params.what) params.what = t('api:what.record', { lng });
       } else if (e instanceof ZodError) {
         code = 'validation';
-        details = e.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-        params = { detail: e.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ') };
+        // every problem, in the caller's language, under the names staff know the fields by
+        const problems = describeIssues(e.issues, t, lng);
+        details = problems.map((p) => ({ ...p, path: p.field }));
+        params = { detail: problems.map((p) => p.message).join(lng === 'en' ? '; ' : '；') };
       } else if ((e as { code?: string }).code === 'LIMIT_FILE_SIZE') {
         code = 'payload_too_large';
         params = { limit: '50 MB' };
