@@ -12,6 +12,7 @@ import { landingPage } from './landing-page';
 import { openApiDocument } from './openapi';
 import { rejectOperators } from './reject-operators';
 import { bindCodeRoutes } from './routes/bind-codes';
+import { apiDocsRoutes } from './routes/api-docs';
 import { botRoutes } from './routes/bot';
 import { broadcastRoutes } from './routes/broadcasts';
 import { hazardRoutes } from './routes/hazards';
@@ -54,6 +55,7 @@ export function createApp(o: AppOptions): Koa<AppState> & { routeTable: RouteSpe
 
   const open = new Router<AppState>();
   open.use(healthRoutes(o).routes());
+  open.use(apiDocsRoutes().routes());
   open.get('/api/v1/openapi.json', (ctx) => { ctx.body = openApiDocument(VERSION, routeTable); });
   open.get('/', (ctx) => {
     const lng = ctx.query.lng === 'en' || ctx.query.lng === 'zh-CN' ? ctx.query.lng : pickLocale(ctx.get('accept-language') || undefined, o.locale);

@@ -13,7 +13,7 @@ export function landingPage(t: Translate, lng: 'zh-CN' | 'en', demo: boolean): s
 h1{color:#c0392b;font-size:1.5rem}a{color:#1f5fa8}.demo{background:#fff4e5;padding:.5rem .75rem;border-radius:6px}</style></head>
 <body><h1>${tr('title')}</h1><p>${tr('subtitle')}</p>
 ${demo ? `<p class="demo">${tr('demo')}</p>` : ''}
-<ul><li><a href="/api/v1/openapi.json">${tr('api')}</a></li><li><a href="/healthz">${tr('health')}</a></li></ul>
+<ul><li><a href="/api/docs">${tr('docs')}</a></li><li><a href="/api/v1/openapi.json">${tr('api')}</a></li><li><a href="/healthz">${tr('health')}</a></li></ul>
 <p>${tr('token_hint')}</p>
 <p><a href="/?lng=${other}">${tr('switch')}</a></p></body></html>`;
 }

@@ -29,11 +29,41 @@ const ok = (description: string, status = 200) => ({ [status]: { description } }
 const errorResponse = { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
 const errors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 404: errorResponse };
 
+
+const ZH: Record<string, string> = { communities: '社区', grids: '网格', groups: '联防组', houses: '出租房', landlords: '房东' };
+const VERBS = new Set(['approve', 'return', 'remind', 'accept', 'reject', 'close', 'reopen']);
+const IRREGULAR: Record<string, string> = { stats: 'Stats', audit: 'Audit', sim: 'Sim', bot: 'Bot', import: 'Import', 'monthly.xlsx': 'MonthlyReport', 'bind-code': 'BindCode', healthz: 'Health', 'openapi.json': 'OpenApi', rules: 'Rules', ranking: 'Ranking' };
+const pascal = (w: string) => IRREGULAR[w] ?? w.split(/[-.]/).map((x) => x.charAt(0).toUpperCase() + x.slice(1)).join('');
+const singular = (w: string) => (IRREGULAR[w] ? IRREGULAR[w] : pascal(w.endsWith('ies') ? `${w.slice(0, -3)}y` : w.endsWith('s') ? w.slice(0, -1) : w));
+/** where the rule would read oddly */
+const NAMED: Record<string, string> = {
+  'post /api/v1/import/roster': 'importRoster', 'get /api/v1/reports/monthly.xlsx': 'getMonthlyReport', 'get /api/v1/audit': 'listAudit',
+  'get /api/v1/points/rules': 'getPointRules', 'put /api/v1/points/rules': 'replacePointRules', 'post /api/v1/hazards/{id}/photos': 'addHazardSitePhoto',
+  'get /api/v1/stats/ranking': 'getRanking',
+};
+
+/**
+ * An operation's id, named after what it does to what (listHouses, getHouse, approveSubmission,
+ * createGroupBindCode), so client generators make the same names people read in the code.
+ */
+export function operationIdOf(method: string, path: string): string {
+  if (NAMED[`${method} ${path}`]) return NAMED[`${method} ${path}`]!;
+  const segs = path.replace(/^\/api\/v1\/?/, '/').split('/').filter(Boolean);
+  const byId = segs.includes('{id}');
+  const words = segs.filter((x) => x !== '{id}');
+  const last = words.at(-1)!;
+  if (method === 'post' && VERBS.has(last)) return `${last}${words.slice(0, -1).map(singular).join('')}`;
+  const head = words.slice(0, -1).map(byId ? singular : pascal).join('');
+  if (method === 'get') return byId && segs.at(-1) === '{id}' ? `get${head}${singular(last)}` : last === 'messages' || (!byId && !IRREGULAR[last] && words.length === 1) ? `list${head}${pascal(last)}` : `get${head}${pascal(last)}`;
+  const noun = `${head}${segs.at(-1) === '{id}' || method === 'post' ? singular(last) : pascal(last)}`;
+  return `${{ post: 'create', patch: 'update', put: 'replace', delete: 'delete' }[method] ?? method}${noun}`;
+}
+
 /** The OpenAPI 3.1 description of `/api/v1`, built from the same schemas the routes validate with. */
 export function openApiDocument(version: string, routes: readonly RouteSpec[]): Record<string, unknown> {
   const paths: Record<string, unknown> = {
-    '/healthz': { get: { summary: '运行状态 Health', security: [], responses: { 200: { description: '{ok, storage, puppet, loggedIn}' }, 503: { description: 'store not answering' } } } },
-    '/api/v1/openapi.json': { get: { summary: 'This document', security: [], responses: { 200: { description: 'OpenAPI 3.1' } } } },
+    '/healthz': { get: { summary: '运行状态 Health', security: [], responses: { 200: { description: '{ok, storage, puppet, loggedIn}' }, 405: errorResponse, 503: { description: 'store not answering' } } } },
+    '/api/v1/openapi.json': { get: { summary: '接口说明 This document', security: [], responses: { 200: { description: 'OpenAPI 3.1' }, 405: errorResponse } } },
     '/api/v1/hazards': {
       get: { summary: '隐患列表 Hazards of a scope (status=overdue: past their deadline, not closed)', parameters: queryParams(hazardsQuery), responses: { 200: { description: '{items:[hazard & {overdue}], total}' }, ...errors } },
       post: { summary: '登记隐患 Open a hazard on a house (staff, admin); its landlord is told in the group', requestBody: jsonBody(hazardBody), responses: { 201: { description: 'the hazard, with its number' }, ...errors } },
@@ -126,22 +156,22 @@ export function openApiDocument(version: string, routes: readonly RouteSpec[]): 
     },
     '/api/v1/schedules/{id}': { patch: { summary: '排程 Change or disable a schedule', parameters: idPath, requestBody: jsonBody(patchBody), responses: { ...ok('the schedule'), ...errors } } },
     '/api/v1/sim/contacts': { post: { summary: '模拟器（仅演示模式） Demo mode only: a WeChat contact', requestBody: jsonBody(contactBody), responses: { ...ok('{id}', 201), ...errors } } },
-    '/api/v1/sim/rooms': { post: { summary: 'Demo mode only: a room with the bot in it', requestBody: jsonBody(roomBody), responses: { ...ok('{id}', 201), ...errors } } },
-    '/api/v1/sim/messages': { post: { summary: 'Demo mode only: a contact says text or sends an image', requestBody: jsonBody(messageBody), responses: { ...ok('{id}', 202), ...errors } } },
-    '/api/v1/sim/rooms/{id}/messages': { get: { summary: 'Demo mode only: a room transcript', parameters: idPath, responses: { ...ok('[{id, from, text?, image?, mentions, at}]'), ...errors } } },
-    '/api/v1/sim/contacts/{id}/messages': { get: { summary: 'Demo mode only: a private chat transcript', parameters: idPath, responses: { ...ok('[{id, from, text?, image?, mentions, at}]'), ...errors } } },
+    '/api/v1/sim/rooms': { post: { summary: '模拟群（仅演示模式） Demo mode only: a room with the bot in it', requestBody: jsonBody(roomBody), responses: { ...ok('{id}', 201), ...errors } } },
+    '/api/v1/sim/messages': { post: { summary: '模拟发言（仅演示模式） Demo mode only: a contact says text or sends an image', requestBody: jsonBody(messageBody), responses: { ...ok('{id}', 202), ...errors } } },
+    '/api/v1/sim/rooms/{id}/messages': { get: { summary: '群聊记录（仅演示模式） Demo mode only: a room transcript', parameters: idPath, responses: { ...ok('[{id, from, text?, image?, mentions, at}]'), ...errors } } },
+    '/api/v1/sim/contacts/{id}/messages': { get: { summary: '私聊记录（仅演示模式） Demo mode only: a private chat transcript', parameters: idPath, responses: { ...ok('[{id, from, text?, image?, mentions, at}]'), ...errors } } },
   });
   for (const [name, def] of Object.entries(RESOURCES)) {
     paths[`/api/v1/${name}`] = {
-      get: { summary: `List ${name}`, parameters: queryParams(pageQuery.extend(def.filters.shape as z.ZodRawShape)), responses: { 200: { description: '{items, total, limit, offset}' }, ...errors } },
+      get: { summary: `${ZH[name]}列表 List ${name}`, parameters: queryParams(pageQuery.extend(def.filters.shape as z.ZodRawShape)), responses: { 200: { description: '{items, total, limit, offset}' }, ...errors } },
     };
     paths[`/api/v1/${name}/{id}`] = {
-      get: { summary: `Get one of ${name}`, parameters: idPath, responses: { 200: { description: 'the record' }, ...errors } },
+      get: { summary: `${ZH[name]} One of ${name}`, parameters: idPath, responses: { 200: { description: 'the record' }, ...errors } },
       patch: {
-        summary: `修改 Edit one of ${name} (audited, before/after)${name === 'houses' ? '; a new groupId moves the house with its submissions, hazards and commitments' : ''}${name === 'groups' ? '; headHouseId changes the head' : ''}`,
+        summary: `修改${ZH[name]} Edit one of ${name} (audited, before/after)${name === 'houses' ? '; a new groupId moves the house with its submissions, hazards and commitments' : ''}${name === 'groups' ? '; headHouseId changes the head' : ''}`,
         parameters: idPath, requestBody: jsonBody(EDITS[name as keyof typeof EDITS]), responses: { ...ok('the record'), 409: errorResponse, ...errors },
       },
-      delete: { summary: `删除 Remove one of ${name} once nothing hangs under it (audited)`, parameters: idPath, responses: { 204: { description: 'removed' }, 409: errorResponse, ...errors } },
+      delete: { summary: `删除${ZH[name]} Remove one of ${name} once nothing hangs under it (audited)`, parameters: idPath, responses: { 204: { description: 'removed' }, 409: errorResponse, ...errors } },
     };
   }
   Object.assign(paths, {
@@ -170,9 +200,18 @@ export function openApiDocument(version: string, routes: readonly RouteSpec[]): 
   const landlords = paths['/api/v1/landlords'] as { get: { summary: string; parameters: unknown[] } };
   landlords.get.summary += '; with watch=1, the watch list (重点关注: a hazard overdue 15+ days or two months without an approved inspection), each with watch.reasons (staff, admin)';
   landlords.get.parameters.push({ name: 'watch', in: 'query', required: false, schema: { type: 'string', enum: ['1'] } });
+  // every operation has an id (client generators name their functions after it)
+  for (const [p, ops] of Object.entries(paths)) {
+    for (const [m, op] of Object.entries(ops as Record<string, Record<string, unknown>>)) op.operationId ??= operationIdOf(m, p);
+  }
   return {
     openapi: '3.1.0',
-    info: { title: '安心房东 AnXin Landlord API', version },
+    info: {
+      title: '安心房东 AnXin Landlord API', version,
+      description: '出租房消防安全群机器人的接口：花名册、自查、隐患、举报、积分、群发、统计与月报。每个操作的 `x-roles` 说明哪些角色可用。 The API of the rental-housing fire-safety bot; each operation\'s `x-roles` says who may call it.',
+      license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
+    },
+    servers: [{ url: '/', description: '本服务 This server' }],
     security: [{ bearer: [] }],
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
