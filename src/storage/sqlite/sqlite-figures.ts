@@ -54,18 +54,22 @@ export function sqliteFigures(db: Database.Database, commit: GroupCommit): Figur
       return [...rows.values()];
     },
     async houseFigures(q) {
+      // one row per house, by code: its landlord, its commitment, the period's (latest) submission,
+      // and its hazards and points, each looked up by index
       const rows = stmt(`
-        SELECT f.id AS houseId, f.code, f.address, f.communityId, f.gridId, f.groupId, f.isKey, f.committed,
+        SELECT h.id AS houseId, h.code, h.address, h.communityId, h.gridId, h.groupId, h.isKey,
           l.name AS landlordName, l.phone AS landlordPhone,
-          (SELECT s.status FROM submissions s WHERE s.houseId = f.id AND s.period = @period ORDER BY s.updatedAt DESC LIMIT 1) AS submission,
-          (SELECT s.reviewedBy FROM submissions s WHERE s.houseId = f.id AND s.period = @period AND s.status = 'approved' LIMIT 1) AS approvedBy,
-          (SELECT COUNT(*) FROM hazards z WHERE z.houseId = f.id AND z.status IN ${LIVE}) AS hazardsOpen,
-          (SELECT COUNT(*) FROM hazards z WHERE z.houseId = f.id AND z.status IN ${LIVE} AND +z.deadline < @now) AS hazardsOverdue,
-          (SELECT COALESCE(SUM(p.amount), 0) FROM points p WHERE p.landlordId = f.landlordId AND p.createdAt >= @yearStart AND p.createdAt < @yearEnd) AS points
-        FROM (${houseFlags(q.where)} ${q.afterCode === undefined ? '' : `${scopeSql(q.where, 'h') ? 'AND' : 'WHERE'} h.code > @afterCode`} ORDER BY h.code LIMIT @limit) f
-        JOIN landlords l ON l.id = f.landlordId ORDER BY f.code`).all({
-        ...params(q), afterCode: q.afterCode, limit: q.limit,
-        yearStart: q.year.gte.toISOString(), yearEnd: q.year.lt.toISOString(),
+          EXISTS (SELECT 1 FROM commitments c WHERE c.houseId = h.id AND c.letterVersion = @letterVersion) AS committed,
+          s.status AS submission, CASE WHEN s.status = 'approved' THEN s.reviewedBy END AS approvedBy,
+          (SELECT COUNT(*) FROM hazards z WHERE z.houseId = h.id AND z.status IN ${LIVE}) AS hazardsOpen,
+          (SELECT COUNT(*) FROM hazards z WHERE z.houseId = h.id AND z.status IN ${LIVE} AND +z.deadline < @now) AS hazardsOverdue,
+          (SELECT COALESCE(SUM(p.amount), 0) FROM points p WHERE p.landlordId = h.landlordId AND p.createdAt >= @yearStart AND p.createdAt < @yearEnd) AS points
+        FROM houses h
+        JOIN landlords l ON l.id = h.landlordId
+        LEFT JOIN submissions s ON s.id = (SELECT s2.id FROM submissions s2 WHERE s2.houseId = h.id AND s2.period = @period ORDER BY s2.updatedAt DESC LIMIT 1)
+        ${scopeSql(q.where, 'h')} ${q.afterCode === undefined ? '' : `${scopeSql(q.where, 'h') ? 'AND' : 'WHERE'} h.code > @afterCode`}
+        ORDER BY h.code LIMIT @limit`).all({
+        ...params(q), afterCode: q.afterCode, limit: q.limit, yearStart: q.year.gte.toISOString(), yearEnd: q.year.lt.toISOString(),
       }) as (Omit<HouseFigure, 'isKey' | 'committed'> & { isKey: number; committed: number })[];
       return rows.map((r) => ({ ...r, isKey: r.isKey === 1, committed: r.committed === 1 }));
     },
