@@ -7,6 +7,7 @@ import { letterBody } from './routes/letters-photos';
 import { EDITS, pageQuery, RESOURCES } from './routes/resources';
 import { auditQuery, userBody, userPatch } from './routes/users';
 import { rolesFor, streetOnly } from '../domain/policy';
+import { RESPONSES, SCHEMAS } from './openapi-responses';
 import { openApiPath, type RouteSpec } from './route-table';
 import { openBody, returnBody, submissionsQuery } from './routes/rounds';
 import { createBody, patchBody } from './routes/schedules';
@@ -200,6 +201,14 @@ export function openApiDocument(version: string, routes: readonly RouteSpec[]): 
   const landlords = paths['/api/v1/landlords'] as { get: { summary: string; parameters: unknown[] } };
   landlords.get.summary += '; with watch=1, the watch list (重点关注: a hazard overdue 15+ days or two months without an approved inspection), each with watch.reasons (staff, admin)';
   landlords.get.parameters.push({ name: 'watch', in: 'query', required: false, schema: { type: 'string', enum: ['1'] } });
+  // what each operation answers on success, as a schema (the contract test validates real answers against it)
+  for (const [key, schema] of Object.entries(RESPONSES)) {
+    const [m, p] = key.split(' ') as [string, string];
+    const op = (paths[p] as Record<string, { responses: Record<string, Record<string, unknown>> }> | undefined)?.[m];
+    if (!op) throw new Error(`openapi.json: a response schema for an undocumented operation ${key}`);
+    const status = Object.keys(op.responses).find((c) => c.startsWith('2'))!;
+    op.responses[status] = { ...op.responses[status], content: { 'application/json': { schema } } };
+  }
   // every operation has an id (client generators name their functions after it)
   for (const [p, ops] of Object.entries(paths)) {
     for (const [m, op] of Object.entries(ops as Record<string, Record<string, unknown>>)) op.operationId ??= operationIdOf(m, p);
@@ -216,6 +225,7 @@ export function openApiDocument(version: string, routes: readonly RouteSpec[]): 
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
       schemas: {
+        ...SCHEMAS,
         Error: {
           type: 'object',
           properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} }, required: ['code', 'message'] } },

@@ -10,6 +10,26 @@ import { auth, rosterAppFixture } from '../support/app-fixture';
 import { seededJpeg } from '../support/images';
 import { sampleRosterBytes } from '../support/fixtures';
 import type { House } from '../../src/domain/types';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+
+/** Validates answers against the success schema each operation declares in openapi.json (issue 15). */
+function contractOf(doc: { components: object; paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema?: object }> }> }>> }) {
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats(ajv);
+  ajv.addSchema({ $id: 'https://anxin.local/openapi.json', components: doc.components });
+  const compiled = new Map<string, ReturnType<typeof ajv.compile> | null>();
+  return (method: string, path: string, status: number, body: unknown): string | null => {
+    const key = `${method} ${path}`;
+    if (!compiled.has(key)) {
+      const schema = doc.paths[path.replace(/:(\w+)/g, '{$1}')]?.[method]?.responses[String(status)]?.content?.['application/json']?.schema;
+      compiled.set(key, schema ? ajv.compile(JSON.parse(JSON.stringify(schema).replace(/"#\/components/g, '"https://anxin.local/openapi.json#/components'))) : null);
+    }
+    const validate = compiled.get(key);
+    if (!validate || validate(body)) return null;
+    return ajv.errorsText(validate.errors);
+  };
+}
 
 type Fixture = Awaited<ReturnType<typeof rosterAppFixture>>;
 type Caller = 'admin' | 'street' | 'communityA' | 'gridA' | 'headA' | 'none';
@@ -221,7 +241,9 @@ describe('permission matrix (issue 9)', () => {
   it('every route answers each caller as SPEC §6 says, and nothing leaks across scopes', async () => {
     const routes = f.routes.filter((r) => !r.path.startsWith('/api/v1/sim/')); // the simulator exists in demo mode only (its own tests)
     expect(routes.length).toBeGreaterThan(50);
+    const conforms = contractOf((await request(f.server).get('/api/v1/openapi.json').expect(200)).body);
     const wrong: string[] = [];
+    let checked = 0;
     let calls = 0;
     for (const route of routes) {
       for (const caller of ['admin', 'street', 'communityA', 'gridA', 'headA', 'none'] as Caller[]) {
@@ -235,6 +257,12 @@ describe('permission matrix (issue 9)', () => {
           if (!want.includes(res.status)) wrong.push(`${tag}: ${res.status}, expected ${want.join('/')} ${JSON.stringify(res.body).slice(0, 160)}`);
           if (res.status >= 400 && res.status !== 401 && !res.body?.error?.code) wrong.push(`${tag}: error without {error:{code,message}}`);
           if (res.status >= 500) wrong.push(`${tag}: server error`);
+          // what succeeds answers the shape the contract declares
+          if (res.status < 300 && res.type === 'application/json') {
+            const problem = conforms(route.method, route.path, res.status, res.body);
+            if (problem) wrong.push(`${tag}: does not match openapi.json: ${problem}`);
+            checked += 1;
+          }
           if (caller !== 'admin' && caller !== 'street' && caller !== 'none') {
             const body = JSON.stringify(res.body ?? '');
             const leak = [...secretsB].find((x) => body.includes(x));
@@ -246,6 +274,7 @@ describe('permission matrix (issue 9)', () => {
     }
     expect(wrong).toEqual([]);
     expect(calls).toBeGreaterThan(500);
+    expect(checked).toBeGreaterThan(150);
   });
 
   it('every route of the table needs a known action (adding one without fails here and in tsc)', () => {

@@ -1,0 +1,98 @@
+import { baseType, isNullable, SPECS, type FieldDef } from '../storage/schema';
+
+type Json = Record<string, unknown>;
+const TYPES = { string: { type: 'string' }, int: { type: 'integer' }, number: { type: 'number' }, bool: { type: 'boolean' }, date: { type: 'string', format: 'date-time' }, json: {} } as const;
+const field = (d: FieldDef): Json => {
+  const t = TYPES[baseType(d)] as Json;
+  if (!isNullable(d)) return t;
+  return 'type' in t ? { ...t, type: [t.type, 'null'] } : t;
+};
+
+/** A stored record's JSON schema, from the collection spec both adapters build from (fields may be added, never dropped). */
+function recordSchema(name: keyof typeof SPECS, omit: string[] = [], extra: Json = {}): Json {
+  const fields = Object.entries(SPECS[name].fields as Record<string, FieldDef>).filter(([k]) => !omit.includes(k));
+  return {
+    type: 'object',
+    properties: { id: { type: 'string' }, createdAt: TYPES.date, updatedAt: TYPES.date, ...Object.fromEntries(fields.map(([k, d]) => [k, field(d)])), ...extra },
+    required: ['id', 'createdAt', 'updatedAt', ...fields.map(([k]) => k), ...Object.keys(extra)],
+  };
+}
+
+const ref = (n: string) => ({ $ref: `#/components/schemas/${n}` });
+const rates = { type: 'object', properties: { commitment: { type: 'number' }, inspection: { type: 'number' }, compliance: { type: 'number' } }, required: ['commitment', 'inspection', 'compliance'] };
+const figures = Object.fromEntries(['houses', 'keyHouses', 'committed', 'submitted', 'approved', 'compliant', 'hazardsOpen', 'hazardsOverdue'].map((k) => [k, { type: 'integer' }]));
+
+/** The records and shapes the API answers with (components.schemas). */
+export const SCHEMAS: Record<string, Json> = {
+  Community: recordSchema('communities'),
+  Grid: recordSchema('grids'),
+  Group: recordSchema('groups'),
+  House: recordSchema('houses'),
+  Landlord: recordSchema('landlords'),
+  Round: recordSchema('rounds'),
+  Submission: recordSchema('submissions'),
+  Hazard: recordSchema('hazards', [], { overdue: { type: 'boolean' } }),
+  // the reporter of a tip is never shown
+  Tip: recordSchema('tips', ['reporterContactId']),
+  Broadcast: recordSchema('broadcasts'),
+  Schedule: recordSchema('schedules'),
+  User: recordSchema('users'),
+  Letter: recordSchema('letters'),
+  AuditEntry: recordSchema('audit'),
+  Stats: { type: 'object', properties: { scope: { type: 'string' }, period: { type: 'string' }, letterVersion: { type: ['integer', 'null'] }, ...figures, rates }, required: ['scope', 'period', ...Object.keys(figures), 'rates'] },
+  Ranked: { type: 'object', properties: { rank: { type: 'integer' }, id: { type: 'string' }, name: { type: 'string' }, ...figures, rates }, required: ['rank', 'id', 'name', ...Object.keys(figures), 'rates'] },
+};
+
+/** `{items, total?, limit, offset, next}` of a record. */
+export const listOf = (name: string): Json => ({
+  type: 'object',
+  properties: { items: { type: 'array', items: ref(name) }, total: { type: 'integer' }, limit: { type: 'integer' }, offset: { type: 'integer' }, next: { type: ['string', 'null'] } },
+  required: ['items'],
+});
+const obj = (properties: Json, required = Object.keys(properties)): Json => ({ type: 'object', properties, required });
+const s = { type: 'string' };
+const i = { type: 'integer' };
+
+/** What each operation answers on success, by `method path` (OpenAPI spelling). */
+export const RESPONSES: Record<string, Json> = {
+  ...Object.fromEntries((['communities', 'grids', 'groups', 'houses', 'landlords'] as const).flatMap((n) => {
+    const name = { communities: 'Community', grids: 'Grid', groups: 'Group', houses: 'House', landlords: 'Landlord' }[n];
+    return [[`get /api/v1/${n}`, listOf(name)], [`get /api/v1/${n}/{id}`, ref(name)], [`patch /api/v1/${n}/{id}`, ref(name)]];
+  })),
+  'get /api/v1/submissions': listOf('Submission'),
+  'post /api/v1/submissions/{id}/approve': ref('Submission'),
+  'post /api/v1/submissions/{id}/return': ref('Submission'),
+  'get /api/v1/hazards': listOf('Hazard'),
+  'post /api/v1/hazards': ref('Hazard'),
+  'post /api/v1/hazards/{id}/close': ref('Hazard'),
+  'post /api/v1/hazards/{id}/reopen': ref('Hazard'),
+  'post /api/v1/hazards/{id}/photos': ref('Hazard'),
+  'get /api/v1/tips': listOf('Tip'),
+  'post /api/v1/tips/{id}/accept': { allOf: [ref('Tip'), obj({ hazard: { oneOf: [ref('Hazard'), { type: 'null' }] } })] },
+  'post /api/v1/tips/{id}/reject': ref('Tip'),
+  'get /api/v1/rounds': listOf('Round'),
+  'post /api/v1/rounds': { allOf: [ref('Round'), obj({ announced: i })] },
+  'post /api/v1/rounds/{id}/remind': obj({ reminded: i, already: i }),
+  'get /api/v1/broadcasts': listOf('Broadcast'),
+  'post /api/v1/broadcasts': obj({ id: s, rooms: i, at: { type: 'string', format: 'date-time' } }),
+  'get /api/v1/broadcasts/{id}': obj({ status: s, deliveries: { type: 'array', items: obj({ roomId: s, status: s }) } }, ['status', 'deliveries']),
+  'get /api/v1/schedules': obj({ items: { type: 'array', items: ref('Schedule') }, total: i }),
+  'post /api/v1/schedules': ref('Schedule'),
+  'patch /api/v1/schedules/{id}': ref('Schedule'),
+  'get /api/v1/users': listOf('User'),
+  'post /api/v1/users': { allOf: [ref('User'), obj({ token: s })] },
+  'get /api/v1/users/{id}': ref('User'),
+  'patch /api/v1/users/{id}': ref('User'),
+  'post /api/v1/users/{id}/token': obj({ id: s, token: s }),
+  'post /api/v1/users/{id}/bind-code': obj({ code: s }),
+  'post /api/v1/groups/{id}/bind-code': obj({ code: s, expiresAt: { type: ['string', 'null'], format: 'date-time' } }, ['code']),
+  'get /api/v1/audit': listOf('AuditEntry'),
+  'get /api/v1/stats': ref('Stats'),
+  'get /api/v1/stats/ranking': obj({ scope: s, period: s, by: { type: 'string', enum: ['group', 'grid'] }, items: { type: 'array', items: ref('Ranked') }, total: i }),
+  'get /api/v1/points': obj({ year: i, items: { type: 'array', items: obj({ landlordId: s, name: s, points: i, rank: i }) }, total: i, limit: i, offset: i }),
+  'get /api/v1/points/rules': { type: 'object', additionalProperties: { type: 'integer' } },
+  'put /api/v1/points/rules': { type: 'object', additionalProperties: { type: 'integer' } },
+  'post /api/v1/letters': { allOf: [ref('Letter'), obj({ announced: i })] },
+  'get /api/v1/bot': obj({ loggedIn: { type: 'boolean' }, puppet: s, account: obj({ id: s, name: s }, []), qr: s }, ['loggedIn']),
+  'post /api/v1/import/roster': obj({ created: i, updated: i, errors: { type: 'array' } }, ['errors']),
+};
