@@ -11,6 +11,7 @@ import { errorMiddleware } from './error-middleware';
 import { landingPage } from './landing-page';
 import { openApiDocument } from './openapi';
 import { rejectOperators } from './reject-operators';
+import { storageHealth } from './storage-health';
 import { bindCodeRoutes } from './routes/bind-codes';
 import { botRoutes } from './routes/bot';
 import { broadcastRoutes } from './routes/broadcasts';
@@ -33,7 +34,8 @@ const VERSION = (JSON.parse(readFileSync(path.join(projectRoot(), 'package.json'
 export function createApp(o: AppOptions): Koa<AppState> {
   const app = new Koa<AppState>();
   app.proxy = true;
-  app.use(errorMiddleware(o.t, o.log, o.locale));
+  const health = storageHealth(o.store);
+  app.use(errorMiddleware(o.t, o.log, o.locale, health));
   app.use(async (ctx, next) => {
     const start = performance.now();
     await next();
@@ -43,7 +45,7 @@ export function createApp(o: AppOptions): Koa<AppState> {
   app.use(rejectOperators('query'));
 
   const open = new Router<AppState>();
-  open.use(healthRoutes(o).routes());
+  open.use(healthRoutes(o, health).routes());
   open.get('/api/v1/openapi.json', (ctx) => { ctx.body = openApiDocument(VERSION); });
   open.get('/', (ctx) => {
     const lng = ctx.query.lng === 'en' || ctx.query.lng === 'zh-CN' ? ctx.query.lng : pickLocale(ctx.get('accept-language') || undefined, o.locale);

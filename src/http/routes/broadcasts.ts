@@ -1,4 +1,3 @@
-import multer from '@koa/multer';
 import Router from '@koa/router';
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors';
@@ -7,6 +6,7 @@ import { broadcast, broadcastStatus } from '../../services/broadcast';
 import { scopesWithin } from '../../services/scopes-within';
 import { effectiveScope, requireRole } from '../authorize';
 import { depsOf, type AppOptions, type AppState } from '../context';
+import { singleUpload } from '../upload';
 import { pageQuery } from './resources';
 
 export const broadcastBody = z.object({
@@ -19,8 +19,8 @@ export const broadcastBody = z.object({
 export function broadcastRoutes(o: AppOptions): Router<AppState> {
   const router = new Router<AppState>();
   // JSON, or multipart with the same fields and an optional `image`
-  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: PHOTO_MAX_BYTES, files: 1, fields: 5 } });
-  router.post('/broadcasts', async (ctx, next) => { requireRole(ctx, 'admin', 'staff'); await next(); }, upload.single('image'), async (ctx) => {
+  const upload = singleUpload({ field: 'image', maxBytes: PHOTO_MAX_BYTES, fields: 5 });
+  router.post('/broadcasts', async (ctx, next) => { requireRole(ctx, 'admin', 'staff'); await next(); }, upload, async (ctx) => {
     const user = requireRole(ctx, 'admin', 'staff');
     const b = broadcastBody.parse(ctx.request.body ?? {});
     const image = (ctx as unknown as { file?: { buffer: Buffer } }).file?.buffer;

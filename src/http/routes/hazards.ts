@@ -8,10 +8,10 @@ import type { Group, Hazard } from '../../domain/types';
 import { addSitePhoto, closeHazard, openHazard, reopenHazard } from '../../services/hazards';
 import { keepPhoto } from '../../services/submit-photo';
 import { PHOTO_MAX_BYTES } from '../../domain/photo';
-import multer from '@koa/multer';
 import { houseAudience } from '../../services/house-audience';
 import { effectiveScope, requireRole } from '../authorize';
 import { depsOf, type AppOptions, type AppState, type Ctx } from '../context';
+import { singleUpload } from '../upload';
 import { pageQuery } from './resources';
 
 export const hazardBody = z.object({
@@ -75,8 +75,8 @@ export function hazardRoutes(o: AppOptions): Router<AppState> {
   });
 
   // a photo staff took on site: multipart `image`, and `kind` before|after
-  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: PHOTO_MAX_BYTES, files: 1, fields: 2 } });
-  router.post('/hazards/:id/photos', async (ctx, next) => { requireRole(ctx, 'admin', 'staff'); await next(); }, upload.single('image'), async (ctx) => {
+  const upload = singleUpload({ field: 'image', maxBytes: PHOTO_MAX_BYTES, fields: 2 });
+  router.post('/hazards/:id/photos', async (ctx, next) => { requireRole(ctx, 'admin', 'staff'); await next(); }, upload, async (ctx) => {
     const user = requireRole(ctx, 'admin', 'staff');
     const { kind } = sitePhotoBody.parse(ctx.request.body ?? {});
     const bytes = (ctx as unknown as { file?: { buffer: Buffer } }).file?.buffer;

@@ -37,10 +37,13 @@ export function createSqliteStore({ dataDir }: SqliteStoreOptions): Store {
     `INSERT INTO processed_messages (id, createdAt, updatedAt, kind) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`,
   );
 
+  const blobs = new FileBlobStore(path.join(dataDir, 'photos'));
+  blobs.sweep(); // temp files of writes a crash cut short
   return {
     kind: 'sqlite',
+    file: path.join(dataDir, 'anxin.db'),
     ...collections,
-    blobs: new FileBlobStore(path.join(dataDir, 'photos')),
+    blobs,
     async nextSequence(name: string) {
       return commit.write(() => {
         try { return (nextSeq.get(name) as { value: number }).value; } catch (e) { throw translateSqliteError(e, 'sequences'); }

@@ -6,7 +6,8 @@ export function translateSqliteError(e: unknown, collection: string): unknown {
   if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
     return new DomainError('conflict', `${collection}: duplicate key`, { collection });
   }
-  if (code === 'SQLITE_BUSY' || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_FULL' || code === 'SQLITE_IOERR') {
+  // extended codes too: SQLITE_IOERR_WRITE, SQLITE_READONLY_DBMOVED…
+  if (code && /^SQLITE_(BUSY|CANTOPEN|FULL|IOERR|READONLY)/.test(code)) {
     return new DomainError('storage_unavailable', `${collection}: ${code}`, { collection });
   }
   return e;
