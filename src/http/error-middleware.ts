@@ -77,6 +77,8 @@ export function errorMiddleware(t: Translate, log: Logger, fallback: 'zh-CN' | '
         params = { ...e.params };
         details = e.details;
         if (code === 'not_found' && !params.what) params.what = t('api:what.record', { lng });
+        // a limit passed names itself in the reader's language
+        if (code === 'roster_limit') params.limit = t(`api:roster_limits.${String(params.which)}`, { lng, max: params.max });
       } else if (e instanceof ZodError) {
         code = 'validation';
         details = e.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));

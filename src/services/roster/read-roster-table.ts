@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { createReadStream, promises as fs } from 'node:fs';
 import { Readable } from 'node:stream';
 import yauzl from 'yauzl';
@@ -143,7 +143,9 @@ function cellText(v: ExcelJS.CellValue): string {
 
 async function* readXlsx(src: RosterSource, limits: RosterLimits): AsyncGenerator<TableRow> {
   await checkZip(src, limits);
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(stream(src), { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', worksheets: 'emit', entries: 'ignore' });
+  // loaded only for XLSX: exceljs takes half a second to load, which every CSV import's worker would pay
+  const { stream: xlsxStream } = require('exceljs') as typeof import('exceljs');
+  const reader = new xlsxStream.xlsx.WorkbookReader(stream(src), { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', worksheets: 'emit', entries: 'ignore' });
   let sheets = 0;
   try {
     for await (const ws of reader) {
