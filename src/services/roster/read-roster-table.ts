@@ -1,4 +1,4 @@
-import { parse } from 'csv-parse';
+import { parse } from 'csv-parse/sync';
 import type ExcelJS from 'exceljs';
 import { createReadStream, promises as fs } from 'node:fs';
 import { Readable } from 'node:stream';
@@ -50,39 +50,61 @@ async function detectEncoding(src: RosterSource): Promise<string> {
   }
 }
 
+/**
+ * CSV in slices: text is cut after the last line break outside quotes (an even number of
+ * `"` before it) and each slice goes through csv-parse at once — a row never spans two
+ * slices, memory stays at one slice, and the parser runs without a promise per record.
+ */
 async function* readCsv(src: RosterSource, limits: RosterLimits): AsyncGenerator<TableRow> {
   const decoder = new TextDecoder(await detectEncoding(src));
-  const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, trim: true, max_record_size: limits.maxCellChars * 4 });
-  const input = stream(src);
-  // decode as it streams; a NUL in text means a binary file, not a CSV
-  const feed = (async () => {
-    try {
-      for await (const c of input) {
-        const text = decoder.decode(c as Buffer, { stream: true });
-        if (text.includes('\u0000')) throw new DomainError('unsupported_media_type', 'binary file');
-        if (!parser.write(text)) await new Promise((r) => parser.once('drain', r));
-      }
-      parser.end(decoder.decode());
-    } catch (e) {
-      parser.destroy(e as Error);
-    }
-  })();
+  const options = { bom: true, relax_column_count: true, skip_empty_lines: true, trim: true, max_record_size: limits.maxCellChars * 4 };
+  let carry = '';
+  let quotes = 0; // quote characters in `carry`, so each chunk is scanned once
   let n = 0;
-  try {
-    for await (const record of parser as AsyncIterable<string[]>) {
+  const slice = function* (text: string): Generator<TableRow> {
+    let records: string[][];
+    try {
+      records = parse(text, options) as string[][];
+    } catch (e) {
+      if ((e as { code?: string }).code === 'CSV_MAX_RECORD_SIZE') throw overLimit('cell', limits.maxCellChars, `row ${n + 1}`);
+      throw new DomainError('bad_request', `CSV: ${(e as Error).message}`, { detail: `CSV: ${(e as Error).message.slice(0, 200)}` });
+    }
+    for (const record of records) {
       n += 1;
       if (n > limits.maxRows + 1) throw overLimit('rows', limits.maxRows, `more than ${limits.maxRows} rows`);
       if (record.length > limits.maxColumns) throw overLimit('columns', limits.maxColumns, `row ${n} has ${record.length} columns`);
       yield { n, cells: record };
     }
-  } catch (e) {
-    if (e instanceof DomainError) throw e;
-    const code = (e as { code?: string }).code;
-    if (code === 'CSV_MAX_RECORD_SIZE') throw overLimit('cell', limits.maxCellChars, `row ${n + 1}`);
-    throw new DomainError('bad_request', `CSV: ${(e as Error).message}`, { detail: `CSV: ${(e as Error).message.slice(0, 200)}` });
+  };
+  const input = stream(src);
+  try {
+    for await (const c of input) {
+      const text = decoder.decode(c as Buffer, { stream: true });
+      // a NUL in text means a binary file, not a CSV
+      if (text.includes('\u0000')) throw new DomainError('unsupported_media_type', 'binary file');
+      let cut = -1;
+      let q = quotes;
+      for (let i = 0; i < text.length; i += 1) {
+        const ch = text.charCodeAt(i);
+        if (ch === 34) q += 1;
+        else if (ch === 10 && q % 2 === 0) cut = i;
+      }
+      if (cut < 0) {
+        carry += text;
+        quotes = q;
+        if (carry.length > limits.maxCellChars * limits.maxColumns * 4) throw overLimit('cell', limits.maxCellChars, `row ${n + 1}`);
+        continue;
+      }
+      const whole = carry + text.slice(0, cut + 1);
+      carry = text.slice(cut + 1);
+      quotes = 0;
+      for (let i = 0; i < carry.length; i += 1) if (carry.charCodeAt(i) === 34) quotes += 1;
+      yield* slice(whole);
+    }
+    carry += decoder.decode();
+    if (carry.trim()) yield* slice(carry);
   } finally {
     input.destroy();
-    await feed;
   }
 }
 
