@@ -3,7 +3,7 @@ import { ZodError } from 'zod';
 import { DomainError, type ErrorCode } from '../domain/errors';
 import { pickLocale, type Translate } from '../i18n';
 import type { Logger } from '../log';
-import { isStorageFailure } from '../storage/storage-failure';
+import { isStorageBusy, isStorageFailure } from '../storage/storage-failure';
 import type { AppState } from './context';
 import type { StorageHealth } from './storage-health';
 
@@ -70,7 +70,7 @@ export function errorMiddleware(t: Translate, log: Logger, fallback: 'zh-CN' | '
       if (isStorageFailure(e)) {
         // a full disk or a read-only store: the request was fine, so 503 and /healthz says so
         code = 'storage_unavailable';
-        health?.failed();
+        if (!isStorageBusy(e)) health?.failed();
         log.error({ err: e, method: ctx.method, path: ctx.path }, 'storage write failed');
       } else if (e instanceof DomainError) {
         code = e.code;

@@ -8,7 +8,8 @@ export function translateSqliteError(e: unknown, collection: string): unknown {
   }
   // extended codes too: SQLITE_IOERR_WRITE, SQLITE_READONLY_DBMOVED…
   if (code && /^SQLITE_(BUSY|CANTOPEN|FULL|IOERR|READONLY)/.test(code)) {
-    return new DomainError('storage_unavailable', `${collection}: ${code}`, { collection });
+    // busy: another connection holds the write lock (a long roster import) — the disk itself is fine
+    return new DomainError('storage_unavailable', `${collection}: ${code}`, { collection, ...(code === 'SQLITE_BUSY' ? { busy: 1 } : {}) });
   }
   return e;
 }
