@@ -3,6 +3,8 @@
  * import at a time.
  */
 import request from 'supertest';
+import { DomainError } from '../../src/domain/errors';
+import { runRosterImport } from '../../src/services/roster/run-roster-import';
 import { auth, rosterAppFixture } from '../support/app-fixture';
 import { sampleRosterBytes } from '../support/fixtures';
 
@@ -60,5 +62,16 @@ describe('progress and one import at a time (issue 12)', () => {
     await importFile(sample().replace(',13900003374,', ',123,')).expect(422);
     await importFile(sample()).expect(200);
     expect(await f.store.audit.count({ action: 'import_roster' })).toBe(2); // the fixture's and this one
+  });
+});
+
+describe('a store without a database file of its own (MongoDB) (issue 12)', () => {
+  it('parses and checks in the worker, then writes the rows through the Store', async () => {
+    const store = { ...f.store, file: undefined };
+    const bytes = Buffer.from(sample().replace('陈娜英', '陈娜'));
+    const r = await runRosterImport({ ...f.deps, store }, { source: { bytes }, size: bytes.length, actor: 'test' });
+    expect(r).toMatchObject({ created: 0, updated: 1, unchanged: 39 });
+    const bad = Buffer.from(sample().replace(',13900003374,', ',123,'));
+    await expect(runRosterImport({ ...f.deps, store }, { source: { bytes: bad }, size: bad.length, actor: 'test' })).rejects.toEqual(expect.any(DomainError));
   });
 });

@@ -38,7 +38,7 @@ export function importRoutes(o: AppOptions): Router<AppState> {
   };
 
   /** the answer of a finished import, or of one refused for bad rows, as the API gives it */
-  const answer = (ctx: Ctx, r: RosterImportResult) => ({ created: r.created, updated: r.updated, unchanged: r.unchanged, errors: [], warnings: r.warnings.map((w) => warningText(o.t, w)) });
+  const answer = (r: RosterImportResult) => ({ created: r.created, updated: r.updated, unchanged: r.unchanged, errors: [], warnings: r.warnings.map((w) => warningText(o.t, w)) });
   const badRows = (ctx: Ctx, e: DomainError) => {
     const errors = (e.details as { errors: unknown[] }).errors;
     return { created: 0, updated: 0, errors, error: { code: 'roster_rows', message: o.t('api:errors.roster_rows', { lng: ctx.state.lng, count: errors.length }) } };
@@ -55,7 +55,7 @@ export function importRoutes(o: AppOptions): Router<AppState> {
     }).finally(() => rm(file.path, { force: true }));
     if (ctx.query.async !== '1') {
       try {
-        ctx.body = answer(ctx, await run);
+        ctx.body = answer(await run);
       } catch (e) {
         if (!(isDomainError(e) && e.code === 'roster_rows')) throw e;
         ctx.status = 422;
@@ -65,7 +65,7 @@ export function importRoutes(o: AppOptions): Router<AppState> {
     }
     jobs.set(job.id, job);
     for (const id of [...jobs.keys()].slice(0, Math.max(0, jobs.size - KEEP_JOBS))) jobs.delete(id);
-    run.then((r) => { Object.assign(job, { status: 'done', result: answer(ctx, r) }); }, (e) => {
+    run.then((r) => { Object.assign(job, { status: 'done', result: answer(r) }); }, (e) => {
       job.status = 'failed';
       if (isDomainError(e) && e.code === 'roster_rows') job.result = badRows(ctx, e);
       else job.error = isDomainError(e) ? { code: e.code, message: o.t(`api:errors.${e.code}`, { lng: ctx.state.lng, ...e.params, detail: e.params.detail ?? '', limit: e.params.which ? o.t(`api:roster_limits.${e.params.which}`, { lng: ctx.state.lng, max: e.params.max }) : '' }) } : { code: 'internal', message: o.t('api:errors.internal', { lng: ctx.state.lng }) };

@@ -15,6 +15,8 @@ const MAX_LISTED_ERRORS = 10_000;
 const post = (m: WorkerMessage) => parentPort!.postMessage(m);
 
 async function run(job: WorkerJob): Promise<void> {
+  // bytes cross the thread boundary as a plain Uint8Array: make them a Buffer again
+  if ('bytes' in job.source) job.source = { bytes: Buffer.from(job.source.bytes.buffer, job.source.bytes.byteOffset, job.source.bytes.byteLength) };
   const db = job.dbFile ? new Database(job.dbFile) : null;
   try {
     const stage = db ? new RosterStage(db) : null;

@@ -25,8 +25,8 @@ export function rosterLimits(size: number, maxRows = DEFAULT_MAX_ROWS): RosterLi
   return { maxEntries: 200, maxInflatedBytes: inflated, maxSharedStringsBytes: Math.min(inflated, 64 * MB), maxRows, maxColumns: 100, maxCellChars: 2000 };
 }
 
-export type RosterLimitName = 'entries' | 'inflated' | 'shared_strings' | 'rows' | 'columns' | 'cell';
+export type RosterLimitName = 'entries' | 'inflated' | 'shared_strings' | 'rows' | 'columns' | 'cell' | 'memory';
 
 /** The error for a limit passed; `which` and `max` let the answer name it in the reader's language. */
 export const overLimit = (which: RosterLimitName, max: number, detail: string): DomainError =>
-  new DomainError('roster_limit', `${which} limit ${max}: ${detail}`, { which, max: which === 'inflated' || which === 'shared_strings' ? `${Math.round(max / MB)} MB` : max.toLocaleString('en'), detail });
+  new DomainError('roster_limit', `${which} limit ${max}: ${detail}`, { which, max: which === 'inflated' || which === 'shared_strings' ? `${Math.round(max / MB)} MB` : which === 'memory' ? `${max} MB` : max.toLocaleString('en'), detail });

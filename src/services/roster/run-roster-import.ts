@@ -8,7 +8,7 @@ import type { Deps } from '../deps';
 import { importRoster, type ImportResult } from '../import-roster';
 import { onePerRow } from '../parse-roster-file';
 import type { RosterSource } from './read-roster-table';
-import { rosterLimits, DEFAULT_MAX_ROWS } from './roster-limits';
+import { overLimit, rosterLimits, DEFAULT_MAX_ROWS } from './roster-limits';
 import { errorFromMessage, type ImportPhase, type WorkerJob, type WorkerMessage } from './roster-worker-protocol';
 
 export interface RosterImportResult extends ImportResult { warnings: RosterWarning[] }
@@ -21,6 +21,8 @@ export interface RosterImportInput {
   maxRows?: number;
   onProgress?: (p: ImportProgressReport) => void;
 }
+
+const WORKER_HEAP_MB = 192;
 
 // one import per store at a time; a second gets 409 rather than interleaving with the first
 const running = new WeakSet<Store>();
@@ -57,7 +59,7 @@ export async function runRosterImport(deps: Deps, input: RosterImportInput): Pro
           case 'error': done(() => reject(errorFromMessage(m.error))); break;
         }
       });
-      worker.on('error', (e) => done(() => reject(e)));
+      worker.on('error', (e) => done(() => reject((e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY' ? overLimit('memory', WORKER_HEAP_MB, 'the file needs more memory than an import may take') : e)));
       worker.on('exit', (code) => done(() => reject(new Error(`roster import worker exited (${code}) without an answer`))));
     });
     if (outcome !== 'parsed') {
@@ -81,5 +83,6 @@ export async function runRosterImport(deps: Deps, input: RosterImportInput): Pro
 function startWorker(job: WorkerJob): Worker {
   const fromSource = __filename.endsWith('.ts');
   const file = path.join(__dirname, `roster-import-worker.${fromSource ? 'ts' : 'js'}`);
-  return new Worker(file, { workerData: job, execArgv: fromSource ? ['--require', require.resolve('tsx/cjs')] : [] });
+  // a small heap: V8 otherwise lets a million rows' garbage pile up to hundreds of MB before collecting it
+  return new Worker(file, { workerData: job, execArgv: fromSource ? ['--require', require.resolve('tsx/cjs')] : [], resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 16 } });
 }

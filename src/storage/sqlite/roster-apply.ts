@@ -33,7 +33,7 @@ export class RosterStage {
   constructor(private readonly db: Database.Database) {
     db.pragma('busy_timeout = 60000'); // this thread may block: it is not the event loop
     db.pragma('temp_store = FILE');
-    db.pragma('cache_size = -65536'); // 64 MB: a million rows' index updates stay in the cache
+    db.pragma('cache_size = -32768'); // 32 MB: most of a million rows' index updates stay in the cache, within the import's memory bound
     db.function('new_id', { deterministic: false }, () => newId());
     db.exec(`DROP TABLE IF EXISTS temp.stage;
 CREATE TEMP TABLE stage (row INTEGER PRIMARY KEY, community TEXT NOT NULL, grid TEXT NOT NULL, grp TEXT NOT NULL, code TEXT NOT NULL,
