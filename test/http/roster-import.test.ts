@@ -2,9 +2,12 @@
  * Issue 12: warnings for legal but surprising changes, progress for a long import, and one
  * import at a time.
  */
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import request from 'supertest';
 import { DomainError } from '../../src/domain/errors';
 import { runRosterImport } from '../../src/services/roster/run-roster-import';
+import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
 import { auth, rosterAppFixture } from '../support/app-fixture';
 import { sampleRosterBytes } from '../support/fixtures';
 
@@ -73,5 +76,23 @@ describe('a store without a database file of its own (MongoDB) (issue 12)', () =
     expect(r).toMatchObject({ created: 0, updated: 1, unchanged: 39 });
     const bad = Buffer.from(sample().replace(',13900003374,', ',123,'));
     await expect(runRosterImport({ ...f.deps, store }, { source: { bytes: bad }, size: bad.length, actor: 'test' })).rejects.toEqual(expect.any(DomainError));
+  });
+});
+
+describe('limits and temp files (issue 12)', () => {
+  it('refuses a file over the configured row limit, naming it', async () => {
+    const bytes = sampleRosterBytes();
+    await expect(runRosterImport(f.deps, { source: { bytes }, size: bytes.length, actor: 'test', maxRows: 5 }))
+      .rejects.toMatchObject({ code: 'roster_limit', params: { which: 'rows', max: '5' } });
+  });
+
+  it('removes each spooled upload when its import ends, and the photos a crash left half-written when the store opens', async () => {
+    await importFile(sample().replace(',13900003374,', ',123,')).expect(422);
+    await importFile(sample()).expect(200);
+    expect(readdirSync(path.join(f.dir, 'uploads'))).toEqual([]);
+    mkdirSync(path.join(f.dir, 'photos', 'ab'), { recursive: true });
+    writeFileSync(path.join(f.dir, 'photos', 'ab', 'abcdef.1234.tmp'), 'half a photo');
+    await createSqliteStore({ dataDir: f.dir }).close();
+    expect(readdirSync(path.join(f.dir, 'photos', 'ab'))).toEqual([]);
   });
 });
