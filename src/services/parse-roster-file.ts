@@ -21,7 +21,7 @@ export async function parseRosterFile(bytes: Buffer, limits: RosterLimits = rost
 }
 
 export interface RosterSink {
-  row(r: RosterRow): void | Promise<void>;
+  row(r: RosterRow): void;
   error(e: RowError): void;
 }
 
@@ -29,10 +29,10 @@ export interface RosterSink {
  * Checks the header row, then validates each data row as it streams by and hands it to
  * `sink`, one at a time. Returns how many data rows there were. Blank rows are skipped.
  */
-export async function scanRoster(table: AsyncIterable<TableRow>, sink: RosterSink): Promise<number> {
+export async function scanRoster(table: AsyncIterable<TableRow[]>, sink: RosterSink): Promise<number> {
   let index: Partial<Record<RosterField, number>> | null = null;
   let count = 0;
-  for await (const { n, cells } of table) {
+  for await (const batch of table) for (const { n, cells } of batch) {
     if (cells.every((c) => c.trim() === '')) continue; // blank lines in a sheet are not rows
     if (!index) {
       const h = mapRosterHeaders(cells);
@@ -48,7 +48,7 @@ export async function scanRoster(table: AsyncIterable<TableRow>, sink: RosterSin
     const byField: Partial<Record<RosterField, string>> = {};
     for (const [f, at] of Object.entries(index) as [RosterField, number][]) byField[f] = cells[at] ?? '';
     const r = parseRosterRow(n, byField);
-    if (isRowError(r)) sink.error(r); else await sink.row(r);
+    if (isRowError(r)) sink.error(r); else sink.row(r);
   }
   if (!index) throw new DomainError('roster_empty', 'no header row');
   if (count === 0) throw new DomainError('roster_empty', 'no data rows');

@@ -23,13 +23,13 @@ const stream = (src: RosterSource): Readable => ('bytes' in src ? Readable.from(
 function* chunks(b: Buffer): Generator<Buffer> { for (let i = 0; i < b.length; i += CHUNK) yield b.subarray(i, i + CHUNK); }
 
 /**
- * Reads a roster file (XLSX or CSV, told by its bytes) row by row, never whole: CSV through
+ * Reads a roster file (XLSX or CSV, told by its bytes) in batches of rows, never whole: CSV through
  * csv-parse's streaming parser, XLSX through exceljs's streaming reader after the zip's
  * directory and inflated sizes are checked against `limits`. Memory stays bounded by one
  * row (plus XLSX shared strings, themselves limited). Throws `roster_limit`,
  * `unsupported_media_type` or `bad_request`.
  */
-export async function* readRosterTable(src: RosterSource, limits: RosterLimits): AsyncGenerator<TableRow> {
+export async function* readRosterTable(src: RosterSource, limits: RosterLimits): AsyncGenerator<TableRow[]> {
   const first = await head(src, 4);
   if (first.equals(ZIP_MAGIC)) yield* readXlsx(src, limits);
   else yield* readCsv(src, limits);
@@ -55,13 +55,13 @@ async function detectEncoding(src: RosterSource): Promise<string> {
  * `"` before it) and each slice goes through csv-parse at once — a row never spans two
  * slices, memory stays at one slice, and the parser runs without a promise per record.
  */
-async function* readCsv(src: RosterSource, limits: RosterLimits): AsyncGenerator<TableRow> {
+async function* readCsv(src: RosterSource, limits: RosterLimits): AsyncGenerator<TableRow[]> {
   const decoder = new TextDecoder(await detectEncoding(src));
   const options = { bom: true, relax_column_count: true, skip_empty_lines: true, trim: true, max_record_size: limits.maxCellChars * 4 };
   let carry = '';
   let quotes = 0; // quote characters in `carry`, so each chunk is scanned once
   let n = 0;
-  const slice = function* (text: string): Generator<TableRow> {
+  const slice = (text: string): TableRow[] => {
     let records: string[][];
     try {
       records = parse(text, options) as string[][];
@@ -69,12 +69,12 @@ async function* readCsv(src: RosterSource, limits: RosterLimits): AsyncGenerator
       if ((e as { code?: string }).code === 'CSV_MAX_RECORD_SIZE') throw overLimit('cell', limits.maxCellChars, `row ${n + 1}`);
       throw new DomainError('bad_request', `CSV: ${(e as Error).message}`, { detail: `CSV: ${(e as Error).message.slice(0, 200)}` });
     }
-    for (const record of records) {
+    return records.map((record) => {
       n += 1;
       if (n > limits.maxRows + 1) throw overLimit('rows', limits.maxRows, `more than ${limits.maxRows} rows`);
       if (record.length > limits.maxColumns) throw overLimit('columns', limits.maxColumns, `row ${n} has ${record.length} columns`);
-      yield { n, cells: record };
-    }
+      return { n, cells: record };
+    });
   };
   const input = stream(src);
   try {
@@ -99,10 +99,10 @@ async function* readCsv(src: RosterSource, limits: RosterLimits): AsyncGenerator
       carry = text.slice(cut + 1);
       quotes = 0;
       for (let i = 0; i < carry.length; i += 1) if (carry.charCodeAt(i) === 34) quotes += 1;
-      yield* slice(whole);
+      yield slice(whole);
     }
     carry += decoder.decode();
-    if (carry.trim()) yield* slice(carry);
+    if (carry.trim()) yield slice(carry);
   } finally {
     input.destroy();
   }
@@ -163,12 +163,13 @@ function cellText(v: ExcelJS.CellValue): string {
   return String(v);
 }
 
-async function* readXlsx(src: RosterSource, limits: RosterLimits): AsyncGenerator<TableRow> {
+async function* readXlsx(src: RosterSource, limits: RosterLimits): AsyncGenerator<TableRow[]> {
   await checkZip(src, limits);
   // loaded only for XLSX: exceljs takes half a second to load, which every CSV import's worker would pay
   const { stream: xlsxStream } = require('exceljs') as typeof import('exceljs');
   const reader = new xlsxStream.xlsx.WorkbookReader(stream(src), { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', worksheets: 'emit', entries: 'ignore' });
   let sheets = 0;
+  let batch: TableRow[] = [];
   try {
     for await (const ws of reader) {
       sheets += 1;
@@ -184,9 +185,11 @@ async function* readXlsx(src: RosterSource, limits: RosterLimits): AsyncGenerato
           if (s.length > limits.maxCellChars) throw overLimit('cell', limits.maxCellChars, `row ${row.number}`);
           cells.push(s);
         }
-        yield { n: row.number, cells };
+        batch.push({ n: row.number, cells });
+        if (batch.length >= 1000) { yield batch; batch = []; }
       }
     }
+    if (batch.length) yield batch;
   } catch (e) {
     if (e instanceof DomainError) throw e;
     throw new DomainError('unsupported_media_type', `not a readable XLSX workbook: ${(e as Error).message}`);
