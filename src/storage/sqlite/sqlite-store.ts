@@ -9,6 +9,9 @@ import { migrate } from './migrations';
 import { SqliteCollection } from './sqlite-collection';
 import { translateSqliteError } from './translate-error';
 
+/** how long a write waits for the write lock another connection holds */
+const WRITE_LOCK_WAIT_MS = 30_000;
+
 export interface SqliteStoreOptions {
   /** the folder holding `anxin.db` and `photos/` */
   dataDir: string;
@@ -26,7 +29,9 @@ export function createSqliteStore({ dataDir }: SqliteStoreOptions): Store {
   migrate(db);
 
   // writes of one event-loop turn share a transaction and an fsync; each settles once durable
-  const commit = new GroupCommit(db);
+  // a city-sized roster import holds the write lock for its one transaction (seconds at a million rows):
+  // writes queue that long, without blocking the event loop, rather than fail
+  const commit = new GroupCommit(db, WRITE_LOCK_WAIT_MS);
   const collections = Object.fromEntries(
     Object.entries(SPECS).map(([k, spec]) => [k, new SqliteCollection(db, spec as never, commit)]),
   ) as unknown as Collections;
