@@ -1,5 +1,7 @@
 import type { Command } from '../src/domain/commands';
 import { DomainError } from '../src/domain/errors';
+import { can, type Action, type Actor, type Target } from '../src/domain/policy';
+import { permit } from '../src/services/permit';
 import type { Group } from '../src/domain/types';
 import type { Deps } from '../src/services/deps';
 import type { Said } from '../src/services/intents';
@@ -23,7 +25,10 @@ export interface BotContext {
   botId: string;
   /** the room's group; throws when there is none (handlers that only make sense in a bound room) */
   requireGroup(): Group;
-  isHeadOrStaff(): boolean;
+  /** whether the speaker may take an action here (default target: this room's group) — the one policy */
+  can(action: Action, target?: Target): boolean;
+  /** the actor the speaker takes the action as, or the error they are told */
+  permit(action: Action, target?: Target): Actor;
   /** a reply to the speaker: @mentioned in a room, plain in a private chat */
   answer(text: string, alsoMention?: string[]): Reply;
 }
@@ -38,14 +43,20 @@ export interface HandlerTable {
   private?: { [K in Command['kind']]?: Handler<K> };
 }
 
-export function makeContext(base: Omit<BotContext, 'requireGroup' | 'isHeadOrStaff' | 'answer'>): BotContext {
+export function makeContext(base: Omit<BotContext, 'requireGroup' | 'can' | 'permit' | 'answer'>): BotContext {
+  const here = (t?: Target): Target | undefined => t ?? (base.group ? { level: 'group', communityId: base.group.communityId, gridId: base.group.gridId, groupId: base.group.id } : undefined);
   return {
     ...base,
     requireGroup() {
       if (!base.group) throw new DomainError('room_not_bound', 'no group');
       return base.group;
     },
-    isHeadOrStaff: () => base.speaker.isHead || Boolean(base.speaker.staff),
+    can: (action, target) => base.speaker.actors.some((a) => can(a, action, here(target))),
+    permit: (action, target) => {
+      const t = here(target);
+      if (!t) throw new DomainError('not_allowed', action);
+      return permit(base.speaker.actors, action, t);
+    },
     answer: (text, alsoMention = []) => (base.where === 'room' ? { text, mentions: [base.speaker.wechatId, ...alsoMention] } : { text }),
   };
 }

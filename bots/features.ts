@@ -1,4 +1,5 @@
 import type { Command } from '../src/domain/commands';
+import type { Action } from '../src/domain/policy';
 import type { BotContext, HandlerTable } from './bot-context';
 import { commitmentHandlers } from './plugins/commitments';
 import { groupHandlers } from './plugins/groups';
@@ -20,10 +21,10 @@ export const FEATURES: HandlerTable[] = [groupHandlers, commitmentHandlers, phot
 type Who = (ctx: BotContext) => boolean;
 const anyone: Who = () => true;
 const registered: Who = (ctx) => ctx.speaker.houses.length > 0;
-const headOrStaff: Who = (ctx) => ctx.isHeadOrStaff();
+/** in a bound room, when the policy lets the speaker take the action there */
+const may = (action: Action): Who => (ctx) => Boolean(ctx.group) && ctx.can(action);
 const unbound: Who = (ctx) => ctx.where === 'room' && !ctx.group;
 const bound: Who = (ctx) => ctx.where === 'private' || Boolean(ctx.group);
-const staffUser: Who = (ctx) => Boolean(ctx.speaker.staff);
 const notStaff: Who = (ctx) => !ctx.speaker.staff;
 
 /** One line of `帮助` per command: who sees it (the command must also have a handler where it is asked). */
@@ -33,17 +34,17 @@ const HELP: [Command['kind'], Who, string][] = [
   ['commit', (ctx) => bound(ctx) && (ctx.where === 'room' || registered(ctx)), 'help.commit'],
   ['item', (ctx) => bound(ctx) && (ctx.where === 'room' || registered(ctx)), 'help.photo'],
   ['progress', (ctx) => bound(ctx) && (ctx.where === 'room' || registered(ctx)), 'help.progress'],
-  ['approve', (ctx) => Boolean(ctx.group) && headOrStaff(ctx), 'help.approve'],
-  ['return', (ctx) => Boolean(ctx.group) && headOrStaff(ctx), 'help.return'],
-  ['remind', (ctx) => Boolean(ctx.group) && headOrStaff(ctx), 'help.remind'],
-  ['hazard', (ctx) => Boolean(ctx.group) && headOrStaff(ctx), 'help.hazard'],
-  ['close', (ctx) => Boolean(ctx.group) && headOrStaff(ctx), 'help.close'],
+  ['approve', may('submissions:review'), 'help.approve'],
+  ['return', may('submissions:review'), 'help.return'],
+  ['remind', may('rounds:remind'), 'help.remind'],
+  ['hazard', may('hazards:open'), 'help.hazard'],
+  ['close', may('hazards:close'), 'help.close'],
   ['fixed', registered, 'help.fixed'],
   ['points', registered, 'help.points'],
   ['report', (ctx) => ctx.where === 'private', 'help.report'],
-  ['confirmRegister', (ctx) => Boolean(ctx.group) && headOrStaff(ctx), 'help.confirm'],
-  ['language', (ctx) => Boolean(ctx.group) && headOrStaff(ctx), 'help.language'],
-  ['broadcast', staffUser, 'help.broadcast'],
+  ['confirmRegister', may('houses:confirm'), 'help.confirm'],
+  ['language', may('group:settings'), 'help.language'],
+  ['broadcast', (ctx) => ctx.where === 'private' && ctx.can('broadcasts:send'), 'help.broadcast'],
   ['bindStaff', notStaff, 'help.bind_staff'],
   ['help', anyone, 'help.help'],
 ];

@@ -20,7 +20,7 @@ export const groupHandlers: HandlerTable = {
       return ctx.answer(ctx.t('register.registered', { ...params, letter: letter?.texts[ctx.lng] ?? letter?.texts['zh-CN'] ?? '' }));
     },
     language: async (ctx, cmd) => {
-      if (!ctx.isHeadOrStaff()) throw new DomainError('not_allowed', 'language');
+      ctx.permit('group:settings');
       await ctx.deps.store.groups.update(ctx.requireGroup().id, { locale: cmd.locale });
       return { text: ctx.t('language.done', { lng: cmd.locale }) };
     },

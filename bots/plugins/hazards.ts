@@ -1,15 +1,9 @@
 import { DomainError } from '../../src/domain/errors';
-import { closeHazard, hazardByNumber, openHazard, type HazardActor } from '../../src/services/hazards';
+import { closeHazard, hazardByNumber, openHazard } from '../../src/services/hazards';
 import { fixHazard } from '../../src/services/submit-photo';
 import type { BotContext, Handler, HandlerTable } from '../bot-context';
 import { photoReply } from './photos';
 
-const actorOf = (ctx: BotContext): HazardActor => ({
-  id: ctx.speaker.staff ? `user:${ctx.speaker.staff.id}` : `contact:${ctx.speaker.contact?.id ?? ctx.speaker.wechatId}`,
-  isStaff: Boolean(ctx.speaker.staff),
-  isHead: ctx.speaker.isHead,
-  ownHouseIds: ctx.speaker.houses.map((h) => h.id),
-});
 const day = (ctx: BotContext, d: Date) => new Intl.DateTimeFormat(ctx.lng, { timeZone: ctx.timeZone, month: 'numeric', day: 'numeric' }).format(d);
 
 /** `整改 N`: in the room or a private chat, by the landlord of the hazard's house. */
@@ -24,11 +18,11 @@ const fixed: Handler<'fixed'> = async (ctx, cmd) => {
 export const hazardHandlers: HandlerTable = {
   room: {
     hazard: async (ctx, cmd) => {
-      if (!ctx.isHeadOrStaff()) throw new DomainError('not_allowed', 'hazard');
+      const by = ctx.permit('hazards:open');
       const group = ctx.requireGroup();
       const house = await ctx.deps.store.houses.findOne({ code: cmd.houseCode, groupId: group.id });
       if (!house) throw new DomainError('house_not_in_group', cmd.houseCode, { code: cmd.houseCode });
-      const h = await openHazard(ctx.deps, { house, description: cmd.text, days: cmd.days, by: actorOf(ctx).id });
+      const h = await openHazard(ctx.deps, { house, description: cmd.text, days: cmd.days, by: by.id });
       const owner = house.contactId ? await ctx.deps.store.contacts.get(house.contactId) : null;
       return { text: ctx.t('hazard.opened', { number: h.number, code: house.code, text: h.description, deadline: day(ctx, h.deadline) }), mentions: owner ? [owner.wechatId] : [] };
     },
@@ -36,7 +30,7 @@ export const hazardHandlers: HandlerTable = {
     close: async (ctx, cmd) => {
       const hazard = await hazardByNumber(ctx.deps, cmd.number);
       if (hazard.groupId !== ctx.requireGroup().id) throw new DomainError('hazard_not_found', String(cmd.number), { number: cmd.number });
-      const h = await closeHazard(ctx.deps, { hazard, actor: actorOf(ctx) });
+      const h = await closeHazard(ctx.deps, { hazard, by: ctx.speaker.actors });
       const owner = (await ctx.deps.store.houses.get(h.houseId))?.contactId;
       const contact = owner ? await ctx.deps.store.contacts.get(owner) : null;
       return { text: ctx.t('hazard.closed', { number: h.number, code: h.houseCode }), mentions: contact ? [contact.wechatId] : [] };

@@ -2,18 +2,11 @@ import { DomainError } from '../../src/domain/errors';
 import { reminder } from '../../src/render/messages';
 import { openRoundFor } from '../../src/services/group-progress';
 import { remindMissing } from '../../src/services/remind-missing';
-import { reviewSubmission, type Reviewer } from '../../src/services/review-submission';
+import { reviewSubmission } from '../../src/services/review-submission';
 import type { BotContext, HandlerTable, Reply } from '../bot-context';
 
-const reviewerOf = (ctx: BotContext): Reviewer => ({
-  id: ctx.speaker.staff ? `user:${ctx.speaker.staff.id}` : `contact:${ctx.speaker.contact?.id ?? ctx.speaker.wechatId}`,
-  isHead: ctx.speaker.isHead,
-  isStaff: Boolean(ctx.speaker.staff),
-  ownHouseIds: ctx.speaker.houses.map((h) => h.id),
-});
-
 async function review(ctx: BotContext, houseCode: string, action: 'approve' | 'return', reason?: string): Promise<Reply> {
-  if (!ctx.isHeadOrStaff()) throw new DomainError('not_allowed', action);
+  ctx.permit('submissions:review');
   const group = ctx.requireGroup();
   const house = await ctx.deps.store.houses.findOne({ code: houseCode, groupId: group.id });
   if (!house) throw new DomainError('house_not_in_group', houseCode, { code: houseCode });
@@ -21,7 +14,7 @@ async function review(ctx: BotContext, houseCode: string, action: 'approve' | 'r
   const sub = round ? await ctx.deps.store.submissions.findOne({ roundId: round.id, houseId: house.id }) : null;
   if (!round) throw new DomainError('no_open_round', houseCode);
   if (!sub) throw new DomainError('submission_incomplete', houseCode, { code: houseCode });
-  await reviewSubmission(ctx.deps, { submission: sub, reviewer: reviewerOf(ctx), action, reason });
+  await reviewSubmission(ctx.deps, { submission: sub, by: ctx.speaker.actors, action, reason });
   const owner = house.contactId ? await ctx.deps.store.contacts.get(house.contactId) : null;
   const mentions = owner ? [owner.wechatId] : [];
   return action === 'approve'
@@ -35,7 +28,7 @@ export const reviewHandlers: HandlerTable = {
     approve: (ctx, cmd) => review(ctx, cmd.houseCode, 'approve'),
     return: (ctx, cmd) => review(ctx, cmd.houseCode, 'return', cmd.reason),
     remind: async (ctx) => {
-      if (!ctx.isHeadOrStaff()) throw new DomainError('not_allowed', 'remind');
+      ctx.permit('rounds:remind');
       return reminder(ctx.t, await remindMissing(ctx.deps, ctx.requireGroup()));
     },
   },

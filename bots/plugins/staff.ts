@@ -1,8 +1,7 @@
 import { DomainError } from '../../src/domain/errors';
-import { scopeContains } from '../../src/domain/scope';
 import { bindStaff } from '../../src/services/bind-staff';
 import { broadcast } from '../../src/services/broadcast';
-import { resolveScope } from '../../src/services/resolve-scope';
+import { resolveScopeName } from '../../src/services/scope-names';
 import type { HandlerTable } from '../bot-context';
 
 /** `绑定工作人员 CODE` in a private chat. */
@@ -12,13 +11,13 @@ export const staffHandlers: HandlerTable = {
       const user = await bindStaff(ctx.deps, { code: cmd.code, wechatId: ctx.speaker.wechatId, name: ctx.speaker.name });
       return { text: ctx.t('bind_staff.done', { name: user.name }) };
     },
-    /** `广播 SCOPE 内容`: a linked staff member broadcasts within their own scope */
+    /** `广播 平山村 内容` (a name, or an id): a bound staff member broadcasts within their own scope */
     broadcast: async (ctx, cmd) => {
-      const user = ctx.speaker.contact?.userId ? await ctx.deps.store.users.get(ctx.speaker.contact.userId) : null;
-      if (!user?.active || (user.role !== 'staff' && user.role !== 'admin')) throw new DomainError('not_allowed', 'broadcast');
-      const [own, wanted] = await Promise.all([resolveScope(ctx.deps.store, user.scope), resolveScope(ctx.deps.store, cmd.scope)]);
-      if (!scopeContains(own, wanted)) throw new DomainError('not_allowed', 'broadcast scope');
-      const r = await broadcast(ctx.deps, { text: cmd.text, scope: cmd.scope, by: `user:${user.id}` });
+      // a bound staff member at all, before any name is looked up
+      if (!ctx.can('broadcasts:send')) throw new DomainError('not_allowed', 'broadcast');
+      const scope = await resolveScopeName(ctx.deps.store, cmd.scope);
+      const by = ctx.permit('broadcasts:send', scope);
+      const r = await broadcast(ctx.deps, { text: cmd.text, scope: scope.label, by: by.id });
       return { text: ctx.t('broadcast.queued', { rooms: r.rooms }) };
     },
   },

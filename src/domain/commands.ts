@@ -104,7 +104,7 @@ const RULES: Rule[] = [
   [rx('(?:积分|points)'), () => ({ kind: 'points' })],
   [rx('(?:帮助|help|\\?|？|菜单|menu)'), () => ({ kind: 'help' })],
   [rx('(?:举报|report) ?(.{1,1000})'), (m, w) => ({ kind: 'report', text: w(1) })],
-  [rx('(?:广播|broadcast) (street|(?:community|grid|group):[a-z0-9_-]{1,64}) (.{1,1500})'), (m, w) => ({ kind: 'broadcast', scope: m[1]!, text: w(2) })],
+  [rx('(?:广播|broadcast) (\\S{1,64}) (.{1,1500})'), (m, w) => ({ kind: 'broadcast', scope: w(1), text: w(2) })],
   [rx('(?:语言|language|lang) (中文|汉语|zh|zh-cn|chinese|英文|英语|en|english)'), (m) => ({ kind: 'language', locale: /^(中文|汉语|zh|zh-cn|chinese)$/.test(m[1]!) ? 'zh-CN' : 'en' })],
   [rx('([1-7])'), (m) => ({ kind: 'menuNumber', n: Number(m[1]) })],
 ];

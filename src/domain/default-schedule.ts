@@ -1,6 +1,6 @@
 /** What a scheduled run does. */
-export type ScheduleAction = 'open_round' | 'close_rounds' | 'monthly_tip' | 'deadline_reminder' | 'daily_ranking' | 'seasonal_notice' | 'hazard_notices' | 'hazard_weekly';
-export const SCHEDULE_ACTIONS: readonly ScheduleAction[] = ['open_round', 'close_rounds', 'monthly_tip', 'deadline_reminder', 'daily_ranking', 'seasonal_notice', 'hazard_notices', 'hazard_weekly'];
+export type ScheduleAction = 'open_round' | 'close_rounds' | 'monthly_tip' | 'deadline_reminder' | 'daily_ranking' | 'seasonal_notice' | 'hazard_notices' | 'hazard_weekly' | 'close_month';
+export const SCHEDULE_ACTIONS: readonly ScheduleAction[] = ['open_round', 'close_rounds', 'monthly_tip', 'deadline_reminder', 'daily_ranking', 'seasonal_notice', 'hazard_notices', 'hazard_weekly', 'close_month'];
 
 export interface ScheduleDefinition {
   name: string;
@@ -20,6 +20,8 @@ export const DEFAULT_SCHEDULE: readonly ScheduleDefinition[] = [
   { name: 'monthly-round', cron: '0 9 1 * *', action: 'open_round', scope: 'street', params: { deadlineDay: 20 } },
   // just after midnight, rounds whose deadline has passed are closed
   { name: 'close-rounds', cron: '5 0 * * *', action: 'close_rounds', scope: 'street', params: {} },
+  // the day after the deadline (the 20th): the month's report rows are frozen
+  { name: 'month-close', cron: '30 0 21 * *', action: 'close_month', scope: 'street', params: {} },
   { name: 'monthly-tip', cron: '0 10 1 * *', action: 'monthly_tip', scope: 'street', params: {} },
   { name: 'deadline-reminders', cron: '0 10 * * *', action: 'deadline_reminder', scope: 'street', params: { daysBefore: [3, 1] } },
   { name: 'daily-ranking', cron: '0 20 * * *', action: 'daily_ranking', scope: 'street', params: {} },

@@ -37,6 +37,11 @@ export type ErrorCode =
   | 'too_many_tips'
   | 'tip_not_found'
   | 'head_house_claim'
+  | 'scope_ambiguous'
+  | 'last_admin'
+  | 'not_empty'
+  | 'head_house_move'
+  | 'outside_scope'
   | 'internal';
 
 /**

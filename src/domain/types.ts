@@ -196,11 +196,21 @@ export interface BindCode extends Entity {
   usedAt: Date | null;
   usedBy: string | null;
 }
+/** A house's row of a closed month's report, frozen at month close (issue 11). */
+export interface ReportRow extends Entity, Placed {
+  period: string;
+  code: string;
+  data: import('../storage/figures').HouseFigure;
+}
 export interface AuditEntry extends Entity {
   actor: string;
   action: string;
   target: string;
   detail: Record<string, unknown>;
+  /** where the record changed sits, so staff read the audit of their own scope; none: street-wide */
+  communityId?: Id | null;
+  gridId?: Id | null;
+  groupId?: Id | null;
 }
 /**
  * What the bot is waiting for from a person (SPEC §3): which item a photo shows

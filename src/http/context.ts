@@ -1,5 +1,6 @@
 import type { RouterContext } from '@koa/router';
 import type { Clock } from '../domain/clock';
+import type { Actor } from '../domain/policy';
 import type { User } from '../domain/types';
 import type { Translate } from '../i18n';
 import type { Logger } from '../log';
@@ -27,6 +28,6 @@ export interface AppOptions {
   sim?: SimulatorPort;
 }
 
-export interface AppState { user?: User; lng: 'zh-CN' | 'en' }
+export interface AppState { user?: User; actor?: Actor; lng: 'zh-CN' | 'en' }
 export type Ctx = RouterContext<AppState>;
 export const depsOf = (o: AppOptions): Deps => ({ store: o.store, clock: o.clock, log: o.log, timeZone: o.timeZone });

@@ -25,13 +25,14 @@ import { roundRoutes } from './routes/rounds';
 import { scheduleRoutes } from './routes/schedules';
 import { simRoutes } from './routes/sim';
 import { tipRoutes } from './routes/tips';
-import { watchListRoutes } from './routes/watch-list';
+import { userRoutes } from './routes/users';
+import { RouteTable, type RouteSpec } from './route-table';
 import { statsRoutes } from './routes/stats';
 
 const VERSION = (JSON.parse(readFileSync(path.join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 
 /** The Koa app, without listening: tests drive `app.callback()`, main.ts listens. */
-export function createApp(o: AppOptions): Koa<AppState> {
+export function createApp(o: AppOptions): Koa<AppState> & { routeTable: RouteSpec[] } {
   const app = new Koa<AppState>();
   app.proxy = true;
   const health = storageHealth(o.store);
@@ -44,27 +45,25 @@ export function createApp(o: AppOptions): Koa<AppState> {
   });
   app.use(rejectOperators('query'));
 
+  // the API's routes as data: the router, openapi.json and the permission matrix test all read this table
+  const api = new RouteTable();
+  api.router.use(requireToken(o.store));
+  api.router.use(bodyParser({ enableTypes: ['json'], jsonLimit: '1mb', encoding: 'utf-8' }));
+  api.router.use(rejectOperators('body'));
+  for (const add of [resourceRoutes, statsRoutes, importRoutes, bindCodeRoutes, roundRoutes, letterAndPhotoRoutes, broadcastRoutes, scheduleRoutes, botRoutes, hazardRoutes, pointRoutes, tipRoutes, userRoutes]) add(o, api);
+  const sim = o.sim ? simRoutes(o, o.sim) : null;
+  const routeTable: RouteSpec[] = [...api.specs, ...(sim?.specs ?? [])];
+
   const open = new Router<AppState>();
   open.use(healthRoutes(o, health).routes());
-  open.get('/api/v1/openapi.json', (ctx) => { ctx.body = openApiDocument(VERSION); });
+  open.get('/api/v1/openapi.json', (ctx) => { ctx.body = openApiDocument(VERSION, routeTable); });
   open.get('/', (ctx) => {
     const lng = ctx.query.lng === 'en' || ctx.query.lng === 'zh-CN' ? ctx.query.lng : pickLocale(ctx.get('accept-language') || undefined, o.locale);
     ctx.type = 'html';
     ctx.body = landingPage(o.t, lng, o.demo);
   });
   app.use(open.routes()).use(open.allowedMethods());
-
-  if (o.sim) {
-    const sim = simRoutes(o, o.sim);
-    app.use(sim.routes()).use(sim.allowedMethods());
-  }
-
-  const api = new Router<AppState>({ prefix: '/api/v1' });
-  api.use(requireToken(o.store));
-  api.use(bodyParser({ enableTypes: ['json'], jsonLimit: '1mb', encoding: 'utf-8' }));
-  api.use(rejectOperators('body'));
-  // (the watch list answers GET /landlords?watch=1 before the plain list)
-  for (const r of [watchListRoutes(o), resourceRoutes(o), statsRoutes(o), importRoutes(o), bindCodeRoutes(o), roundRoutes(o), letterAndPhotoRoutes(o), broadcastRoutes(o), scheduleRoutes(o), botRoutes(o), hazardRoutes(o), pointRoutes(o), tipRoutes(o)]) api.use(r.routes(), r.allowedMethods());
-  app.use(api.routes()).use(api.allowedMethods());
-  return app;
+  if (sim) app.use(sim.router.routes()).use(sim.router.allowedMethods());
+  app.use(api.router.routes()).use(api.router.allowedMethods());
+  return Object.assign(app, { routeTable });
 }

@@ -45,6 +45,11 @@ const STATUS: Record<ErrorCode, number> = {
   too_many_tips: 429,
   tip_not_found: 404,
   head_house_claim: 403,
+  scope_ambiguous: 422,
+  last_admin: 409,
+  not_empty: 409,
+  head_house_move: 409,
+  outside_scope: 403,
   internal: 500,
 };
 

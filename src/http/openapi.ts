@@ -4,11 +4,14 @@ import { hazardBody, hazardsQuery, reopenBody } from './routes/hazards';
 import { pointsQuery, rulesBody } from './routes/points';
 import { acceptBody, rejectBody, tipsQuery } from './routes/tips';
 import { letterBody } from './routes/letters-photos';
-import { pageQuery, RESOURCES } from './routes/resources';
+import { EDITS, pageQuery, RESOURCES } from './routes/resources';
+import { auditQuery, userBody, userPatch } from './routes/users';
+import { rolesFor, streetOnly } from '../domain/policy';
+import { openApiPath, type RouteSpec } from './route-table';
 import { openBody, returnBody, submissionsQuery } from './routes/rounds';
 import { createBody, patchBody } from './routes/schedules';
 import { contactBody, messageBody, roomBody } from './routes/sim';
-import { statsQuery } from './routes/stats';
+import { rankingQuery, reportQuery, statsQuery } from './routes/stats';
 
 type Params = { name: string; in: 'query' | 'path'; required?: boolean; schema: unknown }[];
 
@@ -27,7 +30,7 @@ const errorResponse = { description: 'Error', content: { 'application/json': { s
 const errors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 404: errorResponse };
 
 /** The OpenAPI 3.1 description of `/api/v1`, built from the same schemas the routes validate with. */
-export function openApiDocument(version: string): Record<string, unknown> {
+export function openApiDocument(version: string, routes: readonly RouteSpec[]): Record<string, unknown> {
   const paths: Record<string, unknown> = {
     '/healthz': { get: { summary: '运行状态 Health', security: [], responses: { 200: { description: '{ok, storage, puppet, loggedIn}' }, 503: { description: 'the store does not answer, or cannot write (a full disk, a read-only volume) until a write succeeds again' } } } },
     '/api/v1/openapi.json': { get: { summary: 'This document', security: [], responses: { 200: { description: 'OpenAPI 3.1' } } } },
@@ -60,6 +63,20 @@ export function openApiDocument(version: string): Record<string, unknown> {
         summary: '统计 Campaign figures for a scope and month',
         parameters: queryParams(statsQuery),
         responses: { 200: { description: '{houses, keyHouses, committed, submitted, approved, compliant, hazardsOpen, hazardsOverdue, rates}' }, ...errors },
+      },
+    },
+    '/api/v1/stats/ranking': {
+      get: {
+        summary: '排名 The groups (by=group) or grids (by=grid) of a scope, best first: compliance, then commitment and inspection rates',
+        parameters: queryParams(rankingQuery),
+        responses: { 200: { description: '{scope, period, by, items:[{rank, id, name, houses, committed, submitted, approved, compliant, hazardsOpen, hazardsOverdue, rates}], total}' }, ...errors },
+      },
+    },
+    '/api/v1/reports/monthly.xlsx': {
+      get: {
+        summary: '月报 The monthly report: a summary sheet (rates per community and grid, a total row) and a sheet per community with a row per house; format=csv gives the house rows as CSV. Phones are masked unless the caller may read them; a closed month (after the 21st) is frozen.',
+        parameters: queryParams(reportQuery),
+        responses: { 200: { description: 'the workbook (or CSV)', content: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {}, 'text/csv': {} } }, ...errors },
       },
     },
     '/api/v1/import/roster': {
@@ -131,8 +148,35 @@ export function openApiDocument(version: string): Record<string, unknown> {
       get: { summary: `List ${name}`, parameters: queryParams(pageQuery.extend(def.filters.shape as z.ZodRawShape)), responses: { 200: { description: '{items, total, limit, offset}' }, ...errors } },
     };
     paths[`/api/v1/${name}/{id}`] = {
-      get: { summary: `Get one of ${name}`, parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { 200: { description: 'the record' }, ...errors } },
+      get: { summary: `Get one of ${name}`, parameters: idPath, responses: { 200: { description: 'the record' }, ...errors } },
+      patch: {
+        summary: `修改 Edit one of ${name} (audited, before/after)${name === 'houses' ? '; a new groupId moves the house with its submissions, hazards and commitments' : ''}${name === 'groups' ? '; headHouseId changes the head' : ''}`,
+        parameters: idPath, requestBody: jsonBody(EDITS[name as keyof typeof EDITS]), responses: { ...ok('the record'), 409: errorResponse, ...errors },
+      },
+      delete: { summary: `删除 Remove one of ${name} once nothing hangs under it (audited)`, parameters: idPath, responses: { 204: { description: 'removed' }, 409: errorResponse, ...errors } },
     };
+  }
+  Object.assign(paths, {
+    '/api/v1/users': {
+      get: { summary: '用户 List users', parameters: queryParams(pageQuery), responses: { ...ok('{items, total}'), ...errors } },
+      post: { summary: '新建用户 Create a user with a role and scope (ids or names: community:平山村); the token is shown once', requestBody: jsonBody(userBody), responses: { ...ok('the user and its token', 201), 422: errorResponse, ...errors } },
+    },
+    '/api/v1/users/{id}': {
+      get: { summary: '用户 One user', parameters: idPath, responses: { ...ok('the user'), ...errors } },
+      patch: { summary: '修改用户 Rename, change role or scope, switch off (active:false revokes tokens); the last admin stays', parameters: idPath, requestBody: jsonBody(userPatch), responses: { ...ok('the user'), 409: errorResponse, ...errors } },
+      delete: { summary: '删除用户 Remove a user and revoke their tokens; the last admin cannot be removed', parameters: idPath, responses: { 204: { description: 'removed' }, 409: errorResponse, ...errors } },
+    },
+    '/api/v1/users/{id}/token': { post: { summary: '更换令牌 A new token for the user; earlier tokens stop working', parameters: idPath, responses: { ...ok('{id, token}', 201), ...errors } } },
+    '/api/v1/audit': { get: { summary: '操作日志 Audit log of a scope: who changed or read what, when, before/after', parameters: queryParams(auditQuery), responses: { ...ok('{items, total}'), ...errors } } },
+  });
+  // each operation the router serves says which action it needs and which roles hold it
+  for (const r of routes) {
+    const op = (paths[openApiPath('', r.path)] as Record<string, Record<string, unknown>> | undefined)?.[r.method];
+    if (!op) throw new Error(`openapi.json does not describe ${r.method.toUpperCase()} ${r.path}`);
+    const roles = rolesFor(r.action);
+    op['x-action'] = r.action;
+    op['x-roles'] = roles;
+    op.description = `权限 Permission: \`${r.action}\` — ${roles.join(', ')}${streetOnly(r.action) ? ' (street-wide scope)' : ' (within their scope)'}`;
   }
   // 重点关注: the landlord list answers the watch list with watch=1
   const landlords = paths['/api/v1/landlords'] as { get: { summary: string; parameters: unknown[] } };

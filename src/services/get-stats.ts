@@ -1,4 +1,6 @@
 import { placedFilter, type PlacedScope } from '../domain/scope';
+import type { FigureQuery, FigureRow } from '../storage/figures';
+import type { Store } from '../storage/store';
 import type { Deps } from './deps';
 
 export interface Stats {
@@ -18,45 +20,48 @@ export interface Stats {
 
 const rate = (n: number, d: number) => (d === 0 ? 0 : Math.round((n / d) * 10_000) / 10_000);
 
+/** A row of figures with its rates (SPEC §6). */
+export const withRates = <R extends FigureRow>(r: R) => ({ ...r, rates: { commitment: rate(r.committed, r.houses), inspection: rate(r.submitted, r.houses), compliance: rate(r.compliant, r.houses) } });
+
 /**
- * The campaign figures of SPEC §6 for a scope and month. `submitted` counts submissions
- * with every required photo (complete or approved); a house is `compliant` when it has
- * committed to the current letter, its submission for the period is approved, and it
- * has no overdue hazard now.
+ * Figures are counted by the database; a result is reused only while nothing it depends on
+ * can have changed: the store's revision (every write here, or another process's commit)
+ * and the clock before the next hazard deadline. So a cached figure always equals a recount.
  */
-export async function getStats({ store, clock }: Deps, scope: PlacedScope & { label: string }, period: string): Promise<Stats> {
-  const where = placedFilter(scope);
+const memo = new WeakMap<Store, Map<string, { revision: string; until: number; rows: FigureRow[] }>>();
+export async function countFigures({ store, clock }: Deps, q: Omit<FigureQuery, 'now' | 'letterVersion'>): Promise<{ letterVersion: number | null; rows: FigureRow[] }> {
   const now = clock.now();
-  const letter = await store.letters.findOne({}, { version: -1 });
-  const letterVersion = letter?.version ?? null;
-  const live = { in: ['open', 'rectified'] as ('open' | 'rectified')[] };
+  const revision = store.revision();
+  const key = JSON.stringify(q);
+  const cache = memo.get(store) ?? memo.set(store, new Map()).get(store)!;
+  const hit = revision !== null ? cache.get(key) : undefined;
+  const letterVersion = (await store.letters.findOne({}, { version: -1 }))?.version ?? null;
+  if (hit && hit.revision === `${revision}:${letterVersion}` && now.getTime() < hit.until) return { letterVersion, rows: hit.rows };
+  // many callers asking the same at once share one count (a dashboard opened by a whole office)
+  const flightKey = `${key}|${revision}:${letterVersion}`;
+  let flight = revision !== null ? inFlight.get(flightKey) : undefined;
+  if (!flight) {
+    flight = Promise.all([store.figures({ ...q, letterVersion, now }), store.nextDeadline(now)]).then(([rows, next]) => {
+      if (revision !== null) {
+        if (cache.size > 500) cache.clear();
+        cache.set(key, { revision: `${revision}:${letterVersion}`, until: next ? next.getTime() : Number.POSITIVE_INFINITY, rows });
+      }
+      return rows;
+    }).finally(() => inFlight.delete(flightKey));
+    if (revision !== null) inFlight.set(flightKey, flight);
+  }
+  return { letterVersion, rows: await flight };
+}
+const inFlight = new Map<string, Promise<FigureRow[]>>();
 
-  const [houses, keyHouses, committedIds, submitted, approvedIds, hazardsOpen, overdueIds] = await Promise.all([
-    store.houses.count(where),
-    store.houses.count({ ...where, isKey: true }),
-    letterVersion === null ? Promise.resolve([]) : store.commitments.distinct('houseId', { ...where, letterVersion }),
-    store.submissions.count({ ...where, period, status: { in: ['complete', 'approved'] } }),
-    store.submissions.distinct('houseId', { ...where, period, status: 'approved' }),
-    store.hazards.count({ ...where, status: live }),
-    store.hazards.distinct('houseId', { ...where, status: live, deadline: { lt: now } }),
-  ]);
-  const committed = new Set(committedIds);
-  const overdue = new Set(overdueIds);
-  const compliant = approvedIds.filter((id) => committed.has(id) && !overdue.has(id)).length;
-  const hazardsOverdue = await store.hazards.count({ ...where, status: live, deadline: { lt: now } });
-
-  return {
-    scope: scope.label,
-    period,
-    letterVersion,
-    houses,
-    keyHouses,
-    committed: committed.size,
-    submitted,
-    approved: approvedIds.length,
-    compliant,
-    hazardsOpen,
-    hazardsOverdue,
-    rates: { commitment: rate(committed.size, houses), inspection: rate(submitted, houses), compliance: rate(compliant, houses) },
-  };
+/**
+ * The campaign figures of SPEC §6 for a scope and month. `submitted` counts houses whose
+ * submission for the period has every photo (complete or approved); a house is `compliant`
+ * when it has committed to the current letter, its submission for the period is approved,
+ * and it has no overdue hazard now.
+ */
+export async function getStats(deps: Deps, scope: PlacedScope & { label: string }, period: string): Promise<Stats> {
+  const { letterVersion, rows } = await countFigures(deps, { where: placedFilter(scope), by: 'all', period });
+  const { key: _key, ...figures } = withRates(rows[0]!);
+  return { scope: scope.label, period, letterVersion, ...figures };
 }

@@ -3,9 +3,10 @@ import { DEFAULT_HAZARD_DAYS, hazardDeadline } from '../domain/hazard';
 import type { Hazard, House } from '../domain/types';
 import type { Deps } from './deps';
 import { award } from './points';
+import type { Actor } from '../domain/policy';
+import { permit, targetOf } from './permit';
 
 /** Who acts on a hazard: staff, or a head (never on their own house). */
-export interface HazardActor { id: string; isStaff: boolean; isHead: boolean; ownHouseIds: string[] }
 
 
 /**
@@ -46,11 +47,10 @@ export async function addEvidence(deps: Deps, input: { hazard: Hazard; photoId: 
  * `销号 N` / `POST /hazards/:id/close`: staff, or the head of another house, closes it (SPEC
  * §3); a landlord cannot. Closed by the deadline, it earns the landlord points, once.
  */
-export async function closeHazard(deps: Deps, input: { hazard: Hazard; actor: HazardActor }): Promise<Hazard> {
+export async function closeHazard(deps: Deps, input: { hazard: Hazard; by: Actor | readonly Actor[] }): Promise<Hazard> {
   const { store, clock } = deps;
-  const { hazard: h, actor } = input;
-  if (!actor.isStaff && !actor.isHead) throw new DomainError('not_allowed', 'close hazard');
-  if (!actor.isStaff && actor.ownHouseIds.includes(h.houseId)) throw new DomainError('own_house', h.houseCode, { code: h.houseCode });
+  const { hazard: h } = input;
+  const actor = permit(input.by, 'hazards:close', targetOf(h), h.houseCode);
   if (h.status === 'closed') return h;
   const now = clock.now();
   // compare-and-set: closed once, however often it is asked
@@ -70,9 +70,9 @@ export async function addSitePhoto(deps: Deps, input: { hazard: Hazard; photoId:
 }
 
 /** A head or staff reopens a closed (or rectified) hazard with a reason; the deadline stays. */
-export async function reopenHazard(deps: Deps, input: { hazard: Hazard; actor: HazardActor; reason: string }): Promise<Hazard> {
-  const { hazard: h, actor } = input;
-  if (!actor.isStaff && !actor.isHead) throw new DomainError('not_allowed', 'reopen hazard');
+export async function reopenHazard(deps: Deps, input: { hazard: Hazard; by: Actor | readonly Actor[]; reason: string }): Promise<Hazard> {
+  const { hazard: h } = input;
+  const actor = permit(input.by, 'hazards:close', targetOf(h), h.houseCode);
   await deps.store.hazards.update(h.id, { status: 'open', closedAt: null, closedBy: null });
   await deps.store.audit.insert({ actor: actor.id, action: 'reopen_hazard', target: `hazard:${h.id}`, detail: { number: h.number, reason: input.reason.slice(0, 200) } });
   return (await deps.store.hazards.get(h.id))!;

@@ -38,7 +38,7 @@ export async function setPointRules(deps: Deps, input: { rules: Partial<Record<P
 export interface LandlordPoints { landlordId: string; name: string; points: number; rank: number }
 
 /** A year's start and end where the campaign runs. */
-const yearRange = (year: number, timeZone: string) => ({ gte: zonedInstant(`${year}-01-01`, '00:00:00', timeZone), lt: zonedInstant(`${year + 1}-01-01`, '00:00:00', timeZone) });
+export const yearRange = (year: number, timeZone: string) => ({ gte: zonedInstant(`${year}-01-01`, '00:00:00', timeZone), lt: zonedInstant(`${year + 1}-01-01`, '00:00:00', timeZone) });
 
 /** Landlords of some grids ranked by their points in a year (ties share a rank). */
 export async function rankLandlords(deps: Deps, input: { gridIds: string[] | null; year: number }): Promise<LandlordPoints[]> {

@@ -2,6 +2,7 @@ import { DomainError } from '../domain/errors';
 import type { Contact, Group, House } from '../domain/types';
 import type { Deps } from './deps';
 import { ensureContact, type Speaker } from './speaker';
+import { permit, targetOf } from './permit';
 
 /** `pending`: the house is someone else's; the claim waits for `确认登记` (by staff only, when it is the head's house). */
 export type Registration = { status: 'registered' | 'already' | 'pending'; house: House; staffOnly: boolean };
@@ -41,17 +42,17 @@ export interface Confirmation { house: House; claimant: Contact; previous: Conta
 export async function confirmRegistration(deps: Deps, input: { group: Group; speaker: Speaker; houseCode: string }): Promise<Confirmation> {
   const { store } = deps;
   const { speaker } = input;
-  if (!speaker.isHead && !speaker.staff) throw new DomainError('not_allowed', 'confirm');
   const house = await houseInGroup(deps, input.group, input.houseCode);
   if (!house.pendingContactId) throw new DomainError('not_found', 'pending registration', { code: house.code });
   if (speaker.contact && house.pendingContactId === speaker.contact.id) throw new DomainError('own_claim', house.code, { code: house.code });
-  if (!speaker.staff && house.id === input.group.headHouseId) throw new DomainError('head_house_claim', house.code, { code: house.code });
+  if (!speaker.staff && house.id === input.group.headHouseId && speaker.isHead) throw new DomainError('head_house_claim', house.code, { code: house.code });
+  // staff of the group's scope, or its head (SPEC §3) — the one policy
+  const by = permit(speaker.actors, 'houses:confirm', { ...targetOf(house), houseId: house.id }, house.code);
   const [claimant, previous] = await Promise.all([store.contacts.get(house.pendingContactId), house.contactId ? store.contacts.get(house.contactId) : null]);
   // compare-and-set on both fields: a claim confirmed twice, or replaced meanwhile, moves the house once
   const moved = await store.houses.updateWhere({ id: house.id, pendingContactId: house.pendingContactId, contactId: house.contactId }, { contactId: house.pendingContactId, pendingContactId: null });
   if (!moved || !claimant) throw new DomainError('not_found', 'pending registration', { code: house.code });
   await store.contacts.update(claimant.id, { landlordId: house.landlordId });
-  const actor = speaker.staff ? `user:${speaker.staff.id}` : `contact:${speaker.contact?.id ?? speaker.wechatId}`;
-  await store.audit.insert({ actor, action: 'confirm_registration', target: `house:${house.id}`, detail: { from: house.contactId, to: claimant.id } });
+  await store.audit.insert({ actor: by.id, action: 'confirm_registration', target: `house:${house.id}`, detail: { from: house.contactId, to: claimant.id } });
   return { house: { ...house, contactId: claimant.id, pendingContactId: null }, claimant, previous };
 }

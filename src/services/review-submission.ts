@@ -2,9 +2,9 @@ import { DomainError } from '../domain/errors';
 import type { Submission } from '../domain/types';
 import type { Deps } from './deps';
 import { award } from './points';
+import { permit, targetOf } from './permit';
+import type { Actor } from '../domain/policy';
 
-/** Who reviews: a head (never of their own house) or staff. */
-export interface Reviewer { id: string; isHead: boolean; isStaff: boolean; ownHouseIds: string[] }
 
 /**
  * `通过` / `退回`: a head or staff member approves a complete submission, or returns it
@@ -13,12 +13,12 @@ export interface Reviewer { id: string; isHead: boolean; isStaff: boolean; ownHo
  */
 export async function reviewSubmission(
   deps: Deps,
-  input: { submission: Submission; reviewer: Reviewer; action: 'approve' | 'return'; reason?: string },
+  input: { submission: Submission; by: Actor | readonly Actor[]; action: 'approve' | 'return'; reason?: string },
 ): Promise<Submission> {
   const { store, clock } = deps;
-  const { submission: sub, reviewer } = input;
-  if (!reviewer.isHead && !reviewer.isStaff) throw new DomainError('not_allowed', 'review');
-  if (!reviewer.isStaff && reviewer.ownHouseIds.includes(sub.houseId)) throw new DomainError('own_house', sub.houseCode, { code: sub.houseCode });
+  const { submission: sub } = input;
+  // a head (never of their own house) or staff of its scope (the policy)
+  const reviewer = permit(input.by, 'submissions:review', targetOf(sub), sub.houseCode);
   const now = clock.now();
   if (input.action === 'approve') {
     if (sub.status !== 'complete') throw new DomainError('submission_incomplete', sub.houseCode, { code: sub.houseCode, status: sub.status });

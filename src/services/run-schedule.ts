@@ -7,13 +7,14 @@ import type { Translate } from '../i18n';
 import { reminder, roundAnnouncement, type BotT, type Post } from '../render/messages';
 import { boundGroups } from './bound-groups';
 import type { Deps } from './deps';
-import { getStats } from './get-stats';
 import { noticeKey } from './notifier';
 import { award } from './points';
 import { remindMissing } from './remind-missing';
 import { openRound } from './open-round';
 import { enqueue, PRIORITY } from './outbox';
 import { resolveScope } from './resolve-scope';
+import { rankScope, type Ranked } from './ranking';
+import { closeMonth } from './monthly-report';
 
 export interface ScheduleDeps extends Deps { t: Translate; locale: 'zh-CN' | 'en' }
 
@@ -109,6 +110,11 @@ export async function runSchedule(deps: ScheduleDeps, s: Schedule, runAt: Date):
   const { store, timeZone } = deps;
   const groups = await boundGroups(store, await resolveScope(store, s.scope));
   switch (s.action) {
+    case 'close_month': {
+      const period = periodOf(runAt, s.timeZone);
+      await closeMonth(deps, { period, year: Number(period.slice(0, 4)) });
+      return 0;
+    }
     case 'close_rounds': {
       await store.rounds.updateWhere({ status: 'open', deadline: { lt: deps.clock.now() } }, { status: 'closed' });
       return 0;
@@ -156,15 +162,12 @@ export async function runSchedule(deps: ScheduleDeps, s: Schedule, runAt: Date):
       const ranked = groups.filter((g) => open.some((r) => scopeCoversGroup(r.scope, g)));
       if (ranked.length === 0) return 0;
       const period = periodOf(runAt, s.timeZone);
-      const byGrid = new Map<string, { g: Group; rate: number; line: (t: BotT) => string }[]>();
-      for (const g of await store.groups.find({ gridId: { in: [...new Set(ranked.map((x) => x.gridId))] } })) {
-        const st = await getStats(deps, { level: 'group', communityId: g.communityId, gridId: g.gridId, groupId: g.id, label: `group:${g.id}` }, period);
-        const row = { g, rate: st.rates.compliance * 1000 + st.rates.inspection, line: (t: BotT) => t('ranking.line', { group: g.name, committed: st.committed, approved: st.approved, total: st.houses }) };
-        byGrid.set(g.gridId, [...(byGrid.get(g.gridId) ?? []), row]);
-      }
+      // each grid's groups, ranked by the same aggregation as GET /stats/ranking
+      const byGrid = new Map<string, Ranked[]>();
+      for (const gridId of new Set(ranked.map((x) => x.gridId))) byGrid.set(gridId, await rankScope(deps, { where: { gridId }, by: 'group', period }));
       return post(deps, s, runAt, ranked, (t, _lng, g) => {
-        const rows = (byGrid.get(g.gridId) ?? []).sort((a, b) => b.rate - a.rate || a.g.name.localeCompare(b.g.name));
-        return { text: [t('ranking.title', { date: ymdIn(runAt, s.timeZone) }), ...rows.map((r, i) => `${i + 1}. ${r.line(t)}`)].join('\n') };
+        const rows = byGrid.get(g.gridId) ?? [];
+        return { text: [t('ranking.title', { date: ymdIn(runAt, s.timeZone) }), ...rows.map((r) => `${r.rank}. ${t('ranking.line', { group: r.name, committed: r.committed, approved: r.approved, total: r.houses })}`)].join('\n') };
       });
     }
   }

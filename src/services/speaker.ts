@@ -1,4 +1,6 @@
-import { scopeCoversGroup } from '../domain/scope';
+import type { Actor } from '../domain/policy';
+import { scopeContains } from '../domain/scope';
+import { resolveScope } from './resolve-scope';
 import type { Contact, Group, House, User } from '../domain/types';
 import type { Deps } from './deps';
 
@@ -13,6 +15,8 @@ export interface Speaker {
   isHead: boolean;
   /** a linked staff or admin user: in a room, only one whose scope covers the group */
   staff: User | null;
+  /** who they are to the permission policy here: bound staff, the head, a landlord (strongest first) */
+  actors: Actor[];
 }
 
 /** The contact record of a WeChat contact, made on first need; the name kept current. */
@@ -29,11 +33,21 @@ export async function resolveSpeaker({ store }: Deps, where: { group: Group | nu
     ? await store.houses.find({ contactId: contact.id }, { sort: { code: 1 } })
     : group ? await store.houses.find({ groupId: group.id, contactId: contact.id }, { sort: { code: 1 } }) : [];
   const isHead = Boolean(group?.headHouseId && houses.some((h) => h.id === group.headHouseId));
+  const ownHouseIds = houses.map((h) => h.id);
+  const actors: Actor[] = [];
   let staff: User | null = null;
   if (contact?.userId) {
     const user = await store.users.get(contact.userId);
-    const covers = where === 'private' || (group !== null && scopeCoversGroup(user?.scope ?? '', group));
-    if (user?.active && (user.role === 'admin' || user.role === 'staff') && covers) staff = user;
+    const scope = user?.active && (user.role === 'admin' || user.role === 'staff') ? await resolveScope(store, user.scope).catch(() => null) : null;
+    if (user && scope) {
+      actors.push({ id: `user:${user.id}`, role: user.role, scope, channel: 'wechat', ownHouseIds });
+      const covers = where === 'private' || (group !== null && scopeContains(scope, { level: 'group', communityId: group.communityId, gridId: group.gridId, groupId: group.id }));
+      if (covers) staff = user;
+    }
   }
-  return { wechatId, name, contact, houses, isHead, staff };
+  const me = `contact:${contact?.id ?? wechatId}`;
+  if (isHead && group) actors.push({ id: me, role: 'head', scope: { level: 'group', communityId: group.communityId, gridId: group.gridId, groupId: group.id }, channel: 'wechat', ownHouseIds });
+  // a landlord acts on their own houses: those of this room, or all of theirs in a private chat
+  if (houses.length) actors.push({ id: me, role: 'landlord', scope: { level: 'street' }, channel: 'wechat', ownHouseIds });
+  return { wechatId, name, contact, houses, isHead, staff, actors };
 }

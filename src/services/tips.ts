@@ -61,7 +61,14 @@ export async function tipOf(deps: Deps, input: { reporterContactId: string | nul
  * Staff accept a tip (optionally opening a hazard on its house) or reject it with a reason.
  * Decided once (compare-and-set from `new`); an accepted tip earns its reporter points, once.
  */
-export async function decideTip(deps: Deps, input: { tip: Tip; by: string; accept: boolean; reason?: string; points?: number; hazard?: { description?: string; days?: number } }): Promise<{ tip: Tip; hazard: Hazard | null }> {
+export async function decideTip(deps: Deps, input: TipDecision): Promise<{ tip: Tip; hazard: Hazard | null }> {
+  // the decision, its hazard, the reporter's points and the audit entry land together: a
+  // crash half-way leaves the tip undecided, and the retried request does all of it once
+  return deps.store.atomically(() => decide(deps, input));
+}
+type TipDecision = { tip: Tip; by: string; accept: boolean; reason?: string; points?: number; hazard?: { description?: string; days?: number } };
+
+async function decide(deps: Deps, input: TipDecision): Promise<{ tip: Tip; hazard: Hazard | null }> {
   const { store, clock } = deps;
   const { tip } = input;
   const status = input.accept ? 'accepted' : 'rejected';
@@ -72,7 +79,7 @@ export async function decideTip(deps: Deps, input: { tip: Tip; by: string; accep
   const house = input.accept && input.hazard ? (tip.houseId ? await store.houses.get(tip.houseId) : null) : null;
   if (input.accept && input.hazard && !house) throw new DomainError('validation', 'tip has no house', { detail: 'the tip names no house code, so no hazard can be opened from it' });
   if (!(await store.tips.updateWhere({ id: tip.id, status: 'new' }, { status, decidedBy: input.by, decidedAt: clock.now(), reason: input.reason?.slice(0, 200) ?? null }))) {
-    return decideTip(deps, { ...input, tip: (await store.tips.get(tip.id))! });
+    return decide(deps, { ...input, tip: (await store.tips.get(tip.id))! });
   }
   let hazard: Hazard | null = null;
   if (house) {

@@ -19,18 +19,19 @@ const placed = { communityId: 'string', gridId: 'string', groupId: 'string' } as
 
 export const SPECS: { [K in keyof Collections]: Collections[K] extends import('./store').Collection<infer E extends T.Entity> ? CollectionSpec<E> : never } = {
   communities: spec<T.Community>({ name: 'communities', fields: { name: 'string' }, unique: [['name']] }),
-  grids: spec<T.Grid>({ name: 'grids', fields: { communityId: 'string', name: 'string' }, unique: [['communityId', 'name']] }),
+  grids: spec<T.Grid>({ name: 'grids', fields: { communityId: 'string', name: 'string' }, unique: [['communityId', 'name']], indexes: [['communityId', 'id'], ['name']] }),
   groups: spec<T.Group>({
     name: 'groups',
     fields: { communityId: 'string', gridId: 'string', name: 'string', headHouseId: 'string?', roomId: 'string?', locale: 'string?', botId: 'string?' },
     unique: [['gridId', 'name'], ['roomId']],
-    indexes: [['communityId']],
+    indexes: [['communityId', 'id'], ['gridId', 'id']],
   }),
   houses: spec<T.House>({
     name: 'houses',
     fields: { code: 'string', address: 'string', ...placed, landlordId: 'string', contactId: 'string?', pendingContactId: 'string?', tenants: 'int', rooms: 'int', isKey: 'bool' },
     unique: [['code']],
-    indexes: [['communityId'], ['gridId'], ['groupId'], ['landlordId'], ['contactId']],
+    // scoped lists page by id; the report pages by code
+    indexes: [['communityId', 'id'], ['gridId', 'id'], ['groupId', 'id'], ['landlordId', 'id'], ['contactId'], ['communityId', 'code'], ['gridId', 'code'], ['groupId', 'code']],
   }),
   landlords: spec<T.Landlord>({ name: 'landlords', fields: { name: 'string', phone: 'string' }, unique: [['phone']] }),
   contacts: spec<T.Contact>({
@@ -50,7 +51,7 @@ export const SPECS: { [K in keyof Collections]: Collections[K] extends import('.
     name: 'rounds',
     fields: { period: 'string', deadline: 'date', scope: 'string', status: 'string', openedAt: 'date' },
     unique: [['period', 'scope']],
-    indexes: [['status']],
+    indexes: [['status', 'openedAt', 'id'], ['openedAt', 'id']],
   }),
   submissions: spec<T.Submission>({
     name: 'submissions',
@@ -59,7 +60,7 @@ export const SPECS: { [K in keyof Collections]: Collections[K] extends import('.
       returnReason: 'string?', reviewedBy: 'string?', reviewedAt: 'date?',
     },
     unique: [['roundId', 'houseId']],
-    indexes: [['period', 'status'], ['groupId'], ['gridId'], ['communityId'], ['houseId']],
+    indexes: [['period', 'status'], ['groupId', 'id'], ['gridId', 'id'], ['communityId', 'id'], ['houseId', 'period'], ['roundId', 'id']],
   }),
   photos: spec<T.Photo>({
     name: 'photos',
@@ -76,7 +77,7 @@ export const SPECS: { [K in keyof Collections]: Collections[K] extends import('.
       openedBy: 'string', evidencePhotoIds: 'json', sitePhotos: 'json?', rectifiedAt: 'date?', closedAt: 'date?', closedBy: 'string?',
     },
     unique: [['number']],
-    indexes: [['status', 'deadline'], ['houseId'], ['groupId'], ['gridId'], ['communityId']],
+    indexes: [['status', 'deadline'], ['houseId', 'status'], ['groupId', 'number'], ['gridId', 'number'], ['communityId', 'number'], ['status', 'number']],
   }),
   tips: spec<T.Tip>({
     name: 'tips',
@@ -85,19 +86,19 @@ export const SPECS: { [K in keyof Collections]: Collections[K] extends import('.
       text: 'string', photoIds: 'json', status: 'string', decidedBy: 'string?', decidedAt: 'date?', reason: 'string?',
     },
     unique: [['number']],
-    indexes: [['status'], ['reporterContactId', 'createdAt'], ['communityId'], ['gridId']],
+    indexes: [['status', 'number'], ['reporterContactId', 'createdAt'], ['communityId', 'number'], ['gridId', 'number'], ['groupId', 'number']],
   }),
   points: spec<T.PointEntry>({
     name: 'points',
     fields: { landlordId: 'string?', contactId: 'string?', gridId: 'string?', reason: 'string', amount: 'int', refId: 'string' },
     unique: [['reason', 'refId', 'landlordId']],
-    indexes: [['landlordId'], ['gridId']],
+    indexes: [['landlordId', 'createdAt'], ['gridId', 'createdAt']],
   }),
   pointRules: spec<T.PointRule>({ name: 'point_rules', fields: { reason: 'string', amount: 'int' }, unique: [['reason']] }),
   broadcasts: spec<T.Broadcast>({
     name: 'broadcasts',
     fields: { text: 'string', imagePhotoId: 'string?', scope: 'string', at: 'date', status: 'string', createdBy: 'string' },
-    indexes: [['status', 'at']],
+    indexes: [['status', 'at'], ['at', 'id'], ['scope', 'at', 'id']],
   }),
   deliveries: spec<T.Delivery>({
     name: 'deliveries',
@@ -117,7 +118,17 @@ export const SPECS: { [K in keyof Collections]: Collections[K] extends import('.
     fields: { code: 'string', kind: 'string', targetId: 'string', expiresAt: 'date?', usedAt: 'date?', usedBy: 'string?' },
     unique: [['code']],
   }),
-  audit: spec<T.AuditEntry>({ name: 'audit', fields: { actor: 'string', action: 'string', target: 'string', detail: 'json' }, indexes: [['target']] }),
+  reportRows: spec<T.ReportRow>({
+    name: 'report_rows',
+    fields: { ...placed, period: 'string', code: 'string', data: 'json' },
+    unique: [['period', 'code']],
+    indexes: [['period', 'communityId', 'code'], ['period', 'gridId', 'code'], ['period', 'groupId', 'code']],
+  }),
+  audit: spec<T.AuditEntry>({
+    name: 'audit',
+    fields: { actor: 'string', action: 'string', target: 'string', detail: 'json', communityId: 'string?', gridId: 'string?', groupId: 'string?' },
+    indexes: [['target'], ['communityId', 'id'], ['gridId', 'id'], ['groupId', 'id']],
+  }),
   intents: spec<T.Intent>({
     name: 'intents',
     fields: {

@@ -1,4 +1,5 @@
 import type * as T from '../domain/types';
+import type { FigureStore } from './figures';
 
 /** A comparison on one field. Plain values mean equality. */
 export interface FieldOp<V> {
@@ -75,6 +76,7 @@ export interface Collections {
   tokens: Collection<T.ApiToken>;
   bindCodes: Collection<T.BindCode>;
   audit: Collection<T.AuditEntry>;
+  reportRows: Collection<T.ReportRow>;
   intents: Collection<T.Intent>;
   processedMessages: Collection<T.ProcessedMessage>;
   outbox: Collection<T.OutboxEntry>;
@@ -82,7 +84,7 @@ export interface Collections {
 }
 
 /** The Store port: everything the services may ask of storage. */
-export interface Store extends Collections {
+export interface Store extends Collections, FigureStore {
   readonly kind: 'sqlite' | 'mongodb';
   /** SQLite: the database file, for work done on a connection of its own (the roster import's worker thread) */
   readonly file?: string;

@@ -229,6 +229,84 @@ describe.each(legs)('Store contract: $name', (leg) => {
     expect(await store.blobs.has('../../etc/passwd')).toBe(false);
   });
 
+  it('figures and house rows are counted by the store exactly as a recount of the raw records (random street)', async () => {
+    let seed = 11;
+    const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+    const now = new Date('2026-11-15T02:00:00Z');
+    const houses: T.House[] = [];
+    for (let c = 0; c < 2; c += 1) {
+      const com = await community(`社区${c}`);
+      for (let g = 0; g < 2; g += 1) {
+        const grid = await store.grids.insert({ communityId: com.id, name: `网格${g}` });
+        for (let k = 0; k < 2; k += 1) {
+          const group = await store.groups.insert({ communityId: com.id, gridId: grid.id, name: `组${k}`, headHouseId: null, roomId: null, locale: null, botId: null });
+          for (let h = 0; h < 3 + rnd(5); h += 1) {
+            const landlord = await store.landlords.insert({ name: `房东${houses.length}`, phone: `1390000${String(houses.length).padStart(4, '0')}` });
+            houses.push(await store.houses.insert({ code: `P${String(houses.length).padStart(5, '0')}`, address: `路${houses.length}号`, communityId: com.id, gridId: grid.id, groupId: group.id, landlordId: landlord.id, contactId: null, pendingContactId: null, tenants: rnd(15), rooms: 3, isKey: rnd(3) === 0 }));
+          }
+        }
+      }
+    }
+    const round = await store.rounds.insert({ period: '2026-11', deadline: now, scope: 'street', status: 'open', openedAt: now });
+    const older = await store.rounds.insert({ period: '2026-10', deadline: now, scope: 'street', status: 'closed', openedAt: now });
+    const statuses = ['partial', 'complete', 'approved', 'returned'] as const;
+    for (const h of houses) {
+      const at = { communityId: h.communityId, gridId: h.gridId, groupId: h.groupId, houseId: h.id, houseCode: h.code };
+      for (const v of [1, 2]) if (rnd(2)) await store.commitments.insert({ ...at, letterVersion: v, landlordId: h.landlordId, contactId: null, messageId: null, at: now });
+      for (const r of [round, older]) if (rnd(3)) await store.submissions.insert({ ...at, roundId: r.id, period: r.period, status: statuses[rnd(4)]!, items: {}, returnReason: null, reviewedBy: rnd(2) ? 'user:x' : null, reviewedAt: null });
+      for (let z = rnd(3); z > 0; z -= 1) {
+        await store.hazards.insert({ ...at, number: await store.nextSequence('hz'), description: 'x', deadline: new Date(now.getTime() + (rnd(5) - 2) * 86_400_000), status: (['open', 'rectified', 'closed'] as const)[rnd(3)]!, openedBy: 'x', evidencePhotoIds: [], sitePhotos: null, rectifiedAt: null, closedAt: null, closedBy: null });
+      }
+      if (rnd(2)) await store.points.insert({ landlordId: h.landlordId, contactId: null, gridId: h.gridId, reason: 'commitment', amount: 5 + rnd(10), refId: `r${h.id}` });
+    }
+    // the recount, from the records themselves
+    const [cms, subs, hzs, pts] = await Promise.all([store.commitments.find({}), store.submissions.find({ period: '2026-11' }), store.hazards.find({}), store.points.find({})]);
+    const live = hzs.filter((z) => z.status !== 'closed');
+    const flags = (h: T.House) => {
+      const committed = cms.some((c) => c.houseId === h.id && c.letterVersion === 2);
+      const mine = subs.filter((x) => x.houseId === h.id);
+      const approved = mine.some((x) => x.status === 'approved');
+      const overdue = live.some((z) => z.houseId === h.id && z.deadline < now);
+      return { committed, submitted: mine.some((x) => x.status === 'complete' || x.status === 'approved'), approved, compliant: committed && approved && !overdue };
+    };
+    const recount = (hs: T.House[], zs: T.Hazard[]) => ({
+      houses: hs.length, keyHouses: hs.filter((h) => h.isKey).length,
+      committed: hs.filter((h) => flags(h).committed).length, submitted: hs.filter((h) => flags(h).submitted).length,
+      approved: hs.filter((h) => flags(h).approved).length, compliant: hs.filter((h) => flags(h).compliant).length,
+      hazardsOpen: zs.length, hazardsOverdue: zs.filter((z) => z.deadline < now).length,
+    });
+    const q = { period: '2026-11', letterVersion: 2, now };
+    expect((await store.figures({ ...q, where: {}, by: 'all' }))[0]).toEqual({ key: null, ...recount(houses, live) });
+    for (const [by, field] of [['community', 'communityId'], ['grid', 'gridId'], ['group', 'groupId']] as const) {
+      const rows = await store.figures({ ...q, where: {}, by });
+      const keys = [...new Set(houses.map((h) => h[field]))];
+      expect(rows.sort((a, b) => a.key!.localeCompare(b.key!))).toEqual(keys.sort().map((k) => ({ key: k, ...recount(houses.filter((h) => h[field] === k), live.filter((z) => z[field] === k)) })));
+    }
+    const grid = houses[0]!.gridId;
+    expect(await store.figures({ ...q, where: { gridId: grid }, by: 'all' })).toEqual([{ key: null, ...recount(houses.filter((h) => h.gridId === grid), live.filter((z) => z.gridId === grid)) }]);
+    expect(await store.figures({ ...q, where: { gridId: 'nowhere' }, by: 'all' })).toEqual([{ key: null, ...recount([], []) }]);
+
+    // house rows, paged by code (keyset), equal the recount too
+    const year = { gte: new Date('2025-12-31T16:00:00Z'), lt: new Date('2026-12-31T16:00:00Z') };
+    const paged: Awaited<ReturnType<Store['houseFigures']>> = [];
+    for (let after: string | undefined; ;) {
+      const page = await store.houseFigures({ ...q, where: {}, by: 'all', year, afterCode: after, limit: 7 });
+      paged.push(...page);
+      if (page.length < 7) break;
+      after = page.at(-1)!.code;
+    }
+    expect(paged.map((r) => r.code)).toEqual(houses.map((h) => h.code));
+    for (const r of paged) {
+      const h = houses.find((x) => x.id === r.houseId)!;
+      const mine = subs.filter((x) => x.houseId === h.id);
+      expect(r).toMatchObject({
+        committed: flags(h).committed, isKey: h.isKey, submission: mine[0]?.status ?? null, approvedBy: mine.find((x) => x.status === 'approved')?.reviewedBy ?? null,
+        hazardsOpen: live.filter((z) => z.houseId === h.id).length, hazardsOverdue: live.filter((z) => z.houseId === h.id && z.deadline < now).length,
+        points: pts.filter((p) => p.landlordId === h.landlordId).reduce((a, p) => a + p.amount, 0), landlordPhone: (await store.landlords.get(h.landlordId))!.phone,
+      });
+    }
+  });
+
   it('ping answers true while open and false once closed', async () => {
     expect(await store.ping()).toBe(true);
     await store.close();

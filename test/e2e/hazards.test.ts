@@ -8,7 +8,25 @@ import { issueBindCode } from '../../src/services/bind-codes';
 import { getStats } from '../../src/services/get-stats';
 import { ensureDefaultSchedules, runDueSchedules } from '../../src/scheduler/schedule-runner';
 import { botFixture, SAMPLE_GROUP, SAMPLE_LANDLORDS, type BotFixture } from '../support/bot-fixture';
+import request from 'supertest';
+import { createApp } from '../../src/http/create-app';
+import { createOutboxNotifier } from '../../src/services/outbox-notifier';
+import { generateToken, hashToken } from '../../src/services/tokens';
+import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
+import type { Store } from '../../src/storage/store';
+import { depsFor } from '../support/fixtures';
 import { uniqueJpeg } from '../support/images';
+
+/** The API as a (re)started process would serve it: its own connection to the bot's database. */
+async function apiOver(store: Store) {
+  const deps = depsFor(store);
+  const i18n = await createI18n('zh-CN');
+  const app = createApp({ ...deps, t: i18n.t.bind(i18n), locale: 'zh-CN', demo: true, botStatus: () => ({ puppet: 'wechaty-puppet-mock', loggedIn: true }), notifier: createOutboxNotifier(deps) });
+  const user = (await store.users.findOne({ role: 'staff', scope: 'street' })) ?? (await store.users.insert({ name: '街道工作人员', role: 'staff', scope: 'street', contactId: null, active: true }));
+  const token = generateToken();
+  await store.tokens.insert({ userId: user.id, hash: hashToken(token), label: 'test', lastUsedAt: null, revokedAt: null });
+  return { server: app.callback(), auth: { Authorization: `Bearer ${token}` } };
+}
 
 const GROUP = SAMPLE_GROUP;
 const NAMES = SAMPLE_LANDLORDS;
@@ -155,6 +173,41 @@ describe('a resident\'s tip in a private chat (issue 10)', () => {
     for (let i = 0; i < 4; i += 1) await f.say(resident, `举报 第${i + 2}条`, f.self);
     expect((await f.say(resident, '举报 第6条', f.self))[0]!.text).toContain('今天的举报已达 5 条');
     expect(f.inRoom(room.id).some((s) => s.text.includes('王阿姨'))).toBe(false);
+  });
+
+  it('a tip with three photos (either order) → accepted with a hazard → the reporter told → points once, through a redelivered message and a restarted API', async () => {
+    const resident = f.contact('楼下租户小李');
+    await f.photo(resident, uniqueJpeg(), f.self);
+    const tipMsg = f.send(resident, '举报 P00006 三楼楼道堆放纸箱', f.self);
+    const [made] = await f.answerTo(tipMsg);
+    const number = Number(/#(\d+)/.exec(made!.text)![1]);
+    await f.photo(resident, uniqueJpeg(), f.self);
+    await f.photo(resident, uniqueJpeg(), f.self);
+    // WeChat delivers the 举报 again: the conversation's lane handles it before the next message, and it makes nothing
+    f.redeliver(tipMsg);
+    expect((await f.say(resident, `举报 ${number}`, f.self))[0]!.text).toContain('正在核查');
+    expect(await f.store.tips.count({ text: { in: ['P00006 三楼楼道堆放纸箱'] } })).toBe(1);
+    const tip = (await f.store.tips.findOne({ number }))!;
+    expect(tip.photoIds).toHaveLength(3);
+
+    const api = await apiOver(f.store);
+    const accepted = await request(api.server).post(`/api/v1/tips/${tip.id}/accept`).set(api.auth).send({ hazard: { days: 5 } }).expect(200);
+    expect(accepted.body.hazard).toMatchObject({ houseCode: 'P00006', status: 'open' });
+    expect(JSON.stringify(accepted.body)).not.toContain('小李');
+    const told = await f.sent(`tip:decided:${tip.id}`);
+    expect(told.contactId).toBe(resident.id);
+    // the API restarts (a new process: its own connection to the same database) and the request is retried
+    const again = createSqliteStore({ dataDir: f.dataDir });
+    try {
+      const api2 = await apiOver(again);
+      const retried = await request(api2.server).post(`/api/v1/tips/${tip.id}/accept`).set(api2.auth).send({ hazard: { days: 5 } }).expect(200);
+      expect(retried.body.hazard.id).toBe(accepted.body.hazard.id);
+      expect(await again.points.count({ reason: 'tip_accepted', refId: tip.id })).toBe(1);
+      expect(await again.hazards.count({ houseCode: 'P00006' })).toBe(1);
+      expect(await again.outbox.count({ key: `tip:decided:${tip.id}` })).toBe(1);
+    } finally { await again.close(); }
+    expect((await f.say(resident, `举报 ${number}`, f.self))[0]!.text).toContain('已核实受理');
+    expect(f.inRoom(room.id).some((s) => s.text.includes('小李'))).toBe(false);
   });
 
   it('keeps at most nine photos from a stranger who has not said 举报', async () => {

@@ -25,12 +25,15 @@ export async function appFixture() {
   /** what the app queued for rooms, in order, as the outbox holds it */
   const posted = async () => (await store.outbox.find({ roomId: { ne: null } }, { sort: { createdAt: 1 } }))
     .map((e) => ({ roomId: e.roomId!, text: e.text, mentions: e.mentions }));
-  const app: Koa = createApp({ ...deps, t, locale: 'zh-CN', demo: true, botStatus: () => ({ puppet: 'wechaty-puppet-mock', loggedIn: true }), notifier }) as unknown as Koa;
+  const koa = createApp({ ...deps, t, locale: 'zh-CN', demo: true, botStatus: () => ({ puppet: 'wechaty-puppet-mock', loggedIn: true }), notifier });
+  const app = koa as unknown as Koa;
   return {
     store,
     deps,
     dir: tmp.dir,
     server: app.callback(),
+    /** the API's route table (method, path, action), as the router serves it */
+    routes: koa.routeTable,
     posted,
     adminToken: admin.token!,
     /** a user of another role and scope, with a token */

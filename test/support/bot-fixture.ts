@@ -89,7 +89,9 @@ export async function botFixture(o: { intentTtlMs?: number } = {}) {
   const sendPhoto = (who: mock.ContactMock, bytes: Buffer, where: mock.RoomMock | mock.ContactMock, name = 'p.jpg') => sendMockImage(demo, who, where, bytes, name);
 
   return {
-    store, deps, demo, bot, self, said, t, sentKeys,
+    store, deps, demo, bot, self, said, t, sentKeys, dataDir: tmp.dir,
+    /** WeChat delivers message `id` again (as after a reconnect or a restart of the puppet) */
+    redeliver: (id: string) => { demo.puppet.emit('message', { messageId: id }); },
     contact: (name: string) => demo.mocker.createContact({ name }),
     room: (topic: string, members: mock.ContactMock[]) => demo.mocker.createRoom({ topic, memberIdList: [self.id, ...members.map((m) => m.id)] }),
     send,

@@ -16,6 +16,9 @@ import { ensureDefaults } from '../../src/services/ensure-defaults';
 import { createI18n } from '../../src/i18n';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
 import { depsFor, sampleRosterBytes, tempDir } from '../support/fixtures';
+import type { Actor } from '../../src/domain/policy';
+
+const STAFF: Actor = { id: 'user:staff', role: 'staff', scope: { level: 'street' }, channel: 'api' };
 
 type Event = ['commit' | 'approve' | 'close', number];
 
@@ -48,7 +51,7 @@ it.each([1, 2, 3, 4, 5])('seed %i: the ledger holds each earned award exactly on
     await openHazard(deps, { house: h, description: '杂物', days: 3, by: 'test' });
   }
   const done = new Set<string>();
-  const speaker = (h: House) => ({ wechatId: `wx-${h.code}`, name: h.code, contact: null, houses: [h], isHead: false, staff: null });
+  const speaker = (h: House) => ({ wechatId: `wx-${h.code}`, name: h.code, contact: null, houses: [h], isHead: false, staff: null, actors: [] });
   const refused = (e: unknown) => { if (!(e instanceof DomainError)) throw e; };
   try {
     for (const step of sequence(seed, 80)) {
@@ -58,9 +61,9 @@ it.each([1, 2, 3, 4, 5])('seed %i: the ledger holds each earned award exactly on
       if (kind === 'commit') await commit(deps, { speaker: speaker(h), messageId: null });
       if (kind === 'approve') {
         const sub = (await store.submissions.findOne({ houseId: h.id }))!;
-        await reviewSubmission(deps, { submission: sub, reviewer: { id: 'user:staff', isHead: false, isStaff: true, ownHouseIds: [] }, action: 'approve' }).catch(refused);
+        await reviewSubmission(deps, { submission: sub, by: STAFF, action: 'approve' }).catch(refused);
       }
-      if (kind === 'close') await closeHazard(deps, { hazard: (await store.hazards.findOne({ houseId: h.id }))!, actor: { id: 'user:staff', isStaff: true, isHead: false, ownHouseIds: [] } });
+      if (kind === 'close') await closeHazard(deps, { hazard: (await store.hazards.findOne({ houseId: h.id }))!, by: STAFF });
       done.add(`${kind}:${i}`);
     }
     const rule = { commit: POINT_RULES.commitment, approve: POINT_RULES.inspection_on_time, close: POINT_RULES.hazard_closed };

@@ -1,33 +1,26 @@
-import Router from '@koa/router';
 import { DomainError } from '../../domain/errors';
-import { scopeContains } from '../../domain/scope';
 import { issueBindCode } from '../../services/bind-codes';
-import { resolveScope } from '../../services/resolve-scope';
-import { currentUser, requireRole } from '../authorize';
-import { depsOf, type AppOptions, type AppState } from '../context';
+import { inCallerScope } from '../authorize';
+import { depsOf, type AppOptions } from '../context';
+import type { RouteTable } from '../route-table';
 
 /**
  * `POST /groups/:id/bind-code` → `{code, expiresAt}` for `绑定群` (staff of the group's scope);
  * `POST /users/:id/bind-code` → `{code}` for `绑定工作人员` (admins).
  */
-export function bindCodeRoutes(o: AppOptions): Router<AppState> {
-  const router = new Router<AppState>();
-  router.post('/groups/:id/bind-code', async (ctx) => {
-    requireRole(ctx, 'admin', 'staff');
+export function bindCodeRoutes(o: AppOptions, router: RouteTable): void {
+  router.post('/groups/:id/bind-code', 'bindcodes:issue', async (ctx) => {
     const group = await o.store.groups.get(String(ctx.params.id).slice(0, 64));
-    if (!group) throw new DomainError('not_found', 'group', { what: o.t('api:what.groups', { lng: ctx.state.lng }) });
-    const own = await resolveScope(o.store, currentUser(ctx).scope);
-    if (!scopeContains(own, { level: 'group', communityId: group.communityId, gridId: group.gridId, groupId: group.id })) throw new DomainError('forbidden', 'group outside scope');
+    // another scope's group does not exist for the caller
+    if (!group || !inCallerScope(ctx, group, 'bindcodes:issue')) throw new DomainError('not_found', 'group', { what: o.t('api:what.groups', { lng: ctx.state.lng }) });
     ctx.status = 201;
     ctx.body = await issueBindCode(depsOf(o), 'group', group.id);
   });
-  router.post('/users/:id/bind-code', async (ctx) => {
-    requireRole(ctx, 'admin');
+  router.post('/users/:id/bind-code', 'users:manage', async (ctx) => {
     const user = await o.store.users.get(String(ctx.params.id).slice(0, 64));
     if (!user) throw new DomainError('not_found', 'user', { what: o.t('api:what.record', { lng: ctx.state.lng }) });
     const { code } = await issueBindCode(depsOf(o), 'staff', user.id);
     ctx.status = 201;
     ctx.body = { code };
   });
-  return router;
 }

@@ -1,13 +1,13 @@
-import Router from '@koa/router';
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors';
 import { PHOTO_MAX_BYTES } from '../../domain/photo';
 import { broadcast, broadcastStatus } from '../../services/broadcast';
 import { scopesWithin } from '../../services/scopes-within';
-import { effectiveScope, requireRole } from '../authorize';
-import { depsOf, type AppOptions, type AppState } from '../context';
+import { currentUser, effectiveScope } from '../authorize';
+import { depsOf, type AppOptions } from '../context';
 import { singleUpload } from '../upload';
 import { pageQuery } from './resources';
+import type { RouteTable } from '../route-table';
 
 export const broadcastBody = z.object({
   text: z.string().trim().min(1).max(2000),
@@ -16,12 +16,11 @@ export const broadcastBody = z.object({
 }).strict();
 
 /** `POST /broadcasts {text, scope, at?}` → `{id}`; `GET /broadcasts/:id` → status and per-room deliveries. */
-export function broadcastRoutes(o: AppOptions): Router<AppState> {
-  const router = new Router<AppState>();
+export function broadcastRoutes(o: AppOptions, router: RouteTable): void {
   // JSON, or multipart with the same fields and an optional `image`
   const upload = singleUpload({ field: 'image', maxBytes: PHOTO_MAX_BYTES, fields: 5 });
-  router.post('/broadcasts', async (ctx, next) => { requireRole(ctx, 'admin', 'staff'); await next(); }, upload, async (ctx) => {
-    const user = requireRole(ctx, 'admin', 'staff');
+  router.post('/broadcasts', 'broadcasts:send', upload, async (ctx) => {
+    const user = currentUser(ctx);
     const b = broadcastBody.parse(ctx.request.body ?? {});
     const image = (ctx as unknown as { file?: { buffer: Buffer } }).file?.buffer;
     const scope = await effectiveScope(o.store, ctx, b.scope);
@@ -29,8 +28,7 @@ export function broadcastRoutes(o: AppOptions): Router<AppState> {
     ctx.status = 201;
     ctx.body = { id: r.broadcast.id, rooms: r.rooms, at: r.broadcast.at };
   });
-  router.get('/broadcasts', async (ctx) => {
-    requireRole(ctx, 'admin', 'staff');
+  router.get('/broadcasts', 'broadcasts:read', async (ctx) => {
     const q = pageQuery.parse(ctx.query);
     // a broadcast is the caller's when its scope lies inside theirs (issue 9: lists ignored scope)
     const within = await scopesWithin(o.store, await effectiveScope(o.store, ctx, q.scope));
@@ -38,8 +36,7 @@ export function broadcastRoutes(o: AppOptions): Router<AppState> {
     const [items, total] = await Promise.all([o.store.broadcasts.find(where, { limit: q.limit, offset: q.offset, sort: { at: -1 } }), o.store.broadcasts.count(where)]);
     ctx.body = { items, total, limit: q.limit, offset: q.offset };
   });
-  router.get('/broadcasts/:id', async (ctx) => {
-    requireRole(ctx, 'admin', 'staff');
+  router.get('/broadcasts/:id', 'broadcasts:read', async (ctx) => {
     const id = String(ctx.params.id).slice(0, 64);
     const b = await o.store.broadcasts.get(id);
     const within = await scopesWithin(o.store, await effectiveScope(o.store, ctx, undefined));
@@ -47,5 +44,4 @@ export function broadcastRoutes(o: AppOptions): Router<AppState> {
     if (!s) throw new DomainError('not_found', 'broadcast', { what: o.t('api:what.record', { lng: ctx.state.lng }) });
     ctx.body = s;
   });
-  return router;
 }

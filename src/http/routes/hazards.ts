@@ -1,4 +1,3 @@
-import Router from '@koa/router';
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors';
 import { isOverdue, MAX_HAZARD_DAYS } from '../../domain/hazard';
@@ -9,10 +8,12 @@ import { addSitePhoto, closeHazard, openHazard, reopenHazard } from '../../servi
 import { keepPhoto } from '../../services/submit-photo';
 import { PHOTO_MAX_BYTES } from '../../domain/photo';
 import { houseAudience } from '../../services/house-audience';
-import { effectiveScope, requireRole } from '../authorize';
-import { depsOf, type AppOptions, type AppState, type Ctx } from '../context';
+import { currentActor, currentUser, effectiveScope } from '../authorize';
+import { depsOf, type AppOptions, type Ctx } from '../context';
+import { listPage } from '../paging';
 import { singleUpload } from '../upload';
 import { pageQuery } from './resources';
+import type { RouteTable } from '../route-table';
 
 export const hazardBody = z.object({
   houseCode: z.string().trim().min(2).max(24).transform((s) => s.toUpperCase()),
@@ -28,8 +29,7 @@ export const hazardsQuery = pageQuery.extend({ status: z.enum(['open', 'rectifie
 const present = (h: Hazard, now: Date) => ({ ...h, overdue: isOverdue(h, now) });
 
 /** Hazards from the dashboard or a script: list, open, close, reopen (SPEC §6). */
-export function hazardRoutes(o: AppOptions): Router<AppState> {
-  const router = new Router<AppState>();
+export function hazardRoutes(o: AppOptions, router: RouteTable): void {
   const deps = depsOf(o);
   const botT = (g: Group) => (key: string, params: Record<string, unknown>) => o.t(`bot:${key}`, { lng: g.locale ?? o.locale, ...params });
   /** a hazard in the caller's scope, or 404 */
@@ -45,21 +45,21 @@ export function hazardRoutes(o: AppOptions): Router<AppState> {
     if (to) await o.notifier.post([{ key, roomId: to.roomId, text: text(botT(to.group)), mentions: to.mentions }]);
   };
 
-  router.get('/hazards', async (ctx) => {
+  router.get('/hazards', 'hazards:read', async (ctx) => {
     const q = hazardsQuery.parse(ctx.query);
     const now = o.clock.now();
     const status = q.status === 'overdue' ? { status: { in: ['open', 'rectified'] }, deadline: { lt: now } } : q.status ? { status: q.status } : {};
     const where = { ...placedFilter(await effectiveScope(o.store, ctx, q.scope)), ...status } as never;
-    const [items, total] = await Promise.all([o.store.hazards.find(where, { limit: q.limit, offset: q.offset, sort: { number: -1 } }), o.store.hazards.count(where)]);
-    ctx.body = { items: items.map((h) => present(h, now)), total, limit: q.limit, offset: q.offset };
+    const page = await listPage(o.store.hazards, where, q, { field: 'number', dir: -1 });
+    ctx.body = { ...page, items: page.items.map((h) => present(h, now)) };
   });
 
-  router.post('/hazards', async (ctx) => {
-    const user = requireRole(ctx, 'admin', 'staff');
+  router.post('/hazards', 'hazards:open', async (ctx) => {
+    const user = currentUser(ctx);
     const body = hazardBody.parse(ctx.request.body ?? {});
     const house = await o.store.houses.findOne({ code: body.houseCode });
     const where = placedFilter(await effectiveScope(o.store, ctx, undefined));
-    if (!house || Object.entries(where).some(([k, v]) => (house as unknown as Record<string, unknown>)[k] !== v)) throw new DomainError('not_found', 'house', { what: body.houseCode });
+    if (!house || Object.entries(where).some(([k, v]) => (house as unknown as Record<string, unknown>)[k] !== v)) throw new DomainError('not_found', 'house', { what: o.t('api:what.houses', { lng: ctx.state.lng }) });
     const h = await openHazard(deps, { house, description: body.description, days: body.days, deadline: body.deadline ? deadlineFrom(body.deadline, o.timeZone) : undefined, by: `user:${user.id}` });
     const day = (lng: string) => new Intl.DateTimeFormat(lng, { timeZone: o.timeZone, month: 'numeric', day: 'numeric' }).format(h.deadline);
     await tell(h, `hazard:open:${h.id}`, (t) => t('hazard.opened', { number: h.number, code: h.houseCode, text: h.description, deadline: day(o.locale) }));
@@ -67,17 +67,17 @@ export function hazardRoutes(o: AppOptions): Router<AppState> {
     ctx.body = present(h, o.clock.now());
   });
 
-  router.post('/hazards/:id/close', async (ctx) => {
-    const user = requireRole(ctx, 'admin', 'staff');
-    const h = await closeHazard(deps, { hazard: await load(ctx), actor: { id: `user:${user.id}`, isStaff: true, isHead: false, ownHouseIds: [] } });
+  router.post('/hazards/:id/close', 'hazards:close', async (ctx) => {
+    const user = currentUser(ctx);
+    const h = await closeHazard(deps, { hazard: await load(ctx), by: currentActor(ctx) });
     await tell(h, `hazard:close:${h.id}:${h.closedAt?.getTime() ?? 0}`, (t) => t('hazard.closed', { number: h.number, code: h.houseCode }));
     ctx.body = present(h, o.clock.now());
   });
 
   // a photo staff took on site: multipart `image`, and `kind` before|after
   const upload = singleUpload({ field: 'image', maxBytes: PHOTO_MAX_BYTES, fields: 2 });
-  router.post('/hazards/:id/photos', async (ctx, next) => { requireRole(ctx, 'admin', 'staff'); await next(); }, upload, async (ctx) => {
-    const user = requireRole(ctx, 'admin', 'staff');
+  router.post('/hazards/:id/photos', 'hazards:open', upload, async (ctx) => {
+    const user = currentUser(ctx);
     const { kind } = sitePhotoBody.parse(ctx.request.body ?? {});
     const bytes = (ctx as unknown as { file?: { buffer: Buffer } }).file?.buffer;
     if (!bytes) throw new DomainError('validation', 'image', { detail: 'image (a photo file) is required' });
@@ -87,10 +87,9 @@ export function hazardRoutes(o: AppOptions): Router<AppState> {
     ctx.body = present(await addSitePhoto(deps, { hazard, photoId: photo.id, kind, by: `user:${user.id}` }), o.clock.now());
   });
 
-  router.post('/hazards/:id/reopen', async (ctx) => {
-    const user = requireRole(ctx, 'admin', 'staff');
+  router.post('/hazards/:id/reopen', 'hazards:close', async (ctx) => {
+    const user = currentUser(ctx);
     const { reason } = reopenBody.parse(ctx.request.body ?? {});
-    ctx.body = present(await reopenHazard(deps, { hazard: await load(ctx), actor: { id: `user:${user.id}`, isStaff: true, isHead: false, ownHouseIds: [] }, reason }), o.clock.now());
+    ctx.body = present(await reopenHazard(deps, { hazard: await load(ctx), by: currentActor(ctx), reason }), o.clock.now());
   });
-  return router;
 }

@@ -1,4 +1,3 @@
-import Router from '@koa/router';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import os from 'node:os';
@@ -7,8 +6,9 @@ import { DomainError, isDomainError } from '../../domain/errors';
 import { newId } from '../../domain/ids';
 import { runRosterImport, type ImportProgressReport, type RosterImportResult } from '../../services/roster/run-roster-import';
 import { warningText } from '../../services/roster/warning-text';
-import { requireRole } from '../authorize';
-import { depsOf, type AppOptions, type AppState, type Ctx } from '../context';
+import { currentUser } from '../authorize';
+import { depsOf, type AppOptions, type Ctx } from '../context';
+import type { RouteTable } from '../route-table';
 import { singleUpload } from '../upload';
 
 export const ROSTER_MAX_BYTES = 50 * 1024 * 1024;
@@ -23,16 +23,15 @@ interface ImportJob { id: string; status: 'running' | 'done' | 'failed'; phase: 
  * made) and imported by a worker thread. `?async=1` answers `202 {id}` at once;
  * `GET /imports/:id` → `{status, phase, processed, total, result?, error?}`.
  */
-export function importRoutes(o: AppOptions): Router<AppState> {
-  const router = new Router<AppState>();
+export function importRoutes(o: AppOptions, router: RouteTable): void {
   const dir = o.imports?.dir ?? (o.store.file ? path.join(path.dirname(o.store.file), 'uploads') : path.join(os.tmpdir(), `anxin-uploads-${process.pid}`));
   mkdirSync(dir, { recursive: true });
   for (const f of readdirSync(dir)) if (f.endsWith('.upload')) rmSync(path.join(dir, f), { force: true });
   const upload = singleUpload({ field: 'file', maxBytes: ROSTER_MAX_BYTES, fields: 10, dir });
   const jobs = new Map<string, ImportJob>();
 
-  const allowed = async (ctx: Ctx, next: () => Promise<unknown>) => {
-    const user = requireRole(ctx, 'admin', 'staff');
+  const streetWide = async (ctx: Ctx, next: () => Promise<unknown>) => {
+    const user = currentUser(ctx);
     if (user.role === 'staff' && user.scope !== 'street') throw new DomainError('forbidden', 'roster import needs street scope');
     await next();
   };
@@ -44,10 +43,10 @@ export function importRoutes(o: AppOptions): Router<AppState> {
     return { created: 0, updated: 0, errors, error: { code: 'roster_rows', message: o.t('api:errors.roster_rows', { lng: ctx.state.lng, count: errors.length }) } };
   };
 
-  router.post('/import/roster', allowed, upload, async (ctx) => {
+  router.post('/import/roster', 'roster:import', streetWide, upload, async (ctx) => {
     const file = (ctx as unknown as { file?: { path: string; size: number } }).file;
     if (!file) throw new DomainError('validation', 'file field required', { detail: 'multipart field "file" (XLSX or CSV) is required' });
-    const user = requireRole(ctx, 'admin', 'staff');
+    const user = currentUser(ctx);
     const job: ImportJob = { id: newId(), status: 'running', phase: 'parse', processed: 0, total: 0 };
     const run = runRosterImport(depsOf(o), {
       source: { path: file.path }, size: file.size || (await stat(file.path)).size, actor: `user:${user.id}`, maxRows: o.imports?.maxRows,
@@ -75,11 +74,10 @@ export function importRoutes(o: AppOptions): Router<AppState> {
     ctx.body = { id: job.id };
   });
 
-  router.get('/imports/:id', allowed, async (ctx) => {
+  router.get('/imports/:id', 'roster:import', streetWide, async (ctx) => {
     const job = jobs.get(String(ctx.params.id).slice(0, 64));
     if (!job) throw new DomainError('not_found', 'import', { what: o.t('api:what.record', { lng: ctx.state.lng }) });
     const { id, status, phase, processed, total, result, error } = job;
     ctx.body = { id, status, phase, processed, total, ...(result ? { result } : {}), ...(error ? { error } : {}) };
   });
-  return router;
 }

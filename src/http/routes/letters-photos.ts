@@ -1,23 +1,21 @@
-import Router from '@koa/router';
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors';
 import { placedFilter } from '../../domain/scope';
 import { noticeKey } from '../../services/notifier';
 import { publishLetter } from '../../services/publish-letter';
-import { effectiveScope, requireRole } from '../authorize';
-import { depsOf, type AppOptions, type AppState } from '../context';
+import { currentUser, effectiveScope } from '../authorize';
+import { depsOf, type AppOptions } from '../context';
+import type { RouteTable } from '../route-table';
 
 export const letterBody = z.object({
   texts: z.object({ 'zh-CN': z.string().trim().min(20).max(5000), en: z.string().trim().min(20).max(5000).optional() }).strict(),
 }).strict();
 
 /** `POST /letters` (a new commitment letter, announced) and `GET /photos/:id` (the image itself). */
-export function letterAndPhotoRoutes(o: AppOptions): Router<AppState> {
-  const router = new Router<AppState>();
+export function letterAndPhotoRoutes(o: AppOptions, router: RouteTable): void {
 
-  router.post('/letters', async (ctx) => {
-    const user = requireRole(ctx, 'admin', 'staff');
-    if (user.scope !== 'street') throw new DomainError('forbidden', 'letters need street scope');
+  router.post('/letters', 'letters:publish', async (ctx) => {
+    const user = currentUser(ctx);
     const body = letterBody.parse(ctx.request.body ?? {});
     const { letter, rooms } = await publishLetter(depsOf(o), { texts: body.texts, by: `user:${user.id}` });
     const announced = await o.notifier.post(rooms.map((g) => {
@@ -28,7 +26,7 @@ export function letterAndPhotoRoutes(o: AppOptions): Router<AppState> {
     ctx.body = { ...letter, announced };
   });
 
-  router.get('/photos/:id', async (ctx) => {
+  router.get('/photos/:id', 'photos:read', async (ctx) => {
     const notFound = new DomainError('not_found', 'photo', { what: o.t('api:what.record', { lng: ctx.state.lng }) });
     const photo = await o.store.photos.get(String(ctx.params.id).slice(0, 64));
     if (!photo) throw notFound;
@@ -44,5 +42,4 @@ export function letterAndPhotoRoutes(o: AppOptions): Router<AppState> {
     ctx.set('X-Content-Type-Options', 'nosniff');
     ctx.body = bytes;
   });
-  return router;
 }

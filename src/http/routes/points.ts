@@ -1,9 +1,9 @@
-import Router from '@koa/router';
 import { z } from 'zod';
 import { pointRules, rankLandlords, setPointRules } from '../../services/points';
-import { effectiveScope, requireRole } from '../authorize';
-import { depsOf, type AppOptions, type AppState } from '../context';
+import { currentUser, effectiveScope } from '../authorize';
+import { depsOf, type AppOptions } from '../context';
 import { pageQuery } from './resources';
+import type { RouteTable } from '../route-table';
 
 export const pointsQuery = pageQuery.extend({ year: z.coerce.number().int().min(2000).max(2100).optional() });
 
@@ -13,9 +13,8 @@ export const rulesBody = z.object({
 }).partial().strict();
 
 /** `GET /points?scope=&year=`: the landlords of a scope ranked by their points (SPEC §6); `GET/PUT /points/rules`. */
-export function pointRoutes(o: AppOptions): Router<AppState> {
-  const router = new Router<AppState>();
-  router.get('/points', async (ctx) => {
+export function pointRoutes(o: AppOptions, router: RouteTable): void {
+  router.get('/points', 'points:read', async (ctx) => {
     const q = pointsQuery.parse(ctx.query);
     const scope = await effectiveScope(o.store, ctx, q.scope);
     const year = q.year ?? Number(new Intl.DateTimeFormat('en', { timeZone: o.timeZone, year: 'numeric' }).format(o.clock.now()));
@@ -28,13 +27,11 @@ export function pointRoutes(o: AppOptions): Router<AppState> {
     }
     ctx.body = { year, items: ranked.slice(q.offset, q.offset + q.limit), total: ranked.length, limit: q.limit, offset: q.offset };
   });
-  router.get('/points/rules', async (ctx) => {
-    requireRole(ctx, 'admin', 'staff');
+  router.get('/points/rules', 'points:read', async (ctx) => {
     ctx.body = await pointRules(depsOf(o));
   });
-  router.put('/points/rules', async (ctx) => {
-    const user = requireRole(ctx, 'admin');
+  router.put('/points/rules', 'points:rules', async (ctx) => {
+    const user = currentUser(ctx);
     ctx.body = await setPointRules(depsOf(o), { rules: rulesBody.parse(ctx.request.body ?? {}), by: `user:${user.id}` });
   });
-  return router;
 }

@@ -1,4 +1,3 @@
-import Router from '@koa/router';
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors';
 import { deadlineFrom, PERIOD_RE } from '../../domain/period';
@@ -13,9 +12,11 @@ import { noticeKey } from '../../services/notifier';
 import { remindMissing } from '../../services/remind-missing';
 import { reviewSubmission } from '../../services/review-submission';
 import { ymdIn } from '../../domain/period';
-import { effectiveScope, requireRole } from '../authorize';
-import { depsOf, type AppOptions, type AppState, type Ctx } from '../context';
+import { currentActor, currentUser, effectiveScope } from '../authorize';
+import { depsOf, type AppOptions, type Ctx } from '../context';
+import { listPage } from '../paging';
 import { pageQuery } from './resources';
+import type { RouteTable } from '../route-table';
 
 export const openBody = z.object({
   period: z.string().regex(PERIOD_RE, 'period must be YYYY-MM'),
@@ -31,8 +32,7 @@ const coveringScopes = (p: PlacedScope): string[] => [
 ];
 
 /** Rounds, submissions and their review, from the dashboard or a script. */
-export function roundRoutes(o: AppOptions): Router<AppState> {
-  const router = new Router<AppState>();
+export function roundRoutes(o: AppOptions, router: RouteTable): void {
   /** the round scopes a caller sees: inside theirs, or covering it; null for all */
   const visibleScopes = async (p: PlacedScope) => { const w = await scopesWithin(o.store, p); return w && [...w, ...coveringScopes(p)]; };
   const roundVisible = async (p: PlacedScope, scope: string) => { const v = await visibleScopes(p); return !v || v.includes(scope); };
@@ -45,8 +45,8 @@ export function roundRoutes(o: AppOptions): Router<AppState> {
     return sub;
   };
 
-  router.post('/rounds', async (ctx) => {
-    const user = requireRole(ctx, 'admin', 'staff');
+  router.post('/rounds', 'rounds:open', async (ctx) => {
+    const user = currentUser(ctx);
     const body = openBody.parse(ctx.request.body ?? {});
     const scope = await effectiveScope(o.store, ctx, body.scope);
     const { round, announce } = await openRound(depsOf(o), { period: body.period, deadline: deadlineFrom(body.deadline, o.timeZone), scope: scope.label, by: `user:${user.id}` });
@@ -58,7 +58,7 @@ export function roundRoutes(o: AppOptions): Router<AppState> {
     ctx.body = { ...round, announced };
   });
 
-  router.get('/rounds', async (ctx) => {
+  router.get('/rounds', 'rounds:read', async (ctx) => {
     const q = pageQuery.parse(ctx.query);
     // the caller's rounds: those whose scope lies inside theirs, and the wider ones that cover it
     const visible = await visibleScopes(await effectiveScope(o.store, ctx, q.scope));
@@ -67,8 +67,7 @@ export function roundRoutes(o: AppOptions): Router<AppState> {
     ctx.body = { items, total, limit: q.limit, offset: q.offset };
   });
 
-  router.post('/rounds/:id/remind', async (ctx) => {
-    requireRole(ctx, 'admin', 'staff');
+  router.post('/rounds/:id/remind', 'rounds:remind', async (ctx) => {
     const round = await o.store.rounds.get(String(ctx.params.id).slice(0, 64));
     const placed = await effectiveScope(o.store, ctx, undefined);
     // another scope's round does not exist for the caller
@@ -83,19 +82,18 @@ export function roundRoutes(o: AppOptions): Router<AppState> {
     ctx.body = { reminded, already: notices.length - reminded };
   });
 
-  router.get('/submissions', async (ctx) => {
+  router.get('/submissions', 'submissions:read', async (ctx) => {
     const q = submissionsQuery.parse(ctx.query);
     const where = { ...placedFilter(await effectiveScope(o.store, ctx, q.scope)), ...(q.round ? { roundId: q.round } : {}), ...(q.status ? { status: q.status } : {}) };
-    const [items, total] = await Promise.all([o.store.submissions.find(where, { limit: q.limit, offset: q.offset }), o.store.submissions.count(where)]);
-    ctx.body = { items, total, limit: q.limit, offset: q.offset };
+    ctx.body = await listPage(o.store.submissions, where, q);
   });
 
   for (const action of ['approve', 'return'] as const) {
-    router.post(`/submissions/:id/${action}`, async (ctx) => {
-      const user = requireRole(ctx, 'admin', 'staff');
+    router.post(`/submissions/:id/${action}`, 'submissions:review', async (ctx) => {
+      const user = currentUser(ctx);
       const reason = action === 'return' ? returnBody.parse(ctx.request.body ?? {}).reason : undefined;
       const sub = await loadSubmission(ctx);
-      const reviewed = await reviewSubmission(depsOf(o), { submission: sub, action, reason, reviewer: { id: `user:${user.id}`, isHead: false, isStaff: true, ownHouseIds: [] } });
+      const reviewed = await reviewSubmission(depsOf(o), { submission: sub, action, reason, by: currentActor(ctx) });
       ctx.body = reviewed;
       const to = await houseAudience(depsOf(o), sub.houseId);
       if (to) {
@@ -105,5 +103,4 @@ export function roundRoutes(o: AppOptions): Router<AppState> {
       }
     });
   }
-  return router;
 }

@@ -1,11 +1,11 @@
-import Router from '@koa/router';
 import { z } from 'zod';
 import { SCHEDULE_ACTIONS } from '../../domain/default-schedule';
 import { DomainError } from '../../domain/errors';
 import { isValidCron, nextCronRun } from '../../domain/schedule-time';
-import { requireRole } from '../authorize';
-import type { AppOptions, AppState } from '../context';
+import { currentUser } from '../authorize';
+import type { AppOptions } from '../context';
 import { resolveScope } from '../../services/resolve-scope';
+import type { RouteTable } from '../route-table';
 
 const cronField = z.string().trim().max(100).refine(isValidCron, 'cron must be a valid 5-field cron expression');
 const zoneField = z.string().trim().max(60).refine((tz) => { try { new Intl.DateTimeFormat('en', { timeZone: tz }); return true; } catch { return false; } }, 'timeZone must be an IANA time zone');
@@ -22,27 +22,19 @@ export const createBody = z.object({
 export const patchBody = z.object({ cron: cronField.optional(), scope: z.string().max(100).optional(), timeZone: zoneField.optional(), params: params.optional(), enabled: z.boolean().optional() }).strict();
 
 /** `GET/POST/PATCH /schedules`: admins and street staff change what runs when. */
-export function scheduleRoutes(o: AppOptions): Router<AppState> {
-  const router = new Router<AppState>();
-  const editor = (ctx: Parameters<Parameters<typeof router.get>[1]>[0]) => {
-    const user = requireRole(ctx, 'admin', 'staff');
-    if (user.scope !== 'street') throw new DomainError('forbidden', 'schedules need street scope');
-  };
-  router.get('/schedules', async (ctx) => {
-    editor(ctx);
+export function scheduleRoutes(o: AppOptions, router: RouteTable): void {
+  router.get('/schedules', 'schedules:read', async (ctx) => {
     const items = await o.store.schedules.find({}, { sort: { name: 1 } });
     ctx.body = { items, total: items.length };
   });
-  router.post('/schedules', async (ctx) => {
-    editor(ctx);
+  router.post('/schedules', 'schedules:edit', async (ctx) => {
     const b = createBody.parse(ctx.request.body ?? {});
     await resolveScope(o.store, b.scope);
     const timeZone = b.timeZone ?? o.timeZone;
     ctx.status = 201;
     ctx.body = await o.store.schedules.insert({ ...b, action: b.action as never, timeZone, lastRunAt: null, nextRunAt: nextCronRun(b.cron, timeZone, o.clock.now()) });
   });
-  router.patch('/schedules/:id', async (ctx) => {
-    editor(ctx);
+  router.patch('/schedules/:id', 'schedules:edit', async (ctx) => {
     const s = await o.store.schedules.get(String(ctx.params.id).slice(0, 64));
     if (!s) throw new DomainError('not_found', 'schedule', { what: o.t('api:what.record', { lng: ctx.state.lng }) });
     const b = patchBody.parse(ctx.request.body ?? {});
@@ -52,5 +44,4 @@ export function scheduleRoutes(o: AppOptions): Router<AppState> {
     const moved = b.cron !== undefined || b.timeZone !== undefined;
     ctx.body = await o.store.schedules.update(s.id, { ...b, ...(moved ? { nextRunAt: nextCronRun(cronExpr, timeZone, o.clock.now()) } : {}) });
   });
-  return router;
 }

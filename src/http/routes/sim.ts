@@ -1,11 +1,11 @@
 import { bodyParser } from '@koa/bodyparser';
-import Router from '@koa/router';
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors';
 import { PHOTO_MAX_BYTES } from '../../domain/photo';
 import type { SimulatorPort } from '../../ports';
-import { requireToken, requireRole } from '../authorize';
-import type { AppOptions, AppState } from '../context';
+import { requireToken } from '../authorize';
+import { RouteTable } from '../route-table';
+import type { AppOptions } from '../context';
 import { rejectOperators } from '../reject-operators';
 
 export const contactBody = z.object({ name: z.string().trim().min(1).max(40) }).strict();
@@ -19,27 +19,27 @@ export const messageBody = z.union([
  * `/api/v1/sim/*`, mounted in demo mode only (everywhere else these paths are 404):
  * make contacts and rooms on the mock puppet, speak as them, read the transcripts.
  */
-export function simRoutes(o: AppOptions, sim: SimulatorPort): Router<AppState> {
-  const router = new Router<AppState>({ prefix: '/api/v1/sim' });
-  router.use(requireToken(o.store));
+export function simRoutes(o: AppOptions, sim: SimulatorPort): RouteTable {
+  const table = new RouteTable('/api/v1/sim');
+  const router = table;
+  table.router.use(requireToken(o.store));
   // photos come base64 in JSON: a larger limit here than for the rest of the API
-  router.use(bodyParser({ enableTypes: ['json'], jsonLimit: '28mb', encoding: 'utf-8' }));
-  router.use(rejectOperators('body'));
-  router.use(async (ctx, next) => { requireRole(ctx, 'admin', 'staff'); await next(); });
+  table.router.use(bodyParser({ enableTypes: ['json'], jsonLimit: '28mb', encoding: 'utf-8' }));
+  table.router.use(rejectOperators('body'));
   const missing = (what: string) => new DomainError('not_found', what, { what });
 
-  router.post('/contacts', (ctx) => {
+  router.post('/contacts', 'simulator:use', (ctx) => {
     ctx.status = 201;
     ctx.body = sim.createContact(contactBody.parse(ctx.request.body ?? {}).name);
   });
-  router.post('/rooms', (ctx) => {
+  router.post('/rooms', 'simulator:use', (ctx) => {
     const body = roomBody.parse(ctx.request.body ?? {});
     const unknown = body.memberIds.find((id) => !sim.hasContact(id));
     if (unknown) throw missing(`contact ${unknown}`);
     ctx.status = 201;
     ctx.body = sim.createRoom(body.topic, body.memberIds);
   });
-  router.post('/messages', (ctx) => {
+  router.post('/messages', 'simulator:use', (ctx) => {
     const body = messageBody.parse(ctx.request.body ?? {});
     if (!sim.hasContact(body.from)) throw missing(`contact ${body.from}`);
     if (body.roomId && !sim.hasRoom(body.roomId)) throw missing(`room ${body.roomId}`);
@@ -47,13 +47,13 @@ export function simRoutes(o: AppOptions, sim: SimulatorPort): Router<AppState> {
     ctx.status = 202;
     ctx.body = sim.post(body);
   });
-  router.get('/rooms/:id/messages', (ctx) => {
+  router.get('/rooms/:id/messages', 'simulator:use', (ctx) => {
     if (!sim.hasRoom(ctx.params.id!)) throw missing('room');
     ctx.body = sim.roomMessages(ctx.params.id!);
   });
-  router.get('/contacts/:id/messages', (ctx) => {
+  router.get('/contacts/:id/messages', 'simulator:use', (ctx) => {
     if (!sim.hasContact(ctx.params.id!)) throw missing('contact');
     ctx.body = sim.contactMessages(ctx.params.id!);
   });
-  return router;
+  return table;
 }

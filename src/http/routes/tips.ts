@@ -1,4 +1,3 @@
-import Router from '@koa/router';
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors';
 import { MAX_HAZARD_DAYS } from '../../domain/hazard';
@@ -6,9 +5,11 @@ import { placedFilter } from '../../domain/scope';
 import type { Tip } from '../../domain/types';
 import { enqueue, PRIORITY } from '../../services/outbox';
 import { decideTip } from '../../services/tips';
-import { effectiveScope, requireRole } from '../authorize';
-import { depsOf, type AppOptions, type AppState, type Ctx } from '../context';
+import { currentUser, effectiveScope } from '../authorize';
+import { depsOf, type AppOptions, type Ctx } from '../context';
+import { listPage } from '../paging';
 import { pageQuery } from './resources';
+import type { RouteTable } from '../route-table';
 
 export const tipsQuery = pageQuery.extend({ status: z.enum(['new', 'accepted', 'rejected']).optional() });
 export const acceptBody = z.object({
@@ -21,8 +22,7 @@ export const rejectBody = z.object({ reason: z.string().trim().min(1).max(200) }
 const present = ({ reporterContactId: _hidden, ...tip }: Tip) => tip;
 
 /** Tips (有奖举报) for staff: list within their scope, accept (optionally with a hazard) or reject (SPEC §6). */
-export function tipRoutes(o: AppOptions): Router<AppState> {
-  const router = new Router<AppState>();
+export function tipRoutes(o: AppOptions, router: RouteTable): void {
   const deps = depsOf(o);
   const load = async (ctx: Ctx): Promise<Tip> => {
     const tip = await o.store.tips.get(String(ctx.params.id).slice(0, 64));
@@ -38,26 +38,24 @@ export function tipRoutes(o: AppOptions): Router<AppState> {
     await enqueue(deps, [{ key: `tip:decided:${tip.id}`, contactId: reporter.wechatId, priority: PRIORITY.bulk, text: o.t(`bot:tip.decided_${tip.status}`, { lng, number: tip.number, reason: tip.reason ?? '' }) }]);
   };
 
-  router.get('/tips', async (ctx) => {
-    requireRole(ctx, 'admin', 'staff');
+  router.get('/tips', 'tips:read', async (ctx) => {
     const q = tipsQuery.parse(ctx.query);
     const where = { ...placedFilter(await effectiveScope(o.store, ctx, q.scope)), ...(q.status ? { status: q.status } : {}) };
-    const [items, total] = await Promise.all([o.store.tips.find(where, { limit: q.limit, offset: q.offset, sort: { number: -1 } }), o.store.tips.count(where)]);
-    ctx.body = { items: items.map(present), total, limit: q.limit, offset: q.offset };
+    const page = await listPage(o.store.tips, where, q, { field: 'number', dir: -1 });
+    ctx.body = { ...page, items: page.items.map(present) };
   });
-  router.post('/tips/:id/accept', async (ctx) => {
-    const user = requireRole(ctx, 'admin', 'staff');
+  router.post('/tips/:id/accept', 'tips:review', async (ctx) => {
+    const user = currentUser(ctx);
     const body = acceptBody.parse(ctx.request.body ?? {});
     const r = await decideTip(deps, { tip: await load(ctx), by: `user:${user.id}`, accept: true, points: body.points, hazard: body.hazard });
     await tell(r.tip);
     ctx.body = { ...present(r.tip), hazard: r.hazard };
   });
-  router.post('/tips/:id/reject', async (ctx) => {
-    const user = requireRole(ctx, 'admin', 'staff');
+  router.post('/tips/:id/reject', 'tips:review', async (ctx) => {
+    const user = currentUser(ctx);
     const { reason } = rejectBody.parse(ctx.request.body ?? {});
     const r = await decideTip(deps, { tip: await load(ctx), by: `user:${user.id}`, accept: false, reason });
     await tell(r.tip);
     ctx.body = present(r.tip);
   });
-  return router;
 }

@@ -1,24 +1,20 @@
-import Router from '@koa/router';
+import { DomainError } from '../../domain/errors';
+import { roleAllows } from '../../domain/policy';
 import { periodOf } from '../../domain/period';
 import { watchList } from '../../services/watch-list';
-import { effectiveScope, requireRole } from '../authorize';
-import { depsOf, type AppOptions, type AppState } from '../context';
+import { currentActor, effectiveScope } from '../authorize';
+import { depsOf, type AppOptions, type Ctx } from '../context';
 import { pageQuery } from './resources';
 
 /**
  * `GET /landlords?watch=1` (重点关注): the landlords of a scope who need a visit, each with
- * the reason (staff, admin). Without `watch` the plain landlord list answers.
+ * the reason. Staff and admins only (it shows phones); the landlord list hands over to it.
  */
-export function watchListRoutes(o: AppOptions): Router<AppState> {
-  const router = new Router<AppState>();
-  router.get('/landlords', async (ctx, next) => {
-    if (ctx.query.watch === undefined) return next();
-    requireRole(ctx, 'admin', 'staff');
-    const q = pageQuery.parse({ ...ctx.query, watch: undefined });
-    const entries = await watchList(depsOf(o), { placed: await effectiveScope(o.store, ctx, q.scope), period: periodOf(o.clock.now(), o.timeZone) });
-    const landlords = new Map((await o.store.landlords.find({ id: { in: entries.map((e) => e.landlordId) } })).map((l) => [l.id, l]));
-    const items = entries.map((e) => ({ ...landlords.get(e.landlordId)!, watch: { reasons: e.reasons, houseCodes: e.houseCodes } }));
-    ctx.body = { items: items.slice(q.offset, q.offset + q.limit), total: items.length, limit: q.limit, offset: q.offset };
-  });
-  return router;
+export async function answerWatchList(o: AppOptions, ctx: Ctx): Promise<void> {
+  if (!roleAllows(currentActor(ctx).role, 'phones:read')) throw new DomainError('forbidden', 'watch list');
+  const q = pageQuery.parse({ ...ctx.query, watch: undefined });
+  const entries = await watchList(depsOf(o), { placed: await effectiveScope(o.store, ctx, q.scope), period: periodOf(o.clock.now(), o.timeZone) });
+  const landlords = new Map((await o.store.landlords.find({ id: { in: entries.map((e) => e.landlordId) } })).map((l) => [l.id, l]));
+  const items = entries.map((e) => ({ ...landlords.get(e.landlordId)!, watch: { reasons: e.reasons, houseCodes: e.houseCodes } }));
+  ctx.body = { items: items.slice(q.offset, q.offset + q.limit), total: items.length, limit: q.limit, offset: q.offset };
 }

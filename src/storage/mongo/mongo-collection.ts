@@ -67,7 +67,7 @@ export class MongoCollection<E extends T.Entity> implements Collection<E> {
 
   find(filter: Filter<E>, options: FindOptions<E> = {}): Promise<E[]> {
     return this.guard(async () => {
-      let q = this.model.find(this.filter(filter)).sort(toMongoSort(options.sort as Record<string, 1 | -1>)).skip(options.offset ?? 0);
+      let q = this.model.find(this.filter(filter)).sort(toMongoSort(options.sort as Record<string, 1 | -1>, Object.keys(options.sort ?? {}).length === 1 && (this.spec.unique ?? []).some((k) => k.length === 1 && k[0] === Object.keys(options.sort!)[0]))).skip(options.offset ?? 0);
       if (options.limit !== undefined) q = q.limit(options.limit);
       return (await q.lean<Doc[]>().exec()).map((d) => this.toDomain(d) as E);
     });

@@ -25,9 +25,10 @@ export function toMongoFilter(filter: Record<string, unknown>, trusted: <O exten
 }
 
 /** Port sort → Mongo sort, always ending on `_id` so pages are stable. */
-export function toMongoSort(sort: Record<string, 1 | -1> | undefined): Record<string, 1 | -1> {
+/** A sort with `_id` as tie-breaker, running the way the first key does; none after a unique key (`uniqueFirst`). */
+export function toMongoSort(sort: Record<string, 1 | -1> | undefined, uniqueFirst = false): Record<string, 1 | -1> {
   const out: Record<string, 1 | -1> = {};
   for (const [f, d] of Object.entries(sort ?? {})) out[f === 'id' ? '_id' : f] = d;
-  if (!('_id' in out)) out._id = 1;
+  if (!('_id' in out) && !(uniqueFirst && Object.keys(out).length === 1)) out._id = Object.values(out)[0] === -1 ? -1 : 1;
   return out;
 }

@@ -32,6 +32,7 @@ export function toMongooseSchema(spec: CollectionSpec<never>): Schema {
       schema.index(fields, { unique: true });
     }
   }
-  for (const key of spec.indexes ?? []) schema.index(Object.fromEntries(key.map((k) => [k, 1 as const])));
+  // `id` is `_id` on MongoDB: indexes ending in it serve sorted queries with their tie-breaker
+  for (const key of spec.indexes ?? []) schema.index(Object.fromEntries(key.map((k) => [k === 'id' ? '_id' : k, 1 as const])));
   return schema;
 }

@@ -3,6 +3,7 @@ import { SPECS } from '../schema';
 import type { Collections, Store } from '../store';
 import { GridFsBlobStore } from './gridfs-blob-store';
 import { MongoCollection } from './mongo-collection';
+import { mongoFigures } from './mongo-figures';
 import { toMongooseSchema } from './mongo-schema';
 import { translateMongoError } from './translate-error';
 
@@ -31,6 +32,7 @@ export async function createMongoStore({ uri, dbName, serverSelectionTimeoutMS =
   return {
     kind: 'mongodb',
     ...collections,
+    ...mongoFigures(conn),
     blobs: new GridFsBlobStore(conn, m.mongo.GridFSBucket),
     async nextSequence(name: string) {
       const doc = await sequences.findOneAndUpdate({ _id: name }, { $inc: { value: 1 } }, { upsert: true, returnDocument: 'after' });

@@ -40,6 +40,8 @@ export class GroupCommit {
   private closing = false;
   private dueSince: number | null = null;
   private readonly units = new AsyncLocalStorage<Unit>();
+  /** counts the writes made through this connection: a cached figure is stale once it moves */
+  writes = 0;
 
   constructor(private readonly db: Database.Database, private readonly lockTimeoutMs = 5000, private readonly maxHoldMs = 2000) {}
 
@@ -55,6 +57,7 @@ export class GroupCommit {
         let result: R;
         try {
           result = fn();
+          this.writes += 1;
         } catch (e) {
           // SQLite undoes just the failed statement; an error that ended the whole transaction fails the batch
           if (!this.db.inTransaction) this.settle(e);

@@ -189,6 +189,47 @@ CREATE UNIQUE INDEX point_rules_reason ON point_rules(reason);
     name: 'photos staff take on site of a hazard, before and after',
     sql: `ALTER TABLE hazards ADD COLUMN sitePhotos TEXT;`,
   },
+  {
+    version: 10,
+    name: 'audit entries placed in the street, so staff read their own scope (GET /audit)',
+    sql: `
+ALTER TABLE audit ADD COLUMN communityId TEXT;
+ALTER TABLE audit ADD COLUMN gridId TEXT;
+ALTER TABLE audit ADD COLUMN groupId TEXT;
+`,
+  },
+  {
+    version: 11,
+    name: 'single-column scope indexes give way to the (scope, sort key) indexes the spec declares (issue 11)',
+    sql: `
+DROP INDEX IF EXISTS groups_community;
+DROP INDEX IF EXISTS houses_community;
+DROP INDEX IF EXISTS houses_grid;
+DROP INDEX IF EXISTS houses_group;
+DROP INDEX IF EXISTS submissions_group;
+DROP INDEX IF EXISTS submissions_grid;
+DROP INDEX IF EXISTS submissions_community;
+DROP INDEX IF EXISTS submissions_house;
+DROP INDEX IF EXISTS hazards_house;
+DROP INDEX IF EXISTS hazards_group;
+DROP INDEX IF EXISTS hazards_grid;
+DROP INDEX IF EXISTS hazards_community;
+DROP INDEX IF EXISTS tips_status;
+DROP INDEX IF EXISTS tips_community;
+DROP INDEX IF EXISTS tips_grid;
+DROP INDEX IF EXISTS points_landlord;
+DROP INDEX IF EXISTS points_grid;
+DROP INDEX IF EXISTS rounds_status;
+`,
+  },
+  {
+    version: 12,
+    name: 'house rows of closed months, frozen for the monthly report (issue 11)',
+    sql: `
+CREATE TABLE report_rows (${base}, communityId TEXT NOT NULL, gridId TEXT NOT NULL, groupId TEXT NOT NULL, period TEXT NOT NULL, code TEXT NOT NULL, data TEXT NOT NULL);
+CREATE UNIQUE INDEX report_rows_period_code ON report_rows(period, code);
+`,
+  },
 ];
 
 /** Applies the migrations not yet recorded; returns the versions applied. */
@@ -205,4 +246,24 @@ export function migrate(db: import('better-sqlite3').Database): number[] {
     applied.push(m.version);
   }
   return applied;
+}
+
+/**
+ * The indexes a collection's spec declares (the one list both adapters build from): any that
+ * SQLite lacks — no index with exactly those leading columns — is created. Runs after the
+ * migrations, on every start; cheap when nothing is missing.
+ */
+export function ensureSpecIndexes(db: import('better-sqlite3').Database, specs: readonly { name: string; indexes?: readonly (readonly string[])[] }[]): string[] {
+  const made: string[] = [];
+  for (const spec of specs) {
+    const have = (db.prepare(`PRAGMA index_list(${JSON.stringify(spec.name)})`).all() as { name: string }[])
+      .map((i) => (db.prepare(`PRAGMA index_info(${JSON.stringify(i.name)})`).all() as { name: string }[]).map((c) => c.name).join(','));
+    for (const key of spec.indexes ?? []) {
+      if (have.includes(key.join(','))) continue;
+      const name = `${spec.name}__${key.join('_')}`;
+      db.exec(`CREATE INDEX IF NOT EXISTS "${name}" ON "${spec.name}" (${key.map((k) => `"${k}"`).join(', ')})`);
+      made.push(name);
+    }
+  }
+  return made;
 }

@@ -98,7 +98,10 @@ export class SqliteCollection<E extends T.Entity> implements Collection<E> {
     const entries = Object.entries(sort ?? {}) as [string, 1 | -1][];
     for (const [f] of entries) this.field(f);
     const terms = entries.map(([f, d]) => `${q(f)} ${d === -1 ? 'DESC' : 'ASC'}`);
-    if (!entries.some(([f]) => f === 'id')) terms.push('"id" ASC');
+    // the id tie-breaker runs the way the first key does, so one index (…, key, id) serves both directions
+    // (none is needed after a unique key such as a hazard's number)
+    const unique = entries.length === 1 && (this.spec.unique ?? []).some((k) => k.length === 1 && k[0] === entries[0]![0]);
+    if (!unique && !entries.some(([f]) => f === 'id')) terms.push(`"id" ${entries[0]?.[1] === -1 ? 'DESC' : 'ASC'}`);
     return ` ORDER BY ${terms.join(', ')}`;
   }
 
@@ -158,6 +161,14 @@ export class SqliteCollection<E extends T.Entity> implements Collection<E> {
     const limit = options.limit ?? -1;
     const sql = `SELECT * FROM ${q(this.spec.name)}${w.sql}${this.orderBy(options.sort)} LIMIT ? OFFSET ?`;
     return (this.stmt(sql).all(...w.params, limit, options.offset ?? 0) as Row[]).map((r) => this.decode(r));
+  }
+
+  /** SQLite's plan for the query `find` (or `count`) would run: what the EXPLAIN test reads (issue 11). */
+  explain(filter: Filter<E>, options: FindOptions<E> & { count?: boolean } = {}): string[] {
+    const w = this.where(filter);
+    const sql = options.count ? `SELECT COUNT(*) AS n FROM ${q(this.spec.name)}${w.sql}` : `SELECT * FROM ${q(this.spec.name)}${w.sql}${this.orderBy(options.sort)} LIMIT ? OFFSET ?`;
+    const params = options.count ? w.params : [...w.params, options.limit ?? -1, options.offset ?? 0];
+    return (this.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail);
   }
 
   async count(filter: Filter<E>): Promise<number> {

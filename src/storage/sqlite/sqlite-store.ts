@@ -5,7 +5,8 @@ import { FileBlobStore } from '../file-blob-store';
 import { SPECS } from '../schema';
 import type { Collections, Store } from '../store';
 import { GroupCommit } from './group-commit';
-import { migrate } from './migrations';
+import { sqliteFigures } from './sqlite-figures';
+import { ensureSpecIndexes, migrate } from './migrations';
 import { SqliteCollection } from './sqlite-collection';
 import { translateSqliteError } from './translate-error';
 
@@ -27,6 +28,7 @@ export function createSqliteStore({ dataDir }: SqliteStoreOptions): Store {
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   migrate(db);
+  ensureSpecIndexes(db, Object.values(SPECS));
 
   // writes of one event-loop turn share a transaction and an fsync; each settles once durable
   // a city-sized roster import holds the write lock for its one transaction (seconds at a million rows):
@@ -48,6 +50,7 @@ export function createSqliteStore({ dataDir }: SqliteStoreOptions): Store {
     kind: 'sqlite',
     file: path.join(dataDir, 'anxin.db'),
     ...collections,
+    ...sqliteFigures(db, commit),
     blobs,
     async nextSequence(name: string) {
       return commit.write(() => {

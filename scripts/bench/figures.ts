@@ -1,0 +1,191 @@
+/**
+ * npm run bench:figures — the figures at city scale (issue 11), in one run, over a street of
+ * BENCH_HOUSES houses (default 100,000; try 1000000): every house committed, a submission
+ * each (70% approved), a hazard for every tenth house (2,000 per 100,000 overdue).
+ *
+ * Printed, each beside its baseline where it has one:
+ * - GET /stats?scope=street over HTTP at 50 connections (autocannon): p50/p99 and req/s,
+ *   against the same counts done by raw better-sqlite3 in a bare Koa route (target: p99 < 50 ms
+ *   and ≥ 0.5× the raw req/s). Ours reuses a count while the store's revision says nothing
+ *   changed, so the uncounted cost is printed too: one recount, ours vs raw SQL, in process;
+ * - GET /stats/ranking?scope=street&by=grid (target p99 < 100 ms);
+ * - GET /houses: the first page and a page at the end by `after` (target: within 2×);
+ * - GET /reports/monthly.xlsx for the whole street: time (< 10 s), peak RSS (< 300 MB), and
+ *   the file read back (sheets = communities + 1, rows = /stats houses).
+ */
+import autocannon from 'autocannon';
+import Database from 'better-sqlite3';
+import ExcelJS from 'exceljs';
+import Koa from 'koa';
+import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import pino from 'pino';
+import { systemClock } from '../../src/domain/clock';
+import { newId } from '../../src/domain/ids';
+import { createApp } from '../../src/http/create-app';
+import { createI18n } from '../../src/i18n';
+import { ensureAdmin } from '../../src/services/ensure-admin';
+import { createOutboxNotifier } from '../../src/services/outbox-notifier';
+import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
+
+const HOUSES = Number(process.env.BENCH_HOUSES ?? 100_000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const PERIOD = '2026-11';
+const log = pino({ level: 'silent' });
+const CHUNK = 5000;
+
+async function load(c: import('../../src/storage/store').Collection<never>, rows: object[]) {
+  for (let i = 0; i < rows.length; i += CHUNK) await c.insertMany(rows.slice(i, i + CHUNK) as never[]);
+}
+
+async function buildStreet(store: ReturnType<typeof createSqliteStore>) {
+  const communities = Math.max(3, Math.round(HOUSES / 10_000));
+  const gridsPer = 10;
+  const perGroup = 10;
+  const now = new Date('2026-11-15T02:00:00Z');
+  const com = Array.from({ length: communities }, (_, i) => ({ id: newId(), name: `社区${i + 1}` }));
+  const grids = com.flatMap((c) => Array.from({ length: gridsPer }, (_, j) => ({ id: newId(), communityId: c.id, name: `${c.name}第${j + 1}网格` })));
+  const groupsPerGrid = Math.ceil(HOUSES / perGroup / grids.length);
+  const groups = grids.flatMap((g) => Array.from({ length: groupsPerGrid }, (_, k) => ({ id: newId(), communityId: g.communityId, gridId: g.id, name: `联防${k + 1}组`, headHouseId: null, roomId: null, locale: null, botId: null })));
+  const houses = Array.from({ length: HOUSES }, (_, i) => {
+    const g = groups[Math.floor(i / perGroup)]!;
+    return { id: newId(), code: `P${String(i + 1).padStart(7, '0')}`, address: `测试路${i + 1}号`, communityId: g.communityId, gridId: g.gridId, groupId: g.id, landlordId: newId(), contactId: null, pendingContactId: null, tenants: i % 7 === 0 ? 12 : 4, rooms: 3, isKey: i % 7 === 0 };
+  });
+  await load(store.communities as never, com);
+  await load(store.grids as never, grids);
+  await load(store.groups as never, groups);
+  await load(store.landlords as never, houses.map((h, i) => ({ id: h.landlordId, name: i === 0 ? '=HYPERLINK("x","y")' : `房东${i}`, phone: `13${String(100_000_000 + i).slice(-9)}` })));
+  await load(store.houses as never, houses);
+  await store.letters.insert({ version: 1, texts: { 'zh-CN': '我承诺遵守消防安全规定，保持通道畅通。' }, publishedAt: now });
+  const round = await store.rounds.insert({ period: PERIOD, deadline: new Date('2026-11-20T12:00:00Z'), scope: 'street', status: 'open', openedAt: now });
+  const at = (h: (typeof houses)[number]) => ({ communityId: h.communityId, gridId: h.gridId, groupId: h.groupId, houseId: h.id, houseCode: h.code });
+  await load(store.commitments as never, houses.map((h) => ({ ...at(h), letterVersion: 1, landlordId: h.landlordId, contactId: null, messageId: null, at: now })));
+  await load(store.submissions as never, houses.map((h, i) => ({ ...at(h), roundId: round.id, period: PERIOD, status: i % 10 < 7 ? 'approved' : i % 10 < 9 ? 'complete' : 'partial', items: {}, returnReason: null, reviewedBy: i % 10 < 7 ? 'user:bench' : null, reviewedAt: null })));
+  await load(store.hazards as never, houses.filter((_, i) => i % 10 === 3).map((h, k) => ({
+    ...at(h), number: k + 1, description: '楼道堆放杂物', openedBy: 'user:bench', evidencePhotoIds: [], sitePhotos: null, rectifiedAt: null, closedAt: null, closedBy: null,
+    // a fifth of them past their deadline and still open
+    deadline: new Date(now.getTime() + (k % 5 === 0 ? -3 : 5) * 86_400_000), status: k % 5 === 0 ? 'open' : k % 5 === 1 ? 'closed' : 'open',
+  })));
+  return { communities: com.length, grids: grids.length, groups: groups.length, lastIds: houses.slice(-60).map((h) => h.id) };
+}
+
+/** The counts of /stats for the whole street as one raw better-sqlite3 query: the baseline. */
+function rawStats(db: Database.Database) {
+  const houses = db.prepare(`SELECT COUNT(*) AS houses, SUM(isKey) AS keyHouses,
+      SUM(EXISTS (SELECT 1 FROM commitments c WHERE c.houseId = h.id AND c.letterVersion = 1)) AS committed,
+      SUM(EXISTS (SELECT 1 FROM submissions s WHERE s.houseId = h.id AND s.period = ? AND s.status IN ('complete','approved'))) AS submitted,
+      SUM(EXISTS (SELECT 1 FROM submissions s WHERE s.houseId = h.id AND s.period = ? AND s.status = 'approved')) AS approved,
+      SUM(EXISTS (SELECT 1 FROM commitments c WHERE c.houseId = h.id AND c.letterVersion = 1)
+        AND EXISTS (SELECT 1 FROM submissions s WHERE s.houseId = h.id AND s.period = ? AND s.status = 'approved')
+        AND NOT EXISTS (SELECT 1 FROM hazards z WHERE z.houseId = h.id AND z.status IN ('open','rectified') AND +z.deadline < ?)) AS compliant
+    FROM houses h`);
+  const hazards = db.prepare(`SELECT COUNT(*) AS open, SUM(deadline < ?) AS overdue FROM hazards WHERE status IN ('open','rectified')`);
+  return () => {
+    const now = new Date().toISOString();
+    return { ...(houses.get(PERIOD, PERIOD, PERIOD, now) as object), ...(hazards.get(now) as object) };
+  };
+}
+
+async function cannon(url: string, headers: Record<string, string> = {}) {
+  const r = await autocannon({ url, connections: 50, duration: SECONDS, headers });
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx };
+}
+const listen = (app: Koa) => new Promise<{ url: string; close: () => void }>((resolve) => {
+  const server = app.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() }));
+});
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const ms = (n: number) => `${n.toFixed(n < 10 ? 1 : 0)} ms`;
+const verdict = (ok: boolean) => (ok ? 'OK' : 'BELOW TARGET');
+const step = (what: string) => { if (process.env.BENCH_VERBOSE) process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${what}\n`); };
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'anxin-bench-figures-'));
+  try {
+    const store = createSqliteStore({ dataDir: dir });
+    const t0 = performance.now();
+    const street = await buildStreet(store);
+    step('built');
+    console.log(`bench:figures — ${HOUSES.toLocaleString('en')} houses (${street.communities} communities, ${street.grids} grids, ${street.groups.toLocaleString('en')} groups), ${HOUSES.toLocaleString('en')} commitments and submissions (70% approved), ${(HOUSES / 10).toLocaleString('en')} hazards (${(HOUSES / 50).toLocaleString('en')} overdue); built in ${((performance.now() - t0) / 1000).toFixed(1)} s; Node ${process.version}`);
+
+    const deps = { store, clock: systemClock, log, timeZone: 'Asia/Shanghai' };
+    const i18n = await createI18n('zh-CN');
+    const admin = await ensureAdmin(deps, { dataDir: dir });
+    const app = createApp({ ...deps, t: i18n.t.bind(i18n), locale: 'zh-CN', demo: false, botStatus: () => ({ puppet: 'none', loggedIn: false }), notifier: createOutboxNotifier(deps) });
+    const ours = await listen(app as unknown as Koa);
+    const auth = { authorization: `Bearer ${admin.token!}` };
+
+    const raw = new Database(path.join(dir, 'anxin.db'), { readonly: true });
+    const rawQuery = rawStats(raw);
+    const bare = new Koa();
+    bare.use((ctx) => { ctx.body = rawQuery(); });
+    const baseline = await listen(bare);
+
+    // one recount, in process: our store's SQL against the raw query (no cache either side)
+    step('recount');
+    const recount: number[] = [];
+    const rawOnce: number[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      let s = performance.now();
+      await store.figures({ where: {}, by: 'all', period: PERIOD, letterVersion: 1, now: new Date() });
+      recount.push(performance.now() - s);
+      s = performance.now();
+      rawQuery();
+      rawOnce.push(performance.now() - s);
+    }
+
+    step('stats');
+    const stats = await cannon(`${ours.url}/api/v1/stats?scope=street&period=${PERIOD}`, auth);
+    step('ranking');
+    const ranking = await cannon(`${ours.url}/api/v1/stats/ranking?scope=street&by=grid&period=${PERIOD}`, auth);
+    step('houses');
+    const first = await cannon(`${ours.url}/api/v1/houses?limit=50&total=0`, auth);
+    const cursor = Buffer.from(JSON.stringify(street.lastIds[street.lastIds.length - 51])).toString('base64url');
+    const deep = await cannon(`${ours.url}/api/v1/houses?limit=50&total=0&after=${cursor}`, auth);
+
+    // the monthly report of the whole street, streamed to a file; RSS sampled meanwhile
+    step('report');
+    const file = path.join(dir, 'report.xlsx');
+    (globalThis as { gc?: () => void }).gc?.();
+    const before = process.memoryUsage().rss;
+    let peak = before;
+    const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 20);
+    const rs = performance.now();
+    const res = await fetch(`${ours.url}/api/v1/reports/monthly.xlsx?scope=street&period=${PERIOD}`, { headers: auth });
+    await pipeline(res.body as unknown as NodeJS.ReadableStream, createWriteStream(file));
+    const reportS = (performance.now() - rs) / 1000;
+    clearInterval(sampler);
+    const statsBody = await (await fetch(`${ours.url}/api/v1/stats?scope=street&period=${PERIOD}`, { headers: auth })).json() as { houses: number };
+    // the raw baseline last: requests it leaves queued (it is slow) would otherwise block the others' measurements
+    step('baseline');
+    const base = await cannon(`${baseline.url}/`);
+    step('read back');
+    let sheets = 0;
+    let houseRows = 0;
+    const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, { worksheets: 'emit', sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', entries: 'ignore' });
+    for await (const ws of reader) {
+      sheets += 1;
+      let rows = 0;
+      for await (const _row of ws) rows += 1;
+      if (sheets > 1) houseRows += rows - 1;
+    }
+
+    console.log(`  GET /stats (street)     ours ${Math.round(stats.rps).toLocaleString('en')} req/s  p50 ${ms(stats.p50)}  p99 ${ms(stats.p99)}  |  raw better-sqlite3 in bare Koa ${Math.round(base.rps).toLocaleString('en')} req/s  p99 ${ms(base.p99)}  |  ${(stats.rps / base.rps).toFixed(2)}× raw  target p99 < 50 ms and ≥ 0.5× raw: ${verdict(stats.p99 < 50 && stats.rps >= 0.5 * base.rps)}`);
+    console.log(`    one recount, uncached  ours ${ms(median(recount))}  raw ${ms(median(rawOnce))}  (${(median(rawOnce) / median(recount)).toFixed(2)}× raw speed; a count is reused until a write or a hazard deadline changes it)`);
+    console.log(`  GET /stats/ranking?by=grid  ${Math.round(ranking.rps).toLocaleString('en')} req/s  p99 ${ms(ranking.p99)}  target p99 < 100 ms: ${verdict(ranking.p99 < 100)}`);
+    console.log(`  GET /houses             first page p50 ${ms(first.p50)} (${Math.round(first.rps).toLocaleString('en')} req/s)  last page by after= p50 ${ms(deep.p50)} (${Math.round(deep.rps).toLocaleString('en')} req/s)  ${(first.rps / deep.rps).toFixed(2)}× slower  target within 2×: ${verdict(deep.rps * 2 >= first.rps)}`);
+    console.log(`  monthly.xlsx            ${reportS.toFixed(1)} s, ${(statSync(file).size / 1e6).toFixed(1)} MB, peak RSS ${Math.round(peak / 1e6)} MB (+${Math.round((peak - before) / 1e6)} MB while writing); read back: ${sheets} sheets (communities + 1 = ${street.communities + 1}), ${houseRows.toLocaleString('en')} house rows (/stats: ${statsBody.houses.toLocaleString('en')})  target < 10 s and < 300 MB: ${verdict(reportS < 10 && peak < 300e6 && sheets === street.communities + 1 && houseRows === statsBody.houses)}`);
+    const errors = stats.errors + base.errors + ranking.errors + first.errors + deep.errors;
+    if (errors) console.log(`  ${errors} requests failed`);
+    ours.close();
+    baseline.close();
+    raw.close();
+    await store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => { console.error(e); process.exitCode = 1; });

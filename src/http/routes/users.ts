@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { DomainError } from '../../domain/errors';
+import { effectiveScope, currentActor } from '../authorize';
+import { depsOf, type AppOptions, type Ctx } from '../context';
+import type { RouteTable } from '../route-table';
+import { createUser, removeUser, rotateToken, updateUser } from '../../services/users';
+import { listPage } from '../paging';
+import { pageQuery } from './resources';
+
+const role = z.enum(['admin', 'staff', 'head']);
+export const userBody = z.object({ name: z.string().trim().min(1).max(40), role, scope: z.string().trim().min(1).max(100) }).strict();
+export const userPatch = z.object({ name: z.string().trim().min(1).max(40), role, scope: z.string().trim().min(1).max(100), active: z.boolean() }).partial().strict();
+export const auditQuery = pageQuery.extend({ since: z.iso.datetime({ offset: true }).or(z.iso.date()).optional() });
+
+/** Users and their tokens (admins; SPEC §6), and the audit log (staff of a scope read theirs). */
+export function userRoutes(o: AppOptions, router: RouteTable): void {
+  const deps = depsOf(o);
+  const load = async (ctx: Ctx) => {
+    const user = await o.store.users.get(String(ctx.params.id).slice(0, 64));
+    if (!user) throw new DomainError('not_found', 'user', { what: o.t('api:what.record', { lng: ctx.state.lng }) });
+    return user;
+  };
+  router.post('/users', 'users:manage', async (ctx) => {
+    const b = userBody.parse(ctx.request.body ?? {});
+    const { user, token } = await createUser(deps, { name: b.name, role: b.role, scope: await effectiveScope(o.store, ctx, b.scope, 'users:manage'), by: currentActor(ctx).id });
+    ctx.status = 201;
+    ctx.body = { ...user, token };
+  });
+  router.get('/users', 'users:manage', async (ctx) => {
+    const q = pageQuery.parse(ctx.query);
+    const [items, total] = await Promise.all([o.store.users.find({}, { limit: q.limit, offset: q.offset, sort: { createdAt: 1 } }), o.store.users.count({})]);
+    ctx.body = { items, total, limit: q.limit, offset: q.offset };
+  });
+  router.get('/users/:id', 'users:manage', async (ctx) => { ctx.body = await load(ctx); });
+  router.patch('/users/:id', 'users:manage', async (ctx) => {
+    const b = userPatch.parse(ctx.request.body ?? {});
+    const user = await load(ctx);
+    const scope = b.scope !== undefined ? await effectiveScope(o.store, ctx, b.scope, 'users:manage') : undefined;
+    ctx.body = await updateUser(deps, { user, patch: { name: b.name, role: b.role, active: b.active, scope }, by: currentActor(ctx).id });
+  });
+  router.delete('/users/:id', 'users:manage', async (ctx) => {
+    await removeUser(deps, { user: await load(ctx), by: currentActor(ctx).id });
+    ctx.status = 204;
+  });
+  router.post('/users/:id/token', 'users:manage', async (ctx) => {
+    const user = await load(ctx);
+    ctx.status = 201;
+    ctx.body = { id: user.id, token: await rotateToken(deps, { user, by: currentActor(ctx).id }) };
+  });
+
+  router.get('/audit', 'audit:read', async (ctx) => {
+    const q = auditQuery.parse(ctx.query);
+    const p = await effectiveScope(o.store, ctx, q.scope, 'audit:read');
+    // street-wide entries (user management, letters) are for street-wide callers only
+    const where = {
+      ...(p.level === 'group' ? { groupId: p.groupId } : p.level === 'grid' ? { gridId: p.gridId } : p.level === 'community' ? { communityId: p.communityId } : {}),
+      ...(q.since ? { createdAt: { gte: new Date(q.since) } } : {}),
+    };
+    // newest first: ids sort by creation time
+    ctx.body = await listPage(o.store.audit, where as never, q, { field: 'id', dir: -1 });
+  });
+}

@@ -1,0 +1,63 @@
+import type { Id } from '../domain/types';
+
+/** Which part of the street, and how its figures are grouped. */
+export interface FigureQuery {
+  where: { communityId?: Id; gridId?: Id; groupId?: Id };
+  /** one row for the whole scope, or one per community / grid / group in it */
+  by: 'all' | 'community' | 'grid' | 'group';
+  period: string;
+  /** the letter houses commit to (null: none published, nobody has committed) */
+  letterVersion: number | null;
+  /** hazards past their deadline at this instant are overdue */
+  now: Date;
+}
+
+/** The figures of SPEC §2/§6, counted by the database. `key` is the community / grid / group id (null for `all`). */
+export interface FigureRow {
+  key: Id | null;
+  houses: number;
+  keyHouses: number;
+  /** houses that committed to the current letter */
+  committed: number;
+  /** houses whose submission for the period has every photo (complete or approved) */
+  submitted: number;
+  approved: number;
+  /** committed, approved, and no overdue hazard */
+  compliant: number;
+  hazardsOpen: number;
+  hazardsOverdue: number;
+}
+
+/** One house's row of the monthly report, computed by the database. */
+export interface HouseFigure {
+  houseId: Id;
+  code: string;
+  address: string;
+  communityId: Id;
+  gridId: Id;
+  groupId: Id;
+  isKey: boolean;
+  landlordName: string;
+  landlordPhone: string;
+  committed: boolean;
+  /** the period's submission status, or null when nothing was sent */
+  submission: 'partial' | 'complete' | 'approved' | 'returned' | null;
+  approvedBy: string | null;
+  hazardsOpen: number;
+  hazardsOverdue: number;
+  /** points in the year asked for */
+  points: number;
+}
+
+/** Aggregation in the store (issue 11): no lists of ids cross into JavaScript. */
+export interface FigureStore {
+  figures(q: FigureQuery): Promise<FigureRow[]>;
+  /** the houses of a scope with their figures, by house code, `limit` after `afterCode` (keyset) */
+  houseFigures(q: FigureQuery & { year: { gte: Date; lt: Date }; afterCode?: string; limit: number }): Promise<HouseFigure[]>;
+  /** the next instant after `now` at which a figure changes with no write (a hazard's deadline); null if none */
+  nextDeadline(now: Date): Promise<Date | null>;
+  /** changes whenever anything this store reads may have changed (writes here, or by another process); null: unknown */
+  revision(): string | null;
+}
+
+export const emptyFigures = (key: Id | null): FigureRow => ({ key, houses: 0, keyHouses: 0, committed: 0, submitted: 0, approved: 0, compliant: 0, hazardsOpen: 0, hazardsOverdue: 0 });

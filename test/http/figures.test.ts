@@ -1,0 +1,106 @@
+/** Issue 11 through the API: the ranking, the monthly report (XLSX read back with exceljs, and CSV), and month close. */
+import ExcelJS from 'exceljs';
+import request from 'supertest';
+import { closeMonth } from '../../src/services/monthly-report';
+import { auth, rosterAppFixture } from '../support/app-fixture';
+
+type Fixture = Awaited<ReturnType<typeof rosterAppFixture>>;
+const binary = (res: request.Response, cb: (err: Error | null, body: Buffer) => void) => {
+  const chunks: Buffer[] = [];
+  (res as unknown as NodeJS.ReadableStream).on('data', (c: Buffer) => chunks.push(c));
+  (res as unknown as NodeJS.ReadableStream).on('end', () => cb(null, Buffer.concat(chunks)));
+};
+
+describe('figures at city scale (issue 11)', () => {
+  let f: Fixture;
+  let cA: string;
+  beforeAll(async () => {
+    f = await rosterAppFixture();
+    cA = (await f.store.communities.findOne({ name: '平山村' }))!.id;
+    // a landlord whose name a spreadsheet would run, and some progress to count
+    const h1 = (await f.store.houses.findOne({ code: 'P00001' }))!;
+    await f.store.landlords.update(h1.landlordId, { name: '=HYPERLINK("http://x","点我")' });
+    const round = await f.store.rounds.insert({ period: '2026-11', deadline: new Date('2026-11-20T12:00:00Z'), scope: 'street', status: 'open', openedAt: new Date() });
+    const letter = await f.store.letters.findOne({}, { version: -1 });
+    for (const code of ['P00001', 'P00002', 'P00023', 'S00011']) {
+      const h = (await f.store.houses.findOne({ code }))!;
+      const at = { communityId: h.communityId, gridId: h.gridId, groupId: h.groupId, houseId: h.id, houseCode: h.code };
+      await f.store.submissions.insert({ ...at, roundId: round.id, period: '2026-11', status: code === 'S00011' ? 'complete' : 'approved', items: {}, returnReason: null, reviewedBy: 'user:reviewer', reviewedAt: new Date() });
+      if (letter) await f.store.commitments.insert({ ...at, letterVersion: letter.version, landlordId: h.landlordId, contactId: null, messageId: null, at: new Date() });
+    }
+  });
+  afterAll(() => f.close());
+
+  it('ranks the grids and groups of a scope by compliance, with the figures /stats gives', async () => {
+    const r = await request(f.server).get('/api/v1/stats/ranking?by=grid').set(auth(f.adminToken)).expect(200);
+    expect(r.body.items).toHaveLength(4);
+    expect(r.body.items.map((x: { rank: number }) => x.rank)).toEqual([1, 2, 3, 4]);
+    const rates = r.body.items.map((x: { rates: { compliance: number } }) => x.rates.compliance);
+    expect([...rates].sort((a, b) => b - a)).toEqual(rates);
+    const sum = (k: string) => r.body.items.reduce((a: number, x: Record<string, number>) => a + x[k]!, 0);
+    const stats = (await request(f.server).get('/api/v1/stats').set(auth(f.adminToken)).expect(200)).body;
+    for (const k of ['houses', 'committed', 'submitted', 'approved', 'compliant']) expect(sum(k)).toBe(stats[k]);
+    const staff = await f.userToken('staff', `community:${cA}`);
+    const mine = await request(f.server).get('/api/v1/stats/ranking').set(auth(staff)).expect(200);
+    expect(mine.body.by).toBe('group');
+    expect(mine.body.items).toHaveLength(2);
+    expect((await request(f.server).get('/api/v1/stats/ranking?by=street').set(auth(staff))).status).toBe(400);
+  });
+
+  it('the monthly report opens: a summary and a sheet per community, rows matching /stats, formulas as text, phones masked for heads', async () => {
+    const res = await request(f.server).get('/api/v1/reports/monthly.xlsx?period=2026-11').set(auth(f.adminToken)).buffer(true).parse(binary).expect(200);
+    expect(res.headers['content-type']).toContain('spreadsheetml');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(res.body as never);
+    const communities = await f.store.communities.count({});
+    expect(book.worksheets).toHaveLength(communities + 1);
+    const [summary, ...sheets] = book.worksheets;
+    const stats = (await request(f.server).get('/api/v1/stats?period=2026-11').set(auth(f.adminToken)).expect(200)).body;
+    expect(sheets.reduce((a, ws) => a + ws.actualRowCount - 1, 0)).toBe(stats.houses);
+    expect(summary!.getRow(1).getCell(1).value).toBe('层级');
+    expect(summary!.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    const total = summary!.getRow(summary!.actualRowCount);
+    expect(total.getCell(1).value).toBe('合计');
+    expect(total.getCell(4).value).toBe(stats.houses);
+    expect(total.getCell(9).value).toBe(stats.compliant);
+    expect(total.getCell(12).numFmt).toBe('0.0%');
+    const cells = sheets.flatMap((ws) => ws.getSheetValues().slice(2).map((row) => (row as unknown[]).slice(1)));
+    const p1 = cells.find((c) => c[3] === 'P00001')!;
+    expect(p1[5]).toBe('=HYPERLINK("http://x","点我")');
+    const cell = sheets[0]!.getRow(2).getCell(6);
+    expect(cell.type).toBe(ExcelJS.ValueType.String);
+    expect(sheets.every((ws) => ws.getSheetValues().every((row) => !(row as ExcelJS.CellValue[] | undefined)?.some((v) => typeof v === 'object' && v !== null && 'formula' in v)))).toBe(true);
+    expect(String(p1[6])).toMatch(/^1\d{10}$/); // an admin sees phones
+
+    const group = (await f.store.groups.findOne({ communityId: cA }))!;
+    const head = await f.userToken('head', `group:${group.id}`);
+    const hr = await request(f.server).get('/api/v1/reports/monthly.xlsx?period=2026-11').set(auth(head)).buffer(true).parse(binary).expect(200);
+    const hb = new ExcelJS.Workbook();
+    await hb.xlsx.load(hr.body as never);
+    expect(hb.worksheets).toHaveLength(2);
+    const rows = hb.worksheets[1]!.getSheetValues().slice(2).map((row) => (row as unknown[]).slice(1));
+    expect(rows).toHaveLength(10);
+    expect(rows.every((r) => /^1\d{2}\*{4}\d{4}$/.test(String(r[6])))).toBe(true);
+  });
+
+  it('CSV has the same rows, and a cell a spreadsheet would run starts with an apostrophe', async () => {
+    const res = await request(f.server).get('/api/v1/reports/monthly.xlsx?period=2026-11&format=csv').set(auth(f.adminToken)).expect(200);
+    expect(res.headers['content-type']).toContain('text/csv');
+    const lines = res.text.replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(lines[0]).toContain('房屋编号');
+    expect(lines).toHaveLength(41);
+    expect(lines.find((l) => l.includes('P00001'))).toContain(`"'=HYPERLINK(""http://x"",""点我"")"`);
+  });
+
+  it('a closed month is frozen: moving a house afterwards changes today\'s figures, not that month\'s report', async () => {
+    expect(await closeMonth(f.deps, { period: '2026-11', year: 2026 })).toBe(40);
+    expect(await closeMonth(f.deps, { period: '2026-11', year: 2026 })).toBe(0);
+    const h = (await f.store.houses.findOne({ code: 'P00001' }))!;
+    const other = (await f.store.groups.findOne({ name: '西墅社区第1网格联防1组' }))!;
+    await request(f.server).patch(`/api/v1/houses/${h.id}`).set(auth(f.adminToken)).send({ groupId: other.id }).expect(200);
+    const res = await request(f.server).get('/api/v1/reports/monthly.xlsx?period=2026-11&format=csv').set(auth(f.adminToken)).expect(200);
+    expect(res.text.split('\r\n').find((l) => l.includes('P00001'))).toContain('平山村');
+    const live = await request(f.server).get('/api/v1/reports/monthly.xlsx?period=2026-12&format=csv').set(auth(f.adminToken)).expect(200);
+    expect(live.text.split('\r\n').find((l) => l.includes('P00001'))).toContain('西墅社区');
+  });
+});
