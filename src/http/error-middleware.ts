@@ -6,6 +6,7 @@ import type { Logger } from '../log';
 import { isStorageBusy, isStorageFailure } from '../storage/storage-failure';
 import type { AppState } from './context';
 import type { StorageHealth } from './storage-health';
+import { describeIssues } from './validation-messages';
 
 const STATUS: Record<ErrorCode, number> = {
   bad_request: 400,
@@ -86,8 +87,10 @@ export function errorMiddleware(t: Translate, log: Logger, fallback: 'zh-CN' | '
         if (code === 'roster_limit') params.limit = t(`api:roster_limits.${String(params.which)}`, { lng, max: params.max });
       } else if (e instanceof ZodError) {
         code = 'validation';
-        details = e.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-        params = { detail: e.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ') };
+        // every problem, in the caller's language, under the names staff know the fields by
+        const problems = describeIssues(e.issues, t, lng);
+        details = problems.map((p) => ({ ...p, path: p.field }));
+        params = { detail: problems.map((p) => p.message).join(lng === 'en' ? '; ' : '；') };
       } else if ((e as { name?: string }).name === 'MulterError') {
         // uploads go through http/upload.ts, which names the real limit; this is the fallback
         code = (e as { code?: string }).code === 'LIMIT_FILE_SIZE' ? 'payload_too_large' : 'validation';

@@ -1,0 +1,23 @@
+/**
+ * The app as `npm start` serves it, over an existing data folder, in a process of its own — so
+ * bench:figures measures the server's memory (peak RSS) without the benchmark's. Prints
+ * `PORT n`, then `PEAK n` (bytes) when it receives SIGTERM.
+ */
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import { systemClock } from '../../src/domain/clock';
+import { createApp } from '../../src/http/create-app';
+import { createI18n } from '../../src/i18n';
+import { createOutboxNotifier } from '../../src/services/outbox-notifier';
+import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
+
+(async () => {
+  const store = createSqliteStore({ dataDir: process.env.DATA_DIR! });
+  const deps = { store, clock: systemClock, log: pino({ level: 'silent' }), timeZone: 'Asia/Shanghai' };
+  const i18n = await createI18n('zh-CN');
+  const app = createApp({ ...deps, t: i18n.t.bind(i18n), locale: 'zh-CN', demo: false, botStatus: () => ({ puppet: 'none', loggedIn: false }), notifier: createOutboxNotifier(deps) });
+  let peak = process.memoryUsage().rss;
+  setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 20).unref();
+  const server = app.listen(0, '127.0.0.1', () => process.stdout.write(`PORT ${(server.address() as AddressInfo).port} START ${process.memoryUsage().rss}\n`));
+  process.on('SIGTERM', () => { process.stdout.write(`PEAK ${peak}\n`); process.exit(0); });
+})();
