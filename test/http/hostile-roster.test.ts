@@ -4,6 +4,8 @@
  * with HOSTILE_BIG=1, and in `npm run bench:store`'s spirit stays out of the everyday suite.)
  */
 import { randomBytes } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
 import request from 'supertest';
 import { appFixture, auth } from '../support/app-fixture';
 import { sampleRosterBytes } from '../support/fixtures';
@@ -52,6 +54,7 @@ describe('hostile roster files (issue 12)', () => {
     expect(r.body.error).toMatchObject({ code, message: expect.any(String) });
     expect(r.status).toBe(status);
     await request(f.server).get('/healthz').expect(200);
+    expect(readdirSync(path.join(f.dir, 'uploads'))).toEqual([]); // the spooled upload is gone
   });
 
   it('reads a UTF-16 CSV with its byte-order mark', async () => {
