@@ -1,13 +1,20 @@
 /**
  * npm run import -- FILE   导入花名册 (XLSX or CSV) into the configured store.
- * Exits 1 listing every bad row when the file has any, having changed nothing.
+ * The same import as `POST /import/roster`: streamed, checked, applied all or nothing off the
+ * event loop. Shows a progress bar (cli-progress) and a summary table; exits 1 listing every
+ * bad row when the file has any, having changed nothing.
  */
-import { SingleBar, Presets } from 'cli-progress';
-import { readFileSync } from 'node:fs';
+import { MultiBar, Presets } from 'cli-progress';
+import { statSync } from 'node:fs';
 import { isDomainError } from '../src/domain/errors';
-import { importRoster } from '../src/services/import-roster';
-import { parseRosterFile } from '../src/services/parse-roster-file';
+import type { RowError } from '../src/domain/roster';
+import { createI18n } from '../src/i18n';
+import { runRosterImport } from '../src/services/roster/run-roster-import';
+import { warningText } from '../src/services/roster/warning-text';
+import { loadConfig } from '../src/config';
 import { cliDeps } from './cli-deps';
+
+const PHASES = { parse: '读取校验 parse', check: '交叉核对 check', apply: '写入 apply' } as const;
 
 async function main(): Promise<number> {
   const file = process.argv[2];
@@ -15,24 +22,41 @@ async function main(): Promise<number> {
     process.stderr.write('用法 Usage: npm run import -- roster.xlsx|roster.csv\n');
     return 2;
   }
-  const parsed = await parseRosterFile(readFileSync(file));
-  if (parsed.errors.length) {
-    process.stderr.write(`花名册有 ${parsed.errors.length} 行有误，未导入任何数据 / ${parsed.errors.length} bad rows; nothing imported:\n`);
-    for (const e of parsed.errors) process.stderr.write(`  第 ${e.row} 行 row ${e.row}: ${e.message}\n`);
-    return 1;
-  }
+  const size = statSync(file).size;
   const deps = await cliDeps();
-  const bar = new SingleBar({ format: '{phase} [{bar}] {value}/{total}', hideCursor: true, noTTYOutput: false }, Presets.shades_classic);
-  const showBar = parsed.rows.length >= 1000 && process.stderr.isTTY;
-  if (showBar) bar.start(parsed.rows.length, 0, { phase: 'import' });
+  const i18n = await createI18n('zh-CN');
+  const showBar = process.stderr.isTTY;
+  const bars = new MultiBar({ format: '{phase} [{bar}] {value}/{total} 行 rows', hideCursor: true, clearOnComplete: false, stream: process.stderr }, Presets.shades_classic);
+  const bar = showBar ? bars.create(1, 0, { phase: PHASES.parse.padEnd(16) }) : null;
+  const t0 = performance.now();
   try {
-    const result = await importRoster(deps, parsed, {
-      actor: 'cli',
-      onProgress: (p) => { if (showBar) bar.update(p.done, { phase: p.phase.padEnd(11) }); },
+    const result = await runRosterImport(deps, {
+      source: { path: file }, size, actor: 'cli', maxRows: loadConfig().rosterMaxRows,
+      onProgress: (p) => { bar?.setTotal(Math.max(p.total, 1)); bar?.update(p.processed, { phase: PHASES[p.phase].padEnd(16) }); },
     });
-    if (showBar) bar.stop();
-    process.stdout.write(`新增 created ${result.created}，更新 updated ${result.updated}，未变 unchanged ${result.unchanged}\n`);
+    bars.stop();
+    const seconds = (performance.now() - t0) / 1000;
+    const rows = result.created + result.updated + result.unchanged;
+    const cells: [string, number][] = [
+      ['新增 created', result.created], ['更新 updated', result.updated], ['未变 unchanged', result.unchanged],
+      ['提醒 warnings', result.warnings.length], ['行/秒 rows/s', Math.round(rows / seconds)],
+    ];
+    // a Chinese character takes two columns of a terminal
+    const pad = (k: string) => k + ' '.repeat(Math.max(0, 16 - k.length - (k.match(/[\u3000-\u9fff]/g)?.length ?? 0)));
+    const table = cells.map(([k, v]) => `│ ${pad(k)}│ ${v.toLocaleString('en').padStart(10)} │`);
+    const line = '─'.repeat(17);
+    process.stdout.write(`┌${line}┬${'─'.repeat(12)}┐\n${table.join('\n')}\n└${line}┴${'─'.repeat(12)}┘\n`);
+    for (const w of result.warnings.map((x) => warningText(i18n.t.bind(i18n), x))) process.stdout.write(`  ⚠ 第 ${w.row} 行 row ${w.row}: ${w.message}\n`);
     return 0;
+  } catch (e) {
+    bars.stop();
+    if (isDomainError(e) && e.code === 'roster_rows') {
+      const errors = (e.details as { errors: RowError[] }).errors;
+      process.stderr.write(`花名册有 ${errors.length} 行有误，未导入任何数据 / ${errors.length} bad rows; nothing imported:\n`);
+      for (const r of errors) process.stderr.write(`  第 ${r.row} 行 row ${r.row}: ${r.message}\n`);
+      return 1;
+    }
+    throw e;
   } finally {
     await deps.close();
   }

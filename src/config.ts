@@ -20,6 +20,7 @@ const schema = z.object({
   SEND_INTERVAL_MS: int('SEND_INTERVAL_MS', 0, 600_000).optional(),
   INTENT_TTL_MINUTES: int('INTENT_TTL_MINUTES', 1, 1440).default(10),
   DEMO_SEED: z.enum(['0', '1'], { message: 'DEMO_SEED must be 0 or 1' }).default('1'),
+  ROSTER_MAX_ROWS: int('ROSTER_MAX_ROWS', 1, 100_000_000).default(2_000_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
 });
 
@@ -40,6 +41,8 @@ export interface Config {
   intentTtlMinutes: number;
   demoSeed: boolean;
   logLevel: string;
+  /** the most data rows one roster file may have */
+  rosterMaxRows: number;
 }
 
 export class ConfigError extends Error {}
@@ -74,5 +77,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     intentTtlMinutes: c.INTENT_TTL_MINUTES,
     demoSeed: c.DEMO_SEED === '1',
     logLevel: c.LOG_LEVEL,
+    rosterMaxRows: c.ROSTER_MAX_ROWS,
   };
 }

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import type { Server } from 'node:http';
+import path from 'node:path';
 import { AnxinPlugin } from '../bots/anxin-plugin';
 import { createBot, type Bot } from '../bots/create-bot';
 import { createDemoPuppet } from '../bots/demo-puppet';
@@ -59,7 +60,8 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     if (!botSelf) throw new DomainError('bad_request', 'bot not logged in yet', { detail: 'the bot is still starting; try again in a moment' });
     return botSelf;
   }) : undefined;
-  const app = createApp({ store, clock: systemClock, log, t, timeZone: config.timeZone, locale: config.locale, demo: config.demo, botStatus: bot.status, notifier: createOutboxNotifier(deps), sim });
+  const app = createApp({ store, clock: systemClock, log, t, timeZone: config.timeZone, locale: config.locale, demo: config.demo, botStatus: bot.status, notifier: createOutboxNotifier(deps), sim,
+    imports: { dir: path.join(config.dataDir, 'uploads'), maxRows: config.rosterMaxRows } });
   const server = app.listen(config.port, config.host);
   await once(server, 'listening');
 

@@ -41,19 +41,24 @@ const normHeader = (h: string) => h.replace(/^\uFEFF/, '').normalize('NFKC').tri
  * Maps a header row to column indexes. Returns the missing required columns when
  * some are absent, so the caller can say which.
  */
-export function mapRosterHeaders(headers: readonly string[]): { index: Partial<Record<RosterField, number>>; missing: RosterField[] } {
+export function mapRosterHeaders(headers: readonly string[]): { index: Partial<Record<RosterField, number>>; missing: RosterField[]; duplicates: string[] } {
   const normalised = headers.map((h) => normHeader(String(h ?? '')));
   const index: Partial<Record<RosterField, number>> = {};
+  const duplicates: string[] = [];
   for (const [field, names] of Object.entries(ROSTER_COLUMNS) as [RosterField, readonly string[]][]) {
-    const at = normalised.findIndex((h) => names.some((n) => normHeader(n) === h));
-    if (at >= 0) index[field] = at;
+    const at = normalised.map((h, i) => (names.some((n) => normHeader(n) === h) ? i : -1)).filter((i) => i >= 0);
+    if (at.length) index[field] = at[0];
+    // `社区,社区`: which one is meant cannot be guessed, so it is an error, not "the first wins"
+    if (at.length > 1) duplicates.push(at.map((i) => String(headers[i]).trim()).join(','));
   }
   const missing = (Object.keys(ROSTER_COLUMNS) as RosterField[]).filter((f) => index[f] === undefined && !OPTIONAL_COLUMNS.includes(f));
-  return { index, missing };
+  return { index, missing, duplicates };
 }
 
-/** Full-width to half-width, trimmed, inner whitespace folded. */
-const clean = (s: string) => s.normalize('NFKC').replace(/[\u200B-\u200F\u202A-\u202E\uFEFF]/g, '').replace(/\s+/g, ' ').trim();
+/** Printable ASCII and CJK ideographs without spaces: text that NFKC, trimming and folding leave as it is. */
+const PLAIN = /^[\x21-\x7e\u4e00-\u9fff]*$/;
+/** Full-width to half-width, trimmed, inner whitespace folded. (Most cells are plain: a million-row import skips the work.) */
+const clean = (s: string) => (PLAIN.test(s) ? s : s.normalize('NFKC').replace(/[\u200B-\u200F\u202A-\u202E\uFEFF]/g, '').replace(/\s+/g, ' ').trim());
 
 const YES = new Set(['是', 'y', 'yes', 'true', '1', '√', '✓', '户长', 'head']);
 const NO = new Set(['', '否', 'n', 'no', 'false', '0']);
@@ -95,6 +100,13 @@ export function parseRosterRow(row: number, cells: Partial<Record<RosterField, s
 
 export const isRowError = (x: RosterRow | RowError): x is RowError => 'message' in x;
 
+/** The messages of the checks across rows (also made by the SQLite import, which checks in SQL). */
+export const CROSS_CHECK = {
+  codeRepeats: (code: string, first: number) => `房屋编号 ${code} 与第 ${first} 行重复 / house_code ${code} repeats row ${first}`,
+  secondHead: (group: string, first: number) => `联防组“${group}”已在第 ${first} 行设了户长 / group "${group}" already has its head on row ${first}`,
+  phoneTaken: (first: number) => `同一联系电话在第 ${first} 行登记为另一位房东 / the same phone is another landlord's on row ${first}`,
+};
+
 /**
  * Checks that hold across rows: a house code once per file, one head per group,
  * one name per phone number.
@@ -106,16 +118,16 @@ export function crossCheckRoster(rows: readonly RosterRow[]): RowError[] {
   const phoneName = new Map<string, { name: string; row: number }>();
   for (const r of rows) {
     const seen = codeAt.get(r.houseCode);
-    if (seen !== undefined) errors.push({ row: r.row, message: `房屋编号 ${r.houseCode} 与第 ${seen} 行重复 / house_code ${r.houseCode} repeats row ${seen}` });
+    if (seen !== undefined) errors.push({ row: r.row, message: CROSS_CHECK.codeRepeats(r.houseCode, seen) });
     else codeAt.set(r.houseCode, r.row);
     if (r.head) {
       const groupKey = `${r.community}\u0000${r.grid}\u0000${r.group}`;
       const h = headAt.get(groupKey);
-      if (h !== undefined) errors.push({ row: r.row, message: `联防组“${r.group}”已在第 ${h} 行设了户长 / group "${r.group}" already has its head on row ${h}` });
+      if (h !== undefined) errors.push({ row: r.row, message: CROSS_CHECK.secondHead(r.group, h) });
       else headAt.set(groupKey, r.row);
     }
     const p = phoneName.get(r.phone);
-    if (p && p.name !== r.landlord) errors.push({ row: r.row, message: `同一联系电话在第 ${p.row} 行登记为另一位房东 / the same phone is another landlord's on row ${p.row}` });
+    if (p && p.name !== r.landlord) errors.push({ row: r.row, message: CROSS_CHECK.phoneTaken(p.row) });
     else if (!p) phoneName.set(r.phone, { name: r.landlord, row: r.row });
   }
   return errors.sort((a, b) => a.row - b.row);

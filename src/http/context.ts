@@ -22,6 +22,8 @@ export interface AppOptions {
   botStatus: () => BotStatus;
   /** posts to rooms outside a reply (round announcements, reminders, review notices) */
   notifier: Notifier;
+  /** roster imports: where uploads are spooled (default DATA_DIR/uploads) and the row limit (default 2,000,000) */
+  imports?: { dir?: string; maxRows?: number };
   /** demo mode's simulator; absent otherwise, and then /api/v1/sim/* is 404 */
   sim?: SimulatorPort;
 }

@@ -11,6 +11,7 @@ import { errorMiddleware } from './error-middleware';
 import { landingPage } from './landing-page';
 import { openApiDocument } from './openapi';
 import { rejectOperators } from './reject-operators';
+import { storageHealth } from './storage-health';
 import { bindCodeRoutes } from './routes/bind-codes';
 import { apiDocsRoutes } from './routes/api-docs';
 import { botRoutes } from './routes/bot';
@@ -35,7 +36,8 @@ const VERSION = (JSON.parse(readFileSync(path.join(projectRoot(), 'package.json'
 export function createApp(o: AppOptions): Koa<AppState> & { routeTable: RouteSpec[] } {
   const app = new Koa<AppState>();
   app.proxy = true;
-  app.use(errorMiddleware(o.t, o.log, o.locale));
+  const health = storageHealth(o.store);
+  app.use(errorMiddleware(o.t, o.log, o.locale, health));
   app.use(async (ctx, next) => {
     const start = performance.now();
     await next();
@@ -54,7 +56,7 @@ export function createApp(o: AppOptions): Koa<AppState> & { routeTable: RouteSpe
   const routeTable: RouteSpec[] = [...api.specs, ...(sim?.specs ?? [])];
 
   const open = new Router<AppState>();
-  open.use(healthRoutes(o).routes());
+  open.use(healthRoutes(o, health).routes());
   open.use(apiDocsRoutes().routes());
   open.get('/api/v1/openapi.json', (ctx) => { ctx.body = openApiDocument(VERSION, routeTable); });
   open.get('/', (ctx) => {

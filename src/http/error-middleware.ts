@@ -3,7 +3,9 @@ import { ZodError } from 'zod';
 import { DomainError, type ErrorCode } from '../domain/errors';
 import { pickLocale, type Translate } from '../i18n';
 import type { Logger } from '../log';
+import { isStorageBusy, isStorageFailure } from '../storage/storage-failure';
 import type { AppState } from './context';
+import type { StorageHealth } from './storage-health';
 import { describeIssues } from './validation-messages';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -20,6 +22,9 @@ const STATUS: Record<ErrorCode, number> = {
   method_not_allowed: 405,
   conflict: 409,
   payload_too_large: 413,
+  roster_limit: 413,
+  roster_duplicate_headers: 400,
+  import_running: 409,
   unsupported_media_type: 415,
   storage_unavailable: 503,
   code_invalid: 400,
@@ -56,7 +61,7 @@ const fromHttpStatus = (status: number): ErrorCode =>
  * The one place errors become responses: `{error:{code,message,details?}}` in the
  * caller's language. Bad input is a 4xx; only our own faults are a 500, and those are logged.
  */
-export function errorMiddleware(t: Translate, log: Logger, fallback: 'zh-CN' | 'en'): Middleware<AppState> {
+export function errorMiddleware(t: Translate, log: Logger, fallback: 'zh-CN' | 'en', health?: StorageHealth): Middleware<AppState> {
   return async (ctx, next) => {
     ctx.state.lng = pickLocale(ctx.get('accept-language') || undefined, fallback);
     try {
@@ -68,20 +73,32 @@ export function errorMiddleware(t: Translate, log: Logger, fallback: 'zh-CN' | '
       let code: ErrorCode;
       let params: Record<string, unknown> = {};
       let details: unknown;
-      if (e instanceof DomainError) {
+      if (isStorageFailure(e)) {
+        // a full disk or a read-only store: the request was fine, so 503 and /healthz says so
+        code = 'storage_unavailable';
+        if (!isStorageBusy(e)) health?.failed();
+        log.error({ err: e, method: ctx.method, path: ctx.path }, 'storage write failed');
+      } else if (e instanceof DomainError) {
         code = e.code;
         params = { ...e.params };
         details = e.details;
         if (code === 'not_found' && !params.what) params.what = t('api:what.record', { lng });
+        // a limit passed names itself in the reader's language
+        if (code === 'roster_limit') params.limit = t(`api:roster_limits.${String(params.which)}`, { lng, max: params.max });
       } else if (e instanceof ZodError) {
         code = 'validation';
         // every problem, in the caller's language, under the names staff know the fields by
         const problems = describeIssues(e.issues, t, lng);
         details = problems.map((p) => ({ ...p, path: p.field }));
         params = { detail: problems.map((p) => p.message).join(lng === 'en' ? '; ' : '；') };
-      } else if ((e as { code?: string }).code === 'LIMIT_FILE_SIZE') {
-        code = 'payload_too_large';
-        params = { limit: '50 MB' };
+      } else if ((e as { name?: string }).name === 'MulterError') {
+        // uploads go through http/upload.ts, which names the real limit; this is the fallback
+        code = (e as { code?: string }).code === 'LIMIT_FILE_SIZE' ? 'payload_too_large' : 'validation';
+        params = { detail: (e as Error).message, limit: t('api:limit_unknown', { lng }) };
+      } else if (e instanceof RangeError) {
+        // a date or number out of range that slipped past validation (e.g. year 9999)
+        code = 'validation';
+        params = { detail: e.message };
       } else if (typeof (e as { status?: number }).status === 'number' && (e as { status: number }).status < 500) {
         const err = e as { status: number; message: string; expose?: boolean };
         code = fromHttpStatus(err.status);

@@ -63,7 +63,7 @@ export function operationIdOf(method: string, path: string): string {
 /** The OpenAPI 3.1 description of `/api/v1`, built from the same schemas the routes validate with. */
 export function openApiDocument(version: string, routes: readonly RouteSpec[]): Record<string, unknown> {
   const paths: Record<string, unknown> = {
-    '/healthz': { get: { summary: '运行状态 Health', security: [], responses: { 200: { description: '{ok, storage, puppet, loggedIn}' }, 405: errorResponse, 503: { description: 'store not answering' } } } },
+    '/healthz': { get: { summary: '运行状态 Health', security: [], responses: { 200: { description: '{ok, storage, puppet, loggedIn}' }, 405: errorResponse, 503: { description: 'the store does not answer, or cannot write (a full disk, a read-only volume) until a write succeeds again' } } } },
     '/api/v1/openapi.json': { get: { summary: '接口说明 This document', security: [], responses: { 200: { description: 'OpenAPI 3.1' }, 405: errorResponse } } },
     '/api/v1/hazards': {
       get: { summary: '隐患列表 Hazards of a scope (status=overdue: past their deadline, not closed)', parameters: queryParams(hazardsQuery), responses: { 200: { description: '{items:[hazard & {overdue}], total}' }, ...errors } },
@@ -112,13 +112,25 @@ export function openApiDocument(version: string, routes: readonly RouteSpec[]): 
     },
     '/api/v1/import/roster': {
       post: {
-        summary: '导入花名册 Import a roster (XLSX or CSV; Chinese or English headers)',
-        requestBody: { required: true, content: { 'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] } } } },
+        summary: '导入花名册 Import a roster (XLSX or CSV; Chinese or English headers), all or nothing, in a worker thread (admin, street staff)',
+        parameters: [{ name: 'async', in: 'query', required: false, schema: { type: 'string', enum: ['1'] }, description: '1: answer 202 {id} at once; follow it at GET /imports/{id}' }],
+        requestBody: { required: true, content: { 'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary', description: 'at most 50 MB' } }, required: ['file'] } } } },
         responses: {
-          200: { description: '{created, updated, unchanged, errors: []}' },
+          200: { description: '{created, updated, unchanged, errors: [], warnings: [{row, message}]} — warnings: a head changes, a house moves group, a landlord is renamed, a group passes 15 houses' },
+          202: { description: '?async=1: {id}' },
+          409: { description: 'import_running: another import is running' },
+          413: { description: 'payload_too_large (50 MB) or roster_limit: zip entries, inflated size (50× the upload, at most 200 MB), shared strings, rows (ROSTER_MAX_ROWS, default 2,000,000), columns (100), cell length — the message names which' },
+          415: { description: 'not a CSV or a readable XLSX workbook' },
           422: { description: 'Some rows are bad; nothing changed: {created: 0, updated: 0, errors: [{row, message}]}' },
+          503: { description: 'storage_unavailable: the store cannot write' },
           ...errors,
         },
+      },
+    },
+    '/api/v1/imports/{id}': {
+      get: {
+        summary: '导入进度 Progress of an import started with ?async=1 (admin, street staff)', parameters: idPath,
+        responses: { 200: { description: '{id, status: running|done|failed, phase: parse|check|apply, processed, total, result?, error?}' }, ...errors },
       },
     },
   };

@@ -7,6 +7,9 @@ import type { Deps } from './deps';
 import { enqueue, PRIORITY } from './outbox';
 import { resolveScope } from './resolve-scope';
 
+/** how far ahead a broadcast may be scheduled */
+const MAX_AHEAD_MS = 366 * 24 * 3600_000;
+
 /**
  * `POST /broadcasts`: a notice to every bound room of a scope, now or at a time (a
  * scheduled one waits out quiet hours). One delivery record and one outbox entry per
@@ -17,6 +20,8 @@ export async function broadcast(deps: Deps, input: { text: string; scope: string
   const placed = await resolveScope(store, input.scope);
   const now = clock.now();
   if (input.at && input.at.getTime() < now.getTime() - 60_000) throw new DomainError('validation', 'at in the past', { detail: 'at must not be in the past' });
+  // (year 9999 made the quiet-hours maths throw a RangeError, a 500)
+  if (input.at && input.at.getTime() > now.getTime() + MAX_AHEAD_MS) throw new DomainError('validation', 'at too far ahead', { detail: 'at must be within a year from now' });
   const at = input.at ? afterQuietHours(input.at, timeZone) : now;
   const groups = await boundGroups(store, placed);
   const imagePhotoId = input.image ? await storeImage(deps, input.image) : null;

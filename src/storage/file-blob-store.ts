@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { BlobStore } from './store';
 
@@ -11,6 +11,22 @@ const SHA_RE = /^[0-9a-f]{64}$/;
  */
 export class FileBlobStore implements BlobStore {
   constructor(private readonly dir: string) {}
+
+  /**
+   * Removes the temp files a put left behind when the process died mid-write (called at
+   * start, before any put runs). Returns how many.
+   */
+  sweep(): number {
+    let removed = 0;
+    const list = (dir: string) => { try { return readdirSync(dir); } catch { return []; } };
+    for (const f of list(this.dir)) {
+      for (const n of list(path.join(this.dir, f)).filter((x) => x.endsWith('.tmp'))) {
+        rmSync(path.join(this.dir, f, n), { force: true });
+        removed += 1;
+      }
+    }
+    return removed;
+  }
 
   private pathOf(sha256: string): string {
     if (!SHA_RE.test(sha256)) throw new Error('invalid sha256');
@@ -26,12 +42,18 @@ export class FileBlobStore implements BlobStore {
     const tmp = `${dest}.${randomBytes(6).toString('hex')}.tmp`;
     const fh = await fs.open(tmp, 'wx');
     try {
-      await fh.writeFile(bytes);
-      await fh.sync();
-    } finally {
-      await fh.close();
+      try {
+        await fh.writeFile(bytes);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      await fs.rename(tmp, dest);
+    } catch (e) {
+      // a full disk must not also leave half a photo behind
+      await fs.rm(tmp, { force: true });
+      throw e;
     }
-    await fs.rename(tmp, dest);
     const dh = await fs.open(folder, 'r');
     try { await dh.sync(); } finally { await dh.close(); }
     return { sha256, size: bytes.length, created: true };

@@ -86,6 +86,8 @@ export interface Collections {
 /** The Store port: everything the services may ask of storage. */
 export interface Store extends Collections, FigureStore {
   readonly kind: 'sqlite' | 'mongodb';
+  /** SQLite: the database file, for work done on a connection of its own (the roster import's worker thread) */
+  readonly file?: string;
   readonly blobs: BlobStore;
   /** Atomically the next number of a named sequence (hazard and tip numbers), starting at 1. */
   nextSequence(name: string): Promise<number>;

@@ -65,10 +65,10 @@ describe('auth and hostile input', () => {
 describe('roster import', () => {
   it('imports the sample roster; a second import changes nothing; stats count 40 houses and 16 key houses', async () => {
     const first = await importFile(sampleRosterBytes()).expect(200);
-    expect(first.body).toEqual({ created: 40, updated: 0, unchanged: 0, errors: [] });
+    expect(first.body).toEqual({ created: 40, updated: 0, unchanged: 0, errors: [], warnings: [] });
     const once = await stats();
     const second = await importFile(sampleRosterBytes()).expect(200);
-    expect(second.body).toEqual({ created: 0, updated: 0, unchanged: 40, errors: [] });
+    expect(second.body).toEqual({ created: 0, updated: 0, unchanged: 40, errors: [], warnings: [] });
     const twice = await stats();
     expect(twice).toEqual(once);
     expect(twice).toMatchObject({ houses: 40, keyHouses: 16, committed: 0, compliant: 0, letterVersion: 1 });
@@ -108,7 +108,7 @@ describe('roster import', () => {
     for (const r of rows) ws.addRow([r[0], r[1], r[2], r[3], r[4], r[5], Number(r[6]), Number(r[7]), Number(r[8]), r[9] === '是' ? 'yes' : '']);
     const xlsx = Buffer.from(await wb.xlsx.writeBuffer());
     const r = await importFile(xlsx, 'roster.xlsx').expect(200);
-    expect(r.body).toEqual({ created: 0, updated: 0, unchanged: 40, errors: [] });
+    expect(r.body).toEqual({ created: 0, updated: 0, unchanged: 40, errors: [], warnings: [] });
   });
 
   it('reads a GB18030 CSV as saved by Chinese Excel', async () => {

@@ -1,4 +1,3 @@
-import multer from '@koa/multer';
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors';
 import { PHOTO_MAX_BYTES } from '../../domain/photo';
@@ -6,6 +5,7 @@ import { broadcast, broadcastStatus } from '../../services/broadcast';
 import { scopesWithin } from '../../services/scopes-within';
 import { currentUser, effectiveScope } from '../authorize';
 import { depsOf, type AppOptions } from '../context';
+import { singleUpload } from '../upload';
 import { pageQuery } from './resources';
 import type { RouteTable } from '../route-table';
 
@@ -18,8 +18,8 @@ export const broadcastBody = z.object({
 /** `POST /broadcasts {text, scope, at?}` → `{id}`; `GET /broadcasts/:id` → status and per-room deliveries. */
 export function broadcastRoutes(o: AppOptions, router: RouteTable): void {
   // JSON, or multipart with the same fields and an optional `image`
-  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: PHOTO_MAX_BYTES, files: 1, fields: 5 } });
-  router.post('/broadcasts', 'broadcasts:send', upload.single('image'), async (ctx) => {
+  const upload = singleUpload({ field: 'image', maxBytes: PHOTO_MAX_BYTES, fields: 5 });
+  router.post('/broadcasts', 'broadcasts:send', upload, async (ctx) => {
     const user = currentUser(ctx);
     const b = broadcastBody.parse(ctx.request.body ?? {});
     const image = (ctx as unknown as { file?: { buffer: Buffer } }).file?.buffer;

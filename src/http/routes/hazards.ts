@@ -7,11 +7,11 @@ import type { Group, Hazard } from '../../domain/types';
 import { addSitePhoto, closeHazard, openHazard, reopenHazard } from '../../services/hazards';
 import { keepPhoto } from '../../services/submit-photo';
 import { PHOTO_MAX_BYTES } from '../../domain/photo';
-import multer from '@koa/multer';
 import { houseAudience } from '../../services/house-audience';
 import { currentActor, currentUser, effectiveScope } from '../authorize';
 import { depsOf, type AppOptions, type Ctx } from '../context';
 import { listPage } from '../paging';
+import { singleUpload } from '../upload';
 import { pageQuery } from './resources';
 import type { RouteTable } from '../route-table';
 
@@ -75,8 +75,8 @@ export function hazardRoutes(o: AppOptions, router: RouteTable): void {
   });
 
   // a photo staff took on site: multipart `image`, and `kind` before|after
-  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: PHOTO_MAX_BYTES, files: 1, fields: 2 } });
-  router.post('/hazards/:id/photos', 'hazards:open', upload.single('image'), async (ctx) => {
+  const upload = singleUpload({ field: 'image', maxBytes: PHOTO_MAX_BYTES, fields: 2 });
+  router.post('/hazards/:id/photos', 'hazards:open', upload, async (ctx) => {
     const user = currentUser(ctx);
     const { kind } = sitePhotoBody.parse(ctx.request.body ?? {});
     const bytes = (ctx as unknown as { file?: { buffer: Buffer } }).file?.buffer;

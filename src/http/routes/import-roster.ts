@@ -1,34 +1,83 @@
-import multer from '@koa/multer';
-import { DomainError } from '../../domain/errors';
-import { importRoster } from '../../services/import-roster';
-import { parseRosterFile } from '../../services/parse-roster-file';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { DomainError, isDomainError } from '../../domain/errors';
+import { newId } from '../../domain/ids';
+import { runRosterImport, type ImportProgressReport, type RosterImportResult } from '../../services/roster/run-roster-import';
+import { warningText } from '../../services/roster/warning-text';
 import { currentUser } from '../authorize';
-import { depsOf, type AppOptions } from '../context';
+import { depsOf, type AppOptions, type Ctx } from '../context';
 import type { RouteTable } from '../route-table';
+import { singleUpload } from '../upload';
 
 export const ROSTER_MAX_BYTES = 50 * 1024 * 1024;
+/** async imports remembered for `GET /imports/:id` (in memory: a restart forgets them, not their effect) */
+const KEEP_JOBS = 50;
 
-/** `POST /import/roster` (multipart field `file`): admins and street-wide staff. */
+interface ImportJob { id: string; status: 'running' | 'done' | 'failed'; phase: ImportProgressReport['phase']; processed: number; total: number; result?: unknown; error?: unknown }
+
+/**
+ * `POST /import/roster` (multipart field `file`): admins and street-wide staff. The upload
+ * is spooled to a temp file (removed when done or failed; leftovers swept when the app is
+ * made) and imported by a worker thread. `?async=1` answers `202 {id}` at once;
+ * `GET /imports/:id` → `{status, phase, processed, total, result?, error?}`.
+ */
 export function importRoutes(o: AppOptions, router: RouteTable): void {
-  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: ROSTER_MAX_BYTES, files: 1, fields: 10 } });
-  router.post('/import/roster', 'roster:import', async (ctx, next) => {
+  const dir = o.imports?.dir ?? (o.store.file ? path.join(path.dirname(o.store.file), 'uploads') : path.join(os.tmpdir(), `anxin-uploads-${process.pid}`));
+  mkdirSync(dir, { recursive: true });
+  for (const f of readdirSync(dir)) if (f.endsWith('.upload')) rmSync(path.join(dir, f), { force: true });
+  const upload = singleUpload({ field: 'file', maxBytes: ROSTER_MAX_BYTES, fields: 10, dir });
+  const jobs = new Map<string, ImportJob>();
+
+  const streetWide = async (ctx: Ctx, next: () => Promise<unknown>) => {
     const user = currentUser(ctx);
     if (user.role === 'staff' && user.scope !== 'street') throw new DomainError('forbidden', 'roster import needs street scope');
     await next();
-  }, upload.single('file'), async (ctx) => {
-    const file = (ctx as unknown as { file?: { buffer: Buffer } }).file;
+  };
+
+  /** the answer of a finished import, or of one refused for bad rows, as the API gives it */
+  const answer = (r: RosterImportResult) => ({ created: r.created, updated: r.updated, unchanged: r.unchanged, errors: [], warnings: r.warnings.map((w) => warningText(o.t, w)) });
+  const badRows = (ctx: Ctx, e: DomainError) => {
+    const errors = (e.details as { errors: unknown[] }).errors;
+    return { created: 0, updated: 0, errors, error: { code: 'roster_rows', message: o.t('api:errors.roster_rows', { lng: ctx.state.lng, count: errors.length }) } };
+  };
+
+  router.post('/import/roster', 'roster:import', streetWide, upload, async (ctx) => {
+    const file = (ctx as unknown as { file?: { path: string; size: number } }).file;
     if (!file) throw new DomainError('validation', 'file field required', { detail: 'multipart field "file" (XLSX or CSV) is required' });
-    const parsed = await parseRosterFile(file.buffer);
-    if (parsed.errors.length) {
-      ctx.status = 422;
-      ctx.body = {
-        created: 0,
-        updated: 0,
-        errors: parsed.errors,
-        error: { code: 'roster_rows', message: o.t('api:errors.roster_rows', { lng: ctx.state.lng, count: parsed.errors.length }) },
-      };
+    const user = currentUser(ctx);
+    const job: ImportJob = { id: newId(), status: 'running', phase: 'parse', processed: 0, total: 0 };
+    const run = runRosterImport(depsOf(o), {
+      source: { path: file.path }, size: file.size || (await stat(file.path)).size, actor: `user:${user.id}`, maxRows: o.imports?.maxRows,
+      onProgress: (p) => Object.assign(job, p),
+    }).finally(() => rm(file.path, { force: true }));
+    if (ctx.query.async !== '1') {
+      try {
+        ctx.body = answer(await run);
+      } catch (e) {
+        if (!(isDomainError(e) && e.code === 'roster_rows')) throw e;
+        ctx.status = 422;
+        ctx.body = badRows(ctx, e);
+      }
       return;
     }
-    ctx.body = await importRoster(depsOf(o), parsed, { actor: `user:${currentUser(ctx).id}` });
+    jobs.set(job.id, job);
+    for (const id of [...jobs.keys()].slice(0, Math.max(0, jobs.size - KEEP_JOBS))) jobs.delete(id);
+    run.then((r) => { Object.assign(job, { status: 'done', result: answer(r) }); }, (e) => {
+      job.status = 'failed';
+      if (isDomainError(e) && e.code === 'roster_rows') job.result = badRows(ctx, e);
+      else job.error = isDomainError(e) ? { code: e.code, message: o.t(`api:errors.${e.code}`, { lng: ctx.state.lng, ...e.params, detail: e.params.detail ?? '', limit: e.params.which ? o.t(`api:roster_limits.${e.params.which}`, { lng: ctx.state.lng, max: e.params.max }) : '' }) } : { code: 'internal', message: o.t('api:errors.internal', { lng: ctx.state.lng }) };
+      if (!isDomainError(e)) o.log.error({ err: e }, 'roster import failed');
+    });
+    ctx.status = 202;
+    ctx.body = { id: job.id };
+  });
+
+  router.get('/imports/:id', 'roster:import', streetWide, async (ctx) => {
+    const job = jobs.get(String(ctx.params.id).slice(0, 64));
+    if (!job) throw new DomainError('not_found', 'import', { what: o.t('api:what.record', { lng: ctx.state.lng }) });
+    const { id, status, phase, processed, total, result, error } = job;
+    ctx.body = { id, status, phase, processed, total, ...(result ? { result } : {}), ...(error ? { error } : {}) };
   });
 }

@@ -10,6 +10,9 @@ import { ensureSpecIndexes, migrate } from './migrations';
 import { SqliteCollection } from './sqlite-collection';
 import { translateSqliteError } from './translate-error';
 
+/** how long a write waits for the write lock another connection holds */
+const WRITE_LOCK_WAIT_MS = 30_000;
+
 export interface SqliteStoreOptions {
   /** the folder holding `anxin.db` and `photos/` */
   dataDir: string;
@@ -28,7 +31,9 @@ export function createSqliteStore({ dataDir }: SqliteStoreOptions): Store {
   ensureSpecIndexes(db, Object.values(SPECS));
 
   // writes of one event-loop turn share a transaction and an fsync; each settles once durable
-  const commit = new GroupCommit(db);
+  // a city-sized roster import holds the write lock for its one transaction (seconds at a million rows):
+  // writes queue that long, without blocking the event loop, rather than fail
+  const commit = new GroupCommit(db, WRITE_LOCK_WAIT_MS);
   const collections = Object.fromEntries(
     Object.entries(SPECS).map(([k, spec]) => [k, new SqliteCollection(db, spec as never, commit)]),
   ) as unknown as Collections;
@@ -39,11 +44,14 @@ export function createSqliteStore({ dataDir }: SqliteStoreOptions): Store {
     `INSERT INTO processed_messages (id, createdAt, updatedAt, kind) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`,
   );
 
+  const blobs = new FileBlobStore(path.join(dataDir, 'photos'));
+  blobs.sweep(); // temp files of writes a crash cut short
   return {
     kind: 'sqlite',
+    file: path.join(dataDir, 'anxin.db'),
     ...collections,
     ...sqliteFigures(db, commit),
-    blobs: new FileBlobStore(path.join(dataDir, 'photos')),
+    blobs,
     async nextSequence(name: string) {
       return commit.write(() => {
         try { return (nextSeq.get(name) as { value: number }).value; } catch (e) { throw translateSqliteError(e, 'sequences'); }

@@ -6,8 +6,10 @@ export function translateSqliteError(e: unknown, collection: string): unknown {
   if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
     return new DomainError('conflict', `${collection}: duplicate key`, { collection });
   }
-  if (code === 'SQLITE_BUSY' || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_FULL' || code === 'SQLITE_IOERR') {
-    return new DomainError('storage_unavailable', `${collection}: ${code}`, { collection });
+  // extended codes too: SQLITE_IOERR_WRITE, SQLITE_READONLY_DBMOVED…
+  if (code && /^SQLITE_(BUSY|CANTOPEN|FULL|IOERR|READONLY)/.test(code)) {
+    // busy: another connection holds the write lock (a long roster import) — the disk itself is fine
+    return new DomainError('storage_unavailable', `${collection}: ${code}`, { collection, ...(code === 'SQLITE_BUSY' ? { busy: 1 } : {}) });
   }
   return e;
 }

@@ -1,0 +1,60 @@
+import multer from '@koa/multer';
+import type { Middleware } from 'koa';
+import { DomainError } from '../domain/errors';
+import type { AppState } from './context';
+
+/** "50 MB", "20 MB", "512 KB": what a person reads in a size-limit message. */
+export const formatBytes = (n: number): string =>
+  n >= 1024 * 1024 ? `${+(n / 1024 / 1024).toFixed(1)} MB` : n >= 1024 ? `${+(n / 1024).toFixed(1)} KB` : `${n} B`;
+
+export interface UploadOptions {
+  /** the multipart field carrying the one file */
+  field: string;
+  maxBytes: number;
+  /** how many plain text fields may come with it */
+  fields: number;
+  /** spool the file to this folder (removed by multer when the upload fails) instead of memory */
+  dir?: string;
+}
+
+/**
+ * One file in one multipart field. Every way an upload goes wrong — too big, two files,
+ * the wrong field, a truncated body, no boundary — is a 4xx that says which, never a 500:
+ * multer and busboy errors are translated here, where the limits are known.
+ */
+export function singleUpload(o: UploadOptions): Middleware<AppState> {
+  const storage = o.dir ? multer.diskStorage({ destination: o.dir, filename: (_req, _file, cb) => cb(null, `${Date.now()}-${Math.random().toString(36).slice(2)}.upload`) }) : multer.memoryStorage();
+  const mw = multer({ storage, limits: { fileSize: o.maxBytes, files: 1, fields: o.fields, parts: o.fields + 1, fieldSize: 64 * 1024 } }).single(o.field);
+  return async (ctx, next) => {
+    let passed = false;
+    try {
+      await mw(ctx as never, async () => { passed = true; });
+    } catch (e) {
+      throw uploadError(e, o);
+    }
+    if (passed) await next();
+  };
+}
+
+function uploadError(e: unknown, o: UploadOptions): unknown {
+  const code = (e as { code?: string }).code;
+  const got = (e as { field?: string }).field;
+  switch (code) {
+    case 'LIMIT_FILE_SIZE': return new DomainError('payload_too_large', 'file too large', { limit: formatBytes(o.maxBytes) });
+    case 'LIMIT_FILE_COUNT':
+    case 'LIMIT_UNEXPECTED_FILE':
+      return new DomainError('validation', 'unexpected file', { detail: `one file expected, in the multipart field "${o.field}"${got && got !== o.field ? ` (got a file in "${got.slice(0, 40)}")` : ''}` });
+    case 'LIMIT_FIELD_COUNT':
+    case 'LIMIT_PART_COUNT':
+      return new DomainError('validation', 'too many parts', { detail: `at most one file and ${o.fields} fields` });
+    case 'LIMIT_FIELD_KEY':
+    case 'LIMIT_FIELD_VALUE':
+      return new DomainError('payload_too_large', 'field too large', { limit: formatBytes(64 * 1024) });
+    case 'MISSING_FIELD_NAME': return new DomainError('validation', 'field name missing', { detail: 'a multipart part has no field name' });
+    case 'ENOSPC': case 'EROFS': case 'EIO': case 'EDQUOT': return e;
+    default:
+      // busboy: "Unexpected end of form", "Multipart: Boundary not found", "Malformed part header"…
+      if (e instanceof Error && !(e instanceof DomainError)) return new DomainError('bad_request', 'malformed multipart', { detail: `malformed multipart body: ${e.message.slice(0, 120)}` });
+      return e;
+  }
+}

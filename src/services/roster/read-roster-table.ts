@@ -1,0 +1,198 @@
+import { parse } from 'csv-parse/sync';
+import type ExcelJS from 'exceljs';
+import { createReadStream, promises as fs } from 'node:fs';
+import { Readable } from 'node:stream';
+import yauzl from 'yauzl';
+import { DomainError } from '../../domain/errors';
+import { overLimit, type RosterLimits } from './roster-limits';
+
+/** A roster file on disk (an upload spooled by the API, a CLI argument) or in memory. */
+export type RosterSource = { path: string } | { bytes: Buffer };
+/** One row of cells as text; `n` is its spreadsheet row number (the header is row 1). */
+export interface TableRow { n: number; cells: string[] }
+
+const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+const CHUNK = 64 * 1024;
+
+const head = async (src: RosterSource, n: number): Promise<Buffer> => {
+  if ('bytes' in src) return src.bytes.subarray(0, n);
+  const fh = await fs.open(src.path, 'r');
+  try { const b = Buffer.alloc(n); const { bytesRead } = await fh.read(b, 0, n, 0); return b.subarray(0, bytesRead); } finally { await fh.close(); }
+};
+const stream = (src: RosterSource): Readable => ('bytes' in src ? Readable.from(chunks(src.bytes)) : createReadStream(src.path, { highWaterMark: CHUNK }));
+function* chunks(b: Buffer): Generator<Buffer> { for (let i = 0; i < b.length; i += CHUNK) yield b.subarray(i, i + CHUNK); }
+
+/**
+ * Reads a roster file (XLSX or CSV, told by its bytes) in batches of rows, never whole: CSV through
+ * csv-parse's streaming parser, XLSX through exceljs's streaming reader after the zip's
+ * directory and inflated sizes are checked against `limits`. Memory stays bounded by one
+ * row (plus XLSX shared strings, themselves limited). Throws `roster_limit`,
+ * `unsupported_media_type` or `bad_request`.
+ */
+export async function* readRosterTable(src: RosterSource, limits: RosterLimits): AsyncGenerator<TableRow[]> {
+  const first = await head(src, 4);
+  if (first.equals(ZIP_MAGIC)) yield* readXlsx(src, limits);
+  else yield* readCsv(src, limits);
+}
+
+/** UTF-8 unless the bytes say otherwise: a UTF-16 BOM, or bytes that are not UTF-8 (GB18030 from Chinese Excel). */
+async function detectEncoding(src: RosterSource): Promise<string> {
+  const bom = await head(src, 2);
+  if (bom[0] === 0xff && bom[1] === 0xfe) return 'utf-16le';
+  if (bom[0] === 0xfe && bom[1] === 0xff) return 'utf-16be';
+  const check = new TextDecoder('utf-8', { fatal: true });
+  try {
+    for await (const c of stream(src)) check.decode(c as Buffer, { stream: true });
+    check.decode();
+    return 'utf-8';
+  } catch {
+    return 'gb18030';
+  }
+}
+
+/**
+ * CSV in slices: text is cut after the last line break outside quotes (an even number of
+ * `"` before it) and each slice goes through csv-parse at once — a row never spans two
+ * slices, memory stays at one slice, and the parser runs without a promise per record.
+ */
+async function* readCsv(src: RosterSource, limits: RosterLimits): AsyncGenerator<TableRow[]> {
+  const decoder = new TextDecoder(await detectEncoding(src));
+  const options = { bom: true, relax_column_count: true, skip_empty_lines: true, trim: true, max_record_size: limits.maxCellChars * 4 };
+  let carry = '';
+  let quotes = 0; // quote characters in `carry`, so each chunk is scanned once
+  let n = 0;
+  const slice = (text: string): TableRow[] => {
+    let records: string[][];
+    try {
+      records = parse(text, options) as string[][];
+    } catch (e) {
+      if ((e as { code?: string }).code === 'CSV_MAX_RECORD_SIZE') throw overLimit('cell', limits.maxCellChars, `row ${n + 1}`);
+      throw new DomainError('bad_request', `CSV: ${(e as Error).message}`, { detail: `CSV: ${(e as Error).message.slice(0, 200)}` });
+    }
+    return records.map((record) => {
+      n += 1;
+      if (n > limits.maxRows + 1) throw overLimit('rows', limits.maxRows, `more than ${limits.maxRows} rows`);
+      if (record.length > limits.maxColumns) throw overLimit('columns', limits.maxColumns, `row ${n} has ${record.length} columns`);
+      return { n, cells: record };
+    });
+  };
+  const input = stream(src);
+  try {
+    for await (const c of input) {
+      const text = decoder.decode(c as Buffer, { stream: true });
+      // a NUL in text means a binary file, not a CSV
+      if (text.includes('\u0000')) throw new DomainError('unsupported_media_type', 'binary file');
+      let cut = -1;
+      let q = quotes;
+      for (let i = 0; i < text.length; i += 1) {
+        const ch = text.charCodeAt(i);
+        if (ch === 34) q += 1;
+        else if (ch === 10 && q % 2 === 0) cut = i;
+      }
+      if (cut < 0) {
+        carry += text;
+        quotes = q;
+        if (carry.length > limits.maxCellChars * limits.maxColumns * 4) throw overLimit('cell', limits.maxCellChars, `row ${n + 1}`);
+        continue;
+      }
+      const whole = carry + text.slice(0, cut + 1);
+      carry = text.slice(cut + 1);
+      quotes = 0;
+      for (let i = 0; i < carry.length; i += 1) if (carry.charCodeAt(i) === 34) quotes += 1;
+      yield slice(whole);
+    }
+    carry += decoder.decode();
+    if (carry.trim()) yield slice(carry);
+  } finally {
+    input.destroy();
+  }
+}
+
+/**
+ * The zip's own directory, checked before anything is inflated for real: entry count,
+ * declared sizes, then every entry inflated once into nothing, so a header that lies about
+ * its size is caught too (yauzl checks actual against declared sizes).
+ */
+async function checkZip(src: RosterSource, limits: RosterLimits): Promise<void> {
+  const open = (): Promise<yauzl.ZipFile> => new Promise((resolve, reject) => {
+    const cb = (err: Error | null, zip?: yauzl.ZipFile) => (err || !zip ? reject(err) : resolve(zip));
+    if ('bytes' in src) yauzl.fromBuffer(src.bytes, { lazyEntries: true, validateEntrySizes: true }, cb);
+    else yauzl.open(src.path, { lazyEntries: true, validateEntrySizes: true }, cb);
+  });
+  let zip: yauzl.ZipFile;
+  try { zip = await open(); } catch (e) {
+    throw new DomainError('unsupported_media_type', `not a readable XLSX workbook: ${(e as Error).message}`);
+  }
+  try {
+    if (zip.entryCount > limits.maxEntries) throw overLimit('entries', limits.maxEntries, `${zip.entryCount} entries`);
+    let inflated = 0;
+    await new Promise<void>((resolve, reject) => {
+      zip.on('error', (e) => reject(e instanceof DomainError ? e : new DomainError('unsupported_media_type', `not a readable XLSX workbook: ${(e as Error).message}`)));
+      zip.on('end', () => resolve());
+      zip.on('entry', (entry: yauzl.Entry) => {
+        inflated += entry.uncompressedSize;
+        if (inflated > limits.maxInflatedBytes) return reject(overLimit('inflated', limits.maxInflatedBytes, 'the workbook inflates beyond it'));
+        if (/sharedStrings\.xml$/i.test(entry.fileName) && entry.uncompressedSize > limits.maxSharedStringsBytes) {
+          return reject(overLimit('shared_strings', limits.maxSharedStringsBytes, `${entry.uncompressedSize} bytes`));
+        }
+        if (entry.fileName.endsWith('/')) { zip.readEntry(); return; }
+        zip.openReadStream(entry, (err, s) => {
+          if (err || !s) return reject(new DomainError('unsupported_media_type', `not a readable XLSX workbook: ${err?.message ?? 'entry'}`));
+          s.on('error', (e) => reject(new DomainError('unsupported_media_type', `not a readable XLSX workbook: ${e.message}`)));
+          s.on('end', () => zip.readEntry());
+          s.resume();
+        });
+      });
+      zip.readEntry();
+    });
+  } finally {
+    zip.close();
+  }
+}
+
+function cellText(v: ExcelJS.CellValue): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'number') return Number.isInteger(v) ? v.toFixed(0) : String(v);
+  if (v instanceof Date) return v.toISOString().slice(0, 10);
+  if (typeof v === 'object') {
+    if ('richText' in v) return v.richText.map((r) => r.text).join('');
+    if ('text' in v) return String(v.text);
+    if ('result' in v) return cellText(v.result as ExcelJS.CellValue);
+    if ('error' in v) return '';
+  }
+  return String(v);
+}
+
+async function* readXlsx(src: RosterSource, limits: RosterLimits): AsyncGenerator<TableRow[]> {
+  await checkZip(src, limits);
+  // loaded only for XLSX: exceljs takes half a second to load, which every CSV import's worker would pay
+  const { stream: xlsxStream } = require('exceljs') as typeof import('exceljs');
+  const reader = new xlsxStream.xlsx.WorkbookReader(stream(src), { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', worksheets: 'emit', entries: 'ignore' });
+  let sheets = 0;
+  let batch: TableRow[] = [];
+  try {
+    for await (const ws of reader) {
+      sheets += 1;
+      if (sheets > 1) break; // the roster is the first sheet
+      for await (const row of ws as AsyncIterable<ExcelJS.Row>) {
+        if (row.number > limits.maxRows + 1) throw overLimit('rows', limits.maxRows, `row ${row.number}`);
+        const values = row.values as ExcelJS.CellValue[];
+        // a far-away cell makes a sparse array: judge by the last column, never by walking it
+        if (values.length - 1 > limits.maxColumns) throw overLimit('columns', limits.maxColumns, `row ${row.number} reaches column ${values.length - 1}`);
+        const cells: string[] = [];
+        for (let i = 1; i < values.length; i += 1) {
+          const s = cellText(values[i] ?? null);
+          if (s.length > limits.maxCellChars) throw overLimit('cell', limits.maxCellChars, `row ${row.number}`);
+          cells.push(s);
+        }
+        batch.push({ n: row.number, cells });
+        if (batch.length >= 1000) { yield batch; batch = []; }
+      }
+    }
+    if (batch.length) yield batch;
+  } catch (e) {
+    if (e instanceof DomainError) throw e;
+    throw new DomainError('unsupported_media_type', `not a readable XLSX workbook: ${(e as Error).message}`);
+  }
+  if (sheets === 0) throw new DomainError('roster_empty', 'workbook has no sheets');
+}

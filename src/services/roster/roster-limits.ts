@@ -1,0 +1,32 @@
+import { DomainError } from '../../domain/errors';
+
+/** What one roster file may take: each is answered with `roster_limit` naming it (413). */
+export interface RosterLimits {
+  /** XLSX: entries in the zip */
+  maxEntries: number;
+  /** XLSX: bytes once inflated, all entries together (zip bombs) */
+  maxInflatedBytes: number;
+  /** XLSX: bytes of the shared-strings part, which the reader keeps in memory */
+  maxSharedStringsBytes: number;
+  /** data rows, blank ones included (a sheet of 4 million empty rows) */
+  maxRows: number;
+  /** columns a row may reach (a single cell at XFD1048576) */
+  maxColumns: number;
+  /** characters in one cell */
+  maxCellChars: number;
+}
+
+export const DEFAULT_MAX_ROWS = 2_000_000;
+const MB = 1024 * 1024;
+
+/** The limits for an upload of `size` bytes: inflating to 50× the upload, at most 200 MB. */
+export function rosterLimits(size: number, maxRows = DEFAULT_MAX_ROWS): RosterLimits {
+  const inflated = Math.min(Math.max(50 * size, 4 * MB), 200 * MB);
+  return { maxEntries: 200, maxInflatedBytes: inflated, maxSharedStringsBytes: Math.min(inflated, 64 * MB), maxRows, maxColumns: 100, maxCellChars: 2000 };
+}
+
+export type RosterLimitName = 'entries' | 'inflated' | 'shared_strings' | 'rows' | 'columns' | 'cell' | 'memory';
+
+/** The error for a limit passed; `which` and `max` let the answer name it in the reader's language. */
+export const overLimit = (which: RosterLimitName, max: number, detail: string): DomainError =>
+  new DomainError('roster_limit', `${which} limit ${max}: ${detail}`, { which, max: which === 'inflated' || which === 'shared_strings' ? `${Math.round(max / MB)} MB` : which === 'memory' ? `${max} MB` : max.toLocaleString('en'), detail });

@@ -1,0 +1,29 @@
+import { DomainError, type ErrorCode } from '../../domain/errors';
+import type { RosterRow, RowError } from '../../domain/roster';
+import type { AppliedRoster } from '../../storage/sqlite/roster-apply';
+import type { RosterSource } from './read-roster-table';
+import type { RosterLimits } from './roster-limits';
+
+/** What the import worker is asked: with `dbFile` it stages and applies in SQLite; without, it parses and sends rows back. */
+export interface WorkerJob { source: RosterSource; limits: RosterLimits; actor: string; dbFile?: string; size: number }
+
+export type ImportPhase = 'parse' | 'check' | 'apply';
+export type WorkerMessage =
+  | { type: 'progress'; phase: ImportPhase; processed: number; total: number }
+  | { type: 'rows'; rows: RosterRow[] }
+  | { type: 'bad'; errors: RowError[] }
+  | { type: 'applied'; result: AppliedRoster }
+  | { type: 'parsed' }
+  | { type: 'error'; error: { name: string; code?: string; message: string; params?: Record<string, string | number>; details?: unknown } };
+
+/** Errors cross the thread boundary as data; a DomainError comes back as one, a driver error keeps its code. */
+export function errorToMessage(e: unknown): WorkerMessage {
+  if (e instanceof DomainError) return { type: 'error', error: { name: 'DomainError', code: e.code, message: e.message, params: e.params, details: e.details } };
+  const err = e as { code?: unknown; message?: string };
+  return { type: 'error', error: { name: 'Error', code: typeof err?.code === 'string' ? err.code : undefined, message: String(err?.message ?? e) } };
+}
+
+export function errorFromMessage(m: Extract<WorkerMessage, { type: 'error' }>['error']): Error {
+  if (m.name === 'DomainError') return new DomainError(m.code as ErrorCode, m.message, m.params, m.details);
+  return Object.assign(new Error(m.message), m.code ? { code: m.code } : {});
+}

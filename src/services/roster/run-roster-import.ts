@@ -1,0 +1,88 @@
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { DomainError } from '../../domain/errors';
+import { crossCheckRoster, type RosterRow } from '../../domain/roster';
+import type { RosterWarning } from '../../storage/sqlite/roster-apply';
+import type { Store } from '../../storage/store';
+import type { Deps } from '../deps';
+import { importRoster, type ImportResult } from '../import-roster';
+import { onePerRow } from '../parse-roster-file';
+import type { RosterSource } from './read-roster-table';
+import { overLimit, rosterLimits, DEFAULT_MAX_ROWS } from './roster-limits';
+import { errorFromMessage, type ImportPhase, type WorkerJob, type WorkerMessage } from './roster-worker-protocol';
+
+export interface RosterImportResult extends ImportResult { warnings: RosterWarning[] }
+export interface ImportProgressReport { phase: ImportPhase; processed: number; total: number }
+export interface RosterImportInput {
+  source: RosterSource;
+  /** the file's size in bytes (sets the XLSX inflation limit) */
+  size: number;
+  actor: string;
+  maxRows?: number;
+  onProgress?: (p: ImportProgressReport) => void;
+}
+
+const WORKER_HEAP_MB = 192;
+
+// one import per store at a time; a second gets 409 rather than interleaving with the first
+const running = new WeakSet<Store>();
+
+/** Whether an import is running on this store now. */
+export const importRunning = (store: Store): boolean => running.has(store);
+
+/**
+ * Imports a roster file, all or nothing, off the event loop: a worker thread parses and
+ * validates it as a stream; on SQLite the same worker stages the rows and applies them in
+ * one transaction with the audit entry (storage/sqlite/roster-apply.ts). On MongoDB the
+ * worker sends the valid rows back and `importRoster` writes them through the Store.
+ * Throws `roster_rows` (with every bad row, nothing changed), `import_running`, or what
+ * reading the file threw.
+ */
+export async function runRosterImport(deps: Deps, input: RosterImportInput): Promise<RosterImportResult> {
+  const { store } = deps;
+  if (running.has(store)) throw new DomainError('import_running', 'an import is running');
+  running.add(store);
+  try {
+    const job: WorkerJob = { source: input.source, limits: rosterLimits(input.size, input.maxRows ?? DEFAULT_MAX_ROWS), actor: input.actor, dbFile: store.file, size: input.size };
+    const rows: RosterRow[] = [];
+    const outcome = await new Promise<RosterImportResult | 'parsed'>((resolve, reject) => {
+      const worker = startWorker(job);
+      let settled = false;
+      const done = (f: () => void) => { if (!settled) { settled = true; f(); } };
+      worker.on('message', (m: WorkerMessage) => {
+        switch (m.type) {
+          case 'progress': input.onProgress?.(m); break;
+          case 'rows': rows.push(...m.rows); break;
+          case 'bad': done(() => reject(new DomainError('roster_rows', `${m.errors.length} bad rows`, { count: m.errors.length }, { errors: m.errors }))); break;
+          case 'applied': done(() => resolve({ ...m.result, errors: [] })); break;
+          case 'parsed': done(() => resolve('parsed')); break;
+          case 'error': done(() => reject(errorFromMessage(m.error))); break;
+        }
+      });
+      worker.on('error', (e) => done(() => reject((e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY' ? overLimit('memory', WORKER_HEAP_MB, 'the file needs more memory than an import may take') : e)));
+      worker.on('exit', (code) => done(() => reject(new Error(`roster import worker exited (${code}) without an answer`))));
+    });
+    if (outcome !== 'parsed') {
+      deps.log.info({ created: outcome.created, updated: outcome.updated, warnings: outcome.warnings.length }, 'roster imported');
+      return outcome;
+    }
+    const errors = onePerRow(crossCheckRoster(rows));
+    if (errors.length) throw new DomainError('roster_rows', `${errors.length} bad rows`, { count: errors.length }, { errors });
+    input.onProgress?.({ phase: 'apply', processed: 0, total: rows.length });
+    const r = await importRoster(deps, { rows, errors: [] }, { actor: input.actor, onProgress: (p) => input.onProgress?.({ phase: 'apply', processed: p.done, total: p.total }) });
+    return { ...r, warnings: [] };
+  } finally {
+    running.delete(store);
+  }
+}
+
+/**
+ * The worker runs the compiled .js next to this file in production (`npm start` runs dist/);
+ * from TypeScript sources (jest, tsx) it runs the .ts through tsx's loader.
+ */
+function startWorker(job: WorkerJob): Worker {
+  const fromSource = __filename.endsWith('.ts');
+  const file = path.join(__dirname, `roster-import-worker.${fromSource ? 'ts' : 'js'}`);
+  // a small heap: V8 otherwise lets a million rows' garbage pile up to hundreds of MB before collecting it
+  return new Worker(file, { workerData: job, execArgv: fromSource ? ['--require', require.resolve('tsx/cjs')] : [], resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 16 } });
+}

@@ -1,0 +1,187 @@
+import type Database from 'better-sqlite3';
+import { DomainError } from '../../domain/errors';
+import { newId } from '../../domain/ids';
+import { CROSS_CHECK, type RosterRow, type RowError } from '../../domain/roster';
+
+/** A legal but surprising change an import makes: `key` names its text in locales (api:warnings.*). */
+export interface RosterWarning { row: number; key: 'head_changed' | 'house_moved' | 'landlord_renamed' | 'group_large'; params: Record<string, string | number> }
+export interface AppliedRoster { created: number; updated: number; unchanged: number; warnings: RosterWarning[] }
+
+/** A group of more than this many houses is worth a look (十户一长: about ten). */
+export const LARGE_GROUP = 15;
+
+const k = (...parts: string[]) => parts.join('\u0000');
+
+/**
+ * The roster import on SQLite, done in SQL on a connection of its own (the import's worker
+ * thread): rows are staged in a TEMP table as they are parsed, checked across rows there,
+ * then applied in ONE transaction together with the audit entry — a crash at any point
+ * leaves the old roster or the new one, never part of it. Per row nothing stays in JS
+ * memory; communities, grids and groups (a few per hundred rows) are resolved to ids in
+ * maps while staging, so the apply needs no pass to find them.
+ */
+export class RosterStage {
+  private readonly insert: Database.Statement;
+  private pending: RosterRow[] = [];
+  /** name keys → ids: the ones stored when staging began, and the ones this import adds */
+  private readonly ids = new Map<string, string>();
+  private readonly known = new Set<string>();
+  /** houses per group in this file, with the group's first row: for the "more than 15" warning */
+  private readonly sizes = new Map<string, { row: number; name: string; count: number }>();
+  private readonly added = { communities: [] as { id: string; name: string }[], grids: [] as { id: string; communityId: string; name: string }[], groups: [] as { id: string; communityId: string; gridId: string; name: string }[] };
+
+  constructor(private readonly db: Database.Database) {
+    db.pragma('busy_timeout = 60000'); // this thread may block: it is not the event loop
+    db.pragma('temp_store = FILE');
+    db.pragma('cache_size = -32768'); // 32 MB: most of a million rows' index updates stay in the cache, within the import's memory bound
+    db.function('new_id', { deterministic: false }, () => newId());
+    db.exec(`DROP TABLE IF EXISTS temp.stage;
+CREATE TEMP TABLE stage (row INTEGER PRIMARY KEY, community TEXT NOT NULL, grid TEXT NOT NULL, grp TEXT NOT NULL, code TEXT NOT NULL,
+  address TEXT NOT NULL, landlord TEXT NOT NULL, phone TEXT NOT NULL, tenants INTEGER NOT NULL, rooms INTEGER NOT NULL, head INTEGER NOT NULL,
+  isKey INTEGER NOT NULL, communityId TEXT NOT NULL, gridId TEXT NOT NULL, groupId TEXT NOT NULL, landlordId TEXT, landlordChanged INTEGER)`);
+    this.insert = db.prepare(`INSERT INTO temp.stage (row, community, grid, grp, code, address, landlord, phone, tenants, rooms, head, isKey, communityId, gridId, groupId)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    for (const c of db.prepare('SELECT id, name FROM communities').iterate() as Iterable<{ id: string; name: string }>) this.ids.set(k('c', c.name), c.id);
+    for (const g of db.prepare('SELECT id, communityId, name FROM grids').iterate() as Iterable<{ id: string; communityId: string; name: string }>) this.ids.set(k('g', g.communityId, g.name), g.id);
+    for (const g of db.prepare('SELECT id, gridId, name FROM groups').iterate() as Iterable<{ id: string; gridId: string; name: string }>) this.ids.set(k('z', g.gridId, g.name), g.id);
+    for (const id of this.ids.values()) this.known.add(id);
+  }
+
+  private idOf(key: string, add: (id: string) => void): string {
+    let id = this.ids.get(key);
+    if (!id) { id = newId(); this.ids.set(key, id); add(id); }
+    return id;
+  }
+
+  /** Stages a valid row (written in batches). */
+  add(r: RosterRow): void {
+    this.pending.push(r);
+    if (this.pending.length >= 5000) this.flush();
+  }
+
+  private flush(): void {
+    const rows = this.pending;
+    this.pending = [];
+    this.db.transaction(() => {
+      for (const r of rows) {
+        const communityId = this.idOf(k('c', r.community), (id) => this.added.communities.push({ id, name: r.community }));
+        const gridId = this.idOf(k('g', communityId, r.grid), (id) => this.added.grids.push({ id, communityId, name: r.grid }));
+        const groupId = this.idOf(k('z', gridId, r.group), (id) => this.added.groups.push({ id, communityId, gridId, name: r.group }));
+        const size = this.sizes.get(groupId);
+        if (size) size.count += 1; else this.sizes.set(groupId, { row: r.row, name: r.group, count: 1 });
+        this.insert.run(r.row, r.community, r.grid, r.group, r.houseCode, r.address, r.landlord, r.phone, r.tenants, r.rooms, r.head ? 1 : 0, r.isKey ? 1 : 0, communityId, gridId, groupId);
+      }
+    })();
+  }
+
+  /** The checks across rows (`crossCheckRoster`'s, in SQL): a code once, one head per group, one name per phone. */
+  crossCheck(): RowError[] {
+    this.flush();
+    this.db.exec(`CREATE INDEX temp.stage_code ON stage(code, row); CREATE INDEX temp.stage_phone ON stage(phone, row);
+      CREATE INDEX temp.stage_group ON stage(groupId, head, row)`);
+    const errors: RowError[] = [];
+    for (const r of this.db.prepare(`SELECT s.row, s.code, (SELECT MIN(row) FROM stage t WHERE t.code = s.code) AS first FROM stage s WHERE s.row > (SELECT MIN(row) FROM stage t WHERE t.code = s.code)`).iterate() as Iterable<{ row: number; code: string; first: number }>) {
+      errors.push({ row: r.row, message: CROSS_CHECK.codeRepeats(r.code, r.first) });
+    }
+    for (const r of this.db.prepare(`SELECT s.row, s.grp, (SELECT MIN(row) FROM stage t WHERE t.groupId = s.groupId AND t.head = 1) AS first
+      FROM stage s WHERE s.head = 1 AND s.row > (SELECT MIN(row) FROM stage t WHERE t.groupId = s.groupId AND t.head = 1)`).iterate() as Iterable<{ row: number; grp: string; first: number }>) {
+      errors.push({ row: r.row, message: CROSS_CHECK.secondHead(r.grp, r.first) });
+    }
+    for (const r of this.db.prepare(`SELECT s.row, f.row AS first FROM stage s JOIN stage f ON f.row = (SELECT MIN(row) FROM stage t WHERE t.phone = s.phone)
+      WHERE s.row > f.row AND s.landlord <> f.landlord`).iterate() as Iterable<{ row: number; first: number }>) {
+      errors.push({ row: r.row, message: CROSS_CHECK.phoneTaken(r.first) });
+    }
+    return errors;
+  }
+
+  /** Communities, grids and groups this import adds; throws `conflict` when the store changed under it since staging began. */
+  private addParents(now: string): void {
+    const db = this.db;
+    const exists = db.prepare('SELECT 1 FROM (SELECT id FROM communities WHERE id = @id UNION ALL SELECT id FROM grids WHERE id = @id UNION ALL SELECT id FROM groups WHERE id = @id)');
+    for (const id of this.known) {
+      if (!exists.get({ id })) throw new DomainError('conflict', 'a community, grid or group was removed during the import; import again');
+    }
+    const ins = {
+      c: db.prepare('INSERT INTO communities (id, createdAt, updatedAt, name) VALUES (?, ?, ?, ?)'),
+      g: db.prepare('INSERT INTO grids (id, createdAt, updatedAt, communityId, name) VALUES (?, ?, ?, ?, ?)'),
+      z: db.prepare('INSERT INTO groups (id, createdAt, updatedAt, communityId, gridId, name) VALUES (?, ?, ?, ?, ?, ?)'),
+    };
+    // a unique index refuses one another process added meanwhile: that is a conflict, not a duplicate
+    try {
+      for (const c of this.added.communities) ins.c.run(c.id, now, now, c.name);
+      for (const g of this.added.grids) ins.g.run(g.id, now, now, g.communityId, g.name);
+      for (const z of this.added.groups) ins.z.run(z.id, now, now, z.communityId, z.gridId, z.name);
+    } catch (e) {
+      if (String((e as { code?: string }).code).startsWith('SQLITE_CONSTRAINT')) throw new DomainError('conflict', 'the roster changed during the import; import again');
+      throw e;
+    }
+  }
+
+  /**
+   * Applies the staged roster in one transaction, the audit entry included: the same
+   * upserts, outcomes and counts as `importRoster` over the Store, plus the warnings.
+   * `onStep` reports progress between the statements.
+   */
+  apply(actor: string, onStep: (done: number, of: number) => void = () => {}): AppliedRoster {
+    const db = this.db;
+    const now = new Date().toISOString();
+    const same = `h.address = s.address AND h.communityId = s.communityId AND h.gridId = s.gridId AND h.groupId = s.groupId
+      AND h.landlordId = s.landlordId AND h.tenants = s.tenants AND h.rooms = s.rooms AND h.isKey = s.isKey`;
+    let counts = { created: 0, updated: 0, rows: 0 };
+    const steps: (() => void)[] = [
+      () => this.addParents(now),
+      // a landlord is known by phone; the name of the phone's first row wins (the cross-check made them agree)
+      () => db.prepare(`UPDATE landlords SET name = s.landlord, updatedAt = @now FROM (SELECT phone, landlord FROM stage WHERE landlordChanged = 1 GROUP BY phone) s
+        WHERE landlords.phone = s.phone`).run({ now }),
+      () => db.prepare(`INSERT INTO landlords (id, createdAt, updatedAt, name, phone)
+        SELECT new_id(), @now, @now, landlord, phone FROM (SELECT phone, landlord, MIN(row) AS r FROM stage GROUP BY phone ORDER BY r) s
+        WHERE NOT EXISTS (SELECT 1 FROM landlords l WHERE l.phone = s.phone)`).run({ now }),
+      () => db.exec(`UPDATE stage SET landlordId = l.id FROM landlords l WHERE l.phone = stage.phone`),
+      // the outcomes, counted before anything of the houses changes: created, or updated when the house,
+      // its landlord's name or (for a head row) its group's head changes
+      () => {
+        counts = db.prepare(`SELECT COUNT(*) AS rows, SUM(h.id IS NULL) AS created,
+          SUM(h.id IS NOT NULL AND (NOT (${same}) OR s.landlordChanged = 1 OR (s.head = 1 AND z.headHouseId IS NOT h.id))) AS updated
+          FROM stage s LEFT JOIN houses h ON h.code = s.code JOIN groups z ON z.id = s.groupId`).get() as typeof counts;
+      },
+      () => db.prepare(`UPDATE houses SET address = s.address, communityId = s.communityId, gridId = s.gridId, groupId = s.groupId, landlordId = s.landlordId,
+        tenants = s.tenants, rooms = s.rooms, isKey = s.isKey, updatedAt = @now FROM stage s WHERE houses.code = s.code AND NOT (${same.replace(/h\./g, 'houses.')})`).run({ now }),
+      () => db.prepare(`INSERT INTO houses (id, createdAt, updatedAt, code, address, communityId, gridId, groupId, landlordId, tenants, rooms, isKey)
+        SELECT new_id(), @now, @now, code, address, communityId, gridId, groupId, landlordId, tenants, rooms, isKey FROM stage s
+        WHERE NOT EXISTS (SELECT 1 FROM houses h WHERE h.code = s.code) ORDER BY row`).run({ now }),
+      () => db.prepare(`UPDATE groups SET headHouseId = h.id, updatedAt = @now FROM stage s JOIN houses h ON h.code = s.code
+        WHERE s.head = 1 AND groups.id = s.groupId AND groups.headHouseId IS NOT h.id`).run({ now }),
+    ];
+    return db.transaction(() => {
+      db.exec(`UPDATE stage SET landlordChanged = 1 FROM landlords l WHERE l.phone = stage.phone AND l.name <> stage.landlord`);
+      // warnings are read before anything is written
+      const warnings = this.warnings();
+      steps.forEach((step, i) => { step(); onStep(i + 1, steps.length); });
+      const created = counts.created ?? 0;
+      const updated = counts.updated ?? 0;
+      db.prepare(`INSERT INTO audit (id, createdAt, updatedAt, actor, action, target, detail) VALUES (new_id(), @now, @now, @actor, 'import_roster', 'roster', @detail)`)
+        .run({ now, actor, detail: JSON.stringify({ rows: counts.rows, created, updated, warnings: warnings.length }) });
+      return { created, updated, unchanged: counts.rows - created - updated, warnings };
+    }).immediate();
+  }
+
+  /** What is legal but worth a look: a head changing, a house moving group, a landlord renamed, a group over 15 houses. */
+  private warnings(): RosterWarning[] {
+    const out: RosterWarning[] = [];
+    for (const r of this.db.prepare(`SELECT s.row, s.grp, s.code AS "to", h.code AS "from" FROM stage s JOIN groups z ON z.id = s.groupId
+      JOIN houses h ON h.id = z.headHouseId WHERE s.head = 1 AND h.code <> s.code ORDER BY s.row`).iterate() as Iterable<{ row: number; grp: string; from: string; to: string }>) {
+      out.push({ row: r.row, key: 'head_changed', params: { group: r.grp, from: r.from, to: r.to } });
+    }
+    for (const r of this.db.prepare(`SELECT s.row, s.code, z.name AS "from", s.grp AS "to" FROM stage s JOIN houses h ON h.code = s.code
+      JOIN groups z ON z.id = h.groupId WHERE h.groupId <> s.groupId ORDER BY s.row`).iterate() as Iterable<{ row: number; code: string; from: string; to: string }>) {
+      out.push({ row: r.row, key: 'house_moved', params: { code: r.code, from: r.from, to: r.to } });
+    }
+    // (landlordChanged is marked first, so this reads the few rows marked, not a million)
+    for (const r of this.db.prepare(`SELECT MIN(s.row) AS row, l.name AS "from", s.landlord AS "to" FROM stage s JOIN landlords l ON l.phone = s.phone
+      WHERE s.landlordChanged = 1 GROUP BY s.phone`).iterate() as Iterable<{ row: number; from: string; to: string }>) {
+      out.push({ row: r.row, key: 'landlord_renamed', params: { from: r.from, to: r.to } });
+    }
+    for (const g of this.sizes.values()) if (g.count > LARGE_GROUP) out.push({ row: g.row, key: 'group_large', params: { group: g.name, count: g.count } });
+    return out.sort((a, b) => a.row - b.row);
+  }
+}

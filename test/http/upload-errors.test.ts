@@ -1,0 +1,66 @@
+/**
+ * Issue 12: bad uploads, far-future dates and a store that cannot write are answered
+ * with a 4xx/503 `{error:{code,message}}`, never a 500.
+ */
+import request from 'supertest';
+import { appFixture, auth } from '../support/app-fixture';
+import { sampleRosterBytes } from '../support/fixtures';
+
+type Fixture = Awaited<ReturnType<typeof appFixture>>;
+let f: Fixture;
+beforeEach(async () => { f = await appFixture(); });
+afterEach(async () => { await f.close(); });
+
+const raw = (body: string | Buffer, contentType: string) =>
+  request(f.server).post('/api/v1/import/roster').set(auth(f.adminToken)).set('Content-Type', contentType).send(body);
+
+describe('malformed uploads (issue 12)', () => {
+  it('answers a wrong field name, two files, a truncated body and no boundary with a 4xx', async () => {
+    const wrongField = await request(f.server).post('/api/v1/import/roster').set(auth(f.adminToken)).attach('roster', sampleRosterBytes(), 'r.csv').expect(400);
+    expect(wrongField.body.error).toMatchObject({ code: 'validation', message: expect.stringContaining('"file"') });
+    const two = await request(f.server).post('/api/v1/import/roster').set(auth(f.adminToken))
+      .attach('file', sampleRosterBytes(), 'a.csv').attach('file', sampleRosterBytes(), 'b.csv').expect(400);
+    expect(two.body.error.code).toBe('validation');
+    const boundary = 'XyZ';
+    const truncated = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="r.csv"\r\nContent-Type: text/csv\r\n\r\n社区,网格`;
+    const cut = await raw(truncated, `multipart/form-data; boundary=${boundary}`).expect(400);
+    expect(cut.body.error).toMatchObject({ code: 'bad_request', message: expect.stringMatching(/multipart/) });
+    const noBoundary = await raw('whatever', 'multipart/form-data').expect(400);
+    expect(noBoundary.body.error.code).toBe('bad_request');
+    const garbageHeader = await raw(`--${boundary}\r\nnonsense\r\n\r\nx\r\n--${boundary}--\r\n`, `multipart/form-data; boundary=${boundary}`);
+    expect(garbageHeader.status).toBeLessThan(500);
+  });
+
+  it('states the real size limit of each upload', async () => {
+    const big = Buffer.alloc(20 * 1024 * 1024 + 1, 0xff);
+    const r = await request(f.server).post('/api/v1/broadcasts').set(auth(f.adminToken)).field('text', 'x').field('scope', 'street').attach('image', big, 'a.jpg').expect(413);
+    expect(r.body.error).toMatchObject({ code: 'payload_too_large', message: expect.stringContaining('20 MB') });
+  });
+
+  it('answers broken JSON and a far-future broadcast time with 400', async () => {
+    const bad = await request(f.server).post('/api/v1/broadcasts').set(auth(f.adminToken)).set('Content-Type', 'application/json').send('{"text": ').expect(400);
+    expect(bad.body.error.code).toBe('bad_request');
+    const far = await request(f.server).post('/api/v1/broadcasts').set(auth(f.adminToken)).send({ text: '通知', scope: 'street', at: '9999-12-31T00:00:00Z' }).expect(400);
+    expect(far.body.error).toMatchObject({ code: 'validation', message: expect.stringContaining('within a year') });
+  });
+});
+
+describe('a store that cannot write (issue 12)', () => {
+  it('answers 503 storage_unavailable, /healthz says ok:false, and both recover once writes succeed', async () => {
+    let full = true;
+    const enospc = () => Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28, syscall: 'write' });
+    // the disk fills: every write of the real store fails as the file system would say
+    const realInsert = f.store.broadcasts.insert.bind(f.store.broadcasts);
+    const realSeq = f.store.nextSequence.bind(f.store);
+    f.store.broadcasts.insert = async (d) => { if (full) throw enospc(); return realInsert(d); };
+    (f.store as { nextSequence: typeof realSeq }).nextSequence = async (n) => { if (full) throw enospc(); return realSeq(n); };
+
+    await request(f.server).get('/healthz').expect(200);
+    const r = await request(f.server).post('/api/v1/broadcasts').set(auth(f.adminToken)).send({ text: '冬季消防提醒', scope: 'street' }).expect(503);
+    expect(r.body.error).toMatchObject({ code: 'storage_unavailable', message: expect.stringContaining('数据库') });
+    expect((await request(f.server).get('/healthz').expect(503)).body.ok).toBe(false);
+    full = false;
+    expect((await request(f.server).get('/healthz').expect(200)).body.ok).toBe(true);
+    await request(f.server).post('/api/v1/broadcasts').set(auth(f.adminToken)).send({ text: '冬季消防提醒', scope: 'street' }).expect(201);
+  });
+});
