@@ -3,18 +3,11 @@ import type { FigureQuery, FigureRow } from '../storage/figures';
 import type { Store } from '../storage/store';
 import type { Deps } from './deps';
 
-export interface Stats {
+/** The figures of a scope and month (SPEC §6), with their rates. */
+export interface Stats extends Omit<FigureRow, 'key'> {
   scope: string;
   period: string;
   letterVersion: number | null;
-  houses: number;
-  keyHouses: number;
-  committed: number;
-  submitted: number;
-  approved: number;
-  compliant: number;
-  hazardsOpen: number;
-  hazardsOverdue: number;
   rates: { commitment: number; inspection: number; compliance: number };
 }
 
