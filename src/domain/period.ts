@@ -10,7 +10,8 @@ export function periodOf(at: Date, timeZone: string): string {
 export const ymdIn = (at: Date, timeZone: string): string =>
   new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
 
-export const PERIOD_RE = /^\d{4}-(0[1-9]|1[0-2])$/;
+/** `YYYY-MM` of a campaign month: years 2000–2099 (a year 0000 or 9999 is a typo, not a month to count) */
+export const PERIOD_RE = /^20\d{2}-(0[1-9]|1[0-2])$/;
 
 /** How far a time zone's wall clock is ahead of UTC at an instant, in ms. */
 function zoneOffsetMs(at: Date, timeZone: string): number {

@@ -45,6 +45,11 @@ describe('figures at city scale (issue 11)', () => {
     expect(mine.body.by).toBe('group');
     expect(mine.body.items).toHaveLength(2);
     expect((await request(f.server).get('/api/v1/stats/ranking?by=street').set(auth(staff))).status).toBe(400);
+    // a typo'd year is refused before anything is counted or streamed
+    for (const period of ['0000-01', '9999-12', '2026-13']) {
+      expect((await request(f.server).get(`/api/v1/reports/monthly.xlsx?period=${period}`).set(auth(f.adminToken))).status).toBe(400);
+      expect((await request(f.server).get(`/api/v1/stats?period=${period}`).set(auth(f.adminToken))).status).toBe(400);
+    }
   });
 
   it('the monthly report opens: a summary and a sheet per community, rows matching /stats, formulas as text, phones masked for heads', async () => {

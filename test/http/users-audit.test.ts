@@ -35,6 +35,10 @@ describe('users, scopes and the audit log (issue 9)', () => {
     const houseB = (await f.store.houses.findOne({ communityId: cB }))!;
     await api().get(`/api/v1/houses/${houseB.id}`).set(auth(t)).expect(404);
     await api().get(`/api/v1/landlords/${houseB.landlordId}`).set(auth(t)).expect(404);
+    // nor can B's landlord be pulled into A by setting them on A's house (their phone would follow)
+    const houseA0 = (await f.store.houses.findOne({ communityId: cA }))!;
+    await api().patch(`/api/v1/houses/${houseA0.id}`).set(auth(t)).send({ landlordId: houseB.landlordId }).expect(404);
+    expect((await f.store.houses.get(houseA0.id))!.landlordId).toBe(houseA0.landlordId);
     const toB = await api().post('/api/v1/broadcasts').set(auth(t)).send({ text: '今晚检查电动车充电', scope: `community:${cB}` }).expect(403);
     expect(toB.body.error.code).toBe('forbidden');
     await api().post('/api/v1/broadcasts').set(auth(t)).send({ text: '今晚检查电动车充电', scope: '平山村' }).expect(201);

@@ -144,6 +144,12 @@ export function resourceRoutes(o: AppOptions, router: RouteTable): void {
     router.patch(`/${name}/:id`, 'records:edit', async (ctx) => {
       const patch = EDITS[name].parse(ctx.request.body ?? {}) as Record<string, unknown>;
       const row = await loadToEdit(ctx);
+      // a house's new landlord must be one the caller can see (else any landlord's phone could be pulled into scope)
+      if (name === 'houses' && typeof patch.landlordId === 'string') {
+        const lw = await RESOURCES.landlords.scoped(o.store, currentActor(ctx).scope);
+        const landlords = o.store.landlords as unknown as import('../../storage/store').Collection<Row>;
+        if (!(await landlords.get(patch.landlordId)) || !(await inScope(landlords, lw, patch.landlordId))) throw new DomainError('not_found', 'landlord', { what: o.t('api:what.landlords', { lng: ctx.state.lng }) });
+      }
       // a house moves only to a group the caller may edit too
       if (name === 'houses' && typeof patch.groupId === 'string') {
         const g = await o.store.groups.get(patch.groupId);
