@@ -75,7 +75,7 @@ function sheetName(name: string, taken: Set<string>): string {
  * WorkbookWriter page by page, so memory stays flat however large the street. Phones are
  * masked unless the caller may read them. `csv`: the house rows as one CSV (UTF-8 with BOM).
  */
-export async function writeMonthlyReport(deps: Deps, input: { where: PlacedScope; period: string; year: number; showPhones: boolean; format: 'xlsx' | 'csv'; t: T; out: Writable }): Promise<void> {
+export async function prepareMonthlyReport(deps: Deps, input: { where: PlacedScope; period: string; year: number; showPhones: boolean; format: 'xlsx' | 'csv'; t: T }): Promise<{ write(out: Writable): Promise<void> }> {
   const { store } = deps;
   const { t } = input;
   const letterVersion = (await store.letters.findOne({}, { version: -1 }))?.version ?? null;
@@ -91,8 +91,12 @@ export async function writeMonthlyReport(deps: Deps, input: { where: PlacedScope
   ];
   const rowsOf = (c: Id) => houseRows(deps, { where: input.where, communityId: c, period: input.period, letterVersion, year: input.year });
 
-  if (input.format === 'csv') {
-    const write = (line: string) => new Promise<void>((resolve, reject) => (input.out.write(line, (e) => (e ? reject(e) : resolve()))));
+  // everything that can fail for a reason the caller should hear happens before the first byte
+  const fig = input.format === 'xlsx' ? await summary(deps, { where: input.where, period: input.period, letterVersion, year: input.year, communities: communityIds }) : null;
+  return { write: (out) => (fig ? writeBook(out, fig) : writeCsv(out)) };
+
+  async function writeCsv(out: Writable): Promise<void> {
+    const write = (line: string) => new Promise<void>((resolve, reject) => (out.write(line, (e) => (e ? reject(e) : resolve()))));
     await write(`\uFEFF${HOUSE_COLUMNS.map((k) => csvField(t(`api:report.columns.${k}`))).join(',')}\r\n`);
     for (const c of communityIds) {
       let chunk = '';
@@ -102,43 +106,43 @@ export async function writeMonthlyReport(deps: Deps, input: { where: PlacedScope
       }
       if (chunk) await write(chunk);
     }
-    input.out.end();
-    return;
+    out.end();
   }
 
-  const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: input.out, useStyles: true, useSharedStrings: false });
-  book.creator = '安心房东 AnXin Landlord';
-  const taken = new Set<string>();
-  const header = (ws: ExcelJS.Worksheet) => { ws.getRow(1).font = { bold: true }; };
-  const fig = await summary(deps, { where: input.where, period: input.period, letterVersion, year: input.year, communities: communityIds });
-  const sum = book.addWorksheet(sheetName(t('api:report.summary'), taken), { views: [{ state: 'frozen', ySplit: 1 }] });
-  sum.columns = SUMMARY_COLUMNS.map((k) => ({ header: t(`api:report.columns.${k}`), key: k, width: k === 'name' || k === 'community' ? 22 : 12, style: k.endsWith('Rate') ? { numFmt: '0.0%' } : {} }));
-  header(sum);
-  const line = (level: string, community: string, name: string, f: FigureRow) => {
-    const r = withRates(f);
-    return { level, community, name, houses: r.houses, keyHouses: r.keyHouses, committedN: r.committed, submitted: r.submitted, approved: r.approved, compliant: r.compliant, commitmentRate: r.rates.commitment, inspectionRate: r.rates.inspection, complianceRate: r.rates.compliance, hazardsOpen: r.hazardsOpen, hazardsOverdue: r.hazardsOverdue };
-  };
-  for (const f of fig.community.filter((x) => communities.has(x.key!)).sort((a, b) => communities.get(a.key!)!.localeCompare(communities.get(b.key!)!, 'zh-CN'))) {
-    sum.addRow(line(t('api:report.levels.community'), communities.get(f.key!)!, communities.get(f.key!)!, f)).commit();
-  }
-  for (const f of fig.grid.filter((x) => grids.has(x.key!))) {
-    const g = grids.get(f.key!)!;
-    sum.addRow(line(t('api:report.levels.grid'), communities.get(g.communityId) ?? '', g.name, f)).commit();
-  }
-  const total = sum.addRow(line(t('api:report.total'), '', '', fig.all));
-  total.font = { bold: true };
-  total.commit();
-  sum.commit();
+  async function writeBook(out: Writable, fig: Awaited<ReturnType<typeof summary>>): Promise<void> {
+    const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+    book.creator = '安心房东 AnXin Landlord';
+    const taken = new Set<string>();
+    const header = (ws: ExcelJS.Worksheet) => { ws.getRow(1).font = { bold: true }; };
+    const sum = book.addWorksheet(sheetName(t('api:report.summary'), taken), { views: [{ state: 'frozen', ySplit: 1 }] });
+    sum.columns = SUMMARY_COLUMNS.map((k) => ({ header: t(`api:report.columns.${k}`), key: k, width: k === 'name' || k === 'community' ? 22 : 12, style: k.endsWith('Rate') ? { numFmt: '0.0%' } : {} }));
+    header(sum);
+    const line = (level: string, community: string, name: string, f: FigureRow) => {
+      const r = withRates(f);
+      return { level, community, name, houses: r.houses, keyHouses: r.keyHouses, committedN: r.committed, submitted: r.submitted, approved: r.approved, compliant: r.compliant, commitmentRate: r.rates.commitment, inspectionRate: r.rates.inspection, complianceRate: r.rates.compliance, hazardsOpen: r.hazardsOpen, hazardsOverdue: r.hazardsOverdue };
+    };
+    for (const f of fig.community.filter((x) => communities.has(x.key!)).sort((a, b) => communities.get(a.key!)!.localeCompare(communities.get(b.key!)!, 'zh-CN'))) {
+      sum.addRow(line(t('api:report.levels.community'), communities.get(f.key!)!, communities.get(f.key!)!, f)).commit();
+    }
+    for (const f of fig.grid.filter((x) => grids.has(x.key!))) {
+      const g = grids.get(f.key!)!;
+      sum.addRow(line(t('api:report.levels.grid'), communities.get(g.communityId) ?? '', g.name, f)).commit();
+    }
+    const total = sum.addRow(line(t('api:report.total'), '', '', fig.all));
+    total.font = { bold: true };
+    total.commit();
+    sum.commit();
 
-  for (const c of communityIds) {
-    const ws = book.addWorksheet(sheetName(communities.get(c) ?? c, taken), { views: [{ state: 'frozen', ySplit: 1 }] });
-    ws.columns = HOUSE_COLUMNS.map((k) => ({ header: t(`api:report.columns.${k}`), key: k, width: k === 'address' ? 30 : k === 'community' || k === 'grid' || k === 'group' ? 18 : 12 }));
-    header(ws);
-    // strings go in as text cells: a name like =HYPERLINK(…) is shown, never run
-    for await (const h of rowsOf(c)) ws.addRow(houseCells(h)).commit();
-    ws.commit();
+    for (const c of communityIds) {
+      const ws = book.addWorksheet(sheetName(communities.get(c) ?? c, taken), { views: [{ state: 'frozen', ySplit: 1 }] });
+      ws.columns = HOUSE_COLUMNS.map((k) => ({ header: t(`api:report.columns.${k}`), key: k, width: k === 'address' ? 30 : k === 'community' || k === 'grid' || k === 'group' ? 18 : 12 }));
+      header(ws);
+      // strings go in as text cells: a name like =HYPERLINK(…) is shown, never run
+      for await (const h of rowsOf(c)) ws.addRow(houseCells(h)).commit();
+      ws.commit();
+    }
+    await book.commit();
   }
-  await book.commit();
 }
 
 /**

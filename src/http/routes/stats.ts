@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { periodOf, PERIOD_RE } from '../../domain/period';
 import { PassThrough } from 'node:stream';
 import { roleAllows } from '../../domain/policy';
-import { writeMonthlyReport } from '../../services/monthly-report';
+import { prepareMonthlyReport } from '../../services/monthly-report';
 import { currentActor } from '../authorize';
 import { getStats } from '../../services/get-stats';
 import { rankScope } from '../../services/ranking';
@@ -39,14 +39,15 @@ export function statsRoutes(o: AppOptions, router: RouteTable): void {
     const q = reportQuery.parse(ctx.query);
     const scope = await effectiveScope(o.store, ctx, q.scope);
     const period = q.period ?? periodOf(o.clock.now(), o.timeZone);
+    const t = (key: string, params?: Record<string, unknown>) => o.t(key, { lng: ctx.state.lng, ...params });
+    const report = await prepareMonthlyReport(depsOf(o), { where: scope, period, year: Number(period.slice(0, 4)), showPhones: roleAllows(currentActor(ctx).role, 'phones:read'), format: q.format, t });
     const out = new PassThrough();
     const file = `anxin-report-${period}.${q.format}`;
     ctx.type = q.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
     ctx.set('Content-Disposition', `attachment; filename="${file}"`);
     ctx.set('Cache-Control', 'private, no-store');
     ctx.body = out;
-    const t = (key: string, params?: Record<string, unknown>) => o.t(key, { lng: ctx.state.lng, ...params });
-    writeMonthlyReport(depsOf(o), { where: scope, period, year: Number(period.slice(0, 4)), showPhones: roleAllows(currentActor(ctx).role, 'phones:read'), format: q.format, t, out })
+    report.write(out)
       .catch((err: unknown) => { o.log.error({ err }, 'monthly report failed'); out.destroy(err as Error); });
   });
 }
