@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { maskPhone } from '../domain/privacy';
 import { placedFilter, type PlacedScope } from '../domain/scope';
@@ -12,6 +13,11 @@ type T = (key: string, params?: Record<string, unknown>) => string;
 const PAGE = 2000;
 const HOUSE_COLUMNS = ['community', 'grid', 'group', 'code', 'address', 'landlord', 'phone', 'isKey', 'committed', 'submission', 'approvedBy', 'hazardsOpen', 'hazardsOverdue', 'points'] as const;
 const SUMMARY_COLUMNS = ['level', 'community', 'name', 'houses', 'keyHouses', 'committedN', 'submitted', 'approved', 'compliant', 'commitmentRate', 'inspectionRate', 'complianceRate', 'hazardsOpen', 'hazardsOverdue'] as const;
+
+/** Resolves once the stream has room again (a slow download must not pile the report up in memory). */
+async function drained(out: Writable): Promise<void> {
+  while (out.writableNeedDrain && !out.destroyed) await once(out, 'drain');
+}
 
 /** Whether a month has been closed (its rows frozen). */
 export const isClosed = async ({ store }: Deps, period: string) => (await store.audit.count({ target: `period:${period}`, action: 'close_month' })) > 0;
@@ -102,7 +108,7 @@ export async function prepareMonthlyReport(deps: Deps, input: { where: PlacedSco
       let chunk = '';
       for await (const h of rowsOf(c)) {
         chunk += `${houseCells(h).map(csvField).join(',')}\r\n`;
-        if (chunk.length > 64_000) { await write(chunk); chunk = ''; }
+        if (chunk.length > 64_000) { await write(chunk); chunk = ''; await drained(out); }
       }
       if (chunk) await write(chunk);
     }
@@ -138,7 +144,12 @@ export async function prepareMonthlyReport(deps: Deps, input: { where: PlacedSco
       ws.columns = HOUSE_COLUMNS.map((k) => ({ header: t(`api:report.columns.${k}`), key: k, width: k === 'address' ? 30 : k === 'community' || k === 'grid' || k === 'group' ? 18 : 12 }));
       header(ws);
       // strings go in as text cells: a name like =HYPERLINK(…) is shown, never run
-      for await (const h of rowsOf(c)) ws.addRow(houseCells(h)).commit();
+      let n = 0;
+      for await (const h of rowsOf(c)) {
+        ws.addRow(houseCells(h)).commit();
+        // the reader sets the pace: wait while what was written is not yet taken (memory stays flat)
+        if ((n += 1) % 500 === 0) await drained(out);
+      }
       ws.commit();
     }
     await book.commit();
