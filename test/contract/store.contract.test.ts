@@ -23,6 +23,15 @@ const legs: Leg[] = [
     },
   },
 ];
+// the same SQLite store with every count made off the main thread (as a large street's are)
+legs.push({
+  name: 'sqlite, counts in a worker thread',
+  async open() {
+    const tmp = tempDir();
+    const store = createSqliteStore({ dataDir: tmp.dir, offThreadHouses: 0 });
+    return { store, cleanup: async () => { await store.close(); tmp.cleanup(); } };
+  },
+});
 const mongoUri = process.env.CONTRACT_MONGODB_URI;
 if (mongoUri) {
   legs.push({

@@ -1,6 +1,38 @@
 import type Database from 'better-sqlite3';
 import { emptyFigures, type FigureQuery, type FigureRow, type FigureStore, type HouseFigure } from '../figures';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import type { GroupCommit } from './group-commit';
+
+/** Above this many houses, counts run on a read-only connection in a worker thread. */
+const OFF_THREAD_HOUSES = 20_000;
+
+/** The worker that counts off the main thread; started on first need, stopped with the store. */
+function offThreadReader(file: string) {
+  let worker: Worker | null = null;
+  let next = 0;
+  const waiting = new Map<number, { resolve: (rows: unknown[]) => void; reject: (e: Error) => void }>();
+  const start = () => {
+    const fromSource = __filename.endsWith('.ts');
+    const w = new Worker(path.join(__dirname, `figures-worker.${fromSource ? 'ts' : 'js'}`), { workerData: { file }, execArgv: fromSource ? ['--require', require.resolve('tsx/cjs')] : [] });
+    w.on('message', (m: { id: number; rows?: unknown[]; error?: string }) => {
+      const p = waiting.get(m.id);
+      waiting.delete(m.id);
+      if (m.error !== undefined) p?.reject(new Error(m.error)); else p?.resolve(m.rows!);
+    });
+    w.on('error', (e) => { for (const p of waiting.values()) p.reject(e); waiting.clear(); worker = null; });
+    w.unref();
+    return w;
+  };
+  return {
+    all(sql: string, params: Record<string, unknown>): Promise<unknown[]> {
+      worker ??= start();
+      const id = (next += 1);
+      return new Promise((resolve, reject) => { waiting.set(id, { resolve, reject }); worker!.postMessage({ id, sql, params }); });
+    },
+    async close() { await worker?.terminate(); worker = null; },
+  };
+}
 
 const KEY = { all: 'NULL', community: 'communityId', grid: 'gridId', group: 'groupId' } as const;
 const LIVE = `('open','rectified')`;
@@ -17,7 +49,7 @@ function scopeSql(where: FigureQuery['where'], alias: string): string {
  * letterVersion)`, `submissions(houseId, period)`, `hazards(houseId, status)`), grouped in
  * the database. Hazards are counted from their own table.
  */
-export function sqliteFigures(db: Database.Database, commit: GroupCommit): FigureStore & { explainFigures(q: FigureQuery): string[] } {
+export function sqliteFigures(db: Database.Database, commit: GroupCommit, off: { file?: string; offThreadHouses?: number } = {}): FigureStore & { explainFigures(q: FigureQuery): string[]; closeFigures(): Promise<void> } {
   const houseFlags = (where: FigureQuery['where']) => `
     SELECT h.id, h.code, h.address, h.communityId, h.gridId, h.groupId, h.isKey, h.landlordId,
       EXISTS (SELECT 1 FROM commitments c WHERE c.houseId = h.id AND c.letterVersion = @letterVersion) AS committed,
@@ -43,11 +75,19 @@ export function sqliteFigures(db: Database.Database, commit: GroupCommit): Figur
   const stmt = (sql: string) => { let s = cache.get(sql); if (!s) { s = db.prepare(sql); cache.set(sql, s); } return s; };
   const params = (q: FigureQuery) => ({ ...q.where, period: q.period, letterVersion: q.letterVersion ?? -1, now: q.now.toISOString() });
   const dataVersion = db.prepare('PRAGMA data_version').pluck();
+  const size = db.prepare('SELECT MAX(rowid) FROM houses').pluck();
+  const reader = off.file ? offThreadReader(off.file) : null;
+  const threshold = off.offThreadHouses ?? OFF_THREAD_HOUSES;
+  /** a large street is counted off the main thread, once every write made so far is committed (so it sees them) */
+  const all = async <R>(sql: string, p: Record<string, unknown>): Promise<R[]> => {
+    if (!reader || ((size.get() as number | null) ?? 0) < threshold) return stmt(sql).all(p) as R[];
+    await commit.write(() => undefined);
+    return (await reader.all(sql, p)) as R[];
+  };
 
   return {
     async figures(q) {
-      const houses = stmt(houseSql(q)).all(params(q)) as FigureRow[];
-      const hazards = stmt(hazardSql(q)).all(params(q)) as { key: string | null; hazardsOpen: number; hazardsOverdue: number }[];
+      const [houses, hazards] = await Promise.all([all<FigureRow>(houseSql(q), params(q)), all<{ key: string | null; hazardsOpen: number; hazardsOverdue: number }>(hazardSql(q), params(q))]);
       const rows = new Map<string | null, FigureRow>(houses.map((r) => [r.key, { ...emptyFigures(r.key), ...r }]));
       for (const h of hazards) Object.assign(rows.get(h.key) ?? rows.set(h.key, emptyFigures(h.key)).get(h.key)!, { hazardsOpen: h.hazardsOpen, hazardsOverdue: h.hazardsOverdue });
       if (q.by === 'all' && rows.size === 0) rows.set(null, emptyFigures(null));
@@ -56,7 +96,7 @@ export function sqliteFigures(db: Database.Database, commit: GroupCommit): Figur
     async houseFigures(q) {
       // one row per house, by code: its landlord, its commitment, the period's (latest) submission,
       // and its hazards and points, each looked up by index
-      const rows = stmt(`
+      const rows = await all<Omit<HouseFigure, 'isKey' | 'committed'> & { isKey: number; committed: number }>(`
         SELECT h.id AS houseId, h.code, h.address, h.communityId, h.gridId, h.groupId, h.isKey,
           l.name AS landlordName, l.phone AS landlordPhone,
           EXISTS (SELECT 1 FROM commitments c WHERE c.houseId = h.id AND c.letterVersion = @letterVersion) AS committed,
@@ -68,9 +108,9 @@ export function sqliteFigures(db: Database.Database, commit: GroupCommit): Figur
         JOIN landlords l ON l.id = h.landlordId
         LEFT JOIN submissions s ON s.id = (SELECT s2.id FROM submissions s2 WHERE s2.houseId = h.id AND s2.period = @period ORDER BY s2.updatedAt DESC LIMIT 1)
         ${scopeSql(q.where, 'h')} ${q.afterCode === undefined ? '' : `${scopeSql(q.where, 'h') ? 'AND' : 'WHERE'} h.code > @afterCode`}
-        ORDER BY h.code LIMIT @limit`).all({
+        ORDER BY h.code LIMIT @limit`, {
         ...params(q), afterCode: q.afterCode, limit: q.limit, yearStart: q.year.gte.toISOString(), yearEnd: q.year.lt.toISOString(),
-      }) as (Omit<HouseFigure, 'isKey' | 'committed'> & { isKey: number; committed: number })[];
+      });
       return rows.map((r) => ({ ...r, isKey: r.isKey === 1, committed: r.committed === 1 }));
     },
 
@@ -81,6 +121,7 @@ export function sqliteFigures(db: Database.Database, commit: GroupCommit): Figur
 
     revision: () => `${commit.writes}:${dataVersion.get() as number}`,
     /** the plans of the figure queries for a scope (the EXPLAIN test) */
+    closeFigures: async () => { await reader?.close(); },
     explainFigures(q: FigureQuery): string[] {
       return [houseSql(q), hazardSql(q)].flatMap((sql) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params(q)) as { detail: string }[]).map((r) => r.detail));
     },

@@ -16,10 +16,12 @@ const WRITE_LOCK_WAIT_MS = 30_000;
 export interface SqliteStoreOptions {
   /** the folder holding `anxin.db` and `photos/` */
   dataDir: string;
+  /** from this many houses up, street counts run on a read-only connection in a worker thread (default 20,000) */
+  offThreadHouses?: number;
 }
 
 /** The embedded store: one SQLite file in WAL mode plus content-addressed photo files. */
-export function createSqliteStore({ dataDir }: SqliteStoreOptions): Store {
+export function createSqliteStore({ dataDir, offThreadHouses }: SqliteStoreOptions): Store {
   mkdirSync(dataDir, { recursive: true });
   const db = new Database(path.join(dataDir, 'anxin.db'));
   db.pragma('journal_mode = WAL');
@@ -46,11 +48,12 @@ export function createSqliteStore({ dataDir }: SqliteStoreOptions): Store {
 
   const blobs = new FileBlobStore(path.join(dataDir, 'photos'));
   blobs.sweep(); // temp files of writes a crash cut short
+  const figures = sqliteFigures(db, commit, { file: path.join(dataDir, 'anxin.db'), offThreadHouses });
   return {
     kind: 'sqlite',
     file: path.join(dataDir, 'anxin.db'),
     ...collections,
-    ...sqliteFigures(db, commit),
+    ...figures,
     blobs,
     async nextSequence(name: string) {
       return commit.write(() => {
@@ -67,6 +70,7 @@ export function createSqliteStore({ dataDir }: SqliteStoreOptions): Store {
     },
     async close() {
       if (!db.open) return;
+      await figures.closeFigures();
       commit.close();
       db.close();
     },
