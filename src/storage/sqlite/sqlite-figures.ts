@@ -19,6 +19,8 @@ function offThreadReader(file: string) {
       const p = waiting.get(m.id);
       waiting.delete(m.id);
       if (m.error !== undefined) p?.reject(new Error(m.error)); else p?.resolve(m.rows!);
+      // an idle worker does not keep the process alive; one with a count under way does
+      if (waiting.size === 0) w.unref();
     });
     w.on('error', (e) => { for (const p of waiting.values()) p.reject(e); waiting.clear(); worker = null; });
     w.unref();
@@ -28,7 +30,7 @@ function offThreadReader(file: string) {
     all(sql: string, params: Record<string, unknown>): Promise<unknown[]> {
       worker ??= start();
       const id = (next += 1);
-      return new Promise((resolve, reject) => { waiting.set(id, { resolve, reject }); worker!.postMessage({ id, sql, params }); });
+      return new Promise((resolve, reject) => { waiting.set(id, { resolve, reject }); worker!.ref(); worker!.postMessage({ id, sql, params }); });
     },
     async close() { await worker?.terminate(); worker = null; },
   };
