@@ -42,6 +42,7 @@ export type ErrorCode =
   | 'not_empty'
   | 'head_house_move'
   | 'outside_scope'
+  | 'report_busy'
   | 'internal';
 
 /**

@@ -40,7 +40,8 @@ export const ROLE_ACTIONS: Record<ActorRole, ReadonlySet<Action>> = {
 };
 
 /** Actions that only make sense street-wide (a new commitment letter goes to every room). */
-const STREET_ONLY: ReadonlySet<Action> = new Set(['letters:publish', 'points:rules', 'users:manage', 'schedules:edit', 'roster:import']);
+// the simulator (demo mode) speaks as any contact of any room: street-wide callers only
+const STREET_ONLY: ReadonlySet<Action> = new Set(['letters:publish', 'points:rules', 'users:manage', 'schedules:edit', 'roster:import', 'simulator:use']);
 /** Whether an action needs a street-wide scope. */
 export const streetOnly = (action: Action): boolean => STREET_ONLY.has(action);
 

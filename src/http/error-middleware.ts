@@ -51,6 +51,7 @@ const STATUS: Record<ErrorCode, number> = {
   not_empty: 409,
   head_house_move: 409,
   outside_scope: 403,
+  report_busy: 429,
   internal: 500,
 };
 

@@ -37,10 +37,18 @@ export async function listPage<E extends T.Entity>(coll: Collection<E>, where: F
     const cond = own === undefined ? bound : typeof own === 'object' && own !== null && !(own instanceof Date) ? { ...own, ...bound } : { in: [own], ...bound };
     filter = { ...where, [field]: cond } as Filter<E>;
   }
-  const [items, total] = await Promise.all([
-    coll.find(filter, { limit: q.limit, offset: q.after !== undefined ? 0 : q.offset, sort: { [field]: by.dir } as never }),
+  if (q.after !== undefined && q.offset > 0) throw new DomainError('validation', 'after', { detail: 'after and offset cannot be combined' });
+  // one more than asked: `next` only when there is a next page
+  const [found, total] = await Promise.all([
+    coll.find(filter, { limit: q.limit + 1, offset: q.after !== undefined ? 0 : q.offset, sort: { [field]: by.dir } as never }),
     q.total === '0' ? Promise.resolve(undefined) : coll.count(where),
   ]);
-  const last = items.length === q.limit ? (items.at(-1) as unknown as Record<string, string | number>)[field] : undefined;
+  const items = found.slice(0, q.limit);
+  const last = found.length > q.limit ? (items.at(-1) as unknown as Record<string, string | number>)[field] : undefined;
   return { items, ...(total === undefined ? {} : { total }), limit: q.limit, offset: q.after !== undefined ? 0 : q.offset, next: last === undefined ? null : encode(last) };
+}
+
+/** Lists kept in an order that is not a unique key (newest broadcast or round first, a ranking) page by offset only. */
+export function offsetOnly(q: PageQuery): void {
+  if (q.after !== undefined) throw new DomainError('validation', 'after', { detail: 'this list pages with offset, not after' });
 }

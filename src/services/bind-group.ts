@@ -10,6 +10,6 @@ export async function bindGroup(deps: Deps, input: { code: string; roomId: strin
   const code = await redeemBindCode(deps, 'group', input.code, input.by);
   const group = await deps.store.groups.update(code.targetId, { roomId: input.roomId, botId: input.botId });
   if (!group) throw new DomainError('code_invalid', input.code);
-  await deps.store.audit.insert({ actor: input.by, action: 'bind_group', target: `group:${group.id}`, detail: { roomId: input.roomId } });
+  await deps.store.audit.insert({ actor: input.by, action: 'bind_group', target: `group:${group.id}`, detail: { roomId: input.roomId }, communityId: group.communityId, gridId: group.gridId, groupId: group.id });
   return { group, houses: await deps.store.houses.count({ groupId: group.id }) };
 }

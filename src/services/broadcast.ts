@@ -28,7 +28,7 @@ export async function broadcast(deps: Deps, input: { text: string; scope: string
   const b = await store.broadcasts.insert({ text: input.text, imagePhotoId, scope: input.scope, at, status: 'scheduled', createdBy: input.by });
   await store.deliveries.insertMany(groups.map((g) => ({ broadcastId: b.id, roomId: g.roomId!, status: 'pending' as const, sentAt: null, error: null })));
   await enqueue(deps, groups.map((g) => entryFor(b, g.roomId!, g.botId)));
-  await store.audit.insert({ actor: input.by, action: 'broadcast', target: `broadcast:${b.id}`, detail: { scope: input.scope, rooms: groups.length } });
+  await store.audit.insert({ actor: input.by, action: 'broadcast', target: `broadcast:${b.id}`, detail: { scope: input.scope, rooms: groups.length }, communityId: placed.communityId ?? null, gridId: placed.gridId ?? null, groupId: placed.groupId ?? null });
   return { broadcast: b, rooms: groups.length };
 }
 

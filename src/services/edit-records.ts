@@ -65,7 +65,10 @@ export async function editRecord(deps: Deps, input: { name: TreeName; id: T.Id; 
       for (const c of FOLLOW_HOUSE) await (store[c] as unknown as Collection<Row>).updateWhere({ houseId: after.id } as never, placed as never);
     }
     const was = Object.fromEntries(Object.keys(changed).map((k) => [k, before[k] ?? null]));
-    await audit(deps, { actor: input.actor, action: `edit_${input.name}`, target: `${input.name}:${input.id}`, detail: { before: hidePhone(was), after: hidePhone(changed) }, at: await placementOf(deps, input.name, after) });
+    const entry = { actor: input.actor, action: `edit_${input.name}`, target: `${input.name}:${input.id}`, detail: { before: hidePhone(was), after: hidePhone(changed) } };
+    await audit(deps, { ...entry, at: await placementOf(deps, input.name, after) });
+    // a house that moved is on the record where it left, too (that scope's staff see it go)
+    if (input.name === 'houses' && changed.groupId !== undefined) await audit(deps, { ...entry, at: await placementOf(deps, input.name, before) });
     return after;
   });
 }

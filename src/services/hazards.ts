@@ -23,7 +23,7 @@ export async function openHazard(deps: Deps, input: { house: House; description:
     communityId: h.communityId, gridId: h.gridId, groupId: h.groupId, number: await store.nextSequence('hazard'), houseId: h.id, houseCode: h.code,
     description: input.description.slice(0, 300), deadline, status: 'open', openedBy: input.by, evidencePhotoIds: [], sitePhotos: null, rectifiedAt: null, closedAt: null, closedBy: null,
   });
-  await store.audit.insert({ actor: input.by, action: 'open_hazard', target: `hazard:${hazard.id}`, detail: { number: hazard.number, house: h.code } });
+  await store.audit.insert({ actor: input.by, action: 'open_hazard', target: `hazard:${hazard.id}`, detail: { number: hazard.number, house: h.code }, communityId: hazard.communityId, gridId: hazard.gridId, groupId: hazard.groupId });
   return hazard;
 }
 
@@ -55,7 +55,7 @@ export async function closeHazard(deps: Deps, input: { hazard: Hazard; by: Actor
   const now = clock.now();
   // compare-and-set: closed once, however often it is asked
   if (!(await store.hazards.updateWhere({ id: h.id, status: h.status }, { status: 'closed', closedAt: now, closedBy: actor.id }))) return (await store.hazards.get(h.id))!;
-  await store.audit.insert({ actor: actor.id, action: 'close_hazard', target: `hazard:${h.id}`, detail: { number: h.number } });
+  await store.audit.insert({ actor: actor.id, action: 'close_hazard', target: `hazard:${h.id}`, detail: { number: h.number }, communityId: h.communityId, gridId: h.gridId, groupId: h.groupId });
   const house = await store.houses.get(h.houseId);
   if (house && now <= h.deadline) await award(deps, { reason: 'hazard_closed', refId: h.id, house });
   return (await store.hazards.get(h.id))!;
@@ -74,6 +74,6 @@ export async function reopenHazard(deps: Deps, input: { hazard: Hazard; by: Acto
   const { hazard: h } = input;
   const actor = permit(input.by, 'hazards:close', targetOf(h), h.houseCode);
   await deps.store.hazards.update(h.id, { status: 'open', closedAt: null, closedBy: null });
-  await deps.store.audit.insert({ actor: actor.id, action: 'reopen_hazard', target: `hazard:${h.id}`, detail: { number: h.number, reason: input.reason.slice(0, 200) } });
+  await deps.store.audit.insert({ actor: actor.id, action: 'reopen_hazard', target: `hazard:${h.id}`, detail: { number: h.number, reason: input.reason.slice(0, 200) }, communityId: h.communityId, gridId: h.gridId, groupId: h.groupId });
   return (await deps.store.hazards.get(h.id))!;
 }

@@ -68,7 +68,9 @@ async function summary(deps: Deps, input: { where: PlacedScope; period: string; 
 
 /** A worksheet name Excel accepts: at most 31 characters, none of []:*?/\, unique in the book. */
 function sheetName(name: string, taken: Set<string>): string {
-  const base = name.replace(/[[\]:*?/\\]/g, ' ').trim().slice(0, 28) || 'Sheet';
+  // Excel refuses []:*?/\, an apostrophe at either end, and the name History (reserved)
+  let base = name.replace(/[[\]:*?/\\]/g, ' ').trim().replace(/^'+|'+$/g, '').trim().slice(0, 28) || 'Sheet';
+  if (base.toLowerCase() === 'history') base = `${base} 1`;
   let n = base;
   for (let i = 2; taken.has(n); i += 1) n = `${base.slice(0, 27)}${i}`;
   taken.add(n);
@@ -108,7 +110,12 @@ export async function prepareMonthlyReport(deps: Deps, input: { where: PlacedSco
       let chunk = '';
       for await (const h of rowsOf(c)) {
         chunk += `${houseCells(h).map(csvField).join(',')}\r\n`;
-        if (chunk.length > 64_000) { await write(chunk); chunk = ''; await drained(out); }
+        if (chunk.length > 64_000) {
+          await write(chunk);
+          chunk = '';
+          await drained(out);
+          if (out.destroyed) return;
+        }
       }
       if (chunk) await write(chunk);
     }
@@ -148,7 +155,10 @@ export async function prepareMonthlyReport(deps: Deps, input: { where: PlacedSco
       for await (const h of rowsOf(c)) {
         ws.addRow(houseCells(h)).commit();
         // the reader sets the pace: wait while what was written is not yet taken (memory stays flat)
-        if ((n += 1) % 500 === 0) await drained(out);
+        if ((n += 1) % 500 === 0) {
+          await drained(out);
+          if (out.destroyed) return; // the download was abandoned: stop working for nobody
+        }
       }
       ws.commit();
     }

@@ -16,7 +16,7 @@ export async function openRound(deps: Deps, input: { period: string; deadline: D
   const placed = await resolveScope(store, input.scope);
   if (input.deadline <= clock.now()) throw new DomainError('validation', 'deadline in the past', { detail: 'deadline must be in the future' });
   const round = await store.rounds.insert({ period: input.period, deadline: input.deadline, scope: input.scope, status: 'open', openedAt: clock.now() });
-  await store.audit.insert({ actor: input.by, action: 'open_round', target: `round:${round.id}`, detail: { period: input.period, scope: input.scope } });
+  await store.audit.insert({ actor: input.by, action: 'open_round', target: `round:${round.id}`, detail: { period: input.period, scope: input.scope }, communityId: placed.communityId ?? null, gridId: placed.gridId ?? null, groupId: placed.groupId ?? null });
   const groups = await boundGroups(store, placed);
   const announce = await Promise.all(groups.map(async (group) => ({
     group,

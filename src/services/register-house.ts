@@ -28,7 +28,7 @@ export async function registerHouse(deps: Deps, input: { group: Group; wechatId:
     return { status: 'registered', house: { ...house, contactId: contact.id }, staffOnly };
   }
   await deps.store.houses.update(house.id, { pendingContactId: contact.id });
-  await deps.store.audit.insert({ actor: `contact:${contact.id}`, action: 'claim_house', target: `house:${house.id}`, detail: { holder: house.contactId } });
+  await deps.store.audit.insert({ actor: `contact:${contact.id}`, action: 'claim_house', target: `house:${house.id}`, detail: { holder: house.contactId }, communityId: house.communityId, gridId: house.gridId, groupId: house.groupId });
   return { status: 'pending', house, staffOnly };
 }
 
@@ -53,6 +53,6 @@ export async function confirmRegistration(deps: Deps, input: { group: Group; spe
   const moved = await store.houses.updateWhere({ id: house.id, pendingContactId: house.pendingContactId, contactId: house.contactId }, { contactId: house.pendingContactId, pendingContactId: null });
   if (!moved || !claimant) throw new DomainError('not_found', 'pending registration', { code: house.code });
   await store.contacts.update(claimant.id, { landlordId: house.landlordId });
-  await store.audit.insert({ actor: by.id, action: 'confirm_registration', target: `house:${house.id}`, detail: { from: house.contactId, to: claimant.id } });
+  await store.audit.insert({ actor: by.id, action: 'confirm_registration', target: `house:${house.id}`, detail: { from: house.contactId, to: claimant.id }, communityId: house.communityId, gridId: house.gridId, groupId: house.groupId });
   return { house: { ...house, contactId: claimant.id, pendingContactId: null }, claimant, previous };
 }

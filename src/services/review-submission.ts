@@ -36,6 +36,6 @@ export async function reviewSubmission(
     const house = await store.houses.get(sub.houseId);
     if (house) await award(deps, { reason: 'inspection_returned', refId: sub.id, house });
   }
-  await store.audit.insert({ actor: reviewer.id, action: `${input.action}_submission`, target: `submission:${sub.id}`, detail: { reason: input.reason ?? null } });
+  await store.audit.insert({ actor: reviewer.id, action: `${input.action}_submission`, target: `submission:${sub.id}`, detail: { reason: input.reason ?? null }, communityId: sub.communityId, gridId: sub.gridId, groupId: sub.groupId });
   return (await store.submissions.get(sub.id))!;
 }

@@ -90,6 +90,6 @@ async function decide(deps: Deps, input: TipDecision): Promise<{ tip: Tip; hazar
     const reporter = await store.contacts.get(tip.reporterContactId);
     await store.points.insert({ landlordId: reporter?.landlordId ?? null, contactId: tip.reporterContactId, gridId: tip.gridId, reason: 'tip_accepted', amount: input.points ?? (await pointRules(deps)).tip_accepted, refId: tip.id });
   }
-  await store.audit.insert({ actor: input.by, action: `${status}_tip`, target: `tip:${tip.id}`, detail: { number: tip.number, reason: input.reason ?? null } });
+  await store.audit.insert({ actor: input.by, action: `${status}_tip`, target: `tip:${tip.id}`, detail: { number: tip.number, reason: input.reason ?? null }, communityId: tip.communityId, gridId: tip.gridId, groupId: tip.groupId });
   return { tip: (await store.tips.get(tip.id))!, hazard };
 }

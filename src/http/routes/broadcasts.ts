@@ -6,6 +6,7 @@ import { scopesWithin } from '../../services/scopes-within';
 import { currentUser, effectiveScope } from '../authorize';
 import { depsOf, type AppOptions } from '../context';
 import { singleUpload } from '../upload';
+import { offsetOnly } from '../paging';
 import { pageQuery } from './resources';
 import type { RouteTable } from '../route-table';
 
@@ -30,6 +31,7 @@ export function broadcastRoutes(o: AppOptions, router: RouteTable): void {
   });
   router.get('/broadcasts', 'broadcasts:read', async (ctx) => {
     const q = pageQuery.parse(ctx.query);
+    offsetOnly(q);
     // a broadcast is the caller's when its scope lies inside theirs (issue 9: lists ignored scope)
     const within = await scopesWithin(o.store, await effectiveScope(o.store, ctx, q.scope));
     const where = within ? { scope: { in: within } } : {};

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { pointRules, rankLandlords, setPointRules } from '../../services/points';
 import { currentUser, effectiveScope } from '../authorize';
 import { depsOf, type AppOptions } from '../context';
+import { offsetOnly } from '../paging';
 import { pageQuery } from './resources';
 import type { RouteTable } from '../route-table';
 
@@ -16,6 +17,7 @@ export const rulesBody = z.object({
 export function pointRoutes(o: AppOptions, router: RouteTable): void {
   router.get('/points', 'points:read', async (ctx) => {
     const q = pointsQuery.parse(ctx.query);
+    offsetOnly(q);
     const scope = await effectiveScope(o.store, ctx, q.scope);
     const year = q.year ?? Number(new Intl.DateTimeFormat('en', { timeZone: o.timeZone, year: 'numeric' }).format(o.clock.now()));
     const gridIds = scope.level === 'street' ? null

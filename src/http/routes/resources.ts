@@ -75,7 +75,8 @@ function present(name: ResourceName, row: Row, actor: Actor): Row {
   return row;
 }
 
-const name60 = z.string().trim().min(1).max(60);
+/** a name, never one that reads as a scope (`street`, `community:…`), so 广播 and ?scope= by name stay unambiguous */
+const name60 = z.string().trim().min(1).max(60).refine((n) => !/^(street|全街道|街道)$/i.test(n) && !/[:：]/.test(n), 'a name may not be "street" or contain a colon');
 /** What staff may change by hand in each tree record (PATCH); anything else is refused. */
 export const EDITS = {
   communities: z.object({ name: name60 }).partial().strict(),

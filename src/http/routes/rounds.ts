@@ -14,7 +14,7 @@ import { reviewSubmission } from '../../services/review-submission';
 import { ymdIn } from '../../domain/period';
 import { currentActor, currentUser, effectiveScope } from '../authorize';
 import { depsOf, type AppOptions, type Ctx } from '../context';
-import { listPage } from '../paging';
+import { listPage, offsetOnly } from '../paging';
 import { pageQuery } from './resources';
 import type { RouteTable } from '../route-table';
 
@@ -60,6 +60,7 @@ export function roundRoutes(o: AppOptions, router: RouteTable): void {
 
   router.get('/rounds', 'rounds:read', async (ctx) => {
     const q = pageQuery.parse(ctx.query);
+    offsetOnly(q);
     // the caller's rounds: those whose scope lies inside theirs, and the wider ones that cover it
     const visible = await visibleScopes(await effectiveScope(o.store, ctx, q.scope));
     const where = visible ? { scope: { in: visible } } : {};

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DomainError } from '../../domain/errors';
 import { periodOf, PERIOD_RE } from '../../domain/period';
 import { PassThrough } from 'node:stream';
 import { roleAllows } from '../../domain/policy';
@@ -16,7 +17,11 @@ export const statsQuery = z.object({
   period: z.string().regex(PERIOD_RE, 'period must be YYYY-MM').optional(),
 });
 
-export const rankingQuery = statsQuery.extend({ by: z.enum(['group', 'grid']).default('group') });
+export const rankingQuery = statsQuery.extend({
+  by: z.enum(['group', 'grid']).default('group'),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+});
 
 export const reportQuery = statsQuery.extend({ format: z.enum(['xlsx', 'csv']).default('xlsx') });
 
@@ -32,11 +37,15 @@ export function statsRoutes(o: AppOptions, router: RouteTable): void {
     const scope = await effectiveScope(o.store, ctx, q.scope);
     const period = q.period ?? periodOf(o.clock.now(), o.timeZone);
     const items = await rankScope(depsOf(o), { where: placedFilter(scope), by: q.by, period });
-    ctx.body = { scope: scope.label, period, by: q.by, items, total: items.length };
+    ctx.body = { scope: scope.label, period, by: q.by, items: items.slice(q.offset, q.offset + q.limit), total: items.length, limit: q.limit, offset: q.offset };
   });
   // the monthly report: a summary sheet and a sheet per community, streamed (or the house rows as CSV)
+  // a report of a large street is minutes of work: a few at a time per process, and none for a caller who left
+  let running = 0;
+  const MAX_REPORTS = 2;
   router.get('/reports/monthly.xlsx', 'stats:read', async (ctx) => {
     const q = reportQuery.parse(ctx.query);
+    if (running >= MAX_REPORTS) throw new DomainError('report_busy', 'reports busy', { max: MAX_REPORTS });
     const scope = await effectiveScope(o.store, ctx, q.scope);
     const period = q.period ?? periodOf(o.clock.now(), o.timeZone);
     const t = (key: string, params?: Record<string, unknown>) => o.t(key, { lng: ctx.state.lng, ...params });
@@ -47,7 +56,10 @@ export function statsRoutes(o: AppOptions, router: RouteTable): void {
     ctx.set('Content-Disposition', `attachment; filename="${file}"`);
     ctx.set('Cache-Control', 'private, no-store');
     ctx.body = out;
+    running += 1;
+    ctx.res.once('close', () => { if (!out.writableEnded) out.destroy(); });
     report.write(out)
-      .catch((err: unknown) => { o.log.error({ err }, 'monthly report failed'); out.destroy(err as Error); });
+      .catch((err: unknown) => { if (!out.destroyed) { o.log.error({ err }, 'monthly report failed'); out.destroy(err as Error); } })
+      .finally(() => { running -= 1; });
   });
 }

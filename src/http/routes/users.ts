@@ -27,9 +27,7 @@ export function userRoutes(o: AppOptions, router: RouteTable): void {
     ctx.body = { ...user, token };
   });
   router.get('/users', 'users:manage', async (ctx) => {
-    const q = pageQuery.parse(ctx.query);
-    const [items, total] = await Promise.all([o.store.users.find({}, { limit: q.limit, offset: q.offset, sort: { createdAt: 1 } }), o.store.users.count({})]);
-    ctx.body = { items, total, limit: q.limit, offset: q.offset };
+    ctx.body = await listPage(o.store.users, {}, pageQuery.parse(ctx.query));
   });
   router.get('/users/:id', 'users:manage', async (ctx) => { ctx.body = await load(ctx); });
   router.patch('/users/:id', 'users:manage', async (ctx) => {
