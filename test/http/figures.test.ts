@@ -41,6 +41,9 @@ describe('figures at city scale (issue 11)', () => {
     const stats = (await request(f.server).get('/api/v1/stats').set(auth(f.adminToken)).expect(200)).body;
     for (const k of ['houses', 'committed', 'submitted', 'approved', 'compliant']) expect(sum(k)).toBe(stats[k]);
     const staff = await f.userToken('staff', `community:${cA}`);
+    const page = await request(f.server).get('/api/v1/stats/ranking?by=grid&limit=2&offset=1').set(auth(f.adminToken)).expect(200);
+    expect(page.body).toMatchObject({ total: 4, limit: 2, offset: 1 });
+    expect(page.body.items.map((x: { rank: number }) => x.rank)).toEqual([2, 3]);
     const mine = await request(f.server).get('/api/v1/stats/ranking').set(auth(staff)).expect(200);
     expect(mine.body.by).toBe('group');
     expect(mine.body.items).toHaveLength(2);
@@ -86,6 +89,17 @@ describe('figures at city scale (issue 11)', () => {
     const rows = hb.worksheets[1]!.getSheetValues().slice(2).map((row) => (row as unknown[]).slice(1));
     expect(rows).toHaveLength(10);
     expect(rows.every((r) => /^1\d{2}\*{4}\d{4}$/.test(String(r[6])))).toBe(true);
+  });
+
+  it('a community named like a reserved sheet name still gives a workbook that opens', async () => {
+    const c = await f.store.communities.insert({ name: "'History'" });
+    const g = await f.store.grids.insert({ communityId: c.id, name: 'G' });
+    const res = await request(f.server).get(`/api/v1/reports/monthly.xlsx?period=2026-11&scope=community:${c.id}`).set(auth(f.adminToken)).buffer(true).parse(binary).expect(200);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(res.body as never);
+    expect(book.worksheets.map((w) => w.name)).toEqual(['汇总', 'History 1']);
+    await f.store.grids.delete(g.id);
+    await f.store.communities.delete(c.id);
   });
 
   it('CSV has the same rows, and a cell a spreadsheet would run starts with an apostrophe', async () => {

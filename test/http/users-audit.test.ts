@@ -97,6 +97,10 @@ describe('users, scopes and the audit log (issue 9)', () => {
     expect(subs.body.items.map((s: { houseCode: string }) => s.houseCode)).toEqual(['P00001']);
 
     const log = await api().get(`/api/v1/audit?scope=grid:${to.gridId}&since=2026-01-01`).set(auth(gridStaff)).expect(200);
+    // the grid it left sees it go, too
+    const leftGrid = await f.userToken('staff', `grid:${house.gridId}`);
+    const left = await api().get('/api/v1/audit').set(auth(leftGrid)).expect(200);
+    expect(left.body.items.some((e: { action: string; target: string }) => e.action === 'edit_houses' && e.target === `houses:${house.id}`)).toBe(true);
     const entry = log.body.items.find((e: { action: string }) => e.action === 'edit_houses');
     expect(entry).toMatchObject({ actor: expect.stringMatching(/^user:/), target: `houses:${house.id}`, detail: { before: { groupId: house.groupId, gridId: house.gridId }, after: { groupId: to.id } } });
     // the head's house cannot move away from its group, and a group with houses cannot be removed
