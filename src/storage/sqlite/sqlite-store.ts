@@ -10,8 +10,12 @@ import { ensureSpecIndexes, migrate } from './migrations';
 import { SqliteCollection } from './sqlite-collection';
 import { translateSqliteError } from './translate-error';
 
-/** how long a write waits for the write lock another connection holds */
-const WRITE_LOCK_WAIT_MS = 30_000;
+/**
+ * How long a write waits for the write lock another connection holds. (30 s was tried so a
+ * city-sized import's one transaction would not fail the bot's writes; it made the crash test's
+ * broadcast repeat sends a kill had not cut in half — kept at 5 s until that is understood.)
+ */
+const WRITE_LOCK_WAIT_MS = 5_000;
 
 export interface SqliteStoreOptions {
   /** the folder holding `anxin.db` and `photos/` */
