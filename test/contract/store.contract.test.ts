@@ -26,7 +26,7 @@ const legs: Leg[] = [
 const mongoUri = process.env.CONTRACT_MONGODB_URI;
 if (mongoUri) {
   legs.push({
-    name: 'mongodb',
+    name: process.env.CONTRACT_MONGODB_KIND === 'shim' ? 'mongodb (wire stand-in: mongomock, not MongoDB)' : 'mongodb',
     async open() {
       const store = await createMongoStore({ uri: mongoUri, dbName: `anxin_contract_${randomBytes(4).toString('hex')}` });
       return { store, cleanup: async () => store.close() };

@@ -36,6 +36,15 @@ export class MongoCollection<E extends T.Entity> implements Collection<E> {
     return set;
   }
 
+  /** The document as the schema casts and validates it, with every null field present as null. */
+  private async checked(doc: Doc): Promise<Doc> {
+    const d = new this.model(doc);
+    await d.validate();
+    const out = d.toObject({ depopulate: true, virtuals: false, minimize: false }) as Doc;
+    for (const [k, v] of Object.entries(doc)) if (v === null) out[k] = null;
+    return out;
+  }
+
   private async guard<R>(fn: () => Promise<R>): Promise<R> {
     try { return await fn(); } catch (e) { throw translateMongoError(e, this.spec.name); }
   }
@@ -43,8 +52,10 @@ export class MongoCollection<E extends T.Entity> implements Collection<E> {
   insert(draft: Draft<E>): Promise<E> {
     return this.guard(async () => {
       const doc = this.toDoc(draft, new Date());
-      await this.model.collection.insertOne(this.model.castObject(doc) as never);
-      return this.toDomain(doc) as E;
+      // cast and validated by the schema; nulls kept (castObject would drop them, and SQLite returns them)
+      const stored = await this.checked(doc);
+      await this.model.collection.insertOne(stored as never);
+      return this.toDomain(stored) as E;
     });
   }
 
