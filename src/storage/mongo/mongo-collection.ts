@@ -4,6 +4,7 @@ import type * as T from '../../domain/types';
 import type { CollectionSpec } from '../schema';
 import type { Collection, Draft, UpsertDraft, Filter, FindOptions, Patch, Sort } from '../store';
 import { keyOf, planUpsert } from '../upsert-plan';
+import { withMongoLock } from './mongo-lock';
 import { toMongoFilter, toMongoSort } from './mongo-filter';
 import { translateMongoError } from './translate-error';
 
@@ -63,7 +64,18 @@ export class MongoCollection<E extends T.Entity> implements Collection<E> {
     return this.guard(async () => {
       if (drafts.length === 0) return 0;
       const now = new Date();
-      await this.model.insertMany(drafts.map((d) => this.toDoc(d, now)), { ordered: true, lean: true });
+      const docs = drafts.map((d) => this.toDoc(d, now));
+      try {
+        await this.model.collection.insertMany(docs as never[], { ordered: true });
+      } catch (e) {
+        // all or nothing, as on SQLite: an ordered insert stopped at its first error, so the
+        // documents before it are ours — take them back out (a replica-set transaction would not need this)
+        const errs = (e as { writeErrors?: { index: number }[] | { index: number } }).writeErrors;
+        const first = Array.isArray(errs) ? Math.min(...errs.map((w) => w.index)) : errs?.index;
+        const ours = docs.slice(0, first ?? 0).map((d) => d._id);
+        if (ours.length) await this.model.collection.deleteMany({ _id: { $in: ours } } as never);
+        throw e;
+      }
       return drafts.length;
     });
   }
@@ -100,7 +112,7 @@ export class MongoCollection<E extends T.Entity> implements Collection<E> {
   }
 
   updateWhere(filter: Filter<E>, patch: Patch<E>): Promise<number> {
-    return this.guard(async () => (await this.model.updateMany(this.filter(filter), { $set: this.setOf(patch, new Date()) }).exec()).modifiedCount);
+    return this.guard(async () => (await this.model.updateMany(this.filter(filter), { $set: this.setOf(patch, new Date()) }).exec()).matchedCount);
   }
 
   delete(id: T.Id): Promise<boolean> {
@@ -108,7 +120,8 @@ export class MongoCollection<E extends T.Entity> implements Collection<E> {
   }
 
   upsertMany(drafts: readonly UpsertDraft<E>[], key: readonly (keyof E & string)[]): Promise<{ id: T.Id; outcome: 'created' | 'updated' | 'unchanged' }[]> {
-    return this.guard(async () => {
+    // read, plan and write under one lock per collection, so concurrent imports (in any process) see each other's records
+    return this.guard(() => withMongoLock(this.model.db, `upsert:${this.spec.name}`, async () => {
       const now = new Date();
       const existing: E[] = [];
       for (let i = 0; i < drafts.length; i += CHUNK) {
@@ -126,6 +139,6 @@ export class MongoCollection<E extends T.Entity> implements Collection<E> {
       });
       for (let i = 0; i < ops.length; i += CHUNK) await this.model.bulkWrite(ops.slice(i, i + CHUNK) as never, { ordered: true });
       return steps.map((s) => ({ id: s.outcome === 'created' ? (s.draft.id as T.Id) : s.id, outcome: s.outcome }));
-    });
+    }));
   }
 }

@@ -22,10 +22,15 @@ export async function createMongoStore({ uri, dbName, serverSelectionTimeoutMS =
   const m = createMongoose();
   const conn = m.createConnection(uri, { serverSelectionTimeoutMS, ...(dbName ? { dbName } : {}) });
   try { await conn.asPromise(); } catch (e) { throw translateMongoError(e, 'connection'); }
+  const guard = async <R>(what: string, fn: () => Promise<R>): Promise<R> => {
+    try { return await fn(); } catch (e) { throw translateMongoError(e, what); }
+  };
 
   const models = Object.entries(SPECS).map(([k, spec]) => [k, conn.model(spec.name, toMongooseSchema(spec as never), spec.name), spec] as const);
   await Promise.all(models.map(([, model]) => model.init()));
   const collections = Object.fromEntries(models.map(([k, model, spec]) => [k, new MongoCollection(m, model as never, spec as never)])) as unknown as Collections;
+  const blobs = new GridFsBlobStore(conn, m.mongo.GridFSBucket);
+  await blobs.ensureIndexes();
   const sequences = conn.collection<{ _id: string; value: number }>('sequences');
   const processed = conn.collection<{ _id: string; kind: string; createdAt: Date; updatedAt: Date }>(SPECS.processedMessages.name);
 
@@ -33,16 +38,16 @@ export async function createMongoStore({ uri, dbName, serverSelectionTimeoutMS =
     kind: 'mongodb',
     ...collections,
     ...mongoFigures(conn),
-    blobs: new GridFsBlobStore(conn, m.mongo.GridFSBucket),
-    async nextSequence(name: string) {
+    blobs,
+    nextSequence: (name: string) => guard('sequences', async () => {
       const doc = await sequences.findOneAndUpdate({ _id: name }, { $inc: { value: 1 } }, { upsert: true, returnDocument: 'after' });
       return doc?.value ?? 1;
-    },
-    async markProcessed(messageId: string, kind: string) {
+    }),
+    markProcessed: (messageId: string, kind: string) => guard(SPECS.processedMessages.name, async () => {
       const now = new Date();
       const r = await processed.updateOne({ _id: messageId }, { $setOnInsert: { kind, createdAt: now, updatedAt: now } }, { upsert: true });
       return r.upsertedCount === 1;
-    },
+    }),
     // each write is durable on its own (journaled); grouping them would need a replica-set transaction
     atomically: (fn) => fn(),
     async ping() {
