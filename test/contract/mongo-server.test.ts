@@ -23,7 +23,7 @@ describe('MongoDB connection failures', () => {
 
   (shimPython() ? it : it.skip)('a server lost while running is storage_unavailable on every kind of call (needs the stand-in to kill)', async () => {
     const shim = await startWireShim();
-    const store = await createMongoStore({ uri: shim.uri, dbName: dbName(), serverSelectionTimeoutMS: 300 });
+    const store = await createMongoStore({ uri: shim.uri, allowStandalone: true, dbName: dbName(), serverSelectionTimeoutMS: 300 });
     try {
       await store.communities.insert({ name: 'x' });
       await shim.stop();
@@ -38,6 +38,43 @@ describe('MongoDB connection failures', () => {
   });
 });
 
+const replicaSet = process.env.CONTRACT_MONGODB_REPLSET === '1';
+
+withUri(`MongoDB units of work (${replicaSet ? 'replica set' : 'standalone'})`, () => {
+  (replicaSet ? it.skip : it)('a standalone server without MONGODB_ALLOW_STANDALONE=1 is refused at start, in one line naming the variable', async () => {
+    const e = await createMongoStore({ uri: uri!, dbName: dbName() }).then(() => null, (err: Error) => err);
+    expect(e?.message).toMatch(/MONGODB_ALLOW_STANDALONE=1/);
+    expect(e?.message).not.toContain('\n');
+  });
+
+  it('a standalone server allowed by the opt-in says at start that crash-atomicity is off (on a replica set: says nothing)', async () => {
+    const said: string[] = [];
+    const store = await createMongoStore({ uri: uri!, dbName: dbName(), allowStandalone: true, warn: (m) => said.push(m) });
+    await store.close();
+    expect(said.join()).toMatch(replicaSet ? /^$/ : /crash-atomicity is off/);
+  });
+
+  (replicaSet ? it : it.skip)(`atomically is one transaction: nothing is seen outside before it commits, and an error keeps what came before it${replicaSet ? '' : ' (SKIPPED: needs a replica set — MONGODB_URI pointing at one)'}`, async () => {
+    const name = dbName();
+    const [a, b] = await Promise.all([createMongoStore({ uri: uri!, dbName: name }), createMongoStore({ uri: uri!, dbName: name })]);
+    try {
+      await a.atomically(async () => {
+        await a.communities.insert({ name: 'one' });
+        await a.markProcessed('m1', 'message');
+        expect(await b.communities.count({})).toBe(0);
+        expect(await a.communities.count({})).toBe(1);
+      });
+      expect(await b.communities.count({})).toBe(1);
+      expect(await b.markProcessed('m1', 'message')).toBe(false);
+      await expect(a.atomically(async () => { await a.communities.insert({ name: 'two' }); throw new Error('boom'); })).rejects.toThrow('boom');
+      expect(await b.communities.count({})).toBe(2);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+});
+
 withUri(`MongoDB specifics (${onServer ? 'server' : 'wire stand-in, not MongoDB'})`, () => {
   const name = dbName();
   let conn: mongoose.Connection;
@@ -45,7 +82,7 @@ withUri(`MongoDB specifics (${onServer ? 'server' : 'wire stand-in, not MongoDB'
   afterAll(async () => { await conn.dropDatabase(); await conn.close(); });
 
   it('concurrent puts of the same bytes leave one GridFS file and only its chunks', async () => {
-    const store = await createMongoStore({ uri: uri!, dbName: name });
+    const store = await createMongoStore({ uri: uri!, dbName: name, allowStandalone: true });
     try {
       const bytes = randomBytes(600_000);
       await Promise.all([1, 2, 3, 4].map(() => store.blobs.put(Buffer.from(bytes))));
@@ -58,7 +95,7 @@ withUri(`MongoDB specifics (${onServer ? 'server' : 'wire stand-in, not MongoDB'
   });
 
   (onServer ? it : it.skip)(`sorted outbox and schedule queries are served by an index, no in-memory sort${onServer ? '' : ' (SKIPPED on the stand-in: explain() needs a real MongoDB server)'}`, async () => {
-    const store = await createMongoStore({ uri: uri!, dbName: name });
+    const store = await createMongoStore({ uri: uri!, dbName: name, allowStandalone: true });
     await store.close();
     const plan = async (coll: string, filter: object, sort: Record<string, 1 | -1>) => JSON.stringify(await conn.collection(coll).find(filter).sort(toMongoSort(sort)).limit(20).explain());
     const claim = await plan('outbox', { account: 'a', status: 'pending', notBefore: { $lte: new Date() } }, { priority: 1, notBefore: 1 });

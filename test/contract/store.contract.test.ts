@@ -28,7 +28,7 @@ if (mongoUri) {
   legs.push({
     name: process.env.CONTRACT_MONGODB_KIND === 'shim' ? 'mongodb (wire stand-in: mongomock, not MongoDB)' : 'mongodb',
     async open() {
-      const store = await createMongoStore({ uri: mongoUri, dbName: `anxin_contract_${randomBytes(4).toString('hex')}` });
+      const store = await createMongoStore({ uri: mongoUri, allowStandalone: true, dbName: `anxin_contract_${randomBytes(4).toString('hex')}` });
       return { store, cleanup: async () => store.close() };
     },
   });

@@ -9,10 +9,22 @@
  */
 import { startWireShim, type WireShim } from './mongo-wire-shim';
 
+async function isReplicaSet(uri: string): Promise<boolean> {
+  const { default: mongoose } = await import('mongoose');
+  const conn = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 10_000 }).asPromise();
+  try {
+    const hello = await conn.db!.admin().command({ hello: 1 });
+    return Boolean(hello.setName) || hello.msg === 'isdbgrid';
+  } finally {
+    await conn.close();
+  }
+}
+
 export default async function globalSetup(): Promise<void> {
   if (process.env.MONGODB_URI) {
     process.env.CONTRACT_MONGODB_URI = process.env.MONGODB_URI;
     process.env.CONTRACT_MONGODB_KIND = 'server';
+    process.env.CONTRACT_MONGODB_REPLSET = (await isReplicaSet(process.env.MONGODB_URI)) ? '1' : '0';
     return;
   }
   const reasons: string[] = [];

@@ -5,6 +5,7 @@ import type { CollectionSpec } from '../schema';
 import type { Collection, Draft, UpsertDraft, Filter, FindOptions, Patch, Sort } from '../store';
 import { keyOf, planUpsert } from '../upsert-plan';
 import { withMongoLock } from './mongo-lock';
+import type { MongoUnitOfWork } from './mongo-unit-of-work';
 import { toMongoFilter, toMongoSort } from './mongo-filter';
 import { translateMongoError } from './translate-error';
 
@@ -13,7 +14,7 @@ const CHUNK = 1000;
 
 /** One MongoDB collection behind the Collection port; built from the shared CollectionSpec. */
 export class MongoCollection<E extends T.Entity> implements Collection<E> {
-  constructor(private readonly mongoose: Mongoose, private readonly model: Model<Doc>, private readonly spec: CollectionSpec<E>) {}
+  constructor(private readonly mongoose: Mongoose, private readonly model: Model<Doc>, private readonly spec: CollectionSpec<E>, private readonly uow: MongoUnitOfWork) {}
 
   private filter(f: Filter<E>): Record<string, unknown> {
     return toMongoFilter(f as Record<string, unknown>, (o) => this.mongoose.trusted(o));
@@ -55,7 +56,7 @@ export class MongoCollection<E extends T.Entity> implements Collection<E> {
       const doc = this.toDoc(draft, new Date());
       // cast and validated by the schema; nulls kept (castObject would drop them, and SQLite returns them)
       const stored = await this.checked(doc);
-      await this.model.collection.insertOne(stored as never);
+      await this.model.collection.insertOne(stored as never, this.uow.opts());
       return this.toDomain(stored) as E;
     });
   }
@@ -65,6 +66,8 @@ export class MongoCollection<E extends T.Entity> implements Collection<E> {
       if (drafts.length === 0) return 0;
       const now = new Date();
       const docs = drafts.map((d) => this.toDoc(d, now));
+      // a transaction makes it all or nothing where the server has them
+      if (this.uow.transactions) return this.uow.run(async () => { await this.model.collection.insertMany(docs as never[], this.uow.opts({ ordered: true })); return drafts.length; });
       try {
         await this.model.collection.insertMany(docs as never[], { ordered: true });
       } catch (e) {
@@ -81,7 +84,7 @@ export class MongoCollection<E extends T.Entity> implements Collection<E> {
   }
 
   get(id: T.Id): Promise<E | null> {
-    return this.guard(async () => this.toDomain(await this.model.findOne(this.filter({ id } as Filter<E>)).lean<Doc>().exec()));
+    return this.guard(async () => this.toDomain(await this.model.findOne(this.filter({ id } as Filter<E>)).session(this.uow.session() ?? null).lean<Doc>().exec()));
   }
 
   async findOne(filter: Filter<E>, sort?: Sort<E>): Promise<E | null> {
@@ -90,45 +93,45 @@ export class MongoCollection<E extends T.Entity> implements Collection<E> {
 
   find(filter: Filter<E>, options: FindOptions<E> = {}): Promise<E[]> {
     return this.guard(async () => {
-      let q = this.model.find(this.filter(filter)).sort(toMongoSort(options.sort as Record<string, 1 | -1>, Object.keys(options.sort ?? {}).length === 1 && (this.spec.unique ?? []).some((k) => k.length === 1 && k[0] === Object.keys(options.sort!)[0]))).skip(options.offset ?? 0);
+      let q = this.model.find(this.filter(filter)).sort(toMongoSort(options.sort as Record<string, 1 | -1>, Object.keys(options.sort ?? {}).length === 1 && (this.spec.unique ?? []).some((k) => k.length === 1 && k[0] === Object.keys(options.sort!)[0]))).skip(options.offset ?? 0).session(this.uow.session() ?? null);
       if (options.limit !== undefined) q = q.limit(options.limit);
       return (await q.lean<Doc[]>().exec()).map((d) => this.toDomain(d) as E);
     });
   }
 
   count(filter: Filter<E>): Promise<number> {
-    return this.guard(() => this.model.countDocuments(this.filter(filter)).exec());
+    return this.guard(() => this.model.countDocuments(this.filter(filter)).session(this.uow.session() ?? null).exec());
   }
 
   distinct<K extends keyof E & string>(field: K, filter: Filter<E>): Promise<E[K][]> {
-    return this.guard(async () => (await this.model.distinct(field === 'id' ? '_id' : field, this.filter(filter)).exec()) as E[K][]);
+    return this.guard(async () => (await this.model.distinct(field === 'id' ? '_id' : field, this.filter(filter)).session(this.uow.session() ?? null).exec()) as E[K][]);
   }
 
   update(id: T.Id, patch: Patch<E>): Promise<E | null> {
     return this.guard(async () => {
-      const doc = await this.model.findOneAndUpdate(this.filter({ id } as Filter<E>), { $set: this.setOf(patch, new Date()) }, { returnDocument: 'after' }).lean<Doc>().exec();
+      const doc = await this.model.findOneAndUpdate(this.filter({ id } as Filter<E>), { $set: this.setOf(patch, new Date()) }, { returnDocument: 'after' }).session(this.uow.session() ?? null).lean<Doc>().exec();
       return this.toDomain(doc);
     });
   }
 
   updateWhere(filter: Filter<E>, patch: Patch<E>): Promise<number> {
-    return this.guard(async () => (await this.model.updateMany(this.filter(filter), { $set: this.setOf(patch, new Date()) }).exec()).matchedCount);
+    return this.guard(async () => (await this.model.updateMany(this.filter(filter), { $set: this.setOf(patch, new Date()) }).session(this.uow.session() ?? null).exec()).matchedCount);
   }
 
   delete(id: T.Id): Promise<boolean> {
-    return this.guard(async () => (await this.model.deleteOne(this.filter({ id } as Filter<E>)).exec()).deletedCount > 0);
+    return this.guard(async () => (await this.model.deleteOne(this.filter({ id } as Filter<E>)).session(this.uow.session() ?? null).exec()).deletedCount > 0);
   }
 
   upsertMany(drafts: readonly UpsertDraft<E>[], key: readonly (keyof E & string)[]): Promise<{ id: T.Id; outcome: 'created' | 'updated' | 'unchanged' }[]> {
     // read, plan and write under one lock per collection, so concurrent imports (in any process) see each other's records
-    return this.guard(() => withMongoLock(this.model.db, `upsert:${this.spec.name}`, async () => {
+    return this.guard(() => withMongoLock(this.model.db, `upsert:${this.spec.name}`, () => this.uow.run(async () => {
       const now = new Date();
       const existing: E[] = [];
       for (let i = 0; i < drafts.length; i += CHUNK) {
         const chunk = drafts.slice(i, i + CHUNK) as Doc[];
         const uniq = new Map(chunk.map((d) => [keyOf(d, key), d]));
         const ors = [...uniq.values()].map((d) => this.filter(Object.fromEntries(key.map((k) => [k, d[k]])) as Filter<E>));
-        const found = await this.model.find(this.mongoose.trusted({ $or: ors })).lean<Doc[]>().exec();
+        const found = await this.model.find(this.mongoose.trusted({ $or: ors })).session(this.uow.session() ?? null).lean<Doc[]>().exec();
         existing.push(...found.map((d) => this.toDomain(d) as E));
       }
       const steps = planUpsert(existing, drafts, key, () => newId(now.getTime()));
@@ -137,8 +140,8 @@ export class MongoCollection<E extends T.Entity> implements Collection<E> {
         if (s.outcome === 'updated') return [{ updateOne: { filter: { _id: s.id }, update: { $set: this.setOf(s.patch as Patch<E>, now) } } }];
         return [];
       });
-      for (let i = 0; i < ops.length; i += CHUNK) await this.model.bulkWrite(ops.slice(i, i + CHUNK) as never, { ordered: true });
+      for (let i = 0; i < ops.length; i += CHUNK) await this.model.bulkWrite(ops.slice(i, i + CHUNK) as never, this.uow.opts({ ordered: true }));
       return steps.map((s) => ({ id: s.outcome === 'created' ? (s.draft.id as T.Id) : s.id, outcome: s.outcome }));
-    }));
+    })));
   }
 }
