@@ -32,7 +32,7 @@ export async function createMongoStore({ uri, dbName, serverSelectionTimeoutMS =
   const conn = m.createConnection(uri, { serverSelectionTimeoutMS, writeConcern: WRITE_CONCERN, ...(dbName ? { dbName } : {}) });
   try { await conn.asPromise(); } catch (e) { throw translateMongoError(e, 'connection'); }
   // transactions need a replica set (or mongos); without one, writes that must land together cannot
-  const hello = await conn.db!.admin().command({ hello: 1 }).catch((e: unknown) => { throw translateMongoError(e, 'connection'); });
+  const hello = await conn.db!.admin().command({ hello: 1 }).catch(async (e: unknown) => { await conn.close().catch(() => undefined); throw translateMongoError(e, 'connection'); });
   const replicaSet = Boolean(hello.setName) || hello.msg === 'isdbgrid';
   if (!replicaSet) {
     if (!allowStandalone) {
