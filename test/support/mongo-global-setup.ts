@@ -33,7 +33,7 @@ export default async function globalSetup(): Promise<void> {
     (globalThis as { __MONGO_SHIM__?: WireShim }).__MONGO_SHIM__ = shim;
     process.env.CONTRACT_MONGODB_URI = shim.uri;
     process.env.CONTRACT_MONGODB_KIND = 'shim';
-    process.stderr.write(`\n[contract] MongoDB leg runs on the wire-protocol STAND-IN (mongomock behind test/support/mongo-wire-shim.py, not MongoDB) at ${shim.uri}; tests needing a replica set skip.\n`);
+    process.stderr.write(`\n[contract] MongoDB leg runs on the wire-protocol STAND-IN (mongomock behind test/support/mongo-wire-shim.py, not MongoDB) at ${shim.uri}. Skipped there, and run only when MONGODB_URI is a real replica set: atomically as a transaction, index use by explain().\n`);
     return;
   } catch (e) {
     reasons.push(`stand-in: ${((e as Error).message || String(e)).split('\n')[0]!.slice(0, 120)}`);

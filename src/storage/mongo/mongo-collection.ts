@@ -11,6 +11,8 @@ import { translateMongoError } from './translate-error';
 
 type Doc = Record<string, unknown>;
 const CHUNK = 1000;
+/** Beyond this many records a write is not one transaction (a server's transaction is bounded in time and size); chunked instead. */
+export const TX_MAX = 10_000;
 
 /** One MongoDB collection behind the Collection port; built from the shared CollectionSpec. */
 export class MongoCollection<E extends T.Entity> implements Collection<E> {
@@ -36,6 +38,11 @@ export class MongoCollection<E extends T.Entity> implements Collection<E> {
     for (const [k, v] of Object.entries(patch as Doc)) if (v !== undefined && k !== 'id' && k !== 'createdAt' && k !== 'updatedAt') set[k] = v;
     set.updatedAt = now;
     return set;
+  }
+
+  /** One transaction where the server has them and the write is not too big for one. */
+  private unit<R>(records: number, fn: () => Promise<R>): Promise<R> {
+    return records <= TX_MAX ? this.uow.run(fn) : fn();
   }
 
   /** The document as the schema casts and validates it, with every null field present as null. */
@@ -67,7 +74,7 @@ export class MongoCollection<E extends T.Entity> implements Collection<E> {
       const now = new Date();
       const docs = drafts.map((d) => this.toDoc(d, now));
       // a transaction makes it all or nothing where the server has them
-      if (this.uow.transactions) return this.uow.run(async () => { await this.model.collection.insertMany(docs as never[], this.uow.opts({ ordered: true })); return drafts.length; });
+      if (this.uow.transactions && drafts.length <= TX_MAX) return this.uow.run(async () => { await this.model.collection.insertMany(docs as never[], this.uow.opts({ ordered: true })); return drafts.length; });
       try {
         await this.model.collection.insertMany(docs as never[], { ordered: true });
       } catch (e) {
@@ -124,7 +131,7 @@ export class MongoCollection<E extends T.Entity> implements Collection<E> {
 
   upsertMany(drafts: readonly UpsertDraft<E>[], key: readonly (keyof E & string)[]): Promise<{ id: T.Id; outcome: 'created' | 'updated' | 'unchanged' }[]> {
     // read, plan and write under one lock per collection, so concurrent imports (in any process) see each other's records
-    return this.guard(() => withMongoLock(this.model.db, `upsert:${this.spec.name}`, () => this.uow.run(async () => {
+    return this.guard(() => withMongoLock(this.model.db, `upsert:${this.spec.name}`, () => this.unit(drafts.length, async () => {
       const now = new Date();
       const existing: E[] = [];
       for (let i = 0; i < drafts.length; i += CHUNK) {

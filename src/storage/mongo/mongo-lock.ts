@@ -33,9 +33,15 @@ async function holding<R>(conn: Connection, name: string, fn: () => Promise<R>):
     }
     await new Promise((r) => setTimeout(r, wait));
   }
+  // renewed while held, so a long import keeps it; a dead process stops renewing and loses it
+  const renew = setInterval(() => {
+    void locks.updateOne({ _id: name, holder }, { $set: { until: new Date(Date.now() + LOCK_LEASE_MS) } }).catch(() => undefined);
+  }, LOCK_LEASE_MS / 3);
+  renew.unref();
   try {
     return await fn();
   } finally {
+    clearInterval(renew);
     await locks.deleteOne({ _id: name, holder }).catch(() => undefined);
   }
 }

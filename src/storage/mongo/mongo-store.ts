@@ -1,4 +1,5 @@
 import mongoose from 'mongoose';
+import type { FigureStore } from '../figures';
 import { SPECS } from '../schema';
 import type { Collections, Store } from '../store';
 import { GridFsBlobStore } from './gridfs-blob-store';
@@ -24,6 +25,16 @@ export function createMongoose(): mongoose.Mongoose {
   m.set('sanitizeFilter', true);
   m.set('strictQuery', 'throw');
   return m;
+}
+
+/** The figure queries with driver errors translated (a lost server is storage_unavailable). */
+function guarded(f: FigureStore, guard: <R>(what: string, fn: () => Promise<R>) => Promise<R>): FigureStore {
+  return {
+    figures: (q) => guard('figures', () => f.figures(q)),
+    houseFigures: (q) => guard('figures', () => f.houseFigures(q)),
+    nextDeadline: (now) => guard('figures', () => f.nextDeadline(now)),
+    revision: () => f.revision(),
+  };
 }
 
 /** The MongoDB adapter: one model per spec, indexes built on start, photos in GridFS. */
@@ -57,7 +68,7 @@ export async function createMongoStore({ uri, dbName, serverSelectionTimeoutMS =
   return {
     kind: 'mongodb',
     ...collections,
-    ...mongoFigures(conn),
+    ...guarded(mongoFigures(conn), guard),
     blobs,
     nextSequence: (name: string) => guard('sequences', async () => {
       const doc = await sequences.findOneAndUpdate({ _id: name }, { $inc: { value: 1 } }, uow.opts({ upsert: true, returnDocument: 'after' as const }));
