@@ -55,7 +55,7 @@ export class MongoCollection<E extends T.Entity> implements Collection<E> {
   }
 
   private async guard<R>(fn: () => Promise<R>): Promise<R> {
-    try { return await fn(); } catch (e) { throw translateMongoError(e, this.spec.name); }
+    try { return await fn(); } catch (e) { this.uow.serverFailed(); throw translateMongoError(e, this.spec.name); }
   }
 
   insert(draft: Draft<E>): Promise<E> {

@@ -41,7 +41,10 @@ function guarded(f: FigureStore, guard: <R>(what: string, fn: () => Promise<R>) 
 export async function createMongoStore({ uri, dbName, serverSelectionTimeoutMS = 10_000, allowStandalone = false, warn }: MongoStoreOptions): Promise<Store> {
   const m = createMongoose();
   const conn = m.createConnection(uri, { serverSelectionTimeoutMS, writeConcern: WRITE_CONCERN, ...(dbName ? { dbName } : {}) });
-  try { await conn.asPromise(); } catch (e) { throw translateMongoError(e, 'connection'); }
+  try { await conn.asPromise(); } catch (e) {
+    await conn.close().catch(() => undefined);
+    throw translateMongoError(e, 'connection');
+  }
   // transactions need a replica set (or mongos); without one, writes that must land together cannot
   const hello = await conn.db!.admin().command({ hello: 1 }).catch(async (e: unknown) => { await conn.close().catch(() => undefined); throw translateMongoError(e, 'connection'); });
   const replicaSet = Boolean(hello.setName) || hello.msg === 'isdbgrid';
@@ -54,9 +57,8 @@ export async function createMongoStore({ uri, dbName, serverSelectionTimeoutMS =
   }
   const uow = new MongoUnitOfWork(conn, replicaSet);
   const guard = async <R>(what: string, fn: () => Promise<R>): Promise<R> => {
-    try { return await fn(); } catch (e) { throw translateMongoError(e, what); }
+    try { return await fn(); } catch (e) { uow.serverFailed(); throw translateMongoError(e, what); }
   };
-
   const models = Object.entries(SPECS).map(([k, spec]) => [k, conn.model(spec.name, toMongooseSchema(spec as never), spec.name), spec] as const);
   await Promise.all(models.map(([, model]) => model.init()));
   const collections = Object.fromEntries(models.map(([k, model, spec]) => [k, new MongoCollection(m, model as never, spec as never, uow)])) as unknown as Collections;

@@ -12,12 +12,20 @@ export const WRITE_CONCERN = { w: 'majority', journal: true } as const;
  */
 export class MongoUnitOfWork {
   private readonly als = new AsyncLocalStorage<ClientSession>();
+  /** transactions the server has given up on (a write in them failed): they can only abort */
+  private readonly failed = new WeakSet<ClientSession>();
 
   constructor(private readonly conn: Connection, readonly transactions: boolean) {}
 
   /** The session of the transaction this call runs in, if any. */
   session(): ClientSession | undefined {
     return this.als.getStore();
+  }
+
+  /** Called on every error from the server: a transaction in which a command failed is aborted there. */
+  serverFailed(): void {
+    const session = this.als.getStore();
+    if (session) this.failed.add(session);
   }
 
   /** Driver options with the current session added. */
@@ -27,9 +35,10 @@ export class MongoUnitOfWork {
   }
 
   /**
-   * Runs `fn` in one transaction (joined when already in one). As on SQLite, an error that
-   * `fn` throws keeps the writes it made before it (they commit, then the error is rethrown);
-   * only the server's transient errors retry the whole of `fn`.
+   * Runs `fn` in one transaction (joined when already in one). As on SQLite, an error of the
+   * app's own that `fn` throws keeps the writes made before it (they commit, then the error is
+   * rethrown). An error from the server (a duplicate key, a lost connection) has aborted the
+   * transaction there: then nothing of `fn` is kept. Transient errors retry the whole of `fn`.
    */
   async run<R>(fn: () => Promise<R>): Promise<R> {
     if (!this.transactions || this.als.getStore()) return fn();
@@ -40,7 +49,7 @@ export class MongoUnitOfWork {
         try {
           out = { ok: await this.als.run(session, fn) };
         } catch (e) {
-          if ((e as { hasErrorLabel?: (l: string) => boolean }).hasErrorLabel?.('TransientTransactionError')) throw e;
+          if ((e as { hasErrorLabel?: (l: string) => boolean }).hasErrorLabel?.('TransientTransactionError') || this.failed.has(session)) throw e;
           out = { err: e };
         }
       }, { writeConcern: WRITE_CONCERN, readConcern: { level: 'snapshot' } });
