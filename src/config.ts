@@ -12,6 +12,7 @@ const schema = z.object({
   HOST: z.string().trim().min(1).default('0.0.0.0'),
   DATA_DIR: z.string().trim().min(1).default('./data'),
   MONGODB_URI: z.string().trim().regex(/^mongodb(\+srv)?:\/\/\S+$/, 'MONGODB_URI must start with mongodb:// or mongodb+srv://').optional(),
+  MONGODB_ALLOW_STANDALONE: z.enum(['0', '1'], { message: 'MONGODB_ALLOW_STANDALONE must be 0 or 1' }).default('0'),
   ADMIN_TOKEN: z.string().trim().min(16, 'ADMIN_TOKEN must be at least 16 characters').max(256).regex(/^[\x21-\x7e]+$/, 'ADMIN_TOKEN must be printable ASCII without spaces').optional(),
   WECHATY_PUPPET: z.string().trim().min(1).optional(),
   WECHATY_PUPPET_SERVICE_TOKEN: z.string().trim().min(1).optional(),
@@ -29,6 +30,8 @@ export interface Config {
   host: string;
   dataDir: string;
   mongodbUri?: string;
+  /** run on a standalone MongoDB (no transactions) */
+  mongodbAllowStandalone: boolean;
   adminToken?: string;
   puppet?: string;
   puppetToken?: string;
@@ -67,6 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: c.HOST,
     dataDir: path.resolve(c.DATA_DIR),
     mongodbUri: c.MONGODB_URI,
+    mongodbAllowStandalone: c.MONGODB_ALLOW_STANDALONE === '1',
     adminToken: c.ADMIN_TOKEN,
     puppet: c.WECHATY_PUPPET,
     puppetToken: c.WECHATY_PUPPET_SERVICE_TOKEN,

@@ -33,7 +33,7 @@ export interface Running {
 export async function start(config: Config, log: Logger): Promise<Running> {
   const i18n = await createI18n(config.locale);
   const t = i18n.t.bind(i18n);
-  const store = await createStore({ dataDir: config.dataDir, mongodbUri: config.mongodbUri });
+  const store = await createStore({ dataDir: config.dataDir, mongodbUri: config.mongodbUri, mongodbAllowStandalone: config.mongodbAllowStandalone, warn: (m) => log.warn(m) });
   const bell = createBell();
   const deps: Deps = { store, clock: systemClock, log, timeZone: config.timeZone, bell, intentTtlMs: config.intentTtlMinutes * 60_000 };
   await ensureDefaults(deps, t);

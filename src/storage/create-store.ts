@@ -4,6 +4,9 @@ import { createSqliteStore } from './sqlite/sqlite-store';
 export interface StoreConfig {
   dataDir: string;
   mongodbUri?: string;
+  /** MONGODB_ALLOW_STANDALONE=1 */
+  mongodbAllowStandalone?: boolean;
+  warn?: (message: string) => void;
 }
 
 /** SQLite in DATA_DIR by default; MongoDB (with GridFS photos) when MONGODB_URI is set. */
@@ -12,7 +15,7 @@ export async function createStore(config: StoreConfig): Promise<Store> {
     // loaded only when asked for, so the embedded path never pays for the driver
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { createMongoStore } = require('./mongo/mongo-store') as typeof import('./mongo/mongo-store');
-    return createMongoStore({ uri: config.mongodbUri });
+    return createMongoStore({ uri: config.mongodbUri, allowStandalone: config.mongodbAllowStandalone, warn: config.warn });
   }
   return createSqliteStore({ dataDir: config.dataDir });
 }

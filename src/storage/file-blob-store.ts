@@ -48,8 +48,17 @@ export class FileBlobStore implements BlobStore {
       } finally {
         await fh.close();
       }
-      await fs.rename(tmp, dest);
+      // link, not rename: of two concurrent puts of the same bytes only one creates the file
+      // (a volume without hard links falls back to rename, where the later put overwrites the same bytes)
+      try { await fs.link(tmp, dest); await fs.rm(tmp, { force: true }); } catch (e) {
+        if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP'].includes((e as NodeJS.ErrnoException).code ?? '')) throw e;
+        await fs.rename(tmp, dest);
+      }
     } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
+        await fs.rm(tmp, { force: true });
+        return { sha256, size: bytes.length, created: false };
+      }
       // a full disk must not also leave half a photo behind
       await fs.rm(tmp, { force: true });
       throw e;

@@ -77,7 +77,7 @@ export const SPECS: { [K in keyof Collections]: Collections[K] extends import('.
       openedBy: 'string', evidencePhotoIds: 'json', sitePhotos: 'json?', rectifiedAt: 'date?', closedAt: 'date?', closedBy: 'string?',
     },
     unique: [['number']],
-    indexes: [['status', 'deadline'], ['houseId', 'status'], ['groupId', 'number'], ['gridId', 'number'], ['communityId', 'number'], ['status', 'number']],
+    indexes: [['status', 'deadline', 'id'], ['houseId', 'status'], ['groupId', 'number'], ['gridId', 'number'], ['communityId', 'number'], ['status', 'number']],
   }),
   tips: spec<T.Tip>({
     name: 'tips',
@@ -142,7 +142,7 @@ export const SPECS: { [K in keyof Collections]: Collections[K] extends import('.
     name: 'schedules',
     fields: { name: 'string', cron: 'string', timeZone: 'string', action: 'string', scope: 'string', params: 'json', enabled: 'bool', lastRunAt: 'date?', nextRunAt: 'date' },
     unique: [['name']],
-    indexes: [['enabled', 'nextRunAt']],
+    indexes: [['enabled', 'nextRunAt', 'id']],
   }),
   outbox: spec<T.OutboxEntry>({
     name: 'outbox',
@@ -151,7 +151,8 @@ export const SPECS: { [K in keyof Collections]: Collections[K] extends import('.
       attempts: 'int', notBefore: 'date', leaseUntil: 'date?', leasedBy: 'string?', sentAt: 'date?', error: 'string?', broadcastId: 'string?', photoId: 'string?',
     },
     unique: [['key']],
-    indexes: [['account', 'status', 'priority', 'notBefore'], ['broadcastId'], ['account', 'status', 'sentAt']],
+    // sorted queries end on the id (`_id` on MongoDB) as tie-breaker: the indexes end in it too
+    indexes: [['account', 'status', 'priority', 'notBefore', 'id'], ['broadcastId'], ['account', 'status', 'sentAt', 'id']],
   }),
 };
 

@@ -35,9 +35,9 @@ legs.push({
 const mongoUri = process.env.CONTRACT_MONGODB_URI;
 if (mongoUri) {
   legs.push({
-    name: 'mongodb',
+    name: process.env.CONTRACT_MONGODB_KIND === 'shim' ? 'mongodb (wire stand-in: mongomock, not MongoDB)' : 'mongodb',
     async open() {
-      const store = await createMongoStore({ uri: mongoUri, dbName: `anxin_contract_${randomBytes(4).toString('hex')}` });
+      const store = await createMongoStore({ uri: mongoUri, allowStandalone: true, dbName: `anxin_contract_${randomBytes(4).toString('hex')}` });
       return { store, cleanup: async () => store.close() };
     },
   });
@@ -111,6 +111,12 @@ describe.each(legs)('Store contract: $name', (leg) => {
     await expect(store.communities.insertMany([{ name: 'd' }, { name: 'a' }])).rejects.toMatchObject({ code: 'conflict' });
   });
 
+  it('insertMany that meets a conflict leaves none of its records behind', async () => {
+    await store.communities.insertMany([{ name: 'a' }]);
+    await expect(store.communities.insertMany([{ name: 'd' }, { name: 'e' }, { name: 'a' }, { name: 'f' }])).rejects.toMatchObject({ code: 'conflict' });
+    expect((await store.communities.find({})).map((c) => c.name)).toEqual(['a']);
+  });
+
   async function houses() {
     const mk = (code: string, tenants: number, groupId: string, contactId: string | null) => ({
       code, address: `${code}路1号`, communityId: 'c1', gridId: 'g1', groupId, landlordId: 'l1', contactId, pendingContactId: null, tenants, rooms: 2, isKey: tenants >= 10,
@@ -178,6 +184,8 @@ describe.each(legs)('Store contract: $name', (leg) => {
     expect(await store.houses.updateWhere({ groupId: 'x', contactId: null }, { contactId: 'k9' })).toBe(1);
     expect(await store.houses.updateWhere({ groupId: 'x', contactId: null }, { contactId: 'k9' })).toBe(0);
     expect((await store.houses.findOne({ code: 'A1' }))?.contactId).toBe('k9');
+    // counted by match, not by change: setting a value it already has still counts the record
+    expect(await store.houses.updateWhere({ code: 'A2', contactId: 'k1' }, { contactId: 'k1' })).toBe(1);
   });
 
   it('delete removes once', async () => {
@@ -211,6 +219,14 @@ describe.each(legs)('Store contract: $name', (leg) => {
     expect(await store.landlords.find({})).toEqual([expect.objectContaining({ name: '陈二', phone: '13800000000' })]);
   });
 
+  it('concurrent upsertMany of the same records: one call creates them, the other finds them unchanged', async () => {
+    const rows = Array.from({ length: 40 }, (_, i) => ({ name: `房东${i}`, phone: `1380000${String(i).padStart(4, '0')}` }));
+    const [a, b] = await Promise.all([store.landlords.upsertMany(rows, ['phone']), store.landlords.upsertMany(rows, ['phone'])]);
+    expect([a, b].map((r) => [...new Set(r.map((x) => x.outcome))].join()).sort()).toEqual(['created', 'unchanged']);
+    expect(a!.map((x) => x.id)).toEqual(b!.map((x) => x.id));
+    expect(await store.landlords.count({})).toBe(40);
+  });
+
   it('nextSequence counts from 1 per name, atomically under concurrency', async () => {
     expect(await store.nextSequence('hazard')).toBe(1);
     const many = await Promise.all(Array.from({ length: 20 }, () => store.nextSequence('hazard')));
@@ -236,6 +252,13 @@ describe.each(legs)('Store contract: $name', (leg) => {
     expect((await store.blobs.put(Buffer.from(bytes))).created).toBe(false);
     expect(await store.blobs.get('0'.repeat(64))).toBeNull();
     expect(await store.blobs.has('../../etc/passwd')).toBe(false);
+  });
+
+  it('concurrent puts of the same bytes store them once: exactly one says created', async () => {
+    const bytes = randomBytes(300_000); // more than one GridFS chunk
+    const puts = await Promise.all([1, 2, 3].map(() => store.blobs.put(Buffer.from(bytes))));
+    expect(puts.filter((p) => p.created)).toHaveLength(1);
+    expect(Buffer.compare((await store.blobs.get(puts[0]!.sha256))!, bytes)).toBe(0);
   });
 
   it('figures and house rows are counted by the store exactly as a recount of the raw records (random street)', async () => {

@@ -12,9 +12,10 @@ import type { Role } from '../../src/domain/types';
 import { assertNoPersonalData, depsFor, sampleRosterBytes, silentLog, tempDir } from './fixtures';
 
 /** A real app over a real SQLite store in a temp folder, with an admin token. */
-export async function appFixture() {
+export async function appFixture(o: { store?: Store } = {}) {
   const tmp = tempDir();
-  const store: Store = createSqliteStore({ dataDir: tmp.dir });
+  // SQLite in the temp folder, or the store given (the MongoDB wire leg)
+  const store: Store = o.store ?? createSqliteStore({ dataDir: tmp.dir });
   const deps = depsFor(store);
   const i18n = await createI18n('zh-CN');
   const t = i18n.t.bind(i18n);

@@ -11,6 +11,7 @@ import { importRoster } from '../../src/services/import-roster';
 import { parseRosterFile } from '../../src/services/parse-roster-file';
 import { createOutboxWorker } from '../../src/scheduler/outbox-worker';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
+import type { Store } from '../../src/storage/store';
 import { assertNoPersonalData, depsFor, sampleRosterBytes, silentLog, tempDir } from './fixtures';
 
 export interface Said { id: string; from: string; text: string; mentions: string[]; roomId: string | null; listenerId: string | null }
@@ -37,9 +38,10 @@ function signals<V>() {
  * landlords, record what the bot says, stop. Waits are for events — a message handled
  * (committed), a reply sent — never for a quiet moment, so they hold on a busy machine.
  */
-export async function botFixture(o: { intentTtlMs?: number } = {}) {
+export async function botFixture(o: { intentTtlMs?: number; store?: Store } = {}) {
   const tmp = tempDir('anxin-bot-');
-  const store = createSqliteStore({ dataDir: tmp.dir });
+  // SQLite in the temp folder, or the store given (the MongoDB wire leg)
+  const store = o.store ?? createSqliteStore({ dataDir: tmp.dir });
   const bell = createBell();
   const deps = { ...depsFor(store), bell, intentTtlMs: o.intentTtlMs };
   const i18n = await createI18n('zh-CN');

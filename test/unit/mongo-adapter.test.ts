@@ -90,6 +90,11 @@ describe('translateMongoError', () => {
   });
   it('turns lost connections into storage_unavailable and leaves others alone', () => {
     expect(translateMongoError(Object.assign(new Error('x'), { name: 'MongoServerSelectionError' }), 'h')).toMatchObject({ code: 'storage_unavailable' });
+    for (const name of ['MongooseServerSelectionError', 'MongoNetworkTimeoutError', 'MongoTopologyClosedError', 'MongoPoolClearedError']) {
+      expect(translateMongoError(Object.assign(new Error('x'), { name }), 'h')).toMatchObject({ code: 'storage_unavailable' });
+    }
+    expect(translateMongoError(Object.assign(new Error('write EPIPE'), { code: 'EPIPE', syscall: 'write' }), 'h')).toMatchObject({ code: 'storage_unavailable' });
+    expect(translateMongoError(new Error('Operation `houses.find()` buffering timed out after 10000ms'), 'h')).toMatchObject({ code: 'storage_unavailable' });
     const other = new Error('other');
     expect(translateMongoError(other, 'h')).toBe(other);
   });

@@ -4,15 +4,19 @@ import type * as T from '../../domain/types';
 import type { CollectionSpec } from '../schema';
 import type { Collection, Draft, UpsertDraft, Filter, FindOptions, Patch, Sort } from '../store';
 import { keyOf, planUpsert } from '../upsert-plan';
+import { withMongoLock } from './mongo-lock';
+import type { MongoUnitOfWork } from './mongo-unit-of-work';
 import { toMongoFilter, toMongoSort } from './mongo-filter';
 import { translateMongoError } from './translate-error';
 
 type Doc = Record<string, unknown>;
 const CHUNK = 1000;
+/** Beyond this many records a write is not one transaction (a server's transaction is bounded in time and size); chunked instead. */
+export const TX_MAX = 10_000;
 
 /** One MongoDB collection behind the Collection port; built from the shared CollectionSpec. */
 export class MongoCollection<E extends T.Entity> implements Collection<E> {
-  constructor(private readonly mongoose: Mongoose, private readonly model: Model<Doc>, private readonly spec: CollectionSpec<E>) {}
+  constructor(private readonly mongoose: Mongoose, private readonly model: Model<Doc>, private readonly spec: CollectionSpec<E>, private readonly uow: MongoUnitOfWork) {}
 
   private filter(f: Filter<E>): Record<string, unknown> {
     return toMongoFilter(f as Record<string, unknown>, (o) => this.mongoose.trusted(o));
@@ -36,15 +40,31 @@ export class MongoCollection<E extends T.Entity> implements Collection<E> {
     return set;
   }
 
+  /** One transaction where the server has them and the write is not too big for one. */
+  private unit<R>(records: number, fn: () => Promise<R>): Promise<R> {
+    return records <= TX_MAX ? this.uow.run(fn) : fn();
+  }
+
+  /** The document as the schema casts and validates it, with every null field present as null. */
+  private async checked(doc: Doc): Promise<Doc> {
+    const d = new this.model(doc);
+    await d.validate();
+    const out = d.toObject({ depopulate: true, virtuals: false, minimize: false }) as Doc;
+    for (const [k, v] of Object.entries(doc)) if (v === null) out[k] = null;
+    return out;
+  }
+
   private async guard<R>(fn: () => Promise<R>): Promise<R> {
-    try { return await fn(); } catch (e) { throw translateMongoError(e, this.spec.name); }
+    try { return await fn(); } catch (e) { this.uow.serverFailed(); throw translateMongoError(e, this.spec.name); }
   }
 
   insert(draft: Draft<E>): Promise<E> {
     return this.guard(async () => {
       const doc = this.toDoc(draft, new Date());
-      await this.model.collection.insertOne(this.model.castObject(doc) as never);
-      return this.toDomain(doc) as E;
+      // cast and validated by the schema; nulls kept (castObject would drop them, and SQLite returns them)
+      const stored = await this.checked(doc);
+      await this.model.collection.insertOne(stored as never, this.uow.opts());
+      return this.toDomain(stored) as E;
     });
   }
 
@@ -52,13 +72,26 @@ export class MongoCollection<E extends T.Entity> implements Collection<E> {
     return this.guard(async () => {
       if (drafts.length === 0) return 0;
       const now = new Date();
-      await this.model.insertMany(drafts.map((d) => this.toDoc(d, now)), { ordered: true, lean: true });
+      const docs = drafts.map((d) => this.toDoc(d, now));
+      // a transaction makes it all or nothing where the server has them
+      if (this.uow.transactions && drafts.length <= TX_MAX) return this.uow.run(async () => { await this.model.collection.insertMany(docs as never[], this.uow.opts({ ordered: true })); return drafts.length; });
+      try {
+        await this.model.collection.insertMany(docs as never[], { ordered: true });
+      } catch (e) {
+        // all or nothing, as on SQLite: an ordered insert stopped at its first error, so the
+        // documents before it are ours — take them back out (a replica-set transaction would not need this)
+        const errs = (e as { writeErrors?: { index: number }[] | { index: number } }).writeErrors;
+        const first = Array.isArray(errs) ? Math.min(...errs.map((w) => w.index)) : errs?.index;
+        const ours = docs.slice(0, first ?? 0).map((d) => d._id);
+        if (ours.length) await this.model.collection.deleteMany({ _id: { $in: ours } } as never);
+        throw e;
+      }
       return drafts.length;
     });
   }
 
   get(id: T.Id): Promise<E | null> {
-    return this.guard(async () => this.toDomain(await this.model.findOne(this.filter({ id } as Filter<E>)).lean<Doc>().exec()));
+    return this.guard(async () => this.toDomain(await this.model.findOne(this.filter({ id } as Filter<E>)).session(this.uow.session() ?? null).lean<Doc>().exec()));
   }
 
   async findOne(filter: Filter<E>, sort?: Sort<E>): Promise<E | null> {
@@ -67,44 +100,45 @@ export class MongoCollection<E extends T.Entity> implements Collection<E> {
 
   find(filter: Filter<E>, options: FindOptions<E> = {}): Promise<E[]> {
     return this.guard(async () => {
-      let q = this.model.find(this.filter(filter)).sort(toMongoSort(options.sort as Record<string, 1 | -1>, Object.keys(options.sort ?? {}).length === 1 && (this.spec.unique ?? []).some((k) => k.length === 1 && k[0] === Object.keys(options.sort!)[0]))).skip(options.offset ?? 0);
+      let q = this.model.find(this.filter(filter)).sort(toMongoSort(options.sort as Record<string, 1 | -1>, Object.keys(options.sort ?? {}).length === 1 && (this.spec.unique ?? []).some((k) => k.length === 1 && k[0] === Object.keys(options.sort!)[0]))).skip(options.offset ?? 0).session(this.uow.session() ?? null);
       if (options.limit !== undefined) q = q.limit(options.limit);
       return (await q.lean<Doc[]>().exec()).map((d) => this.toDomain(d) as E);
     });
   }
 
   count(filter: Filter<E>): Promise<number> {
-    return this.guard(() => this.model.countDocuments(this.filter(filter)).exec());
+    return this.guard(() => this.model.countDocuments(this.filter(filter)).session(this.uow.session() ?? null).exec());
   }
 
   distinct<K extends keyof E & string>(field: K, filter: Filter<E>): Promise<E[K][]> {
-    return this.guard(async () => (await this.model.distinct(field === 'id' ? '_id' : field, this.filter(filter)).exec()) as E[K][]);
+    return this.guard(async () => (await this.model.distinct(field === 'id' ? '_id' : field, this.filter(filter)).session(this.uow.session() ?? null).exec()) as E[K][]);
   }
 
   update(id: T.Id, patch: Patch<E>): Promise<E | null> {
     return this.guard(async () => {
-      const doc = await this.model.findOneAndUpdate(this.filter({ id } as Filter<E>), { $set: this.setOf(patch, new Date()) }, { returnDocument: 'after' }).lean<Doc>().exec();
+      const doc = await this.model.findOneAndUpdate(this.filter({ id } as Filter<E>), { $set: this.setOf(patch, new Date()) }, { returnDocument: 'after' }).session(this.uow.session() ?? null).lean<Doc>().exec();
       return this.toDomain(doc);
     });
   }
 
   updateWhere(filter: Filter<E>, patch: Patch<E>): Promise<number> {
-    return this.guard(async () => (await this.model.updateMany(this.filter(filter), { $set: this.setOf(patch, new Date()) }).exec()).modifiedCount);
+    return this.guard(async () => (await this.model.updateMany(this.filter(filter), { $set: this.setOf(patch, new Date()) }).session(this.uow.session() ?? null).exec()).matchedCount);
   }
 
   delete(id: T.Id): Promise<boolean> {
-    return this.guard(async () => (await this.model.deleteOne(this.filter({ id } as Filter<E>)).exec()).deletedCount > 0);
+    return this.guard(async () => (await this.model.deleteOne(this.filter({ id } as Filter<E>)).session(this.uow.session() ?? null).exec()).deletedCount > 0);
   }
 
   upsertMany(drafts: readonly UpsertDraft<E>[], key: readonly (keyof E & string)[]): Promise<{ id: T.Id; outcome: 'created' | 'updated' | 'unchanged' }[]> {
-    return this.guard(async () => {
+    // read, plan and write under one lock per collection, so concurrent imports (in any process) see each other's records
+    return this.guard(() => withMongoLock(this.model.db, `upsert:${this.spec.name}`, () => this.unit(drafts.length, async () => {
       const now = new Date();
       const existing: E[] = [];
       for (let i = 0; i < drafts.length; i += CHUNK) {
         const chunk = drafts.slice(i, i + CHUNK) as Doc[];
         const uniq = new Map(chunk.map((d) => [keyOf(d, key), d]));
         const ors = [...uniq.values()].map((d) => this.filter(Object.fromEntries(key.map((k) => [k, d[k]])) as Filter<E>));
-        const found = await this.model.find(this.mongoose.trusted({ $or: ors })).lean<Doc[]>().exec();
+        const found = await this.model.find(this.mongoose.trusted({ $or: ors })).session(this.uow.session() ?? null).lean<Doc[]>().exec();
         existing.push(...found.map((d) => this.toDomain(d) as E));
       }
       const steps = planUpsert(existing, drafts, key, () => newId(now.getTime()));
@@ -113,8 +147,8 @@ export class MongoCollection<E extends T.Entity> implements Collection<E> {
         if (s.outcome === 'updated') return [{ updateOne: { filter: { _id: s.id }, update: { $set: this.setOf(s.patch as Patch<E>, now) } } }];
         return [];
       });
-      for (let i = 0; i < ops.length; i += CHUNK) await this.model.bulkWrite(ops.slice(i, i + CHUNK) as never, { ordered: true });
+      for (let i = 0; i < ops.length; i += CHUNK) await this.model.bulkWrite(ops.slice(i, i + CHUNK) as never, this.uow.opts({ ordered: true }));
       return steps.map((s) => ({ id: s.outcome === 'created' ? (s.draft.id as T.Id) : s.id, outcome: s.outcome }));
-    });
+    })));
   }
 }
