@@ -9,6 +9,7 @@ import { requireToken } from './authorize';
 import type { AppOptions, AppState } from './context';
 import { errorMiddleware } from './error-middleware';
 import { landingPage } from './landing-page';
+import { staticDashboard } from './static-dashboard';
 import { openApiDocument } from './openapi';
 import { rejectOperators } from './reject-operators';
 import { bindCodeRoutes } from './routes/bind-codes';
@@ -42,10 +43,19 @@ export function createApp(o: AppOptions): Koa<AppState> {
   });
   app.use(rejectOperators('query'));
 
+  const dashboard = staticDashboard(path.join(projectRoot(), 'dist', 'web'));
+  if (dashboard) app.use(dashboard.assets);
+
   const open = new Router<AppState>();
   open.use(healthRoutes(o).routes());
   open.get('/api/v1/openapi.json', (ctx) => { ctx.body = openApiDocument(VERSION); });
   open.get('/', (ctx) => {
+    if (dashboard) {
+      ctx.type = 'html';
+      ctx.set('Cache-Control', 'no-cache');
+      ctx.body = dashboard.index;
+      return;
+    }
     const lng = ctx.query.lng === 'en' || ctx.query.lng === 'zh-CN' ? ctx.query.lng : pickLocale(ctx.get('accept-language') || undefined, o.locale);
     ctx.type = 'html';
     ctx.body = landingPage(o.t, lng, o.demo);
