@@ -4,6 +4,7 @@ import { DomainError } from '../../domain/errors';
 import { placedFilter } from '../../domain/scope';
 import { noticeKey } from '../../services/notifier';
 import { publishLetter } from '../../services/publish-letter';
+import { createThumbnails } from '../thumbnails';
 import { effectiveScope, requireRole } from '../authorize';
 import { depsOf, type AppOptions, type AppState } from '../context';
 
@@ -28,6 +29,7 @@ export function letterAndPhotoRoutes(o: AppOptions): Router<AppState> {
     ctx.body = { ...letter, announced };
   });
 
+  const thumbnail = createThumbnails();
   router.get('/photos/:id', async (ctx) => {
     const notFound = new DomainError('not_found', 'photo', { what: o.t('api:what.record', { lng: ctx.state.lng }) });
     const photo = await o.store.photos.get(String(ctx.params.id).slice(0, 64));
@@ -37,9 +39,10 @@ export function letterAndPhotoRoutes(o: AppOptions): Router<AppState> {
       const house = photo.houseId ? await o.store.houses.get(photo.houseId) : null;
       if (!house || Object.entries(scope).some(([k, v]) => (house as unknown as Record<string, unknown>)[k] !== v)) throw notFound;
     }
-    const bytes = await o.store.blobs.get(photo.sha256);
+    const thumb = ctx.query.thumb === '1' ? await thumbnail(photo.sha256, () => o.store.blobs.get(photo.sha256)) : null;
+    const bytes = thumb ?? await o.store.blobs.get(photo.sha256);
     if (!bytes) throw notFound;
-    ctx.type = photo.mime;
+    ctx.type = thumb ? 'image/jpeg' : photo.mime;
     ctx.set('Cache-Control', 'private, max-age=86400, immutable');
     ctx.set('X-Content-Type-Options', 'nosniff');
     ctx.body = bytes;
