@@ -58,6 +58,10 @@ suite.each(SIZES)('the dashboard at %o', (size) => {
     expect(await w.page.textContent('[data-test=scope]')).toBe(stats.scope);
     expect(await w.page.locator('[data-test=chart-bar] canvas').count()).toBeGreaterThan(0);
     expect(await w.page.locator('[data-test=chart-line] canvas').count()).toBeGreaterThan(0);
+    // page weight: everything the first load of the overview fetched, compressed as sent (issue 13: < 600 kB)
+    const weight = Object.entries(w.transferred).filter(([u]) => !u.includes('/api/')).reduce((sum, [, b]) => sum + b, 0);
+    console.log(`[dashboard] first load of the overview at ${size.width}px: ${(weight / 1024).toFixed(0)} kB on the wire`);
+    expect(weight).toBeLessThan(600 * 1024);
     for (const p of PAGES) {
       await w.page.click(`[data-test=nav-${p}]`);
       if (p === 'report' || p === 'users') await w.page.waitForSelector(`[data-test=pending-${p}]`);

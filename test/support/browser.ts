@@ -41,8 +41,11 @@ export async function watchedPage(browser: Browser, size: { width: number; heigh
   const dialogs: string[] = [];
   page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
   page.on('pageerror', (e) => problems.push(String(e)));
+  /** bytes on the wire (as sent, compressed), per URL */
+  const transferred: Record<string, number> = {};
+  page.on('requestfinished', (r) => { void r.sizes().then((z) => { transferred[r.url()] = z.responseBodySize + z.responseHeadersSize; }, () => undefined); });
   page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
-  return { page, problems, dialogs, close: () => context.close() };
+  return { page, problems, dialogs, transferred, close: () => context.close() };
 }
 
 export async function shot(page: Page, name: string, size: { width: number }): Promise<void> {
