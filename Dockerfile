@@ -10,6 +10,7 @@ COPY src ./src
 COPY bots ./bots
 COPY scripts ./scripts
 COPY locales ./locales
+COPY web ./web
 RUN npm run build && npm prune --omit=dev
 
 FROM node:24-bookworm-slim

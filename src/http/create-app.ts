@@ -9,6 +9,7 @@ import { requireToken } from './authorize';
 import type { AppOptions, AppState } from './context';
 import { errorMiddleware } from './error-middleware';
 import { landingPage } from './landing-page';
+import { staticDashboard } from './static-dashboard';
 import { openApiDocument } from './openapi';
 import { rejectOperators } from './reject-operators';
 import { storageHealth } from './storage-health';
@@ -55,11 +56,20 @@ export function createApp(o: AppOptions): Koa<AppState> & { routeTable: RouteSpe
   const sim = o.sim ? simRoutes(o, o.sim) : null;
   const routeTable: RouteSpec[] = [...api.specs, ...(sim?.specs ?? [])];
 
+  const dashboard = staticDashboard(path.join(projectRoot(), 'dist', 'web'));
+  if (dashboard) app.use(dashboard.assets);
+
   const open = new Router<AppState>();
   open.use(healthRoutes(o, health).routes());
   open.use(apiDocsRoutes().routes());
   open.get('/api/v1/openapi.json', (ctx) => { ctx.body = openApiDocument(VERSION, routeTable); });
   open.get('/', (ctx) => {
+    if (dashboard) {
+      ctx.type = 'html';
+      ctx.set('Cache-Control', 'no-cache');
+      ctx.body = dashboard.index;
+      return;
+    }
     const lng = ctx.query.lng === 'en' || ctx.query.lng === 'zh-CN' ? ctx.query.lng : pickLocale(ctx.get('accept-language') || undefined, o.locale);
     ctx.type = 'html';
     ctx.body = landingPage(o.t, lng, o.demo);

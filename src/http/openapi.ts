@@ -150,7 +150,7 @@ export function openApiDocument(version: string, routes: readonly RouteSpec[]): 
     '/api/v1/submissions/{id}/approve': { post: { summary: '通过 Approve a complete submission', parameters: idPath, responses: { ...ok('the submission'), 409: errorResponse, ...errors } } },
     '/api/v1/submissions/{id}/return': { post: { summary: '退回 Return a submission with a reason', parameters: idPath, requestBody: jsonBody(returnBody), responses: { ...ok('the submission'), ...errors } } },
     '/api/v1/letters': { post: { summary: '承诺书 Publish the next commitment letter version (announced)', requestBody: jsonBody(letterBody), responses: { ...ok('the letter, with `announced`', 201), ...errors } } },
-    '/api/v1/photos/{id}': { get: { summary: '照片 The image itself', parameters: idPath, responses: { 200: { description: 'image/jpeg, image/png, image/webp or image/heic' }, ...errors } } },
+    '/api/v1/photos/{id}': { get: { summary: '照片 The image itself; `?thumb=1` a 240 px JPEG preview', parameters: [...idPath, { name: 'thumb', in: 'query', required: false, schema: { type: 'string', enum: ['1'] } }], responses: { 200: { description: 'image/jpeg, image/png, image/webp or image/heic' }, ...errors } } },
     '/api/v1/broadcasts': {
       get: { summary: '群发 List broadcasts', parameters: queryParams(pageQuery), responses: { ...ok('{items, total}'), ...errors } },
       post: {

@@ -6,6 +6,7 @@ import { publishLetter } from '../../services/publish-letter';
 import { currentUser, effectiveScope } from '../authorize';
 import { depsOf, type AppOptions } from '../context';
 import type { RouteTable } from '../route-table';
+import { createThumbnails } from '../thumbnails';
 
 export const letterBody = z.object({
   texts: z.object({ 'zh-CN': z.string().trim().min(20).max(5000), en: z.string().trim().min(20).max(5000).optional() }).strict(),
@@ -26,6 +27,7 @@ export function letterAndPhotoRoutes(o: AppOptions, router: RouteTable): void {
     ctx.body = { ...letter, announced };
   });
 
+  const thumbnail = createThumbnails();
   router.get('/photos/:id', 'photos:read', async (ctx) => {
     const notFound = new DomainError('not_found', 'photo', { what: o.t('api:what.record', { lng: ctx.state.lng }) });
     const photo = await o.store.photos.get(String(ctx.params.id).slice(0, 64));
@@ -35,9 +37,10 @@ export function letterAndPhotoRoutes(o: AppOptions, router: RouteTable): void {
       const house = photo.houseId ? await o.store.houses.get(photo.houseId) : null;
       if (!house || Object.entries(scope).some(([k, v]) => (house as unknown as Record<string, unknown>)[k] !== v)) throw notFound;
     }
-    const bytes = await o.store.blobs.get(photo.sha256);
+    const thumb = ctx.query.thumb === '1' ? await thumbnail(photo.sha256, () => o.store.blobs.get(photo.sha256)) : null;
+    const bytes = thumb ?? await o.store.blobs.get(photo.sha256);
     if (!bytes) throw notFound;
-    ctx.type = photo.mime;
+    ctx.type = thumb ? 'image/jpeg' : photo.mime;
     ctx.set('Cache-Control', 'private, max-age=86400, immutable');
     ctx.set('X-Content-Type-Options', 'nosniff');
     ctx.body = bytes;

@@ -1,0 +1,64 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { projectRoot } from '../../src/project-root';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const haveChromium = existsSync(CHROMIUM);
+export const SIZES = [{ width: 390, height: 844 }, { width: 1280, height: 900 }] as const;
+export const artifacts = path.join(projectRoot(), 'test', 'artifacts');
+
+const newest = (dir: string): number => Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((e) => {
+  const p = path.join(dir, e.name);
+  return e.isDirectory() ? newest(p) : statSync(p).mtimeMs;
+}));
+
+/** Builds the dashboard into dist/web when its sources (or the dashboard labels) are newer than the build. */
+export function ensureDashboardBuilt(): void {
+  const root = projectRoot();
+  const index = path.join(root, 'dist', 'web', 'index.html');
+  const sources = Math.max(newest(path.join(root, 'web')), ...['zh-CN', 'en'].map((l) => statSync(path.join(root, 'locales', l, 'dashboard.json')).mtimeMs));
+  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
+  execFileSync(process.execPath, [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'web/vite.config.mts', '--logLevel', 'error'], { cwd: root, stdio: 'inherit' });
+}
+
+/** Debian's chromium, headless, with a fresh profile and nothing phoning home. */
+export function launchChromium(): Promise<Browser> {
+  mkdirSync(artifacts, { recursive: true });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** A page that records console errors, uncaught exceptions and any dialog (an XSS would open one). */
+export async function watchedPage(browser: Browser, size: { width: number; height: number }) {
+  const context = await browser.newContext({ viewport: size });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000); // a missing element fails with its selector, before the test's own timeout
+  const problems: string[] = [];
+  const dialogs: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  page.on('pageerror', (e) => problems.push(String(e)));
+  /** bytes on the wire (as sent, compressed), per URL */
+  const transferred: Record<string, number> = {};
+  page.on('requestfinished', (r) => { void r.sizes().then((z) => { transferred[r.url()] = z.responseBodySize + z.responseHeadersSize; }, () => undefined); });
+  page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
+  return { page, problems, dialogs, transferred, close: () => context.close() };
+}
+
+export async function shot(page: Page, name: string, size: { width: number }): Promise<void> {
+  await page.screenshot({ path: path.join(artifacts, `${name}-${size.width}.png`), fullPage: true });
+}
+
+/** A text field by its data-test name (Element Plus puts the attribute on the input itself). */
+export const input = (name: string) => `input[data-test=${name}], textarea[data-test=${name}], [data-test=${name}] input, [data-test=${name}] textarea`;
+
+/** Signs in with a token through the sign-in form. */
+export async function signIn(page: Page, base: string, token: string): Promise<void> {
+  await page.goto(`${base}/#overview`);
+  await page.fill(input('token'), token);
+  await page.click('[data-test=signin]');
+  await page.waitForSelector('[data-test=nav-overview]');
+}
