@@ -71,7 +71,6 @@ export function createOutboxWorker(deps: Deps, port: SendPort, o: OutboxWorkerOp
     if (allowance <= 0) return 'capped';
     const entries = await claimDue(deps, { account: o.account, worker: o.worker, leaseMs: o.leaseMs, limit: Math.min(burst, allowance) });
     if (!entries.length) return 'idle';
-    const marks: Promise<void>[] = [];
     let outcome: 'sent' | 'retry' | 'failed' = 'sent';
     for (const [i, entry] of entries.entries()) {
       const target = entry.roomId ?? entry.contactId;
@@ -85,18 +84,19 @@ export function createOutboxWorker(deps: Deps, port: SendPort, o: OutboxWorkerOp
         deps.log.warn({ outboxId: entry.id, attempts: entry.attempts, error: message.slice(0, 200) }, 'send failed');
         outcome = await markFailed(deps, entry, message);
         // the rest of a burst goes back untouched, to be taken again after this one's back-off
-        marks.push(...entries.slice(i + 1).map((rest) => release(deps, rest)));
-        await Promise.all(marks);
+        await Promise.all(entries.slice(i + 1).map((rest) => release(deps, rest)));
         if (TOO_FREQUENT.test(message)) await sleep(o.tooFrequentPauseMs);
         return outcome;
       }
       lastSentAt = deps.clock.now().getTime();
       lastRoom = target;
       if (sent) sent.today += 1;
-      // the sent mark follows its own send; the next send need not wait for it to reach the disk
-      marks.push(markSent(deps, entry).then(() => o.afterSent?.(entry)));
+      // the sent mark is on disk before the next send begins: a kill can then catch at most one
+      // send that WeChat has and the outbox does not (the only message a restart may repeat).
+      // Pipelining the marks let a slow disk leave several such sends behind one kill.
+      await markSent(deps, entry);
+      o.afterSent?.(entry);
     }
-    await Promise.all(marks);
     return outcome;
   }
 

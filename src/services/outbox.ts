@@ -109,14 +109,18 @@ export async function release({ store }: Deps, entry: OutboxEntry): Promise<void
 }
 
 /**
- * The send went out: its broadcast delivery, then the entry, are `sent`. In that order, so
- * a crash between the two leaves the entry leased: it is sent again once the lease runs
- * out (a repeat caused by a crash inside its own send) and both records end up `sent`.
+ * The send went out: its broadcast delivery and the entry are `sent`, as one unit (one
+ * commit on SQLite, a transaction on a replica set). Where a store cannot make them one, the
+ * delivery goes first, so a crash between the two leaves the entry leased: it is sent again
+ * once the lease runs out (a repeat caused by a crash inside its own send) and both records
+ * end up `sent`.
  */
 export async function markSent({ store, clock }: Deps, entry: OutboxEntry): Promise<void> {
   const now = clock.now();
-  if (entry.broadcastId && entry.roomId) await store.deliveries.updateWhere({ broadcastId: entry.broadcastId, roomId: entry.roomId }, { status: 'sent', sentAt: now, error: null });
-  await store.outbox.updateWhere({ id: entry.id, leasedBy: entry.leasedBy }, { status: 'sent', sentAt: now, leaseUntil: null, error: null });
+  await store.atomically(async () => {
+    if (entry.broadcastId && entry.roomId) await store.deliveries.updateWhere({ broadcastId: entry.broadcastId, roomId: entry.roomId }, { status: 'sent', sentAt: now, error: null });
+    await store.outbox.updateWhere({ id: entry.id, leasedBy: entry.leasedBy }, { status: 'sent', sentAt: now, leaseUntil: null, error: null });
+  });
 }
 
 /** Exponential back-off: 30 s, 1 min, 2 min, 4 min… */
