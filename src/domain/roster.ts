@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isKeyHouse } from './checklist';
 
-/** The roster columns staff keep in Excel (shared/data/roster-sample.csv), Chinese or English. */
+/** The roster columns staff keep in Excel (samples/roster-sample.csv), Chinese or English. */
 export const ROSTER_COLUMNS = {
   community: ['社区', 'community'],
   grid: ['网格', 'grid'],

@@ -11,6 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { requiredItems } from '../../src/domain/checklist';
 import { rosterAppFixture } from '../support/app-fixture';
 import { ensureDashboardBuilt, haveChromium, input, launchChromium, shot, signIn, SIZES, watchedPage } from '../support/browser';
+import { SAMPLE_ROSTER } from '../support/fixtures';
 import { seededJpeg } from '../support/images';
 import { demoApp, type Json } from '../support/sim-client';
 
@@ -165,9 +166,9 @@ suite.each(SIZES)('the dashboard at %o', (size) => {
     const w = await watchedPage(browser, size);
     await signIn(w.page, app.base, app.token);
     await w.page.click('[data-test=nav-import]');
-    await w.page.setInputFiles('[data-test=roster-file]', '/work/shared/data/roster-sample.csv');
+    await w.page.setInputFiles('[data-test=roster-file]', SAMPLE_ROSTER);
     await w.page.locator('[data-test=import-result]', { hasText: /\d/ }).waitFor();
-    const sample = readFileSync('/work/shared/data/roster-sample.csv', 'utf8').split('\n');
+    const sample = readFileSync(SAMPLE_ROSTER, 'utf8').split('\n');
     const bad = [sample[0], '平山村,平山村第1网格,平山村第1网格联防1组,,无编号路1号,王五,123,x,1,'].join('\n');
     await w.page.setInputFiles('[data-test=roster-file]', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
     await w.page.waitForSelector('[data-test=import-errors] .el-table__row');

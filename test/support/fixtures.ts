@@ -6,7 +6,8 @@ import { fixedClock } from '../../src/domain/clock';
 import type { Deps } from '../../src/services/deps';
 import type { Store } from '../../src/storage/store';
 
-export const SAMPLE_ROSTER = path.resolve(__dirname, '../../../shared/data/roster-sample.csv');
+/** the sample roster (a copy of the one staff were given, kept in the repository so a clone anywhere runs the tests) */
+export const SAMPLE_ROSTER = path.resolve(__dirname, '../../samples/roster-sample.csv');
 export const sampleRosterBytes = (): Buffer => readFileSync(SAMPLE_ROSTER);
 
 export function tempDir(prefix = 'anxin-test-'): { dir: string; cleanup(): void } {
