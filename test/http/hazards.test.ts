@@ -90,7 +90,27 @@ describe('tips API (issue 10)', () => {
     const told = await f.store.outbox.find({ key: `tip:decided:${tip.id}` });
     expect(told).toMatchObject([{ contactId: 'wx-resident', roomId: null, text: expect.stringContaining('#1 已核实受理') }]);
     expect((await f.posted()).map((p) => p.text).join('\n')).not.toContain('居民');
+    // the hazard opened from the tip is announced in the house's group, once, like one opened from the dashboard
+    const announced = (await f.posted()).filter((p) => p.text.includes('隐患 #1'));
+    expect(announced).toHaveLength(1);
+    expect(announced[0]).toMatchObject({ roomId: 'room-1@chatroom', text: expect.stringContaining('P00004') });
     await request(f.server).post(`/api/v1/tips/${tip.id}/reject`).set(auth(f.adminToken)).send({ reason: '重复' }).expect(409);
+  });
+
+  it('a tip\'s photos are seen by the staff of the place it names, and by nobody of another scope', async () => {
+    const tip = await tipFrom('wx-3', 'P00004 楼道私拉电线', 'P00004');
+    const bytes = uniqueJpeg();
+    const { sha256, size } = await f.store.blobs.put(bytes);
+    const photo = await f.store.photos.insert({ sha256, mime: 'image/jpeg', size, contactId: null, messageId: null, houseId: null, roundId: null, item: null, hazardId: null, tipId: tip.id, counted: true });
+    const [a, b] = [(await f.store.communities.findOne({ name: '平山村' }))!, (await f.store.communities.findOne({ name: '西墅社区' }))!];
+    const got = await request(f.server).get(`/api/v1/photos/${photo.id}`).set(auth(await f.userToken('staff', `community:${a.id}`))).expect(200);
+    expect(Buffer.compare(got.body as Buffer, bytes)).toBe(0);
+    await request(f.server).get(`/api/v1/photos/${photo.id}`).set(auth(await f.userToken('staff', `community:${b.id}`))).expect(404);
+    // a tip that names no house is street-wide: its photos too
+    const loose = await tipFrom('wx-4', '后门堆了纸箱', null);
+    const other = await f.store.photos.insert({ sha256, mime: 'image/jpeg', size, contactId: null, messageId: null, houseId: null, roundId: null, item: null, hazardId: null, tipId: loose.id, counted: true });
+    await request(f.server).get(`/api/v1/photos/${other.id}`).set(auth(await f.userToken('staff', `community:${a.id}`))).expect(404);
+    await request(f.server).get(`/api/v1/photos/${other.id}`).set(auth(f.adminToken)).expect(200);
   });
 
   it('rejects with a reason; keeps to the scope; refuses bad input', async () => {

@@ -7,7 +7,7 @@ import type { Group, Hazard } from '../../domain/types';
 import { addSitePhoto, closeHazard, openHazard, reopenHazard } from '../../services/hazards';
 import { keepPhoto } from '../../services/submit-photo';
 import { PHOTO_MAX_BYTES } from '../../domain/photo';
-import { houseAudience } from '../../services/house-audience';
+import { hazardNotices } from '../hazard-notices';
 import { currentActor, currentUser, effectiveScope } from '../authorize';
 import { depsOf, type AppOptions, type Ctx } from '../context';
 import { listPage } from '../paging';
@@ -39,11 +39,7 @@ export function hazardRoutes(o: AppOptions, router: RouteTable): void {
     if (!h || Object.entries(where).some(([k, v]) => (h as unknown as Record<string, unknown>)[k] !== v)) throw new DomainError('not_found', 'hazard', { what: o.t('api:what.record', { lng: ctx.state.lng }) });
     return h;
   };
-  /** tells the house's room, keyed by what happened, so a retried request posts once */
-  const tell = async (h: Hazard, key: string, text: (t: ReturnType<typeof botT>) => string) => {
-    const to = await houseAudience(deps, h.houseId);
-    if (to) await o.notifier.post([{ key, roomId: to.roomId, text: text(botT(to.group)), mentions: to.mentions }]);
-  };
+  const notices = hazardNotices(o);
 
   router.get('/hazards', 'hazards:read', async (ctx) => {
     const q = hazardsQuery.parse(ctx.query);
@@ -61,8 +57,7 @@ export function hazardRoutes(o: AppOptions, router: RouteTable): void {
     const where = placedFilter(await effectiveScope(o.store, ctx, undefined));
     if (!house || Object.entries(where).some(([k, v]) => (house as unknown as Record<string, unknown>)[k] !== v)) throw new DomainError('not_found', 'house', { what: o.t('api:what.houses', { lng: ctx.state.lng }) });
     const h = await openHazard(deps, { house, description: body.description, days: body.days, deadline: body.deadline ? deadlineFrom(body.deadline, o.timeZone) : undefined, by: `user:${user.id}` });
-    const day = (lng: string) => new Intl.DateTimeFormat(lng, { timeZone: o.timeZone, month: 'numeric', day: 'numeric' }).format(h.deadline);
-    await tell(h, `hazard:open:${h.id}`, (t) => t('hazard.opened', { number: h.number, code: h.houseCode, text: h.description, deadline: day(o.locale) }));
+    await notices.opened(h);
     ctx.status = 201;
     ctx.body = present(h, o.clock.now());
   });
@@ -70,7 +65,7 @@ export function hazardRoutes(o: AppOptions, router: RouteTable): void {
   router.post('/hazards/:id/close', 'hazards:close', async (ctx) => {
     const user = currentUser(ctx);
     const h = await closeHazard(deps, { hazard: await load(ctx), by: currentActor(ctx) });
-    await tell(h, `hazard:close:${h.id}:${h.closedAt?.getTime() ?? 0}`, (t) => t('hazard.closed', { number: h.number, code: h.houseCode }));
+    await notices.closed(h);
     ctx.body = present(h, o.clock.now());
   });
 

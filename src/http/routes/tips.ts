@@ -7,6 +7,7 @@ import { enqueue, PRIORITY } from '../../services/outbox';
 import { decideTip } from '../../services/tips';
 import { currentUser, effectiveScope } from '../authorize';
 import { depsOf, type AppOptions, type Ctx } from '../context';
+import { hazardNotices } from '../hazard-notices';
 import { listPage } from '../paging';
 import { pageQuery } from './resources';
 import type { RouteTable } from '../route-table';
@@ -24,6 +25,7 @@ const present = ({ reporterContactId: _hidden, ...tip }: Tip) => tip;
 /** Tips (有奖举报) for staff: list within their scope, accept (optionally with a hazard) or reject (SPEC §6). */
 export function tipRoutes(o: AppOptions, router: RouteTable): void {
   const deps = depsOf(o);
+  const notices = hazardNotices(o);
   const load = async (ctx: Ctx): Promise<Tip> => {
     const tip = await o.store.tips.get(String(ctx.params.id).slice(0, 64));
     const where = placedFilter(await effectiveScope(o.store, ctx, undefined));
@@ -49,6 +51,8 @@ export function tipRoutes(o: AppOptions, router: RouteTable): void {
     const body = acceptBody.parse(ctx.request.body ?? {});
     const r = await decideTip(deps, { tip: await load(ctx), by: `user:${user.id}`, accept: true, points: body.points, hazard: body.hazard });
     await tell(r.tip);
+    // the hazard opened from it is announced in the house's group like any other
+    if (r.hazard) await notices.opened(r.hazard);
     ctx.body = { ...present(r.tip), hazard: r.hazard };
   });
   router.post('/tips/:id/reject', 'tips:review', async (ctx) => {
