@@ -31,6 +31,8 @@ export const hazardHandlers: HandlerTable = {
       const hazard = await hazardByNumber(ctx.deps, cmd.number);
       if (hazard.groupId !== ctx.requireGroup().id) throw new DomainError('hazard_not_found', String(cmd.number), { number: cmd.number });
       const h = await closeHazard(ctx.deps, { hazard, by: ctx.speaker.actors });
+      // closed before this message (a repeated 销号): said plainly, without calling the landlord again
+      if (hazard.status === 'closed') return { text: ctx.t('hazard.already_closed', { number: h.number, code: h.houseCode }) };
       const owner = (await ctx.deps.store.houses.get(h.houseId))?.contactId;
       const contact = owner ? await ctx.deps.store.contacts.get(owner) : null;
       return { text: ctx.t('hazard.closed', { number: h.number, code: h.houseCode }), mentions: contact ? [contact.wechatId] : [] };

@@ -116,6 +116,9 @@ describe('a hazard from 隐患 to 销号 (issue 10)', () => {
     const [closed] = await f.say(head(), '销号 1', room);
     expect(closed!.text).toContain('隐患 #1（P00002）已核实销号');
     expect(closed!.mentions).toEqual([landlords[1]!.id]);
+    // said again (twice at once, as people do): answered plainly, the landlord not called again
+    const again = await Promise.all([f.say(head(), '销号 1', room), f.say(head(), '销号 1', room)]);
+    for (const [r] of again) expect(r).toMatchObject({ text: expect.stringContaining('早已销号'), mentions: [] });
     const h = (await f.store.hazards.findOne({ number: 1 }))!;
     expect(h).toMatchObject({ status: 'closed', closedBy: expect.stringMatching(/^contact:/) });
     expect(await f.store.points.count({ reason: 'hazard_closed' })).toBe(0); // closed after its deadline: no points

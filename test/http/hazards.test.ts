@@ -183,6 +183,10 @@ describe('points rules (issue 10)', () => {
     await request(f.server).put('/api/v1/points/rules').set(auth(staff)).send({ hazard_closed: 50 }).expect(403);
     await request(f.server).put('/api/v1/points/rules').set(auth(f.adminToken)).send({ hazard_closed: 'lots' }).expect(400);
     await request(f.server).put('/api/v1/points/rules').set(auth(f.adminToken)).send({ free_money: 5 }).expect(400);
+    // a sign the wrong way round (an overdue hazard rewarded, a commitment fined) is refused
+    for (const body of [{ hazard_overdue: 5 }, { commitment: -50 }, { inspection_returned: 1 }]) {
+      expect((await request(f.server).put('/api/v1/points/rules').set(auth(f.adminToken)).send(body).expect(400)).body.error.code).toBe('validation');
+    }
     const first = (await request(f.server).post('/api/v1/hazards').set(auth(f.adminToken)).send({ houseCode: 'P00002', description: '电线老化' }).expect(201)).body;
     await request(f.server).post(`/api/v1/hazards/${first.id}/close`).set(auth(f.adminToken)).expect(200);
     expect((await request(f.server).put('/api/v1/points/rules').set(auth(f.adminToken)).send({ hazard_closed: 25 }).expect(200)).body.hazard_closed).toBe(25);

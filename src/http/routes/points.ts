@@ -8,9 +8,12 @@ import type { RouteTable } from '../route-table';
 
 export const pointsQuery = pageQuery.extend({ year: z.coerce.number().int().min(2000).max(2100).optional() });
 
-const amount = z.number().int().min(-1000).max(1000);
+// an award stays an award and a deduction a deduction (0 switches a rule off): a sign typed
+// the wrong way round would reward an overdue hazard or fine a commitment
+const award = z.number().int().min(0).max(1000);
+const deduction = z.number().int().min(-1000).max(0);
 export const rulesBody = z.object({
-  commitment: amount, inspection_on_time: amount, hazard_closed: amount, tip_accepted: amount, hazard_overdue: amount, inspection_returned: amount,
+  commitment: award, inspection_on_time: award, hazard_closed: award, tip_accepted: award, hazard_overdue: deduction, inspection_returned: deduction,
 }).partial().strict();
 
 /** `GET /points?scope=&year=`: the landlords of a scope ranked by their points (SPEC §6); `GET/PUT /points/rules`. */
