@@ -10,7 +10,9 @@ export const pageQuery = z.object({
   scope: z.string().max(100).optional(),
   after: z.string().max(200).regex(/^[A-Za-z0-9_-]+$/, 'after must be a cursor from a previous page').optional(),
   total: z.enum(['0', '1']).optional(),
-});
+// a parameter a list does not know is a 400 naming it, not quietly ignored: `?groupId=` on a
+// list that narrows by `scope=` only would otherwise answer the whole scope as if filtered
+}).strict();
 export type PageQuery = z.infer<typeof pageQuery>;
 
 const encode = (v: string | number) => Buffer.from(JSON.stringify(v)).toString('base64url');

@@ -195,6 +195,12 @@ describe('lists, scopes and roles', () => {
     }
     expect((await get(`/api/v1/houses?groupId=${ownGroupOther.id}`, staffA).expect(200)).body.items.length).toBeGreaterThan(0);
     expect((await get('/api/v1/houses?groupId=no-such-group').expect(200)).body.items).toEqual([]);
+    // lists that narrow by `scope=` only do not quietly ignore a filter they do not know (they answered the whole scope)
+    for (const list of ['hazards', 'tips', 'submissions', 'audit', 'broadcasts', 'points']) {
+      const r = await get(`/api/v1/${list}?groupId=${groupOfB.id}`, staffA).expect(400);
+      expect(r.body.error).toMatchObject({ code: 'validation', message: expect.stringContaining('groupId') });
+    }
+    await get(`/api/v1/hazards?scope=group:${groupOfB.id}`, staffA).expect(403);
   });
 
   it('issue 9: broadcasts and rounds are listed and read within the caller\'s scope', async () => {

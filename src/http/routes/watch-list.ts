@@ -12,7 +12,8 @@ import { pageQuery } from './resources';
  */
 export async function answerWatchList(o: AppOptions, ctx: Ctx): Promise<void> {
   if (!roleAllows(currentActor(ctx).role, 'phones:read')) throw new DomainError('forbidden', 'watch list');
-  const q = pageQuery.parse({ ...ctx.query, watch: undefined });
+  const { watch: _watch, ...query } = ctx.query;
+  const q = pageQuery.parse(query);
   const entries = await watchList(depsOf(o), { placed: await effectiveScope(o.store, ctx, q.scope), period: periodOf(o.clock.now(), o.timeZone) });
   const landlords = new Map((await o.store.landlords.find({ id: { in: entries.map((e) => e.landlordId) } })).map((l) => [l.id, l]));
   const items = entries.map((e) => ({ ...landlords.get(e.landlordId)!, watch: { reasons: e.reasons, houseCodes: e.houseCodes } }));
