@@ -39,7 +39,7 @@ export const ITEM_WORDS: Record<string, ChecklistItem> = {
 const CODE = '([a-z0-9][a-z0-9_-]{1,23})';
 const NUM = '(\\d{1,7})';
 
-const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
+import { INVISIBLE } from './privacy';
 
 /**
  * What people typed, cleaned but not folded: invisible marks (zero-width, bidi, controls)

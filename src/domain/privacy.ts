@@ -1,6 +1,19 @@
+/**
+ * Marks nobody sees but that change what is seen: controls (not tab or newline), zero-width
+ * characters and bidi overrides (U+202E turns "gpj.exe" into "exe.jpg"). Dropped from what
+ * people type and from everything the bot posts.
+ */
+export const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
+
 const MOBILE_RE = /(?<![\d*])(?:\+?86[- ]?)?(1[3-9]\d)[- ]?\d{4}[- ]?(\d{4})(?![\d*])/g;
-/** 18-digit (last may be X) and old 15-digit ID numbers: any such run of digits standing alone */
-const ID_CARD_RE = /(?<![0-9A-Za-z*])(?:\d{17}[\dXx]|\d{15})(?![0-9A-Za-z*])/g;
+/**
+ * 18-digit (last may be X) and old 15-digit ID numbers standing alone, also written in the
+ * groups people read them in (`110101 19900307 123X`: region, birth date, sequence)
+ */
+const ID_CARD_RE = /(?<![0-9A-Za-z*])(?:\d{17}[\dXx]|\d{15}|\d{6}[- ]\d{8}[- ]?\d{3}[\dXx]|\d{6}[- ]?\d{8}[- ]\d{3}[\dXx]|\d{6}[- ]\d{6}[- ]?\d{3}|\d{6}[- ]?\d{6}[- ]\d{3})(?![0-9A-Za-z*])/g;
+/** full-width digits (１３８…) and letters X/x, as a Chinese keyboard types them: read as their ASCII selves */
+const FULL_WIDTH_RE = /[\uFF10-\uFF19\uFF38\uFF58]/g;
+const halfWidth = (text: string): string => text.replace(FULL_WIDTH_RE, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
 /** landlines with their area code: 0571-88886666, (010)12345678, 021 12345678 */
 const LANDLINE_RE = /(?<![\d*])(\(0\d{2,3}\)|0\d{2,3})[- ]?\d{3,4}[- ]?(\d{4})(?![\d*])/g;
 
@@ -12,8 +25,8 @@ export function maskPhone(phone: string): string {
 }
 
 function replacePersonal(text: string, as: { id: (m: string) => string; phone: (head: string, tail: string) => string; landline: (area: string, tail: string) => string }): string {
-  return text
-    .replace(ID_CARD_RE, (m) => as.id(m))
+  return halfWidth(text)
+    .replace(ID_CARD_RE, (m) => as.id(m.replace(/[- ]/g, '')))
     .replace(MOBILE_RE, (_m, head: string, tail: string) => as.phone(head, tail))
     .replace(LANDLINE_RE, (_m, area: string, tail: string) => as.landline(area, tail));
 }

@@ -1,4 +1,4 @@
-import { maskPersonal } from '../domain/privacy';
+import { INVISIBLE, maskPersonal } from '../domain/privacy';
 import type { OutboxEntry } from '../domain/types';
 import type { Draft } from '../storage/store';
 import type { Deps } from './deps';
@@ -12,12 +12,13 @@ export type NewOutboxEntry = Pick<OutboxEntry, 'key' | 'text'> & Partial<Pick<Ou
 /**
  * The one place every outgoing message passes: what goes to a room has phone and ID
  * numbers masked (SPEC §3 Personal data), whoever typed them — a return reason, a
- * hazard text, a notice.
+ * hazard text, a notice; no message carries controls or bidi overrides (from an API
+ * text field, an address).
  */
 function draftOf(clock: Deps['clock'], e: NewOutboxEntry): Draft<OutboxEntry> {
   return {
     key: e.key, account: e.account ?? '*', roomId: e.roomId ?? null, contactId: e.contactId ?? null,
-    text: e.roomId ? maskPersonal(e.text) : e.text, mentions: e.mentions ?? [],
+    text: (e.roomId ? maskPersonal(e.text) : e.text).replace(INVISIBLE, ''), mentions: e.mentions ?? [],
     priority: e.priority ?? PRIORITY.bulk, status: 'pending', attempts: 0, notBefore: e.notBefore ?? clock.now(), leaseUntil: null, leasedBy: null,
     sentAt: null, error: null, broadcastId: e.broadcastId ?? null, photoId: e.photoId ?? null,
   };

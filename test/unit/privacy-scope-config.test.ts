@@ -1,5 +1,5 @@
 import { loadConfig } from '../../src/config';
-import { maskPhone, redactPersonal, shortenAddress } from '../../src/domain/privacy';
+import { maskPersonal, maskPhone, redactPersonal, shortenAddress } from '../../src/domain/privacy';
 import { parseScope, placedFilter, scopeContains } from '../../src/domain/scope';
 import { newId } from '../../src/domain/ids';
 import { deadlineFrom, periodOf, zonedInstant } from '../../src/domain/period';
@@ -10,6 +10,13 @@ describe('privacy', () => {
     expect(redactPersonal('电话15000001408，身份证33010619900101123X，房号P00001')).toBe('电话[PHONE]，身份证[ID]，房号P00001');
     expect(redactPersonal('+86 139-0000-5054 call')).toBe('[PHONE] call');
     expect(redactPersonal('门牌25号 2026-11-22')).toBe('门牌25号 2026-11-22');
+  });
+  it('masks numbers typed full-width or in groups, as a Chinese keyboard and ID cards write them (found by a checker)', () => {
+    expect(maskPersonal('电话１３８１２３４５６７８')).toBe('电话138****5678');
+    expect(maskPersonal('身份证 110101 19900307 123X 与 110101-19900307-1234')).toBe('身份证 110***********123X 与 110***********1234');
+    expect(maskPersonal('旧证 110101 900307 123，新证１１０１０１１９９００３０７１２３Ｘ')).toBe('旧证 110********7123，新证110***********123X');
+    // dates, house codes, counts and the bot's own numbers are left alone
+    for (const plain of ['2026-11-22 截止', '门牌 25 号', 'P00001 烟感', '共 12 户，已交 10 户', '隐患 #12（PD0002）']) expect(maskPersonal(plain)).toBe(plain);
   });
   it('shortens an address to the road and number', () => {
     expect(shortenAddress('平山村东港路25号')).toBe('东港路25号');
