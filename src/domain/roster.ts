@@ -132,3 +132,58 @@ export function crossCheckRoster(rows: readonly RosterRow[]): RowError[] {
   }
   return errors.sort((a, b) => a.row - b.row);
 }
+
+/** The messages of a row naming a grid or group that belongs to another community (issue 12). */
+export const PARENT_CHECK = {
+  gridElsewhere: (r: Pick<RosterRow, 'community' | 'grid'>, owner: { community: string; row?: number }) =>
+    `网格“${r.grid}”已属于${owner.row ? `第 ${owner.row} 行的` : ''}社区“${owner.community}”，本行却写在社区“${r.community}”下：请核对社区名称；若确是两个不同的网格，请给网格起不同的名字（如加上社区名）`
+    + ` / grid "${r.grid}" already belongs to community "${owner.community}"${owner.row ? ` (row ${owner.row})` : ''}, but this row puts it under "${r.community}": check the community; if they really are two grids, give them different names (e.g. prefixed with the community)`,
+  groupElsewhere: (r: Pick<RosterRow, 'community' | 'grid' | 'group'>, owner: { community: string; grid: string; row?: number }) =>
+    `联防组“${r.group}”已属于${owner.row ? `第 ${owner.row} 行的` : ''}社区“${owner.community}”网格“${owner.grid}”，本行却写在社区“${r.community}”网格“${r.grid}”下：请核对社区和网格；若确是两个不同的组，请给组起不同的名字`
+    + ` / group "${r.group}" already belongs to grid "${owner.grid}" of community "${owner.community}"${owner.row ? ` (row ${owner.row})` : ''}, but this row puts it under grid "${r.grid}" of "${r.community}": check the community and grid; if they really are two groups, give them different names`,
+};
+
+/**
+ * A grid or group name is the staff's handle on it (scopes by name, the dashboard, bind codes
+ * per group), so an import never makes a second grid or group of a name another community
+ * already has: that is a typo in the community column as often as not, and would silently
+ * split a grid or move houses into a look-alike group with no room. A row naming a grid (or
+ * group) that exists under another community — in the store or on an earlier row of the file —
+ * is a row error; names already repeated in the store before are left as they are.
+ * Feed the stored grids and groups first (`known*`), then every row in file order (`check`).
+ */
+export class ParentNames {
+  private readonly gridPairs = new Set<string>();
+  private readonly gridOwner = new Map<string, { community: string; row?: number }>();
+  private readonly groupTriples = new Set<string>();
+  private readonly groupOwner = new Map<string, { community: string; grid: string; row?: number }>();
+
+  knownGrid(community: string, grid: string): void {
+    this.gridPairs.add(`${community}\u0000${grid}`);
+    if (!this.gridOwner.has(grid)) this.gridOwner.set(grid, { community });
+  }
+
+  knownGroup(community: string, grid: string, group: string): void {
+    this.groupTriples.add(`${community}\u0000${grid}\u0000${group}`);
+    if (!this.groupOwner.has(group)) this.groupOwner.set(group, { community, grid });
+  }
+
+  /** The row's error message, or null when its grid and group are its community's own (or new). */
+  check(r: Pick<RosterRow, 'row' | 'community' | 'grid' | 'group'>): string | null {
+    const pair = `${r.community}\u0000${r.grid}`;
+    if (!this.gridPairs.has(pair)) {
+      const owner = this.gridOwner.get(r.grid);
+      if (owner && owner.community !== r.community) return PARENT_CHECK.gridElsewhere(r, owner);
+      this.gridPairs.add(pair);
+      this.gridOwner.set(r.grid, { community: r.community, row: r.row });
+    }
+    const triple = `${pair}\u0000${r.group}`;
+    if (!this.groupTriples.has(triple)) {
+      const owner = this.groupOwner.get(r.group);
+      if (owner && owner.community !== r.community) return PARENT_CHECK.groupElsewhere(r, owner);
+      this.groupTriples.add(triple);
+      if (!owner) this.groupOwner.set(r.group, { community: r.community, grid: r.grid, row: r.row });
+    }
+    return null;
+  }
+}

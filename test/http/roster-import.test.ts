@@ -4,9 +4,11 @@
  */
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
+import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { DomainError } from '../../src/domain/errors';
-import { runRosterImport } from '../../src/services/roster/run-roster-import';
+import { importRunning, runRosterImport } from '../../src/services/roster/run-roster-import';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
 import { auth, rosterAppFixture } from '../support/app-fixture';
 import { sampleRosterBytes } from '../support/fixtures';
@@ -44,6 +46,60 @@ describe('roster import warnings (issue 12)', () => {
   });
 });
 
+/** A real XLSX, as Excel users send it: numbers in the count columns, text elsewhere. */
+async function xlsxOf(text: string): Promise<Buffer> {
+  const book = new ExcelJS.Workbook();
+  const sheet = book.addWorksheet('花名册');
+  for (const [i, line] of text.trimEnd().split('\n').entries()) {
+    sheet.addRow(line.split(',').map((c, col) => (i > 0 && (col === 7 || col === 8) ? Number(c) : c)));
+  }
+  return Buffer.from(await book.xlsx.writeBuffer());
+}
+
+describe('a row naming a grid or group of another community (issue 12)', () => {
+  const row = (community: string, grid: string, group: string, code: string, phone: string) => `${community},${grid},${group},${code},${community}某路1号,房东${code},${phone},2,2,`;
+  const HEADER = '社区,网格,联防组,房屋编号,地址,房东姓名,联系电话,租住人数,房间数,户长';
+
+  it('is a row error naming the owner, Chinese first, and the import changes nothing', async () => {
+    const text = [
+      HEADER,
+      row('西墅社区', '平山村第1网格', '新组A', 'N0001', '13700001001'), // 2: a grid of 平山村 under 西墅社区
+      row('西墅社区', '西墅社区第1网格', '平山村第2网格联防1组', 'N0002', '13700001002'), // 3: a group of 平山村's grid
+      row('西墅社区', '西墅社区第1网格', '西墅社区第1网格联防1组', 'N0003', '13700001003'), // 4: good
+      row('新社区甲', '新网格', '新组1', 'N0004', '13700001004'), // 5: good, first to name 新网格
+      row('新社区乙', '新网格', '新组2', 'N0005', '13700001005'), // 6: 新网格 is 新社区甲's since row 5
+      sample().split('\n').find((l) => l.includes(',P00001,'))!.replace(/^平山村,/, '西墅社区,'), // 7: an existing house into a look-alike grid
+    ].join('\n');
+    const before = { grids: await f.store.grids.count({}), groups: await f.store.groups.count({}), houses: await f.store.houses.count({}), communities: await f.store.communities.count({}) };
+    const r = await request(f.server).post('/api/v1/import/roster').set(auth(f.adminToken)).attach('file', await xlsxOf(text), 'roster.xlsx').expect(422);
+    expect(r.body.error.code).toBe('roster_rows');
+    expect(r.body.errors).toEqual([
+      { row: 2, message: expect.stringMatching(/^网格“平山村第1网格”已属于社区“平山村”，本行却写在社区“西墅社区”下.* \/ grid "平山村第1网格" already belongs to community "平山村", but this row puts it under "西墅社区"/) },
+      { row: 3, message: expect.stringMatching(/^联防组“平山村第2网格联防1组”已属于社区“平山村”网格“平山村第2网格”，本行却写在社区“西墅社区”网格“西墅社区第1网格”下.* \/ group "平山村第2网格联防1组" already belongs to grid "平山村第2网格" of community "平山村"/) },
+      { row: 6, message: expect.stringMatching(/^网格“新网格”已属于第 5 行的社区“新社区甲”.* \/ grid "新网格" already belongs to community "新社区甲" \(row 5\)/) },
+      { row: 7, message: expect.stringMatching(/^网格“平山村第1网格”已属于社区“平山村”/) },
+    ]);
+    expect({ grids: await f.store.grids.count({}), groups: await f.store.groups.count({}), houses: await f.store.houses.count({}), communities: await f.store.communities.count({}) }).toEqual(before);
+    expect(await f.store.houses.findOne({ code: 'N0003' })).toBeNull();
+    expect((await f.store.houses.findOne({ code: 'P00001' }))!.communityId).toBe((await f.store.communities.findOne({ name: '平山村' }))!.id);
+
+    // the same file through the Store path (MongoDB) finds the same rows
+    const store = { ...f.store, file: undefined };
+    const bytes = await xlsxOf(text);
+    await expect(runRosterImport({ ...f.deps, store }, { source: { bytes }, size: bytes.length, actor: 'test' }))
+      .rejects.toMatchObject({ code: 'roster_rows', details: { errors: r.body.errors } });
+    expect(await f.store.grids.count({})).toBe(before.grids);
+  });
+
+  it('leaves every community\'s own grids and groups alone: the sample as XLSX re-imports unchanged, new ones under their own community import', async () => {
+    const same = await request(f.server).post('/api/v1/import/roster').set(auth(f.adminToken)).attach('file', await xlsxOf(sample()), 'roster.xlsx').expect(200);
+    expect(same.body).toMatchObject({ created: 0, updated: 0, unchanged: 40, errors: [], warnings: [] });
+    const text = [HEADER, row('西墅社区', '西墅社区第3网格', '西墅社区第3网格联防1组', 'N0010', '13700001010'), row('新社区丙', '新社区丙第1网格', '新社区丙第1网格联防1组', 'N0011', '13700001011')].join('\n');
+    const added = await request(f.server).post('/api/v1/import/roster').set(auth(f.adminToken)).attach('file', await xlsxOf(text), 'roster.xlsx').expect(200);
+    expect(added.body).toMatchObject({ created: 2, errors: [] });
+  });
+});
+
 describe('progress and one import at a time (issue 12)', () => {
   it('?async=1 answers 202 {id} at once, a second import meanwhile gets 409, and GET /imports/:id shows the result', async () => {
     const text = sample().replace('陈娜英', '陈娜');
@@ -59,6 +115,60 @@ describe('progress and one import at a time (issue 12)', () => {
     }
     expect(job).toMatchObject({ status: 'done', processed: 40, total: 40, result: { created: 0, updated: 1, unchanged: 39 } });
     await request(f.server).get('/api/v1/imports/nope').set(auth(f.adminToken)).expect(404);
+  });
+
+  /**
+   * Holds SQLite's write lock from another connection: an import then parses and stages but
+   * waits to apply, so "an import is running" lasts exactly as long as the test needs it to.
+   */
+  const holdWriteLock = () => {
+    const db = new Database(f.store.file!);
+    db.exec('BEGIN IMMEDIATE');
+    return () => { db.exec('ROLLBACK'); db.close(); };
+  };
+  const waitForJob = async (id: string) => {
+    for (;;) {
+      const job = (await request(f.server).get(`/api/v1/imports/${id}`).set(auth(f.adminToken)).expect(200)).body;
+      if (job.status !== 'running') return job;
+      await new Promise((r) => setImmediate(r));
+    }
+  };
+
+  it('?async=1 while another import runs answers 409 import_running at once, not 202 and a failure later', async () => {
+    const release = holdWriteLock();
+    let first: request.Response;
+    try {
+      first = await importFile(sample().replace('陈娜英', '陈娜'), '?async=1').expect(202);
+      const second = await importFile(sample().replace('杨英敏', '杨英'), '?async=1').expect(409);
+      expect(second.body.error).toEqual({ code: 'import_running', message: '已有一份花名册正在导入，请等它完成后再试' });
+      const en = await importFile(sample(), '?async=1').set('Accept-Language', 'en').expect(409);
+      expect(en.body.error.message).toMatch(/Another roster import is running/);
+    } finally {
+      release();
+    }
+    expect(await waitForJob(first.body.id)).toMatchObject({ status: 'done', result: { updated: 1 } });
+    expect((await f.store.landlords.findOne({ phone: '15900001013' }))!.name).toBe('杨英敏'); // the refused one's change is not there
+    expect(readdirSync(path.join(f.dir, 'uploads'))).toEqual([]); // nor its spooled upload
+  });
+
+  it('two sync imports at once: the second gets 409 and nothing of it is applied', async () => {
+    const audits = await f.store.audit.count({ action: 'import_roster' });
+    const release = holdWriteLock();
+    const first = importFile(sample().replace('陈娜英', '陈娜')).then((r) => r);
+    try {
+      // the first is running once the store is marked busy (it waits at the lock to apply)
+      while (!importRunning(f.store)) await new Promise((r) => setImmediate(r));
+      const second = await importFile(sample().replace('杨英敏', '杨英').replace(',S00040,', ',S00041,')).expect(409);
+      expect(second.body.error.code).toBe('import_running');
+    } finally {
+      release();
+    }
+    expect((await first).status).toBe(200);
+    expect((await first).body).toMatchObject({ created: 0, updated: 1, unchanged: 39 });
+    expect((await f.store.landlords.findOne({ phone: '15900001013' }))!.name).toBe('杨英敏');
+    expect(await f.store.houses.findOne({ code: 'S00041' })).toBeNull();
+    expect(await f.store.audit.count({ action: 'import_roster' })).toBe(audits + 1);
+    expect(readdirSync(path.join(f.dir, 'uploads'))).toEqual([]);
   });
 
   it('writes one audit entry per applied import, none for a refused one', async () => {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { DomainError } from '../../domain/errors';
-import { crossCheckRoster, type RosterRow } from '../../domain/roster';
+import { crossCheckRoster, ParentNames, type RosterRow, type RowError } from '../../domain/roster';
 import type { RosterWarning } from '../../storage/sqlite/roster-apply';
 import type { Store } from '../../storage/store';
 import type { Deps } from '../deps';
@@ -36,7 +36,8 @@ export const importRunning = (store: Store): boolean => running.has(store);
  * one transaction with the audit entry (storage/sqlite/roster-apply.ts). On MongoDB the
  * worker sends the valid rows back and `importRoster` writes them through the Store.
  * Throws `roster_rows` (with every bad row, nothing changed), `import_running`, or what
- * reading the file threw.
+ * reading the file threw. The store is marked busy synchronously, in the call itself (before
+ * any await): a caller that checked `importRunning` just before knows no other import began.
  */
 export async function runRosterImport(deps: Deps, input: RosterImportInput): Promise<RosterImportResult> {
   const { store } = deps;
@@ -66,7 +67,7 @@ export async function runRosterImport(deps: Deps, input: RosterImportInput): Pro
       deps.log.info({ created: outcome.created, updated: outcome.updated, warnings: outcome.warnings.length }, 'roster imported');
       return outcome;
     }
-    const errors = onePerRow(crossCheckRoster(rows));
+    const errors = onePerRow([...crossCheckRoster(rows), ...(await parentErrors(store, rows))]);
     if (errors.length) throw new DomainError('roster_rows', `${errors.length} bad rows`, { count: errors.length }, { errors });
     input.onProgress?.({ phase: 'apply', processed: 0, total: rows.length });
     const r = await importRoster(deps, { rows, errors: [] }, { actor: input.actor, onProgress: (p) => input.onProgress?.({ phase: 'apply', processed: p.done, total: p.total }) });
@@ -74,6 +75,22 @@ export async function runRosterImport(deps: Deps, input: RosterImportInput): Pro
   } finally {
     running.delete(store);
   }
+}
+
+/** Rows naming a grid or group of another community (`ParentNames`), against the store's grids and groups. */
+async function parentErrors(store: Store, rows: readonly RosterRow[]): Promise<RowError[]> {
+  const names = new ParentNames();
+  const community = new Map((await store.communities.find({})).map((c) => [c.id, c.name]));
+  const grids = await store.grids.find({}, { sort: { createdAt: 1 } });
+  const grid = new Map(grids.map((g) => [g.id, g.name]));
+  for (const g of grids) names.knownGrid(community.get(g.communityId) ?? '', g.name);
+  for (const g of await store.groups.find({}, { sort: { createdAt: 1 } })) names.knownGroup(community.get(g.communityId) ?? '', grid.get(g.gridId) ?? '', g.name);
+  const errors: RowError[] = [];
+  for (const r of rows) {
+    const message = names.check(r);
+    if (message) errors.push({ row: r.row, message });
+  }
+  return errors;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { DomainError } from '../../domain/errors';
 import { newId } from '../../domain/ids';
-import { CROSS_CHECK, type RosterRow, type RowError } from '../../domain/roster';
+import { CROSS_CHECK, ParentNames, type RosterRow, type RowError } from '../../domain/roster';
 
 /** A legal but surprising change an import makes: `key` names its text in locales (api:warnings.*). */
 export interface RosterWarning { row: number; key: 'head_changed' | 'house_moved' | 'landlord_renamed' | 'group_large'; params: Record<string, string | number> }
@@ -26,6 +26,9 @@ export class RosterStage {
   /** name keys → ids: the ones stored when staging began, and the ones this import adds */
   private readonly ids = new Map<string, string>();
   private readonly known = new Set<string>();
+  /** rows naming a grid or group of another community (found while staging) */
+  private readonly parents = new ParentNames();
+  private readonly parentErrors: RowError[] = [];
   /** houses per group in this file, with the group's first row: for the "more than 15" warning */
   private readonly sizes = new Map<string, { row: number; name: string; count: number }>();
   private readonly added = { communities: [] as { id: string; name: string }[], grids: [] as { id: string; communityId: string; name: string }[], groups: [] as { id: string; communityId: string; gridId: string; name: string }[] };
@@ -41,9 +44,18 @@ CREATE TEMP TABLE stage (row INTEGER PRIMARY KEY, community TEXT NOT NULL, grid 
   isKey INTEGER NOT NULL, communityId TEXT NOT NULL, gridId TEXT NOT NULL, groupId TEXT NOT NULL, landlordId TEXT, landlordChanged INTEGER)`);
     this.insert = db.prepare(`INSERT INTO temp.stage (row, community, grid, grp, code, address, landlord, phone, tenants, rooms, head, isKey, communityId, gridId, groupId)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    for (const c of db.prepare('SELECT id, name FROM communities').iterate() as Iterable<{ id: string; name: string }>) this.ids.set(k('c', c.name), c.id);
-    for (const g of db.prepare('SELECT id, communityId, name FROM grids').iterate() as Iterable<{ id: string; communityId: string; name: string }>) this.ids.set(k('g', g.communityId, g.name), g.id);
-    for (const g of db.prepare('SELECT id, gridId, name FROM groups').iterate() as Iterable<{ id: string; gridId: string; name: string }>) this.ids.set(k('z', g.gridId, g.name), g.id);
+    const communityName = new Map<string, string>();
+    const gridName = new Map<string, string>();
+    for (const c of db.prepare('SELECT id, name FROM communities').iterate() as Iterable<{ id: string; name: string }>) { this.ids.set(k('c', c.name), c.id); communityName.set(c.id, c.name); }
+    for (const g of db.prepare('SELECT id, communityId, name FROM grids ORDER BY createdAt').iterate() as Iterable<{ id: string; communityId: string; name: string }>) {
+      this.ids.set(k('g', g.communityId, g.name), g.id);
+      gridName.set(g.id, g.name);
+      this.parents.knownGrid(communityName.get(g.communityId) ?? '', g.name);
+    }
+    for (const g of db.prepare('SELECT id, communityId, gridId, name FROM groups ORDER BY createdAt').iterate() as Iterable<{ id: string; communityId: string; gridId: string; name: string }>) {
+      this.ids.set(k('z', g.gridId, g.name), g.id);
+      this.parents.knownGroup(communityName.get(g.communityId) ?? '', gridName.get(g.gridId) ?? '', g.name);
+    }
     for (const id of this.ids.values()) this.known.add(id);
   }
 
@@ -64,6 +76,8 @@ CREATE TEMP TABLE stage (row INTEGER PRIMARY KEY, community TEXT NOT NULL, grid 
     this.pending = [];
     this.db.transaction(() => {
       for (const r of rows) {
+        const elsewhere = this.parents.check(r);
+        if (elsewhere) this.parentErrors.push({ row: r.row, message: elsewhere });
         const communityId = this.idOf(k('c', r.community), (id) => this.added.communities.push({ id, name: r.community }));
         const gridId = this.idOf(k('g', communityId, r.grid), (id) => this.added.grids.push({ id, communityId, name: r.grid }));
         const groupId = this.idOf(k('z', gridId, r.group), (id) => this.added.groups.push({ id, communityId, gridId, name: r.group }));
@@ -74,12 +88,12 @@ CREATE TEMP TABLE stage (row INTEGER PRIMARY KEY, community TEXT NOT NULL, grid 
     })();
   }
 
-  /** The checks across rows (`crossCheckRoster`'s, in SQL): a code once, one head per group, one name per phone. */
+  /** The checks across rows (`crossCheckRoster`'s, in SQL): a code once, one head per group, one name per phone; and (while staging) no grid or group of another community (`ParentNames`). */
   crossCheck(): RowError[] {
     this.flush();
     this.db.exec(`CREATE INDEX temp.stage_code ON stage(code, row); CREATE INDEX temp.stage_phone ON stage(phone, row);
       CREATE INDEX temp.stage_group ON stage(groupId, head, row)`);
-    const errors: RowError[] = [];
+    const errors: RowError[] = [...this.parentErrors];
     for (const r of this.db.prepare(`SELECT s.row, s.code, (SELECT MIN(row) FROM stage t WHERE t.code = s.code) AS first FROM stage s WHERE s.row > (SELECT MIN(row) FROM stage t WHERE t.code = s.code)`).iterate() as Iterable<{ row: number; code: string; first: number }>) {
       errors.push({ row: r.row, message: CROSS_CHECK.codeRepeats(r.code, r.first) });
     }
