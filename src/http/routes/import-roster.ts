@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DomainError, isDomainError } from '../../domain/errors';
 import { newId } from '../../domain/ids';
-import { runRosterImport, type ImportProgressReport, type RosterImportResult } from '../../services/roster/run-roster-import';
+import { importRunning, runRosterImport, type ImportProgressReport, type RosterImportResult } from '../../services/roster/run-roster-import';
 import { warningText } from '../../services/roster/warning-text';
 import { currentUser } from '../authorize';
 import { depsOf, type AppOptions, type Ctx } from '../context';
@@ -43,13 +43,28 @@ export function importRoutes(o: AppOptions, router: RouteTable): void {
     return { created: 0, updated: 0, errors, error: { code: 'roster_rows', message: o.t('api:errors.roster_rows', { lng: ctx.state.lng, count: errors.length }) } };
   };
 
-  router.post('/import/roster', 'roster:import', streetWide, upload, async (ctx) => {
+  const busy = () => new DomainError('import_running', 'an import is running');
+  /** 409 before the upload is spooled, when an import is running already */
+  const notWhileImporting = async (_ctx: Ctx, next: () => Promise<unknown>) => {
+    if (importRunning(o.store)) throw busy();
+    await next();
+  };
+
+  router.post('/import/roster', 'roster:import', streetWide, notWhileImporting, upload, async (ctx) => {
     const file = (ctx as unknown as { file?: { path: string; size: number } }).file;
     if (!file) throw new DomainError('validation', 'file field required', { detail: 'multipart field "file" (XLSX or CSV) is required' });
     const user = currentUser(ctx);
+    const size = file.size || (await stat(file.path)).size;
+    // again, now that the upload is in: another import may have begun meanwhile. From this
+    // check to runRosterImport marking the store busy there is no await, so no import slips
+    // between them, and `?async=1` answers 409 here rather than 202 and a failure later.
+    if (importRunning(o.store)) {
+      await rm(file.path, { force: true });
+      throw busy();
+    }
     const job: ImportJob = { id: newId(), status: 'running', phase: 'parse', processed: 0, total: 0 };
     const run = runRosterImport(depsOf(o), {
-      source: { path: file.path }, size: file.size || (await stat(file.path)).size, actor: `user:${user.id}`, maxRows: o.imports?.maxRows,
+      source: { path: file.path }, size, actor: `user:${user.id}`, maxRows: o.imports?.maxRows,
       onProgress: (p) => Object.assign(job, p),
     }).finally(() => rm(file.path, { force: true }));
     if (ctx.query.async !== '1') {
