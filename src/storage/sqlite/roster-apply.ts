@@ -11,6 +11,8 @@ export interface AppliedRoster { created: number; updated: number; unchanged: nu
 export const LARGE_GROUP = 15;
 
 const k = (...parts: string[]) => parts.join('\u0000');
+/** rows naming another community's grid or group kept (the worker lists 10,000 bad rows at most): a sheet where every row does stays bounded */
+const MAX_PARENT_ERRORS = 10_000;
 
 /**
  * The roster import on SQLite, done in SQL on a connection of its own (the import's worker
@@ -77,7 +79,7 @@ CREATE TEMP TABLE stage (row INTEGER PRIMARY KEY, community TEXT NOT NULL, grid 
     this.db.transaction(() => {
       for (const r of rows) {
         const elsewhere = this.parents.check(r);
-        if (elsewhere) this.parentErrors.push({ row: r.row, message: elsewhere });
+        if (elsewhere && this.parentErrors.length < MAX_PARENT_ERRORS) this.parentErrors.push({ row: r.row, message: elsewhere });
         const communityId = this.idOf(k('c', r.community), (id) => this.added.communities.push({ id, name: r.community }));
         const gridId = this.idOf(k('g', communityId, r.grid), (id) => this.added.grids.push({ id, communityId, name: r.grid }));
         const groupId = this.idOf(k('z', gridId, r.group), (id) => this.added.groups.push({ id, communityId, gridId, name: r.group }));
