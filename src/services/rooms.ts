@@ -177,6 +177,8 @@ export function createRoomKeeper(deps: Deps, o: RoomKeeperOptions) {
   }
 
   return {
+    /** resolves once `start` has recorded the account's rooms and taken the free ones */
+    ready: started,
     /** the account is logged in and in these rooms: record them, take what is free, keep renewing */
     async start(me: string, roomIds: readonly string[]): Promise<void> {
       account = me;
