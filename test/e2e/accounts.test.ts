@@ -2,9 +2,9 @@
  * Issue 14 (SPEC §4): several bot processes, one WeChat account each, share one store.
  * Three real processes (accounts A, B, C; test/support/accounts-child.ts: Wechaty on the mock
  * puppet, our plugin, room keeper and outbox worker) over one SQLite file, thirty rooms with
- * one or two of the accounts as members. A broadcast to all and a schedule fall due; A is
- * killed with SIGKILL mid-broadcast. Every room gets each message exactly once (a send the
- * kill cut in half may repeat once), always from an account in the room; A's rooms with
+ * one or two of the accounts as members. A broadcast to all falls due, and A is killed with
+ * SIGKILL mid-broadcast; then a schedule falls due. Every room gets each message exactly once
+ * (a send the kill cut in half may repeat once), always from an account in the room; A's rooms with
  * another member are taken over by it once A's lease has run out; A's rooms with no other
  * member wait for A and get their messages when A is back. A room's incoming messages are
  * answered only by the process serving it. Waits are for lines the processes print, never
@@ -18,13 +18,14 @@ import { createInterface } from 'node:readline';
 import pino from 'pino';
 import { systemClock } from '../../src/domain/clock';
 import { broadcast } from '../../src/services/broadcast';
+import { UNSERVED } from '../../src/services/rooms';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
 import { ACCOUNTS, membersOf, roomId, roomIndex, ROOMS, wxid, type Account } from '../support/accounts-plan';
 import { tempDir } from '../support/fixtures';
 
 const ROOT = path.resolve(__dirname, '../..');
 const ROOM_LEASE_MS = 3000;
-/** A is killed on its Nth send of the broadcast or the schedule */
+/** A is killed on its Nth send of the broadcast */
 const KILL_AT_SEND = 5;
 
 interface Line { account: Account; run: number; what: string; args: string[] }
@@ -87,7 +88,9 @@ describe('several accounts on one store', () => {
     const c = await store.communities.insert({ name: '测试社区' });
     const g = await store.grids.insert({ communityId: c.id, name: '测试网格' });
     await store.groups.insertMany(Array.from({ length: ROOMS }, (_, i) => ({
-      communityId: c.id, gridId: g.id, name: `联防${i}组`, headHouseId: null, roomId: roomId(i), locale: null, botId: wxid(membersOf(i)[0]!),
+      // every other group's binding names no account (bound before accounts were recorded): its posts are for any
+      // account, and every account's sender meets them — only a member may send them
+      communityId: c.id, gridId: g.id, name: `联防${i}组`, headHouseId: null, roomId: roomId(i), locale: null, botId: i % 2 ? wxid(membersOf(i)[0]!) : null,
     })));
     // a monthly tip, due at 10:00 on 1 Nov 2025 (the processes run it as if it were 10:30 then)
     await store.schedules.insert({ name: 'test-tip', cron: '0 10 1 * *', timeZone: 'Asia/Shanghai', action: 'monthly_tip', scope: 'street', params: {}, enabled: true, lastRunAt: null, nextRunAt: new Date('2025-11-01T02:00:00Z') });
@@ -126,32 +129,39 @@ describe('several accounts on one store', () => {
     }
     await until('every hello answered', () => shared.every((i) => [...doneKeys()].some((k) => k.startsWith(`reply:hello-${i}-`))));
 
-    // the broadcast and the schedule fall due; A is killed part-way through its sends
+    // a broadcast to all; A is killed part-way through its sends
     const sent = await broadcast(deps, { text: '冬季消防安全提醒', scope: 'street', by: 'test' });
     expect(sent.rooms).toBe(ROOMS);
-    for (const p of [a, b, cc]) tell(p, 'schedule');
-    const bulk = (l: Line) => l.args[0]!.startsWith('broadcast:') || l.args[0]!.startsWith('schedule:');
-    await until(`A's ${KILL_AT_SEND}th send`, () => seen('A', 1, 'sent').filter(bulk).length >= KILL_AT_SEND);
+    const isBulk = (k: string) => k.startsWith('broadcast:') || k.startsWith('schedule:');
+    await until(`A's ${KILL_AT_SEND}th send`, () => seen('A', 1, 'sent').filter((l) => isBulk(l.args[0]!)).length >= KILL_AT_SEND);
     a.killed = true;
     a.p.kill('SIGKILL');
     const killedAt = Date.now();
     await a.exited;
     // until when A's last renewal holds its shared rooms: nobody may take them before
     const heldUntil = new Map((await store.roomLeases.find({ roomId: { in: aShared.map(roomId) }, account: wxid('A') })).map((l) => [roomIndex(l.roomId), l.leaseUntil.getTime()]));
-    await until('the schedule run by B and C', () => seen('B', 1, 'SCHEDULED').length === 1 && seen('C', 1, 'SCHEDULED').length === 1);
+    const aSentBeforeKill = seen('A', 1, 'done').filter((l) => isBulk(l.args[0]!)).length;
+    expect(aSentBeforeKill).toBeLessThan(aRooms.length - 2); // the kill came mid-broadcast
 
-    const keys = (await store.outbox.distinct('key', {})).filter((k) => k.startsWith('broadcast:') || k.startsWith('schedule:'));
-    expect(keys).toHaveLength(2 * ROOMS);
     const roomOf = (key: string) => roomIndex(key.slice(key.lastIndexOf(':room-') + 1));
-    const aSentBeforeKill = seen('A', 1, 'done').filter(bulk).length;
-    expect(aSentBeforeKill).toBeLessThan(2 * aRooms.length - 2); // the kill came mid-broadcast
-
-    // A's shared rooms go to their other member once A's lease has run out; its own rooms wait
-    await until('every message of a room with a live member sent', () => { const d = doneKeys(); return keys.filter((k) => !aOnly.includes(roomOf(k))).every((k) => d.has(k)); });
+    const bulkKeys = async () => (await store.outbox.distinct('key', {})).filter(isBulk);
+    const withLiveMember = (keys: string[]) => () => { const d = doneKeys(); return keys.filter((k) => !aOnly.includes(roomOf(k))).every((k) => d.has(k)); };
+    // A's shared rooms go to their other member once A's lease has run out
+    await until('every broadcast message of a room with a live member sent', withLiveMember(await bulkKeys()));
     const after = await holders();
     for (const i of aShared) expect(after.get(i)).toBe(wxid(membersOf(i).find((m) => m !== 'A')!));
-    // (no other account may send there: the membership check on every logged step below)
-    expect(await store.outbox.count({ roomId: { in: aOnly.map(roomId) }, status: { ne: 'sent' } })).toBeGreaterThan(0);
+
+    // then a schedule falls due, run by B and C (once): the posts for rooms whose only member is A
+    // (half of them for any account) wait for A — no other account takes those rooms
+    for (const p of [b, cc]) tell(p, 'schedule');
+    await until('the schedule run by B and C', () => seen('B', 1, 'SCHEDULED').length === 1 && seen('C', 1, 'SCHEDULED').length === 1);
+    const keys = await bulkKeys();
+    expect(keys).toHaveLength(2 * ROOMS);
+    await until('every scheduled message of a room with a live member sent', withLiveMember(keys));
+    // (no other account may send in A's own rooms: the membership check on every logged step below)
+    const waiting = await store.outbox.find({ roomId: { in: aOnly.map(roomId) }, status: { ne: 'sent' } });
+    expect(waiting.filter((e) => e.key.startsWith('schedule:'))).toHaveLength(aOnly.length);
+    expect(waiting.some((e) => e.account === UNSERVED)).toBe(true);
     // the taken rooms' messages are now answered by their new account
     const taken = aShared.slice(0, 2);
     for (const i of taken) tell(byAccount[membersOf(i).find((m) => m !== 'A')!], `say ${roomId(i)} again-${i} 帮助`);
@@ -160,7 +170,11 @@ describe('several accounts on one store', () => {
     // A comes back: it takes its own rooms (their leases ran out) and not the ones taken from it
     await until('A back loaded', () => seen('A', 2, 'LOADED').length === 1);
     tell(a2, 'login');
+    await until('A back', () => seen('A', 2, 'READY').length === 1);
+    tell(a2, 'schedule'); // (already run: nothing more)
     await until('everything sent', () => { const d = doneKeys(); return keys.every((k) => d.has(k)); });
+    await until('A back has run the schedule', () => seen('A', 2, 'SCHEDULED').length === 1);
+    expect(await bulkKeys()).toHaveLength(2 * ROOMS);
     for (const p of [a2, b, cc]) { p.stopping = true; tell(p, 'stop'); }
     await Promise.all([a2, b, cc].map((p) => p.exited));
     expect([a2, b, cc].map((p) => [p.p.exitCode, p.err()])).toEqual([[0, ''], [0, ''], [0, '']]);
