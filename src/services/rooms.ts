@@ -91,17 +91,24 @@ export async function sendableRooms(
   const open = ask.filter((r) => !live(r));
   const members = new Map<string, string[]>();
   for (const m of open.length ? await store.roomMembers.find({ roomId: { in: open } }) : []) members.set(m.roomId, [...(members.get(m.roomId) ?? []), m.account]);
+  const renew: string[] = [];
   for (const roomId of ask) {
     const l = live(roomId);
     if (l?.account === input.account) { ok.add(roomId); continue; }
     if (l) { await hand(deps, roomId, input.account, l.account); continue; }
     const inRoom = members.get(roomId) ?? [];
-    if (inRoom.length === 0 || inRoom.includes(input.account)) {
-      // lost to another member meanwhile: its lease is seen on the next look
-      if (await takeRoom(deps, { roomId, account: input.account, worker: input.worker, leaseMs: input.roomLeaseMs })) ok.add(roomId);
-      continue;
-    }
-    await hand(deps, roomId, input.account, UNSERVED);
+    if (inRoom.length > 0 && !inRoom.includes(input.account)) { await hand(deps, roomId, input.account, UNSERVED); continue; }
+    // its own leases that ran out are renewed together, below; a room lost to another member
+    // meanwhile is seen on the next look
+    if (leases.get(roomId)?.account === input.account) renew.push(roomId);
+    else if (await takeRoom(deps, { roomId, account: input.account, worker: input.worker, leaseMs: input.roomLeaseMs })) ok.add(roomId);
+  }
+  if (renew.length) {
+    // (a member taking one of these meanwhile compares the old leaseUntil: one of the two wins)
+    const leaseUntil = new Date(now.getTime() + input.roomLeaseMs);
+    const n = await store.roomLeases.updateWhere({ roomId: { in: renew }, account: input.account }, { leaseUntil, worker: input.worker });
+    const held = n === renew.length ? renew : (await store.roomLeases.find({ roomId: { in: renew }, account: input.account, leaseUntil })).map((l) => l.roomId);
+    for (const r of held) ok.add(r);
   }
   return ok;
 }
