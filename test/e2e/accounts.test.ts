@@ -31,7 +31,7 @@ const KILL_AT_SEND = 5;
 interface Line { account: Account; run: number; what: string; args: string[] }
 
 describe('several accounts on one store', () => {
-  const tmp = tempDir('h14-accounts-');
+  const tmp = tempDir('anxin-accounts-');
   const store = createSqliteStore({ dataDir: tmp.dir });
   const lines: Line[] = [];
   const waiters: { what: string; ready: () => boolean; resolve: () => void; reject: (e: Error) => void }[] = [];
