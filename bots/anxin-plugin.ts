@@ -4,6 +4,7 @@ import { DomainError, isDomainError } from '../src/domain/errors';
 import type { Translate } from '../src/i18n';
 import type { Deps } from '../src/services/deps';
 import { enqueue, PRIORITY } from '../src/services/outbox';
+import type { RoomKeeper } from '../src/services/rooms';
 import { resolveSpeaker } from '../src/services/speaker';
 import { makeContext, type Handler, type Reply } from './bot-context';
 import { createLanes } from './conversation-lanes';
@@ -19,6 +20,12 @@ export interface AnxinPluginConfig {
   fetchBackoffMs?: number;
   /** told when a message is done (committed): the outbox key of its reply, or null (metrics, tests) */
   onHandled?: (messageId: string, replyKey: string | null) => void;
+  /**
+   * Several accounts on one store (SPEC §4): the account's rooms are recorded at login and
+   * as it hears them, and a room's messages are handled only by the process serving the room
+   * (another member account's process answers them). Without it every room is handled here.
+   */
+  rooms?: RoomKeeper;
 }
 
 /** Commands a room may use before it is bound to a group. */
@@ -58,6 +65,8 @@ export function AnxinPlugin(config: AnxinPluginConfig): WechatyPlugin {
   async function onMessage(bot: Wechaty, msg: Message, photo: Promise<Buffer | null> | null): Promise<string | null> {
     const receivedAt = deps.clock.now();
     const room = msg.room();
+    // in its lane, so the room's earlier messages are done first; another member account serves it: its process answers
+    if (room && config.rooms && !(await config.rooms.serve(room.id))) return null;
     const where = room ? 'room' as const : 'private' as const;
     const cmd = msg.type() === bot.Message.Type.Text ? parseCommand(msg.text()) : null;
     const handler = cmd ? handlers[where][cmd.kind] : undefined;
@@ -129,6 +138,23 @@ export function AnxinPlugin(config: AnxinPluginConfig): WechatyPlugin {
   }
 
   return (bot: Wechaty) => {
+    const rooms = config.rooms;
+    if (rooms) {
+      // the rooms the account is in, from its room list; then its leases are kept
+      bot.on('login', (user) => {
+        void (async () => {
+          const all = await bot.Room.findAll();
+          const mine = (await Promise.all(all.map(async (r) => ((await r.has(user)) ? r.id : null)))).filter((id): id is string => id !== null);
+          await rooms.start(user.id, mine);
+        })().catch((err) => deps.log.error({ err }, 'room list not recorded'));
+      });
+      bot.on('room-join', (room, invitees) => {
+        if (invitees.some((c) => c.id === bot.currentUser.id)) rooms.joined(room.id).catch((err) => deps.log.error({ err }, 'room join not recorded'));
+      });
+      bot.on('room-leave', (room, leavers) => {
+        if (leavers.some((c) => c.id === bot.currentUser.id)) rooms.left(room.id).catch((err) => deps.log.error({ err }, 'room leave not recorded'));
+      });
+    }
     bot.on('message', (msg) => {
       if (msg.self()) return;
       // the lane is chosen now, in the order Wechaty delivers, before anything is awaited

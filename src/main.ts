@@ -23,7 +23,11 @@ import { ensureDefaultSchedules, startScheduler } from './scheduler/schedule-run
 import { answerClientErrors } from './http/client-error';
 import { startRetention } from './services/retention';
 import { createOutboxNotifier } from './services/outbox-notifier';
+import { createRoomKeeper } from './services/rooms';
 import { createStore } from './storage/create-store';
+
+/** how long a stopped process's rooms wait before another member account takes them */
+const ROOM_LEASE_MS = 60_000;
 
 export interface Running {
   config: Config; server: Server; bot: Bot; stop(): Promise<void>;
@@ -50,11 +54,13 @@ export async function start(config: Config, log: Logger): Promise<Running> {
   const resumed = await resumeBroadcasts(deps);
   if (resumed) log.warn({ entries: resumed }, 'broadcast deliveries re-queued after an interrupted start');
 
+  // several accounts may share the store: each room is served by one member account, under a lease
+  const rooms = createRoomKeeper(deps, { worker: `${process.pid}`, leaseMs: ROOM_LEASE_MS });
   const demo = config.demo ? createDemoPuppet() : undefined;
   const puppetName = config.demo ? 'wechaty-puppet-mock' : (config.puppet as string);
   const bot = createBot({
     name: 'anxin-fangdong', puppet: demo?.puppet ?? puppetName, puppetName, puppetToken: config.puppetToken, log, dataDir: config.dataDir,
-    plugins: [AnxinPlugin({ deps, t, locale: config.locale })],
+    plugins: [AnxinPlugin({ deps, t, locale: config.locale, rooms })],
   });
 
   let botSelf: ReturnType<NonNullable<typeof demo>['login']> | undefined;
@@ -88,6 +94,8 @@ export async function start(config: Config, log: Logger): Promise<Running> {
       leaseMs: 60_000,
       idleMs: 1000,
       bell,
+      serves: rooms.serves,
+      roomLeaseMs: ROOM_LEASE_MS,
     }, (ms) => new Promise((r) => setTimeout(r, ms)));
     worker.start();
   };
@@ -112,6 +120,8 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     await retention.stop();
     await worker?.stop();
     await bot.stop().catch((err) => log.warn({ err }, 'bot stop failed'));
+    // its rooms' other member accounts take them now, not after the lease
+    await rooms.stop().catch((err) => log.warn({ err }, 'room leases not ended'));
     await store.close();
   })());
   return { config, server, bot, stop, newAdminToken: admin.source === 'generated' ? admin.token ?? undefined : undefined };

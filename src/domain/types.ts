@@ -267,6 +267,22 @@ export interface OutboxEntry extends Entity {
   photoId: Id | null;
 }
 
+/** A bot account is in a WeChat room (seen in its room list, a message there, or a join). */
+export interface RoomMember extends Entity {
+  roomId: string;
+  account: string;
+}
+
+/** Which member account serves a room (SPEC §4): held while its process renews it. */
+export interface RoomLease extends Entity {
+  roomId: string;
+  account: string;
+  /** another member may take the room once this has passed */
+  leaseUntil: Date;
+  /** the process that renews it (diagnostics) */
+  worker: string;
+}
+
 /** A persisted schedule: node-cron only ticks; what is due is read from here (SPEC §4). */
 export interface Schedule extends Entity {
   name: string;

@@ -23,6 +23,10 @@ export interface OutboxWorkerOptions {
   tooFrequentPauseMs: number;
   leaseMs: number;
   idleMs: number;
+  /** the rooms this process serves, from its room keeper (src/services/rooms.ts); without it the store is asked */
+  serves?: (roomId: string) => boolean;
+  /** how long a room taken while claiming is held unrenewed (default leaseMs) */
+  roomLeaseMs?: number;
   random?: () => number;
   /** told once a send is recorded as sent (metrics, tests) */
   afterSent?: (entry: OutboxEntry) => void;
@@ -69,7 +73,7 @@ export function createOutboxWorker(deps: Deps, port: SendPort, o: OutboxWorkerOp
     if (lastSentAt === null) await init();
     const allowance = o.dailyCap - (await sentToday());
     if (allowance <= 0) return 'capped';
-    const entries = await claimDue(deps, { account: o.account, worker: o.worker, leaseMs: o.leaseMs, limit: Math.min(burst, allowance) });
+    const entries = await claimDue(deps, { account: o.account, worker: o.worker, leaseMs: o.leaseMs, limit: Math.min(burst, allowance), serves: o.serves, roomLeaseMs: o.roomLeaseMs });
     if (!entries.length) return 'idle';
     let outcome: 'sent' | 'retry' | 'failed' = 'sent';
     for (const [i, entry] of entries.entries()) {

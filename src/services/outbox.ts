@@ -2,6 +2,7 @@ import { INVISIBLE, maskPersonal } from '../domain/privacy';
 import type { OutboxEntry } from '../domain/types';
 import type { Draft } from '../storage/store';
 import type { Deps } from './deps';
+import { sendableRooms } from './rooms';
 
 export const PRIORITY = { reply: 0, bulk: 10 } as const;
 export const MAX_ATTEMPTS = 5;
@@ -66,30 +67,45 @@ async function insertNew(deps: Deps, entries: readonly NewOutboxEntry[]): Promis
  * Takes up to `limit` due entries for an account (replies first, then oldest) and leases
  * them. A `sending` entry whose lease ran out belongs to a sender that died inside its
  * send: it is taken again — the one case in which a message may repeat.
+ *
+ * An entry for a room is taken only by the account serving the room (SPEC §4, see
+ * `rooms.ts`): entries of rooms another account serves are handed to it as they are met,
+ * and entries of rooms no member serves wait. The lease is a compare-and-set on status,
+ * attempts and account, so an entry handed on meanwhile is not taken.
  */
-export async function claimDue({ store, clock }: Deps, input: { account: string; worker: string; leaseMs: number; limit: number }): Promise<OutboxEntry[]> {
+export async function claimDue(
+  deps: Deps,
+  input: { account: string; worker: string; leaseMs: number; limit: number; roomLeaseMs?: number; serves?: (roomId: string) => boolean },
+): Promise<OutboxEntry[]> {
+  const { store, clock } = deps;
   const now = clock.now();
   const order = (a: OutboxEntry, b: OutboxEntry) => a.priority - b.priority || a.notBefore.getTime() - b.notBefore.getTime() || (a.id < b.id ? -1 : 1);
+  // a few more than asked for are looked at, so entries handed to other accounts do not hide this one's
+  const look = Math.max(input.limit, 16);
   for (let tries = 0; tries < 5; tries += 1) {
     // one indexed query per account (an IN over both would sort every pending entry)
     const due = (await Promise.all([input.account, '*'].map((account) =>
-      store.outbox.find({ account, status: 'pending', notBefore: { lte: now } }, { sort: { priority: 1, notBefore: 1 }, limit: input.limit })))).flat();
+      store.outbox.find({ account, status: 'pending', notBefore: { lte: now } }, { sort: { priority: 1, notBefore: 1 }, limit: look })))).flat();
+    // (a dead sender's entries are looked at once the pending ones do not fill the batch)
     if (due.length < input.limit) {
-      due.push(...await store.outbox.find({ account: { in: [input.account, '*'] }, status: 'sending', leaseUntil: { lt: now } }, { sort: { priority: 1, notBefore: 1 }, limit: input.limit }));
+      due.push(...await store.outbox.find({ account: { in: [input.account, '*'] }, status: 'sending', leaseUntil: { lt: now } }, { sort: { priority: 1, notBefore: 1 }, limit: look }));
     }
-    const candidates = due.sort(order).slice(0, input.limit);
-    if (!candidates.length) return [];
+    const seen = due.sort(order).slice(0, look);
+    if (!seen.length) return [];
+    const rooms = await sendableRooms(deps, { account: input.account, worker: input.worker, roomLeaseMs: input.roomLeaseMs ?? input.leaseMs, serves: input.serves }, seen);
+    const candidates = seen.filter((c) => !c.roomId || rooms.has(c.roomId)).slice(0, input.limit);
+    if (!candidates.length) continue; // all handed on: look again
     const leaseUntil = new Date(now.getTime() + input.leaseMs);
     const lease = { status: 'sending' as const, leaseUntil, leasedBy: input.worker, account: input.account };
-    // one compare-and-set per (status, attempts) of the candidates: usually a single statement
+    // one compare-and-set per (status, attempts, account) of the candidates: usually a single statement
     const groups = new Map<string, OutboxEntry[]>();
     for (const c of candidates) {
-      const k = `${c.status}|${c.attempts}`;
+      const k = `${c.status}|${c.attempts}|${c.account}`;
       groups.set(k, [...(groups.get(k) ?? []), c]);
     }
     let taken = 0;
     for (const g of groups.values()) {
-      taken += await store.outbox.updateWhere({ id: { in: g.map((c) => c.id) }, status: g[0]!.status, attempts: g[0]!.attempts }, { ...lease, attempts: g[0]!.attempts + 1 });
+      taken += await store.outbox.updateWhere({ id: { in: g.map((c) => c.id) }, status: g[0]!.status, attempts: g[0]!.attempts, account: g[0]!.account }, { ...lease, attempts: g[0]!.attempts + 1 });
     }
     if (taken === candidates.length) return candidates.map((c) => ({ ...c, ...lease, attempts: c.attempts + 1 }));
     // another worker took some of them meanwhile: ours are those now leased to us until our time

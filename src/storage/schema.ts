@@ -152,7 +152,15 @@ export const SPECS: { [K in keyof Collections]: Collections[K] extends import('.
     },
     unique: [['key']],
     // sorted queries end on the id (`_id` on MongoDB) as tie-breaker: the indexes end in it too
-    indexes: [['account', 'status', 'priority', 'notBefore', 'id'], ['broadcastId'], ['account', 'status', 'sentAt', 'id']],
+    // (roomId, status): a room's unsent entries follow the account that takes the room over
+    indexes: [['account', 'status', 'priority', 'notBefore', 'id'], ['broadcastId'], ['account', 'status', 'sentAt', 'id'], ['roomId', 'status']],
+  }),
+  roomMembers: spec<T.RoomMember>({ name: 'room_members', fields: { roomId: 'string', account: 'string' }, unique: [['roomId', 'account']], indexes: [['account', 'roomId']] }),
+  roomLeases: spec<T.RoomLease>({
+    name: 'room_leases',
+    fields: { roomId: 'string', account: 'string', leaseUntil: 'date', worker: 'string' },
+    unique: [['roomId']],
+    indexes: [['account', 'roomId']],
   }),
 };
 

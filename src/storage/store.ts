@@ -83,6 +83,8 @@ export interface Collections {
   processedMessages: Collection<T.ProcessedMessage>;
   outbox: Collection<T.OutboxEntry>;
   schedules: Collection<T.Schedule>;
+  roomMembers: Collection<T.RoomMember>;
+  roomLeases: Collection<T.RoomLease>;
 }
 
 /** The Store port: everything the services may ask of storage. */

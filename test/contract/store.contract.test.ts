@@ -9,11 +9,12 @@ import { baseType, isNullable, SPECS, type FieldDef } from '../../src/storage/sc
 import { createMongoStore } from '../../src/storage/mongo/mongo-store';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
 import type { Collection, Store } from '../../src/storage/store';
-import { tempDir } from '../support/fixtures';
 import pino from 'pino';
 import { fixedClock } from '../../src/domain/clock';
-import { enqueue } from '../../src/services/outbox';
+import { claimDue, enqueue } from '../../src/services/outbox';
 import { DAY_MS, pruneOld } from '../../src/services/retention';
+import { createRoomKeeper, recordMembership, takeRoom, UNSERVED } from '../../src/services/rooms';
+import { depsFor, tempDir } from '../support/fixtures';
 
 interface Leg { name: string; open(): Promise<{ store: Store; cleanup(): Promise<void> }> }
 
@@ -367,6 +368,48 @@ describe.each(legs)('Store contract: $name', (leg) => {
         points: pts.filter((p) => p.landlordId === h.landlordId).reduce((a, p) => a + p.amount, 0), landlordPhone: (await store.landlords.get(h.landlordId))!.phone,
       });
     }
+  });
+
+  it('several accounts (SPEC §4): a room is served by one member account; after its lease another member takes it with its unsent entries; a non-member gets none', async () => {
+    const deps = depsFor(store, '2026-11-15T02:00:00Z');
+    const keeper = (account: string, rooms: string[]) => {
+      const k = createRoomKeeper(deps, { worker: account.toLowerCase(), leaseMs: 1000, everyMs: 3_600_000 });
+      return k.start(account, rooms).then(() => k);
+    };
+    const claim = (account: string, limit = 10) => claimDue(deps, { account, worker: account.toLowerCase(), leaseMs: 1000, limit });
+    const accountOf = async (key: string) => (await store.outbox.findOne({ key }))!.account;
+    await recordMembership(deps, 'B', ['r1']);
+    await recordMembership(deps, 'C', ['r3']);
+    await recordMembership(deps, 'D', ['r4']);
+    const a = await keeper('A', ['r1', 'r2']);
+    expect(a.serves('r1') && a.serves('r2')).toBe(true);
+    expect(await takeRoom(deps, { roomId: 'r1', account: 'B', worker: 'b', leaseMs: 1000 })).toBeNull();
+
+    await enqueue(deps, [
+      { key: 'k1', roomId: 'r1', text: 't', account: 'B' }, { key: 'k2', roomId: 'r1', text: 't', account: 'A' },
+      { key: 'k3', roomId: 'r2', text: 't', account: 'C' }, { key: 'k4', roomId: 'r2', text: 't' }, { key: 'k5', roomId: 'r4', text: 't', account: 'C' },
+    ]);
+    // entries of A's rooms go to A; C, in none of these rooms, sends nothing: r4's entry waits for its member D
+    expect(await claim('B')).toEqual([]);
+    expect(await claim('C')).toEqual([]);
+    expect([await accountOf('k1'), await accountOf('k3'), await accountOf('k5')]).toEqual(['A', 'A', UNSERVED]);
+    const d = await keeper('D', ['r4']); // D logs in: it serves r4 and gets its waiting entry
+    expect((await claim('D')).map((e) => e.key)).toEqual(['k5']);
+    await d.stop();
+    // A takes one entry of r1 and stops renewing (its process died inside that send)
+    const [cut] = await claim('A', 1);
+    expect(cut!.roomId).toBe('r1');
+    await a.stop();
+    deps.clock.advance(1001);
+    // r1's other member takes it, with its unsent entries, the one cut in half included; r2 has no other member
+    const b = await keeper('B', ['r1']);
+    expect(b.serves('r1')).toBe(true);
+    expect(b.serves('r2')).toBe(false);
+    expect(await store.roomLeases.count({ roomId: 'r2', account: 'A' })).toBe(1);
+    expect((await claim('B')).map((e) => e.key).sort()).toEqual(['k1', 'k2']);
+    expect(await claim('C')).toEqual([]);
+    expect(await store.outbox.count({ roomId: 'r2', account: { ne: 'A' } })).toBe(0);
+    await b.stop();
   });
 
   it('ping answers true while open and false once closed', async () => {

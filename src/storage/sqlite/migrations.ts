@@ -231,6 +231,19 @@ CREATE UNIQUE INDEX report_rows_period_code ON report_rows(period, code);
 `,
   },
   {
+    version: 30,
+    name: 'several bot accounts on one store: which account is in which room, and which one serves it (issue 14)',
+    sql: `
+CREATE TABLE room_members (${base}, roomId TEXT NOT NULL, account TEXT NOT NULL);
+CREATE UNIQUE INDEX room_members_room_account ON room_members(roomId, account);
+CREATE INDEX room_members_account ON room_members(account, roomId);
+CREATE TABLE room_leases (${base}, roomId TEXT NOT NULL, account TEXT NOT NULL, leaseUntil TEXT NOT NULL, worker TEXT NOT NULL);
+CREATE UNIQUE INDEX room_leases_room ON room_leases(roomId);
+CREATE INDEX room_leases_account ON room_leases(account, roomId);
+CREATE INDEX outbox_room ON outbox(roomId, status);
+`,
+  },
+  {
     version: 40,
     name: 'retention: old processed message ids and sent outbox entries are found by index',
     sql: `
