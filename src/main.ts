@@ -22,9 +22,13 @@ import { createOutboxWorker } from './scheduler/outbox-worker';
 import { ensureDefaultSchedules, startScheduler } from './scheduler/schedule-runner';
 import { createOutboxNotifier } from './services/outbox-notifier';
 import { createStore } from './storage/create-store';
+import type { Store } from './storage/store';
+import type { RouteSpec } from './http/route-table';
 
 export interface Running {
   config: Config; server: Server; bot: Bot; stop(): Promise<void>;
+  /** the store and the API's route table, for tests that drive the running app (the typed-client contract test) */
+  store: Store; routes: readonly RouteSpec[];
   /** the admin token made at this first start (shown once), if one was */
   newAdminToken?: string;
 }
@@ -109,7 +113,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     await bot.stop().catch((err) => log.warn({ err }, 'bot stop failed'));
     await store.close();
   })());
-  return { config, server, bot, stop, newAdminToken: admin.source === 'generated' ? admin.token ?? undefined : undefined };
+  return { config, server, bot, stop, store, routes: app.routeTable, newAdminToken: admin.source === 'generated' ? admin.token ?? undefined : undefined };
 }
 
 async function main(): Promise<void> {
