@@ -196,7 +196,7 @@ describe('the typed client against the demo app (issue 15)', () => {
     expect((await admin.DELETE('/api/v1/groups/{id}', { params: { path: { id: houses[0]!.groupId } } })).response.status).toBe(204);
     expect((await admin.DELETE('/api/v1/grids/{id}', { params: { path: { id: houses[0]!.gridId } } })).response.status).toBe(204);
     expect((await admin.DELETE('/api/v1/communities/{id}', { params: { path: { id: village.id } } })).response.status).toBe(204);
-  });
+  }, 60_000);
 
   let headToken: string;
   it('users, tokens, bind codes and the audit log', async () => {
@@ -336,7 +336,7 @@ describe('the typed client against the demo app (issue 15)', () => {
     const csv = await admin.GET('/api/v1/reports/monthly.xlsx', { params: { query: { period: '2026-12', format: 'csv' } }, parseAs: 'text' });
     expect(csv.response.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(String(csv.data)).toContain(house.code);
-  });
+  }, 60_000);
 
   it('bad input: three bad fields answer 400 with three messages, in Chinese and in English; unknown records 404', async () => {
     for (const [lng, words] of [['zh-CN', /房屋编号/], ['en', /house code/i]] as const) {
@@ -363,7 +363,7 @@ describe('the typed client against the demo app (issue 15)', () => {
         expect({ op, notFound: [400, 404].includes(status) }).toEqual({ op, notFound: true });
       }
     }
-  });
+  }, 60_000);
 
   it('every operation of the contract was called through the client, answered 2xx and an error, and every answer matched the contract', () => {
     const ok = (op: string) => [...(seen.get(op)?.keys() ?? [])].some((s) => s < 300);
