@@ -20,6 +20,7 @@ import { ensureDefaults } from './services/ensure-defaults';
 import { seedDemo } from './services/seed-demo';
 import { createOutboxWorker } from './scheduler/outbox-worker';
 import { ensureDefaultSchedules, startScheduler } from './scheduler/schedule-runner';
+import { answerClientErrors } from './http/client-error';
 import { createOutboxNotifier } from './services/outbox-notifier';
 import { createStore } from './storage/create-store';
 import type { Store } from './storage/store';
@@ -67,6 +68,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
   const app = createApp({ store, clock: systemClock, log, t, timeZone: config.timeZone, locale: config.locale, demo: config.demo, botStatus: bot.status, notifier: createOutboxNotifier(deps), sim,
     imports: { dir: path.join(config.dataDir, 'uploads'), maxRows: config.rosterMaxRows } });
   const server = app.listen(config.port, config.host);
+  answerClientErrors(server, t);
   await once(server, 'listening');
 
   await bot.start();

@@ -29,6 +29,7 @@ export type ErrorCode =
   | 'photo_too_large'
   | 'photo_unreadable'
   | 'submission_incomplete'
+  | 'submission_approved'
   | 'own_house'
   | 'own_claim'
   | 'hazard_not_found'

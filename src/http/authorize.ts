@@ -53,3 +53,22 @@ export async function effectiveScope(store: Store, ctx: Ctx, requested: string |
 /** Whether a record placed in the street lies in the caller's scope (records outside it do not exist for them). */
 export const inCallerScope = (ctx: Ctx, rec: { communityId?: string | null; gridId?: string | null; groupId?: string | null }, action: Action = 'records:read'): boolean =>
   can(currentActor(ctx), action, { level: 'group', communityId: rec.communityId ?? undefined, gridId: rec.gridId ?? undefined, groupId: rec.groupId ?? undefined });
+
+/**
+ * A list filter naming a place (`communityId`, `gridId`, `groupId`) must name one the caller
+ * may read: another scope's place — or one that does not exist, which a scoped caller cannot
+ * tell apart from it — is refused (403), the same answer as `?scope=` outside theirs.
+ */
+export async function placeFiltersInScope(store: Store, ctx: Ctx, filters: Record<string, unknown>): Promise<void> {
+  const actor = currentActor(ctx);
+  const streetWide = !actor.scope.communityId && !actor.scope.gridId && !actor.scope.groupId;
+  const colls = { communityId: store.communities, gridId: store.grids, groupId: store.groups } as const;
+  for (const key of Object.keys(colls) as (keyof typeof colls)[]) {
+    const id = filters[key];
+    if (typeof id !== 'string') continue;
+    const rec = await (colls[key] as { get(id: string): Promise<{ id: string; communityId?: string; gridId?: string } | null> }).get(id);
+    const place = rec && (key === 'communityId' ? { communityId: rec.id } : key === 'gridId' ? { communityId: rec.communityId, gridId: rec.id } : { communityId: rec.communityId, gridId: rec.gridId, groupId: rec.id });
+    if (place ? !inCallerScope(ctx, place) : !streetWide) throw new DomainError('forbidden', `${key} outside the caller's scope`);
+  }
+}
+

@@ -38,6 +38,7 @@ const STATUS: Record<ErrorCode, number> = {
   photo_too_large: 413,
   photo_unreadable: 400,
   submission_incomplete: 409,
+  submission_approved: 409,
   own_house: 403,
   own_claim: 403,
   hazard_not_found: 404,

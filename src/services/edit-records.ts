@@ -62,7 +62,13 @@ export async function editRecord(deps: Deps, input: { name: TreeName; id: T.Id; 
     const after = (await coll.update(input.id, changed as never))!;
     if (input.name === 'houses' && changed.groupId !== undefined) {
       const placed = { communityId: after.communityId, gridId: after.gridId, groupId: after.groupId };
-      for (const c of FOLLOW_HOUSE) await (store[c] as unknown as Collection<Row>).updateWhere({ houseId: after.id } as never, placed as never);
+      for (const c of FOLLOW_HOUSE) {
+        const coll = store[c] as unknown as Collection<Row>;
+        await coll.updateWhere({ houseId: after.id } as never, placed as never);
+        // the points those records earned are counted where the house now is (a grid's ranking)
+        const refs = await coll.distinct('id', { houseId: after.id } as never) as string[];
+        if (refs.length) await store.points.updateWhere({ refId: { in: refs } }, { gridId: after.gridId as string });
+      }
     }
     const was = Object.fromEntries(Object.keys(changed).map((k) => [k, before[k] ?? null]));
     const entry = { actor: input.actor, action: `edit_${input.name}`, target: `${input.name}:${input.id}`, detail: { before: hidePhone(was), after: hidePhone(changed) } };

@@ -134,14 +134,18 @@ export async function prepareMonthlyReport(deps: Deps, input: { where: PlacedSco
       const r = withRates(f);
       return { level, community, name, houses: r.houses, keyHouses: r.keyHouses, committedN: r.committed, submitted: r.submitted, approved: r.approved, compliant: r.compliant, commitmentRate: r.rates.commitment, inspectionRate: r.rates.inspection, complianceRate: r.rates.compliance, hazardsOpen: r.hazardsOpen, hazardsOverdue: r.hazardsOverdue };
     };
-    for (const f of fig.community.filter((x) => communities.has(x.key!)).sort((a, b) => communities.get(a.key!)!.localeCompare(communities.get(b.key!)!, 'zh-CN'))) {
+    // a row per community (per grid) only where the report covers whole ones: a grid's or a group's report
+    // would otherwise show a row named after its community (grid) holding only its own part of the figures
+    const whole = { community: !input.where.gridId && !input.where.groupId, grid: !input.where.groupId };
+    for (const f of fig.community.filter((x) => whole.community && communities.has(x.key!)).sort((a, b) => communities.get(a.key!)!.localeCompare(communities.get(b.key!)!, 'zh-CN'))) {
       sum.addRow(line(t('api:report.levels.community'), communities.get(f.key!)!, communities.get(f.key!)!, f)).commit();
     }
-    for (const f of fig.grid.filter((x) => grids.has(x.key!))) {
+    for (const f of fig.grid.filter((x) => whole.grid && grids.has(x.key!))) {
       const g = grids.get(f.key!)!;
       sum.addRow(line(t('api:report.levels.grid'), communities.get(g.communityId) ?? '', g.name, f)).commit();
     }
-    const total = sum.addRow(line(t('api:report.total'), '', '', fig.all));
+    const group = input.where.groupId ? groups.get(input.where.groupId) ?? '' : '';
+    const total = sum.addRow(line(t('api:report.total'), '', group, fig.all));
     total.font = { bold: true };
     total.commit();
     sum.commit();

@@ -31,7 +31,10 @@ export async function reviewSubmission(
     // the same return repeated (a retried request) changes nothing, so its notice is not posted twice
     if (sub.status === 'returned' && sub.returnReason === (input.reason ?? '').slice(0, 200)) return sub;
     if (sub.status === 'partial') throw new DomainError('submission_incomplete', sub.houseCode, { code: sub.houseCode, status: sub.status });
-    await store.submissions.update(sub.id, { status: 'returned', reviewedBy: reviewer.id, reviewedAt: now, returnReason: (input.reason ?? '').slice(0, 200) });
+    // approved is final (SPEC: complete → approved or returned): its on-time points stand; a problem found later is a hazard
+    if (sub.status === 'approved') throw new DomainError('submission_approved', sub.houseCode, { code: sub.houseCode });
+    const n = await store.submissions.updateWhere({ id: sub.id, status: { in: ['complete', 'returned'] } }, { status: 'returned', reviewedBy: reviewer.id, reviewedAt: now, returnReason: (input.reason ?? '').slice(0, 200) });
+    if (n !== 1) throw new DomainError('submission_approved', sub.houseCode, { code: sub.houseCode });
     // one deduction per submission, however often it is returned
     const house = await store.houses.get(sub.houseId);
     if (house) await award(deps, { reason: 'inspection_returned', refId: sub.id, house });

@@ -60,6 +60,15 @@ describe('the process', () => {
     expect(first.output()).toContain(token); // printed once, for the person who started it
     expect(first.output()).toContain(`http://localhost:${port}/`);
 
+    // a URL with raw (unencoded) UTF-8, which Node's parser refuses before the app: still a JSON 4xx
+    const raw = await new Promise<string>((resolve, reject) => {
+      const c = net.connect(port, '127.0.0.1', () => c.end(Buffer.concat([Buffer.from('GET /api/v1/houses?q='), Buffer.from('平山村'), Buffer.from(' HTTP/1.1\r\nHost: x\r\n\r\n')])));
+      let got = '';
+      c.on('data', (d) => { got += d; }).on('end', () => resolve(got)).on('error', reject);
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 400 /);
+    expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4))).toEqual({ error: { code: 'bad_request', message: expect.stringContaining('请求无效') } });
+
     const form = new FormData();
     form.append('file', new Blob([sampleRosterBytes()]), 'roster.csv');
     const imported = await api(port, token, '/import/roster', { method: 'POST', body: form });

@@ -189,6 +189,12 @@ describe('lists, scopes and roles', () => {
     // naming another community in a filter is refused, not quietly narrowed
     expect((await get(`/api/v1/houses?communityId=${b.id}`, staffA).expect(403)).body.error.code).toBe('forbidden');
     await get(`/api/v1/houses?communityId=${a.id}`, staffA).expect(200);
+    // the same for a grid or group of B (these answered 200 with an empty list), and for an id that does not exist
+    for (const q of [`gridId=${gridOfB.id}`, `groupId=${groupOfB.id}`, 'groupId=no-such-group']) {
+      expect((await get(`/api/v1/houses?${q}`, staffA).expect(403)).body.error.code).toBe('forbidden');
+    }
+    expect((await get(`/api/v1/houses?groupId=${ownGroupOther.id}`, staffA).expect(200)).body.items.length).toBeGreaterThan(0);
+    expect((await get('/api/v1/houses?groupId=no-such-group').expect(200)).body.items).toEqual([]);
   });
 
   it('issue 9: broadcasts and rounds are listed and read within the caller\'s scope', async () => {

@@ -89,6 +89,13 @@ describe('figures at city scale (issue 11)', () => {
     const rows = hb.worksheets[1]!.getSheetValues().slice(2).map((row) => (row as unknown[]).slice(1));
     expect(rows).toHaveLength(10);
     expect(rows.every((r) => /^1\d{2}\*{4}\d{4}$/.test(String(r[6])))).toBe(true);
+    // a head's summary is their group alone: no row named after the community or grid holding the group's part of it
+    const headSummary = hb.worksheets[0]!.getSheetValues().slice(2).map((row) => (row as unknown[]).slice(1));
+    expect(headSummary).toHaveLength(1);
+    expect([headSummary[0]![0], headSummary[0]![2], headSummary[0]![3]]).toEqual(['合计', group.name, 10]);
+    // and their ranking by grid is by group: one row, their group, under its own name
+    const ranked = (await request(f.server).get('/api/v1/stats/ranking?by=grid').set(auth(head)).expect(200)).body;
+    expect(ranked).toMatchObject({ by: 'group', total: 1, items: [{ id: group.id, name: group.name, houses: 10 }] });
   });
 
   it('a community named like a reserved sheet name still gives a workbook that opens', async () => {

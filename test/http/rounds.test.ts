@@ -49,14 +49,20 @@ describe('rounds and submissions API', () => {
     await f.store.submissions.update(partial.id, { status: 'complete' });
     const ok = await request(f.server).post(`/api/v1/submissions/${partial.id}/approve`).set(auth(f.adminToken)).expect(200);
     expect(ok.body.status).toBe('approved');
-    await request(f.server).post(`/api/v1/submissions/${partial.id}/return`).set(auth(f.adminToken)).send({}).expect(400);
+    // approved is final: returning it is a 409 and changes nothing (its on-time points stand)
+    const late = await request(f.server).post(`/api/v1/submissions/${partial.id}/return`).set(auth(f.adminToken)).send({ reason: '再看看' }).expect(409);
+    expect(late.body.error).toMatchObject({ code: 'submission_approved', message: expect.stringContaining('P00001') });
+    expect((await f.store.submissions.get(partial.id))!.status).toBe('approved');
+    const other = (await f.store.houses.findOne({ code: 'P00002' }))!;
+    const second = await f.store.submissions.insert({ ...base, houseId: other.id, houseCode: 'P00002', status: 'complete', items: { smoke: ['y'] } });
+    await request(f.server).post(`/api/v1/submissions/${second.id}/return`).set(auth(f.adminToken)).send({}).expect(400);
     const reason = '照片模糊，请联系 13812345678';
-    const back = await request(f.server).post(`/api/v1/submissions/${partial.id}/return`).set(auth(f.adminToken)).send({ reason }).expect(200);
+    const back = await request(f.server).post(`/api/v1/submissions/${second.id}/return`).set(auth(f.adminToken)).send({ reason }).expect(200);
     expect(back.body).toMatchObject({ status: 'returned', returnReason: reason });
     // the room sees the reason with the number masked (issue 8); a retried request posts nothing more
     expect((await f.posted()).at(-1)!.text).toContain('照片模糊，请联系 138****5678');
     const notices = (await f.posted()).length;
-    await request(f.server).post(`/api/v1/submissions/${partial.id}/return`).set(auth(f.adminToken)).send({ reason }).expect(200);
+    await request(f.server).post(`/api/v1/submissions/${second.id}/return`).set(auth(f.adminToken)).send({ reason }).expect(200);
     expect((await f.posted()).length).toBe(notices);
     await request(f.server).post('/api/v1/submissions/nope/approve').set(auth(f.adminToken)).expect(404);
   });

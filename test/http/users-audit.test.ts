@@ -2,6 +2,7 @@
 import request from 'supertest';
 import { auth, rosterAppFixture } from '../support/app-fixture';
 import { seededJpeg } from '../support/images';
+import { award } from '../../src/services/points';
 
 type Fixture = Awaited<ReturnType<typeof rosterAppFixture>>;
 
@@ -87,14 +88,20 @@ describe('users, scopes and the audit log (issue 9)', () => {
     const house = (await f.store.houses.findOne({ code: 'P00001' }))!;
     const to = (await f.store.groups.findOne({ name: '平山村第2网格联防1组' }))!;
     const round = await f.store.rounds.insert({ period: '2026-11', deadline: new Date('2026-11-30T12:00:00Z'), scope: 'street', status: 'open', openedAt: new Date() });
-    await f.store.submissions.insert({ communityId: house.communityId, gridId: house.gridId, groupId: house.groupId, roundId: round.id, period: '2026-11', houseId: house.id, houseCode: house.code, status: 'partial', items: {}, returnReason: null, reviewedBy: null, reviewedAt: null });
+    const sub = await f.store.submissions.insert({ communityId: house.communityId, gridId: house.gridId, groupId: house.groupId, roundId: round.id, period: '2026-11', houseId: house.id, houseCode: house.code, status: 'partial', items: {}, returnReason: null, reviewedBy: null, reviewedAt: null });
+    // points the house earned (here: a returned inspection's deduction) count in its grid's ranking
+    await award(f.deps, { reason: 'inspection_returned', refId: sub.id, house });
     const gridStaff = await f.userToken('staff', `grid:${to.gridId}`);
     expect((await api().get('/api/v1/submissions').set(auth(gridStaff)).expect(200)).body.total).toBe(0);
+    const ranked = async () => (await api().get('/api/v1/points').set(auth(gridStaff)).expect(200)).body.items.map((r: { landlordId: string }) => r.landlordId);
+    expect(await ranked()).not.toContain(house.landlordId);
 
     const moved = await api().patch(`/api/v1/houses/${house.id}`).set(auth(f.adminToken)).send({ groupId: to.id, tenants: 12 }).expect(200);
     expect(moved.body).toMatchObject({ groupId: to.id, gridId: to.gridId, isKey: true });
     const subs = await api().get('/api/v1/submissions').set(auth(gridStaff)).expect(200);
     expect(subs.body.items.map((s: { houseCode: string }) => s.houseCode)).toEqual(['P00001']);
+    expect(await ranked()).toContain(house.landlordId);
+    expect((await f.store.points.findOne({ refId: sub.id }))!.gridId).toBe(to.gridId);
 
     const log = await api().get(`/api/v1/audit?scope=grid:${to.gridId}&since=2026-01-01`).set(auth(gridStaff)).expect(200);
     // the grid it left sees it go, too

@@ -7,7 +7,7 @@ import type * as T from '../../domain/types';
 import type { Store } from '../../storage/store';
 import { roleAllows, type Actor } from '../../domain/policy';
 import { audit, editRecord, removeRecord } from '../../services/edit-records';
-import { currentActor, effectiveScope, inCallerScope } from '../authorize';
+import { currentActor, effectiveScope, inCallerScope, placeFiltersInScope } from '../authorize';
 import { depsOf, type AppOptions, type Ctx } from '../context';
 import type { RouteTable } from '../route-table';
 import { answerWatchList } from './watch-list';
@@ -124,6 +124,7 @@ export function resourceRoutes(o: AppOptions, router: RouteTable): void {
       for (const [k, v] of Object.entries(filters)) {
         if (k in scoped && v !== undefined && scoped[k] !== v) throw new DomainError('forbidden', `${k} outside the caller's scope`);
       }
+      await placeFiltersInScope(o.store, ctx, filters);
       const where = { ...filters, ...scoped };
       const page = await listPage(coll, where as never, { ...q, limit, offset, after });
       await auditPhones(ctx, name, page.items);
