@@ -57,6 +57,19 @@ export function createSimulator(demo: { puppet: PuppetMock; mocker: mock.Mocker 
     },
     roomMessages: (roomId: string) => transcripts.get(`room:${roomId}`) ?? [],
     contactMessages: (contactId: string) => transcripts.get(`contact:${contactId}`) ?? [],
+    prune(before: Date): number {
+      const cut = before.toISOString();
+      let dropped = 0;
+      for (const [key, list] of transcripts) {
+        // lines are kept in arrival order: the old ones are a prefix
+        const keep = list.findIndex((m) => m.at >= cut);
+        const n = keep === -1 ? list.length : keep;
+        if (n === 0) continue;
+        dropped += n;
+        if (n === list.length) transcripts.delete(key); else list.splice(0, n);
+      }
+      return dropped;
+    },
   };
 }
 export type Simulator = SimulatorPort;

@@ -21,6 +21,7 @@ import { seedDemo } from './services/seed-demo';
 import { createOutboxWorker } from './scheduler/outbox-worker';
 import { ensureDefaultSchedules, startScheduler } from './scheduler/schedule-runner';
 import { answerClientErrors } from './http/client-error';
+import { startRetention } from './services/retention';
 import { createOutboxNotifier } from './services/outbox-notifier';
 import { createStore } from './storage/create-store';
 import type { Store } from './storage/store';
@@ -38,7 +39,7 @@ export interface Running {
 export async function start(config: Config, log: Logger): Promise<Running> {
   const i18n = await createI18n(config.locale);
   const t = i18n.t.bind(i18n);
-  const store = await createStore({ dataDir: config.dataDir, mongodbUri: config.mongodbUri, mongodbAllowStandalone: config.mongodbAllowStandalone, warn: (m) => log.warn(m) });
+  const store = await createStore({ dataDir: config.dataDir, mongodbUri: config.mongodbUri, mongodbAllowStandalone: config.mongodbAllowStandalone, retentionDays: config.retentionDays, warn: (m) => log.warn(m) });
   const bell = createBell();
   const deps: Deps = { store, clock: systemClock, log, timeZone: config.timeZone, bell, intentTtlMs: config.intentTtlMinutes * 60_000 };
   await ensureDefaults(deps, t);
@@ -98,6 +99,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
   else bot.wechaty.once('login', startWorker);
 
   const scheduler = startScheduler({ ...deps, t, locale: config.locale });
+  const retention = startRetention(deps, { days: config.retentionDays, transcripts: sim });
 
   const url = `http://localhost:${config.port}/`;
   log.info({ url, storage: store.kind, puppet: puppetName, demo: config.demo }, `控制台 Dashboard: ${url}`);
@@ -111,6 +113,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     server.close();
     server.closeAllConnections();
     scheduler.stop();
+    await retention.stop();
     await worker?.stop();
     await bot.stop().catch((err) => log.warn({ err }, 'bot stop failed'));
     await store.close();

@@ -19,4 +19,6 @@ export interface SimulatorPort {
   post(msg: SimPost): { id: string };
   roomMessages(roomId: string): SimMessage[];
   contactMessages(contactId: string): SimMessage[];
+  /** forgets transcript lines from before `before` (retention); returns how many */
+  prune(before: Date): number;
 }

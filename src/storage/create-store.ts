@@ -6,6 +6,8 @@ export interface StoreConfig {
   mongodbUri?: string;
   /** MONGODB_ALLOW_STANDALONE=1 */
   mongodbAllowStandalone?: boolean;
+  /** RETENTION_DAYS: the age at which MongoDB's TTL indexes drop processed ids and sent outbox entries */
+  retentionDays?: number;
   warn?: (message: string) => void;
 }
 
@@ -15,7 +17,7 @@ export async function createStore(config: StoreConfig): Promise<Store> {
     // loaded only when asked for, so the embedded path never pays for the driver
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { createMongoStore } = require('./mongo/mongo-store') as typeof import('./mongo/mongo-store');
-    return createMongoStore({ uri: config.mongodbUri, allowStandalone: config.mongodbAllowStandalone, warn: config.warn });
+    return createMongoStore({ uri: config.mongodbUri, allowStandalone: config.mongodbAllowStandalone, retentionDays: config.retentionDays, warn: config.warn });
   }
   return createSqliteStore({ dataDir: config.dataDir });
 }

@@ -39,6 +39,8 @@ export interface Collection<E extends T.Entity> {
   /** Compare-and-set for many: updates every record matching the filter; returns how many. */
   updateWhere(filter: Filter<E>, patch: Patch<E>): Promise<number>;
   delete(id: T.Id): Promise<boolean>;
+  /** Deletes every record the filter matches; returns how many (retention, expired intents). */
+  deleteWhere(filter: Filter<E>): Promise<number>;
   /**
    * Creates or updates records by a natural key (e.g. `['code']`), in input order.
    * A record whose fields already match is left alone (`unchanged`).

@@ -40,6 +40,27 @@ describe('MongoDB connection failures', () => {
 
 const replicaSet = process.env.CONTRACT_MONGODB_REPLSET === '1';
 
+withUri('MongoDB retention (TTL indexes)', () => {
+  it('processed ids and sent outbox entries carry TTL indexes of RETENTION_DAYS; a changed setting replaces them', async () => {
+    const name = dbName();
+    const ttl = async (days: number) => {
+      const store = await createMongoStore({ uri: uri!, allowStandalone: true, dbName: name, retentionDays: days });
+      await store.close();
+      const conn = await mongoose.createConnection(uri!, { dbName: name }).asPromise();
+      try {
+        const of = async (coll: string, ix: string) => (await conn.collection(coll).listIndexes().toArray()).find((i) => i.name === ix);
+        return { processed: await of('processed_messages', 'ttl_createdAt'), outbox: await of('outbox', 'ttl_sentAt') };
+      } finally { await conn.close(); }
+    };
+    const first = await ttl(30);
+    expect(first.processed).toMatchObject({ key: { createdAt: 1 }, expireAfterSeconds: 30 * 86_400 });
+    // only sent entries expire: pending and failed ones are work and evidence
+    expect(first.outbox).toMatchObject({ key: { sentAt: 1 }, expireAfterSeconds: 30 * 86_400, partialFilterExpression: { status: 'sent' } });
+    const second = await ttl(7);
+    expect([second.processed?.expireAfterSeconds, second.outbox?.expireAfterSeconds]).toEqual([7 * 86_400, 7 * 86_400]);
+  });
+});
+
 withUri(`MongoDB units of work (${replicaSet ? 'replica set' : 'standalone'})`, () => {
   (replicaSet ? it.skip : it)('a standalone server without MONGODB_ALLOW_STANDALONE=1 is refused at start, in one line naming the variable', async () => {
     const e = await createMongoStore({ uri: uri!, dbName: dbName() }).then(() => null, (err: Error) => err);

@@ -10,6 +10,10 @@ import { createMongoStore } from '../../src/storage/mongo/mongo-store';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
 import type { Collection, Store } from '../../src/storage/store';
 import { tempDir } from '../support/fixtures';
+import pino from 'pino';
+import { fixedClock } from '../../src/domain/clock';
+import { enqueue } from '../../src/services/outbox';
+import { DAY_MS, pruneOld } from '../../src/services/retention';
 
 interface Leg { name: string; open(): Promise<{ store: Store; cleanup(): Promise<void> }> }
 
@@ -193,6 +197,32 @@ describe.each(legs)('Store contract: $name', (leg) => {
     expect(await store.communities.delete(c.id)).toBe(true);
     expect(await store.communities.delete(c.id)).toBe(false);
     expect(await store.communities.get(c.id)).toBeNull();
+  });
+
+  it('deleteWhere removes exactly what the filter matches and says how many', async () => {
+    for (const name of ['a1', 'a2', 'b1']) await community(name);
+    expect(await store.communities.deleteWhere({ name: { in: ['a1', 'a2', 'zz'] } })).toBe(2);
+    expect(await store.communities.deleteWhere({ name: 'a1' })).toBe(0);
+    expect((await store.communities.find({})).map((c) => c.name)).toEqual(['b1']);
+  });
+
+  it('retention prunes old processed ids, old sent entries and expired intents, and nothing else', async () => {
+    const clock = fixedClock(new Date());
+    const deps = { store, clock, log: pino({ level: 'silent' }), timeZone: 'Asia/Shanghai' };
+    expect(await store.markProcessed('old-msg', 'message')).toBe(true);
+    await enqueue(deps, [{ key: 'k:sent', text: 'a', roomId: 'r1' }, { key: 'k:failed', text: 'b', roomId: 'r1' }, { key: 'k:pending', text: 'c', roomId: 'r1' }]);
+    await store.outbox.updateWhere({ key: 'k:sent' }, { status: 'sent', sentAt: clock.now() });
+    await store.outbox.updateWhere({ key: 'k:failed' }, { status: 'failed', error: 'x' });
+    await store.intents.insert({ contactId: 'c1', conversation: 'r1', kind: 'label_next', item: 'smoke', houseId: null, photoId: null, hazardId: null, tipId: null, since: clock.now(), expiresAt: new Date(clock.now().getTime() + 600_000) });
+    // 29 days on, only the expired intent goes
+    clock.set(new Date(clock.now().getTime() + 29 * DAY_MS));
+    expect(await pruneOld(deps, { days: 30 })).toEqual({ messages: 0, outbox: 0, intents: 1, transcripts: 0 });
+    // 31 days on, the message id and the sent entry; failed and pending entries stay (work and evidence)
+    clock.set(new Date(clock.now().getTime() + 2 * DAY_MS));
+    const transcripts = { prune: (before: Date) => (before.getTime() === clock.now().getTime() - 30 * DAY_MS ? 7 : -1) };
+    expect(await pruneOld(deps, { days: 30, transcripts })).toEqual({ messages: 1, outbox: 1, intents: 0, transcripts: 7 });
+    expect((await store.outbox.find({}, { sort: { key: 1 } })).map((e) => e.key)).toEqual(['k:failed', 'k:pending']);
+    expect(await store.processedMessages.count({})).toBe(0);
   });
 
   it('upsertMany creates, updates and leaves unchanged by natural key; omitted fields are kept', async () => {

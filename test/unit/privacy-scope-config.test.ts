@@ -55,7 +55,7 @@ describe('ids and periods', () => {
 describe('loadConfig', () => {
   it('defaults to embedded storage, demo mode and Asia/Shanghai', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ port: 3000, demo: true, timeZone: 'Asia/Shanghai', locale: 'zh-CN', sendIntervalMs: 200, demoSeed: true });
+    expect(c).toMatchObject({ port: 3000, demo: true, timeZone: 'Asia/Shanghai', locale: 'zh-CN', sendIntervalMs: 200, demoSeed: true, retentionDays: 30 });
     expect(c.dataDir).toMatch(/data$/);
   });
   it('leaves demo mode when a puppet is named, and paces at 3 s by default', () => {
@@ -63,7 +63,7 @@ describe('loadConfig', () => {
   });
   it.each([
     ['PORT', 'abc'], ['PORT', '70000'], ['PORT', '-1'], ['TZ', 'Mars/Base'], ['MONGODB_URI', 'http://x'], ['ADMIN_TOKEN', 'short'],
-    ['LOCALE', 'fr'], ['DEMO_SEED', 'yes'], ['SEND_INTERVAL_MS', '-5'],
+    ['LOCALE', 'fr'], ['DEMO_SEED', 'yes'], ['SEND_INTERVAL_MS', '-5'], ['RETENTION_DAYS', '0'], ['RETENTION_DAYS', 'forever'],
   ])('stops on a bad %s with one line naming it', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^配置错误 Invalid configuration: ${name}: [^\\n]+$`));
   });

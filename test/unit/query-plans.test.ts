@@ -53,6 +53,10 @@ it('scoped lists, pages and counts use an index, in order, for every scope level
   plans.push(explain('groups', { communityId: h.communityId }, { limit: 50 }));
   plans.push(explain('landlords', { id: { in: [h.landlordId] } }, { limit: 50 }));
   plans.push(explain('rounds', { status: 'open' }, { sort: { openedAt: -1 } }));
+  // retention's hourly pass (issue 14): old processed ids, old sent entries, expired intents
+  plans.push(explain('processedMessages', { createdAt: { lt: new Date() } }, { sort: { createdAt: 1 }, limit: 5000 }));
+  plans.push(explain('outbox', { status: 'sent', sentAt: { lt: new Date() } }, { sort: { sentAt: 1 }, limit: 5000 }));
+  plans.push(explain('intents', { expiresAt: { lt: new Date() } }, { count: true }));
   // Not held to this rule, and why: broadcasts and rounds of a scope are an IN list of scope
   // strings (one row per notice or round, not per house: hundreds a year), merged and sorted;
   // the points ranking reads a year's ledger lines of some grids to add them up (issue 10).

@@ -129,6 +129,10 @@ export class MongoCollection<E extends T.Entity> implements Collection<E> {
     return this.guard(async () => (await this.model.deleteOne(this.filter({ id } as Filter<E>)).session(this.uow.session() ?? null).exec()).deletedCount > 0);
   }
 
+  deleteWhere(filter: Filter<E>): Promise<number> {
+    return this.guard(async () => (await this.model.deleteMany(this.filter(filter)).session(this.uow.session() ?? null).exec()).deletedCount);
+  }
+
   upsertMany(drafts: readonly UpsertDraft<E>[], key: readonly (keyof E & string)[]): Promise<{ id: T.Id; outcome: 'created' | 'updated' | 'unchanged' }[]> {
     // read, plan and write under one lock per collection, so concurrent imports (in any process) see each other's records
     return this.guard(() => withMongoLock(this.model.db, `upsert:${this.spec.name}`, () => this.unit(drafts.length, async () => {

@@ -17,6 +17,28 @@ export interface MongoStoreOptions {
   allowStandalone?: boolean;
   /** told once at start when crash-atomicity is off (standalone server allowed) */
   warn?: (message: string) => void;
+  /** RETENTION_DAYS (default 30): TTL indexes drop processed message ids and sent outbox entries at this age */
+  retentionDays?: number;
+}
+
+/**
+ * Retention on the server (issue 14): TTL indexes on processed message ids and on sent outbox
+ * entries (a partial index: pending and failed entries never expire). A changed RETENTION_DAYS
+ * replaces the index (drop and create works on every server; collMod does not on all).
+ */
+async function ensureTtlIndexes(conn: mongoose.Connection, days: number): Promise<void> {
+  const seconds = Math.round(days * 86_400);
+  const want = [
+    { coll: SPECS.processedMessages.name, key: { createdAt: 1 }, name: 'ttl_createdAt', options: {} },
+    { coll: SPECS.outbox.name, key: { sentAt: 1 }, name: 'ttl_sentAt', options: { partialFilterExpression: { status: 'sent' } } },
+  ];
+  for (const w of want) {
+    const coll = conn.collection(w.coll);
+    const have = (await coll.listIndexes().toArray().catch(() => [])).find((i) => i.name === w.name);
+    if (have?.expireAfterSeconds === seconds) continue;
+    if (have) await coll.dropIndex(w.name);
+    await coll.createIndex(w.key as never, { name: w.name, expireAfterSeconds: seconds, ...w.options });
+  }
 }
 
 /** A mongoose instance of our own (no global singleton) with query-selector sanitising on. */
@@ -38,7 +60,7 @@ function guarded(f: FigureStore, guard: <R>(what: string, fn: () => Promise<R>) 
 }
 
 /** The MongoDB adapter: one model per spec, indexes built on start, photos in GridFS. */
-export async function createMongoStore({ uri, dbName, serverSelectionTimeoutMS = 10_000, allowStandalone = false, warn }: MongoStoreOptions): Promise<Store> {
+export async function createMongoStore({ uri, dbName, serverSelectionTimeoutMS = 10_000, allowStandalone = false, warn, retentionDays = 30 }: MongoStoreOptions): Promise<Store> {
   const m = createMongoose();
   const conn = m.createConnection(uri, { serverSelectionTimeoutMS, writeConcern: WRITE_CONCERN, ...(dbName ? { dbName } : {}) });
   try { await conn.asPromise(); } catch (e) {
@@ -64,6 +86,7 @@ export async function createMongoStore({ uri, dbName, serverSelectionTimeoutMS =
   const collections = Object.fromEntries(models.map(([k, model, spec]) => [k, new MongoCollection(m, model as never, spec as never, uow)])) as unknown as Collections;
   const blobs = new GridFsBlobStore(conn, m.mongo.GridFSBucket);
   await blobs.ensureIndexes();
+  await ensureTtlIndexes(conn, retentionDays);
   const sequences = conn.collection<{ _id: string; value: number }>('sequences');
   const processed = conn.collection<{ _id: string; kind: string; createdAt: Date; updatedAt: Date }>(SPECS.processedMessages.name);
 

@@ -230,6 +230,14 @@ CREATE TABLE report_rows (${base}, communityId TEXT NOT NULL, gridId TEXT NOT NU
 CREATE UNIQUE INDEX report_rows_period_code ON report_rows(period, code);
 `,
   },
+  {
+    version: 40,
+    name: 'retention: old processed message ids and sent outbox entries are found by index',
+    sql: `
+CREATE INDEX processed_messages_createdAt ON processed_messages(createdAt, id);
+CREATE INDEX outbox_status_sentAt ON outbox(status, sentAt, id);
+`,
+  },
 ];
 
 /** Applies the migrations not yet recorded; returns the versions applied. */

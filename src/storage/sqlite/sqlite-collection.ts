@@ -195,6 +195,11 @@ export class SqliteCollection<E extends T.Entity> implements Collection<E> {
     return this.write(() => this.stmt(`DELETE FROM ${q(this.spec.name)} WHERE "id" = ?`).run(id).changes > 0);
   }
 
+  async deleteWhere(filter: Filter<E>): Promise<number> {
+    const w = this.where(filter);
+    return this.write(() => this.stmt(`DELETE FROM ${q(this.spec.name)}${w.sql}`).run(...w.params).changes);
+  }
+
   async upsertMany(drafts: readonly UpsertDraft<E>[], key: readonly (keyof E & string)[]): Promise<{ id: T.Id; outcome: 'created' | 'updated' | 'unchanged' }[]> {
     const now = new Date();
     const lookup = this.stmt(`SELECT * FROM ${q(this.spec.name)} WHERE ${key.map((k) => `${q(k)} = ?`).join(' AND ')}`);

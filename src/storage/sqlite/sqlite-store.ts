@@ -12,8 +12,10 @@ import { translateSqliteError } from './translate-error';
 
 /**
  * How long a write waits for the write lock another connection holds. (30 s was tried so a
- * city-sized import's one transaction would not fail the bot's writes; it made the crash test's
- * broadcast repeat sends a kill had not cut in half — kept at 5 s until that is understood.)
+ * city-sized import's one transaction would not fail the bot's writes; the crash test's
+ * broadcast then repeated sends a kill had not cut in half. The cause was the outbox worker
+ * pipelining its sent marks, since fixed — each mark is durable before the next send; the
+ * wait stays 5 s until a longer one is shown to be needed.)
  */
 const WRITE_LOCK_WAIT_MS = 5_000;
 
