@@ -247,9 +247,9 @@ describe('the typed client against the demo app (issue 15)', () => {
   }, 30_000);
 
   it('rounds, submissions, letters, broadcasts with an image, schedules and the bot', async () => {
-    const round = await admin.POST('/api/v1/rounds', { body: { period: '2026-12', deadline: '2099-12-20', scope: `group:${group.id}` } });
+    const round = await admin.POST('/api/v1/rounds', { body: { period: '2099-12', deadline: '2099-12-20', scope: `group:${group.id}` } });
     expect(round.data!.announced).toBe(1);
-    const again = await admin.POST('/api/v1/rounds', { body: { period: '2026-12', deadline: '2099-12-20', scope: `group:${group.id}` } });
+    const again = await admin.POST('/api/v1/rounds', { body: { period: '2099-12', deadline: '2099-12-20', scope: `group:${group.id}` } });
     expect(again.response.status).toBe(409);
     expect((await admin.GET('/api/v1/rounds', { params: { query: {} } })).data!.items.length).toBeGreaterThan(0);
     expect((await admin.POST('/api/v1/rounds/{id}/remind', { params: { path: { id: round.data!.id } } })).response.status).toBe(200);
@@ -257,7 +257,7 @@ describe('the typed client against the demo app (issue 15)', () => {
     const houses = (await admin.GET('/api/v1/houses', { params: { query: { scope: `group:${group.id}`, limit: 3 } } })).data!.items.slice(1);
     const ids: string[] = [];
     for (const h of houses) {
-      ids.push((await running.store.submissions.insert({ communityId: h.communityId, gridId: h.gridId, groupId: h.groupId, roundId: round.data!.id, period: '2026-12', houseId: h.id, houseCode: h.code, status: 'complete', items: {}, returnReason: null, reviewedBy: null, reviewedAt: null })).id);
+      ids.push((await running.store.submissions.insert({ communityId: h.communityId, gridId: h.gridId, groupId: h.groupId, roundId: round.data!.id, period: '2099-12', houseId: h.id, houseCode: h.code, status: 'complete', items: {}, returnReason: null, reviewedBy: null, reviewedAt: null })).id);
     }
     expect((await admin.GET('/api/v1/submissions', { params: { query: { round: round.data!.id } } })).data!.items.length).toBeGreaterThanOrEqual(2);
     expect((await admin.POST('/api/v1/submissions/{id}/approve', { params: { path: { id: ids[0]! } } })).data!.status).toBe('approved');
