@@ -25,12 +25,16 @@ import { startRetention } from './services/retention';
 import { createOutboxNotifier } from './services/outbox-notifier';
 import { createRoomKeeper } from './services/rooms';
 import { createStore } from './storage/create-store';
+import type { Store } from './storage/store';
+import type { RouteSpec } from './http/route-table';
 
 /** how long a stopped process's rooms wait before another member account takes them */
 const ROOM_LEASE_MS = 60_000;
 
 export interface Running {
   config: Config; server: Server; bot: Bot; stop(): Promise<void>;
+  /** the store and the API's route table, for tests that drive the running app (the typed-client contract test) */
+  store: Store; routes: readonly RouteSpec[];
   /** the admin token made at this first start (shown once), if one was */
   newAdminToken?: string;
 }
@@ -124,7 +128,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     await rooms.stop().catch((err) => log.warn({ err }, 'room leases not ended'));
     await store.close();
   })());
-  return { config, server, bot, stop, newAdminToken: admin.source === 'generated' ? admin.token ?? undefined : undefined };
+  return { config, server, bot, stop, store, routes: app.routeTable, newAdminToken: admin.source === 'generated' ? admin.token ?? undefined : undefined };
 }
 
 async function main(): Promise<void> {

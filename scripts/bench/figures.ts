@@ -24,6 +24,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import pino from 'pino';
+import { apiClient } from '../../src/api-client';
 import { systemClock } from '../../src/domain/clock';
 import { newId } from '../../src/domain/ids';
 import { createApp } from '../../src/http/create-app';
@@ -139,7 +140,8 @@ async function main(): Promise<void> {
 
     // the first answer after a change recounts (printed above as "one recount"); the load below is the steady state
     const cold = performance.now();
-    await Promise.all([fetch(`${ours.url}/api/v1/stats?scope=street&period=${PERIOD}`, { headers: auth }), fetch(`${ours.url}/api/v1/stats/ranking?scope=street&by=grid&period=${PERIOD}`, { headers: auth })]);
+    const api = apiClient(ours.url, { token: admin.token! });
+    await Promise.all([api.GET('/api/v1/stats', { params: { query: { scope: 'street', period: PERIOD } } }), api.GET('/api/v1/stats/ranking', { params: { query: { scope: 'street', by: 'grid', period: PERIOD } } })]);
     const coldMs = performance.now() - cold;
     step('stats');
     const stats = await cannon(`${ours.url}/api/v1/stats?scope=street&period=${PERIOD}`, auth);
@@ -158,15 +160,16 @@ async function main(): Promise<void> {
     const port = /PORT (\d+) START (\d+)/.exec(said)!;
     const file = path.join(dir, 'report.xlsx');
     const rs = performance.now();
-    const res = await fetch(`http://127.0.0.1:${port[1]}/api/v1/reports/monthly.xlsx?scope=street&period=${PERIOD}`, { headers: auth });
-    await pipeline(res.body as unknown as NodeJS.ReadableStream, createWriteStream(file));
+    const res = await apiClient(`http://127.0.0.1:${port[1]}`, { token: admin.token! }).GET('/api/v1/reports/monthly.xlsx', { params: { query: { scope: 'street', period: PERIOD } }, parseAs: 'stream' });
+    if (!res.response.ok || !res.data) throw new Error(`the report answered ${res.response.status}`);
+    await pipeline(res.data as unknown as NodeJS.ReadableStream, createWriteStream(file));
     const reportS = (performance.now() - rs) / 1000;
     const exited = new Promise((r) => child.on('exit', r));
     child.kill('SIGTERM');
     await exited;
     const peak = Number(/PEAK (\d+)/.exec(said)![1]);
     const before = Number(port[2]);
-    const statsBody = await (await fetch(`${ours.url}/api/v1/stats?scope=street&period=${PERIOD}`, { headers: auth })).json() as { houses: number };
+    const statsBody = (await api.GET('/api/v1/stats', { params: { query: { scope: 'street', period: PERIOD } } })).data!;
     // the raw baseline last: requests it leaves queued (it is slow) would otherwise block the others' measurements
     step('baseline');
     const base = await cannon(`${baseline.url}/`);

@@ -20,6 +20,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
+import { apiClient } from '../../src/api-client';
 import { systemClock } from '../../src/domain/clock';
 import { newId } from '../../src/domain/ids';
 import { createApp } from '../../src/http/create-app';
@@ -125,7 +126,7 @@ async function importRun(dir: string, file: string, rows: number): Promise<Run> 
   const app = createApp({ store, clock: systemClock, log, t: i18n.t.bind(i18n), timeZone: 'Asia/Shanghai', locale: 'zh-CN', demo: false, botStatus: () => ({ puppet: 'none', loggedIn: false }), notifier: { post: async () => 0 } });
   const server = app.listen(0, '127.0.0.1');
   await once(server, 'listening');
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/healthz`;
+  const api = apiClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
   global.gc?.();
   const base = process.memoryUsage().rss;
   let peak = base;
@@ -135,7 +136,7 @@ async function importRun(dir: string, file: string, rows: number): Promise<Run> 
   const probe = (async () => {
     while (!done) {
       const t = performance.now();
-      await fetch(url).then((r) => r.arrayBuffer());
+      await api.GET('/healthz');
       worst = Math.max(worst, performance.now() - t);
       await new Promise((r) => setTimeout(r, 20));
     }

@@ -16,3 +16,20 @@ export function apiClient(baseUrl: string, o: { token?: string; lng?: 'zh-CN' | 
   });
 }
 export type ApiClient = ReturnType<typeof apiClient>;
+
+/** A file part of a multipart body. */
+export interface FilePart { bytes: Uint8Array; name: string; type?: string }
+
+/**
+ * A multipart/form-data body for an operation that takes one (roster import, a broadcast's
+ * image, a hazard's site photo): pass it as `bodySerializer`. The typed body's text fields
+ * become form fields; `files` replace the binary fields (which the contract types as strings).
+ */
+export function multipart(files: Record<string, FilePart>): (body: Record<string, unknown>) => FormData {
+  return (body) => {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(body ?? {})) if (v !== undefined && !(k in files)) form.append(k, String(v));
+    for (const [k, f] of Object.entries(files)) form.append(k, new Blob([f.bytes], { type: f.type ?? 'application/octet-stream' }), f.name);
+    return form;
+  };
+}

@@ -93,6 +93,27 @@ export const RESPONSES: Record<string, Json> = {
   'get /api/v1/points/rules': { type: 'object', additionalProperties: { type: 'integer' } },
   'put /api/v1/points/rules': { type: 'object', additionalProperties: { type: 'integer' } },
   'post /api/v1/letters': { allOf: [ref('Letter'), obj({ announced: i })] },
-  'get /api/v1/bot': obj({ loggedIn: { type: 'boolean' }, puppet: s, account: obj({ id: s, name: s }, []), qr: s }, ['loggedIn']),
-  'post /api/v1/import/roster': obj({ created: i, updated: i, errors: { type: 'array' } }, ['errors']),
+  'get /api/v1/bot': obj({ loggedIn: { type: 'boolean' }, puppet: s, account: { type: 'string', description: 'the logged-in WeChat name' }, qr: s }, ['loggedIn', 'puppet']),
+  'post /api/v1/import/roster': ref('ImportResult'),
+  'get /api/v1/imports/{id}': obj({
+    id: s, status: { type: 'string', enum: ['running', 'done', 'failed'] }, phase: { type: 'string', enum: ['parse', 'check', 'apply'] },
+    processed: i, total: i, result: { oneOf: [ref('ImportResult'), ref('ImportRefused')] }, error: { type: 'object', properties: { code: s, message: s }, required: ['code', 'message'] },
+  }, ['id', 'status', 'phase', 'processed', 'total']),
+  'get /healthz': ref('Health'),
+  'get /api/v1/openapi.json': obj({ openapi: { type: 'string', pattern: '^3\\.1\\.' }, info: { type: 'object' }, paths: { type: 'object' } }),
+  'post /api/v1/sim/contacts': obj({ id: s }),
+  'post /api/v1/sim/rooms': obj({ id: s }),
+  'post /api/v1/sim/messages': obj({ id: s }),
+  'get /api/v1/sim/rooms/{id}/messages': { type: 'array', items: ref('SimMessage') },
+  'get /api/v1/sim/contacts/{id}/messages': { type: 'array', items: ref('SimMessage') },
 };
+
+/** Shapes answered by more than one operation or status, added to components.schemas. */
+const rowProblem = obj({ row: i, message: s });
+Object.assign(SCHEMAS, {
+  ImportResult: obj({ created: i, updated: i, unchanged: i, errors: { type: 'array', maxItems: 0 }, warnings: { type: 'array', items: rowProblem } }),
+  /** 422: some rows are bad, nothing changed */
+  ImportRefused: obj({ created: i, updated: i, errors: { type: 'array', items: rowProblem, minItems: 1 }, error: obj({ code: { type: 'string', const: 'roster_rows' }, message: s }) }),
+  Health: obj({ ok: { type: 'boolean' }, storage: { type: 'string', enum: ['sqlite', 'mongodb'] }, puppet: s, loggedIn: { type: 'boolean' }, demo: { type: 'boolean' } }),
+  SimMessage: obj({ id: s, from: s, text: s, image: s, mentions: { type: 'array', items: s }, at: { type: 'string', format: 'date-time' } }, ['id', 'from', 'mentions', 'at']),
+});

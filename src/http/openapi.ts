@@ -7,6 +7,7 @@ import { letterBody } from './routes/letters-photos';
 import { EDITS, pageQuery, RESOURCES } from './routes/resources';
 import { auditQuery, userBody, userPatch } from './routes/users';
 import { rolesFor, streetOnly } from '../domain/policy';
+import { addExamples } from './openapi-examples';
 import { RESPONSES, SCHEMAS } from './openapi-responses';
 import { openApiPath, type RouteSpec } from './route-table';
 import { openBody, returnBody, submissionsQuery } from './routes/rounds';
@@ -29,6 +30,11 @@ const ok = (description: string, status = 200) => ({ [status]: { description } }
 
 const errorResponse = { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
 const errors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 404: errorResponse };
+/** an error answer with its own description (which codes, when) */
+const errorAs = (description: string) => ({ ...errorResponse, description });
+const binary = { type: 'string', format: 'binary' };
+/** what an uploaded image can be refused for */
+const photoErrors = { 413: errorAs('photo_too_large / payload_too_large: the image is over 20 MB'), 415: errorAs('photo_unsupported: not a JPEG, PNG, WebP or HEIC image') };
 
 
 const ZH: Record<string, string> = { communities: '社区', grids: '网格', groups: '联防组', houses: '出租房', landlords: '房东' };
@@ -63,7 +69,7 @@ export function operationIdOf(method: string, path: string): string {
 /** The OpenAPI 3.1 description of `/api/v1`, built from the same schemas the routes validate with. */
 export function openApiDocument(version: string, routes: readonly RouteSpec[]): Record<string, unknown> {
   const paths: Record<string, unknown> = {
-    '/healthz': { get: { summary: '运行状态 Health', security: [], responses: { 200: { description: '{ok, storage, puppet, loggedIn}' }, 405: errorResponse, 503: { description: 'the store does not answer, or cannot write (a full disk, a read-only volume) until a write succeeds again' } } } },
+    '/healthz': { get: { summary: '运行状态 Health', security: [], responses: { 200: { description: '{ok, storage, puppet, loggedIn, demo}' }, 405: errorResponse, 503: { description: 'the store does not answer, or cannot write (a full disk, a read-only volume) until a write succeeds again', content: { 'application/json': { schema: { $ref: '#/components/schemas/Health' } } } } } } },
     '/api/v1/openapi.json': { get: { summary: '接口说明 This document', security: [], responses: { 200: { description: 'OpenAPI 3.1' }, 405: errorResponse } } },
     '/api/v1/hazards': {
       get: { summary: '隐患列表 Hazards of a scope (status=overdue: past their deadline, not closed)', parameters: queryParams(hazardsQuery), responses: { 200: { description: '{items:[hazard & {overdue}], total}' }, ...errors } },
@@ -74,7 +80,7 @@ export function openApiDocument(version: string, routes: readonly RouteSpec[]): 
       post: {
         summary: '现场照片 A photo staff took on site, before or after the fix (staff, admin)', parameters: idPath,
         requestBody: { required: true, content: { 'multipart/form-data': { schema: { type: 'object', properties: { kind: { type: 'string', enum: ['before', 'after'] }, image: { type: 'string', format: 'binary' } }, required: ['kind', 'image'] } } } },
-        responses: { 201: { description: 'the hazard, with its site photos' }, ...errors },
+        responses: { 201: { description: 'the hazard, with its site photos' }, ...errors, ...photoErrors },
       },
     },
     '/api/v1/hazards/{id}/reopen': { post: { summary: '重新打开 Reopen a hazard with a reason (staff, admin)', parameters: idPath, requestBody: jsonBody(reopenBody), responses: { 200: { description: 'the hazard' }, ...errors } } },
@@ -107,7 +113,7 @@ export function openApiDocument(version: string, routes: readonly RouteSpec[]): 
       get: {
         summary: '月报 The monthly report: a summary sheet (rates per community and grid, a total row) and a sheet per community with a row per house; format=csv gives the house rows as CSV. Phones are masked unless the caller may read them; a closed month (after the 21st) is frozen.',
         parameters: queryParams(reportQuery),
-        responses: { 200: { description: 'the workbook (or CSV)', content: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {}, 'text/csv': {} } }, ...errors },
+        responses: { 200: { description: 'the workbook (or CSV)', content: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: binary }, 'text/csv': { schema: { type: 'string' } } } }, 429: errorAs('report_busy: two reports are being written already; try again shortly'), ...errors },
       },
     },
     '/api/v1/import/roster': {
@@ -117,13 +123,13 @@ export function openApiDocument(version: string, routes: readonly RouteSpec[]): 
         requestBody: { required: true, content: { 'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary', description: 'at most 50 MB' } }, required: ['file'] } } } },
         responses: {
           200: { description: '{created, updated, unchanged, errors: [], warnings: [{row, message}]} — warnings: a head changes, a house moves group, a landlord is renamed, a group passes 15 houses' },
-          202: { description: '?async=1: {id}' },
-          409: { description: 'import_running: another import is running' },
-          413: { description: 'payload_too_large (50 MB) or roster_limit: zip entries, inflated size (50× the upload, at most 200 MB), shared strings, rows (ROSTER_MAX_ROWS, default 2,000,000), columns (100), cell length — the message names which' },
-          415: { description: 'not a CSV or a readable XLSX workbook' },
-          422: { description: 'Some rows are bad; nothing changed: {created: 0, updated: 0, errors: [{row, message}]}' },
-          503: { description: 'storage_unavailable: the store cannot write' },
+          202: { description: '?async=1: {id}', content: { 'application/json': { schema: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] } } } },
           ...errors,
+          409: errorAs('import_running: another import is running'),
+          413: errorAs('payload_too_large (50 MB) or roster_limit: zip entries, inflated size (50× the upload, at most 200 MB), shared strings, rows (ROSTER_MAX_ROWS, default 2,000,000), columns (100), cell length — the message names which'),
+          415: errorAs('unsupported_media_type: not a CSV or a readable XLSX workbook'),
+          422: { description: 'Some rows are bad; nothing changed: {created: 0, updated: 0, errors: [{row, message}]}', content: { 'application/json': { schema: { $ref: '#/components/schemas/ImportRefused' } } } },
+          503: errorAs('storage_unavailable: the store cannot write'),
         },
       },
     },
@@ -150,7 +156,7 @@ export function openApiDocument(version: string, routes: readonly RouteSpec[]): 
     '/api/v1/submissions/{id}/approve': { post: { summary: '通过 Approve a complete submission', parameters: idPath, responses: { ...ok('the submission'), 409: errorResponse, ...errors } } },
     '/api/v1/submissions/{id}/return': { post: { summary: '退回 Return a submission with a reason', parameters: idPath, requestBody: jsonBody(returnBody), responses: { ...ok('the submission'), ...errors } } },
     '/api/v1/letters': { post: { summary: '承诺书 Publish the next commitment letter version (announced)', requestBody: jsonBody(letterBody), responses: { ...ok('the letter, with `announced`', 201), ...errors } } },
-    '/api/v1/photos/{id}': { get: { summary: '照片 The image itself; `?thumb=1` a 240 px JPEG preview', parameters: [...idPath, { name: 'thumb', in: 'query', required: false, schema: { type: 'string', enum: ['1'] } }], responses: { 200: { description: 'image/jpeg, image/png, image/webp or image/heic' }, ...errors } } },
+    '/api/v1/photos/{id}': { get: { summary: '照片 The image itself; `?thumb=1` a 240 px JPEG preview', parameters: [...idPath, { name: 'thumb', in: 'query', required: false, schema: { type: 'string', enum: ['1'] } }], responses: { 200: { description: 'image/jpeg, image/png, image/webp or image/heic (a thumbnail is always JPEG)', content: Object.fromEntries(['image/jpeg', 'image/png', 'image/webp', 'image/heic'].map((m) => [m, { schema: binary }])) }, ...errors } } },
     '/api/v1/broadcasts': {
       get: { summary: '群发 List broadcasts', parameters: queryParams(pageQuery), responses: { ...ok('{items, total}'), ...errors } },
       post: {
@@ -159,7 +165,7 @@ export function openApiDocument(version: string, routes: readonly RouteSpec[]): 
           'application/json': { schema: z.toJSONSchema(broadcastBody, { io: 'input', unrepresentable: 'any' }) },
           'multipart/form-data': { schema: { type: 'object', properties: { text: { type: 'string' }, scope: { type: 'string' }, at: { type: 'string', format: 'date-time' }, image: { type: 'string', format: 'binary' } }, required: ['text', 'scope'] } },
         } },
-        responses: { ...ok('{id, rooms, at}', 201), ...errors },
+        responses: { ...ok('{id, rooms, at}', 201), ...errors, ...photoErrors },
       },
     },
     '/api/v1/broadcasts/{id}': { get: { summary: '送达状态 Status and per-room deliveries', parameters: idPath, responses: { ...ok('{status, deliveries:[{roomId, status, sentAt?, error?}]}'), ...errors } } },
@@ -221,6 +227,8 @@ export function openApiDocument(version: string, routes: readonly RouteSpec[]): 
     const status = Object.keys(op.responses).find((c) => c.startsWith('2'))!;
     op.responses[status] = { ...op.responses[status], content: { 'application/json': { schema } } };
   }
+  // request and answer examples of the main operations, from the demo street
+  addExamples(paths);
   // every operation has an id (client generators name their functions after it)
   for (const [p, ops] of Object.entries(paths)) {
     for (const [m, op] of Object.entries(ops as Record<string, Record<string, unknown>>)) op.operationId ??= operationIdOf(m, p);

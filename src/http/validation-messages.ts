@@ -25,7 +25,9 @@ export function describeIssues(issues: readonly Issue[], t: Translate, lng: 'zh-
       case 'custom': key = 'custom'; break;
       default: key = 'other';
     }
-    let message = t(`api:issues.${key}`, { ...p, ...extra, interpolation: { escapeValue: false } });
+    // a count of characters or items takes the plural form where the language has one ("at least 1 character")
+    const count = /_(string|array)$/.test(key) ? { count: Number(i.code === 'too_small' ? i.minimum : i.maximum) } : {};
+    let message = t(`api:issues.${key}`, { ...p, ...extra, ...count, interpolation: { escapeValue: false } });
     // a route's own hint ("period must be YYYY-MM") says more than a generic line, in English
     if (lng === 'en' && (i.code === 'invalid_format' || i.code === 'custom') && i.message && !/^Invalid/.test(i.message)) message = i.message;
     return { field, label, message };

@@ -52,6 +52,7 @@ suite.each(SIZES)('the dashboard at %o', (size) => {
     await signIn(w.page, app.base, app.token);
     expect(await w.page.evaluate('sessionStorage.getItem("token")')).toBe(app.token);
     await w.page.waitForFunction('window.overviewReady === true');
+    expect(await w.page.getAttribute('[data-test=api-docs]', 'href')).toBe('/api/docs'); // the API reference (issue 15)
     const stats = (await call('GET', '/stats')).body;
     for (const k of ['houses', 'keyHouses', 'committed', 'submitted', 'approved', 'compliant', 'hazardsOpen', 'hazardsOverdue']) {
       expect(await w.page.textContent(`[data-test=stat-${k}]`)).toBe(String(stats[k]));

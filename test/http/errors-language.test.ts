@@ -16,7 +16,7 @@ it('a request with three bad fields answers 400 with three Chinese messages, or 
   expect(zh.body.error.message).toMatch(/^参数有误：.*房屋编号至少 2 个字符/);
   expect(zh.body.error.message).not.toMatch(/[A-Za-z]{4,}/); // no English words left in the Chinese message
   const en = await request(f.server).post('/api/v1/hazards').set(auth(f.adminToken)).set('Accept-Language', 'en').send(body).expect(400);
-  expect(en.body.error.details.map((d: { message: string }) => d.message)).toEqual(expect.arrayContaining(['house code must have at least 2 characters', 'days is missing or not a number']));
+  expect(en.body.error.details.map((d: { message: string }) => d.message)).toEqual(expect.arrayContaining(['house code must have at least 2 characters', 'description must have at least 1 character', 'days is missing or not a number']));
   const extra = await request(f.server).post('/api/v1/users').set(auth(f.adminToken)).send({ name: '张三', role: 'boss', scope: 'street', admin: true }).expect(400);
   expect(extra.body.error.details.map((d: { message: string }) => d.message)).toEqual(expect.arrayContaining(['角色只能是：admin / staff / head', '不认识的字段：admin']));
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors';
-import { MAX_HAZARD_DAYS } from '../../domain/hazard';
+import { isOverdue, MAX_HAZARD_DAYS } from '../../domain/hazard';
 import { placedFilter } from '../../domain/scope';
 import type { Tip } from '../../domain/types';
 import { enqueue, PRIORITY } from '../../services/outbox';
@@ -53,7 +53,8 @@ export function tipRoutes(o: AppOptions, router: RouteTable): void {
     await tell(r.tip);
     // the hazard opened from it is announced in the house's group like any other
     if (r.hazard) await notices.opened(r.hazard);
-    ctx.body = { ...present(r.tip), hazard: r.hazard };
+    // the hazard as the hazards API shows one (with `overdue`), or null
+    ctx.body = { ...present(r.tip), hazard: r.hazard ? { ...r.hazard, overdue: isOverdue(r.hazard, deps.clock.now()) } : null };
   });
   router.post('/tips/:id/reject', 'tips:review', async (ctx) => {
     const user = currentUser(ctx);
