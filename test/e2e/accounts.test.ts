@@ -44,6 +44,14 @@ describe('several accounts on one store', () => {
   const until = (what: string, ready: () => boolean) => new Promise<void>((resolve, reject) => {
     if (ready()) { resolve(); return; }
     waiters.push({ what, ready, resolve, reject });
+    // not a wait for quiet: a diagnosis if the event never comes (the test's own limit would say nothing)
+    setTimeout(() => {
+      const i = waiters.findIndex((w) => w.what === what);
+      if (i < 0) return;
+      waiters.splice(i, 1);
+      const tail = procs.map((c) => `${c.account}${c.run}: ${lines.filter((l) => l.account === c.account && l.run === c.run).slice(-6).map((l) => [l.what, ...l.args].join(' ')).join(' | ')} ${c.err().slice(-300)}`);
+      reject(new Error(`still waiting for ${what} after 150 s\n${tail.join('\n')}`));
+    }, 150_000).unref();
   });
 
   function start(account: Account, run: number) {
