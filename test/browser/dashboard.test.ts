@@ -4,13 +4,15 @@
  * Screenshots of every page go to test/artifacts/. Waits are for what the page or the bot
  * shows, never for a pause.
  */
+import ExcelJS from 'exceljs';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { requiredItems } from '../../src/domain/checklist';
 import { rosterAppFixture } from '../support/app-fixture';
-import { ensureDashboardBuilt, haveChromium, input, launchChromium, shot, signIn, SIZES, watchedPage } from '../support/browser';
+import { artifacts, ensureDashboardBuilt, haveChromium, input, launchChromium, shot, signIn, SIZES, watchedPage } from '../support/browser';
 import { seededJpeg } from '../support/images';
 import { demoApp, type Json } from '../support/sim-client';
 
@@ -55,7 +57,8 @@ suite.each(SIZES)('the dashboard at %o', (size) => {
     for (const k of ['houses', 'keyHouses', 'committed', 'submitted', 'approved', 'compliant', 'hazardsOpen', 'hazardsOverdue']) {
       expect(await w.page.textContent(`[data-test=stat-${k}]`)).toBe(String(stats[k]));
     }
-    expect(await w.page.textContent('[data-test=scope]')).toBe(stats.scope);
+    expect(await w.page.getAttribute('[data-test=scope]', 'data-scope')).toBe(stats.scope);
+    expect(await w.page.textContent('[data-test=scope]')).toBe('全街道');
     expect(await w.page.locator('[data-test=chart-bar] canvas').count()).toBeGreaterThan(0);
     expect(await w.page.locator('[data-test=chart-line] canvas').count()).toBeGreaterThan(0);
     // page weight: everything the first load of the overview fetched, compressed as sent (issue 13: < 600 kB)
@@ -64,10 +67,22 @@ suite.each(SIZES)('the dashboard at %o', (size) => {
     expect(weight).toBeLessThan(600 * 1024);
     for (const p of PAGES) {
       await w.page.click(`[data-test=nav-${p}]`);
-      if (p === 'report' || p === 'users') await w.page.waitForSelector(`[data-test=pending-${p}]`);
+      if (p === 'report') await w.page.waitForSelector('[data-test=report-download]');
+      if (p === 'users') await w.page.waitForSelector('[data-test=users] .el-table__row');
       if (p === 'bot') await w.page.waitForSelector('[data-test=bot-status]');
       await shot(w.page, p, size);
     }
+    // users and tokens (admin): a staff member for a community picked by name; the token is shown once and works
+    const community = (await call('GET', '/communities?limit=1')).body.items[0] as Json;
+    await w.page.click('[data-test=nav-users]');
+    await w.page.fill(input('user-name'), `网格员${n}`);
+    await choose(w.page, 'user-scope', `· ${community.name}`);
+    await w.page.click('[data-test=user-create]');
+    const made = (await w.page.locator('[data-test=new-token]').textContent())!.trim();
+    const who = await fetch(`${app.base}/api/v1/me`, { headers: { Authorization: `Bearer ${made}` } }).then((r) => r.json() as Promise<Json>);
+    expect(who).toMatchObject({ name: `网格员${n}`, role: 'staff', scope: `community:${community.id}`, scopeName: community.name });
+    await w.page.locator('[data-test=users] .el-table__row', { hasText: `网格员${n}` }).waitFor();
+    await shot(w.page, 'users-created', size);
     await w.page.click('[data-test=lng]');
     await w.page.waitForSelector('text=Sign out');
     await w.page.click('[data-test=signout]');
@@ -154,9 +169,39 @@ suite.each(SIZES)('the dashboard at %o', (size) => {
     await w.page.click('[data-test=nav-broadcasts]');
     await w.page.fill(input('bc-text'), `消防通知 ${size.width}`);
     await choose(w.page, 'bc-scope', `· ${grid.name}`);
-    await w.page.click('[data-test=bc-send]');
+    const [posted] = await Promise.all([w.page.waitForResponse((r) => r.url().endsWith('/api/v1/broadcasts') && r.request().method() === 'POST'), w.page.click('[data-test=bc-send]')]);
+    const { id, rooms } = (await posted.json()) as Json;
+    expect(rooms).toBeGreaterThan(0);
     await w.page.locator('[data-test=bc-status]', { hasText: 'done' }).waitFor({ timeout: 20_000 });
+    // the grid's bound rooms, each delivered, shown by their group's name
+    const sent = (await call('GET', `/broadcasts/${id}`)).body;
+    expect(sent.deliveries).toHaveLength(rooms);
+    expect(sent.deliveries.every((d: Json) => d.status === 'sent')).toBe(true);
+    expect((await call('GET', `/broadcasts?limit=1`)).body.items[0]).toMatchObject({ id, scope: `grid:${grid.id}` });
+    await w.page.locator('[data-test=bc-deliveries]', { hasText: group.name }).waitFor();
     await shot(w.page, 'broadcast-done', size);
+    expect(w.problems).toEqual([]);
+    await w.close();
+  }, 30_000);
+
+  it('downloads the monthly report, which exceljs opens: a summary sheet and a sheet per community, a row per house', async () => {
+    const w = await watchedPage(browser, size);
+    await signIn(w.page, app.base, app.token);
+    await w.page.click('[data-test=nav-report]');
+    const [file] = await Promise.all([w.page.waitForEvent('download'), w.page.click('[data-test=report-download]')]);
+    expect(file.suggestedFilename()).toMatch(/^anxin-report-\d{4}-\d{2}\.xlsx$/);
+    const saved = path.join(artifacts, `report-${size.width}.xlsx`);
+    await file.saveAs(saved);
+    await w.page.waitForSelector('[data-test=report-done]');
+    await shot(w.page, 'report', size);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(saved);
+    const stats = (await call('GET', '/stats')).body;
+    const communities = (await call('GET', '/communities?limit=1000')).body.items as Json[];
+    expect(book.worksheets).toHaveLength(communities.length + 1);
+    // every house once: the community sheets' rows below their header
+    const rows = book.worksheets.slice(1).reduce((sum, ws) => sum + ws.actualRowCount - 1, 0);
+    expect(rows).toBe(stats.houses);
     expect(w.problems).toEqual([]);
     await w.close();
   }, 30_000);
@@ -184,23 +229,72 @@ suite.each(SIZES)('the dashboard at %o', (size) => {
     await w.close();
   }, 30_000);
 
-  it('a staff member with a community scope sees only their community', async () => {
+  it('a staff member with a community scope (made through POST /users) sees only their community on every page', async () => {
     const f = await rosterAppFixture();
     const server = http.createServer(f.server).listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const admin = (method: string, p: string, body?: unknown) => fetch(`${base}/api/v1${p}`, { method, headers: { Authorization: `Bearer ${f.adminToken}`, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })
+      .then(async (r) => ({ status: r.status, body: (await r.json()) as Json }));
     try {
       const community = (await f.store.communities.find({ name: '西墅社区' }))[0]!;
-      const token = await f.userToken('staff', `community:${community.id}`);
+      const other = (await f.store.communities.find({ name: '平山村' }))[0]!;
+      // the other community's names and codes: none may appear anywhere the staff member looks
+      const rows = readFileSync('/work/shared/data/roster-sample.csv', 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+      const own = new Set(rows.filter((r) => r[0] === community.name).flatMap((r) => r.slice(0, 6)));
+      const secrets = [...new Set(rows.filter((r) => r[0] === other.name).flatMap((r) => r.slice(0, 6)))].filter((x) => x && !own.has(x) && ![...own].some((o) => o.includes(x)));
+      expect(secrets.length).toBeGreaterThan(30);
+      // something on each side for every page to show: a hazard, a broadcast
+      for (const c of [community, other]) {
+        const house = (await f.store.houses.find({ communityId: c.id }, { sort: { code: 1 }, limit: 1 }))[0]!;
+        expect((await admin('POST', '/hazards', { houseCode: house.code, description: `楼道堆放杂物 ${c.name}` })).status).toBe(201);
+        const grid = (await f.store.grids.find({ communityId: c.id }, { limit: 1 }))[0]!;
+        expect((await admin('POST', '/broadcasts', { text: `今晚检查电动车 ${grid.name}`, scope: `grid:${grid.id}` })).status).toBe(201);
+      }
+      const made = await admin('POST', '/users', { name: `${community.name}网格员`, role: 'staff', scope: `community:${community.id}` });
+      expect(made.status).toBe(201);
+      const token = made.body.token as string;
+
+      // the same pages as the street's admin show the other community (so the check below can fail)
+      const a = await watchedPage(browser, size);
+      await signIn(a.page, base, f.adminToken);
+      await a.page.click('[data-test=nav-broadcasts]');
+      await a.page.locator('[data-test=bc-scope]').waitFor();
+      await a.page.waitForFunction(`document.body.textContent.includes(${JSON.stringify(`今晚检查电动车 ${other.name}`)})`);
+      await a.close();
+
       const w = await watchedPage(browser, size);
       await signIn(w.page, base, token);
       await w.page.waitForFunction('window.overviewReady === true');
-      expect(await w.page.textContent('[data-test=scope]')).toBe(`community:${community.id}`);
-      const own = await fetch(`${base}/api/v1/stats`, { headers: { Authorization: `Bearer ${token}` } }).then((r) => r.json() as Promise<Json>);
-      const all = await fetch(`${base}/api/v1/stats`, { headers: { Authorization: `Bearer ${f.adminToken}` } }).then((r) => r.json() as Promise<Json>);
-      expect(own.houses).toBeLessThan(all.houses);
-      expect(await w.page.textContent('[data-test=stat-houses]')).toBe(String(own.houses));
+      expect(await w.page.getAttribute('[data-test=scope]', 'data-scope')).toBe(`community:${community.id}`);
+      expect(await w.page.textContent('[data-test=scope]')).toBe(community.name);
+      const ownStats = await fetch(`${base}/api/v1/stats`, { headers: { Authorization: `Bearer ${token}` } }).then((r) => r.json() as Promise<Json>);
+      const all = (await admin('GET', '/stats')).body;
+      expect(ownStats.houses).toBeLessThan(all.houses);
+      for (const k of ['houses', 'committed', 'submitted', 'hazardsOpen']) expect(await w.page.textContent(`[data-test=stat-${k}]`)).toBe(String(ownStats[k]));
+      // street-wide and admin pages are not offered
+      for (const p of ['import', 'users', 'sim']) expect(await w.page.locator(`[data-test=nav-${p}]`).count()).toBe(0);
+      const seen: string[] = [];
+      /** everything in the document (hidden dropdown options included) holds none of the other community's names */
+      const check = async (p: string) => {
+        const text = (await w.page.evaluate('document.body.textContent')) as string;
+        const leaks = secrets.filter((x) => text.includes(x));
+        if (leaks.length) seen.push(`${p}: ${leaks.join(', ')}`);
+      };
+      await check('overview');
       await shot(w.page, 'overview-community', size);
+      const waits: Record<string, string> = {
+        groups: '[data-test=houses] .el-table__row', hazards: `text=楼道堆放杂物 ${community.name}`, broadcasts: `text=今晚检查电动车`,
+        schedules: '[data-test=schedules]', report: '[data-test=report-download]', bot: '[data-test=bot-status]',
+      };
+      for (const [p, sel] of Object.entries(waits)) {
+        if (p === 'schedules') await Promise.all([w.page.waitForResponse((r) => r.url().includes('/api/v1/schedules')), w.page.click(`[data-test=nav-${p}]`)]);
+        else await w.page.click(`[data-test=nav-${p}]`);
+        await w.page.locator(sel).first().waitFor();
+        await check(p);
+        await shot(w.page, `${p}-community`, size);
+      }
+      // the group and scope pickers list their community's places only
       await w.page.click('[data-test=nav-groups]');
       await w.page.click('[data-test=group-select]');
       await w.page.locator('.el-select-dropdown__item:visible').first().waitFor();
@@ -211,14 +305,27 @@ suite.each(SIZES)('the dashboard at %o', (size) => {
       await w.page.click('[data-test=bc-scope]');
       await w.page.locator('.el-select-dropdown__item:visible').first().waitFor();
       const places = await w.page.locator('.el-select-dropdown__item:visible').allTextContents();
-      expect(places.length).toBeGreaterThan(0);
+      expect(places.length).toBe(5); // the community, its two grids and two groups
       expect(places.every((p) => p.includes('西墅社区'))).toBe(true);
+      await w.page.keyboard.press('Escape');
+      // the report they download holds their community only
+      await w.page.click('[data-test=nav-report]');
+      const [file] = await Promise.all([w.page.waitForEvent('download'), w.page.click('[data-test=report-download]')]);
+      const saved = path.join(artifacts, `report-community-${size.width}.xlsx`);
+      await file.saveAs(saved);
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.readFile(saved);
+      expect(book.worksheets).toHaveLength(2);
+      const cells: string[] = [];
+      book.eachSheet((ws) => ws.eachRow((row) => row.eachCell((c) => { cells.push(String(c.text)); })));
+      expect(secrets.filter((x) => cells.some((c) => c.includes(x)))).toEqual([]);
+      expect(seen).toEqual([]);
       expect(w.problems).toEqual([]);
       await w.close();
     } finally {
       await new Promise((r) => server.close(r));
       await f.close();
     }
-  }, 30_000);
+  }, 60_000);
 });
 
