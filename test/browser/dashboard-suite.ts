@@ -2,7 +2,7 @@
  * Issue 13: the staff dashboard in Debian's chromium (playwright-core), at a phone's 390×844
  * and a desktop's 1280×900, against the app as `npm start` composes it in demo mode.
  * Screenshots of every page go to test/artifacts/. Waits are for what the page or the bot
- * shows, never for a pause. Run by dashboard.test.ts (phone) and dashboard-desktop.test.ts.
+ * shows, never for a pause; the time limits are wide so a busy machine is slow, not failing.
  */
 import ExcelJS from 'exceljs';
 import { readFileSync } from 'node:fs';
@@ -27,8 +27,7 @@ async function choose(page: Page, select: string, label: string): Promise<void> 
 }
 
 /**
- * The dashboard's browser tests at the given screen sizes (one test file per size, so the
- * two sizes run in parallel workers), each file against its own app in demo mode.
+ * The dashboard's browser tests at the given screen sizes, against one app in demo mode.
  */
 export function dashboardSuite(sizes: readonly (typeof SIZES)[number][]): void {
   if (!haveChromium) console.warn('browser tests SKIPPED: no chromium at /usr/bin/chromium (apt-get install -y chromium)');
@@ -40,7 +39,7 @@ export function dashboardSuite(sizes: readonly (typeof SIZES)[number][]): void {
     if (!haveChromium) return;
     ensureDashboardBuilt();
     [app, browser] = await Promise.all([demoApp('anxin-browser-'), launchChromium()]);
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => { await browser?.close(); await app?.close(); });
   const call = (method: string, p: string, body?: unknown) => app.call(method, p, body);
 
@@ -95,7 +94,7 @@ export function dashboardSuite(sizes: readonly (typeof SIZES)[number][]): void {
       expect(await w.page.evaluate('sessionStorage.getItem("token")')).toBeNull();
       expect(w.problems).toEqual([]);
       await w.close();
-    }, 30_000);
+    }, 90_000);
 
     it('demo mode: five landlords complete their photos in the simulator; two approved and one returned from the groups page; the room and /stats agree', async () => {
       const w = await watchedPage(browser, size);
@@ -164,7 +163,7 @@ export function dashboardSuite(sizes: readonly (typeof SIZES)[number][]): void {
       expect(stats).toMatchObject({ approved: 2, submitted: 4 });
       expect(w.problems).toEqual([]);
       await w.close();
-    }, 60_000);
+    }, 180_000);
 
     it('sends a broadcast to a grid picked by name and watches it reach done', async () => {
       const w = await watchedPage(browser, size);
@@ -177,7 +176,7 @@ export function dashboardSuite(sizes: readonly (typeof SIZES)[number][]): void {
       const [posted] = await Promise.all([w.page.waitForResponse((r) => r.url().endsWith('/api/v1/broadcasts') && r.request().method() === 'POST'), w.page.click('[data-test=bc-send]')]);
       const { id, rooms } = (await posted.json()) as Json;
       expect(rooms).toBeGreaterThan(0);
-      await w.page.locator('[data-test=bc-status]', { hasText: 'done' }).waitFor({ timeout: 20_000 });
+      await w.page.locator('[data-test=bc-status]', { hasText: 'done' }).waitFor();
       // the grid's bound rooms, each delivered, shown by their group's name
       const sent = (await call('GET', `/broadcasts/${id}`)).body;
       expect(sent.deliveries).toHaveLength(rooms);
@@ -187,7 +186,7 @@ export function dashboardSuite(sizes: readonly (typeof SIZES)[number][]): void {
       await shot(w.page, 'broadcast-done', size);
       expect(w.problems).toEqual([]);
       await w.close();
-    }, 30_000);
+    }, 90_000);
 
     it('downloads the monthly report, which exceljs opens: a summary sheet and a sheet per community, a row per house', async () => {
       const w = await watchedPage(browser, size);
@@ -209,7 +208,7 @@ export function dashboardSuite(sizes: readonly (typeof SIZES)[number][]): void {
       expect(rows).toBe(stats.houses);
       expect(w.problems).toEqual([]);
       await w.close();
-    }, 30_000);
+    }, 90_000);
 
     it('imports the sample roster, shows a bad file\'s row errors, and shows a landlord named like markup as text', async () => {
       const w = await watchedPage(browser, size);
@@ -232,7 +231,7 @@ export function dashboardSuite(sizes: readonly (typeof SIZES)[number][]): void {
       await shot(w.page, 'groups-markup-name', size);
       expect(w.dialogs).toEqual([]);
       await w.close();
-    }, 30_000);
+    }, 90_000);
 
     it('a staff member with a community scope (made through POST /users) sees only their community on every page', async () => {
       const f = await rosterAppFixture();
@@ -331,6 +330,6 @@ export function dashboardSuite(sizes: readonly (typeof SIZES)[number][]): void {
         await new Promise((r) => server.close(r));
         await f.close();
       }
-    }, 60_000);
+    }, 180_000);
   });
 }

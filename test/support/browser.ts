@@ -57,7 +57,7 @@ export function launchChromium(): Promise<Browser> {
 export async function watchedPage(browser: Browser, size: { width: number; height: number }) {
   const context = await browser.newContext({ viewport: size });
   const page = await context.newPage();
-  page.setDefaultTimeout(10_000); // a missing element fails with its selector, before the test's own timeout
+  page.setDefaultTimeout(30_000); // a missing element fails with its selector, before the test's own timeout
   const problems: string[] = [];
   const dialogs: string[] = [];
   page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
