@@ -26,54 +26,17 @@ import { pipeline } from 'node:stream/promises';
 import pino from 'pino';
 import { apiClient } from '../../src/api-client';
 import { systemClock } from '../../src/domain/clock';
-import { newId } from '../../src/domain/ids';
 import { createApp } from '../../src/http/create-app';
 import { createI18n } from '../../src/i18n';
 import { ensureAdmin } from '../../src/services/ensure-admin';
 import { createOutboxNotifier } from '../../src/services/outbox-notifier';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
+import { buildStreet } from './street';
 
 const HOUSES = Number(process.env.BENCH_HOUSES ?? 100_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const PERIOD = '2026-11';
 const log = pino({ level: 'silent' });
-const CHUNK = 5000;
-
-async function load(c: import('../../src/storage/store').Collection<never>, rows: object[]) {
-  for (let i = 0; i < rows.length; i += CHUNK) await c.insertMany(rows.slice(i, i + CHUNK) as never[]);
-}
-
-async function buildStreet(store: ReturnType<typeof createSqliteStore>) {
-  const communities = Math.max(3, Math.round(HOUSES / 10_000));
-  const gridsPer = 10;
-  const perGroup = 10;
-  const now = new Date('2026-11-15T02:00:00Z');
-  const com = Array.from({ length: communities }, (_, i) => ({ id: newId(), name: `社区${i + 1}` }));
-  const grids = com.flatMap((c) => Array.from({ length: gridsPer }, (_, j) => ({ id: newId(), communityId: c.id, name: `${c.name}第${j + 1}网格` })));
-  const groupsPerGrid = Math.ceil(HOUSES / perGroup / grids.length);
-  const groups = grids.flatMap((g) => Array.from({ length: groupsPerGrid }, (_, k) => ({ id: newId(), communityId: g.communityId, gridId: g.id, name: `联防${k + 1}组`, headHouseId: null, roomId: null, locale: null, botId: null })));
-  const houses = Array.from({ length: HOUSES }, (_, i) => {
-    const g = groups[Math.floor(i / perGroup)]!;
-    return { id: newId(), code: `P${String(i + 1).padStart(7, '0')}`, address: `测试路${i + 1}号`, communityId: g.communityId, gridId: g.gridId, groupId: g.id, landlordId: newId(), contactId: null, pendingContactId: null, tenants: i % 7 === 0 ? 12 : 4, rooms: 3, isKey: i % 7 === 0 };
-  });
-  await load(store.communities as never, com);
-  await load(store.grids as never, grids);
-  await load(store.groups as never, groups);
-  await load(store.landlords as never, houses.map((h, i) => ({ id: h.landlordId, name: i === 0 ? '=HYPERLINK("x","y")' : `房东${i}`, phone: `13${String(100_000_000 + i).slice(-9)}` })));
-  await load(store.houses as never, houses);
-  await store.letters.insert({ version: 1, texts: { 'zh-CN': '我承诺遵守消防安全规定，保持通道畅通。' }, publishedAt: now });
-  const round = await store.rounds.insert({ period: PERIOD, deadline: new Date('2026-11-20T12:00:00Z'), scope: 'street', status: 'open', openedAt: now });
-  const at = (h: (typeof houses)[number]) => ({ communityId: h.communityId, gridId: h.gridId, groupId: h.groupId, houseId: h.id, houseCode: h.code });
-  await load(store.commitments as never, houses.map((h) => ({ ...at(h), letterVersion: 1, landlordId: h.landlordId, contactId: null, messageId: null, at: now })));
-  await load(store.submissions as never, houses.map((h, i) => ({ ...at(h), roundId: round.id, period: PERIOD, status: i % 10 < 7 ? 'approved' : i % 10 < 9 ? 'complete' : 'partial', items: {}, returnReason: null, reviewedBy: i % 10 < 7 ? 'user:bench' : null, reviewedAt: null })));
-  await load(store.hazards as never, houses.filter((_, i) => i % 10 === 3).map((h, k) => ({
-    ...at(h), number: k + 1, description: '楼道堆放杂物', openedBy: 'user:bench', evidencePhotoIds: [], sitePhotos: null, rectifiedAt: null, closedAt: null, closedBy: null,
-    // a fifth of them past their deadline and still open
-    deadline: new Date(now.getTime() + (k % 5 === 0 ? -3 : 5) * 86_400_000), status: k % 5 === 0 ? 'open' : k % 5 === 1 ? 'closed' : 'open',
-  })));
-  return { communities: com.length, grids: grids.length, groups: groups.length, lastIds: houses.slice(-60).map((h) => h.id) };
-}
-
 /** The counts of /stats for the whole street as one raw better-sqlite3 query: the baseline. */
 function rawStats(db: Database.Database) {
   const houses = db.prepare(`SELECT COUNT(*) AS houses, SUM(isKey) AS keyHouses,
@@ -108,7 +71,7 @@ async function main(): Promise<void> {
   try {
     const store = createSqliteStore({ dataDir: dir });
     const t0 = performance.now();
-    const street = await buildStreet(store);
+    const street = await buildStreet(store, { houses: HOUSES, period: PERIOD, now: new Date('2026-11-15T02:00:00Z') });
     step('built');
     console.log(`bench:figures — ${HOUSES.toLocaleString('en')} houses (${street.communities} communities, ${street.grids} grids, ${street.groups.toLocaleString('en')} groups), ${HOUSES.toLocaleString('en')} commitments and submissions (70% approved), ${(HOUSES / 10).toLocaleString('en')} hazards (${(HOUSES / 50).toLocaleString('en')} overdue); built in ${((performance.now() - t0) / 1000).toFixed(1)} s; Node ${process.version}`);
 

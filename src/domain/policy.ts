@@ -12,14 +12,14 @@ export const ACTIONS = [
   'letters:publish', 'broadcasts:read', 'broadcasts:send', 'schedules:read', 'schedules:edit',
   'roster:import', 'bindcodes:issue', 'users:manage', 'bot:read',
   'hazards:read', 'hazards:open', 'hazards:close', 'hazards:fix', 'tips:read', 'tips:review',
-  'points:read', 'points:rules', 'houses:confirm', 'group:settings', 'simulator:use',
+  'points:read', 'points:rules', 'houses:confirm', 'group:settings', 'simulator:use', 'self:read',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
 /** API roles, plus the roles a WeChat contact can have without a user: a landlord with houses, anyone. */
 export type ActorRole = Role | 'landlord' | 'anyone';
 
-const READ: Action[] = ['records:read', 'stats:read', 'rounds:read', 'submissions:read', 'photos:read', 'hazards:read', 'points:read'];
+const READ: Action[] = ['self:read', 'records:read', 'stats:read', 'rounds:read', 'submissions:read', 'photos:read', 'hazards:read', 'points:read'];
 const STAFF: Action[] = [
   ...READ, 'records:edit', 'phones:read', 'audit:read', 'rounds:open', 'rounds:remind', 'submissions:review', 'letters:publish',
   'broadcasts:read', 'broadcasts:send', 'schedules:read', 'schedules:edit', 'roster:import', 'bindcodes:issue', 'bot:read',

@@ -86,6 +86,7 @@ export const RESPONSES: Record<string, Json> = {
   'post /api/v1/users/{id}/token': obj({ id: s, token: s }),
   'post /api/v1/users/{id}/bind-code': obj({ code: s }),
   'post /api/v1/groups/{id}/bind-code': obj({ code: s, expiresAt: { type: ['string', 'null'], format: 'date-time' } }, ['code']),
+  'get /api/v1/me': obj({ id: s, name: s, role: { type: 'string', enum: ['admin', 'staff', 'head'] }, scope: s, scopeName: { type: ['string', 'null'] } }),
   'get /api/v1/audit': listOf('AuditEntry'),
   'get /api/v1/stats': ref('Stats'),
   'get /api/v1/stats/ranking': obj({ scope: s, period: s, by: { type: 'string', enum: ['group', 'grid'] }, items: { type: 'array', items: ref('Ranked') }, total: i }),

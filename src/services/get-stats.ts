@@ -1,5 +1,5 @@
 import { placedFilter, type PlacedScope } from '../domain/scope';
-import type { FigureQuery, FigureRow } from '../storage/figures';
+import { emptyFigures, type FigureQuery, type FigureRow } from '../storage/figures';
 import type { Store } from '../storage/store';
 import type { Deps } from './deps';
 
@@ -22,10 +22,15 @@ export const withRates = <R extends FigureRow>(r: R) => ({ ...r, rates: { commit
  * and the clock before the next hazard deadline. So a cached figure always equals a recount.
  */
 const memo = new WeakMap<Store, Map<string, { revision: string; until: number; rows: FigureRow[] }>>();
+/** what a count depends on besides the revision: the scope's place columns, the grouping, the month */
+const keyOf = (q: Omit<FigureQuery, 'now' | 'letterVersion'>) => JSON.stringify([q.where.communityId ?? null, q.where.gridId ?? null, q.where.groupId ?? null, q.by, q.period]);
+const ADDED = ['houses', 'keyHouses', 'committed', 'submitted', 'approved', 'compliant', 'hazardsOpen', 'hazardsOverdue'] as const;
+/** the street's row as the sum of its communities' (every house and hazard lies in exactly one) */
+const sumRows = (rows: FigureRow[]): FigureRow => rows.reduce((sum, r) => { for (const k of ADDED) sum[k] += r[k]; return sum; }, emptyFigures(null));
 export async function countFigures({ store, clock }: Deps, q: Omit<FigureQuery, 'now' | 'letterVersion'>): Promise<{ letterVersion: number | null; rows: FigureRow[] }> {
   const now = clock.now();
   const revision = store.revision();
-  const key = JSON.stringify(q);
+  const key = keyOf(q);
   const cache = memo.get(store) ?? memo.set(store, new Map()).get(store)!;
   const hit = revision !== null ? cache.get(key) : undefined;
   const letterVersion = (await store.letters.findOne({}, { version: -1 }))?.version ?? null;
@@ -34,10 +39,17 @@ export async function countFigures({ store, clock }: Deps, q: Omit<FigureQuery, 
   const flightKey = `${key}|${revision}:${letterVersion}`;
   let flight = revision !== null ? inFlight.get(flightKey) : undefined;
   if (!flight) {
-    flight = Promise.all([store.figures({ ...q, letterVersion, now }), store.nextDeadline(now)]).then(([rows, next]) => {
+    // a scope's total is counted per part one level down (the street per community, a community per
+    // grid, a grid per group) in the same one pass and summed: the overview asks for the parts next
+    const below = q.by !== 'all' || q.where.groupId ? null : q.where.gridId ? 'group' : q.where.communityId ? 'grid' : 'community';
+    flight = Promise.all([store.figures({ ...q, by: below ?? q.by, letterVersion, now }), store.nextDeadline(now)]).then(([counted, next]) => {
+      const rows = below ? [sumRows(counted)] : counted;
       if (revision !== null) {
         if (cache.size > 500) cache.clear();
-        cache.set(key, { revision: `${revision}:${letterVersion}`, until: next ? next.getTime() : Number.POSITIVE_INFINITY, rows });
+        const entry = (r: FigureRow[]) => ({ revision: `${revision}:${letterVersion}`, until: next ? next.getTime() : Number.POSITIVE_INFINITY, rows: r });
+        cache.set(key, entry(rows));
+        const column = below && (`${below}Id` as const);
+        if (column) for (const c of counted) if (c.key) cache.set(keyOf({ where: { [column]: c.key }, by: 'all', period: q.period }), entry([{ ...c, key: null }]));
       }
       return rows;
     }).finally(() => inFlight.delete(flightKey));

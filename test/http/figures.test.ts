@@ -55,6 +55,41 @@ describe('figures at city scale (issue 11)', () => {
     }
   });
 
+  it("a scope's total is counted with its parts' in one pass; the parts then come from that count and equal a fresh one", async () => {
+    const counts = jest.spyOn(f.store, 'figures');
+    try {
+      const get = async (q: string) => (await request(f.server).get(`/api/v1/stats${q}`).set(auth(f.adminToken)).expect(200)).body;
+      // a write first, so nothing is cached yet
+      await f.store.landlords.update((await f.store.houses.findOne({ code: 'P00002' }))!.landlordId, { name: '改名' });
+      counts.mockClear();
+      const street = await get('');
+      expect(counts.mock.calls.map(([q]) => q.by)).toEqual(['community']);
+      const communities = await f.store.communities.find({});
+      const letterVersion = (await f.store.letters.findOne({}, { version: -1 }))?.version ?? null;
+      const fresh = async (where: object) => (await f.store.figures({ where, by: 'all', period: '2026-11', letterVersion, now: f.deps.clock.now() }))[0]!;
+      const parts = [];
+      for (const c of communities) parts.push(await get(`?scope=community:${c.id}`));
+      expect(counts).toHaveBeenCalledTimes(1); // every community answered from the street's count
+      for (const [i, c] of communities.entries()) {
+        const { key: _key, ...want } = await fresh({ communityId: c.id });
+        expect(parts[i]).toMatchObject(want);
+      }
+      for (const k of ['houses', 'committed', 'submitted', 'approved', 'compliant', 'hazardsOpen']) expect(parts.reduce((a, p) => a + p[k], 0)).toBe(street[k]);
+      // a community counted afresh (after a write) counts its grids likewise
+      await f.store.landlords.update((await f.store.houses.findOne({ code: 'P00002' }))!.landlordId, { name: '再改名' });
+      counts.mockClear();
+      await get(`?scope=community:${cA}`);
+      expect(counts.mock.calls.map(([q]) => q.by)).toEqual(['grid']);
+      const grids = await f.store.grids.find({ communityId: cA });
+      for (const g of grids) {
+        const { key: _key, ...want } = await fresh({ gridId: g.id });
+        counts.mockClear();
+        expect(await get(`?scope=grid:${g.id}`)).toMatchObject(want);
+        expect(counts).not.toHaveBeenCalled();
+      }
+    } finally { counts.mockRestore(); }
+  });
+
   it('the monthly report opens: a summary and a sheet per community, rows matching /stats, formulas as text, phones masked for heads', async () => {
     const res = await request(f.server).get('/api/v1/reports/monthly.xlsx?period=2026-11').set(auth(f.adminToken)).buffer(true).parse(binary).expect(200);
     expect(res.headers['content-type']).toContain('spreadsheetml');

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { projectRoot } from '../../src/project-root';
@@ -14,13 +14,34 @@ const newest = (dir: string): number => Math.max(0, ...readdirSync(dir, { withFi
   return e.isDirectory() ? newest(p) : statSync(p).mtimeMs;
 }));
 
-/** Builds the dashboard into dist/web when its sources (or the dashboard labels) are newer than the build. */
+/**
+ * Builds the dashboard into dist/web when its sources (or the dashboard labels) are newer than
+ * the build. Test files running in parallel workers take turns: one builds under a lock file,
+ * the others wait for it to finish and find the build fresh.
+ */
 export function ensureDashboardBuilt(): void {
   const root = projectRoot();
   const index = path.join(root, 'dist', 'web', 'index.html');
-  const sources = Math.max(newest(path.join(root, 'web')), ...['zh-CN', 'en'].map((l) => statSync(path.join(root, 'locales', l, 'dashboard.json')).mtimeMs));
-  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
-  execFileSync(process.execPath, [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'web/vite.config.mts', '--logLevel', 'error'], { cwd: root, stdio: 'inherit' });
+  const fresh = () => {
+    const sources = Math.max(newest(path.join(root, 'web')), ...['zh-CN', 'en'].map((l) => statSync(path.join(root, 'locales', l, 'dashboard.json')).mtimeMs));
+    return existsSync(index) && statSync(index).mtimeMs >= sources;
+  };
+  if (fresh()) return;
+  const lock = path.join(root, 'dist', '.web-build.lock');
+  mkdirSync(path.dirname(lock), { recursive: true });
+  for (;;) {
+    try { closeSync(openSync(lock, 'wx')); break; } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      // a lock left by a build that was killed: taken over after five minutes
+      const age = (() => { try { return Date.now() - statSync(lock).mtimeMs; } catch { return 0; } })();
+      if (age > 300_000) { rmSync(lock, { force: true }); continue; }
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200); // another worker is building: look again
+      if (fresh()) return;
+    }
+  }
+  try {
+    if (!fresh()) execFileSync(process.execPath, [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'web/vite.config.mts', '--logLevel', 'error'], { cwd: root, stdio: 'inherit' });
+  } finally { rmSync(lock, { force: true }); }
 }
 
 /** Debian's chromium, headless, with a fresh profile and nothing phoning home. */
@@ -36,7 +57,7 @@ export function launchChromium(): Promise<Browser> {
 export async function watchedPage(browser: Browser, size: { width: number; height: number }) {
   const context = await browser.newContext({ viewport: size });
   const page = await context.newPage();
-  page.setDefaultTimeout(10_000); // a missing element fails with its selector, before the test's own timeout
+  page.setDefaultTimeout(30_000); // a missing element fails with its selector, before the test's own timeout
   const problems: string[] = [];
   const dialogs: string[] = [];
   page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });

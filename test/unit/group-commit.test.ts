@@ -171,3 +171,18 @@ describe('GroupCommit', () => {
     expect(seenByOther('last').n).toBe(1);
   });
 });
+
+it('committed() waits for the writes made so far without counting as one (a cached figure stays valid), and costs nothing when none wait', async () => {
+  const w = gc.write(() => db.prepare('INSERT INTO t VALUES (?, 1)').run('c1'));
+  const before = gc.writes;
+  let durable = false;
+  void w.then(() => { durable = true; });
+  await gc.committed();
+  expect(durable).toBe(true);
+  expect(other.prepare('SELECT COUNT(*) FROM t').pluck().get()).toBe(1);
+  expect(gc.writes).toBe(before);
+  const commitsBefore = commits;
+  await gc.committed();
+  expect(commits).toBe(commitsBefore);
+  expect(gc.writes).toBe(before);
+});

@@ -100,6 +100,17 @@ export class GroupCommit {
     unit.done.catch(() => undefined); // observed by atomically; never an unhandled rejection
   }
 
+  /**
+   * Settles once every write made so far is durable (what a read on another connection must
+   * wait for to see them). Not itself a write: `writes` does not move, so a figure cached
+   * against it stays valid. Nothing waiting: settles at once, without a transaction.
+   */
+  committed(): Promise<void> {
+    if (!this.open && this.queued.length === 0) return Promise.resolve();
+    // an empty write in the current (or next) batch, taken back out of the count
+    return this.write(() => { this.writes -= 1; });
+  }
+
   /** Commits what is waiting now (at the end of each turn, once the units in the batch are done). */
   flush(force = false): void {
     if (!this.open) return;

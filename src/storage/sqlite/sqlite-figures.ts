@@ -83,7 +83,7 @@ export function sqliteFigures(db: Database.Database, commit: GroupCommit, off: {
   /** a large street is counted off the main thread, once every write made so far is committed (so it sees them) */
   const all = async <R>(sql: string, p: Record<string, unknown>): Promise<R[]> => {
     if (!reader || ((size.get() as number | null) ?? 0) < threshold) return stmt(sql).all(p) as R[];
-    await commit.write(() => undefined);
+    await commit.committed();
     return (await reader.all(sql, p)) as R[];
   };
 
