@@ -287,6 +287,7 @@ describe('the typed client against the demo app (issue 15)', () => {
     const made = await admin.POST('/api/v1/schedules', { body: { name: 'weekly-tip', cron: '0 9 * * 1', action: 'monthly_tip', scope: `community:${community.id}` } });
     expect((await admin.PATCH('/api/v1/schedules/{id}', { params: { path: { id: made.data!.id } }, body: { enabled: false } })).data!.enabled).toBe(false);
     expect((await admin.GET('/api/v1/bot')).data!.loggedIn).toBe(true);
+    expect((await admin.GET('/api/v1/me')).data!).toMatchObject({ role: 'admin', scope: 'street' });
   });
 
   it('hazards with site photos (multipart), the photos themselves, tips, points, figures and the monthly report', async () => {
