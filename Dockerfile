@@ -4,6 +4,8 @@ WORKDIR /app
 # better-sqlite3 builds from source when no prebuilt binary fits
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
+# patch-package applies patches/ after the install (exceljs's streaming reader split Chinese characters; see the patch)
+COPY patches ./patches
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
