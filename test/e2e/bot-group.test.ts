@@ -2,6 +2,7 @@
  * Issue 3's story, so far: a group of ten landlords binds its room, registers, commits,
  * and asks for progress — through the real Wechaty bot on wechaty-puppet-mock.
  */
+import Database from 'better-sqlite3';
 import { types } from 'wechaty';
 import { requiredItems } from '../../src/domain/checklist';
 import { roundAnnouncement } from '../../src/render/messages';
@@ -255,6 +256,27 @@ describe('a group of ten in WeChat', () => {
     expect(progress!.text).toContain(`📋 ${GROUP} progress`);
     expect((await f.say(landlords[2]!, 'language 中文', room))[0]!.text).toBe('本群已切换为中文。');
   });
+
+  it('answers a message said while a roster import holds the write lock for longer than 5 s, once the import ends', async () => {
+    // a district-sized import applies in one transaction of several seconds: another connection holds the lock as it does
+    const importer = new Database(f.store.file!);
+    importer.exec('BEGIN IMMEDIATE');
+    let held = true;
+    try {
+      const id = f.send(landlords[0]!, '进度', room);
+      const answer = f.answerTo(id).then((r) => ({ r, whileHeld: held }));
+      // (the import's duration, not a wait for quiet: the message must outlast it)
+      await new Promise((r) => setTimeout(r, 6000));
+      held = false;
+      importer.exec('COMMIT');
+      const { r, whileHeld } = await answer;
+      expect(whileHeld).toBe(false);
+      expect(r[0]!.text).toContain(GROUP);
+    } finally {
+      if (importer.inTransaction) importer.exec('ROLLBACK');
+      importer.close();
+    }
+  }, 30_000);
 
   it('agrees with GET /stats, and never said a phone number', async () => {
     const s = await getStats(f.deps, { level: 'group', groupId, label: `group:${groupId}` }, '2026-11');

@@ -11,13 +11,14 @@ import { SqliteCollection } from './sqlite-collection';
 import { translateSqliteError } from './translate-error';
 
 /**
- * How long a write waits for the write lock another connection holds. (30 s was tried so a
- * city-sized import's one transaction would not fail the bot's writes; the crash test's
- * broadcast then repeated sends a kill had not cut in half. The cause was the outbox worker
- * pipelining its sent marks, since fixed — each mark is durable before the next send; the
- * wait stays 5 s until a longer one is shown to be needed.)
+ * How long a write waits for the write lock another connection holds (queued, without
+ * blocking the event loop). A roster import applies in ONE transaction: about 3 s at
+ * 100,000 rows and 20–35 s at a million on this machine's disk. With 5 s, a landlord's
+ * message said during a district-sized import failed "database is locked" and was lost;
+ * 60 s lets it be answered when the import ends. (30 s was tried once and the crash test
+ * repeated broadcast sends; that was the outbox pipelining its sent marks, since fixed.)
  */
-const WRITE_LOCK_WAIT_MS = 5_000;
+const WRITE_LOCK_WAIT_MS = 60_000;
 
 export interface SqliteStoreOptions {
   /** the folder holding `anxin.db` and `photos/` */
