@@ -52,7 +52,9 @@ async function main(): Promise<number> {
     bars.stop();
     if (isDomainError(e) && e.code === 'roster_rows') {
       const errors = (e.details as { errors: RowError[] }).errors;
-      process.stderr.write(`花名册有 ${errors.length} 行有误，未导入任何数据 / ${errors.length} bad rows; nothing imported:\n`);
+      const count = Number(e.params?.count ?? errors.length);
+      const listed = count > errors.length ? `（以下为前 ${errors.length} 行 / the first ${errors.length} listed）` : '';
+      process.stderr.write(`花名册有 ${count} 行有误，未导入任何数据 / ${count} bad rows; nothing imported${listed}:\n`);
       for (const r of errors) process.stderr.write(`  第 ${r.row} 行 row ${r.row}: ${r.message}\n`);
       return 1;
     }

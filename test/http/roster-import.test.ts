@@ -196,6 +196,17 @@ describe('limits and temp files (issue 12)', () => {
       .rejects.toMatchObject({ code: 'roster_limit', params: { which: 'rows', max: '5' } });
   });
 
+  it('lists at most 10,000 cross-row problems and counts every bad row once: 30,000 rows repeating one code', async () => {
+    const head = sample().split('\n')[0]!;
+    const lines = Array.from({ length: 30_000 }, (_, i) => `平山村,平山村第1网格,平山村第1网格联防${Math.floor(i / 10)}组,P99999,平山村${i}号,房东${i},1${String(3800000000 + i)},2,1,`);
+    const r = await request(f.server).post('/api/v1/import/roster').set(auth(f.adminToken)).attach('file', Buffer.from([head, ...lines].join('\n')), 'r.csv').expect(422);
+    // every row after the first repeats P99999
+    expect(r.body.errors).toHaveLength(10_000);
+    expect(r.body.errors[0]).toMatchObject({ row: 3 });
+    expect(r.body.error.message).toBe('花名册有 29999 行有误（列出前 10000 行），整份文件未导入');
+    expect(await f.store.houses.count({ code: 'P99999' })).toBe(0);
+  });
+
   it('removes each spooled upload when its import ends, and the photos a crash left half-written when the store opens', async () => {
     await importFile(sample().replace(',13900003374,', ',123,')).expect(422);
     await importFile(sample()).expect(200);

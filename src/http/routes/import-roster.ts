@@ -40,7 +40,10 @@ export function importRoutes(o: AppOptions, router: RouteTable): void {
   const answer = (r: RosterImportResult) => ({ created: r.created, updated: r.updated, unchanged: r.unchanged, errors: [], warnings: r.warnings.map((w) => warningText(o.t, w)) });
   const badRows = (ctx: Ctx, e: DomainError) => {
     const errors = (e.details as { errors: unknown[] }).errors;
-    return { created: 0, updated: 0, errors, error: { code: 'roster_rows', message: o.t('api:errors.roster_rows', { lng: ctx.state.lng, count: errors.length }) } };
+    // every bad row is counted; the first 10,000 are listed
+    const count = Number(e.params?.count ?? errors.length);
+    const key = count > errors.length ? 'api:errors.roster_rows_listed' : 'api:errors.roster_rows';
+    return { created: 0, updated: 0, errors, error: { code: 'roster_rows', message: o.t(key, { lng: ctx.state.lng, count, listed: errors.length }) } };
   };
 
   const busy = () => new DomainError('import_running', 'an import is running');

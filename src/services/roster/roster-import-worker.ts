@@ -8,10 +8,8 @@ import type { RosterRow, RowError } from '../../domain/roster';
 import { RosterStage } from '../../storage/sqlite/roster-apply';
 import { onePerRow, scanRoster } from '../parse-roster-file';
 import { readRosterTable } from './read-roster-table';
-import { errorToMessage, type WorkerJob, type WorkerMessage } from './roster-worker-protocol';
+import { errorToMessage, MAX_LISTED_ERRORS, type WorkerJob, type WorkerMessage } from './roster-worker-protocol';
 
-/** bad rows listed at most: enough to fix a sheet, bounded for a sheet that is all wrong */
-const MAX_LISTED_ERRORS = 10_000;
 const post = (m: WorkerMessage) => parentPort!.postMessage(m);
 
 async function run(job: WorkerJob): Promise<void> {
@@ -22,6 +20,7 @@ async function run(job: WorkerJob): Promise<void> {
     const stage = db ? new RosterStage(db) : null;
     let batch: RosterRow[] = [];
     const errors: RowError[] = [];
+    let badRows = 0;
     let processed = 0;
     let lastReport = 0;
     const report = () => {
@@ -40,11 +39,16 @@ async function run(job: WorkerJob): Promise<void> {
         }
         report();
       },
-      error(e) { processed += 1; if (errors.length < MAX_LISTED_ERRORS) errors.push(e); report(); },
+      error(e) { processed += 1; badRows += 1; if (errors.length < MAX_LISTED_ERRORS) errors.push(e); report(); },
     });
     post({ type: 'progress', phase: 'check', processed: rows, total: rows });
-    if (stage) errors.push(...stage.crossCheck());
-    if (errors.length) { post({ type: 'bad', errors: onePerRow(errors).slice(0, MAX_LISTED_ERRORS) }); return; }
+    if (stage) {
+      // (parse errors and cross-row ones fall on different rows: a row that fails to parse is never staged)
+      const cross = stage.crossCheck(MAX_LISTED_ERRORS);
+      for (const e of cross.errors) errors.push(e);
+      badRows += cross.rows;
+    }
+    if (errors.length) { post({ type: 'bad', errors: onePerRow(errors).slice(0, MAX_LISTED_ERRORS), count: badRows }); return; }
     if (!stage) {
       if (batch.length) post({ type: 'rows', rows: batch });
       post({ type: 'parsed' });

@@ -7,11 +7,15 @@ import type { RosterLimits } from './roster-limits';
 /** What the import worker is asked: with `dbFile` it stages and applies in SQLite; without, it parses and sends rows back. */
 export interface WorkerJob { source: RosterSource; limits: RosterLimits; actor: string; dbFile?: string; size: number }
 
+/** bad rows listed at most: enough to fix a sheet, bounded for a sheet that is all wrong (all are counted) */
+export const MAX_LISTED_ERRORS = 10_000;
+
 export type ImportPhase = 'parse' | 'check' | 'apply';
 export type WorkerMessage =
   | { type: 'progress'; phase: ImportPhase; processed: number; total: number }
   | { type: 'rows'; rows: RosterRow[] }
-  | { type: 'bad'; errors: RowError[] }
+  /** `count`: every bad row; `errors` lists the first of them (at most 10,000) */
+  | { type: 'bad'; errors: RowError[]; count: number }
   | { type: 'applied'; result: AppliedRoster }
   | { type: 'parsed' }
   | { type: 'error'; error: { name: string; code?: string; message: string; params?: Record<string, string | number>; details?: unknown } };

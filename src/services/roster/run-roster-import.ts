@@ -9,7 +9,7 @@ import { importRoster, type ImportResult } from '../import-roster';
 import { onePerRow } from '../parse-roster-file';
 import type { RosterSource } from './read-roster-table';
 import { overLimit, rosterLimits, DEFAULT_MAX_ROWS } from './roster-limits';
-import { errorFromMessage, type ImportPhase, type WorkerJob, type WorkerMessage } from './roster-worker-protocol';
+import { errorFromMessage, MAX_LISTED_ERRORS, type ImportPhase, type WorkerJob, type WorkerMessage } from './roster-worker-protocol';
 
 export interface RosterImportResult extends ImportResult { warnings: RosterWarning[] }
 export interface ImportProgressReport { phase: ImportPhase; processed: number; total: number }
@@ -54,7 +54,7 @@ export async function runRosterImport(deps: Deps, input: RosterImportInput): Pro
         switch (m.type) {
           case 'progress': input.onProgress?.(m); break;
           case 'rows': rows.push(...m.rows); break;
-          case 'bad': done(() => reject(new DomainError('roster_rows', `${m.errors.length} bad rows`, { count: m.errors.length }, { errors: m.errors }))); break;
+          case 'bad': done(() => reject(new DomainError('roster_rows', `${m.count} bad rows`, { count: m.count }, { errors: m.errors }))); break;
           case 'applied': done(() => resolve({ ...m.result, errors: [] })); break;
           case 'parsed': done(() => resolve('parsed')); break;
           case 'error': done(() => reject(errorFromMessage(m.error))); break;
@@ -68,7 +68,7 @@ export async function runRosterImport(deps: Deps, input: RosterImportInput): Pro
       return outcome;
     }
     const errors = onePerRow([...crossCheckRoster(rows), ...(await parentErrors(store, rows))]);
-    if (errors.length) throw new DomainError('roster_rows', `${errors.length} bad rows`, { count: errors.length }, { errors });
+    if (errors.length) throw new DomainError('roster_rows', `${errors.length} bad rows`, { count: errors.length }, { errors: errors.slice(0, MAX_LISTED_ERRORS) });
     input.onProgress?.({ phase: 'apply', processed: 0, total: rows.length });
     const r = await importRoster(deps, { rows, errors: [] }, { actor: input.actor, onProgress: (p) => input.onProgress?.({ phase: 'apply', processed: p.done, total: p.total }) });
     return { ...r, warnings: [] };

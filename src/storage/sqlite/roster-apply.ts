@@ -43,9 +43,10 @@ export class RosterStage {
     db.exec(`DROP TABLE IF EXISTS temp.stage;
 CREATE TEMP TABLE stage (row INTEGER PRIMARY KEY, community TEXT NOT NULL, grid TEXT NOT NULL, grp TEXT NOT NULL, code TEXT NOT NULL,
   address TEXT NOT NULL, landlord TEXT NOT NULL, phone TEXT NOT NULL, tenants INTEGER NOT NULL, rooms INTEGER NOT NULL, head INTEGER NOT NULL,
-  isKey INTEGER NOT NULL, communityId TEXT NOT NULL, gridId TEXT NOT NULL, groupId TEXT NOT NULL, landlordId TEXT, landlordChanged INTEGER)`);
-    this.insert = db.prepare(`INSERT INTO temp.stage (row, community, grid, grp, code, address, landlord, phone, tenants, rooms, head, isKey, communityId, gridId, groupId)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  isKey INTEGER NOT NULL, communityId TEXT NOT NULL, gridId TEXT NOT NULL, groupId TEXT NOT NULL, landlordId TEXT, landlordChanged INTEGER,
+  elsewhere INTEGER NOT NULL DEFAULT 0)`);
+    this.insert = db.prepare(`INSERT INTO temp.stage (row, community, grid, grp, code, address, landlord, phone, tenants, rooms, head, isKey, communityId, gridId, groupId, elsewhere)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     const communityName = new Map<string, string>();
     const gridName = new Map<string, string>();
     for (const c of db.prepare('SELECT id, name FROM communities').iterate() as Iterable<{ id: string; name: string }>) { this.ids.set(k('c', c.name), c.id); communityName.set(c.id, c.name); }
@@ -85,29 +86,41 @@ CREATE TEMP TABLE stage (row INTEGER PRIMARY KEY, community TEXT NOT NULL, grid 
         const groupId = this.idOf(k('z', gridId, r.group), (id) => this.added.groups.push({ id, communityId, gridId, name: r.group }));
         const size = this.sizes.get(groupId);
         if (size) size.count += 1; else this.sizes.set(groupId, { row: r.row, name: r.group, count: 1 });
-        this.insert.run(r.row, r.community, r.grid, r.group, r.houseCode, r.address, r.landlord, r.phone, r.tenants, r.rooms, r.head ? 1 : 0, r.isKey ? 1 : 0, communityId, gridId, groupId);
+        this.insert.run(r.row, r.community, r.grid, r.group, r.houseCode, r.address, r.landlord, r.phone, r.tenants, r.rooms, r.head ? 1 : 0, r.isKey ? 1 : 0, communityId, gridId, groupId, elsewhere ? 1 : 0);
       }
     })();
   }
 
-  /** The checks across rows (`crossCheckRoster`'s, in SQL): a code once, one head per group, one name per phone; and (while staging) no grid or group of another community (`ParentNames`). */
-  crossCheck(): RowError[] {
+  /**
+   * The checks across rows (`crossCheckRoster`'s, in SQL): a code once, one head per group, one
+   * name per phone; and (while staging) no grid or group of another community (`ParentNames`).
+   * Lists at most `limit` problems (a sheet where every row repeats a code must not list a
+   * million); `rows` counts every row with one, each once.
+   */
+  crossCheck(limit: number): { errors: RowError[]; rows: number } {
     this.flush();
     this.db.exec(`CREATE INDEX temp.stage_code ON stage(code, row); CREATE INDEX temp.stage_phone ON stage(phone, row);
       CREATE INDEX temp.stage_group ON stage(groupId, head, row)`);
-    const errors: RowError[] = [...this.parentErrors];
-    for (const r of this.db.prepare(`SELECT s.row, s.code, (SELECT MIN(row) FROM stage t WHERE t.code = s.code) AS first FROM stage s WHERE s.row > (SELECT MIN(row) FROM stage t WHERE t.code = s.code)`).iterate() as Iterable<{ row: number; code: string; first: number }>) {
-      errors.push({ row: r.row, message: CROSS_CHECK.codeRepeats(r.code, r.first) });
+    const errors: RowError[] = this.parentErrors.slice(0, limit);
+    const firstOfCode = `(SELECT MIN(row) FROM stage t WHERE t.code = s.code)`;
+    const codeRepeats = `s.row > ${firstOfCode}`;
+    const secondHead = `s.head = 1 AND s.row > (SELECT MIN(row) FROM stage t WHERE t.groupId = s.groupId AND t.head = 1)`;
+    const firstOfPhone = `(SELECT MIN(row) FROM stage t WHERE t.phone = s.phone)`;
+    const checks: [string, (r: Record<string, string | number>) => string][] = [
+      [`SELECT s.row, s.code, ${firstOfCode} AS first FROM stage s WHERE ${codeRepeats}`, (r) => CROSS_CHECK.codeRepeats(String(r.code), Number(r.first))],
+      [`SELECT s.row, s.grp, (SELECT MIN(row) FROM stage t WHERE t.groupId = s.groupId AND t.head = 1) AS first FROM stage s WHERE ${secondHead}`, (r) => CROSS_CHECK.secondHead(String(r.grp), Number(r.first))],
+      [`SELECT s.row, f.row AS first FROM stage s JOIN stage f ON f.row = ${firstOfPhone} WHERE s.row > f.row AND s.landlord <> f.landlord`, (r) => CROSS_CHECK.phoneTaken(Number(r.first))],
+    ];
+    for (const [sql, message] of checks) {
+      if (errors.length >= limit) break;
+      for (const r of this.db.prepare(`${sql} LIMIT ?`).iterate(limit - errors.length) as Iterable<Record<string, string | number>>) {
+        errors.push({ row: Number(r.row), message: message(r) });
+      }
     }
-    for (const r of this.db.prepare(`SELECT s.row, s.grp, (SELECT MIN(row) FROM stage t WHERE t.groupId = s.groupId AND t.head = 1) AS first
-      FROM stage s WHERE s.head = 1 AND s.row > (SELECT MIN(row) FROM stage t WHERE t.groupId = s.groupId AND t.head = 1)`).iterate() as Iterable<{ row: number; grp: string; first: number }>) {
-      errors.push({ row: r.row, message: CROSS_CHECK.secondHead(r.grp, r.first) });
-    }
-    for (const r of this.db.prepare(`SELECT s.row, f.row AS first FROM stage s JOIN stage f ON f.row = (SELECT MIN(row) FROM stage t WHERE t.phone = s.phone)
-      WHERE s.row > f.row AND s.landlord <> f.landlord`).iterate() as Iterable<{ row: number; first: number }>) {
-      errors.push({ row: r.row, message: CROSS_CHECK.phoneTaken(r.first) });
-    }
-    return errors;
+    if (!errors.length) return { errors, rows: 0 };
+    const { n } = this.db.prepare(`SELECT COUNT(*) AS n FROM stage s WHERE s.elsewhere = 1 OR ${codeRepeats} OR (${secondHead})
+      OR (s.row > ${firstOfPhone} AND s.landlord <> (SELECT f.landlord FROM stage f WHERE f.row = ${firstOfPhone}))`).get() as { n: number };
+    return { errors, rows: n };
   }
 
   /** Communities, grids and groups this import adds; throws `conflict` when the store changed under it since staging began. */
