@@ -30,10 +30,12 @@ function* chunks(b: Buffer): Generator<Buffer> { for (let i = 0; i < b.length; i
  * `unsupported_media_type` or `bad_request`.
  */
 export async function* readRosterTable(src: RosterSource, limits: RosterLimits): AsyncGenerator<TableRow[]> {
-  const first = await head(src, 4);
-  if (first.equals(ZIP_MAGIC)) yield* readXlsx(src, limits);
+  if (await isXlsx(src)) yield* readXlsx(src, limits);
   else yield* readCsv(src, limits);
 }
+
+/** Whether the file is a workbook (a zip), by its first bytes; anything else is read as CSV. */
+export const isXlsx = async (src: RosterSource): Promise<boolean> => (await head(src, 4)).equals(ZIP_MAGIC);
 
 /** UTF-8 unless the bytes say otherwise: a UTF-16 BOM, or bytes that are not UTF-8 (GB18030 from Chinese Excel). */
 async function detectEncoding(src: RosterSource): Promise<string> {
