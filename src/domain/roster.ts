@@ -15,6 +15,7 @@ export const ROSTER_COLUMNS = {
   head: ['户长', 'head'],
 } as const;
 export type RosterField = keyof typeof ROSTER_COLUMNS;
+const FIELDS = Object.keys(ROSTER_COLUMNS) as RosterField[];
 /** `head` may be left out of a file; every other column must be there. */
 const OPTIONAL_COLUMNS: readonly RosterField[] = ['head'];
 
@@ -89,7 +90,8 @@ const rowSchema = z.object({
 
 /** Validates one data row (raw cell strings by field). */
 export function parseRosterRow(row: number, cells: Partial<Record<RosterField, string>>): RosterRow | RowError {
-  const raw = Object.fromEntries((Object.keys(ROSTER_COLUMNS) as RosterField[]).map((f) => [f, cells[f] ?? '']));
+  const raw: Partial<Record<RosterField, string>> = {};
+  for (const f of FIELDS) raw[f] = cells[f] ?? '';
   const r = rowSchema.safeParse(raw);
   if (!r.success) {
     const message = r.error.issues.map((i) => i.message).join('; ');

@@ -31,6 +31,7 @@ export interface RosterSink {
  */
 export async function scanRoster(table: AsyncIterable<TableRow[]>, sink: RosterSink): Promise<number> {
   let index: Partial<Record<RosterField, number>> | null = null;
+  let columns: [RosterField, number][] = [];
   let count = 0;
   for await (const batch of table) for (const { n, cells } of batch) {
     if (cells.every((c) => c.trim() === '')) continue; // blank lines in a sheet are not rows
@@ -42,11 +43,12 @@ export async function scanRoster(table: AsyncIterable<TableRow[]>, sink: RosterS
         throw new DomainError('roster_headers', `missing columns: ${names}`, { missing: names });
       }
       index = h.index;
+      columns = Object.entries(index) as [RosterField, number][];
       continue;
     }
     count += 1;
     const byField: Partial<Record<RosterField, string>> = {};
-    for (const [f, at] of Object.entries(index) as [RosterField, number][]) byField[f] = cells[at] ?? '';
+    for (const [f, at] of columns) byField[f] = cells[at] ?? '';
     const r = parseRosterRow(n, byField);
     if (isRowError(r)) sink.error(r); else sink.row(r);
   }

@@ -164,7 +164,7 @@ CREATE TEMP TABLE stage (row INTEGER PRIMARY KEY, community TEXT NOT NULL, grid 
       () => db.prepare(`UPDATE landlords SET name = s.landlord, updatedAt = @now FROM (SELECT phone, landlord FROM stage WHERE landlordChanged = 1 GROUP BY phone) s
         WHERE landlords.phone = s.phone`).run({ now }),
       () => db.prepare(`INSERT INTO landlords (id, createdAt, updatedAt, name, phone)
-        SELECT new_id(), @now, @now, landlord, phone FROM (SELECT phone, landlord, MIN(row) AS r FROM stage GROUP BY phone ORDER BY r) s
+        SELECT new_id(), @now, @now, landlord, phone FROM (SELECT phone, landlord, MIN(row) AS r FROM stage GROUP BY phone) s
         WHERE NOT EXISTS (SELECT 1 FROM landlords l WHERE l.phone = s.phone)`).run({ now }),
       () => db.exec(`UPDATE stage SET landlordId = l.id FROM landlords l WHERE l.phone = stage.phone`),
       // the outcomes, counted before anything of the houses changes: created, or updated when the house,
