@@ -218,6 +218,23 @@ describe('lists, scopes and roles', () => {
     expect((await get('/api/v1/rounds').expect(200)).body.total).toBe(1);
   });
 
+  it('lists the schedules that run for the caller\'s place: theirs and the street\'s, not another community\'s', async () => {
+    const communities = (await get('/api/v1/communities').expect(200)).body.items as { id: string; name: string }[];
+    const [a, b] = [communities.find((c) => c.name === '平山村')!, communities.find((c) => c.name !== '平山村')!];
+    const make = (name: string, scope: string) => request(f.server).post('/api/v1/schedules').set(auth(f.adminToken)).send({ name, cron: '0 9 * * 1', action: 'monthly_tip', scope }).expect(201);
+    await make('tips-a', `community:${a.id}`);
+    await make('tips-b', `community:${b.id}`);
+    const all = (await get('/api/v1/schedules').expect(200)).body.items as { name: string; scope: string }[];
+    expect(all.map((x) => x.name)).toEqual(expect.arrayContaining(['tips-a', 'tips-b']));
+    const staffA = await f.userToken('staff', `community:${a.id}`);
+    const mine = (await get('/api/v1/schedules', staffA).expect(200)).body.items as { name: string; scope: string }[];
+    expect(mine.map((x) => x.name)).toContain('tips-a');
+    expect(mine.map((x) => x.name)).not.toContain('tips-b');
+    // the street's own schedules run for every community: they are listed too
+    expect(mine.filter((x) => x.scope === 'street').length).toBe(all.filter((x) => x.scope === 'street').length);
+    expect(mine.length).toBe(all.length - 1);
+  });
+
   it('get answers 404 for unknown or malformed ids', async () => {
     await get('/api/v1/houses/unknown').expect(404);
     await get('/api/v1/communities/%24gt').expect(404);

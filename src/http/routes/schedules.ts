@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { SCHEDULE_ACTIONS } from '../../domain/default-schedule';
 import { DomainError } from '../../domain/errors';
 import { isValidCron, nextCronRun } from '../../domain/schedule-time';
-import { currentUser } from '../authorize';
+import { effectiveScope } from '../authorize';
+import { scopesWithin } from '../../services/scopes-within';
 import type { AppOptions } from '../context';
 import { resolveScope } from '../../services/resolve-scope';
 import type { RouteTable } from '../route-table';
@@ -24,7 +25,13 @@ export const patchBody = z.object({ cron: cronField.optional(), scope: z.string(
 /** `GET/POST/PATCH /schedules`: admins and street staff change what runs when. */
 export function scheduleRoutes(o: AppOptions, router: RouteTable): void {
   router.get('/schedules', 'schedules:read', async (ctx) => {
-    const items = await o.store.schedules.find({}, { sort: { name: 1 } });
+    // a scoped reader sees what runs for their place: schedules inside their scope and the ones
+    // over it (the street's, their community's or grid's), not another community's
+    const placed = await effectiveScope(o.store, ctx, undefined);
+    const within = await scopesWithin(o.store, placed);
+    const over = ['street', placed.communityId && `community:${placed.communityId}`, placed.gridId && `grid:${placed.gridId}`].filter((x): x is string => Boolean(x));
+    const where = within ? { scope: { in: [...new Set([...over, ...within])] } } : {};
+    const items = await o.store.schedules.find(where, { sort: { name: 1 } });
     ctx.body = { items, total: items.length };
   });
   router.post('/schedules', 'schedules:edit', async (ctx) => {
