@@ -165,7 +165,27 @@ function cellText(v: ExcelJS.CellValue): string {
   return String(v);
 }
 
+let patched: Promise<void> | null = null;
+/**
+ * exceljs 4.4.0 turns a character split between two chunks into U+FFFD; patches/exceljs+4.4.0.patch
+ * (applied by `npm install`'s postinstall) fixes it. Installed without it (`--ignore-scripts`), an
+ * import would store garbled names without a word: refuse instead, saying why.
+ */
+function exceljsPatched(): Promise<void> {
+  patched ??= (async () => {
+    const parseSax = require('exceljs/lib/utils/parse-sax') as (it: AsyncIterable<Buffer>) => AsyncIterable<{ eventType: string; value: unknown }[]>;
+    const bytes = Buffer.from('<a>安心</a>');
+    let text = '';
+    for await (const events of parseSax((async function* () { yield bytes.subarray(0, 5); yield bytes.subarray(5); })())) {
+      for (const e of events) if (e.eventType === 'text') text += String(e.value);
+    }
+    if (text !== '安心') throw new Error('exceljs is not patched (patches/exceljs+4.4.0.patch): run `npm install` without --ignore-scripts; XLSX imports are refused until then');
+  })();
+  return patched;
+}
+
 async function* readXlsx(src: RosterSource, limits: RosterLimits): AsyncGenerator<TableRow[]> {
+  await exceljsPatched();
   await checkZip(src, limits);
   // loaded only for XLSX: exceljs takes half a second to load, which every CSV import's worker would pay
   const { stream: xlsxStream } = require('exceljs') as typeof import('exceljs');
