@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'roster_empty'
   | 'roster_limit'
   | 'roster_duplicate_headers'
+  | 'roster_encoding'
   | 'import_running'
   | 'scope_invalid'
   | 'storage_unavailable'

@@ -36,6 +36,7 @@ const hostile: [string, () => Buffer, number, string][] = [
   ['a truncated zip', () => { const z = xlsxWith(headerRow); return z.subarray(0, z.length - 40); }, 415, 'unsupported_media_type'],
   ['binary garbage', () => Buffer.concat([Buffer.from([0x00, 0x01]), randomBytes(200_000)]), 415, 'unsupported_media_type'],
   ['a 5,000-column row', () => Buffer.from(`${HEADER}${',x'.repeat(5000)}\n`), 413, 'roster_limit'],
+  ['a 5,000-character cell in a CSV (the XLSX limit of 2,000 held only there)', () => Buffer.from(`${sampleRosterBytes().toString('utf8').trimEnd()}${'长'.repeat(5000)}\n`), 413, 'roster_limit'],
 ];
 if (process.env.HOSTILE_BIG === '1') {
   hostile.push(['a 200 MB CSV', () => Buffer.alloc(200 * 1024 * 1024, 'a,'), 413, 'payload_too_large']);

@@ -6,6 +6,7 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
 import request from 'supertest';
 import { DomainError } from '../../src/domain/errors';
 import { importRunning, runRosterImport } from '../../src/services/roster/run-roster-import';
@@ -205,6 +206,27 @@ describe('limits and temp files (issue 12)', () => {
     expect(r.body.errors[0]).toMatchObject({ row: 3 });
     expect(r.body.error.message).toBe('花名册有 29999 行有误（列出前 10000 行），整份文件未导入');
     expect(await f.store.houses.count({ code: 'P99999' })).toBe(0);
+  });
+
+  it('refuses a UTF-8 CSV with one bad byte naming its line (it was read as GB18030 and garbled every name), and a GB18030 CSV with a byte it cannot have', async () => {
+    const before = (await f.store.houses.find({}, { sort: { code: 1 } })).map((h) => `${h.code}|${h.address}|${h.groupId}`);
+    const text = sample();
+    const line = rowOf(text, 'S00015');
+    expect(line).toBeGreaterThan(1);
+    const utf8 = Buffer.from(text);
+    utf8[utf8.indexOf(Buffer.from(',S00015,')) + 9] = 0xff; // inside that row's address
+    const r = await request(f.server).post('/api/v1/import/roster').set(auth(f.adminToken)).attach('file', utf8, 'r.csv').expect(400);
+    expect(r.body.error).toMatchObject({ code: 'roster_encoding', message: expect.stringContaining(`第 ${line} 行`) });
+    const en = await request(f.server).post('/api/v1/import/roster').set(auth(f.adminToken)).set('Accept-Language', 'en').attach('file', utf8, 'r.csv').expect(400);
+    expect(en.body.error.message).toContain(`Line ${line} `);
+    const gb = iconv.encode(text, 'gb18030');
+    const at = gb.indexOf(Buffer.from(',S00015,')) + 9;
+    const broken = Buffer.concat([gb.subarray(0, at), Buffer.from([0xff, 0x80]), gb.subarray(at)]);
+    const g = await request(f.server).post('/api/v1/import/roster').set(auth(f.adminToken)).attach('file', broken, 'r.csv').expect(400);
+    expect(g.body.error).toMatchObject({ code: 'roster_encoding', message: expect.stringContaining(`第 ${line} 行`) });
+    expect((await f.store.houses.find({}, { sort: { code: 1 } })).map((h) => `${h.code}|${h.address}|${h.groupId}`)).toEqual(before);
+    // the same file, whole, still imports (as GB18030)
+    await request(f.server).post('/api/v1/import/roster').set(auth(f.adminToken)).attach('file', gb, 'r.csv').expect(200);
   });
 
   it('removes each spooled upload when its import ends, and the photos a crash left half-written when the store opens', async () => {

@@ -37,20 +37,54 @@ export async function* readRosterTable(src: RosterSource, limits: RosterLimits):
 /** Whether the file is a workbook (a zip), by its first bytes; anything else is read as CSV. */
 export const isXlsx = async (src: RosterSource): Promise<boolean> => (await head(src, 4)).equals(ZIP_MAGIC);
 
-/** UTF-8 unless the bytes say otherwise: a UTF-16 BOM, or bytes that are not UTF-8 (GB18030 from Chinese Excel). */
+/** How a decoding went: characters that are not ASCII, replacement characters and the line of the first one, whether there was a NUL. */
+async function tryDecode(src: RosterSource, encoding: string): Promise<{ nonAscii: number; bad: number; badLine: number; nul: boolean }> {
+  const decoder = new TextDecoder(encoding);
+  let nonAscii = 0;
+  let bad = 0;
+  let badLine = 0;
+  let nul = false;
+  let line = 1;
+  const scan = (text: string) => {
+    for (let i = 0; i < text.length; i += 1) {
+      const c = text.charCodeAt(i);
+      if (c === 10) line += 1;
+      else if (c === 0) nul = true;
+      else if (c === 0xfffd) { bad += 1; if (!badLine) badLine = line; } else if (c > 0x7f) nonAscii += 1;
+    }
+  };
+  for await (const c of stream(src)) scan(decoder.decode(c as Buffer, { stream: true }));
+  scan(decoder.decode());
+  return { nonAscii, bad, badLine, nul };
+}
+
+/**
+ * UTF-8 unless the bytes say otherwise: a UTF-16 BOM, or bytes that are not UTF-8 (GB18030 from
+ * Chinese Excel). A UTF-8 file with a few bad bytes is not GB18030 (decoded as such, every name
+ * would be garbled): it is refused, naming the line; so is a GB18030 file with bytes it cannot have.
+ */
 async function detectEncoding(src: RosterSource): Promise<string> {
   const bom = await head(src, 2);
   if (bom[0] === 0xff && bom[1] === 0xfe) return 'utf-16le';
   if (bom[0] === 0xfe && bom[1] === 0xff) return 'utf-16be';
+  // (the common case at native speed: valid UTF-8 throughout)
   const check = new TextDecoder('utf-8', { fatal: true });
   try {
     for await (const c of stream(src)) check.decode(c as Buffer, { stream: true });
     check.decode();
     return 'utf-8';
-  } catch {
-    return 'gb18030';
-  }
+  } catch { /* not UTF-8 throughout: how far from it? */ }
+  const utf8 = await tryDecode(src, 'utf-8');
+  // a NUL means a binary file (or UTF-16 without its byte-order mark), not a CSV
+  if (utf8.nul) throw new DomainError('unsupported_media_type', 'binary file');
+  // real GB18030 text fails as UTF-8 at nearly every Chinese character; UTF-8 text with a stray byte, rarely
+  if (utf8.nonAscii >= 10 * utf8.bad) throw badBytes(utf8.badLine);
+  const gb = await tryDecode(src, 'gb18030');
+  if (gb.bad > 0) throw badBytes(gb.badLine);
+  return 'gb18030';
 }
+
+const badBytes = (line: number): DomainError => new DomainError('roster_encoding', `CSV line ${line} has bytes that are neither UTF-8 nor GB18030`, { line });
 
 /**
  * CSV in slices: text is cut after the last line break outside quotes (an even number of
@@ -75,6 +109,8 @@ async function* readCsv(src: RosterSource, limits: RosterLimits): AsyncGenerator
       n += 1;
       if (n > limits.maxRows + 1) throw overLimit('rows', limits.maxRows, `more than ${limits.maxRows} rows`);
       if (record.length > limits.maxColumns) throw overLimit('columns', limits.maxColumns, `row ${n} has ${record.length} columns`);
+      // the same limit a cell has in XLSX (csv-parse's own bounds the whole record)
+      for (const cell of record) if (cell.length > limits.maxCellChars) throw overLimit('cell', limits.maxCellChars, `row ${n}`);
       return { n, cells: record };
     });
   };
