@@ -102,6 +102,10 @@ export function parseRosterRow(row: number, cells: Partial<Record<RosterField, s
 
 export const isRowError = (x: RosterRow | RowError): x is RowError => 'message' in x;
 
+/** A workbook cell of this column holds a date: Excel's doing (3-12 typed becomes 12 March), never what the roster means. */
+export const DATE_CELL = (f: RosterField): string =>
+  `${ROSTER_COLUMNS[f][0]}一栏是日期格式（Excel 会把 3-12 这样的内容自动改成日期）：请把该列设为“文本”后重新填写 / the ${ROSTER_COLUMNS[f][1]} cell is a date (Excel turns entries like 3-12 into dates): format the column as Text and enter it again`;
+
 /** The messages of the checks across rows (also made by the SQLite import, which checks in SQL). */
 export const CROSS_CHECK = {
   codeRepeats: (code: string, first: number) => `房屋编号 ${code} 与第 ${first} 行重复 / house_code ${code} repeats row ${first}`,

@@ -1,5 +1,5 @@
 import { DomainError } from '../domain/errors';
-import { crossCheckRoster, isRowError, mapRosterHeaders, parseRosterRow, ROSTER_COLUMNS, type RosterField, type RosterRow, type RowError } from '../domain/roster';
+import { crossCheckRoster, DATE_CELL, isRowError, mapRosterHeaders, parseRosterRow, ROSTER_COLUMNS, type RosterField, type RosterRow, type RowError } from '../domain/roster';
 import { readRosterTable, type TableRow } from './roster/read-roster-table';
 import { rosterLimits, type RosterLimits } from './roster/roster-limits';
 
@@ -33,7 +33,7 @@ export async function scanRoster(table: AsyncIterable<TableRow[]>, sink: RosterS
   let index: Partial<Record<RosterField, number>> | null = null;
   let columns: [RosterField, number][] = [];
   let count = 0;
-  for await (const batch of table) for (const { n, cells } of batch) {
+  for await (const batch of table) for (const { n, cells, dates } of batch) {
     if (cells.every((c) => c.trim() === '')) continue; // blank lines in a sheet are not rows
     if (!index) {
       const h = mapRosterHeaders(cells);
@@ -47,6 +47,8 @@ export async function scanRoster(table: AsyncIterable<TableRow[]>, sink: RosterS
       continue;
     }
     count += 1;
+    const dated = dates ? columns.filter(([, at]) => dates.includes(at)) : [];
+    if (dated.length) { sink.error({ row: n, message: dated.map(([f]) => DATE_CELL(f)).join('; ') }); continue; }
     const byField: Partial<Record<RosterField, string>> = {};
     for (const [f, at] of columns) byField[f] = cells[at] ?? '';
     const r = parseRosterRow(n, byField);

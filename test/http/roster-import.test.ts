@@ -229,6 +229,26 @@ describe('limits and temp files (issue 12)', () => {
     await request(f.server).post('/api/v1/import/roster').set(auth(f.adminToken)).attach('file', gb, 'r.csv').expect(200);
   });
 
+  it('refuses date cells in a workbook (Excel turned 3-12 into 12 March): they came in as serial numbers, a house code 46093 or 45,356 tenants', async () => {
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet('花名册');
+    const lines = sample().trimEnd().split('\n');
+    for (const line of lines) sheet.addRow(line.split(','));
+    const code = sheet.getRow(3).getCell(4);
+    code.value = new Date(Date.UTC(2026, 2, 12));
+    code.numFmt = 'm"月"d"日"';
+    const tenants = sheet.getRow(5).getCell(8);
+    tenants.value = new Date(Date.UTC(2024, 2, 5));
+    tenants.numFmt = 'yyyy/m/d';
+    const bytes = Buffer.from(await book.xlsx.writeBuffer());
+    const r = await request(f.server).post('/api/v1/import/roster').set(auth(f.adminToken)).attach('file', bytes, 'r.xlsx').expect(422);
+    expect(r.body.errors).toEqual([
+      { row: 3, message: expect.stringContaining('房屋编号一栏是日期格式') },
+      { row: 5, message: expect.stringContaining('租住人数一栏是日期格式') },
+    ]);
+    expect(await f.store.houses.count({ code: '46093' })).toBe(0);
+  });
+
   it('removes each spooled upload when its import ends, and the photos a crash left half-written when the store opens', async () => {
     await importFile(sample().replace(',13900003374,', ',123,')).expect(422);
     await importFile(sample()).expect(200);

@@ -8,8 +8,8 @@ import { overLimit, type RosterLimits } from './roster-limits';
 
 /** A roster file on disk (an upload spooled by the API, a CLI argument) or in memory. */
 export type RosterSource = { path: string } | { bytes: Buffer };
-/** One row of cells as text; `n` is its spreadsheet row number (the header is row 1). */
-export interface TableRow { n: number; cells: string[] }
+/** One row of cells as text; `n` is its spreadsheet row number (the header is row 1); `dates`: the columns (from 0) that were date cells in a workbook. */
+export interface TableRow { n: number; cells: string[]; dates?: number[] }
 
 const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 const CHUNK = 64 * 1024;
@@ -224,8 +224,9 @@ async function* readXlsx(src: RosterSource, limits: RosterLimits): AsyncGenerato
   await exceljsPatched();
   await checkZip(src, limits);
   // loaded only for XLSX: exceljs takes half a second to load, which every CSV import's worker would pay
+  // (styles are read so that a date-formatted cell comes as a date, not as Excel's serial number)
   const { stream: xlsxStream } = require('exceljs') as typeof import('exceljs');
-  const reader = new xlsxStream.xlsx.WorkbookReader(stream(src), { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', worksheets: 'emit', entries: 'ignore' });
+  const reader = new xlsxStream.xlsx.WorkbookReader(stream(src), { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', worksheets: 'emit', entries: 'ignore' });
   let sheets = 0;
   let batch: TableRow[] = [];
   try {
@@ -238,12 +239,16 @@ async function* readXlsx(src: RosterSource, limits: RosterLimits): AsyncGenerato
         // a far-away cell makes a sparse array: judge by the last column, never by walking it
         if (values.length - 1 > limits.maxColumns) throw overLimit('columns', limits.maxColumns, `row ${row.number} reaches column ${values.length - 1}`);
         const cells: string[] = [];
+        let dates: number[] | undefined;
         for (let i = 1; i < values.length; i += 1) {
-          const s = cellText(values[i] ?? null);
+          const v = values[i] ?? null;
+          // no roster column is a date: one is Excel's doing (3-12 typed into a cell becomes 12 March)
+          if (v instanceof Date) (dates ??= []).push(i - 1);
+          const s = cellText(v);
           if (s.length > limits.maxCellChars) throw overLimit('cell', limits.maxCellChars, `row ${row.number}`);
           cells.push(s);
         }
-        batch.push({ n: row.number, cells });
+        batch.push(dates ? { n: row.number, cells, dates } : { n: row.number, cells });
         if (batch.length >= 1000) { yield batch; batch = []; }
       }
     }
