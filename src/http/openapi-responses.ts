@@ -76,7 +76,7 @@ export const RESPONSES: Record<string, Json> = {
   'get /api/v1/broadcasts': listOf('Broadcast'),
   'post /api/v1/broadcasts': obj({ id: s, rooms: i, at: { type: 'string', format: 'date-time' } }),
   'get /api/v1/broadcasts/{id}': obj({ status: s, deliveries: { type: 'array', items: obj({ roomId: s, status: s }) } }, ['status', 'deliveries']),
-  'get /api/v1/schedules': obj({ items: { type: 'array', items: ref('Schedule') }, total: i }),
+  'get /api/v1/schedules': listOf('Schedule'),
   'post /api/v1/schedules': ref('Schedule'),
   'patch /api/v1/schedules/{id}': ref('Schedule'),
   'get /api/v1/users': listOf('User'),

@@ -170,7 +170,7 @@ export function openApiDocument(version: string, routes: readonly RouteSpec[]): 
     },
     '/api/v1/broadcasts/{id}': { get: { summary: '送达状态 Status and per-room deliveries', parameters: idPath, responses: { ...ok('{status, deliveries:[{roomId, status, sentAt?, error?}]}'), ...errors } } },
     '/api/v1/schedules': {
-      get: { summary: '排程 List schedules', responses: { ...ok('{items, total}'), ...errors } },
+      get: { summary: '排程 List schedules: those of the caller\'s place and the ones over it (`scope` narrows)', parameters: queryParams(pageQuery), responses: { ...ok('{items, total}'), ...errors } },
       post: { summary: '排程 Add a schedule', requestBody: jsonBody(createBody), responses: { ...ok('the schedule', 201), 409: errorResponse, ...errors } },
     },
     '/api/v1/schedules/{id}': { patch: { summary: '排程 Change or disable a schedule', parameters: idPath, requestBody: jsonBody(patchBody), responses: { ...ok('the schedule'), ...errors } } },

@@ -233,6 +233,14 @@ describe('lists, scopes and roles', () => {
     // the street's own schedules run for every community: they are listed too
     expect(mine.filter((x) => x.scope === 'street').length).toBe(all.filter((x) => x.scope === 'street').length);
     expect(mine.length).toBe(all.length - 1);
+    // a scope by name, as everywhere else, is stored by id
+    const byName = (await make('tips-by-name', 'community:平山村')).body;
+    expect(byName.scope).toBe(`community:${a.id}`);
+    // the list pages like the others, takes `scope` (refused outside the caller's) and refuses what it does not know
+    expect((await get(`/api/v1/schedules?scope=community:${b.id}`, staffA).expect(403)).body.error.code).toBe('forbidden');
+    expect((await get('/api/v1/schedules?bogus=1').expect(400)).body.error.message).toContain('bogus');
+    expect(await get('/api/v1/schedules?limit=1&offset=1').expect(200).then((r) => [r.body.items.length, r.body.total])).toEqual([1, all.length + 1]);
+    expect((await get(`/api/v1/schedules?scope=community:${b.id}`).expect(200)).body.items.map((x: { name: string }) => x.name)).toEqual(expect.arrayContaining(['tips-b']));
   });
 
   it('get answers 404 for unknown or malformed ids', async () => {

@@ -3,9 +3,9 @@ import { SCHEDULE_ACTIONS } from '../../domain/default-schedule';
 import { DomainError } from '../../domain/errors';
 import { isValidCron, nextCronRun } from '../../domain/schedule-time';
 import { effectiveScope } from '../authorize';
+import { offsetOnly, pageQuery } from '../paging';
 import { scopesWithin } from '../../services/scopes-within';
 import type { AppOptions } from '../context';
-import { resolveScope } from '../../services/resolve-scope';
 import type { RouteTable } from '../route-table';
 
 const cronField = z.string().trim().max(100).refine(isValidCron, 'cron must be a valid 5-field cron expression');
@@ -20,32 +20,36 @@ export const createBody = z.object({
   params: params.default({}),
   enabled: z.boolean().default(true),
 }).strict();
+/** `?scope=` narrows the list (403 outside the caller's); nothing else is taken */
 export const patchBody = z.object({ cron: cronField.optional(), scope: z.string().max(100).optional(), timeZone: zoneField.optional(), params: params.optional(), enabled: z.boolean().optional() }).strict();
 
 /** `GET/POST/PATCH /schedules`: admins and street staff change what runs when. */
 export function scheduleRoutes(o: AppOptions, router: RouteTable): void {
   router.get('/schedules', 'schedules:read', async (ctx) => {
+    const q = pageQuery.parse(ctx.query);
+    offsetOnly(q);
     // a scoped reader sees what runs for their place: schedules inside their scope and the ones
     // over it (the street's, their community's or grid's), not another community's
-    const placed = await effectiveScope(o.store, ctx, undefined);
+    const placed = await effectiveScope(o.store, ctx, q.scope);
     const within = await scopesWithin(o.store, placed);
     const over = ['street', placed.communityId && `community:${placed.communityId}`, placed.gridId && `grid:${placed.gridId}`].filter((x): x is string => Boolean(x));
     const where = within ? { scope: { in: [...new Set([...over, ...within])] } } : {};
-    const items = await o.store.schedules.find(where, { sort: { name: 1 } });
-    ctx.body = { items, total: items.length };
+    const [items, total] = await Promise.all([o.store.schedules.find(where, { sort: { name: 1 }, limit: q.limit, offset: q.offset }), o.store.schedules.count(where)]);
+    ctx.body = { items, total, limit: q.limit, offset: q.offset };
   });
   router.post('/schedules', 'schedules:edit', async (ctx) => {
     const b = createBody.parse(ctx.request.body ?? {});
-    await resolveScope(o.store, b.scope);
+    // by id or by name, as everywhere else (`community:平山村`); stored by id
+    const scope = (await effectiveScope(o.store, ctx, b.scope, 'schedules:edit')).label;
     const timeZone = b.timeZone ?? o.timeZone;
     ctx.status = 201;
-    ctx.body = await o.store.schedules.insert({ ...b, action: b.action as never, timeZone, lastRunAt: null, nextRunAt: nextCronRun(b.cron, timeZone, o.clock.now()) });
+    ctx.body = await o.store.schedules.insert({ ...b, scope, action: b.action as never, timeZone, lastRunAt: null, nextRunAt: nextCronRun(b.cron, timeZone, o.clock.now()) });
   });
   router.patch('/schedules/:id', 'schedules:edit', async (ctx) => {
     const s = await o.store.schedules.get(String(ctx.params.id).slice(0, 64));
     if (!s) throw new DomainError('not_found', 'schedule', { what: o.t('api:what.record', { lng: ctx.state.lng }) });
     const b = patchBody.parse(ctx.request.body ?? {});
-    if (b.scope) await resolveScope(o.store, b.scope);
+    if (b.scope) b.scope = (await effectiveScope(o.store, ctx, b.scope, 'schedules:edit')).label;
     const cronExpr = b.cron ?? s.cron;
     const timeZone = b.timeZone ?? s.timeZone;
     const moved = b.cron !== undefined || b.timeZone !== undefined;
