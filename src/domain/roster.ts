@@ -80,7 +80,7 @@ const rowSchema = z.object({
   ),
   address: text('地址 address', 200),
   landlord: text('房东姓名 landlord', 40),
-  phone: z.string().transform((s) => clean(s).replace(/[\s-]/g, '').replace(/^(\+?86)(?=1\d{10}$)/, '')).pipe(
+  phone: z.string().transform((s) => clean(s).replace(/[\s()-]/g, '').replace(/^(\+?86)(?=1\d{10}$)/, '')).pipe(
     z.string().regex(/^(1[3-9]\d{9}|0\d{9,11})$/, '联系电话不是有效的手机或固话号码 / phone is not a valid mobile or landline number'),
   ),
   tenants: count('租住人数 tenants'),

@@ -25,23 +25,33 @@ export interface RosterSink {
   error(e: RowError): void;
 }
 
+const missingColumns = (fields: RosterField[]): DomainError => {
+  const names = fields.map((f) => ROSTER_COLUMNS[f].join('/')).join(', ');
+  return new DomainError('roster_headers', `missing columns: ${names}`, { missing: names });
+};
+
+/** title rows above the header looked past at most */
+const MAX_TITLE_ROWS = 3;
+
 /**
- * Checks the header row, then validates each data row as it streams by and hands it to
- * `sink`, one at a time. Returns how many data rows there were. Blank rows are skipped.
+ * Checks the header row (past up to three title rows above it), then validates each data row
+ * as it streams by and hands it to `sink`, one at a time. Returns how many data rows there
+ * were. Blank rows are skipped.
  */
 export async function scanRoster(table: AsyncIterable<TableRow[]>, sink: RosterSink): Promise<number> {
   let index: Partial<Record<RosterField, number>> | null = null;
   let columns: [RosterField, number][] = [];
+  let titles = 0;
+  let firstMissing: RosterField[] | undefined;
   let count = 0;
   for await (const batch of table) for (const { n, cells, dates } of batch) {
     if (cells.every((c) => c.trim() === '')) continue; // blank lines in a sheet are not rows
     if (!index) {
       const h = mapRosterHeaders(cells);
       if (h.duplicates.length) throw new DomainError('roster_duplicate_headers', `duplicate headers: ${h.duplicates.join('; ')}`, { columns: h.duplicates.join('; ') });
-      if (h.missing.length) {
-        const names = h.missing.map((f) => ROSTER_COLUMNS[f].join('/')).join(', ');
-        throw new DomainError('roster_headers', `missing columns: ${names}`, { missing: names });
-      }
+      // a title above the header ("平湖街道出租房屋花名册") names no column: the header is a row or two further down
+      if (h.missing.length && Object.keys(h.index).length <= 1 && titles < MAX_TITLE_ROWS) { titles += 1; firstMissing ??= h.missing; continue; }
+      if (h.missing.length) throw missingColumns(Object.keys(h.index).length <= 1 && firstMissing ? firstMissing : h.missing);
       index = h.index;
       columns = Object.entries(index) as [RosterField, number][];
       continue;
@@ -54,6 +64,7 @@ export async function scanRoster(table: AsyncIterable<TableRow[]>, sink: RosterS
     const r = parseRosterRow(n, byField);
     if (isRowError(r)) sink.error(r); else sink.row(r);
   }
+  if (!index && firstMissing) throw missingColumns(firstMissing);
   if (!index) throw new DomainError('roster_empty', 'no header row');
   if (count === 0) throw new DomainError('roster_empty', 'no data rows');
   return count;

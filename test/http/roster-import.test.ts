@@ -249,6 +249,22 @@ describe('limits and temp files (issue 12)', () => {
     expect(await f.store.houses.count({ code: '46093' })).toBe(0);
   });
 
+  it('reads a workbook as offices keep it: an empty 说明 sheet first, a title row above the header, a landline with its area code in brackets', async () => {
+    const book = new ExcelJS.Workbook();
+    book.addWorksheet('说明');
+    const sheet = book.addWorksheet('花名册');
+    sheet.addRow(['平湖街道出租房屋花名册（2026年11月）']);
+    const text = sample().replace(',13900003374,', ',(0755)87654321,');
+    for (const line of text.trimEnd().split('\n')) sheet.addRow(line.split(','));
+    const bytes = Buffer.from(await book.xlsx.writeBuffer());
+    const r = await request(f.server).post('/api/v1/import/roster').set(auth(f.adminToken)).attach('file', bytes, 'r.xlsx').expect(200);
+    expect(r.body.created + r.body.updated + r.body.unchanged).toBe(40);
+    expect(await f.store.landlords.count({ phone: '075587654321' })).toBe(1);
+    // a title row and then no header at all still names the missing columns
+    const noHeader = await request(f.server).post('/api/v1/import/roster').set(auth(f.adminToken)).attach('file', Buffer.from('平湖街道出租房屋花名册\n平山村,x\n'), 'r.csv').expect(400);
+    expect(noHeader.body.error).toMatchObject({ code: 'roster_headers', message: expect.stringContaining('房屋编号') });
+  });
+
   it('removes each spooled upload when its import ends, and the photos a crash left half-written when the store opens', async () => {
     await importFile(sample().replace(',13900003374,', ',123,')).expect(422);
     await importFile(sample()).expect(200);

@@ -28,6 +28,9 @@ describe('parseRosterRow', () => {
   it('accepts full-width digits, +86 and landlines', () => {
     expect((parseRosterRow(2, { ...good, tenants: '１２', phone: '+86 13900005054' }) as RosterRow)).toMatchObject({ tenants: 12, phone: '13900005054' });
     expect((parseRosterRow(2, { ...good, phone: '0571-88888888' }) as RosterRow).phone).toBe('057188888888');
+    // area codes in brackets, as landlines are often written (full-width too)
+    expect((parseRosterRow(2, { ...good, phone: '(0755)87654321' }) as RosterRow).phone).toBe('075587654321');
+    expect((parseRosterRow(2, { ...good, phone: '（0755）8765 4321' }) as RosterRow).phone).toBe('075587654321');
   });
   it.each([
     ['phone', '12345', '联系电话'],

@@ -228,11 +228,13 @@ async function* readXlsx(src: RosterSource, limits: RosterLimits): AsyncGenerato
   const { stream: xlsxStream } = require('exceljs') as typeof import('exceljs');
   const reader = new xlsxStream.xlsx.WorkbookReader(stream(src), { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', worksheets: 'emit', entries: 'ignore' });
   let sheets = 0;
+  let filled = false;
   let batch: TableRow[] = [];
   try {
     for await (const ws of reader) {
+      // the roster is the first sheet with anything in it (an empty "说明" sheet before it is passed by)
+      if (sheets > 0 && filled) break;
       sheets += 1;
-      if (sheets > 1) break; // the roster is the first sheet
       for await (const row of ws as AsyncIterable<ExcelJS.Row>) {
         if (row.number > limits.maxRows + 1) throw overLimit('rows', limits.maxRows, `row ${row.number}`);
         const values = row.values as ExcelJS.CellValue[];
@@ -247,6 +249,7 @@ async function* readXlsx(src: RosterSource, limits: RosterLimits): AsyncGenerato
           const s = cellText(v);
           if (s.length > limits.maxCellChars) throw overLimit('cell', limits.maxCellChars, `row ${row.number}`);
           cells.push(s);
+          if (s !== '') filled = true;
         }
         batch.push(dates ? { n: row.number, cells, dates } : { n: row.number, cells });
         if (batch.length >= 1000) { yield batch; batch = []; }
