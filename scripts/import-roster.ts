@@ -8,6 +8,7 @@ import { MultiBar, Presets } from 'cli-progress';
 import { statSync } from 'node:fs';
 import { isDomainError } from '../src/domain/errors';
 import type { RowError } from '../src/domain/roster';
+import { errorParams } from '../src/http/error-middleware';
 import { createI18n } from '../src/i18n';
 import { runRosterImport } from '../src/services/roster/run-roster-import';
 import { warningText } from '../src/services/roster/warning-text';
@@ -56,6 +57,12 @@ async function main(): Promise<number> {
       const listed = count > errors.length ? `（以下为前 ${errors.length} 行 / the first ${errors.length} listed）` : '';
       process.stderr.write(`花名册有 ${count} 行有误，未导入任何数据 / ${count} bad rows; nothing imported${listed}:\n`);
       for (const r of errors) process.stderr.write(`  第 ${r.row} 行 row ${r.row}: ${r.message}\n`);
+      return 1;
+    }
+    if (isDomainError(e)) {
+      // the API's words for it, Chinese then English
+      const say = (lng: string) => i18n.t(`api:errors.${e.code}`, { lng, ...errorParams(e, i18n.t.bind(i18n), lng), defaultValue: e.message });
+      process.stderr.write(`导入失败：${say('zh-CN')}\nImport failed: ${say('en')}\n`);
       return 1;
     }
     throw e;

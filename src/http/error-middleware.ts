@@ -64,6 +64,15 @@ const fromHttpStatus = (status: number): ErrorCode =>
  * The one place errors become responses: `{error:{code,message,details?}}` in the
  * caller's language. Bad input is a 4xx; only our own faults are a 500, and those are logged.
  */
+/** A domain error's message parameters in the reader's language (also for the CLI's messages). */
+export function errorParams(e: DomainError, t: Translate, lng: string): Record<string, unknown> {
+  const params: Record<string, unknown> = { ...e.params };
+  if (e.code === 'not_found' && !params.what) params.what = t('api:what.record', { lng });
+  // a limit passed names itself in the reader's language
+  if (e.code === 'roster_limit') params.limit = t(`api:roster_limits.${String(params.which)}`, { lng, max: params.max });
+  return params;
+}
+
 export function errorMiddleware(t: Translate, log: Logger, fallback: 'zh-CN' | 'en', health?: StorageHealth): Middleware<AppState> {
   return async (ctx, next) => {
     ctx.state.lng = pickLocale(ctx.get('accept-language') || undefined, fallback);
@@ -83,11 +92,8 @@ export function errorMiddleware(t: Translate, log: Logger, fallback: 'zh-CN' | '
         log.error({ err: e, method: ctx.method, path: ctx.path }, 'storage write failed');
       } else if (e instanceof DomainError) {
         code = e.code;
-        params = { ...e.params };
+        params = errorParams(e, t, lng);
         details = e.details;
-        if (code === 'not_found' && !params.what) params.what = t('api:what.record', { lng });
-        // a limit passed names itself in the reader's language
-        if (code === 'roster_limit') params.limit = t(`api:roster_limits.${String(params.which)}`, { lng, max: params.max });
       } else if (e instanceof ZodError) {
         code = 'validation';
         // every problem, in the caller's language, under the names staff know the fields by
