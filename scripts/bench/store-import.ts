@@ -7,10 +7,10 @@
  *      serves /healthz, polled every 20 ms;
  *   2. the same rows inserted raw: prepared statements in one transaction, no parsing or checks.
  * Prints rows/s and the ratio to raw (target ≥ 0.5×), peak RSS (target < 400 MB for the CSV)
- * and the worst /healthz latency during the import (target < 100 ms). For the XLSX also the
- * time exceljs's streaming reader alone and our reader (the same, behind our zip and size checks) take to read the file (no
- * checks, no store), and our rate against that read plus the raw load: the raw load starts
- * from rows already parsed, our import from the workbook.
+ * and the worst /healthz latency during the import (target < 100 ms), with the import's phases.
+ * For both files also the time our reader alone takes to read the file (no checks, no store),
+ * and for the XLSX exceljs's streaming reader alone; and our rate against that read plus the
+ * raw load: the raw load starts from rows already parsed, our import from the file.
  */
 import Database from 'better-sqlite3';
 import ExcelJS from 'exceljs';

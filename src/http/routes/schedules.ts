@@ -20,7 +20,6 @@ export const createBody = z.object({
   params: params.default({}),
   enabled: z.boolean().default(true),
 }).strict();
-/** `?scope=` narrows the list (403 outside the caller's); nothing else is taken */
 export const patchBody = z.object({ cron: cronField.optional(), scope: z.string().max(100).optional(), timeZone: zoneField.optional(), params: params.optional(), enabled: z.boolean().optional() }).strict();
 
 /** `GET/POST/PATCH /schedules`: admins and street staff change what runs when. */
