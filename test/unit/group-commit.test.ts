@@ -5,7 +5,9 @@
  */
 import Database from 'better-sqlite3';
 import path from 'node:path';
+import { open as openFile } from 'node:fs/promises';
 import { GroupCommit } from '../../src/storage/sqlite/group-commit';
+import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
 import { tempDir } from '../support/fixtures';
 
 let tmp: ReturnType<typeof tempDir>;
@@ -185,4 +187,116 @@ it('committed() waits for the writes made so far without counting as one (a cach
   await gc.committed();
   expect(commits).toBe(commitsBefore);
   expect(gc.writes).toBe(before);
+});
+
+describe('with the fsync off the event loop (sync given, as the store does)', () => {
+  /** a sync the test lets finish: each call waits until released */
+  function manualSync() {
+    const calls: { release: () => void; fail: (e: Error) => void }[] = [];
+    const sync = () => new Promise<void>((resolve, reject) => calls.push({ release: resolve, fail: reject }));
+    return { sync, calls };
+  }
+  const turn = () => new Promise((r) => setImmediate(r));
+
+  it('commits at the end of the turn but settles the writes only once the sync after that commit is done', async () => {
+    const s = manualSync();
+    const synced = new GroupCommit(db, 2000, 2000, s.sync);
+    try {
+      let settled = false;
+      const w = synced.write(() => db.prepare('INSERT INTO t VALUES (?, 1)').run('s1').changes).then((n) => { settled = true; return n; });
+      await turn(); await turn();
+      expect(seenByOther('s1').n).toBe(1); // committed: another connection sees it
+      expect(s.calls).toHaveLength(1);
+      expect(settled).toBe(false); // not acknowledged before it is on disk
+      s.calls[0]!.release();
+      await expect(w).resolves.toBe(1);
+    } finally {
+      synced.close();
+    }
+  });
+
+  it('lets the next batch commit while one syncs; batches committed meanwhile share the next sync', async () => {
+    const s = manualSync();
+    const synced = new GroupCommit(db, 2000, 2000, s.sync);
+    try {
+      const first = synced.write(() => db.prepare('INSERT INTO t VALUES (?, 1)').run('a').changes);
+      await turn(); await turn();
+      const second = synced.write(() => db.prepare('INSERT INTO t VALUES (?, 1)').run('b').changes);
+      await turn(); await turn();
+      const third = synced.atomically(async () => { await synced.write(() => db.prepare('INSERT INTO t VALUES (?, 1)').run('c').changes); });
+      await turn(); await turn();
+      expect(seenByOther('b').n + seenByOther('c').n).toBe(2); // committed during the first sync
+      expect(s.calls).toHaveLength(1);
+      s.calls[0]!.release();
+      await first;
+      await turn();
+      expect(s.calls).toHaveLength(2); // one more sync, for both
+      let later = false;
+      void Promise.all([second, third]).then(() => { later = true; });
+      await turn();
+      expect(later).toBe(false);
+      s.calls[1]!.release();
+      await Promise.all([second, third]);
+    } finally {
+      synced.close();
+    }
+  });
+
+  it('rejects the writes of a failed sync (the disk may not have them) and goes on with the next', async () => {
+    const s = manualSync();
+    const synced = new GroupCommit(db, 2000, 2000, s.sync);
+    try {
+      const lost = synced.write(() => db.prepare('INSERT INTO t VALUES (?, 1)').run('x').changes);
+      await turn(); await turn();
+      s.calls[0]!.fail(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO', syscall: 'fsync' }));
+      await expect(lost).rejects.toMatchObject({ code: 'EIO' });
+      const next = synced.write(() => db.prepare('INSERT INTO t VALUES (?, 1)').run('y').changes);
+      await turn(); await turn();
+      s.calls[1]!.release();
+      await expect(next).resolves.toBe(1);
+    } finally {
+      synced.close();
+    }
+  });
+
+  it('does not sync for committed() alone (nothing was written)', async () => {
+    const s = manualSync();
+    const synced = new GroupCommit(db, 2000, 2000, s.sync);
+    try {
+      await synced.committed();
+      const w = synced.write(() => db.prepare('INSERT INTO t VALUES (?, 1)').run('z').changes);
+      const c = synced.committed();
+      await turn(); await turn();
+      expect(s.calls).toHaveLength(1);
+      s.calls[0]!.release();
+      await Promise.all([w, c]);
+      await synced.committed();
+      expect(s.calls).toHaveLength(1);
+      await synced.synced();
+    } finally {
+      synced.close();
+    }
+  });
+});
+
+it('the SQLite store fsyncs its WAL off the event loop, and a write settles only after that fsync', async () => {
+  const probe = await openFile(file, 'r');
+  const proto = Object.getPrototypeOf(probe) as { datasync: () => Promise<void> };
+  await probe.close();
+  const events: string[] = [];
+  const real = proto.datasync;
+  const spy = jest.spyOn(proto, 'datasync').mockImplementation(async function (this: unknown) {
+    events.push('sync begun');
+    await real.call(this);
+    events.push('sync done');
+  });
+  const store = createSqliteStore({ dataDir: path.join(tmp.dir, 'store') });
+  try {
+    events.length = 0;
+    await store.landlords.insert({ name: '张三', phone: '13800000000' }).then(() => events.push('settled'));
+    expect(events).toEqual(['sync begun', 'sync done', 'settled']);
+  } finally {
+    await store.close();
+    spy.mockRestore();
+  }
 });

@@ -7,6 +7,11 @@ interface Unit { batch: number | null; done: Promise<void> | null }
 
 interface Waiting { run: () => void; reject: (e: unknown) => void }
 
+interface Settler { resolve: () => void; reject: (e: unknown) => void }
+
+/** Makes everything committed so far durable (the store's fsync of its WAL), off the event loop. */
+export type SyncCommitted = () => Promise<void>;
+
 /**
  * Group commit: the writes made during one turn of the event loop share one transaction
  * and one fsync. A write's promise settles only after its transaction is on disk, so
@@ -22,6 +27,13 @@ interface Waiting { run: () => void; reject: (e: unknown) => void }
  * write lock, writes queue in order and the lock is retried without blocking the event
  * loop, for up to `lockTimeoutMs`.
  *
+ * With `sync` (the store's: an fsync of the WAL through the thread pool, the connection
+ * running `synchronous = NORMAL`), COMMIT only writes the batch to the file and the fsync
+ * that makes it durable runs off the event loop: the batch's writes settle once it is
+ * done, so "acknowledged means durable" still holds, and messages are handled meanwhile
+ * instead of waiting on the disk. Batches committed during one fsync share the next.
+ * Without it, COMMIT itself syncs (`synchronous = FULL`), blocking the loop while it does.
+ *
  * `atomically(fn)` makes the writes of an async function one unit: they all land in one
  * batch, so a crash keeps all of them or none. Inside it a write settles as soon as it is
  * made; the unit settles once its batch is durable. A batch that is due waits for the
@@ -29,7 +41,11 @@ interface Waiting { run: () => void; reject: (e: unknown) => void }
  * `maxHoldMs` loses its hold (its later writes go in the next batch) rather than stall the store.
  */
 export class GroupCommit {
-  private pending: { resolve: () => void; reject: (e: unknown) => void }[] = [];
+  private pending: Settler[] = [];
+  /** the fsync under way, and the writes committed since it began (they wait for the next) */
+  private syncing: Promise<void> | null = null;
+  private unsynced: Settler[] = [];
+  private writesAtBegin = 0;
   private queued: Waiting[] = [];
   private open = false;
   private lockWaitSince: number | null = null;
@@ -43,7 +59,12 @@ export class GroupCommit {
   /** counts the writes made through this connection: a cached figure is stale once it moves */
   writes = 0;
 
-  constructor(private readonly db: Database.Database, private readonly lockTimeoutMs = 5000, private readonly maxHoldMs = 2000) {}
+  constructor(
+    private readonly db: Database.Database,
+    private readonly lockTimeoutMs = 5000,
+    private readonly maxHoldMs = 2000,
+    private readonly sync?: SyncCommitted,
+  ) {}
 
   /**
    * Runs `fn` (synchronous statements) in the current batch; settles once the batch is
@@ -124,14 +145,49 @@ export class GroupCommit {
         return;
       }
     }
+    let wrote = false;
     try {
-      if (this.db.inTransaction) this.db.exec('COMMIT');
-      this.settle(null);
+      if (this.db.inTransaction) { this.db.exec('COMMIT'); wrote = true; }
     } catch (e) {
       if (this.db.inTransaction) { try { this.db.exec('ROLLBACK'); } catch { /* the connection is already unusable */ } }
       this.settle(e);
+      if (this.queued.length) this.drain();
+      return;
     }
+    // (an empty batch — `committed()` alone — has nothing to make durable)
+    if (wrote && this.sync && this.writes !== this.writesAtBegin) this.settleSynced();
+    else this.settle(null);
     if (this.queued.length) this.drain();
+  }
+
+  /** Ends the committed batch now (the next may begin); its writes settle once an fsync begun after it is done. */
+  private settleSynced(): void {
+    const done = this.pending;
+    this.pending = [];
+    this.settle(null);
+    this.unsynced.push(...done);
+    if (!this.syncing) this.syncing = this.runSync();
+  }
+
+  private async runSync(): Promise<void> {
+    while (this.unsynced.length) {
+      const waiting = this.unsynced;
+      this.unsynced = [];
+      try {
+        await this.sync!();
+      } catch (e) {
+        // the disk failed the fsync: what was committed may not be kept, so none of it is acknowledged
+        for (const w of waiting) w.reject(e);
+        continue;
+      }
+      for (const w of waiting) w.resolve();
+    }
+    this.syncing = null;
+  }
+
+  /** Settles once every fsync under way has ended (the store waits for it before closing). */
+  async synced(): Promise<void> {
+    while (this.syncing) await this.syncing;
   }
 
   /** Commits what is waiting; writes still waiting for the lock fail (the store is closing). */
@@ -186,6 +242,7 @@ export class GroupCommit {
       this.db.pragma('busy_timeout = 5000');
     }
     this.open = true;
+    this.writesAtBegin = this.writes;
     setImmediate(() => this.flush());
     return true;
   }

@@ -1,10 +1,11 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { FileBlobStore } from '../file-blob-store';
 import { SPECS } from '../schema';
 import type { Collections, Store } from '../store';
-import { GroupCommit } from './group-commit';
+import { GroupCommit, type SyncCommitted } from './group-commit';
 import { sqliteFigures } from './sqlite-figures';
 import { ensureSpecIndexes, migrate } from './migrations';
 import { SqliteCollection } from './sqlite-collection';
@@ -32,8 +33,11 @@ export function createSqliteStore({ dataDir, offThreadHouses }: SqliteStoreOptio
   mkdirSync(dataDir, { recursive: true });
   const db = new Database(path.join(dataDir, 'anxin.db'));
   db.pragma('journal_mode = WAL');
-  // FULL: a commit is on disk before we answer; a kill -9 or power cut loses nothing acknowledged.
-  db.pragma('synchronous = FULL');
+  // NORMAL: COMMIT writes the WAL without syncing it; the group commit then fsyncs the WAL
+  // through the thread pool before it acknowledges the batch (see GroupCommit). A commit is
+  // still on disk before we answer — a kill -9 or power cut loses nothing acknowledged — but
+  // the event loop goes on handling messages while the disk syncs. (Checkpoints sync as with FULL.)
+  db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   migrate(db);
@@ -42,7 +46,8 @@ export function createSqliteStore({ dataDir, offThreadHouses }: SqliteStoreOptio
   // writes of one event-loop turn share a transaction and an fsync; each settles once durable
   // a city-sized roster import holds the write lock for its one transaction (seconds at a million rows):
   // writes queue that long, without blocking the event loop, rather than fail
-  const commit = new GroupCommit(db, WRITE_LOCK_WAIT_MS);
+  const wal = walSync(path.join(dataDir, 'anxin.db'));
+  const commit = new GroupCommit(db, WRITE_LOCK_WAIT_MS, undefined, wal.sync);
   const collections = Object.fromEntries(
     Object.entries(SPECS).map(([k, spec]) => [k, new SqliteCollection(db, spec as never, commit)]),
   ) as unknown as Collections;
@@ -79,8 +84,44 @@ export function createSqliteStore({ dataDir, offThreadHouses }: SqliteStoreOptio
       if (!db.open) return;
       await figures.closeFigures();
       commit.close();
-      db.close();
+      await commit.synced();
+      await wal.close().catch(() => undefined);
+      if (db.open) db.close();
     },
   };
 }
 
+
+/**
+ * fsyncs the database's WAL (and, the first time, its folder, which holds the WAL's name)
+ * on the thread pool: what makes a batch committed with `synchronous = NORMAL` durable.
+ * The WAL lives as long as the connection, so one handle serves; fdatasync also writes the
+ * file's new length, which reading the appended frames back needs.
+ */
+function walSync(dbFile: string): { sync: SyncCommitted; close(): Promise<void> } {
+  let wal: Promise<FileHandle> | null = null;
+  let folderSynced = false;
+  return {
+    async sync() {
+      if (!folderSynced) {
+        const dir = await open(path.dirname(dbFile), 'r');
+        try { await dir.sync(); } finally { await dir.close(); }
+        folderSynced = true;
+      }
+      wal ??= open(`${dbFile}-wal`, 'r+');
+      try {
+        await (await wal).datasync();
+      } catch (e) {
+        const handle = wal;
+        wal = null; // opened afresh next time (a failed open must not fail every later sync)
+        void handle.then((h) => h.close()).catch(() => undefined);
+        throw e;
+      }
+    },
+    async close() {
+      const handle = wal;
+      wal = null;
+      if (handle) await (await handle).close();
+    },
+  };
+}
