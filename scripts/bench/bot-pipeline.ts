@@ -11,7 +11,9 @@
  *   marked sent. No parsing, no reads, no rendering;
  * - ours: the real AnxinPlugin, every landlord registered.
  * They run in alternating rounds (JIT warm-up and GC favour none) and the median round of
- * each is reported. Target: ours ≥ 0.8 of floor. Throughput is counted to the last reply
+ * each is reported. Target: ours ≥ 0.8 of floor, as the median of the rounds' ratios (each
+ * round's floor and ours run back to back: the disk's fsync time, which wanders from minute
+ * to minute, moves both). Throughput is counted to the last reply
  * sent; the sender records each send durably before the next (so a crash repeats at most
  * one), which bounds floor and ours alike at one commit per reply when unpaced. The
  * "handling only" line counts to the last message recorded instead, sends excluded: the
@@ -50,7 +52,7 @@ import type { Store } from '../../src/storage/store';
 
 const HOUSES = Number(process.env.BENCH_HOUSES ?? 10_000);
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 3000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const RATE = Number(process.env.BENCH_RATE ?? 50);
 const LATENCY_S = Number(process.env.BENCH_LATENCY_S ?? 10);
 const TARGET_RATIO = 0.8;
@@ -227,7 +229,10 @@ async function main(): Promise<void> {
     await Promise.all([store.close(), floorDeps.store.close()]);
 
     const [b, f, o] = [median(rates.bare), median(rates.floor), median(rates.ours)];
-    const ratio = o / f;
+    // the ratio of each round's pair (run back to back, on the same disk weather), then their median:
+    // this disk's fsync time wanders by ±20 % from minute to minute, and moves floor and ours together
+    const ratios = rates.ours.map((r, i) => r / rates.floor[i]!);
+    const ratio = median(ratios);
     const [p50, p99] = [pct(latencies, 0.5), pct(latencies, 0.99)];
     const fmt = (r: number) => `${Math.round(r).toLocaleString('en').padStart(6)} msg/s`;
     process.stdout.write([
@@ -235,7 +240,7 @@ async function main(): Promise<void> {
       `  bare dispatch   ${fmt(b)}  (Wechaty event → listener → room.say, nothing else)`,
       `  floor           ${fmt(f)}  ${(f / b).toFixed(2)} of bare  (per room in order; id and reply in one fsynced unit through the outbox, sent, marked sent)`,
       `  our pipeline    ${fmt(o)}  ${(o / b).toFixed(2)} of bare  (parse, domain reads and writes, i18n, the same outbox; ${processed} messages recorded, ${queued} replies sent)`,
-      `  ours / floor    ${ratio.toFixed(2)}  target ≥ ${TARGET_RATIO}  ${ratio >= TARGET_RATIO ? 'OK' : 'BELOW TARGET'}`,
+      `  ours / floor    ${ratio.toFixed(2)}  target ≥ ${TARGET_RATIO}  ${ratio >= TARGET_RATIO ? 'OK' : 'BELOW TARGET'}  (median of the rounds' ratios: ${ratios.map((r) => r.toFixed(2)).join(' ')})`,
       `  handling only   floor ${fmt(median(handled.floor))}  ours ${fmt(median(handled.ours))}  ours / floor ${(median(handled.ours) / median(handled.floor)).toFixed(2)}  (until every message is recorded with its reply queued; the sends after it excluded)`,
       `  reply latency   p50 ${p50.toFixed(1)} ms  p99 ${p99.toFixed(1)} ms  target p99 < ${TARGET_P99_MS} ms  ${p99 < TARGET_P99_MS ? 'OK' : 'ABOVE TARGET'}  (${count} messages offered at ${RATE}/s, receipt → send call, unpaced)`,
       `  peak RSS        ${(peak / 1024 / 1024).toFixed(0)} MB`,

@@ -1,6 +1,7 @@
+import { dateFormat } from './date-format';
 /** `YYYY-MM` of an instant in a time zone (the campaign's month). */
 export function periodOf(at: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit' }).formatToParts(at);
+  const parts = dateFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit' }).formatToParts(at);
   const y = parts.find((p) => p.type === 'year')?.value;
   const m = parts.find((p) => p.type === 'month')?.value;
   return `${y}-${m}`;
@@ -8,14 +9,14 @@ export function periodOf(at: Date, timeZone: string): string {
 
 /** `YYYY-MM-DD` of an instant in a time zone. */
 export const ymdIn = (at: Date, timeZone: string): string =>
-  new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+  dateFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
 
 /** `YYYY-MM` of a campaign month: years 2000–2099 (a year 0000 or 9999 is a typo, not a month to count) */
 export const PERIOD_RE = /^20\d{2}-(0[1-9]|1[0-2])$/;
 
 /** How far a time zone's wall clock is ahead of UTC at an instant, in ms. */
 function zoneOffsetMs(at: Date, timeZone: string): number {
-  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', {
+  const parts = Object.fromEntries(dateFormat('en-US', {
     timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
   }).formatToParts(at).map((p) => [p.type, Number(p.value)]));
   const wall = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);

@@ -1,11 +1,12 @@
 import { zonedInstant } from './period';
+import { dateFormat } from './date-format';
 
 /** SPEC §4: nothing scheduled is posted from 21:00 to 08:00; it waits until 08:00. */
 export const QUIET_START_HOUR = 21;
 export const QUIET_END_HOUR = 8;
 
 function wallClock(at: Date, timeZone: string): { date: string; hour: number } {
-  const p = Object.fromEntries(new Intl.DateTimeFormat('en-CA', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit' })
+  const p = Object.fromEntries(dateFormat('en-CA', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit' })
     .formatToParts(at).map((x) => [x.type, x.value]));
   return { date: `${p.year}-${p.month}-${p.day}`, hour: Number(p.hour) };
 }
