@@ -197,85 +197,66 @@ describe('with the fsync off the event loop (sync given, as the store does)', ()
     return { sync, calls };
   }
   const turn = () => new Promise((r) => setImmediate(r));
+  let s: ReturnType<typeof manualSync>;
+  let synced: GroupCommit;
+  beforeEach(() => { s = manualSync(); synced = new GroupCommit(db, 2000, 2000, s.sync); });
+  afterEach(() => synced.close());
+  const put = (id: string) => synced.write(() => db.prepare('INSERT INTO t VALUES (?, 1)').run(id).changes);
 
   it('commits at the end of the turn but settles the writes only once the sync after that commit is done', async () => {
-    const s = manualSync();
-    const synced = new GroupCommit(db, 2000, 2000, s.sync);
-    try {
-      let settled = false;
-      const w = synced.write(() => db.prepare('INSERT INTO t VALUES (?, 1)').run('s1').changes).then((n) => { settled = true; return n; });
-      await turn(); await turn();
-      expect(seenByOther('s1').n).toBe(1); // committed: another connection sees it
-      expect(s.calls).toHaveLength(1);
-      expect(settled).toBe(false); // not acknowledged before it is on disk
-      s.calls[0]!.release();
-      await expect(w).resolves.toBe(1);
-    } finally {
-      synced.close();
-    }
+    let settled = false;
+    const w = put('s1').then((n) => { settled = true; return n; });
+    await turn(); await turn();
+    expect(seenByOther('s1').n).toBe(1); // committed: another connection sees it
+    expect(s.calls).toHaveLength(1);
+    expect(settled).toBe(false); // not acknowledged before it is on disk
+    s.calls[0]!.release();
+    await expect(w).resolves.toBe(1);
   });
 
   it('lets the next batch commit while one syncs; batches committed meanwhile share the next sync', async () => {
-    const s = manualSync();
-    const synced = new GroupCommit(db, 2000, 2000, s.sync);
-    try {
-      const first = synced.write(() => db.prepare('INSERT INTO t VALUES (?, 1)').run('a').changes);
-      await turn(); await turn();
-      const second = synced.write(() => db.prepare('INSERT INTO t VALUES (?, 1)').run('b').changes);
-      await turn(); await turn();
-      const third = synced.atomically(async () => { await synced.write(() => db.prepare('INSERT INTO t VALUES (?, 1)').run('c').changes); });
-      await turn(); await turn();
-      expect(seenByOther('b').n + seenByOther('c').n).toBe(2); // committed during the first sync
-      expect(s.calls).toHaveLength(1);
-      s.calls[0]!.release();
-      await first;
-      await turn();
-      expect(s.calls).toHaveLength(2); // one more sync, for both
-      let later = false;
-      void Promise.all([second, third]).then(() => { later = true; });
-      await turn();
-      expect(later).toBe(false);
-      s.calls[1]!.release();
-      await Promise.all([second, third]);
-    } finally {
-      synced.close();
-    }
+    const first = put('a');
+    await turn(); await turn();
+    const second = put('b');
+    await turn(); await turn();
+    const third = synced.atomically(async () => { await put('c'); });
+    await turn(); await turn();
+    expect(seenByOther('b').n + seenByOther('c').n).toBe(2); // committed during the first sync
+    expect(s.calls).toHaveLength(1);
+    s.calls[0]!.release();
+    await first;
+    await turn();
+    expect(s.calls).toHaveLength(2); // one more sync, for both
+    let later = false;
+    void Promise.all([second, third]).then(() => { later = true; });
+    await turn();
+    expect(later).toBe(false);
+    s.calls[1]!.release();
+    await Promise.all([second, third]);
   });
 
   it('rejects the writes of a failed sync (the disk may not have them) and goes on with the next', async () => {
-    const s = manualSync();
-    const synced = new GroupCommit(db, 2000, 2000, s.sync);
-    try {
-      const lost = synced.write(() => db.prepare('INSERT INTO t VALUES (?, 1)').run('x').changes);
-      await turn(); await turn();
-      s.calls[0]!.fail(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO', syscall: 'fsync' }));
-      await expect(lost).rejects.toMatchObject({ code: 'EIO' });
-      const next = synced.write(() => db.prepare('INSERT INTO t VALUES (?, 1)').run('y').changes);
-      await turn(); await turn();
-      s.calls[1]!.release();
-      await expect(next).resolves.toBe(1);
-    } finally {
-      synced.close();
-    }
+    const lost = put('x');
+    await turn(); await turn();
+    s.calls[0]!.fail(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO', syscall: 'fsync' }));
+    await expect(lost).rejects.toMatchObject({ code: 'EIO' });
+    const next = put('y');
+    await turn(); await turn();
+    s.calls[1]!.release();
+    await expect(next).resolves.toBe(1);
   });
 
   it('does not sync for committed() alone (nothing was written)', async () => {
-    const s = manualSync();
-    const synced = new GroupCommit(db, 2000, 2000, s.sync);
-    try {
-      await synced.committed();
-      const w = synced.write(() => db.prepare('INSERT INTO t VALUES (?, 1)').run('z').changes);
-      const c = synced.committed();
-      await turn(); await turn();
-      expect(s.calls).toHaveLength(1);
-      s.calls[0]!.release();
-      await Promise.all([w, c]);
-      await synced.committed();
-      expect(s.calls).toHaveLength(1);
-      await synced.synced();
-    } finally {
-      synced.close();
-    }
+    await synced.committed();
+    const w = put('z');
+    const c = synced.committed();
+    await turn(); await turn();
+    expect(s.calls).toHaveLength(1);
+    s.calls[0]!.release();
+    await Promise.all([w, c]);
+    await synced.committed();
+    expect(s.calls).toHaveLength(1);
+    await synced.synced();
   });
 });
 
