@@ -32,12 +32,14 @@ export interface SqliteStoreOptions {
 export function createSqliteStore({ dataDir, offThreadHouses }: SqliteStoreOptions): Store {
   mkdirSync(dataDir, { recursive: true });
   const db = new Database(path.join(dataDir, 'anxin.db'));
-  db.pragma('journal_mode = WAL');
+  // (a file system without shared memory for the WAL index keeps the rollback journal)
+  const wal = db.pragma('journal_mode = WAL', { simple: true }) === 'wal';
   // NORMAL: COMMIT writes the WAL without syncing it; the group commit then fsyncs the WAL
   // through the thread pool before it acknowledges the batch (see GroupCommit). A commit is
   // still on disk before we answer — a kill -9 or power cut loses nothing acknowledged — but
-  // the event loop goes on handling messages while the disk syncs. (Checkpoints sync as with FULL.)
-  db.pragma('synchronous = NORMAL');
+  // the event loop goes on handling messages while the disk syncs. (Checkpoints sync as with
+  // FULL.) Without a WAL, FULL: COMMIT syncs, on the loop.
+  db.pragma(wal ? 'synchronous = NORMAL' : 'synchronous = FULL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   migrate(db);
@@ -46,8 +48,8 @@ export function createSqliteStore({ dataDir, offThreadHouses }: SqliteStoreOptio
   // writes of one event-loop turn share a transaction and an fsync; each settles once durable
   // a city-sized roster import holds the write lock for its one transaction (seconds at a million rows):
   // writes queue that long, without blocking the event loop, rather than fail
-  const wal = walSync(path.join(dataDir, 'anxin.db'));
-  const commit = new GroupCommit(db, WRITE_LOCK_WAIT_MS, undefined, wal.sync);
+  const walFile = wal ? walSync(path.join(dataDir, 'anxin.db')) : null;
+  const commit = new GroupCommit(db, WRITE_LOCK_WAIT_MS, undefined, walFile?.sync);
   const collections = Object.fromEntries(
     Object.entries(SPECS).map(([k, spec]) => [k, new SqliteCollection(db, spec as never, commit)]),
   ) as unknown as Collections;
@@ -85,7 +87,7 @@ export function createSqliteStore({ dataDir, offThreadHouses }: SqliteStoreOptio
       await figures.closeFigures();
       commit.close();
       await commit.synced();
-      await wal.close().catch(() => undefined);
+      await walFile?.close().catch(() => undefined);
       if (db.open) db.close();
     },
   };
