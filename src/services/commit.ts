@@ -2,6 +2,7 @@ import { DomainError } from '../domain/errors';
 import type { Deps } from './deps';
 import { award } from './points';
 import type { Speaker } from './speaker';
+import { currentLetterVersion } from './letter-version';
 
 export interface CommitResult {
   letterVersion: number;
@@ -17,16 +18,16 @@ export interface CommitResult {
 export async function commit(deps: Deps, input: { speaker: Speaker; messageId: string | null }): Promise<CommitResult> {
   const { store, clock } = deps;
   if (input.speaker.houses.length === 0) throw new DomainError('not_registered', 'commit');
-  const letter = await store.letters.findOne({}, { version: -1 });
-  if (!letter) throw new DomainError('not_found', 'letter');
+  const letterVersion = await currentLetterVersion(store);
+  if (letterVersion === null) throw new DomainError('not_found', 'letter');
   const houses = [];
   // most `我承诺` after the first are repeats: look first rather than fail an insert
-  const already = new Set(await store.commitments.distinct('houseId', { houseId: { in: input.speaker.houses.map((h) => h.id) }, letterVersion: letter.version }));
+  const already = new Set(await store.commitments.distinct('houseId', { houseId: { in: input.speaker.houses.map((h) => h.id) }, letterVersion }));
   for (const h of input.speaker.houses) {
     if (already.has(h.id)) { houses.push({ code: h.code, isNew: false }); continue; }
     try {
       const c = await store.commitments.insert({
-        communityId: h.communityId, gridId: h.gridId, groupId: h.groupId, houseId: h.id, houseCode: h.code, letterVersion: letter.version,
+        communityId: h.communityId, gridId: h.gridId, groupId: h.groupId, houseId: h.id, houseCode: h.code, letterVersion,
         landlordId: h.landlordId, contactId: input.speaker.contact?.id ?? null, messageId: input.messageId, at: clock.now(),
       });
       await award(deps, { reason: 'commitment', refId: c.id, house: { ...h, contactId: input.speaker.contact?.id ?? null } });
@@ -39,8 +40,8 @@ export async function commit(deps: Deps, input: { speaker: Speaker; messageId: s
   const groupIds = [...new Set(input.speaker.houses.map((h) => h.groupId))];
   const groups = await Promise.all(groupIds.map(async (groupId) => ({
     groupId,
-    committed: await store.commitments.count({ groupId, letterVersion: letter.version }),
+    committed: await store.commitments.count({ groupId, letterVersion }),
     total: await store.houses.count({ groupId }),
   })));
-  return { letterVersion: letter.version, houses, groups };
+  return { letterVersion, houses, groups };
 }

@@ -2,6 +2,7 @@ import { placedFilter, type PlacedScope } from '../domain/scope';
 import { emptyFigures, type FigureQuery, type FigureRow } from '../storage/figures';
 import type { Store } from '../storage/store';
 import type { Deps } from './deps';
+import { currentLetterVersion } from './letter-version';
 
 /** The figures of a scope and month (SPEC §6), with their rates. */
 export interface Stats extends Omit<FigureRow, 'key'> {
@@ -33,7 +34,7 @@ export async function countFigures({ store, clock }: Deps, q: Omit<FigureQuery, 
   const key = keyOf(q);
   const cache = memo.get(store) ?? memo.set(store, new Map()).get(store)!;
   const hit = revision !== null ? cache.get(key) : undefined;
-  const letterVersion = (await store.letters.findOne({}, { version: -1 }))?.version ?? null;
+  const letterVersion = await currentLetterVersion(store);
   if (hit && hit.revision === `${revision}:${letterVersion}` && now.getTime() < hit.until) return { letterVersion, rows: hit.rows };
   // many callers asking the same at once share one count (a dashboard opened by a whole office)
   const flightKey = `${key}|${revision}:${letterVersion}`;

@@ -3,6 +3,7 @@ import { shortenAddress } from '../domain/privacy';
 import { scopeCoversGroup } from '../domain/scope';
 import type { Group, Round, SubmissionStatus } from '../domain/types';
 import type { Deps } from './deps';
+import { currentLetterVersion } from './letter-version';
 
 export interface HouseProgress {
   code: string;
@@ -31,12 +32,12 @@ export async function openRoundFor({ store }: Deps, group: Pick<Group, 'id' | 'g
  */
 export async function groupProgress(deps: Deps, group: Group): Promise<GroupProgress> {
   const { store } = deps;
-  const [houses, letter, round] = await Promise.all([
+  const [houses, letterVersion, round] = await Promise.all([
     store.houses.find({ groupId: group.id }, { sort: { code: 1 } }),
-    store.letters.findOne({}, { version: -1 }),
+    currentLetterVersion(store),
     openRoundFor(deps, group),
   ]);
-  const committed = new Set(letter ? await store.commitments.distinct('houseId', { groupId: group.id, letterVersion: letter.version }) : []);
+  const committed = new Set(letterVersion !== null ? await store.commitments.distinct('houseId', { groupId: group.id, letterVersion }) : []);
   const submissions = round ? await store.submissions.find({ roundId: round.id, groupId: group.id }) : [];
   const overdue = new Set(await store.hazards.distinct('houseId', { groupId: group.id, status: { in: ['open', 'rectified'] }, deadline: { lt: deps.clock.now() } }));
   const byHouse = new Map(submissions.map((s) => [s.houseId, s]));

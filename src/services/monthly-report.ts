@@ -8,6 +8,7 @@ import { emptyFigures, type FigureRow, type HouseFigure } from '../storage/figur
 import type { Deps } from './deps';
 import { countFigures, withRates } from './get-stats';
 import { yearRange } from './points';
+import { currentLetterVersion } from './letter-version';
 
 type T = (key: string, params?: Record<string, unknown>) => string;
 const PAGE = 2000;
@@ -86,7 +87,7 @@ function sheetName(name: string, taken: Set<string>): string {
 export async function prepareMonthlyReport(deps: Deps, input: { where: PlacedScope; period: string; year: number; showPhones: boolean; format: 'xlsx' | 'csv'; t: T }): Promise<{ write(out: Writable): Promise<void> }> {
   const { store } = deps;
   const { t } = input;
-  const letterVersion = (await store.letters.findOne({}, { version: -1 }))?.version ?? null;
+  const letterVersion = await currentLetterVersion(store);
   const communityIds = input.where.communityId ? [input.where.communityId] : (await store.communities.find({}, { sort: { name: 1 } })).map((c) => c.id);
   const communities = new Map((await store.communities.find({ id: { in: communityIds } })).map((c) => [c.id, c.name]));
   const grids = new Map((await store.grids.find(input.where.communityId ? { communityId: input.where.communityId } : {})).map((g) => [g.id, g]));
@@ -177,7 +178,7 @@ export async function prepareMonthlyReport(deps: Deps, input: { where: PlacedSco
 export async function closeMonth(deps: Deps, input: { period: string; year: number }): Promise<number> {
   const { store } = deps;
   if (await isClosed(deps, input.period)) return 0;
-  const letterVersion = (await store.letters.findOne({}, { version: -1 }))?.version ?? null;
+  const letterVersion = await currentLetterVersion(store);
   let n = 0;
   // rows are upserted by (period, code), so a close cut short by a crash is simply run again;
   // the month counts as closed only once its marker, written last, is there
