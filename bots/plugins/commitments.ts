@@ -3,7 +3,7 @@ import type { Group } from '../../src/domain/types';
 import { commit } from '../../src/services/commit';
 import { groupProgress, type HouseProgress } from '../../src/services/group-progress';
 import type { BotContext, HandlerTable, Reply } from '../bot-context';
-import { dateFormat } from '../../src/domain/date-format';
+import { monthDay } from '../../src/domain/date-format';
 
 /** The words of a house's state, translated once per reply rather than once per house. */
 function stateWords(ctx: BotContext) {
@@ -23,7 +23,7 @@ function stateWords(ctx: BotContext) {
 async function progressText(ctx: BotContext, group: Group): Promise<string> {
   const p = await groupProgress(ctx.deps, group);
   const houseState = stateWords(ctx);
-  const deadline = p.round ? dateFormat(ctx.lng, { timeZone: ctx.timeZone, month: 'numeric', day: 'numeric' }).format(p.round.deadline) : '';
+  const deadline = p.round ? monthDay(ctx.lng, ctx.timeZone, p.round.deadline) : '';
   return [
     ctx.t('progress.title', { group: group.name }),
     p.round ? ctx.t('progress.round', { period: p.round.period, deadline }) : ctx.t('progress.no_round'),

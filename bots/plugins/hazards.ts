@@ -3,9 +3,9 @@ import { closeHazard, hazardByNumber, openHazard } from '../../src/services/haza
 import { fixHazard } from '../../src/services/submit-photo';
 import type { BotContext, Handler, HandlerTable } from '../bot-context';
 import { photoReply } from './photos';
-import { dateFormat } from '../../src/domain/date-format';
+import { monthDay } from '../../src/domain/date-format';
 
-const day = (ctx: BotContext, d: Date) => dateFormat(ctx.lng, { timeZone: ctx.timeZone, month: 'numeric', day: 'numeric' }).format(d);
+const day = (ctx: BotContext, d: Date) => monthDay(ctx.lng, ctx.timeZone, d);
 
 /** `整改 N`: in the room or a private chat, by the landlord of the hazard's house. */
 const fixed: Handler<'fixed'> = async (ctx, cmd) => {

@@ -18,3 +18,11 @@ export function dateFormat(locale: string, options: Intl.DateTimeFormatOptions):
   }
   return f;
 }
+
+/** A deadline as a message shows it: month and day in the reader's language ("12月5日", "12/5"), where the campaign runs. */
+export const monthDay = (lng: string, timeZone: string, at: Date): string =>
+  dateFormat(lng, { timeZone, month: 'numeric', day: 'numeric' }).format(at);
+
+/** The calendar year of an instant where the campaign runs (points are counted by it). */
+export const yearIn = (timeZone: string, at: Date): number =>
+  Number(dateFormat('en', { timeZone, year: 'numeric' }).format(at));

@@ -1,7 +1,7 @@
 import type { Group, Hazard } from '../domain/types';
 import { houseAudience } from '../services/house-audience';
 import { depsOf, type AppOptions } from './context';
-import { dateFormat } from '../domain/date-format';
+import { monthDay } from '../domain/date-format';
 
 /**
  * What the house's room is told when a hazard is opened or closed from the API (the
@@ -15,7 +15,7 @@ export function hazardNotices(o: AppOptions) {
     const to = await houseAudience(deps, h.houseId);
     if (to) await o.notifier.post([{ key, roomId: to.roomId, text: text(botT(to.group), to.group.locale ?? o.locale), mentions: to.mentions }]);
   };
-  const day = (h: Hazard, lng: string) => dateFormat(lng, { timeZone: o.timeZone, month: 'numeric', day: 'numeric' }).format(h.deadline);
+  const day = (h: Hazard, lng: string) => monthDay(lng, o.timeZone, h.deadline);
   return {
     opened: (h: Hazard) => tell(h, `hazard:open:${h.id}`, (t, lng) => t('hazard.opened', { number: h.number, code: h.houseCode, text: h.description, deadline: day(h, lng) })),
     closed: (h: Hazard) => tell(h, `hazard:close:${h.id}:${h.closedAt?.getTime() ?? 0}`, (t) => t('hazard.closed', { number: h.number, code: h.houseCode })),

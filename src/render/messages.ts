@@ -1,6 +1,6 @@
 import { BASE_ITEMS, KEY_ITEMS } from '../domain/checklist';
 import type { Round } from '../domain/types';
-import { dateFormat } from '../domain/date-format';
+import { monthDay } from '../domain/date-format';
 
 /** `t` bound to the bot namespace and a room's language. */
 export type BotT = (key: string, params?: Record<string, unknown>) => string;
@@ -8,7 +8,7 @@ export interface Post { text: string; mentions?: string[] }
 
 /** The announcement of a new round in one room, with the checklist (and key houses' extra items). */
 export function roundAnnouncement(t: BotT, lng: string, timeZone: string, round: Round, keyHouses: number): Post {
-  const deadline = dateFormat(lng, { timeZone, month: 'numeric', day: 'numeric' }).format(round.deadline);
+  const deadline = monthDay(lng, timeZone, round.deadline);
   const items = BASE_ITEMS.map((i, n) => `${n + 1} ${t(`items.${i}`)}`).join('\n');
   const lines = [t('round.announce', { period: round.period, deadline, items })];
   if (keyHouses > 0) lines.push(t('round.key_extra', { items: KEY_ITEMS.slice(BASE_ITEMS.length).map((i, n) => `${BASE_ITEMS.length + n + 1} ${t(`items.${i}`)}`).join('、') }));

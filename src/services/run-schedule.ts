@@ -15,7 +15,7 @@ import { enqueue, PRIORITY } from './outbox';
 import { resolveScope } from './resolve-scope';
 import { rankScope, type Ranked } from './ranking';
 import { closeMonth } from './monthly-report';
-import { dateFormat } from '../domain/date-format';
+import { monthDay } from '../domain/date-format';
 
 export interface ScheduleDeps extends Deps { t: Translate; locale: 'zh-CN' | 'en' }
 
@@ -61,7 +61,7 @@ async function hazardNotices(deps: ScheduleDeps, s: Schedule, groups: Group[]): 
     if (!g?.roomId) continue;
     const lng = g.locale ?? deps.locale;
     const t = (key: string, params: Record<string, unknown>) => deps.t(`bot:${key}`, { lng, ...params });
-    const deadline = dateFormat(lng, { timeZone: s.timeZone, month: 'numeric', day: 'numeric' }).format(h.deadline);
+    const deadline = monthDay(lng, s.timeZone, h.deadline);
     const params = { number: h.number, code: h.houseCode, deadline, group: g.name };
     const base = { roomId: g.roomId, account: g.botId ?? '*', priority: PRIORITY.bulk, notBefore };
     const house = await store.houses.get(h.houseId);
@@ -98,7 +98,7 @@ async function hazardWeekly(deps: ScheduleDeps, s: Schedule, runAt: Date): Promi
     if (overdue.length === 0) continue;
     const lng = contact.locale ?? deps.locale;
     const t = (key: string, params: Record<string, unknown>) => deps.t(`bot:${key}`, { lng, ...params });
-    const day = (d: Date) => dateFormat(lng, { timeZone: s.timeZone, month: 'numeric', day: 'numeric' }).format(d);
+    const day = (d: Date) => monthDay(lng, s.timeZone, d);
     const lines = overdue.map((h) => t('hazard.weekly_line', { number: h.number, code: h.houseCode, deadline: day(h.deadline), status: t(`hazard.status_${h.status}`, {}) }));
     entries.push({ key: `hazard:weekly:${u.id}:${ymdIn(runAt, s.timeZone)}`, contactId: contact.wechatId, priority: PRIORITY.bulk, notBefore: afterQuietHours(now, s.timeZone), text: [t('hazard.weekly_title', { count: overdue.length }), ...lines].join('\n') });
   }

@@ -5,7 +5,7 @@ import { depsOf, type AppOptions } from '../context';
 import { offsetOnly } from '../paging';
 import { pageQuery } from './resources';
 import type { RouteTable } from '../route-table';
-import { dateFormat } from '../../domain/date-format';
+import { yearIn } from '../../domain/date-format';
 
 export const pointsQuery = pageQuery.extend({ year: z.coerce.number().int().min(2000).max(2100).optional() });
 
@@ -23,7 +23,7 @@ export function pointRoutes(o: AppOptions, router: RouteTable): void {
     const q = pointsQuery.parse(ctx.query);
     offsetOnly(q);
     const scope = await effectiveScope(o.store, ctx, q.scope);
-    const year = q.year ?? Number(dateFormat('en', { timeZone: o.timeZone, year: 'numeric' }).format(o.clock.now()));
+    const year = q.year ?? yearIn(o.timeZone, o.clock.now());
     const gridIds = scope.level === 'street' ? null
       : scope.gridId ? [scope.gridId] : (await o.store.grids.find({ communityId: scope.communityId! })).map((g) => g.id);
     let ranked = await rankLandlords(depsOf(o), { gridIds, year });
