@@ -1,9 +1,10 @@
 /**
  * npm run bench:store — the roster import at city scale, beside a raw better-sqlite3 load of
- * the same rows in the same run:
+ * the same rows in the same run. It runs from the build (dist/), as `npm start` does: the import's
+ * threads then load compiled modules, not TypeScript through tsx.
  *   1. a generated 1,000,000-row CSV (BENCH_CSV_ROWS) and a 100,000-row XLSX (BENCH_XLSX_ROWS),
  *      each imported into a fresh SQLite store by the import the API and `npm run import` use
- *      (worker thread: stream → validate → stage → one transaction), while the real app
+ *      (two worker threads: stream and validate | stage → checks → one transaction), while the real app
  *      serves /healthz, polled every 20 ms;
  *   2. the same rows inserted raw: prepared statements in one transaction, no parsing or checks.
  * Prints rows/s and the ratio to raw (target ≥ 0.5×), peak RSS (target < 400 MB for the CSV)

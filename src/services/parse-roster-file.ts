@@ -36,33 +36,37 @@ const MAX_TITLE_ROWS = 3;
 /**
  * Checks the header row (past up to three title rows above it), then validates each data row
  * as it streams by and hands it to `sink`, one at a time. Returns how many data rows there
- * were. Blank rows are skipped.
+ * were. Blank rows are skipped. `afterBatch` runs after each batch the table yields (a reader
+ * thread waits there for its stager).
  */
-export async function scanRoster(table: AsyncIterable<TableRow[]>, sink: RosterSink): Promise<number> {
+export async function scanRoster(table: AsyncIterable<TableRow[]>, sink: RosterSink, afterBatch?: () => Promise<void>): Promise<number> {
   let index: Partial<Record<RosterField, number>> | null = null;
   let columns: [RosterField, number][] = [];
   let titles = 0;
   let firstMissing: RosterField[] | undefined;
   let count = 0;
-  for await (const batch of table) for (const { n, cells, dates } of batch) {
-    if (cells.every((c) => c.trim() === '')) continue; // blank lines in a sheet are not rows
-    if (!index) {
-      const h = mapRosterHeaders(cells);
-      if (h.duplicates.length) throw new DomainError('roster_duplicate_headers', `duplicate headers: ${h.duplicates.join('; ')}`, { columns: h.duplicates.join('; ') });
-      // a title above the header ("平湖街道出租房屋花名册") names no column: the header is a row or two further down
-      if (h.missing.length && Object.keys(h.index).length <= 1 && titles < MAX_TITLE_ROWS) { titles += 1; firstMissing ??= h.missing; continue; }
-      if (h.missing.length) throw missingColumns(Object.keys(h.index).length <= 1 && firstMissing ? firstMissing : h.missing);
-      index = h.index;
-      columns = Object.entries(index) as [RosterField, number][];
-      continue;
+  for await (const batch of table) {
+    for (const { n, cells, dates } of batch) {
+      if (cells.every((c) => c.trim() === '')) continue; // blank lines in a sheet are not rows
+      if (!index) {
+        const h = mapRosterHeaders(cells);
+        if (h.duplicates.length) throw new DomainError('roster_duplicate_headers', `duplicate headers: ${h.duplicates.join('; ')}`, { columns: h.duplicates.join('; ') });
+        // a title above the header ("平湖街道出租房屋花名册") names no column: the header is a row or two further down
+        if (h.missing.length && Object.keys(h.index).length <= 1 && titles < MAX_TITLE_ROWS) { titles += 1; firstMissing ??= h.missing; continue; }
+        if (h.missing.length) throw missingColumns(Object.keys(h.index).length <= 1 && firstMissing ? firstMissing : h.missing);
+        index = h.index;
+        columns = Object.entries(index) as [RosterField, number][];
+        continue;
+      }
+      count += 1;
+      const dated = dates ? columns.filter(([, at]) => dates.includes(at)) : [];
+      if (dated.length) { sink.error({ row: n, message: dated.map(([f]) => DATE_CELL(f)).join('; ') }); continue; }
+      const byField: Partial<Record<RosterField, string>> = {};
+      for (const [f, at] of columns) byField[f] = cells[at] ?? '';
+      const r = parseRosterRow(n, byField);
+      if (isRowError(r)) sink.error(r); else sink.row(r);
     }
-    count += 1;
-    const dated = dates ? columns.filter(([, at]) => dates.includes(at)) : [];
-    if (dated.length) { sink.error({ row: n, message: dated.map(([f]) => DATE_CELL(f)).join('; ') }); continue; }
-    const byField: Partial<Record<RosterField, string>> = {};
-    for (const [f, at] of columns) byField[f] = cells[at] ?? '';
-    const r = parseRosterRow(n, byField);
-    if (isRowError(r)) sink.error(r); else sink.row(r);
+    await afterBatch?.();
   }
   if (!index && firstMissing) throw missingColumns(firstMissing);
   if (!index) throw new DomainError('roster_empty', 'no header row');

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { appFixture, auth } from '../support/app-fixture';
@@ -56,6 +57,8 @@ describe('hostile roster files (issue 12)', () => {
     expect(r.status).toBe(status);
     await request(f.server).get('/healthz').expect(200);
     expect(readdirSync(path.join(f.dir, 'uploads'))).toEqual([]); // the spooled upload is gone
+    // and so is what the import's threads wrote (exceljs spools a worksheet listed before its shared strings)
+    expect(readdirSync(os.tmpdir()).filter((n) => n.startsWith(`anxin-import-${process.pid}-`) || n.startsWith(`tmp-${process.pid}-`))).toEqual([]);
   });
 
   it('reads a UTF-16 CSV with its byte-order mark', async () => {

@@ -1,64 +1,131 @@
 /**
- * The roster import's worker thread: parsing, validating and (on SQLite) applying run here,
- * off the event loop, so the API and the bot keep answering during a city-sized import.
+ * The roster import's worker threads, off the event loop, so the API and the bot keep answering
+ * during a city-sized import. On SQLite two of them run as a pipeline: a reader parses and
+ * validates the file (the CPU-heavy part: csv-parse or exceljs, and each row's checks) while a
+ * stager writes the rows it has already passed into a TEMP table, checks them across rows and
+ * applies them in one transaction; on two cores the two halves overlap. On MongoDB one thread
+ * reads and sends the valid rows back to the event loop, which writes them through the Store.
  */
 import Database from 'better-sqlite3';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { RosterRow, RowError } from '../../domain/roster';
 import { RosterStage } from '../../storage/sqlite/roster-apply';
 import { onePerRow, scanRoster } from '../parse-roster-file';
 import { readRosterTable } from './read-roster-table';
-import { errorToMessage, MAX_LISTED_ERRORS, type WorkerJob, type WorkerMessage } from './roster-worker-protocol';
+import { errorFromMessage, errorToMessage, MAX_LISTED_ERRORS, type WorkerJob, type WorkerMessage } from './roster-worker-protocol';
 
 const post = (m: WorkerMessage) => parentPort!.postMessage(m);
+
+/** rows a reader sends at once, and batches it may have sent before the stager has taken them (memory stays at a few batches) */
+const BATCH = 5000;
+const IN_FLIGHT = 3;
+
+/** What the reader sends the stager. */
+type ReaderMessage =
+  | { type: 'batch'; rows: RosterRow[]; errors: RowError[]; bad: number }
+  | { type: 'end'; rows: number }
+  | Extract<WorkerMessage, { type: 'error' }>;
+
+/** Progress for the parent, at most every 100 ms. */
+function progressReporter(): (processed: number) => void {
+  let last = 0;
+  return (processed) => {
+    const now = Date.now();
+    if (now - last < 100) return;
+    last = now;
+    post({ type: 'progress', phase: 'parse', processed, total: processed });
+  };
+}
+
+/** The reader of a pipeline: parses and validates, sending rows to the stager in batches of BATCH with at most IN_FLIGHT unanswered. */
+async function read(job: WorkerJob, port: MessagePort): Promise<void> {
+  let credit = IN_FLIGHT;
+  let wake: (() => void) | null = null;
+  port.on('message', () => { credit += 1; wake?.(); });
+  let rows: RosterRow[] = [];
+  let errors: RowError[] = [];
+  let bad = 0;
+  let listed = 0;
+  const send = async () => {
+    while (credit === 0) await new Promise<void>((r) => { wake = r; });
+    wake = null;
+    credit -= 1;
+    port.postMessage({ type: 'batch', rows, errors, bad } satisfies ReaderMessage);
+    rows = [];
+    errors = [];
+    bad = 0;
+  };
+  let full = false;
+  const count = await scanRoster(readRosterTable(job.source, job.limits), {
+    row(r) { rows.push(r); if (rows.length >= BATCH) full = true; },
+    error(e) { bad += 1; if (listed < MAX_LISTED_ERRORS) { listed += 1; errors.push(e); } },
+  }, async () => { if (full) { full = false; await send(); } });
+  await send();
+  port.postMessage({ type: 'end', rows: count } satisfies ReaderMessage);
+}
+
+/** The stager's side of the pipeline: `onBatch` takes each batch (synchronously); settles with the row count, or with what the reader threw. */
+function fromReader(port: MessagePort, onBatch: (m: Extract<ReaderMessage, { type: 'batch' }>) => void): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    port.on('message', (m: ReaderMessage) => {
+      if (m.type === 'batch') { onBatch(m); port.postMessage('ack'); } else if (m.type === 'end') resolve(m.rows);
+      else reject(errorFromMessage(m.error));
+    });
+  });
+}
 
 async function run(job: WorkerJob): Promise<void> {
   // bytes cross the thread boundary as a plain Uint8Array: make them a Buffer again
   if ('bytes' in job.source) job.source = { bytes: Buffer.from(job.source.bytes.buffer, job.source.bytes.byteOffset, job.source.bytes.byteLength) };
-  const db = job.dbFile ? new Database(job.dbFile) : null;
-  try {
-    const stage = db ? new RosterStage(db) : null;
+  if (job.role === 'read') return read(job, job.port!);
+  const errors: RowError[] = [];
+  let badRows = 0;
+  let processed = 0;
+  const report = progressReporter();
+  if (!job.dbFile) {
+    // MongoDB: read here, send the valid rows back (none once a row is bad: nothing will be written)
     let batch: RosterRow[] = [];
-    const errors: RowError[] = [];
-    let badRows = 0;
-    let processed = 0;
-    let lastReport = 0;
-    const report = () => {
-      const now = Date.now();
-      if (now - lastReport < 100) return;
-      lastReport = now;
-      post({ type: 'progress', phase: 'parse', processed, total: processed });
-    };
     const rows = await scanRoster(readRosterTable(job.source, job.limits), {
       row(r) {
         processed += 1;
-        if (stage) stage.add(r);
-        else if (!errors.length) {
+        if (!errors.length) {
           batch.push(r);
           if (batch.length >= 10_000) { post({ type: 'rows', rows: batch }); batch = []; }
         }
-        report();
+        report(processed);
       },
-      error(e) { processed += 1; badRows += 1; if (errors.length < MAX_LISTED_ERRORS) errors.push(e); report(); },
+      error(e) { processed += 1; badRows += 1; if (errors.length < MAX_LISTED_ERRORS) errors.push(e); report(processed); },
     });
     post({ type: 'progress', phase: 'check', processed: rows, total: rows });
-    if (stage) {
-      // (parse errors and cross-row ones fall on different rows: a row that fails to parse is never staged)
-      const cross = stage.crossCheck(MAX_LISTED_ERRORS);
-      for (const e of cross.errors) errors.push(e);
-      badRows += cross.rows;
-    }
     if (errors.length) { post({ type: 'bad', errors: onePerRow(errors).slice(0, MAX_LISTED_ERRORS), count: badRows }); return; }
-    if (!stage) {
-      if (batch.length) post({ type: 'rows', rows: batch });
-      post({ type: 'parsed' });
-      return;
-    }
+    if (batch.length) post({ type: 'rows', rows: batch });
+    post({ type: 'parsed' });
+    return;
+  }
+  const db = new Database(job.dbFile);
+  try {
+    const stage = new RosterStage(db);
+    const rows = await fromReader(job.port!, (m) => {
+      for (const r of m.rows) stage.add(r);
+      for (const e of m.errors) if (errors.length < MAX_LISTED_ERRORS) errors.push(e);
+      badRows += m.bad;
+      processed += m.rows.length + m.bad;
+      report(processed);
+    });
+    job.port!.close();
+    post({ type: 'progress', phase: 'check', processed: rows, total: rows });
+    // (parse errors and cross-row ones fall on different rows: a row that fails to parse is never staged)
+    const cross = stage.crossCheck(MAX_LISTED_ERRORS);
+    for (const e of cross.errors) errors.push(e);
+    badRows += cross.rows;
+    if (errors.length) { post({ type: 'bad', errors: onePerRow(errors).slice(0, MAX_LISTED_ERRORS), count: badRows }); return; }
     const result = stage.apply(job.actor, (done, of) => post({ type: 'progress', phase: 'apply', processed: Math.round((rows * done) / of), total: rows }));
     post({ type: 'applied', result });
   } finally {
-    db?.close();
+    db.close();
   }
 }
 
-run(workerData as WorkerJob).catch((e) => post(errorToMessage(e)));
+const job = workerData as WorkerJob;
+// a reader's failure goes to its stager, which answers for both
+run(job).catch((e) => (job.role === 'read' ? job.port! : parentPort!).postMessage(errorToMessage(e)));

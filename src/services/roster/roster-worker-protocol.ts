@@ -1,11 +1,16 @@
+import type { MessagePort } from 'node:worker_threads';
 import { DomainError, type ErrorCode } from '../../domain/errors';
 import type { RosterRow, RowError } from '../../domain/roster';
 import type { AppliedRoster } from '../../storage/sqlite/roster-apply';
 import type { RosterSource } from './read-roster-table';
 import type { RosterLimits } from './roster-limits';
 
-/** What the import worker is asked: with `dbFile` it stages and applies in SQLite; without, it parses and sends rows back. */
-export interface WorkerJob { source: RosterSource; limits: RosterLimits; actor: string; dbFile?: string; size: number }
+/**
+ * What an import thread is asked. On SQLite (`dbFile`) two threads share `port`: the reader
+ * (`role: 'read'`) parses and validates, the stager (`role: 'stage'`) stages and applies. Without
+ * a role, one thread parses and sends the valid rows back (MongoDB).
+ */
+export interface WorkerJob { source: RosterSource; limits: RosterLimits; actor: string; dbFile?: string; size: number; role?: 'read' | 'stage'; port?: MessagePort }
 
 /** bad rows listed at most: enough to fix a sheet, bounded for a sheet that is all wrong (all are counted) */
 export const MAX_LISTED_ERRORS = 10_000;

@@ -1,5 +1,6 @@
-import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { once } from 'node:events';
+import { rmSync } from 'node:fs';
+import { MessageChannel } from 'node:worker_threads';
 import { DomainError } from '../../domain/errors';
 import { crossCheckRoster, ParentNames, type RosterRow, type RowError } from '../../domain/roster';
 import type { RosterWarning } from '../../storage/sqlite/roster-apply';
@@ -9,6 +10,7 @@ import { importRoster, type ImportResult } from '../import-roster';
 import { onePerRow } from '../parse-roster-file';
 import { isXlsx, type RosterSource } from './read-roster-table';
 import { overLimit, rosterLimits, DEFAULT_MAX_ROWS } from './roster-limits';
+import { importTempDir, spawnRosterWorker, WORKER_HEAP_MB } from './spawn-roster-worker';
 import { errorFromMessage, MAX_LISTED_ERRORS, type ImportPhase, type WorkerJob, type WorkerMessage } from './roster-worker-protocol';
 
 export interface RosterImportResult extends ImportResult { warnings: RosterWarning[] }
@@ -22,13 +24,13 @@ export interface RosterImportInput {
   onProgress?: (p: ImportProgressReport) => void;
 }
 
-const WORKER_HEAP_MB = 192;
 /**
- * V8's young generation for the worker: exceljs makes short-lived objects per cell, and with
- * 16 MB its import of 100,000 rows spent 8.4 s reading against 5.2 s with 32 MB; CSV gains
- * nothing from more and a million rows would take 15–30 MB more of the memory bound.
+ * V8's young generation for the thread that reads: exceljs makes short-lived objects per cell,
+ * and with 16 MB its import of 100,000 rows spent 8.4 s reading against 5.2 s with 32 MB; CSV
+ * gains nothing from more and a million rows would take 15–30 MB more of the memory bound.
+ * The stager (on SQLite the reader is a second thread) makes little garbage.
  */
-const YOUNG_MB = { xlsx: 32, csv: 16 };
+const YOUNG_MB = { xlsx: 32, csv: 16, stager: 8 };
 
 // one import per store at a time; a second gets 409 rather than interleaving with the first
 const running = new WeakSet<Store>();
@@ -38,8 +40,8 @@ export const importRunning = (store: Store): boolean => running.has(store);
 
 /**
  * Imports a roster file, all or nothing, off the event loop: a worker thread parses and
- * validates it as a stream; on SQLite the same worker stages the rows and applies them in
- * one transaction with the audit entry (storage/sqlite/roster-apply.ts). On MongoDB the
+ * validates it as a stream; on SQLite a second worker stages the rows as they come and
+ * applies them in one transaction with the audit entry (storage/sqlite/roster-apply.ts). On MongoDB the
  * worker sends the valid rows back and `importRoster` writes them through the Store.
  * Throws `roster_rows` (with every bad row, nothing changed), `import_running`, or what
  * reading the file threw. The store is marked busy synchronously, in the call itself (before
@@ -49,26 +51,46 @@ export async function runRosterImport(deps: Deps, input: RosterImportInput): Pro
   const { store } = deps;
   if (running.has(store)) throw new DomainError('import_running', 'an import is running');
   running.add(store);
+  let tmpDir: string | undefined;
+  let threadsGone: Promise<void> | undefined;
   try {
     const xlsx = await isXlsx(input.source);
+    const readerYoungMb = xlsx ? YOUNG_MB.xlsx : YOUNG_MB.csv;
     const job: WorkerJob = { source: input.source, limits: rosterLimits(input.size, input.maxRows ?? DEFAULT_MAX_ROWS), actor: input.actor, dbFile: store.file, size: input.size };
     const rows: RosterRow[] = [];
+    tmpDir = importTempDir();
+    const dir = tmpDir;
     const outcome = await new Promise<RosterImportResult | 'parsed'>((resolve, reject) => {
-      const worker = startWorker(job, xlsx ? YOUNG_MB.xlsx : YOUNG_MB.csv);
+      // on SQLite two threads, the reader's batches going straight to the stager; else one that reads
+      const channel = job.dbFile ? new MessageChannel() : null;
+      const main = channel
+        ? spawnRosterWorker({ ...job, role: 'stage', port: channel.port2 }, YOUNG_MB.stager, dir, [channel.port2])
+        : spawnRosterWorker(job, readerYoungMb, dir);
+      const reader = channel ? spawnRosterWorker({ ...job, role: 'read', port: channel.port1 }, readerYoungMb, dir, [channel.port1]) : null;
+      threadsGone = Promise.all((reader ? [main, reader] : [main]).map((t) => once(t, 'exit').catch(() => undefined))).then(() => undefined);
       let settled = false;
-      const done = (f: () => void) => { if (!settled) { settled = true; f(); } };
-      worker.on('message', (m: WorkerMessage) => {
+      // (the main thread leaves on its own once it has answered; the reader waits on its port until stopped)
+      const done = (f: () => void, failed = true) => {
+        if (settled) return;
+        settled = true;
+        void reader?.terminate();
+        if (failed) void main.terminate();
+        f();
+      };
+      main.on('message', (m: WorkerMessage) => {
         switch (m.type) {
           case 'progress': input.onProgress?.(m); break;
           case 'rows': rows.push(...m.rows); break;
           case 'bad': done(() => reject(new DomainError('roster_rows', `${m.count} bad rows`, { count: m.count }, { errors: m.errors }))); break;
-          case 'applied': done(() => resolve({ ...m.result, errors: [] })); break;
-          case 'parsed': done(() => resolve('parsed')); break;
+          case 'applied': done(() => resolve({ ...m.result, errors: [] }), false); break;
+          case 'parsed': done(() => resolve('parsed'), false); break;
           case 'error': done(() => reject(errorFromMessage(m.error))); break;
         }
       });
-      worker.on('error', (e) => done(() => reject((e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY' ? overLimit('memory', WORKER_HEAP_MB, 'the file needs more memory than an import may take') : e)));
-      worker.on('exit', (code) => done(() => reject(new Error(`roster import worker exited (${code}) without an answer`))));
+      for (const thread of reader ? [main, reader] : [main]) {
+        thread.on('error', (e) => done(() => reject((e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY' ? overLimit('memory', WORKER_HEAP_MB, 'the file needs more memory than an import may take') : e)));
+        thread.on('exit', (code) => done(() => reject(new Error(`roster import worker exited (${code}) without an answer`))));
+      }
     });
     if (outcome !== 'parsed') {
       deps.log.info({ created: outcome.created, updated: outcome.updated, warnings: outcome.warnings.length }, 'roster imported');
@@ -80,6 +102,11 @@ export async function runRosterImport(deps: Deps, input: RosterImportInput): Pro
     const r = await importRoster(deps, { rows, errors: [] }, { actor: input.actor, onProgress: (p) => input.onProgress?.({ phase: 'apply', processed: p.done, total: p.total }) });
     return { ...r, warnings: [] };
   } finally {
+    // the threads' temp files (a spooled worksheet) go with them, whatever the outcome
+    if (tmpDir) {
+      await threadsGone;
+      rmSync(tmpDir, { recursive: true, force: true });
+    }
     running.delete(store);
   }
 }
@@ -98,15 +125,4 @@ async function parentErrors(store: Store, rows: readonly RosterRow[]): Promise<R
     if (message) errors.push({ row: r.row, message });
   }
   return errors;
-}
-
-/**
- * The worker runs the compiled .js next to this file in production (`npm start` runs dist/);
- * from TypeScript sources (jest, tsx) it runs the .ts through tsx's loader.
- */
-function startWorker(job: WorkerJob, youngMb: number): Worker {
-  const fromSource = __filename.endsWith('.ts');
-  const file = path.join(__dirname, `roster-import-worker.${fromSource ? 'ts' : 'js'}`);
-  // a small heap: V8 otherwise lets a million rows' garbage pile up to hundreds of MB before collecting it
-  return new Worker(file, { workerData: job, execArgv: fromSource ? ['--require', require.resolve('tsx/cjs')] : [], resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: youngMb } });
 }

@@ -1,0 +1,43 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Worker, type TransferListItem } from 'node:worker_threads';
+
+/** The heap an import's thread may take: V8 otherwise lets a million rows' garbage pile up to hundreds of MB before collecting it. */
+export const WORKER_HEAP_MB = 192;
+
+/**
+ * Starts the roster import's worker (roster-import-worker) with `data`. It runs the compiled .js
+ * next to this file in production (`npm start` runs dist/); from TypeScript sources (jest, tsx)
+ * it runs the .ts through tsx's loader. `youngMb`: V8's young generation for the thread;
+ * `transfer`: what `data` carries that moves to the thread (a MessagePort); `tmpDir`: the
+ * thread's temp folder (exceljs spools a worksheet there when the workbook lists it before its
+ * shared strings).
+ */
+export function spawnRosterWorker(data: unknown, youngMb: number, tmpDir: string, transfer: TransferListItem[] = []): Worker {
+  const fromSource = __filename.endsWith('.ts');
+  const file = path.join(__dirname, `roster-import-worker.${fromSource ? 'ts' : 'js'}`);
+  return new Worker(file, {
+    workerData: data, transferList: transfer, env: { ...process.env, TMPDIR: tmpDir, TMP: tmpDir, TEMP: tmpDir },
+    execArgv: fromSource ? ['--require', require.resolve('tsx/cjs')] : [],
+    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: youngMb },
+  });
+}
+
+const PREFIX = 'anxin-import-';
+
+const alive = (pid: number): boolean => {
+  try { process.kill(pid, 0); return true; } catch (e) { return (e as { code?: string }).code === 'EPERM'; }
+};
+
+/**
+ * A temp folder for one import's threads, removed by the caller when they are gone. Folders
+ * that a process no longer running left behind (killed mid-import) are swept first.
+ */
+export function importTempDir(): string {
+  for (const name of readdirSync(os.tmpdir())) {
+    const pid = name.startsWith(PREFIX) ? Number(name.slice(PREFIX.length).split('-')[0]) : NaN;
+    if (Number.isInteger(pid) && pid !== process.pid && !alive(pid)) rmSync(path.join(os.tmpdir(), name), { recursive: true, force: true });
+  }
+  return mkdtempSync(path.join(os.tmpdir(), `${PREFIX}${process.pid}-`));
+}
