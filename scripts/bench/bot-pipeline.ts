@@ -22,7 +22,8 @@
  *
  * Latency: messages offered to ours at BENCH_RATE per second (default 50) for
  * BENCH_LATENCY_S seconds, each timed from its receipt to the call that sends its reply
- * (unpaced sending). Target: p99 < 50 ms. BENCH_CPU_PROFILE=file profiles our last round.
+ * (unpaced sending). Target: p99 < 50 ms. BENCH_CPU_PROFILE=file profiles our last round;
+ * BENCH_TEXTS=进度 (comma-separated) sends only those commands, to weigh one against the floor.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -57,7 +58,7 @@ const RATE = Number(process.env.BENCH_RATE ?? 50);
 const LATENCY_S = Number(process.env.BENCH_LATENCY_S ?? 10);
 const TARGET_RATIO = 0.8;
 const TARGET_P99_MS = 50;
-const TEXTS = ['我承诺', '进度', '帮助', 'I commit'];
+const TEXTS = process.env.BENCH_TEXTS ? process.env.BENCH_TEXTS.split(',') : ['我承诺', '进度', '帮助', 'I commit'];
 const log = pino({ level: 'silent' });
 const ROOMS = Math.ceil(HOUSES / 10);
 
