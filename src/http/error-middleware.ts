@@ -69,7 +69,12 @@ export function errorParams(e: DomainError, t: Translate, lng: string): Record<s
   const params: Record<string, unknown> = { ...e.params };
   if (e.code === 'not_found' && !params.what) params.what = t('api:what.record', { lng });
   // a limit passed names itself in the reader's language
-  if (e.code === 'roster_limit') params.limit = t(`api:roster_limits.${String(params.which)}`, { lng, max: params.max });
+  if (e.code === 'roster_limit') {
+    params.limit = t(`api:roster_limits.${String(params.which)}`, { lng, max: params.max });
+    // where it was passed, in the same language: the row, and what was found there
+    const at = params.row !== undefined ? (params.found !== undefined ? 'row_found' : 'row') : params.found !== undefined ? 'found' : 'file';
+    params.detail = t(`api:roster_limit_at.${at}`, { lng, row: params.row, found: params.found });
+  }
   return params;
 }
 

@@ -9,6 +9,8 @@ import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import request from 'supertest';
 import { DomainError } from '../../src/domain/errors';
+import { errorParams } from '../../src/http/error-middleware';
+import { createI18n } from '../../src/i18n';
 import { importRunning, runRosterImport } from '../../src/services/roster/run-roster-import';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
 import { auth, rosterAppFixture } from '../support/app-fixture';
@@ -194,7 +196,21 @@ describe('limits and temp files (issue 12)', () => {
   it('refuses a file over the configured row limit, naming it', async () => {
     const bytes = sampleRosterBytes();
     await expect(runRosterImport(f.deps, { source: { bytes }, size: bytes.length, actor: 'test', maxRows: 5 }))
-      .rejects.toMatchObject({ code: 'roster_limit', params: { which: 'rows', max: '5' } });
+      .rejects.toMatchObject({ code: 'roster_limit', params: { which: 'rows', max: '5', row: 7 } });
+  });
+
+  it('names a limit and where it was passed in the reader\'s language, Chinese without English inside', async () => {
+    const wide = Buffer.from(`${sample().split('\n')[0]}${',x'.repeat(150)}\n`);
+    const zh = await request(f.server).post('/api/v1/import/roster').set(auth(f.adminToken)).attach('file', wide, 'r.csv').expect(413);
+    expect(zh.body.error.message).toBe('花名册超出限制：列数上限 100（第 1 行，实际 160）');
+    const en = await request(f.server).post('/api/v1/import/roster').set(auth(f.adminToken)).set('Accept-Language', 'en').attach('file', wide, 'r.csv').expect(413);
+    expect(en.body.error.message).toBe('The roster exceeds a limit: column limit 100 (row 1, found 160)');
+    const bytes = sampleRosterBytes();
+    const rows = await runRosterImport(f.deps, { source: { bytes }, size: bytes.length, actor: 'test', maxRows: 5 }).catch((e: DomainError) => e);
+    // (as `npm run import` says it)
+    const i18n = await createI18n('zh-CN');
+    const t = i18n.t.bind(i18n);
+    expect(t('api:errors.roster_limit', { lng: 'zh-CN', ...errorParams(rows as DomainError, t, 'zh-CN') })).toBe('花名册超出限制：行数上限 5（第 7 行）');
   });
 
   it('lists at most 10,000 cross-row problems and counts every bad row once: 30,000 rows repeating one code', async () => {

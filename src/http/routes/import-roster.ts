@@ -8,6 +8,7 @@ import { importRunning, runRosterImport, type ImportProgressReport, type RosterI
 import { warningText } from '../../services/roster/warning-text';
 import { currentUser } from '../authorize';
 import { depsOf, type AppOptions, type Ctx } from '../context';
+import { errorParams } from '../error-middleware';
 import type { RouteTable } from '../route-table';
 import { singleUpload } from '../upload';
 
@@ -85,7 +86,7 @@ export function importRoutes(o: AppOptions, router: RouteTable): void {
     run.then((r) => { Object.assign(job, { status: 'done', result: answer(r) }); }, (e) => {
       job.status = 'failed';
       if (isDomainError(e) && e.code === 'roster_rows') job.result = badRows(ctx, e);
-      else job.error = isDomainError(e) ? { code: e.code, message: o.t(`api:errors.${e.code}`, { lng: ctx.state.lng, ...e.params, detail: e.params.detail ?? '', limit: e.params.which ? o.t(`api:roster_limits.${e.params.which}`, { lng: ctx.state.lng, max: e.params.max }) : '' }) } : { code: 'internal', message: o.t('api:errors.internal', { lng: ctx.state.lng }) };
+      else job.error = isDomainError(e) ? { code: e.code, message: o.t(`api:errors.${e.code}`, { lng: ctx.state.lng, detail: '', ...errorParams(e, o.t, ctx.state.lng) }) } : { code: 'internal', message: o.t('api:errors.internal', { lng: ctx.state.lng }) };
       if (!isDomainError(e)) o.log.error({ err: e }, 'roster import failed');
     });
     ctx.status = 202;

@@ -102,15 +102,15 @@ async function* readCsv(src: RosterSource, limits: RosterLimits): AsyncGenerator
     try {
       records = parse(text, options) as string[][];
     } catch (e) {
-      if ((e as { code?: string }).code === 'CSV_MAX_RECORD_SIZE') throw overLimit('cell', limits.maxCellChars, `row ${n + 1}`);
+      if ((e as { code?: string }).code === 'CSV_MAX_RECORD_SIZE') throw overLimit('cell', limits.maxCellChars, { row: n + 1 });
       throw new DomainError('bad_request', `CSV: ${(e as Error).message}`, { detail: `CSV: ${(e as Error).message.slice(0, 200)}` });
     }
     return records.map((record) => {
       n += 1;
-      if (n > limits.maxRows + 1) throw overLimit('rows', limits.maxRows, `more than ${limits.maxRows} rows`);
-      if (record.length > limits.maxColumns) throw overLimit('columns', limits.maxColumns, `row ${n} has ${record.length} columns`);
+      if (n > limits.maxRows + 1) throw overLimit('rows', limits.maxRows, { row: n });
+      if (record.length > limits.maxColumns) throw overLimit('columns', limits.maxColumns, { row: n, found: record.length });
       // the same limit a cell has in XLSX (csv-parse's own bounds the whole record)
-      for (const cell of record) if (cell.length > limits.maxCellChars) throw overLimit('cell', limits.maxCellChars, `row ${n}`);
+      for (const cell of record) if (cell.length > limits.maxCellChars) throw overLimit('cell', limits.maxCellChars, { row: n });
       return { n, cells: record };
     });
   };
@@ -130,7 +130,7 @@ async function* readCsv(src: RosterSource, limits: RosterLimits): AsyncGenerator
       if (cut < 0) {
         carry += text;
         quotes = q;
-        if (carry.length > limits.maxCellChars * limits.maxColumns * 4) throw overLimit('cell', limits.maxCellChars, `row ${n + 1}`);
+        if (carry.length > limits.maxCellChars * limits.maxColumns * 4) throw overLimit('cell', limits.maxCellChars, { row: n + 1 });
         continue;
       }
       const whole = carry + text.slice(0, cut + 1);
@@ -162,16 +162,16 @@ async function checkZip(src: RosterSource, limits: RosterLimits): Promise<void> 
     throw new DomainError('unsupported_media_type', `not a readable XLSX workbook: ${(e as Error).message}`);
   }
   try {
-    if (zip.entryCount > limits.maxEntries) throw overLimit('entries', limits.maxEntries, `${zip.entryCount} entries`);
+    if (zip.entryCount > limits.maxEntries) throw overLimit('entries', limits.maxEntries, { found: zip.entryCount });
     let inflated = 0;
     await new Promise<void>((resolve, reject) => {
       zip.on('error', (e) => reject(e instanceof DomainError ? e : new DomainError('unsupported_media_type', `not a readable XLSX workbook: ${(e as Error).message}`)));
       zip.on('end', () => resolve());
       zip.on('entry', (entry: yauzl.Entry) => {
         inflated += entry.uncompressedSize;
-        if (inflated > limits.maxInflatedBytes) return reject(overLimit('inflated', limits.maxInflatedBytes, 'the workbook inflates beyond it'));
+        if (inflated > limits.maxInflatedBytes) return reject(overLimit('inflated', limits.maxInflatedBytes));
         if (/sharedStrings\.xml$/i.test(entry.fileName) && entry.uncompressedSize > limits.maxSharedStringsBytes) {
-          return reject(overLimit('shared_strings', limits.maxSharedStringsBytes, `${entry.uncompressedSize} bytes`));
+          return reject(overLimit('shared_strings', limits.maxSharedStringsBytes, { found: entry.uncompressedSize }));
         }
         if (entry.fileName.endsWith('/')) { zip.readEntry(); return; }
         zip.openReadStream(entry, (err, s) => {
@@ -236,10 +236,10 @@ async function* readXlsx(src: RosterSource, limits: RosterLimits): AsyncGenerato
       if (sheets > 0 && filled) break;
       sheets += 1;
       for await (const row of ws as AsyncIterable<ExcelJS.Row>) {
-        if (row.number > limits.maxRows + 1) throw overLimit('rows', limits.maxRows, `row ${row.number}`);
+        if (row.number > limits.maxRows + 1) throw overLimit('rows', limits.maxRows, { row: row.number });
         const values = row.values as ExcelJS.CellValue[];
         // a far-away cell makes a sparse array: judge by the last column, never by walking it
-        if (values.length - 1 > limits.maxColumns) throw overLimit('columns', limits.maxColumns, `row ${row.number} reaches column ${values.length - 1}`);
+        if (values.length - 1 > limits.maxColumns) throw overLimit('columns', limits.maxColumns, { row: row.number, found: values.length - 1 });
         const cells: string[] = [];
         let dates: number[] | undefined;
         for (let i = 1; i < values.length; i += 1) {
@@ -247,7 +247,7 @@ async function* readXlsx(src: RosterSource, limits: RosterLimits): AsyncGenerato
           // no roster column is a date: one is Excel's doing (3-12 typed into a cell becomes 12 March)
           if (v instanceof Date) (dates ??= []).push(i - 1);
           const s = cellText(v);
-          if (s.length > limits.maxCellChars) throw overLimit('cell', limits.maxCellChars, `row ${row.number}`);
+          if (s.length > limits.maxCellChars) throw overLimit('cell', limits.maxCellChars, { row: row.number });
           cells.push(s);
           if (s !== '') filled = true;
         }

@@ -27,6 +27,20 @@ export function rosterLimits(size: number, maxRows = DEFAULT_MAX_ROWS): RosterLi
 
 export type RosterLimitName = 'entries' | 'inflated' | 'shared_strings' | 'rows' | 'columns' | 'cell' | 'memory';
 
-/** The error for a limit passed; `which` and `max` let the answer name it in the reader's language. */
-export const overLimit = (which: RosterLimitName, max: number, detail: string): DomainError =>
-  new DomainError('roster_limit', `${which} limit ${max}: ${detail}`, { which, max: which === 'inflated' || which === 'shared_strings' ? `${Math.round(max / MB)} MB` : which === 'memory' ? `${max} MB` : max.toLocaleString('en'), detail });
+/** Where a limit was passed: the row, and what was found there (columns, entries, megabytes). */
+export interface LimitAt { row?: number; found?: string | number }
+
+const sized = (which: RosterLimitName, n: number): string =>
+  which === 'inflated' || which === 'shared_strings' ? `${Math.max(1, Math.round(n / MB))} MB` : which === 'memory' ? `${n} MB` : n.toLocaleString('en');
+
+/**
+ * The error for a limit passed. `which`, `max`, `row` and `found` let the answer name it in the
+ * reader's language (errorParams); the message, for logs, says it in English.
+ */
+export const overLimit = (which: RosterLimitName, max: number, at: LimitAt = {}): DomainError => {
+  const found = typeof at.found === 'number' ? sized(which, at.found) : at.found;
+  const where = [at.row !== undefined ? `row ${at.row}` : '', found !== undefined ? `found ${found}` : ''].filter(Boolean).join(', ');
+  return new DomainError('roster_limit', `${which} limit ${max}${where ? `: ${where}` : ''}`, {
+    which, max: sized(which, max), ...(at.row !== undefined ? { row: at.row } : {}), ...(found !== undefined ? { found } : {}),
+  });
+};

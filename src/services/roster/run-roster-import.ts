@@ -88,7 +88,7 @@ export async function runRosterImport(deps: Deps, input: RosterImportInput): Pro
         }
       });
       for (const thread of reader ? [main, reader] : [main]) {
-        thread.on('error', (e) => done(() => reject((e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY' ? overLimit('memory', WORKER_HEAP_MB, 'the file needs more memory than an import may take') : e)));
+        thread.on('error', (e) => done(() => reject((e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY' ? overLimit('memory', WORKER_HEAP_MB) : e)));
         thread.on('exit', (code) => done(() => reject(new Error(`roster import worker exited (${code}) without an answer`))));
       }
     });
