@@ -56,6 +56,9 @@ export function mapRosterHeaders(headers: readonly string[]): { index: Partial<R
   return { index, missing, duplicates };
 }
 
+/** Whether a row reads as a roster's header: it names at least two roster columns (a title or an instruction names at most one). */
+export const looksLikeRosterHeader = (cells: readonly string[]): boolean => Object.keys(mapRosterHeaders(cells).index).length >= 2;
+
 /** Printable ASCII and CJK ideographs without spaces: text that NFKC, trimming and folding leave as it is. */
 const PLAIN = /^[\x21-\x7e\u4e00-\u9fff]*$/;
 /** Full-width to half-width, trimmed, inner whitespace folded. (Most cells are plain: a million-row import skips the work.) */

@@ -2,7 +2,7 @@
  * Issue 12: warnings for legal but surprising changes, progress for a long import, and one
  * import at a time.
  */
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import ExcelJS from 'exceljs';
@@ -279,6 +279,36 @@ describe('limits and temp files (issue 12)', () => {
     // a title row and then no header at all still names the missing columns
     const noHeader = await request(f.server).post('/api/v1/import/roster').set(auth(f.adminToken)).attach('file', Buffer.from('平湖街道出租房屋花名册\n平山村,x\n'), 'r.csv').expect(400);
     expect(noHeader.body.error).toMatchObject({ code: 'roster_headers', message: expect.stringContaining('房屋编号') });
+  });
+
+  it('passes by a filled 说明 sheet of instructions before the roster, written either way exceljs writes a workbook', async () => {
+    const instructions = ['填表说明', '1. 每户一行，房屋编号不可重复', '2. 联系电话填手机或带区号的座机', '3. 户长一栏填“是”', '4. 租住人数填数字', '5. 本表每月导入一次', '6. 有疑问请联系街道'];
+    const lines = sample().trimEnd().split('\n').map((l) => l.split(','));
+    const inMemory = new ExcelJS.Workbook();
+    const notes = inMemory.addWorksheet('说明');
+    for (const l of instructions) notes.addRow([l]);
+    const roster = inMemory.addWorksheet('花名册');
+    for (const l of lines) roster.addRow(l);
+    const streamed = path.join(f.dir, 'streamed.xlsx');
+    const writer = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: streamed, useSharedStrings: true });
+    const w1 = writer.addWorksheet('说明');
+    for (const l of instructions) w1.addRow([l]).commit();
+    w1.commit();
+    const w2 = writer.addWorksheet('花名册');
+    for (const l of lines) w2.addRow(l).commit();
+    w2.commit();
+    await writer.commit();
+    for (const bytes of [Buffer.from(await inMemory.xlsx.writeBuffer()), readFileSync(streamed)]) {
+      const r = await request(f.server).post('/api/v1/import/roster').set(auth(f.adminToken)).attach('file', bytes, 'r.xlsx').expect(200);
+      expect(r.body.created + r.body.updated + r.body.unchanged).toBe(40);
+    }
+    // no sheet with a header: the first filled one is read, and the error names the columns it lacks
+    const none = new ExcelJS.Workbook();
+    const only = none.addWorksheet('说明');
+    for (const l of instructions) only.addRow([l]);
+    none.addWorksheet('空白');
+    const r = await request(f.server).post('/api/v1/import/roster').set(auth(f.adminToken)).attach('file', Buffer.from(await none.xlsx.writeBuffer()), 'r.xlsx').expect(400);
+    expect(r.body.error).toMatchObject({ code: 'roster_headers', message: expect.stringContaining('房屋编号') });
   });
 
   it('removes each spooled upload when its import ends, and the photos a crash left half-written when the store opens', async () => {

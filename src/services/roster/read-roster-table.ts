@@ -4,6 +4,7 @@ import { createReadStream, promises as fs } from 'node:fs';
 import { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import { DomainError } from '../../domain/errors';
+import { looksLikeRosterHeader } from '../../domain/roster';
 import { overLimit, type RosterLimits } from './roster-limits';
 
 /** A roster file on disk (an upload spooled by the API, a CLI argument) or in memory. */
@@ -25,7 +26,9 @@ function* chunks(b: Buffer): Generator<Buffer> { for (let i = 0; i < b.length; i
 /**
  * Reads a roster file (XLSX or CSV, told by its bytes) in batches of rows, never whole: CSV through
  * csv-parse's streaming parser, XLSX through exceljs's streaming reader after the zip's
- * directory and inflated sizes are checked against `limits`. Memory stays bounded by one
+ * directory and inflated sizes are checked against `limits`. Of a workbook, the first sheet with
+ * a roster's header in its first rows is read (when none has one, the first rows of the first
+ * sheet with anything in it: enough for the error that names the missing columns). Memory stays bounded by one
  * row (plus XLSX shared strings, themselves limited). Throws `roster_limit`,
  * `unsupported_media_type` or `bad_request`.
  */
@@ -220,6 +223,9 @@ function exceljsPatched(): Promise<void> {
   return patched;
 }
 
+/** rows looked at for a header at the top of a sheet (a title or two above it is usual) */
+const HEADER_WITHIN = 4;
+
 async function* readXlsx(src: RosterSource, limits: RosterLimits): AsyncGenerator<TableRow[]> {
   await exceljsPatched();
   await checkZip(src, limits);
@@ -228,37 +234,58 @@ async function* readXlsx(src: RosterSource, limits: RosterLimits): AsyncGenerato
   const { stream: xlsxStream } = require('exceljs') as typeof import('exceljs');
   const reader = new xlsxStream.xlsx.WorkbookReader(stream(src), { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', worksheets: 'emit', entries: 'ignore' });
   let sheets = 0;
-  let filled = false;
-  let batch: TableRow[] = [];
+  /** the first sheet with anything in it, kept (its first rows) in case no sheet has a header: it is then read as the roster and its error named */
+  let fallback: TableRow[] | null = null;
+  let found = false;
   try {
     for await (const ws of reader) {
-      // the roster is the first sheet with anything in it (an empty "说明" sheet before it is passed by)
-      if (sheets > 0 && filled) break;
       sheets += 1;
+      // the roster is the first sheet with a header near its top: a "说明" sheet of instructions before it, empty or not, is passed by
+      let top: TableRow[] | null = [];
+      let batch: TableRow[] = [];
       for await (const row of ws as AsyncIterable<ExcelJS.Row>) {
-        if (row.number > limits.maxRows + 1) throw overLimit('rows', limits.maxRows, { row: row.number });
-        const values = row.values as ExcelJS.CellValue[];
-        // a far-away cell makes a sparse array: judge by the last column, never by walking it
-        if (values.length - 1 > limits.maxColumns) throw overLimit('columns', limits.maxColumns, { row: row.number, found: values.length - 1 });
-        const cells: string[] = [];
-        let dates: number[] | undefined;
-        for (let i = 1; i < values.length; i += 1) {
-          const v = values[i] ?? null;
-          // no roster column is a date: one is Excel's doing (3-12 typed into a cell becomes 12 March)
-          if (v instanceof Date) (dates ??= []).push(i - 1);
-          const s = cellText(v);
-          if (s.length > limits.maxCellChars) throw overLimit('cell', limits.maxCellChars, { row: row.number });
-          cells.push(s);
-          if (s !== '') filled = true;
+        const r = tableRow(row, limits);
+        if (top) {
+          if (r.cells.every((c) => c.trim() === '')) continue;
+          top.push(r);
+          if (looksLikeRosterHeader(r.cells)) { batch = top; top = null; found = true; continue; }
+          if (top.length < HEADER_WITHIN) continue;
+          fallback ??= top;
+          break; // not a roster: the next sheet may be
         }
-        batch.push(dates ? { n: row.number, cells, dates } : { n: row.number, cells });
+        batch.push(r);
         if (batch.length >= 1000) { yield batch; batch = []; }
       }
+      if (found) {
+        if (batch.length) yield batch;
+        return;
+      }
+      if (top?.length) fallback ??= top;
     }
-    if (batch.length) yield batch;
   } catch (e) {
     if (e instanceof DomainError) throw e;
     throw new DomainError('unsupported_media_type', `not a readable XLSX workbook: ${(e as Error).message}`);
   }
   if (sheets === 0) throw new DomainError('roster_empty', 'workbook has no sheets');
+  // no sheet has a header: the first with anything in it is read as the roster (its error says which columns are missing)
+  if (fallback) yield fallback;
+}
+
+/** One worksheet row as cell text, within the limits; the columns that were date cells noted. */
+function tableRow(row: ExcelJS.Row, limits: RosterLimits): TableRow {
+  if (row.number > limits.maxRows + 1) throw overLimit('rows', limits.maxRows, { row: row.number });
+  const values = row.values as ExcelJS.CellValue[];
+  // a far-away cell makes a sparse array: judge by the last column, never by walking it
+  if (values.length - 1 > limits.maxColumns) throw overLimit('columns', limits.maxColumns, { row: row.number, found: values.length - 1 });
+  const cells: string[] = [];
+  let dates: number[] | undefined;
+  for (let i = 1; i < values.length; i += 1) {
+    const v = values[i] ?? null;
+    // no roster column is a date: one is Excel's doing (3-12 typed into a cell becomes 12 March)
+    if (v instanceof Date) (dates ??= []).push(i - 1);
+    const s = cellText(v);
+    if (s.length > limits.maxCellChars) throw overLimit('cell', limits.maxCellChars, { row: row.number });
+    cells.push(s);
+  }
+  return dates ? { n: row.number, cells, dates } : { n: row.number, cells };
 }
