@@ -311,6 +311,19 @@ describe('limits and temp files (issue 12)', () => {
     expect(r.body.error).toMatchObject({ code: 'roster_headers', message: expect.stringContaining('房屋编号') });
   });
 
+  it('reads Excel\'s tab-separated text exports: "Unicode text" (UTF-16 with its byte-order mark) and "text (tab-delimited)" (GB18030), a title above the header', async () => {
+    const tsv = `平湖街道出租房屋花名册\n${sample().trimEnd().split('\n').map((l) => l.split(',').join('\t')).join('\r\n')}\r\n`;
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(tsv, 'utf16le')]);
+    for (const bytes of [utf16, iconv.encode(tsv, 'gb18030')]) {
+      const r = await request(f.server).post('/api/v1/import/roster').set(auth(f.adminToken)).attach('file', bytes, 'r.txt').expect(200);
+      expect(r.body.created + r.body.updated + r.body.unchanged).toBe(40);
+    }
+    // a comma CSV whose addresses hold tabs stays a comma CSV
+    await importFile(sample().replace(',平山村东港路25号,', ',平山村东港路\t25号,')).expect(200);
+    expect((await f.store.houses.findOne({ code: 'P00001' }))?.address).toBe('平山村东港路 25号');
+    await importFile(sample()).expect(200);
+  });
+
   it('removes each spooled upload when its import ends, and the photos a crash left half-written when the store opens', async () => {
     await importFile(sample().replace(',13900003374,', ',123,')).expect(422);
     await importFile(sample()).expect(200);

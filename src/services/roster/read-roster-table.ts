@@ -96,7 +96,8 @@ const badBytes = (line: number): DomainError => new DomainError('roster_encoding
  */
 async function* readCsv(src: RosterSource, limits: RosterLimits): AsyncGenerator<TableRow[]> {
   const decoder = new TextDecoder(await detectEncoding(src));
-  const options = { bom: true, relax_column_count: true, skip_empty_lines: true, trim: true, max_record_size: limits.maxCellChars * 4 };
+  const options = { bom: true, relax_column_count: true, skip_empty_lines: true, trim: true, max_record_size: limits.maxCellChars * 4, delimiter: ',' };
+  let sniffed = false;
   let carry = '';
   let quotes = 0; // quote characters in `carry`, so each chunk is scanned once
   let n = 0;
@@ -137,16 +138,36 @@ async function* readCsv(src: RosterSource, limits: RosterLimits): AsyncGenerator
         continue;
       }
       const whole = carry + text.slice(0, cut + 1);
+      if (!sniffed) { sniffed = true; options.delimiter = delimiterOf(whole); }
       carry = text.slice(cut + 1);
       quotes = 0;
       for (let i = 0; i < carry.length; i += 1) if (carry.charCodeAt(i) === 34) quotes += 1;
       yield slice(whole);
     }
     carry += decoder.decode();
+    if (!sniffed) options.delimiter = delimiterOf(carry);
     if (carry.trim()) yield slice(carry);
   } finally {
     input.destroy();
   }
+}
+
+/**
+ * Commas, or tabs when the first lines (a title may stand above the header) have more tabs than
+ * commas: Excel's "Unicode text" and "text (tab-delimited)" exports (UTF-16 and GB18030) separate
+ * cells with tabs.
+ */
+function delimiterOf(text: string): ',' | '\t' {
+  let tabs = 0;
+  let commas = 0;
+  let lines = 0;
+  for (let i = 0; i < text.length && lines < 5; i += 1) {
+    const c = text.charCodeAt(i);
+    if (c === 9) tabs += 1;
+    else if (c === 44) commas += 1;
+    else if (c === 10) lines += 1;
+  }
+  return tabs > commas ? '\t' : ',';
 }
 
 /**
