@@ -11,31 +11,24 @@ export interface OverviewTimes { first: number; firstTrend: number; reload: numb
  * renamed through the API (the figures counted afresh). Waits are for the overview's own ready flags.
  */
 export async function timeOverview(page: Page, base: string, token: string): Promise<OverviewTimes> {
+  /** from `act` to the figures and charts drawn, and to the trend's five earlier months counted too */
+  const timed = async (act: () => Promise<unknown>): Promise<[number, number]> => {
+    const t0 = Date.now();
+    await act();
+    await page.waitForFunction('window.overviewReady === true');
+    const drawn = Date.now() - t0;
+    await page.waitForFunction('window.trendReady === true');
+    return [drawn, Date.now() - t0];
+  };
   await page.goto(`${base}/`);
   await page.fill(input('token'), token);
-  const t0 = Date.now();
-  await page.click('[data-test=signin]');
-  await page.waitForFunction('window.overviewReady === true');
-  const first = Date.now() - t0;
-  // the trend's five earlier months follow (each a count of the whole street)
-  await page.waitForFunction('window.trendReady === true');
-  const firstTrend = Date.now() - t0;
-  const t1 = Date.now();
-  await page.reload();
-  await page.waitForFunction('window.overviewReady === true');
-  const reload = Date.now() - t1;
-  await page.waitForFunction('window.trendReady === true');
-  const reloadTrend = Date.now() - t1;
+  const [first, firstTrend] = await timed(() => page.click('[data-test=signin]'));
+  const [reload, reloadTrend] = await timed(() => page.reload());
   const auth = { Authorization: `Bearer ${token}` };
   const landlord = ((await (await fetch(`${base}/api/v1/landlords?limit=1`, { headers: auth })).json()) as Json).items[0] as Json;
   const patched = await fetch(`${base}/api/v1/landlords/${landlord.id}`, { method: 'PATCH', headers: { ...auth, 'Content-Type': 'application/json' }, body: JSON.stringify({ name: '改名房东' }) });
   if (patched.status !== 200) throw new Error(`renaming a landlord answered ${patched.status}`);
-  const t2 = Date.now();
-  await page.reload();
-  await page.waitForFunction('window.overviewReady === true');
-  const changed = Date.now() - t2;
-  await page.waitForFunction('window.trendReady === true');
-  const changedTrend = Date.now() - t2;
+  const [changed, changedTrend] = await timed(() => page.reload());
   return { first, firstTrend, reload, reloadTrend, changed, changedTrend };
 }
 
