@@ -2,6 +2,7 @@
  * Issue 12: bad uploads, far-future dates and a store that cannot write are answered
  * with a 4xx/503 `{error:{code,message}}`, never a 500.
  */
+import { promises as fs } from 'node:fs';
 import request from 'supertest';
 import { appFixture, auth } from '../support/app-fixture';
 import { sampleRosterBytes } from '../support/fixtures';
@@ -62,5 +63,22 @@ describe('a store that cannot write (issue 12)', () => {
     full = false;
     expect((await request(f.server).get('/healthz').expect(200)).body.ok).toBe(true);
     await request(f.server).post('/api/v1/broadcasts').set(auth(f.adminToken)).send({ text: '冬季消防提醒', scope: 'street' }).expect(201);
+  });
+
+  it('says ok:false while the store\'s disk is all but full (small writes may still fit; an import does not), and ok again once there is room', async () => {
+    const real = fs.statfs.bind(fs);
+    let freeBlocks: number | null = 100; // of 4 KB: 400 KB left
+    const spy = jest.spyOn(fs, 'statfs').mockImplementation((async (p: string) => {
+      const s = await real(p);
+      return freeBlocks === null ? s : { ...s, bsize: 4096, bavail: freeBlocks };
+    }) as typeof fs.statfs);
+    try {
+      expect((await request(f.server).get('/healthz').expect(503)).body.ok).toBe(false);
+      freeBlocks = null; // this machine's real free space
+      expect((await request(f.server).get('/healthz').expect(200)).body.ok).toBe(true);
+      expect(spy).toHaveBeenCalledWith(f.dir);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
