@@ -46,6 +46,15 @@ describe('roster import warnings (issue 12)', () => {
     const big = [lines[0], ...Array.from({ length: 16 }, (_, i) => `平山村,平山村第9网格,大组,B${String(i).padStart(4, '0')},平山村大路${i}号,房东${i},1370000${String(1000 + i)},2,2,`)].join('\n');
     const g = await importFile(big).expect(200);
     expect(g.body.warnings).toEqual([{ row: 2, message: expect.stringContaining('联防组“大组”将有 16 户，超过 15 户') }]);
+    // a file of four more houses for that group: it will have 20 (the houses it keeps count too)
+    const more = [lines[0], ...Array.from({ length: 4 }, (_, i) => `平山村,平山村第9网格,大组,B9${String(i).padStart(3, '0')},平山村大路9${i}号,房东9${i},1370009${String(1000 + i)},2,2,`)].join('\n');
+    expect((await importFile(more).expect(200)).body.warnings).toEqual([{ row: 2, message: expect.stringContaining('联防组“大组”将有 20 户，超过 15 户') }]);
+    // two of its houses move to another group: 18 are left, and the other group is not large
+    const out = [lines[0], ...Array.from({ length: 2 }, (_, i) => `平山村,平山村第9网格,小组,B${String(i).padStart(4, '0')},平山村大路${i}号,房东${i},1370000${String(1000 + i)},2,2,`)].join('\n');
+    expect((await importFile(out).expect(200)).body.warnings.map((w: { message: string }) => w.message)).toEqual([
+      expect.stringContaining('房屋 B0000 将从联防组“大组”移到“小组”'), expect.stringContaining('房屋 B0001 将从联防组“大组”移到“小组”'),
+    ]);
+    expect(await f.store.houses.count({ groupId: (await f.store.groups.findOne({ name: '大组' }))!.id })).toBe(18);
   });
 });
 
@@ -309,6 +318,16 @@ describe('limits and temp files (issue 12)', () => {
     none.addWorksheet('空白');
     const r = await request(f.server).post('/api/v1/import/roster').set(auth(f.adminToken)).attach('file', Buffer.from(await none.xlsx.writeBuffer()), 'r.xlsx').expect(400);
     expect(r.body.error).toMatchObject({ code: 'roster_headers', message: expect.stringContaining('房屋编号') });
+  });
+
+  it('names a bad CSV row by its line in the file, blank lines counted', async () => {
+    const lines = sample().trimEnd().split('\n');
+    const at = lines.findIndex((l) => l.includes(',P00003,'));
+    lines[at] = lines[at]!.replace(/,1\d{10},/, ',123,');
+    const withBlanks = [lines[0], '', ...lines.slice(1, at), '', ...lines.slice(at)].join('\n');
+    const r = await importFile(withBlanks).expect(422);
+    // the header is line 1, a blank line 2, and one more blank line before the bad row
+    expect(r.body.errors).toEqual([{ row: at + 3, message: expect.stringContaining('联系电话') }]);
   });
 
   it('reads Excel\'s tab-separated text exports: "Unicode text" (UTF-16 with its byte-order mark) and "text (tab-delimited)" (GB18030), a title above the header', async () => {

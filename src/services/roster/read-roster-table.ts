@@ -90,13 +90,14 @@ async function detectEncoding(src: RosterSource): Promise<string> {
 const badBytes = (line: number): DomainError => new DomainError('roster_encoding', `CSV line ${line} has bytes that are neither UTF-8 nor GB18030`, { line });
 
 /**
- * CSV in slices: text is cut after the last line break outside quotes (an even number of
+ * CSV in slices (empty lines are kept as blank rows, which the roster skips, so a row's number
+ * is its line in the file): text is cut after the last line break outside quotes (an even number of
  * `"` before it) and each slice goes through csv-parse at once — a row never spans two
  * slices, memory stays at one slice, and the parser runs without a promise per record.
  */
 async function* readCsv(src: RosterSource, limits: RosterLimits): AsyncGenerator<TableRow[]> {
   const decoder = new TextDecoder(await detectEncoding(src));
-  const options = { bom: true, relax_column_count: true, skip_empty_lines: true, trim: true, max_record_size: limits.maxCellChars * 4, delimiter: ',' };
+  const options = { bom: true, relax_column_count: true, skip_empty_lines: false, trim: true, max_record_size: limits.maxCellChars * 4, delimiter: ',' };
   let sniffed = false;
   let carry = '';
   let quotes = 0; // quote characters in `carry`, so each chunk is scanned once

@@ -31,8 +31,6 @@ export class RosterStage {
   /** rows naming a grid or group of another community (found while staging) */
   private readonly parents = new ParentNames();
   private readonly parentErrors: RowError[] = [];
-  /** houses per group in this file, with the group's first row: for the "more than 15" warning */
-  private readonly sizes = new Map<string, { row: number; name: string; count: number }>();
   private readonly added = { communities: [] as { id: string; name: string }[], grids: [] as { id: string; communityId: string; name: string }[], groups: [] as { id: string; communityId: string; gridId: string; name: string }[] };
 
   constructor(private readonly db: Database.Database) {
@@ -85,8 +83,6 @@ CREATE TEMP TABLE stage (row INTEGER PRIMARY KEY, community TEXT NOT NULL, grid 
         const communityId = this.idOf(k('c', r.community), (id) => this.added.communities.push({ id, name: r.community }));
         const gridId = this.idOf(k('g', communityId, r.grid), (id) => this.added.grids.push({ id, communityId, name: r.grid }));
         const groupId = this.idOf(k('z', gridId, r.group), (id) => this.added.groups.push({ id, communityId, gridId, name: r.group }));
-        const size = this.sizes.get(groupId);
-        if (size) size.count += 1; else this.sizes.set(groupId, { row: r.row, name: r.group, count: 1 });
         this.insert.run(r.row, r.community, r.grid, r.group, r.houseCode, r.address, r.landlord, r.phone, r.tenants, r.rooms, r.head ? 1 : 0, r.isKey ? 1 : 0, communityId, gridId, groupId, elsewhere ? 1 : 0);
       }
     })();
@@ -211,7 +207,16 @@ CREATE TEMP TABLE stage (row INTEGER PRIMARY KEY, community TEXT NOT NULL, grid 
       WHERE s.landlordChanged = 1 GROUP BY s.phone`).iterate() as Iterable<{ row: number; from: string; to: string }>) {
       out.push({ row: r.row, key: 'landlord_renamed', params: { from: r.from, to: r.to } });
     }
-    for (const g of this.sizes.values()) if (g.count > LARGE_GROUP) out.push({ row: g.row, key: 'group_large', params: { group: g.name, count: g.count } });
+    // a group's size once the file is in: its houses in the file, and those it keeps that the file leaves out
+    // (houses stay where they are unless the file names them), at the group's first row
+    for (const g of this.db.prepare(`WITH file AS (SELECT groupId, COUNT(*) AS n, MIN(row) AS row, MIN(grp) AS name FROM stage GROUP BY groupId),
+        now AS (SELECT groupId, COUNT(*) AS n FROM houses WHERE groupId IN (SELECT groupId FROM file) GROUP BY groupId),
+        named AS (SELECT h.groupId, COUNT(*) AS n FROM stage s JOIN houses h ON h.code = s.code GROUP BY h.groupId)
+      SELECT file.row, file.name, file.n + COALESCE(now.n, 0) - COALESCE(named.n, 0) AS total FROM file
+      LEFT JOIN now ON now.groupId = file.groupId LEFT JOIN named ON named.groupId = file.groupId
+      WHERE file.n + COALESCE(now.n, 0) - COALESCE(named.n, 0) > ?`).iterate(LARGE_GROUP) as Iterable<{ row: number; name: string; total: number }>) {
+      out.push({ row: g.row, key: 'group_large', params: { group: g.name, count: g.total } });
+    }
     return out.sort((a, b) => a.row - b.row);
   }
 }
