@@ -311,7 +311,19 @@ describe('limits and temp files (issue 12)', () => {
       const r = await request(f.server).post('/api/v1/import/roster').set(auth(f.adminToken)).attach('file', bytes, 'r.xlsx').expect(200);
       expect(r.body.created + r.body.updated + r.body.unchanged).toBe(40);
     }
-    // no sheet with a header: the first filled one is read, and the error names the columns it lacks
+    // a 说明 sheet that lists the columns (with what to write under each), and a hidden old copy of the roster with bad rows, before the roster
+    const asides = new ExcelJS.Workbook();
+    const columns = asides.addWorksheet('填表说明');
+    columns.addRow(lines[0]!);
+    columns.addRow(lines[0]!.map((c) => `${c}：按实际填写`));
+    const old = asides.addWorksheet('旧表', { state: 'hidden' });
+    old.addRow(lines[0]!);
+    old.addRow(lines[1]!.map((c, i) => (i === 6 ? '123' : c)));
+    const current = asides.addWorksheet('花名册');
+    for (const l of lines) current.addRow(l);
+    const r2 = await request(f.server).post('/api/v1/import/roster').set(auth(f.adminToken)).attach('file', Buffer.from(await asides.xlsx.writeBuffer()), 'r.xlsx').expect(200);
+    expect(r2.body.created + r2.body.updated + r2.body.unchanged).toBe(40);
+        // no sheet with a header: the first filled one is read, and the error names the columns it lacks
     const none = new ExcelJS.Workbook();
     const only = none.addWorksheet('说明');
     for (const l of instructions) only.addRow([l]);

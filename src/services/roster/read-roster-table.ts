@@ -247,6 +247,8 @@ function exceljsPatched(): Promise<void> {
 
 /** rows looked at for a header at the top of a sheet (a title or two above it is usual) */
 const HEADER_WITHIN = 4;
+/** sheets of instructions, by their names */
+const ASIDE_SHEET = /说明|须知|填表|instruction|readme|help/i;
 
 async function* readXlsx(src: RosterSource, limits: RosterLimits): AsyncGenerator<TableRow[]> {
   await exceljsPatched();
@@ -262,7 +264,10 @@ async function* readXlsx(src: RosterSource, limits: RosterLimits): AsyncGenerato
   try {
     for await (const ws of reader) {
       sheets += 1;
-      // the roster is the first sheet with a header near its top: a "说明" sheet of instructions before it, empty or not, is passed by
+      // the roster is the first sheet with a header near its top: a "说明" sheet of instructions before it, empty or not, is passed by;
+      // so are a hidden sheet and one named as instructions (说明, 须知), even with the column names on it
+      const { name, state } = ws as unknown as { name?: string; state?: string };
+      const aside = state === 'hidden' || state === 'veryHidden' || ASIDE_SHEET.test(name ?? '');
       let top: TableRow[] | null = [];
       let batch: TableRow[] = [];
       for await (const row of ws as AsyncIterable<ExcelJS.Row>) {
@@ -270,7 +275,7 @@ async function* readXlsx(src: RosterSource, limits: RosterLimits): AsyncGenerato
         if (top) {
           if (r.cells.every((c) => c.trim() === '')) continue;
           top.push(r);
-          if (looksLikeRosterHeader(r.cells)) { batch = top; top = null; found = true; continue; }
+          if (!aside && looksLikeRosterHeader(r.cells)) { batch = top; top = null; found = true; continue; }
           if (top.length < HEADER_WITHIN) continue;
           fallback ??= top;
           break; // not a roster: the next sheet may be
