@@ -24,6 +24,7 @@ import { answerClientErrors } from './http/client-error';
 import { startRetention } from './services/retention';
 import { createOutboxNotifier } from './services/outbox-notifier';
 import { createRoomKeeper } from './services/rooms';
+import { sweepImportTemp } from './services/roster/spawn-roster-worker';
 import { createStore } from './storage/create-store';
 import type { Store } from './storage/store';
 import type { RouteSpec } from './http/route-table';
@@ -43,6 +44,8 @@ export interface Running {
 export async function start(config: Config, log: Logger): Promise<Running> {
   const i18n = await createI18n(config.locale);
   const t = i18n.t.bind(i18n);
+  // what a killed roster import left in the temp folder (a spooled worksheet)
+  sweepImportTemp(true);
   const store = await createStore({ dataDir: config.dataDir, mongodbUri: config.mongodbUri, mongodbAllowStandalone: config.mongodbAllowStandalone, retentionDays: config.retentionDays, warn: (m) => log.warn(m) });
   const bell = createBell();
   const deps: Deps = { store, clock: systemClock, log, timeZone: config.timeZone, bell, intentTtlMs: config.intentTtlMinutes * 60_000 };

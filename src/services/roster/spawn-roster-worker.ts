@@ -31,13 +31,20 @@ const alive = (pid: number): boolean => {
 };
 
 /**
- * A temp folder for one import's threads, removed by the caller when they are gone. Folders
- * that a process no longer running left behind (killed mid-import) are swept first.
+ * Removes the temp folders of imports whose process is gone (killed mid-import). At start
+ * (`atStart`) this process's own pid counts as gone too: in a container the app is pid 1
+ * after every restart, and no import of ours has begun yet.
  */
-export function importTempDir(): string {
+export function sweepImportTemp(atStart = false): void {
   for (const name of readdirSync(os.tmpdir())) {
     const pid = name.startsWith(PREFIX) ? Number(name.slice(PREFIX.length).split('-')[0]) : NaN;
-    if (Number.isInteger(pid) && pid !== process.pid && !alive(pid)) rmSync(path.join(os.tmpdir(), name), { recursive: true, force: true });
+    if (!Number.isInteger(pid)) continue;
+    if (pid === process.pid ? atStart : !alive(pid)) rmSync(path.join(os.tmpdir(), name), { recursive: true, force: true });
   }
+}
+
+/** A temp folder for one import's threads, removed by the caller when they are gone (stale ones are swept first). */
+export function importTempDir(): string {
+  sweepImportTemp();
   return mkdtempSync(path.join(os.tmpdir(), `${PREFIX}${process.pid}-`));
 }
