@@ -146,6 +146,18 @@ describe('progress and one import at a time (issue 12)', () => {
     }
   };
 
+  it('GET /imports/:id words a failed import in the asker\'s language, not the uploader\'s', async () => {
+    const wide = Buffer.from(`${sample().split('\n')[0]}${',x'.repeat(150)}\n`);
+    const started = await request(f.server).post('/api/v1/import/roster?async=1').set(auth(f.adminToken)).attach('file', wide, 'r.csv').expect(202);
+    const zh = await waitForJob(started.body.id);
+    expect(zh).toMatchObject({ status: 'failed', error: { code: 'roster_limit', message: '花名册超出限制：列数上限 100（第 1 行，实际 160）' } });
+    const en = (await request(f.server).get(`/api/v1/imports/${started.body.id}`).set(auth(f.adminToken)).set('Accept-Language', 'en').expect(200)).body;
+    expect(en.error.message).toBe('The roster exceeds a limit: column limit 100 (row 1, found 160)');
+    // bad rows are the job's result, as the synchronous import's 422 body
+    const bad = await importFile(sample().replace(',13900003374,', ',123,'), '?async=1').expect(202);
+    expect(await waitForJob(bad.body.id)).toMatchObject({ status: 'failed', result: { created: 0, errors: [expect.objectContaining({ message: expect.stringContaining('联系电话') })], error: { code: 'roster_rows' } } });
+  });
+
   it('?async=1 while another import runs answers 409 import_running at once, not 202 and a failure later', async () => {
     const release = holdWriteLock();
     let first: request.Response;

@@ -16,7 +16,8 @@ export const ROSTER_MAX_BYTES = 50 * 1024 * 1024;
 /** async imports remembered for `GET /imports/:id` (in memory: a restart forgets them, not their effect) */
 const KEEP_JOBS = 50;
 
-interface ImportJob { id: string; status: 'running' | 'done' | 'failed'; phase: ImportProgressReport['phase']; processed: number; total: number; result?: unknown; error?: unknown }
+/** an import of `?async=1`; a failure is kept as it was thrown and worded when asked, in the asker's language */
+interface ImportJob { id: string; status: 'running' | 'done' | 'failed'; phase: ImportProgressReport['phase']; processed: number; total: number; result?: unknown; failure?: unknown }
 
 /**
  * `POST /import/roster` (multipart field `file`): admins and street-wide staff. The upload
@@ -84,9 +85,7 @@ export function importRoutes(o: AppOptions, router: RouteTable): void {
     jobs.set(job.id, job);
     for (const id of [...jobs.keys()].slice(0, Math.max(0, jobs.size - KEEP_JOBS))) jobs.delete(id);
     run.then((r) => { Object.assign(job, { status: 'done', result: answer(r) }); }, (e) => {
-      job.status = 'failed';
-      if (isDomainError(e) && e.code === 'roster_rows') job.result = badRows(ctx, e);
-      else job.error = isDomainError(e) ? { code: e.code, message: o.t(`api:errors.${e.code}`, { lng: ctx.state.lng, detail: '', ...errorParams(e, o.t, ctx.state.lng) }) } : { code: 'internal', message: o.t('api:errors.internal', { lng: ctx.state.lng }) };
+      Object.assign(job, { status: 'failed', failure: e });
       if (!isDomainError(e)) o.log.error({ err: e }, 'roster import failed');
     });
     ctx.status = 202;
@@ -96,7 +95,13 @@ export function importRoutes(o: AppOptions, router: RouteTable): void {
   router.get('/imports/:id', 'roster:import', streetWide, async (ctx) => {
     const job = jobs.get(String(ctx.params.id).slice(0, 64));
     if (!job) throw new DomainError('not_found', 'import', { what: o.t('api:what.record', { lng: ctx.state.lng }) });
-    const { id, status, phase, processed, total, result, error } = job;
+    const { id, status, phase, processed, total, failure: e } = job;
+    const lng = ctx.state.lng;
+    // bad rows are a result (as the synchronous import's 422 body); any other failure is an error
+    const result = isDomainError(e) && e.code === 'roster_rows' ? badRows(ctx, e) : job.result;
+    const error = e === undefined || result !== undefined ? undefined : isDomainError(e)
+      ? { code: e.code, message: o.t(`api:errors.${e.code}`, { lng, detail: '', ...errorParams(e, o.t, lng) }) }
+      : { code: 'internal', message: o.t('api:errors.internal', { lng }) };
     ctx.body = { id, status, phase, processed, total, ...(result ? { result } : {}), ...(error ? { error } : {}) };
   });
 }
