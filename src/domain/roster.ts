@@ -67,27 +67,28 @@ const clean = (s: string) => (PLAIN.test(s) ? s : s.normalize('NFKC').replace(/[
 const YES = new Set(['是', 'y', 'yes', 'true', '1', '√', '✓', '户长', 'head']);
 const NO = new Set(['', '否', 'n', 'no', 'false', '0']);
 
-const text = (label: string, max: number) =>
-  z.string().transform(clean).pipe(z.string().min(1, `${label}不能为空 / ${label} is empty`).max(max, `${label}过长 / ${label} is too long`));
-const count = (label: string) =>
+/** (each message says it in Chinese, then in English: the column's name in each) */
+const text = (zh: string, en: string, max: number) =>
+  z.string().transform(clean).pipe(z.string().min(1, `${zh}不能为空 / ${en} is empty`).max(max, `${zh}过长 / ${en} is too long`));
+const count = (zh: string, en: string) =>
   z.string().transform(clean).pipe(
-    z.string().regex(/^\d{1,5}$/, `${label}应为非负整数 / ${label} must be a whole number`).transform(Number),
+    z.string().regex(/^\d{1,5}$/, `${zh}应为非负整数 / ${en} must be a whole number`).transform(Number),
   );
 
 const rowSchema = z.object({
-  community: text('社区 community', 60),
-  grid: text('网格 grid', 60),
-  group: text('联防组 group', 60),
+  community: text('社区', 'community', 60),
+  grid: text('网格', 'grid', 60),
+  group: text('联防组', 'group', 60),
   houseCode: z.string().transform((s) => clean(s).toUpperCase()).pipe(
     z.string().regex(/^[A-Z0-9][A-Z0-9_-]{1,23}$/, '房屋编号应为2–24位字母数字 / house_code must be 2–24 letters or digits'),
   ),
-  address: text('地址 address', 200),
-  landlord: text('房东姓名 landlord', 40),
+  address: text('地址', 'address', 200),
+  landlord: text('房东姓名', 'landlord', 40),
   phone: z.string().transform((s) => clean(s).replace(/[\s()-]/g, '').replace(/^(\+?86)(?=1\d{10}$)/, '')).pipe(
     z.string().regex(/^(1[3-9]\d{9}|0\d{9,11})$/, '联系电话不是有效的手机或固话号码 / phone is not a valid mobile or landline number'),
   ),
-  tenants: count('租住人数 tenants'),
-  rooms: count('房间数 rooms'),
+  tenants: count('租住人数', 'tenants'),
+  rooms: count('房间数', 'rooms'),
   head: z.string().transform((s) => clean(s).toLowerCase()).refine((s) => YES.has(s) || NO.has(s), '户长一栏应填“是”或留空 / head must be “是”/yes or empty').transform((s) => YES.has(s)),
 });
 

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { DomainError } from '../../domain/errors';
 import { newId } from '../../domain/ids';
 import { CROSS_CHECK, ParentNames, type RosterRow, type RowError } from '../../domain/roster';
+import { WAL_SIZE_LIMIT } from './wal-limit';
 
 /** A legal but surprising change an import makes: `key` names its text in locales (api:warnings.*). */
 export interface RosterWarning { row: number; key: 'head_changed' | 'house_moved' | 'landlord_renamed' | 'group_large'; params: Record<string, string | number> }
@@ -35,6 +36,7 @@ export class RosterStage {
 
   constructor(private readonly db: Database.Database) {
     db.pragma('busy_timeout = 60000'); // this thread may block: it is not the event loop
+    db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`); // (the apply's transaction grows the WAL the most)
     db.pragma('temp_store = FILE');
     // 16 MB: at a million rows 32 MB was no faster on this machine and took 50 MB more of the import's memory bound
     db.pragma('cache_size = -16384');

@@ -10,6 +10,7 @@ import { sqliteFigures } from './sqlite-figures';
 import { ensureSpecIndexes, migrate } from './migrations';
 import { SqliteCollection } from './sqlite-collection';
 import { translateSqliteError } from './translate-error';
+import { WAL_SIZE_LIMIT } from './wal-limit';
 
 /**
  * How long a write waits for the write lock another connection holds (queued, without
@@ -42,6 +43,7 @@ export function createSqliteStore({ dataDir, offThreadHouses }: SqliteStoreOptio
   db.pragma(wal ? 'synchronous = NORMAL' : 'synchronous = FULL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
+  db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
   migrate(db);
   ensureSpecIndexes(db, Object.values(SPECS));
 
