@@ -72,7 +72,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
 
   let botSelf: ReturnType<NonNullable<typeof demo>['login']> | undefined;
   const sim = demo ? createSimulator(demo, () => {
-    if (!botSelf) throw new DomainError('bad_request', 'bot not logged in yet', { detail: 'the bot is still starting; try again in a moment' });
+    if (!botSelf) throw new DomainError('bad_request', 'bot not logged in yet', { detailKey: 'bot_starting' });
     return botSelf;
   }) : undefined;
   const app = createApp({ store, clock: systemClock, log, t, timeZone: config.timeZone, locale: config.locale, demo: config.demo, botStatus: bot.status, notifier: createOutboxNotifier(deps), sim,

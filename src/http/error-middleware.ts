@@ -68,6 +68,8 @@ const fromHttpStatus = (status: number): ErrorCode =>
 export function errorParams(e: DomainError, t: Translate, lng: string): Record<string, unknown> {
   const params: Record<string, unknown> = { ...e.params };
   if (e.code === 'not_found' && !params.what) params.what = t('api:what.record', { lng });
+  // a detail named by key (api:details.*) is worded in the reader's language, with the error's other params
+  if (typeof params.detailKey === 'string') params.detail = t(`api:details.${params.detailKey}`, { lng, ...params });
   // a limit passed names itself in the reader's language
   if (e.code === 'roster_limit') {
     params.limit = t(`api:roster_limits.${String(params.which)}`, { lng, max: params.max });
@@ -116,7 +118,8 @@ export function errorMiddleware(t: Translate, log: Logger, fallback: 'zh-CN' | '
       } else if (typeof (e as { status?: number }).status === 'number' && (e as { status: number }).status < 500) {
         const err = e as { status: number; message: string; expose?: boolean };
         code = fromHttpStatus(err.status);
-        params = { detail: err.expose ? err.message : 'invalid request', limit: '1 MB', what: t('api:what.record', { lng }) };
+        // (a 400 here is the JSON body parser's: the body is not JSON, or not an object or array)
+        params = { detail: err.status === 400 ? t('api:details.unreadable_body', { lng }) : err.expose ? err.message : t('api:details.invalid_request', { lng }), limit: '1 MB', what: t('api:what.record', { lng }) };
       } else {
         code = (e as { code?: string })?.code === 'storage_unavailable' ? 'storage_unavailable' : 'internal';
         log.error({ err: e, method: ctx.method, path: ctx.path }, 'request failed');

@@ -21,7 +21,7 @@ function decode(cursor: string): string | number {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
     if (typeof v === 'string' || typeof v === 'number') return v;
   } catch { /* answered below */ }
-  throw new DomainError('validation', 'after', { detail: 'after must be a cursor from a previous page' });
+  throw new DomainError('validation', 'after', { detailKey: 'after_cursor' });
 }
 
 /**
@@ -39,7 +39,7 @@ export async function listPage<E extends T.Entity>(coll: Collection<E>, where: F
     const cond = own === undefined ? bound : typeof own === 'object' && own !== null && !(own instanceof Date) ? { ...own, ...bound } : { in: [own], ...bound };
     filter = { ...where, [field]: cond } as Filter<E>;
   }
-  if (q.after !== undefined && q.offset > 0) throw new DomainError('validation', 'after', { detail: 'after and offset cannot be combined' });
+  if (q.after !== undefined && q.offset > 0) throw new DomainError('validation', 'after', { detailKey: 'after_with_offset' });
   // one more than asked: `next` only when there is a next page
   const [found, total] = await Promise.all([
     coll.find(filter, { limit: q.limit + 1, offset: q.after !== undefined ? 0 : q.offset, sort: { [field]: by.dir } as never }),
@@ -52,5 +52,5 @@ export async function listPage<E extends T.Entity>(coll: Collection<E>, where: F
 
 /** Lists kept in an order that is not a unique key (newest broadcast or round first, a ranking) page by offset only. */
 export function offsetOnly(q: PageQuery): void {
-  if (q.after !== undefined) throw new DomainError('validation', 'after', { detail: 'this list pages with offset, not after' });
+  if (q.after !== undefined) throw new DomainError('validation', 'after', { detailKey: 'offset_only' });
 }

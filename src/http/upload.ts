@@ -43,18 +43,18 @@ function uploadError(e: unknown, o: UploadOptions): unknown {
     case 'LIMIT_FILE_SIZE': return new DomainError('payload_too_large', 'file too large', { limit: formatBytes(o.maxBytes) });
     case 'LIMIT_FILE_COUNT':
     case 'LIMIT_UNEXPECTED_FILE':
-      return new DomainError('validation', 'unexpected file', { detail: `应在 multipart 字段“${o.field}”中上传一个文件${got && got !== o.field ? `（收到的字段是“${got.slice(0, 40)}”）` : ''} / one file expected, in the multipart field "${o.field}"${got && got !== o.field ? ` (got a file in "${got.slice(0, 40)}")` : ''}` });
+      return new DomainError('validation', 'unexpected file', got && got !== o.field ? { detailKey: 'one_file_got', field: o.field, got: got.slice(0, 40) } : { detailKey: 'one_file', field: o.field });
     case 'LIMIT_FIELD_COUNT':
     case 'LIMIT_PART_COUNT':
-      return new DomainError('validation', 'too many parts', { detail: `最多一个文件和 ${o.fields} 个字段 / at most one file and ${o.fields} fields` });
+      return new DomainError('validation', 'too many parts', { detailKey: 'too_many_parts', fields: o.fields });
     case 'LIMIT_FIELD_KEY':
     case 'LIMIT_FIELD_VALUE':
       return new DomainError('payload_too_large', 'field too large', { limit: formatBytes(64 * 1024) });
-    case 'MISSING_FIELD_NAME': return new DomainError('validation', 'field name missing', { detail: 'multipart 的某一部分没有字段名 / a multipart part has no field name' });
+    case 'MISSING_FIELD_NAME': return new DomainError('validation', 'field name missing', { detailKey: 'field_name_missing' });
     case 'ENOSPC': case 'EROFS': case 'EIO': case 'EDQUOT': return e;
     default:
       // busboy: "Unexpected end of form", "Multipart: Boundary not found", "Malformed part header"…
-      if (e instanceof Error && !(e instanceof DomainError)) return new DomainError('bad_request', 'malformed multipart', { detail: `上传的内容不完整或格式有误 / malformed multipart body: ${e.message.slice(0, 120)}` });
+      if (e instanceof Error && !(e instanceof DomainError)) return new DomainError('bad_request', 'malformed multipart', { detailKey: 'malformed_multipart', reason: e.message.slice(0, 120) });
       return e;
   }
 }

@@ -19,9 +19,9 @@ export async function broadcast(deps: Deps, input: { text: string; scope: string
   const { store, clock, timeZone } = deps;
   const placed = await resolveScope(store, input.scope);
   const now = clock.now();
-  if (input.at && input.at.getTime() < now.getTime() - 60_000) throw new DomainError('validation', 'at in the past', { detail: 'at must not be in the past' });
+  if (input.at && input.at.getTime() < now.getTime() - 60_000) throw new DomainError('validation', 'at in the past', { detailKey: 'at_not_past' });
   // (year 9999 made the quiet-hours maths throw a RangeError, a 500)
-  if (input.at && input.at.getTime() > now.getTime() + MAX_AHEAD_MS) throw new DomainError('validation', 'at too far ahead', { detail: 'at must be within a year from now' });
+  if (input.at && input.at.getTime() > now.getTime() + MAX_AHEAD_MS) throw new DomainError('validation', 'at too far ahead', { detailKey: 'at_within_year' });
   const at = input.at ? afterQuietHours(input.at, timeZone) : now;
   const groups = await boundGroups(store, placed);
   const imagePhotoId = input.image ? await storeImage(deps, input.image) : null;

@@ -103,14 +103,14 @@ export async function removeRecord(deps: Deps, input: { name: TreeName; id: T.Id
     if (!row) throw new DomainError('not_found', input.name);
     for (const c of CHILDREN[input.name]) {
       const n = await (store[c.coll] as unknown as Collection<Row>).count({ [c.field]: row[c.of as string] } as never);
-      if (n > 0) throw new DomainError('not_empty', `${input.name} has ${c.coll}`, { detail: `${c.coll}: ${n}` });
+      if (n > 0) throw new DomainError('not_empty', `${input.name} has ${c.coll}`, { detailKey: `has_${c.coll}`, count: n });
     }
     if (input.name === 'houses') {
       const h = row as unknown as T.House;
       const group = await store.groups.get(h.groupId);
       if (group?.headHouseId === h.id) throw new DomainError('head_house_move', h.code);
       const open = await store.hazards.count({ houseId: h.id, status: { in: ['open', 'rectified'] } });
-      if (open > 0) throw new DomainError('not_empty', 'house has open hazards', { detail: `hazards: ${open}` });
+      if (open > 0) throw new DomainError('not_empty', 'house has open hazards', { detailKey: 'has_hazards', count: open });
     }
     const at = await placementOf(deps, input.name, row);
     await coll.delete(input.id);

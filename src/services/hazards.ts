@@ -17,7 +17,7 @@ export async function openHazard(deps: Deps, input: { house: House; description:
   const { store, clock } = deps;
   const now = clock.now();
   const deadline = input.deadline ?? hazardDeadline(now, input.days ?? DEFAULT_HAZARD_DAYS, deps.timeZone);
-  if (deadline <= now) throw new DomainError('validation', 'deadline in the past', { detail: 'deadline must be in the future' });
+  if (deadline <= now) throw new DomainError('validation', 'deadline in the past', { detailKey: 'deadline_future' });
   const h = input.house;
   const hazard = await store.hazards.insert({
     communityId: h.communityId, gridId: h.gridId, groupId: h.groupId, number: await store.nextSequence('hazard'), houseId: h.id, houseCode: h.code,

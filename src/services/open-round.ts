@@ -14,7 +14,7 @@ export interface RoundAnnouncement { group: Group; houses: number; keyHouses: nu
 export async function openRound(deps: Deps, input: { period: string; deadline: Date; scope: string; by: string }): Promise<{ round: Round; announce: RoundAnnouncement[] }> {
   const { store, clock } = deps;
   const placed = await resolveScope(store, input.scope);
-  if (input.deadline <= clock.now()) throw new DomainError('validation', 'deadline in the past', { detail: 'deadline must be in the future' });
+  if (input.deadline <= clock.now()) throw new DomainError('validation', 'deadline in the past', { detailKey: 'deadline_future' });
   const round = await store.rounds.insert({ period: input.period, deadline: input.deadline, scope: input.scope, status: 'open', openedAt: clock.now() });
   await store.audit.insert({ actor: input.by, action: 'open_round', target: `round:${round.id}`, detail: { period: input.period, scope: input.scope }, communityId: placed.communityId ?? null, gridId: placed.gridId ?? null, groupId: placed.groupId ?? null });
   const groups = await boundGroups(store, placed);

@@ -77,7 +77,7 @@ async function decide(deps: Deps, input: TipDecision): Promise<{ tip: Tip; hazar
     throw new DomainError('conflict', `tip already ${tip.status}`);
   }
   const house = input.accept && input.hazard ? (tip.houseId ? await store.houses.get(tip.houseId) : null) : null;
-  if (input.accept && input.hazard && !house) throw new DomainError('validation', 'tip has no house', { detail: 'the tip names no house code, so no hazard can be opened from it' });
+  if (input.accept && input.hazard && !house) throw new DomainError('validation', 'tip has no house', { detailKey: 'tip_no_house' });
   if (!(await store.tips.updateWhere({ id: tip.id, status: 'new' }, { status, decidedBy: input.by, decidedAt: clock.now(), reason: input.reason?.slice(0, 200) ?? null }))) {
     return decide(deps, { ...input, tip: (await store.tips.get(tip.id))! });
   }

@@ -162,6 +162,7 @@ describe('the typed client against the demo app (issue 15)', () => {
     const full = await admin.DELETE('/api/v1/communities/{id}', { params: { path: { id: community.id } } });
     expect(full.response.status).toBe(409);
     expect(full.error!.error.code).toBe('not_empty');
+    expect(full.error!.error.message).toMatch(/^还有下属记录（\d+ 个网格），请先移走或删除它们$/);
   });
 
   it('a roster imported as multipart (now and with ?async=1), a refused one, and its village removed bottom-up', async () => {

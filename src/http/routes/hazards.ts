@@ -75,7 +75,7 @@ export function hazardRoutes(o: AppOptions, router: RouteTable): void {
     const user = currentUser(ctx);
     const { kind } = sitePhotoBody.parse(ctx.request.body ?? {});
     const bytes = (ctx as unknown as { file?: { buffer: Buffer } }).file?.buffer;
-    if (!bytes) throw new DomainError('validation', 'image', { detail: 'image (a photo file) is required' });
+    if (!bytes) throw new DomainError('validation', 'image', { detailKey: 'image_required' });
     const hazard = await load(ctx);
     const photo = await keepPhoto(deps, { bytes, contactId: null, messageId: null });
     ctx.status = 201;

@@ -57,7 +57,7 @@ export function importRoutes(o: AppOptions, router: RouteTable): void {
 
   router.post('/import/roster', 'roster:import', streetWide, notWhileImporting, upload, async (ctx) => {
     const file = (ctx as unknown as { file?: { path: string; size: number } }).file;
-    if (!file) throw new DomainError('validation', 'file field required', { detail: '请在 multipart 字段“file”中上传花名册（XLSX 或 CSV） / multipart field "file" (XLSX or CSV) is required' });
+    if (!file) throw new DomainError('validation', 'file field required', { detailKey: 'roster_file_required' });
     const user = currentUser(ctx);
     const size = file.size || (await stat(file.path)).size;
     // again, now that the upload is in: another import may have begun meanwhile. From this

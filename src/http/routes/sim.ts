@@ -43,7 +43,7 @@ export function simRoutes(o: AppOptions, sim: SimulatorPort): RouteTable {
     const body = messageBody.parse(ctx.request.body ?? {});
     if (!sim.hasContact(body.from)) throw missing(`contact ${body.from}`);
     if (body.roomId && !sim.hasRoom(body.roomId)) throw missing(`room ${body.roomId}`);
-    if ('imageBase64' in body && !/^[A-Za-z0-9+/]+={0,2}$/.test(body.imageBase64)) throw new DomainError('validation', 'imageBase64', { detail: 'imageBase64 must be base64' });
+    if ('imageBase64' in body && !/^[A-Za-z0-9+/]+={0,2}$/.test(body.imageBase64)) throw new DomainError('validation', 'imageBase64', { detailKey: 'image_base64' });
     ctx.status = 202;
     ctx.body = sim.post(body);
   });

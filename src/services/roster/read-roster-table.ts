@@ -108,7 +108,8 @@ async function* readCsv(src: RosterSource, limits: RosterLimits): AsyncGenerator
       records = parse(text, options) as string[][];
     } catch (e) {
       if ((e as { code?: string }).code === 'CSV_MAX_RECORD_SIZE') throw overLimit('cell', limits.maxCellChars, { row: n + 1 });
-      throw new DomainError('bad_request', `CSV: ${(e as Error).message}`, { detail: `CSV: ${(e as Error).message.slice(0, 200)}` });
+      // (csv-parse counts lines within the slice it was given; the row is where the slice's records begin, plus those)
+      throw new DomainError('bad_request', `CSV: ${(e as Error).message}`, { detailKey: 'csv_malformed', row: n + Math.max(1, (e as { lines?: number }).lines ?? 1), reason: (e as Error).message.slice(0, 200) });
     }
     return records.map((record) => {
       n += 1;
