@@ -9,7 +9,9 @@ import { rosterLimits } from '../../src/services/roster/roster-limits';
  * exceljs 4.4.0's streaming reader decoded each inflated chunk of XML on its own, so a Chinese
  * character split between two chunks came out as U+FFFD (exceljs issues #2084, #2316): about one
  * row in 15,000 of a generated street, silently, in names and addresses. patches/exceljs+4.4.0.patch
- * (applied by `npm install`'s postinstall) carries the split character over.
+ * (applied by `npm install`'s postinstall) carries the split character over; exceljs still reads
+ * workbooks for the tests and scripts. The roster import has its own reader now (read-xlsx.ts,
+ * which scans bytes and decodes a text only once it is whole): the same 20,000 rows check it.
  */
 describe('XLSX text survives chunk boundaries', () => {
   let dir: string;

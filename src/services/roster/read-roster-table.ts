@@ -1,10 +1,9 @@
 import { parse } from 'csv-parse/sync';
-import type ExcelJS from 'exceljs';
 import { createReadStream, promises as fs } from 'node:fs';
 import { Readable } from 'node:stream';
-import yauzl from 'yauzl';
 import { DomainError } from '../../domain/errors';
 import { looksLikeRosterHeader } from '../../domain/roster';
+import { openWorkbook } from './read-xlsx';
 import { overLimit, type RosterLimits } from './roster-limits';
 
 /** A roster file on disk (an upload spooled by the API, a CLI argument) or in memory. */
@@ -25,8 +24,8 @@ function* chunks(b: Buffer): Generator<Buffer> { for (let i = 0; i < b.length; i
 
 /**
  * Reads a roster file (XLSX or CSV, told by its bytes) in batches of rows, never whole: CSV through
- * csv-parse's streaming parser, XLSX through exceljs's streaming reader after the zip's
- * directory and inflated sizes are checked against `limits`. Of a workbook, the first sheet with
+ * csv-parse's streaming parser, XLSX straight from the zip (read-xlsx.ts) after its directory
+ * and declared sizes are checked against `limits`. Of a workbook, the first sheet with
  * a roster's header in its first rows is read (when none has one, the first rows of the first
  * sheet with anything in it: enough for the error that names the missing columns). Memory stays bounded by one
  * row (plus XLSX shared strings, themselves limited). Throws `roster_limit`,
@@ -172,148 +171,44 @@ function delimiterOf(text: string): ',' | '\t' {
   return tabs > commas ? '\t' : ',';
 }
 
-/**
- * The zip's own directory, checked before anything is inflated for real: entry count,
- * declared sizes, then every entry inflated once into nothing, so a header that lies about
- * its size is caught too (yauzl checks actual against declared sizes).
- */
-async function checkZip(src: RosterSource, limits: RosterLimits): Promise<void> {
-  const open = (): Promise<yauzl.ZipFile> => new Promise((resolve, reject) => {
-    const cb = (err: Error | null, zip?: yauzl.ZipFile) => (err || !zip ? reject(err) : resolve(zip));
-    if ('bytes' in src) yauzl.fromBuffer(src.bytes, { lazyEntries: true, validateEntrySizes: true }, cb);
-    else yauzl.open(src.path, { lazyEntries: true, validateEntrySizes: true }, cb);
-  });
-  let zip: yauzl.ZipFile;
-  try { zip = await open(); } catch (e) {
-    throw new DomainError('unsupported_media_type', `not a readable XLSX workbook: ${(e as Error).message}`);
-  }
-  try {
-    if (zip.entryCount > limits.maxEntries) throw overLimit('entries', limits.maxEntries, { found: zip.entryCount });
-    let inflated = 0;
-    await new Promise<void>((resolve, reject) => {
-      zip.on('error', (e) => reject(e instanceof DomainError ? e : new DomainError('unsupported_media_type', `not a readable XLSX workbook: ${(e as Error).message}`)));
-      zip.on('end', () => resolve());
-      zip.on('entry', (entry: yauzl.Entry) => {
-        inflated += entry.uncompressedSize;
-        if (inflated > limits.maxInflatedBytes) return reject(overLimit('inflated', limits.maxInflatedBytes));
-        if (/sharedStrings\.xml$/i.test(entry.fileName) && entry.uncompressedSize > limits.maxSharedStringsBytes) {
-          return reject(overLimit('shared_strings', limits.maxSharedStringsBytes, { found: entry.uncompressedSize }));
-        }
-        if (entry.fileName.endsWith('/')) { zip.readEntry(); return; }
-        zip.openReadStream(entry, (err, s) => {
-          if (err || !s) return reject(new DomainError('unsupported_media_type', `not a readable XLSX workbook: ${err?.message ?? 'entry'}`));
-          s.on('error', (e) => reject(new DomainError('unsupported_media_type', `not a readable XLSX workbook: ${e.message}`)));
-          s.on('end', () => zip.readEntry());
-          s.resume();
-        });
-      });
-      zip.readEntry();
-    });
-  } finally {
-    zip.close();
-  }
-}
-
-function cellText(v: ExcelJS.CellValue): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'number') return Number.isInteger(v) ? v.toFixed(0) : String(v);
-  if (v instanceof Date) return v.toISOString().slice(0, 10);
-  if (typeof v === 'object') {
-    if ('richText' in v) return v.richText.map((r) => r.text).join('');
-    if ('text' in v) return String(v.text);
-    if ('result' in v) return cellText(v.result as ExcelJS.CellValue);
-    if ('error' in v) return '';
-  }
-  return String(v);
-}
-
-let patched: Promise<void> | null = null;
-/**
- * exceljs 4.4.0 turns a character split between two chunks into U+FFFD; patches/exceljs+4.4.0.patch
- * (applied by `npm install`'s postinstall) fixes it. Installed without it (`--ignore-scripts`), an
- * import would store garbled names without a word: refuse instead, saying why.
- */
-function exceljsPatched(): Promise<void> {
-  patched ??= (async () => {
-    const parseSax = require('exceljs/lib/utils/parse-sax') as (it: AsyncIterable<Buffer>) => AsyncIterable<{ eventType: string; value: unknown }[]>;
-    const bytes = Buffer.from('<a>安心</a>');
-    let text = '';
-    for await (const events of parseSax((async function* () { yield bytes.subarray(0, 5); yield bytes.subarray(5); })())) {
-      for (const e of events) if (e.eventType === 'text') text += String(e.value);
-    }
-    if (text !== '安心') throw new Error('exceljs is not patched (patches/exceljs+4.4.0.patch): run `npm install` without --ignore-scripts; XLSX imports are refused until then');
-  })();
-  return patched;
-}
-
 /** rows looked at for a header at the top of a sheet (a title or two above it is usual) */
 const HEADER_WITHIN = 4;
 /** sheets of instructions, by their names */
 const ASIDE_SHEET = /说明|须知|填表|instruction|readme|help/i;
 
 async function* readXlsx(src: RosterSource, limits: RosterLimits): AsyncGenerator<TableRow[]> {
-  await exceljsPatched();
-  await checkZip(src, limits);
-  // loaded only for XLSX: exceljs takes half a second to load, which every CSV import's worker would pay
-  // (styles are read so that a date-formatted cell comes as a date, not as Excel's serial number)
-  const { stream: xlsxStream } = require('exceljs') as typeof import('exceljs');
-  const reader = new xlsxStream.xlsx.WorkbookReader(stream(src), { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', worksheets: 'emit', entries: 'ignore' });
-  let sheets = 0;
+  const workbook = await openWorkbook(src, limits);
   /** the first sheet with anything in it, kept (its first rows) in case no sheet has a header: it is then read as the roster and its error named */
   let fallback: TableRow[] | null = null;
-  let found = false;
   try {
-    for await (const ws of reader) {
-      sheets += 1;
+    for (const sheet of workbook.sheets) {
       // the roster is the first sheet with a header near its top: a "说明" sheet of instructions before it, empty or not, is passed by;
       // so are a hidden sheet and one named as instructions (说明, 须知), even with the column names on it
-      const { name, state } = ws as unknown as { name?: string; state?: string };
-      const aside = state === 'hidden' || state === 'veryHidden' || ASIDE_SHEET.test(name ?? '');
+      const aside = sheet.hidden || ASIDE_SHEET.test(sheet.name);
       let top: TableRow[] | null = [];
-      let batch: TableRow[] = [];
-      for await (const row of ws as AsyncIterable<ExcelJS.Row>) {
-        const r = tableRow(row, limits);
-        if (top) {
-          if (r.cells.every((c) => c.trim() === '')) continue;
-          top.push(r);
-          if (!aside && looksLikeRosterHeader(r.cells)) { batch = top; top = null; found = true; continue; }
-          if (top.length < HEADER_WITHIN) continue;
-          fallback ??= top;
-          break; // not a roster: the next sheet may be
+      const rows = sheet.rows();
+      try {
+        for await (const batch of rows) {
+          if (!top) { yield batch; continue; }
+          for (let i = 0; i < batch.length; i += 1) {
+            const r = batch[i]!;
+            if (r.cells.every((c) => c.trim() === '')) continue;
+            top.push(r);
+            if (!aside && looksLikeRosterHeader(r.cells)) { yield [...top, ...batch.slice(i + 1)]; top = null; break; }
+            if (top.length >= HEADER_WITHIN) break;
+          }
+          if (top && top.length >= HEADER_WITHIN) break; // not a roster: the next sheet may be
         }
-        batch.push(r);
-        if (batch.length >= 1000) { yield batch; batch = []; }
+      } finally {
+        await rows.return(undefined);
       }
-      if (found) {
-        if (batch.length) yield batch;
-        return;
-      }
-      if (top?.length) fallback ??= top;
+      if (!top) return;
+      if (top.length) fallback ??= top;
     }
-  } catch (e) {
-    if (e instanceof DomainError) throw e;
-    throw new DomainError('unsupported_media_type', `not a readable XLSX workbook: ${(e as Error).message}`);
+    if (workbook.sheets.length === 0) throw new DomainError('roster_empty', 'workbook has no sheets');
+  } finally {
+    workbook.close();
   }
-  if (sheets === 0) throw new DomainError('roster_empty', 'workbook has no sheets');
   // no sheet has a header: the first with anything in it is read as the roster (its error says which columns are missing)
   if (fallback) yield fallback;
-}
-
-/** One worksheet row as cell text, within the limits; the columns that were date cells noted. */
-function tableRow(row: ExcelJS.Row, limits: RosterLimits): TableRow {
-  if (row.number > limits.maxRows + 1) throw overLimit('rows', limits.maxRows, { row: row.number });
-  const values = row.values as ExcelJS.CellValue[];
-  // a far-away cell makes a sparse array: judge by the last column, never by walking it
-  if (values.length - 1 > limits.maxColumns) throw overLimit('columns', limits.maxColumns, { row: row.number, found: values.length - 1 });
-  const cells: string[] = [];
-  let dates: number[] | undefined;
-  for (let i = 1; i < values.length; i += 1) {
-    const v = values[i] ?? null;
-    // no roster column is a date: one is Excel's doing (3-12 typed into a cell becomes 12 March)
-    if (v instanceof Date) (dates ??= []).push(i - 1);
-    const s = cellText(v);
-    if (s.length > limits.maxCellChars) throw overLimit('cell', limits.maxCellChars, { row: row.number });
-    cells.push(s);
-  }
-  return dates ? { n: row.number, cells, dates } : { n: row.number, cells };
 }

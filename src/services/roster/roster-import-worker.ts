@@ -1,7 +1,7 @@
 /**
  * The roster import's worker threads, off the event loop, so the API and the bot keep answering
  * during a city-sized import. On SQLite two of them run as a pipeline: a reader parses and
- * validates the file (the CPU-heavy part: csv-parse or exceljs, and each row's checks) while a
+ * validates the file (the CPU-heavy part: csv-parse or the sheet's XML, and each row's checks) while a
  * stager writes the rows it has already passed into a TEMP table, checks them across rows and
  * applies them in one transaction; on two cores the two halves overlap. On MongoDB one thread
  * reads and sends the valid rows back to the event loop, which writes them through the Store.

@@ -25,9 +25,10 @@ export interface RosterImportInput {
 }
 
 /**
- * V8's young generation for the thread that reads: exceljs makes short-lived objects per cell,
- * and with 16 MB its import of 100,000 rows spent 8.4 s reading against 5.2 s with 32 MB; CSV
- * gains nothing from more and a million rows would take 15–30 MB more of the memory bound.
+ * V8's young generation for the thread that reads: a workbook's reader makes short-lived
+ * strings per cell (with exceljs, 16 MB made an import of 100,000 rows spend 8.4 s reading
+ * against 5.2 s with 32 MB); CSV gains nothing from more and a million rows would take 15–30 MB
+ * more of the memory bound.
  * The stager (on SQLite the reader is a second thread) makes little garbage.
  */
 const YOUNG_MB = { xlsx: 32, csv: 16, stager: 8 };

@@ -11,8 +11,8 @@ export const WORKER_HEAP_MB = 192;
  * next to this file in production (`npm start` runs dist/); from TypeScript sources (jest, tsx)
  * it runs the .ts through tsx's loader. `youngMb`: V8's young generation for the thread;
  * `transfer`: what `data` carries that moves to the thread (a MessagePort); `tmpDir`: the
- * thread's temp folder (exceljs spools a worksheet there when the workbook lists it before its
- * shared strings).
+ * thread's temp folder (nothing of ours spools there since the workbook is read from the zip in
+ * place, but a library the thread loads may).
  */
 export function spawnRosterWorker(data: unknown, youngMb: number, tmpDir: string, transfer: TransferListItem[] = []): Worker {
   const fromSource = __filename.endsWith('.ts');

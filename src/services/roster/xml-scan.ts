@@ -1,0 +1,197 @@
+/**
+ * A streaming scanner for the XML of a workbook's parts: elements, their attributes and text, in
+ * the order they come, fed in chunks. It reads the XML that spreadsheet programs write — no DTD
+ * (a `<!DOCTYPE` is refused, so no entity can be declared: no XXE, no billion laughs), the five
+ * predefined entities and character references, CDATA, comments and processing instructions
+ * skipped — and does not check that tags balance: the caller reads only the elements it knows.
+ *
+ * Why not saxes (exceljs's parser): a 100,000-row sheet is 48 MB of XML, and decoding all of it
+ * to text, then saxes' checks and objects per tag and attribute, made reading it take longer than
+ * storing its rows. This scanner works on the bytes: it finds `<`, `>` and quotes, and decodes
+ * only names, attribute text and the text between tags.
+ *
+ * Bounded: a chunk is scanned once; what is left unfinished at its end (a text or element cut in
+ * two) is carried into the next, at most `maxCarry` bytes, else `XmlError`.
+ */
+export class XmlError extends Error {}
+
+export interface XmlHandler {
+  /** an element opened: `name` without its prefix (`x:row` → `row`), `attrs` its raw attribute text (see `attr`) */
+  open(name: string, attrs: string, selfClosing: boolean): void;
+  /** an element closed (also right after `open` of a self-closing one) */
+  close(name: string): void;
+  /** text between tags (or a CDATA section), entities decoded */
+  text(t: string): void;
+}
+
+const LT = 60; // <
+const GT = 62; // >
+const SLASH = 47;
+const QUOT = 34;
+const APOS = 39;
+const BANG = 33;
+const QUESTION = 63;
+
+const NAMED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+
+/** Text with its entities and character references decoded; an unknown entity is an error (no DTD declares any). */
+export function decodeXml(s: string): string {
+  if (s.indexOf('&') < 0) return s;
+  return s.replace(/&([^;&]{0,10});/g, (_, e: string) => {
+    if (e.charCodeAt(0) === 35) { // #
+      const code = e[1] === 'x' || e[1] === 'X' ? Number.parseInt(e.slice(2), 16) : Number.parseInt(e.slice(1), 10);
+      if (!Number.isInteger(code) || code < 0 || code > 0x10ffff) throw new XmlError(`bad character reference &${e};`);
+      return String.fromCodePoint(code);
+    }
+    const named = NAMED[e];
+    if (named === undefined) throw new XmlError(`unknown entity &${e};`);
+    return named;
+  });
+}
+
+/** The value of attribute `name` in an element's raw attribute text (prefixes ignored: `r:id` answers `id`), decoded; undefined if absent. */
+export function attr(raw: string, name: string): string | undefined {
+  let from = 0;
+  for (;;) {
+    const at = raw.indexOf(name, from);
+    if (at < 0) return undefined;
+    from = at + name.length;
+    const before = at === 0 ? 32 : raw.charCodeAt(at - 1);
+    // the whole name (after a space, or after a prefix's colon), then = and a quote
+    if (before !== 32 && before !== 9 && before !== 10 && before !== 13 && before !== 58) continue;
+    let i = from;
+    while (i < raw.length && raw.charCodeAt(i) <= 32) i += 1;
+    if (raw.charCodeAt(i) !== 61) continue; // =
+    i += 1;
+    while (i < raw.length && raw.charCodeAt(i) <= 32) i += 1;
+    const q = raw.charCodeAt(i);
+    if (q !== QUOT && q !== APOS) continue;
+    const end = raw.indexOf(q === QUOT ? '"' : "'", i + 1);
+    if (end < 0) return undefined;
+    // (a name also found inside another attribute's value is passed over by the quote check only when it is not followed by =")
+    return decodeXml(raw.slice(i + 1, end));
+  }
+}
+
+export class XmlScanner {
+  private carry: Buffer | null = null;
+
+  constructor(private readonly on: XmlHandler, private readonly maxCarry: number) {}
+
+  /**
+   * Scans a chunk of UTF-8 bytes. Only text and attributes are decoded (a sheet's markup is
+   * most of its bytes, and stays bytes); a text or tag cut by the chunk's end waits for the next.
+   */
+  write(chunk: Buffer): void {
+    const s = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
+    this.carry = null;
+    const n = s.length;
+    let i = 0;
+    while (i < n) {
+      const lt = s.indexOf(LT, i);
+      if (lt < 0) { this.keep(s, i); return; }
+      if (lt > i) this.on.text(decodeXml(utf8(s, i, lt)));
+      i = lt;
+      if (i + 1 >= n) { this.keep(s, i); return; }
+      const c = s[i + 1]!;
+      if (c === BANG) {
+        if (startsWith(s, i, COMMENT)) {
+          const end = s.indexOf('-->', i + 4);
+          if (end < 0) { this.keep(s, i); return; }
+          i = end + 3;
+        } else if (startsWith(s, i, CDATA)) {
+          const end = s.indexOf(']]>', i + 9);
+          if (end < 0) { this.keep(s, i); return; }
+          this.on.text(utf8(s, i + 9, end));
+          i = end + 3;
+        } else if (n - i < CDATA.length && (CDATA.subarray(0, n - i).equals(s.subarray(i)) || COMMENT.subarray(0, Math.min(n - i, 4)).equals(s.subarray(i, i + 4)))) {
+          this.keep(s, i); return;
+        } else {
+          throw new XmlError('a DTD or declaration (<!…) is not allowed in a workbook part');
+        }
+        continue;
+      }
+      if (c === QUESTION) {
+        const end = s.indexOf('?>', i + 2);
+        if (end < 0) { this.keep(s, i); return; }
+        i = end + 2;
+        continue;
+      }
+      if (c === SLASH) {
+        const end = s.indexOf(GT, i + 2);
+        if (end < 0) { this.keep(s, i); return; }
+        this.on.close(nameAt(s, i + 2, end));
+        i = end + 1;
+        continue;
+      }
+      // an opening tag: its end is the first > outside quotes
+      let j = i + 1;
+      let q = 0;
+      for (; j < n; j += 1) {
+        const ch = s[j]!;
+        if (q) { if (ch === q) q = 0; } else if (ch === GT) break;
+        else if (ch === QUOT || ch === APOS) q = ch;
+        else if (ch === LT) throw new XmlError('< inside a tag');
+      }
+      if (j >= n) { this.keep(s, i); return; }
+      const selfClosing = s[j - 1] === SLASH;
+      const last = selfClosing ? j - 1 : j;
+      let k = i + 1;
+      while (k < last) { const ch = s[k]!; if (ch <= 32 || ch === SLASH) break; k += 1; }
+      if (k === i + 1) throw new XmlError('a tag without a name');
+      const name = nameAt(s, i + 1, k);
+      this.on.open(name, k < last ? utf8(s, k, last) : '', selfClosing);
+      if (selfClosing) this.on.close(name);
+      i = j + 1;
+    }
+  }
+
+  /** At the end of the input: nothing may be left unfinished but blank text. */
+  end(): void {
+    if (this.carry && this.carry.toString('utf8').trim()) throw new XmlError('the XML ends inside a tag');
+  }
+
+  private keep(s: Buffer, from: number): void {
+    if (s.length - from > this.maxCarry) throw new XmlError(`an element or text longer than ${this.maxCarry} bytes`);
+    this.carry = Buffer.from(s.subarray(from)); // (a copy: the chunk it came from is not kept alive)
+  }
+}
+
+const COMMENT = Buffer.from('<!--');
+const CDATA = Buffer.from('<![CDATA[');
+const startsWith = (s: Buffer, at: number, what: Buffer): boolean => s.length - at >= what.length && s.compare(what, 0, what.length, at, at + what.length) === 0;
+
+/** Buffer's own slicers, without toString's checks and switch (a sheet calls them millions of times) */
+interface Slicers { utf8Slice(from: number, to: number): string; latin1Slice(from: number, to: number): string }
+const utf8 = (s: Buffer, from: number, to: number): string => (s as unknown as Slicers).utf8Slice(from, to);
+
+/** names seen, by a hash of their bytes: a sheet has a handful of names, met millions of times, made into a string once */
+const names = new Map<number, { bytes: Buffer; name: string }[]>();
+
+/** An element's name, bytes `from` to `to`, without its prefix (`x:row` → `row`). */
+function nameAt(s: Buffer, from: number, to: number): string {
+  let end = to;
+  while (end > from && s[end - 1]! <= 32) end -= 1;
+  let start = from;
+  let hash = end - from;
+  for (let k = from; k < end; k += 1) {
+    const b = s[k]!;
+    if (b === 58) { start = k + 1; hash = end - start; } else hash = (hash * 31 + b) | 0;
+  }
+  const seen = names.get(hash);
+  if (seen) {
+    for (const e of seen) {
+      if (e.bytes.length !== end - start) continue;
+      let k = 0;
+      while (k < e.bytes.length && e.bytes[k] === s[start + k]) k += 1;
+      if (k === e.bytes.length) return e.name;
+    }
+  }
+  const name = (s as unknown as Slicers).latin1Slice(start, end);
+  if (names.size < 4096) {
+    const list = seen ?? [];
+    list.push({ bytes: Buffer.from(s.subarray(start, end)), name });
+    if (!seen) names.set(hash, list);
+  }
+  return name;
+}

@@ -1,0 +1,119 @@
+import { readRosterTable, type TableRow } from '../../src/services/roster/read-roster-table';
+import { isDateFormat } from '../../src/services/roster/read-xlsx';
+import { rosterLimits } from '../../src/services/roster/roster-limits';
+import { XmlError, XmlScanner } from '../../src/services/roster/xml-scan';
+import { makeZip } from '../support/zip';
+
+/**
+ * The workbook reader (read-xlsx.ts over xml-scan.ts): what spreadsheet programs write, read to
+ * the same cell text whatever the chunks the XML arrives in.
+ */
+
+/** Every event the scanner reports for `chunks`, adjacent texts joined. */
+function events(chunks: Buffer[]): string[] {
+  const out: string[] = [];
+  const scanner = new XmlScanner({
+    open: (name, attrs, self) => out.push(`<${name}${attrs}${self ? '/' : ''}>`),
+    close: (name) => out.push(`</${name}>`),
+    text: (t) => { if (out.length && out[out.length - 1]!.startsWith('"')) out[out.length - 1] = `${out[out.length - 1]!.slice(0, -1)}${t}"`; else out.push(`"${t}"`); },
+  }, 1 << 20);
+  for (const c of chunks) scanner.write(c);
+  scanner.end();
+  return out;
+}
+
+const XML = Buffer.from('<?xml version="1.0" encoding="UTF-8"?><!-- a comment with <tags> --><x:root xmlns:x="urn:x" a="1 > 0" b=\'it&apos;s\'>'
+  + '<x:row r="2"><c r="B2" t="s"><v>12</v></c><c><is><t>安心&amp;房东 &#x1F525;&#36;</t></is></c></x:row><empty/>'
+  + '<v><![CDATA[<not a tag> & 火]]></v><?pi data?></x:root>');
+
+describe('the XML scanner', () => {
+  const whole = events([XML]);
+
+  it('reports elements without prefixes, raw attributes, decoded text and CDATA', () => {
+    expect(whole).toEqual([
+      '<root xmlns:x="urn:x" a="1 > 0" b=\'it&apos;s\'>', '<row r="2">', '<c r="B2" t="s">', '<v>', '"12"', '</v>', '</c>', '<c>', '<is>', '<t>', '"安心&房东 🔥$"', '</t>', '</is>', '</c>', '</row>',
+      '<empty/>', '</empty>', '<v>', '"<not a tag> & 火"', '</v>', '</root>',
+    ]);
+  });
+
+  it('gives the same events whatever the chunks: cut at every byte (inside characters, tags, entities, comments, CDATA)', () => {
+    for (let cut = 1; cut < XML.length; cut += 1) expect(events([XML.subarray(0, cut), XML.subarray(cut)])).toEqual(whole);
+    expect(events([...XML].map((b) => Buffer.from([b])))).toEqual(whole);
+  });
+
+  it('refuses a DTD (no entity can be declared: no XXE, no billion laughs), an unknown entity, a tag left open at the end', () => {
+    expect(() => events([Buffer.from('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>')])).toThrow(XmlError);
+    expect(() => events([Buffer.from('<x>&e;</x>')])).toThrow(/unknown entity/);
+    expect(() => events([Buffer.from('<x><y a="1"')])).toThrow(/ends inside a tag/);
+  });
+
+  it('refuses an element longer than its bound instead of holding it', () => {
+    const scanner = new XmlScanner({ open() {}, close() {}, text() {} }, 1000);
+    expect(() => scanner.write(Buffer.from(`<c r="${'A'.repeat(5000)}`))).toThrow(/longer than 1000 bytes/);
+  });
+});
+
+describe('number formats that show dates', () => {
+  it.each([['yyyy/m/d', true], ['yyyy"年"m"月"d"日"', true], ['[$-F800]dddd, mmmm dd, yyyy', true], ['h:mm', true], ['0.00', false], ['General', false], ['"Day "0', false], ['#,##0 "m"', false], ['0.00E+00', false], ['@', false]])('%s → %s', (code, date) => {
+    expect(isDateFormat(code)).toBe(date);
+  });
+});
+
+const x = (s: string) => Buffer.from(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>${s}`);
+const NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"';
+const REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
+
+/** A workbook as Excel lays it out: shared strings and styles named by the workbook's relationships. */
+function book(sheetData: string, opts: { shared?: string; numFmts?: string; xfs?: string[]; date1904?: boolean; sheetRoot?: string } = {}): Buffer {
+  return makeZip([
+    { name: '_rels/.rels', data: x(`<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>`) },
+    { name: 'xl/workbook.xml', data: x(`<workbook ${NS}>${opts.date1904 ? '<workbookPr date1904="1"/>' : ''}<sheets><sheet name="名单" sheetId="1" r:id="rId3"/></sheets></workbook>`) },
+    { name: 'xl/_rels/workbook.xml.rels', data: x(`<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL}/sharedStrings" Target="sharedStrings.xml"/><Relationship Id="rId2" Type="${REL}/styles" Target="/xl/styles.xml"/><Relationship Id="rId3" Type="${REL}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`) },
+    { name: 'xl/styles.xml', data: x(`<styleSheet ${NS}>${opts.numFmts ? `<numFmts>${opts.numFmts}</numFmts>` : ''}<cellStyleXfs count="1"><xf numFmtId="14"/></cellStyleXfs><cellXfs>${(opts.xfs ?? ['0']).map((id) => `<xf numFmtId="${id}" fontId="0"/>`).join('')}</cellXfs></styleSheet>`) },
+    { name: 'xl/sharedStrings.xml', data: x(`<sst ${NS}>${opts.shared ?? ''}</sst>`) },
+    { name: 'xl/worksheets/sheet1.xml', data: x(opts.sheetRoot ?? `<worksheet ${NS}><sheetData>${sheetData}</sheetData></worksheet>`) },
+  ]);
+}
+
+async function rows(bytes: Buffer): Promise<TableRow[]> {
+  const out: TableRow[] = [];
+  for await (const batch of readRosterTable({ bytes }, rosterLimits(bytes.length))) out.push(...batch);
+  return out;
+}
+
+const HEADER = '<row r="1"><c r="A1" t="inlineStr"><is><t>社区</t></is></c><c r="B1" t="inlineStr"><is><t>网格</t></is></c><c r="C1" t="inlineStr"><is><t>联防组</t></is></c><c r="D1" t="inlineStr"><is><t>房屋编号</t></is></c><c r="E1" t="inlineStr"><is><t>地址</t></is></c><c r="F1" t="inlineStr"><is><t>房东姓名</t></is></c><c r="G1" t="inlineStr"><is><t>联系电话</t></is></c></row>';
+
+describe('the workbook reader', () => {
+  it('reads each kind of cell as its text: shared (runs joined, phonetic guides left out), inline, formula results, numbers, booleans, errors', async () => {
+    const shared = '<si><t>平山村</t></si><si><r><rPr><b/></rPr><t>张</t></r><r><t xml:space="preserve">三 </t></r><rPh sb="0" eb="1"><t>zhang</t></rPh></si>';
+    const sheet = `${HEADER}<row r="2"><c r="A2" t="s"><v>0</v></c><c r="B2" t="inlineStr"><is><r><t>第一</t></r><r><t>网格</t></r></is></c><c r="C2" t="str"><f>A2&amp;"组"</f><v>平山村组</v></c>`
+      + '<c r="D2"><v>1001</v></c><c r="E2"><v>12.5</v></c><c r="F2" t="s"><v>1</v></c><c r="G2"><v>13812345678</v></c><c r="H2" t="b"><v>1</v></c><c r="I2" t="e"><v>#N/A</v></c><c r="J2"><f>SUM(1)</f></c></row>';
+    const [, r] = await rows(book(sheet, { shared }));
+    expect(r).toEqual({ n: 2, cells: ['平山村', '第一网格', '平山村组', '1001', '12.5', '张三 ', '13812345678', 'true'] });
+  });
+
+  it('reads date cells as yyyy-mm-dd and says which columns they were in: built-in, CJK and own formats, the 1904 system, ISO cells', async () => {
+    const sheet = `${HEADER}<row r="2"><c r="A2" s="1"><v>45363</v></c><c r="B2" s="2"><v>45363</v></c><c r="C2" s="3"><v>45363</v></c><c r="D2" s="0"><v>45363</v></c><c r="E2" t="d"><v>2024-03-12T00:00:00Z</v></c><c r="F2" s="4"><v>45363</v></c></row>`;
+    const styles = { numFmts: '<numFmt numFmtId="164" formatCode="yyyy/m/d;@"/><numFmt numFmtId="165" formatCode="0.00_ "/>', xfs: ['0', '14', '31', '164', '165'] };
+    const [, r] = await rows(book(sheet, styles));
+    expect(r).toEqual({ n: 2, cells: ['2024-03-12', '2024-03-12', '2024-03-12', '45363', '2024-03-12', '45363'], dates: [0, 1, 2, 4] });
+    const [, r1904] = await rows(book(sheet.replace('r="A2" s="1"><v>45363', 'r="A2" s="1"><v>43901'), { ...styles, date1904: true }));
+    expect(r1904!.cells[0]).toBe('2024-03-12');
+  });
+
+  it('places rows and cells where their references say, or next after the last when a writer leaves them out; reads prefixed markup', async () => {
+    const sheet = `${HEADER}<row><c><v>1</v></c><c r="D3"><v>4</v></c><c><v>5</v></c></row><row r="7"><c r="B7"><v>2</v></c></row><row/>`;
+    const r = await rows(book(sheet));
+    expect(r.slice(1)).toEqual([{ n: 2, cells: ['1', '', '', '4', '5'] }, { n: 7, cells: ['', '2'] }, { n: 8, cells: [] }]);
+    const prefixed = `<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>${HEADER.replace(/<(\/?)(row|c|is|t)\b/g, '<$1x:$2')}<x:row r="2"><x:c r="A2" t="inlineStr"><x:is><x:t>平山村</x:t></x:is></x:c></x:row></x:sheetData></x:worksheet>`;
+    const p = await rows(book('', { sheetRoot: prefixed }));
+    expect(p[0]!.cells[0]).toBe('社区');
+    expect(p[1]).toEqual({ n: 2, cells: ['平山村'] });
+  });
+
+  it('answers a sheet with a DTD as not a readable workbook, and a far-away cell by its column without filling the row', async () => {
+    const dtd = book('', { sheetRoot: `<!DOCTYPE lol [<!ENTITY a "aaaaaaaaaa">]><worksheet ${NS}><sheetData>${HEADER}<row r="2"><c r="A2" t="inlineStr"><is><t>&a;</t></is></c></row></sheetData></worksheet>` });
+    await expect(rows(dtd)).rejects.toMatchObject({ code: 'unsupported_media_type' });
+    await expect(rows(book(`${HEADER}<row r="2"><c r="XFD2"><v>1</v></c></row>`))).rejects.toMatchObject({ code: 'roster_limit', params: { which: 'columns', row: 2 } });
+  });
+});
