@@ -1,7 +1,7 @@
 import { readRosterTable, type TableRow } from '../../src/services/roster/read-roster-table';
 import { isDateFormat } from '../../src/services/roster/read-xlsx';
 import { rosterLimits } from '../../src/services/roster/roster-limits';
-import { XmlError, XmlScanner } from '../../src/services/roster/xml-scan';
+import { attr, XmlError, XmlScanner } from '../../src/services/roster/xml-scan';
 import { makeZip } from '../support/zip';
 
 /**
@@ -13,7 +13,7 @@ import { makeZip } from '../support/zip';
 function events(chunks: Buffer[]): string[] {
   const out: string[] = [];
   const scanner = new XmlScanner({
-    open: (name, attrs, self) => out.push(`<${name}${attrs}${self ? '/' : ''}>`),
+    open: (name, attrs, self) => out.push(`<${name}${attrs.buf.toString('utf8', attrs.from, attrs.to)}${self ? '/' : ''}>`),
     close: (name) => out.push(`</${name}>`),
     text: (t) => { if (out.length && out[out.length - 1]!.startsWith('"')) out[out.length - 1] = `${out[out.length - 1]!.slice(0, -1)}${t}"`; else out.push(`"${t}"`); },
   }, 1 << 20);
@@ -39,6 +39,13 @@ describe('the XML scanner', () => {
   it('gives the same events whatever the chunks: cut at every byte (inside characters, tags, entities, comments, CDATA)', () => {
     for (let cut = 1; cut < XML.length; cut += 1) expect(events([XML.subarray(0, cut), XML.subarray(cut)])).toEqual(whole);
     expect(events([...XML].map((b) => Buffer.from([b])))).toEqual(whole);
+  });
+
+  it('reads attributes by name, prefixes ignored, values decoded, whatever quotes and spaces', () => {
+    const seen: Record<string, (string | undefined)[]> = {};
+    const scanner = new XmlScanner({ open: (name, a) => { seen[name] = [attr(a, 'r'), attr(a, 'id'), attr(a, 't'), attr(a, 's'), attr(a, 'name')]; }, close() {}, text() {} }, 1000);
+    scanner.write(Buffer.from(`<c t="s" r = 'B2' s="3"/><sheet name="甲&amp;乙" sheetId="1" r:id="rId1" xr:uid="{x}"/><v/><odd t="s=&quot;1&quot;"/>`));
+    expect(seen).toEqual({ c: ['B2', undefined, 's', '3', undefined], sheet: [undefined, 'rId1', undefined, undefined, '甲&乙'], v: [undefined, undefined, undefined, undefined, undefined], odd: [undefined, undefined, 's="1"', undefined, undefined] });
   });
 
   it('refuses a DTD (no entity can be declared: no XXE, no billion laughs), an unknown entity, a tag left open at the end', () => {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { pipeline, Transform, type Readable } from 'node:stream';
-import { createInflateRaw } from 'node:zlib';
+import { createInflateRaw, type ZlibOptions } from 'node:zlib';
 import yauzl from 'yauzl';
 import { DomainError } from '../../domain/errors';
 import { overLimit, type RosterLimits } from './roster-limits';
@@ -70,6 +70,8 @@ async function openZip(src: ZipSource, limits: RosterLimits): Promise<{ zip: yau
 
 /** inflated bytes handed on at once: a 48 MB sheet in 190 pieces rather than 3,000 (each a trip to the thread pool) */
 const INFLATE_CHUNK = 256 * 1024;
+/** inflated bytes that may wait to be scanned: the thread pool inflates the next pieces while this thread scans one */
+const INFLATE_AHEAD = 4 * INFLATE_CHUNK;
 
 /**
  * An entry's bytes as they inflate, in large pieces, checked against its declared size as they
@@ -83,13 +85,14 @@ const openEntry = (zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Readable> =>
     if (!deflated) return resolve(raw); // (stored: yauzl checks its size)
     let bytes = 0;
     const sized = new Transform({
+      highWaterMark: INFLATE_AHEAD,
       transform(chunk: Buffer, _enc, done) {
         bytes += chunk.length;
         done(bytes > entry.uncompressedSize ? new Error(`${entry.fileName} inflates past the ${entry.uncompressedSize} bytes its header says`) : null, chunk);
       },
       flush(done) { done(bytes < entry.uncompressedSize ? new Error(`${entry.fileName} inflates to fewer bytes than its header says`) : null); },
     });
-    resolve(pipeline(raw, createInflateRaw({ chunkSize: INFLATE_CHUNK }), sized, () => {}));
+    resolve(pipeline(raw, createInflateRaw({ chunkSize: INFLATE_CHUNK, highWaterMark: INFLATE_AHEAD } as ZlibOptions), sized, () => {}));
   });
 });
 

@@ -16,8 +16,8 @@
 export class XmlError extends Error {}
 
 export interface XmlHandler {
-  /** an element opened: `name` without its prefix (`x:row` → `row`), `attrs` its raw attribute text (see `attr`) */
-  open(name: string, attrs: string, selfClosing: boolean): void;
+  /** an element opened: `name` without its prefix (`x:row` → `row`), `attrs` its attributes (see `attr`; valid during the call only) */
+  open(name: string, attrs: Attrs, selfClosing: boolean): void;
   /** an element closed (also right after `open` of a self-closing one) */
   close(name: string): void;
   /** text between tags (or a CDATA section), entities decoded */
@@ -49,32 +49,45 @@ export function decodeXml(s: string): string {
   });
 }
 
-/** The value of attribute `name` in an element's raw attribute text (prefixes ignored: `r:id` answers `id`), decoded; undefined if absent. */
-export function attr(raw: string, name: string): string | undefined {
-  let from = 0;
-  for (;;) {
-    const at = raw.indexOf(name, from);
-    if (at < 0) return undefined;
-    from = at + name.length;
-    const before = at === 0 ? 32 : raw.charCodeAt(at - 1);
-    // the whole name (after a space, or after a prefix's colon), then = and a quote
-    if (before !== 32 && before !== 9 && before !== 10 && before !== 13 && before !== 58) continue;
-    let i = from;
-    while (i < raw.length && raw.charCodeAt(i) <= 32) i += 1;
-    if (raw.charCodeAt(i) !== 61) continue; // =
+/**
+ * An element's attributes, as bytes of the chunk being scanned: valid only during `open` (the
+ * scanner reuses it), read with `attr`. Most elements' attributes are never looked at, and a
+ * sheet has millions: they stay bytes.
+ */
+export interface Attrs { buf: Buffer; from: number; to: number }
+
+/** The value of attribute `name` (prefixes ignored: `r:id` answers `id`), decoded; undefined if absent. */
+export function attr(a: Attrs, name: string): string | undefined {
+  const { buf, to } = a;
+  let i = a.from;
+  while (i < to) {
+    while (i < to && buf[i]! <= 32) i += 1;
+    if (i >= to) return undefined;
+    let start = i;
+    while (i < to && buf[i] !== 61 && buf[i]! > 32) { if (buf[i] === 58) start = i + 1; i += 1; } // name (=, or space; after a prefix's colon)
+    const end = i;
+    while (i < to && buf[i]! <= 32) i += 1;
+    if (buf[i] !== 61) return undefined; // not name="value": nothing more to read
     i += 1;
-    while (i < raw.length && raw.charCodeAt(i) <= 32) i += 1;
-    const q = raw.charCodeAt(i);
-    if (q !== QUOT && q !== APOS) continue;
-    const end = raw.indexOf(q === QUOT ? '"' : "'", i + 1);
-    if (end < 0) return undefined;
-    // (a name also found inside another attribute's value is passed over by the quote check only when it is not followed by =")
-    return decodeXml(raw.slice(i + 1, end));
+    while (i < to && buf[i]! <= 32) i += 1;
+    const q = buf[i];
+    if (q !== QUOT && q !== APOS) return undefined;
+    const value = i + 1;
+    i = value;
+    while (i < to && buf[i] !== q) i += 1;
+    if (i >= to) return undefined;
+    i += 1;
+    if (end - start !== name.length) continue;
+    let k = 0;
+    while (k < name.length && buf[start + k] === name.charCodeAt(k)) k += 1;
+    if (k === name.length) return decodeXml(utf8(buf, value, i - 1));
   }
+  return undefined;
 }
 
 export class XmlScanner {
   private carry: Buffer | null = null;
+  private readonly attrs: Attrs = { buf: Buffer.alloc(0), from: 0, to: 0 };
 
   constructor(private readonly on: XmlHandler, private readonly maxCarry: number) {}
 
@@ -140,7 +153,10 @@ export class XmlScanner {
       while (k < last) { const ch = s[k]!; if (ch <= 32 || ch === SLASH) break; k += 1; }
       if (k === i + 1) throw new XmlError('a tag without a name');
       const name = nameAt(s, i + 1, k);
-      this.on.open(name, k < last ? utf8(s, k, last) : '', selfClosing);
+      this.attrs.buf = s;
+      this.attrs.from = k;
+      this.attrs.to = last;
+      this.on.open(name, this.attrs, selfClosing);
       if (selfClosing) this.on.close(name);
       i = j + 1;
     }
