@@ -45,9 +45,12 @@ export class RosterStage {
 CREATE TEMP TABLE stage (row INTEGER PRIMARY KEY, community TEXT NOT NULL, grid TEXT NOT NULL, grp TEXT NOT NULL, code TEXT NOT NULL,
   address TEXT NOT NULL, landlord TEXT NOT NULL, phone TEXT NOT NULL, tenants INTEGER NOT NULL, rooms INTEGER NOT NULL, head INTEGER NOT NULL,
   isKey INTEGER NOT NULL, communityId TEXT NOT NULL, gridId TEXT NOT NULL, groupId TEXT NOT NULL, landlordId TEXT, landlordChanged INTEGER,
-  elsewhere INTEGER NOT NULL DEFAULT 0)`);
-    this.insert = db.prepare(`INSERT INTO temp.stage (row, community, grid, grp, code, address, landlord, phone, tenants, rooms, head, isKey, communityId, gridId, groupId, elsewhere)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  elsewhere INTEGER NOT NULL DEFAULT 0, newHouseId TEXT NOT NULL, newLandlordId TEXT NOT NULL);
+CREATE INDEX temp.stage_code ON stage(code, row); CREATE INDEX temp.stage_phone ON stage(phone, row); CREATE INDEX temp.stage_group ON stage(groupId, head, row)`);
+    // The indexes the checks and the apply use, and the ids a new house or landlord of a row would get, are made while
+    // staging: the stager waits on the reader then, while the apply holds the store's write lock (and the import's end).
+    this.insert = db.prepare(`INSERT INTO temp.stage (row, community, grid, grp, code, address, landlord, phone, tenants, rooms, head, isKey, communityId, gridId, groupId, elsewhere,
+      newHouseId, newLandlordId) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     const communityName = new Map<string, string>();
     const gridName = new Map<string, string>();
     for (const c of db.prepare('SELECT id, name FROM communities').iterate() as Iterable<{ id: string; name: string }>) { this.ids.set(k('c', c.name), c.id); communityName.set(c.id, c.name); }
@@ -85,7 +88,8 @@ CREATE TEMP TABLE stage (row INTEGER PRIMARY KEY, community TEXT NOT NULL, grid 
         const communityId = this.idOf(k('c', r.community), (id) => this.added.communities.push({ id, name: r.community }));
         const gridId = this.idOf(k('g', communityId, r.grid), (id) => this.added.grids.push({ id, communityId, name: r.grid }));
         const groupId = this.idOf(k('z', gridId, r.group), (id) => this.added.groups.push({ id, communityId, gridId, name: r.group }));
-        this.insert.run(r.row, r.community, r.grid, r.group, r.houseCode, r.address, r.landlord, r.phone, r.tenants, r.rooms, r.head ? 1 : 0, r.isKey ? 1 : 0, communityId, gridId, groupId, elsewhere ? 1 : 0);
+        this.insert.run(r.row, r.community, r.grid, r.group, r.houseCode, r.address, r.landlord, r.phone, r.tenants, r.rooms, r.head ? 1 : 0, r.isKey ? 1 : 0, communityId, gridId, groupId, elsewhere ? 1 : 0,
+          newId(), newId());
       }
     })();
   }
@@ -98,8 +102,6 @@ CREATE TEMP TABLE stage (row INTEGER PRIMARY KEY, community TEXT NOT NULL, grid 
    */
   crossCheck(limit: number): { errors: RowError[]; rows: number } {
     this.flush();
-    this.db.exec(`CREATE INDEX temp.stage_code ON stage(code, row); CREATE INDEX temp.stage_phone ON stage(phone, row);
-      CREATE INDEX temp.stage_group ON stage(groupId, head, row)`);
     const errors: RowError[] = this.parentErrors.slice(0, limit);
     const firstOfCode = `(SELECT MIN(row) FROM stage t WHERE t.code = s.code)`;
     const codeRepeats = `s.row > ${firstOfCode}`;
@@ -161,8 +163,9 @@ CREATE TEMP TABLE stage (row INTEGER PRIMARY KEY, community TEXT NOT NULL, grid 
       // a landlord is known by phone; the name of the phone's first row wins (the cross-check made them agree)
       () => db.prepare(`UPDATE landlords SET name = s.landlord, updatedAt = @now FROM (SELECT phone, landlord FROM stage WHERE landlordChanged = 1 GROUP BY phone) s
         WHERE landlords.phone = s.phone`).run({ now }),
+      // (of a phone's rows, the first one's: SQLite takes the bare columns from the row MIN() picks)
       () => db.prepare(`INSERT INTO landlords (id, createdAt, updatedAt, name, phone)
-        SELECT new_id(), @now, @now, landlord, phone FROM (SELECT phone, landlord, MIN(row) AS r FROM stage GROUP BY phone) s
+        SELECT newLandlordId, @now, @now, landlord, phone FROM (SELECT phone, landlord, newLandlordId, MIN(row) AS r FROM stage GROUP BY phone) s
         WHERE NOT EXISTS (SELECT 1 FROM landlords l WHERE l.phone = s.phone)`).run({ now }),
       () => db.exec(`UPDATE stage SET landlordId = l.id FROM landlords l WHERE l.phone = stage.phone`),
       // the outcomes, counted before anything of the houses changes: created, or updated when the house,
@@ -175,7 +178,7 @@ CREATE TEMP TABLE stage (row INTEGER PRIMARY KEY, community TEXT NOT NULL, grid 
       () => db.prepare(`UPDATE houses SET address = s.address, communityId = s.communityId, gridId = s.gridId, groupId = s.groupId, landlordId = s.landlordId,
         tenants = s.tenants, rooms = s.rooms, isKey = s.isKey, updatedAt = @now FROM stage s WHERE houses.code = s.code AND NOT (${same.replace(/h\./g, 'houses.')})`).run({ now }),
       () => db.prepare(`INSERT INTO houses (id, createdAt, updatedAt, code, address, communityId, gridId, groupId, landlordId, tenants, rooms, isKey)
-        SELECT new_id(), @now, @now, code, address, communityId, gridId, groupId, landlordId, tenants, rooms, isKey FROM stage s
+        SELECT newHouseId, @now, @now, code, address, communityId, gridId, groupId, landlordId, tenants, rooms, isKey FROM stage s
         WHERE NOT EXISTS (SELECT 1 FROM houses h WHERE h.code = s.code) ORDER BY row`).run({ now }),
       () => db.prepare(`UPDATE groups SET headHouseId = h.id, updatedAt = @now FROM stage s JOIN houses h ON h.code = s.code
         WHERE s.head = 1 AND groups.id = s.groupId AND groups.headHouseId IS NOT h.id`).run({ now }),
