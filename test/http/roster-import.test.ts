@@ -129,6 +129,21 @@ describe('progress and one import at a time (issue 12)', () => {
     await request(f.server).get('/api/v1/imports/nope').set(auth(f.adminToken)).expect(404);
   });
 
+  it('while parsing, the total is the rows the file will have (a CSV by the bytes read so far), not the rows parsed so far', async () => {
+    const head = sample().split('\n')[0]!;
+    const rows = Array.from({ length: 20_000 }, (_, i) => `平山村,平山村第1网格,平山村第1网格联防${Math.floor(i / 10)}组,Q${String(i).padStart(6, '0')},平山村${i}号,房东${i},139${String(i).padStart(8, '0')},2,1,`);
+    const bytes = Buffer.from(`${head}\n${rows.join('\n')}\n`);
+    for (const store of [f.store, { ...f.store, file: undefined }]) { // SQLite's two threads, and the Store path's one
+      const parsing: { processed: number; total: number }[] = [];
+      await runRosterImport({ ...f.deps, store }, { source: { bytes }, size: bytes.length, actor: 'test', onProgress: (p) => { if (p.phase === 'parse') parsing.push(p); } });
+      expect(parsing.length).toBeGreaterThan(0);
+      // (the first report comes with the first rows, the file's size already known)
+      expect(parsing[0]!.total).toBeGreaterThan(parsing[0]!.processed);
+      // (an estimate: these lines grow longer down the file, so the first ones make it a few per cent low)
+      for (const p of parsing) expect(Math.abs(p.total - 20_000)).toBeLessThan(2_000);
+    }
+  });
+
   /**
    * Holds SQLite's write lock from another connection: an import then parses and stages but
    * waits to apply, so "an import is running" lasts exactly as long as the test needs it to.

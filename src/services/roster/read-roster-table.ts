@@ -29,11 +29,13 @@ function* chunks(b: Buffer): Generator<Buffer> { for (let i = 0; i < b.length; i
  * a roster's header in its first rows is read (when none has one, the first rows of the first
  * sheet with anything in it: enough for the error that names the missing columns). Memory stays bounded by one
  * row (plus XLSX shared strings, themselves limited). Throws `roster_limit`,
- * `unsupported_media_type` or `bad_request`.
+ * `unsupported_media_type` or `bad_request`. `onEstimate` hears, as reading goes, how many
+ * rows the file will have: a CSV's rows so far scaled by the bytes still to read, a sheet's
+ * own dimension (for progress bars: an estimate, never a limit).
  */
-export async function* readRosterTable(src: RosterSource, limits: RosterLimits): AsyncGenerator<TableRow[]> {
-  if (await isXlsx(src)) yield* readXlsx(src, limits);
-  else yield* readCsv(src, limits);
+export async function* readRosterTable(src: RosterSource, limits: RosterLimits, onEstimate?: (rows: number) => void): AsyncGenerator<TableRow[]> {
+  if (await isXlsx(src)) yield* readXlsx(src, limits, onEstimate);
+  else yield* readCsv(src, limits, onEstimate);
 }
 
 /** Whether the file is a workbook (a zip), by its first bytes; anything else is read as CSV. */
@@ -94,7 +96,9 @@ const badBytes = (line: number): DomainError => new DomainError('roster_encoding
  * `"` before it) and each slice goes through csv-parse at once — a row never spans two
  * slices, memory stays at one slice, and the parser runs without a promise per record.
  */
-async function* readCsv(src: RosterSource, limits: RosterLimits): AsyncGenerator<TableRow[]> {
+async function* readCsv(src: RosterSource, limits: RosterLimits, onEstimate?: (rows: number) => void): AsyncGenerator<TableRow[]> {
+  const size = 'bytes' in src ? src.bytes.length : (await fs.stat(src.path)).size;
+  let bytes = 0;
   const decoder = new TextDecoder(await detectEncoding(src));
   const options = { bom: true, relax_column_count: true, skip_empty_lines: false, trim: true, max_record_size: limits.maxCellChars * 4, delimiter: ',' };
   let sniffed = false;
@@ -122,6 +126,7 @@ async function* readCsv(src: RosterSource, limits: RosterLimits): AsyncGenerator
   const input = stream(src);
   try {
     for await (const c of input) {
+      bytes += (c as Buffer).length;
       const text = decoder.decode(c as Buffer, { stream: true });
       // a NUL in text means a binary file, not a CSV
       if (text.includes('\u0000')) throw new DomainError('unsupported_media_type', 'binary file');
@@ -143,7 +148,9 @@ async function* readCsv(src: RosterSource, limits: RosterLimits): AsyncGenerator
       carry = text.slice(cut + 1);
       quotes = 0;
       for (let i = 0; i < carry.length; i += 1) if (carry.charCodeAt(i) === 34) quotes += 1;
-      yield slice(whole);
+      const rows = slice(whole);
+      onEstimate?.(Math.round(((n - 1) * size) / bytes));
+      yield rows;
     }
     carry += decoder.decode();
     if (!sniffed) options.delimiter = delimiterOf(carry);
@@ -176,7 +183,7 @@ const HEADER_WITHIN = 4;
 /** sheets of instructions, by their names */
 const ASIDE_SHEET = /说明|须知|填表|instruction|readme|help/i;
 
-async function* readXlsx(src: RosterSource, limits: RosterLimits): AsyncGenerator<TableRow[]> {
+async function* readXlsx(src: RosterSource, limits: RosterLimits, onEstimate?: (rows: number) => void): AsyncGenerator<TableRow[]> {
   const workbook = await openWorkbook(src, limits);
   /** the first sheet with anything in it, kept (its first rows) in case no sheet has a header: it is then read as the roster and its error named */
   let fallback: TableRow[] | null = null;
@@ -186,7 +193,7 @@ async function* readXlsx(src: RosterSource, limits: RosterLimits): AsyncGenerato
       // so are a hidden sheet and one named as instructions (说明, 须知), even with the column names on it
       const aside = sheet.hidden || ASIDE_SHEET.test(sheet.name);
       let top: TableRow[] | null = [];
-      const rows = sheet.rows();
+      const rows = sheet.rows((last) => onEstimate?.(last - 1));
       try {
         for await (const batch of rows) {
           if (!top) { yield batch; continue; }

@@ -22,8 +22,8 @@ import { attr, XmlError, XmlScanner, type XmlHandler } from './xml-scan';
 export type ZipSource = { path: string } | { bytes: Buffer };
 /** One worksheet row as cell text (`n`: its row number in the sheet); `dates`: the columns (from 0) that were date cells. */
 export interface SheetRow { n: number; cells: string[]; dates?: number[] }
-/** A sheet of the workbook, in the workbook's order, and its rows in batches. */
-export interface Sheet { name: string; hidden: boolean; rows(): AsyncGenerator<SheetRow[]> }
+/** A sheet of the workbook, in the workbook's order, and its rows in batches (`onLastRow`: the last row the sheet says it has, in its dimension, when it says). */
+export interface Sheet { name: string; hidden: boolean; rows(onLastRow?: (row: number) => void): AsyncGenerator<SheetRow[]> }
 
 const unreadable = (why: string): DomainError => new DomainError('unsupported_media_type', `not a readable XLSX workbook: ${why}`);
 
@@ -187,7 +187,7 @@ export async function openWorkbook(src: ZipSource, limits: RosterLimits): Promis
     for (const s of listed) {
       const rel = rels.get(s.rid);
       const entry = rel && rel.type === 'worksheet' ? entries.get(rel.target) : undefined;
-      if (entry) sheets.push({ name: s.name, hidden: s.hidden, rows: () => sheetRows(zip, entry, { shared, dateStyles, date1904, limits }) });
+      if (entry) sheets.push({ name: s.name, hidden: s.hidden, rows: (onLastRow) => sheetRows(zip, entry, { shared, dateStyles, date1904, limits, onLastRow }) });
     }
     return { sheets, close: () => zip.close() };
   } catch (e) {
@@ -259,8 +259,8 @@ const BATCH = 1000;
  * written, dates as yyyy-mm-dd, booleans as true/false, errors and formulas without a value
  * empty). Rows and columns are where the sheet puts them (`r`), or next after the last.
  */
-async function* sheetRows(zip: yauzl.ZipFile, entry: yauzl.Entry, ctx: { shared: string[]; dateStyles: boolean[]; date1904: boolean; limits: RosterLimits }): AsyncGenerator<SheetRow[]> {
-  const { shared, dateStyles, date1904, limits } = ctx;
+async function* sheetRows(zip: yauzl.ZipFile, entry: yauzl.Entry, ctx: { shared: string[]; dateStyles: boolean[]; date1904: boolean; limits: RosterLimits; onLastRow?: (row: number) => void }): AsyncGenerator<SheetRow[]> {
+  const { shared, dateStyles, date1904, limits, onLastRow } = ctx;
   let batch: SheetRow[] = [];
   let inData = false;
   let n = 0;
@@ -279,6 +279,11 @@ async function* sheetRows(zip: yauzl.ZipFile, entry: yauzl.Entry, ctx: { shared:
     open(name, a) {
       switch (name) {
         case 'sheetData': inData = true; break;
+        case 'dimension': { // (ref="A1:J100001", before the rows: for progress only)
+          const last = Number.parseInt(/(\d+)$/.exec(attr(a, 'ref') ?? '')?.[1] ?? '', 10);
+          if (last > 0) onLastRow?.(last);
+          break;
+        }
         case 'row': {
           if (!inData) break;
           const r = Number.parseInt(attr(a, 'r') ?? '', 10);

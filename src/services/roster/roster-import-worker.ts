@@ -22,18 +22,18 @@ const IN_FLIGHT = 3;
 
 /** What the reader sends the stager. */
 type ReaderMessage =
-  | { type: 'batch'; rows: RosterRow[]; errors: RowError[]; bad: number }
+  | { type: 'batch'; rows: RosterRow[]; errors: RowError[]; bad: number; estimate: number }
   | { type: 'end'; rows: number }
   | Extract<WorkerMessage, { type: 'error' }>;
 
-/** Progress for the parent, at most every 100 ms. */
-function progressReporter(): (processed: number) => void {
+/** Progress for the parent, at most every 100 ms; `estimate`: the rows the reader expects in all (readRosterTable's `onEstimate`). */
+function progressReporter(): (processed: number, estimate: number) => void {
   let last = 0;
-  return (processed) => {
+  return (processed, estimate) => {
     const now = Date.now();
     if (now - last < 100) return;
     last = now;
-    post({ type: 'progress', phase: 'parse', processed, total: processed });
+    post({ type: 'progress', phase: 'parse', processed, total: Math.max(processed, estimate) });
   };
 }
 
@@ -46,17 +46,18 @@ async function read(job: WorkerJob, port: MessagePort): Promise<void> {
   let errors: RowError[] = [];
   let bad = 0;
   let listed = 0;
+  let estimate = 0;
   const send = async () => {
     while (credit === 0) await new Promise<void>((r) => { wake = r; });
     wake = null;
     credit -= 1;
-    port.postMessage({ type: 'batch', rows, errors, bad } satisfies ReaderMessage);
+    port.postMessage({ type: 'batch', rows, errors, bad, estimate } satisfies ReaderMessage);
     rows = [];
     errors = [];
     bad = 0;
   };
   let full = false;
-  const count = await scanRoster(readRosterTable(job.source, job.limits), {
+  const count = await scanRoster(readRosterTable(job.source, job.limits, (n) => { estimate = n; }), {
     row(r) { rows.push(r); if (rows.length >= BATCH) full = true; },
     error(e) { bad += 1; if (listed < MAX_LISTED_ERRORS) { listed += 1; errors.push(e); } },
   }, async () => { if (full) { full = false; await send(); } });
@@ -85,16 +86,17 @@ async function run(job: WorkerJob): Promise<void> {
   if (!job.dbFile) {
     // MongoDB: read here, send the valid rows back (none once a row is bad: nothing will be written)
     let batch: RosterRow[] = [];
-    const rows = await scanRoster(readRosterTable(job.source, job.limits), {
+    let estimate = 0;
+    const rows = await scanRoster(readRosterTable(job.source, job.limits, (n) => { estimate = n; }), {
       row(r) {
         processed += 1;
         if (!errors.length) {
           batch.push(r);
           if (batch.length >= 10_000) { post({ type: 'rows', rows: batch }); batch = []; }
         }
-        report(processed);
+        report(processed, estimate);
       },
-      error(e) { processed += 1; badRows += 1; if (errors.length < MAX_LISTED_ERRORS) errors.push(e); report(processed); },
+      error(e) { processed += 1; badRows += 1; if (errors.length < MAX_LISTED_ERRORS) errors.push(e); report(processed, estimate); },
     });
     post({ type: 'progress', phase: 'check', processed: rows, total: rows });
     if (errors.length) { post({ type: 'bad', errors: onePerRow(errors).slice(0, MAX_LISTED_ERRORS), count: badRows }); return; }
@@ -110,7 +112,7 @@ async function run(job: WorkerJob): Promise<void> {
       for (const e of m.errors) if (errors.length < MAX_LISTED_ERRORS) errors.push(e);
       badRows += m.bad;
       processed += m.rows.length + m.bad;
-      report(processed);
+      report(processed, m.estimate);
     });
     job.port!.close();
     post({ type: 'progress', phase: 'check', processed: rows, total: rows });
