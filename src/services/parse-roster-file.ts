@@ -1,6 +1,7 @@
 import { DomainError } from '../domain/errors';
 import { crossCheckRoster, DATE_CELL, isRowError, mapRosterHeaders, parseRosterRow, ROSTER_COLUMNS, type RosterField, type RosterRow, type RowError } from '../domain/roster';
 import { readRosterTable, type TableRow } from './roster/read-roster-table';
+import { mergesOf, type SheetMerges } from './roster/read-xlsx';
 import { rosterLimits, type RosterLimits } from './roster/roster-limits';
 
 export interface ParsedRoster { rows: RosterRow[]; errors: RowError[] }
@@ -13,9 +14,20 @@ export interface ParsedRoster { rows: RosterRow[]; errors: RowError[] }
  * `unsupported_media_type`; bad rows are returned.
  */
 export async function parseRosterFile(bytes: Buffer, limits: RosterLimits = rosterLimits(bytes.length)): Promise<ParsedRoster> {
-  const rows: RosterRow[] = [];
-  const errors: RowError[] = [];
-  await scanRoster(readRosterTable({ bytes }, limits), { row: (r) => { rows.push(r); }, error: (e) => { errors.push(e); } });
+  let rows: RosterRow[] = [];
+  let errors: RowError[] = [];
+  let merges: SheetMerges | undefined;
+  for (;;) {
+    try {
+      await scanRoster(readRosterTable({ bytes }, limits, { merges }), { row: (r) => { rows.push(r); }, error: (e) => { errors.push(e); } });
+      break;
+    } catch (e) {
+      // a workbook's merged cells: read again, those filled in
+      const found = mergesOf(e);
+      if (!found || merges) throw e;
+      [merges, rows, errors] = [found, [], []];
+    }
+  }
   errors.push(...crossCheckRoster(rows));
   return { rows, errors: onePerRow(errors) };
 }

@@ -112,6 +112,36 @@ describe('a row naming a grid or group of another community (issue 12)', () => {
   });
 });
 
+describe('merged cells, as street offices lay out their rosters', () => {
+  it('a workbook whose 社区 and 网格 cells are merged down a block of houses (and whose title is merged across) imports every house under them', async () => {
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet('花名册');
+    sheet.addRow(['平湖街道出租房屋花名册']);
+    sheet.mergeCells('A1:J1');
+    sheet.addRow('社区,网格,联防组,房屋编号,地址,房东姓名,联系电话,租住人数,房间数,户长'.split(','));
+    const houses = Array.from({ length: 12 }, (_, i) => [i < 8 ? '合并社区甲' : '合并社区乙', i < 4 ? '甲第1网格' : i < 8 ? '甲第2网格' : '乙第1网格', `合并联防${Math.floor(i / 4)}组`, `M${String(i).padStart(4, '0')}`, `某路${i}号`, `房东M${i}`, `1370000${String(i).padStart(4, '0')}`, 2, 1, i % 4 === 0 ? '是' : '']);
+    // the merged cells below the first are empty in the file, as Excel writes them
+    for (const [i, h] of houses.entries()) sheet.addRow(h.map((v, col) => ((col === 0 && i % 8 !== 0) || (col === 1 && i % 4 !== 0) ? null : v)));
+    sheet.mergeCells('A3:A10');
+    sheet.mergeCells('A11:A14');
+    for (const at of [3, 7, 11]) sheet.mergeCells(`B${at}:B${at + 3}`);
+    const bytes = Buffer.from(await book.xlsx.writeBuffer());
+
+    const r = await request(f.server).post('/api/v1/import/roster').set(auth(f.adminToken)).attach('file', bytes, 'merged.xlsx').expect(200);
+    expect(r.body).toMatchObject({ created: 12, errors: [] });
+    const codes = await f.store.houses.find({});
+    const grids = new Map((await f.store.grids.find({})).map((g) => [g.id, g.name]));
+    const communities = new Map((await f.store.communities.find({})).map((c) => [c.id, c.name]));
+    for (const h of houses) {
+      const house = codes.find((c) => c.code === h[3])!;
+      expect([communities.get(house.communityId), grids.get(house.gridId)]).toEqual([h[0], h[1]]);
+    }
+    // the Store path (MongoDB) reads it the same way
+    const again = await runRosterImport({ ...f.deps, store: { ...f.store, file: undefined } }, { source: { bytes }, size: bytes.length, actor: 'test' });
+    expect(again).toMatchObject({ created: 0, updated: 0, unchanged: 12 });
+  });
+});
+
 describe('progress and one import at a time (issue 12)', () => {
   it('?async=1 answers 202 {id} at once, a second import meanwhile gets 409, and GET /imports/:id shows the result', async () => {
     const text = sample().replace('陈娜英', '陈娜');

@@ -84,7 +84,7 @@ function book(sheetData: string, opts: { shared?: string; numFmts?: string; xfs?
 
 async function rows(bytes: Buffer, onEstimate?: (n: number) => void): Promise<TableRow[]> {
   const out: TableRow[] = [];
-  for await (const batch of readRosterTable({ bytes }, rosterLimits(bytes.length), onEstimate)) out.push(...batch);
+  for await (const batch of readRosterTable({ bytes }, rosterLimits(bytes.length), { onEstimate })) out.push(...batch);
   return out;
 }
 

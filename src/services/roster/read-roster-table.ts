@@ -3,7 +3,7 @@ import { createReadStream, promises as fs } from 'node:fs';
 import { Readable } from 'node:stream';
 import { DomainError } from '../../domain/errors';
 import { looksLikeRosterHeader } from '../../domain/roster';
-import { openWorkbook } from './read-xlsx';
+import { openWorkbook, type SheetMerges } from './read-xlsx';
 import { overLimit, type RosterLimits } from './roster-limits';
 
 /** A roster file on disk (an upload spooled by the API, a CLI argument) or in memory. */
@@ -31,11 +31,12 @@ function* chunks(b: Buffer): Generator<Buffer> { for (let i = 0; i < b.length; i
  * row (plus XLSX shared strings, themselves limited). Throws `roster_limit`,
  * `unsupported_media_type` or `bad_request`. `onEstimate` hears, as reading goes, how many
  * rows the file will have: a CSV's rows so far scaled by the bytes still to read, a sheet's
- * own dimension (for progress bars: an estimate, never a limit).
+ * own dimension (for progress bars: an estimate, never a limit). A workbook's roster sheet with
+ * merged cells throws `mergedCells` at its end: read it again with `merges` (`mergesOf` the error).
  */
-export async function* readRosterTable(src: RosterSource, limits: RosterLimits, onEstimate?: (rows: number) => void): AsyncGenerator<TableRow[]> {
-  if (await isXlsx(src)) yield* readXlsx(src, limits, onEstimate);
-  else yield* readCsv(src, limits, onEstimate);
+export async function* readRosterTable(src: RosterSource, limits: RosterLimits, opts: { onEstimate?: (rows: number) => void; merges?: SheetMerges } = {}): AsyncGenerator<TableRow[]> {
+  if (await isXlsx(src)) yield* readXlsx(src, limits, opts);
+  else yield* readCsv(src, limits, opts.onEstimate);
 }
 
 /** Whether the file is a workbook (a zip), by its first bytes; anything else is read as CSV. */
@@ -183,7 +184,7 @@ const HEADER_WITHIN = 4;
 /** sheets of instructions, by their names */
 const ASIDE_SHEET = /说明|须知|填表|instruction|readme|help/i;
 
-async function* readXlsx(src: RosterSource, limits: RosterLimits, onEstimate?: (rows: number) => void): AsyncGenerator<TableRow[]> {
+async function* readXlsx(src: RosterSource, limits: RosterLimits, { onEstimate, merges }: { onEstimate?: (rows: number) => void; merges?: SheetMerges }): AsyncGenerator<TableRow[]> {
   const workbook = await openWorkbook(src, limits);
   /** the first sheet with anything in it, kept (its first rows) in case no sheet has a header: it is then read as the roster and its error named */
   let fallback: TableRow[] | null = null;
@@ -193,7 +194,7 @@ async function* readXlsx(src: RosterSource, limits: RosterLimits, onEstimate?: (
       // so are a hidden sheet and one named as instructions (说明, 须知), even with the column names on it
       const aside = sheet.hidden || ASIDE_SHEET.test(sheet.name);
       let top: TableRow[] | null = [];
-      const rows = sheet.rows((last) => onEstimate?.(last - 1));
+      const rows = sheet.rows({ onLastRow: (last) => onEstimate?.(last - 1), merges: merges && merges.sheet === sheet.index ? merges.ranges : undefined });
       try {
         for await (const batch of rows) {
           if (!top) { yield batch; continue; }

@@ -22,8 +22,31 @@ import { attr, XmlError, XmlScanner, type XmlHandler } from './xml-scan';
 export type ZipSource = { path: string } | { bytes: Buffer };
 /** One worksheet row as cell text (`n`: its row number in the sheet); `dates`: the columns (from 0) that were date cells. */
 export interface SheetRow { n: number; cells: string[]; dates?: number[] }
-/** A sheet of the workbook, in the workbook's order, and its rows in batches (`onLastRow`: the last row the sheet says it has, in its dimension, when it says). */
-export interface Sheet { name: string; hidden: boolean; rows(onLastRow?: (row: number) => void): AsyncGenerator<SheetRow[]> }
+/** Cells merged into one, rows r1–r2 and columns c1–c2 (from 1), the top left one holding the value. */
+export interface MergeRange { r1: number; c1: number; r2: number; c2: number }
+/** The merged ranges (spanning rows) of the workbook's sheet number `sheet` (from 0). */
+export interface SheetMerges { sheet: number; ranges: MergeRange[] }
+/** merged ranges read at most (a sheet of a hundred thousand merged blocks is no hand-made roster) */
+const MAX_MERGES = 100_000;
+
+/**
+ * What a sheet read without its merges (`rows()` without `merges`) throws at its end when it has
+ * merged cells that span rows: a street office's roster often merges the 社区 or 网格 cells of a
+ * block of houses, and the merged cells below the first are empty in the file. Excel writes the
+ * merges after the rows, so the sheet is read again with them (`mergesOf` the error): its rows
+ * then have the merged value in every cell of the range.
+ */
+export const mergedCells = (merges: SheetMerges): DomainError =>
+  new DomainError('bad_request', `sheet ${merges.sheet + 1} has ${merges.ranges.length} merged ranges: read it again with them`, { detailKey: 'merged_cells' }, { mergedCells: merges });
+export const mergesOf = (e: unknown): SheetMerges | undefined =>
+  e instanceof DomainError ? (e.details as { mergedCells?: SheetMerges } | undefined)?.mergedCells : undefined;
+
+/**
+ * A sheet of the workbook, in the workbook's order (`index`, from 0), and its rows in batches.
+ * `onLastRow`: the last row the sheet says it has (its dimension), when it says. `merges`: its
+ * merged ranges, filled in; without them, a sheet that has some throws `mergedCells` at its end.
+ */
+export interface Sheet { name: string; hidden: boolean; index: number; rows(opts?: { onLastRow?: (row: number) => void; merges?: MergeRange[] }): AsyncGenerator<SheetRow[]> }
 
 const unreadable = (why: string): DomainError => new DomainError('unsupported_media_type', `not a readable XLSX workbook: ${why}`);
 
@@ -187,7 +210,8 @@ export async function openWorkbook(src: ZipSource, limits: RosterLimits): Promis
     for (const s of listed) {
       const rel = rels.get(s.rid);
       const entry = rel && rel.type === 'worksheet' ? entries.get(rel.target) : undefined;
-      if (entry) sheets.push({ name: s.name, hidden: s.hidden, rows: (onLastRow) => sheetRows(zip, entry, { shared, dateStyles, date1904, limits, onLastRow }) });
+      const index = sheets.length;
+      if (entry) sheets.push({ name: s.name, hidden: s.hidden, index, rows: (o = {}) => sheetRows(zip, entry, { shared, dateStyles, date1904, limits, index, ...o }) });
     }
     return { sheets, close: () => zip.close() };
   } catch (e) {
@@ -259,8 +283,10 @@ const BATCH = 1000;
  * written, dates as yyyy-mm-dd, booleans as true/false, errors and formulas without a value
  * empty). Rows and columns are where the sheet puts them (`r`), or next after the last.
  */
-async function* sheetRows(zip: yauzl.ZipFile, entry: yauzl.Entry, ctx: { shared: string[]; dateStyles: boolean[]; date1904: boolean; limits: RosterLimits; onLastRow?: (row: number) => void }): AsyncGenerator<SheetRow[]> {
+async function* sheetRows(zip: yauzl.ZipFile, entry: yauzl.Entry, ctx: { shared: string[]; dateStyles: boolean[]; date1904: boolean; limits: RosterLimits; index: number; onLastRow?: (row: number) => void; merges?: MergeRange[] }): AsyncGenerator<SheetRow[]> {
   const { shared, dateStyles, date1904, limits, onLastRow } = ctx;
+  const found: MergeRange[] = [];
+  const fill = ctx.merges ? mergeFiller(ctx.merges, limits) : null;
   let batch: SheetRow[] = [];
   let inData = false;
   let n = 0;
@@ -279,6 +305,11 @@ async function* sheetRows(zip: yauzl.ZipFile, entry: yauzl.Entry, ctx: { shared:
     open(name, a) {
       switch (name) {
         case 'sheetData': inData = true; break;
+        case 'mergeCell': {
+          const range = rangeOf(attr(a, 'ref'));
+          if (range && range.r2 > range.r1 && found.length < MAX_MERGES) found.push(range);
+          break;
+        }
         case 'dimension': { // (ref="A1:J100001", before the rows: for progress only)
           const last = Number.parseInt(/(\d+)$/.exec(attr(a, 'ref') ?? '')?.[1] ?? '', 10);
           if (last > 0) onLastRow?.(last);
@@ -348,7 +379,7 @@ async function* sheetRows(zip: yauzl.ZipFile, entry: yauzl.Entry, ctx: { shared:
           break;
         }
         case 'row':
-          if (cells) { batch.push(dates ? { n, cells, dates } : { n, cells }); cells = null; }
+          if (cells) { fill?.(n, cells); batch.push(dates ? { n, cells, dates } : { n, cells }); cells = null; }
           break;
         case 'sheetData': inData = false; break;
         default: break;
@@ -360,4 +391,38 @@ async function* sheetRows(zip: yauzl.ZipFile, entry: yauzl.Entry, ctx: { shared:
     if (batch.length >= BATCH) { yield batch; batch = []; }
   }
   if (batch.length) yield batch;
+  if (!ctx.merges && found.length) throw mergedCells({ sheet: ctx.index, ranges: found });
+}
+
+/** `A2:B11` as a range; null if it is not one. */
+function rangeOf(ref: string | undefined): MergeRange | null {
+  const m = /^([A-Za-z]+)(\d+):([A-Za-z]+)(\d+)$/.exec(ref ?? '');
+  if (!m) return null;
+  const [c1, r1, c2, r2] = [columnOf(m[1]), Number(m[2]), columnOf(m[3]), Number(m[4])];
+  return { r1: Math.min(r1, r2), c1: Math.min(c1, c2), r2: Math.max(r1, r2), c2: Math.max(c1, c2) };
+}
+
+/**
+ * Fills each row (number `n`, its cells) as it passes with the value of the merged ranges it
+ * is in: the range's top left cell, read when its row passed. Only empty cells are filled.
+ */
+function mergeFiller(ranges: MergeRange[], limits: RosterLimits): (n: number, cells: string[]) => void {
+  const starting = new Map<number, MergeRange[]>();
+  for (const r of ranges) if (r.c2 <= limits.maxColumns) starting.set(r.r1, [...(starting.get(r.r1) ?? []), r]);
+  let open: { range: MergeRange; value: string }[] = [];
+  return (n, cells) => {
+    if (open.length) open = open.filter((o) => o.range.r2 >= n);
+    for (const range of starting.get(n) ?? []) {
+      const value = cells[range.c1 - 1] ?? '';
+      if (value) open.push({ range, value });
+    }
+    for (const { range, value } of open) {
+      if (n < range.r1) continue;
+      for (let c = range.c1; c <= range.c2; c += 1) {
+        if (n === range.r1 && c === range.c1) continue;
+        while (cells.length < c) cells.push('');
+        if (cells[c - 1] === '') cells[c - 1] = value;
+      }
+    }
+  };
 }

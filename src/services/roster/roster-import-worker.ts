@@ -57,7 +57,7 @@ async function read(job: WorkerJob, port: MessagePort): Promise<void> {
     bad = 0;
   };
   let full = false;
-  const count = await scanRoster(readRosterTable(job.source, job.limits, (n) => { estimate = n; }), {
+  const count = await scanRoster(readRosterTable(job.source, job.limits, { onEstimate: (n) => { estimate = n; }, merges: job.merges }), {
     row(r) { rows.push(r); if (rows.length >= BATCH) full = true; },
     error(e) { bad += 1; if (listed < MAX_LISTED_ERRORS) { listed += 1; errors.push(e); } },
   }, async () => { if (full) { full = false; await send(); } });
@@ -87,7 +87,7 @@ async function run(job: WorkerJob): Promise<void> {
     // MongoDB: read here, send the valid rows back (none once a row is bad: nothing will be written)
     let batch: RosterRow[] = [];
     let estimate = 0;
-    const rows = await scanRoster(readRosterTable(job.source, job.limits, (n) => { estimate = n; }), {
+    const rows = await scanRoster(readRosterTable(job.source, job.limits, { onEstimate: (n) => { estimate = n; }, merges: job.merges }), {
       row(r) {
         processed += 1;
         if (!errors.length) {

@@ -3,14 +3,16 @@ import { DomainError, type ErrorCode } from '../../domain/errors';
 import type { RosterRow, RowError } from '../../domain/roster';
 import type { AppliedRoster } from '../../storage/sqlite/roster-apply';
 import type { RosterSource } from './read-roster-table';
+import type { SheetMerges } from './read-xlsx';
 import type { RosterLimits } from './roster-limits';
 
 /**
  * What an import thread is asked. On SQLite (`dbFile`) two threads share `port`: the reader
  * (`role: 'read'`) parses and validates, the stager (`role: 'stage'`) stages and applies. Without
- * a role, one thread parses and sends the valid rows back (MongoDB).
+ * a role, one thread parses and sends the valid rows back (MongoDB). `merges`: the roster
+ * sheet's merged cells, when a first reading found some (read-xlsx's `mergedCells`).
  */
-export interface WorkerJob { source: RosterSource; limits: RosterLimits; actor: string; dbFile?: string; size: number; role?: 'read' | 'stage'; port?: MessagePort }
+export interface WorkerJob { source: RosterSource; limits: RosterLimits; actor: string; dbFile?: string; size: number; role?: 'read' | 'stage'; port?: MessagePort; merges?: SheetMerges }
 
 /** bad rows listed at most: enough to fix a sheet, bounded for a sheet that is all wrong (all are counted) */
 export const MAX_LISTED_ERRORS = 10_000;

@@ -9,6 +9,7 @@ import type { Deps } from '../deps';
 import { importRoster, type ImportResult } from '../import-roster';
 import { onePerRow } from '../parse-roster-file';
 import { isXlsx, type RosterSource } from './read-roster-table';
+import { mergesOf, type SheetMerges } from './read-xlsx';
 import { overLimit, rosterLimits, DEFAULT_MAX_ROWS } from './roster-limits';
 import { importTempDir, spawnRosterWorker, WORKER_HEAP_MB } from './spawn-roster-worker';
 import { errorFromMessage, MAX_LISTED_ERRORS, type ImportPhase, type WorkerJob, type WorkerMessage } from './roster-worker-protocol';
@@ -52,12 +53,31 @@ export async function runRosterImport(deps: Deps, input: RosterImportInput): Pro
   const { store } = deps;
   if (running.has(store)) throw new DomainError('import_running', 'an import is running');
   running.add(store);
+  try {
+    // a workbook whose roster has merged cells is read a second time, those filled in (read-xlsx's `mergedCells`)
+    let merges: SheetMerges | undefined;
+    for (;;) {
+      try {
+        return await importOnce(deps, input, merges);
+      } catch (e) {
+        const found = mergesOf(e);
+        if (!found || merges) throw e;
+        merges = found;
+      }
+    }
+  } finally {
+    running.delete(store);
+  }
+}
+
+async function importOnce(deps: Deps, input: RosterImportInput, merges: SheetMerges | undefined): Promise<RosterImportResult> {
+  const { store } = deps;
   let tmpDir: string | undefined;
   let threadsGone: Promise<void> | undefined;
   try {
     const xlsx = await isXlsx(input.source);
     const readerYoungMb = xlsx ? YOUNG_MB.xlsx : YOUNG_MB.csv;
-    const job: WorkerJob = { source: input.source, limits: rosterLimits(input.size, input.maxRows ?? DEFAULT_MAX_ROWS), actor: input.actor, dbFile: store.file, size: input.size };
+    const job: WorkerJob = { source: input.source, limits: rosterLimits(input.size, input.maxRows ?? DEFAULT_MAX_ROWS), actor: input.actor, dbFile: store.file, size: input.size, merges };
     const rows: RosterRow[] = [];
     tmpDir = importTempDir();
     const dir = tmpDir;
@@ -108,7 +128,6 @@ export async function runRosterImport(deps: Deps, input: RosterImportInput): Pro
       await threadsGone;
       rmSync(tmpDir, { recursive: true, force: true });
     }
-    running.delete(store);
   }
 }
 
