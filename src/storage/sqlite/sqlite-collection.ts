@@ -119,6 +119,7 @@ export class SqliteCollection<E extends T.Entity> implements Collection<E> {
    * and found again without writing its SQL (a landlord's message makes a dozen reads).
    */
   private read(kind: string, filter: Filter<E>, build: (where: string) => string): { stmt: Database.Statement; params: unknown[] } {
+    this.commit.reading();
     const w = this.where(filter, false);
     const key = `${kind}\u0003${w.shape}`;
     let stmt = this.reads.get(key);
@@ -183,6 +184,7 @@ export class SqliteCollection<E extends T.Entity> implements Collection<E> {
   }
 
   private getSync(id: T.Id): E | null {
+    this.commit.reading();
     const row = this.stmt(`SELECT * FROM ${q(this.spec.name)} WHERE "id" = ?`).get(id) as Row | undefined;
     return row ? this.decode(row) : null;
   }
