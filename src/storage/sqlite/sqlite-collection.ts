@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { newId } from '../../domain/ids';
 import type * as T from '../../domain/types';
 import { baseType, type CollectionSpec, type FieldType } from '../schema';
-import type { Collection, Draft, UpsertDraft, FieldOp, Filter, FindOptions, Patch, Sort } from '../store';
+import type { Collection, Draft, UpsertDraft, FieldOp, FieldsOptions, Filter, FindOptions, Patch, Sort } from '../store';
 import { planUpsert } from '../upsert-plan';
 import type { GroupCommit } from './group-commit';
 import { translateSqliteError } from './translate-error';
@@ -51,7 +51,7 @@ export class SqliteCollection<E extends T.Entity> implements Collection<E> {
   }
 
   private decode(row: Row): E {
-    // rows come from SELECT * on our own table: decode in place, only the columns that need it
+    // rows come from SELECT * (or some columns) of our own table: decode in place, only the columns that need it
     for (const [k, t] of this.converted) {
       const v = row[k];
       if (v === null || v === undefined) continue;
@@ -199,9 +199,15 @@ export class SqliteCollection<E extends T.Entity> implements Collection<E> {
     return row ? this.decode(row) : null;
   }
 
-  async find(filter: Filter<E>, options: FindOptions<E> = {}): Promise<E[]> {
+  find<K extends keyof E & string>(filter: Filter<E>, options: FieldsOptions<E, K>): Promise<Pick<E, K | 'id'>[]>;
+  find(filter: Filter<E>, options?: FindOptions<E>): Promise<E[]>;
+  async find(filter: Filter<E>, options: FindOptions<E> & { fields?: readonly (keyof E & string)[] } = {}): Promise<E[]> {
     const page = this.page(options);
-    const r = this.read(`find ${SqliteCollection.sortKey(options.sort)} ${page.sql}`, filter, (where) => `SELECT * FROM ${q(this.spec.name)}${where}${this.orderBy(options.sort)}${page.sql}`);
+    const fields = options.fields;
+    const r = this.read(`find ${SqliteCollection.sortKey(options.sort)} ${page.sql} ${fields?.join(',') ?? '*'}`, filter, (where) => {
+      const columns = fields ? [...new Set(['id', ...fields])].map((f) => { this.field(f); return q(f); }).join(', ') : '*';
+      return `SELECT ${columns} FROM ${q(this.spec.name)}${where}${this.orderBy(options.sort)}${page.sql}`;
+    });
     return (r.stmt.all(...r.params, ...page.params) as Row[]).map((row) => this.decode(row));
   }
 
