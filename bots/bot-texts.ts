@@ -1,7 +1,9 @@
 import type { Translate } from '../src/i18n';
 
 /** Options i18next reads from a t() call's parameters: a call using one of them is left to i18next. */
-const I18NEXT_OPTIONS = new Set(['count', 'context', 'ordinal', 'defaultValue', 'replace', 'lng', 'lngs', 'ns', 'keyPrefix', 'fallbackLng', 'interpolation', 'postProcess', 'returnObjects', 'returnDetails', 'joinArrays', 'skipInterpolation', 'nest']);
+const I18NEXT_OPTIONS = new Set(['count', 'context', 'ordinal', 'defaultValue', 'replace', 'lng', 'lngs', 'ns', 'keyPrefix', 'fallbackLng', 'interpolation', 'postProcess',
+  'returnObjects', 'returnDetails', 'returnNull', 'returnEmptyString', 'joinArrays', 'skipInterpolation', 'nest', 'keySeparator', 'nsSeparator', 'missingInterpolationHandler',
+  'formatParams', 'appendNamespaceToMissingKey', 'appendNamespaceToCIMode', 'ignoreJSONStructure', 'compatibilityJSON']);
 const MISSING = '\u0000';
 
 /** A template cut at its `{{name}}` places: the text between them, and the names. */
@@ -26,9 +28,13 @@ function compile(raw: unknown): Template | null {
   return { texts, names };
 }
 
-/** The template filled with `params`, or null when a parameter is not a plain string or number, or is not one of its places. */
+/**
+ * The template filled with `params`, or null (left to i18next) when a place's value is not a
+ * plain string or number, or a parameter is one i18next reads as an option. (A parameter the
+ * text does not use is ignored, as by i18next: `commit.already` is given the version it omits.)
+ */
 function fill(tpl: Template, params: Record<string, unknown>): string | null {
-  for (const k in params) if (!tpl.names.includes(k)) return null;
+  for (const k in params) if (I18NEXT_OPTIONS.has(k) || k.startsWith('defaultValue')) return null;
   let out = tpl.texts[0]!;
   for (let i = 0; i < tpl.names.length; i += 1) {
     const v = params[tpl.names[i]!];

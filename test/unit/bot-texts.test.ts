@@ -29,7 +29,8 @@ describe('the bot texts filled without i18next', () => {
           // a parameter the text does not use, and one i18next reads as an option
           expect(text(lng, base, { ...params, extra: 'x' })).toBe(t(`bot:${base}`, { lng, ...params, extra: 'x' }));
           expect(text(lng, base, { ...params, count: 2 })).toBe(t(`bot:${base}`, { lng, ...params, count: 2 }));
-          checked += 3;
+          expect(text(lng, base, { ...params, context: 'male' })).toBe(t(`bot:${base}`, { lng, ...params, context: 'male' }));
+          checked += 4;
         }
       }
     }
