@@ -7,6 +7,7 @@ import { enqueue, PRIORITY } from '../src/services/outbox';
 import type { RoomKeeper } from '../src/services/rooms';
 import { resolveSpeaker } from '../src/services/speaker';
 import { makeContext, type Handler, type Reply } from './bot-context';
+import { createBotTexts } from './bot-texts';
 import { createLanes } from './conversation-lanes';
 import { FEATURES, hintFor } from './features';
 import { onPhoto } from './plugins/photos';
@@ -60,15 +61,7 @@ export function AnxinPlugin(config: AnxinPluginConfig): WechatyPlugin {
   const retries = config.fetchRetries ?? 3;
   const backoff = config.fetchBackoffMs ?? 500;
   const lanes = createLanes();
-  // texts without parameters, by language and key, looked up once: i18next's lookup of a
-  // key costs more than most of a message's SQL, and a reply uses several (progress: seven)
-  const fixed = new Map<string, string>();
-  const fixedText = (lng: string, key: string): string => {
-    const k = `${lng}\u0000${key}`;
-    let text = fixed.get(k);
-    if (text === undefined) { text = config.t(`bot:${key}`, { lng }); fixed.set(k, text); }
-    return text;
-  };
+  const text = createBotTexts(config.t);
 
   /** Handles one message; resolves with its reply's outbox key (null: no reply) once it is durable. */
   async function onMessage(bot: Wechaty, msg: Message, photo: Promise<Buffer | null> | null): Promise<string | null> {
@@ -95,7 +88,7 @@ export function AnxinPlugin(config: AnxinPluginConfig): WechatyPlugin {
     const lng = group?.locale ?? speaker.contact?.locale ?? config.locale;
     const ctx = makeContext({
       deps, lng, group, speaker, where,
-      t: (key, params) => (params ? config.t(`bot:${key}`, { lng, ...params }) : fixedText(lng, key)),
+      t: (key, params) => text(lng, key, params),
       timeZone: deps.timeZone,
       roomId: room?.id ?? null,
       messageId: msg.id,

@@ -27,6 +27,12 @@ const unbound: Who = (ctx) => ctx.where === 'room' && !ctx.group;
 const bound: Who = (ctx) => ctx.where === 'private' || Boolean(ctx.group);
 const notStaff: Who = (ctx) => !ctx.speaker.staff;
 
+/** the commands with a handler, in a room and in a private chat (the table does not change) */
+const answered = {
+  room: Object.assign({}, ...FEATURES.map((f) => f.room ?? {})) as Record<string, unknown>,
+  private: Object.assign({}, ...FEATURES.map((f) => f.private ?? {})) as Record<string, unknown>,
+};
+
 /** One line of `帮助` per command: who sees it (the command must also have a handler where it is asked). */
 const HELP: [Command['kind'], Who, string][] = [
   ['bindGroup', unbound, 'help.bind_group'],
@@ -51,7 +57,7 @@ const HELP: [Command['kind'], Who, string][] = [
 
 /** `帮助`: the commands that work for this sender in this chat, and nothing else. */
 export function helpText(ctx: BotContext): string {
-  const here = Object.assign({}, ...FEATURES.map((f) => f[ctx.where] ?? {})) as Record<string, unknown>;
+  const here = answered[ctx.where];
   const lines = HELP.filter(([kind, who]) => (kind === 'help' || here[kind]) && who(ctx)).map(([, , key]) => ctx.t(key));
   return [ctx.t('help.title'), ...lines].join('\n');
 }

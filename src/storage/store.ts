@@ -16,6 +16,8 @@ type Scalar = string | number | boolean | Date | null;
 export type Filter<E> = { [K in keyof E]?: E[K] extends Scalar ? E[K] | FieldOp<E[K]> : never };
 export type Sort<E> = Partial<Record<keyof E & string, 1 | -1>>;
 export interface FindOptions<E> { limit?: number; offset?: number; sort?: Sort<E> }
+/** A find that reads only some fields of each record (and its id): less to read, convert and keep. */
+export interface FieldsOptions<E, K extends keyof E & string> extends FindOptions<E> { fields: readonly K[] }
 
 /** What a caller supplies to create a record; id and timestamps are filled in unless given. */
 export type Draft<E extends T.Entity> = Omit<E, 'id' | 'createdAt' | 'updatedAt'> & Partial<Pick<E, 'id' | 'createdAt'>>;
@@ -31,6 +33,7 @@ export interface Collection<E extends T.Entity> {
   insertMany(drafts: readonly Draft<E>[]): Promise<number>;
   get(id: T.Id): Promise<E | null>;
   findOne(filter: Filter<E>, sort?: Sort<E>): Promise<E | null>;
+  find<K extends keyof E & string>(filter: Filter<E>, options: FieldsOptions<E, K>): Promise<Pick<E, K | 'id'>[]>;
   find(filter: Filter<E>, options?: FindOptions<E>): Promise<E[]>;
   count(filter: Filter<E>): Promise<number>;
   distinct<K extends keyof E & string>(field: K, filter: Filter<E>): Promise<E[K][]>;

@@ -2,7 +2,7 @@ import type { Model, Mongoose } from 'mongoose';
 import { newId } from '../../domain/ids';
 import type * as T from '../../domain/types';
 import type { CollectionSpec } from '../schema';
-import type { Collection, Draft, UpsertDraft, Filter, FindOptions, Patch, Sort } from '../store';
+import type { Collection, Draft, UpsertDraft, FieldsOptions, Filter, FindOptions, Patch, Sort } from '../store';
 import { keyOf, planUpsert } from '../upsert-plan';
 import { withMongoLock } from './mongo-lock';
 import type { MongoUnitOfWork } from './mongo-unit-of-work';
@@ -98,9 +98,13 @@ export class MongoCollection<E extends T.Entity> implements Collection<E> {
     return (await this.find(filter, { limit: 1, sort }))[0] ?? null;
   }
 
-  find(filter: Filter<E>, options: FindOptions<E> = {}): Promise<E[]> {
+  find<K extends keyof E & string>(filter: Filter<E>, options: FieldsOptions<E, K>): Promise<Pick<E, K | 'id'>[]>;
+  find(filter: Filter<E>, options?: FindOptions<E>): Promise<E[]>;
+  find(filter: Filter<E>, options: FindOptions<E> & { fields?: readonly (keyof E & string)[] } = {}): Promise<E[]> {
     return this.guard(async () => {
-      let q = this.model.find(this.filter(filter)).sort(toMongoSort(options.sort as Record<string, 1 | -1>, Object.keys(options.sort ?? {}).length === 1 && (this.spec.unique ?? []).some((k) => k.length === 1 && k[0] === Object.keys(options.sort!)[0]))).skip(options.offset ?? 0).session(this.uow.session() ?? null);
+      // only the fields asked for (the id always comes, as _id)
+      const projection = options.fields ? Object.fromEntries(options.fields.filter((f) => f !== 'id').map((f) => [f, 1])) : undefined;
+      let q = this.model.find(this.filter(filter), projection).sort(toMongoSort(options.sort as Record<string, 1 | -1>, Object.keys(options.sort ?? {}).length === 1 && (this.spec.unique ?? []).some((k) => k.length === 1 && k[0] === Object.keys(options.sort!)[0]))).skip(options.offset ?? 0).session(this.uow.session() ?? null);
       if (options.limit !== undefined) q = q.limit(options.limit);
       return (await q.lean<Doc[]>().exec()).map((d) => this.toDomain(d) as E);
     });

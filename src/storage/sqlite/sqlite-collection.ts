@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { newId } from '../../domain/ids';
 import type * as T from '../../domain/types';
 import { baseType, type CollectionSpec, type FieldType } from '../schema';
-import type { Collection, Draft, UpsertDraft, FieldOp, Filter, FindOptions, Patch, Sort } from '../store';
+import type { Collection, Draft, UpsertDraft, FieldOp, FieldsOptions, Filter, FindOptions, Patch, Sort } from '../store';
 import { planUpsert } from '../upsert-plan';
 import type { GroupCommit } from './group-commit';
 import { translateSqliteError } from './translate-error';
@@ -15,13 +15,17 @@ const OPS: Record<string, string> = { ne: '<>', lt: '<', lte: '<=', gt: '>', gte
 export class SqliteCollection<E extends T.Entity> implements Collection<E> {
   private readonly types: Map<string, FieldType>;
   private readonly columns: string[];
+  /** the columns a read must convert (dates, booleans, JSON): the others come back as stored */
+  private readonly converted: [string, FieldType][];
   private readonly stmts = new Map<string, Database.Statement>();
+  private readonly reads = new Map<string, Database.Statement>();
   private insertStmt: Database.Statement | undefined;
 
   constructor(private readonly db: Database.Database, private readonly spec: CollectionSpec<E>, private readonly commit: GroupCommit) {
     this.types = new Map<string, FieldType>([['id', 'string'], ['createdAt', 'date'], ['updatedAt', 'date']]);
     for (const [f, d] of Object.entries(spec.fields) as [string, string][]) this.types.set(f, baseType(d as never));
     this.columns = [...this.types.keys()];
+    this.converted = [...this.types].filter(([, t]) => t === 'date' || t === 'bool' || t === 'json');
   }
 
   private stmt(sql: string): Database.Statement {
@@ -47,11 +51,10 @@ export class SqliteCollection<E extends T.Entity> implements Collection<E> {
   }
 
   private decode(row: Row): E {
-    // rows come from SELECT * on our own table: decode in place, only the columns that need it
-    for (const k in row) {
+    // rows come from SELECT * (or some columns) of our own table: decode in place, only the columns that need it
+    for (const [k, t] of this.converted) {
       const v = row[k];
-      if (v === null) continue;
-      const t = this.types.get(k);
+      if (v === null || v === undefined) continue;
       if (t === 'date') row[k] = new Date(v as string);
       else if (t === 'bool') row[k] = v === 1;
       else if (t === 'json') row[k] = JSON.parse(v as string);
@@ -59,39 +62,78 @@ export class SqliteCollection<E extends T.Entity> implements Collection<E> {
     return row as E;
   }
 
-  private where(filter: Filter<E>): { sql: string; params: unknown[] } {
+  /**
+   * The WHERE clause of a filter and its parameters, with the filter's shape: its fields and
+   * operators without their values (what the clause's text depends on). With `text` false the
+   * clause is not written, only the shape and parameters: a read whose shape was seen before
+   * runs its cached statement.
+   */
+  private where(filter: Filter<E>, text = true): { sql: string; params: unknown[]; shape: string } {
     const parts: string[] = [];
     const params: unknown[] = [];
-    for (const [f, cond] of Object.entries(filter as Record<string, unknown>)) {
+    let shape = '';
+    const f0 = filter as Record<string, unknown>;
+    for (const f in f0) {
+      const cond = f0[f];
       if (cond === undefined) continue;
-      if (this.field(f) === 'json') throw new Error(`${this.spec.name}: json field "${f}" cannot be filtered`);
       const isOp = typeof cond === 'object' && cond !== null && !(cond instanceof Date);
+      if (text && this.field(f) === 'json') throw new Error(`${this.spec.name}: json field "${f}" cannot be filtered`);
       if (!isOp) {
-        if (cond === null) parts.push(`${q(f)} IS NULL`);
-        else { parts.push(`${q(f)} = ?`); params.push(this.encode(f, cond)); }
+        if (cond === null) { shape += `${f}\u0001null\u0002`; if (text) parts.push(`${q(f)} IS NULL`); }
+        else { shape += `${f}\u0001=\u0002`; params.push(this.encode(f, cond)); if (text) parts.push(`${q(f)} = ?`); }
         continue;
       }
-      for (const [op, v] of Object.entries(cond as FieldOp<unknown>)) {
+      shape += `${f}\u0001`;
+      const ops = cond as Record<string, unknown>;
+      for (const op in ops) {
+        const v = ops[op];
         if (v === undefined) continue;
         if (op === 'in' || op === 'nin') {
           // json_each keeps one parameter however long the list (no SQLITE_MAX_VARIABLE_NUMBER limit)
           const list = (v as unknown[]).map((x) => this.encode(f, x));
-          parts.push(`${op === 'nin' ? `(${q(f)} IS NULL OR ` : '('}${q(f)} ${op === 'in' ? 'IN' : 'NOT IN'} (SELECT value FROM json_each(?)))`);
+          shape += `${op},`;
+          if (text) parts.push(`${op === 'nin' ? `(${q(f)} IS NULL OR ` : '('}${q(f)} ${op === 'in' ? 'IN' : 'NOT IN'} (SELECT value FROM json_each(?)))`);
           params.push(JSON.stringify(list));
         } else if (op === 'ne' && v === null) {
-          parts.push(`${q(f)} IS NOT NULL`);
+          shape += 'ne-null,';
+          if (text) parts.push(`${q(f)} IS NOT NULL`);
         } else if (op === 'ne') {
-          parts.push(`(${q(f)} IS NULL OR ${q(f)} <> ?)`);
+          shape += 'ne,';
+          if (text) parts.push(`(${q(f)} IS NULL OR ${q(f)} <> ?)`);
           params.push(this.encode(f, v));
         } else if (OPS[op]) {
-          parts.push(`${q(f)} ${OPS[op]} ?`);
+          shape += `${op},`;
+          if (text) parts.push(`${q(f)} ${OPS[op]} ?`);
           params.push(this.encode(f, v));
         } else {
           throw new Error(`${this.spec.name}: unknown operator "${op}"`);
         }
       }
+      shape += '\u0002';
     }
-    return { sql: parts.length ? ` WHERE ${parts.join(' AND ')}` : '', params };
+    return { sql: parts.length ? ` WHERE ${parts.join(' AND ')}` : '', params, shape };
+  }
+
+  /**
+   * A read statement by its kind and the shape of its filter, sort and page: prepared once,
+   * and found again without writing its SQL (a landlord's message makes a dozen reads).
+   */
+  private read(kind: string, filter: Filter<E>, build: (where: string) => string): { stmt: Database.Statement; params: unknown[] } {
+    this.commit.reading();
+    const w = this.where(filter, false);
+    const key = `${kind}\u0003${w.shape}`;
+    let stmt = this.reads.get(key);
+    if (!stmt) {
+      stmt = this.db.prepare(build(this.where(filter).sql));
+      this.reads.set(key, stmt);
+    }
+    return { stmt, params: w.params };
+  }
+
+  private static sortKey(sort: Sort<unknown> | undefined): string {
+    let k = '';
+    for (const f in sort) k += `${f}${(sort as Record<string, number>)[f] === -1 ? '-' : '+'},`;
+    return k;
   }
 
   private orderBy(sort?: Sort<E>): string {
@@ -142,6 +184,7 @@ export class SqliteCollection<E extends T.Entity> implements Collection<E> {
   }
 
   private getSync(id: T.Id): E | null {
+    this.commit.reading();
     const row = this.stmt(`SELECT * FROM ${q(this.spec.name)} WHERE "id" = ?`).get(id) as Row | undefined;
     return row ? this.decode(row) : null;
   }
@@ -151,35 +194,51 @@ export class SqliteCollection<E extends T.Entity> implements Collection<E> {
   }
 
   async findOne(filter: Filter<E>, sort?: Sort<E>): Promise<E | null> {
-    const w = this.where(filter);
-    const row = this.stmt(`SELECT * FROM ${q(this.spec.name)}${w.sql}${this.orderBy(sort)} LIMIT 1`).get(...w.params) as Row | undefined;
+    const r = this.read(`one ${SqliteCollection.sortKey(sort)}`, filter, (where) => `SELECT * FROM ${q(this.spec.name)}${where}${this.orderBy(sort)} LIMIT 1`);
+    const row = r.stmt.get(...r.params) as Row | undefined;
     return row ? this.decode(row) : null;
   }
 
-  async find(filter: Filter<E>, options: FindOptions<E> = {}): Promise<E[]> {
-    const w = this.where(filter);
-    const limit = options.limit ?? -1;
-    const sql = `SELECT * FROM ${q(this.spec.name)}${w.sql}${this.orderBy(options.sort)} LIMIT ? OFFSET ?`;
-    return (this.stmt(sql).all(...w.params, limit, options.offset ?? 0) as Row[]).map((r) => this.decode(r));
+  find<K extends keyof E & string>(filter: Filter<E>, options: FieldsOptions<E, K>): Promise<Pick<E, K | 'id'>[]>;
+  find(filter: Filter<E>, options?: FindOptions<E>): Promise<E[]>;
+  async find(filter: Filter<E>, options: FindOptions<E> & { fields?: readonly (keyof E & string)[] } = {}): Promise<E[]> {
+    const page = this.page(options);
+    const fields = options.fields;
+    const r = this.read(`find ${SqliteCollection.sortKey(options.sort)} ${page.sql} ${fields?.join(',') ?? '*'}`, filter, (where) => {
+      const columns = fields ? [...new Set(['id', ...fields])].map((f) => { this.field(f); return q(f); }).join(', ') : '*';
+      return `SELECT ${columns} FROM ${q(this.spec.name)}${where}${this.orderBy(options.sort)}${page.sql}`;
+    });
+    return (r.stmt.all(...r.params, ...page.params) as Row[]).map((row) => this.decode(row));
+  }
+
+  /**
+   * LIMIT and OFFSET only when asked for: a LIMIT makes SQLite sort through its top-N
+   * sorter, which costs more than a plain sort of a few rows (a landlord's houses, a group's ten).
+   */
+  private page(options: FindOptions<E>): { sql: string; params: number[] } {
+    if (options.limit === undefined && options.offset === undefined) return { sql: '', params: [] };
+    if (options.offset === undefined) return { sql: ' LIMIT ?', params: [options.limit!] };
+    return { sql: ' LIMIT ? OFFSET ?', params: [options.limit ?? -1, options.offset] };
   }
 
   /** SQLite's plan for the query `find` (or `count`) would run: what the EXPLAIN test reads (issue 11). */
   explain(filter: Filter<E>, options: FindOptions<E> & { count?: boolean } = {}): string[] {
     const w = this.where(filter);
-    const sql = options.count ? `SELECT COUNT(*) AS n FROM ${q(this.spec.name)}${w.sql}` : `SELECT * FROM ${q(this.spec.name)}${w.sql}${this.orderBy(options.sort)} LIMIT ? OFFSET ?`;
-    const params = options.count ? w.params : [...w.params, options.limit ?? -1, options.offset ?? 0];
+    const page = this.page(options);
+    const sql = options.count ? `SELECT COUNT(*) AS n FROM ${q(this.spec.name)}${w.sql}` : `SELECT * FROM ${q(this.spec.name)}${w.sql}${this.orderBy(options.sort)}${page.sql}`;
+    const params = options.count ? w.params : [...w.params, ...page.params];
     return (this.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail);
   }
 
   async count(filter: Filter<E>): Promise<number> {
-    const w = this.where(filter);
-    return (this.stmt(`SELECT COUNT(*) AS n FROM ${q(this.spec.name)}${w.sql}`).get(...w.params) as { n: number }).n;
+    const r = this.read('count', filter, (where) => `SELECT COUNT(*) AS n FROM ${q(this.spec.name)}${where}`);
+    return (r.stmt.get(...r.params) as { n: number }).n;
   }
 
   async distinct<K extends keyof E & string>(field: K, filter: Filter<E>): Promise<E[K][]> {
     this.field(field);
-    const w = this.where(filter);
-    const rows = this.stmt(`SELECT DISTINCT ${q(field)} AS v FROM ${q(this.spec.name)}${w.sql}`).all(...w.params) as { v: unknown }[];
+    const r = this.read(`distinct ${field}`, filter, (where) => `SELECT DISTINCT ${q(field)} AS v FROM ${q(this.spec.name)}${where}`);
+    const rows = r.stmt.all(...r.params) as { v: unknown }[];
     return rows.map((r) => (this.decode({ [field]: r.v }) as Row)[field] as E[K]);
   }
 
