@@ -2,14 +2,17 @@ import { randomFillSync } from 'node:crypto';
 
 let lastMs = 0;
 let seq = 0;
-// random bytes drawn 4 KiB at a time: one syscall per 1024 ids instead of one each
+/** lastMs in base 36, as an id begins */
+let prefix = '';
+// random bytes drawn 4 KiB at a time, as hex: one syscall per 1024 ids instead of one each
 const pool = Buffer.alloc(4096);
-let poolAt = pool.length;
+let poolHex = '';
+let poolAt = poolHex.length;
 
 function randomHex7(): string {
-  if (poolAt + 4 > pool.length) { randomFillSync(pool); poolAt = 0; }
-  const hex = pool.toString('hex', poolAt, poolAt + 4).slice(0, 7);
-  poolAt += 4;
+  if (poolAt + 7 > poolHex.length) { randomFillSync(pool); poolHex = pool.toString('hex'); poolAt = 0; }
+  const hex = poolHex.slice(poolAt, poolAt + 7);
+  poolAt += 8;
   return hex;
 }
 
@@ -19,11 +22,11 @@ function randomHex7(): string {
  */
 export function newId(now: number = Date.now()): string {
   if (now <= lastMs) {
-    now = lastMs;
     seq += 1;
   } else {
     lastMs = now;
+    prefix = now.toString(36).padStart(9, '0');
     seq = 0;
   }
-  return now.toString(36).padStart(9, '0') + seq.toString(36).padStart(4, '0') + randomHex7();
+  return prefix + (seq < 36 ? `000${seq.toString(36)}` : seq.toString(36).padStart(4, '0')) + randomHex7();
 }

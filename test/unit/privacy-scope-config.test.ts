@@ -43,9 +43,11 @@ describe('scope', () => {
 
 describe('ids and periods', () => {
   it('makes ids that sort in creation order', () => {
-    const ids = Array.from({ length: 1000 }, () => newId());
+    // (many in one millisecond: the counter passes one base-36 digit; a clock set back keeps the order)
+    const ids = [...Array.from({ length: 5000 }, () => newId()), newId(Date.now() - 60_000), newId(1)];
     expect([...ids].sort()).toEqual(ids);
-    expect(new Set(ids).size).toBe(1000);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) expect(id).toMatch(/^[0-9a-z]{13}[0-9a-f]{7}$/);
   });
   it('computes the month in the campaign time zone', () => {
     expect(periodOf(new Date('2026-11-30T17:00:00Z'), 'Asia/Shanghai')).toBe('2026-12');

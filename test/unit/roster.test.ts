@@ -1,4 +1,4 @@
-import { crossCheckRoster, isRowError, mapRosterHeaders, parseRosterRow, type RosterRow } from '../../src/domain/roster';
+import { crossCheckRoster, isRowError, mapRosterHeaders, parseRosterRow, ROSTER_COLUMNS, schemaRosterRow, type RosterField, type RosterRow } from '../../src/domain/roster';
 
 const good = { community: '平山村', grid: '平山村第1网格', group: '联防1组', houseCode: 'p00001', address: '平山村东港路25号', landlord: '陈娜英', phone: '150 0000 1408', tenants: '10', rooms: '7', head: '' };
 
@@ -43,6 +43,30 @@ describe('parseRosterRow', () => {
     const r = parseRosterRow(7, { ...good, [field]: value });
     expect(isRowError(r)).toBe(true);
     expect(r).toMatchObject({ row: 7, message: expect.stringContaining(words) });
+  });
+  it('answers every row as the schema alone does (passing rows take a shorter way)', () => {
+    // values at and past each rule's edges, as people type them: full-width, spaced, invisible marks, mixed case
+    const edges: Record<RosterField, string[]> = {
+      community: ['平山村', '', ' ', '\u3000', 'a'.repeat(60), 'a'.repeat(61), '平山\u200b村', ' 平山村 ', 'Ｐｉｎｇ', '村\t社区'],
+      grid: ['第1网格', '', 'g'.repeat(60), 'g'.repeat(61), '第１网格', '\uFEFF网格'],
+      group: ['联防1组', '', 'z'.repeat(60), 'z'.repeat(61), '联防 1 组', '  组  '],
+      houseCode: ['p00001', 'P1', 'P', '1-a_b', '-P1', 'P'.repeat(24), 'P'.repeat(25), 'ｐ００１', ' P01 ', 'P 1', 'P0\u200b1', 'é1', ''],
+      address: ['东港路25号', '', 'x'.repeat(200), 'x'.repeat(201), '东港路\n25号'],
+      landlord: ['陈娜英', '', 'n'.repeat(40), 'n'.repeat(41), '陈 娜英', '\u00a0陈'],
+      phone: ['150 0000 1408', '15000001408', '+8613900005054', '8613900005054', '+86 139-0000-5054', '0571-88888888', '(0755)87654321', '（0755）8765 4321',
+        '12345', '12000001408', '057188', '0'.repeat(13), '', '１５０００００１４０８', '+85213900005054'],
+      tenants: ['0', '10', '99999', '100000', '-1', '1.5', 'ten', '', '１２', ' 3 ', '0x1', '1e2'],
+      rooms: ['1', '00007', '', '٣', '7 '],
+      head: ['', '是', '否', 'Y', 'yes', 'TRUE', '1', '0', '√', '✓', '户长', 'Head', ' 是 ', 'maybe', '是的'],
+    };
+    const fields = Object.keys(ROSTER_COLUMNS) as RosterField[];
+    const same = (cells: Partial<Record<RosterField, string>>) => expect(parseRosterRow(9, cells)).toEqual(schemaRosterRow(9, cells));
+    for (const f of fields) for (const v of edges[f]) same({ ...good, [f]: v });
+    same({ ...good, head: undefined });
+    // and rows drawn at random from those values (seeded: a failure can be replayed)
+    let seed = 12;
+    const next = () => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed; };
+    for (let i = 0; i < 3000; i += 1) same(Object.fromEntries(fields.map((f) => [f, edges[f][next() % edges[f].length]])));
   });
 });
 

@@ -4,7 +4,7 @@ import { createInflateRaw, type ZlibOptions } from 'node:zlib';
 import yauzl from 'yauzl';
 import { DomainError } from '../../domain/errors';
 import { overLimit, type RosterLimits } from './roster-limits';
-import { attr, XmlError, XmlScanner, type XmlHandler } from './xml-scan';
+import { attr, attrAt, XmlError, XmlScanner, type Attrs, type XmlHandler } from './xml-scan';
 
 /**
  * A workbook (XLSX) read straight from its zip, without exceljs's workbook model: a roster needs
@@ -327,10 +327,10 @@ async function* sheetRows(zip: yauzl.ZipFile, entry: yauzl.Entry, ctx: { shared:
         }
         case 'c': {
           if (!cells) break;
-          const c = columnOf(attr(a, 'r'));
+          const c = cellColumn(a);
           col = c > 0 ? c : col + 1;
-          type = attr(a, 't') ?? 'n';
-          style = Number(attr(a, 's') ?? 0);
+          type = cellType(a);
+          style = cellStyle(a);
           text = '';
           hasValue = false;
           break;
@@ -392,6 +392,78 @@ async function* sheetRows(zip: yauzl.ZipFile, entry: yauzl.Entry, ctx: { shared:
   }
   if (batch.length) yield batch;
   if (!ctx.merges && found.length) throw mergedCells({ sheet: ctx.index, ranges: found });
+}
+
+// A cell's attributes are read as bytes: a 100,000-row sheet has a million cells, three attributes
+// each. (A value with an entity in it — no program writes one — is decoded first, as before.)
+
+const AMP = 38; // &
+
+/** The value of attribute `name` in `a` begins at `at`: where it ends, or -1 when an entity is in it. */
+function plainEnd(a: Attrs, at: number): number {
+  const { buf } = a;
+  const q = buf[at - 1];
+  for (let i = at; ; i += 1) {
+    const c = buf[i];
+    if (c === q) return i; // (attrAt found the closing quote: it is there)
+    if (c === AMP) return -1;
+  }
+}
+
+/** A cell's column, from its `r` (`AB12` → 28); 0 if it has none. */
+function cellColumn(a: Attrs): number {
+  const at = attrAt(a, 'r');
+  if (at < 0) return 0;
+  const end = plainEnd(a, at);
+  if (end < 0) return columnOf(attr(a, 'r'));
+  let col = 0;
+  for (let i = at; i < end && col <= 0x7fffffff; i += 1) {
+    const c = a.buf[i]! | 0x20; // (lower case)
+    if (c < 97 || c > 122) break;
+    col = col * 26 + (c - 96);
+  }
+  return col;
+}
+
+/** A cell's type (`t`, 'n' if it has none). */
+function cellType(a: Attrs): string {
+  const at = attrAt(a, 't');
+  if (at < 0) return 'n';
+  const end = plainEnd(a, at);
+  const { buf } = a;
+  if (end === at + 1) {
+    switch (buf[at]) {
+      case 115: return 's';
+      case 110: return 'n';
+      case 98: return 'b';
+      case 101: return 'e';
+      case 100: return 'd';
+      default: break;
+    }
+  } else if (bytesAre(buf, at, end, 'str')) return 'str';
+  else if (bytesAre(buf, at, end, 'inlineStr')) return 'inlineStr';
+  return attr(a, 't')!;
+}
+
+/** Whether bytes `from` to `to` of `buf` are the ASCII text `t`. */
+function bytesAre(buf: Buffer, from: number, to: number, t: string): boolean {
+  if (to - from !== t.length) return false;
+  for (let k = 0; k < t.length; k += 1) if (buf[from + k] !== t.charCodeAt(k)) return false;
+  return true;
+}
+
+/** A cell's style index (`s`, 0 if it has none; NaN if it is not a number). */
+function cellStyle(a: Attrs): number {
+  const at = attrAt(a, 's');
+  if (at < 0) return 0;
+  const end = plainEnd(a, at);
+  let n = 0;
+  for (let i = at; i < end && n < 1e9; i += 1) {
+    const d = a.buf[i]! - 48;
+    if (d < 0 || d > 9) return Number(attr(a, 's'));
+    n = n * 10 + d;
+  }
+  return end > at && end - at < 10 ? n : Number(attr(a, 's'));
 }
 
 /** `A2:B11` as a range; null if it is not one. */

@@ -58,31 +58,41 @@ export interface Attrs { buf: Buffer; from: number; to: number }
 
 /** The value of attribute `name` (prefixes ignored: `r:id` answers `id`), decoded; undefined if absent. */
 export function attr(a: Attrs, name: string): string | undefined {
+  const at = attrAt(a, name);
+  return at < 0 ? undefined : decodeXml(utf8(a.buf, at, a.buf.indexOf(a.buf[at - 1]!, at)));
+}
+
+/**
+ * Where the value of attribute `name` begins in `a.buf` (it ends at the quote that opened it,
+ * `a.buf[at - 1]`), or -1 if absent: for a value read as bytes, never made a string (a sheet's
+ * cells have millions of them).
+ */
+export function attrAt(a: Attrs, name: string): number {
   const { buf, to } = a;
   let i = a.from;
   while (i < to) {
     while (i < to && buf[i]! <= 32) i += 1;
-    if (i >= to) return undefined;
+    if (i >= to) return -1;
     let start = i;
     while (i < to && buf[i] !== 61 && buf[i]! > 32) { if (buf[i] === 58) start = i + 1; i += 1; } // name (=, or space; after a prefix's colon)
     const end = i;
     while (i < to && buf[i]! <= 32) i += 1;
-    if (buf[i] !== 61) return undefined; // not name="value": nothing more to read
+    if (buf[i] !== 61) return -1; // not name="value": nothing more to read
     i += 1;
     while (i < to && buf[i]! <= 32) i += 1;
     const q = buf[i];
-    if (q !== QUOT && q !== APOS) return undefined;
+    if (q !== QUOT && q !== APOS) return -1;
     const value = i + 1;
     i = value;
     while (i < to && buf[i] !== q) i += 1;
-    if (i >= to) return undefined;
+    if (i >= to) return -1;
     i += 1;
     if (end - start !== name.length) continue;
     let k = 0;
     while (k < name.length && buf[start + k] === name.charCodeAt(k)) k += 1;
-    if (k === name.length) return decodeXml(utf8(buf, value, i - 1));
+    if (k === name.length) return value;
   }
-  return undefined;
+  return -1;
 }
 
 export class XmlScanner {
@@ -183,6 +193,8 @@ const utf8 = (s: Buffer, from: number, to: number): string => (s as unknown as S
 
 /** names seen, by a hash of their bytes: a sheet has a handful of names, met millions of times, made into a string once */
 const names = new Map<number, { bytes: Buffer; name: string }[]>();
+/** names of one to three bytes (`c`, `v`, `t`, `is`, `row`: most of a sheet's), by their bytes packed in a number */
+const short = new Map<number, string>();
 
 /** An element's name, bytes `from` to `to`, without its prefix (`x:row` → `row`). */
 function nameAt(s: Buffer, from: number, to: number): string {
@@ -193,6 +205,16 @@ function nameAt(s: Buffer, from: number, to: number): string {
   for (let k = from; k < end; k += 1) {
     const b = s[k]!;
     if (b === 58) { start = k + 1; hash = end - start; } else hash = (hash * 31 + b) | 0;
+  }
+  if (end - start <= 3) {
+    let key = end - start;
+    for (let k = start; k < end; k += 1) key = key * 256 + s[k]!;
+    let name = short.get(key);
+    if (name === undefined) {
+      name = (s as unknown as Slicers).latin1Slice(start, end);
+      if (short.size < 4096) short.set(key, name);
+    }
+    return name;
   }
   const seen = names.get(hash);
   if (seen) {

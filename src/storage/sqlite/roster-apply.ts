@@ -44,7 +44,7 @@ export class RosterStage {
     db.exec(`DROP TABLE IF EXISTS temp.stage;
 CREATE TEMP TABLE stage (row INTEGER PRIMARY KEY, community TEXT NOT NULL, grid TEXT NOT NULL, grp TEXT NOT NULL, code TEXT NOT NULL,
   address TEXT NOT NULL, landlord TEXT NOT NULL, phone TEXT NOT NULL, tenants INTEGER NOT NULL, rooms INTEGER NOT NULL, head INTEGER NOT NULL,
-  isKey INTEGER NOT NULL, communityId TEXT NOT NULL, gridId TEXT NOT NULL, groupId TEXT NOT NULL, landlordId TEXT, landlordChanged INTEGER,
+  isKey INTEGER NOT NULL, communityId TEXT NOT NULL, gridId TEXT NOT NULL, groupId TEXT NOT NULL, landlordChanged INTEGER,
   elsewhere INTEGER NOT NULL DEFAULT 0, newHouseId TEXT NOT NULL, newLandlordId TEXT NOT NULL);
 CREATE INDEX temp.stage_code ON stage(code, row); CREATE INDEX temp.stage_phone ON stage(phone, row); CREATE INDEX temp.stage_group ON stage(groupId, head, row)`);
     // The indexes the checks and the apply use, and the ids a new house or landlord of a row would get, are made while
@@ -155,8 +155,10 @@ CREATE INDEX temp.stage_code ON stage(code, row); CREATE INDEX temp.stage_phone 
   apply(actor: string, onStep: (done: number, of: number) => void = () => {}): AppliedRoster {
     const db = this.db;
     const now = new Date().toISOString();
+    // a row's landlord, once the landlords are in: looked up where needed (writing it into a million staged rows took longer)
+    const landlordOf = '(SELECT l.id FROM landlords l WHERE l.phone = s.phone)';
     const same = `h.address = s.address AND h.communityId = s.communityId AND h.gridId = s.gridId AND h.groupId = s.groupId
-      AND h.landlordId = s.landlordId AND h.tenants = s.tenants AND h.rooms = s.rooms AND h.isKey = s.isKey`;
+      AND h.landlordId = ${landlordOf} AND h.tenants = s.tenants AND h.rooms = s.rooms AND h.isKey = s.isKey`;
     let counts = { created: 0, updated: 0, rows: 0 };
     const steps: (() => void)[] = [
       () => this.addParents(now),
@@ -167,7 +169,6 @@ CREATE INDEX temp.stage_code ON stage(code, row); CREATE INDEX temp.stage_phone 
       () => db.prepare(`INSERT INTO landlords (id, createdAt, updatedAt, name, phone)
         SELECT newLandlordId, @now, @now, landlord, phone FROM (SELECT phone, landlord, newLandlordId, MIN(row) AS r FROM stage GROUP BY phone) s
         WHERE NOT EXISTS (SELECT 1 FROM landlords l WHERE l.phone = s.phone)`).run({ now }),
-      () => db.exec(`UPDATE stage SET landlordId = l.id FROM landlords l WHERE l.phone = stage.phone`),
       // the outcomes, counted before anything of the houses changes: created, or updated when the house,
       // its landlord's name or (for a head row) its group's head changes
       () => {
@@ -175,10 +176,10 @@ CREATE INDEX temp.stage_code ON stage(code, row); CREATE INDEX temp.stage_phone 
           SUM(h.id IS NOT NULL AND (NOT (${same}) OR s.landlordChanged = 1 OR (s.head = 1 AND z.headHouseId IS NOT h.id))) AS updated
           FROM stage s LEFT JOIN houses h ON h.code = s.code JOIN groups z ON z.id = s.groupId`).get() as typeof counts;
       },
-      () => db.prepare(`UPDATE houses SET address = s.address, communityId = s.communityId, gridId = s.gridId, groupId = s.groupId, landlordId = s.landlordId,
+      () => db.prepare(`UPDATE houses SET address = s.address, communityId = s.communityId, gridId = s.gridId, groupId = s.groupId, landlordId = ${landlordOf},
         tenants = s.tenants, rooms = s.rooms, isKey = s.isKey, updatedAt = @now FROM stage s WHERE houses.code = s.code AND NOT (${same.replace(/h\./g, 'houses.')})`).run({ now }),
       () => db.prepare(`INSERT INTO houses (id, createdAt, updatedAt, code, address, communityId, gridId, groupId, landlordId, tenants, rooms, isKey)
-        SELECT newHouseId, @now, @now, code, address, communityId, gridId, groupId, landlordId, tenants, rooms, isKey FROM stage s
+        SELECT newHouseId, @now, @now, code, address, communityId, gridId, groupId, ${landlordOf}, tenants, rooms, isKey FROM stage s
         WHERE NOT EXISTS (SELECT 1 FROM houses h WHERE h.code = s.code) ORDER BY row`).run({ now }),
       () => db.prepare(`UPDATE groups SET headHouseId = h.id, updatedAt = @now FROM stage s JOIN houses h ON h.code = s.code
         WHERE s.head = 1 AND groups.id = s.groupId AND groups.headHouseId IS NOT h.id`).run({ now }),
