@@ -12,6 +12,8 @@ export interface AppliedRoster { created: number; updated: number; unchanged: nu
 export const LARGE_GROUP = 15;
 
 const k = (...parts: string[]) => parts.join('\u0000');
+
+interface Parents { community: string; grid: string; group: string; communityId: string; gridId: string; groupId: string; elsewhere: string | null }
 /** rows naming another community's grid or group kept (the worker lists 10,000 bad rows at most): a sheet where every row does stays bounded */
 const MAX_PARENT_ERRORS = 10_000;
 
@@ -32,6 +34,8 @@ export class RosterStage {
   /** rows naming a grid or group of another community (found while staging) */
   private readonly parents = new ParentNames();
   private readonly parentErrors: RowError[] = [];
+  /** the last row's (`parentsOf`) */
+  private last: Parents | null = null;
   private readonly added = { communities: [] as { id: string; name: string }[], grids: [] as { id: string; communityId: string; name: string }[], groups: [] as { id: string; communityId: string; gridId: string; name: string }[] };
 
   constructor(private readonly db: Database.Database) {
@@ -42,15 +46,15 @@ export class RosterStage {
     db.pragma('cache_size = -16384');
     db.function('new_id', { deterministic: false }, () => newId());
     db.exec(`DROP TABLE IF EXISTS temp.stage;
-CREATE TEMP TABLE stage (row INTEGER PRIMARY KEY, community TEXT NOT NULL, grid TEXT NOT NULL, grp TEXT NOT NULL, code TEXT NOT NULL,
+CREATE TEMP TABLE stage (row INTEGER PRIMARY KEY, grp TEXT NOT NULL, code TEXT NOT NULL,
   address TEXT NOT NULL, landlord TEXT NOT NULL, phone TEXT NOT NULL, tenants INTEGER NOT NULL, rooms INTEGER NOT NULL, head INTEGER NOT NULL,
   isKey INTEGER NOT NULL, communityId TEXT NOT NULL, gridId TEXT NOT NULL, groupId TEXT NOT NULL, landlordChanged INTEGER,
   elsewhere INTEGER NOT NULL DEFAULT 0, newHouseId TEXT NOT NULL, newLandlordId TEXT NOT NULL);
 CREATE INDEX temp.stage_code ON stage(code, row); CREATE INDEX temp.stage_phone ON stage(phone, row); CREATE INDEX temp.stage_group ON stage(groupId, head, row)`);
     // The indexes the checks and the apply use, and the ids a new house or landlord of a row would get, are made while
     // staging: the stager waits on the reader then, while the apply holds the store's write lock (and the import's end).
-    this.insert = db.prepare(`INSERT INTO temp.stage (row, community, grid, grp, code, address, landlord, phone, tenants, rooms, head, isKey, communityId, gridId, groupId, elsewhere,
-      newHouseId, newLandlordId) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.insert = db.prepare(`INSERT INTO temp.stage (row, grp, code, address, landlord, phone, tenants, rooms, head, isKey, communityId, gridId, groupId, elsewhere,
+      newHouseId, newLandlordId) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     const communityName = new Map<string, string>();
     const gridName = new Map<string, string>();
     for (const c of db.prepare('SELECT id, name FROM communities').iterate() as Iterable<{ id: string; name: string }>) { this.ids.set(k('c', c.name), c.id); communityName.set(c.id, c.name); }
@@ -83,15 +87,24 @@ CREATE INDEX temp.stage_code ON stage(code, row); CREATE INDEX temp.stage_phone 
     this.pending = [];
     this.db.transaction(() => {
       for (const r of rows) {
-        const elsewhere = this.parents.check(r);
-        if (elsewhere && this.parentErrors.length < MAX_PARENT_ERRORS) this.parentErrors.push({ row: r.row, message: elsewhere });
-        const communityId = this.idOf(k('c', r.community), (id) => this.added.communities.push({ id, name: r.community }));
-        const gridId = this.idOf(k('g', communityId, r.grid), (id) => this.added.grids.push({ id, communityId, name: r.grid }));
-        const groupId = this.idOf(k('z', gridId, r.group), (id) => this.added.groups.push({ id, communityId, gridId, name: r.group }));
-        this.insert.run(r.row, r.community, r.grid, r.group, r.houseCode, r.address, r.landlord, r.phone, r.tenants, r.rooms, r.head ? 1 : 0, r.isKey ? 1 : 0, communityId, gridId, groupId, elsewhere ? 1 : 0,
-          newId(), newId());
+        const p = this.parentsOf(r);
+        if (p.elsewhere && this.parentErrors.length < MAX_PARENT_ERRORS) this.parentErrors.push({ row: r.row, message: p.elsewhere });
+        this.insert.run(r.row, r.group, r.houseCode, r.address, r.landlord, r.phone, r.tenants, r.rooms, r.head ? 1 : 0, r.isKey ? 1 : 0, p.communityId, p.gridId, p.groupId,
+          p.elsewhere ? 1 : 0, newId(), newId());
       }
     })();
+  }
+
+  /** A row's community, grid and group as ids, and whether they belong elsewhere (`ParentNames`): worked out once for a run of rows naming the same ones, as a group's rows come. */
+  private parentsOf(r: RosterRow): Parents {
+    const last = this.last;
+    if (last && last.group === r.group && last.grid === r.grid && last.community === r.community) return last;
+    const elsewhere = this.parents.check(r);
+    const communityId = this.idOf(k('c', r.community), (id) => this.added.communities.push({ id, name: r.community }));
+    const gridId = this.idOf(k('g', communityId, r.grid), (id) => this.added.grids.push({ id, communityId, name: r.grid }));
+    const groupId = this.idOf(k('z', gridId, r.group), (id) => this.added.groups.push({ id, communityId, gridId, name: r.group }));
+    this.last = { community: r.community, grid: r.grid, group: r.group, communityId, gridId, groupId, elsewhere };
+    return this.last;
   }
 
   /**
