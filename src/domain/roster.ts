@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type * as Zod from 'zod';
 import { isKeyHouse } from './checklist';
 
 /** The roster columns staff keep in Excel (samples/roster-sample.csv), Chinese or English. */
@@ -67,14 +67,6 @@ const clean = (s: string) => (PLAIN.test(s) ? s : s.normalize('NFKC').replace(/[
 const YES = new Set(['是', 'y', 'yes', 'true', '1', '√', '✓', '户长', 'head']);
 const NO = new Set(['', '否', 'n', 'no', 'false', '0']);
 
-/** (each message says it in Chinese, then in English: the column's name in each) */
-const text = (zh: string, en: string, max: number) =>
-  z.string().transform(clean).pipe(z.string().min(1, `${zh}不能为空 / ${en} is empty`).max(max, `${zh}过长 / ${en} is too long`));
-const count = (zh: string, en: string) =>
-  z.string().transform(clean).pipe(
-    z.string().regex(COUNT, `${zh}应为非负整数 / ${en} must be a whole number`).transform(Number),
-  );
-
 /** The longest text each text column takes. */
 const MAX = { community: 60, grid: 60, group: 60, address: 200, landlord: 40 } as const;
 const CODE = /^[A-Z0-9][A-Z0-9_-]{1,23}$/;
@@ -85,18 +77,31 @@ const codeOf = (s: string) => clean(s).toUpperCase();
 const phoneOf = (s: string) => clean(s).replace(/[\s()-]/g, '').replace(/^(\+?86)(?=1\d{10}$)/, '');
 const headOf = (s: string) => clean(s).toLowerCase();
 
-const rowSchema = z.object({
-  community: text('社区', 'community', MAX.community),
-  grid: text('网格', 'grid', MAX.grid),
-  group: text('联防组', 'group', MAX.group),
-  houseCode: z.string().transform(codeOf).pipe(z.string().regex(CODE, '房屋编号应为2–24位字母数字 / house_code must be 2–24 letters or digits')),
-  address: text('地址', 'address', MAX.address),
-  landlord: text('房东姓名', 'landlord', MAX.landlord),
-  phone: z.string().transform(phoneOf).pipe(z.string().regex(PHONE, '联系电话不是有效的手机或固话号码 / phone is not a valid mobile or landline number')),
-  tenants: count('租住人数', 'tenants'),
-  rooms: count('房间数', 'rooms'),
-  head: z.string().transform(headOf).refine((s) => YES.has(s) || NO.has(s), '户长一栏应填“是”或留空 / head must be “是”/yes or empty').transform((s) => YES.has(s)),
-});
+/**
+ * The schema each row is judged by, made when first needed (`rowSchema`): most imports have every
+ * row pass (`passingRow`), and the import's threads start sooner without loading zod.
+ */
+function makeRowSchema() {
+  const { z } = require('zod') as typeof Zod; // eslint-disable-line @typescript-eslint/no-require-imports
+  // (each message says it in Chinese, then in English: the column's name in each)
+  const text = (zh: string, en: string, max: number) =>
+    z.string().transform(clean).pipe(z.string().min(1, `${zh}不能为空 / ${en} is empty`).max(max, `${zh}过长 / ${en} is too long`));
+  const count = (zh: string, en: string) =>
+    z.string().transform(clean).pipe(z.string().regex(COUNT, `${zh}应为非负整数 / ${en} must be a whole number`).transform(Number));
+  return z.object({
+    community: text('社区', 'community', MAX.community),
+    grid: text('网格', 'grid', MAX.grid),
+    group: text('联防组', 'group', MAX.group),
+    houseCode: z.string().transform(codeOf).pipe(z.string().regex(CODE, '房屋编号应为2–24位字母数字 / house_code must be 2–24 letters or digits')),
+    address: text('地址', 'address', MAX.address),
+    landlord: text('房东姓名', 'landlord', MAX.landlord),
+    phone: z.string().transform(phoneOf).pipe(z.string().regex(PHONE, '联系电话不是有效的手机或固话号码 / phone is not a valid mobile or landline number')),
+    tenants: count('租住人数', 'tenants'),
+    rooms: count('房间数', 'rooms'),
+    head: z.string().transform(headOf).refine((s) => YES.has(s) || NO.has(s), '户长一栏应填“是”或留空 / head must be “是”/yes or empty').transform((s) => YES.has(s)),
+  });
+}
+let rowSchema: ReturnType<typeof makeRowSchema> | undefined;
 
 /**
  * A row every cell of which passes, judged by the schema's own normalising and tests without
@@ -129,7 +134,7 @@ export function parseRosterRow(row: number, cells: Partial<Record<RosterField, s
 export function schemaRosterRow(row: number, cells: Partial<Record<RosterField, string>>): RosterRow | RowError {
   const raw: Partial<Record<RosterField, string>> = {};
   for (const f of FIELDS) raw[f] = cells[f] ?? '';
-  const r = rowSchema.safeParse(raw);
+  const r = (rowSchema ??= makeRowSchema()).safeParse(raw);
   if (!r.success) {
     const message = r.error.issues.map((i) => i.message).join('; ');
     return { row, message };

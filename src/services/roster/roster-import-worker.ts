@@ -18,6 +18,8 @@ const post = (m: WorkerMessage) => parentPort!.postMessage(m);
 
 /** rows a reader sends at once, and batches it may have sent before the stager has taken them (memory stays at a few batches) */
 const BATCH = 5000;
+/** rows of the first batch: the stager starts on them while the reader's code warms up (the first 5,000 rows took it 0.2 s) */
+const FIRST_BATCH = 1000;
 const IN_FLIGHT = 3;
 
 /** What the reader sends the stager. */
@@ -47,6 +49,7 @@ async function read(job: WorkerJob, port: MessagePort): Promise<void> {
   let bad = 0;
   let listed = 0;
   let estimate = 0;
+  let limit = FIRST_BATCH;
   const send = async () => {
     while (credit === 0) await new Promise<void>((r) => { wake = r; });
     wake = null;
@@ -55,10 +58,11 @@ async function read(job: WorkerJob, port: MessagePort): Promise<void> {
     rows = [];
     errors = [];
     bad = 0;
+    limit = BATCH;
   };
   let full = false;
   const count = await scanRoster(readRosterTable(job.source, job.limits, { onEstimate: (n) => { estimate = n; }, merges: job.merges }), {
-    row(r) { rows.push(r); if (rows.length >= BATCH) full = true; },
+    row(r) { rows.push(r); if (rows.length >= limit) full = true; },
     error(e) { bad += 1; if (listed < MAX_LISTED_ERRORS) { listed += 1; errors.push(e); } },
   }, async () => { if (full) { full = false; await send(); } });
   await send();
@@ -108,7 +112,7 @@ async function run(job: WorkerJob): Promise<void> {
   try {
     const stage = new RosterStage(db);
     const rows = await fromReader(job.port!, (m) => {
-      for (const r of m.rows) stage.add(r);
+      stage.add(m.rows);
       for (const e of m.errors) if (errors.length < MAX_LISTED_ERRORS) errors.push(e);
       badRows += m.bad;
       processed += m.rows.length + m.bad;

@@ -27,7 +27,6 @@ const MAX_PARENT_ERRORS = 10_000;
  */
 export class RosterStage {
   private readonly insert: Database.Statement;
-  private pending: RosterRow[] = [];
   /** name keys → ids: the ones stored when staging began, and the ones this import adds */
   private readonly ids = new Map<string, string>();
   private readonly known = new Set<string>();
@@ -76,15 +75,8 @@ CREATE INDEX temp.stage_code ON stage(code, row); CREATE INDEX temp.stage_phone 
     return id;
   }
 
-  /** Stages a valid row (written in batches). */
-  add(r: RosterRow): void {
-    this.pending.push(r);
-    if (this.pending.length >= 5000) this.flush();
-  }
-
-  private flush(): void {
-    const rows = this.pending;
-    this.pending = [];
+  /** Stages a batch of valid rows, in one transaction. */
+  add(rows: readonly RosterRow[]): void {
     this.db.transaction(() => {
       for (const r of rows) {
         const p = this.parentsOf(r);
@@ -114,7 +106,6 @@ CREATE INDEX temp.stage_code ON stage(code, row); CREATE INDEX temp.stage_phone 
    * million); `rows` counts every row with one, each once.
    */
   crossCheck(limit: number): { errors: RowError[]; rows: number } {
-    this.flush();
     const errors: RowError[] = this.parentErrors.slice(0, limit);
     const firstOfCode = `(SELECT MIN(row) FROM stage t WHERE t.code = s.code)`;
     const codeRepeats = `s.row > ${firstOfCode}`;
