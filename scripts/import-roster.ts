@@ -5,7 +5,8 @@
  * bad row when the file has any, having changed nothing.
  */
 import { MultiBar, Presets } from 'cli-progress';
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { isDomainError } from '../src/domain/errors';
 import type { RowError } from '../src/domain/roster';
 import { errorParams } from '../src/http/error-middleware';
@@ -23,7 +24,17 @@ async function main(): Promise<number> {
     process.stderr.write('用法 Usage: npm run import -- roster.xlsx|roster.csv\n');
     return 2;
   }
+  if (!existsSync(file) || !statSync(file).isFile()) {
+    process.stderr.write(`找不到文件 File not found: ${file}\n`);
+    return 2;
+  }
   const size = statSync(file).size;
+  // which store: a new user without DATA_DIR would otherwise import into a fresh ./data beside the running server's
+  const config = loadConfig();
+  const dbFile = path.join(config.dataDir, 'anxin.db');
+  const fresh = !config.mongodbUri && !existsSync(dbFile);
+  process.stderr.write(config.mongodbUri ? `导入到 MongoDB（MONGODB_URI）Importing into MongoDB (MONGODB_URI)\n`
+    : `导入到 Importing into ${dbFile}${fresh ? '（新建：这里原先没有数据库；要导入到正在运行的服务，请设置与它相同的 DATA_DIR / new: there was no database here; to import into a running server, set its DATA_DIR）' : ''}\n`);
   const deps = await cliDeps();
   const i18n = await createI18n('zh-CN');
   const showBar = process.stderr.isTTY;
@@ -32,7 +43,7 @@ async function main(): Promise<number> {
   const t0 = performance.now();
   try {
     const result = await runRosterImport(deps, {
-      source: { path: file }, size, actor: 'cli', maxRows: loadConfig().rosterMaxRows,
+      source: { path: file }, size, actor: 'cli', maxRows: config.rosterMaxRows,
       onProgress: (p) => { bar?.setTotal(Math.max(p.total, 1)); bar?.update(p.processed, { phase: PHASES[p.phase].padEnd(16) }); },
     });
     bars.stop();

@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'roster_limit'
   | 'roster_duplicate_headers'
   | 'roster_encoding'
+  | 'roster_unreadable'
   | 'import_running'
   | 'scope_invalid'
   | 'storage_unavailable'

@@ -25,6 +25,7 @@ const STATUS: Record<ErrorCode, number> = {
   roster_limit: 413,
   roster_duplicate_headers: 400,
   roster_encoding: 400,
+  roster_unreadable: 400,
   import_running: 409,
   unsupported_media_type: 415,
   storage_unavailable: 503,

@@ -10,8 +10,8 @@ export interface ParsedRoster { rows: RosterRow[]; errors: RowError[] }
  * Reads a roster file (XLSX or CSV, Chinese or English headers) into validated rows, in
  * memory: for tests, the demo and small files. Large files go through `scanRoster` in the
  * import worker, which stages rows instead of holding them.
- * Throws `roster_headers`, `roster_duplicate_headers`, `roster_empty`, `roster_limit` or
- * `unsupported_media_type`; bad rows are returned.
+ * Throws `roster_headers`, `roster_duplicate_headers`, `roster_empty`, `roster_limit`,
+ * `roster_unreadable` or `unsupported_media_type`; bad rows are returned.
  */
 export async function parseRosterFile(bytes: Buffer, limits: RosterLimits = rosterLimits(bytes.length)): Promise<ParsedRoster> {
   let rows: RosterRow[] = [];

@@ -28,13 +28,13 @@ function emptyRows(count: number): Buffer {
 
 const hostile: [string, () => Buffer, number, string][] = [
   ['zip bomb (150 MB of zeros in 150 KB)', () => xlsxWith(Buffer.alloc(150 * 1024 * 1024)), 413, 'roster_limit'],
-  ['zip bomb whose header lies about its size', () => xlsxWith(Buffer.alloc(60 * 1024 * 1024, 0x20), undefined, 1000), 415, 'unsupported_media_type'],
+  ['zip bomb whose header lies about its size', () => xlsxWith(Buffer.alloc(60 * 1024 * 1024, 0x20), undefined, 1000), 400, 'roster_unreadable'],
   ['4 million empty rows', () => xlsxWith(emptyRows(4_000_000)), 413, 'roster_limit'],
   ['one far-away cell at XFD1048576', () => xlsxWith(`${headerRow}<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>`), 413, 'roster_limit'],
   ['huge shared strings', () => xlsxWith(headerRow, Buffer.from(`<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">${'<si><t>aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa</t></si>'.repeat(2_000_000)}</sst>`)), 413, 'roster_limit'],
   ['UTF-16 without a byte-order mark', () => Buffer.from(sampleRosterBytes().toString('utf8'), 'utf16le'), 415, 'unsupported_media_type'],
   ['duplicate headers', () => Buffer.from(`社区,${HEADER}\n平山村,${sampleRosterBytes().toString('utf8').split('\n')[1]}\n`), 400, 'roster_duplicate_headers'],
-  ['a truncated zip', () => { const z = xlsxWith(headerRow); return z.subarray(0, z.length - 40); }, 415, 'unsupported_media_type'],
+  ['a truncated zip', () => { const z = xlsxWith(headerRow); return z.subarray(0, z.length - 40); }, 400, 'roster_unreadable'],
   ['binary garbage', () => Buffer.concat([Buffer.from([0x00, 0x01]), randomBytes(200_000)]), 415, 'unsupported_media_type'],
   ['a 5,000-column row', () => Buffer.from(`${HEADER}${',x'.repeat(5000)}\n`), 413, 'roster_limit'],
   ['a 5,000-character cell in a CSV (the XLSX limit of 2,000 held only there)', () => Buffer.from(`${sampleRosterBytes().toString('utf8').trimEnd()}${'长'.repeat(5000)}\n`), 413, 'roster_limit'],

@@ -120,7 +120,7 @@ describe('the workbook reader', () => {
 
   it('answers a sheet with a DTD as not a readable workbook, and a far-away cell by its column without filling the row', async () => {
     const dtd = book('', { sheetRoot: `<!DOCTYPE lol [<!ENTITY a "aaaaaaaaaa">]><worksheet ${NS}><sheetData>${HEADER}<row r="2"><c r="A2" t="inlineStr"><is><t>&a;</t></is></c></row></sheetData></worksheet>` });
-    await expect(rows(dtd)).rejects.toMatchObject({ code: 'unsupported_media_type' });
+    await expect(rows(dtd)).rejects.toMatchObject({ code: 'roster_unreadable' });
     await expect(rows(book(`${HEADER}<row r="2"><c r="XFD2"><v>1</v></c></row>`))).rejects.toMatchObject({ code: 'roster_limit', params: { which: 'columns', row: 2 } });
   });
 

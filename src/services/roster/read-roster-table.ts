@@ -28,7 +28,7 @@ function* chunks(b: Buffer): Generator<Buffer> { for (let i = 0; i < b.length; i
  * and declared sizes are checked against `limits`. Of a workbook, the first sheet with
  * a roster's header in its first rows is read (when none has one, the first rows of the first
  * sheet with anything in it: enough for the error that names the missing columns). Memory stays bounded by one
- * row (plus XLSX shared strings, themselves limited). Throws `roster_limit`,
+ * row (plus XLSX shared strings, themselves limited). Throws `roster_limit`, `roster_unreadable`,
  * `unsupported_media_type` or `bad_request`. `onEstimate` hears, as reading goes, how many
  * rows the file will have: a CSV's rows so far scaled by the bytes still to read, a sheet's
  * own dimension (for progress bars: an estimate, never a limit). A workbook's roster sheet with

@@ -48,7 +48,10 @@ export const mergesOf = (e: unknown): SheetMerges | undefined =>
  */
 export interface Sheet { name: string; hidden: boolean; index: number; rows(opts?: { onLastRow?: (row: number) => void; merges?: MergeRange[] }): AsyncGenerator<SheetRow[]> }
 
-const unreadable = (why: string): DomainError => new DomainError('unsupported_media_type', `not a readable XLSX workbook: ${why}`);
+/** A zip that cannot be read through (cut short, damaged, sizes that lie, XML that is not a workbook's): told as damaged, not as the wrong kind of file, or the person uploads it again as it is. */
+const unreadable = (why: string): DomainError => new DomainError('roster_unreadable', `not a readable XLSX workbook: ${why}`);
+/** A zip that is not a workbook at all (a .docx, a .zip of photos). */
+const notWorkbook = (why: string): DomainError => new DomainError('unsupported_media_type', `not an XLSX workbook: ${why}`);
 
 /** Excel's built-in number formats that show dates or times (14–22; the CJK ones 27–36 and 50–58; 45–47). */
 const BUILTIN_DATE = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58]);
@@ -181,7 +184,8 @@ async function relationships(zip: yauzl.ZipFile, entries: Map<string, yauzl.Entr
 
 /**
  * The workbook's sheets, in its order, each read on demand. Throws `roster_limit` for the
- * directory's limits and `unsupported_media_type` for anything not a readable workbook.
+ * directory's limits, `roster_unreadable` for a damaged workbook and `unsupported_media_type` for
+ * a zip that is no workbook.
  * The zip is closed when `close` is called.
  */
 export async function openWorkbook(src: ZipSource, limits: RosterLimits): Promise<{ sheets: Sheet[]; close(): void }> {
@@ -189,7 +193,7 @@ export async function openWorkbook(src: ZipSource, limits: RosterLimits): Promis
   try {
     const root = await relationships(zip, entries, '');
     const main = [...root.values()].find((r) => r.type === 'officeDocument')?.target ?? 'xl/workbook.xml';
-    if (!entries.has(main)) throw unreadable(`no workbook part (${main})`);
+    if (!entries.has(main)) throw notWorkbook(`no workbook part (${main})`);
     const rels = await relationships(zip, entries, main);
     const listed: { name: string; hidden: boolean; rid: string }[] = [];
     let date1904 = false;
