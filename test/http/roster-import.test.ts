@@ -422,3 +422,13 @@ describe('limits and temp files (issue 12)', () => {
     expect(readdirSync(path.join(f.dir, 'photos', 'ab'))).toEqual([]);
   });
 });
+
+describe('the refusal in English (found by a new-user check)', () => {
+  it('counts one bad row in the singular, more in the plural', async () => {
+    const one = sample().replace(/,15000001408,/, ',12345,');
+    const r = await importFile(one).set('Accept-Language', 'en').expect(422);
+    expect(r.body.error).toMatchObject({ code: 'roster_rows', message: '1 roster row is invalid; nothing was imported' });
+    const two = one.replace(/,P00002,/, ',P 2!,');
+    expect((await importFile(two).set('Accept-Language', 'en').expect(422)).body.error.message).toBe('2 roster rows are invalid; nothing was imported');
+  });
+});
