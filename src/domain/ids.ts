@@ -2,8 +2,8 @@ import { randomFillSync } from 'node:crypto';
 
 let lastMs = 0;
 let seq = 0;
-/** lastMs in base 36, as an id begins */
-let prefix = '';
+/** lastMs in base 36, as an id begins (a clock at or before 1970 on the first call gets lastMs's, 0's, as before) */
+let prefix = '000000000';
 // random bytes drawn 4 KiB at a time, as hex: one syscall per 1024 ids instead of one each
 const pool = Buffer.alloc(4096);
 let poolHex = '';

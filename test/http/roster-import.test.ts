@@ -15,6 +15,7 @@ import { importRunning, runRosterImport } from '../../src/services/roster/run-ro
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
 import { auth, rosterAppFixture } from '../support/app-fixture';
 import { sampleRosterBytes } from '../support/fixtures';
+import { xlsxWith } from '../support/zip';
 
 type Fixture = Awaited<ReturnType<typeof rosterAppFixture>>;
 let f: Fixture;
@@ -263,6 +264,18 @@ describe('limits and temp files (issue 12)', () => {
     const bytes = sampleRosterBytes();
     await expect(runRosterImport(f.deps, { source: { bytes }, size: bytes.length, actor: 'test', maxRows: 5 }))
       .rejects.toMatchObject({ code: 'roster_limit', params: { which: 'rows', max: '5', row: 7 } });
+  });
+
+  it('fails an import whose staging fails with that error, as any other (a sheet numbering two rows 2), not a thread\'s bare crash', async () => {
+    const cells = (r: number, v: string[]) => `<row r="${r}">${v.map((t) => `<c t="inlineStr"><is><t>${t}</t></is></c>`).join('')}</row>`;
+    const row = (code: string) => ['平山村', '平山村第1网格', '联防1组', code, '东港路1号', '陈娜英', '15000001408', '1', '1'];
+    const bytes = xlsxWith(cells(1, sample().split('\n')[0]!.split(',')) + cells(2, row('Q00001')) + cells(2, row('Q00002')));
+    // (staged rows are keyed by their row number: the stage refuses the second; that was the stager thread's uncaught error, a bare object without a message)
+    const failed = await runRosterImport(f.deps, { source: { bytes }, size: bytes.length, actor: 'test' }).catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(Error);
+    expect(failed).toMatchObject({ message: expect.stringContaining('stage.row') });
+    expect(importRunning(f.store)).toBe(false);
+    expect(await f.store.houses.count({ code: 'Q00001' })).toBe(0);
   });
 
   it('names a limit and where it was passed in the reader\'s language, Chinese without English inside', async () => {

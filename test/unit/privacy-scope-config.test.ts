@@ -49,6 +49,14 @@ describe('ids and periods', () => {
     expect(new Set(ids).size).toBe(ids.length);
     for (const id of ids) expect(id).toMatch(/^[0-9a-z]{13}[0-9a-f]{7}$/);
   });
+  it('gives the first id of a process the same shape when the clock reads 1970 or before (a test clock at 0)', () => {
+    jest.isolateModules(() => {
+      const fresh = (require('../../src/domain/ids') as typeof import('../../src/domain/ids')).newId; // eslint-disable-line @typescript-eslint/no-require-imports
+      const ids = [fresh(0), fresh(-1), fresh(1)];
+      for (const id of ids) expect(id).toMatch(/^[0-9a-z]{13}[0-9a-f]{7}$/);
+      expect(ids.map((id) => id.slice(0, 13))).toEqual(['0000000000001', '0000000000002', '0000000010000']);
+    });
+  });
   it('computes the month in the campaign time zone', () => {
     expect(periodOf(new Date('2026-11-30T17:00:00Z'), 'Asia/Shanghai')).toBe('2026-12');
     expect(periodOf(new Date('2026-11-30T17:00:00Z'), 'UTC')).toBe('2026-11');

@@ -72,9 +72,17 @@ async function read(job: WorkerJob, port: MessagePort): Promise<void> {
 /** The stager's side of the pipeline: `onBatch` takes each batch (synchronously); settles with the row count, or with what the reader threw. */
 function fromReader(port: MessagePort, onBatch: (m: Extract<ReaderMessage, { type: 'batch' }>) => void): Promise<number> {
   return new Promise<number>((resolve, reject) => {
+    let failed = false;
     port.on('message', (m: ReaderMessage) => {
-      if (m.type === 'batch') { onBatch(m); port.postMessage('ack'); } else if (m.type === 'end') resolve(m.rows);
-      else reject(errorFromMessage(m.error));
+      if (failed) return;
+      // (staging a batch may throw: the import's error then, answered as any other, never the thread's uncaught one)
+      try {
+        if (m.type === 'batch') { onBatch(m); port.postMessage('ack'); } else if (m.type === 'end') resolve(m.rows);
+        else reject(errorFromMessage(m.error));
+      } catch (e) {
+        failed = true;
+        reject(e);
+      }
     });
   });
 }
