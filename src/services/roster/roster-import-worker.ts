@@ -25,6 +25,7 @@ const IN_FLIGHT = 3;
 /** What the reader sends the stager. */
 type ReaderMessage =
   | { type: 'batch'; rows: RosterRow[]; errors: RowError[]; bad: number; estimate: number }
+  | { type: 'estimate'; total: number }
   | { type: 'end'; rows: number }
   | Extract<WorkerMessage, { type: 'error' }>;
 
@@ -61,7 +62,10 @@ async function read(job: WorkerJob, port: MessagePort): Promise<void> {
     limit = BATCH;
   };
   let full = false;
-  const count = await scanRoster(readRosterTable(job.source, job.limits, { onEstimate: (n) => { estimate = n; }, merges: job.merges }), {
+  // the first estimate goes ahead of the rows: a sheet's own dimension is known before its first row, and a
+  // progress bar showed 0/0 until the first batch was staged
+  const onEstimate = (n: number) => { if (!estimate && n > 0) port.postMessage({ type: 'estimate', total: n } satisfies ReaderMessage); estimate = n; };
+  const count = await scanRoster(readRosterTable(job.source, job.limits, { onEstimate, merges: job.merges }), {
     row(r) { rows.push(r); if (rows.length >= limit) full = true; },
     error(e) { bad += 1; if (listed < MAX_LISTED_ERRORS) { listed += 1; errors.push(e); } },
   }, async () => { if (full) { full = false; await send(); } });
@@ -69,15 +73,16 @@ async function read(job: WorkerJob, port: MessagePort): Promise<void> {
   port.postMessage({ type: 'end', rows: count } satisfies ReaderMessage);
 }
 
-/** The stager's side of the pipeline: `onBatch` takes each batch (synchronously); settles with the row count, or with what the reader threw. */
-function fromReader(port: MessagePort, onBatch: (m: Extract<ReaderMessage, { type: 'batch' }>) => void): Promise<number> {
+/** The stager's side of the pipeline: `onBatch` takes each batch (synchronously), `onEstimate` the reader's first estimate of the rows; settles with the row count, or with what the reader threw. */
+function fromReader(port: MessagePort, onBatch: (m: Extract<ReaderMessage, { type: 'batch' }>) => void, onEstimate: (total: number) => void): Promise<number> {
   return new Promise<number>((resolve, reject) => {
     let failed = false;
     port.on('message', (m: ReaderMessage) => {
       if (failed) return;
       // (staging a batch may throw: the import's error then, answered as any other, never the thread's uncaught one)
       try {
-        if (m.type === 'batch') { onBatch(m); port.postMessage('ack'); } else if (m.type === 'end') resolve(m.rows);
+        if (m.type === 'batch') { onBatch(m); port.postMessage('ack'); } else if (m.type === 'estimate') onEstimate(m.total);
+        else if (m.type === 'end') resolve(m.rows);
         else reject(errorFromMessage(m.error));
       } catch (e) {
         failed = true;
@@ -125,7 +130,7 @@ async function run(job: WorkerJob): Promise<void> {
       badRows += m.bad;
       processed += m.rows.length + m.bad;
       report(processed, m.estimate);
-    });
+    }, (total) => post({ type: 'progress', phase: 'parse', processed, total }));
     job.port!.close();
     post({ type: 'progress', phase: 'check', processed: rows, total: rows });
     // (parse errors and cross-row ones fall on different rows: a row that fails to parse is never staged)
