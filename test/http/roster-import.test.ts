@@ -267,14 +267,16 @@ describe('limits and temp files (issue 12)', () => {
       .rejects.toMatchObject({ code: 'roster_limit', params: { which: 'rows', max: '5', row: 7 } });
   });
 
-  it('fails an import whose staging fails with that error, as any other (a sheet numbering two rows 2), not a thread\'s bare crash', async () => {
+  it('refuses a sheet numbering two rows 2 as damaged (400), not with a thread\'s bare crash', async () => {
     const cells = (r: number, v: string[]) => `<row r="${r}">${v.map((t) => `<c t="inlineStr"><is><t>${t}</t></is></c>`).join('')}</row>`;
     const row = (code: string) => ['平山村', '平山村第1网格', '联防1组', code, '东港路1号', '陈娜英', '15000001408', '1', '1'];
     const bytes = xlsxWith(cells(1, sample().split('\n')[0]!.split(',')) + cells(2, row('Q00001')) + cells(2, row('Q00002')));
-    // (staged rows are keyed by their row number: the stage refuses the second; that was the stager thread's uncaught error, a bare object without a message)
+    // (the reader refuses it as a damaged sheet; before it did, the stage refused the second row 2, and that was the stager thread's uncaught error)
     const failed = await runRosterImport(f.deps, { source: { bytes }, size: bytes.length, actor: 'test' }).catch((e: unknown) => e);
     expect(failed).toBeInstanceOf(Error);
-    expect(failed).toMatchObject({ message: expect.stringContaining('stage.row') });
+    expect(failed).toMatchObject({ code: 'roster_unreadable', message: expect.stringContaining('row 2 comes after row 2') });
+    const answer = await request(f.server).post('/api/v1/import/roster').set(auth(f.adminToken)).attach('file', bytes, 'r.xlsx').expect(400);
+    expect(answer.body.error.code).toBe('roster_unreadable');
     expect(importRunning(f.store)).toBe(false);
     expect(await f.store.houses.count({ code: 'Q00001' })).toBe(0);
   });

@@ -322,6 +322,9 @@ async function* sheetRows(zip: yauzl.ZipFile, entry: yauzl.Entry, ctx: { shared:
         case 'row': {
           if (!inData) break;
           const r = Number.parseInt(attr(a, 'r') ?? '', 10);
+          // (rows come in ascending order, as the format says and Excel writes; one numbered again is a damaged sheet, whose
+          // rows could not be told apart by number in the answer, nor in the stage)
+          if (Number.isFinite(r) && r > 0 && r <= n) throw unreadable(`row ${r} comes after row ${n}`);
           n = Number.isFinite(r) && r > 0 ? r : n + 1;
           if (n > limits.maxRows + 1) throw overLimit('rows', limits.maxRows, { row: n });
           cells = [];
