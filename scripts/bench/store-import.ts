@@ -7,6 +7,8 @@
  *      (two worker threads: stream and validate | stage → checks → one transaction), while the real app
  *      serves /healthz, polled every 20 ms;
  *   2. the same rows inserted raw: prepared statements in one transaction, no parsing or checks.
+ *      The XLSX (a 3-second import) is measured in 5 pairs of the two (BENCH_XLSX_PAIRS), and the
+ *      median ratio judged: on a shared machine one pair's ratio ranged 0.52–0.65 in a row.
  * Prints rows/s and the ratio to raw (target ≥ 0.5×), peak RSS (target < 400 MB for the CSV)
  * and the worst /healthz latency during the import (target < 100 ms), with the import's phases.
  * For both files also the time our reader alone takes to read the file (no checks, no store),
@@ -39,6 +41,8 @@ import { rosterCsvLines } from './generate-roster';
 
 const CSV_ROWS = Number(process.env.BENCH_CSV_ROWS ?? 1_000_000);
 const XLSX_ROWS = Number(process.env.BENCH_XLSX_ROWS ?? 100_000);
+/** pairs (our import, then the raw load) the XLSX is measured in (BENCH_XLSX_PAIRS) */
+const XLSX_PAIRS = Math.max(1, Number(process.env.BENCH_XLSX_PAIRS ?? 5));
 const TARGET_RATIO = 0.5;
 const TARGET_PEAK_MB = 400;
 const TARGET_HEALTHZ_MS = 100;
@@ -174,19 +178,30 @@ async function main(): Promise<void> {
     for (const [label, file, rows, write] of files) {
       // each file is written just before its run, so the CSV's figures do not carry the XLSX writer's memory
       await write(file, rows);
-      const run = await importRun(path.join(dir, `import-${label.trim()}`), file, rows);
-      const raw = rawLoad(path.join(dir, `raw-${label.trim()}`), rows);
-      const ratio = run.rowsPerS / raw;
+      // The XLSX's import takes 3 s: a moment's slowdown of a shared machine falls on one side of the ratio alone. It is
+      // measured in several pairs (our import, then the raw load), and the pair of the median ratio is shown; memory and
+      // /healthz are the worst of all pairs. (The CSV's pair takes a minute, each side long enough to even out.)
+      const pairs: { run: Run; raw: number; ratio: number }[] = [];
+      for (let i = 0; i < (label === 'XLSX' ? XLSX_PAIRS : 1); i += 1) {
+        const run = await importRun(path.join(dir, `import-${label.trim()}-${i}`), file, rows);
+        const raw = rawLoad(path.join(dir, `raw-${label.trim()}-${i}`), rows);
+        pairs.push({ run, raw, ratio: run.rowsPerS / raw });
+        for (const side of ['import', 'raw']) rmSync(path.join(dir, `${side}-${label.trim()}-${i}`), { recursive: true, force: true });
+      }
+      const { run, raw, ratio } = [...pairs].sort((a, b) => a.ratio - b.ratio)[pairs.length >> 1]!;
+      run.peakMb = Math.max(...pairs.map((p) => p.run.peakMb));
+      run.worstHealthzMs = Math.max(...pairs.map((p) => p.run.worstHealthzMs));
+      const ofPairs = pairs.length > 1 ? ` (the median of ${pairs.length} pairs: ${pairs.map((p) => p.ratio.toFixed(2)).join(', ')})` : '';
       const read = await ourReadAlone(file);
       const share = (t: number) => `${Math.round((100 * t) / run.seconds)}% of our import's time`;
       // (for comparison: the reader the XLSX import had before)
       const exceljs = label === 'XLSX' ? await xlsxParseAlone(file) : 0;
       out.push(
         `  ${label} ${fmt(rows)} rows, ${(statSync(file).size / MB).toFixed(1)} MB: imported in ${run.seconds.toFixed(1)} s (created ${fmt(run.created)})`,
-        `       rows/s ${fmt(run.rowsPerS)}  raw ${fmt(raw)}  ratio ${ratio.toFixed(2)}× (target ≥ ${TARGET_RATIO}×)  ${verdict(ratio >= TARGET_RATIO)}`,
+        `       rows/s ${fmt(run.rowsPerS)}  raw ${fmt(raw)}  ratio ${ratio.toFixed(2)}×${ofPairs} (target ≥ ${TARGET_RATIO}×)  ${verdict(ratio >= TARGET_RATIO)}`,
         `       phases: read, validate and stage ${run.phases.read.toFixed(1)} s; checks across rows ${run.phases.check.toFixed(1)} s; apply in one transaction and commit ${run.phases.apply.toFixed(1)} s`,
-        `       peak RSS ${fmt(run.peakMb)} MB (process at the start ${fmt(run.baseMb)} MB)${label === 'CSV ' ? ` (target < ${TARGET_PEAK_MB} MB)  ${verdict(run.peakMb < TARGET_PEAK_MB)}` : ''}`,
-        `       worst /healthz ${fmt(run.worstHealthzMs)} ms (target < ${TARGET_HEALTHZ_MS} ms)  ${verdict(run.worstHealthzMs < TARGET_HEALTHZ_MS)}`,
+        `       peak RSS ${fmt(run.peakMb)} MB${ofPairs ? ' (of all pairs)' : ''} (process at the start ${fmt(run.baseMb)} MB)${label === 'CSV ' ? ` (target < ${TARGET_PEAK_MB} MB)  ${verdict(run.peakMb < TARGET_PEAK_MB)}` : ''}`,
+        `       worst /healthz ${fmt(run.worstHealthzMs)} ms${ofPairs ? ' (of all pairs)' : ''} (target < ${TARGET_HEALTHZ_MS} ms)  ${verdict(run.worstHealthzMs < TARGET_HEALTHZ_MS)}`,
       );
       if (label === 'XLSX') out.push(`       exceljs's streaming parse alone (the reader before ours) ${exceljs.toFixed(1)} s, ${(exceljs / (rows / raw)).toFixed(2)}× the raw load's whole time`);
       out.push(`       our reader alone ${read.toFixed(1)} s (${fmt(rows / read)} rows/s), ${share(read)}; ours / (our read + raw load) ${((read + rows / raw) / run.seconds).toFixed(2)}×`);
