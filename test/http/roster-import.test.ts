@@ -50,6 +50,8 @@ describe('roster import warnings (issue 12)', () => {
     // a file of four more houses for that group: it will have 20 (the houses it keeps count too)
     const more = [lines[0], ...Array.from({ length: 4 }, (_, i) => `平山村,平山村第9网格,大组,B9${String(i).padStart(3, '0')},平山村大路9${i}号,房东9${i},1370009${String(1000 + i)},2,2,`)].join('\n');
     expect((await importFile(more).expect(200)).body.warnings).toEqual([{ row: 2, message: expect.stringContaining('联防组“大组”将有 20 户，超过 15 户') }]);
+    // the same file again: the group stays at 20, nothing to warn of (found by a new-user check)
+    expect((await importFile(more).expect(200)).body).toMatchObject({ unchanged: 4, warnings: [] });
     // two of its houses move to another group: 18 are left, and the other group is not large
     const out = [lines[0], ...Array.from({ length: 2 }, (_, i) => `平山村,平山村第9网格,小组,B${String(i).padStart(4, '0')},平山村大路${i}号,房东${i},1370000${String(1000 + i)},2,2,`)].join('\n');
     expect((await importFile(out).expect(200)).body.warnings.map((w: { message: string }) => w.message)).toEqual([

@@ -218,13 +218,14 @@ CREATE INDEX temp.stage_code ON stage(code, row); CREATE INDEX temp.stage_phone 
       out.push({ row: r.row, key: 'landlord_renamed', params: { from: r.from, to: r.to } });
     }
     // a group's size once the file is in: its houses in the file, and those it keeps that the file leaves out
-    // (houses stay where they are unless the file names them), at the group's first row
+    // (houses stay where they are unless the file names them), at the group's first row; only a group the file makes
+    // larger (the same file imported again each month would warn of the same group each time)
     for (const g of this.db.prepare(`WITH file AS (SELECT groupId, COUNT(*) AS n, MIN(row) AS row, MIN(grp) AS name FROM stage GROUP BY groupId),
         now AS (SELECT groupId, COUNT(*) AS n FROM houses WHERE groupId IN (SELECT groupId FROM file) GROUP BY groupId),
         named AS (SELECT h.groupId, COUNT(*) AS n FROM stage s JOIN houses h ON h.code = s.code GROUP BY h.groupId)
       SELECT file.row, file.name, file.n + COALESCE(now.n, 0) - COALESCE(named.n, 0) AS total FROM file
       LEFT JOIN now ON now.groupId = file.groupId LEFT JOIN named ON named.groupId = file.groupId
-      WHERE file.n + COALESCE(now.n, 0) - COALESCE(named.n, 0) > ?`).iterate(LARGE_GROUP) as Iterable<{ row: number; name: string; total: number }>) {
+      WHERE file.n + COALESCE(now.n, 0) - COALESCE(named.n, 0) > MAX(?, COALESCE(now.n, 0))`).iterate(LARGE_GROUP) as Iterable<{ row: number; name: string; total: number }>) {
       out.push({ row: g.row, key: 'group_large', params: { group: g.name, count: g.total } });
     }
     return out.sort((a, b) => a.row - b.row);
