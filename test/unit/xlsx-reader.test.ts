@@ -124,6 +124,19 @@ describe('the workbook reader', () => {
     await expect(rows(book(`${HEADER}<row r="2"><c r="XFD2"><v>1</v></c></row>`))).rejects.toMatchObject({ code: 'roster_limit', params: { which: 'columns', row: 2 } });
   });
 
+  it('answers a sheet cut short inside a whole zip as damaged, not as the rows before the cut; a .docx renamed .xlsx as no workbook (found by a new-user check)', async () => {
+    const whole = `<worksheet ${NS}><sheetData>${HEADER}<row r="2"><c r="A2"><v>1</v></c></row><row r="3"><c r="A3"><v>2</v></c></row></sheetData></worksheet>`;
+    expect(await rows(book('', { sheetRoot: whole }))).toHaveLength(3);
+    for (const cut of [whole.indexOf('<row r="3">'), whole.indexOf('</sheetData>'), whole.indexOf('</worksheet>')]) {
+      await expect(rows(book('', { sheetRoot: whole.slice(0, cut) }))).rejects.toMatchObject({ code: 'roster_unreadable', message: expect.stringContaining('still open') });
+    }
+    const docx = makeZip([
+      { name: '_rels/.rels', data: x(`<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL}/officeDocument" Target="word/document.xml"/></Relationships>`) },
+      { name: 'word/document.xml', data: x('<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>花名册</w:t></w:r></w:p></w:body></w:document>') },
+    ]);
+    await expect(rows(docx)).rejects.toMatchObject({ code: 'unsupported_media_type', message: expect.stringContaining('not a workbook') });
+  });
+
   it('tells how many rows to expect, for progress bars: a sheet by its dimension, a CSV by the bytes read so far', async () => {
     const estimates: number[] = [];
     await rows(book('', { sheetRoot: `<worksheet ${NS}><dimension ref="A1:G3"/><sheetData>${HEADER}<row r="2"><c r="A2"><v>1</v></c></row></sheetData></worksheet>` }), (n) => estimates.push(n));

@@ -197,8 +197,10 @@ export async function openWorkbook(src: ZipSource, limits: RosterLimits): Promis
     const rels = await relationships(zip, entries, main);
     const listed: { name: string; hidden: boolean; rid: string }[] = [];
     let date1904 = false;
+    let first: string | undefined;
     await parsePart(zip, entries.get(main), {
       open(name, a) {
+        first ??= name;
         if (name === 'workbookPr') date1904 = ['1', 'true'].includes(attr(a, 'date1904') ?? '');
         else if (name === 'sheet' && listed.length < limits.maxEntries) {
           const state = attr(a, 'state');
@@ -207,6 +209,8 @@ export async function openWorkbook(src: ZipSource, limits: RosterLimits): Promis
         }
       },
     });
+    // (a .docx or .pptx renamed: its main part is a document, not a workbook)
+    if (first !== 'workbook') throw notWorkbook(`${main} is a ${first ?? 'empty part'}, not a workbook`);
     const partOf = (type: string, fallback: string) => entries.get([...rels.values()].find((r) => r.type === type)?.target ?? fallback);
     const shared = await sharedStrings(zip, partOf('sharedStrings', 'xl/sharedStrings.xml'));
     const dateStyles = await dateStylesOf(zip, partOf('styles', 'xl/styles.xml'));

@@ -3,7 +3,8 @@
  * the order they come, fed in chunks. It reads the XML that spreadsheet programs write — no DTD
  * (a `<!DOCTYPE` is refused, so no entity can be declared: no XXE, no billion laughs), the five
  * predefined entities and character references, CDATA, comments and processing instructions
- * skipped — and does not check that tags balance: the caller reads only the elements it knows.
+ * skipped — and does not check that tags match: the caller reads only the elements it knows. It
+ * does count them: XML that ends with elements still open (a part cut short) is an error at `end`.
  *
  * Why not saxes (exceljs's parser): a 100,000-row sheet is 48 MB of XML, and decoding all of it
  * to text, then saxes' checks and objects per tag and attribute, made reading it take longer than
@@ -97,6 +98,8 @@ export function attrAt(a: Attrs, name: string): number {
 
 export class XmlScanner {
   private carry: Buffer | null = null;
+  /** elements opened and not yet closed */
+  private depth = 0;
   private readonly attrs: Attrs = { buf: Buffer.alloc(0), from: 0, to: 0 };
 
   constructor(private readonly on: XmlHandler, private readonly maxCarry: number) {}
@@ -144,6 +147,7 @@ export class XmlScanner {
         const end = s.indexOf(GT, i + 2);
         if (end < 0) { this.keep(s, i); return; }
         this.on.close(nameAt(s, i + 2, end));
+        this.depth -= 1;
         i = end + 1;
         continue;
       }
@@ -168,13 +172,15 @@ export class XmlScanner {
       this.attrs.to = last;
       this.on.open(name, this.attrs, selfClosing);
       if (selfClosing) this.on.close(name);
+      else this.depth += 1;
       i = j + 1;
     }
   }
 
-  /** At the end of the input: nothing may be left unfinished but blank text. */
+  /** At the end of the input: nothing may be left unfinished but blank text, and no element open (a part cut short would lose what followed). */
   end(): void {
     if (this.carry && this.carry.toString('utf8').trim()) throw new XmlError('the XML ends inside a tag');
+    if (this.depth > 0) throw new XmlError(`the XML ends with ${this.depth} element(s) still open`);
   }
 
   private keep(s: Buffer, from: number): void {
