@@ -19,13 +19,19 @@ import { cliDeps } from './cli-deps';
 const PHASES = { parse: '读取校验 parse', check: '交叉核对 check', apply: '写入 apply' } as const;
 
 async function main(): Promise<number> {
-  const file = process.argv[2];
-  if (!file) {
+  const given = process.argv[2];
+  if (!given) {
     process.stderr.write('用法 Usage: npm run import -- roster.xlsx|roster.csv\n');
     return 2;
   }
-  if (!existsSync(file) || !statSync(file).isFile()) {
+  // (npm runs scripts from the project's folder: a file is named from where the person typed the command)
+  const file = path.resolve(process.env.INIT_CWD ?? process.cwd(), given);
+  if (!existsSync(file)) {
     process.stderr.write(`找不到文件 File not found: ${file}\n`);
+    return 2;
+  }
+  if (!statSync(file).isFile()) {
+    process.stderr.write(`这是文件夹，不是花名册文件 This is a folder, not a roster file: ${file}\n`);
     return 2;
   }
   const size = statSync(file).size;
@@ -66,7 +72,7 @@ async function main(): Promise<number> {
       const errors = (e.details as { errors: RowError[] }).errors;
       const count = Number(e.params?.count ?? errors.length);
       const listed = count > errors.length ? `（以下为前 ${errors.length} 行 / the first ${errors.length} listed）` : '';
-      process.stderr.write(`花名册有 ${count} 行有误，未导入任何数据 / ${count} bad rows; nothing imported${listed}:\n`);
+      process.stderr.write(`花名册有 ${count} 行有误，未导入任何数据 / ${count} bad ${count === 1 ? 'row' : 'rows'}; nothing imported${listed}:\n`);
       for (const r of errors) process.stderr.write(`  第 ${r.row} 行 row ${r.row}: ${r.message}\n`);
       return 1;
     }
