@@ -275,9 +275,15 @@ function serialDate(v: number, date1904: boolean): string | null {
 /** The column of a cell reference (`B3` → 2), or 0 if it has none. */
 function columnOf(ref: string | undefined): number {
   if (!ref) return 0;
+  const bytes = Buffer.from(ref); // (a letter past ASCII ends the letters, as any other character)
+  return columnAt(bytes, 0, bytes.length);
+}
+
+/** The column the letters at bytes `from` to `to` of `buf` name (`AB12` → 28); 0 if they start with none. */
+function columnAt(buf: Buffer, from: number, to: number): number {
   let col = 0;
-  for (let i = 0; i < ref.length && col <= 0x7fffffff; i += 1) {
-    const c = ref.charCodeAt(i) | 0x20; // (lower case)
+  for (let i = from; i < to && col <= 0x7fffffff; i += 1) {
+    const c = buf[i]! | 0x20; // (lower case)
     if (c < 97 || c > 122) break;
     col = col * 26 + (c - 96);
   }
@@ -426,14 +432,7 @@ function cellColumn(a: Attrs): number {
   const at = attrAt(a, 'r');
   if (at < 0) return 0;
   const end = plainEnd(a, at);
-  if (end < 0) return columnOf(attr(a, 'r'));
-  let col = 0;
-  for (let i = at; i < end && col <= 0x7fffffff; i += 1) {
-    const c = a.buf[i]! | 0x20; // (lower case)
-    if (c < 97 || c > 122) break;
-    col = col * 26 + (c - 96);
-  }
-  return col;
+  return end < 0 ? columnOf(attr(a, 'r')) : columnAt(a.buf, at, end);
 }
 
 /** A cell's type (`t`, 'n' if it has none). */
