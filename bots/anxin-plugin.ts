@@ -3,14 +3,14 @@ import { parseCommand, type Command } from '../src/domain/commands';
 import { DomainError, isDomainError } from '../src/domain/errors';
 import type { Translate } from '../src/i18n';
 import type { Deps } from '../src/services/deps';
-import { enqueue, PRIORITY } from '../src/services/outbox';
-import type { RoomKeeper } from '../src/services/rooms';
-import { resolveSpeaker } from '../src/services/speaker';
+import { enqueue, PRIORITY } from '../src/services/sending/outbox';
+import type { RoomKeeper } from '../src/services/sending/rooms';
+import { resolveSpeaker } from '../src/services/conversation/speaker';
 import { makeContext, type Handler, type Reply } from './bot-context';
 import { createBotTexts } from './bot-texts';
 import { createLanes } from './conversation-lanes';
 import { FEATURES, hintFor } from './features';
-import { onPhoto } from './plugins/photos';
+import { onPhoto } from './handlers/inspection';
 
 export interface AnxinPluginConfig {
   deps: Deps;

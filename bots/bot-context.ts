@@ -1,11 +1,11 @@
 import type { Command } from '../src/domain/commands';
 import { DomainError } from '../src/domain/errors';
 import { can, type Action, type Actor, type Target } from '../src/domain/policy';
-import { permit } from '../src/services/permit';
+import { permit } from '../src/services/access/permit';
 import type { Group } from '../src/domain/types';
 import type { Deps } from '../src/services/deps';
-import type { Said } from '../src/services/intents';
-import type { Speaker } from '../src/services/speaker';
+import type { Said } from '../src/services/conversation/intents';
+import type { Speaker } from '../src/services/conversation/speaker';
 
 /** What a handler gets: the world, who is speaking where, `t` in the room's language, and small helpers. */
 export interface BotContext {

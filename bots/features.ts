@@ -1,14 +1,14 @@
 import type { Command } from '../src/domain/commands';
 import type { Action } from '../src/domain/policy';
 import type { BotContext, HandlerTable } from './bot-context';
-import { commitmentHandlers } from './plugins/commitments';
-import { groupHandlers } from './plugins/groups';
-import { hazardHandlers } from './plugins/hazards';
-import { photoHandlers } from './plugins/photos';
-import { pointHandlers } from './plugins/points';
-import { reviewHandlers } from './plugins/review';
-import { staffHandlers } from './plugins/staff';
-import { tipHandlers } from './plugins/tips';
+import { commitmentHandlers } from './handlers/commitments';
+import { groupHandlers } from './handlers/groups';
+import { hazardHandlers } from './handlers/hazards';
+import { photoHandlers } from './handlers/inspection';
+import { pointHandlers } from './handlers/points';
+import { reviewHandlers } from './handlers/review';
+import { staffHandlers } from './handlers/access';
+import { tipHandlers } from './handlers/tips';
 
 const helpHandlers: HandlerTable = {
   room: { help: async (ctx) => ({ text: helpText(ctx) }) },

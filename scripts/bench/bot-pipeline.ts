@@ -43,11 +43,11 @@ import { systemClock } from '../../src/domain/clock';
 import type { RosterRow } from '../../src/domain/roster';
 import { createI18n } from '../../src/i18n';
 import { createOutboxWorker, type SendPort } from '../../src/scheduler/outbox-worker';
-import { createBell } from '../../src/services/bell';
+import { createBell } from '../../src/services/sending/bell';
 import type { Deps } from '../../src/services/deps';
-import { ensureDefaults } from '../../src/services/ensure-defaults';
+import { ensureDefaults } from '../../src/services/setup/ensure-defaults';
 import { importRoster } from '../../src/services/import-roster';
-import { enqueue, PRIORITY } from '../../src/services/outbox';
+import { enqueue, PRIORITY } from '../../src/services/sending/outbox';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
 import type { Store } from '../../src/storage/store';
 

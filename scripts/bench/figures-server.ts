@@ -8,7 +8,7 @@ import pino from 'pino';
 import { systemClock } from '../../src/domain/clock';
 import { createApp } from '../../src/http/create-app';
 import { createI18n } from '../../src/i18n';
-import { createOutboxNotifier } from '../../src/services/outbox-notifier';
+import { createOutboxNotifier } from '../../src/services/sending/outbox-notifier';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
 
 (async () => {

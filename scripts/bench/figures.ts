@@ -28,8 +28,8 @@ import { apiClient } from '../../src/api-client';
 import { systemClock } from '../../src/domain/clock';
 import { createApp } from '../../src/http/create-app';
 import { createI18n } from '../../src/i18n';
-import { ensureAdmin } from '../../src/services/ensure-admin';
-import { createOutboxNotifier } from '../../src/services/outbox-notifier';
+import { ensureAdmin } from '../../src/services/setup/ensure-admin';
+import { createOutboxNotifier } from '../../src/services/sending/outbox-notifier';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
 import { buildStreet } from './street';
 

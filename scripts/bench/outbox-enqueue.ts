@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { systemClock } from '../../src/domain/clock';
-import { broadcast } from '../../src/services/broadcast';
+import { broadcast } from '../../src/services/sending/broadcast';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
 
 const ROOMS = Number(process.env.BENCH_ROOMS ?? 100_000);

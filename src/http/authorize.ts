@@ -3,9 +3,9 @@ import { DomainError } from '../domain/errors';
 import { can, roleAllows, type Action, type Actor } from '../domain/policy';
 import type { PlacedScope } from '../domain/scope';
 import type { User } from '../domain/types';
-import { authenticate } from '../services/authenticate';
-import { resolveScope } from '../services/resolve-scope';
-import { resolveScopeName } from '../services/scope-names';
+import { authenticate } from '../services/access/authenticate';
+import { resolveScope } from '../services/access/resolve-scope';
+import { resolveScopeName } from '../services/access/scope-names';
 import type { Store } from '../storage/store';
 import type { AppState, Ctx } from './context';
 

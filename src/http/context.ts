@@ -5,7 +5,7 @@ import type { User } from '../domain/types';
 import type { Translate } from '../i18n';
 import type { Logger } from '../log';
 import type { Deps } from '../services/deps';
-import type { Notifier } from '../services/notifier';
+import type { Notifier } from '../services/sending/notifier';
 import type { BotStatus, SimulatorPort } from '../ports';
 import type { Store } from '../storage/store';
 

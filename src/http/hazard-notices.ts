@@ -1,5 +1,5 @@
 import type { Group, Hazard } from '../domain/types';
-import { houseAudience } from '../services/house-audience';
+import { houseAudience } from '../services/sending/house-audience';
 import { depsOf, type AppOptions } from './context';
 import { monthDay } from '../domain/date-format';
 

@@ -1,4 +1,4 @@
-import { demoRoster } from '../services/seed-demo';
+import { demoRoster } from '../services/setup/seed-demo';
 
 /**
  * Request and response examples of the main operations, taken from the demo street (the

@@ -4,7 +4,7 @@ import { hazardBody, hazardsQuery, reopenBody } from './routes/hazards';
 import { pointsQuery, rulesBody } from './routes/points';
 import { acceptBody, rejectBody, tipsQuery } from './routes/tips';
 import { letterBody } from './routes/letters-photos';
-import { EDITS, pageQuery, RESOURCES } from './routes/resources';
+import { EDITS, pageQuery, RESOURCES } from './routes/records';
 import { auditQuery, userBody, userPatch } from './routes/users';
 import { rolesFor, streetOnly } from '../domain/policy';
 import { addExamples } from './openapi-examples';

@@ -1,7 +1,7 @@
 import type { OutboxEntry } from '../domain/types';
-import type { Bell } from '../services/bell';
+import type { Bell } from '../services/sending/bell';
 import type { Deps } from '../services/deps';
-import { claimDue, markFailed, markSent, release } from '../services/outbox';
+import { claimDue, markFailed, markSent, release } from '../services/sending/outbox';
 
 /** Sends one outbox entry through WeChat; throws when it did not go out. */
 export interface SendPort { send(entry: OutboxEntry): Promise<void> }

@@ -1,7 +1,7 @@
 import cron from 'node-cron';
 import { DEFAULT_SCHEDULE } from '../domain/default-schedule';
 import { dueRun, nextCronRun } from '../domain/schedule-time';
-import { runSchedule, type ScheduleDeps } from '../services/run-schedule';
+import { runSchedule, type ScheduleDeps } from '../services/schedules/run-schedule';
 
 /** Stores the default schedule the first time; a schedule someone changed is left as it is. */
 export async function ensureDefaultSchedules(deps: ScheduleDeps): Promise<void> {

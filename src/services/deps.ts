@@ -10,7 +10,7 @@ export interface Deps {
   /** the campaign's time zone (TZ), for periods and deadlines */
   timeZone: string;
   /** rung when the outbox has something new, so the sender wakes at once */
-  bell?: import('./bell').Bell;
+  bell?: import('./sending/bell').Bell;
   /** how long a pending intent waits (default 10 minutes) */
   intentTtlMs?: number;
 }

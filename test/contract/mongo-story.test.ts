@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
-import { issueBindCode } from '../../src/services/bind-codes';
+import { issueBindCode } from '../../src/services/groups/bind-codes';
 import { createMongoStore } from '../../src/storage/mongo/mongo-store';
 import { appFixture, auth } from '../support/app-fixture';
 import { botFixture, SAMPLE_GROUP, SAMPLE_LANDLORDS } from '../support/bot-fixture';

@@ -11,9 +11,9 @@ import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
 import type { Collection, Store } from '../../src/storage/store';
 import pino from 'pino';
 import { fixedClock } from '../../src/domain/clock';
-import { claimDue, enqueue } from '../../src/services/outbox';
-import { DAY_MS, pruneOld } from '../../src/services/retention';
-import { createRoomKeeper, recordMembership, takeRoom, UNSERVED } from '../../src/services/rooms';
+import { claimDue, enqueue } from '../../src/services/sending/outbox';
+import { DAY_MS, pruneOld } from '../../src/services/setup/retention';
+import { createRoomKeeper, recordMembership, takeRoom, UNSERVED } from '../../src/services/sending/rooms';
 import { depsFor, tempDir } from '../support/fixtures';
 
 interface Leg { name: string; open(): Promise<{ store: Store; cleanup(): Promise<void> }> }

@@ -3,7 +3,7 @@
  * of community A broadcasts (by name) and reviews in A's groups, not in B's; a head only in
  * their own group; an ambiguous scope name gets a numbered choice.
  */
-import { issueBindCode } from '../../src/services/bind-codes';
+import { issueBindCode } from '../../src/services/groups/bind-codes';
 import { botFixture, SAMPLE_GROUP, SAMPLE_LANDLORDS, type BotFixture } from '../support/bot-fixture';
 import { sampleRosterBytes } from '../support/fixtures';
 

@@ -5,8 +5,8 @@
  * room, the store ends exactly as in a one-message-at-a-time run, and every reply is right.
  */
 import { requiredItems } from '../../src/domain/checklist';
-import { issueBindCode } from '../../src/services/bind-codes';
-import { openRound } from '../../src/services/open-round';
+import { issueBindCode } from '../../src/services/groups/bind-codes';
+import { openRound } from '../../src/services/inspection/open-round';
 import { botFixture, type Said } from '../support/bot-fixture';
 import { sampleRosterBytes } from '../support/fixtures';
 import { seededJpeg, seededPng } from '../support/images';

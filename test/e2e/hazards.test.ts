@@ -4,14 +4,14 @@
  * figures agreeing at every step.
  */
 import { createI18n } from '../../src/i18n';
-import { issueBindCode } from '../../src/services/bind-codes';
-import { getStats } from '../../src/services/get-stats';
+import { issueBindCode } from '../../src/services/groups/bind-codes';
+import { getStats } from '../../src/services/figures/get-stats';
 import { ensureDefaultSchedules, runDueSchedules } from '../../src/scheduler/schedule-runner';
 import { botFixture, SAMPLE_GROUP, SAMPLE_LANDLORDS, type BotFixture } from '../support/bot-fixture';
 import request from 'supertest';
 import { createApp } from '../../src/http/create-app';
-import { createOutboxNotifier } from '../../src/services/outbox-notifier';
-import { generateToken, hashToken } from '../../src/services/tokens';
+import { createOutboxNotifier } from '../../src/services/sending/outbox-notifier';
+import { generateToken, hashToken } from '../../src/services/access/tokens';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
 import type { Store } from '../../src/storage/store';
 import { depsFor } from '../support/fixtures';

@@ -2,8 +2,8 @@
  * Issue 8: who owns a house (SPEC §3 Ownership), what the bot waits for (pending intents),
  * private chats and truthful help — through the real Wechaty bot on the mock puppet.
  */
-import { issueBindCode } from '../../src/services/bind-codes';
-import { openRound } from '../../src/services/open-round';
+import { issueBindCode } from '../../src/services/groups/bind-codes';
+import { openRound } from '../../src/services/inspection/open-round';
 import { botFixture, SAMPLE_GROUP, SAMPLE_LANDLORDS, type BotFixture } from '../support/bot-fixture';
 import { PERSONAL_DATA } from '../support/fixtures';
 import { uniqueJpeg } from '../support/images';

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { createOutboxWorker } from '../../src/scheduler/outbox-worker';
-import { resumeBroadcasts } from '../../src/services/broadcast';
+import { resumeBroadcasts } from '../../src/services/sending/broadcast';
 import { auth, rosterAppFixture } from '../support/app-fixture';
 import { uniquePng } from '../support/images';
 

@@ -1,7 +1,7 @@
 /** Issue 11 through the API: the ranking, the monthly report (XLSX read back with exceljs, and CSV), and month close. */
 import ExcelJS from 'exceljs';
 import request from 'supertest';
-import { closeMonth } from '../../src/services/monthly-report';
+import { closeMonth } from '../../src/services/figures/monthly-report';
 import { auth, rosterAppFixture } from '../support/app-fixture';
 
 type Fixture = Awaited<ReturnType<typeof rosterAppFixture>>;

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { auth, rosterAppFixture } from '../support/app-fixture';
 import { MOBILE } from '../support/fixtures';
 import { seededJpeg } from '../support/images';
-import { award } from '../../src/services/points';
+import { award } from '../../src/services/points/points';
 
 type Fixture = Awaited<ReturnType<typeof rosterAppFixture>>;
 

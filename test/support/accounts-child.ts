@@ -25,8 +25,8 @@ import { fixedClock, systemClock } from '../../src/domain/clock';
 import { createI18n } from '../../src/i18n';
 import { createOutboxWorker } from '../../src/scheduler/outbox-worker';
 import { runDueSchedules } from '../../src/scheduler/schedule-runner';
-import { createBell } from '../../src/services/bell';
-import { createRoomKeeper } from '../../src/services/rooms';
+import { createBell } from '../../src/services/sending/bell';
+import { createRoomKeeper } from '../../src/services/sending/rooms';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
 import { ACCOUNTS, LANDLORD, membersOf, roomId, ROOMS, wxid, type Account } from './accounts-plan';
 

@@ -12,8 +12,8 @@ import { fixedClock, systemClock } from '../../src/domain/clock';
 import { createI18n } from '../../src/i18n';
 import { ensureDefaultSchedules, runDueSchedules } from '../../src/scheduler/schedule-runner';
 import { createOutboxWorker } from '../../src/scheduler/outbox-worker';
-import { broadcast } from '../../src/services/broadcast';
-import { enqueue } from '../../src/services/outbox';
+import { broadcast } from '../../src/services/sending/broadcast';
+import { enqueue } from '../../src/services/sending/outbox';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
 
 const ROOMS = 200;

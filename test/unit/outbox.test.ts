@@ -1,7 +1,7 @@
 import type { OutboxEntry } from '../../src/domain/types';
 import { afterQuietHours } from '../../src/domain/quiet-hours';
 import { createOutboxWorker, type SendPort } from '../../src/scheduler/outbox-worker';
-import { claimDue, claimNext, enqueue, markFailed, MAX_ATTEMPTS, PRIORITY } from '../../src/services/outbox';
+import { claimDue, claimNext, enqueue, markFailed, MAX_ATTEMPTS, PRIORITY } from '../../src/services/sending/outbox';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
 import type { Store } from '../../src/storage/store';
 import { depsFor, tempDir } from '../support/fixtures';

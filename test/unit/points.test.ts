@@ -6,13 +6,13 @@
 import { POINT_RULES, rank } from '../../src/domain/points';
 import { DomainError } from '../../src/domain/errors';
 import type { House } from '../../src/domain/types';
-import { commit } from '../../src/services/commit';
-import { closeHazard, openHazard } from '../../src/services/hazards';
+import { commit } from '../../src/services/commitments/commit';
+import { closeHazard, openHazard } from '../../src/services/hazards/hazards';
 import { importRoster } from '../../src/services/import-roster';
 import { parseRosterFile } from '../../src/services/parse-roster-file';
-import { myPoints, rankLandlords } from '../../src/services/points';
-import { reviewSubmission } from '../../src/services/review-submission';
-import { ensureDefaults } from '../../src/services/ensure-defaults';
+import { myPoints, rankLandlords } from '../../src/services/points/points';
+import { reviewSubmission } from '../../src/services/inspection/review-submission';
+import { ensureDefaults } from '../../src/services/setup/ensure-defaults';
 import { createI18n } from '../../src/i18n';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
 import { depsFor, sampleRosterBytes, tempDir } from '../support/fixtures';

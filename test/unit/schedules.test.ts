@@ -1,9 +1,9 @@
 import { createI18n } from '../../src/i18n';
 import { ensureDefaultSchedules, runDueSchedules } from '../../src/scheduler/schedule-runner';
-import { ensureDefaults } from '../../src/services/ensure-defaults';
+import { ensureDefaults } from '../../src/services/setup/ensure-defaults';
 import { importRoster } from '../../src/services/import-roster';
 import { parseRosterFile } from '../../src/services/parse-roster-file';
-import type { ScheduleDeps } from '../../src/services/run-schedule';
+import type { ScheduleDeps } from '../../src/services/schedules/run-schedule';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
 import type { Store } from '../../src/storage/store';
 import { depsFor, sampleRosterBytes, tempDir } from '../support/fixtures';

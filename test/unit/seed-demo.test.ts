@@ -1,5 +1,5 @@
 import { crossCheckRoster } from '../../src/domain/roster';
-import { demoRoster, seedDemo } from '../../src/services/seed-demo';
+import { demoRoster, seedDemo } from '../../src/services/setup/seed-demo';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
 import { depsFor, sampleRosterBytes, tempDir } from '../support/fixtures';
 

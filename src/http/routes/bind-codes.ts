@@ -1,5 +1,5 @@
 import { DomainError } from '../../domain/errors';
-import { issueBindCode } from '../../services/bind-codes';
+import { issueBindCode } from '../../services/groups/bind-codes';
 import { inCallerScope } from '../authorize';
 import { depsOf, type AppOptions } from '../context';
 import type { RouteTable } from '../route-table';

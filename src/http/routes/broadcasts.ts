@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors';
 import { PHOTO_MAX_BYTES } from '../../domain/photo';
-import { broadcast, broadcastStatus } from '../../services/broadcast';
-import { scopesWithin } from '../../services/scopes-within';
+import { broadcast, broadcastStatus } from '../../services/sending/broadcast';
+import { scopesWithin } from '../../services/access/scopes-within';
 import { currentUser, effectiveScope } from '../authorize';
 import { depsOf, type AppOptions } from '../context';
 import { singleUpload } from '../upload';
 import { offsetOnly } from '../paging';
-import { pageQuery } from './resources';
+import { pageQuery } from './records';
 import type { RouteTable } from '../route-table';
 
 export const broadcastBody = z.object({

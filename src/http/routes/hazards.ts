@@ -4,15 +4,15 @@ import { isOverdue, MAX_HAZARD_DAYS } from '../../domain/hazard';
 import { deadlineFrom } from '../../domain/period';
 import { placedFilter } from '../../domain/scope';
 import type { Group, Hazard } from '../../domain/types';
-import { addSitePhoto, closeHazard, openHazard, reopenHazard } from '../../services/hazards';
-import { keepPhoto } from '../../services/submit-photo';
+import { addSitePhoto, closeHazard, openHazard, reopenHazard } from '../../services/hazards/hazards';
+import { keepPhoto } from '../../services/inspection/submit-photo';
 import { PHOTO_MAX_BYTES } from '../../domain/photo';
 import { hazardNotices } from '../hazard-notices';
 import { currentActor, currentUser, effectiveScope } from '../authorize';
 import { depsOf, type AppOptions, type Ctx } from '../context';
 import { listPage } from '../paging';
 import { singleUpload } from '../upload';
-import { pageQuery } from './resources';
+import { pageQuery } from './records';
 import type { RouteTable } from '../route-table';
 
 export const hazardBody = z.object({

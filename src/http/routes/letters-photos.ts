@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors';
 import { placedFilter } from '../../domain/scope';
-import { noticeKey } from '../../services/notifier';
-import { publishLetter } from '../../services/publish-letter';
+import { noticeKey } from '../../services/sending/notifier';
+import { publishLetter } from '../../services/commitments/publish-letter';
 import { currentUser, effectiveScope, inCallerScope } from '../authorize';
 import { depsOf, type AppOptions } from '../context';
 import type { RouteTable } from '../route-table';

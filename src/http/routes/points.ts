@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { pointRules, rankLandlords, setPointRules } from '../../services/points';
+import { pointRules, rankLandlords, setPointRules } from '../../services/points/points';
 import { currentUser, effectiveScope } from '../authorize';
 import { depsOf, type AppOptions } from '../context';
 import { offsetOnly } from '../paging';
-import { pageQuery } from './resources';
+import { pageQuery } from './records';
 import type { RouteTable } from '../route-table';
 import { yearIn } from '../../domain/date-format';
 

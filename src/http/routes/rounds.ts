@@ -4,18 +4,18 @@ import { deadlineFrom, PERIOD_RE } from '../../domain/period';
 import { placedFilter, scopeCoversGroup, type PlacedScope } from '../../domain/scope';
 import type { Group } from '../../domain/types';
 import { reminder, roundAnnouncement, type BotT } from '../../render/messages';
-import { boundGroups } from '../../services/bound-groups';
-import { scopesWithin } from '../../services/scopes-within';
-import { openRound } from '../../services/open-round';
-import { houseAudience } from '../../services/house-audience';
-import { noticeKey } from '../../services/notifier';
-import { remindMissing } from '../../services/remind-missing';
-import { reviewSubmission } from '../../services/review-submission';
+import { boundGroups } from '../../services/groups/bound-groups';
+import { scopesWithin } from '../../services/access/scopes-within';
+import { openRound } from '../../services/inspection/open-round';
+import { houseAudience } from '../../services/sending/house-audience';
+import { noticeKey } from '../../services/sending/notifier';
+import { remindMissing } from '../../services/inspection/remind-missing';
+import { reviewSubmission } from '../../services/inspection/review-submission';
 import { ymdIn } from '../../domain/period';
 import { currentActor, currentUser, effectiveScope } from '../authorize';
 import { depsOf, type AppOptions, type Ctx } from '../context';
 import { listPage, offsetOnly } from '../paging';
-import { pageQuery } from './resources';
+import { pageQuery } from './records';
 import type { RouteTable } from '../route-table';
 
 export const openBody = z.object({

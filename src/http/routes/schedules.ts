@@ -4,7 +4,7 @@ import { DomainError } from '../../domain/errors';
 import { isValidCron, nextCronRun } from '../../domain/schedule-time';
 import { effectiveScope } from '../authorize';
 import { offsetOnly, pageQuery } from '../paging';
-import { scopesWithin } from '../../services/scopes-within';
+import { scopesWithin } from '../../services/access/scopes-within';
 import type { AppOptions } from '../context';
 import type { RouteTable } from '../route-table';
 

@@ -3,13 +3,13 @@ import { DomainError } from '../../domain/errors';
 import { isOverdue, MAX_HAZARD_DAYS } from '../../domain/hazard';
 import { placedFilter } from '../../domain/scope';
 import type { Tip } from '../../domain/types';
-import { enqueue, PRIORITY } from '../../services/outbox';
-import { decideTip } from '../../services/tips';
+import { enqueue, PRIORITY } from '../../services/sending/outbox';
+import { decideTip } from '../../services/tips/tips';
 import { currentUser, effectiveScope } from '../authorize';
 import { depsOf, type AppOptions, type Ctx } from '../context';
 import { hazardNotices } from '../hazard-notices';
 import { listPage } from '../paging';
-import { pageQuery } from './resources';
+import { pageQuery } from './records';
 import type { RouteTable } from '../route-table';
 
 export const tipsQuery = pageQuery.extend({ status: z.enum(['new', 'accepted', 'rejected']).optional() });

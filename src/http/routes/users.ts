@@ -3,9 +3,9 @@ import { DomainError } from '../../domain/errors';
 import { currentActor, currentUser, effectiveScope } from '../authorize';
 import { depsOf, type AppOptions, type Ctx } from '../context';
 import type { RouteTable } from '../route-table';
-import { createUser, removeUser, rotateToken, updateUser } from '../../services/users';
+import { createUser, removeUser, rotateToken, updateUser } from '../../services/access/users';
 import { listPage } from '../paging';
-import { pageQuery } from './resources';
+import { pageQuery } from './records';
 
 const role = z.enum(['admin', 'staff', 'head']);
 export const userBody = z.object({ name: z.string().trim().min(1).max(40), role, scope: z.string().trim().min(1).max(100) }).strict();

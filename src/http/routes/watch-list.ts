@@ -1,10 +1,10 @@
 import { DomainError } from '../../domain/errors';
 import { roleAllows } from '../../domain/policy';
 import { periodOf } from '../../domain/period';
-import { watchList } from '../../services/watch-list';
+import { watchList } from '../../services/points/watch-list';
 import { currentActor, effectiveScope } from '../authorize';
 import { depsOf, type AppOptions, type Ctx } from '../context';
-import { pageQuery } from './resources';
+import { pageQuery } from './records';
 
 /**
  * `GET /landlords?watch=1` (重点关注): the landlords of a scope who need a visit, each with

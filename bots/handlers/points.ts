@@ -1,0 +1,15 @@
+import { DomainError } from '../../src/domain/errors';
+import { myPoints } from '../../src/services/points/points';
+import type { Handler, HandlerTable } from '../bot-context';
+import { yearIn } from '../../src/domain/date-format';
+
+/** `积分`: the sender's points this year and their rank among the landlords of their grid. */
+const points: Handler<'points'> = async (ctx) => {
+  const house = ctx.speaker.houses[0];
+  if (!house) throw new DomainError('not_registered', 'points');
+  const year = yearIn(ctx.timeZone, ctx.deps.clock.now());
+  const p = await myPoints(ctx.deps, { landlordId: house.landlordId, gridId: house.gridId, year });
+  return ctx.answer(ctx.t(p.rank ? 'points.mine' : 'points.none', { year, points: p.points, rank: p.rank ?? '', of: p.of }));
+};
+
+export const pointHandlers: HandlerTable = { room: { points }, private: { points } };

@@ -1,0 +1,44 @@
+import { DomainError } from '../../domain/errors';
+import type { Submission } from '../../domain/types';
+import type { Deps } from '../deps';
+import { award } from '../points/points';
+import { permit, targetOf } from '../access/permit';
+import type { Actor } from '../../domain/policy';
+
+
+/**
+ * `通过` / `退回`: a head or staff member approves a complete submission, or returns it
+ * with a reason. A head's own house is approved by staff, not by the head. An approval
+ * by the deadline earns the landlord on-time points.
+ */
+export async function reviewSubmission(
+  deps: Deps,
+  input: { submission: Submission; by: Actor | readonly Actor[]; action: 'approve' | 'return'; reason?: string },
+): Promise<Submission> {
+  const { store, clock } = deps;
+  const { submission: sub } = input;
+  // a head (never of their own house) or staff of its scope (the policy)
+  const reviewer = permit(input.by, 'submissions:review', targetOf(sub), sub.houseCode);
+  const now = clock.now();
+  if (input.action === 'approve') {
+    if (sub.status !== 'complete') throw new DomainError('submission_incomplete', sub.houseCode, { code: sub.houseCode, status: sub.status });
+    const n = await store.submissions.updateWhere({ id: sub.id, status: 'complete' }, { status: 'approved', reviewedBy: reviewer.id, reviewedAt: now, returnReason: null });
+    if (n !== 1) throw new DomainError('submission_incomplete', sub.houseCode, { code: sub.houseCode, status: sub.status });
+    const round = await store.rounds.get(sub.roundId);
+    const house = await store.houses.get(sub.houseId);
+    if (round && house && now <= round.deadline) await award(deps, { reason: 'inspection_on_time', refId: sub.id, house });
+  } else {
+    // the same return repeated (a retried request) changes nothing, so its notice is not posted twice
+    if (sub.status === 'returned' && sub.returnReason === (input.reason ?? '').slice(0, 200)) return sub;
+    if (sub.status === 'partial') throw new DomainError('submission_incomplete', sub.houseCode, { code: sub.houseCode, status: sub.status });
+    // approved is final (SPEC: complete → approved or returned): its on-time points stand; a problem found later is a hazard
+    if (sub.status === 'approved') throw new DomainError('submission_approved', sub.houseCode, { code: sub.houseCode });
+    const n = await store.submissions.updateWhere({ id: sub.id, status: { in: ['complete', 'returned'] } }, { status: 'returned', reviewedBy: reviewer.id, reviewedAt: now, returnReason: (input.reason ?? '').slice(0, 200) });
+    if (n !== 1) throw new DomainError('submission_approved', sub.houseCode, { code: sub.houseCode });
+    // one deduction per submission, however often it is returned
+    const house = await store.houses.get(sub.houseId);
+    if (house) await award(deps, { reason: 'inspection_returned', refId: sub.id, house });
+  }
+  await store.audit.insert({ actor: reviewer.id, action: `${input.action}_submission`, target: `submission:${sub.id}`, detail: { reason: input.reason ?? null }, communityId: sub.communityId, gridId: sub.gridId, groupId: sub.groupId });
+  return (await store.submissions.get(sub.id))!;
+}

@@ -1,0 +1,201 @@
+import { requiredItems } from '../../domain/checklist';
+import { DomainError } from '../../domain/errors';
+import { PHOTO_MAX_BYTES, recognizePhoto } from '../../domain/photo';
+import type { ChecklistItem, Hazard, House, Intent, Photo, Round, Submission } from '../../domain/types';
+import { addEvidence } from '../hazards/hazards';
+import type { Deps } from '../deps';
+import { openRoundFor } from './group-progress';
+import { amendIntent, createIntent, findIntent, takeIntent, type Said } from '../conversation/intents';
+import { ensureContact, type Speaker } from '../conversation/speaker';
+
+export type PhotoOutcome =
+  | { status: 'labelled'; house: House; item: ChecklistItem; submission: Submission; missing: ChecklistItem[] }
+  | { status: 'ask_item'; house: House; menu: readonly ChecklistItem[]; done: ChecklistItem[] }
+  | { status: 'ask_house'; houses: House[]; item: ChecklistItem | null }
+  | { status: 'duplicate'; house: House; sameHouse: boolean }
+  | { status: 'waiting'; item: ChecklistItem; house: House | null }
+  | { status: 'evidence'; hazard: Hazard };
+
+/** Recomputes a submission's status after a photo: complete once every required item has one. */
+function statusAfter(sub: Submission, isKey: boolean): Submission['status'] {
+  if (sub.status === 'approved') return 'approved';
+  return requiredItems(isKey).every((i) => (sub.items[i]?.length ?? 0) > 0) ? 'complete' : 'partial';
+}
+
+export const missingItems = (sub: Pick<Submission, 'items'> | null, isKey: boolean): ChecklistItem[] =>
+  requiredItems(isKey).filter((i) => (sub?.items[i]?.length ?? 0) === 0);
+
+const groupOf = (h: House) => ({ id: h.groupId, gridId: h.gridId, communityId: h.communityId });
+
+/** Files a labelled photo into the house's submission for the round (made on the first photo). */
+async function addToSubmission({ store }: Deps, round: Round, house: House, item: ChecklistItem, photoId: string): Promise<Submission> {
+  let sub = await store.submissions.findOne({ roundId: round.id, houseId: house.id });
+  if (!sub) {
+    try {
+      sub = await store.submissions.insert({
+        communityId: house.communityId, gridId: house.gridId, groupId: house.groupId, roundId: round.id, period: round.period,
+        houseId: house.id, houseCode: house.code, status: 'partial', items: {}, returnReason: null, reviewedBy: null, reviewedAt: null,
+      });
+    } catch (e) {
+      if ((e as DomainError).code !== 'conflict') throw e;
+      sub = (await store.submissions.findOne({ roundId: round.id, houseId: house.id }))!;
+    }
+  }
+  const items = { ...sub.items, [item]: [...(sub.items[item] ?? []), photoId] };
+  const next = { ...sub, items };
+  return (await store.submissions.update(sub.id, { items, status: statusAfter(next, house.isKey) }))!;
+}
+
+async function label(deps: Deps, round: Round, house: House, photo: Photo, item: ChecklistItem): Promise<PhotoOutcome> {
+  await deps.store.photos.update(photo.id, { item });
+  const submission = await addToSubmission(deps, round, house, item, photo.id);
+  return { status: 'labelled', house, item, submission, missing: missingItems(submission, house.isKey) };
+}
+
+async function askItem(deps: Deps, round: Round, house: House): Promise<PhotoOutcome> {
+  const sub = await deps.store.submissions.findOne({ roundId: round.id, houseId: house.id });
+  const menu = requiredItems(house.isKey);
+  const missing = missingItems(sub, house.isKey);
+  return { status: 'ask_item', house, menu, done: menu.filter((i) => !missing.includes(i)) };
+}
+
+/**
+ * Counts a stored photo for a house, unless its bytes already served: another house, an
+ * earlier round, or another item of this house in this round (SPEC §3: one photo is
+ * evidence for one item of one house, once). Then labels it, or asks which item it shows.
+ */
+async function fileFor(deps: Deps, said: Said, photo: Photo, house: House, item: ChecklistItem | null): Promise<PhotoOutcome> {
+  const { store } = deps;
+  const round = await openRoundFor(deps, groupOf(house));
+  if (!round) throw new DomainError('no_open_round', house.groupId);
+  const used = await store.photos.findOne({ sha256: photo.sha256, counted: true, id: { ne: photo.id } });
+  await store.photos.update(photo.id, { houseId: house.id, roundId: round.id, counted: !used, item: used ? item : null });
+  if (used) return { status: 'duplicate', house, sameHouse: used.houseId === house.id && used.roundId === round.id };
+  if (item) return label(deps, round, house, photo, item);
+  await createIntent(deps, said, 'label_photo', { photoId: photo.id, houseId: house.id });
+  return askItem(deps, round, house);
+}
+
+/**
+ * A kept photo from a registered landlord: a hazard's evidence when `整改 N` came just
+ * before; else filed for the house and item the landlord named just before — or the bot
+ * asks which house (several houses) or which item it shows.
+ */
+/**
+ * Any photo someone sends the bot: recognised by its bytes (a bounded signature and
+ * structure check, never a general parser) and stored durably, counted for nothing yet —
+ * before anything else is decided, so nothing a person sent is lost.
+ */
+export async function keepPhoto(deps: Deps, input: { bytes: Buffer; contactId: string | null; messageId: string | null }): Promise<Photo> {
+  if (input.bytes.length > PHOTO_MAX_BYTES) throw new DomainError('photo_too_large', 'photo', { limit: '20 MB' });
+  const mime = recognizePhoto(input.bytes);
+  if (!mime) throw new DomainError('photo_unsupported', 'photo');
+  const blob = await deps.store.blobs.put(input.bytes);
+  return deps.store.photos.insert({
+    sha256: blob.sha256, mime, size: blob.size, contactId: input.contactId, messageId: input.messageId, houseId: null,
+    roundId: null, item: null, hazardId: null, tipId: null, counted: false,
+  });
+}
+
+export async function submitPhoto(deps: Deps, input: { speaker: Speaker; photo: Photo; said: Said }): Promise<PhotoOutcome> {
+  const { store } = deps;
+  const { speaker, said, photo } = input;
+  if (speaker.houses.length === 0) throw new DomainError('not_registered', 'photo');
+  // `整改 N` said just before: the photo is that hazard's evidence, round or no round
+  const fixing = await findIntent(deps, said, ['hazard_evidence']);
+  if (fixing && (await takeIntent(deps, fixing))) {
+    const hazard = await deps.store.hazards.get(fixing.hazardId!);
+    if (hazard) return { status: 'evidence', hazard: await addEvidence(deps, { hazard, photoId: photo.id }) };
+  }
+  const named = await findIntent(deps, said, ['label_next']);
+  const house = named?.houseId ? speaker.houses.find((h) => h.id === named.houseId) ?? null : speaker.houses.length === 1 ? speaker.houses[0]! : null;
+  if (house) await store.photos.update(photo.id, { houseId: house.id });
+  const rounds = await Promise.all(speaker.houses.map((h) => openRoundFor(deps, groupOf(h))));
+  if (!rounds.some(Boolean) || (house && !rounds[speaker.houses.indexOf(house)])) {
+    // kept, and waiting: `整改 N` sent next makes it a hazard's evidence
+    await createIntent(deps, said, 'loose_photo', { photoId: photo.id, houseId: house?.id ?? null });
+    throw new DomainError('no_open_round', 'photo');
+  }
+  const item = named && (await takeIntent(deps, named)) ? named.item : null;
+  if (!house) {
+    await createIntent(deps, said, 'choose_house', { photoId: photo.id, item });
+    return { status: 'ask_house', houses: speaker.houses, item };
+  }
+  return fileFor(deps, said, photo, house, item);
+}
+
+const houseByCode = (speaker: Speaker, code: string | undefined): House | null => (code ? speaker.houses.find((h) => h.code === code) ?? null : null);
+
+/**
+ * An item name (optionally with a house code: `P00004 烟感`) from a landlord: labels their
+ * latest photo still waiting for its label, or — if none is waiting — the next photo they send.
+ */
+export async function nameItem(deps: Deps, input: { speaker: Speaker; said: Said; item: ChecklistItem; houseCode?: string }): Promise<PhotoOutcome | null> {
+  const { speaker, said, item } = input;
+  if (speaker.houses.length === 0) return null;
+  const named = houseByCode(speaker, input.houseCode);
+  if (input.houseCode && !named) throw new DomainError('house_not_in_group', input.houseCode, { code: input.houseCode });
+  const waiting = await findIntent(deps, said, ['label_photo', 'choose_house'], (i) => !named || i.kind === 'choose_house' || i.houseId === named.id);
+  if (waiting?.kind === 'label_photo') return answerLabel(deps, said, waiting, item);
+  if (waiting?.kind === 'choose_house') {
+    if (named) return answerHouse(deps, said, waiting, named, item);
+    await amendIntent(deps, waiting, { item });
+    return { status: 'ask_house', houses: speaker.houses, item };
+  }
+  const house = named ?? (speaker.houses.length === 1 ? speaker.houses[0]! : null);
+  await createIntent(deps, said, 'label_next', { item, houseId: house?.id ?? null }, { replace: true });
+  return { status: 'waiting', item, house };
+}
+
+/**
+ * A menu number: answers the newest question the bot asked this person — which item
+ * (`ask_item`) or which house (`ask_house`). A number with no question waiting is chat (null).
+ */
+export async function answerMenu(deps: Deps, input: { speaker: Speaker; said: Said; n: number }): Promise<PhotoOutcome | null> {
+  const { speaker, said, n } = input;
+  if (speaker.houses.length === 0) return null;
+  const waiting = await findIntent(deps, said, ['label_photo', 'choose_house']);
+  if (!waiting) return null;
+  if (waiting.kind === 'choose_house') {
+    const house = speaker.houses[n - 1];
+    return house ? answerHouse(deps, said, waiting, house, waiting.item) : null;
+  }
+  const house = speaker.houses.find((h) => h.id === waiting.houseId);
+  const item = house ? requiredItems(house.isKey)[n - 1] : undefined;
+  return item ? answerLabel(deps, said, waiting, item) : null;
+}
+
+/**
+ * `整改 N`: the landlord's latest photo still waiting for a label becomes the hazard's
+ * evidence; with none waiting, the next photo will be.
+ */
+export async function fixHazard(deps: Deps, input: { speaker: Speaker; said: Said; hazard: Hazard }): Promise<PhotoOutcome | { status: 'send_evidence'; hazard: Hazard }> {
+  const { speaker, said, hazard } = input;
+  if (!speaker.houses.some((h) => h.id === hazard.houseId)) throw new DomainError('not_your_hazard', String(hazard.number), { number: hazard.number });
+  if (hazard.status === 'closed') throw new DomainError('hazard_closed', String(hazard.number), { number: hazard.number });
+  const waiting = await findIntent(deps, said, ['label_photo', 'choose_house', 'loose_photo']);
+  const photo = waiting ? await waitingPhoto(deps, waiting) : null;
+  // (a photo waiting for its item was never filed under one: it becomes evidence instead)
+  if (photo) return { status: 'evidence', hazard: await addEvidence(deps, { hazard, photoId: photo.id }) };
+  await createIntent(deps, said, 'hazard_evidence', { hazardId: hazard.id, houseId: hazard.houseId }, { replace: true });
+  return { status: 'send_evidence', hazard };
+}
+
+async function waitingPhoto(deps: Deps, intent: Intent): Promise<Photo | null> {
+  // of two messages answering one question, the first takes it; the second finds nothing waiting
+  if (!(await takeIntent(deps, intent)) || !intent.photoId) return null;
+  return deps.store.photos.get(intent.photoId);
+}
+
+async function answerLabel(deps: Deps, said: Said, intent: Intent, item: ChecklistItem): Promise<PhotoOutcome | null> {
+  const photo = await waitingPhoto(deps, intent);
+  if (!photo?.houseId || !photo.roundId) return null;
+  const [house, round] = await Promise.all([deps.store.houses.get(photo.houseId), deps.store.rounds.get(photo.roundId)]);
+  if (!house || !round || round.status !== 'open') return null;
+  return label(deps, round, house, photo, item);
+}
+
+async function answerHouse(deps: Deps, said: Said, intent: Intent, house: House, item: ChecklistItem | null): Promise<PhotoOutcome | null> {
+  const photo = await waitingPhoto(deps, intent);
+  return photo ? fileFor(deps, said, photo, house, item) : null;
+}

@@ -1,0 +1,95 @@
+import { DomainError } from '../../domain/errors';
+import type { Hazard, Tip } from '../../domain/types';
+import type { Deps } from '../deps';
+import { openHazard } from '../hazards/hazards';
+import { createIntent, findIntent, takeIntent, type Said } from '../conversation/intents';
+import { pointRules } from '../points/points';
+
+/** SPEC §3: a tip takes up to 9 photos; a contact may open at most 5 tips a day. */
+export const TIP_MAX_PHOTOS = 9;
+export const TIPS_PER_DAY = 5;
+const HOUSE_CODE = /(?<![A-Za-z0-9])([A-Za-z][A-Za-z0-9_-]{0,22}\d[A-Za-z0-9_-]*)(?![A-Za-z0-9])/g;
+
+/**
+ * `举报 描述` in a private chat: a tip with its number. Photos the reporter sent just before
+ * (still waiting) are attached; photos sent within the intent window after it are too. A
+ * house code in the text places the tip, so the staff of that scope see it.
+ */
+export async function reportTip(deps: Deps, input: { reporterContactId: string; text: string; said: Said }): Promise<Tip> {
+  const { store, clock } = deps;
+  const now = clock.now();
+  const today = await store.tips.count({ reporterContactId: input.reporterContactId, createdAt: { gte: new Date(now.getTime() - 86_400_000) } });
+  if (today >= TIPS_PER_DAY) throw new DomainError('too_many_tips', 'tips', { limit: TIPS_PER_DAY });
+  let house = null;
+  for (const m of input.text.matchAll(HOUSE_CODE)) { house = await store.houses.findOne({ code: m[1]!.toUpperCase() }); if (house) break; }
+  const loose = [];
+  for (let i = 0; i < TIP_MAX_PHOTOS; i += 1) {
+    const waiting = await findIntent(deps, input.said, ['loose_photo']);
+    if (!waiting || !(await takeIntent(deps, waiting))) break;
+    loose.push(waiting.photoId!);
+  }
+  const tip = await store.tips.insert({
+    number: await store.nextSequence('tip'), reporterContactId: input.reporterContactId, houseId: house?.id ?? null, communityId: house?.communityId ?? null,
+    gridId: house?.gridId ?? null, groupId: house?.groupId ?? null, hazardId: null, text: input.text.slice(0, 1000), photoIds: loose.reverse(), status: 'new',
+    decidedBy: null, decidedAt: null, reason: null, createdAt: now,
+  });
+  if (loose.length) await store.photos.updateWhere({ id: { in: loose } }, { tipId: tip.id });
+  await createIntent(deps, input.said, 'tip_photos', { tipId: tip.id }, { replace: true });
+  return tip;
+}
+
+/** A photo for the reporter's tip (intent `tip_photos`); null when no tip is waiting for photos. */
+export async function addTipPhoto(deps: Deps, input: { said: Said; photoId: string }): Promise<Tip | null> {
+  const { store } = deps;
+  const waiting = await findIntent(deps, input.said, ['tip_photos']);
+  const tip = waiting ? await store.tips.get(waiting.tipId!) : null;
+  if (!waiting || !tip) return null;
+  const photoIds = [...tip.photoIds, input.photoId];
+  if (photoIds.length >= TIP_MAX_PHOTOS) await takeIntent(deps, waiting); // the ninth fills it
+  await store.photos.update(input.photoId, { tipId: tip.id });
+  return (await store.tips.update(tip.id, { photoIds }))!;
+}
+
+/** `举报 N`: the reporter asks after their own tip (anyone else's is not found). */
+export async function tipOf(deps: Deps, input: { reporterContactId: string | null; number: number }): Promise<Tip> {
+  const tip = await deps.store.tips.findOne({ number: input.number });
+  if (!tip || tip.reporterContactId !== input.reporterContactId) throw new DomainError('tip_not_found', String(input.number), { number: input.number });
+  return tip;
+}
+
+/**
+ * Staff accept a tip (optionally opening a hazard on its house) or reject it with a reason.
+ * Decided once (compare-and-set from `new`); an accepted tip earns its reporter points, once.
+ */
+export async function decideTip(deps: Deps, input: TipDecision): Promise<{ tip: Tip; hazard: Hazard | null }> {
+  // the decision, its hazard, the reporter's points and the audit entry land together: a
+  // crash half-way leaves the tip undecided, and the retried request does all of it once
+  return deps.store.atomically(() => decide(deps, input));
+}
+type TipDecision = { tip: Tip; by: string; accept: boolean; reason?: string; points?: number; hazard?: { description?: string; days?: number } };
+
+async function decide(deps: Deps, input: TipDecision): Promise<{ tip: Tip; hazard: Hazard | null }> {
+  const { store, clock } = deps;
+  const { tip } = input;
+  const status = input.accept ? 'accepted' : 'rejected';
+  if (tip.status !== 'new') {
+    if (tip.status === status) return { tip, hazard: tip.hazardId ? await store.hazards.get(tip.hazardId) : null };
+    throw new DomainError('conflict', `tip already ${tip.status}`);
+  }
+  const house = input.accept && input.hazard ? (tip.houseId ? await store.houses.get(tip.houseId) : null) : null;
+  if (input.accept && input.hazard && !house) throw new DomainError('validation', 'tip has no house', { detailKey: 'tip_no_house' });
+  if (!(await store.tips.updateWhere({ id: tip.id, status: 'new' }, { status, decidedBy: input.by, decidedAt: clock.now(), reason: input.reason?.slice(0, 200) ?? null }))) {
+    return decide(deps, { ...input, tip: (await store.tips.get(tip.id))! });
+  }
+  let hazard: Hazard | null = null;
+  if (house) {
+    hazard = await openHazard(deps, { house, description: input.hazard!.description ?? tip.text.slice(0, 300), days: input.hazard!.days, by: input.by });
+    await store.tips.update(tip.id, { hazardId: hazard.id });
+  }
+  if (input.accept && !(await store.points.findOne({ reason: 'tip_accepted', refId: tip.id }))) {
+    const reporter = await store.contacts.get(tip.reporterContactId);
+    await store.points.insert({ landlordId: reporter?.landlordId ?? null, contactId: tip.reporterContactId, gridId: tip.gridId, reason: 'tip_accepted', amount: input.points ?? (await pointRules(deps)).tip_accepted, refId: tip.id });
+  }
+  await store.audit.insert({ actor: input.by, action: `${status}_tip`, target: `tip:${tip.id}`, detail: { number: tip.number, reason: input.reason ?? null }, communityId: tip.communityId, gridId: tip.gridId, groupId: tip.groupId });
+  return { tip: (await store.tips.get(tip.id))!, hazard };
+}
