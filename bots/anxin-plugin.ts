@@ -1,7 +1,6 @@
 import type { Message, Wechaty, WechatyPlugin } from 'wechaty';
 import { parseCommand, type Command } from '../src/domain/commands';
 import { DomainError, isDomainError } from '../src/domain/errors';
-import type { Translate } from '../src/i18n';
 import type { Deps } from '../src/services/deps';
 import { enqueue, PRIORITY } from '../src/services/sending/outbox';
 import type { RoomKeeper } from '../src/services/sending/rooms';
@@ -14,8 +13,6 @@ import { onPhoto } from './handlers/inspection';
 
 export interface AnxinPluginConfig {
   deps: Deps;
-  t: Translate;
-  locale: 'zh-CN' | 'en';
   /** attempts and first back-off for fetching a photo's bytes */
   fetchRetries?: number;
   fetchBackoffMs?: number;
@@ -61,7 +58,7 @@ export function AnxinPlugin(config: AnxinPluginConfig): WechatyPlugin {
   const retries = config.fetchRetries ?? 3;
   const backoff = config.fetchBackoffMs ?? 500;
   const lanes = createLanes();
-  const text = createBotTexts(config.t);
+  const text = createBotTexts(deps.t);
 
   /** Handles one message; resolves with its reply's outbox key (null: no reply) once it is durable. */
   async function onMessage(bot: Wechaty, msg: Message, photo: Promise<Buffer | null> | null): Promise<string | null> {
@@ -85,11 +82,10 @@ export function AnxinPlugin(config: AnxinPluginConfig): WechatyPlugin {
     // a photo's bytes were being fetched meanwhile: a network wait must not hold the store's commit
     const bytes = photo ? await photo : null;
 
-    const lng = group?.locale ?? speaker.contact?.locale ?? config.locale;
+    const lng = group?.locale ?? speaker.contact?.locale ?? deps.locale;
     const ctx = makeContext({
       deps, lng, group, speaker, where,
       t: (key, params) => text(lng, key, params),
-      timeZone: deps.timeZone,
       roomId: room?.id ?? null,
       messageId: msg.id,
       said: { contactId: speaker.contact?.id ?? '', conversation: room?.id ?? 'private', at: msg.date() },
@@ -113,7 +109,7 @@ export function AnxinPlugin(config: AnxinPluginConfig): WechatyPlugin {
           reply = await handler!(ctx, cmd as never);
         }
       } catch (e) {
-        const known = isDomainError(e) && config.t(`bot:errors.${e.code}`, { lng, defaultValue: '' }) ? e : null;
+        const known = isDomainError(e) && deps.t(`bot:errors.${e.code}`, { lng, defaultValue: '' }) ? e : null;
         if (known) {
           reply = ctx.answer(ctx.t(`errors.${known.code}`, { ...known.params }));
         } else {

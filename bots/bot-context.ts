@@ -12,7 +12,6 @@ export interface BotContext {
   deps: Deps;
   t: (key: string, params?: Record<string, unknown>) => string;
   lng: 'zh-CN' | 'en';
-  timeZone: string;
   /** a group's room, or a private chat with the bot */
   where: 'room' | 'private';
   /** the room's group (null in a private chat or an unbound room) */

@@ -3,6 +3,8 @@
  * client's generator: `npm run gen:client` → src/api-client/schema.d.ts. The app is built
  * over a throw-away store only to read its route table; nothing is served.
  */
+import { createDeps } from '../src/services/deps';
+import { createTranslator } from '../src/i18n';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,8 +12,6 @@ import pino from 'pino';
 import { systemClock } from '../src/domain/clock';
 import { createApp } from '../src/http/create-app';
 import { openApiDocument } from '../src/http/openapi';
-import { createI18n } from '../src/i18n';
-import { createOutboxNotifier } from '../src/services/sending/outbox-notifier';
 import { createSqliteStore } from '../src/storage/sqlite/sqlite-store';
 
 (async () => {
@@ -19,10 +19,9 @@ import { createSqliteStore } from '../src/storage/sqlite/sqlite-store';
   const dir = mkdtempSync(path.join(os.tmpdir(), 'anxin-openapi-'));
   const store = createSqliteStore({ dataDir: dir });
   try {
-    const deps = { store, clock: systemClock, log: pino({ level: 'silent' }), timeZone: 'Asia/Shanghai' };
-    const i18n = await createI18n('zh-CN');
+    const deps = createDeps({ store, clock: systemClock, log: pino({ level: 'silent' }), timeZone: 'Asia/Shanghai', t: createTranslator('zh-CN'), locale: 'zh-CN' });
     const sim = {} as never; // only its routes are read: the simulator's paths belong to the contract
-    const app = createApp({ ...deps, t: i18n.t.bind(i18n), locale: 'zh-CN', demo: true, botStatus: () => ({ puppet: 'none', loggedIn: false }), notifier: createOutboxNotifier(deps), sim });
+    const app = createApp({ ...deps, demo: true, botStatus: () => ({ puppet: 'none', loggedIn: false }), sim });
     const version = (JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
     mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
     writeFileSync(out, `${JSON.stringify(openApiDocument(version, app.routeTable), null, 2)}\n`);

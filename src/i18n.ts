@@ -6,8 +6,8 @@ import { projectRoot } from './project-root';
 export type Translate = TFunction;
 export const NAMESPACES = ['api', 'bot', 'dashboard', 'templates'] as const;
 
-/** Loads every `locales/<lng>/<ns>.json` into its own i18next instance (no global). */
-export async function createI18n(defaultLocale: 'zh-CN' | 'en' = 'zh-CN', dir = path.join(projectRoot(), 'locales')) {
+/** Loads every `locales/<lng>/<ns>.json` into its own i18next instance (no global), ready when it returns. */
+export function createI18nSync(defaultLocale: 'zh-CN' | 'en' = 'zh-CN', dir = path.join(projectRoot(), 'locales')) {
   const resources: Resource = {};
   for (const lng of readdirSync(dir)) {
     resources[lng] = {};
@@ -16,7 +16,9 @@ export async function createI18n(defaultLocale: 'zh-CN' | 'en' = 'zh-CN', dir = 
     }
   }
   const i18n = i18next.createInstance();
-  await i18n.init({
+  // the resources are in memory: with initAsync off, init completes before it returns
+  void i18n.init({
+    initAsync: false,
     resources,
     lng: defaultLocale,
     fallbackLng: defaultLocale === 'en' ? ['en', 'zh-CN'] : ['zh-CN', 'en'],
@@ -29,6 +31,11 @@ export async function createI18n(defaultLocale: 'zh-CN' | 'en' = 'zh-CN', dir = 
   return i18n;
 }
 
+/** The same, for callers that await it. */
+export async function createI18n(defaultLocale: 'zh-CN' | 'en' = 'zh-CN', dir?: string) {
+  return createI18nSync(defaultLocale, dir);
+}
+
 /** Picks zh-CN or en from an Accept-Language header; Chinese first. */
 export function pickLocale(acceptLanguage: string | undefined, fallback: 'zh-CN' | 'en'): 'zh-CN' | 'en' {
   if (!acceptLanguage) return fallback;
@@ -38,4 +45,10 @@ export function pickLocale(acceptLanguage: string | undefined, fallback: 'zh-CN'
     if (l.startsWith('en')) return 'en';
   }
   return fallback;
+}
+
+/** Just the translator (every namespace), for scripts and tests that need no instance. */
+export function createTranslator(defaultLocale: 'zh-CN' | 'en' = 'zh-CN'): Translate {
+  const i18n = createI18nSync(defaultLocale);
+  return i18n.t.bind(i18n);
 }

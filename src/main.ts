@@ -12,8 +12,7 @@ import { DomainError } from './domain/errors';
 import { createApp } from './http/create-app';
 import { createI18n } from './i18n';
 import { createLogger, type Logger } from './log';
-import type { Deps } from './services/deps';
-import { createBell } from './services/sending/bell';
+import { createDeps } from './services/deps';
 import { resumeBroadcasts } from './services/sending/broadcast';
 import { ensureAdmin } from './services/setup/ensure-admin';
 import { ensureDefaults } from './services/setup/ensure-defaults';
@@ -22,7 +21,6 @@ import { createOutboxWorker } from './scheduler/outbox-worker';
 import { ensureDefaultSchedules, startScheduler } from './scheduler/schedule-runner';
 import { answerClientErrors } from './http/client-error';
 import { startRetention } from './services/setup/retention';
-import { createOutboxNotifier } from './services/sending/outbox-notifier';
 import { createRoomKeeper } from './services/sending/rooms';
 import { sweepImportTemp } from './services/roster/spawn-roster-worker';
 import { createStore } from './storage/create-store';
@@ -47,9 +45,9 @@ export async function start(config: Config, log: Logger): Promise<Running> {
   // what a killed roster import left in the temp folder (a spooled worksheet)
   sweepImportTemp(true);
   const store = await createStore({ dataDir: config.dataDir, mongodbUri: config.mongodbUri, mongodbAllowStandalone: config.mongodbAllowStandalone, retentionDays: config.retentionDays, warn: (m) => log.warn(m) });
-  const bell = createBell();
-  const deps: Deps = { store, clock: systemClock, log, timeZone: config.timeZone, bell, intentTtlMs: config.intentTtlMinutes * 60_000 };
-  await ensureDefaults(deps, t);
+  // the one world object: the bot, the API and the schedules share it (and so its bell)
+  const deps = createDeps({ store, clock: systemClock, log, timeZone: config.timeZone, t, locale: config.locale, intentTtlMs: config.intentTtlMinutes * 60_000 });
+  await ensureDefaults(deps);
   const admin = await ensureAdmin(deps, { adminToken: config.adminToken, dataDir: config.dataDir });
 
   if (config.demo && config.demoSeed) {
@@ -57,7 +55,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     if (seeded) log.info({ houses: seeded.created }, '已生成演示街道 demo street seeded');
   }
 
-  await ensureDefaultSchedules({ ...deps, t, locale: config.locale });
+  await ensureDefaultSchedules(deps);
   const resumed = await resumeBroadcasts(deps);
   if (resumed) log.warn({ entries: resumed }, 'broadcast deliveries re-queued after an interrupted start');
 
@@ -67,7 +65,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
   const puppetName = config.demo ? 'wechaty-puppet-mock' : (config.puppet as string);
   const bot = createBot({
     name: 'anxin-fangdong', puppet: demo?.puppet ?? puppetName, puppetName, puppetToken: config.puppetToken, log, dataDir: config.dataDir,
-    plugins: [AnxinPlugin({ deps, t, locale: config.locale, rooms })],
+    plugins: [AnxinPlugin({ deps, rooms })],
   });
 
   let botSelf: ReturnType<NonNullable<typeof demo>['login']> | undefined;
@@ -75,8 +73,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     if (!botSelf) throw new DomainError('bad_request', 'bot not logged in yet', { detailKey: 'bot_starting' });
     return botSelf;
   }) : undefined;
-  const app = createApp({ store, clock: systemClock, log, t, timeZone: config.timeZone, locale: config.locale, demo: config.demo, botStatus: bot.status, notifier: createOutboxNotifier(deps), sim,
-    imports: { dir: path.join(config.dataDir, 'uploads'), maxRows: config.rosterMaxRows } });
+  const app = createApp({ ...deps, demo: config.demo, botStatus: bot.status, sim, imports: { dir: path.join(config.dataDir, 'uploads'), maxRows: config.rosterMaxRows } });
   const server = app.listen(config.port, config.host);
   answerClientErrors(server, t);
   await once(server, 'listening');
@@ -100,7 +97,6 @@ export async function start(config: Config, log: Logger): Promise<Running> {
       tooFrequentPauseMs: 10 * 60_000,
       leaseMs: 60_000,
       idleMs: 1000,
-      bell,
       serves: rooms.serves,
       roomLeaseMs: ROOM_LEASE_MS,
     }, (ms) => new Promise((r) => setTimeout(r, ms)));
@@ -109,7 +105,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
   if (bot.wechaty.isLoggedIn) startWorker();
   else bot.wechaty.once('login', startWorker);
 
-  const scheduler = startScheduler({ ...deps, t, locale: config.locale });
+  const scheduler = startScheduler(deps);
   const retention = startRetention(deps, { days: config.retentionDays, transcripts: sim });
 
   const url = `http://localhost:${config.port}/`;

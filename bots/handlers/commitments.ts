@@ -23,7 +23,7 @@ function stateWords(ctx: BotContext) {
 async function progressText(ctx: BotContext, group: Group): Promise<string> {
   const p = await groupProgress(ctx.deps, group);
   const houseState = stateWords(ctx);
-  const deadline = p.round ? monthDay(ctx.lng, ctx.timeZone, p.round.deadline) : '';
+  const deadline = p.round ? monthDay(ctx.lng, ctx.deps.timeZone, p.round.deadline) : '';
   return [
     ctx.t('progress.title', { group: group.name }),
     p.round ? ctx.t('progress.round', { period: p.round.period, deadline }) : ctx.t('progress.no_round'),

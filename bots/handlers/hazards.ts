@@ -5,7 +5,7 @@ import type { BotContext, Handler, HandlerTable } from '../bot-context';
 import { photoReply } from './inspection';
 import { monthDay } from '../../src/domain/date-format';
 
-const day = (ctx: BotContext, d: Date) => monthDay(ctx.lng, ctx.timeZone, d);
+const day = (ctx: BotContext, d: Date) => monthDay(ctx.lng, ctx.deps.timeZone, d);
 
 /** `整改 N`: in the room or a private chat, by the landlord of the hazard's house. */
 const fixed: Handler<'fixed'> = async (ctx, cmd) => {

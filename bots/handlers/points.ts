@@ -7,7 +7,7 @@ import { yearIn } from '../../src/domain/date-format';
 const points: Handler<'points'> = async (ctx) => {
   const house = ctx.speaker.houses[0];
   if (!house) throw new DomainError('not_registered', 'points');
-  const year = yearIn(ctx.timeZone, ctx.deps.clock.now());
+  const year = yearIn(ctx.deps.timeZone, ctx.deps.clock.now());
   const p = await myPoints(ctx.deps, { landlordId: house.landlordId, gridId: house.gridId, year });
   return ctx.answer(ctx.t(p.rank ? 'points.mine' : 'points.none', { year, points: p.points, rank: p.rank ?? '', of: p.of }));
 };

@@ -41,10 +41,9 @@ import { createWechatySendPort } from '../../bots/wechaty-send-port';
 import { isKeyHouse } from '../../src/domain/checklist';
 import { systemClock } from '../../src/domain/clock';
 import type { RosterRow } from '../../src/domain/roster';
-import { createI18n } from '../../src/i18n';
+import { createTranslator } from '../../src/i18n';
 import { createOutboxWorker, type SendPort } from '../../src/scheduler/outbox-worker';
-import { createBell } from '../../src/services/sending/bell';
-import type { Deps } from '../../src/services/deps';
+import { createDeps, type Deps } from '../../src/services/deps';
 import { ensureDefaults } from '../../src/services/setup/ensure-defaults';
 import { importRoster } from '../../src/services/import-roster';
 import { enqueue, PRIORITY } from '../../src/services/sending/outbox';
@@ -85,7 +84,7 @@ function say(w: World, p: number, text: string): string {
 /** Replies go out through the persisted outbox, as in production (unpaced: the bench measures our work, not the pacing). */
 function startWorker(w: World, deps: Deps, port?: SendPort) {
   const worker = createOutboxWorker(deps, port ?? createWechatySendPort(w.bot, deps.store), {
-    account: w.bot.currentUser.id, worker: w.name, intervalMs: 0, jitterMs: 0, roomSwitchMs: 0, dailyCap: 10_000_000, tooFrequentPauseMs: 0, leaseMs: 60_000, idleMs: 1000, bell: deps.bell,
+    account: w.bot.currentUser.id, worker: w.name, intervalMs: 0, jitterMs: 0, roomSwitchMs: 0, dailyCap: 10_000_000, tooFrequentPauseMs: 0, leaseMs: 60_000, idleMs: 1000,
   }, (ms) => new Promise((r) => setTimeout(r, ms)));
   worker.start();
   return worker;
@@ -163,7 +162,7 @@ async function main(): Promise<void> {
   try {
     const bare = await world('bare', (bot) => { bot.on('message', async (msg: Message) => { if (!msg.self()) await msg.room()!.say('ok'); }); });
 
-    const floorDeps: Deps = { store: storeIn(), clock: systemClock, log, timeZone: 'Asia/Shanghai', bell: createBell() };
+    const floorDeps: Deps = createDeps({ store: storeIn(), clock: systemClock, log, timeZone: 'Asia/Shanghai', t: createTranslator('zh-CN'), locale: 'zh-CN' });
     const floorLanes = createLanes();
     const floor = await world('floor', (bot) => {
       bot.on('message', (msg: Message) => {
@@ -178,11 +177,10 @@ async function main(): Promise<void> {
     const floorWorker = startWorker(floor, floorDeps);
 
     const store = storeIn();
-    const deps: Deps = { store, clock: systemClock, log, timeZone: 'Asia/Shanghai', bell: createBell() };
-    const i18n = await createI18n('zh-CN');
-    await ensureDefaults(deps, i18n.t.bind(i18n));
+    const deps: Deps = createDeps({ store, clock: systemClock, log, timeZone: 'Asia/Shanghai', t: createTranslator('zh-CN'), locale: 'zh-CN' });
+    await ensureDefaults(deps);
     await importRoster(deps, { rows: street(), errors: [] }, { actor: 'bench' });
-    const ours = await world('pipeline', AnxinPlugin({ deps, t: i18n.t.bind(i18n), locale: 'zh-CN' }));
+    const ours = await world('pipeline', AnxinPlugin({ deps }));
     // every room bound to its group, every landlord registered (writes in chunks share commits)
     const groups = await store.groups.find({}, { sort: { name: 1 } });
     const byName = new Map(groups.map((g) => [g.name, g]));

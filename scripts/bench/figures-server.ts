@@ -3,19 +3,18 @@
  * bench:figures measures the server's memory (peak RSS) without the benchmark's. Prints
  * `PORT n`, then `PEAK n` (bytes) when it receives SIGTERM.
  */
+import { createDeps } from '../../src/services/deps';
+import { createTranslator } from '../../src/i18n';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { systemClock } from '../../src/domain/clock';
 import { createApp } from '../../src/http/create-app';
-import { createI18n } from '../../src/i18n';
-import { createOutboxNotifier } from '../../src/services/sending/outbox-notifier';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
 
 (async () => {
   const store = createSqliteStore({ dataDir: process.env.DATA_DIR! });
-  const deps = { store, clock: systemClock, log: pino({ level: 'silent' }), timeZone: 'Asia/Shanghai' };
-  const i18n = await createI18n('zh-CN');
-  const app = createApp({ ...deps, t: i18n.t.bind(i18n), locale: 'zh-CN', demo: false, botStatus: () => ({ puppet: 'none', loggedIn: false }), notifier: createOutboxNotifier(deps) });
+  const deps = createDeps({ store, clock: systemClock, log: pino({ level: 'silent' }), timeZone: 'Asia/Shanghai', t: createTranslator('zh-CN'), locale: 'zh-CN' });
+  const app = createApp({ ...deps, demo: false, botStatus: () => ({ puppet: 'none', loggedIn: false }) });
   let peak = process.memoryUsage().rss;
   setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 20).unref();
   const server = app.listen(0, '127.0.0.1', () => process.stdout.write(`PORT ${(server.address() as AddressInfo).port} START ${process.memoryUsage().rss}\n`));

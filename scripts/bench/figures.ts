@@ -13,6 +13,8 @@
  * - GET /reports/monthly.xlsx for the whole street: time (< 10 s), peak RSS (< 300 MB), and
  *   the file read back (sheets = communities + 1, rows = /stats houses).
  */
+import { createDeps } from '../../src/services/deps';
+import { createTranslator } from '../../src/i18n';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import ExcelJS from 'exceljs';
@@ -27,9 +29,7 @@ import pino from 'pino';
 import { apiClient } from '../../src/api-client';
 import { systemClock } from '../../src/domain/clock';
 import { createApp } from '../../src/http/create-app';
-import { createI18n } from '../../src/i18n';
 import { ensureAdmin } from '../../src/services/setup/ensure-admin';
-import { createOutboxNotifier } from '../../src/services/sending/outbox-notifier';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
 import { buildStreet } from './street';
 
@@ -75,10 +75,9 @@ async function main(): Promise<void> {
     step('built');
     console.log(`bench:figures — ${HOUSES.toLocaleString('en')} houses (${street.communities} communities, ${street.grids} grids, ${street.groups.toLocaleString('en')} groups), ${HOUSES.toLocaleString('en')} commitments and submissions (70% approved), ${(HOUSES / 10).toLocaleString('en')} hazards (${(HOUSES / 50).toLocaleString('en')} overdue); built in ${((performance.now() - t0) / 1000).toFixed(1)} s; Node ${process.version}`);
 
-    const deps = { store, clock: systemClock, log, timeZone: 'Asia/Shanghai' };
-    const i18n = await createI18n('zh-CN');
+    const deps = createDeps({ store, clock: systemClock, log, timeZone: 'Asia/Shanghai', t: createTranslator('zh-CN'), locale: 'zh-CN' });
     const admin = await ensureAdmin(deps, { dataDir: dir });
-    const app = createApp({ ...deps, t: i18n.t.bind(i18n), locale: 'zh-CN', demo: false, botStatus: () => ({ puppet: 'none', loggedIn: false }), notifier: createOutboxNotifier(deps) });
+    const app = createApp({ ...deps, demo: false, botStatus: () => ({ puppet: 'none', loggedIn: false }) });
     const ours = await listen(app as unknown as Koa);
     const auth = { authorization: `Bearer ${admin.token!}` };
 

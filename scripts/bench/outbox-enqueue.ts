@@ -3,6 +3,8 @@
  * an outbox entry each, in a fresh SQLite store) and reports the time to enqueue against
  * the 5 s target, and the memory it takes.
  */
+import { createDeps } from '../../src/services/deps';
+import { createTranslator } from '../../src/i18n';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,7 +20,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'anxin-bench-outbox-'));
   try {
     const store = createSqliteStore({ dataDir: dir });
-    const deps = { store, clock: systemClock, log: pino({ level: 'silent' }), timeZone: 'Asia/Shanghai' };
+    const deps = createDeps({ store, clock: systemClock, log: pino({ level: 'silent' }), timeZone: 'Asia/Shanghai', t: createTranslator('zh-CN'), locale: 'zh-CN' });
     const c = await store.communities.insert({ name: '基准社区' });
     const g = await store.grids.insert({ communityId: c.id, name: '基准网格' });
     for (let i = 0; i < ROOMS; i += 10_000) {

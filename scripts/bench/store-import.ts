@@ -21,6 +21,7 @@
  * import now reads the sheet's XML as bytes (src/services/roster/read-xlsx.ts).
  */
 import Database from 'better-sqlite3';
+import { createDeps } from '../../src/services/deps';
 import ExcelJS from 'exceljs';
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -133,7 +134,8 @@ async function importRun(dir: string, file: string, rows: number): Promise<Run> 
   const store = createSqliteStore({ dataDir: dir });
   const log = pino({ level: 'silent' });
   const i18n = await createI18n('zh-CN');
-  const app = createApp({ store, clock: systemClock, log, t: i18n.t.bind(i18n), timeZone: 'Asia/Shanghai', locale: 'zh-CN', demo: false, botStatus: () => ({ puppet: 'none', loggedIn: false }), notifier: { post: async () => 0 } });
+  const deps = createDeps({ store, clock: systemClock, log, t: i18n.t.bind(i18n), timeZone: 'Asia/Shanghai', locale: 'zh-CN', notifier: { post: async () => 0 } });
+  const app = createApp({ ...deps, demo: false, botStatus: () => ({ puppet: 'none', loggedIn: false }) });
   const server = app.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const api = apiClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
@@ -153,7 +155,7 @@ async function importRun(dir: string, file: string, rows: number): Promise<Run> 
   })();
   const t0 = performance.now();
   const began: Partial<Record<string, number>> = {};
-  const result = await runRosterImport({ store, clock: systemClock, log, timeZone: 'Asia/Shanghai' }, {
+  const result = await runRosterImport(deps, {
     source: { path: file }, size: statSync(file).size, actor: 'bench', onProgress: (p) => { began[p.phase] ??= (performance.now() - t0) / 1000; },
   });
   const seconds = (performance.now() - t0) / 1000;

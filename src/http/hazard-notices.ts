@@ -1,6 +1,6 @@
 import type { Group, Hazard } from '../domain/types';
 import { houseAudience } from '../services/sending/house-audience';
-import { depsOf, type AppOptions } from './context';
+import type { AppOptions } from './context';
 import { monthDay } from '../domain/date-format';
 
 /**
@@ -9,7 +9,7 @@ import { monthDay } from '../domain/date-format';
  * so a retried request posts once. In the group's language, the landlord @mentioned.
  */
 export function hazardNotices(o: AppOptions) {
-  const deps = depsOf(o);
+  const deps = o;
   const botT = (g: Group) => (key: string, params: Record<string, unknown>) => o.t(`bot:${key}`, { lng: g.locale ?? o.locale, ...params });
   const tell = async (h: Hazard, key: string, text: (t: ReturnType<typeof botT>, lng: string) => string) => {
     const to = await houseAudience(deps, h.houseId);

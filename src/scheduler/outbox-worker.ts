@@ -1,5 +1,4 @@
 import type { OutboxEntry } from '../domain/types';
-import type { Bell } from '../services/sending/bell';
 import type { Deps } from '../services/deps';
 import { claimDue, markFailed, markSent, release } from '../services/sending/outbox';
 
@@ -30,8 +29,6 @@ export interface OutboxWorkerOptions {
   random?: () => number;
   /** told once a send is recorded as sent (metrics, tests) */
   afterSent?: (entry: OutboxEntry) => void;
-  /** rung on enqueue: an idle worker wakes at once instead of after idleMs (pacing still applies) */
-  bell?: Bell;
 }
 
 const TOO_FREQUENT = /too frequent|frequen|频繁|rate.?limit/i;
@@ -112,13 +109,16 @@ export function createOutboxWorker(deps: Deps, port: SendPort, o: OutboxWorkerOp
       loop = (async () => {
         while (running) {
           const r = await runOnce().catch((err) => { deps.log.error({ err }, 'outbox worker step failed'); return 'idle' as const; });
-          if (r === 'idle') await (o.bell ? o.bell.wait(o.idleMs) : sleep(o.idleMs));
+          // the world's bell is rung on every enqueue, from any door: an idle worker wakes at once (pacing still applies)
+          if (r === 'idle') await deps.bell.wait(o.idleMs);
           else if (r === 'capped') await sleep(o.idleMs);
         }
       })();
     },
     async stop(): Promise<void> {
       running = false;
+      // an idle worker waits on the bell: woken, it sees it is stopped
+      deps.bell.ring();
       await loop;
     },
   };

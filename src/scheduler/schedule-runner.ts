@@ -1,10 +1,11 @@
 import cron from 'node-cron';
 import { DEFAULT_SCHEDULE } from '../domain/default-schedule';
 import { dueRun, nextCronRun } from '../domain/schedule-time';
-import { runSchedule, type ScheduleDeps } from '../services/schedules/run-schedule';
+import type { Deps } from '../services/deps';
+import { runSchedule } from '../services/schedules/run-schedule';
 
 /** Stores the default schedule the first time; a schedule someone changed is left as it is. */
-export async function ensureDefaultSchedules(deps: ScheduleDeps): Promise<void> {
+export async function ensureDefaultSchedules(deps: Deps): Promise<void> {
   const now = deps.clock.now();
   const existing = new Set(await deps.store.schedules.distinct('name', {}));
   for (const d of DEFAULT_SCHEDULE.filter((x) => !existing.has(x.name))) {
@@ -23,7 +24,7 @@ export async function ensureDefaultSchedules(deps: ScheduleDeps): Promise<void> 
  * nextRunAt with a compare-and-set — so a crash in between repeats nothing, and of
  * several processes sharing the store, each run's effects happen once.
  */
-export async function runDueSchedules(deps: ScheduleDeps): Promise<{ name: string; runAt: Date; posts: number }[]> {
+export async function runDueSchedules(deps: Deps): Promise<{ name: string; runAt: Date; posts: number }[]> {
   const now = deps.clock.now();
   const due = await deps.store.schedules.find({ enabled: true, nextRunAt: { lte: now } }, { sort: { nextRunAt: 1 } });
   const ran = [];
@@ -43,7 +44,7 @@ export async function runDueSchedules(deps: ScheduleDeps): Promise<{ name: strin
 }
 
 /** node-cron only ticks (once a minute, and once at start); the store says what is due. */
-export function startScheduler(deps: ScheduleDeps): { stop(): void } {
+export function startScheduler(deps: Deps): { stop(): void } {
   let busy = false;
   const tick = async () => {
     if (busy) return;

@@ -1,16 +1,42 @@
 import type { Clock } from '../domain/clock';
+import type { Locale } from '../domain/types';
+import type { Translate } from '../i18n';
 import type { Logger } from '../log';
 import type { Store } from '../storage/store';
+import { INTENT_TTL_MS } from './conversation/intents';
+import { createBell, type Bell } from './sending/bell';
+import type { Notifier } from './sending/notifier';
+import { createOutboxNotifier } from './sending/outbox-notifier';
 
-/** What every use-case is given: the world passed in, never imported. */
+/**
+ * The world every use case, door and schedule is given — built once (`createDeps`), passed
+ * in, never imported, and never copied into a narrower shape that could drop a member.
+ */
 export interface Deps {
   store: Store;
   clock: Clock;
   log: Logger;
   /** the campaign's time zone (TZ), for periods and deadlines */
   timeZone: string;
-  /** rung when the outbox has something new, so the sender wakes at once */
-  bell?: import('./sending/bell').Bell;
-  /** how long a pending intent waits (default 10 minutes) */
-  intentTtlMs?: number;
+  /** i18next's `t` over every namespace (api, bot, dashboard, templates) */
+  t: Translate;
+  /** the configured language, for rooms and people that chose none */
+  locale: Locale;
+  /** posts notices to rooms and people through the outbox */
+  notifier: Notifier;
+  /** rung when the outbox has something new, so the account's sender wakes at once */
+  bell: Bell;
+  /** how long a pending intent waits */
+  intentTtlMs: number;
+}
+
+export type DepsInput = Omit<Deps, 'notifier' | 'bell' | 'intentTtlMs'> & Partial<Pick<Deps, 'notifier' | 'bell' | 'intentTtlMs'>>;
+
+/** Builds the world: a bell and the outbox notifier over this same object unless given. */
+export function createDeps(input: DepsInput): Deps {
+  const deps = { ...input } as Deps;
+  deps.bell ??= createBell();
+  deps.intentTtlMs ??= INTENT_TTL_MS;
+  deps.notifier ??= createOutboxNotifier(deps);
+  return deps;
 }

@@ -2,6 +2,8 @@
  * One contract, every adapter: the same assertions on domain values, never branching on
  * which adapter runs. SQLite always; MongoDB when the global setup found one.
  */
+import { createDeps } from '../../src/services/deps';
+import { createTranslator } from '../../src/i18n';
 import { randomBytes } from 'node:crypto';
 import { DomainError } from '../../src/domain/errors';
 import type * as T from '../../src/domain/types';
@@ -220,7 +222,7 @@ describe.each(legs)('Store contract: $name', (leg) => {
 
   it('retention prunes old processed ids, old sent entries and expired intents, and nothing else', async () => {
     const clock = fixedClock(new Date());
-    const deps = { store, clock, log: pino({ level: 'silent' }), timeZone: 'Asia/Shanghai' };
+    const deps = createDeps({ store, clock, log: pino({ level: 'silent' }), timeZone: 'Asia/Shanghai', t: createTranslator('zh-CN'), locale: 'zh-CN' });
     expect(await store.markProcessed('old-msg', 'message')).toBe(true);
     await enqueue(deps, [{ key: 'k:sent', text: 'a', roomId: 'r1' }, { key: 'k:failed', text: 'b', roomId: 'r1' }, { key: 'k:pending', text: 'c', roomId: 'r1' }]);
     await store.outbox.updateWhere({ key: 'k:sent' }, { status: 'sent', sentAt: clock.now() });

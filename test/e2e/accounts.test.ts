@@ -10,6 +10,8 @@
  * answered only by the process serving it. Waits are for lines the processes print, never
  * for time to pass.
  */
+import { createDeps } from '../../src/services/deps';
+import { createTranslator } from '../../src/i18n';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
@@ -94,7 +96,7 @@ describe('several accounts on one store', () => {
   });
 
   it('sends each message once per room from an account in it, through a kill -9 and a takeover; incoming messages are answered by the room\'s server only', async () => {
-    const deps = { store, clock: systemClock, log: pino({ level: 'silent' }), timeZone: 'Asia/Shanghai' };
+    const deps = createDeps({ store, clock: systemClock, log: pino({ level: 'silent' }), timeZone: 'Asia/Shanghai', t: createTranslator('zh-CN'), locale: 'zh-CN' });
     const c = await store.communities.insert({ name: '测试社区' });
     const g = await store.grids.insert({ communityId: c.id, name: '测试网格' });
     await store.groups.insertMany(Array.from({ length: ROOMS }, (_, i) => ({

@@ -41,7 +41,7 @@ const head = () => landlords[2]!; // P00003
 
 async function schedules() {
   const i18n = await createI18n('zh-CN');
-  return runDueSchedules({ ...f.deps, t: i18n.t.bind(i18n), locale: 'zh-CN' });
+  return runDueSchedules(f.deps);
 }
 const stats = async () => getStats(f.deps, { level: 'group', groupId, label: `group:${groupId}` }, '2026-11');
 const progressLine = async (code: string) => (await f.say(landlords[0]!, '进度', room))[0]!.text.split('\n').find((l) => l.includes(code))!;
@@ -57,7 +57,7 @@ beforeAll(async () => {
   const user = await f.store.users.insert({ name: '网格员小张', role: 'staff', scope: 'street', contactId: null, active: true });
   await f.say(staff, `绑定工作人员 ${(await issueBindCode(f.deps, 'staff', user.id)).code}`, f.self);
   const i18n = await createI18n('zh-CN');
-  await ensureDefaultSchedules({ ...f.deps, t: i18n.t.bind(i18n), locale: 'zh-CN' });
+  await ensureDefaultSchedules(f.deps);
 });
 afterAll(async () => { await f?.close(); });
 

@@ -12,6 +12,8 @@
  * (the landlord says TEXT in ROOM, as message ID; prints `handled ID KEY|null` once it is
  * done), `stop` (stops and exits 0).
  */
+import { createDeps } from '../../src/services/deps';
+import { createTranslator } from '../../src/i18n';
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import pino from 'pino';
@@ -22,7 +24,6 @@ import { createBot } from '../../bots/create-bot';
 import { DemoPuppet } from '../../bots/demo-puppet';
 import { createWechatySendPort } from '../../bots/wechaty-send-port';
 import { fixedClock, systemClock } from '../../src/domain/clock';
-import { createI18n } from '../../src/i18n';
 import { createOutboxWorker } from '../../src/scheduler/outbox-worker';
 import { runDueSchedules } from '../../src/scheduler/schedule-runner';
 import { createBell } from '../../src/services/sending/bell';
@@ -47,9 +48,7 @@ async function main(): Promise<void> {
   const store = createSqliteStore({ dataDir: env('DATA_DIR') });
   const silent = pino({ level: 'silent' });
   const bell = createBell();
-  const deps = { store, clock: systemClock, log: silent, timeZone: 'Asia/Shanghai', bell };
-  const i18n = await createI18n('zh-CN');
-  const t = i18n.t.bind(i18n);
+  const deps = createDeps({ store, clock: systemClock, log: silent, timeZone: 'Asia/Shanghai', bell, t: createTranslator('zh-CN'), locale: 'zh-CN' });
   const worker = `${account}-${process.pid}`;
   const rooms = createRoomKeeper(deps, { worker, leaseMs: roomLeaseMs, everyMs: Math.floor(roomLeaseMs / 4) });
 
@@ -61,7 +60,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < ROOMS; i += 1) mocker.createRoom({ id: roomId(i), topic: `联防${i}组`, memberIdList: [...membersOf(i).map(wxid), LANDLORD] });
 
   const plugin = AnxinPlugin({
-    deps, t, locale: 'zh-CN', rooms,
+    deps, rooms,
     onHandled: (id, key) => process.stdout.write(`handled ${id} ${key ?? 'null'}\n`),
   });
   const bot = createBot({ name: `accounts-${account}-${process.pid}`, puppet, puppetName: 'wechaty-puppet-mock', log: silent, plugins: [plugin] });
@@ -83,7 +82,7 @@ async function main(): Promise<void> {
     },
   }, {
     account: wxid(account), worker, intervalMs: 0, jitterMs: 0, roomSwitchMs: 0, dailyCap: 100_000, tooFrequentPauseMs: 0,
-    leaseMs, idleMs: 100, bell, serves: rooms.serves, roomLeaseMs,
+    leaseMs, idleMs: 100, serves: rooms.serves, roomLeaseMs,
     afterSent: (entry) => log(`done ${entry.key} ${entry.roomId} ${Date.now()}`),
   }, (ms) => new Promise((r) => setTimeout(r, ms)));
   outbox.start();
@@ -95,7 +94,7 @@ async function main(): Promise<void> {
     const [cmd, ...args] = line.trim().split(' ');
     if (cmd === 'schedule') {
       // as if the clock stood at SCHEDULE_NOW: what is due then runs (once, whichever process gets there)
-      await runDueSchedules({ ...deps, clock: fixedClock(env('SCHEDULE_NOW')), t, locale: 'zh-CN' });
+      await runDueSchedules({ ...deps, clock: fixedClock(env('SCHEDULE_NOW')) });
       bell.ring();
       process.stdout.write('SCHEDULED\n');
     } else if (cmd === 'say') {

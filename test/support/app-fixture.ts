@@ -1,10 +1,8 @@
 import type Koa from 'koa';
 import request from 'supertest';
 import { createApp } from '../../src/http/create-app';
-import { createI18n } from '../../src/i18n';
 import { ensureAdmin } from '../../src/services/setup/ensure-admin';
 import { ensureDefaults } from '../../src/services/setup/ensure-defaults';
-import { createOutboxNotifier } from '../../src/services/sending/outbox-notifier';
 import { generateToken, hashToken } from '../../src/services/access/tokens';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
 import type { Store } from '../../src/storage/store';
@@ -17,16 +15,13 @@ export async function appFixture(o: { store?: Store } = {}) {
   // SQLite in the temp folder, or the store given (the MongoDB wire leg)
   const store: Store = o.store ?? createSqliteStore({ dataDir: tmp.dir });
   const deps = depsFor(store);
-  const i18n = await createI18n('zh-CN');
-  const t = i18n.t.bind(i18n);
-  await ensureDefaults(deps, t);
+  await ensureDefaults(deps);
   const admin = await ensureAdmin(deps, { dataDir: tmp.dir });
   // notices go into the real outbox (nothing sends them here): `posted()` reads them back
-  const notifier = createOutboxNotifier(deps);
   /** what the app queued for rooms, in order, as the outbox holds it */
   const posted = async () => (await store.outbox.find({ roomId: { ne: null } }, { sort: { createdAt: 1 } }))
     .map((e) => ({ roomId: e.roomId!, text: e.text, mentions: e.mentions }));
-  const koa = createApp({ ...deps, t, locale: 'zh-CN', demo: true, botStatus: () => ({ puppet: 'wechaty-puppet-mock', loggedIn: true }), notifier });
+  const koa = createApp({ ...deps, demo: true, botStatus: () => ({ puppet: 'wechaty-puppet-mock', loggedIn: true }) });
   const app = koa as unknown as Koa;
   return {
     store,

@@ -5,7 +5,6 @@ import { createDemoPuppet, sendMockImage } from '../../bots/demo-puppet';
 import { createWechatySendPort } from '../../bots/wechaty-send-port';
 import type { OutboxEntry } from '../../src/domain/types';
 import { createI18n } from '../../src/i18n';
-import { createBell } from '../../src/services/sending/bell';
 import { ensureDefaults } from '../../src/services/setup/ensure-defaults';
 import { importRoster } from '../../src/services/import-roster';
 import { parseRosterFile } from '../../src/services/parse-roster-file';
@@ -42,18 +41,16 @@ export async function botFixture(o: { intentTtlMs?: number; store?: Store } = {}
   const tmp = tempDir('anxin-bot-');
   // SQLite in the temp folder, or the store given (the MongoDB wire leg)
   const store = o.store ?? createSqliteStore({ dataDir: tmp.dir });
-  const bell = createBell();
-  const deps = { ...depsFor(store), bell, intentTtlMs: o.intentTtlMs };
-  const i18n = await createI18n('zh-CN');
-  const t = i18n.t.bind(i18n);
-  await ensureDefaults(deps, t);
+  const deps = depsFor(store, undefined, { intentTtlMs: o.intentTtlMs });
+  const bell = deps.bell;
+  await ensureDefaults(deps);
   await importRoster(deps, await parseRosterFile(sampleRosterBytes()), { actor: 'test' });
 
   const handled = signals<string | null>();
   const sent = signals<OutboxEntry>();
   const sentKeys: string[] = [];
   const demo = createDemoPuppet();
-  const plugin = AnxinPlugin({ deps, t, locale: 'zh-CN', fetchRetries: 3, fetchBackoffMs: 20, onHandled: (id, key) => handled.fire(id, key) });
+  const plugin = AnxinPlugin({ deps, fetchRetries: 3, fetchBackoffMs: 20, onHandled: (id, key) => handled.fire(id, key) });
   const bot = createBot({ name: `test-${Date.now()}`, puppet: demo.puppet, puppetName: 'wechaty-puppet-mock', log: silentLog, plugins: [plugin] });
   await bot.start();
   const self = demo.login();
@@ -64,7 +61,7 @@ export async function botFixture(o: { intentTtlMs?: number; store?: Store } = {}
   });
   // the account's outbox worker, unpaced for tests, woken by the bell on every enqueue
   const worker = createOutboxWorker(deps, createWechatySendPort(bot.wechaty, store), {
-    account: self.id, worker: 'test', intervalMs: 0, jitterMs: 0, roomSwitchMs: 0, dailyCap: 100_000, tooFrequentPauseMs: 0, leaseMs: 60_000, idleMs: 1000, bell,
+    account: self.id, worker: 'test', intervalMs: 0, jitterMs: 0, roomSwitchMs: 0, dailyCap: 100_000, tooFrequentPauseMs: 0, leaseMs: 60_000, idleMs: 1000,
     afterSent: (e) => { sentKeys.push(e.key); sent.fire(e.key, e); },
   }, (ms) => new Promise((r) => setTimeout(r, ms)));
   worker.start();
@@ -91,7 +88,7 @@ export async function botFixture(o: { intentTtlMs?: number; store?: Store } = {}
   const sendPhoto = (who: mock.ContactMock, bytes: Buffer, where: mock.RoomMock | mock.ContactMock, name = 'p.jpg') => sendMockImage(demo, who, where, bytes, name);
 
   return {
-    store, deps, demo, bot, self, said, t, sentKeys, dataDir: tmp.dir,
+    store, deps, demo, bot, self, said, t: deps.t, sentKeys, dataDir: tmp.dir,
     /** WeChat delivers message `id` again (as after a reconnect or a restart of the puppet) */
     redeliver: (id: string) => { demo.puppet.emit('message', { messageId: id }); },
     contact: (name: string) => demo.mocker.createContact({ name }),

@@ -6,6 +6,8 @@
  *   done KEY    the outbox has recorded it as sent
  * It prints READY once set up and exits 0 when nothing is left to send.
  */
+import { createDeps } from '../../src/services/deps';
+import { createTranslator } from '../../src/i18n';
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import pino from 'pino';
 import { fixedClock, systemClock } from '../../src/domain/clock';
@@ -31,7 +33,7 @@ async function scheduleMode(): Promise<void> {
   const store = createSqliteStore({ dataDir: process.env.DATA_DIR! });
   const i18n = await createI18n('zh-CN');
   const clock = fixedClock(process.env.NOW!);
-  const deps = { store, clock, log: pino({ level: 'silent' }), timeZone: 'Asia/Shanghai', t: i18n.t.bind(i18n), locale: 'zh-CN' as const };
+  const deps = createDeps({ store, clock, log: pino({ level: 'silent' }), timeZone: 'Asia/Shanghai', t: createTranslator('zh-CN'), locale: 'zh-CN' });
   if ((await store.groups.count({})) === 0) {
     const c = await store.communities.insert({ name: '测试社区' });
     const g = await store.grids.insert({ communityId: c.id, name: '测试网格' });
@@ -57,7 +59,7 @@ async function scheduleMode(): Promise<void> {
  */
 async function unitMode(): Promise<void> {
   const store = createSqliteStore({ dataDir: process.env.DATA_DIR! });
-  const deps = { store, clock: systemClock, log: pino({ level: 'silent' }), timeZone: 'Asia/Shanghai' };
+  const deps = createDeps({ store, clock: systemClock, log: pino({ level: 'silent' }), timeZone: 'Asia/Shanghai', t: createTranslator('zh-CN'), locale: 'zh-CN' });
   const hang = () => new Promise<never>(() => { /* the kill comes here */ });
   const handle = async () => {
     await store.markProcessed('msg-1', 'message');
@@ -74,7 +76,7 @@ async function main(): Promise<void> {
   if (process.env.MODE === 'unit') return unitMode();
   const log = process.env.SEND_LOG!;
   const store = createSqliteStore({ dataDir: process.env.DATA_DIR! });
-  const deps = { store, clock: systemClock, log: pino({ level: 'silent' }), timeZone: 'Asia/Shanghai' };
+  const deps = createDeps({ store, clock: systemClock, log: pino({ level: 'silent' }), timeZone: 'Asia/Shanghai', t: createTranslator('zh-CN'), locale: 'zh-CN' });
   if ((await store.broadcasts.count({})) === 0) {
     const c = await store.communities.insert({ name: '测试社区' });
     const g = await store.grids.insert({ communityId: c.id, name: '测试网格' });

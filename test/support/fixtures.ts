@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { fixedClock } from '../../src/domain/clock';
-import type { Deps } from '../../src/services/deps';
+import { createDeps, type Deps } from '../../src/services/deps';
+import { createI18nSync } from '../../src/i18n';
 import type { Store } from '../../src/storage/store';
 
 /** the sample roster (a copy of the one staff were given, kept in the repository so a clone anywhere runs the tests) */
@@ -17,8 +18,14 @@ export function tempDir(prefix = 'anxin-test-'): { dir: string; cleanup(): void 
 
 export const silentLog = pino({ level: 'silent' });
 
-export function depsFor(store: Store, now = '2026-11-15T02:00:00Z'): Deps & { clock: ReturnType<typeof fixedClock> } {
-  return { store, clock: fixedClock(now), log: silentLog, timeZone: 'Asia/Shanghai' };
+let i18n: ReturnType<typeof createI18nSync> | undefined;
+/** the app's translator (every namespace, zh-CN first), made once per test file */
+export const testT = () => (i18n ??= createI18nSync('zh-CN')).t.bind(i18n);
+
+/** The world over a store, on a fixed clock, as `createDeps` builds it for the app (bell, outbox notifier). */
+export function depsFor(store: Store, now = '2026-11-15T02:00:00Z', o: Partial<Pick<Deps, 'bell' | 'intentTtlMs'>> = {}): Deps & { clock: ReturnType<typeof fixedClock> } {
+  const clock = fixedClock(now);
+  return Object.assign(createDeps({ store, clock, log: silentLog, timeZone: 'Asia/Shanghai', t: testT(), locale: 'zh-CN', ...o }), { clock });
 }
 
 /** Phone and ID numbers as they must never appear in a group (SPEC §3 Personal data). */

@@ -3,6 +3,8 @@
  * ROSTER into DATA_DIR's store through the real import (worker thread, one transaction),
  * prints DONE and exits 0.
  */
+import { createDeps } from '../../src/services/deps';
+import { createTranslator } from '../../src/i18n';
 import { statSync } from 'node:fs';
 import pino from 'pino';
 import { systemClock } from '../../src/domain/clock';
@@ -11,7 +13,7 @@ import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
 
 async function main(): Promise<void> {
   const store = createSqliteStore({ dataDir: process.env.DATA_DIR! });
-  const deps = { store, clock: systemClock, log: pino({ level: 'silent' }), timeZone: 'Asia/Shanghai' };
+  const deps = createDeps({ store, clock: systemClock, log: pino({ level: 'silent' }), timeZone: 'Asia/Shanghai', t: createTranslator('zh-CN'), locale: 'zh-CN' });
   process.stdout.write('READY\n');
   const file = process.env.ROSTER!;
   await runRosterImport(deps, { source: { path: file }, size: statSync(file).size, actor: `crash-test:${process.env.VARIANT}` });

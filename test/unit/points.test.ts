@@ -42,7 +42,7 @@ it.each([1, 2, 3, 4, 5])('seed %i: the ledger holds each earned award exactly on
   let store = createSqliteStore({ dataDir: tmp.dir });
   let deps = depsFor(store);
   const i18n = await createI18n('zh-CN');
-  await ensureDefaults(deps, i18n.t.bind(i18n));
+  await ensureDefaults(deps);
   await importRoster(deps, await parseRosterFile(sampleRosterBytes()), { actor: 'test' });
   const houses = (await store.houses.find({}, { sort: { code: 1 } })).slice(0, 12);
   const round = await store.rounds.insert({ period: '2026-11', deadline: new Date('2026-11-20T15:59:59Z'), scope: 'street', status: 'open', openedAt: deps.clock.now() });

@@ -3,14 +3,14 @@ import { ensureDefaultSchedules, runDueSchedules } from '../../src/scheduler/sch
 import { ensureDefaults } from '../../src/services/setup/ensure-defaults';
 import { importRoster } from '../../src/services/import-roster';
 import { parseRosterFile } from '../../src/services/parse-roster-file';
-import type { ScheduleDeps } from '../../src/services/schedules/run-schedule';
+import type { Deps } from '../../src/services/deps';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
 import type { Store } from '../../src/storage/store';
 import { depsFor, sampleRosterBytes, tempDir } from '../support/fixtures';
 
 let tmp: ReturnType<typeof tempDir>;
 let store: Store;
-let deps: ScheduleDeps & { clock: ReturnType<typeof depsFor>['clock'] };
+let deps: Deps & { clock: ReturnType<typeof depsFor>['clock'] };
 let groupId: string;
 
 async function setup(now: string) {
@@ -19,7 +19,7 @@ async function setup(now: string) {
   const base = depsFor(store, now);
   const i18n = await createI18n('zh-CN');
   deps = { ...base, t: i18n.t.bind(i18n), locale: 'zh-CN' };
-  await ensureDefaults(deps, deps.t);
+  await ensureDefaults(deps);
   await importRoster(deps, await parseRosterFile(sampleRosterBytes()), { actor: 'test' });
   groupId = (await store.groups.findOne({ name: '平山村第1网格联防1组' }))!.id;
   await store.groups.update(groupId, { roomId: 'room-1@chatroom', botId: 'bot' });

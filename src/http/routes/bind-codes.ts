@@ -1,7 +1,7 @@
 import { DomainError } from '../../domain/errors';
 import { issueBindCode } from '../../services/groups/bind-codes';
 import { inCallerScope } from '../authorize';
-import { depsOf, type AppOptions } from '../context';
+import type { AppOptions } from '../context';
 import type { RouteTable } from '../route-table';
 
 /**
@@ -14,12 +14,12 @@ export function bindCodeRoutes(o: AppOptions, router: RouteTable): void {
     // another scope's group does not exist for the caller
     if (!group || !inCallerScope(ctx, group, 'bindcodes:issue')) throw new DomainError('not_found', 'group', { what: o.t('api:what.groups', { lng: ctx.state.lng }) });
     ctx.status = 201;
-    ctx.body = await issueBindCode(depsOf(o), 'group', group.id);
+    ctx.body = await issueBindCode(o, 'group', group.id);
   });
   router.post('/users/:id/bind-code', 'users:manage', async (ctx) => {
     const user = await o.store.users.get(String(ctx.params.id).slice(0, 64));
     if (!user) throw new DomainError('not_found', 'user', { what: o.t('api:what.record', { lng: ctx.state.lng }) });
-    const { code } = await issueBindCode(depsOf(o), 'staff', user.id);
+    const { code } = await issueBindCode(o, 'staff', user.id);
     ctx.status = 201;
     ctx.body = { code };
   });

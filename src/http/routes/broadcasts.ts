@@ -4,7 +4,7 @@ import { PHOTO_MAX_BYTES } from '../../domain/photo';
 import { broadcast, broadcastStatus } from '../../services/sending/broadcast';
 import { scopesWithin } from '../../services/access/scopes-within';
 import { currentUser, effectiveScope } from '../authorize';
-import { depsOf, type AppOptions } from '../context';
+import type { AppOptions } from '../context';
 import { singleUpload } from '../upload';
 import { offsetOnly } from '../paging';
 import { pageQuery } from './records';
@@ -25,7 +25,7 @@ export function broadcastRoutes(o: AppOptions, router: RouteTable): void {
     const b = broadcastBody.parse(ctx.request.body ?? {});
     const image = (ctx as unknown as { file?: { buffer: Buffer } }).file?.buffer;
     const scope = await effectiveScope(o.store, ctx, b.scope);
-    const r = await broadcast(depsOf(o), { text: b.text, scope: scope.label, at: b.at ? new Date(b.at) : undefined, by: `user:${user.id}`, image });
+    const r = await broadcast(o, { text: b.text, scope: scope.label, at: b.at ? new Date(b.at) : undefined, by: `user:${user.id}`, image });
     ctx.status = 201;
     ctx.body = { id: r.broadcast.id, rooms: r.rooms, at: r.broadcast.at };
   });
@@ -42,7 +42,7 @@ export function broadcastRoutes(o: AppOptions, router: RouteTable): void {
     const id = String(ctx.params.id).slice(0, 64);
     const b = await o.store.broadcasts.get(id);
     const within = await scopesWithin(o.store, await effectiveScope(o.store, ctx, undefined));
-    const s = b && (!within || within.includes(b.scope)) ? await broadcastStatus(depsOf(o), id) : null;
+    const s = b && (!within || within.includes(b.scope)) ? await broadcastStatus(o, id) : null;
     if (!s) throw new DomainError('not_found', 'broadcast', { what: o.t('api:what.record', { lng: ctx.state.lng }) });
     ctx.body = s;
   });

@@ -9,7 +9,7 @@ import { keepPhoto } from '../../services/inspection/submit-photo';
 import { PHOTO_MAX_BYTES } from '../../domain/photo';
 import { hazardNotices } from '../hazard-notices';
 import { currentActor, currentUser, effectiveScope } from '../authorize';
-import { depsOf, type AppOptions, type Ctx } from '../context';
+import type { AppOptions, Ctx } from '../context';
 import { listPage } from '../paging';
 import { singleUpload } from '../upload';
 import { pageQuery } from './records';
@@ -30,7 +30,7 @@ const present = (h: Hazard, now: Date) => ({ ...h, overdue: isOverdue(h, now) })
 
 /** Hazards from the dashboard or a script: list, open, close, reopen (SPEC §6). */
 export function hazardRoutes(o: AppOptions, router: RouteTable): void {
-  const deps = depsOf(o);
+  const deps = o;
   const botT = (g: Group) => (key: string, params: Record<string, unknown>) => o.t(`bot:${key}`, { lng: g.locale ?? o.locale, ...params });
   /** a hazard in the caller's scope, or 404 */
   const load = async (ctx: Ctx): Promise<Hazard> => {

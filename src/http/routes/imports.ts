@@ -7,7 +7,7 @@ import { newId } from '../../domain/ids';
 import { importRunning, runRosterImport, type ImportProgressReport, type RosterImportResult } from '../../services/roster/run-roster-import';
 import { warningText } from '../../services/roster/warning-text';
 import { currentUser } from '../authorize';
-import { depsOf, type AppOptions, type Ctx } from '../context';
+import type { AppOptions, Ctx } from '../context';
 import { errorParams } from '../error-middleware';
 import type { RouteTable } from '../route-table';
 import { singleUpload } from '../upload';
@@ -68,7 +68,7 @@ export function importRoutes(o: AppOptions, router: RouteTable): void {
       throw busy();
     }
     const job: ImportJob = { id: newId(), status: 'running', phase: 'parse', processed: 0, total: 0 };
-    const run = runRosterImport(depsOf(o), {
+    const run = runRosterImport(o, {
       source: { path: file.path }, size, actor: `user:${user.id}`, maxRows: o.imports?.maxRows,
       onProgress: (p) => Object.assign(job, p),
     }).finally(() => rm(file.path, { force: true }));

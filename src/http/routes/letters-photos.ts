@@ -4,7 +4,7 @@ import { placedFilter } from '../../domain/scope';
 import { noticeKey } from '../../services/sending/notifier';
 import { publishLetter } from '../../services/commitments/publish-letter';
 import { currentUser, effectiveScope, inCallerScope } from '../authorize';
-import { depsOf, type AppOptions } from '../context';
+import type { AppOptions } from '../context';
 import type { RouteTable } from '../route-table';
 import { createThumbnails } from '../thumbnails';
 
@@ -18,7 +18,7 @@ export function letterAndPhotoRoutes(o: AppOptions, router: RouteTable): void {
   router.post('/letters', 'letters:publish', async (ctx) => {
     const user = currentUser(ctx);
     const body = letterBody.parse(ctx.request.body ?? {});
-    const { letter, rooms } = await publishLetter(depsOf(o), { texts: body.texts, by: `user:${user.id}` });
+    const { letter, rooms } = await publishLetter(o, { texts: body.texts, by: `user:${user.id}` });
     const announced = await o.notifier.post(rooms.map((g) => {
       const lng = g.locale ?? o.locale;
       return { key: noticeKey.letter(letter.version, g.roomId!), roomId: g.roomId!, text: o.t('bot:letter.updated', { lng, version: letter.version, letter: letter.texts[lng] ?? letter.texts['zh-CN'] }) };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { pointRules, rankLandlords, setPointRules } from '../../services/points/points';
 import { currentUser, effectiveScope } from '../authorize';
-import { depsOf, type AppOptions } from '../context';
+import type { AppOptions } from '../context';
 import { offsetOnly } from '../paging';
 import { pageQuery } from './records';
 import type { RouteTable } from '../route-table';
@@ -26,7 +26,7 @@ export function pointRoutes(o: AppOptions, router: RouteTable): void {
     const year = q.year ?? yearIn(o.timeZone, o.clock.now());
     const gridIds = scope.level === 'street' ? null
       : scope.gridId ? [scope.gridId] : (await o.store.grids.find({ communityId: scope.communityId! })).map((g) => g.id);
-    let ranked = await rankLandlords(depsOf(o), { gridIds, year });
+    let ranked = await rankLandlords(o, { gridIds, year });
     if (scope.level === 'group') {
       const mine = new Set(await o.store.houses.distinct('landlordId', { groupId: scope.groupId! }));
       ranked = ranked.filter((r) => mine.has(r.landlordId));
@@ -34,10 +34,10 @@ export function pointRoutes(o: AppOptions, router: RouteTable): void {
     ctx.body = { year, items: ranked.slice(q.offset, q.offset + q.limit), total: ranked.length, limit: q.limit, offset: q.offset };
   });
   router.get('/points/rules', 'points:read', async (ctx) => {
-    ctx.body = await pointRules(depsOf(o));
+    ctx.body = await pointRules(o);
   });
   router.put('/points/rules', 'points:rules', async (ctx) => {
     const user = currentUser(ctx);
-    ctx.body = await setPointRules(depsOf(o), { rules: rulesBody.parse(ctx.request.body ?? {}), by: `user:${user.id}` });
+    ctx.body = await setPointRules(o, { rules: rulesBody.parse(ctx.request.body ?? {}), by: `user:${user.id}` });
   });
 }

@@ -8,7 +8,7 @@ import type { Store } from '../../storage/store';
 import { roleAllows, type Actor } from '../../domain/policy';
 import { audit, editRecord, removeRecord } from '../../services/setup/edit-records';
 import { currentActor, effectiveScope, inCallerScope, placeFiltersInScope } from '../authorize';
-import { depsOf, type AppOptions, type Ctx } from '../context';
+import type { AppOptions, Ctx } from '../context';
 import type { RouteTable } from '../route-table';
 import { answerWatchList } from './watch-list';
 
@@ -91,7 +91,7 @@ export const EDITS = {
 
 /** The tree resources: list, get, edit and remove, each inside the caller's scope (SPEC §6). */
 export function resourceRoutes(o: AppOptions, router: RouteTable): void {
-  const deps = depsOf(o);
+  const deps = o;
   /** staff reading phones is itself recorded (who read whose, when) */
   const auditPhones = async (ctx: Ctx, name: ResourceName, rows: Row[]) => {
     const actor = currentActor(ctx);

@@ -13,7 +13,7 @@ import { remindMissing } from '../../services/inspection/remind-missing';
 import { reviewSubmission } from '../../services/inspection/review-submission';
 import { ymdIn } from '../../domain/period';
 import { currentActor, currentUser, effectiveScope } from '../authorize';
-import { depsOf, type AppOptions, type Ctx } from '../context';
+import type { AppOptions, Ctx } from '../context';
 import { listPage, offsetOnly } from '../paging';
 import { pageQuery } from './records';
 import type { RouteTable } from '../route-table';
@@ -49,7 +49,7 @@ export function roundRoutes(o: AppOptions, router: RouteTable): void {
     const user = currentUser(ctx);
     const body = openBody.parse(ctx.request.body ?? {});
     const scope = await effectiveScope(o.store, ctx, body.scope);
-    const { round, announce } = await openRound(depsOf(o), { period: body.period, deadline: deadlineFrom(body.deadline, o.timeZone), scope: scope.label, by: `user:${user.id}` });
+    const { round, announce } = await openRound(o, { period: body.period, deadline: deadlineFrom(body.deadline, o.timeZone), scope: scope.label, by: `user:${user.id}` });
     const announced = await o.notifier.post(announce.map((a) => ({
       key: noticeKey.announce(round.id, a.group.roomId!), roomId: a.group.roomId!,
       ...roundAnnouncement(botT(a.group), a.group.locale ?? o.locale, o.timeZone, round, a.keyHouses),
@@ -76,7 +76,7 @@ export function roundRoutes(o: AppOptions, router: RouteTable): void {
     const groups = (await boundGroups(o.store, placed)).filter((g) => scopeCoversGroup(round.scope, g));
     const day = ymdIn(o.clock.now(), o.timeZone);
     const notices = await Promise.all(groups.map(async (g) => ({
-      key: noticeKey.remind(round.id, g.id, day), roomId: g.roomId!, ...reminder(botT(g), await remindMissing(depsOf(o), g)),
+      key: noticeKey.remind(round.id, g.id, day), roomId: g.roomId!, ...reminder(botT(g), await remindMissing(o, g)),
     })));
     // keyed by round, group and day: a retried request posts nothing more (`already` says so)
     const reminded = await o.notifier.post(notices);
@@ -94,9 +94,9 @@ export function roundRoutes(o: AppOptions, router: RouteTable): void {
       const user = currentUser(ctx);
       const reason = action === 'return' ? returnBody.parse(ctx.request.body ?? {}).reason : undefined;
       const sub = await loadSubmission(ctx);
-      const reviewed = await reviewSubmission(depsOf(o), { submission: sub, action, reason, by: currentActor(ctx) });
+      const reviewed = await reviewSubmission(o, { submission: sub, action, reason, by: currentActor(ctx) });
       ctx.body = reviewed;
-      const to = await houseAudience(depsOf(o), sub.houseId);
+      const to = await houseAudience(o, sub.houseId);
       if (to) {
         const t = botT(to.group);
         const text = action === 'approve' ? t('review.approved', { code: sub.houseCode }) : t('review.returned', { code: sub.houseCode, reason });

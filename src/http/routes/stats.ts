@@ -9,7 +9,7 @@ import { getStats } from '../../services/figures/get-stats';
 import { rankScope } from '../../services/figures/ranking';
 import { placedFilter } from '../../domain/scope';
 import { effectiveScope } from '../authorize';
-import { depsOf, type AppOptions } from '../context';
+import type { AppOptions } from '../context';
 import type { RouteTable } from '../route-table';
 
 export const statsQuery = z.object({
@@ -29,7 +29,7 @@ export function statsRoutes(o: AppOptions, router: RouteTable): void {
   router.get('/stats', 'stats:read', async (ctx) => {
     const q = statsQuery.parse(ctx.query);
     const scope = await effectiveScope(o.store, ctx, q.scope);
-    ctx.body = await getStats(depsOf(o), scope, q.period ?? periodOf(o.clock.now(), o.timeZone));
+    ctx.body = await getStats(o, scope, q.period ?? periodOf(o.clock.now(), o.timeZone));
   });
   // the groups (or grids) of a scope, best first: compliance, then commitment and inspection rates
   router.get('/stats/ranking', 'stats:read', async (ctx) => {
@@ -38,7 +38,7 @@ export function statsRoutes(o: AppOptions, router: RouteTable): void {
     const period = q.period ?? periodOf(o.clock.now(), o.timeZone);
     // within one group there are no grids to rank: a row named after its grid would hold only the group's figures
     const by = scope.groupId ? 'group' : q.by;
-    const items = await rankScope(depsOf(o), { where: placedFilter(scope), by, period });
+    const items = await rankScope(o, { where: placedFilter(scope), by, period });
     ctx.body = { scope: scope.label, period, by, items: items.slice(q.offset, q.offset + q.limit), total: items.length, limit: q.limit, offset: q.offset };
   });
   // the monthly report: a summary sheet and a sheet per community, streamed (or the house rows as CSV)
@@ -51,7 +51,7 @@ export function statsRoutes(o: AppOptions, router: RouteTable): void {
     const scope = await effectiveScope(o.store, ctx, q.scope);
     const period = q.period ?? periodOf(o.clock.now(), o.timeZone);
     const t = (key: string, params?: Record<string, unknown>) => o.t(key, { lng: ctx.state.lng, ...params });
-    const report = await prepareMonthlyReport(depsOf(o), { where: scope, period, year: Number(period.slice(0, 4)), showPhones: roleAllows(currentActor(ctx).role, 'phones:read'), format: q.format, t });
+    const report = await prepareMonthlyReport(o, { where: scope, period, year: Number(period.slice(0, 4)), showPhones: roleAllows(currentActor(ctx).role, 'phones:read'), format: q.format, t });
     const out = new PassThrough();
     const file = `anxin-report-${period}.${q.format}`;
     ctx.type = q.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';

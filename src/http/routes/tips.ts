@@ -6,7 +6,7 @@ import type { Tip } from '../../domain/types';
 import { enqueue, PRIORITY } from '../../services/sending/outbox';
 import { decideTip } from '../../services/tips/tips';
 import { currentUser, effectiveScope } from '../authorize';
-import { depsOf, type AppOptions, type Ctx } from '../context';
+import type { AppOptions, Ctx } from '../context';
 import { hazardNotices } from '../hazard-notices';
 import { listPage } from '../paging';
 import { pageQuery } from './records';
@@ -24,7 +24,7 @@ const present = ({ reporterContactId: _hidden, ...tip }: Tip) => tip;
 
 /** Tips (有奖举报) for staff: list within their scope, accept (optionally with a hazard) or reject (SPEC §6). */
 export function tipRoutes(o: AppOptions, router: RouteTable): void {
-  const deps = depsOf(o);
+  const deps = o;
   const notices = hazardNotices(o);
   const load = async (ctx: Ctx): Promise<Tip> => {
     const tip = await o.store.tips.get(String(ctx.params.id).slice(0, 64));

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors';
 import { currentActor, currentUser, effectiveScope } from '../authorize';
-import { depsOf, type AppOptions, type Ctx } from '../context';
+import type { AppOptions, Ctx } from '../context';
 import type { RouteTable } from '../route-table';
 import { createUser, removeUser, rotateToken, updateUser } from '../../services/access/users';
 import { listPage } from '../paging';
@@ -14,7 +14,7 @@ export const auditQuery = pageQuery.extend({ since: z.iso.datetime({ offset: tru
 
 /** Users and their tokens (admins; SPEC §6), and the audit log (staff of a scope read theirs). */
 export function userRoutes(o: AppOptions, router: RouteTable): void {
-  const deps = depsOf(o);
+  const deps = o;
   const load = async (ctx: Ctx) => {
     const user = await o.store.users.get(String(ctx.params.id).slice(0, 64));
     if (!user) throw new DomainError('not_found', 'user', { what: o.t('api:what.record', { lng: ctx.state.lng }) });

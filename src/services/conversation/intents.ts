@@ -28,7 +28,7 @@ export async function createIntent(deps: Deps, said: Said, kind: IntentKind, fie
   return store.intents.insert({
     contactId: said.contactId, conversation: said.conversation, kind,
     item: fields.item ?? null, houseId: fields.houseId ?? null, photoId: fields.photoId ?? null, hazardId: fields.hazardId ?? null, tipId: fields.tipId ?? null,
-    since: said.at, expiresAt: new Date(clock.now().getTime() + (o.ttlMs ?? deps.intentTtlMs ?? INTENT_TTL_MS)),
+    since: said.at, expiresAt: new Date(clock.now().getTime() + (o.ttlMs ?? deps.intentTtlMs)),
   });
 }
 

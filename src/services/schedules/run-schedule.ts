@@ -17,7 +17,6 @@ import { rankScope, type Ranked } from '../figures/ranking';
 import { closeMonth } from '../figures/monthly-report';
 import { monthDay } from '../../domain/date-format';
 
-export interface ScheduleDeps extends Deps { t: Translate; locale: 'zh-CN' | 'en' }
 
 const daysBetween = (a: string, b: string) => Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
 
@@ -27,7 +26,7 @@ const daysBetween = (a: string, b: string) => Math.round((Date.parse(`${b}T00:00
  * crash, or fired by two processes at once, sends each message once. Quiet hours hold it.
  */
 async function post(
-  deps: ScheduleDeps, s: Schedule, runAt: Date, groups: Group[], render: (t: BotT, lng: string, g: Group) => Promise<Post | null> | Post | null,
+  deps: Deps, s: Schedule, runAt: Date, groups: Group[], render: (t: BotT, lng: string, g: Group) => Promise<Post | null> | Post | null,
   keyOf: (g: Group) => string = (g) => `schedule:${s.name}:${runAt.toISOString()}:${g.roomId}`,
 ): Promise<number> {
   const notBefore = afterQuietHours(deps.clock.now(), s.timeZone);
@@ -46,7 +45,7 @@ async function post(
  * deadline: the head is told in the group, and each staff member whose scope covers it by
  * private chat. Keyed by hazard (and person), so each notice is posted once however often this runs.
  */
-async function hazardNotices(deps: ScheduleDeps, s: Schedule, groups: Group[]): Promise<number> {
+async function hazardNotices(deps: Deps, s: Schedule, groups: Group[]): Promise<number> {
   const { store, clock } = deps;
   const now = clock.now();
   const tomorrow = ymdIn(new Date(now.getTime() + 86_400_000), s.timeZone);
@@ -85,7 +84,7 @@ async function hazardNotices(deps: ScheduleDeps, s: Schedule, groups: Group[]): 
 }
 
 /** The weekly list: each linked staff member gets the overdue hazards of their scope, one private message, keyed by week. */
-async function hazardWeekly(deps: ScheduleDeps, s: Schedule, runAt: Date): Promise<number> {
+async function hazardWeekly(deps: Deps, s: Schedule, runAt: Date): Promise<number> {
   const { store, clock } = deps;
   const now = clock.now();
   const staff = (await store.users.find({ active: true, contactId: { ne: null } })).filter((u) => u.role === 'staff' || u.role === 'admin');
@@ -107,7 +106,7 @@ async function hazardWeekly(deps: ScheduleDeps, s: Schedule, runAt: Date): Promi
 }
 
 /** Does what a schedule's run is for. Returns how many room posts it queued. */
-export async function runSchedule(deps: ScheduleDeps, s: Schedule, runAt: Date): Promise<number> {
+export async function runSchedule(deps: Deps, s: Schedule, runAt: Date): Promise<number> {
   const { store, timeZone } = deps;
   const groups = await boundGroups(store, await resolveScope(store, s.scope));
   switch (s.action) {

@@ -34,7 +34,7 @@ export async function enqueue(deps: Deps, entries: readonly NewOutboxEntry[]): P
   const added = await insertNew(deps, entries);
   // (inside a unit of work the sender may wake before the unit commits; its claim is a
   // write that shares or follows that commit, so nothing is sent before it is durable)
-  if (added) deps.bell?.ring();
+  if (added) deps.bell.ring();
   return added;
 }
 

@@ -60,7 +60,7 @@ export async function takeRoom(deps: Deps, input: { roomId: string; account: str
     if (!lease || lease.account !== input.account) await adopt(deps, [input.roomId], input.account);
     return true;
   });
-  if (took && (!lease || lease.account !== input.account)) deps.bell?.ring();
+  if (took && (!lease || lease.account !== input.account)) deps.bell.ring();
   return took ? leaseUntil : null;
 }
 
@@ -170,7 +170,7 @@ export function createRoomKeeper(deps: Deps, o: RoomKeeperOptions) {
     }
     // entries queued under another account after this one took the room (a post whose
     // enqueue read the room's old account) come here
-    if (await adopt(deps, [...served.keys()], me)) deps.bell?.ring();
+    if (await adopt(deps, [...served.keys()], me)) deps.bell.ring();
   }
 
   const run = (): Promise<void> => (ticking ??= tick()

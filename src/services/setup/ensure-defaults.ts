@@ -1,8 +1,7 @@
-import type { Translate } from '../../i18n';
 import type { Deps } from '../deps';
 
 /** Ships the default commitment letter (version 1, zh-CN and en) so commitments work on day one. */
-export async function ensureDefaults({ store, clock }: Deps, t: Translate): Promise<void> {
+export async function ensureDefaults({ store, clock, t }: Deps): Promise<void> {
   if (await store.letters.findOne({ version: 1 })) return;
   const texts = { 'zh-CN': t('templates:letter.v1', { lng: 'zh-CN' }), en: t('templates:letter.v1', { lng: 'en' }) };
   try {
