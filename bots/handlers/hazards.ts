@@ -1,11 +1,14 @@
-import { DomainError } from '../../src/domain/errors';
+import { noticePost } from '../../src/render/notices';
+import type { NoticeData } from '../../src/services/sending/notifier';
 import { closeHazard, hazardByNumber, openHazard } from '../../src/services/hazards/hazards';
 import { fixHazard } from '../../src/services/inspection/submit-photo';
-import type { BotContext, Handler, HandlerTable } from '../bot-context';
+import type { BotContext, Handler, HandlerTable, Reply } from '../bot-context';
 import { photoReply } from './inspection';
-import { monthDay } from '../../src/domain/date-format';
+import { roomPlace } from './review';
 
-const day = (ctx: BotContext, d: Date) => monthDay(ctx.lng, ctx.deps.timeZone, d);
+
+/** The room is told by the reply itself: the service's notice to this room, said once. */
+const asReply = (ctx: BotContext, notices: readonly NoticeData[]): Reply | null => (notices[0] ? noticePost(ctx.deps, { ...notices[0], lng: ctx.lng }) : null);
 
 /** `整改 N`: in the room or a private chat, by the landlord of the hazard's house. */
 const fixed: Handler<'fixed'> = async (ctx, cmd) => {
@@ -19,24 +22,16 @@ const fixed: Handler<'fixed'> = async (ctx, cmd) => {
 export const hazardHandlers: HandlerTable = {
   room: {
     hazard: async (ctx, cmd) => {
-      const by = ctx.permit('hazards:open');
-      const group = ctx.requireGroup();
-      const house = await ctx.deps.store.houses.findOne({ code: cmd.houseCode, groupId: group.id });
-      if (!house) throw new DomainError('house_not_in_group', cmd.houseCode, { code: cmd.houseCode });
-      const h = await openHazard(ctx.deps, { house, description: cmd.text, days: cmd.days, by: by.id });
-      const owner = house.contactId ? await ctx.deps.store.contacts.get(house.contactId) : null;
-      return { text: ctx.t('hazard.opened', { number: h.number, code: house.code, text: h.description, deadline: day(ctx, h.deadline) }), mentions: owner ? [owner.wechatId] : [] };
+      const { notices } = await openHazard(ctx.deps, { houseCode: cmd.houseCode, within: roomPlace(ctx), by: ctx.speaker.actors, description: cmd.text, days: cmd.days });
+      return asReply(ctx, notices);
     },
     fixed,
     close: async (ctx, cmd) => {
-      const hazard = await hazardByNumber(ctx.deps, cmd.number);
-      if (hazard.groupId !== ctx.requireGroup().id) throw new DomainError('hazard_not_found', String(cmd.number), { number: cmd.number });
-      const h = await closeHazard(ctx.deps, { hazard, by: ctx.speaker.actors });
+      const hazard = await hazardByNumber(ctx.deps, cmd.number, roomPlace(ctx));
+      const { hazard: h, notices, already } = await closeHazard(ctx.deps, { hazard, by: ctx.speaker.actors });
       // closed before this message (a repeated 销号): said plainly, without calling the landlord again
-      if (hazard.status === 'closed') return { text: ctx.t('hazard.already_closed', { number: h.number, code: h.houseCode }) };
-      const owner = (await ctx.deps.store.houses.get(h.houseId))?.contactId;
-      const contact = owner ? await ctx.deps.store.contacts.get(owner) : null;
-      return { text: ctx.t('hazard.closed', { number: h.number, code: h.houseCode }), mentions: contact ? [contact.wechatId] : [] };
+      if (already) return { text: ctx.t('hazard.already_closed', { number: h.number, code: h.houseCode }) };
+      return asReply(ctx, notices);
     },
   },
   private: { fixed },

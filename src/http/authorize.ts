@@ -55,6 +55,18 @@ export const inCallerScope = (ctx: Ctx, rec: { communityId?: string | null; grid
   can(currentActor(ctx), action, { level: 'group', communityId: rec.communityId ?? undefined, gridId: rec.gridId ?? undefined, groupId: rec.groupId ?? undefined });
 
 /**
+ * The record named by the route's `:id`, when it lies in the caller's scope; otherwise 404,
+ * the same whether it exists elsewhere or not (koa-router's `router.param` pattern, as one loader).
+ */
+export async function loadInScope<R extends { communityId?: string | null; gridId?: string | null; groupId?: string | null }>(
+  ctx: Ctx, coll: { get(id: string): Promise<R | null> }, what: 'record' | 'houses' = 'record',
+): Promise<R> {
+  const rec = await coll.get(String(ctx.params.id).slice(0, 64));
+  if (!rec || !inCallerScope(ctx, rec)) throw new DomainError('not_found', what, { whatKey: what });
+  return rec;
+}
+
+/**
  * A list filter naming a place (`communityId`, `gridId`, `groupId`) must name one the caller
  * may read: another scope's place — or one that does not exist, which a scoped caller cannot
  * tell apart from it — is refused (403), the same answer as `?scope=` outside theirs.

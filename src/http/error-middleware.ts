@@ -68,7 +68,8 @@ const fromHttpStatus = (status: number): ErrorCode =>
 /** A domain error's message parameters in the reader's language (also for the CLI's messages). */
 export function errorParams(e: DomainError, t: Translate, lng: string): Record<string, unknown> {
   const params: Record<string, unknown> = { ...e.params };
-  if (e.code === 'not_found' && !params.what) params.what = t('api:what.record', { lng });
+  // a service names what was not found by its key (`whatKey`), in the caller's language here
+  if (e.code === 'not_found' && !params.what) params.what = t(`api:what.${typeof params.whatKey === 'string' ? params.whatKey : 'record'}`, { lng });
   // a detail named by key (api:details.*) is worded in the reader's language, with the error's other params
   if (typeof params.detailKey === 'string') params.detail = t(`api:details.${params.detailKey}`, { lng, ...params });
   // a limit passed names itself in the reader's language

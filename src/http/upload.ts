@@ -58,3 +58,8 @@ function uploadError(e: unknown, o: UploadOptions): unknown {
       return e;
   }
 }
+
+/** The file `singleUpload` took, as multer leaves it on the context (in memory, or spooled to disk). */
+export const uploadedFile = (ctx: object): { buffer?: Buffer; path?: string; size: number } | undefined => (ctx as { file?: { buffer?: Buffer; path?: string; size: number } }).file;
+/** The bytes of an in-memory upload, if one came. */
+export const uploadedBytes = (ctx: object): Buffer | undefined => uploadedFile(ctx)?.buffer;

@@ -2,7 +2,7 @@ import cron from 'node-cron';
 import { DEFAULT_SCHEDULE } from '../domain/default-schedule';
 import { dueRun, nextCronRun } from '../domain/schedule-time';
 import type { Deps } from '../services/deps';
-import { runSchedule } from '../services/schedules/run-schedule';
+import { runSchedule } from './run-schedule';
 
 /** Stores the default schedule the first time; a schedule someone changed is left as it is. */
 export async function ensureDefaultSchedules(deps: Deps): Promise<void> {

@@ -3,14 +3,12 @@
  * the clock moved for the day-before reminder and the overdue notices, and `进度` and the
  * figures agreeing at every step.
  */
-import { createI18n } from '../../src/i18n';
 import { issueBindCode } from '../../src/services/groups/bind-codes';
 import { getStats } from '../../src/services/figures/get-stats';
 import { ensureDefaultSchedules, runDueSchedules } from '../../src/scheduler/schedule-runner';
 import { botFixture, SAMPLE_GROUP, SAMPLE_LANDLORDS, type BotFixture } from '../support/bot-fixture';
 import request from 'supertest';
 import { createApp } from '../../src/http/create-app';
-import { createOutboxNotifier } from '../../src/services/sending/outbox-notifier';
 import { generateToken, hashToken } from '../../src/services/access/tokens';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
 import type { Store } from '../../src/storage/store';
@@ -20,8 +18,7 @@ import { uniqueJpeg } from '../support/images';
 /** The API as a (re)started process would serve it: its own connection to the bot's database. */
 async function apiOver(store: Store) {
   const deps = depsFor(store);
-  const i18n = await createI18n('zh-CN');
-  const app = createApp({ ...deps, t: i18n.t.bind(i18n), locale: 'zh-CN', demo: true, botStatus: () => ({ puppet: 'wechaty-puppet-mock', loggedIn: true }), notifier: createOutboxNotifier(deps) });
+  const app = createApp({ ...deps, demo: true, botStatus: () => ({ puppet: 'wechaty-puppet-mock', loggedIn: true }) });
   const user = (await store.users.findOne({ role: 'staff', scope: 'street' })) ?? (await store.users.insert({ name: '街道工作人员', role: 'staff', scope: 'street', contactId: null, active: true }));
   const token = generateToken();
   await store.tokens.insert({ userId: user.id, hash: hashToken(token), label: 'test', lastUsedAt: null, revokedAt: null });
@@ -40,7 +37,6 @@ let groupId: string;
 const head = () => landlords[2]!; // P00003
 
 async function schedules() {
-  const i18n = await createI18n('zh-CN');
   return runDueSchedules(f.deps);
 }
 const stats = async () => getStats(f.deps, { level: 'group', groupId, label: `group:${groupId}` }, '2026-11');
@@ -56,7 +52,6 @@ beforeAll(async () => {
   for (const [i, who] of landlords.slice(0, 5).entries()) await f.say(who, `登记 P0000${i + 1}`, room);
   const user = await f.store.users.insert({ name: '网格员小张', role: 'staff', scope: 'street', contactId: null, active: true });
   await f.say(staff, `绑定工作人员 ${(await issueBindCode(f.deps, 'staff', user.id)).code}`, f.self);
-  const i18n = await createI18n('zh-CN');
   await ensureDefaultSchedules(f.deps);
 });
 afterAll(async () => { await f?.close(); });

@@ -2,7 +2,7 @@
 import request from 'supertest';
 import { createI18n } from '../../src/i18n';
 import { ensureDefaultSchedules } from '../../src/scheduler/schedule-runner';
-import { runSchedule } from '../../src/services/schedules/run-schedule';
+import { runSchedule } from '../../src/scheduler/run-schedule';
 import { auth, rosterAppFixture } from '../support/app-fixture';
 import { MOBILE } from '../support/fixtures';
 import { uniqueJpeg } from '../support/images';

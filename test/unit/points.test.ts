@@ -7,7 +7,7 @@ import { POINT_RULES, rank } from '../../src/domain/points';
 import { DomainError } from '../../src/domain/errors';
 import type { House } from '../../src/domain/types';
 import { commit } from '../../src/services/commitments/commit';
-import { closeHazard, openHazard } from '../../src/services/hazards/hazards';
+import { closeHazard, recordHazard } from '../../src/services/hazards/hazards';
 import { importRoster } from '../../src/services/import-roster';
 import { parseRosterFile } from '../../src/services/parse-roster-file';
 import { myPoints, rankLandlords } from '../../src/services/points/points';
@@ -48,7 +48,7 @@ it.each([1, 2, 3, 4, 5])('seed %i: the ledger holds each earned award exactly on
   const round = await store.rounds.insert({ period: '2026-11', deadline: new Date('2026-11-20T15:59:59Z'), scope: 'street', status: 'open', openedAt: deps.clock.now() });
   for (const h of houses) {
     await store.submissions.insert({ communityId: h.communityId, gridId: h.gridId, groupId: h.groupId, roundId: round.id, period: '2026-11', houseId: h.id, houseCode: h.code, status: 'complete', items: {}, returnReason: null, reviewedBy: null, reviewedAt: null });
-    await openHazard(deps, { house: h, description: '杂物', days: 3, by: 'test' });
+    await recordHazard(deps, { house: h, description: '杂物', days: 3, by: 'test' });
   }
   const done = new Set<string>();
   const speaker = (h: House) => ({ wechatId: `wx-${h.code}`, name: h.code, contact: null, houses: [h], isHead: false, staff: null, actors: [] });

@@ -5,7 +5,7 @@ import { broadcast, broadcastStatus } from '../../services/sending/broadcast';
 import { scopesWithin } from '../../services/access/scopes-within';
 import { currentUser, effectiveScope } from '../authorize';
 import type { AppOptions } from '../context';
-import { singleUpload } from '../upload';
+import { singleUpload, uploadedBytes } from '../upload';
 import { offsetOnly } from '../paging';
 import { pageQuery } from './records';
 import type { RouteTable } from '../route-table';
@@ -23,7 +23,7 @@ export function broadcastRoutes(o: AppOptions, router: RouteTable): void {
   router.post('/broadcasts', 'broadcasts:send', upload, async (ctx) => {
     const user = currentUser(ctx);
     const b = broadcastBody.parse(ctx.request.body ?? {});
-    const image = (ctx as unknown as { file?: { buffer: Buffer } }).file?.buffer;
+    const image = uploadedBytes(ctx);
     const scope = await effectiveScope(o.store, ctx, b.scope);
     const r = await broadcast(o, { text: b.text, scope: scope.label, at: b.at ? new Date(b.at) : undefined, by: `user:${user.id}`, image });
     ctx.status = 201;

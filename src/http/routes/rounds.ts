@@ -2,18 +2,17 @@ import { z } from 'zod';
 import { DomainError } from '../../domain/errors';
 import { deadlineFrom, PERIOD_RE } from '../../domain/period';
 import { placedFilter, scopeCoversGroup, type PlacedScope } from '../../domain/scope';
-import type { Group } from '../../domain/types';
-import { reminder, roundAnnouncement, type BotT } from '../../render/messages';
+import { reminder, roundAnnouncement } from '../../render/messages';
 import { boundGroups } from '../../services/groups/bound-groups';
 import { scopesWithin } from '../../services/access/scopes-within';
 import { openRound } from '../../services/inspection/open-round';
-import { houseAudience } from '../../services/sending/house-audience';
 import { noticeKey } from '../../services/sending/notifier';
 import { remindMissing } from '../../services/inspection/remind-missing';
-import { reviewSubmission } from '../../services/inspection/review-submission';
+import { review } from '../../services/inspection/review-submission';
+import { groupT, postNotices } from '../../render/notices';
 import { ymdIn } from '../../domain/period';
-import { currentActor, currentUser, effectiveScope } from '../authorize';
-import type { AppOptions, Ctx } from '../context';
+import { currentActor, currentUser, effectiveScope, loadInScope } from '../authorize';
+import type { AppOptions } from '../context';
 import { listPage, offsetOnly } from '../paging';
 import { pageQuery } from './records';
 import type { RouteTable } from '../route-table';
@@ -36,14 +35,6 @@ export function roundRoutes(o: AppOptions, router: RouteTable): void {
   /** the round scopes a caller sees: inside theirs, or covering it; null for all */
   const visibleScopes = async (p: PlacedScope) => { const w = await scopesWithin(o.store, p); return w && [...w, ...coveringScopes(p)]; };
   const roundVisible = async (p: PlacedScope, scope: string) => { const v = await visibleScopes(p); return !v || v.includes(scope); };
-  const botT = (g: Group): BotT => (key, params) => o.t(`bot:${key}`, { lng: g.locale ?? o.locale, ...params });
-  const loadSubmission = async (ctx: Ctx) => {
-    const sub = await o.store.submissions.get(String(ctx.params.id).slice(0, 64));
-    const scope = await effectiveScope(o.store, ctx, undefined);
-    const where = placedFilter(scope);
-    if (!sub || (Object.entries(where).some(([k, v]) => (sub as unknown as Record<string, unknown>)[k] !== v))) throw new DomainError('not_found', 'submission');
-    return sub;
-  };
 
   router.post('/rounds', 'rounds:open', async (ctx) => {
     const user = currentUser(ctx);
@@ -52,7 +43,7 @@ export function roundRoutes(o: AppOptions, router: RouteTable): void {
     const { round, announce } = await openRound(o, { period: body.period, deadline: deadlineFrom(body.deadline, o.timeZone), scope: scope.label, by: `user:${user.id}` });
     const announced = await o.notifier.post(announce.map((a) => ({
       key: noticeKey.announce(round.id, a.group.roomId!), roomId: a.group.roomId!,
-      ...roundAnnouncement(botT(a.group), a.group.locale ?? o.locale, o.timeZone, round, a.keyHouses),
+      ...roundAnnouncement(groupT(o, a.group), a.group.locale ?? o.locale, o.timeZone, round, a.keyHouses),
     })));
     ctx.status = 201;
     ctx.body = { ...round, announced };
@@ -76,7 +67,7 @@ export function roundRoutes(o: AppOptions, router: RouteTable): void {
     const groups = (await boundGroups(o.store, placed)).filter((g) => scopeCoversGroup(round.scope, g));
     const day = ymdIn(o.clock.now(), o.timeZone);
     const notices = await Promise.all(groups.map(async (g) => ({
-      key: noticeKey.remind(round.id, g.id, day), roomId: g.roomId!, ...reminder(botT(g), await remindMissing(o, g)),
+      key: noticeKey.remind(round.id, g.id, day), roomId: g.roomId!, ...reminder(groupT(o, g), await remindMissing(o, g)),
     })));
     // keyed by round, group and day: a retried request posts nothing more (`already` says so)
     const reminded = await o.notifier.post(notices);
@@ -91,17 +82,10 @@ export function roundRoutes(o: AppOptions, router: RouteTable): void {
 
   for (const action of ['approve', 'return'] as const) {
     router.post(`/submissions/:id/${action}`, 'submissions:review', async (ctx) => {
-      const user = currentUser(ctx);
       const reason = action === 'return' ? returnBody.parse(ctx.request.body ?? {}).reason : undefined;
-      const sub = await loadSubmission(ctx);
-      const reviewed = await reviewSubmission(o, { submission: sub, action, reason, by: currentActor(ctx) });
-      ctx.body = reviewed;
-      const to = await houseAudience(o, sub.houseId);
-      if (to) {
-        const t = botT(to.group);
-        const text = action === 'approve' ? t('review.approved', { code: sub.houseCode }) : t('review.returned', { code: sub.houseCode, reason });
-        await o.notifier.post([{ key: noticeKey.review(reviewed), roomId: to.roomId, text, mentions: to.mentions }]);
-      }
+      const r = await review(o, { submission: await loadInScope(ctx, o.store.submissions), action, reason, by: currentActor(ctx) });
+      await postNotices(o, r.notices);
+      ctx.body = r.submission;
     });
   }
 }

@@ -4,6 +4,11 @@ import type { Deps } from '../deps';
 import { award } from '../points/points';
 import { permit, targetOf } from '../access/permit';
 import type { Actor } from '../../domain/policy';
+import { placedFilter } from '../../domain/scope';
+import { notFoundIn, placeTarget, type Place } from '../access/place';
+import { houseAudience } from '../sending/house-audience';
+import { noticeKey, type NoticeData } from '../sending/notifier';
+import { openRoundFor } from './group-progress';
 
 
 /**
@@ -41,4 +46,42 @@ export async function reviewSubmission(
   }
   await store.audit.insert({ actor: reviewer.id, action: `${input.action}_submission`, target: `submission:${sub.id}`, detail: { reason: input.reason ?? null }, communityId: sub.communityId, gridId: sub.gridId, groupId: sub.groupId });
   return (await store.submissions.get(sub.id))!;
+}
+
+/** A review and what the house's room is told of it (the landlord @mentioned), as data. */
+export interface Reviewed { submission: Submission; notices: NoticeData[] }
+
+/** The notice of a review's outcome, keyed by the review (the same review repeated posts once). */
+async function reviewNotices(deps: Deps, sub: Submission): Promise<NoticeData[]> {
+  const to = await houseAudience(deps, sub.houseId);
+  if (!to) return [];
+  const say = sub.status === 'approved'
+    ? { key: 'review.approved', params: { code: sub.houseCode } }
+    : { key: 'review.returned', params: { code: sub.houseCode, reason: sub.returnReason ?? '' } };
+  return [{ key: noticeKey.review(sub), roomId: to.roomId, mentions: to.mentions, lng: to.lng, say }];
+}
+
+/**
+ * `通过 P00001` / `退回 P00001 原因` in a room, or `POST /submissions/:id/approve|return`: the
+ * submission (in a room, the house's in the round open for the group), reviewed, with its notice.
+ */
+export async function review(
+  deps: Deps,
+  input: ({ houseCode: string; within: Place } | { submission: Submission }) & { by: Actor | readonly Actor[]; action: 'approve' | 'return'; reason?: string },
+): Promise<Reviewed> {
+  const sub = 'submission' in input ? input.submission : await submissionOf(deps, input.houseCode, input.within, input.by);
+  const submission = await reviewSubmission(deps, { submission: sub, by: input.by, action: input.action, reason: input.reason });
+  return { submission, notices: await reviewNotices(deps, submission) };
+}
+
+/** A house's submission in the round open for its group, found by the house's code in the place. */
+async function submissionOf(deps: Deps, houseCode: string, within: Place, by: Actor | readonly Actor[]): Promise<Submission> {
+  permit(by, 'submissions:review', placeTarget(within));
+  const house = await deps.store.houses.findOne({ code: houseCode, ...placedFilter(within) });
+  if (!house) throw notFoundIn(within, 'houses', { code: houseCode });
+  const round = await openRoundFor(deps, { id: house.groupId, gridId: house.gridId, communityId: house.communityId });
+  if (!round) throw new DomainError('no_open_round', houseCode);
+  const sub = await deps.store.submissions.findOne({ roundId: round.id, houseId: house.id });
+  if (!sub) throw new DomainError('submission_incomplete', houseCode, { code: houseCode });
+  return sub;
 }

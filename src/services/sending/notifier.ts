@@ -1,3 +1,5 @@
+import type { Locale } from '../../domain/types';
+
 /**
  * A post to a WeChat room outside a reply: a round's announcement, a reminder, a review
  * result, a new letter. `key` names what it is about (`announce:<round>:<room>`,
@@ -5,9 +7,33 @@
  */
 export interface Notice {
   key: string;
-  roomId: string;
+  /** a room, or one person's private chat (a WeChat id) */
+  roomId?: string;
+  contactId?: string;
   text: string;
   mentions?: string[];
+}
+
+/** What a notice says: a `bot` text by its key, with its params (a Date is shown as month and day in the reader's language). */
+export interface Say { key: string; params?: Record<string, unknown> }
+
+/**
+ * A notice as a service returns it: keyed, with its audience (a room and whom to @mention,
+ * and the room's language), and what it says as data. Doors and schedules render it (a bot
+ * handler as its reply, a route or a schedule through the notifier); services never write text.
+ */
+export interface NoticeData {
+  key: string;
+  /** a room (with the contacts to @mention), or one person's private chat (`contactId`, a WeChat id) */
+  roomId?: string;
+  contactId?: string;
+  mentions: string[];
+  /** the reader's language: the room's or the person's; null for the configured one */
+  lng: Locale | null;
+  /** what it says; several texts are posted as lines of one message */
+  say: Say | readonly Say[];
+  /** the account that serves the room, when the notice is not for any account */
+  account?: string;
 }
 
 /** How the HTTP side and schedules post notices; the outbox sits behind it. Returns how many were new. */

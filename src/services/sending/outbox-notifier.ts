@@ -7,11 +7,12 @@ export function createOutboxNotifier(deps: Deps): Notifier {
   return {
     async post(notices) {
       if (notices.length === 0) return 0;
-      const groups = await deps.store.groups.find({ roomId: { in: [...new Set(notices.map((n) => n.roomId))] } });
+      const rooms = [...new Set(notices.flatMap((n) => (n.roomId ? [n.roomId] : [])))];
+      const groups = rooms.length ? await deps.store.groups.find({ roomId: { in: rooms } }) : [];
       const account = new Map(groups.map((g) => [g.roomId, g.botId ?? '*']));
-      return enqueue(deps, notices.map((n) => ({
-        key: n.key, roomId: n.roomId, text: n.text, mentions: n.mentions ?? [], account: account.get(n.roomId) ?? '*', priority: PRIORITY.bulk,
-      })));
+      return enqueue(deps, notices.map((n) => (n.roomId
+        ? { key: n.key, roomId: n.roomId, text: n.text, mentions: n.mentions ?? [], account: account.get(n.roomId) ?? '*', priority: PRIORITY.bulk }
+        : { key: n.key, contactId: n.contactId!, text: n.text, priority: PRIORITY.bulk })));
     },
   };
 }

@@ -1,7 +1,8 @@
 import { DomainError } from '../../domain/errors';
 import type { Hazard, Tip } from '../../domain/types';
 import type { Deps } from '../deps';
-import { openHazard } from '../hazards/hazards';
+import { hazardOpenedNotices, recordHazard } from '../hazards/hazards';
+import type { NoticeData } from '../sending/notifier';
 import { createIntent, findIntent, takeIntent, type Said } from '../conversation/intents';
 import { pointRules } from '../points/points';
 
@@ -61,19 +62,22 @@ export async function tipOf(deps: Deps, input: { reporterContactId: string | nul
  * Staff accept a tip (optionally opening a hazard on its house) or reject it with a reason.
  * Decided once (compare-and-set from `new`); an accepted tip earns its reporter points, once.
  */
-export async function decideTip(deps: Deps, input: TipDecision): Promise<{ tip: Tip; hazard: Hazard | null }> {
+/** A tip's decision, and what is to be told (the reporter privately; the hazard's room): as data, the door posts it. */
+export interface TipDecided { tip: Tip; hazard: Hazard | null; notices: NoticeData[] }
+
+export async function decideTip(deps: Deps, input: TipDecision): Promise<TipDecided> {
   // the decision, its hazard, the reporter's points and the audit entry land together: a
   // crash half-way leaves the tip undecided, and the retried request does all of it once
   return deps.store.atomically(() => decide(deps, input));
 }
 type TipDecision = { tip: Tip; by: string; accept: boolean; reason?: string; points?: number; hazard?: { description?: string; days?: number } };
 
-async function decide(deps: Deps, input: TipDecision): Promise<{ tip: Tip; hazard: Hazard | null }> {
+async function decide(deps: Deps, input: TipDecision): Promise<TipDecided> {
   const { store, clock } = deps;
   const { tip } = input;
   const status = input.accept ? 'accepted' : 'rejected';
   if (tip.status !== 'new') {
-    if (tip.status === status) return { tip, hazard: tip.hazardId ? await store.hazards.get(tip.hazardId) : null };
+    if (tip.status === status) return { tip, hazard: tip.hazardId ? await store.hazards.get(tip.hazardId) : null, notices: [] };
     throw new DomainError('conflict', `tip already ${tip.status}`);
   }
   const house = input.accept && input.hazard ? (tip.houseId ? await store.houses.get(tip.houseId) : null) : null;
@@ -83,7 +87,7 @@ async function decide(deps: Deps, input: TipDecision): Promise<{ tip: Tip; hazar
   }
   let hazard: Hazard | null = null;
   if (house) {
-    hazard = await openHazard(deps, { house, description: input.hazard!.description ?? tip.text.slice(0, 300), days: input.hazard!.days, by: input.by });
+    hazard = await recordHazard(deps, { house, description: input.hazard!.description ?? tip.text.slice(0, 300), days: input.hazard!.days, by: input.by });
     await store.tips.update(tip.id, { hazardId: hazard.id });
   }
   if (input.accept && !(await store.points.findOne({ reason: 'tip_accepted', refId: tip.id }))) {
@@ -91,5 +95,13 @@ async function decide(deps: Deps, input: TipDecision): Promise<{ tip: Tip; hazar
     await store.points.insert({ landlordId: reporter?.landlordId ?? null, contactId: tip.reporterContactId, gridId: tip.gridId, reason: 'tip_accepted', amount: input.points ?? (await pointRules(deps)).tip_accepted, refId: tip.id });
   }
   await store.audit.insert({ actor: input.by, action: `${status}_tip`, target: `tip:${tip.id}`, detail: { number: tip.number, reason: input.reason ?? null }, communityId: tip.communityId, gridId: tip.gridId, groupId: tip.groupId });
-  return { tip: (await store.tips.get(tip.id))!, hazard };
+  const decided = (await store.tips.get(tip.id))!;
+  // the reporter hears the decision in their private chat with the bot, never in a group; the hazard's room is told of it
+  const reporter = await store.contacts.get(tip.reporterContactId);
+  const notices: NoticeData[] = reporter ? [{
+    key: `tip:decided:${tip.id}`, contactId: reporter.wechatId, mentions: [], lng: reporter.locale,
+    say: { key: `tip.decided_${status}`, params: { number: tip.number, reason: decided.reason ?? '' } },
+  }] : [];
+  if (hazard) notices.push(...(await hazardOpenedNotices(deps, hazard)));
+  return { tip: decided, hazard, notices };
 }
