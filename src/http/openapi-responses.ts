@@ -76,7 +76,10 @@ export const RESPONSES: Record<string, Json> = {
   'post /api/v1/rounds/{id}/remind': obj({ reminded: i, already: i }),
   'get /api/v1/broadcasts': listOf('Broadcast'),
   'post /api/v1/broadcasts': obj({ id: s, rooms: i, at: { type: 'string', format: 'date-time' } }),
-  'get /api/v1/broadcasts/{id}': obj({ status: s, deliveries: { type: 'array', items: obj({ roomId: s, status: s }) } }, ['status', 'deliveries']),
+  'get /api/v1/broadcasts/{id}': obj({
+    status: s,
+    deliveries: { type: 'array', items: obj({ roomId: s, status: s, sentAt: { type: ['string', 'null'], format: 'date-time' }, error: { type: ['string', 'null'] } }) },
+  }, ['status', 'deliveries']),
   'get /api/v1/schedules': listOf('Schedule'),
   'post /api/v1/schedules': ref('Schedule'),
   'patch /api/v1/schedules/{id}': ref('Schedule'),
