@@ -1,61 +1,98 @@
+import createClient from 'openapi-fetch';
 import { ref } from 'vue';
+// the contract's generated types (npm run gen:client); src/api-client/index.ts builds its client the same way, for Node
+import type { components, paths } from '../src/api-client/schema';
 import { lng } from './i18n';
+
+/** The records and shapes the API answers with, as its contract (openapi.json) declares them. */
+export type Schemas = components['schemas'];
+export type { paths };
+/** A permission of the API's one policy (src/domain/policy.ts). */
+export type Action = Schemas['Action'];
 
 /** The API token lives in sessionStorage only: closing the tab signs out. */
 export const token = ref(sessionStorage.getItem('token') ?? '');
 
-/** Who is signed in (`GET /me`): the pages offered and the scope shown follow it. */
-export interface Me { id: string; name: string; role: 'admin' | 'staff' | 'head'; scope: string; scopeName: string | null }
+/** Who is signed in and what they may do (`GET /me`): the pages, buttons and scope shown follow it. */
+export type Me = paths['/api/v1/me']['get']['responses'][200]['content']['application/json'];
 export const me = ref<Me | null>(null);
 
-export class ApiError extends Error { constructor(public status: number, public code: string, message: string) { super(message); } }
+/** Whether the signed-in caller may take an action somewhere in their scope, as the API's policy says through `/me`. */
+export const may = (action: Action): boolean => me.value?.actions.includes(action) ?? false;
 
-const headers = () => ({ Authorization: `Bearer ${token.value}`, 'Accept-Language': lng.value });
+export class ApiError extends Error {
+  constructor(public status: number, public code: string, message: string) {
+    super(message);
+  }
+}
 
-/** One call to the public API; errors come back as `ApiError` with the API's code and message (in the page's language). */
-export async function api<T = any>(method: string, path: string, body?: unknown): Promise<T> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const form = body instanceof FormData;
-  const r = await fetch(`/api/v1${path}`, {
-    method,
-    headers: { ...headers(), ...(body !== undefined && !form ? { 'Content-Type': 'application/json' } : {}) },
-    body: body === undefined ? undefined : form ? body : JSON.stringify(body),
-  });
-  const data = r.headers.get('content-type')?.includes('json') ? await r.json() : null;
-  if (!r.ok && r.status !== 422) throw new ApiError(r.status, data?.error?.code ?? 'http', data?.error?.message ?? r.statusText);
+/**
+ * The typed client (src/api-client, generated from openapi.json): a path, parameter or body that
+ * drifts from the contract does not compile. Each request carries the token (unless it names
+ * one itself, as signing in does) and the page's language, which the API's messages follow.
+ */
+export const api = createClient<paths>({ baseUrl: location.origin });
+api.use({
+  onRequest({ request }) {
+    if (!request.headers.has('Authorization')) request.headers.set('Authorization', `Bearer ${token.value}`);
+    request.headers.set('Accept-Language', lng.value);
+    return request;
+  },
+});
+
+const isErrorBody = (body: unknown): body is { error: { code?: unknown; message?: unknown } } =>
+  typeof body === 'object' && body !== null && 'error' in body && typeof body.error === 'object' && body.error !== null;
+
+/** An answer that is not a success, as `ApiError` with the API's code and message (in the page's language). */
+export function errorOf(response: Response, body: unknown): ApiError {
+  const e = isErrorBody(body) ? body.error : {};
+  const code = 'code' in e && typeof e.code === 'string' ? e.code : 'http';
+  const message = 'message' in e && typeof e.message === 'string' ? e.message : response.statusText;
+  return new ApiError(response.status, code, message);
+}
+
+/**
+ * The data of a successful call; any other answer is thrown as `ApiError`. A caller that
+ * expects an error status to mean something reads `{ data, error, response }` itself.
+ */
+export async function ok<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
+  const { data, error, response } = await call;
+  if (!response.ok) throw errorOf(response, error);
   return data as T;
 }
 
 /** Signs in: the token is kept only when `GET /me` accepts it. */
 export async function signIn(tk: string): Promise<void> {
-  const r = await fetch('/api/v1/me', { headers: { Authorization: `Bearer ${tk}`, 'Accept-Language': lng.value } });
-  const data = r.headers.get('content-type')?.includes('json') ? await r.json() : null;
-  if (!r.ok) throw new ApiError(r.status, data?.error?.code ?? 'http', data?.error?.message ?? r.statusText);
-  me.value = data as Me;
+  me.value = await ok(api.GET('/api/v1/me', { headers: { Authorization: `Bearer ${tk}` } }));
   token.value = tk;
   sessionStorage.setItem('token', tk);
 }
-export function signOut() { token.value = ''; me.value = null; sessionStorage.removeItem('token'); }
+export function signOut() {
+  token.value = '';
+  me.value = null;
+  sessionStorage.removeItem('token');
+}
 /** A page reloaded with a kept token: who it belongs to (a revoked token signs out). */
 export async function restore(): Promise<void> {
   if (!token.value || me.value) return;
   await signIn(token.value).catch(() => signOut());
 }
 
-/** A photo as an object URL (the image endpoint needs the token, so no plain <img src>). */
-export async function photoUrl(id: string, thumb: boolean): Promise<string> {
-  const r = await fetch(`/api/v1/photos/${id}${thumb ? '?thumb=1' : ''}`, { headers: headers() });
-  return URL.createObjectURL(await r.blob());
+/** Whether the app runs in demo mode (the simulator is offered there only). */
+export async function demoMode(): Promise<boolean> {
+  return (await ok(api.GET('/healthz'))).demo;
 }
 
-/** Downloads a file the API streams (it needs the token, so no plain link): saved under the server's file name. */
-export async function download(path: string): Promise<void> {
-  const r = await fetch(`/api/v1${path}`, { headers: headers() });
-  if (!r.ok) {
-    const data = r.headers.get('content-type')?.includes('json') ? await r.json() : null;
-    throw new ApiError(r.status, data?.error?.code ?? 'http', data?.error?.message ?? r.statusText);
-  }
-  const name = /filename="([^"]+)"/.exec(r.headers.get('content-disposition') ?? '')?.[1] ?? 'download';
-  const url = URL.createObjectURL(await r.blob());
+/** A photo as an object URL (the image endpoint needs the token, so no plain <img src>). */
+export async function photoUrl(id: string, thumb: boolean): Promise<string> {
+  const blob = await ok(api.GET('/api/v1/photos/{id}', { params: { path: { id }, query: thumb ? { thumb: '1' } : {} }, parseAs: 'blob' }));
+  return URL.createObjectURL(blob);
+}
+
+/** Saves a file the API streams (it needs the token, so no plain link) under the name the server gives it. */
+export function save(blob: Blob, response: Response): void {
+  const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? 'download';
+  const url = URL.createObjectURL(blob);
   const a = Object.assign(document.createElement('a'), { href: url, download: name });
   document.body.append(a);
   a.click();
@@ -66,7 +103,12 @@ export async function download(path: string): Promise<void> {
 /** The names of the caller's places, to show and pick scopes by name (ids stay in the requests). */
 export interface Place { value: string; label: string; level: 'community' | 'grid' | 'group'; name: string }
 export async function loadPlaces(levels: readonly Place['level'][] = ['community', 'grid', 'group']): Promise<Place[]> {
-  const path = { community: 'communities', grid: 'grids', group: 'groups' } as const;
-  const lists = await Promise.all(levels.map((l) => api<{ items: { id: string; name: string }[] }>('GET', `/${path[l]}?limit=1000&total=0`)));
-  return levels.flatMap((l, i) => lists[i]!.items.map((x) => ({ value: `${l}:${x.id}`, level: l, name: x.name, label: x.name })));
+  const query = { limit: 1000, total: '0' } as const;
+  const list = (level: Place['level']) => {
+    if (level === 'community') return ok(api.GET('/api/v1/communities', { params: { query } }));
+    if (level === 'grid') return ok(api.GET('/api/v1/grids', { params: { query } }));
+    return ok(api.GET('/api/v1/groups', { params: { query } }));
+  };
+  const lists = await Promise.all(levels.map(list));
+  return levels.flatMap((level, i) => lists[i]!.items.map((x) => ({ value: `${level}:${x.id}`, level, name: x.name, label: x.name })));
 }

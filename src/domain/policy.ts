@@ -87,6 +87,14 @@ export function refusal(actor: Actor, action: Action, target?: Target): Refusal 
 /** Whether `actor` may take `action` on `target` (or at all, without a target). */
 export const can = (actor: Actor, action: Action, target?: Target): boolean => refusal(actor, action, target) === null;
 
+/**
+ * The actions an actor may take somewhere in their scope: what `GET /me` tells the dashboard,
+ * so it offers pages and buttons from this policy instead of a copy of it.
+ */
+export const allowedActions = (actor: Actor): Action[] => ACTIONS.filter((action) =>
+  // an action only on one's own house is taken nowhere by an actor with no house (an API user)
+  can(actor, action) && (!ONLY_ON_OWN_HOUSE.has(action) || (actor.ownHouseIds ?? []).length > 0));
+
 /** The roles that may take an action somewhere (what the API reference prints for each operation). */
 export const rolesFor = (action: Action): Role[] => (['admin', 'staff', 'head'] as const).filter((r) => roleAllows(r, action));
 

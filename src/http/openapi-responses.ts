@@ -1,3 +1,4 @@
+import { ACTIONS } from '../domain/policy';
 import { baseType, isNullable, SPECS, type FieldDef } from '../storage/schema';
 
 type Json = Record<string, unknown>;
@@ -75,7 +76,10 @@ export const RESPONSES: Record<string, Json> = {
   'post /api/v1/rounds/{id}/remind': obj({ reminded: i, already: i }),
   'get /api/v1/broadcasts': listOf('Broadcast'),
   'post /api/v1/broadcasts': obj({ id: s, rooms: i, at: { type: 'string', format: 'date-time' } }),
-  'get /api/v1/broadcasts/{id}': obj({ status: s, deliveries: { type: 'array', items: obj({ roomId: s, status: s }) } }, ['status', 'deliveries']),
+  'get /api/v1/broadcasts/{id}': obj({
+    status: s,
+    deliveries: { type: 'array', items: obj({ roomId: s, status: s, sentAt: { type: ['string', 'null'], format: 'date-time' }, error: { type: ['string', 'null'] } }) },
+  }, ['status', 'deliveries']),
   'get /api/v1/schedules': listOf('Schedule'),
   'post /api/v1/schedules': ref('Schedule'),
   'patch /api/v1/schedules/{id}': ref('Schedule'),
@@ -86,7 +90,10 @@ export const RESPONSES: Record<string, Json> = {
   'post /api/v1/users/{id}/token': obj({ id: s, token: s }),
   'post /api/v1/users/{id}/bind-code': obj({ code: s }),
   'post /api/v1/groups/{id}/bind-code': obj({ code: s, expiresAt: { type: ['string', 'null'], format: 'date-time' } }, ['code']),
-  'get /api/v1/me': obj({ id: s, name: s, role: { type: 'string', enum: ['admin', 'staff', 'head'] }, scope: s, scopeName: { type: ['string', 'null'] } }),
+  'get /api/v1/me': obj({
+    id: s, name: s, role: { type: 'string', enum: ['admin', 'staff', 'head'] }, scope: s, scopeName: { type: ['string', 'null'] },
+    actions: { type: 'array', items: ref('Action'), uniqueItems: true, description: 'what the caller may do somewhere in their scope (the policy\'s actions)' },
+  }),
   'get /api/v1/audit': listOf('AuditEntry'),
   'get /api/v1/stats': ref('Stats'),
   'get /api/v1/stats/ranking': obj({ scope: s, period: s, by: { type: 'string', enum: ['group', 'grid'] }, items: { type: 'array', items: ref('Ranked') }, total: i }),
@@ -116,5 +123,7 @@ Object.assign(SCHEMAS, {
   /** 422: some rows are bad, nothing changed */
   ImportRefused: obj({ created: i, updated: i, errors: { type: 'array', items: rowProblem, minItems: 1 }, error: obj({ code: { type: 'string', const: 'roster_rows' }, message: s }) }),
   Health: obj({ ok: { type: 'boolean' }, storage: { type: 'string', enum: ['sqlite', 'mongodb'] }, puppet: s, loggedIn: { type: 'boolean' }, demo: { type: 'boolean' } }),
+  /** a permission of the policy (src/domain/policy.ts); each operation's `x-action` is one */
+  Action: { type: 'string', enum: [...ACTIONS] },
   SimMessage: obj({ id: s, from: s, text: s, image: s, mentions: { type: 'array', items: s }, at: { type: 'string', format: 'date-time' } }, ['id', 'from', 'mentions', 'at']),
 });

@@ -205,7 +205,7 @@ export function openApiDocument(version: string, routes: readonly RouteSpec[]): 
       delete: { summary: '删除用户 Remove a user and revoke their tokens; the last admin cannot be removed', parameters: idPath, responses: { 204: { description: 'removed' }, 409: errorResponse, ...errors } },
     },
     '/api/v1/users/{id}/token': { post: { summary: '更换令牌 A new token for the user; earlier tokens stop working', parameters: idPath, responses: { ...ok('{id, token}', 201), ...errors } } },
-    '/api/v1/me': { get: { summary: '当前用户 Who the token belongs to: name, role, scope and the scope\'s name (every role)', responses: { ...ok('{id, name, role, scope, scopeName}'), ...errors } } },
+    '/api/v1/me': { get: { summary: '当前用户 Who the token belongs to: name, role, scope, the scope\'s name, and the actions they may take somewhere in it (every role)', responses: { ...ok('{id, name, role, scope, scopeName, actions}'), ...errors } } },
     '/api/v1/audit': { get: { summary: '操作日志 Audit log of a scope: who changed or read what, when, before/after', parameters: queryParams(auditQuery), responses: { ...ok('{items, total}'), ...errors } } },
   });
   // each operation the router serves says which action it needs and which roles hold it

@@ -257,6 +257,8 @@ export function dashboardSuite(sizes: readonly (typeof SIZES)[number][]): void {
           const grid = (await f.store.grids.find({ communityId: c.id }, { limit: 1 }))[0]!;
           expect((await admin('POST', '/broadcasts', { text: `今晚检查电动车 ${grid.name}`, scope: `grid:${grid.id}` })).status).toBe(201);
         }
+        // a street-wide schedule, which a community's staff read but may not change
+        expect((await admin('POST', '/schedules', { name: `tip${size.width}`, cron: '0 10 1 * *', action: 'monthly_tip' })).status).toBe(201);
         const made = await admin('POST', '/users', { name: `${community.name}网格员`, role: 'staff', scope: `community:${community.id}` });
         expect(made.status).toBe(201);
         const token = made.body.token as string;
@@ -300,6 +302,10 @@ export function dashboardSuite(sizes: readonly (typeof SIZES)[number][]): void {
           await check(p);
           await shot(w.page, `${p}-community`, size);
         }
+        // schedules change the whole street: /me does not list schedules:edit for a community, so they are shown, not editable
+        await w.page.click('[data-test=nav-schedules]');
+        await w.page.locator('[data-test=schedules] .el-table__row').first().waitFor();
+        expect(await w.page.locator('input[data-test^=cron-]').first().isDisabled()).toBe(true);
         // the group and scope pickers list their community's places only
         await w.page.click('[data-test=nav-groups]');
         await w.page.click('[data-test=group-select]');

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors';
+import { allowedActions } from '../../domain/policy';
 import { currentActor, currentUser, effectiveScope } from '../authorize';
 import type { AppOptions, Ctx } from '../context';
 import type { RouteTable } from '../route-table';
@@ -46,13 +47,14 @@ export function userRoutes(o: AppOptions, router: RouteTable): void {
     ctx.body = { id: user.id, token: await rotateToken(deps, { user, by: currentActor(ctx).id }) };
   });
 
-  // who the caller is: what the dashboard shows and which pages it offers (every role with a token)
+  // who the caller is, and what they may do somewhere in their scope: the dashboard offers its pages and buttons from this
   router.get('/me', 'self:read', async (ctx) => {
     const user = currentUser(ctx);
     const [level, id] = user.scope.split(':') as ['street' | 'community' | 'grid' | 'group', string | undefined];
     const coll = level === 'community' ? o.store.communities : level === 'grid' ? o.store.grids : level === 'group' ? o.store.groups : null;
     const place = coll && id ? await (coll as typeof o.store.grids).get(id) : null;
-    ctx.body = { id: user.id, name: user.name, role: user.role, scope: user.scope, scopeName: place?.name ?? null };
+    const actions = allowedActions(currentActor(ctx));
+    ctx.body = { id: user.id, name: user.name, role: user.role, scope: user.scope, scopeName: place?.name ?? null, actions };
   });
 
   router.get('/audit', 'audit:read', async (ctx) => {
