@@ -29,7 +29,7 @@ export async function runDueSchedules(deps: ScheduleDeps): Promise<{ name: strin
   const ran = [];
   for (const s of due) {
     const runAt = dueRun(s.cron, s.timeZone, new Date(s.nextRunAt.getTime() - 1), now) ?? s.nextRunAt;
-    let posts = 0;
+    let posts: number;
     try {
       posts = await runSchedule(deps, s, runAt);
     } catch (err) {

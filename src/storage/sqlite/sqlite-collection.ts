@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { newId } from '../../domain/ids';
 import type * as T from '../../domain/types';
 import { baseType, type CollectionSpec, type FieldType } from '../schema';
-import type { Collection, Draft, UpsertDraft, FieldOp, FieldsOptions, Filter, FindOptions, Patch, Sort } from '../store';
+import type { Collection, Draft, UpsertDraft, FieldsOptions, Filter, FindOptions, Patch, Sort } from '../store';
 import { planUpsert } from '../upsert-plan';
 import type { GroupCommit } from './group-commit';
 import { translateSqliteError } from './translate-error';
