@@ -68,10 +68,11 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     plugins: [AnxinPlugin({ deps, rooms })],
   });
 
-  let botSelf: ReturnType<NonNullable<typeof demo>['login']> | undefined;
+  // the demo bot's own contact, once it has logged in (the simulator answers "starting" before)
+  const login: { self?: ReturnType<NonNullable<typeof demo>['login']> } = {};
   const sim = demo ? createSimulator(demo, () => {
-    if (!botSelf) throw new DomainError('bad_request', 'bot not logged in yet', { detailKey: 'bot_starting' });
-    return botSelf;
+    if (!login.self) throw new DomainError('bad_request', 'bot not logged in yet', { detailKey: 'bot_starting' });
+    return login.self;
   }) : undefined;
   const app = createApp({ ...deps, demo: config.demo, botStatus: bot.status, sim, imports: { dir: path.join(config.dataDir, 'uploads'), maxRows: config.rosterMaxRows } });
   const server = app.listen(config.port, config.host);
@@ -79,7 +80,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
   await once(server, 'listening');
 
   await bot.start();
-  botSelf = demo?.login();
+  login.self = demo?.login();
 
   // the one paced sender of this account, made once we know the account (at login);
   // everything posted outside a reply goes through it
@@ -142,7 +143,10 @@ async function main(): Promise<void> {
     throw e;
   }
   // people at a terminal get readable lines; pipes and containers get JSON
-  const log = createLogger(config.logLevel, process.stdout.isTTY ? (require('pino-pretty') as (o: object) => import('pino').DestinationStream)({ translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' }) : undefined);
+  // pino-pretty is loaded only for a terminal (it is the heaviest of the logger's parts), hence require, not import
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const pretty = process.stdout.isTTY ? (require('pino-pretty') as (o: object) => import('pino').DestinationStream) : null;
+  const log = createLogger(config.logLevel, pretty?.({ translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' }));
   const running = await start(config, log);
   // on its own line too, so it can be copied from a terminal or `docker compose logs`
   if (running.newAdminToken) process.stdout.write(`\nADMIN_TOKEN=${running.newAdminToken}\n\n`);

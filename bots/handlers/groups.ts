@@ -1,5 +1,4 @@
 import { shortenAddress } from '../../src/domain/privacy';
-import { DomainError } from '../../src/domain/errors';
 import { bindGroup } from '../../src/services/groups/bind-group';
 import { confirmRegistration, registerHouse } from '../../src/services/groups/register-house';
 import type { HandlerTable } from '../bot-context';

@@ -103,8 +103,8 @@ const RULES: Rule[] = [
   [rx(`(?:销号|close) ?#?${NUM}`), (m) => ({ kind: 'close', number: Number(m[1]) })],
   [rx('(?:积分|points)'), () => ({ kind: 'points' })],
   [rx('(?:帮助|help|\\?|？|菜单|menu)'), () => ({ kind: 'help' })],
-  [rx('(?:举报|report) ?(.{1,1000})'), (m, w) => ({ kind: 'report', text: w(1) })],
-  [rx('(?:广播|broadcast) (\\S{1,64}) (.{1,1500})'), (m, w) => ({ kind: 'broadcast', scope: w(1), text: w(2) })],
+  [rx('(?:举报|report) ?(.{1,1000})'), (_m, w) => ({ kind: 'report', text: w(1) })],
+  [rx('(?:广播|broadcast) (\\S{1,64}) (.{1,1500})'), (_m, w) => ({ kind: 'broadcast', scope: w(1), text: w(2) })],
   [rx('(?:语言|language|lang) (中文|汉语|zh|zh-cn|chinese|英文|英语|en|english)'), (m) => ({ kind: 'language', locale: /^(中文|汉语|zh|zh-cn|chinese)$/.test(m[1]!) ? 'zh-CN' : 'en' })],
   [rx('([1-7])'), (m) => ({ kind: 'menuNumber', n: Number(m[1]) })],
 ];

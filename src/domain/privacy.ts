@@ -1,9 +1,9 @@
 /**
- * Marks nobody sees but that change what is seen: controls (not tab or newline), zero-width
- * characters and bidi overrides (U+202E turns "gpj.exe" into "exe.jpg"). Dropped from what
- * people type and from everything the bot posts.
+ * Marks nobody sees but that change what is seen: controls (Unicode's Cc, U+0000–001F and
+ * U+007F–009F, but not tab or newline), zero-width characters and bidi overrides (U+202E turns
+ * "gpj.exe" into "exe.jpg"). Dropped from what people type and from everything the bot posts.
  */
-export const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
+export const INVISIBLE = /(?![\t\n])\p{Cc}|[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/gu;
 
 const MOBILE_RE = /(?<![\d*])(?:\+?86[- ]?)?(1[3-9]\d)[- ]?\d{4}[- ]?(\d{4})(?![\d*])/g;
 /**

@@ -82,7 +82,7 @@ const headOf = (s: string) => clean(s).toLowerCase();
  * row pass (`passingRow`), and the import's threads start sooner without loading zod.
  */
 function makeRowSchema() {
-  const { z } = require('zod') as typeof Zod; // eslint-disable-line @typescript-eslint/no-require-imports
+  const { z } = require('zod') as typeof Zod; // eslint-disable-line @typescript-eslint/no-require-imports -- lazy: sync, and only once a row fails
   // (each message says it in Chinese, then in English: the column's name in each)
   const text = (zh: string, en: string, max: number) =>
     z.string().transform(clean).pipe(z.string().min(1, `${zh}不能为空 / ${en} is empty`).max(max, `${zh}过长 / ${en} is too long`));

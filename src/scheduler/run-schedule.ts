@@ -1,9 +1,8 @@
 import { afterQuietHours } from '../domain/quiet-hours';
 import { periodOf, ymdIn, zonedInstant } from '../domain/period';
-import { placedFilter, scopeCoversGroup } from '../domain/scope';
+import { scopeCoversGroup } from '../domain/scope';
 import { seasonalCalendar } from '../domain/seasonal';
 import type { Group, Schedule } from '../domain/types';
-import type { Translate } from '../i18n';
 import { reminder, roundAnnouncement, type BotT, type Post } from '../render/messages';
 import { boundGroups } from '../services/groups/bound-groups';
 import type { Deps } from '../services/deps';

@@ -30,7 +30,7 @@ export async function runDueSchedules(deps: Deps): Promise<{ name: string; runAt
   const ran = [];
   for (const s of due) {
     const runAt = dueRun(s.cron, s.timeZone, new Date(s.nextRunAt.getTime() - 1), now) ?? s.nextRunAt;
-    let posts = 0;
+    let posts: number;
     try {
       posts = await runSchedule(deps, s, runAt);
     } catch (err) {

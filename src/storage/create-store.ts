@@ -15,7 +15,7 @@ export interface StoreConfig {
 export async function createStore(config: StoreConfig): Promise<Store> {
   if (config.mongodbUri) {
     // loaded only when asked for, so the embedded path never pays for the driver
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy; an import() here must name the built .js file (node16 resolution)
     const { createMongoStore } = require('./mongo/mongo-store') as typeof import('./mongo/mongo-store');
     return createMongoStore({ uri: config.mongodbUri, allowStandalone: config.mongodbAllowStandalone, retentionDays: config.retentionDays, warn: config.warn });
   }

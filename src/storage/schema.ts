@@ -14,6 +14,14 @@ export interface CollectionSpec<E extends T.Entity> {
   indexes?: readonly (readonly (keyof E & string)[])[];
 }
 
+/** Any collection's spec, its entity forgotten: what code walking every collection's fields reads. */
+export interface AnyCollectionSpec {
+  name: string;
+  fields: Readonly<Record<string, FieldDef>>;
+  unique?: readonly (readonly string[])[];
+  indexes?: readonly (readonly string[])[];
+}
+
 const spec = <E extends T.Entity>(s: CollectionSpec<E>) => s;
 const placed = { communityId: 'string', gridId: 'string', groupId: 'string' } as const;
 

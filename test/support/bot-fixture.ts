@@ -4,7 +4,6 @@ import { createBot } from '../../bots/create-bot';
 import { createDemoPuppet, sendMockImage } from '../../bots/demo-puppet';
 import { createWechatySendPort } from '../../bots/wechaty-send-port';
 import type { OutboxEntry } from '../../src/domain/types';
-import { createI18n } from '../../src/i18n';
 import { ensureDefaults } from '../../src/services/setup/ensure-defaults';
 import { importRoster } from '../../src/services/import-roster';
 import { parseRosterFile } from '../../src/services/parse-roster-file';
@@ -42,7 +41,6 @@ export async function botFixture(o: { intentTtlMs?: number; store?: Store } = {}
   // SQLite in the temp folder, or the store given (the MongoDB wire leg)
   const store = o.store ?? createSqliteStore({ dataDir: tmp.dir });
   const deps = depsFor(store, undefined, { intentTtlMs: o.intentTtlMs });
-  const bell = deps.bell;
   await ensureDefaults(deps);
   await importRoster(deps, await parseRosterFile(sampleRosterBytes()), { actor: 'test' });
 

@@ -11,7 +11,6 @@ import { createTranslator } from '../../src/i18n';
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import pino from 'pino';
 import { fixedClock, systemClock } from '../../src/domain/clock';
-import { createI18n } from '../../src/i18n';
 import { ensureDefaultSchedules, runDueSchedules } from '../../src/scheduler/schedule-runner';
 import { createOutboxWorker } from '../../src/scheduler/outbox-worker';
 import { broadcast } from '../../src/services/sending/broadcast';
@@ -31,7 +30,6 @@ function append(file: string, line: string): void {
  */
 async function scheduleMode(): Promise<void> {
   const store = createSqliteStore({ dataDir: process.env.DATA_DIR! });
-  const i18n = await createI18n('zh-CN');
   const clock = fixedClock(process.env.NOW!);
   const deps = createDeps({ store, clock, log: pino({ level: 'silent' }), timeZone: 'Asia/Shanghai', t: createTranslator('zh-CN'), locale: 'zh-CN' });
   if ((await store.groups.count({})) === 0) {

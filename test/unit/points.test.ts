@@ -13,7 +13,6 @@ import { parseRosterFile } from '../../src/services/parse-roster-file';
 import { myPoints, rankLandlords } from '../../src/services/points/points';
 import { reviewSubmission } from '../../src/services/inspection/review-submission';
 import { ensureDefaults } from '../../src/services/setup/ensure-defaults';
-import { createI18n } from '../../src/i18n';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
 import { depsFor, sampleRosterBytes, tempDir } from '../support/fixtures';
 import type { Actor } from '../../src/domain/policy';
@@ -41,7 +40,6 @@ it.each([1, 2, 3, 4, 5])('seed %i: the ledger holds each earned award exactly on
   const tmp = tempDir('anxin-points-');
   let store = createSqliteStore({ dataDir: tmp.dir });
   let deps = depsFor(store);
-  const i18n = await createI18n('zh-CN');
   await ensureDefaults(deps);
   await importRoster(deps, await parseRosterFile(sampleRosterBytes()), { actor: 'test' });
   const houses = (await store.houses.find({}, { sort: { code: 1 } })).slice(0, 12);

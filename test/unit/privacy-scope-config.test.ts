@@ -51,7 +51,7 @@ describe('ids and periods', () => {
   });
   it('gives the first id of a process the same shape when the clock reads 1970 or before (a test clock at 0)', () => {
     jest.isolateModules(() => {
-      const fresh = (require('../../src/domain/ids') as typeof import('../../src/domain/ids')).newId; // eslint-disable-line @typescript-eslint/no-require-imports
+      const { newId: fresh } = jest.requireActual<typeof import('../../src/domain/ids')>('../../src/domain/ids');
       const ids = [fresh(0), fresh(-1), fresh(1)];
       for (const id of ids) expect(id).toMatch(/^[0-9a-z]{13}[0-9a-f]{7}$/);
       expect(ids.map((id) => id.slice(0, 13))).toEqual(['0000000000001', '0000000000002', '0000000010000']);

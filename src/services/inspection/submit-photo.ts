@@ -6,7 +6,7 @@ import { addEvidence } from '../hazards/hazards';
 import type { Deps } from '../deps';
 import { openRoundFor } from './group-progress';
 import { amendIntent, createIntent, findIntent, takeIntent, type Said } from '../conversation/intents';
-import { ensureContact, type Speaker } from '../conversation/speaker';
+import type { Speaker } from '../conversation/speaker';
 
 export type PhotoOutcome =
   | { status: 'labelled'; house: House; item: ChecklistItem; submission: Submission; missing: ChecklistItem[] }
@@ -136,7 +136,7 @@ export async function nameItem(deps: Deps, input: { speaker: Speaker; said: Said
   const named = houseByCode(speaker, input.houseCode);
   if (input.houseCode && !named) throw new DomainError('house_not_in_group', input.houseCode, { code: input.houseCode });
   const waiting = await findIntent(deps, said, ['label_photo', 'choose_house'], (i) => !named || i.kind === 'choose_house' || i.houseId === named.id);
-  if (waiting?.kind === 'label_photo') return answerLabel(deps, said, waiting, item);
+  if (waiting?.kind === 'label_photo') return answerLabel(deps, waiting, item);
   if (waiting?.kind === 'choose_house') {
     if (named) return answerHouse(deps, said, waiting, named, item);
     await amendIntent(deps, waiting, { item });
@@ -162,7 +162,7 @@ export async function answerMenu(deps: Deps, input: { speaker: Speaker; said: Sa
   }
   const house = speaker.houses.find((h) => h.id === waiting.houseId);
   const item = house ? requiredItems(house.isKey)[n - 1] : undefined;
-  return item ? answerLabel(deps, said, waiting, item) : null;
+  return item ? answerLabel(deps, waiting, item) : null;
 }
 
 /**
@@ -187,7 +187,7 @@ async function waitingPhoto(deps: Deps, intent: Intent): Promise<Photo | null> {
   return deps.store.photos.get(intent.photoId);
 }
 
-async function answerLabel(deps: Deps, said: Said, intent: Intent, item: ChecklistItem): Promise<PhotoOutcome | null> {
+async function answerLabel(deps: Deps, intent: Intent, item: ChecklistItem): Promise<PhotoOutcome | null> {
   const photo = await waitingPhoto(deps, intent);
   if (!photo?.houseId || !photo.roundId) return null;
   const [house, round] = await Promise.all([deps.store.houses.get(photo.houseId), deps.store.rounds.get(photo.roundId)]);

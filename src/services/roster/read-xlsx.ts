@@ -4,7 +4,7 @@ import { createInflateRaw, type ZlibOptions } from 'node:zlib';
 import yauzl from 'yauzl';
 import { DomainError } from '../../domain/errors';
 import { overLimit, type RosterLimits } from './roster-limits';
-import { attr, attrAt, XmlError, XmlScanner, type Attrs, type XmlHandler } from './xml-scan';
+import { attr, attrAt, XmlScanner, type Attrs, type XmlHandler } from './xml-scan';
 
 /**
  * A workbook (XLSX) read straight from its zip, without exceljs's workbook model: a roster needs
@@ -160,7 +160,7 @@ async function parsePart(zip: yauzl.ZipFile, entry: yauzl.Entry | undefined, on:
   if (!entry) return;
   const none = () => {};
   const handler: XmlHandler = { open: on.open ?? none, close: on.close ?? none, text: on.text ?? none };
-  for await (const _ of feed(zip, entry, handler, MAX_ELEMENT)); // eslint-disable-line @typescript-eslint/no-unused-vars
+  for await (const _ of feed(zip, entry, handler, MAX_ELEMENT));
 }
 
 /** A relationship's target as a zip path, from the folder of the part that names it. */
@@ -404,7 +404,7 @@ async function* sheetRows(zip: yauzl.ZipFile, entry: yauzl.Entry, ctx: { shared:
     },
   };
   // (an element or a text may be as long as a cell at its limit, in UTF-8)
-  for await (const _ of feed(zip, entry, on, MAX_ELEMENT + limits.maxCellChars * 4)) { // eslint-disable-line @typescript-eslint/no-unused-vars
+  for await (const _ of feed(zip, entry, on, MAX_ELEMENT + limits.maxCellChars * 4)) {
     if (batch.length >= BATCH) { yield batch; batch = []; }
   }
   if (batch.length) yield batch;

@@ -63,7 +63,7 @@ export class MongoCollection<E extends T.Entity> implements Collection<E> {
       const doc = this.toDoc(draft, new Date());
       // cast and validated by the schema; nulls kept (castObject would drop them, and SQLite returns them)
       const stored = await this.checked(doc);
-      await this.model.collection.insertOne(stored as never, this.uow.opts());
+      await this.model.collection.insertOne(stored, this.uow.opts());
       return this.toDomain(stored) as E;
     });
   }
@@ -74,9 +74,9 @@ export class MongoCollection<E extends T.Entity> implements Collection<E> {
       const now = new Date();
       const docs = drafts.map((d) => this.toDoc(d, now));
       // a transaction makes it all or nothing where the server has them
-      if (this.uow.transactions && drafts.length <= TX_MAX) return this.uow.run(async () => { await this.model.collection.insertMany(docs as never[], this.uow.opts({ ordered: true })); return drafts.length; });
+      if (this.uow.transactions && drafts.length <= TX_MAX) return this.uow.run(async () => { await this.model.collection.insertMany(docs, this.uow.opts({ ordered: true })); return drafts.length; });
       try {
-        await this.model.collection.insertMany(docs as never[], { ordered: true });
+        await this.model.collection.insertMany(docs, { ordered: true });
       } catch (e) {
         // all or nothing, as on SQLite: an ordered insert stopped at its first error, so the
         // documents before it are ours — take them back out (a replica-set transaction would not need this)

@@ -28,7 +28,7 @@ export interface MongoStoreOptions {
  */
 async function ensureTtlIndexes(conn: mongoose.Connection, days: number): Promise<void> {
   const seconds = Math.round(days * 86_400);
-  const want = [
+  const want: { coll: string; key: Record<string, 1>; name: string; options: { partialFilterExpression?: object } }[] = [
     { coll: SPECS.processedMessages.name, key: { createdAt: 1 }, name: 'ttl_createdAt', options: {} },
     { coll: SPECS.outbox.name, key: { sentAt: 1 }, name: 'ttl_sentAt', options: { partialFilterExpression: { status: 'sent' } } },
   ];
@@ -37,7 +37,7 @@ async function ensureTtlIndexes(conn: mongoose.Connection, days: number): Promis
     const have = (await coll.listIndexes().toArray().catch(() => [])).find((i) => i.name === w.name);
     if (have?.expireAfterSeconds === seconds) continue;
     if (have) await coll.dropIndex(w.name);
-    await coll.createIndex(w.key as never, { name: w.name, expireAfterSeconds: seconds, ...w.options });
+    await coll.createIndex(w.key, { name: w.name, expireAfterSeconds: seconds, ...w.options });
   }
 }
 
@@ -81,9 +81,9 @@ export async function createMongoStore({ uri, dbName, serverSelectionTimeoutMS =
   const guard = async <R>(what: string, fn: () => Promise<R>): Promise<R> => {
     try { return await fn(); } catch (e) { uow.serverFailed(); throw translateMongoError(e, what); }
   };
-  const models = Object.entries(SPECS).map(([k, spec]) => [k, conn.model(spec.name, toMongooseSchema(spec as never), spec.name), spec] as const);
+  const models = Object.entries(SPECS).map(([k, spec]) => [k, conn.model<Record<string, unknown>>(spec.name, toMongooseSchema(spec), spec.name), spec] as const);
   await Promise.all(models.map(([, model]) => model.init()));
-  const collections = Object.fromEntries(models.map(([k, model, spec]) => [k, new MongoCollection(m, model as never, spec as never, uow)])) as unknown as Collections;
+  const collections = Object.fromEntries(models.map(([k, model, spec]) => [k, new MongoCollection(m, model, spec as never, uow)])) as unknown as Collections;
   const blobs = new GridFsBlobStore(conn, m.mongo.GridFSBucket);
   await blobs.ensureIndexes();
   await ensureTtlIndexes(conn, retentionDays);

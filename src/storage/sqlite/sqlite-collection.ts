@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
 import { newId } from '../../domain/ids';
 import type * as T from '../../domain/types';
-import { baseType, type CollectionSpec, type FieldType } from '../schema';
-import type { Collection, Draft, UpsertDraft, FieldOp, FieldsOptions, Filter, FindOptions, Patch, Sort } from '../store';
+import { baseType, type CollectionSpec, type FieldDef, type FieldType } from '../schema';
+import type { Collection, Draft, UpsertDraft, FieldsOptions, Filter, FindOptions, Patch, Sort } from '../store';
 import { planUpsert } from '../upsert-plan';
 import type { GroupCommit } from './group-commit';
 import { translateSqliteError } from './translate-error';
@@ -23,7 +23,7 @@ export class SqliteCollection<E extends T.Entity> implements Collection<E> {
 
   constructor(private readonly db: Database.Database, private readonly spec: CollectionSpec<E>, private readonly commit: GroupCommit) {
     this.types = new Map<string, FieldType>([['id', 'string'], ['createdAt', 'date'], ['updatedAt', 'date']]);
-    for (const [f, d] of Object.entries(spec.fields) as [string, string][]) this.types.set(f, baseType(d as never));
+    for (const [f, d] of Object.entries<FieldDef>(spec.fields)) this.types.set(f, baseType(d));
     this.columns = [...this.types.keys()];
     this.converted = [...this.types].filter(([, t]) => t === 'date' || t === 'bool' || t === 'json');
   }
