@@ -4,12 +4,12 @@ import { DomainError, isDomainError } from '../src/domain/errors';
 import type { Deps } from '../src/services/deps';
 import { enqueue, PRIORITY } from '../src/services/sending/outbox';
 import type { RoomKeeper } from '../src/services/sending/rooms';
-import { resolveSpeaker } from '../src/services/conversation/speaker';
+import { handleOnce, resolveSpeaker } from '../src/services/conversation/speaker';
+import { groupOfRoom } from '../src/services/groups/group-settings';
 import { makeContext, type Handler, type Reply } from './bot-context';
 import { createBotTexts } from './bot-texts';
 import { createLanes } from './conversation-lanes';
 import { FEATURES, hintFor } from './features';
-import { onPhoto } from './handlers/inspection';
 
 export interface AnxinPluginConfig {
   deps: Deps;
@@ -72,7 +72,7 @@ export function AnxinPlugin(config: AnxinPluginConfig): WechatyPlugin {
     const hint = cmd && !handler ? hintFor(cmd.kind, where) : null;
     if (!handler && !hint && !photo) return null;
 
-    const group = room ? await deps.store.groups.findOne({ roomId: room.id }) : null;
+    const group = room ? await groupOfRoom(deps, room.id) : null;
     const quiet = photo !== null || (cmd !== null && QUIET.has(cmd.kind));
     if (room && !group && quiet) return null;
     const talker = msg.talker();
@@ -93,14 +93,13 @@ export function AnxinPlugin(config: AnxinPluginConfig): WechatyPlugin {
     });
     // the message's record, its effects and its reply reach the disk together: a crash
     // keeps all of them or none, so a redelivered message is either ignored or handled afresh
-    return deps.store.atomically(async () => {
-      // a redelivered message (Wechaty redelivers after reconnects) changes nothing and gets no second reply
-      if (!(await deps.store.markProcessed(msg.id, 'message'))) return null;
+    // a redelivered message (Wechaty redelivers after reconnects) changes nothing and gets no second reply
+    return handleOnce(deps, msg.id, async () => {
       let reply: Reply | null;
       try {
         if (photo) {
           if (!bytes) throw new DomainError('photo_unreadable', msg.id);
-          reply = await onPhoto(ctx, bytes);
+          reply = await handlers[where].photo!(ctx, { kind: 'photo', bytes });
         } else if (hint) {
           reply = ctx.answer(ctx.t(hint));
         } else if (room && !group && !UNBOUND_OK.has(cmd!.kind)) {

@@ -15,7 +15,7 @@ export const staffHandlers: HandlerTable = {
     broadcast: async (ctx, cmd) => {
       // a bound staff member at all, before any name is looked up
       if (!ctx.can('broadcasts:send')) throw new DomainError('not_allowed', 'broadcast');
-      const scope = await resolveScopeName(ctx.deps.store, cmd.scope);
+      const scope = await resolveScopeName(ctx.deps, cmd.scope);
       const by = ctx.permit('broadcasts:send', scope);
       const r = await broadcast(ctx.deps, { text: cmd.text, scope: scope.label, by: by.id });
       return { text: ctx.t('broadcast.queued', { rooms: r.rooms }) };

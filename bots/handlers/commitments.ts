@@ -1,4 +1,5 @@
 import { DomainError } from '../../src/domain/errors';
+import { groupsOfHouses } from '../../src/services/groups/group-settings';
 import type { Group } from '../../src/domain/types';
 import { commit } from '../../src/services/commitments/commit';
 import { groupProgress, type HouseProgress } from '../../src/services/inspection/group-progress';
@@ -36,9 +37,7 @@ async function progressText(ctx: BotContext, group: Group): Promise<string> {
 /** The groups of a registered landlord's houses (private chat), in house order. */
 async function groupsOf(ctx: BotContext): Promise<Group[]> {
   if (ctx.speaker.houses.length === 0) throw new DomainError('not_registered', 'private');
-  const ids = [...new Set(ctx.speaker.houses.map((h) => h.groupId))];
-  const groups = await ctx.deps.store.groups.find({ id: { in: ids } });
-  return ids.map((id) => groups.find((g) => g.id === id)).filter((g): g is Group => Boolean(g));
+  return groupsOfHouses(ctx.deps, ctx.speaker.houses);
 }
 
 const doCommit = async (ctx: BotContext): Promise<Reply> => {

@@ -1,6 +1,8 @@
 import { shortenAddress } from '../../src/domain/privacy';
 import { bindGroup } from '../../src/services/groups/bind-group';
 import { confirmRegistration, registerHouse } from '../../src/services/groups/register-house';
+import { currentLetterText } from '../../src/services/commitments/letter-version';
+import { setGroupLanguage } from '../../src/services/groups/group-settings';
 import type { HandlerTable } from '../bot-context';
 
 /** Binding a room to its group, landlords registering their houses, and claims on a house (SPEC §3 Ownership). */
@@ -15,12 +17,11 @@ export const groupHandlers: HandlerTable = {
       const params = { code: r.house.code, place: shortenAddress(r.house.address) };
       if (r.status === 'pending') return ctx.answer(ctx.t(r.staffOnly ? 'register.pending_staff' : 'register.pending', params));
       if (r.status !== 'registered') return ctx.answer(ctx.t(`register.${r.status}`, params));
-      const letter = await ctx.deps.store.letters.findOne({}, { version: -1 });
-      return ctx.answer(ctx.t('register.registered', { ...params, letter: letter?.texts[ctx.lng] ?? letter?.texts['zh-CN'] ?? '' }));
+      return ctx.answer(ctx.t('register.registered', { ...params, letter: await currentLetterText(ctx.deps, ctx.lng) }));
     },
     language: async (ctx, cmd) => {
       ctx.permit('group:settings');
-      await ctx.deps.store.groups.update(ctx.requireGroup().id, { locale: cmd.locale });
+      await setGroupLanguage(ctx.deps, ctx.requireGroup(), cmd.locale);
       return { text: ctx.t('language.done', { lng: cmd.locale }) };
     },
     confirmRegister: async (ctx, cmd) => {

@@ -9,6 +9,8 @@ export type Command =
   | { kind: 'commit' }
   | { kind: 'item'; item: ChecklistItem; houseCode?: string }
   | { kind: 'menuNumber'; n: number }
+  /** a picture someone sent (its bytes, already fetched): not parsed from text, but handled from the same table */
+  | { kind: 'photo'; bytes: Buffer }
   | { kind: 'progress' }
   | { kind: 'remind' }
   | { kind: 'approve'; houseCode: string }

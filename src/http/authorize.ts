@@ -45,7 +45,7 @@ export function currentActor(ctx: Ctx): Actor {
 export async function effectiveScope(store: Store, ctx: Ctx, requested: string | undefined, action: Action = 'records:read'): Promise<PlacedScope & { label: string }> {
   const actor = currentActor(ctx);
   if (!requested) return { ...actor.scope, label: currentUser(ctx).scope };
-  const wanted = await resolveScopeName(store, requested);
+  const wanted = await resolveScopeName({ store }, requested);
   if (!can(actor, action, wanted)) throw new DomainError('forbidden', `scope ${requested.slice(0, 80)} outside the caller's`);
   return wanted;
 }

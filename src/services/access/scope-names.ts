@@ -1,6 +1,6 @@
 import { DomainError } from '../../domain/errors';
 import { formatScope, type PlacedScope } from '../../domain/scope';
-import type { Store } from '../../storage/store';
+import type { Deps } from '../deps';
 import { resolveScope } from './resolve-scope';
 
 type Level = 'community' | 'grid' | 'group';
@@ -19,7 +19,7 @@ const placedOf = (level: Level, r: { id: string; communityId?: string; gridId?: 
  * A scope by id or by name (SPEC §6, issue 9): `community:平山村`, `平山村`, `group:<id>`. A name
  * that several records answer to is `scope_ambiguous`, with each reading and how to say it.
  */
-export async function resolveScopeName(store: Store, input: string): Promise<NamedScope> {
+export async function resolveScopeName({ store }: Pick<Deps, 'store'>, input: string): Promise<NamedScope> {
   const text = input.trim();
   if (text === '' || text === 'street' || text === '全街道' || text === '街道') return { level: 'street', label: 'street', name: 'street' };
   const m = TYPED.exec(text);

@@ -51,3 +51,12 @@ export async function resolveSpeaker({ store }: Deps, where: { group: Group | nu
   if (houses.length) actors.push({ id: me, role: 'landlord', scope: { level: 'street' }, channel: 'wechat', ownHouseIds });
   return { wechatId, name, contact, houses, isHead, staff, actors };
 }
+
+/**
+ * Handles a message once: its id, its effects and its reply reach the disk together (one
+ * unit of work), so after a crash a redelivered message is either ignored or handled afresh.
+ * Null, without calling `handle`, when the id was handled before (Wechaty redelivers after reconnects).
+ */
+export function handleOnce<R>({ store }: Deps, messageId: string, handle: () => Promise<R | null>): Promise<R | null> {
+  return store.atomically(async () => ((await store.markProcessed(messageId, 'message')) ? handle() : null));
+}

@@ -1,0 +1,38 @@
+import type { Tip } from '../../domain/types';
+import { createIntent, findIntent } from '../conversation/intents';
+import { ensureContact, type Speaker } from '../conversation/speaker';
+import type { Deps } from '../deps';
+import { addTipPhoto, TIP_MAX_PHOTOS } from '../tips/tips';
+import { keepPhoto, submitPhoto, type PhotoOutcome } from './submit-photo';
+
+/** What a photo became: an inspection outcome, a photo of a tip, or a stranger's photo waiting for `举报`. */
+export type ReceivedPhoto = PhotoOutcome | { status: 'tip_photo'; tip: Tip } | { status: 'tip_first' };
+
+/**
+ * "What is this photo?", decided in one place. Kept first, whoever sent it. In a private
+ * chat it goes to the sender's tip when one waits for photos, or waits for `举报` from
+ * someone who is not a landlord (at most a tip's worth: a stranger cannot fill the disk);
+ * otherwise it is a registered landlord's inspection photo or hazard evidence.
+ */
+export async function receivePhoto(
+  deps: Deps, input: { speaker: Speaker; said: { conversation: string; at: Date }; where: 'room' | 'private'; bytes: Buffer; messageId: string },
+): Promise<ReceivedPhoto> {
+  const { speaker } = input;
+  const contact = speaker.contact ?? (await ensureContact(deps, speaker.wechatId, speaker.name));
+  const said = { ...input.said, contactId: contact.id };
+  const stranger = input.where === 'private' && speaker.houses.length === 0;
+  if (stranger && (await deps.store.intents.count({ contactId: contact.id, kind: 'loose_photo', expiresAt: { gt: deps.clock.now() } })) >= TIP_MAX_PHOTOS
+    && !(await findIntent(deps, said, ['tip_photos']))) {
+    return { status: 'tip_first' };
+  }
+  const photo = await keepPhoto(deps, { bytes: input.bytes, contactId: contact.id, messageId: input.messageId });
+  if (input.where === 'private') {
+    const tip = await addTipPhoto(deps, { said, photoId: photo.id });
+    if (tip) return { status: 'tip_photo', tip };
+    if (stranger) {
+      await createIntent(deps, said, 'loose_photo', { photoId: photo.id });
+      return { status: 'tip_first' };
+    }
+  }
+  return submitPhoto(deps, { speaker, photo, said });
+}
