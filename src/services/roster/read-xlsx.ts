@@ -30,23 +30,19 @@ export interface SheetMerges { sheet: number; ranges: MergeRange[] }
 const MAX_MERGES = 100_000;
 
 /**
- * What a sheet read without its merges (`rows()` without `merges`) throws at its end when it has
- * merged cells that span rows: a street office's roster often merges the 社区 or 网格 cells of a
- * block of houses, and the merged cells below the first are empty in the file. Excel writes the
- * merges after the rows, so the sheet is read again with them (`mergesOf` the error): its rows
- * then have the merged value in every cell of the range.
- */
-export const mergedCells = (merges: SheetMerges): DomainError =>
-  new DomainError('bad_request', `sheet ${merges.sheet + 1} has ${merges.ranges.length} merged ranges: read it again with them`, { detailKey: 'merged_cells' }, { mergedCells: merges });
-export const mergesOf = (e: unknown): SheetMerges | undefined =>
-  e instanceof DomainError ? (e.details as { mergedCells?: SheetMerges } | undefined)?.mergedCells : undefined;
-
-/**
  * A sheet of the workbook, in the workbook's order (`index`, from 0), and its rows in batches.
  * `onLastRow`: the last row the sheet says it has (its dimension), when it says. `merges`: its
- * merged ranges, filled in; without them, a sheet that has some throws `mergedCells` at its end.
+ * merged ranges, filled in. Read without them, a sheet that has merged cells spanning rows
+ * returns them at its end (the generator's value): a street office's roster often merges the
+ * 社区 or 网格 cells of a block of houses, the cells below the first empty in the file, and Excel
+ * writes the merges after the rows, so such a sheet is read again with them (`readWithMerges`).
  */
-export interface Sheet { name: string; hidden: boolean; index: number; rows(opts?: { onLastRow?: (row: number) => void; merges?: MergeRange[] }): AsyncGenerator<SheetRow[]> }
+export interface Sheet {
+  name: string;
+  hidden: boolean;
+  index: number;
+  rows(opts?: { onLastRow?: (row: number) => void; merges?: MergeRange[] }): AsyncGenerator<SheetRow[], MergeRange[] | undefined>;
+}
 
 /** A zip that cannot be read through (cut short, damaged, sizes that lie, XML that is not a workbook's): told as damaged, not as the wrong kind of file, or the person uploads it again as it is. */
 const unreadable = (why: string): DomainError => new DomainError('roster_unreadable', `not a readable XLSX workbook: ${why}`);
@@ -219,7 +215,7 @@ export async function openWorkbook(src: ZipSource, limits: RosterLimits): Promis
       const rel = rels.get(s.rid);
       const entry = rel && rel.type === 'worksheet' ? entries.get(rel.target) : undefined;
       const index = sheets.length;
-      if (entry) sheets.push({ name: s.name, hidden: s.hidden, index, rows: (o = {}) => sheetRows(zip, entry, { shared, dateStyles, date1904, limits, index, ...o }) });
+      if (entry) sheets.push({ name: s.name, hidden: s.hidden, index, rows: (o = {}) => sheetRows(zip, entry, { shared, dateStyles, date1904, limits, ...o }) });
     }
     return { sheets, close: () => zip.close() };
   } catch (e) {
@@ -297,7 +293,11 @@ const BATCH = 1000;
  * written, dates as yyyy-mm-dd, booleans as true/false, errors and formulas without a value
  * empty). Rows and columns are where the sheet puts them (`r`), or next after the last.
  */
-async function* sheetRows(zip: yauzl.ZipFile, entry: yauzl.Entry, ctx: { shared: string[]; dateStyles: boolean[]; date1904: boolean; limits: RosterLimits; index: number; onLastRow?: (row: number) => void; merges?: MergeRange[] }): AsyncGenerator<SheetRow[]> {
+async function* sheetRows(
+  zip: yauzl.ZipFile,
+  entry: yauzl.Entry,
+  ctx: { shared: string[]; dateStyles: boolean[]; date1904: boolean; limits: RosterLimits; onLastRow?: (row: number) => void; merges?: MergeRange[] },
+): AsyncGenerator<SheetRow[], MergeRange[] | undefined> {
   const { shared, dateStyles, date1904, limits, onLastRow } = ctx;
   const found: MergeRange[] = [];
   const fill = ctx.merges ? mergeFiller(ctx.merges, limits) : null;
@@ -408,7 +408,7 @@ async function* sheetRows(zip: yauzl.ZipFile, entry: yauzl.Entry, ctx: { shared:
     if (batch.length >= BATCH) { yield batch; batch = []; }
   }
   if (batch.length) yield batch;
-  if (!ctx.merges && found.length) throw mergedCells({ sheet: ctx.index, ranges: found });
+  return !ctx.merges && found.length ? found : undefined;
 }
 
 // A cell's attributes are read as bytes: a 100,000-row sheet has a million cells, three attributes
