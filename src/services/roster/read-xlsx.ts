@@ -487,24 +487,47 @@ function rangeOf(ref: string | undefined): MergeRange | null {
 /**
  * Fills each row (number `n`, its cells) as it passes with the value of the merged ranges it
  * is in: the range's top left cell, read when its row passed. Only empty cells are filled.
+ * Linear in the ranges and the rows: a range opens once at its first row, each of its columns
+ * then holds its value until its last row (merged ranges do not overlap — Excel refuses it; of
+ * ranges that do, the first open keeps the cells it holds), and a row looks only at the columns
+ * held (a sheet of 100,000 merges of one cell took minutes when every row went through them all).
  */
-function mergeFiller(ranges: MergeRange[], limits: RosterLimits): (n: number, cells: string[]) => void {
+function mergeFiller(ranges: readonly MergeRange[], limits: RosterLimits): (n: number, cells: string[]) => void {
   const starting = new Map<number, MergeRange[]>();
-  for (const r of ranges) if (r.c2 <= limits.maxColumns) starting.set(r.r1, [...(starting.get(r.r1) ?? []), r]);
-  let open: { range: MergeRange; value: string }[] = [];
+  for (const r of ranges) {
+    if (r.c2 > limits.maxColumns) continue;
+    const list = starting.get(r.r1);
+    if (list) list.push(r);
+    else starting.set(r.r1, [r]);
+  }
+  /** by column (from 1): the value it holds, through row `until` */
+  const held: ({ value: string; until: number } | undefined)[] = [];
+  /** the columns with a value held (each once) */
+  let columns: number[] = [];
   return (n, cells) => {
-    if (open.length) open = open.filter((o) => o.range.r2 >= n);
     for (const range of starting.get(n) ?? []) {
       const value = cells[range.c1 - 1] ?? '';
-      if (value) open.push({ range, value });
-    }
-    for (const { range, value } of open) {
-      if (n < range.r1) continue;
+      if (!value) continue;
       for (let c = range.c1; c <= range.c2; c += 1) {
-        if (n === range.r1 && c === range.c1) continue;
-        while (cells.length < c) cells.push('');
-        if (cells[c - 1] === '') cells[c - 1] = value;
+        const h = held[c];
+        if (h && h.until >= n) continue;
+        if (!h) columns.push(c);
+        held[c] = { value, until: range.r2 };
       }
     }
+    if (!columns.length) return;
+    let expired = false;
+    for (const c of columns) {
+      const h = held[c]!;
+      if (h.until < n) { expired = true; continue; }
+      while (cells.length < c) cells.push('');
+      if (cells[c - 1] === '') cells[c - 1] = h.value;
+    }
+    if (!expired) return;
+    columns = columns.filter((c) => {
+      if (held[c]!.until >= n) return true;
+      held[c] = undefined;
+      return false;
+    });
   };
 }
