@@ -14,7 +14,11 @@ export interface ImportResult { created: number; updated: number; unchanged: num
  * rows by the stage: a grid of another community) changes nothing: it throws `roster_rows`
  * with every bad row. Re-importing the same roster reports everything unchanged.
  */
-export async function importRoster({ store, log }: Deps, roster: ParsedRoster, options: { actor: string } = { actor: 'system' }): Promise<ImportResult & { warnings: RosterWarning[] }> {
+export async function importRoster(
+  { store, log }: Deps,
+  roster: ParsedRoster,
+  options: { actor: string } = { actor: 'system' },
+): Promise<ImportResult & { warnings: RosterWarning[] }> {
   if (roster.errors.length) {
     throw new DomainError('roster_rows', `${roster.errors.length} bad rows`, { count: roster.errors.length }, { errors: roster.errors });
   }

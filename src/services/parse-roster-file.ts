@@ -16,7 +16,10 @@ export interface ParsedRoster { rows: RosterRow[]; errors: RowError[] }
 export async function parseRosterFile(bytes: Buffer, limits: RosterLimits = rosterLimits(bytes.length)): Promise<ParsedRoster> {
   const { rows, errors } = await readWithMerges(async (merges) => {
     const read: ParsedRoster = { rows: [], errors: [] };
-    const scanned = await scanRoster(readRosterTable({ bytes }, limits, { merges }), { row: (r) => { read.rows.push(r); }, error: (e) => { read.errors.push(e); } });
+    const scanned = await scanRoster(readRosterTable({ bytes }, limits, { merges }), {
+      row: (r) => { read.rows.push(r); },
+      error: (e) => { read.errors.push(e); },
+    });
     return 'merges' in scanned ? scanned : { done: read };
   });
   errors.push(...crossCheckRoster(rows));
@@ -43,7 +46,11 @@ const MAX_TITLE_ROWS = 3;
  * read without them, read again with them). Blank rows are skipped. `afterBatch` runs after each
  * batch the table yields (a reader thread waits there for its stage).
  */
-export async function scanRoster(table: AsyncGenerator<TableRow[], SheetMerges | undefined>, sink: RosterSink, afterBatch?: () => Promise<void>): Promise<Reading<number>> {
+export async function scanRoster(
+  table: AsyncGenerator<TableRow[], SheetMerges | undefined>,
+  sink: RosterSink,
+  afterBatch?: () => Promise<void>,
+): Promise<Reading<number>> {
   try {
     return await scan(table, sink, afterBatch);
   } finally {
@@ -51,7 +58,11 @@ export async function scanRoster(table: AsyncGenerator<TableRow[], SheetMerges |
   }
 }
 
-async function scan(table: AsyncGenerator<TableRow[], SheetMerges | undefined>, sink: RosterSink, afterBatch?: () => Promise<void>): Promise<Reading<number>> {
+async function scan(
+  table: AsyncGenerator<TableRow[], SheetMerges | undefined>,
+  sink: RosterSink,
+  afterBatch?: () => Promise<void>,
+): Promise<Reading<number>> {
   let index: Partial<Record<RosterField, number>> | null = null;
   let columns: [RosterField, number][] = [];
   let titles = 0;

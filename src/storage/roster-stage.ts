@@ -2,7 +2,11 @@ import type { MessagePort } from 'node:worker_threads';
 import type { RosterRow, RowError } from '../domain/roster';
 
 /** A legal but surprising change an import makes: `key` names its text in locales (api:warnings.*). */
-export interface RosterWarning { row: number; key: 'head_changed' | 'house_moved' | 'landlord_renamed' | 'group_large'; params: Record<string, string | number> }
+export interface RosterWarning {
+  row: number;
+  key: 'head_changed' | 'house_moved' | 'landlord_renamed' | 'group_large';
+  params: Record<string, string | number>;
+}
 export interface AppliedRoster { created: number; updated: number; unchanged: number; warnings: RosterWarning[] }
 
 /** A group of more than this many houses is worth a look (十户一长: about ten). */

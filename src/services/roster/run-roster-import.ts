@@ -91,7 +91,9 @@ async function importOnce(store: Store, input: RosterImportInput, merges: SheetM
     if (read.type === 'merges') return { merges: read.merges };
     input.onProgress?.({ phase: 'check', processed: read.rows, total: read.rows });
     await refuseBadRows(stage, read);
-    const applied = await stage.apply(input.actor, (done, of) => input.onProgress?.({ phase: 'apply', processed: Math.round((read.rows * done) / of), total: read.rows }));
+    const applied = await stage.apply(input.actor, (done, of) => {
+      input.onProgress?.({ phase: 'apply', processed: Math.round((read.rows * done) / of), total: read.rows });
+    });
     return { done: { ...applied, errors: [] } };
   } finally {
     await stage.close();
