@@ -1,7 +1,7 @@
 import { DomainError } from '../domain/errors';
 import { crossCheckRoster, DATE_CELL, isRowError, mapRosterHeaders, parseRosterRow, ROSTER_COLUMNS, type RosterField, type RosterRow, type RowError } from '../domain/roster';
-import { readRosterTable, type TableRow } from './roster/read-roster-table';
-import { mergesOf, type SheetMerges } from './roster/read-xlsx';
+import { readRosterTable, readWithMerges, type Reading, type TableRow } from './roster/read-roster-table';
+import type { SheetMerges } from './roster/read-xlsx';
 import { rosterLimits, type RosterLimits } from './roster/roster-limits';
 
 export interface ParsedRoster { rows: RosterRow[]; errors: RowError[] }
@@ -14,20 +14,14 @@ export interface ParsedRoster { rows: RosterRow[]; errors: RowError[] }
  * `roster_unreadable` or `unsupported_media_type`; bad rows are returned.
  */
 export async function parseRosterFile(bytes: Buffer, limits: RosterLimits = rosterLimits(bytes.length)): Promise<ParsedRoster> {
-  let rows: RosterRow[] = [];
-  let errors: RowError[] = [];
-  let merges: SheetMerges | undefined;
-  for (;;) {
-    try {
-      await scanRoster(readRosterTable({ bytes }, limits, { merges }), { row: (r) => { rows.push(r); }, error: (e) => { errors.push(e); } });
-      break;
-    } catch (e) {
-      // a workbook's merged cells: read again, those filled in
-      const found = mergesOf(e);
-      if (!found || merges) throw e;
-      [merges, rows, errors] = [found, [], []];
-    }
-  }
+  const { rows, errors } = await readWithMerges(async (merges) => {
+    const read: ParsedRoster = { rows: [], errors: [] };
+    const scanned = await scanRoster(readRosterTable({ bytes }, limits, { merges }), {
+      row: (r) => { read.rows.push(r); },
+      error: (e) => { read.errors.push(e); },
+    });
+    return 'merges' in scanned ? scanned : { done: read };
+  });
   errors.push(...crossCheckRoster(rows));
   return { rows, errors: onePerRow(errors) };
 }
@@ -48,16 +42,38 @@ const MAX_TITLE_ROWS = 3;
 /**
  * Checks the header row (past up to three title rows above it), then validates each data row
  * as it streams by and hands it to `sink`, one at a time. Returns how many data rows there
- * were. Blank rows are skipped. `afterBatch` runs after each batch the table yields (a reader
- * thread waits there for its stager).
+ * were (`done`), or the merged cells the table ended with (`merges`: the rows handed on were
+ * read without them, read again with them). Blank rows are skipped. `afterBatch` runs after each
+ * batch the table yields (a reader thread waits there for its stage).
  */
-export async function scanRoster(table: AsyncIterable<TableRow[]>, sink: RosterSink, afterBatch?: () => Promise<void>): Promise<number> {
+export async function scanRoster(
+  table: AsyncGenerator<TableRow[], SheetMerges | undefined>,
+  sink: RosterSink,
+  afterBatch?: () => Promise<void>,
+): Promise<Reading<number>> {
+  try {
+    return await scan(table, sink, afterBatch);
+  } finally {
+    await table.return(undefined); // (closes the file when a row or the sink threw)
+  }
+}
+
+async function scan(
+  table: AsyncGenerator<TableRow[], SheetMerges | undefined>,
+  sink: RosterSink,
+  afterBatch?: () => Promise<void>,
+): Promise<Reading<number>> {
   let index: Partial<Record<RosterField, number>> | null = null;
   let columns: [RosterField, number][] = [];
   let titles = 0;
   let firstMissing: RosterField[] | undefined;
   let count = 0;
-  for await (const batch of table) {
+  for (let step = await table.next(); ; step = await table.next()) {
+    if (step.done) {
+      if (step.value) return { merges: step.value };
+      break;
+    }
+    const batch = step.value;
     for (const { n, cells, dates } of batch) {
       if (cells.every((c) => c.trim() === '')) continue; // blank lines in a sheet are not rows
       if (!index) {
@@ -83,7 +99,7 @@ export async function scanRoster(table: AsyncIterable<TableRow[]>, sink: RosterS
   if (!index && firstMissing) throw missingColumns(firstMissing);
   if (!index) throw new DomainError('roster_empty', 'no header row');
   if (count === 0) throw new DomainError('roster_empty', 'no data rows');
-  return count;
+  return { done: count };
 }
 
 /** One entry per bad row, its reasons joined, in row order: what a person fixing the sheet wants. */

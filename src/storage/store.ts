@@ -1,5 +1,6 @@
 import type * as T from '../domain/types';
 import type { FigureStore } from './figures';
+import type { RosterStore } from './roster-stage';
 
 /** A comparison on one field. Plain values mean equality. */
 export interface FieldOp<V> {
@@ -93,9 +94,11 @@ export interface Collections {
 /** The Store port: everything the services may ask of storage. */
 export interface Store extends Collections, FigureStore {
   readonly kind: 'sqlite' | 'mongodb';
-  /** SQLite: the database file, for work done on a connection of its own (the roster import's worker thread) */
+  /** SQLite: the database file (the folder beside it holds uploads; the health check reads its disk) */
   readonly file?: string;
   readonly blobs: BlobStore;
+  /** Staging and applying a roster import, all at once, with its warnings (roster-stage.ts). */
+  readonly roster: RosterStore;
   /** Atomically the next number of a named sequence (hazard and tip numbers), starting at 1. */
   nextSequence(name: string): Promise<number>;
   /** True once per message id: the first caller gets true, every redelivery false. */

@@ -11,6 +11,8 @@ import { baseType, isNullable, SPECS, type FieldDef } from '../../src/storage/sc
 import { createMongoStore } from '../../src/storage/mongo/mongo-store';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
 import type { Collection, Store } from '../../src/storage/store';
+import type { RosterRow } from '../../src/domain/roster';
+import type { RosterStage } from '../../src/storage/roster-stage';
 import pino from 'pino';
 import { fixedClock } from '../../src/domain/clock';
 import { claimDue, enqueue } from '../../src/services/sending/outbox';
@@ -429,5 +431,107 @@ describe.each(legs)('Store contract: $name', (leg) => {
     expect(await store.ping()).toBe(true);
     await store.close();
     expect(await store.ping()).toBe(false);
+  });
+
+  describe('roster stage (issue 24: the same checks, outcomes and warnings on every adapter)', () => {
+    /** house `i` of group `group` (grid 1 of 甲社区 unless said), its landlord's phone from `i` */
+    const house = (row: number, i: number, group: string, more: Partial<RosterRow> = {}): RosterRow => ({
+      row, community: '甲社区', grid: '甲第1网格', group, houseCode: `H${String(i).padStart(4, '0')}`, address: `甲路${i}号`,
+      landlord: `房东${i}`, phone: `1370000${String(i).padStart(4, '0')}`, tenants: 2, rooms: 1, head: false, isKey: false, ...more,
+    });
+    /** stages `rows` (in batches of 7), checks and applies them; the stage closed whatever happens */
+    const imported = async (rows: RosterRow[]) => {
+      const stage = await store.roster.stage();
+      try {
+        for (let i = 0; i < rows.length; i += 7) await stage.add(rows.slice(i, i + 7));
+        expect(await stage.check(100)).toEqual({ errors: [], rows: 0 });
+        return await stage.apply('contract');
+      } finally {
+        await stage.close();
+      }
+    };
+    // group 一组: 10 houses, H0000 its head; 二组: 10 houses, H0010 its head
+    const street = () => Array.from({ length: 20 }, (_, i) => house(i + 2, i, i < 10 ? '一组' : '二组', { head: i % 10 === 0 }));
+
+    it('applies a roster: created, then unchanged when applied again, one audit entry each, no warnings', async () => {
+      expect(await imported(street())).toEqual({ created: 20, updated: 0, unchanged: 0, warnings: [] });
+      expect(await imported(street())).toEqual({ created: 0, updated: 0, unchanged: 20, warnings: [] });
+      const one = (await store.groups.findOne({ name: '一组' }))!;
+      expect((await store.houses.get(one.headHouseId!))!.code).toBe('H0000');
+      expect(await store.houses.count({ groupId: one.id })).toBe(10);
+      expect(await store.audit.count({ action: 'import_roster' })).toBe(2);
+    });
+
+    it('warns of a head changing, a house moving group, a landlord renamed, and a group the file takes past 15 houses, in row order', async () => {
+      await imported(street());
+      const rows = street();
+      rows[0] = { ...rows[0]!, head: false };
+      rows[1] = { ...rows[1]!, head: true }; // 一组's head: H0000 → H0001
+      rows[2] = { ...rows[2]!, group: '二组' }; // H0002 moves to 二组
+      rows[3] = { ...rows[3]!, landlord: '房东三改' }; // the same phone, another name
+      // six new houses for 二组, which then has 17 (10, H0002 moved in, 6 new)
+      for (let i = 0; i < 6; i += 1) rows.push(house(22 + i, 100 + i, '二组'));
+      const r = await imported(rows);
+      expect(r).toEqual({
+        created: 6, updated: 3, unchanged: 17, warnings: [
+          { row: 3, key: 'head_changed', params: { group: '一组', from: 'H0000', to: 'H0001' } },
+          { row: 4, key: 'house_moved', params: { code: 'H0002', from: '一组', to: '二组' } },
+          // (at the group's first row in the file: H0002's)
+          { row: 4, key: 'group_large', params: { group: '二组', count: 17 } },
+          { row: 5, key: 'landlord_renamed', params: { from: '房东3', to: '房东三改' } },
+        ],
+      });
+      // the same file again: nothing changes, and a group already that large is not told again
+      expect(await imported(rows)).toEqual({ created: 0, updated: 0, unchanged: 26, warnings: [] });
+      // a file naming only some of 二组's houses: the others stay in it and count; three more make it 20
+      const more = [0, 1, 2].map((i) => house(2 + i, 200 + i, '二组'));
+      expect((await imported(more)).warnings).toEqual([{ row: 2, key: 'group_large', params: { group: '二组', count: 20 } }]);
+      // two of them leave for a new group: 18 left, smaller, nothing to tell but the moves
+      const out = [200, 201].map((i, k) => house(2 + k, i, '三组'));
+      expect((await imported(out)).warnings).toEqual([
+        { row: 2, key: 'house_moved', params: { code: 'H0200', from: '二组', to: '三组' } },
+        { row: 3, key: 'house_moved', params: { code: 'H0201', from: '二组', to: '三组' } },
+      ]);
+      expect(await store.houses.count({ groupId: (await store.groups.findOne({ name: '二组' }))!.id })).toBe(18);
+    });
+
+    it('checks across rows: a code twice, two heads in a group, a phone under two names, a grid of another community; nothing applied', async () => {
+      await imported(street());
+      const stage = await store.roster.stage();
+      try {
+        await stage.add([
+          house(2, 50, '四组', { head: true }),
+          house(3, 50, '四组'), // H0050 again
+          house(4, 51, '四组', { head: true }), // a second head of 四组
+          house(5, 52, '四组', { phone: '13700000050' }), // 房东52 on 房东50's phone
+          house(6, 53, '五组', { community: '乙社区' }), // 甲第1网格 is 甲社区's
+        ]);
+        const checked = await stage.check(100);
+        expect(checked.rows).toBe(4);
+        expect(checked.errors.map((e) => e.row).sort()).toEqual([3, 4, 5, 6]);
+        expect((await stage.check(2)).errors).toHaveLength(2);
+      } finally {
+        await stage.close();
+      }
+      expect(await store.houses.count({})).toBe(20);
+    });
+
+    it('stages batches posted through its inlet (a reader on another thread) as through add', async () => {
+      const stage: RosterStage = await store.roster.stage();
+      try {
+        const inlet = stage.inlet();
+        const rows = street();
+        for (const batch of [rows.slice(0, 12), rows.slice(12)]) {
+          const answered = new Promise((resolve) => inlet.once('message', resolve));
+          inlet.postMessage({ rows: batch });
+          expect(await answered).toBe('ack');
+        }
+        inlet.close();
+        expect(await stage.check(10)).toEqual({ errors: [], rows: 0 });
+        expect(await stage.apply('contract')).toMatchObject({ created: 20, warnings: [] });
+      } finally {
+        await stage.close();
+      }
+    });
   });
 });

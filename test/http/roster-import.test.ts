@@ -12,6 +12,7 @@ import { DomainError } from '../../src/domain/errors';
 import { errorParams } from '../../src/http/error-middleware';
 import { createI18n } from '../../src/i18n';
 import { importRunning, runRosterImport } from '../../src/services/roster/run-roster-import';
+import { collectionRoster } from '../../src/storage/collection-roster';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
 import { auth, rosterAppFixture } from '../support/app-fixture';
 import { sampleRosterBytes } from '../support/fixtures';
@@ -99,7 +100,7 @@ describe('a row naming a grid or group of another community (issue 12)', () => {
     expect((await f.store.houses.findOne({ code: 'P00001' }))!.communityId).toBe((await f.store.communities.findOne({ name: '平山村' }))!.id);
 
     // the same file through the Store path (MongoDB) finds the same rows
-    const store = { ...f.store, file: undefined };
+    const store = { ...f.store, roster: collectionRoster(f.store) };
     const bytes = await xlsxOf(text);
     await expect(runRosterImport({ ...f.deps, store }, { source: { bytes }, size: bytes.length, actor: 'test' }))
       .rejects.toMatchObject({ code: 'roster_rows', details: { errors: r.body.errors } });
@@ -140,7 +141,7 @@ describe('merged cells, as street offices lay out their rosters', () => {
       expect([communities.get(house.communityId), grids.get(house.gridId)]).toEqual([h[0], h[1]]);
     }
     // the Store path (MongoDB) reads it the same way
-    const again = await runRosterImport({ ...f.deps, store: { ...f.store, file: undefined } }, { source: { bytes }, size: bytes.length, actor: 'test' });
+    const again = await runRosterImport({ ...f.deps, store: { ...f.store, roster: collectionRoster(f.store) } }, { source: { bytes }, size: bytes.length, actor: 'test' });
     expect(again).toMatchObject({ created: 0, updated: 0, unchanged: 12 });
   });
 });
@@ -166,7 +167,7 @@ describe('progress and one import at a time (issue 12)', () => {
     const head = sample().split('\n')[0]!;
     const rows = Array.from({ length: 20_000 }, (_, i) => `平山村,平山村第1网格,平山村第1网格联防${Math.floor(i / 10)}组,Q${String(i).padStart(6, '0')},平山村${i}号,房东${i},139${String(i).padStart(8, '0')},2,1,`);
     const bytes = Buffer.from(`${head}\n${rows.join('\n')}\n`);
-    for (const store of [f.store, { ...f.store, file: undefined }]) { // SQLite's two threads, and the Store path's one
+    for (const store of [f.store, { ...f.store, roster: collectionRoster(f.store) }]) { // SQLite's two threads, and the Store path's one
       const parsing: { processed: number; total: number }[] = [];
       await runRosterImport({ ...f.deps, store }, { source: { bytes }, size: bytes.length, actor: 'test', onProgress: (p) => { if (p.phase === 'parse') parsing.push(p); } });
       expect(parsing.length).toBeGreaterThan(0);
@@ -251,9 +252,9 @@ describe('progress and one import at a time (issue 12)', () => {
   });
 });
 
-describe('a store without a database file of its own (MongoDB) (issue 12)', () => {
+describe('the roster stage over collections (MongoDB\'s) (issue 12)', () => {
   it('parses and checks in the worker, then writes the rows through the Store', async () => {
-    const store = { ...f.store, file: undefined };
+    const store = { ...f.store, roster: collectionRoster(f.store) };
     const bytes = Buffer.from(sample().replace('陈娜英', '陈娜'));
     const r = await runRosterImport({ ...f.deps, store }, { source: { bytes }, size: bytes.length, actor: 'test' });
     expect(r).toMatchObject({ created: 0, updated: 1, unchanged: 39 });

@@ -3,7 +3,7 @@ import { createReadStream, promises as fs } from 'node:fs';
 import { Readable } from 'node:stream';
 import { DomainError } from '../../domain/errors';
 import { looksLikeRosterHeader } from '../../domain/roster';
-import { openWorkbook, type SheetMerges } from './read-xlsx';
+import { openWorkbook, type MergeRange, type SheetMerges } from './read-xlsx';
 import { overLimit, type RosterLimits } from './roster-limits';
 
 /** A roster file on disk (an upload spooled by the API, a CLI argument) or in memory. */
@@ -32,11 +32,33 @@ function* chunks(b: Buffer): Generator<Buffer> { for (let i = 0; i < b.length; i
  * `unsupported_media_type` or `bad_request`. `onEstimate` hears, as reading goes, how many
  * rows the file will have: a CSV's rows so far scaled by the bytes still to read, a sheet's
  * own dimension (for progress bars: an estimate, never a limit). A workbook's roster sheet with
- * merged cells throws `mergedCells` at its end: read it again with `merges` (`mergesOf` the error).
+ * merged cells spanning rows, read without `merges`, returns them at its end (the generator's
+ * value): read it again with them (`readWithMerges`).
  */
-export async function* readRosterTable(src: RosterSource, limits: RosterLimits, opts: { onEstimate?: (rows: number) => void; merges?: SheetMerges } = {}): AsyncGenerator<TableRow[]> {
-  if (await isXlsx(src)) yield* readXlsx(src, limits, opts);
-  else yield* readCsv(src, limits, opts.onEstimate);
+export async function* readRosterTable(
+  src: RosterSource,
+  limits: RosterLimits,
+  opts: { onEstimate?: (rows: number) => void; merges?: SheetMerges } = {},
+): AsyncGenerator<TableRow[], SheetMerges | undefined> {
+  if (await isXlsx(src)) return yield* readXlsx(src, limits, opts);
+  yield* readCsv(src, limits, opts.onEstimate);
+  return undefined;
+}
+
+/** A reading of a roster: its outcome, or the merged cells that ask for a second reading. */
+export type Reading<R> = { done: R } | { merges: SheetMerges };
+
+/**
+ * The one merged-cells retry: `read` once; when that reading ends with merged cells found
+ * (a workbook's roster sheet whose 社区 or 网格 cells are merged down a block of houses), read
+ * once more with them filled in. A reading given its merges never asks again.
+ */
+export async function readWithMerges<R>(read: (merges: SheetMerges | undefined) => Promise<Reading<R>>): Promise<R> {
+  const first = await read(undefined);
+  if ('done' in first) return first.done;
+  const second = await read(first.merges);
+  if ('done' in second) return second.done;
+  throw new Error('a sheet read with its merged cells found merged cells again');
 }
 
 /** Whether the file is a workbook (a zip), by its first bytes; anything else is read as CSV. */
@@ -184,7 +206,11 @@ const HEADER_WITHIN = 4;
 /** sheets of instructions, by their names */
 const ASIDE_SHEET = /说明|须知|填表|instruction|readme|help/i;
 
-async function* readXlsx(src: RosterSource, limits: RosterLimits, { onEstimate, merges }: { onEstimate?: (rows: number) => void; merges?: SheetMerges }): AsyncGenerator<TableRow[]> {
+async function* readXlsx(
+  src: RosterSource,
+  limits: RosterLimits,
+  { onEstimate, merges }: { onEstimate?: (rows: number) => void; merges?: SheetMerges },
+): AsyncGenerator<TableRow[], SheetMerges | undefined> {
   const workbook = await openWorkbook(src, limits);
   /** the first sheet with anything in it, kept (its first rows) in case no sheet has a header: it is then read as the roster and its error named */
   let fallback: TableRow[] | null = null;
@@ -195,8 +221,12 @@ async function* readXlsx(src: RosterSource, limits: RosterLimits, { onEstimate, 
       const aside = sheet.hidden || ASIDE_SHEET.test(sheet.name);
       let top: TableRow[] | null = [];
       const rows = sheet.rows({ onLastRow: (last) => onEstimate?.(last - 1), merges: merges && merges.sheet === sheet.index ? merges.ranges : undefined });
+      /** the roster sheet's merged cells, found by reading it without them */
+      let found: MergeRange[] | undefined;
       try {
-        for await (const batch of rows) {
+        for (let step = await rows.next(); ; step = await rows.next()) {
+          if (step.done) { found = step.value; break; }
+          const batch = step.value;
           if (!top) { yield batch; continue; }
           for (let i = 0; i < batch.length; i += 1) {
             const r = batch[i]!;
@@ -210,7 +240,7 @@ async function* readXlsx(src: RosterSource, limits: RosterLimits, { onEstimate, 
       } finally {
         await rows.return(undefined);
       }
-      if (!top) return;
+      if (!top) return found ? { sheet: sheet.index, ranges: found } : undefined;
       if (top.length) fallback ??= top;
     }
     if (workbook.sheets.length === 0) throw new DomainError('roster_empty', 'workbook has no sheets');
@@ -219,4 +249,5 @@ async function* readXlsx(src: RosterSource, limits: RosterLimits, { onEstimate, 
   }
   // no sheet has a header: the first with anything in it is read as the roster (its error says which columns are missing)
   if (fallback) yield fallback;
+  return undefined;
 }

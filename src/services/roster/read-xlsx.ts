@@ -30,23 +30,19 @@ export interface SheetMerges { sheet: number; ranges: MergeRange[] }
 const MAX_MERGES = 100_000;
 
 /**
- * What a sheet read without its merges (`rows()` without `merges`) throws at its end when it has
- * merged cells that span rows: a street office's roster often merges the 社区 or 网格 cells of a
- * block of houses, and the merged cells below the first are empty in the file. Excel writes the
- * merges after the rows, so the sheet is read again with them (`mergesOf` the error): its rows
- * then have the merged value in every cell of the range.
- */
-export const mergedCells = (merges: SheetMerges): DomainError =>
-  new DomainError('bad_request', `sheet ${merges.sheet + 1} has ${merges.ranges.length} merged ranges: read it again with them`, { detailKey: 'merged_cells' }, { mergedCells: merges });
-export const mergesOf = (e: unknown): SheetMerges | undefined =>
-  e instanceof DomainError ? (e.details as { mergedCells?: SheetMerges } | undefined)?.mergedCells : undefined;
-
-/**
  * A sheet of the workbook, in the workbook's order (`index`, from 0), and its rows in batches.
  * `onLastRow`: the last row the sheet says it has (its dimension), when it says. `merges`: its
- * merged ranges, filled in; without them, a sheet that has some throws `mergedCells` at its end.
+ * merged ranges, filled in. Read without them, a sheet that has merged cells spanning rows
+ * returns them at its end (the generator's value): a street office's roster often merges the
+ * 社区 or 网格 cells of a block of houses, the cells below the first empty in the file, and Excel
+ * writes the merges after the rows, so such a sheet is read again with them (`readWithMerges`).
  */
-export interface Sheet { name: string; hidden: boolean; index: number; rows(opts?: { onLastRow?: (row: number) => void; merges?: MergeRange[] }): AsyncGenerator<SheetRow[]> }
+export interface Sheet {
+  name: string;
+  hidden: boolean;
+  index: number;
+  rows(opts?: { onLastRow?: (row: number) => void; merges?: MergeRange[] }): AsyncGenerator<SheetRow[], MergeRange[] | undefined>;
+}
 
 /** A zip that cannot be read through (cut short, damaged, sizes that lie, XML that is not a workbook's): told as damaged, not as the wrong kind of file, or the person uploads it again as it is. */
 const unreadable = (why: string): DomainError => new DomainError('roster_unreadable', `not a readable XLSX workbook: ${why}`);
@@ -219,7 +215,7 @@ export async function openWorkbook(src: ZipSource, limits: RosterLimits): Promis
       const rel = rels.get(s.rid);
       const entry = rel && rel.type === 'worksheet' ? entries.get(rel.target) : undefined;
       const index = sheets.length;
-      if (entry) sheets.push({ name: s.name, hidden: s.hidden, index, rows: (o = {}) => sheetRows(zip, entry, { shared, dateStyles, date1904, limits, index, ...o }) });
+      if (entry) sheets.push({ name: s.name, hidden: s.hidden, index, rows: (o = {}) => sheetRows(zip, entry, { shared, dateStyles, date1904, limits, ...o }) });
     }
     return { sheets, close: () => zip.close() };
   } catch (e) {
@@ -297,7 +293,11 @@ const BATCH = 1000;
  * written, dates as yyyy-mm-dd, booleans as true/false, errors and formulas without a value
  * empty). Rows and columns are where the sheet puts them (`r`), or next after the last.
  */
-async function* sheetRows(zip: yauzl.ZipFile, entry: yauzl.Entry, ctx: { shared: string[]; dateStyles: boolean[]; date1904: boolean; limits: RosterLimits; index: number; onLastRow?: (row: number) => void; merges?: MergeRange[] }): AsyncGenerator<SheetRow[]> {
+async function* sheetRows(
+  zip: yauzl.ZipFile,
+  entry: yauzl.Entry,
+  ctx: { shared: string[]; dateStyles: boolean[]; date1904: boolean; limits: RosterLimits; onLastRow?: (row: number) => void; merges?: MergeRange[] },
+): AsyncGenerator<SheetRow[], MergeRange[] | undefined> {
   const { shared, dateStyles, date1904, limits, onLastRow } = ctx;
   const found: MergeRange[] = [];
   const fill = ctx.merges ? mergeFiller(ctx.merges, limits) : null;
@@ -408,7 +408,7 @@ async function* sheetRows(zip: yauzl.ZipFile, entry: yauzl.Entry, ctx: { shared:
     if (batch.length >= BATCH) { yield batch; batch = []; }
   }
   if (batch.length) yield batch;
-  if (!ctx.merges && found.length) throw mergedCells({ sheet: ctx.index, ranges: found });
+  return !ctx.merges && found.length ? found : undefined;
 }
 
 // A cell's attributes are read as bytes: a 100,000-row sheet has a million cells, three attributes
@@ -487,24 +487,47 @@ function rangeOf(ref: string | undefined): MergeRange | null {
 /**
  * Fills each row (number `n`, its cells) as it passes with the value of the merged ranges it
  * is in: the range's top left cell, read when its row passed. Only empty cells are filled.
+ * Linear in the ranges and the rows: a range opens once at its first row, each of its columns
+ * then holds its value until its last row (merged ranges do not overlap — Excel refuses it; of
+ * ranges that do, the first open keeps the cells it holds), and a row looks only at the columns
+ * held (a sheet of 100,000 merges of one cell took minutes when every row went through them all).
  */
-function mergeFiller(ranges: MergeRange[], limits: RosterLimits): (n: number, cells: string[]) => void {
+function mergeFiller(ranges: readonly MergeRange[], limits: RosterLimits): (n: number, cells: string[]) => void {
   const starting = new Map<number, MergeRange[]>();
-  for (const r of ranges) if (r.c2 <= limits.maxColumns) starting.set(r.r1, [...(starting.get(r.r1) ?? []), r]);
-  let open: { range: MergeRange; value: string }[] = [];
+  for (const r of ranges) {
+    if (r.c2 > limits.maxColumns) continue;
+    const list = starting.get(r.r1);
+    if (list) list.push(r);
+    else starting.set(r.r1, [r]);
+  }
+  /** by column (from 1): the value it holds, through row `until` */
+  const held: ({ value: string; until: number } | undefined)[] = [];
+  /** the columns with a value held (each once) */
+  let columns: number[] = [];
   return (n, cells) => {
-    if (open.length) open = open.filter((o) => o.range.r2 >= n);
     for (const range of starting.get(n) ?? []) {
       const value = cells[range.c1 - 1] ?? '';
-      if (value) open.push({ range, value });
-    }
-    for (const { range, value } of open) {
-      if (n < range.r1) continue;
+      if (!value) continue;
       for (let c = range.c1; c <= range.c2; c += 1) {
-        if (n === range.r1 && c === range.c1) continue;
-        while (cells.length < c) cells.push('');
-        if (cells[c - 1] === '') cells[c - 1] = value;
+        const h = held[c];
+        if (h && h.until >= n) continue;
+        if (!h) columns.push(c);
+        held[c] = { value, until: range.r2 };
       }
     }
+    if (!columns.length) return;
+    let expired = false;
+    for (const c of columns) {
+      const h = held[c]!;
+      if (h.until < n) { expired = true; continue; }
+      while (cells.length < c) cells.push('');
+      if (cells[c - 1] === '') cells[c - 1] = h.value;
+    }
+    if (!expired) return;
+    columns = columns.filter((c) => {
+      if (held[c]!.until >= n) return true;
+      held[c] = undefined;
+      return false;
+    });
   };
 }

@@ -1,18 +1,16 @@
 import type { MessagePort } from 'node:worker_threads';
-import { DomainError, type ErrorCode } from '../../domain/errors';
-import type { RosterRow, RowError } from '../../domain/roster';
-import type { AppliedRoster } from '../../storage/sqlite/roster-apply';
+import type { ErrorData } from '../../domain/error-data';
+import type { RowError } from '../../domain/roster';
 import type { RosterSource } from './read-roster-table';
 import type { SheetMerges } from './read-xlsx';
 import type { RosterLimits } from './roster-limits';
 
 /**
- * What an import thread is asked. On SQLite (`dbFile`) two threads share `port`: the reader
- * (`role: 'read'`) parses and validates, the stager (`role: 'stage'`) stages and applies. Without
- * a role, one thread parses and sends the valid rows back (MongoDB). `merges`: the roster
- * sheet's merged cells, when a first reading found some (read-xlsx's `mergedCells`).
+ * What the import's reading thread is asked: read `source`, check each row, and stage the
+ * valid ones through `inlet` (the Store's roster stage, `RosterStage.inlet`). `merges`: the
+ * roster sheet's merged cells, when a first reading found some.
  */
-export interface WorkerJob { source: RosterSource; limits: RosterLimits; actor: string; dbFile?: string; size: number; role?: 'read' | 'stage'; port?: MessagePort; merges?: SheetMerges }
+export interface WorkerJob { source: RosterSource; limits: RosterLimits; inlet: MessagePort; merges?: SheetMerges }
 
 /** bad rows listed at most: enough to fix a sheet, bounded for a sheet that is all wrong (all are counted) */
 export const MAX_LISTED_ERRORS = 10_000;
@@ -20,21 +18,8 @@ export const MAX_LISTED_ERRORS = 10_000;
 export type ImportPhase = 'parse' | 'check' | 'apply';
 export type WorkerMessage =
   | { type: 'progress'; phase: ImportPhase; processed: number; total: number }
-  | { type: 'rows'; rows: RosterRow[] }
-  /** `count`: every bad row; `errors` lists the first of them (at most 10,000) */
-  | { type: 'bad'; errors: RowError[]; count: number }
-  | { type: 'applied'; result: AppliedRoster }
-  | { type: 'parsed' }
-  | { type: 'error'; error: { name: string; code?: string; message: string; params?: Record<string, string | number>; details?: unknown } };
-
-/** Errors cross the thread boundary as data; a DomainError comes back as one, a driver error keeps its code. */
-export function errorToMessage(e: unknown): WorkerMessage {
-  if (e instanceof DomainError) return { type: 'error', error: { name: 'DomainError', code: e.code, message: e.message, params: e.params, details: e.details } };
-  const err = e as { code?: unknown; message?: string };
-  return { type: 'error', error: { name: 'Error', code: typeof err?.code === 'string' ? err.code : undefined, message: String(err?.message ?? e) } };
-}
-
-export function errorFromMessage(m: Extract<WorkerMessage, { type: 'error' }>['error']): Error {
-  if (m.name === 'DomainError') return new DomainError(m.code as ErrorCode, m.message, m.params, m.details);
-  return Object.assign(new Error(m.message), m.code ? { code: m.code } : {});
-}
+  /** the file is read and every valid row staged: `rows` data rows, `bad` of them bad, `errors` the first of those (at most 10,000) */
+  | { type: 'read'; rows: number; bad: number; errors: RowError[] }
+  /** the roster sheet has merged cells: read it again with them */
+  | { type: 'merges'; merges: SheetMerges }
+  | { type: 'error'; error: ErrorData };

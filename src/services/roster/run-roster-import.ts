@@ -1,18 +1,18 @@
 import { once } from 'node:events';
 import { rmSync } from 'node:fs';
-import { MessageChannel } from 'node:worker_threads';
+import { errorFromData } from '../../domain/error-data';
 import { DomainError } from '../../domain/errors';
-import { crossCheckRoster, ParentNames, type RosterRow, type RowError } from '../../domain/roster';
-import type { RosterWarning } from '../../storage/sqlite/roster-apply';
+import type { RowError } from '../../domain/roster';
+import type { RosterStage, RosterWarning } from '../../storage/roster-stage';
 import type { Store } from '../../storage/store';
 import type { Deps } from '../deps';
-import { importRoster, type ImportResult } from '../import-roster';
+import type { ImportResult } from '../import-roster';
 import { onePerRow } from '../parse-roster-file';
-import { isXlsx, type RosterSource } from './read-roster-table';
-import { mergesOf, type SheetMerges } from './read-xlsx';
+import { isXlsx, readWithMerges, type Reading, type RosterSource } from './read-roster-table';
+import type { SheetMerges } from './read-xlsx';
 import { overLimit, rosterLimits, DEFAULT_MAX_ROWS } from './roster-limits';
 import { importTempDir, spawnRosterWorker, WORKER_HEAP_MB } from './spawn-roster-worker';
-import { errorFromMessage, MAX_LISTED_ERRORS, type ImportPhase, type WorkerJob, type WorkerMessage } from './roster-worker-protocol';
+import { MAX_LISTED_ERRORS, type ImportPhase, type WorkerJob, type WorkerMessage } from './roster-worker-protocol';
 
 export interface RosterImportResult extends ImportResult { warnings: RosterWarning[] }
 export interface ImportProgressReport { phase: ImportPhase; processed: number; total: number }
@@ -30,9 +30,8 @@ export interface RosterImportInput {
  * strings per cell (with exceljs, 16 MB made an import of 100,000 rows spend 8.4 s reading
  * against 5.2 s with 32 MB); CSV gains nothing from more and a million rows would take 15–30 MB
  * more of the memory bound.
- * The stager (on SQLite the reader is a second thread) makes little garbage.
  */
-const YOUNG_MB = { xlsx: 32, csv: 16, stager: 8 };
+const YOUNG_MB = { xlsx: 32, csv: 16 };
 
 // one import per store at a time; a second gets 409 rather than interleaving with the first
 const running = new WeakSet<Store>();
@@ -42,9 +41,10 @@ export const importRunning = (store: Store): boolean => running.has(store);
 
 /**
  * Imports a roster file, all or nothing, off the event loop: a worker thread parses and
- * validates it as a stream; on SQLite a second worker stages the rows as they come and
- * applies them in one transaction with the audit entry (storage/sqlite/roster-apply.ts). On MongoDB the
- * worker sends the valid rows back and `importRoster` writes them through the Store.
+ * validates it as a stream and stages the valid rows in the Store's roster stage as they come
+ * (`store.roster`: on SQLite a second thread with a connection of its own, the rows never
+ * passing through the event loop); the stage then checks them across rows and applies them
+ * with the audit entry and the warnings.
  * Throws `roster_rows` (with every bad row, nothing changed), `import_running`, or what
  * reading the file threw. The store is marked busy synchronously, in the call itself (before
  * any await): a caller that checked `importRunning` just before knows no other import began.
@@ -54,95 +54,61 @@ export async function runRosterImport(deps: Deps, input: RosterImportInput): Pro
   if (running.has(store)) throw new DomainError('import_running', 'an import is running');
   running.add(store);
   try {
-    // a workbook whose roster has merged cells is read a second time, those filled in (read-xlsx's `mergedCells`)
-    let merges: SheetMerges | undefined;
-    for (;;) {
-      try {
-        return await importOnce(deps, input, merges);
-      } catch (e) {
-        const found = mergesOf(e);
-        if (!found || merges) throw e;
-        merges = found;
-      }
-    }
+    const result = await readWithMerges((merges) => importOnce(store, input, merges));
+    deps.log.info({ created: result.created, updated: result.updated, warnings: result.warnings.length }, 'roster imported');
+    return result;
   } finally {
     running.delete(store);
   }
 }
 
-async function importOnce(deps: Deps, input: RosterImportInput, merges: SheetMerges | undefined): Promise<RosterImportResult> {
-  const { store } = deps;
-  let tmpDir: string | undefined;
-  let threadsGone: Promise<void> | undefined;
+async function importOnce(store: Store, input: RosterImportInput, merges: SheetMerges | undefined): Promise<Reading<RosterImportResult>> {
+  const stage = await store.roster.stage();
+  const tmpDir = importTempDir();
+  let threadGone: Promise<unknown> = Promise.resolve();
   try {
-    const xlsx = await isXlsx(input.source);
-    const readerYoungMb = xlsx ? YOUNG_MB.xlsx : YOUNG_MB.csv;
-    const job: WorkerJob = { source: input.source, limits: rosterLimits(input.size, input.maxRows ?? DEFAULT_MAX_ROWS), actor: input.actor, dbFile: store.file, size: input.size, merges };
-    const rows: RosterRow[] = [];
-    tmpDir = importTempDir();
-    const dir = tmpDir;
-    const outcome = await new Promise<RosterImportResult | 'parsed'>((resolve, reject) => {
-      // on SQLite two threads, the reader's batches going straight to the stager; else one that reads
-      const channel = job.dbFile ? new MessageChannel() : null;
-      const main = channel
-        ? spawnRosterWorker({ ...job, role: 'stage', port: channel.port2 }, YOUNG_MB.stager, dir, [channel.port2])
-        : spawnRosterWorker(job, readerYoungMb, dir);
-      const reader = channel ? spawnRosterWorker({ ...job, role: 'read', port: channel.port1 }, readerYoungMb, dir, [channel.port1]) : null;
-      threadsGone = Promise.all((reader ? [main, reader] : [main]).map((t) => once(t, 'exit').catch(() => undefined))).then(() => undefined);
+    const young = (await isXlsx(input.source)) ? YOUNG_MB.xlsx : YOUNG_MB.csv;
+    const inlet = stage.inlet();
+    const job: WorkerJob = { source: input.source, limits: rosterLimits(input.size, input.maxRows ?? DEFAULT_MAX_ROWS), inlet, merges };
+    const reader = spawnRosterWorker(job, young, tmpDir, [inlet]);
+    threadGone = once(reader, 'exit').catch(() => undefined);
+    const read = await new Promise<Extract<WorkerMessage, { type: 'read' | 'merges' }>>((resolve, reject) => {
       let settled = false;
-      // (the main thread leaves on its own once it has answered; the reader waits on its port until stopped)
-      const done = (f: () => void, failed = true) => {
+      const done = (f: () => void) => {
         if (settled) return;
         settled = true;
-        void reader?.terminate();
-        if (failed) void main.terminate();
+        void reader.terminate();
         f();
       };
-      main.on('message', (m: WorkerMessage) => {
-        switch (m.type) {
-          case 'progress': input.onProgress?.(m); break;
-          case 'rows': rows.push(...m.rows); break;
-          case 'bad': done(() => reject(new DomainError('roster_rows', `${m.count} bad rows`, { count: m.count }, { errors: m.errors }))); break;
-          case 'applied': done(() => resolve({ ...m.result, errors: [] }), false); break;
-          case 'parsed': done(() => resolve('parsed'), false); break;
-          case 'error': done(() => reject(errorFromMessage(m.error))); break;
-        }
+      reader.on('message', (m: WorkerMessage) => {
+        if (m.type === 'progress') input.onProgress?.(m);
+        else if (m.type === 'error') done(() => reject(errorFromData(m.error)));
+        else done(() => resolve(m));
       });
-      for (const thread of reader ? [main, reader] : [main]) {
-        thread.on('error', (e) => done(() => reject((e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY' ? overLimit('memory', WORKER_HEAP_MB) : e)));
-        thread.on('exit', (code) => done(() => reject(new Error(`roster import worker exited (${code}) without an answer`))));
-      }
+      reader.on('error', (e) => done(() => reject((e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY' ? overLimit('memory', WORKER_HEAP_MB) : e)));
+      reader.on('exit', (code) => done(() => reject(new Error(`roster import worker exited (${code}) without an answer`))));
     });
-    if (outcome !== 'parsed') {
-      deps.log.info({ created: outcome.created, updated: outcome.updated, warnings: outcome.warnings.length }, 'roster imported');
-      return outcome;
-    }
-    const errors = onePerRow([...crossCheckRoster(rows), ...(await parentErrors(store, rows))]);
-    if (errors.length) throw new DomainError('roster_rows', `${errors.length} bad rows`, { count: errors.length }, { errors: errors.slice(0, MAX_LISTED_ERRORS) });
-    input.onProgress?.({ phase: 'apply', processed: 0, total: rows.length });
-    const r = await importRoster(deps, { rows, errors: [] }, { actor: input.actor, onProgress: (p) => input.onProgress?.({ phase: 'apply', processed: p.done, total: p.total }) });
-    return { ...r, warnings: [] };
+    if (read.type === 'merges') return { merges: read.merges };
+    input.onProgress?.({ phase: 'check', processed: read.rows, total: read.rows });
+    await refuseBadRows(stage, read);
+    const applied = await stage.apply(input.actor, (done, of) => {
+      input.onProgress?.({ phase: 'apply', processed: Math.round((read.rows * done) / of), total: read.rows });
+    });
+    return { done: { ...applied, errors: [] } };
   } finally {
-    // the threads' temp files (a spooled worksheet) go with them, whatever the outcome
-    if (tmpDir) {
-      await threadsGone;
-      rmSync(tmpDir, { recursive: true, force: true });
-    }
+    await stage.close();
+    // the thread's temp files (a library's spool) go with it, whatever the outcome
+    await threadGone;
+    rmSync(tmpDir, { recursive: true, force: true });
   }
 }
 
-/** Rows naming a grid or group of another community (`ParentNames`), against the store's grids and groups. */
-async function parentErrors(store: Store, rows: readonly RosterRow[]): Promise<RowError[]> {
-  const names = new ParentNames();
-  const community = new Map((await store.communities.find({})).map((c) => [c.id, c.name]));
-  const grids = await store.grids.find({}, { sort: { createdAt: 1 } });
-  const grid = new Map(grids.map((g) => [g.id, g.name]));
-  for (const g of grids) names.knownGrid(community.get(g.communityId) ?? '', g.name);
-  for (const g of await store.groups.find({}, { sort: { createdAt: 1 } })) names.knownGroup(community.get(g.communityId) ?? '', grid.get(g.gridId) ?? '', g.name);
-  const errors: RowError[] = [];
-  for (const r of rows) {
-    const message = names.check(r);
-    if (message) errors.push({ row: r.row, message });
-  }
-  return errors;
+/** Throws `roster_rows` with the bad rows the reader found and those the stage finds across rows, each row once. */
+async function refuseBadRows(stage: RosterStage, read: { bad: number; errors: RowError[] }): Promise<void> {
+  // (parse errors and cross-row ones fall on different rows: a row that fails to parse is never staged)
+  const cross = await stage.check(MAX_LISTED_ERRORS);
+  const count = read.bad + cross.rows;
+  if (!count) return;
+  const errors = onePerRow([...read.errors, ...cross.errors]).slice(0, MAX_LISTED_ERRORS);
+  throw new DomainError('roster_rows', `${count} bad rows`, { count }, { errors });
 }

@@ -1,5 +1,5 @@
 import type { Translate } from '../../i18n';
-import type { RosterWarning } from '../../storage/sqlite/roster-apply';
+import type { RosterWarning } from '../../storage/roster-stage';
 
 /** A warning as a person reads it: Chinese first, English second, like the row errors. */
 export const warningText = (t: Translate, w: RosterWarning): { row: number; message: string } => ({

@@ -11,8 +11,11 @@
  * storing its rows. This scanner works on the bytes: it finds `<`, `>` and quotes, and decodes
  * only names, attribute text and the text between tags.
  *
- * Bounded: a chunk is scanned once; what is left unfinished at its end (a text or element cut in
- * two) is carried into the next, at most `maxCarry` bytes, else `XmlError`.
+ * Bounded: a chunk is scanned once. Text between tags is handed on in pieces, up to the chunk's
+ * end (but for a character or an entity cut in two): a long cell's text is the same wherever
+ * the chunks fall (Excel allows 32,767 characters, up to 128 KB of UTF-8; a 256 KB chunk's end
+ * may fall anywhere in it). What is left unfinished of an element (a tag, a comment, CDATA) is
+ * carried into the next chunk, at most `maxCarry` bytes, else `XmlError`.
  */
 export class XmlError extends Error {}
 
@@ -21,7 +24,7 @@ export interface XmlHandler {
   open(name: string, attrs: Attrs, selfClosing: boolean): void;
   /** an element closed (also right after `open` of a self-closing one) */
   close(name: string): void;
-  /** text between tags (or a CDATA section), entities decoded */
+  /** text between tags (or a CDATA section), entities decoded; one text may come in several pieces */
   text(t: string): void;
 }
 
@@ -30,6 +33,8 @@ const GT = 62; // >
 const SLASH = 47;
 const QUOT = 34;
 const APOS = 39;
+const AMP = 38; // &
+const SEMICOLON = 59;
 const BANG = 33;
 const QUESTION = 63;
 
@@ -115,7 +120,13 @@ export class XmlScanner {
     let i = 0;
     while (i < n) {
       const lt = s.indexOf(LT, i);
-      if (lt < 0) { this.keep(s, i); return; }
+      if (lt < 0) {
+        // text to the chunk's end: handed on but for a character or an entity the chunk cuts, which waits for the rest
+        const cut = textEnd(s, i, n);
+        if (cut > i) this.on.text(decodeXml(utf8(s, i, cut)));
+        this.keep(s, cut);
+        return;
+      }
       if (lt > i) this.on.text(decodeXml(utf8(s, i, lt)));
       i = lt;
       if (i + 1 >= n) { this.keep(s, i); return; }
@@ -184,18 +195,59 @@ export class XmlScanner {
   }
 
   private keep(s: Buffer, from: number): void {
-    if (s.length - from > this.maxCarry) throw new XmlError(`an element or text longer than ${this.maxCarry} bytes`);
+    if (from >= s.length) return;
+    if (s.length - from > this.maxCarry) throw new XmlError(`an element longer than ${this.maxCarry} bytes`);
     this.carry = Buffer.from(s.subarray(from)); // (a copy: the chunk it came from is not kept alive)
   }
+}
+
+/** the longest entity or character reference (`&#x10FFFF;`, with room to spare) */
+const MAX_ENTITY = 12;
+
+/**
+ * Where text running from `from` to the chunk's end `n` may be cut: before an entity not yet
+ * closed by its `;`, and before a UTF-8 character whose bytes the chunk does not all hold.
+ */
+function textEnd(s: Buffer, from: number, n: number): number {
+  let cut = n;
+  const amp = s.lastIndexOf(AMP, n - 1);
+  if (amp >= from && amp > n - MAX_ENTITY && s.indexOf(SEMICOLON, amp) < 0) cut = amp;
+  // the last character's first byte: back over continuation bytes (10xxxxxx), at most three
+  let lead = cut - 1;
+  while (lead >= from && lead > cut - 4 && (s[lead]! & 0xc0) === 0x80) lead -= 1;
+  if (lead >= from) {
+    const b = s[lead]!;
+    const size = b < 0x80 ? 1 : b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    if (lead + size > cut) cut = lead;
+  }
+  return cut;
 }
 
 const COMMENT = Buffer.from('<!--');
 const CDATA = Buffer.from('<![CDATA[');
 const startsWith = (s: Buffer, at: number, what: Buffer): boolean => s.length - at >= what.length && s.compare(what, 0, what.length, at, at + what.length) === 0;
 
-/** Buffer's own slicers, without toString's checks and switch (a sheet calls them millions of times) */
-interface Slicers { utf8Slice(from: number, to: number): string; latin1Slice(from: number, to: number): string }
-const utf8 = (s: Buffer, from: number, to: number): string => (s as unknown as Slicers).utf8Slice(from, to);
+/**
+ * Buffer's own slicers, without toString's checks and switch (a sheet calls them millions of
+ * times). They are not Node's public API: when a Node version lacks them, toString does the same.
+ */
+interface Slicers { utf8Slice?(from: number, to: number): string; latin1Slice?(from: number, to: number): string }
+const proto = Buffer.prototype as unknown as Slicers;
+type Slice = (s: Buffer, from: number, to: number) => string;
+/** `own` when Buffer has it and it slices as toString does, else toString with `encoding` */
+export const slicer = (own: Slicers['utf8Slice'], encoding: 'utf8' | 'latin1'): Slice => {
+  const probe = Buffer.from('<安>', 'utf8');
+  const works = typeof own === 'function' && (() => {
+    try {
+      return own.call(probe, 1, probe.length - 1) === probe.toString(encoding, 1, probe.length - 1);
+    } catch {
+      return false;
+    }
+  })();
+  return works ? (s, from, to) => own.call(s, from, to) : (s, from, to) => s.toString(encoding, from, to);
+};
+const utf8: Slice = slicer(proto.utf8Slice, 'utf8');
+const latin1: Slice = slicer(proto.latin1Slice, 'latin1');
 
 /** names seen, by a hash of their bytes: a sheet has a handful of names, met millions of times, made into a string once */
 const names = new Map<number, { bytes: Buffer; name: string }[]>();
@@ -217,7 +269,7 @@ function nameAt(s: Buffer, from: number, to: number): string {
     for (let k = start; k < end; k += 1) key = key * 256 + s[k]!;
     let name = short.get(key);
     if (name === undefined) {
-      name = (s as unknown as Slicers).latin1Slice(start, end);
+      name = latin1(s, start, end);
       if (short.size < 4096) short.set(key, name);
     }
     return name;
@@ -231,7 +283,7 @@ function nameAt(s: Buffer, from: number, to: number): string {
       if (k === e.bytes.length) return e.name;
     }
   }
-  const name = (s as unknown as Slicers).latin1Slice(start, end);
+  const name = latin1(s, start, end);
   if (names.size < 4096) {
     const list = seen ?? [];
     list.push({ bytes: Buffer.from(s.subarray(start, end)), name });

@@ -1,4 +1,5 @@
 import mongoose from 'mongoose';
+import { collectionRoster } from '../collection-roster';
 import type { FigureStore } from '../figures';
 import { SPECS } from '../schema';
 import type { Collections, Store } from '../store';
@@ -95,6 +96,7 @@ export async function createMongoStore({ uri, dbName, serverSelectionTimeoutMS =
     ...collections,
     ...guarded(mongoFigures(conn), guard),
     blobs,
+    roster: collectionRoster(collections),
     nextSequence: (name: string) => guard('sequences', async () => {
       const doc = await sequences.findOneAndUpdate({ _id: name }, { $inc: { value: 1 } }, uow.opts({ upsert: true, returnDocument: 'after' as const }));
       return doc?.value ?? 1;

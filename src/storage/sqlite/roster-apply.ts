@@ -2,14 +2,8 @@ import type Database from 'better-sqlite3';
 import { DomainError } from '../../domain/errors';
 import { newId } from '../../domain/ids';
 import { CROSS_CHECK, ParentNames, type RosterRow, type RowError } from '../../domain/roster';
+import { LARGE_GROUP, type AppliedRoster, type RosterWarning } from '../roster-stage';
 import { WAL_SIZE_LIMIT } from './wal-limit';
-
-/** A legal but surprising change an import makes: `key` names its text in locales (api:warnings.*). */
-export interface RosterWarning { row: number; key: 'head_changed' | 'house_moved' | 'landlord_renamed' | 'group_large'; params: Record<string, string | number> }
-export interface AppliedRoster { created: number; updated: number; unchanged: number; warnings: RosterWarning[] }
-
-/** A group of more than this many houses is worth a look (十户一长: about ten). */
-export const LARGE_GROUP = 15;
 
 const k = (...parts: string[]) => parts.join('\u0000');
 
@@ -153,7 +147,7 @@ CREATE INDEX temp.stage_code ON stage(code, row); CREATE INDEX temp.stage_phone 
 
   /**
    * Applies the staged roster in one transaction, the audit entry included: the same
-   * upserts, outcomes and counts as `importRoster` over the Store, plus the warnings.
+   * upserts, outcomes, counts and warnings as the stage over collections (MongoDB's).
    * `onStep` reports progress between the statements.
    */
   apply(actor: string, onStep: (done: number, of: number) => void = () => {}): AppliedRoster {

@@ -7,6 +7,7 @@ import { SPECS } from '../schema';
 import type { Collections, Store } from '../store';
 import { GroupCommit, type SyncCommitted } from './group-commit';
 import { sqliteFigures } from './sqlite-figures';
+import { sqliteRoster } from './sqlite-roster';
 import { ensureSpecIndexes, migrate } from './migrations';
 import { SqliteCollection } from './sqlite-collection';
 import { translateSqliteError } from './translate-error';
@@ -71,6 +72,7 @@ export function createSqliteStore({ dataDir, offThreadHouses }: SqliteStoreOptio
     ...collections,
     ...figures,
     blobs,
+    roster: sqliteRoster(path.join(dataDir, 'anxin.db')),
     async nextSequence(name: string) {
       return commit.write(() => {
         try { return (nextSeq.get(name) as { value: number }).value; } catch (e) { throw translateSqliteError(e, 'sequences'); }
