@@ -1,7 +1,8 @@
 import { loadConfig } from '../src/config';
 import { systemClock } from '../src/domain/clock';
 import { createLogger } from '../src/log';
-import { createDeps, type Deps } from '../src/services/deps';
+import { createDeps } from '../src/services/create-deps';
+import type { Deps } from '../src/services/deps';
 import { createTranslator } from '../src/i18n';
 import { createStore } from '../src/storage/create-store';
 

@@ -3,7 +3,7 @@
  * client's generator: `npm run gen:client` → src/api-client/schema.d.ts. The app is built
  * over a throw-away store only to read its route table; nothing is served.
  */
-import { createDeps } from '../src/services/deps';
+import { createDeps } from '../src/services/create-deps';
 import { createTranslator } from '../src/i18n';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

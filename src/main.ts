@@ -12,7 +12,7 @@ import { DomainError } from './domain/errors';
 import { createApp } from './http/create-app';
 import { createI18n } from './i18n';
 import { createLogger, type Logger } from './log';
-import { createDeps } from './services/deps';
+import { createDeps } from './services/create-deps';
 import { resumeBroadcasts } from './services/sending/broadcast';
 import { ensureAdmin } from './services/setup/ensure-admin';
 import { ensureDefaults } from './services/setup/ensure-defaults';

@@ -3,7 +3,7 @@
  * bench:figures measures the server's memory (peak RSS) without the benchmark's. Prints
  * `PORT n`, then `PEAK n` (bytes) when it receives SIGTERM.
  */
-import { createDeps } from '../../src/services/deps';
+import { createDeps } from '../../src/services/create-deps';
 import { createTranslator } from '../../src/i18n';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';

@@ -13,7 +13,7 @@
  * - GET /reports/monthly.xlsx for the whole street: time (< 10 s), peak RSS (< 300 MB), and
  *   the file read back (sheets = communities + 1, rows = /stats houses).
  */
-import { createDeps } from '../../src/services/deps';
+import { createDeps } from '../../src/services/create-deps';
 import { createTranslator } from '../../src/i18n';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';

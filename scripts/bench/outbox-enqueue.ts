@@ -3,7 +3,7 @@
  * an outbox entry each, in a fresh SQLite store) and reports the time to enqueue against
  * the 5 s target, and the memory it takes.
  */
-import { createDeps } from '../../src/services/deps';
+import { createDeps } from '../../src/services/create-deps';
 import { createTranslator } from '../../src/i18n';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';

@@ -21,7 +21,7 @@
  * import now reads the sheet's XML as bytes (src/services/roster/read-xlsx.ts).
  */
 import Database from 'better-sqlite3';
-import { createDeps } from '../../src/services/deps';
+import { createDeps } from '../../src/services/create-deps';
 import ExcelJS from 'exceljs';
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';

@@ -200,7 +200,7 @@ export interface BindCode extends Entity {
 export interface ReportRow extends Entity, Placed {
   period: string;
   code: string;
-  data: import('../storage/figures').HouseFigure;
+  data: HouseFigure;
 }
 export interface AuditEntry extends Entity {
   actor: string;
@@ -295,4 +295,25 @@ export interface Schedule extends Entity {
   lastRunAt: Date | null;
   /** advanced by compare-and-set: of several processes, one claims each run */
   nextRunAt: Date;
+}
+
+/** One house's row of the monthly report, computed by the database. */
+export interface HouseFigure {
+  houseId: Id;
+  code: string;
+  address: string;
+  communityId: Id;
+  gridId: Id;
+  groupId: Id;
+  isKey: boolean;
+  landlordName: string;
+  landlordPhone: string;
+  committed: boolean;
+  /** the period's submission status, or null when nothing was sent */
+  submission: 'partial' | 'complete' | 'approved' | 'returned' | null;
+  approvedBy: string | null;
+  hazardsOpen: number;
+  hazardsOverdue: number;
+  /** points in the year asked for */
+  points: number;
 }

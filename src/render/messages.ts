@@ -1,5 +1,6 @@
 import { BASE_ITEMS, KEY_ITEMS } from '../domain/checklist';
 import type { Round } from '../domain/types';
+import type { MissingInGroup } from '../services/inspection/remind-missing';
 import { monthDay } from '../domain/date-format';
 
 /** `t` bound to the bot namespace and a room's language. */
@@ -15,8 +16,6 @@ export function roundAnnouncement(t: BotT, lng: string, timeZone: string, round:
   return { text: lines.join('\n') };
 }
 
-/** Who in a group still owes something (the data `remindMissing` returns). */
-export interface MissingInGroup { mentions: string[]; unregistered: string[]; codes: string[] }
 
 /** `催办`: who in a group still owes something, @mentioned. Shared by the bot, the API and the schedule. */
 export function reminder(t: BotT, m: MissingInGroup): Post {

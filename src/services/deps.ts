@@ -3,14 +3,12 @@ import type { Locale } from '../domain/types';
 import type { Translate } from '../i18n';
 import type { Logger } from '../log';
 import type { Store } from '../storage/store';
-import { INTENT_TTL_MS } from './conversation/intents';
-import { createBell, type Bell } from './sending/bell';
+import type { Bell } from './sending/bell';
 import type { Notifier } from './sending/notifier';
-import { createOutboxNotifier } from './sending/outbox-notifier';
 
 /**
- * The world every use case, door and schedule is given — built once (`createDeps`), passed
- * in, never imported, and never copied into a narrower shape that could drop a member.
+ * The world every use case, door and schedule is given — built once (`createDeps` in
+ * create-deps.ts), passed in, never imported, and never copied into a narrower shape that could drop a member.
  */
 export interface Deps {
   store: Store;
@@ -28,15 +26,4 @@ export interface Deps {
   bell: Bell;
   /** how long a pending intent waits */
   intentTtlMs: number;
-}
-
-export type DepsInput = Omit<Deps, 'notifier' | 'bell' | 'intentTtlMs'> & Partial<Pick<Deps, 'notifier' | 'bell' | 'intentTtlMs'>>;
-
-/** Builds the world: a bell and the outbox notifier over this same object unless given. */
-export function createDeps(input: DepsInput): Deps {
-  const deps = { ...input } as Deps;
-  deps.bell ??= createBell();
-  deps.intentTtlMs ??= INTENT_TTL_MS;
-  deps.notifier ??= createOutboxNotifier(deps);
-  return deps;
 }

@@ -1,4 +1,4 @@
-import type { Id } from '../domain/types';
+import type { HouseFigure, Id } from '../domain/types';
 
 /** Which part of the street, and how its figures are grouped. */
 export interface FigureQuery {
@@ -28,26 +28,7 @@ export interface FigureRow {
   hazardsOverdue: number;
 }
 
-/** One house's row of the monthly report, computed by the database. */
-export interface HouseFigure {
-  houseId: Id;
-  code: string;
-  address: string;
-  communityId: Id;
-  gridId: Id;
-  groupId: Id;
-  isKey: boolean;
-  landlordName: string;
-  landlordPhone: string;
-  committed: boolean;
-  /** the period's submission status, or null when nothing was sent */
-  submission: 'partial' | 'complete' | 'approved' | 'returned' | null;
-  approvedBy: string | null;
-  hazardsOpen: number;
-  hazardsOverdue: number;
-  /** points in the year asked for */
-  points: number;
-}
+export type { HouseFigure } from '../domain/types';
 
 /** Aggregation in the store (issue 11): no lists of ids cross into JavaScript. */
 export interface FigureStore {

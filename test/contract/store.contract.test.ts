@@ -2,7 +2,7 @@
  * One contract, every adapter: the same assertions on domain values, never branching on
  * which adapter runs. SQLite always; MongoDB when the global setup found one.
  */
-import { createDeps } from '../../src/services/deps';
+import { createDeps } from '../../src/services/create-deps';
 import { createTranslator } from '../../src/i18n';
 import { randomBytes } from 'node:crypto';
 import { DomainError } from '../../src/domain/errors';

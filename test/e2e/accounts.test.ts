@@ -10,7 +10,7 @@
  * answered only by the process serving it. Waits are for lines the processes print, never
  * for time to pass.
  */
-import { createDeps } from '../../src/services/deps';
+import { createDeps } from '../../src/services/create-deps';
 import { createTranslator } from '../../src/i18n';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';

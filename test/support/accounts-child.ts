@@ -12,7 +12,7 @@
  * (the landlord says TEXT in ROOM, as message ID; prints `handled ID KEY|null` once it is
  * done), `stop` (stops and exits 0).
  */
-import { createDeps } from '../../src/services/deps';
+import { createDeps } from '../../src/services/create-deps';
 import { createTranslator } from '../../src/i18n';
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';

@@ -6,7 +6,7 @@
  *   done KEY    the outbox has recorded it as sent
  * It prints READY once set up and exits 0 when nothing is left to send.
  */
-import { createDeps } from '../../src/services/deps';
+import { createDeps } from '../../src/services/create-deps';
 import { createTranslator } from '../../src/i18n';
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import pino from 'pino';

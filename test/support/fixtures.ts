@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { fixedClock } from '../../src/domain/clock';
-import { createDeps, type Deps } from '../../src/services/deps';
+import { createDeps } from '../../src/services/create-deps';
+import type { Deps } from '../../src/services/deps';
 import { createI18nSync } from '../../src/i18n';
 import type { Store } from '../../src/storage/store';
 

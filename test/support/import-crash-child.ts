@@ -3,7 +3,7 @@
  * ROSTER into DATA_DIR's store through the real import (worker thread, one transaction),
  * prints DONE and exits 0.
  */
-import { createDeps } from '../../src/services/deps';
+import { createDeps } from '../../src/services/create-deps';
 import { createTranslator } from '../../src/i18n';
 import { statSync } from 'node:fs';
 import pino from 'pino';

@@ -4,7 +4,7 @@ import { periodOf } from '../../domain/period';
 import { watchList } from '../../services/points/watch-list';
 import { currentActor, effectiveScope } from '../authorize';
 import type { AppOptions, Ctx } from '../context';
-import { pageQuery } from './records';
+import { pageQuery } from '../paging';
 
 /**
  * `GET /landlords?watch=1` (重点关注): the landlords of a scope who need a visit, each with

@@ -1,7 +1,10 @@
 import type { Group } from '../../domain/types';
-import type { MissingInGroup } from '../../render/messages';
 import type { Deps } from '../deps';
 import { groupProgress } from './group-progress';
+
+
+/** Who in a group still owes something: @mentions, unregistered house codes, all codes missing (the door renders it). */
+export interface MissingInGroup { mentions: string[]; unregistered: string[]; codes: string[] }
 
 /**
  * `mentions`: WeChat ids of registered landlords still missing their commitment or photos;
