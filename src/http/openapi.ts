@@ -145,7 +145,7 @@ export function openApiDocument(version: string, routes: readonly RouteSpec[]): 
     post: { summary: '群绑定码 A single-use code for "绑定群 CODE" (7 days)', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { 201: { description: '{code, expiresAt}' }, ...errors } },
   };
   paths['/api/v1/users/{id}/bind-code'] = {
-    post: { summary: '工作人员绑定码 A single-use code for "绑定工作人员 CODE" (admins)', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { 201: { description: '{code}' }, ...errors } },
+    post: { summary: '工作人员绑定码 A single-use code for "绑定工作人员 CODE" (admins; 7 days)', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { 201: { description: '{code, expiresAt}' }, ...errors } },
   };
   Object.assign(paths, {
     '/api/v1/rounds': {
