@@ -67,7 +67,8 @@ export async function start(config: Config, log: Logger): Promise<Running> {
   const puppetName = config.demo ? 'wechaty-puppet-mock' : (config.puppet as string);
   const bot = createBot({
     name: 'anxin-fangdong', puppet: demo?.puppet ?? puppetName, puppetName, puppetToken: config.puppetToken, log, dataDir: config.dataDir,
-    plugins: [AnxinPlugin({ deps, t, locale: config.locale, rooms })],
+    // (demo mode: a handled message's image is dropped from the simulator's memory)
+    plugins: [AnxinPlugin({ deps, t, locale: config.locale, rooms, onHandled: (id) => sim?.forget(id) })],
   });
 
   let botSelf: ReturnType<NonNullable<typeof demo>['login']> | undefined;
