@@ -6,6 +6,8 @@ import { sendMockImage } from './demo-puppet';
 import type { SimMessage, SimPost, SimulatorPort } from '../src/ports';
 
 const MAX_TRANSCRIPT = 2000;
+/** images waiting for the bot to take them, at most: the oldest is dropped past this (one the bot never looks at must not stay) */
+const MAX_WAITING_IMAGES = 64;
 
 /**
  * Demo mode's simulator (SPEC §6 /sim): people and rooms made on the mock puppet, who
@@ -24,9 +26,28 @@ export function createSimulator(demo: { puppet: PuppetMock; mocker: mock.Mocker 
     transcripts.set(key, list);
   };
 
+  /**
+   * An image's bytes live in the mock's file cache (as base64) only until the bot has taken them:
+   * the simulator's transcript keeps its name, the photo itself is on disk in the blob store. The
+   * bot's own images (a broadcast's picture) are dropped as they are heard, a person's once the bot
+   * has handled the message (`forget`) — or when too many wait — so memory stays flat however many
+   * images a demo posts (2 × 60 images of 1.5 MB once held 300 MB for good).
+   */
+  const waiting: string[] = [];
+  const dropImage = (messageId: string) => {
+    mocker.cacheFileBoxPayload.delete(messageId);
+    const at = waiting.indexOf(messageId);
+    if (at !== -1) waiting.splice(at, 1);
+  };
+
   puppet.on('message', ({ messageId }) => {
     const p = mocker.messagePayload(messageId) as { talkerId: string; text?: string; type: number; mentionIdList?: string[]; roomId?: string; listenerId?: string; timestamp: number };
     const fileName = p.type === types.Message.Image ? (mocker.cacheFileBoxPayload.get(messageId) as { name?: string } | undefined)?.name ?? 'image' : undefined;
+    if (fileName && p.talkerId === self().id) dropImage(messageId);
+    else if (fileName) {
+      waiting.push(messageId);
+      while (waiting.length > MAX_WAITING_IMAGES) dropImage(waiting[0]!);
+    }
     const m: SimMessage = { id: messageId, from: p.talkerId, ...(p.text !== undefined && !fileName ? { text: p.text } : {}), ...(fileName ? { image: fileName } : {}), mentions: p.mentionIdList ?? [], at: new Date(p.timestamp).toISOString() };
     if (p.roomId) keep(`room:${p.roomId}`, m);
     else if (p.listenerId) keep(`contact:${p.talkerId === self().id ? p.listenerId : p.talkerId}`, m);
@@ -55,6 +76,7 @@ export function createSimulator(demo: { puppet: PuppetMock; mocker: mock.Mocker 
       const id = [...mocker.cacheMessagePayload.keys()].find((k) => !before.has(k)) ?? randomUUID();
       return { id };
     },
+    forget: (messageId: string) => dropImage(messageId),
     roomMessages: (roomId: string) => transcripts.get(`room:${roomId}`) ?? [],
     contactMessages: (contactId: string) => transcripts.get(`contact:${contactId}`) ?? [],
     prune(before: Date): number {

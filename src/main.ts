@@ -65,7 +65,8 @@ export async function start(config: Config, log: Logger): Promise<Running> {
   const puppetName = config.demo ? 'wechaty-puppet-mock' : (config.puppet as string);
   const bot = createBot({
     name: 'anxin-fangdong', puppet: demo?.puppet ?? puppetName, puppetName, puppetToken: config.puppetToken, log, dataDir: config.dataDir,
-    plugins: [AnxinPlugin({ deps, rooms })],
+    // (demo mode: a handled message's image is dropped from the simulator's memory)
+    plugins: [AnxinPlugin({ deps, rooms, onHandled: (id) => sim?.forget(id) })],
   });
 
   // the demo bot's own contact, once it has logged in (the simulator answers "starting" before)

@@ -17,6 +17,8 @@ export interface SimulatorPort {
   createRoom(topic: string, memberIds: string[]): { id: string };
   /** speaks as a contact; the bot hears it as it would hear WeChat */
   post(msg: SimPost): { id: string };
+  /** the bot is done with message `id`: an image's bytes are dropped (they are in the blob store) */
+  forget(messageId: string): void;
   roomMessages(roomId: string): SimMessage[];
   contactMessages(contactId: string): SimMessage[];
   /** forgets transcript lines from before `before` (retention); returns how many */

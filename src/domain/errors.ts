@@ -29,6 +29,7 @@ export type ErrorCode =
   | 'no_open_round'
   | 'photo_unsupported'
   | 'photo_too_large'
+  | 'photo_too_many_pixels'
   | 'photo_unreadable'
   | 'submission_incomplete'
   | 'submission_approved'

@@ -1,5 +1,7 @@
 /** SPEC §3: what the bot accepts as a photo. */
 export const PHOTO_MAX_BYTES = 20 * 1024 * 1024;
+/** the most pixels a photo may have (40 megapixels: any phone camera's; a 50000×50000 PNG of a few KB is not a photo) */
+export const PHOTO_MAX_PIXELS = 40_000_000;
 
 export type PhotoMime = 'image/jpeg' | 'image/png' | 'image/webp' | 'image/heic' | 'image/heif';
 

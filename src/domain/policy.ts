@@ -22,7 +22,7 @@ export type ActorRole = Role | 'landlord' | 'anyone';
 const READ: Action[] = ['self:read', 'records:read', 'stats:read', 'rounds:read', 'submissions:read', 'photos:read', 'hazards:read', 'points:read'];
 const STAFF: Action[] = [
   ...READ, 'records:edit', 'phones:read', 'audit:read', 'rounds:open', 'rounds:remind', 'submissions:review', 'letters:publish',
-  'broadcasts:read', 'broadcasts:send', 'schedules:read', 'schedules:edit', 'roster:import', 'bindcodes:issue', 'bot:read',
+  'broadcasts:read', 'broadcasts:send', 'schedules:read', 'schedules:edit', 'roster:import', 'bindcodes:issue',
   'hazards:open', 'hazards:close', 'tips:read', 'tips:review', 'houses:confirm', 'group:settings', 'simulator:use',
 ];
 
@@ -40,8 +40,10 @@ export const ROLE_ACTIONS: Record<ActorRole, ReadonlySet<Action>> = {
 };
 
 /** Actions that only make sense street-wide (a new commitment letter goes to every room). */
-// the simulator (demo mode) speaks as any contact of any room: street-wide callers only
-const STREET_ONLY: ReadonlySet<Action> = new Set(['letters:publish', 'points:rules', 'users:manage', 'schedules:edit', 'roster:import', 'simulator:use']);
+// the simulator (demo mode) speaks as any contact of any room: street-wide callers only.
+// bot:read (the bot's page and its login QR code: whoever scans it owns the bot's WeChat account) is
+// an admin's alone (not in STAFF), and street-wide
+const STREET_ONLY: ReadonlySet<Action> = new Set(['letters:publish', 'points:rules', 'users:manage', 'schedules:edit', 'roster:import', 'simulator:use', 'bot:read']);
 /** Whether an action needs a street-wide scope. */
 export const streetOnly = (action: Action): boolean => STREET_ONLY.has(action);
 

@@ -15,6 +15,7 @@ import { rejectOperators } from './reject-operators';
 import { storageHealth } from './storage-health';
 import { bindCodeRoutes } from './routes/bind-codes';
 import { apiDocsRoutes } from './routes/api-docs';
+import { securityHeaders } from './security-headers';
 import { botRoutes } from './routes/bot';
 import { broadcastRoutes } from './routes/broadcasts';
 import { hazardRoutes } from './routes/hazards';
@@ -38,6 +39,7 @@ export function createApp(o: AppOptions): Koa<AppState> & { routeTable: RouteSpe
   const app = new Koa<AppState>();
   app.proxy = true;
   const health = storageHealth(o.store);
+  app.use(securityHeaders);
   app.use(errorMiddleware(o.t, o.log, o.locale, health));
   app.use(async (ctx, next) => {
     const start = performance.now();

@@ -38,6 +38,7 @@ const STATUS: Record<ErrorCode, number> = {
   no_open_round: 409,
   photo_unsupported: 415,
   photo_too_large: 413,
+  photo_too_many_pixels: 413,
   photo_unreadable: 400,
   submission_incomplete: 409,
   submission_approved: 409,

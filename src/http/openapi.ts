@@ -34,7 +34,7 @@ const errors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 404
 const errorAs = (description: string) => ({ ...errorResponse, description });
 const binary = { type: 'string', format: 'binary' };
 /** what an uploaded image can be refused for */
-const photoErrors = { 413: errorAs('photo_too_large / payload_too_large: the image is over 20 MB'), 415: errorAs('photo_unsupported: not a JPEG, PNG, WebP or HEIC image') };
+const photoErrors = { 413: errorAs('photo_too_large / payload_too_large: the image is over 20 MB; photo_too_many_pixels: over 40 megapixels'), 415: errorAs('photo_unsupported: not a JPEG, PNG, WebP or HEIC image (a header alone, or bytes that do not decode, are not)') };
 
 
 const ZH: Record<string, string> = { communities: '社区', grids: '网格', groups: '联防组', houses: '出租房', landlords: '房东' };
@@ -145,7 +145,7 @@ export function openApiDocument(version: string, routes: readonly RouteSpec[]): 
     post: { summary: '群绑定码 A single-use code for "绑定群 CODE" (7 days)', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { 201: { description: '{code, expiresAt}' }, ...errors } },
   };
   paths['/api/v1/users/{id}/bind-code'] = {
-    post: { summary: '工作人员绑定码 A single-use code for "绑定工作人员 CODE" (admins)', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { 201: { description: '{code}' }, ...errors } },
+    post: { summary: '工作人员绑定码 A single-use code for "绑定工作人员 CODE" (admins; 7 days)', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { 201: { description: '{code, expiresAt}' }, ...errors } },
   };
   Object.assign(paths, {
     '/api/v1/rounds': {

@@ -6,8 +6,9 @@ import type { BlobStore } from './store';
 const SHA_RE = /^[0-9a-f]{64}$/;
 
 /**
- * Content-addressed files under `dir/ab/abcdef…`. A put writes a temp file, fsyncs it,
- * renames it into place and fsyncs the directory, so "stored" survives a power cut.
+ * Content-addressed files under `dir/ab/abcdef…`, readable by the owner only (folders 0700,
+ * files 0600). A put writes a temp file, fsyncs it, renames it into place and fsyncs the
+ * directory, so "stored" survives a power cut.
  */
 export class FileBlobStore implements BlobStore {
   constructor(private readonly dir: string) {}
@@ -38,9 +39,10 @@ export class FileBlobStore implements BlobStore {
     const dest = this.pathOf(sha256);
     if (await this.has(sha256)) return { sha256, size: bytes.length, created: false };
     const folder = path.dirname(dest);
-    await fs.mkdir(folder, { recursive: true });
+    // photos are the owner's alone: folders 0700, files 0600
+    await fs.mkdir(folder, { recursive: true, mode: 0o700 });
     const tmp = `${dest}.${randomBytes(6).toString('hex')}.tmp`;
-    const fh = await fs.open(tmp, 'wx');
+    const fh = await fs.open(tmp, 'wx', 0o600);
     try {
       try {
         await fh.writeFile(bytes);

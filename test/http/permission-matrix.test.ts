@@ -45,12 +45,12 @@ const MAY: Record<string, ('admin' | 'staff' | 'head')[]> = {
   'submissions:read': ['admin', 'staff', 'head'], 'submissions:review': ['admin', 'staff'], 'photos:read': ['admin', 'staff', 'head'],
   'letters:publish': ['admin', 'staff'], 'broadcasts:read': ['admin', 'staff'], 'broadcasts:send': ['admin', 'staff'],
   'schedules:read': ['admin', 'staff'], 'schedules:edit': ['admin', 'staff'], 'roster:import': ['admin', 'staff'], 'bindcodes:issue': ['admin', 'staff'],
-  'users:manage': ['admin'], 'bot:read': ['admin', 'staff'], 'hazards:read': ['admin', 'staff', 'head'], 'hazards:open': ['admin', 'staff'],
+  'users:manage': ['admin'], 'bot:read': ['admin'], 'hazards:read': ['admin', 'staff', 'head'], 'hazards:open': ['admin', 'staff'],
   'hazards:close': ['admin', 'staff'], 'tips:read': ['admin', 'staff'], 'tips:review': ['admin', 'staff'], 'points:read': ['admin', 'staff', 'head'],
   'points:rules': ['admin'], 'self:read': ['admin', 'staff', 'head'],
 };
 /** Actions that change the whole street: only street-wide callers. */
-const STREET_WIDE = new Set(['letters:publish', 'points:rules', 'users:manage', 'schedules:edit', 'roster:import']);
+const STREET_WIDE = new Set(['letters:publish', 'points:rules', 'users:manage', 'schedules:edit', 'roster:import', 'bot:read']);
 /** Routes whose answer does not depend on a scope (no out-of-scope variant). */
 const UNSCOPED = new Set(['/api/v1/me', '/api/v1/schedules', '/api/v1/schedules/:id', '/api/v1/bot', '/api/v1/points/rules', '/api/v1/users', '/api/v1/users/:id', '/api/v1/users/:id/token', '/api/v1/users/:id/bind-code', '/api/v1/letters', '/api/v1/import/roster', '/api/v1/imports/:id']);
 

@@ -36,7 +36,7 @@ function signals<V>() {
  * landlords, record what the bot says, stop. Waits are for events — a message handled
  * (committed), a reply sent — never for a quiet moment, so they hold on a busy machine.
  */
-export async function botFixture(o: { intentTtlMs?: number; store?: Store } = {}) {
+export async function botFixture(o: { intentTtlMs?: number; store?: Store; onHandled?: (messageId: string) => void } = {}) {
   const tmp = tempDir('anxin-bot-');
   // SQLite in the temp folder, or the store given (the MongoDB wire leg)
   const store = o.store ?? createSqliteStore({ dataDir: tmp.dir });
@@ -48,7 +48,7 @@ export async function botFixture(o: { intentTtlMs?: number; store?: Store } = {}
   const sent = signals<OutboxEntry>();
   const sentKeys: string[] = [];
   const demo = createDemoPuppet();
-  const plugin = AnxinPlugin({ deps, fetchRetries: 3, fetchBackoffMs: 20, onHandled: (id, key) => handled.fire(id, key) });
+  const plugin = AnxinPlugin({ deps, fetchRetries: 3, fetchBackoffMs: 20, onHandled: (id, key) => { o.onHandled?.(id); handled.fire(id, key); } });
   const bot = createBot({ name: `test-${Date.now()}`, puppet: demo.puppet, puppetName: 'wechaty-puppet-mock', log: silentLog, plugins: [plugin] });
   await bot.start();
   const self = demo.login();

@@ -19,11 +19,73 @@ export const seededPng = (label: string): Buffer => Buffer.concat([PNG, createHa
 
 /** A real 1×1 lossless WebP. */
 export const WEBP = Buffer.from('UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA==', 'base64');
-/** The head of a HEIC file as phones write it: an `ftyp` box of brand heic, then the next box. */
-export const HEIC = Buffer.concat([
-  Buffer.from([0, 0, 0, 24]), Buffer.from('ftypheic', 'latin1'), Buffer.from([0, 0, 0, 0]), Buffer.from('mif1heic', 'latin1'),
-  Buffer.from([0, 0, 0, 16]), Buffer.from('meta', 'latin1'), Buffer.alloc(8),
-]);
+/** An ISO-BMFF box: size, type, body (a full box's version and flags are part of the body). */
+const box = (type: string, ...body: Buffer[]): Buffer => {
+  const content = Buffer.concat(body);
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(8 + content.length, 0);
+  head.write(type, 4, 'latin1');
+  return Buffer.concat([head, content]);
+};
+const u = (bytes: number, v: number): Buffer => {
+  const b = Buffer.alloc(bytes);
+  b.writeUIntBE(v, 0, bytes);
+  return b;
+};
+const full = (version: number, flags = 0) => Buffer.concat([u(1, version), u(3, flags)]);
+
+/**
+ * A HEIC file as phones write it, down to its structure: `ftyp heic`, a `meta` box naming one
+ * HEVC image item (`hvc1`, its `hvcC` decoder configuration and `ispe` size) and the `mdat` it
+ * points into. The coded picture is filler: this sharp build cannot decode HEVC anyway (see
+ * services/check-photo.ts), and reads everything else.
+ */
+export function heicOf(width: number, height: number): Buffer {
+  const ftyp = box('ftyp', Buffer.from('heic', 'latin1'), u(4, 0), Buffer.from('mif1heic', 'latin1'));
+  const hvcC = box('hvcC', Buffer.from([1, 1, 0x60, 0, 0, 0, 0x90, 0, 0, 0, 0, 0, 90, 0xf0, 0, 0xfc, 0xfd, 0xf8, 0xf8, 0, 0, 0x0f, 0]));
+  const ispe = box('ispe', full(0), u(4, width), u(4, height));
+  const mdatBody = Buffer.alloc(64, 0x26);
+  const metaOf = (offset: number) => box('meta', full(0),
+    box('hdlr', full(0), u(4, 0), Buffer.from('pict', 'latin1'), Buffer.alloc(12), Buffer.from([0])),
+    box('pitm', full(0), u(2, 1)),
+    box('iloc', full(0), Buffer.from([0x44, 0x00]), u(2, 1), u(2, 1), u(2, 0), u(2, 1), u(4, offset), u(4, mdatBody.length)),
+    box('iinf', full(0), u(2, 1), box('infe', full(2), u(2, 1), u(2, 0), Buffer.from('hvc1', 'latin1'), Buffer.from([0]))),
+    box('iprp', box('ipco', hvcC, ispe), box('ipma', full(0), u(4, 1), u(2, 1), u(1, 2), Buffer.from([0x81, 0x02]))));
+  const before = ftyp.length + metaOf(0).length + 8;
+  return Buffer.concat([ftyp, metaOf(before), box('mdat', mdatBody)]);
+}
+/** A HEIC photo's container (4032×3024, an iPhone's). */
+export const HEIC = heicOf(4032, 3024);
+
+/** A PNG of any declared size: signature, IHDR, one small IDAT, IEND, each with its CRC (a few bytes that claim 2.5 gigapixels). */
+export function pngOf(width: number, height: number): Buffer {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k += 1) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (b: Buffer) => {
+    let c = 0xffffffff;
+    for (const x of b) c = crcTable[(c ^ x) & 0xff]! ^ (c >>> 8);
+    return u(4, (c ^ 0xffffffff) >>> 0);
+  };
+  const chunk = (type: string, body: Buffer) => {
+    const typed = Buffer.concat([Buffer.from(type, 'latin1'), body]);
+    return Buffer.concat([u(4, body.length), typed, crc(typed)]);
+  };
+  const ihdr = Buffer.concat([u(4, width), u(4, height), Buffer.from([1, 0, 0, 0, 0])]);
+  return Buffer.concat([PNG.subarray(0, 8), chunk('IHDR', ihdr), chunk('IDAT', Buffer.from('789c030000000001', 'hex')), chunk('IEND', Buffer.alloc(0))]);
+}
+
+/**
+ * Headers that pass the signature and structure check but are no image (issue 30): a 46-byte
+ * RIFF/WEBP with a VP8 chunk header and nothing to decode, and a 64-byte `ftyp heic` box alone.
+ */
+export function headersOnly(): { name: string; bytes: Buffer }[] {
+  const webp = Buffer.concat([Buffer.from('RIFF'), u(4, 38).reverse(), Buffer.from('WEBPVP8 '), Buffer.alloc(4), Buffer.alloc(26)]);
+  const ftyp = Buffer.concat([u(4, 64), Buffer.from('ftypheic', 'latin1'), u(4, 0), Buffer.from('mif1heic', 'latin1'), Buffer.alloc(40)]);
+  return [{ name: 'riff-webp-46-bytes', bytes: webp }, { name: 'ftyp-heic-64-bytes', bytes: ftyp }];
+}
 
 /**
  * Files that have hurt image sniffers, and ones that are not what they claim: the

@@ -15,9 +15,9 @@ export async function timeOverview(page: Page, base: string, token: string): Pro
   const timed = async (act: () => Promise<unknown>): Promise<[number, number]> => {
     const t0 = Date.now();
     await act();
-    await page.waitForFunction('window.overviewReady === true');
+    await page.waitForFunction(() => (globalThis as { overviewReady?: boolean }).overviewReady === true);
     const drawn = Date.now() - t0;
-    await page.waitForFunction('window.trendReady === true');
+    await page.waitForFunction(() => (globalThis as { trendReady?: boolean }).trendReady === true);
     return [drawn, Date.now() - t0];
   };
   await page.goto(`${base}/`);

@@ -29,7 +29,8 @@ export function apiDocsRoutes(): Router<AppState> {
   const router = new Router<AppState>();
   const headers = (ctx: { set(k: string, v: string): void }) => {
     ctx.set('Cache-Control', 'public, max-age=3600');
-    ctx.set('Content-Security-Policy', "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'");
+    // Swagger UI's own policy (it sets inline styles, shows data: images); no page may frame it either
+    ctx.set('Content-Security-Policy', "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; object-src 'none'; frame-ancestors 'none'");
   };
   router.get('/api/docs', (ctx) => { headers(ctx); ctx.type = 'html'; ctx.body = page; });
   router.get('/api/docs/init.js', (ctx) => { headers(ctx); ctx.type = 'application/javascript; charset=utf-8'; ctx.body = init; });

@@ -6,7 +6,7 @@ import type { RouteTable } from '../route-table';
 
 /**
  * `POST /groups/:id/bind-code` → `{code, expiresAt}` for `绑定群` (staff of the group's scope);
- * `POST /users/:id/bind-code` → `{code}` for `绑定工作人员` (admins).
+ * `POST /users/:id/bind-code` → `{code, expiresAt}` for `绑定工作人员` (admins); both codes expire in 7 days.
  */
 export function bindCodeRoutes(o: AppOptions, router: RouteTable): void {
   router.post('/groups/:id/bind-code', 'bindcodes:issue', async (ctx) => {
@@ -19,8 +19,7 @@ export function bindCodeRoutes(o: AppOptions, router: RouteTable): void {
   router.post('/users/:id/bind-code', 'users:manage', async (ctx) => {
     const user = await o.store.users.get(String(ctx.params.id).slice(0, 64));
     if (!user) throw new DomainError('not_found', 'user', { what: o.t('api:what.record', { lng: ctx.state.lng }) });
-    const { code } = await issueBindCode(o, 'staff', user.id);
     ctx.status = 201;
-    ctx.body = { code };
+    ctx.body = await issueBindCode(o, 'staff', user.id);
   });
 }

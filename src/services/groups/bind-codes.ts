@@ -5,7 +5,8 @@ import type { Deps } from '../deps';
 
 /** No 0/O, 1/I/L: codes are read aloud and typed on phones. */
 const ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
-const GROUP_CODE_DAYS = 7;
+/** how long a code is good for, a group's and a staff member's alike (a staff code makes its holder staff) */
+const CODE_DAYS = 7;
 
 function makeCode(): string {
   let s = '';
@@ -14,13 +15,13 @@ function makeCode(): string {
 }
 
 /**
- * A single-use code a staff member hands over: `绑定群 CODE` binds a room to a group
- * (expires in 7 days), `绑定工作人员 CODE` links a staff member's WeChat.
+ * A single-use code a staff member hands over: `绑定群 CODE` binds a room to a group,
+ * `绑定工作人员 CODE` links a staff member's WeChat; both expire in 7 days.
  */
-export async function issueBindCode({ store, clock }: Deps, kind: BindCode['kind'], targetId: string): Promise<{ code: string; expiresAt: Date | null }> {
+export async function issueBindCode({ store, clock }: Deps, kind: BindCode['kind'], targetId: string): Promise<{ code: string; expiresAt: Date }> {
   const target = kind === 'group' ? await store.groups.get(targetId) : await store.users.get(targetId);
   if (!target) throw new DomainError('not_found', `${kind} ${targetId}`);
-  const expiresAt = kind === 'group' ? new Date(clock.now().getTime() + GROUP_CODE_DAYS * 86_400_000) : null;
+  const expiresAt = new Date(clock.now().getTime() + CODE_DAYS * 86_400_000);
   for (let attempt = 0; ; attempt += 1) {
     try {
       const code = makeCode();

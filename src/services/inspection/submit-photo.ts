@@ -1,7 +1,7 @@
 import { requiredItems } from '../../domain/checklist';
 import { DomainError } from '../../domain/errors';
-import { PHOTO_MAX_BYTES, recognizePhoto } from '../../domain/photo';
 import type { ChecklistItem, Hazard, House, Intent, Photo, Round, Submission } from '../../domain/types';
+import { checkPhoto } from '../check-photo';
 import { addEvidence } from '../hazards/hazards';
 import type { Deps } from '../deps';
 import { openRoundFor } from './group-progress';
@@ -83,13 +83,11 @@ async function fileFor(deps: Deps, said: Said, photo: Photo, house: House, item:
  */
 /**
  * Any photo someone sends the bot: recognised by its bytes (a bounded signature and
- * structure check, never a general parser) and stored durably, counted for nothing yet —
+ * structure check, then decoded under a pixel limit: `checkPhoto`) and stored durably, counted for nothing yet —
  * before anything else is decided, so nothing a person sent is lost.
  */
 export async function keepPhoto(deps: Deps, input: { bytes: Buffer; contactId: string | null; messageId: string | null }): Promise<Photo> {
-  if (input.bytes.length > PHOTO_MAX_BYTES) throw new DomainError('photo_too_large', 'photo', { limit: '20 MB' });
-  const mime = recognizePhoto(input.bytes);
-  if (!mime) throw new DomainError('photo_unsupported', 'photo');
+  const mime = await checkPhoto(input.bytes);
   const blob = await deps.store.blobs.put(input.bytes);
   return deps.store.photos.insert({
     sha256: blob.sha256, mime, size: blob.size, contactId: input.contactId, messageId: input.messageId, houseId: null,

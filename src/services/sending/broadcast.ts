@@ -1,8 +1,8 @@
 import { DomainError } from '../../domain/errors';
-import { PHOTO_MAX_BYTES, recognizePhoto } from '../../domain/photo';
 import { afterQuietHours } from '../../domain/quiet-hours';
 import type { Broadcast, Delivery } from '../../domain/types';
 import { boundGroups } from '../groups/bound-groups';
+import { checkPhoto } from '../check-photo';
 import type { Deps } from '../deps';
 import { enqueue, PRIORITY } from './outbox';
 import { resolveScope } from '../access/resolve-scope';
@@ -36,11 +36,9 @@ const entryFor = (b: Broadcast, roomId: string, account: string | null) => ({
   key: `broadcast:${b.id}:${roomId}`, roomId, account: account ?? '*', text: b.text, priority: PRIORITY.bulk, notBefore: b.at, broadcastId: b.id, photoId: b.imagePhotoId,
 });
 
-/** A broadcast's picture: recognised by its bytes like any photo, and stored durably before anything is queued. */
+/** A broadcast's picture: checked by the one photo gate like any photo, and stored durably before anything is queued. */
 async function storeImage({ store }: Deps, bytes: Buffer): Promise<string> {
-  if (bytes.length > PHOTO_MAX_BYTES) throw new DomainError('photo_too_large', 'image', { limit: '20 MB' });
-  const mime = recognizePhoto(bytes);
-  if (!mime) throw new DomainError('photo_unsupported', 'image');
+  const mime = await checkPhoto(bytes, 'image');
   const blob = await store.blobs.put(bytes);
   const photo = await store.photos.insert({
     sha256: blob.sha256, mime, size: blob.size, contactId: null, messageId: null, houseId: null, roundId: null, item: null, hazardId: null, tipId: null, counted: false,

@@ -11,15 +11,16 @@ const CHUNK = 5000;
 export type NewOutboxEntry = Pick<OutboxEntry, 'key' | 'text'> & Partial<Pick<OutboxEntry, 'account' | 'roomId' | 'contactId' | 'mentions' | 'priority' | 'notBefore' | 'broadcastId' | 'photoId'>>;
 
 /**
- * The one place every outgoing message passes: what goes to a room has phone and ID
- * numbers masked (SPEC §3 Personal data), whoever typed them — a return reason, a
- * hazard text, a notice; no message carries controls or bidi overrides (from an API
- * text field, an address).
+ * The one place every outgoing message passes: no message carries controls or bidi
+ * overrides (from an API text field, an address), and every one — to a room or to a
+ * person — has phone and ID numbers masked (SPEC §3 Personal data), whoever typed them
+ * (a return reason, a hazard text, a tip, a notice). Masking comes last: it reads the
+ * text normalised itself, so nothing removed after it can join a number back together.
  */
 function draftOf(clock: Deps['clock'], e: NewOutboxEntry): Draft<OutboxEntry> {
   return {
     key: e.key, account: e.account ?? '*', roomId: e.roomId ?? null, contactId: e.contactId ?? null,
-    text: (e.roomId ? maskPersonal(e.text) : e.text).replace(INVISIBLE, ''), mentions: e.mentions ?? [],
+    text: maskPersonal(e.text.replace(INVISIBLE, '')), mentions: e.mentions ?? [],
     priority: e.priority ?? PRIORITY.bulk, status: 'pending', attempts: 0, notBefore: e.notBefore ?? clock.now(), leaseUntil: null, leasedBy: null,
     sentAt: null, error: null, broadcastId: e.broadcastId ?? null, photoId: e.photoId ?? null,
   };

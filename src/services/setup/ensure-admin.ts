@@ -36,8 +36,10 @@ export async function ensureAdmin({ store, log }: Deps, options: { adminToken?: 
   }
   const token = generateToken();
   await store.tokens.insert({ userId: admin.id, hash: hashToken(token), label: 'generated', lastUsedAt: null, revokedAt: null });
-  await fs.mkdir(options.dataDir, { recursive: true });
+  await fs.mkdir(options.dataDir, { recursive: true, mode: 0o700 });
   await fs.writeFile(tokenFile, `${token}\n`, { mode: 0o600 });
+  // (the mode applies when the file is made: one left from an older install is narrowed too)
+  await fs.chmod(tokenFile, 0o600);
   return { source: 'generated', token, tokenFile };
 }
 

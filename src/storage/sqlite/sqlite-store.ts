@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { FileBlobStore } from '../file-blob-store';
@@ -30,10 +30,22 @@ export interface SqliteStoreOptions {
   offThreadHouses?: number;
 }
 
+/**
+ * The database holds phone numbers: its file is the owner's alone (0600), made so before SQLite
+ * opens it — SQLite gives its -wal and -shm files the database file's permissions — and an
+ * older install's world-readable files are narrowed too.
+ */
+function ownerOnly(file: string): void {
+  closeSync(openSync(file, 'a', 0o600));
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
+}
+
 /** The embedded store: one SQLite file in WAL mode plus content-addressed photo files. */
 export function createSqliteStore({ dataDir, offThreadHouses }: SqliteStoreOptions): Store {
-  mkdirSync(dataDir, { recursive: true });
-  const db = new Database(path.join(dataDir, 'anxin.db'));
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const file = path.join(dataDir, 'anxin.db');
+  ownerOnly(file);
+  const db = new Database(file);
   // (a file system without shared memory for the WAL index keeps the rollback journal)
   const wal = db.pragma('journal_mode = WAL', { simple: true }) === 'wal';
   // NORMAL: COMMIT writes the WAL without syncing it; the group commit then fsyncs the WAL
