@@ -46,7 +46,7 @@ import { createOutboxWorker, type SendPort } from '../../src/scheduler/outbox-wo
 import { createDeps } from '../../src/services/create-deps';
 import type { Deps } from '../../src/services/deps';
 import { ensureDefaults } from '../../src/services/setup/ensure-defaults';
-import { importRoster } from '../../src/services/import-roster';
+import { importRoster } from '../../src/services/roster/import-roster';
 import { enqueue, PRIORITY } from '../../src/services/sending/outbox';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
 import type { Store } from '../../src/storage/store';

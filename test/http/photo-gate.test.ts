@@ -5,7 +5,7 @@
  */
 import sharp from 'sharp';
 import request from 'supertest';
-import { checkPhoto } from '../../src/services/check-photo';
+import { checkPhoto } from '../../src/services/inspection/check-photo';
 import { auth, rosterAppFixture } from '../support/app-fixture';
 import { HEIC, headersOnly, hostileFiles, pngOf, randomFiles, uniqueJpeg, uniquePng, WEBP } from '../support/images';
 

@@ -3,8 +3,8 @@
  * query may not scan a whole table or sort a scope in a temporary B-tree: the indexes of
  * the spec (`src/storage/schema.ts`, one list for both adapters) must serve it.
  */
-import { importRoster } from '../../src/services/import-roster';
-import { parseRosterFile } from '../../src/services/parse-roster-file';
+import { importRoster } from '../../src/services/roster/import-roster';
+import { parseRosterFile } from '../../src/services/roster/parse-roster-file';
 import type { FigureQuery } from '../../src/storage/figures';
 import type { SqliteCollection } from '../../src/storage/sqlite/sqlite-collection';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';

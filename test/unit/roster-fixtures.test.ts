@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseRosterFile } from '../../src/services/parse-roster-file';
+import { parseRosterFile } from '../../src/services/roster/parse-roster-file';
 import { sampleRosterBytes } from '../support/fixtures';
 
 /** Workbooks saved by real programs (test/fixtures/rosters/README.md says how each was made): each read to the houses it holds. */

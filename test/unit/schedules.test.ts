@@ -1,8 +1,8 @@
 import { createI18n } from '../../src/i18n';
 import { ensureDefaultSchedules, runDueSchedules } from '../../src/scheduler/schedule-runner';
 import { ensureDefaults } from '../../src/services/setup/ensure-defaults';
-import { importRoster } from '../../src/services/import-roster';
-import { parseRosterFile } from '../../src/services/parse-roster-file';
+import { importRoster } from '../../src/services/roster/import-roster';
+import { parseRosterFile } from '../../src/services/roster/parse-roster-file';
 import type { Deps } from '../../src/services/deps';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
 import type { Store } from '../../src/storage/store';

@@ -1,7 +1,7 @@
 import { requiredItems } from '../../domain/checklist';
 import { DomainError } from '../../domain/errors';
 import type { ChecklistItem, Hazard, House, Intent, Photo, Round, Submission } from '../../domain/types';
-import { checkPhoto } from '../check-photo';
+import { checkPhoto } from './check-photo';
 import { addEvidence } from '../hazards/hazards';
 import type { Deps } from '../deps';
 import { openRoundFor } from './group-progress';

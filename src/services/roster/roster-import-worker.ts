@@ -8,7 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { errorToData } from '../../domain/error-data';
 import type { RosterRow, RowError } from '../../domain/roster';
-import { scanRoster } from '../parse-roster-file';
+import { scanRoster } from './parse-roster-file';
 import { readRosterTable } from './read-roster-table';
 import { MAX_LISTED_ERRORS, type WorkerJob, type WorkerMessage } from './roster-worker-protocol';
 

@@ -2,7 +2,7 @@ import { DomainError } from '../../domain/errors';
 import { afterQuietHours } from '../../domain/quiet-hours';
 import type { Broadcast, Delivery } from '../../domain/types';
 import { boundGroups } from '../groups/bound-groups';
-import { checkPhoto } from '../check-photo';
+import { checkPhoto } from '../inspection/check-photo';
 import type { Deps } from '../deps';
 import { enqueue, PRIORITY } from './outbox';
 import { resolveScope } from '../access/resolve-scope';

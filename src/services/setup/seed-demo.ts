@@ -1,7 +1,7 @@
 import type { RosterRow } from '../../domain/roster';
 import { isKeyHouse } from '../../domain/checklist';
 import type { Deps } from '../deps';
-import { importRoster, type ImportResult } from '../import-roster';
+import { importRoster, type ImportResult } from '../roster/import-roster';
 
 const COMMUNITIES = [
   // codes of their own (PD…, SD…, DD…), so a real roster imported into the demo never collides with them

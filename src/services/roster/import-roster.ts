@@ -1,9 +1,9 @@
-import { DomainError } from '../domain/errors';
-import type { RowError } from '../domain/roster';
-import type { RosterWarning } from '../storage/roster-stage';
-import type { Deps } from './deps';
+import { DomainError } from '../../domain/errors';
+import type { RowError } from '../../domain/roster';
+import type { RosterWarning } from '../../storage/roster-stage';
+import type { Deps } from '../deps';
 import { onePerRow, type ParsedRoster } from './parse-roster-file';
-import { MAX_LISTED_ERRORS } from './roster/roster-worker-protocol';
+import { MAX_LISTED_ERRORS } from './roster-worker-protocol';
 
 export interface ImportResult { created: number; updated: number; unchanged: number; errors: RowError[] }
 

@@ -1,8 +1,8 @@
-import { DomainError } from '../domain/errors';
-import { crossCheckRoster, DATE_CELL, isRowError, mapRosterHeaders, parseRosterRow, ROSTER_COLUMNS, type RosterField, type RosterRow, type RowError } from '../domain/roster';
-import { readRosterTable, readWithMerges, type Reading, type TableRow } from './roster/read-roster-table';
-import type { SheetMerges } from './roster/read-xlsx';
-import { rosterLimits, type RosterLimits } from './roster/roster-limits';
+import { DomainError } from '../../domain/errors';
+import { crossCheckRoster, DATE_CELL, isRowError, mapRosterHeaders, parseRosterRow, ROSTER_COLUMNS, type RosterField, type RosterRow, type RowError } from '../../domain/roster';
+import { readRosterTable, readWithMerges, type Reading, type TableRow } from './read-roster-table';
+import type { SheetMerges } from './read-xlsx';
+import { rosterLimits, type RosterLimits } from './roster-limits';
 
 export interface ParsedRoster { rows: RosterRow[]; errors: RowError[] }
 

@@ -1,6 +1,6 @@
 import type Sharp from 'sharp';
-import { DomainError } from '../domain/errors';
-import { PHOTO_MAX_BYTES, PHOTO_MAX_PIXELS, recognizePhoto, type PhotoMime } from '../domain/photo';
+import { DomainError } from '../../domain/errors';
+import { PHOTO_MAX_BYTES, PHOTO_MAX_PIXELS, recognizePhoto, type PhotoMime } from '../../domain/photo';
 
 // a plain require, made on first use (as in http/thumbnails.ts: no dynamic import() under the tests' CommonJS)
 const loadSharp = (): typeof Sharp => require('sharp') as typeof Sharp; // eslint-disable-line @typescript-eslint/no-require-imports
