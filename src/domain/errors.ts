@@ -66,3 +66,16 @@ export class DomainError extends Error {
 }
 
 export const isDomainError = (e: unknown): e is DomainError => e instanceof DomainError;
+
+/** A unique key taken (each storage adapter translates its driver's error to this): another writer was first. */
+export const isConflict = (e: unknown): boolean => (e as { code?: unknown } | null)?.code === 'conflict';
+
+/** Inserts, or answers null when a unique key is already taken (another process or request was first). */
+export async function insertOrNull<R>(insert: () => Promise<R>): Promise<R | null> {
+  try {
+    return await insert();
+  } catch (e) {
+    if (isConflict(e)) return null;
+    throw e;
+  }
+}

@@ -23,7 +23,8 @@ import { healthRoutes } from './routes/health';
 import { pointRoutes } from './routes/points';
 import { importRoutes } from './routes/imports';
 import { resourceRoutes } from './routes/records';
-import { letterAndPhotoRoutes } from './routes/letters-photos';
+import { letterRoutes } from './routes/letters';
+import { photoRoutes } from './routes/photos';
 import { roundRoutes } from './routes/rounds';
 import { scheduleRoutes } from './routes/schedules';
 import { simRoutes } from './routes/sim';
@@ -54,7 +55,7 @@ export function createApp(o: AppOptions): Koa<AppState> & { routeTable: RouteSpe
   api.router.use(requireToken(o.store));
   api.router.use(bodyParser({ enableTypes: ['json'], jsonLimit: '1mb', encoding: 'utf-8' }));
   api.router.use(rejectOperators('body'));
-  for (const add of [resourceRoutes, statsRoutes, importRoutes, bindCodeRoutes, roundRoutes, letterAndPhotoRoutes, broadcastRoutes, scheduleRoutes, botRoutes, hazardRoutes, pointRoutes, tipRoutes, userRoutes]) add(o, api);
+  for (const add of [resourceRoutes, statsRoutes, importRoutes, bindCodeRoutes, roundRoutes, letterRoutes, photoRoutes, broadcastRoutes, scheduleRoutes, botRoutes, hazardRoutes, pointRoutes, tipRoutes, userRoutes]) add(o, api);
   const sim = o.sim ? simRoutes(o, o.sim) : null;
   const routeTable: RouteSpec[] = [...api.specs, ...(sim?.specs ?? [])];
 

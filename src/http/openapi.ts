@@ -3,7 +3,7 @@ import { broadcastBody } from './routes/broadcasts';
 import { hazardBody, hazardsQuery, reopenBody } from './routes/hazards';
 import { pointsQuery, rulesBody } from './routes/points';
 import { acceptBody, rejectBody, tipsQuery } from './routes/tips';
-import { letterBody } from './routes/letters-photos';
+import { letterBody } from './routes/letters';
 import { EDITS, pageQuery, RESOURCES } from './routes/records';
 import { auditQuery, userBody, userPatch } from './routes/users';
 import { rolesFor, streetOnly } from '../domain/policy';

@@ -1,3 +1,4 @@
+import { insertOrNull } from '../domain/errors';
 import { afterQuietHours } from '../domain/quiet-hours';
 import { periodOf, ymdIn, zonedInstant } from '../domain/period';
 import { scopeCoversGroup } from '../domain/scope';
@@ -75,15 +76,10 @@ export async function runSchedule(deps: Deps, s: Schedule, runAt: Date): Promise
       const period = periodOf(runAt, s.timeZone);
       const day = String(s.params.deadlineDay ?? 20).padStart(2, '0');
       const deadline = zonedInstant(`${period}-${day}`, '23:59:59', s.timeZone);
-      let round = await store.rounds.findOne({ period, scope: s.scope });
-      if (!round) {
-        try {
-          round = (await openRound(deps, { period, deadline, scope: s.scope, by: `schedule:${s.name}` })).round;
-        } catch (e) {
-          if ((e as { code?: string }).code !== 'conflict') throw e;
-          round = await store.rounds.findOne({ period, scope: s.scope }); // another process opened it
-        }
-      }
+      // opened before, or by another process meanwhile
+      const round = (await store.rounds.findOne({ period, scope: s.scope }))
+        ?? (await insertOrNull(async () => (await openRound(deps, { period, deadline, scope: s.scope, by: `schedule:${s.name}` })).round))
+        ?? (await store.rounds.findOne({ period, scope: s.scope }));
       const r = round!;
       // keyed by the round it announces: the same round announced over the API is not posted again
       return post(deps, s, runAt, groups, async (t, lng, g) => roundAnnouncement(t, lng, timeZone, r, await store.houses.count({ groupId: g.id, isKey: true })), (g) => noticeKey.announce(r.id, g.roomId!));

@@ -9,11 +9,8 @@ export async function ensureDefaultSchedules(deps: Deps): Promise<void> {
   const now = deps.clock.now();
   const existing = new Set(await deps.store.schedules.distinct('name', {}));
   for (const d of DEFAULT_SCHEDULE.filter((x) => !existing.has(x.name))) {
-    try {
-      await deps.store.schedules.insert({ ...d, timeZone: deps.timeZone, enabled: true, lastRunAt: null, nextRunAt: nextCronRun(d.cron, deps.timeZone, now) });
-    } catch (e) {
-      if ((e as { code?: string }).code !== 'conflict') throw e; // another process stored it first
-    }
+    // (another process may have stored it first)
+    await deps.store.schedules.insertIfAbsent({ ...d, timeZone: deps.timeZone, enabled: true, lastRunAt: null, nextRunAt: nextCronRun(d.cron, deps.timeZone, now) });
   }
 }
 

@@ -31,6 +31,8 @@ export type UpsertDraft<E extends T.Entity> = Partial<Draft<E>>;
 export interface Collection<E extends T.Entity> {
   /** Throws DomainError `conflict` when a unique key is taken. */
   insert(draft: Draft<E>): Promise<E>;
+  /** The record inserted, or null when a unique key is taken (another writer was first): for records made once. */
+  insertIfAbsent(draft: Draft<E>): Promise<E | null>;
   insertMany(drafts: readonly Draft<E>[]): Promise<number>;
   get(id: T.Id): Promise<E | null>;
   findOne(filter: Filter<E>, sort?: Sort<E>): Promise<E | null>;

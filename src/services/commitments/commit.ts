@@ -25,17 +25,13 @@ export async function commit(deps: Deps, input: { speaker: Speaker; messageId: s
   const already = new Set(await store.commitments.distinct('houseId', { houseId: { in: input.speaker.houses.map((h) => h.id) }, letterVersion }));
   for (const h of input.speaker.houses) {
     if (already.has(h.id)) { houses.push({ code: h.code, isNew: false }); continue; }
-    try {
-      const c = await store.commitments.insert({
-        communityId: h.communityId, gridId: h.gridId, groupId: h.groupId, houseId: h.id, houseCode: h.code, letterVersion,
-        landlordId: h.landlordId, contactId: input.speaker.contact?.id ?? null, messageId: input.messageId, at: clock.now(),
-      });
-      await award(deps, { reason: 'commitment', refId: c.id, house: { ...h, contactId: input.speaker.contact?.id ?? null } });
-      houses.push({ code: h.code, isNew: true });
-    } catch (e) {
-      if ((e as DomainError).code !== 'conflict') throw e;
-      houses.push({ code: h.code, isNew: false });
-    }
+    // committed meanwhile (another landlord of the house): not new
+    const c = await store.commitments.insertIfAbsent({
+      communityId: h.communityId, gridId: h.gridId, groupId: h.groupId, houseId: h.id, houseCode: h.code, letterVersion,
+      landlordId: h.landlordId, contactId: input.speaker.contact?.id ?? null, messageId: input.messageId, at: clock.now(),
+    });
+    if (c) await award(deps, { reason: 'commitment', refId: c.id, house: { ...h, contactId: input.speaker.contact?.id ?? null } });
+    houses.push({ code: h.code, isNew: c !== null });
   }
   const groupIds = [...new Set(input.speaker.houses.map((h) => h.groupId))];
   const groups = await Promise.all(groupIds.map(async (groupId) => ({

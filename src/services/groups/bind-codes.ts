@@ -23,13 +23,10 @@ export async function issueBindCode({ store, clock }: Deps, kind: BindCode['kind
   if (!target) throw new DomainError('not_found', `${kind} ${targetId}`);
   const expiresAt = new Date(clock.now().getTime() + CODE_DAYS * 86_400_000);
   for (let attempt = 0; ; attempt += 1) {
-    try {
-      const code = makeCode();
-      await store.bindCodes.insert({ code, kind, targetId, expiresAt, usedAt: null, usedBy: null });
-      return { code, expiresAt };
-    } catch (e) {
-      if ((e as DomainError).code !== 'conflict' || attempt >= 5) throw e;
-    }
+    // a code that is taken already: another one
+    const made = await store.bindCodes.insertIfAbsent({ code: makeCode(), kind, targetId, expiresAt, usedAt: null, usedBy: null });
+    if (made) return { code: made.code, expiresAt };
+    if (attempt >= 5) throw new DomainError('conflict', 'no free bind code');
   }
 }
 

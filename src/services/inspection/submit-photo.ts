@@ -30,17 +30,11 @@ const groupOf = (h: House) => ({ id: h.groupId, gridId: h.gridId, communityId: h
 /** Files a labelled photo into the house's submission for the round (made on the first photo). */
 async function addToSubmission({ store }: Deps, round: Round, house: House, item: ChecklistItem, photoId: string): Promise<Submission> {
   let sub = await store.submissions.findOne({ roundId: round.id, houseId: house.id });
-  if (!sub) {
-    try {
-      sub = await store.submissions.insert({
-        communityId: house.communityId, gridId: house.gridId, groupId: house.groupId, roundId: round.id, period: round.period,
-        houseId: house.id, houseCode: house.code, status: 'partial', items: {}, returnReason: null, reviewedBy: null, reviewedAt: null,
-      });
-    } catch (e) {
-      if ((e as DomainError).code !== 'conflict') throw e;
-      sub = (await store.submissions.findOne({ roundId: round.id, houseId: house.id }))!;
-    }
-  }
+  // made on the first photo; made meanwhile by another message of this house (another landlord of it), it is read
+  sub ??= (await store.submissions.insertIfAbsent({
+    communityId: house.communityId, gridId: house.gridId, groupId: house.groupId, roundId: round.id, period: round.period,
+    houseId: house.id, houseCode: house.code, status: 'partial', items: {}, returnReason: null, reviewedBy: null, reviewedAt: null,
+  })) ?? (await store.submissions.findOne({ roundId: round.id, houseId: house.id }))!;
   const items = { ...sub.items, [item]: [...(sub.items[item] ?? []), photoId] };
   const next = { ...sub, items };
   return (await store.submissions.update(sub.id, { items, status: statusAfter(next, house.isKey) }))!;

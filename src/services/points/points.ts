@@ -10,14 +10,9 @@ import type { Deps } from '../deps';
  */
 export async function award(deps: Deps, input: { reason: PointReason; refId: string; house: Pick<House, 'landlordId' | 'contactId' | 'gridId'>; amount?: number }): Promise<boolean> {
   const { house } = input;
-  try {
-    const amount = input.amount ?? (await pointRules(deps))[input.reason];
-    await deps.store.points.insert({ landlordId: house.landlordId, contactId: house.contactId, gridId: house.gridId, reason: input.reason, amount, refId: input.refId });
-    return true;
-  } catch (e) {
-    if ((e as { code?: string }).code !== 'conflict') throw e;
-    return false;
-  }
+  const amount = input.amount ?? (await pointRules(deps))[input.reason];
+  const line = { landlordId: house.landlordId, contactId: house.contactId, gridId: house.gridId, reason: input.reason, amount, refId: input.refId };
+  return (await deps.store.points.insertIfAbsent(line)) !== null;
 }
 
 /** The amounts in force: the defaults of POINT_RULES, with the ones an admin changed. */

@@ -1,3 +1,4 @@
+import { insertOrNull } from '../../domain/errors';
 import { INVISIBLE, maskPersonal } from '../../domain/privacy';
 import type { OutboxEntry } from '../../domain/types';
 import type { Draft } from '../../storage/store';
@@ -43,7 +44,7 @@ async function insertNew(deps: Deps, entries: readonly NewOutboxEntry[]): Promis
   const { store, clock } = deps;
   if (entries.length === 1) {
     // the common case (a reply): the unique key decides, without a lookup first
-    try { await store.outbox.insert(draftOf(clock, entries[0]!)); return 1; } catch (e) { if ((e as { code?: string }).code === 'conflict') return 0; throw e; }
+    return (await store.outbox.insertIfAbsent(draftOf(clock, entries[0]!))) ? 1 : 0;
   }
   let added = 0;
   for (let i = 0; i < entries.length; i += CHUNK) {
@@ -51,15 +52,13 @@ async function insertNew(deps: Deps, entries: readonly NewOutboxEntry[]): Promis
     const taken = new Set(await store.outbox.distinct('key', { key: { in: chunk.map((e) => e.key) } }));
     const fresh = [...new Map(chunk.filter((e) => !taken.has(e.key)).map((e) => [e.key, e])).values()];
     const drafts = fresh.map((e) => draftOf(clock, e));
-    try {
-      added += await store.outbox.insertMany(drafts);
-    } catch (e) {
-      if ((e as { code?: string }).code !== 'conflict') throw e;
-      // another process enqueued some of these meanwhile: fall back to one by one
-      for (const d of drafts) {
-        try { await store.outbox.insert(d); added += 1; } catch (err) { if ((err as { code?: string }).code !== 'conflict') throw err; }
-      }
+    const many = await insertOrNull(() => store.outbox.insertMany(drafts));
+    if (many !== null) {
+      added += many;
+      continue;
     }
+    // another process enqueued some of these meanwhile: one by one
+    for (const d of drafts) if (await store.outbox.insertIfAbsent(d)) added += 1;
   }
   return added;
 }

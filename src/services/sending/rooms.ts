@@ -48,12 +48,8 @@ export async function takeRoom(deps: Deps, input: { roomId: string; account: str
   if (lease && lease.account !== input.account && lease.leaseUntil > now) return null;
   const took = await store.atomically(async () => {
     if (!lease) {
-      try {
-        await store.roomLeases.insert({ roomId: input.roomId, account: input.account, leaseUntil, worker: input.worker });
-      } catch (e) {
-        if ((e as { code?: string }).code === 'conflict') return false; // another account took it first
-        throw e;
-      }
+      // another account may have taken it first
+      if (!(await store.roomLeases.insertIfAbsent({ roomId: input.roomId, account: input.account, leaseUntil, worker: input.worker }))) return false;
     } else if (!(await store.roomLeases.updateWhere({ roomId: input.roomId, account: lease.account, leaseUntil: lease.leaseUntil }, { account: input.account, leaseUntil, worker: input.worker }))) {
       return false;
     }

@@ -1,4 +1,5 @@
 import type { Model, Mongoose } from 'mongoose';
+import { insertOrNull } from '../../domain/errors';
 import { newId } from '../../domain/ids';
 import type * as T from '../../domain/types';
 import type { CollectionSpec } from '../schema';
@@ -56,6 +57,10 @@ export class MongoCollection<E extends T.Entity> implements Collection<E> {
 
   private async guard<R>(fn: () => Promise<R>): Promise<R> {
     try { return await fn(); } catch (e) { this.uow.serverFailed(); throw translateMongoError(e, this.spec.name); }
+  }
+
+  insertIfAbsent(draft: Draft<E>): Promise<E | null> {
+    return insertOrNull(() => this.insert(draft));
   }
 
   insert(draft: Draft<E>): Promise<E> {

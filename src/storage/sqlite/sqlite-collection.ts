@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { insertOrNull } from '../../domain/errors';
 import { newId } from '../../domain/ids';
 import type * as T from '../../domain/types';
 import { baseType, type CollectionSpec, type FieldDef, type FieldType } from '../schema';
@@ -174,6 +175,10 @@ export class SqliteCollection<E extends T.Entity> implements Collection<E> {
 
   async insert(draft: Draft<E>): Promise<E> {
     return this.write(() => this.insertSync(draft, new Date()));
+  }
+
+  insertIfAbsent(draft: Draft<E>): Promise<E | null> {
+    return insertOrNull(() => this.insert(draft));
   }
 
   async insertMany(drafts: readonly Draft<E>[]): Promise<number> {

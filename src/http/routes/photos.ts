@@ -1,32 +1,12 @@
-import { z } from 'zod';
 import { DomainError } from '../../domain/errors';
 import { placedFilter } from '../../domain/scope';
-import { noticeKey } from '../../services/sending/notifier';
-import { publishLetter } from '../../services/commitments/publish-letter';
-import { currentUser, effectiveScope, inCallerScope } from '../authorize';
+import { effectiveScope, inCallerScope } from '../authorize';
 import type { AppOptions } from '../context';
 import type { RouteTable } from '../route-table';
 import { createThumbnails } from '../thumbnails';
 
-export const letterBody = z.object({
-  texts: z.object({ 'zh-CN': z.string().trim().min(20).max(5000), en: z.string().trim().min(20).max(5000).optional() }).strict(),
-}).strict();
-
-/** `POST /letters` (a new commitment letter, announced) and `GET /photos/:id` (the image itself). */
-export function letterAndPhotoRoutes(o: AppOptions, router: RouteTable): void {
-
-  router.post('/letters', 'letters:publish', async (ctx) => {
-    const user = currentUser(ctx);
-    const body = letterBody.parse(ctx.request.body ?? {});
-    const { letter, rooms } = await publishLetter(o, { texts: body.texts, by: `user:${user.id}` });
-    const announced = await o.notifier.post(rooms.map((g) => {
-      const lng = g.locale ?? o.locale;
-      return { key: noticeKey.letter(letter.version, g.roomId!), roomId: g.roomId!, text: o.t('bot:letter.updated', { lng, version: letter.version, letter: letter.texts[lng] ?? letter.texts['zh-CN'] }) };
-    }));
-    ctx.status = 201;
-    ctx.body = { ...letter, announced };
-  });
-
+/** `GET /photos/:id`: the image itself (or its thumbnail), where the caller may see what it shows. */
+export function photoRoutes(o: AppOptions, router: RouteTable): void {
   const thumbnail = createThumbnails();
   router.get('/photos/:id', 'photos:read', async (ctx) => {
     const notFound = new DomainError('not_found', 'photo', { what: o.t('api:what.record', { lng: ctx.state.lng }) });
