@@ -6,7 +6,7 @@ import { enqueue, PRIORITY } from '../src/services/sending/outbox';
 import type { RoomKeeper } from '../src/services/sending/rooms';
 import { handleOnce, resolveSpeaker } from '../src/services/conversation/speaker';
 import { groupOfRoom } from '../src/services/groups/group-settings';
-import { makeContext, type Handler, type Reply } from './bot-context';
+import { makeContext, type BotContext, type Reply } from './bot-context';
 import { createBotTexts } from './bot-texts';
 import { createLanes } from './conversation-lanes';
 import { FEATURES, hintFor } from './features';
@@ -31,7 +31,10 @@ const UNBOUND_OK = new Set<Command['kind']>(['bindGroup', 'help']);
 /** Words that mean something only to a registered landlord the bot is talking with: anyone else gets silence. */
 const QUIET = new Set<Command['kind']>(['item', 'menuNumber']);
 
-function merge(where: 'room' | 'private'): Partial<Record<Command['kind'], Handler<Command['kind']>>> {
+/** A handler as the listener calls it: with the command its kind was looked up by (the table pairs them). */
+type AnyHandler = (ctx: BotContext, cmd: Command) => Promise<Reply | null>;
+
+function merge(where: 'room' | 'private'): Partial<Record<Command['kind'], AnyHandler>> {
   return Object.assign({}, ...FEATURES.map((f) => f[where] ?? {}));
 }
 
@@ -105,7 +108,7 @@ export function AnxinPlugin(config: AnxinPluginConfig): WechatyPlugin {
         } else if (room && !group && !UNBOUND_OK.has(cmd!.kind)) {
           reply = { text: ctx.t('errors.room_not_bound') };
         } else {
-          reply = await handler!(ctx, cmd as never);
+          reply = await handler!(ctx, cmd!);
         }
       } catch (e) {
         const known = isDomainError(e) && deps.t(`bot:errors.${e.code}`, { lng, defaultValue: '' }) ? e : null;

@@ -1,7 +1,7 @@
 import { existsSync, statSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import qrcodeTerminal from 'qrcode-terminal';
-import { WechatyBuilder, type Wechaty as WechatyInterface, type WechatyPlugin } from 'wechaty';
+import { WechatyBuilder, type Wechaty as WechatyInterface, type WechatyOptions, type WechatyPlugin } from 'wechaty';
 import type { Logger } from '../src/log';
 import type { BotStatus } from '../src/ports';
 
@@ -45,7 +45,7 @@ export function createBot(o: BotOptions): Bot {
   if (o.dataDir && existsSync(cardFile) && statSync(cardFile).size === 0) unlinkSync(cardFile);
   const wechaty = WechatyBuilder.build({
     name: card,
-    puppet: o.puppet as never,
+    puppet: o.puppet as WechatyOptions['puppet'],
     ...(o.puppetToken ? { puppetOptions: { token: o.puppetToken } } : {}),
   });
   const printQr = o.printQr ?? ((text) => process.stdout.write(`${text}\n`));

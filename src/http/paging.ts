@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DomainError } from '../domain/errors';
 import type * as T from '../domain/types';
-import type { Collection, Filter } from '../storage/store';
+import type { Collection, Filter, Sort } from '../storage/store';
 
 /** `?limit=&offset=&scope=`, and keyset paging: `?after=<cursor>` from the last page's `next`; `?total=0` skips the count. */
 export const pageQuery = z.object({
@@ -42,7 +42,7 @@ export async function listPage<E extends T.Entity>(coll: Collection<E>, where: F
   if (q.after !== undefined && q.offset > 0) throw new DomainError('validation', 'after', { detailKey: 'after_with_offset' });
   // one more than asked: `next` only when there is a next page
   const [found, total] = await Promise.all([
-    coll.find(filter, { limit: q.limit + 1, offset: q.after !== undefined ? 0 : q.offset, sort: { [field]: by.dir } as never }),
+    coll.find(filter, { limit: q.limit + 1, offset: q.after !== undefined ? 0 : q.offset, sort: { [field]: by.dir } as Sort<E> }),
     q.total === '0' ? Promise.resolve(undefined) : coll.count(where),
   ]);
   const items = found.slice(0, q.limit);

@@ -7,7 +7,7 @@ import { currentUser, effectiveScope } from '../authorize';
 import type { AppOptions } from '../context';
 import { singleUpload, uploadedBytes } from '../upload';
 import { offsetOnly } from '../paging';
-import { pageQuery } from './records';
+import { pageQuery } from '../paging';
 import type { RouteTable } from '../route-table';
 
 export const broadcastBody = z.object({

@@ -13,7 +13,7 @@ import { currentActor, currentUser, effectiveScope, loadInScope } from '../autho
 import type { AppOptions } from '../context';
 import { listPage } from '../paging';
 import { singleUpload, uploadedBytes } from '../upload';
-import { pageQuery } from './records';
+import { pageQuery } from '../paging';
 import type { RouteTable } from '../route-table';
 
 export const hazardBody = z.object({

@@ -3,7 +3,7 @@ import { pointRules, rankLandlords, setPointRules } from '../../services/points/
 import { currentUser, effectiveScope } from '../authorize';
 import type { AppOptions } from '../context';
 import { offsetOnly } from '../paging';
-import { pageQuery } from './records';
+import { pageQuery } from '../paging';
 import type { RouteTable } from '../route-table';
 import { yearIn } from '../../domain/date-format';
 

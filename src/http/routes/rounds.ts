@@ -14,7 +14,7 @@ import { ymdIn } from '../../domain/period';
 import { currentActor, currentUser, effectiveScope, loadInScope } from '../authorize';
 import type { AppOptions } from '../context';
 import { listPage, offsetOnly } from '../paging';
-import { pageQuery } from './records';
+import { pageQuery } from '../paging';
 import type { RouteTable } from '../route-table';
 
 export const openBody = z.object({

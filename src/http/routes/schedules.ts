@@ -14,7 +14,7 @@ const params = z.record(z.string().max(40), z.union([z.number(), z.array(z.numbe
 export const createBody = z.object({
   name: z.string().trim().regex(/^[a-z0-9][a-z0-9-]{1,40}$/, 'name: lower-case letters, digits and dashes'),
   cron: cronField,
-  action: z.enum(SCHEDULE_ACTIONS as [string, ...string[]]),
+  action: z.enum(SCHEDULE_ACTIONS),
   scope: z.string().max(100).default('street'),
   timeZone: zoneField.optional(),
   params: params.default({}),
@@ -42,7 +42,7 @@ export function scheduleRoutes(o: AppOptions, router: RouteTable): void {
     const scope = (await effectiveScope(o.store, ctx, b.scope, 'schedules:edit')).label;
     const timeZone = b.timeZone ?? o.timeZone;
     ctx.status = 201;
-    ctx.body = await o.store.schedules.insert({ ...b, scope, action: b.action as never, timeZone, lastRunAt: null, nextRunAt: nextCronRun(b.cron, timeZone, o.clock.now()) });
+    ctx.body = await o.store.schedules.insert({ ...b, scope, timeZone, lastRunAt: null, nextRunAt: nextCronRun(b.cron, timeZone, o.clock.now()) });
   });
   router.patch('/schedules/:id', 'schedules:edit', async (ctx) => {
     const s = await o.store.schedules.get(String(ctx.params.id).slice(0, 64));

@@ -7,7 +7,7 @@ import { decideTip } from '../../services/tips/tips';
 import { currentUser, effectiveScope, loadInScope } from '../authorize';
 import type { AppOptions } from '../context';
 import { listPage } from '../paging';
-import { pageQuery } from './records';
+import { pageQuery } from '../paging';
 import type { RouteTable } from '../route-table';
 
 export const tipsQuery = pageQuery.extend({ status: z.enum(['new', 'accepted', 'rejected']).optional() });

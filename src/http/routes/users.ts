@@ -1,12 +1,15 @@
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors';
 import { allowedActions } from '../../domain/policy';
+import { placedFilter } from '../../domain/scope';
 import { currentActor, currentUser, effectiveScope } from '../authorize';
 import type { AppOptions, Ctx } from '../context';
 import type { RouteTable } from '../route-table';
 import { createUser, removeUser, rotateToken, updateUser } from '../../services/access/users';
 import { listPage } from '../paging';
-import { pageQuery } from './records';
+import { pageQuery } from '../paging';
+import type { AuditEntry } from '../../domain/types';
+import type { Filter } from '../../storage/store';
 
 const role = z.enum(['admin', 'staff', 'head']);
 export const userBody = z.object({ name: z.string().trim().min(1).max(40), role, scope: z.string().trim().min(1).max(100) }).strict();
@@ -61,11 +64,9 @@ export function userRoutes(o: AppOptions, router: RouteTable): void {
     const q = auditQuery.parse(ctx.query);
     const p = await effectiveScope(o.store, ctx, q.scope, 'audit:read');
     // street-wide entries (user management, letters) are for street-wide callers only
-    const where = {
-      ...(p.level === 'group' ? { groupId: p.groupId } : p.level === 'grid' ? { gridId: p.gridId } : p.level === 'community' ? { communityId: p.communityId } : {}),
-      ...(q.since ? { createdAt: { gte: new Date(q.since) } } : {}),
-    };
+    const where: Filter<AuditEntry> = { ...placedFilter(p) as Filter<AuditEntry> };
+    if (q.since) where.createdAt = { gte: new Date(q.since) };
     // newest first: ids sort by creation time
-    ctx.body = await listPage(o.store.audit, where as never, q, { field: 'id', dir: -1 });
+    ctx.body = await listPage(o.store.audit, where, q, { field: 'id', dir: -1 });
   });
 }
