@@ -15,11 +15,12 @@ const READ = ['self:read', 'records:read', 'stats:read', 'rounds:read', 'submiss
 /** staff anywhere: the campaign's work in their part of the street */
 const STAFF = [
   ...READ, 'records:edit', 'phones:read', 'audit:read', 'rounds:open', 'rounds:remind', 'submissions:review', 'broadcasts:read', 'broadcasts:send',
-  'schedules:read', 'bindcodes:issue', 'bot:read', 'hazards:open', 'hazards:close', 'tips:read', 'tips:review', 'houses:confirm', 'group:settings',
+  'schedules:read', 'bindcodes:issue', 'hazards:open', 'hazards:close', 'tips:read', 'tips:review', 'houses:confirm', 'group:settings',
 ];
 /** what changes the whole street: street-wide staff only */
 const STREET_STAFF = [...STAFF, 'letters:publish', 'schedules:edit', 'roster:import', 'simulator:use'];
-const ADMIN = [...STREET_STAFF, 'users:manage', 'points:rules'];
+/** the bot's page shows its login QR code (whoever scans it owns the account): street admins only (issue 30) */
+const ADMIN = [...STREET_STAFF, 'users:manage', 'points:rules', 'bot:read'];
 
 type Caller = 'admin' | 'street staff' | 'community staff' | 'grid staff' | 'head';
 const EXPECTED: Record<Caller, string[]> = {
