@@ -106,4 +106,10 @@ export const APPROVE_VERBS: readonly string[] = ['通过', '审核通过', '同�
 export const RETURN_VERBS: readonly string[] = ['退回', '打回', '不通过', 'return'];
 
 /** Marks of a question or a negation: a sentence with one is never a commitment or an item. */
-export const NOT_A_STATEMENT = /[不没未别吗嘛么呢哪谁啥几咋如?？]|为什么|怎么|请回复/u;
+export const NOT_A_STATEMENT = /[不没未别吗嘛么呢哪谁啥几咋如?？]|为什么|怎么|请回复|多少/u;
+
+/**
+ * News about an item rather than its name (`楼道的灯坏了`, `电动车被偷了`): a sentence with one
+ * of these is never taken for an item, even while the bot waits for one.
+ */
+export const NOT_AN_ITEM = /[坏偷钱买卖响掉找装修]|注意|编号|过期|起火|着火|竟然|震惊|暖器/u;

@@ -2,7 +2,7 @@ import { pinyin } from 'pinyin-pro';
 import { MAX_COMMAND_LENGTH, parseCommand, type Command } from './commands';
 import {
   APPROVE_VERBS, BOT_NAMES, COMMIT_LEADS, COMMIT_TAILS, COMMIT_WORDS, ENDINGS, ITEM_FILLERS, ITEM_PHRASES, LEAD_INS, NOT_A_STATEMENT,
-  PHRASINGS, RETURN_VERBS, SOUNDS_LIKE, type Phrasing, type When, type Who,
+  NOT_AN_ITEM, PHRASINGS, RETURN_VERBS, SOUNDS_LIKE, type Phrasing, type When, type Who,
 } from './phrasings';
 import { INVISIBLE } from './privacy';
 import type { ChecklistItem } from './types';
@@ -123,7 +123,7 @@ function review(spaced: string): Command | null {
 function item(compact: string): Understood | null {
   const exact = ITEM_OF.get(compact);
   if (exact) return said({ kind: 'item', item: exact }, 'landlord');
-  if (compact.length > 16 || NOT_A_STATEMENT.test(compact)) return null;
+  if (compact.length > 16 || NOT_A_STATEMENT.test(compact) || NOT_AN_ITEM.test(compact)) return null;
   const m = ITEM_WORD.exec(compact);
   if (!m) return null;
   const rest = compact.slice(0, m.index) + compact.slice(m.index + m[0].length);
@@ -140,7 +140,8 @@ function byTable(compact: string, addressed: boolean): Understood | null {
   if (p) return null;
   if (compact.length <= SHORT && !NOT_A_STATEMENT.test(compact)) {
     const line = compact.replace(CHAIN_LINE, '');
-    if (COMMIT_SENTENCE.test(line)) return said({ kind: 'commit', soft: true }, 'landlord');
+    // `承诺书` is the letter, not a promise
+    if (COMMIT_SENTENCE.test(line) && !/^(?:我|本人)?承诺书/u.test(line)) return said({ kind: 'commit', soft: true }, 'landlord');
   }
   return item(compact);
 }
