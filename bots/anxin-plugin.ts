@@ -80,6 +80,8 @@ export function AnxinPlugin(config: AnxinPluginConfig): WechatyPlugin {
     // the one understanding step: people's own words to a command, with who it is for and when it counts
     const understood = words !== null ? understand(words, { addressed }) : null;
     let cmd: Command | null = understood?.command ?? null;
+    // spoken to with words that work nowhere here: a personal answer rather than silence
+    if (cmd && addressed && !handlers[where][cmd.kind] && !hintFor(cmd.kind, where)) cmd = { kind: 'ask', topic: 'unknown' };
     const handler = cmd ? handlers[where][cmd.kind] : undefined;
     const hint = cmd && !handler ? hintFor(cmd.kind, where) : null;
     if (!handler && !hint && !photo) return null;
@@ -91,7 +93,10 @@ export function AnxinPlugin(config: AnxinPluginConfig): WechatyPlugin {
     const talker = msg.talker();
     const speaker = await resolveSpeaker(deps, room ? { group } : 'private', talker.id, talker.name());
     // (a photo in a private chat may be for a tip: anyone may send one)
-    if (quiet && speaker.houses.length === 0 && !(photo && !room)) return null;
+    if (quiet && speaker.houses.length === 0 && !(photo && !room)) {
+      if (!addressed || photo) return null;
+      cmd = { kind: 'ask', topic: 'unknown' }; // spoken to: told how to begin (register) rather than nothing
+    }
     const said = { contactId: speaker.contact?.id ?? '', conversation: room?.id ?? 'private', at: msg.date() };
     // words that count only while the bot waits for them from this person (an item for a photo, an answer to "please commit")
     if (understood && cmd && (understood.when === 'waiting' || understood.when === 'asked' || (cmd.kind === 'menuNumber' && cmd.n === 1))) {
@@ -128,6 +133,9 @@ export function AnxinPlugin(config: AnxinPluginConfig): WechatyPlugin {
           reply = { text: ctx.t('errors.room_not_bound') };
         } else {
           reply = run ? await run(ctx, cmd as never) : null;
+          // never silent to someone speaking to the bot: what they said meant nothing here, so they hear about their own houses
+          const ask = handlers[where].ask;
+          if (!reply && addressed && ask) reply = await ask(ctx, { kind: 'ask', topic: 'unknown' });
         }
       } catch (e) {
         const known = isDomainError(e) && deps.t(`bot:errors.${e.code}`, { lng, defaultValue: '' }) ? e : null;

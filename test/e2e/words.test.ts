@@ -103,11 +103,13 @@ describe('issue 25: the bot in landlords\' own words', () => {
     const hello = await text(f.say(landlords[4]!, '你好', f.self));
     expect(hello).toContain(CODES[4]!);
     expect(await text(f.say(landlords[4]!, '幫助', f.self))).toContain(t('help.title'));
+    expect(await text(f.say(landlords[4]!, '3', f.self))).toContain(CODES[4]!); // a menu number with no menu open
     expect(await text(f.say(landlords[4]!, '我要举报', f.self))).toContain('举报 描述');
     expect(await text(f.say(landlords[4]!, '这个怎么回事啊', room, [f.self]))).toContain(CODES[4]!);
     expect(await text(f.say(landlords[4]!, '机器人你好', room))).toContain(CODES[4]!);
     const stranger = f.contact('路人');
     expect(await text(f.say(stranger, '你好', f.self))).toContain('登记');
+    for (const words of ['灭火器', '1', '好的', '通过', '嗯嗯嗯嗯']) expect(await text(f.say(stranger, words, f.self))).toContain('登记');
   });
 
   it('the head\'s words: several codes in one 通过, the code first, a bare 通过, 退回 without a reason, 退回 of an incomplete set', async () => {
