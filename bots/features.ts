@@ -44,6 +44,8 @@ const HELP: [Command['kind'], Who, string][] = [
   ['approve', may('submissions:review'), 'help.approve'],
   ['return', may('submissions:review'), 'help.return'],
   ['remind', may('rounds:remind'), 'help.remind'],
+  ['ask', may('submissions:review'), 'help.who_missing'],
+  ['ask', anyone, 'help.ask'],
   ['hazard', may('hazards:open'), 'help.hazard'],
   ['close', may('hazards:close'), 'help.close'],
   ['fixed', registered, 'help.fixed'],
