@@ -1,5 +1,7 @@
 import type { Message, Wechaty, WechatyPlugin } from 'wechaty';
-import { parseCommand, type Command } from '../src/domain/commands';
+import type { Command } from '../src/domain/commands';
+import { understand } from '../src/domain/understand';
+import { awaited } from '../src/services/commitments/ask-to-commit';
 import { DomainError, isDomainError } from '../src/domain/errors';
 import type { Deps } from '../src/services/deps';
 import { enqueue, PRIORITY } from '../src/services/sending/outbox';
@@ -28,8 +30,14 @@ export interface AnxinPluginConfig {
 
 /** Commands a room may use before it is bound to a group. */
 const UNBOUND_OK = new Set<Command['kind']>(['bindGroup', 'help']);
-/** Words that mean something only to a registered landlord the bot is talking with: anyone else gets silence. */
-const QUIET = new Set<Command['kind']>(['item', 'menuNumber']);
+/** People's own words (the phrasing table): in a room not yet bound they are chat, whoever says them. */
+const LOOSE = new Set<Command['kind']>(['ask', 'assent', 'pendingReview']);
+
+/** Whether the bot is spoken to in a room: @mentioned (WeChat's mention list), or its name written first. */
+async function mentionsBot(bot: Wechaty, msg: Message, text: string): Promise<boolean> {
+  if (text.startsWith(`@${bot.currentUser.name()}`)) return true;
+  return msg.mentionSelf().catch(() => false);
+}
 
 /** A handler as the listener calls it: with the command its kind was looked up by (the table pairs them). */
 type AnyHandler = (ctx: BotContext, cmd: Command) => Promise<Reply | null>;
@@ -70,28 +78,47 @@ export function AnxinPlugin(config: AnxinPluginConfig): WechatyPlugin {
     // in its lane, so the room's earlier messages are done first; another member account serves it: its process answers
     if (room && config.rooms && !(await config.rooms.serve(room.id))) return null;
     const where = room ? 'room' as const : 'private' as const;
-    const cmd = msg.type() === bot.Message.Type.Text ? parseCommand(msg.text()) : null;
+    const words = msg.type() === bot.Message.Type.Text ? msg.text() : null;
+    const addressed = !room || (words !== null && (await mentionsBot(bot, msg, words)));
+    // the one understanding step: people's own words to a command, with who it is for and when it counts
+    const understood = words !== null ? understand(words, { addressed }) : null;
+    let cmd: Command | null = understood?.command ?? null;
+    // spoken to with words that work nowhere here: a personal answer rather than silence
+    if (cmd && addressed && !handlers[where][cmd.kind] && !hintFor(cmd.kind, where)) cmd = { kind: 'ask', topic: 'unknown' };
     const handler = cmd ? handlers[where][cmd.kind] : undefined;
     const hint = cmd && !handler ? hintFor(cmd.kind, where) : null;
     if (!handler && !hint && !photo) return null;
 
     const group = room ? await groupOfRoom(deps, room.id) : null;
-    const quiet = photo !== null || (cmd !== null && QUIET.has(cmd.kind));
-    if (room && !group && quiet) return null;
+    // words that mean something only to a registered landlord the bot is talking with: anyone else gets silence
+    const quiet = photo !== null || understood?.who === 'landlord';
+    if (room && !group && (quiet || (LOOSE.has(cmd!.kind) && !addressed))) return null;
     const talker = msg.talker();
     const speaker = await resolveSpeaker(deps, room ? { group } : 'private', talker.id, talker.name());
     // (a photo in a private chat may be for a tip: anyone may send one)
-    if (quiet && speaker.houses.length === 0 && !(photo && !room)) return null;
+    if (quiet && speaker.houses.length === 0 && !(photo && !room)) {
+      if (!addressed || photo) return null;
+      cmd = { kind: 'ask', topic: 'unknown' }; // spoken to: told how to begin (register) rather than nothing
+    }
+    const said = { contactId: speaker.contact?.id ?? '', conversation: room?.id ?? 'private', at: msg.date() };
+    // words that count only while the bot waits for them from this person (an item for a photo, an answer to "please commit")
+    if (understood && cmd && (understood.when === 'waiting' || understood.when === 'asked' || (cmd.kind === 'menuNumber' && cmd.n === 1))) {
+      const waits = await awaited(deps, said);
+      if (cmd.kind === 'menuNumber' && waits.commitConfirm && !waits.item) cmd = { kind: 'commit' };
+      else if ((understood.when === 'waiting' && !waits.item) || (understood.when === 'asked' && !waits.commitAsk)) cmd = addressed ? { kind: 'ask', topic: 'unknown' } : null;
+      if (!cmd) return null;
+    }
+    const run = cmd ? handlers[where][cmd.kind] : undefined;
     // a photo's bytes were being fetched meanwhile: a network wait must not hold the store's commit
     const bytes = photo ? await photo : null;
 
     const lng = group?.locale ?? speaker.contact?.locale ?? deps.locale;
     const ctx = makeContext({
-      deps, lng, group, speaker, where,
+      deps, lng, group, speaker, where, addressed,
       t: (key, params) => text(lng, key, params),
       roomId: room?.id ?? null,
       messageId: msg.id,
-      said: { contactId: speaker.contact?.id ?? '', conversation: room?.id ?? 'private', at: msg.date() },
+      said,
       botId: bot.currentUser.id,
     });
     // the message's record, its effects and its reply reach the disk together: a crash
@@ -108,7 +135,10 @@ export function AnxinPlugin(config: AnxinPluginConfig): WechatyPlugin {
         } else if (room && !group && !UNBOUND_OK.has(cmd!.kind)) {
           reply = { text: ctx.t('errors.room_not_bound') };
         } else {
-          reply = await handler!(ctx, cmd!);
+          reply = run ? await run(ctx, cmd!) : null;
+          // never silent to someone speaking to the bot: what they said meant nothing here, so they hear about their own houses
+          const ask = handlers[where].ask;
+          if (!reply && addressed && ask) reply = await ask(ctx, { kind: 'ask', topic: 'unknown' });
         }
       } catch (e) {
         const known = isDomainError(e) && deps.t(`bot:errors.${e.code}`, { lng, defaultValue: '' }) ? e : null;

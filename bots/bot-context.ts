@@ -14,6 +14,8 @@ export interface BotContext {
   lng: 'zh-CN' | 'en';
   /** a group's room, or a private chat with the bot */
   where: 'room' | 'private';
+  /** spoken to: a private chat, or the bot @mentioned or named in a room (never silent then) */
+  addressed: boolean;
   /** the room's group (null in a private chat or an unbound room) */
   group: Group | null;
   roomId: string | null;

@@ -2,6 +2,7 @@ import type { Command } from '../src/domain/commands';
 import type { Action } from '../src/domain/policy';
 import type { BotContext, HandlerTable } from './bot-context';
 import { commitmentHandlers } from './handlers/commitments';
+import { conversationHandlers } from './handlers/conversation';
 import { groupHandlers } from './handlers/groups';
 import { hazardHandlers } from './handlers/hazards';
 import { photoHandlers } from './handlers/inspection';
@@ -16,7 +17,7 @@ const helpHandlers: HandlerTable = {
 };
 
 /** Every feature's handlers; `帮助` is built from the same table, so it lists only what answers. */
-export const FEATURES: HandlerTable[] = [groupHandlers, commitmentHandlers, photoHandlers, reviewHandlers, hazardHandlers, pointHandlers, tipHandlers, staffHandlers, helpHandlers];
+export const FEATURES: HandlerTable[] = [groupHandlers, commitmentHandlers, photoHandlers, reviewHandlers, hazardHandlers, pointHandlers, tipHandlers, staffHandlers, conversationHandlers, helpHandlers];
 
 type Who = (ctx: BotContext) => boolean;
 const anyone: Who = () => true;
@@ -43,6 +44,8 @@ const HELP: [Command['kind'], Who, string][] = [
   ['approve', may('submissions:review'), 'help.approve'],
   ['return', may('submissions:review'), 'help.return'],
   ['remind', may('rounds:remind'), 'help.remind'],
+  ['ask', may('submissions:review'), 'help.who_missing'],
+  ['ask', anyone, 'help.ask'],
   ['hazard', may('hazards:open'), 'help.hazard'],
   ['close', may('hazards:close'), 'help.close'],
   ['fixed', registered, 'help.fixed'],
@@ -69,6 +72,6 @@ export function helpText(ctx: BotContext): string {
 export function hintFor(kind: Command['kind'], where: 'room' | 'private'): string | null {
   const other = where === 'room' ? 'private' : 'room';
   if (!FEATURES.some((f) => f[other]?.[kind])) return null;
-  if (kind === 'item' || kind === 'menuNumber') return null; // everyday words: never a hint
+  if (kind === 'item' || kind === 'menuNumber' || kind === 'pendingReview') return null; // everyday words: never a hint
   return where === 'room' ? 'hints.in_private' : 'hints.in_room';
 }

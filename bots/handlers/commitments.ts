@@ -3,7 +3,8 @@ import { groupsOfHouses } from '../../src/services/groups/group-settings';
 import type { Group } from '../../src/domain/types';
 import { commit } from '../../src/services/commitments/commit';
 import { groupProgress, type HouseProgress } from '../../src/services/inspection/group-progress';
-import type { BotContext, HandlerTable, Reply } from '../bot-context';
+import { confirmAssent, settleCommitAsk } from '../../src/services/commitments/ask-to-commit';
+import type { BotContext, Handler, HandlerTable } from '../bot-context';
 import { monthDay } from '../../src/domain/date-format';
 
 /** The words of a house's state, translated once per reply rather than once per house. */
@@ -40,9 +41,15 @@ async function groupsOf(ctx: BotContext): Promise<Group[]> {
   return groupsOfHouses(ctx.deps, ctx.speaker.houses);
 }
 
-const doCommit = async (ctx: BotContext): Promise<Reply> => {
+/**
+ * `我承诺` and its other wordings. A soft one (同意, 保证, a 接龙 line, a slip such as 成诺) from
+ * a landlord whose houses are all committed already is chat: silence, unless said to the bot.
+ */
+const doCommit: Handler<'commit'> = async (ctx, cmd) => {
   const r = await commit(ctx.deps, { speaker: ctx.speaker, messageId: ctx.messageId });
+  await settleCommitAsk(ctx.deps, ctx.said);
   const fresh = r.houses.filter((h) => h.isNew).map((h) => h.code);
+  if (!fresh.length && cmd.soft && !ctx.addressed) return null;
   // in a room, that room's tally; in a private chat, the first group's (most landlords have one)
   const tally = r.groups.find((g) => g.groupId === ctx.group?.id) ?? r.groups[0]!;
   const params = { version: r.letterVersion, committed: tally.committed, total: tally.total };
@@ -50,14 +57,19 @@ const doCommit = async (ctx: BotContext): Promise<Reply> => {
   return ctx.answer(ctx.t('commit.already', { ...params, codes: r.houses.map((h) => h.code).join('、') }));
 };
 
+/** `好的`/`收到`/`嗯` right after the bot asked this person to commit: one confirming question, never a guess. */
+const assent: Handler<'assent'> = async (ctx) => ((await confirmAssent(ctx.deps, ctx.said)) ? ctx.answer(ctx.t('commit.confirm')) : null);
+
 /** `我承诺` and `进度`, in the group's room or (for a registered landlord) in a private chat. */
 export const commitmentHandlers: HandlerTable = {
   room: {
     commit: doCommit,
+    assent,
     progress: async (ctx) => ({ text: await progressText(ctx, ctx.requireGroup()) }),
   },
   private: {
     commit: doCommit,
+    assent,
     progress: async (ctx) => ({ text: (await Promise.all((await groupsOf(ctx)).map((g) => progressText(ctx, g)))).join('\n\n') }),
   },
 };

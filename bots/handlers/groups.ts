@@ -2,6 +2,8 @@ import { shortenAddress } from '../../src/domain/privacy';
 import { bindGroup } from '../../src/services/groups/bind-group';
 import { confirmRegistration, registerHouse } from '../../src/services/groups/register-house';
 import { currentLetterText } from '../../src/services/commitments/letter-version';
+import { askToCommit } from '../../src/services/commitments/ask-to-commit';
+import { ensureContact } from '../../src/services/conversation/speaker';
 import { setGroupLanguage } from '../../src/services/groups/group-settings';
 import type { HandlerTable } from '../bot-context';
 
@@ -17,6 +19,9 @@ export const groupHandlers: HandlerTable = {
       const params = { code: r.house.code, place: shortenAddress(r.house.address) };
       if (r.status === 'pending') return ctx.answer(ctx.t(r.staffOnly ? 'register.pending_staff' : 'register.pending', params));
       if (r.status !== 'registered') return ctx.answer(ctx.t(`register.${r.status}`, params));
+      // the reply asks them to commit: `好的` from them now gets the confirming question
+      const contact = ctx.speaker.contact ?? (await ensureContact(ctx.deps, ctx.speaker.wechatId, ctx.speaker.name));
+      await askToCommit(ctx.deps, { ...ctx.said, contactId: contact.id });
       return ctx.answer(ctx.t('register.registered', { ...params, letter: await currentLetterText(ctx.deps, ctx.lng) }));
     },
     language: async (ctx, cmd) => {

@@ -1,8 +1,10 @@
 import { reminder } from '../../src/render/messages';
 import { noticePost } from '../../src/render/notices';
 import { remindMissing } from '../../src/services/inspection/remind-missing';
-import { review } from '../../src/services/inspection/review-submission';
-import type { BotContext, HandlerTable, Reply } from '../bot-context';
+import { isDomainError } from '../../src/domain/errors';
+import { awaitingReview, review } from '../../src/services/inspection/review-submission';
+import type { BotContext, Handler, HandlerTable, Reply } from '../bot-context';
+import { aboutSpeaker } from './conversation';
 
 /** the room's group as the place its head or staff act in */
 export const roomPlace = (ctx: BotContext) => {
@@ -16,11 +18,54 @@ async function reviewIn(ctx: BotContext, houseCode: string, action: 'approve' | 
   return r.notices[0] ? noticePost(ctx.deps, { ...r.notices[0], lng: ctx.lng }) : null;
 }
 
+/**
+ * `通过 PD0001 PD0002` (or `PD0001通过`): each code reviewed on its own; one reply says which
+ * were approved (their landlords @mentioned) and, for each that was not, why.
+ */
+const approve: Handler<'approve'> = async (ctx, cmd) => {
+  if (!cmd.more?.length) return reviewIn(ctx, cmd.houseCode, 'approve');
+  ctx.permit('submissions:review');
+  const done: string[] = [];
+  const mentions: string[] = [];
+  const failed: string[] = [];
+  for (const code of [cmd.houseCode, ...cmd.more]) {
+    try {
+      const r = await review(ctx.deps, { houseCode: code, within: roomPlace(ctx), by: ctx.speaker.actors, action: 'approve' });
+      done.push(code);
+      mentions.push(...(r.notices[0]?.mentions ?? []));
+    } catch (e) {
+      if (!isDomainError(e)) throw e;
+      failed.push(ctx.t('review.not_done', { code, why: ctx.t(`errors.${e.code}`, { code, ...e.params }) }));
+    }
+  }
+  const lines = [...(done.length ? [ctx.t('review.approved_many', { codes: done.join('、') })] : []), ...failed];
+  return { text: lines.join('\n'), mentions: [...new Set(mentions)] };
+};
+
+/** `退回 PD0001` without a reason: the reason is asked for (the landlord must know what to take again). */
+const giveBack: Handler<'return'> = async (ctx, cmd) => {
+  if (!cmd.reason) {
+    ctx.permit('submissions:review');
+    return ctx.answer(ctx.t('review.ask_reason', { code: cmd.houseCode }));
+  }
+  return reviewIn(ctx, cmd.houseCode, 'return', cmd.reason);
+};
+
+/** A bare `通过`: what waits for review in this group. From anyone else it is chat. */
+const pendingReview: Handler<'pendingReview'> = async (ctx) => {
+  if (!ctx.group || !ctx.can('submissions:review')) return ctx.addressed ? aboutSpeaker(ctx, 'unknown') : null;
+  const w = await awaitingReview(ctx.deps, { within: roomPlace(ctx), by: ctx.speaker.actors });
+  const lines = [w.codes.length ? ctx.t('review.pending_list', { count: w.codes.length, codes: w.codes.join('、') }) : ctx.t('review.pending_none')];
+  if (w.forStaff.length) lines.push(ctx.t('review.pending_staff', { codes: w.forStaff.join('、') }));
+  return ctx.answer(lines.join('\n'));
+};
+
 /** `通过`, `退回`, `催办`: the head's and staff's work in the room. */
 export const reviewHandlers: HandlerTable = {
   room: {
-    approve: (ctx, cmd) => reviewIn(ctx, cmd.houseCode, 'approve'),
-    return: (ctx, cmd) => reviewIn(ctx, cmd.houseCode, 'return', cmd.reason),
+    approve,
+    return: giveBack,
+    pendingReview,
     remind: async (ctx) => {
       ctx.permit('rounds:remind');
       return reminder(ctx.t, await remindMissing(ctx.deps, ctx.requireGroup()));

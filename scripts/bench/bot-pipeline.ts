@@ -39,6 +39,8 @@ import { createBot } from '../../bots/create-bot';
 import { createDemoPuppet } from '../../bots/demo-puppet';
 import { createWechatySendPort } from '../../bots/wechaty-send-port';
 import { isKeyHouse } from '../../src/domain/checklist';
+import { understand } from '../../src/domain/understand';
+import { CORPUS } from '../../test/fixtures/phrasings-corpus';
 import { systemClock } from '../../src/domain/clock';
 import type { RosterRow } from '../../src/domain/roster';
 import { createTranslator } from '../../src/i18n';
@@ -58,6 +60,7 @@ const RATE = Number(process.env.BENCH_RATE ?? 50);
 const LATENCY_S = Number(process.env.BENCH_LATENCY_S ?? 10);
 const TARGET_RATIO = 0.8;
 const TARGET_P99_MS = 50;
+const TARGET_UNDERSTAND_US = 50;
 const TEXTS = process.env.BENCH_TEXTS ? process.env.BENCH_TEXTS.split(',') : ['我承诺', '进度', '帮助', 'I commit'];
 const log = pino({ level: 'silent' });
 const ROOMS = Math.ceil(HOUSES / 10);
@@ -155,7 +158,25 @@ function street(): RosterRow[] {
   }));
 }
 
+/**
+ * The understanding step alone (issue 25: under 50 µs a message), over the phrasing corpus
+ * (greetings, commitments, questions, forwarded articles): the first pass (each character's
+ * simplified form and pinyin looked up for the first time) and the median of warm passes.
+ */
+function understandingCost(): { cold: number; warm: number; n: number } {
+  const texts = CORPUS.flatMap(([, lines]) => lines.map(([t, , a]) => [t, a === '@'] as const));
+  const pass = () => {
+    const t0 = performance.now();
+    for (const [t, addressed] of texts) understand(t, { addressed });
+    return ((performance.now() - t0) * 1000) / texts.length;
+  };
+  const cold = pass();
+  const warm = median(Array.from({ length: 50 }, pass));
+  return { cold, warm, n: texts.length };
+}
+
 async function main(): Promise<void> {
+  const words = understandingCost();
   const dirs: string[] = [];
   const storeIn = (): Store => { const d = mkdtempSync(path.join(os.tmpdir(), 'anxin-bench-bot-')); dirs.push(d); return createSqliteStore({ dataDir: d }); };
   let peak = process.memoryUsage().rss;
@@ -243,6 +264,7 @@ async function main(): Promise<void> {
       `  ours / floor    ${ratio.toFixed(2)}  target ≥ ${TARGET_RATIO}  ${ratio >= TARGET_RATIO ? 'OK' : 'BELOW TARGET'}  (median of the rounds' ratios: ${ratios.map((r) => r.toFixed(2)).join(' ')})`,
       `  handling only   floor ${fmt(median(handled.floor))}  ours ${fmt(median(handled.ours))}  ours / floor ${(median(handled.ours) / median(handled.floor)).toFixed(2)}  (until every message is recorded with its reply queued; the sends after it excluded)`,
       `  reply latency   p50 ${p50.toFixed(1)} ms  p99 ${p99.toFixed(1)} ms  target p99 < ${TARGET_P99_MS} ms  ${p99 < TARGET_P99_MS ? 'OK' : 'ABOVE TARGET'}  (${count} messages offered at ${RATE}/s, receipt → send call, unpaced)`,
+      `  understanding   ${words.warm.toFixed(1)} µs/message  target < ${TARGET_UNDERSTAND_US} µs  ${words.warm < TARGET_UNDERSTAND_US ? 'OK' : 'ABOVE TARGET'}  (the phrasing corpus, ${words.n} messages, median of 50 passes; first pass ${words.cold.toFixed(1)} µs)`,
       `  peak RSS        ${(peak / 1024 / 1024).toFixed(0)} MB`,
     ].join('\n') + '\n');
   } finally {

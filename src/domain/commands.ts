@@ -1,3 +1,4 @@
+import type { AskTopic } from './phrasings';
 import type { ChecklistItem } from './types';
 
 /** What a person asked the bot for (SPEC §3). Anything else is ordinary chat: `null`. */
@@ -6,14 +7,23 @@ export type Command =
   | { kind: 'bindStaff'; code: string }
   | { kind: 'register'; houseCode: string }
   | { kind: 'confirmRegister'; houseCode: string }
-  | { kind: 'commit' }
+  /** soft: said in other words (同意, 保证, a 接龙 line, a slip): silence when it commits nothing new */
+  | { kind: 'commit'; soft?: true }
+  /** 好的, 收到, 嗯: counts only as an answer to the bot's request to commit (a confirming question) */
+  | { kind: 'assent' }
   | { kind: 'item'; item: ChecklistItem; houseCode?: string }
   | { kind: 'menuNumber'; n: number }
   /** a picture someone sent (its bytes, already fetched): not parsed from text, but handled from the same table */
   | { kind: 'photo'; bytes: Buffer }
   | { kind: 'progress' }
   | { kind: 'remind' }
-  | { kind: 'approve'; houseCode: string }
+  /** `通过 PD0001 PD0002`: the first code, and any more */
+  | { kind: 'approve'; houseCode: string; more?: string[] }
+  /** a bare `通过`: what waits for review */
+  | { kind: 'pendingReview' }
+  /** a question about the speaker's own record (还差什么, 截止哪天…), or anything said to the bot that has no other meaning */
+  | { kind: 'ask'; topic: AskTopic }
+  /** an empty reason (`退回 PD0001`) is asked for */
   | { kind: 'return'; houseCode: string; reason: string }
   | { kind: 'hazard'; houseCode: string; text: string; days: number | null }
   | { kind: 'fixed'; number: number }

@@ -32,6 +32,7 @@ export type ErrorCode =
   | 'photo_too_many_pixels'
   | 'photo_unreadable'
   | 'submission_incomplete'
+  | 'nothing_to_return'
   | 'submission_approved'
   | 'own_house'
   | 'own_claim'

@@ -219,7 +219,9 @@ export interface AuditEntry extends Entity {
  * is open (`loose_photo`) may still become a hazard's evidence. It applies only to
  * messages sent at or after `since`, in the same conversation, and is dropped once expired.
  */
-export type IntentKind = 'label_next' | 'label_photo' | 'choose_house' | 'loose_photo' | 'hazard_evidence' | 'tip_photos';
+export type IntentKind = 'label_next' | 'label_photo' | 'choose_house' | 'loose_photo' | 'hazard_evidence' | 'tip_photos'
+  /** the bot asked this person to commit (`好的` then gets a confirming question), and that question (`1` confirms) */
+  | 'commit_ask' | 'commit_confirm';
 export interface Intent extends Entity {
   /** the contact whose intent it is: nobody else's message applies to it */
   contactId: Id;

@@ -41,6 +41,7 @@ const STATUS: Record<ErrorCode, number> = {
   photo_too_many_pixels: 413,
   photo_unreadable: 400,
   submission_incomplete: 409,
+  nothing_to_return: 409,
   submission_approved: 409,
   own_house: 403,
   own_claim: 403,

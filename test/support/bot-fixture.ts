@@ -75,10 +75,10 @@ export async function botFixture(o: { intentTtlMs?: number; store?: Store; onHan
     return [found.at(-1)!];
   }
 
-  /** Sends without waiting for anything: returns the message id. */
-  function send(who: mock.ContactMock, text: string, where: mock.RoomMock | mock.ContactMock): string {
+  /** Sends without waiting for anything: returns the message id. `mentions`: who is @mentioned (the bot: `self`). */
+  function send(who: mock.ContactMock, text: string, where: mock.RoomMock | mock.ContactMock, mentions: mock.ContactMock[] = []): string {
     const before = new Set(demo.mocker.cacheMessagePayload.keys());
-    who.say(text).to(where);
+    who.say(text, mentions).to(where);
     const id = [...demo.mocker.cacheMessagePayload.keys()].find((k) => !before.has(k));
     if (!id) throw new Error('the mock made no message');
     return id;
@@ -99,8 +99,8 @@ export async function botFixture(o: { intentTtlMs?: number; store?: Store; onHan
     /** resolves once an outbox entry with this key has been sent */
     sent: (key: string) => sent.when(key),
     /** `who` says `text` in `where`; resolves with the bot's answer once sent ([] for silence) */
-    async say(who: mock.ContactMock, text: string, where: mock.RoomMock | mock.ContactMock) {
-      return answerTo(send(who, text, where));
+    async say(who: mock.ContactMock, text: string, where: mock.RoomMock | mock.ContactMock, mentions: mock.ContactMock[] = []) {
+      return answerTo(send(who, text, where, mentions));
     },
     async photo(who: mock.ContactMock, bytes: Buffer, where: mock.RoomMock | mock.ContactMock) {
       return answerTo(sendPhoto(who, bytes, where));

@@ -35,10 +35,10 @@ export async function reviewSubmission(
   } else {
     // the same return repeated (a retried request) changes nothing, so its notice is not posted twice
     if (sub.status === 'returned' && sub.returnReason === (input.reason ?? '').slice(0, 200)) return sub;
-    if (sub.status === 'partial') throw new DomainError('submission_incomplete', sub.houseCode, { code: sub.houseCode, status: sub.status });
+    // an incomplete set may be returned too (a wrong or unclear photo among the first few): the landlord is told what to redo
     // approved is final (SPEC: complete → approved or returned): its on-time points stand; a problem found later is a hazard
     if (sub.status === 'approved') throw new DomainError('submission_approved', sub.houseCode, { code: sub.houseCode });
-    const n = await store.submissions.updateWhere({ id: sub.id, status: { in: ['complete', 'returned'] } }, { status: 'returned', reviewedBy: reviewer.id, reviewedAt: now, returnReason: (input.reason ?? '').slice(0, 200) });
+    const n = await store.submissions.updateWhere({ id: sub.id, status: { in: ['partial', 'complete', 'returned'] } }, { status: 'returned', reviewedBy: reviewer.id, reviewedAt: now, returnReason: (input.reason ?? '').slice(0, 200) });
     if (n !== 1) throw new DomainError('submission_approved', sub.houseCode, { code: sub.houseCode });
     // one deduction per submission, however often it is returned
     const house = await store.houses.get(sub.houseId);
@@ -69,19 +69,35 @@ export async function review(
   deps: Deps,
   input: ({ houseCode: string; within: Place } | { submission: Submission }) & { by: Actor | readonly Actor[]; action: 'approve' | 'return'; reason?: string },
 ): Promise<Reviewed> {
-  const sub = 'submission' in input ? input.submission : await submissionOf(deps, input.houseCode, input.within, input.by);
+  const sub = 'submission' in input ? input.submission : await submissionOf(deps, input.houseCode, input.within, input.by, input.action);
   const submission = await reviewSubmission(deps, { submission: sub, by: input.by, action: input.action, reason: input.reason });
   return { submission, notices: await reviewNotices(deps, submission) };
 }
 
 /** A house's submission in the round open for its group, found by the house's code in the place. */
-async function submissionOf(deps: Deps, houseCode: string, within: Place, by: Actor | readonly Actor[]): Promise<Submission> {
+async function submissionOf(deps: Deps, houseCode: string, within: Place, by: Actor | readonly Actor[], action: 'approve' | 'return'): Promise<Submission> {
   permit(by, 'submissions:review', placeTarget(within));
   const house = await deps.store.houses.findOne({ code: houseCode, ...placedFilter(within) });
   if (!house) throw notFoundIn(within, 'houses', { code: houseCode });
   const round = await openRoundFor(deps, { id: house.groupId, gridId: house.gridId, communityId: house.communityId });
   if (!round) throw new DomainError('no_open_round', houseCode);
   const sub = await deps.store.submissions.findOne({ roundId: round.id, houseId: house.id });
-  if (!sub) throw new DomainError('submission_incomplete', houseCode, { code: houseCode });
+  // no photo at all yet: nothing to approve, and nothing to return
+  if (!sub) throw new DomainError(action === 'return' ? 'nothing_to_return' : 'submission_incomplete', houseCode, { code: houseCode });
   return sub;
+}
+
+/**
+ * A bare `通过` from a head or staff member: the houses of the group whose sets are complete
+ * and wait for review, in code order; a head's own house is listed apart (staff review it).
+ */
+export async function awaitingReview(deps: Deps, input: { within: Place; by: Actor | readonly Actor[] }): Promise<{ codes: string[]; forStaff: string[] }> {
+  const reviewer = permit(input.by, 'submissions:review', placeTarget(input.within));
+  const { groupId, gridId, communityId } = input.within;
+  if (!groupId || !gridId || !communityId) return { codes: [], forStaff: [] };
+  const round = await openRoundFor(deps, { id: groupId, gridId, communityId });
+  if (!round) return { codes: [], forStaff: [] };
+  const waiting = await deps.store.submissions.find({ roundId: round.id, groupId, status: 'complete' }, { sort: { houseCode: 1 } });
+  const own = new Set(reviewer.role === 'head' ? reviewer.ownHouseIds ?? [] : []);
+  return { codes: waiting.filter((s) => !own.has(s.houseId)).map((s) => s.houseCode), forStaff: waiting.filter((s) => own.has(s.houseId)).map((s) => s.houseCode) };
 }
