@@ -1,4 +1,5 @@
-import type { Message, Wechaty, WechatyPlugin } from 'wechaty';
+import { types, type Message, type Wechaty, type WechatyPlugin } from 'wechaty';
+import { withoutQuote } from '../src/domain/wechat-quote';
 import { parseCommand, type Command } from '../src/domain/commands';
 import { DomainError, isDomainError } from '../src/domain/errors';
 import type { Deps } from '../src/services/deps';
@@ -6,10 +7,13 @@ import { enqueue, PRIORITY } from '../src/services/sending/outbox';
 import type { RoomKeeper } from '../src/services/sending/rooms';
 import { handleOnce, resolveSpeaker } from '../src/services/conversation/speaker';
 import { groupOfRoom } from '../src/services/groups/group-settings';
+import { roomMembersChanged } from '../src/services/groups/room-members';
 import { makeContext, type Handler, type Reply } from './bot-context';
 import { createBotTexts } from './bot-texts';
 import { createLanes } from './conversation-lanes';
 import { FEATURES, hintFor } from './features';
+import { answerProof } from './handlers/groups';
+import { fourDigits } from '../src/services/groups/prove-registration';
 
 export interface AnxinPluginConfig {
   deps: Deps;
@@ -24,7 +28,18 @@ export interface AnxinPluginConfig {
    * (another member account's process answers them). Without it every room is handled here.
    */
   rooms?: RoomKeeper;
+  /** told when a room's members left or joined and that is recorded (tests wait on it): `leave:<room>:<contact>` or `join:…` */
+  onMembers?: (event: string) => void;
 }
+
+/** Kinds of message the bot cannot read (voice, video, file, link): said to it, it asks for text or photos. */
+const UNREADABLE = new Set<number>([types.Message.Audio, types.Message.Video, types.Message.Attachment, types.Message.Url]);
+
+/** Whether a room message @s the bot: from its payload (Wechaty's mentionList reads text messages only). */
+const mentionsBot = (msg: Message, botId: string): boolean => {
+  const p = msg.payload as { mentionIdList?: string[] } | undefined;
+  return Boolean(p?.mentionIdList?.includes(botId));
+};
 
 /** Commands a room may use before it is bound to a group. */
 const UNBOUND_OK = new Set<Command['kind']>(['bindGroup', 'help']);
@@ -67,18 +82,28 @@ export function AnxinPlugin(config: AnxinPluginConfig): WechatyPlugin {
     // in its lane, so the room's earlier messages are done first; another member account serves it: its process answers
     if (room && config.rooms && !(await config.rooms.serve(room.id))) return null;
     const where = room ? 'room' as const : 'private' as const;
-    const cmd = msg.type() === bot.Message.Type.Text ? parseCommand(msg.text()) : null;
+    const type = msg.type();
+    // a recall changes nothing the bot did, and a sticker is a reaction: both are silence (issue 25)
+    if (type === bot.Message.Type.Recalled || type === bot.Message.Type.Emoticon) return null;
+    // a voice, video, file or link said to the bot (privately, or with an @): it asks for text or photos
+    const media = UNREADABLE.has(type) && (!room || type !== bot.Message.Type.Url) && (!room || mentionsBot(msg, bot.currentUser.id));
+    const isText = type === bot.Message.Type.Text;
+    // a quoted reply (引用) is what the person wrote under the quote
+    const cmd = isText ? parseCommand(withoutQuote(msg.text())) : null;
     const handler = cmd ? handlers[where][cmd.kind] : undefined;
     const hint = cmd && !handler ? hintFor(cmd.kind, where) : null;
-    if (!handler && !hint && !photo) return null;
+    // four digits may answer "the last four digits of the phone" — only from the person asked, in that room
+    const digits = room && !cmd && isText ? fourDigits(msg.text()) : null;
+    if (!handler && !hint && !photo && !digits && !media) return null;
 
     const group = room ? await groupOfRoom(deps, room.id) : null;
-    const quiet = photo !== null || (cmd !== null && QUIET.has(cmd.kind));
+    const quiet = photo !== null || digits !== null || media || (cmd !== null && QUIET.has(cmd.kind));
     if (room && !group && quiet) return null;
     const talker = msg.talker();
     const speaker = await resolveSpeaker(deps, room ? { group } : 'private', talker.id, talker.name());
+    if (digits && !speaker.contact) return null;
     // (a photo in a private chat may be for a tip: anyone may send one)
-    if (quiet && speaker.houses.length === 0 && !(photo && !room)) return null;
+    if (quiet && !digits && !media && speaker.houses.length === 0 && !(photo && !room)) return null;
     // a photo's bytes were being fetched meanwhile: a network wait must not hold the store's commit
     const bytes = photo ? await photo : null;
 
@@ -97,7 +122,12 @@ export function AnxinPlugin(config: AnxinPluginConfig): WechatyPlugin {
     return handleOnce(deps, msg.id, async () => {
       let reply: Reply | null;
       try {
-        if (photo) {
+        if (media) {
+          reply = ctx.answer(ctx.t('media.use_text'));
+        } else if (digits) {
+          // nobody asked this person: the number is ordinary chat
+          reply = await answerProof(ctx, digits);
+        } else if (photo) {
           if (!bytes) throw new DomainError('photo_unreadable', msg.id);
           reply = await handlers[where].photo!(ctx, { kind: 'photo', bytes });
         } else if (hint) {
@@ -152,6 +182,15 @@ export function AnxinPlugin(config: AnxinPluginConfig): WechatyPlugin {
         if (leavers.some((c) => c.id === bot.currentUser.id)) rooms.left(room.id).catch((err) => deps.log.error({ err }, 'room leave not recorded'));
       });
     }
+    // a landlord who leaves the group's room is no longer @mentioned there, and staff see it on the house (issue 25);
+    // in the room's lane, so messages before the event are handled as from a member
+    const members = (room: { id: string }, people: { id: string }[], left: boolean) => {
+      void lanes.run(`room:${room.id}`, () => roomMembersChanged(deps, { roomId: room.id, wechatIds: people.map((c) => c.id), left }))
+        .catch((err) => deps.log.error({ err, roomId: room.id }, 'room members not recorded'))
+        .finally(() => { for (const c of people) config.onMembers?.(`${left ? 'leave' : 'join'}:${room.id}:${c.id}`); });
+    };
+    bot.on('room-leave', (room, leavers) => members(room, leavers, true));
+    bot.on('room-join', (room, invitees) => members(room, invitees, false));
     bot.on('message', (msg) => {
       if (msg.self()) return;
       // the lane is chosen now, in the order Wechaty delivers, before anything is awaited

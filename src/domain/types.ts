@@ -38,6 +38,8 @@ export interface House extends Entity, Placed {
   contactId: Id | null;
   /** someone else asked to register for this house; a head or staff member confirms (确认登记) */
   pendingContactId: Id | null;
+  /** the registered landlord left the group's WeChat room (room-leave): not @mentioned until they are back (issue 25) */
+  holderLeftAt?: Date | null;
   tenants: number;
   rooms: number;
   /** 重点出租房: 10 or more tenants */
@@ -219,7 +221,7 @@ export interface AuditEntry extends Entity {
  * is open (`loose_photo`) may still become a hazard's evidence. It applies only to
  * messages sent at or after `since`, in the same conversation, and is dropped once expired.
  */
-export type IntentKind = 'label_next' | 'label_photo' | 'choose_house' | 'loose_photo' | 'hazard_evidence' | 'tip_photos';
+export type IntentKind = 'label_next' | 'label_photo' | 'choose_house' | 'loose_photo' | 'hazard_evidence' | 'tip_photos' | 'register_proof';
 export interface Intent extends Entity {
   /** the contact whose intent it is: nobody else's message applies to it */
   contactId: Id;
