@@ -151,3 +151,17 @@ describe('WeChat\'s other kinds of message (issue 25, item 11)', () => {
     expect(await f.store.commitments.count({ houseCode: 'P00003' })).toBe(1);
   });
 });
+
+describe('积分 in a group reveals no tip (issue 25, item 9)', () => {
+  it('the group\'s answer leaves out the points of accepted tips; the private one counts them', async () => {
+    const who = landlords[0]!; // holds P00001 and committed above (5 points)
+    const me = await contactOf(who);
+    const h = await house('P00001');
+    await f.store.points.insert({ landlordId: h.landlordId, contactId: me.id, gridId: h.gridId, reason: 'tip_accepted', amount: 20, refId: 'tip-in-test' });
+    const [inGroup] = await f.say(who, '积分', room);
+    expect(inGroup!.text).toContain('5 分');
+    expect(inGroup!.text).not.toContain('25');
+    const [privately] = await f.say(who, '积分', f.self);
+    expect(privately!.text).toContain('25 分');
+  });
+});
