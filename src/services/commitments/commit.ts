@@ -49,10 +49,20 @@ export async function commit(deps: Deps, input: { speaker: Speaker; messageId: s
   return { letterVersion, houses, groups };
 }
 
-/** A group's houses committed to a letter by their present holder (one made by no contact counts for the house). */
-export async function committedTally({ store }: Deps, groupId: string, letterVersion: number): Promise<{ committed: number; total: number }> {
+/**
+ * The houses of a group committed to a letter by their present holder (a commitment made by no
+ * contact counts for the house): after a transfer the seller's no longer does (issue 25). What
+ * 进度 and 催办 should count too.
+ */
+export async function committedHouseIds({ store }: Deps, groupId: string, letterVersion: number): Promise<{ committed: Set<string>; total: number }> {
   const [houses, commitments] = await Promise.all([store.houses.find({ groupId }), store.commitments.find({ groupId, letterVersion })]);
   const holder = new Map(houses.map((h) => [h.id, h.contactId]));
   const committed = new Set(commitments.filter((c) => c.contactId === null || c.contactId === holder.get(c.houseId)).map((c) => c.houseId));
-  return { committed: committed.size, total: houses.length };
+  return { committed, total: houses.length };
+}
+
+/** A group's tally for a letter: houses committed by their present holder, of all its houses. */
+export async function committedTally(deps: Deps, groupId: string, letterVersion: number): Promise<{ committed: number; total: number }> {
+  const { committed, total } = await committedHouseIds(deps, groupId, letterVersion);
+  return { committed: committed.size, total };
 }
