@@ -1,6 +1,7 @@
-import type { Message, Wechaty, WechatyPlugin } from 'wechaty';
+import { types, type Message, type Wechaty, type WechatyPlugin } from 'wechaty';
 import type { Command } from '../src/domain/commands';
 import { understand } from '../src/domain/understand';
+import { withoutQuote } from '../src/domain/wechat-quote';
 import { awaited } from '../src/services/commitments/ask-to-commit';
 import { DomainError, isDomainError } from '../src/domain/errors';
 import type { Deps } from '../src/services/deps';
@@ -8,10 +9,13 @@ import { enqueue, PRIORITY } from '../src/services/sending/outbox';
 import type { RoomKeeper } from '../src/services/sending/rooms';
 import { handleOnce, resolveSpeaker } from '../src/services/conversation/speaker';
 import { groupOfRoom } from '../src/services/groups/group-settings';
+import { roomMembersChanged } from '../src/services/groups/room-members';
 import { makeContext, type BotContext, type Reply } from './bot-context';
 import { createBotTexts } from './bot-texts';
 import { createLanes } from './conversation-lanes';
 import { FEATURES, hintFor } from './features';
+import { answerProof } from './handlers/groups';
+import { fourDigits } from '../src/services/groups/prove-registration';
 
 export interface AnxinPluginConfig {
   deps: Deps;
@@ -26,17 +30,27 @@ export interface AnxinPluginConfig {
    * (another member account's process answers them). Without it every room is handled here.
    */
   rooms?: RoomKeeper;
+  /** told when a room's members left or joined and that is recorded (tests wait on it): `leave:<room>:<contact>` or `join:…` */
+  onMembers?: (event: string) => void;
 }
+
+/** Kinds of message the bot cannot read (voice, video, file, link): said to it, it asks for text or photos. */
+const UNREADABLE = new Set<number>([types.Message.Audio, types.Message.Video, types.Message.Attachment, types.Message.Url]);
 
 /** Commands a room may use before it is bound to a group. */
 const UNBOUND_OK = new Set<Command['kind']>(['bindGroup', 'help']);
 /** People's own words (the phrasing table): in a room not yet bound they are chat, whoever says them. */
 const LOOSE = new Set<Command['kind']>(['ask', 'assent', 'pendingReview']);
 
-/** Whether the bot is spoken to in a room: @mentioned (WeChat's mention list), or its name written first. */
-async function mentionsBot(bot: Wechaty, msg: Message, text: string): Promise<boolean> {
-  if (text.startsWith(`@${bot.currentUser.name()}`)) return true;
-  return msg.mentionSelf().catch(() => false);
+/**
+ * Whether the bot is spoken to in a room: its name written first, or @mentioned in the message's
+ * payload (any kind of message: Wechaty's mentionSelf reads text messages only).
+ */
+async function mentionsBot(bot: Wechaty, msg: Message, text: string | null): Promise<boolean> {
+  if (text?.startsWith(`@${bot.currentUser.name()}`)) return true;
+  const p = msg.payload as { mentionIdList?: string[] } | undefined;
+  if (p?.mentionIdList?.includes(bot.currentUser.id)) return true;
+  return text !== null && msg.mentionSelf().catch(() => false);
 }
 
 /** A handler as the listener calls it: with the command its kind was looked up by (the table pairs them). */
@@ -78,8 +92,15 @@ export function AnxinPlugin(config: AnxinPluginConfig): WechatyPlugin {
     // in its lane, so the room's earlier messages are done first; another member account serves it: its process answers
     if (room && config.rooms && !(await config.rooms.serve(room.id))) return null;
     const where = room ? 'room' as const : 'private' as const;
-    const words = msg.type() === bot.Message.Type.Text ? msg.text() : null;
-    const addressed = !room || (words !== null && (await mentionsBot(bot, msg, words)));
+    const type = msg.type();
+    // a recall changes nothing the bot did, and a sticker is a reaction: both are silence (issue 25)
+    if (type === bot.Message.Type.Recalled || type === bot.Message.Type.Emoticon) return null;
+    const isText = type === bot.Message.Type.Text;
+    // a quoted reply (引用) is what the person wrote under the quote
+    const words = isText ? withoutQuote(msg.text()) : null;
+    const addressed = !room || (await mentionsBot(bot, msg, words));
+    // a voice, video, file or link said to the bot (privately, or with an @): it asks for text or photos
+    const media = UNREADABLE.has(type) && (!room || type !== bot.Message.Type.Url) && addressed;
     // the one understanding step: people's own words to a command, with who it is for and when it counts
     const understood = words !== null ? understand(words, { addressed }) : null;
     let cmd: Command | null = understood?.command ?? null;
@@ -87,16 +108,19 @@ export function AnxinPlugin(config: AnxinPluginConfig): WechatyPlugin {
     if (cmd && addressed && !handlers[where][cmd.kind] && !hintFor(cmd.kind, where)) cmd = { kind: 'ask', topic: 'unknown' };
     const handler = cmd ? handlers[where][cmd.kind] : undefined;
     const hint = cmd && !handler ? hintFor(cmd.kind, where) : null;
-    if (!handler && !hint && !photo) return null;
+    // four digits may answer "the last four digits of the phone" — only from the person asked, in that room
+    const digits = room && !cmd && words !== null ? fourDigits(words) : null;
+    if (!handler && !hint && !photo && !digits && !media) return null;
 
     const group = room ? await groupOfRoom(deps, room.id) : null;
     // words that mean something only to a registered landlord the bot is talking with: anyone else gets silence
-    const quiet = photo !== null || understood?.who === 'landlord';
-    if (room && !group && (quiet || (LOOSE.has(cmd!.kind) && !addressed))) return null;
+    const quiet = photo !== null || digits !== null || media || understood?.who === 'landlord';
+    if (room && !group && (quiet || (cmd !== null && LOOSE.has(cmd.kind) && !addressed))) return null;
     const talker = msg.talker();
     const speaker = await resolveSpeaker(deps, room ? { group } : 'private', talker.id, talker.name());
+    if (digits && !speaker.contact) return null;
     // (a photo in a private chat may be for a tip: anyone may send one)
-    if (quiet && speaker.houses.length === 0 && !(photo && !room)) {
+    if (quiet && !digits && !media && speaker.houses.length === 0 && !(photo && !room)) {
       if (!addressed || photo) return null;
       cmd = { kind: 'ask', topic: 'unknown' }; // spoken to: told how to begin (register) rather than nothing
     }
@@ -127,7 +151,12 @@ export function AnxinPlugin(config: AnxinPluginConfig): WechatyPlugin {
     return handleOnce(deps, msg.id, async () => {
       let reply: Reply | null;
       try {
-        if (photo) {
+        if (media) {
+          reply = ctx.answer(ctx.t('media.use_text'));
+        } else if (digits) {
+          // nobody asked this person: the number is ordinary chat
+          reply = await answerProof(ctx, digits);
+        } else if (photo) {
           if (!bytes) throw new DomainError('photo_unreadable', msg.id);
           reply = await handlers[where].photo!(ctx, { kind: 'photo', bytes });
         } else if (hint) {
@@ -185,6 +214,15 @@ export function AnxinPlugin(config: AnxinPluginConfig): WechatyPlugin {
         if (leavers.some((c) => c.id === bot.currentUser.id)) rooms.left(room.id).catch((err) => deps.log.error({ err }, 'room leave not recorded'));
       });
     }
+    // a landlord who leaves the group's room is no longer @mentioned there, and staff see it on the house (issue 25);
+    // in the room's lane, so messages before the event are handled as from a member
+    const members = (room: { id: string }, people: { id: string }[], left: boolean) => {
+      void lanes.run(`room:${room.id}`, () => roomMembersChanged(deps, { roomId: room.id, wechatIds: people.map((c) => c.id), left }))
+        .catch((err) => deps.log.error({ err, roomId: room.id }, 'room members not recorded'))
+        .finally(() => { for (const c of people) config.onMembers?.(`${left ? 'leave' : 'join'}:${room.id}:${c.id}`); });
+    };
+    bot.on('room-leave', (room, leavers) => members(room, leavers, true));
+    bot.on('room-join', (room, invitees) => members(room, invitees, false));
     bot.on('message', (msg) => {
       if (msg.self()) return;
       // the lane is chosen now, in the order Wechaty delivers, before anything is awaited

@@ -46,6 +46,33 @@ export function createDemoPuppet(botName = '安心房东') {
   };
 }
 
+/** WeChat's other kinds of message, as the simulator sends them (issue 25). */
+export type MockKind = 'text' | 'image' | 'voice' | 'sticker' | 'video' | 'file' | 'link' | 'recall';
+const MOCK_TYPES: Record<MockKind, types.Message> = {
+  text: types.Message.Text, image: types.Message.Image, voice: types.Message.Audio, sticker: types.Message.Emoticon, video: types.Message.Video,
+  file: types.Message.Attachment, link: types.Message.Url, recall: types.Message.Recalled,
+};
+
+/**
+ * Makes `from` send a message of another kind than text to a room or contact, as WeChat would
+ * deliver it: its file (voice, video, attachment, sticker, image) in the mock's file cache; a
+ * link's or a recall's text as its payload text (a recall's names the message recalled);
+ * `mentionIds` as WeChat marks an @. Returns the message id. Used by tests and the simulator.
+ */
+export function sendMockMessage(
+  demo: { puppet: PuppetMock; mocker: mock.Mocker },
+  from: mock.ContactMock,
+  to: mock.RoomMock | mock.ContactMock,
+  m: { kind: MockKind; file?: { bytes: Buffer; name: string }; text?: string; mentionIds?: string[] },
+): string {
+  const id = `${m.kind}-${randomUUID()}`;
+  if (m.file) demo.mocker.cacheFileBoxPayload.set(id, FileBox.fromBase64(m.file.bytes.toString('base64'), m.file.name).toJSON());
+  const where = to instanceof demo.mocker.RoomMock ? { roomId: to.id, mentionIdList: m.mentionIds ?? [] } : { listenerId: to.id };
+  demo.mocker.MessageMock.create({ id, talkerId: from.id, timestamp: Date.now(), type: MOCK_TYPES[m.kind], ...(m.text !== undefined ? { text: m.text } : {}), ...where });
+  demo.puppet.emit('message', { messageId: id });
+  return id;
+}
+
 /**
  * Makes `from` send an image to a room or contact, as WeChat would deliver it (the mock's
  * own `say(FileBox)` marks files as text). Returns the message id. Used by tests and the simulator.
@@ -57,10 +84,5 @@ export function sendMockImage(
   bytes: Buffer,
   filename: string,
 ): string {
-  const id = `img-${randomUUID()}`;
-  demo.mocker.cacheFileBoxPayload.set(id, FileBox.fromBase64(bytes.toString('base64'), filename).toJSON());
-  const where = to instanceof demo.mocker.RoomMock ? { roomId: to.id, mentionIdList: [] } : { listenerId: to.id };
-  demo.mocker.MessageMock.create({ id, talkerId: from.id, timestamp: Date.now(), type: types.Message.Image, ...where });
-  demo.puppet.emit('message', { messageId: id });
-  return id;
+  return sendMockMessage(demo, from, to, { kind: 'image', file: { bytes, name: filename } });
 }

@@ -1,9 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { types } from 'wechaty';
 import type { mock, PuppetMock } from 'wechaty-puppet-mock';
-import { sendMockImage } from './demo-puppet';
+import { sendMockImage, sendMockMessage } from './demo-puppet';
+import { quotedReply } from '../src/domain/wechat-quote';
 
-import type { SimMessage, SimPost, SimulatorPort } from '../src/ports';
+import type { SimKind, SimMessage, SimPost, SimulatorPort } from '../src/ports';
+
+const KIND_OF: Partial<Record<number, SimKind>> = {
+  [types.Message.Audio]: 'voice', [types.Message.Emoticon]: 'sticker', [types.Message.Video]: 'video',
+  [types.Message.Attachment]: 'file', [types.Message.Url]: 'link', [types.Message.Recalled]: 'recall',
+};
 
 const MAX_TRANSCRIPT = 2000;
 /** images waiting for the bot to take them, at most: the oldest is dropped past this (one the bot never looks at must not stay) */
@@ -48,7 +54,13 @@ export function createSimulator(demo: { puppet: PuppetMock; mocker: mock.Mocker 
       waiting.push(messageId);
       while (waiting.length > MAX_WAITING_IMAGES) dropImage(waiting[0]!);
     }
-    const m: SimMessage = { id: messageId, from: p.talkerId, ...(p.text !== undefined && !fileName ? { text: p.text } : {}), ...(fileName ? { image: fileName } : {}), mentions: p.mentionIdList ?? [], at: new Date(p.timestamp).toISOString() };
+    const kind = KIND_OF[p.type];
+    // a voice, video or file keeps no bytes once heard: the bot never takes them
+    if (kind) mocker.cacheFileBoxPayload.delete(messageId);
+    const m: SimMessage = {
+      id: messageId, from: p.talkerId, ...(p.text !== undefined && !fileName ? { text: p.text } : {}), ...(fileName ? { image: fileName } : {}), ...(kind ? { kind } : {}),
+      mentions: p.mentionIdList ?? [], at: new Date(p.timestamp).toISOString(),
+    };
     if (p.roomId) keep(`room:${p.roomId}`, m);
     else if (p.listenerId) keep(`contact:${p.talkerId === self().id ? p.listenerId : p.talkerId}`, m);
   });
@@ -71,10 +83,25 @@ export function createSimulator(demo: { puppet: PuppetMock; mocker: mock.Mocker 
       const from = contacts.get(msg.from)!;
       const to = msg.roomId ? rooms.get(msg.roomId)! : self();
       if (msg.imageBase64 !== undefined) return { id: sendMockImage(demo, from, to, Buffer.from(msg.imageBase64, 'base64'), msg.filename ?? 'photo.jpg') };
+      if (msg.kind) {
+        const file = ['voice', 'video', 'file', 'sticker'].includes(msg.kind) ? { bytes: Buffer.from(`sim ${msg.kind}`), name: msg.filename ?? `${msg.kind}.bin` } : undefined;
+        const text = msg.kind === 'recall' ? msg.messageId ?? '' : msg.kind === 'link' ? msg.text ?? '' : undefined;
+        return { id: sendMockMessage(demo, from, to, { kind: msg.kind, file, text, mentionIds: msg.mentionIds }) };
+      }
+      if (msg.quote !== undefined) {
+        // WeChat delivers a quoted reply as text: the quote, a dashed line, the reply
+        return { id: sendMockMessage(demo, from, to, { kind: 'text', text: quotedReply(msg.quote, from.payload.name, msg.text ?? ''), mentionIds: msg.mentionIds }) };
+      }
       const before = new Set(mocker.cacheMessagePayload.keys());
       from.say(msg.text ?? '').to(to);
       const id = [...mocker.cacheMessagePayload.keys()].find((k) => !before.has(k)) ?? randomUUID();
       return { id };
+    },
+    joinRoom(roomId: string, contactIds: string[]): void {
+      rooms.get(roomId)!.add(...contactIds.map((id) => contacts.get(id)!)).by(self());
+    },
+    leaveRoom(roomId: string, contactIds: string[]): void {
+      rooms.get(roomId)!.remove(...contactIds.map((id) => contacts.get(id)!)).by(self());
     },
     forget: (messageId: string) => dropImage(messageId),
     roomMessages: (roomId: string) => transcripts.get(`room:${roomId}`) ?? [],

@@ -5,7 +5,25 @@ import { currentLetterText } from '../../src/services/commitments/letter-version
 import { askToCommit } from '../../src/services/commitments/ask-to-commit';
 import { ensureContact } from '../../src/services/conversation/speaker';
 import { setGroupLanguage } from '../../src/services/groups/group-settings';
-import type { HandlerTable } from '../bot-context';
+import { proveRegistration } from '../../src/services/groups/prove-registration';
+import { postNotices } from '../../src/render/notices';
+import type { BotContext, HandlerTable, Reply } from '../bot-context';
+
+/**
+ * The answer to "the last four digits of the phone" (issue 25): null when the bot asked this
+ * person nothing (then the number is chat). The reply never repeats the digits.
+ */
+export async function answerProof(ctx: BotContext, digits: string): Promise<Reply | null> {
+  const p = await proveRegistration(ctx.deps, { said: ctx.said, digits, group: ctx.group });
+  if (!p) return null;
+  const params = { code: p.house.code, place: shortenAddress(p.house.address) };
+  if (p.status === 'registered') return ctx.answer(ctx.t('register.registered', { ...params, letter: await currentLetterText(ctx.deps, ctx.lng) }));
+  if (p.status === 'pending') return ctx.answer(ctx.t(p.house.id === ctx.group?.headHouseId ? 'register.pending_staff' : 'register.pending', params));
+  if (p.status === 'wrong') return ctx.answer(ctx.t(p.left > 0 ? 'register.proof_wrong' : 'register.proof_locked', { ...params, left: p.left }));
+  // the house's staff are told privately, in the same unit of work as the reply
+  await postNotices(ctx.deps, p.notices);
+  return ctx.answer(ctx.t('register.proof_locked', params));
+}
 
 /** Binding a room to its group, landlords registering their houses, and claims on a house (SPEC §3 Ownership). */
 export const groupHandlers: HandlerTable = {
@@ -15,8 +33,13 @@ export const groupHandlers: HandlerTable = {
       return { text: ctx.t('bind_group.done', { group: group.name, houses }) };
     },
     register: async (ctx, cmd) => {
-      const r = await registerHouse(ctx.deps, { group: ctx.requireGroup(), wechatId: ctx.speaker.wechatId, name: ctx.speaker.name, houseCode: cmd.houseCode });
+      const r = await registerHouse(ctx.deps, {
+        group: ctx.requireGroup(), wechatId: ctx.speaker.wechatId, name: ctx.speaker.name, houseCode: cmd.houseCode,
+        said: { conversation: ctx.said.conversation, at: ctx.said.at },
+      });
       const params = { code: r.house.code, place: shortenAddress(r.house.address) };
+      if (r.status === 'proof') return ctx.answer(ctx.t('register.ask_phone', params));
+      if (r.status === 'claim') return ctx.answer(ctx.t('register.claim_no_phone', params));
       if (r.status === 'pending') return ctx.answer(ctx.t(r.staffOnly ? 'register.pending_staff' : 'register.pending', params));
       if (r.status !== 'registered') return ctx.answer(ctx.t(`register.${r.status}`, params));
       // the reply asks them to commit: `好的` from them now gets the confirming question

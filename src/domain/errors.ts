@@ -42,6 +42,8 @@ export type ErrorCode =
   | 'too_many_tips'
   | 'tip_not_found'
   | 'head_house_claim'
+  | 'claim_pending'
+  | 'register_locked'
   | 'scope_ambiguous'
   | 'last_admin'
   | 'not_empty'

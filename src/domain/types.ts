@@ -38,6 +38,8 @@ export interface House extends Entity, Placed {
   contactId: Id | null;
   /** someone else asked to register for this house; a head or staff member confirms (确认登记) */
   pendingContactId: Id | null;
+  /** the registered landlord left the group's WeChat room (room-leave): not @mentioned until they are back (issue 25) */
+  holderLeftAt?: Date | null;
   tenants: number;
   rooms: number;
   /** 重点出租房: 10 or more tenants */
@@ -221,7 +223,9 @@ export interface AuditEntry extends Entity {
  */
 export type IntentKind = 'label_next' | 'label_photo' | 'choose_house' | 'loose_photo' | 'hazard_evidence' | 'tip_photos'
   /** the bot asked this person to commit (`好的` then gets a confirming question), and that question (`1` confirms) */
-  | 'commit_ask' | 'commit_confirm';
+  | 'commit_ask' | 'commit_confirm'
+  /** the bot asked for the last four digits of the roster phone of the house being registered */
+  | 'register_proof';
 export interface Intent extends Entity {
   /** the contact whose intent it is: nobody else's message applies to it */
   contactId: Id;

@@ -51,6 +51,8 @@ const STATUS: Record<ErrorCode, number> = {
   too_many_tips: 429,
   tip_not_found: 404,
   head_house_claim: 403,
+  claim_pending: 409,
+  register_locked: 429,
   scope_ambiguous: 422,
   last_admin: 409,
   not_empty: 409,

@@ -25,7 +25,7 @@ const placed = { communityId: ids.community, gridId: ids.grid, groupId: ids.grou
 const community = { id: ids.community, ...stamps, name: first.community };
 const house = {
   id: ids.house, ...stamps, code: first.houseCode, address: first.address, ...placed, landlordId: ids.landlord,
-  contactId: null, pendingContactId: null, tenants: first.tenants, rooms: first.rooms, isKey: first.isKey,
+  contactId: null, pendingContactId: null, holderLeftAt: null, tenants: first.tenants, rooms: first.rooms, isKey: first.isKey,
 };
 const hazard = {
   id: ids.hazard, createdAt: later, updatedAt: later, ...placed, number: 1, houseId: ids.house, houseCode: first.houseCode,

@@ -112,6 +112,8 @@ export const RESPONSES: Record<string, Json> = {
   'post /api/v1/sim/contacts': obj({ id: s }),
   'post /api/v1/sim/rooms': obj({ id: s }),
   'post /api/v1/sim/messages': obj({ id: s }),
+  'post /api/v1/sim/rooms/{id}/join': obj({ id: s }),
+  'post /api/v1/sim/rooms/{id}/leave': obj({ id: s }),
   'get /api/v1/sim/rooms/{id}/messages': { type: 'array', items: ref('SimMessage') },
   'get /api/v1/sim/contacts/{id}/messages': { type: 'array', items: ref('SimMessage') },
 };
@@ -125,5 +127,5 @@ Object.assign(SCHEMAS, {
   Health: obj({ ok: { type: 'boolean' }, storage: { type: 'string', enum: ['sqlite', 'mongodb'] }, puppet: s, loggedIn: { type: 'boolean' }, demo: { type: 'boolean' } }),
   /** a permission of the policy (src/domain/policy.ts); each operation's `x-action` is one */
   Action: { type: 'string', enum: [...ACTIONS] },
-  SimMessage: obj({ id: s, from: s, text: s, image: s, mentions: { type: 'array', items: s }, at: { type: 'string', format: 'date-time' } }, ['id', 'from', 'mentions', 'at']),
+  SimMessage: obj({ id: s, from: s, text: s, image: s, kind: { type: 'string', enum: ['voice', 'sticker', 'video', 'file', 'link', 'recall'] }, mentions: { type: 'array', items: s }, at: { type: 'string', format: 'date-time' } }, ['id', 'from', 'mentions', 'at']),
 });

@@ -12,7 +12,7 @@ import { RESPONSES, SCHEMAS } from './openapi-responses';
 import { openApiPath, type RouteSpec } from './route-table';
 import { openBody, returnBody, submissionsQuery } from './routes/rounds';
 import { createBody, patchBody } from './routes/schedules';
-import { contactBody, messageBody, roomBody } from './routes/sim';
+import { contactBody, membersBody, messageBody, roomBody } from './routes/sim';
 import { rankingQuery, reportQuery, statsQuery } from './routes/stats';
 
 type Params = { name: string; in: 'query' | 'path'; required?: boolean; schema: unknown }[];
@@ -177,8 +177,15 @@ export function openApiDocument(version: string, routes: readonly RouteSpec[]): 
     '/api/v1/schedules/{id}': { patch: { summary: '排程 Change or disable a schedule', parameters: idPath, requestBody: jsonBody(patchBody), responses: { ...ok('the schedule'), ...errors } } },
     '/api/v1/sim/contacts': { post: { summary: '模拟器（仅演示模式） Demo mode only: a WeChat contact', requestBody: jsonBody(contactBody), responses: { ...ok('{id}', 201), ...errors } } },
     '/api/v1/sim/rooms': { post: { summary: '模拟群（仅演示模式） Demo mode only: a room with the bot in it', requestBody: jsonBody(roomBody), responses: { ...ok('{id}', 201), ...errors } } },
-    '/api/v1/sim/messages': { post: { summary: '模拟发言（仅演示模式） Demo mode only: a contact says text or sends an image', requestBody: jsonBody(messageBody), responses: { ...ok('{id}', 202), ...errors } } },
-    '/api/v1/sim/rooms/{id}/messages': { get: { summary: '群聊记录（仅演示模式） Demo mode only: a room transcript', parameters: idPath, responses: { ...ok('[{id, from, text?, image?, mentions, at}]'), ...errors } } },
+    '/api/v1/sim/messages': {
+      post: {
+        summary: '模拟发言（仅演示模式） Demo mode only: a contact says text (or a quoted reply), sends an image, or another kind: voice, sticker, video, file, link, recall',
+        requestBody: jsonBody(messageBody), responses: { ...ok('{id}', 202), ...errors },
+      },
+    },
+    '/api/v1/sim/rooms/{id}/join': { post: { summary: '进群（仅演示模式） Demo mode only: contacts join a room (room-join)', parameters: idPath, requestBody: jsonBody(membersBody), responses: { ...ok('{id}', 202), ...errors } } },
+    '/api/v1/sim/rooms/{id}/leave': { post: { summary: '退群（仅演示模式） Demo mode only: contacts leave a room (room-leave)', parameters: idPath, requestBody: jsonBody(membersBody), responses: { ...ok('{id}', 202), ...errors } } },
+    '/api/v1/sim/rooms/{id}/messages': { get: { summary: '群聊记录（仅演示模式） Demo mode only: a room transcript', parameters: idPath, responses: { ...ok('[{id, from, text?, image?, kind?, mentions, at}]'), ...errors } } },
     '/api/v1/sim/contacts/{id}/messages': { get: { summary: '私聊记录（仅演示模式） Demo mode only: a private chat transcript', parameters: idPath, responses: { ...ok('[{id, from, text?, image?, mentions, at}]'), ...errors } } },
   });
   for (const [name, def] of Object.entries(RESOURCES)) {

@@ -36,7 +36,7 @@ export const SPECS: { [K in keyof Collections]: Collections[K] extends import('.
   }),
   houses: spec<T.House>({
     name: 'houses',
-    fields: { code: 'string', address: 'string', ...placed, landlordId: 'string', contactId: 'string?', pendingContactId: 'string?', tenants: 'int', rooms: 'int', isKey: 'bool' },
+    fields: { code: 'string', address: 'string', ...placed, landlordId: 'string', contactId: 'string?', pendingContactId: 'string?', holderLeftAt: 'date?', tenants: 'int', rooms: 'int', isKey: 'bool' },
     unique: [['code']],
     // scoped lists page by id; the report pages by code
     indexes: [['communityId', 'id'], ['gridId', 'id'], ['groupId', 'id'], ['landlordId', 'id'], ['contactId'], ['communityId', 'code'], ['gridId', 'code'], ['groupId', 'code']],
@@ -52,7 +52,8 @@ export const SPECS: { [K in keyof Collections]: Collections[K] extends import('.
   commitments: spec<T.Commitment>({
     name: 'commitments',
     fields: { ...placed, houseId: 'string', houseCode: 'string', letterVersion: 'int', landlordId: 'string', contactId: 'string?', messageId: 'string?', at: 'date' },
-    unique: [['houseId', 'letterVersion']],
+    // a commitment is the holder's (issue 25): after a transfer the new holder commits afresh
+    unique: [['houseId', 'letterVersion', 'contactId']],
     indexes: [['letterVersion', 'groupId'], ['letterVersion', 'gridId'], ['letterVersion', 'communityId']],
   }),
   rounds: spec<T.Round>({

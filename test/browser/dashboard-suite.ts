@@ -127,6 +127,7 @@ export function dashboardSuite(sizes: readonly (typeof SIZES)[number][]): void {
       for (const [i, h] of houses.entries()) {
         await choose(w.page, 'sim-me', names[i]!);
         await say(`登记 ${h.code}`);
+        await say(await app.proofOf(h as { landlordId: string })); // issue 25: the roster phone's last four digits
         for (const [k, item] of requiredItems(h.isKey as boolean).entries()) {
           await say(`${h.code} ${ITEM_WORDS[k]}`);
           await Promise.all([

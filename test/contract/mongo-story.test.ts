@@ -42,7 +42,7 @@ const open = () => createMongoStore({ uri: uri!, dbName: `anxin_story_${randomBy
       const groupId = (await f.store.groups.findOne({ name: SAMPLE_GROUP }))!.id;
       const { code } = await issueBindCode(f.deps, 'group', groupId);
       expect((await f.say(landlords[0]!, `绑定群 ${code}`, room))[0]!.text).toContain(SAMPLE_GROUP);
-      expect((await f.say(landlords[0]!, '登记 P00001', room))[0]!.text).toContain('登记成功：P00001');
+      expect((await f.register(landlords[0]!, 'P00001', room))[0]!.text).toContain('登记成功：P00001');
       expect((await f.say(landlords[0]!, '我承诺', room))[0]!.text).toContain('已承诺');
       expect(await f.store.commitments.count({})).toBe(1);
     } finally {

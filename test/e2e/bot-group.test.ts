@@ -54,7 +54,7 @@ describe('a group of ten in WeChat', () => {
 
   it('registers all ten landlords, each @mentioned with their house and the letter', async () => {
     for (const [i, who] of landlords.entries()) {
-      const [r] = await f.say(who, `登记 ${CODES[i]!.toLowerCase()}`, room);
+      const [r] = await f.register(who, CODES[i]!.toLowerCase(), room);
       expect(r!.text).toContain(`登记成功：${CODES[i]}`);
       expect(r!.text).toContain('消防安全承诺书');
       expect(r!.mentions).toEqual([who.id]);

@@ -38,7 +38,7 @@ beforeAll(async () => {
   communityA = gA.communityId;
   await f.say(A[0]!, `绑定群 ${(await issueBindCode(f.deps, 'group', gA.id)).code}`, roomA);
   await f.say(B[0]!, `绑定群 ${(await issueBindCode(f.deps, 'group', gB.id)).code}`, roomB);
-  await f.say(A[2]!, '登记 P00003', roomA); // the head of A's group
+  await f.register(A[2]!, 'P00003', roomA); // the head of A's group
   const user = await f.store.users.insert({ name: '平山村网格员', role: 'staff', scope: `community:${communityA}`, contactId: null, active: true });
   await f.say(staffA, `绑定工作人员 ${(await issueBindCode(f.deps, 'staff', user.id)).code}`, f.self);
   await f.store.rounds.insert({ period: '2026-11', deadline: new Date('2026-11-30T12:00:00Z'), scope: 'street', status: 'open', openedAt: f.deps.clock.now() });

@@ -22,7 +22,7 @@ type F = Awaited<ReturnType<typeof botFixture>>;
 /** Landlord i's messages, in the order they type them: three ways of labelling photos, and a repeated `我承诺`. */
 function storyOf(i: number): Step[] {
   const code = CODES[i]!;
-  const steps: Step[] = [{ text: `登记 ${code}` }, { text: '我承诺' }];
+  const steps: Step[] = [{ text: `登记 ${code}` }, { text: ROSTER[i]![6]!.slice(-4) }, { text: '我承诺' }]; // issue 25: the roster phone's last four digits
   if (i % 4 === 0) steps.push({ text: '我承诺' }); // the same thing twice
   requiredItems(Number(ROSTER[i]![7]) >= 10).forEach((item, n) => {
     const photo = (n % 2 ? seededPng : seededJpeg)(`${code}-${item}`);

@@ -49,7 +49,7 @@ beforeAll(async () => {
   room = f.room(GROUP, [...landlords, staff]);
   groupId = (await f.store.groups.findOne({ name: GROUP }))!.id;
   await f.say(landlords[0]!, `绑定群 ${(await issueBindCode(f.deps, 'group', groupId)).code}`, room);
-  for (const [i, who] of landlords.slice(0, 5).entries()) await f.say(who, `登记 P0000${i + 1}`, room);
+  for (const [i, who] of landlords.slice(0, 5).entries()) await f.register(who, `P0000${i + 1}`, room);
   const user = await f.store.users.insert({ name: '网格员小张', role: 'staff', scope: 'street', contactId: null, active: true });
   await f.say(staff, `绑定工作人员 ${(await issueBindCode(f.deps, 'staff', user.id)).code}`, f.self);
   await ensureDefaultSchedules(f.deps);
@@ -189,7 +189,7 @@ describe('a resident\'s tip in a private chat (issue 10)', () => {
     expect(tip.photoIds).toHaveLength(3);
 
     const api = await apiOver(f.store);
-    const accepted = await request(api.server).post(`/api/v1/tips/${tip.id}/accept`).set(api.auth).send({ hazard: { days: 5 } }).expect(200);
+    const accepted = await request(api.server).post(`/api/v1/tips/${tip.id}/accept`).set(api.auth).send({ hazard: { description: '楼道堆放纸箱', days: 5 } }).expect(200);
     expect(accepted.body.hazard).toMatchObject({ houseCode: 'P00006', status: 'open' });
     expect(JSON.stringify(accepted.body)).not.toContain('小李');
     const told = await f.sent(`tip:decided:${tip.id}`);
@@ -198,7 +198,7 @@ describe('a resident\'s tip in a private chat (issue 10)', () => {
     const again = createSqliteStore({ dataDir: f.dataDir });
     try {
       const api2 = await apiOver(again);
-      const retried = await request(api2.server).post(`/api/v1/tips/${tip.id}/accept`).set(api2.auth).send({ hazard: { days: 5 } }).expect(200);
+      const retried = await request(api2.server).post(`/api/v1/tips/${tip.id}/accept`).set(api2.auth).send({ hazard: { description: '楼道堆放纸箱', days: 5 } }).expect(200);
       expect(retried.body.hazard.id).toBe(accepted.body.hazard.id);
       expect(await again.points.count({ reason: 'tip_accepted', refId: tip.id })).toBe(1);
       expect(await again.hazards.count({ houseCode: 'P00006' })).toBe(1);

@@ -38,8 +38,8 @@ beforeAll(async () => {
   room = f.room(SAMPLE_GROUP, landlords);
   groupId = (await f.store.groups.findOne({ name: SAMPLE_GROUP }))!.id;
   await f.say(landlords[2]!, `绑定群 ${(await issueBindCode(f.deps, 'group', groupId)).code}`, room);
-  await f.say(landlords[1]!, '登记 P00002', room);
-  await f.say(landlords[2]!, '登记 P00003', room);
+  await f.register(landlords[1]!, 'P00002', room);
+  await f.register(landlords[2]!, 'P00003', room);
 });
 afterAll(async () => { await f?.close(); });
 

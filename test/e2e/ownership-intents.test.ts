@@ -25,7 +25,7 @@ beforeAll(async () => {
   groupId = (await f.store.groups.findOne({ name: GROUP }))!.id;
   const { code } = await issueBindCode(f.deps, 'group', groupId);
   await f.say(landlords[0]!, `绑定群 ${code}`, room);
-  for (const [i, who] of landlords.slice(0, 8).entries()) await f.say(who, `登记 P0000${i + 1}`, room);
+  for (const [i, who] of landlords.slice(0, 8).entries()) await f.register(who, `P0000${i + 1}`, room);
   await openRound(f.deps, { period: '2026-11', deadline: new Date('2026-11-20T15:59:59Z'), scope: 'street', by: 'test' });
 });
 afterAll(async () => { await f?.close(); });
@@ -105,8 +105,8 @@ describe('pending intents (issue 8)', () => {
 
   it('a landlord with two houses names the house, or picks it from a numbered menu', async () => {
     const me = landlords[8]!;
-    await f.say(me, '登记 P00009', room);
-    await f.say(me, '登记 P00010', room);
+    await f.register(me, 'P00009', room);
+    await f.register(me, 'P00010', room);
     // photo first: which house? then which item?
     const [which] = await f.photo(me, uniqueJpeg(), room);
     expect(which!.text).toContain('1 P00009\n2 P00010');

@@ -15,7 +15,7 @@ it('issue 30: the bot refuses header-only photos and a 50000×50000 PNG, keeping
   const room = f.room(SAMPLE_GROUP, landlords);
   const groupId = (await f.store.groups.findOne({ name: SAMPLE_GROUP }))!.id;
   await f.say(landlords[0]!, `绑定群 ${(await issueBindCode(f.deps, 'group', groupId)).code}`, room);
-  await f.say(landlords[0]!, '登记 P00001', room);
+  await f.register(landlords[0]!, 'P00001', room);
   for (const h of headersOnly()) expect((await f.photo(landlords[0]!, h.bytes, room))[0]!.text).toContain('JPG、PNG、WebP 或 HEIC');
   const [huge] = await f.photo(landlords[0]!, pngOf(50_000, 50_000), room);
   expect(huge!.text).toContain('像素太多');

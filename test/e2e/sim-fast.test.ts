@@ -14,11 +14,12 @@ beforeAll(async () => { app = await demoApp('anxin-simfast-'); ({ base, token } 
 afterAll(async () => { await app.close(); });
 const call = (method: string, p: string, body?: unknown) => app.call(method, p, body);
 const transcript = (room: string) => app.transcript(room);
+const proofOf = (house: { landlordId: string }) => app.proofOf(house);
 
 /** A bound group room with ten registered landlords (the demo street's n-th group). */
 async function groupRoom(n: number) {
   const group = (await call('GET', `/groups?limit=1&offset=${n}`)).body.items[0];
-  const houses = (await call('GET', `/houses?scope=group:${group.id}&limit=10`)).body.items as { code: string; isKey: boolean; id: string }[];
+  const houses = (await call('GET', `/houses?scope=group:${group.id}&limit=10`)).body.items as { code: string; isKey: boolean; id: string; landlordId: string }[];
   const people: string[] = [];
   for (let i = 0; i < houses.length; i += 1) people.push((await call('POST', '/sim/contacts', { name: `房东${n}-${i}` })).body.id);
   const room = (await call('POST', '/sim/rooms', { topic: group.name, memberIds: people })).body.id as string;
@@ -33,7 +34,9 @@ describe('the simulator, typed into fast (issue 8)', () => {
     await call('POST', '/rounds', { period: '2026-12', deadline: '2099-12-20', scope: `group:${group.id}` });
     const posts: Json[] = [];
     for (const [i, h] of houses.entries()) {
-      posts.push({ from: people[i], roomId: room, text: `登记 ${h.code}` }, { from: people[i], roomId: room, text: '我承诺' });
+      // issue 25: 登记 is proved by the last four digits of the roster phone
+      posts.push({ from: people[i], roomId: room, text: `登记 ${h.code}` }, { from: people[i], roomId: room, text: await proofOf(h) });
+      posts.push({ from: people[i], roomId: room, text: '我承诺' });
       requiredItems(h.isKey).forEach((item, n) => {
         const imageBase64 = seededJpeg(`${h.code}-${item}`).toString('base64');
         if (n % 2) posts.push({ from: people[i], roomId: room, imageBase64, filename: 'p.jpg' }, { from: people[i], roomId: room, text: String(n + 1) });
@@ -62,6 +65,7 @@ describe('the simulator, typed into fast (issue 8)', () => {
     for (let n = 1; n <= 11; n += 1) {
       const { houses, people, room } = await groupRoom(n);
       await call('POST', '/sim/messages', { from: people[0], roomId: room, text: `登记 ${houses[0]!.code}` });
+      await call('POST', '/sim/messages', { from: people[0], roomId: room, text: await proofOf(houses[0]!) });
       senders.push({ room, who: people[0]! });
     }
     const files = [...hostileFiles().filter((h) => !h.image && h.bytes.length > 0).map((h) => h.bytes), ...randomFiles(COUNT, 7)];

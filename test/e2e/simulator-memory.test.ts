@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { createSimulator } from '../../bots/simulator';
 import { issueBindCode } from '../../src/services/groups/bind-codes';
-import { botFixture, SAMPLE_GROUP, SAMPLE_LANDLORDS, type BotFixture } from '../support/bot-fixture';
+import { botFixture, proofOf, SAMPLE_GROUP, SAMPLE_LANDLORDS, type BotFixture } from '../support/bot-fixture';
 import { uniqueJpeg } from '../support/images';
 
 const MB = 1024 * 1024;
@@ -29,6 +29,7 @@ it('issue 30: posting 60 images of 1.5 MB to the simulator leaves memory flat (t
   const say = async (text: string) => f.handled(sim.post({ from: landlord.id, roomId: room.id, text }).id);
   await say(`绑定群 ${(await issueBindCode(f.deps, 'group', groupId)).code}`);
   await say('登记 P00001');
+  await say(proofOf('P00001')); // issue 25
   const post = async () => f.handled(sim.post({ from: landlord.id, roomId: room.id, imageBase64: photo().toString('base64'), filename: 'p.jpg' }).id);
   for (let i = 0; i < 5; i += 1) await post(); // warm up: sharp, the store, the lanes
   const gc = (globalThis as { gc?: () => void }).gc;

@@ -29,16 +29,19 @@ describe('the simulator in demo mode', () => {
     });
 
     expect((await call('POST', '/sim/messages', { from: people[0], roomId: room, text: `绑定群 ${code}` })).status).toBe(202);
-    for (const [i, who] of people.entries()) await call('POST', '/sim/messages', { from: who, roomId: room, text: `登记 ${houses[i].code}` });
+    for (const [i, who] of people.entries()) {
+      await call('POST', '/sim/messages', { from: who, roomId: room, text: `登记 ${houses[i].code}` });
+      await call('POST', '/sim/messages', { from: who, roomId: room, text: await app.proofOf(houses[i]) }); // issue 25: the phone's last four
+    }
     await call('POST', '/sim/messages', { from: people[1], roomId: room, text: '我承诺' });
-    await botSaid(5);
+    await botSaid(8);
     await call('POST', '/rounds', { period: '2026-12', deadline: '2099-12-20', scope: `group:${group.id}` });
-    await botSaid(6); // the round's announcement
+    await botSaid(9); // the round's announcement
     const jpeg = uniqueJpeg();
     expect((await call('POST', '/sim/messages', { from: people[1], roomId: room, imageBase64: jpeg.toString('base64'), filename: 'smoke.jpg' })).status).toBe(202);
     await call('POST', '/sim/messages', { from: people[1], roomId: room, text: '1' });
     await call('POST', '/sim/messages', { from: people[0], roomId: room, text: '进度' });
-    const said = await botSaid(9);
+    const said = await botSaid(12);
 
     const transcript = await app.transcript(room);
     expect(said[0]).toContain(`“${group.name}”`);
@@ -53,7 +56,7 @@ describe('the simulator in demo mode', () => {
     // chatter gets no reply: a probe sent after it is answered, and nothing came between
     await call('POST', '/sim/messages', { from: people[2], roomId: room, text: '大家好，今天检查吗' });
     await call('POST', '/sim/messages', { from: people[2], roomId: room, text: '进度' });
-    await botSaid(10);
+    await botSaid(13);
     const after = (await app.transcript(room)).slice(transcript.length) as Line[];
     expect(after.map((m) => (m.from === bot ? 'bot' : m.text))).toEqual(['大家好，今天检查吗', '进度', 'bot']);
     expect(JSON.stringify(transcript)).not.toMatch(/1700000\d{4}/); // no demo phone numbers
@@ -71,5 +74,23 @@ describe('the simulator in demo mode', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('validation');
     expect((await call('GET', '/sim/rooms/nowhere/messages')).status).toBe(404);
+  });
+
+  it('speaks WeChat\'s other kinds: a voice privately is asked for text, a sticker and a recall are listed, people join and leave (issue 25)', async () => {
+    const me = (await call('POST', '/sim/contacts', { name: '老房东' })).body.id;
+    expect((await call('POST', '/sim/messages', { from: me, kind: 'voice', filename: 'v.silk' })).status).toBe(202);
+    const chat = await until(async () => { const c = await app.chat(me); return c.length >= 2 ? c : false; });
+    expect(chat[0]).toMatchObject({ from: me, kind: 'voice' });
+    expect(chat[1]!.text).toContain('请用文字或照片');
+    const room = (await call('POST', '/sim/rooms', { topic: '闲聊群', memberIds: [me] })).body.id;
+    for (const kind of ['sticker', 'video', 'file', 'link']) expect((await call('POST', '/sim/messages', { from: me, roomId: room, kind, text: kind === 'link' ? 'https://example.org/a' : undefined })).status).toBe(202);
+    const said = (await call('POST', '/sim/messages', { from: me, roomId: room, text: '你好', quote: '早上好' })).body.id;
+    expect((await call('POST', '/sim/messages', { from: me, roomId: room, kind: 'recall', messageId: said })).status).toBe(202);
+    const lines = await until(async () => { const t = await app.transcript(room); return t.length >= 6 ? t : false; });
+    expect(lines.map((m) => m.kind ?? 'text')).toEqual(['sticker', 'video', 'file', 'link', 'text', 'recall']);
+    expect(lines[4]!.text).toContain('早上好');
+    expect((await call('POST', `/sim/rooms/${room}/leave`, { contactIds: [me] })).status).toBe(202);
+    expect((await call('POST', `/sim/rooms/${room}/join`, { contactIds: ['ghost'] })).status).toBe(404);
+    expect((await call('POST', '/sim/messages', { from: me, kind: 'hologram' })).status).toBe(400);
   });
 });

@@ -236,6 +236,9 @@ describe('the typed client against the demo app (issue 15)', () => {
     const say = (body: { from: string; roomId?: string; text: string } | { from: string; roomId?: string; imageBase64: string; filename: string }) => admin.POST('/api/v1/sim/messages', { body });
     expect((await say({ from: people[0]!, roomId: room, text: `绑定群 ${code}` })).response.status).toBe(202);
     await say({ from: people[0]!, roomId: room, text: `登记 ${house.code}` });
+    // issue 25: a registration is proved by the last four digits of the roster phone
+    const landlord = (await admin.GET('/api/v1/landlords/{id}', { params: { path: { id: house.landlordId } } })).data as { phone: string };
+    await say({ from: people[0]!, roomId: room, text: landlord.phone.slice(-4) });
     await say({ from: people[0]!, roomId: room, text: '我承诺' });
     await until(async () => (await admin.GET('/api/v1/sim/rooms/{id}/messages', { params: { path: { id: room } } })).data!.some((m) => m.text?.includes('本组已承诺 1/10')));
     expect((await admin.GET('/api/v1/stats', { params: { query: { scope: `group:${group.id}` } } })).data).toMatchObject({ houses: 10, committed: 1 });
@@ -245,6 +248,9 @@ describe('the typed client against the demo app (issue 15)', () => {
       await say({ from: who, text: `举报 ${house.code} 电动车在楼道里充电` });
       await until(async () => (await admin.GET('/api/v1/sim/contacts/{id}/messages', { params: { path: { id: who } } })).data!.some((m) => m.text?.includes('已收到您的举报')));
     }
+    // room-join and room-leave (issue 25)
+    expect((await admin.POST('/api/v1/sim/rooms/{id}/join', { params: { path: { id: room } }, body: { contactIds: [people[1]!] } })).response.status).toBe(202);
+    expect((await admin.POST('/api/v1/sim/rooms/{id}/leave', { params: { path: { id: room } }, body: { contactIds: [people[1]!] } })).response.status).toBe(202);
   }, 30_000);
 
   it('rounds, submissions, letters, broadcasts with an image, schedules and the bot', async () => {

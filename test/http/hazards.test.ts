@@ -83,8 +83,10 @@ describe('tips API (issue 10)', () => {
     const list = (await request(f.server).get('/api/v1/tips?status=new').set(auth(f.adminToken)).expect(200)).body;
     expect(list.total).toBe(1);
     expect(JSON.stringify(list)).not.toContain('reporterContactId');
-    const r = (await request(f.server).post(`/api/v1/tips/${tip.id}/accept`).set(auth(f.adminToken)).send({ hazard: { days: 3 } }).expect(200)).body;
-    expect(r).toMatchObject({ status: 'accepted', hazard: { number: 1, houseCode: 'P00004', description: 'P00004 楼道停放电动车' } });
+    // issue 25: the hazard takes a description staff wrote; the tip's text is never copied
+    await request(f.server).post(`/api/v1/tips/${tip.id}/accept`).set(auth(f.adminToken)).send({ hazard: { days: 3 } }).expect(400);
+    const r = (await request(f.server).post(`/api/v1/tips/${tip.id}/accept`).set(auth(f.adminToken)).send({ hazard: { description: '楼道停放电动车', days: 3 } }).expect(200)).body;
+    expect(r).toMatchObject({ status: 'accepted', hazard: { number: 1, houseCode: 'P00004', description: '楼道停放电动车' } });
     await request(f.server).post(`/api/v1/tips/${tip.id}/accept`).set(auth(f.adminToken)).send({}).expect(200); // a retry
     expect(await f.store.points.count({ reason: 'tip_accepted' })).toBe(1);
     expect(await f.store.hazards.count({})).toBe(1);
@@ -121,7 +123,7 @@ describe('tips API (issue 10)', () => {
     expect((await request(f.server).get('/api/v1/tips').set(auth(staffA)).expect(200)).body.total).toBe(0); // a street-wide tip is for street staff
     await request(f.server).post(`/api/v1/tips/${tip.id}/reject`).set(auth(staffA)).send({ reason: 'x' }).expect(404);
     await request(f.server).post(`/api/v1/tips/${tip.id}/reject`).set(auth(f.adminToken)).send({}).expect(400);
-    await request(f.server).post(`/api/v1/tips/${tip.id}/accept`).set(auth(f.adminToken)).send({ hazard: {} }).expect(400); // no house to open it on
+    await request(f.server).post(`/api/v1/tips/${tip.id}/accept`).set(auth(f.adminToken)).send({ hazard: { description: '楼道堆物' } }).expect(400); // no house to open it on
     const r = (await request(f.server).post(`/api/v1/tips/${tip.id}/reject`).set(auth(f.adminToken)).send({ reason: '现场核查无此情况' }).expect(200)).body;
     expect(r).toMatchObject({ status: 'rejected', reason: '现场核查无此情况' });
     const head = await f.userToken('head', `group:${(await f.store.groups.findOne({}))!.id}`);

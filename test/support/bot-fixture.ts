@@ -12,6 +12,14 @@ import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
 import type { Store } from '../../src/storage/store';
 import { assertNoPersonalData, depsFor, sampleRosterBytes, silentLog, tempDir } from './fixtures';
 
+/** The sample roster's phone of each house code: what a landlord proves a registration by (issue 25). */
+export const ROSTER_PHONES = new Map(sampleRosterBytes().toString('utf8').split('\n').slice(1).filter(Boolean).map((l) => {
+  const cells = l.split(',');
+  return [cells[3]!, cells[6]!] as const;
+}));
+/** The last four digits of a sample house's roster phone. */
+export const proofOf = (code: string): string => ROSTER_PHONES.get(code.toUpperCase())!.slice(-4);
+
 export interface Said { id: string; from: string; text: string; mentions: string[]; roomId: string | null; listenerId: string | null }
 
 /** A promise per key, made by whichever comes first: the one waiting or the event. */
@@ -46,9 +54,10 @@ export async function botFixture(o: { intentTtlMs?: number; store?: Store; onHan
 
   const handled = signals<string | null>();
   const sent = signals<OutboxEntry>();
+  const members = signals<null>();
   const sentKeys: string[] = [];
   const demo = createDemoPuppet();
-  const plugin = AnxinPlugin({ deps, fetchRetries: 3, fetchBackoffMs: 20, onHandled: (id, key) => { o.onHandled?.(id); handled.fire(id, key); } });
+  const plugin = AnxinPlugin({ deps, fetchRetries: 3, fetchBackoffMs: 20, onHandled: (id, key) => { o.onHandled?.(id); handled.fire(id, key); }, onMembers: (e) => members.fire(e, null) });
   const bot = createBot({ name: `test-${Date.now()}`, puppet: demo.puppet, puppetName: 'wechaty-puppet-mock', log: silentLog, plugins: [plugin] });
   await bot.start();
   const self = demo.login();
@@ -96,11 +105,19 @@ export async function botFixture(o: { intentTtlMs?: number; store?: Store; onHan
     answerTo,
     /** resolves when message `id` is handled and committed (with its reply key, or null) */
     handled: (id: string) => handled.when(id),
+    /** resolves once the bot recorded that `contactId` left (or joined) room `roomId` */
+    membersChanged: (event: 'leave' | 'join', roomId: string, contactId: string) => members.when(`${event}:${roomId}:${contactId}`),
     /** resolves once an outbox entry with this key has been sent */
     sent: (key: string) => sent.when(key),
     /** `who` says `text` in `where`; resolves with the bot's answer once sent ([] for silence) */
     async say(who: mock.ContactMock, text: string, where: mock.RoomMock | mock.ContactMock, mentions: mock.ContactMock[] = []) {
       return answerTo(send(who, text, where, mentions));
+    },
+    /** `登记 CODE` and, when the bot asks, the last four digits of the roster's phone: resolves with the bot's last answer */
+    async register(who: mock.ContactMock, code: string, where: mock.RoomMock | mock.ContactMock) {
+      const first = await answerTo(send(who, `登记 ${code}`, where));
+      if (!first[0] || !/后四位|last four digits/.test(first[0].text)) return first;
+      return answerTo(send(who, proofOf(code), where));
     },
     async photo(who: mock.ContactMock, bytes: Buffer, where: mock.RoomMock | mock.ContactMock) {
       return answerTo(sendPhoto(who, bytes, where));

@@ -6,7 +6,7 @@ import { start, type Running } from '../../src/main';
 import { silentLog, tempDir } from './fixtures';
 
 export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- response bodies, checked by the assertions
-export type Line = { from: string; text?: string; image?: string; mentions: string[] };
+export type Line = { from: string; text?: string; image?: string; kind?: string; mentions: string[] };
 
 /**
  * The app as `npm start` composes it (in-process, demo mode, the seeded demo street,
@@ -25,6 +25,10 @@ export async function demoApp(prefix: string) {
     base, token, call,
     transcript: async (room: string) => (await call('GET', `/sim/rooms/${room}/messages`)).body as Line[],
     chat: async (contact: string) => (await call('GET', `/sim/contacts/${contact}/messages`)).body as Line[],
+    /** the last four digits of a house's roster phone, as the admin reads them: what proves a registration (issue 25) */
+    async proofOf(house: { landlordId: string }): Promise<string> {
+      return String((await call('GET', `/landlords/${house.landlordId}`)).body.phone).slice(-4);
+    },
     async close() { await running.stop(); tmp.cleanup(); },
   };
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DomainError } from '../../domain/errors';
 import { isOverdue, MAX_HAZARD_DAYS } from '../../domain/hazard';
 import { deadlineFrom } from '../../domain/period';
+import { maskPersonal } from '../../domain/privacy';
 import { placedFilter } from '../../domain/scope';
 import type { Hazard } from '../../domain/types';
 import type { Filter } from '../../storage/store';
@@ -27,7 +28,8 @@ export const sitePhotoBody = z.object({ kind: z.enum(['before', 'after']) }).str
 export const hazardsQuery = pageQuery.extend({ status: z.enum(['open', 'rectified', 'closed', 'overdue']).optional() });
 
 /** What the API says of a hazard: the record, and whether it is overdue now. */
-const present = (h: Hazard, now: Date) => ({ ...h, overdue: isOverdue(h, now) });
+/** A hazard as the API shows it; to a head, its text masked (one written before texts were masked when stored: issue 25). */
+const present = (h: Hazard, now: Date, role?: string) => ({ ...h, description: role === 'head' ? maskPersonal(h.description) : h.description, overdue: isOverdue(h, now) });
 
 /** Hazards from the dashboard or a script: list, open, close, reopen (SPEC §6). */
 export function hazardRoutes(o: AppOptions, router: RouteTable): void {
@@ -37,7 +39,7 @@ export function hazardRoutes(o: AppOptions, router: RouteTable): void {
     const status: Filter<Hazard> = q.status === 'overdue' ? { status: { in: ['open', 'rectified'] }, deadline: { lt: now } } : q.status ? { status: q.status } : {};
     const where: Filter<Hazard> = { ...placedFilter(await effectiveScope(o.store, ctx, q.scope)), ...status };
     const page = await listPage(o.store.hazards, where, q, { field: 'number', dir: -1 });
-    ctx.body = { ...page, items: page.items.map((h) => present(h, now)) };
+    ctx.body = { ...page, items: page.items.map((h) => present(h, now, currentUser(ctx).role)) };
   });
 
   router.post('/hazards', 'hazards:open', async (ctx) => {

@@ -13,7 +13,8 @@ import type { RouteTable } from '../route-table';
 export const tipsQuery = pageQuery.extend({ status: z.enum(['new', 'accepted', 'rejected']).optional() });
 export const acceptBody = z.object({
   points: z.number().int().min(0).max(1000).optional(),
-  hazard: z.object({ description: z.string().trim().min(1).max(300).optional(), days: z.number().int().min(1).max(MAX_HAZARD_DAYS).optional() }).strict().optional(),
+  // the hazard's description is staff's own words: a tip's text (and who wrote it) never reaches the group (issue 25)
+  hazard: z.object({ description: z.string().trim().min(1).max(300), days: z.number().int().min(1).max(MAX_HAZARD_DAYS).optional() }).strict().optional(),
 }).strict();
 export const rejectBody = z.object({ reason: z.string().trim().min(1).max(200) }).strict();
 

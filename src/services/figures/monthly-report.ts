@@ -98,6 +98,19 @@ export async function prepareMonthlyReport(deps: Deps, input: { where: PlacedSco
     input.showPhones ? h.landlordPhone : maskPhone(h.landlordPhone), t(h.isKey ? 'api:report.yes' : 'api:report.no'), t(h.committed ? 'api:report.yes' : 'api:report.no'),
     t(`api:report.status.${h.submission ?? 'none'}`), h.approvedBy ?? '', h.hazardsOpen, h.hazardsOverdue, h.points,
   ];
+  // 审核人 by name (issue 25): a staff user's, or the WeChat name of the head who approved in the group
+  const reviewers = new Map<string, Promise<string>>();
+  const reviewerName = (by: string): Promise<string> => {
+    let name = reviewers.get(by);
+    if (!name) {
+      const [kind, id = ''] = by.split(':');
+      name = kind === 'user' ? store.users.get(id).then((u) => u?.name ?? '')
+        : kind === 'contact' ? store.contacts.get(id).then((c) => c?.name ?? '') : Promise.resolve('');
+      reviewers.set(by, name);
+    }
+    return name;
+  };
+  const named = async (h: HouseFigure) => houseCells({ ...h, approvedBy: h.approvedBy ? await reviewerName(h.approvedBy) : null });
   const rowsOf = (c: Id) => houseRows(deps, { where: input.where, communityId: c, period: input.period, letterVersion, year: input.year });
 
   // everything that can fail for a reason the caller should hear happens before the first byte
@@ -110,7 +123,7 @@ export async function prepareMonthlyReport(deps: Deps, input: { where: PlacedSco
     for (const c of communityIds) {
       let chunk = '';
       for await (const h of rowsOf(c)) {
-        chunk += `${houseCells(h).map(csvField).join(',')}\r\n`;
+        chunk += `${(await named(h)).map(csvField).join(',')}\r\n`;
         if (chunk.length > 64_000) {
           await write(chunk);
           chunk = '';
@@ -158,7 +171,7 @@ export async function prepareMonthlyReport(deps: Deps, input: { where: PlacedSco
       // strings go in as text cells: a name like =HYPERLINK(…) is shown, never run
       let n = 0;
       for await (const h of rowsOf(c)) {
-        ws.addRow(houseCells(h)).commit();
+        ws.addRow(await named(h)).commit();
         // the reader sets the pace: wait while what was written is not yet taken (memory stays flat)
         if ((n += 1) % 500 === 0) {
           await drained(out);

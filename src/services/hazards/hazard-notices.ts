@@ -1,6 +1,7 @@
 import { ymdIn } from '../../domain/period';
 import { placedFilter, scopeCoversGroup } from '../../domain/scope';
-import type { Group, Hazard, User } from '../../domain/types';
+import type { Group, Hazard } from '../../domain/types';
+import { linkedStaff } from '../access/linked-staff';
 import { resolveScope } from '../access/resolve-scope';
 import type { Deps } from '../deps';
 import { award } from '../points/points';
@@ -9,16 +10,6 @@ import type { NoticeData } from '../sending/notifier';
 
 const DAY_MS = 86_400_000;
 const LIVE: { in: Hazard['status'][] } = { in: ['open', 'rectified'] };
-
-/** Staff and admins who bound their WeChat: who hears of overdue hazards privately. */
-async function linkedStaff({ store }: Deps): Promise<{ user: User; wechatId: string; lng: Group['locale'] }[]> {
-  const staff = (await store.users.find({ active: true, contactId: { ne: null } })).filter((u) => u.role === 'staff' || u.role === 'admin');
-  const contacts = new Map((await store.contacts.find({ id: { in: staff.map((u) => u.contactId!) } })).map((c) => [c.id, c]));
-  return staff.flatMap((user) => {
-    const c = contacts.get(user.contactId!);
-    return c ? [{ user, wechatId: c.wechatId, lng: c.locale }] : [];
-  });
-}
 
 const statusSay = (h: Hazard) => ({ key: `hazard.status_${h.status}` });
 

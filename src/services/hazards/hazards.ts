@@ -1,3 +1,4 @@
+import { maskPersonal } from '../../domain/privacy';
 import { DomainError } from '../../domain/errors';
 import { DEFAULT_HAZARD_DAYS, hazardDeadline } from '../../domain/hazard';
 import type { Actor } from '../../domain/policy';
@@ -35,7 +36,7 @@ export async function recordHazard(deps: Deps, input: { house: House; descriptio
   const h = input.house;
   const hazard = await store.hazards.insert({
     communityId: h.communityId, gridId: h.gridId, groupId: h.groupId, number: await store.nextSequence('hazard'), houseId: h.id, houseCode: h.code,
-    description: input.description.slice(0, 300), deadline, status: 'open', openedBy: input.by, evidencePhotoIds: [], sitePhotos: null,
+    description: maskPersonal(input.description).slice(0, 300), deadline, status: 'open', openedBy: input.by, evidencePhotoIds: [], sitePhotos: null,
     rectifiedAt: null, closedAt: null, closedBy: null,
   });
   await store.audit.insert({

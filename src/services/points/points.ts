@@ -45,10 +45,25 @@ export async function rankLandlords(deps: Deps, input: { gridIds: string[] | nul
   return rank([...sums].map(([landlordId, points]) => ({ landlordId, name: names.get(landlordId) ?? '', points })));
 }
 
-/** `积分`: a landlord's points this year and their rank among the landlords of their grid. */
-export async function myPoints(deps: Deps, input: { landlordId: string; gridId: string; year: number }): Promise<{ points: number; rank: number | null; of: number }> {
-  const ranked = await rankLandlords(deps, { gridIds: [input.gridId], year: input.year });
-  const me = ranked.find((r) => r.landlordId === input.landlordId);
+/**
+ * `积分`: a person's points this year and their rank in their grid. Points are the holder's
+ * (issue 25): given a contact, a line counts for the contact it was awarded to (a line awarded to
+ * no contact, for the roster's landlord), so after a transfer the buyer starts from 0 and the
+ * seller keeps what they earned; without one, for the landlord. `except` leaves reasons out (in a
+ * group, the points of accepted tips: a jump of 20 would tell the neighbours who reported).
+ */
+export async function myPoints(deps: Deps, input: {
+  landlordId: string; contactId?: string | null; gridId: string; year: number; except?: readonly PointReason[];
+}): Promise<{ points: number; rank: number | null; of: number }> {
+  const lines = await deps.store.points.find({ gridId: input.gridId, createdAt: yearRange(input.year, deps.timeZone) });
+  const byContact = Boolean(input.contactId);
+  const holderOf = (l: { contactId?: string | null; landlordId: string | null }) => (byContact && l.contactId ? `contact:${l.contactId}` : `landlord:${l.landlordId ?? ''}`);
+  const sums = new Map<string, number>();
+  for (const l of lines) {
+    if (input.except?.includes(l.reason)) continue;
+    sums.set(holderOf(l), (sums.get(holderOf(l)) ?? 0) + l.amount);
+  }
+  const me = rank([...sums].map(([holder, points]) => ({ holder, points }))).find((r) => r.holder === holderOf(input));
   const landlords = (await deps.store.houses.distinct('landlordId', { gridId: input.gridId })).length;
   return { points: me?.points ?? 0, rank: me?.rank ?? null, of: landlords };
 }

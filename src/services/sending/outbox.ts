@@ -3,6 +3,7 @@ import { INVISIBLE, maskPersonal } from '../../domain/privacy';
 import type { OutboxEntry } from '../../domain/types';
 import type { Draft } from '../../storage/store';
 import type { Deps } from '../deps';
+import { leftRoom } from '../groups/room-members';
 import { sendableRooms } from './rooms';
 
 export const PRIORITY = { reply: 0, bulk: 10 } as const;
@@ -33,11 +34,22 @@ function draftOf(clock: Deps['clock'], e: NewOutboxEntry): Draft<OutboxEntry> {
  * Returns how many were new.
  */
 export async function enqueue(deps: Deps, entries: readonly NewOutboxEntry[]): Promise<number> {
-  const added = await insertNew(deps, entries);
+  const added = await insertNew(deps, await withoutLeavers(deps, entries));
   // (inside a unit of work the sender may wake before the unit commits; its claim is a
   // write that shares or follows that commit, so nothing is sent before it is durable)
   if (added) deps.bell.ring();
   return added;
+}
+
+/** A landlord who left a room (room-leave) is not @mentioned there, whoever wrote the post (issue 25). */
+async function withoutLeavers(deps: Deps, entries: readonly NewOutboxEntry[]): Promise<readonly NewOutboxEntry[]> {
+  const out: NewOutboxEntry[] = [];
+  for (const e of entries) {
+    const mentions = e.roomId ? e.mentions ?? [] : [];
+    const gone = mentions.length ? await leftRoom(deps, e.roomId!, mentions) : null;
+    out.push(gone?.size ? { ...e, mentions: mentions.filter((m) => !gone.has(m)) } : e);
+  }
+  return out;
 }
 
 async function insertNew(deps: Deps, entries: readonly NewOutboxEntry[]): Promise<number> {

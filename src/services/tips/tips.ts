@@ -70,7 +70,8 @@ export async function decideTip(deps: Deps, input: TipDecision): Promise<TipDeci
   // crash half-way leaves the tip undecided, and the retried request does all of it once
   return deps.store.atomically(() => decide(deps, input));
 }
-type TipDecision = { tip: Tip; by: string; accept: boolean; reason?: string; points?: number; hazard?: { description?: string; days?: number } };
+/** a hazard opened from a tip carries a description staff wrote: the tip's text is never copied (issue 25) */
+type TipDecision = { tip: Tip; by: string; accept: boolean; reason?: string; points?: number; hazard?: { description: string; days?: number } };
 
 async function decide(deps: Deps, input: TipDecision): Promise<TipDecided> {
   const { store, clock } = deps;
@@ -87,7 +88,7 @@ async function decide(deps: Deps, input: TipDecision): Promise<TipDecided> {
   }
   let hazard: Hazard | null = null;
   if (house) {
-    hazard = await recordHazard(deps, { house, description: input.hazard!.description ?? tip.text.slice(0, 300), days: input.hazard!.days, by: input.by });
+    hazard = await recordHazard(deps, { house, description: input.hazard!.description, days: input.hazard!.days, by: input.by });
     await store.tips.update(tip.id, { hazardId: hazard.id });
   }
   if (input.accept && !(await store.points.findOne({ reason: 'tip_accepted', refId: tip.id }))) {

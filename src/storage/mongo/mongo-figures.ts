@@ -20,7 +20,14 @@ export function mongoFigures(conn: mongoose.Connection): FigureStore {
   const coll = (name: keyof typeof SPECS) => conn.collection(SPECS[name].name);
   const flags = (q: FigureQuery): Doc[] => [
     { $match: { ...q.where } },
-    lookup(SPECS.commitments.name, 'c', [{ $eq: ['$letterVersion', q.letterVersion ?? -1] }]),
+    // by the house's present holder (one made by no contact counts for the house), as in SQLite (issue 25)
+    { $lookup: { from: SPECS.commitments.name, let: { h: '$_id', holder: '$contactId' }, pipeline: [
+      { $match: { $expr: { $and: [
+        { $eq: ['$houseId', '$$h'] }, { $eq: ['$letterVersion', q.letterVersion ?? -1] },
+        { $or: [{ $eq: [{ $ifNull: ['$contactId', null] }, null] }, { $eq: ['$contactId', '$$holder'] }] },
+      ] } } },
+      { $limit: 1 }, { $project: { _id: 1 } },
+    ], as: 'c' } },
     lookup(SPECS.submissions.name, 's', [{ $eq: ['$period', q.period] }], [{ $project: { status: 1, reviewedBy: 1, updatedAt: 1 } }]),
     lookup(SPECS.hazards.name, 'z', [{ $in: ['$status', LIVE] }], [{ $project: { deadline: 1 } }]),
     { $addFields: {

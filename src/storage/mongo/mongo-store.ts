@@ -82,6 +82,8 @@ export async function createMongoStore({ uri, dbName, serverSelectionTimeoutMS =
   const guard = async <R>(what: string, fn: () => Promise<R>): Promise<R> => {
     try { return await fn(); } catch (e) { uow.serverFailed(); throw translateMongoError(e, what); }
   };
+  // a commitment became its holder's (issue 25): the unique key (houseId, letterVersion) of an older database goes
+  await conn.collection(SPECS.commitments.name).dropIndex('houseId_1_letterVersion_1').catch(() => undefined);
   const models = Object.entries(SPECS).map(([k, spec]) => [k, conn.model<Record<string, unknown>>(spec.name, toMongooseSchema(spec), spec.name), spec] as const);
   await Promise.all(models.map(([, model]) => model.init()));
   const collections = Object.fromEntries(models.map(([k, model, spec]) => [k, new MongoCollection(m, model, spec as never, uow)])) as unknown as Collections;

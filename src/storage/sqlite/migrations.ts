@@ -251,6 +251,15 @@ CREATE INDEX processed_messages_createdAt ON processed_messages(createdAt, id);
 CREATE INDEX outbox_status_sentAt ON outbox(status, sentAt, id);
 `,
   },
+  {
+    version: 45,
+    name: 'a commitment is its holder\'s, and a landlord who left the room is flagged on their house (issue 25)',
+    sql: `
+DROP INDEX IF EXISTS commitments_house_letter;
+CREATE UNIQUE INDEX commitments_house_letter_contact ON commitments(houseId, letterVersion, IFNULL(contactId, ''));
+ALTER TABLE houses ADD COLUMN holderLeftAt TEXT;
+`,
+  },
 ];
 
 /** Applies the migrations not yet recorded; returns the versions applied. */

@@ -38,6 +38,9 @@ function offThreadReader(file: string) {
 
 const KEY = { all: 'NULL', community: 'communityId', grid: 'gridId', group: 'groupId' } as const;
 const LIVE = `('open','rectified')`;
+/** committed: by the house's present holder (a commitment made by no contact, e.g. on paper, counts for the house) — issue 25 */
+const COMMITTED = `EXISTS (SELECT 1 FROM commitments c WHERE c.houseId = h.id AND c.letterVersion = @letterVersion
+        AND (c.contactId IS NULL OR c.contactId = h.contactId))`;
 
 /** The scope filter on denormalised place columns, with named parameters. */
 function scopeSql(where: FigureQuery['where'], alias: string): string {
@@ -54,7 +57,7 @@ function scopeSql(where: FigureQuery['where'], alias: string): string {
 export function sqliteFigures(db: Database.Database, commit: GroupCommit, off: { file?: string; offThreadHouses?: number } = {}): FigureStore & { explainFigures(q: FigureQuery): string[]; closeFigures(): Promise<void> } {
   const houseFlags = (where: FigureQuery['where']) => `
     SELECT h.id, h.code, h.address, h.communityId, h.gridId, h.groupId, h.isKey, h.landlordId,
-      EXISTS (SELECT 1 FROM commitments c WHERE c.houseId = h.id AND c.letterVersion = @letterVersion) AS committed,
+      ${COMMITTED} AS committed,
       EXISTS (SELECT 1 FROM submissions s WHERE s.houseId = h.id AND s.period = @period AND s.status IN ('complete','approved')) AS submitted,
       EXISTS (SELECT 1 FROM submissions s WHERE s.houseId = h.id AND s.period = @period AND s.status = 'approved') AS approved,
       EXISTS (SELECT 1 FROM hazards z WHERE z.houseId = h.id AND z.status IN ${LIVE} AND +z.deadline < @now) AS overdue
@@ -101,7 +104,7 @@ export function sqliteFigures(db: Database.Database, commit: GroupCommit, off: {
       const rows = await all<Omit<HouseFigure, 'isKey' | 'committed'> & { isKey: number; committed: number }>(`
         SELECT h.id AS houseId, h.code, h.address, h.communityId, h.gridId, h.groupId, h.isKey,
           l.name AS landlordName, l.phone AS landlordPhone,
-          EXISTS (SELECT 1 FROM commitments c WHERE c.houseId = h.id AND c.letterVersion = @letterVersion) AS committed,
+          ${COMMITTED} AS committed,
           s.status AS submission, CASE WHEN s.status = 'approved' THEN s.reviewedBy END AS approvedBy,
           (SELECT COUNT(*) FROM hazards z WHERE z.houseId = h.id AND z.status IN ${LIVE}) AS hazardsOpen,
           (SELECT COUNT(*) FROM hazards z WHERE z.houseId = h.id AND z.status IN ${LIVE} AND +z.deadline < @now) AS hazardsOverdue,
