@@ -33,7 +33,7 @@ describe('issue 25: the bot in landlords\' own words', () => {
     await openRound(f.deps, { period: '2026-11', deadline: new Date('2026-11-20T15:59:59Z'), scope: 'street', by: 'test' });
     const { code } = await issueBindCode(f.deps, 'group', groupId);
     await f.say(landlords[0]!, `绑定群 ${code}`, room);
-    for (let i = 0; i < 10; i += 1) await f.say(landlords[i]!, `登记 ${CODES[i]}`, room);
+    for (let i = 0; i < 10; i += 1) await f.register(landlords[i]!, CODES[i]!, room);
   }, 60_000);
   afterAll(() => f.close());
 
