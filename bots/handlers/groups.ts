@@ -10,14 +10,15 @@ export const groupHandlers: HandlerTable = {
   room: {
     bindGroup: async (ctx, cmd) => {
       const { group, houses } = await bindGroup(ctx.deps, { code: cmd.code, roomId: ctx.roomId!, botId: ctx.botId, by: ctx.speaker.wechatId });
-      return { text: ctx.t('bind_group.done', { group: group.name, houses }) };
+      return { text: ctx.t('bind_group.done', { group: group.name, houses, letter: await currentLetterText(ctx.deps, ctx.lng) }) };
     },
     register: async (ctx, cmd) => {
       const r = await registerHouse(ctx.deps, { group: ctx.requireGroup(), wechatId: ctx.speaker.wechatId, name: ctx.speaker.name, houseCode: cmd.houseCode });
       const params = { code: r.house.code, place: shortenAddress(r.house.address) };
       if (r.status === 'pending') return ctx.answer(ctx.t(r.staffOnly ? 'register.pending_staff' : 'register.pending', params));
       if (r.status !== 'registered') return ctx.answer(ctx.t(`register.${r.status}`, params));
-      return ctx.answer(ctx.t('register.registered', { ...params, letter: await currentLetterText(ctx.deps, ctx.lng) }));
+      // the letter goes to the landlord's private chat: the group has it from its binding (issue 25, a quiet group)
+      return { ...ctx.answer(ctx.t('register.registered', params)), privately: ctx.t('register.letter', { letter: await currentLetterText(ctx.deps, ctx.lng) }) };
     },
     language: async (ctx, cmd) => {
       ctx.permit('group:settings');
