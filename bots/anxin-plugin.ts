@@ -186,6 +186,9 @@ export function AnxinPlugin(config: AnxinPluginConfig): WechatyPlugin {
         key, account: bot.currentUser.id, priority: PRIORITY.reply, notBefore: receivedAt, text: reply.text,
         ...(room ? { roomId: room.id, mentions: reply.mentions ?? [] } : { contactId: talker.id }),
       }]);
+      if (reply.privately) {
+        await enqueue(deps, [{ key: `${key}:private`, account: bot.currentUser.id, priority: PRIORITY.reply, notBefore: receivedAt, text: reply.privately, contactId: talker.id }]);
+      }
       return key;
     });
   }

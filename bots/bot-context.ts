@@ -34,8 +34,11 @@ export interface BotContext {
   answer(text: string, alsoMention?: string[]): Reply;
 }
 
-/** A reply: text, and the WeChat contact ids to @mention in a room. */
-export interface Reply { text: string; mentions?: string[] }
+/**
+ * A reply: text, and the WeChat contact ids to @mention in a room; `privately`, a longer text
+ * for the speaker alone (the letter after 登记), sent to their private chat instead of the group.
+ */
+export interface Reply { text: string; mentions?: string[]; privately?: string }
 
 export type Handler<K extends Command['kind']> = (ctx: BotContext, cmd: Extract<Command, { kind: K }>) => Promise<Reply | null>;
 /** A feature's handlers, by where they are heard. */

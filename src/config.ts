@@ -20,6 +20,7 @@ const schema = z.object({
   LOCALE: z.enum(['zh-CN', 'en'], { message: 'LOCALE must be zh-CN or en' }).default('zh-CN'),
   SEND_INTERVAL_MS: int('SEND_INTERVAL_MS', 0, 600_000).optional(),
   INTENT_TTL_MINUTES: int('INTENT_TTL_MINUTES', 1, 1440).default(10),
+  REMIND_COOLDOWN_MINUTES: int('REMIND_COOLDOWN_MINUTES', 0, 1440).default(30),
   RETENTION_DAYS: int('RETENTION_DAYS', 1, 3650).default(30),
   DEMO_SEED: z.enum(['0', '1'], { message: 'DEMO_SEED must be 0 or 1' }).default('1'),
   ROSTER_MAX_ROWS: int('ROSTER_MAX_ROWS', 1, 100_000_000).default(2_000_000),
@@ -43,6 +44,8 @@ export interface Config {
   sendIntervalMs: number;
   /** how long the bot waits for what it asked a person (which item, which house…) */
   intentTtlMinutes: number;
+  /** `催办` in one group at most once in this many minutes (0: no cooldown) */
+  remindCooldownMinutes: number;
   /** processed message ids, sent outbox entries and simulator transcripts older than this are pruned */
   retentionDays: number;
   demoSeed: boolean;
@@ -82,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     locale: c.LOCALE,
     sendIntervalMs: c.SEND_INTERVAL_MS ?? (demo ? 200 : 3000),
     intentTtlMinutes: c.INTENT_TTL_MINUTES,
+    remindCooldownMinutes: c.REMIND_COOLDOWN_MINUTES,
     retentionDays: c.RETENTION_DAYS,
     demoSeed: c.DEMO_SEED === '1',
     logLevel: c.LOG_LEVEL,

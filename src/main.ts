@@ -46,7 +46,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
   sweepImportTemp(true);
   const store = await createStore({ dataDir: config.dataDir, mongodbUri: config.mongodbUri, mongodbAllowStandalone: config.mongodbAllowStandalone, retentionDays: config.retentionDays, warn: (m) => log.warn(m) });
   // the one world object: the bot, the API and the schedules share it (and so its bell)
-  const deps = createDeps({ store, clock: systemClock, log, timeZone: config.timeZone, t, locale: config.locale, intentTtlMs: config.intentTtlMinutes * 60_000 });
+  const deps = createDeps({ store, clock: systemClock, log, timeZone: config.timeZone, t, locale: config.locale, intentTtlMs: config.intentTtlMinutes * 60_000, remindCooldownMs: config.remindCooldownMinutes * 60_000 });
   await ensureDefaults(deps);
   const admin = await ensureAdmin(deps, { adminToken: config.adminToken, dataDir: config.dataDir });
 
@@ -101,6 +101,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
       idleMs: 1000,
       serves: rooms.serves,
       roomLeaseMs: ROOM_LEASE_MS,
+      mergeRoomPosts: true,
     }, (ms) => new Promise((r) => setTimeout(r, ms)));
     worker.start();
   };

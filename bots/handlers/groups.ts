@@ -10,6 +10,17 @@ import { postNotices } from '../../src/render/notices';
 import type { BotContext, HandlerTable, Reply } from '../bot-context';
 
 /**
+ * Registered: the reply asks them to commit (`好的` from them now gets the confirming question),
+ * and the letter goes to their private chat: the group has it from its binding (a quiet group).
+ */
+async function registered(ctx: BotContext, params: { code: string; place: string }): Promise<Reply> {
+  const contact = ctx.speaker.contact ?? (await ensureContact(ctx.deps, ctx.speaker.wechatId, ctx.speaker.name));
+  await askToCommit(ctx.deps, { ...ctx.said, contactId: contact.id });
+  const letter = ctx.t('register.letter', { letter: await currentLetterText(ctx.deps, ctx.lng) });
+  return { ...ctx.answer(ctx.t('register.registered', params)), privately: letter };
+}
+
+/**
  * The answer to "the last four digits of the phone" (issue 25): null when the bot asked this
  * person nothing (then the number is chat). The reply never repeats the digits.
  */
@@ -17,7 +28,7 @@ export async function answerProof(ctx: BotContext, digits: string): Promise<Repl
   const p = await proveRegistration(ctx.deps, { said: ctx.said, digits, group: ctx.group });
   if (!p) return null;
   const params = { code: p.house.code, place: shortenAddress(p.house.address) };
-  if (p.status === 'registered') return ctx.answer(ctx.t('register.registered', { ...params, letter: await currentLetterText(ctx.deps, ctx.lng) }));
+  if (p.status === 'registered') return registered(ctx, params);
   if (p.status === 'pending') return ctx.answer(ctx.t(p.house.id === ctx.group?.headHouseId ? 'register.pending_staff' : 'register.pending', params));
   if (p.status === 'wrong') return ctx.answer(ctx.t(p.left > 0 ? 'register.proof_wrong' : 'register.proof_locked', { ...params, left: p.left }));
   // the house's staff are told privately, in the same unit of work as the reply
@@ -30,7 +41,7 @@ export const groupHandlers: HandlerTable = {
   room: {
     bindGroup: async (ctx, cmd) => {
       const { group, houses } = await bindGroup(ctx.deps, { code: cmd.code, roomId: ctx.roomId!, botId: ctx.botId, by: ctx.speaker.wechatId });
-      return { text: ctx.t('bind_group.done', { group: group.name, houses }) };
+      return { text: ctx.t('bind_group.done', { group: group.name, houses, letter: await currentLetterText(ctx.deps, ctx.lng) }) };
     },
     register: async (ctx, cmd) => {
       const r = await registerHouse(ctx.deps, {
@@ -42,10 +53,7 @@ export const groupHandlers: HandlerTable = {
       if (r.status === 'claim') return ctx.answer(ctx.t('register.claim_no_phone', params));
       if (r.status === 'pending') return ctx.answer(ctx.t(r.staffOnly ? 'register.pending_staff' : 'register.pending', params));
       if (r.status !== 'registered') return ctx.answer(ctx.t(`register.${r.status}`, params));
-      // the reply asks them to commit: `好的` from them now gets the confirming question
-      const contact = ctx.speaker.contact ?? (await ensureContact(ctx.deps, ctx.speaker.wechatId, ctx.speaker.name));
-      await askToCommit(ctx.deps, { ...ctx.said, contactId: contact.id });
-      return ctx.answer(ctx.t('register.registered', { ...params, letter: await currentLetterText(ctx.deps, ctx.lng) }));
+      return registered(ctx, params);
     },
     language: async (ctx, cmd) => {
       ctx.permit('group:settings');

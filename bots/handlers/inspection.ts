@@ -23,6 +23,18 @@ export function photoReply(ctx: BotContext, o: PhotoOutcome | null): Reply | nul
       return ctx.answer(ctx.t(o.house ? 'photo.waiting_house' : 'photo.waiting', { item: itemName(ctx, o.item), code: o.house?.code ?? '' }));
     case 'evidence':
       return ctx.answer(ctx.t('hazard.rectified', { number: o.hazard.number, code: o.hazard.houseCode }));
+    case 'queued':
+      return null; // a burst: its first photo's question covers this one
+    case 'answered':
+      return ctx.answer([
+        ...o.labels.map((l) => ctx.t('photo.nth', { n: l.ordinal, item: itemName(ctx, l.item) })),
+        ...o.houses.map((h) => (h.missing.length === 0
+          ? ctx.t('photo.complete', { code: h.house.code })
+          : ctx.t('photo.missing', { code: h.house.code, count: h.missing.length, missing: h.missing.map((i) => itemName(ctx, i)).join('、') }))),
+        ...(o.left > 0 ? [ctx.t('photo.left', { count: o.left })] : []),
+      ].join('\n'));
+    case 'expired':
+      return ctx.answer(ctx.t('photo.expired', { minutes: o.minutes }));
   }
 }
 
@@ -30,12 +42,19 @@ export function photoReply(ctx: BotContext, o: PhotoOutcome | null): Reply | nul
 const photo: Handler<'photo'> = async (ctx, cmd) => {
   const o = await receivePhoto(ctx.deps, { speaker: ctx.speaker, said: ctx.said, where: ctx.where, bytes: cmd.bytes, messageId: ctx.messageId });
   if (o.status === 'tip_first') return ctx.answer(ctx.t('tip.photo_first'));
+  if (o.status === 'ignored') return null;
   if (o.status === 'tip_photo') return ctx.answer(ctx.t('tip.photo', { number: o.tip.number, count: o.tip.photoIds.length, max: TIP_MAX_PHOTOS }));
   return photoReply(ctx, o);
 };
 
-const item: Handler<'item'> = async (ctx, cmd) => photoReply(ctx, await nameItem(ctx.deps, { speaker: ctx.speaker, said: ctx.said, item: cmd.item, houseCode: cmd.houseCode }));
-const menuNumber: Handler<'menuNumber'> = async (ctx, cmd) => photoReply(ctx, await answerMenu(ctx.deps, { speaker: ctx.speaker, said: ctx.said, n: cmd.n }));
+const item: Handler<'item'> = async (ctx, cmd) => {
+  const o = await nameItem(ctx.deps, { speaker: ctx.speaker, said: ctx.said, item: cmd.item, houseCode: cmd.houseCode });
+  // in a group, an item named before its photo is answered once, by the photo's reply (issue 25: one action, one reply)
+  if (o?.status === 'waiting' && ctx.where === 'room') return null;
+  return photoReply(ctx, o);
+};
+const menuNumber: Handler<'menuNumber'> = async (ctx, cmd) =>
+  photoReply(ctx, await answerMenu(ctx.deps, { speaker: ctx.speaker, said: ctx.said, ns: [cmd.n, ...(cmd.rest ?? [])] }));
 
 /** Photos, and the item names (`烟感`, `P00004 烟感`) and menu numbers that answer the bot's questions about them. */
 export const photoHandlers: HandlerTable = {

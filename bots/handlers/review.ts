@@ -1,7 +1,8 @@
 import { reminder } from '../../src/render/messages';
 import { noticePost } from '../../src/render/notices';
-import { remindMissing } from '../../src/services/inspection/remind-missing';
+import { dateFormat } from '../../src/domain/date-format';
 import { isDomainError } from '../../src/domain/errors';
+import { remindNow } from '../../src/services/inspection/remind-missing';
 import { awaitingReview, review } from '../../src/services/inspection/review-submission';
 import type { BotContext, Handler, HandlerTable, Reply } from '../bot-context';
 import { aboutSpeaker } from './conversation';
@@ -67,8 +68,12 @@ export const reviewHandlers: HandlerTable = {
     return: giveBack,
     pendingReview,
     remind: async (ctx) => {
-      ctx.permit('rounds:remind');
-      return reminder(ctx.t, await remindMissing(ctx.deps, ctx.requireGroup()));
+      const actor = ctx.permit('rounds:remind');
+      const r = await remindNow(ctx.deps, { group: ctx.requireGroup(), by: actor.id });
+      if (r.status === 'sent') return reminder(ctx.t, r.missing);
+      // said again within the cooldown: the one who asked is told when, the group is not @mentioned again
+      const time = (d: Date) => dateFormat(ctx.lng, { timeZone: ctx.deps.timeZone, hour: '2-digit', minute: '2-digit', hour12: false }).format(d);
+      return ctx.answer(ctx.t('remind.cooling', { time: time(r.last), next: time(r.next), minutes: Math.round(ctx.deps.remindCooldownMs / 60_000) }));
     },
   },
 };

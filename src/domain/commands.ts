@@ -12,7 +12,8 @@ export type Command =
   /** 好的, 收到, 嗯: counts only as an answer to the bot's request to commit (a confirming question) */
   | { kind: 'assent' }
   | { kind: 'item'; item: ChecklistItem; houseCode?: string }
-  | { kind: 'menuNumber'; n: number }
+  /** `n` answers the oldest question waiting; `rest` the next ones (`1 2 3`) */
+  | { kind: 'menuNumber'; n: number; rest?: number[] }
   /** a picture someone sent (its bytes, already fetched): not parsed from text, but handled from the same table */
   | { kind: 'photo'; bytes: Buffer }
   | { kind: 'progress' }
@@ -52,6 +53,7 @@ const CODE = '([a-z0-9][a-z0-9_-]{1,23})';
 const NUM = '(\\d{1,7})';
 
 import { INVISIBLE } from './privacy';
+import { parseMenuNumbers } from './menu-answer';
 
 /**
  * What people typed, cleaned but not folded: invisible marks (zero-width, bidi, controls)
@@ -118,6 +120,7 @@ const RULES: Rule[] = [
   [rx('(?:举报|report) ?(.{1,1000})'), (_m, w) => ({ kind: 'report', text: w(1) })],
   [rx('(?:广播|broadcast) (\\S{1,64}) (.{1,1500})'), (_m, w) => ({ kind: 'broadcast', scope: w(1), text: w(2) })],
   [rx('(?:语言|language|lang) (中文|汉语|zh|zh-cn|chinese|英文|英语|en|english)'), (m) => ({ kind: 'language', locale: /^(中文|汉语|zh|zh-cn|chinese)$/.test(m[1]!) ? 'zh-CN' : 'en' })],
+  [/^[1-7][ ,，、;；/]/u, (m) => { const ns = parseMenuNumbers(m.input); return ns ? { kind: 'menuNumber', n: ns[0]!, rest: ns.slice(1) } : null; }],
   [rx('([1-7])'), (m) => ({ kind: 'menuNumber', n: Number(m[1]) })],
 ];
 

@@ -21,6 +21,17 @@ export function roundAnnouncement(t: BotT, lng: string, timeZone: string, round:
 export function reminder(t: BotT, m: MissingInGroup): Post {
   if (m.codes.length === 0) return { text: t('remind.all_done') };
   const lines = [t('remind.missing', { count: m.codes.length })];
+  // one line per house: what it still owes, so nobody has to ask (a set waiting for review is not listed)
+  for (const o of m.owes) {
+    const owed = [
+      ...(o.register ? [t('remind.owes_register')] : []),
+      ...(o.commit ? [t('remind.owes_commit')] : []),
+      ...o.items.map((i) => t(`items.${i}`)),
+      ...(o.returned ? [t('remind.owes_returned')] : []),
+      ...(o.overdue ? [t('remind.owes_hazard')] : []),
+    ];
+    lines.push(t('remind.line', { code: o.code, owed: owed.join(t('remind.sep')) }));
+  }
   if (m.unregistered.length) lines.push(t('remind.unregistered', { codes: m.unregistered.join('、') }));
   return { text: lines.join('\n'), mentions: m.mentions };
 }

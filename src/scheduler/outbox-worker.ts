@@ -1,6 +1,6 @@
 import type { OutboxEntry } from '../domain/types';
 import type { Deps } from '../services/deps';
-import { claimDue, markFailed, markSent, release } from '../services/sending/outbox';
+import { claimCompanions, claimDue, markFailed, markSent, MERGE_MAX_CHARS, mergeable, release } from '../services/sending/outbox';
 
 /** Sends one outbox entry through WeChat; throws when it did not go out. */
 export interface SendPort { send(entry: OutboxEntry): Promise<void> }
@@ -27,11 +27,27 @@ export interface OutboxWorkerOptions {
   /** how long a room taken while claiming is held unrenewed (default leaseMs) */
   roomLeaseMs?: number;
   random?: () => number;
+  /**
+   * Posts (not replies) due for one room at once go out as one message (issue 25: a quiet
+   * group). The product turns it on (main.ts); off, every entry is its own send.
+   */
+  mergeRoomPosts?: boolean;
   /** told once a send is recorded as sent (metrics, tests) */
   afterSent?: (entry: OutboxEntry) => void;
 }
 
 const TOO_FREQUENT = /too frequent|frequen|频繁|rate.?limit/i;
+
+/** an entry and the posts that go out with it */
+type Unit = [OutboxEntry, ...OutboxEntry[]];
+
+const textLength = (unit: readonly OutboxEntry[]) => unit.reduce((n, e) => n + e.text.length, 0) + 2 * (unit.length - 1);
+
+/** One message carrying several posts for a room: their texts apart by a blank line, everyone they @mention. */
+function merged(head: OutboxEntry, rest: readonly OutboxEntry[]): OutboxEntry {
+  const all = [head, ...rest];
+  return { ...head, text: all.map((e) => e.text).join('\n\n'), mentions: [...new Set(all.flatMap((e) => e.mentions))] };
+}
 
 /**
  * The one paced sender of an account: takes due entries from the persisted outbox and
@@ -72,20 +88,21 @@ export function createOutboxWorker(deps: Deps, port: SendPort, o: OutboxWorkerOp
     if (allowance <= 0) return 'capped';
     const entries = await claimDue(deps, { account: o.account, worker: o.worker, leaseMs: o.leaseMs, limit: Math.min(burst, allowance), serves: o.serves, roomLeaseMs: o.roomLeaseMs });
     if (!entries.length) return 'idle';
+    const units: Unit[] = o.mergeRoomPosts ? await mergeByRoom(entries) : entries.map((e) => [e]);
     let outcome: 'sent' | 'retry' | 'failed' = 'sent';
-    for (const [i, entry] of entries.entries()) {
+    for (const [i, [entry, ...companions]] of units.entries()) {
       const target = entry.roomId ?? entry.contactId;
       const gap = o.intervalMs + Math.floor(random() * o.jitterMs) + (lastRoom !== null && target !== lastRoom ? o.roomSwitchMs : 0);
       const wait = lastSentAt === null ? 0 : lastSentAt + gap - deps.clock.now().getTime();
       if (wait > 0) await sleep(wait);
       try {
-        await port.send(entry);
+        await port.send(companions.length ? merged(entry, companions) : entry);
       } catch (e) {
         const message = (e as Error)?.message ?? String(e);
         deps.log.warn({ outboxId: entry.id, attempts: entry.attempts, error: message.slice(0, 200) }, 'send failed');
         outcome = await markFailed(deps, entry, message);
-        // the rest of a burst goes back untouched, to be taken again after this one's back-off
-        await Promise.all(entries.slice(i + 1).map((rest) => release(deps, rest)));
+        // the rest of a burst (and posts merged with this one) go back untouched, to be taken again after this one's back-off
+        await Promise.all([...companions, ...units.slice(i + 1).flat()].map((rest) => release(deps, rest)));
         if (TOO_FREQUENT.test(message)) await sleep(o.tooFrequentPauseMs);
         return outcome;
       }
@@ -95,10 +112,29 @@ export function createOutboxWorker(deps: Deps, port: SendPort, o: OutboxWorkerOp
       // the sent mark is on disk before the next send begins: a kill can then catch at most one
       // send that WeChat has and the outbox does not (the only message a restart may repeat).
       // Pipelining the marks let a slow disk leave several such sends behind one kill.
-      await markSent(deps, entry);
-      o.afterSent?.(entry);
+      for (const done of [entry, ...companions]) {
+        await markSent(deps, done);
+        o.afterSent?.(done);
+      }
     }
     return outcome;
+  }
+
+  /**
+   * Posts due for one room at once go out as one message (issue 25): those claimed together,
+   * and those still pending for the room, each unit headed by its first entry.
+   */
+  async function mergeByRoom(entries: OutboxEntry[]): Promise<Unit[]> {
+    const units: Unit[] = [];
+    for (const e of entries) {
+      const unit = mergeable(e) ? units.find((u) => mergeable(u[0]) && u[0].roomId === e.roomId && textLength(u) + 2 + e.text.length <= MERGE_MAX_CHARS) : undefined;
+      if (unit) unit.push(e);
+      else units.push([e]);
+    }
+    for (const u of units) {
+      if (mergeable(u[0])) u.push(...await claimCompanions(deps, u[0], { account: o.account, worker: o.worker, leaseMs: o.leaseMs, length: textLength(u) }));
+    }
+    return units;
   }
 
   return {

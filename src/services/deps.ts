@@ -26,4 +26,6 @@ export interface Deps {
   bell: Bell;
   /** how long a pending intent waits */
   intentTtlMs: number;
+  /** `催办` in one group at most once in this long (REMIND_COOLDOWN_MINUTES) */
+  remindCooldownMs: number;
 }

@@ -107,7 +107,13 @@ describe('ten landlords typing at once (issue 8)', () => {
     expect(expected.commitments).toEqual(CODES);
     expect(expected.photos.every((p) => !p.includes(':null:') && p.includes(':true:'))).toBe(true);
     expect(expected.intentsLeft).toBe(0);
-    for (const [k, r] of answers) expect([k, r.length]).toEqual([k, 1]); // every message of the story is answered
+    // every message of the story is answered once, save an item word said before its photo: the photo's reply answers both (issue 25)
+    const named = (k: string) => {
+      const [i, n] = k.split(':').map(Number);
+      const step = storyOf(i!)[n!]!;
+      return 'text' in step && Object.values(WORD).some((w) => step.text.endsWith(w));
+    };
+    for (const [k, r] of answers) expect([k, r.length]).toEqual([k, named(k) ? 0 : 1]);
   });
 
   it.each(Array.from({ length: 20 }, (_, k) => 1000 + k))('interleaving seed %i: same store, every reply right', async (seed) => {

@@ -68,7 +68,7 @@ export async function botFixture(o: { intentTtlMs?: number; store?: Store; onHan
   });
   // the account's outbox worker, unpaced for tests, woken by the bell on every enqueue
   const worker = createOutboxWorker(deps, createWechatySendPort(bot.wechaty, store), {
-    account: self.id, worker: 'test', intervalMs: 0, jitterMs: 0, roomSwitchMs: 0, dailyCap: 100_000, tooFrequentPauseMs: 0, leaseMs: 60_000, idleMs: 1000,
+    account: self.id, worker: 'test', intervalMs: 0, jitterMs: 0, roomSwitchMs: 0, dailyCap: 100_000, tooFrequentPauseMs: 0, leaseMs: 60_000, idleMs: 1000, mergeRoomPosts: true,
     afterSent: (e) => { sentKeys.push(e.key); sent.fire(e.key, e); },
   }, (ms) => new Promise((r) => setTimeout(r, ms)));
   worker.start();

@@ -7,6 +7,7 @@ import type { Deps } from '../deps';
 import { openRoundFor } from './group-progress';
 import { amendIntent, createIntent, findIntent, takeIntent, type Said } from '../conversation/intents';
 import type { Speaker } from '../conversation/speaker';
+import { burstOffset, photoQueue } from './photo-burst';
 
 export type PhotoOutcome =
   | { status: 'labelled'; house: House; item: ChecklistItem; submission: Submission; missing: ChecklistItem[] }
@@ -14,7 +15,13 @@ export type PhotoOutcome =
   | { status: 'ask_house'; houses: House[]; item: ChecklistItem | null }
   | { status: 'duplicate'; house: House; sameHouse: boolean }
   | { status: 'waiting'; item: ChecklistItem; house: House | null }
-  | { status: 'evidence'; hazard: Hazard };
+  | { status: 'evidence'; hazard: Hazard }
+  /** a photo of a burst: the question already asked covers it (nothing is said) */
+  | { status: 'queued' }
+  /** answers to the photo question, oldest photo first: `ordinal` is the photo's place in its burst (第2张) */
+  | { status: 'answered'; labels: { ordinal: number; house: House; item: ChecklistItem }[]; houses: { house: House; missing: ChecklistItem[] }[]; left: number }
+  /** the question had expired: its photo was freed, to be sent again */
+  | { status: 'expired'; minutes: number };
 
 /** Recomputes a submission's status after a photo: complete once every required item has one. */
 function statusAfter(sub: Submission, isKey: boolean): Submission['status'] {
@@ -62,12 +69,15 @@ async function fileFor(deps: Deps, said: Said, photo: Photo, house: House, item:
   const { store } = deps;
   const round = await openRoundFor(deps, groupOf(house));
   if (!round) throw new DomainError('no_open_round', house.groupId);
-  const used = await store.photos.findOne({ sha256: photo.sha256, counted: true, id: { ne: photo.id } });
+  // a photo only waiting for its label (or whose question expired) has not served yet
+  const used = await store.photos.findOne({ sha256: photo.sha256, counted: true, item: { ne: null }, id: { ne: photo.id } });
   await store.photos.update(photo.id, { houseId: house.id, roundId: round.id, counted: !used, item: used ? item : null });
   if (used) return { status: 'duplicate', house, sameHouse: used.houseId === house.id && used.roundId === round.id };
   if (item) return label(deps, round, house, photo, item);
+  // a burst: the question asked for the first photo covers the next ones (answered oldest first)
+  const asked = (await photoQueue(deps, said)).live.length > 0;
   await createIntent(deps, said, 'label_photo', { photoId: photo.id, houseId: house.id });
-  return askItem(deps, round, house);
+  return asked ? { status: 'queued' } : askItem(deps, round, house);
 }
 
 /**
@@ -127,34 +137,63 @@ export async function nameItem(deps: Deps, input: { speaker: Speaker; said: Said
   if (speaker.houses.length === 0) return null;
   const named = houseByCode(speaker, input.houseCode);
   if (input.houseCode && !named) throw new DomainError('house_not_in_group', input.houseCode, { code: input.houseCode });
-  const waiting = await findIntent(deps, said, ['label_photo', 'choose_house'], (i) => !named || i.kind === 'choose_house' || i.houseId === named.id);
-  if (waiting?.kind === 'label_photo') return answerLabel(deps, waiting, item);
-  if (waiting?.kind === 'choose_house') {
+  const queue = await photoQueue(deps, said);
+  const mine = queue.live.filter((i) => !named || i.houseId === named.id);
+  if (mine.length) return answerQueue(deps, mine, [item]);
+  const waiting = await findIntent(deps, said, ['choose_house']);
+  if (waiting) {
     if (named) return answerHouse(deps, said, waiting, named, item);
     await amendIntent(deps, waiting, { item });
     return { status: 'ask_house', houses: speaker.houses, item };
   }
   const house = named ?? (speaker.houses.length === 1 ? speaker.houses[0]! : null);
   await createIntent(deps, said, 'label_next', { item, houseId: house?.id ?? null }, { replace: true });
+  // the question had expired: that photo is freed, and the one sent again gets this item
+  if (queue.expired) return expiredOutcome(deps);
   return { status: 'waiting', item, house };
 }
 
+const expiredOutcome = (deps: Deps): PhotoOutcome => ({ status: 'expired', minutes: Math.round(deps.intentTtlMs / 60_000) });
+
 /**
- * A menu number: answers the newest question the bot asked this person — which item
- * (`ask_item`) or which house (`ask_house`). A number with no question waiting is chat (null).
+ * Menu numbers (`3`, or `1 2 3` for a burst): answer the photos waiting for their item,
+ * oldest first — or, with none waiting, the question which house. A number with no question
+ * waiting is chat (null); one after the question expired is told so.
  */
-export async function answerMenu(deps: Deps, input: { speaker: Speaker; said: Said; n: number }): Promise<PhotoOutcome | null> {
-  const { speaker, said, n } = input;
-  if (speaker.houses.length === 0) return null;
-  const waiting = await findIntent(deps, said, ['label_photo', 'choose_house']);
-  if (!waiting) return null;
-  if (waiting.kind === 'choose_house') {
-    const house = speaker.houses[n - 1];
+export async function answerMenu(deps: Deps, input: { speaker: Speaker; said: Said; ns: readonly number[] }): Promise<PhotoOutcome | null> {
+  const { speaker, said, ns } = input;
+  if (speaker.houses.length === 0 || ns.length === 0) return null;
+  const queue = await photoQueue(deps, said);
+  if (queue.live.length) return answerQueue(deps, queue.live, ns);
+  const waiting = await findIntent(deps, said, ['choose_house']);
+  if (waiting) {
+    const house = speaker.houses[ns[0]! - 1];
     return house ? answerHouse(deps, said, waiting, house, waiting.item) : null;
   }
-  const house = speaker.houses.find((h) => h.id === waiting.houseId);
-  const item = house ? requiredItems(house.isKey)[n - 1] : undefined;
-  return item ? answerLabel(deps, waiting, item) : null;
+  return queue.expired ? expiredOutcome(deps) : null;
+}
+
+/**
+ * Labels waiting photos in the order they were sent: the k-th answer (a menu number or an
+ * item) goes to the k-th oldest. A number not on a photo's menu leaves that photo waiting.
+ */
+async function answerQueue(deps: Deps, queue: readonly Intent[], answers: readonly (number | ChecklistItem)[]): Promise<PhotoOutcome | null> {
+  const offset = queue[0]?.photoId ? await burstOffset(deps, queue[0].photoId) : 0;
+  const labels: { ordinal: number; house: House; item: ChecklistItem }[] = [];
+  const after = new Map<string, { house: House; missing: ChecklistItem[] }>();
+  for (const [k, intent] of queue.entries()) {
+    if (k >= answers.length) break;
+    const answer = answers[k]!;
+    const house = intent.houseId ? await deps.store.houses.get(intent.houseId) : null;
+    const item = typeof answer === 'number' ? (house ? requiredItems(house.isKey)[answer - 1] : undefined) : answer;
+    if (!house || !item) continue;
+    const o = await answerLabel(deps, intent, item);
+    if (o?.status !== 'labelled') continue;
+    labels.push({ ordinal: offset + k + 1, house: o.house, item: o.item });
+    after.set(o.house.id, { house: o.house, missing: o.missing });
+  }
+  if (!labels.length) return null;
+  return { status: 'answered', labels, houses: [...after.values()], left: queue.length - labels.length };
 }
 
 /**

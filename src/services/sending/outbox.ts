@@ -127,6 +127,41 @@ export async function claimDue(
   return [];
 }
 
+/** The longest text a merged post may have (WeChat takes a few thousand characters; a longer one is sent apart). */
+export const MERGE_MAX_CHARS = 2000;
+
+/** Whether an entry may share one message with others for its room: a post (not a reply), text only. */
+export const mergeable = (e: OutboxEntry): boolean => e.roomId !== null && e.priority === PRIORITY.bulk && e.photoId === null;
+
+/**
+ * The other posts due now for the room of a leased post, leased too, to go out with it as
+ * one message (issue 25: four scheduled posts arrived in the same minute). `room` says how
+ * long the merged text already is; posts that would make it longer than MERGE_MAX_CHARS stay.
+ */
+export async function claimCompanions(
+  deps: Deps, head: OutboxEntry, input: { account: string; worker: string; leaseMs: number; length: number },
+): Promise<OutboxEntry[]> {
+  const { store, clock } = deps;
+  if (!mergeable(head)) return [];
+  const now = clock.now();
+  const due = await store.outbox.find(
+    { roomId: head.roomId!, status: 'pending', priority: PRIORITY.bulk, photoId: null, notBefore: { lte: now }, account: { in: [input.account, '*'] } },
+    { sort: { notBefore: 1 }, limit: 10 },
+  );
+  const leaseUntil = new Date(now.getTime() + input.leaseMs);
+  const taken: OutboxEntry[] = [];
+  let length = input.length;
+  for (const e of due) {
+    if (e.id === head.id || length + 2 + e.text.length > MERGE_MAX_CHARS) continue;
+    const lease = { status: 'sending' as const, leaseUntil, leasedBy: input.worker, account: input.account, attempts: e.attempts + 1 };
+    if (await store.outbox.updateWhere({ id: e.id, status: 'pending', attempts: e.attempts, account: e.account }, lease)) {
+      taken.push({ ...e, ...lease });
+      length += 2 + e.text.length;
+    }
+  }
+  return taken;
+}
+
 /** The next due entry for an account, leased; null when there is none. */
 export async function claimNext(deps: Deps, input: { account: string; worker: string; leaseMs: number }): Promise<OutboxEntry | null> {
   return (await claimDue(deps, { ...input, limit: 1 }))[0] ?? null;
