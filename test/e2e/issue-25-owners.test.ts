@@ -6,6 +6,7 @@
 import { issueBindCode } from '../../src/services/groups/bind-codes';
 import { sendMockMessage } from '../../bots/demo-puppet';
 import { myPoints } from '../../src/services/points/points';
+import { groupProgress } from '../../src/services/inspection/group-progress';
 import { quotedReply } from '../../src/domain/wechat-quote';
 import { botFixture, proofOf, SAMPLE_GROUP, SAMPLE_LANDLORDS, type BotFixture } from '../support/bot-fixture';
 
@@ -96,11 +97,16 @@ describe('ownership (issue 25, item 8)', () => {
     expect(waits!.text).toContain('等待户长或工作人员确认');
     expect(waits!.text).not.toContain('请先登记');
     await f.say(head(), '确认登记 P00006', room);
+    // 进度 and 催办 read the same tally: the seller's commitment is not the buyer's
+    const group = (await f.store.groups.findOne({ name: SAMPLE_GROUP }))!;
+    const line = async () => (await groupProgress(f.deps, group)).houses.find((l) => l.code === 'P00006')!;
+    expect((await line()).committed).toBe(false);
     const [fresh] = await f.say(buyer, '积分', room);
     expect(fresh!.text).toContain('还没有积分');
     const [committed] = await f.say(buyer, '我承诺', room);
     expect(committed!.text).toContain('已收到承诺：P00006');
     expect(committed!.text).not.toContain('您已承诺过');
+    expect((await line()).committed).toBe(true);
     const h = await house('P00006');
     const year = new Date().getFullYear();
     const sellerContact = await contactOf(seller);

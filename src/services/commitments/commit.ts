@@ -52,9 +52,15 @@ export async function commit(deps: Deps, input: { speaker: Speaker; messageId: s
  */
 export async function committedHouseIds({ store }: Deps, groupId: string, letterVersion: number): Promise<{ committed: Set<string>; total: number }> {
   const [houses, commitments] = await Promise.all([store.houses.find({ groupId }), store.commitments.find({ groupId, letterVersion })]);
+  return { committed: committedByHolder(houses, commitments), total: houses.length };
+}
+
+/** The houses committed by their present holder (or by nobody recorded): a seller's commitment does not count for the buyer. */
+export function committedByHolder(
+  houses: readonly { id: string; contactId: string | null }[], commitments: readonly { houseId: string; contactId: string | null }[],
+): Set<string> {
   const holder = new Map(houses.map((h) => [h.id, h.contactId]));
-  const committed = new Set(commitments.filter((c) => c.contactId === null || c.contactId === holder.get(c.houseId)).map((c) => c.houseId));
-  return { committed, total: houses.length };
+  return new Set(commitments.filter((c) => c.contactId === null || c.contactId === holder.get(c.houseId)).map((c) => c.houseId));
 }
 
 /** A group's tally for a letter: houses committed by their present holder, of all its houses. */

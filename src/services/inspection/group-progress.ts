@@ -3,6 +3,7 @@ import { shortenAddress } from '../../domain/privacy';
 import { scopeCoversGroup } from '../../domain/scope';
 import type { Group, Round, SubmissionStatus } from '../../domain/types';
 import type { Deps } from '../deps';
+import { committedByHolder } from '../commitments/commit';
 import { currentLetterVersion } from '../commitments/letter-version';
 
 export interface HouseProgress {
@@ -38,7 +39,8 @@ export async function groupProgress(deps: Deps, group: Group): Promise<GroupProg
     currentLetterVersion(store),
     openRoundFor(deps, group),
   ]);
-  const committed = new Set(letterVersion !== null ? await store.commitments.distinct('houseId', { groupId: group.id, letterVersion }) : []);
+  const commitments = letterVersion !== null ? await store.commitments.find({ groupId: group.id, letterVersion }, { fields: ['houseId', 'contactId'] }) : [];
+  const committed = committedByHolder(houses, commitments);
   const submissions = round ? await store.submissions.find({ roundId: round.id, groupId: group.id }) : [];
   const overdue = new Set(await store.hazards.distinct('houseId', { groupId: group.id, status: { in: ['open', 'rectified'] }, deadline: { lt: deps.clock.now() } }));
   const byHouse = new Map(submissions.map((s) => [s.houseId, s]));
