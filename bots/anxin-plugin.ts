@@ -62,7 +62,9 @@ function merge(where: 'room' | 'private'): Partial<Record<Command['kind'], AnyHa
 
 async function withRetry<R>(fn: () => Promise<R>, attempts: number, backoffMs: number): Promise<R> {
   for (let i = 1; ; i += 1) {
-    try { return await fn(); } catch (e) {
+    try {
+      return await fn();
+    } catch (e) {
       if (i >= attempts) throw e;
       await new Promise((r) => setTimeout(r, backoffMs * 2 ** (i - 1)));
     }
@@ -91,7 +93,7 @@ export function AnxinPlugin(config: AnxinPluginConfig): WechatyPlugin {
     const room = msg.room();
     // in its lane, so the room's earlier messages are done first; another member account serves it: its process answers
     if (room && config.rooms && !(await config.rooms.serve(room.id))) return null;
-    const where = room ? 'room' as const : 'private' as const;
+    const where = room ? ('room' as const) : ('private' as const);
     const type = msg.type();
     // a recall changes nothing the bot did, and a sticker is a reaction: both are silence (issue 25)
     if (type === bot.Message.Type.Recalled || type === bot.Message.Type.Emoticon) return null;
@@ -129,7 +131,8 @@ export function AnxinPlugin(config: AnxinPluginConfig): WechatyPlugin {
     if (understood && cmd && (understood.when === 'waiting' || understood.when === 'asked' || (cmd.kind === 'menuNumber' && cmd.n === 1))) {
       const waits = await awaited(deps, said);
       if (cmd.kind === 'menuNumber' && waits.commitConfirm && !waits.item) cmd = { kind: 'commit' };
-      else if ((understood.when === 'waiting' && !waits.item) || (understood.when === 'asked' && !waits.commitAsk)) cmd = addressed ? { kind: 'ask', topic: 'unknown' } : null;
+      else if ((understood.when === 'waiting' && !waits.item) || (understood.when === 'asked' && !waits.commitAsk))
+        cmd = addressed ? { kind: 'ask', topic: 'unknown' } : null;
       if (!cmd) return null;
     }
     const run = cmd ? handlers[where][cmd.kind] : undefined;
@@ -138,7 +141,12 @@ export function AnxinPlugin(config: AnxinPluginConfig): WechatyPlugin {
 
     const lng = group?.locale ?? speaker.contact?.locale ?? deps.locale;
     const ctx = makeContext({
-      deps, lng, group, speaker, where, addressed,
+      deps,
+      lng,
+      group,
+      speaker,
+      where,
+      addressed,
       t: (key, params) => text(lng, key, params),
       roomId: room?.id ?? null,
       messageId: msg.id,
@@ -182,12 +190,27 @@ export function AnxinPlugin(config: AnxinPluginConfig): WechatyPlugin {
       // replies go through the persisted outbox like everything else, ahead of bulk posts;
       // keyed by the message they answer, so one message never gets two replies
       const key = `reply:${msg.id}`;
-      await enqueue(deps, [{
-        key, account: bot.currentUser.id, priority: PRIORITY.reply, notBefore: receivedAt, text: reply.text,
-        ...(room ? { roomId: room.id, mentions: reply.mentions ?? [] } : { contactId: talker.id }),
-      }]);
+      await enqueue(deps, [
+        {
+          key,
+          account: bot.currentUser.id,
+          priority: PRIORITY.reply,
+          notBefore: receivedAt,
+          text: reply.text,
+          ...(room ? { roomId: room.id, mentions: reply.mentions ?? [] } : { contactId: talker.id }),
+        },
+      ]);
       if (reply.privately) {
-        await enqueue(deps, [{ key: `${key}:private`, account: bot.currentUser.id, priority: PRIORITY.reply, notBefore: receivedAt, text: reply.privately, contactId: talker.id }]);
+        await enqueue(deps, [
+          {
+            key: `${key}:private`,
+            account: bot.currentUser.id,
+            priority: PRIORITY.reply,
+            notBefore: receivedAt,
+            text: reply.privately,
+            contactId: talker.id,
+          },
+        ]);
       }
       return key;
     });
@@ -195,8 +218,10 @@ export function AnxinPlugin(config: AnxinPluginConfig): WechatyPlugin {
 
   /** Starts fetching a photo's bytes at once (outside the lane); null when they cannot be had. */
   function fetchPhoto(msg: Message): Promise<Buffer | null> {
-    return withRetry(async () => (await msg.toFileBox()).toBuffer(), retries, backoff)
-      .catch((err) => { deps.log.warn({ err, messageId: msg.id }, 'photo could not be fetched'); return null; });
+    return withRetry(async () => (await msg.toFileBox()).toBuffer(), retries, backoff).catch((err) => {
+      deps.log.warn({ err, messageId: msg.id }, 'photo could not be fetched');
+      return null;
+    });
   }
 
   return (bot: Wechaty) => {
@@ -206,23 +231,30 @@ export function AnxinPlugin(config: AnxinPluginConfig): WechatyPlugin {
       bot.on('login', (user) => {
         void (async () => {
           const all = await bot.Room.findAll();
-          const mine = (await Promise.all(all.map(async (r) => ((await r.has(user)) ? r.id : null)))).filter((id): id is string => id !== null);
+          const mine = (await Promise.all(all.map(async (r) => ((await r.has(user)) ? r.id : null)))).filter(
+            (id): id is string => id !== null,
+          );
           await rooms.start(user.id, mine);
         })().catch((err) => deps.log.error({ err }, 'room list not recorded'));
       });
       bot.on('room-join', (room, invitees) => {
-        if (invitees.some((c) => c.id === bot.currentUser.id)) rooms.joined(room.id).catch((err) => deps.log.error({ err }, 'room join not recorded'));
+        if (invitees.some((c) => c.id === bot.currentUser.id))
+          rooms.joined(room.id).catch((err) => deps.log.error({ err }, 'room join not recorded'));
       });
       bot.on('room-leave', (room, leavers) => {
-        if (leavers.some((c) => c.id === bot.currentUser.id)) rooms.left(room.id).catch((err) => deps.log.error({ err }, 'room leave not recorded'));
+        if (leavers.some((c) => c.id === bot.currentUser.id))
+          rooms.left(room.id).catch((err) => deps.log.error({ err }, 'room leave not recorded'));
       });
     }
     // a landlord who leaves the group's room is no longer @mentioned there, and staff see it on the house (issue 25);
     // in the room's lane, so messages before the event are handled as from a member
     const members = (room: { id: string }, people: { id: string }[], left: boolean) => {
-      void lanes.run(`room:${room.id}`, () => roomMembersChanged(deps, { roomId: room.id, wechatIds: people.map((c) => c.id), left }))
+      void lanes
+        .run(`room:${room.id}`, () => roomMembersChanged(deps, { roomId: room.id, wechatIds: people.map((c) => c.id), left }))
         .catch((err) => deps.log.error({ err, roomId: room.id }, 'room members not recorded'))
-        .finally(() => { for (const c of people) config.onMembers?.(`${left ? 'leave' : 'join'}:${room.id}:${c.id}`); });
+        .finally(() => {
+          for (const c of people) config.onMembers?.(`${left ? 'leave' : 'join'}:${room.id}:${c.id}`);
+        });
     };
     bot.on('room-leave', (room, leavers) => members(room, leavers, true));
     bot.on('room-join', (room, invitees) => members(room, invitees, false));
@@ -232,11 +264,15 @@ export function AnxinPlugin(config: AnxinPluginConfig): WechatyPlugin {
       const room = msg.room();
       const lane = room ? `room:${room.id}` : `contact:${msg.talker().id}`;
       const photo = msg.type() === bot.Message.Type.Image ? fetchPhoto(msg) : null;
-      lanes.run(lane, () => onMessage(bot, msg, photo))
-        .then((key) => config.onHandled?.(msg.id, key), (err) => {
-          deps.log.error({ err, messageId: msg.id }, 'message not handled');
-          config.onHandled?.(msg.id, null);
-        });
+      lanes
+        .run(lane, () => onMessage(bot, msg, photo))
+        .then(
+          (key) => config.onHandled?.(msg.id, key),
+          (err) => {
+            deps.log.error({ err, messageId: msg.id }, 'message not handled');
+            config.onHandled?.(msg.id, null);
+          },
+        );
     });
   };
 }

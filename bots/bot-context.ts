@@ -38,7 +38,11 @@ export interface BotContext {
  * A reply: text, and the WeChat contact ids to @mention in a room; `privately`, a longer text
  * for the speaker alone (the letter after 登记), sent to their private chat instead of the group.
  */
-export interface Reply { text: string; mentions?: string[]; privately?: string }
+export interface Reply {
+  text: string;
+  mentions?: string[];
+  privately?: string;
+}
 
 export type Handler<K extends Command['kind']> = (ctx: BotContext, cmd: Extract<Command, { kind: K }>) => Promise<Reply | null>;
 /** A feature's handlers, by where they are heard. */
@@ -48,7 +52,9 @@ export interface HandlerTable {
 }
 
 export function makeContext(base: Omit<BotContext, 'requireGroup' | 'can' | 'permit' | 'answer'>): BotContext {
-  const here = (t?: Target): Target | undefined => t ?? (base.group ? { level: 'group', communityId: base.group.communityId, gridId: base.group.gridId, groupId: base.group.id } : undefined);
+  const here = (t?: Target): Target | undefined =>
+    t ??
+    (base.group ? { level: 'group', communityId: base.group.communityId, gridId: base.group.gridId, groupId: base.group.id } : undefined);
   return {
     ...base,
     requireGroup() {

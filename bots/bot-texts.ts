@@ -1,13 +1,42 @@
 import type { Translate } from '../src/i18n';
 
 /** Options i18next reads from a t() call's parameters: a call using one of them is left to i18next. */
-const I18NEXT_OPTIONS = new Set(['count', 'context', 'ordinal', 'defaultValue', 'replace', 'lng', 'lngs', 'ns', 'keyPrefix', 'fallbackLng', 'interpolation', 'postProcess',
-  'returnObjects', 'returnDetails', 'returnNull', 'returnEmptyString', 'joinArrays', 'skipInterpolation', 'nest', 'keySeparator', 'nsSeparator', 'missingInterpolationHandler',
-  'formatParams', 'appendNamespaceToMissingKey', 'appendNamespaceToCIMode', 'ignoreJSONStructure', 'compatibilityJSON']);
+const I18NEXT_OPTIONS = new Set([
+  'count',
+  'context',
+  'ordinal',
+  'defaultValue',
+  'replace',
+  'lng',
+  'lngs',
+  'ns',
+  'keyPrefix',
+  'fallbackLng',
+  'interpolation',
+  'postProcess',
+  'returnObjects',
+  'returnDetails',
+  'returnNull',
+  'returnEmptyString',
+  'joinArrays',
+  'skipInterpolation',
+  'nest',
+  'keySeparator',
+  'nsSeparator',
+  'missingInterpolationHandler',
+  'formatParams',
+  'appendNamespaceToMissingKey',
+  'appendNamespaceToCIMode',
+  'ignoreJSONStructure',
+  'compatibilityJSON',
+]);
 const MISSING = '\u0000';
 
 /** A template cut at its `{{name}}` places: the text between them, and the names. */
-interface Template { texts: string[]; names: string[] }
+interface Template {
+  texts: string[];
+  names: string[];
+}
 
 /**
  * A template that can be filled without i18next, or null: only plain `{{name}}` places (no
@@ -19,7 +48,10 @@ function compile(raw: unknown): Template | null {
   const texts: string[] = [];
   const names: string[] = [];
   for (let i = 0; i < pieces.length; i += 1) {
-    if (i % 2 === 0) { texts.push(pieces[i]!); continue; }
+    if (i % 2 === 0) {
+      texts.push(pieces[i]!);
+      continue;
+    }
     const name = pieces[i]!.trim();
     if (!/^\w+$/.test(name) || I18NEXT_OPTIONS.has(name)) return null;
     names.push(name);
@@ -58,11 +90,17 @@ export function createBotTexts(t: Translate): (lng: string, key: string, params?
     const k = `${lng}\u0000${key}`;
     if (!params) {
       let text = fixed.get(k);
-      if (text === undefined) { text = t(`bot:${key}`, { lng }); fixed.set(k, text); }
+      if (text === undefined) {
+        text = t(`bot:${key}`, { lng });
+        fixed.set(k, text);
+      }
       return text;
     }
     let tpl = templates.get(k);
-    if (tpl === undefined) { tpl = compile(t(`bot:${key}`, { lng, skipInterpolation: true, defaultValue: MISSING })); templates.set(k, tpl); }
+    if (tpl === undefined) {
+      tpl = compile(t(`bot:${key}`, { lng, skipInterpolation: true, defaultValue: MISSING }));
+      templates.set(k, tpl);
+    }
     return (tpl && fill(tpl, params)) ?? t(`bot:${key}`, { lng, ...params });
   };
 }

@@ -14,13 +14,20 @@ export function createLanes() {
     run<R>(key: string, work: () => Promise<R>): Promise<R> {
       const before = tails.get(key) ?? Promise.resolve();
       const result = before.then(work);
-      const tail = result.then(() => undefined, () => undefined);
+      const tail = result.then(
+        () => undefined,
+        () => undefined,
+      );
       tails.set(key, tail);
-      void tail.then(() => { if (tails.get(key) === tail) tails.delete(key); });
+      void tail.then(() => {
+        if (tails.get(key) === tail) tails.delete(key);
+      });
       return result;
     },
     /** conversations with work queued or running */
-    get busy(): number { return tails.size; },
+    get busy(): number {
+      return tails.size;
+    },
   };
 }
 export type Lanes = ReturnType<typeof createLanes>;

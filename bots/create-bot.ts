@@ -58,7 +58,10 @@ export function createBot(o: BotOptions): Bot {
   wechaty.on('scan', (code, status) => {
     if (code === qrcode) return;
     qrcode = code;
-    o.log.info({ status }, '请用微信扫描下面的二维码登录（控制台也会显示）Scan the QR code below with WeChat to log in (also on the dashboard)');
+    o.log.info(
+      { status },
+      '请用微信扫描下面的二维码登录（控制台也会显示）Scan the QR code below with WeChat to log in (also on the dashboard)',
+    );
     qrcodeTerminal.generate(code, { small: true }, (art) => printQr(art));
   });
   wechaty.on('login', (user) => {
@@ -67,13 +70,22 @@ export function createBot(o: BotOptions): Bot {
     account = user.name();
     o.log.info({ user: account }, '机器人已登录 bot logged in');
   });
-  wechaty.on('logout', (user) => { account = null; o.log.warn({ user: user.name() }, 'bot logged out'); });
+  wechaty.on('logout', (user) => {
+    account = null;
+    o.log.warn({ user: user.name() }, 'bot logged out');
+  });
   wechaty.on('error', (err) => {
-    if (wechaty.isLoggedIn || stopped) { o.log.error({ err }, 'wechaty error'); return; }
+    if (wechaty.isLoggedIn || stopped) {
+      o.log.error({ err }, 'wechaty error');
+      return;
+    }
     if (retrying) return; // this attempt already failed and is logged
     attempt += 1;
     const wait = Math.min(MAX_RETRY_MS, (o.retryMs ?? 5000) * 2 ** (attempt - 1));
-    o.log.warn({ attempt, retryInS: Math.round(wait / 1000), error: String((err as Error)?.message ?? err).slice(0, 200) }, `微信登录失败，${Math.round(wait / 1000)} 秒后重试 WeChat login failed, retrying`);
+    o.log.warn(
+      { attempt, retryInS: Math.round(wait / 1000), error: String((err as Error)?.message ?? err).slice(0, 200) },
+      `微信登录失败，${Math.round(wait / 1000)} 秒后重试 WeChat login failed, retrying`,
+    );
     retrying = setTimeout(() => {
       void (async () => {
         await wechaty.stop().catch(() => undefined);

@@ -49,8 +49,14 @@ export function createDemoPuppet(botName = '安心房东') {
 /** WeChat's other kinds of message, as the simulator sends them (issue 25). */
 export type MockKind = 'text' | 'image' | 'voice' | 'sticker' | 'video' | 'file' | 'link' | 'recall';
 const MOCK_TYPES: Record<MockKind, types.Message> = {
-  text: types.Message.Text, image: types.Message.Image, voice: types.Message.Audio, sticker: types.Message.Emoticon, video: types.Message.Video,
-  file: types.Message.Attachment, link: types.Message.Url, recall: types.Message.Recalled,
+  text: types.Message.Text,
+  image: types.Message.Image,
+  voice: types.Message.Audio,
+  sticker: types.Message.Emoticon,
+  video: types.Message.Video,
+  file: types.Message.Attachment,
+  link: types.Message.Url,
+  recall: types.Message.Recalled,
 };
 
 /**
@@ -68,7 +74,14 @@ export function sendMockMessage(
   const id = `${m.kind}-${randomUUID()}`;
   if (m.file) demo.mocker.cacheFileBoxPayload.set(id, FileBox.fromBase64(m.file.bytes.toString('base64'), m.file.name).toJSON());
   const where = to instanceof demo.mocker.RoomMock ? { roomId: to.id, mentionIdList: m.mentionIds ?? [] } : { listenerId: to.id };
-  demo.mocker.MessageMock.create({ id, talkerId: from.id, timestamp: Date.now(), type: MOCK_TYPES[m.kind], ...(m.text !== undefined ? { text: m.text } : {}), ...where });
+  demo.mocker.MessageMock.create({
+    id,
+    talkerId: from.id,
+    timestamp: Date.now(),
+    type: MOCK_TYPES[m.kind],
+    ...(m.text !== undefined ? { text: m.text } : {}),
+    ...where,
+  });
   demo.puppet.emit('message', { messageId: id });
   return id;
 }

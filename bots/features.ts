@@ -17,13 +17,27 @@ const helpHandlers: HandlerTable = {
 };
 
 /** Every feature's handlers; `帮助` is built from the same table, so it lists only what answers. */
-export const FEATURES: HandlerTable[] = [groupHandlers, commitmentHandlers, photoHandlers, reviewHandlers, hazardHandlers, pointHandlers, tipHandlers, staffHandlers, conversationHandlers, helpHandlers];
+export const FEATURES: HandlerTable[] = [
+  groupHandlers,
+  commitmentHandlers,
+  photoHandlers,
+  reviewHandlers,
+  hazardHandlers,
+  pointHandlers,
+  tipHandlers,
+  staffHandlers,
+  conversationHandlers,
+  helpHandlers,
+];
 
 type Who = (ctx: BotContext) => boolean;
 const anyone: Who = () => true;
 const registered: Who = (ctx) => ctx.speaker.houses.length > 0;
 /** in a bound room, when the policy lets the speaker take the action there */
-const may = (action: Action): Who => (ctx) => Boolean(ctx.group) && ctx.can(action);
+const may =
+  (action: Action): Who =>
+  (ctx) =>
+    Boolean(ctx.group) && ctx.can(action);
 const unbound: Who = (ctx) => ctx.where === 'room' && !ctx.group;
 const bound: Who = (ctx) => ctx.where === 'private' || Boolean(ctx.group);
 const notStaff: Who = (ctx) => !ctx.speaker.staff;

@@ -7,8 +7,12 @@ import { quotedReply } from '../src/domain/wechat-quote';
 import type { SimKind, SimMessage, SimPost, SimulatorPort } from '../src/ports';
 
 const KIND_OF: Partial<Record<number, SimKind>> = {
-  [types.Message.Audio]: 'voice', [types.Message.Emoticon]: 'sticker', [types.Message.Video]: 'video',
-  [types.Message.Attachment]: 'file', [types.Message.Url]: 'link', [types.Message.Recalled]: 'recall',
+  [types.Message.Audio]: 'voice',
+  [types.Message.Emoticon]: 'sticker',
+  [types.Message.Video]: 'video',
+  [types.Message.Attachment]: 'file',
+  [types.Message.Url]: 'link',
+  [types.Message.Recalled]: 'recall',
 };
 
 const MAX_TRANSCRIPT = 2000;
@@ -47,8 +51,19 @@ export function createSimulator(demo: { puppet: PuppetMock; mocker: mock.Mocker 
   };
 
   puppet.on('message', ({ messageId }) => {
-    const p = mocker.messagePayload(messageId) as { talkerId: string; text?: string; type: number; mentionIdList?: string[]; roomId?: string; listenerId?: string; timestamp: number };
-    const fileName = p.type === types.Message.Image ? (mocker.cacheFileBoxPayload.get(messageId) as { name?: string } | undefined)?.name ?? 'image' : undefined;
+    const p = mocker.messagePayload(messageId) as {
+      talkerId: string;
+      text?: string;
+      type: number;
+      mentionIdList?: string[];
+      roomId?: string;
+      listenerId?: string;
+      timestamp: number;
+    };
+    const fileName =
+      p.type === types.Message.Image
+        ? ((mocker.cacheFileBoxPayload.get(messageId) as { name?: string } | undefined)?.name ?? 'image')
+        : undefined;
     if (fileName && p.talkerId === self().id) dropImage(messageId);
     else if (fileName) {
       waiting.push(messageId);
@@ -58,8 +73,13 @@ export function createSimulator(demo: { puppet: PuppetMock; mocker: mock.Mocker 
     // a voice, video or file keeps no bytes once heard: the bot never takes them
     if (kind) mocker.cacheFileBoxPayload.delete(messageId);
     const m: SimMessage = {
-      id: messageId, from: p.talkerId, ...(p.text !== undefined && !fileName ? { text: p.text } : {}), ...(fileName ? { image: fileName } : {}), ...(kind ? { kind } : {}),
-      mentions: p.mentionIdList ?? [], at: new Date(p.timestamp).toISOString(),
+      id: messageId,
+      from: p.talkerId,
+      ...(p.text !== undefined && !fileName ? { text: p.text } : {}),
+      ...(fileName ? { image: fileName } : {}),
+      ...(kind ? { kind } : {}),
+      mentions: p.mentionIdList ?? [],
+      at: new Date(p.timestamp).toISOString(),
     };
     if (p.roomId) keep(`room:${p.roomId}`, m);
     else if (p.listenerId) keep(`contact:${p.talkerId === self().id ? p.listenerId : p.talkerId}`, m);
@@ -82,15 +102,24 @@ export function createSimulator(demo: { puppet: PuppetMock; mocker: mock.Mocker 
     post(msg: SimPost): { id: string } {
       const from = contacts.get(msg.from)!;
       const to = msg.roomId ? rooms.get(msg.roomId)! : self();
-      if (msg.imageBase64 !== undefined) return { id: sendMockImage(demo, from, to, Buffer.from(msg.imageBase64, 'base64'), msg.filename ?? 'photo.jpg') };
+      if (msg.imageBase64 !== undefined)
+        return { id: sendMockImage(demo, from, to, Buffer.from(msg.imageBase64, 'base64'), msg.filename ?? 'photo.jpg') };
       if (msg.kind) {
-        const file = ['voice', 'video', 'file', 'sticker'].includes(msg.kind) ? { bytes: Buffer.from(`sim ${msg.kind}`), name: msg.filename ?? `${msg.kind}.bin` } : undefined;
-        const text = msg.kind === 'recall' ? msg.messageId ?? '' : msg.kind === 'link' ? msg.text ?? '' : undefined;
+        const file = ['voice', 'video', 'file', 'sticker'].includes(msg.kind)
+          ? { bytes: Buffer.from(`sim ${msg.kind}`), name: msg.filename ?? `${msg.kind}.bin` }
+          : undefined;
+        const text = msg.kind === 'recall' ? (msg.messageId ?? '') : msg.kind === 'link' ? (msg.text ?? '') : undefined;
         return { id: sendMockMessage(demo, from, to, { kind: msg.kind, file, text, mentionIds: msg.mentionIds }) };
       }
       if (msg.quote !== undefined) {
         // WeChat delivers a quoted reply as text: the quote, a dashed line, the reply
-        return { id: sendMockMessage(demo, from, to, { kind: 'text', text: quotedReply(msg.quote, from.payload.name, msg.text ?? ''), mentionIds: msg.mentionIds }) };
+        return {
+          id: sendMockMessage(demo, from, to, {
+            kind: 'text',
+            text: quotedReply(msg.quote, from.payload.name, msg.text ?? ''),
+            mentionIds: msg.mentionIds,
+          }),
+        };
       }
       const before = new Set(mocker.cacheMessagePayload.keys());
       from.say(msg.text ?? '').to(to);
@@ -98,10 +127,16 @@ export function createSimulator(demo: { puppet: PuppetMock; mocker: mock.Mocker 
       return { id };
     },
     joinRoom(roomId: string, contactIds: string[]): void {
-      rooms.get(roomId)!.add(...contactIds.map((id) => contacts.get(id)!)).by(self());
+      rooms
+        .get(roomId)!
+        .add(...contactIds.map((id) => contacts.get(id)!))
+        .by(self());
     },
     leaveRoom(roomId: string, contactIds: string[]): void {
-      rooms.get(roomId)!.remove(...contactIds.map((id) => contacts.get(id)!)).by(self());
+      rooms
+        .get(roomId)!
+        .remove(...contactIds.map((id) => contacts.get(id)!))
+        .by(self());
     },
     forget: (messageId: string) => dropImage(messageId),
     roomMessages: (roomId: string) => transcripts.get(`room:${roomId}`) ?? [],
@@ -115,7 +150,8 @@ export function createSimulator(demo: { puppet: PuppetMock; mocker: mock.Mocker 
         const n = keep === -1 ? list.length : keep;
         if (n === 0) continue;
         dropped += n;
-        if (n === list.length) transcripts.delete(key); else list.splice(0, n);
+        if (n === list.length) transcripts.delete(key);
+        else list.splice(0, n);
       }
       return dropped;
     },

@@ -2,18 +2,39 @@ import path from 'node:path';
 import { z } from 'zod';
 
 const int = (name: string, min: number, max: number) =>
-  z.string().trim().regex(/^\d+$/, `${name} must be a whole number`).transform(Number)
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, `${name} must be a whole number`)
+    .transform(Number)
     .refine((n) => n >= min && n <= max, `${name} must be between ${min} and ${max}`);
 
-const validZone = (tz: string) => { try { new Intl.DateTimeFormat('en', { timeZone: tz }); return true; } catch { return false; } };
+const validZone = (tz: string) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 const schema = z.object({
   PORT: int('PORT', 0, 65535).default(3000), // 0: any free port
   HOST: z.string().trim().min(1).default('0.0.0.0'),
   DATA_DIR: z.string().trim().min(1).default('./data'),
-  MONGODB_URI: z.string().trim().regex(/^mongodb(\+srv)?:\/\/\S+$/, 'MONGODB_URI must start with mongodb:// or mongodb+srv://').optional(),
+  MONGODB_URI: z
+    .string()
+    .trim()
+    .regex(/^mongodb(\+srv)?:\/\/\S+$/, 'MONGODB_URI must start with mongodb:// or mongodb+srv://')
+    .optional(),
   MONGODB_ALLOW_STANDALONE: z.enum(['0', '1'], { message: 'MONGODB_ALLOW_STANDALONE must be 0 or 1' }).default('0'),
-  ADMIN_TOKEN: z.string().trim().min(16, 'ADMIN_TOKEN must be at least 16 characters').max(256).regex(/^[\x21-\x7e]+$/, 'ADMIN_TOKEN must be printable ASCII without spaces').optional(),
+  ADMIN_TOKEN: z
+    .string()
+    .trim()
+    .min(16, 'ADMIN_TOKEN must be at least 16 characters')
+    .max(256)
+    .regex(/^[\x21-\x7e]+$/, 'ADMIN_TOKEN must be printable ASCII without spaces')
+    .optional(),
   WECHATY_PUPPET: z.string().trim().min(1).optional(),
   WECHATY_PUPPET_SERVICE_TOKEN: z.string().trim().min(1).optional(),
   TZ: z.string().trim().refine(validZone, 'TZ must be an IANA time zone such as Asia/Shanghai').default('Asia/Shanghai'),
@@ -24,7 +45,11 @@ const schema = z.object({
   RETENTION_DAYS: int('RETENTION_DAYS', 1, 3650).default(30),
   DEMO_SEED: z.enum(['0', '1'], { message: 'DEMO_SEED must be 0 or 1' }).default('1'),
   ROSTER_MAX_ROWS: int('ROSTER_MAX_ROWS', 1, 100_000_000).default(2_000_000),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
 });
 
 export interface Config {

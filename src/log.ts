@@ -28,7 +28,10 @@ export function createLogger(level = 'info', destination?: pino.DestinationStrea
     {
       level,
       base: undefined,
-      redact: { paths: ['phone', '*.phone', '*.*.phone', 'token', '*.token', 'authorization', '*.authorization', 'req.headers.authorization'], censor: '[redacted]' },
+      redact: {
+        paths: ['phone', '*.phone', '*.*.phone', 'token', '*.token', 'authorization', '*.authorization', 'req.headers.authorization'],
+        censor: '[redacted]',
+      },
       formatters: { log: (object) => redactDeep(object) as Record<string, unknown> },
       serializers: { err: (e: Error) => redactDeep({ ...pino.stdSerializers.err(e) }) },
       hooks: {

@@ -31,9 +31,13 @@ import type { RouteSpec } from './http/route-table';
 const ROOM_LEASE_MS = 60_000;
 
 export interface Running {
-  config: Config; server: Server; bot: Bot; stop(): Promise<void>;
+  config: Config;
+  server: Server;
+  bot: Bot;
+  stop(): Promise<void>;
   /** the store and the API's route table, for tests that drive the running app (the typed-client contract test) */
-  store: Store; routes: readonly RouteSpec[];
+  store: Store;
+  routes: readonly RouteSpec[];
   /** the admin token made at this first start (shown once), if one was */
   newAdminToken?: string;
 }
@@ -44,9 +48,24 @@ export async function start(config: Config, log: Logger): Promise<Running> {
   const t = i18n.t.bind(i18n);
   // what a killed roster import left in the temp folder (a spooled worksheet)
   sweepImportTemp(true);
-  const store = await createStore({ dataDir: config.dataDir, mongodbUri: config.mongodbUri, mongodbAllowStandalone: config.mongodbAllowStandalone, retentionDays: config.retentionDays, warn: (m) => log.warn(m) });
+  const store = await createStore({
+    dataDir: config.dataDir,
+    mongodbUri: config.mongodbUri,
+    mongodbAllowStandalone: config.mongodbAllowStandalone,
+    retentionDays: config.retentionDays,
+    warn: (m) => log.warn(m),
+  });
   // the one world object: the bot, the API and the schedules share it (and so its bell)
-  const deps = createDeps({ store, clock: systemClock, log, timeZone: config.timeZone, t, locale: config.locale, intentTtlMs: config.intentTtlMinutes * 60_000, remindCooldownMs: config.remindCooldownMinutes * 60_000 });
+  const deps = createDeps({
+    store,
+    clock: systemClock,
+    log,
+    timeZone: config.timeZone,
+    t,
+    locale: config.locale,
+    intentTtlMs: config.intentTtlMinutes * 60_000,
+    remindCooldownMs: config.remindCooldownMinutes * 60_000,
+  });
   await ensureDefaults(deps);
   const admin = await ensureAdmin(deps, { adminToken: config.adminToken, dataDir: config.dataDir });
 
@@ -64,18 +83,31 @@ export async function start(config: Config, log: Logger): Promise<Running> {
   const demo = config.demo ? createDemoPuppet() : undefined;
   const puppetName = config.demo ? 'wechaty-puppet-mock' : (config.puppet as string);
   const bot = createBot({
-    name: 'anxin-fangdong', puppet: demo?.puppet ?? puppetName, puppetName, puppetToken: config.puppetToken, log, dataDir: config.dataDir,
+    name: 'anxin-fangdong',
+    puppet: demo?.puppet ?? puppetName,
+    puppetName,
+    puppetToken: config.puppetToken,
+    log,
+    dataDir: config.dataDir,
     // (demo mode: a handled message's image is dropped from the simulator's memory)
     plugins: [AnxinPlugin({ deps, rooms, onHandled: (id) => sim?.forget(id) })],
   });
 
   // the demo bot's own contact, once it has logged in (the simulator answers "starting" before)
   const login: { self?: ReturnType<NonNullable<typeof demo>['login']> } = {};
-  const sim = demo ? createSimulator(demo, () => {
-    if (!login.self) throw new DomainError('bad_request', 'bot not logged in yet', { detailKey: 'bot_starting' });
-    return login.self;
-  }) : undefined;
-  const app = createApp({ ...deps, demo: config.demo, botStatus: bot.status, sim, imports: { dir: path.join(config.dataDir, 'uploads'), maxRows: config.rosterMaxRows } });
+  const sim = demo
+    ? createSimulator(demo, () => {
+        if (!login.self) throw new DomainError('bad_request', 'bot not logged in yet', { detailKey: 'bot_starting' });
+        return login.self;
+      })
+    : undefined;
+  const app = createApp({
+    ...deps,
+    demo: config.demo,
+    botStatus: bot.status,
+    sim,
+    imports: { dir: path.join(config.dataDir, 'uploads'), maxRows: config.rosterMaxRows },
+  });
   const server = app.listen(config.port, config.host);
   answerClientErrors(server, t);
   await once(server, 'listening');
@@ -88,21 +120,26 @@ export async function start(config: Config, log: Logger): Promise<Running> {
   let worker: ReturnType<typeof createOutboxWorker> | undefined;
   const startWorker = () => {
     if (worker) return;
-    worker = createOutboxWorker(deps, createWechatySendPort(bot.wechaty, store), {
-      account: bot.wechaty.currentUser.id,
-      worker: `${process.pid}`,
-      intervalMs: config.sendIntervalMs,
-      jitterMs: Math.floor(config.sendIntervalMs / 3),
-      roomSwitchMs: config.demo ? 0 : 2000,
-      // a real account is protected by a daily cap; the demo's mock account has nothing to protect
-      dailyCap: config.demo ? 1_000_000 : 3000,
-      tooFrequentPauseMs: 10 * 60_000,
-      leaseMs: 60_000,
-      idleMs: 1000,
-      serves: rooms.serves,
-      roomLeaseMs: ROOM_LEASE_MS,
-      mergeRoomPosts: true,
-    }, (ms) => new Promise((r) => setTimeout(r, ms)));
+    worker = createOutboxWorker(
+      deps,
+      createWechatySendPort(bot.wechaty, store),
+      {
+        account: bot.wechaty.currentUser.id,
+        worker: `${process.pid}`,
+        intervalMs: config.sendIntervalMs,
+        jitterMs: Math.floor(config.sendIntervalMs / 3),
+        roomSwitchMs: config.demo ? 0 : 2000,
+        // a real account is protected by a daily cap; the demo's mock account has nothing to protect
+        dailyCap: config.demo ? 1_000_000 : 3000,
+        tooFrequentPauseMs: 10 * 60_000,
+        leaseMs: 60_000,
+        idleMs: 1000,
+        serves: rooms.serves,
+        roomLeaseMs: ROOM_LEASE_MS,
+        mergeRoomPosts: true,
+      },
+      (ms) => new Promise((r) => setTimeout(r, ms)),
+    );
     worker.start();
   };
   if (bot.wechaty.isLoggedIn) startWorker();
@@ -113,24 +150,34 @@ export async function start(config: Config, log: Logger): Promise<Running> {
 
   const url = `http://localhost:${config.port}/`;
   log.info({ url, storage: store.kind, puppet: puppetName, demo: config.demo }, `控制台 Dashboard: ${url}`);
-  if (admin.source === 'generated') log.info(`管理员令牌（仅显示一次，已写入 ${admin.tokenFile}）Admin token (shown once, saved to ${admin.tokenFile}): ${admin.token}`);
+  if (admin.source === 'generated')
+    log.info(`管理员令牌（仅显示一次，已写入 ${admin.tokenFile}）Admin token (shown once, saved to ${admin.tokenFile}): ${admin.token}`);
   else if (admin.source === 'file' && config.demo && admin.token) log.info(`演示模式管理员令牌 Demo admin token: ${admin.token}`);
   else if (admin.source === 'file') log.info(`管理员令牌见 Admin token in ${admin.tokenFile}`);
 
   let stopping: Promise<void> | undefined;
-  const stop = () => (stopping ??= (async () => {
-    log.info('正在停止 shutting down');
-    server.close();
-    server.closeAllConnections();
-    scheduler.stop();
-    await retention.stop();
-    await worker?.stop();
-    await bot.stop().catch((err) => log.warn({ err }, 'bot stop failed'));
-    // its rooms' other member accounts take them now, not after the lease
-    await rooms.stop().catch((err) => log.warn({ err }, 'room leases not ended'));
-    await store.close();
-  })());
-  return { config, server, bot, stop, store, routes: app.routeTable, newAdminToken: admin.source === 'generated' ? admin.token ?? undefined : undefined };
+  const stop = () =>
+    (stopping ??= (async () => {
+      log.info('正在停止 shutting down');
+      server.close();
+      server.closeAllConnections();
+      scheduler.stop();
+      await retention.stop();
+      await worker?.stop();
+      await bot.stop().catch((err) => log.warn({ err }, 'bot stop failed'));
+      // its rooms' other member accounts take them now, not after the lease
+      await rooms.stop().catch((err) => log.warn({ err }, 'room leases not ended'));
+      await store.close();
+    })());
+  return {
+    config,
+    server,
+    bot,
+    stop,
+    store,
+    routes: app.routeTable,
+    newAdminToken: admin.source === 'generated' ? (admin.token ?? undefined) : undefined,
+  };
 }
 
 async function main(): Promise<void> {
@@ -154,7 +201,13 @@ async function main(): Promise<void> {
   if (running.newAdminToken) process.stdout.write(`\nADMIN_TOKEN=${running.newAdminToken}\n\n`);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
-      running.stop().then(() => process.exit(0), (err) => { log.error({ err }, 'shutdown failed'); process.exit(1); });
+      running.stop().then(
+        () => process.exit(0),
+        (err) => {
+          log.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
     });
   }
 }

@@ -4,19 +4,39 @@
  */
 
 /** What the bot side tells the HTTP side about itself (for /healthz and the dashboard). */
-export interface BotStatus { puppet: string; loggedIn: boolean; qrcode?: string | null; account?: string | null }
+export interface BotStatus {
+  puppet: string;
+  loggedIn: boolean;
+  qrcode?: string | null;
+  account?: string | null;
+}
 
 /** a message of WeChat's other kinds (issue 25): its kind names it in the transcript */
 export type SimKind = 'voice' | 'sticker' | 'video' | 'file' | 'link' | 'recall';
-export interface SimMessage { id: string; from: string; text?: string; image?: string; kind?: SimKind; mentions: string[]; at: string }
+export interface SimMessage {
+  id: string;
+  from: string;
+  text?: string;
+  image?: string;
+  kind?: SimKind;
+  mentions: string[];
+  at: string;
+}
 /**
  * What a simulated person sends: text (optionally a quoted reply to `quote`), an image, or another
  * kind (`kind`: a voice, sticker, video or file with `filename`; a link with `text` as its URL; a
  * recall with `messageId`), @mentioning `mentionIds` in a room.
  */
 export interface SimPost {
-  from: string; roomId?: string; text?: string; imageBase64?: string; filename?: string;
-  kind?: SimKind; quote?: string; messageId?: string; mentionIds?: string[];
+  from: string;
+  roomId?: string;
+  text?: string;
+  imageBase64?: string;
+  filename?: string;
+  kind?: SimKind;
+  quote?: string;
+  messageId?: string;
+  mentionIds?: string[];
 }
 
 /** Demo mode's simulator, as the HTTP routes use it (SPEC §6 /sim). */

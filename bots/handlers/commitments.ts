@@ -9,7 +9,9 @@ import { monthDay } from '../../src/domain/date-format';
 
 /** The words of a house's state, translated once per reply rather than once per house. */
 function stateWords(ctx: BotContext) {
-  const w = Object.fromEntries((['committed', 'not_committed', 'not_registered', 'approved', 'returned'] as const).map((k) => [k, ctx.t(`progress.${k}`)]));
+  const w = Object.fromEntries(
+    (['committed', 'not_committed', 'not_registered', 'approved', 'returned'] as const).map((k) => [k, ctx.t(`progress.${k}`)]),
+  );
   const photos = ctx.t('progress.photos', { done: '{done}', required: '{required}' });
   return (h: HouseProgress, roundOpen: boolean): string => {
     const parts = [h.registered ? (h.committed ? w.committed : w.not_committed) : w.not_registered];
@@ -30,7 +32,10 @@ async function progressText(ctx: BotContext, group: Group): Promise<string> {
     ctx.t('progress.title', { group: group.name }),
     p.round ? ctx.t('progress.round', { period: p.round.period, deadline }) : ctx.t('progress.no_round'),
     // a house nobody has registered shows its code only: its address is no invitation to claim it
-    ...p.houses.map((h) => `${h.mark} ${h.code}${h.registered ? ` ${h.place}` : ''} · ${houseState(h, Boolean(p.round))}${h.overdue ? ` · ⚠ ${ctx.t('progress.overdue')}` : ''}`),
+    ...p.houses.map(
+      (h) =>
+        `${h.mark} ${h.code}${h.registered ? ` ${h.place}` : ''} · ${houseState(h, Boolean(p.round))}${h.overdue ? ` · ⚠ ${ctx.t('progress.overdue')}` : ''}`,
+    ),
     ctx.t('progress.footer', { committed: p.committed, total: p.total, done: p.done }),
   ].join('\n');
 }

@@ -31,11 +31,20 @@ async function aboutSpeaker(ctx: BotContext, topic: AskTopic): Promise<Reply> {
   if (topic === 'report') lines.push(ctx.t('ask.report'));
   if (me.next === 'register') return ctx.answer([...lines, ctx.t('ask.not_registered')].join('\n'));
   const round = me.houses.find((h) => h.round)?.round;
-  lines.push(round ? ctx.t('ask.deadline_title', { period: round.period, deadline: monthDay(ctx.lng, ctx.deps.timeZone, round.deadline) }) : ctx.t('ask.no_round'));
+  lines.push(
+    round
+      ? ctx.t('ask.deadline_title', { period: round.period, deadline: monthDay(ctx.lng, ctx.deps.timeZone, round.deadline) })
+      : ctx.t('ask.no_round'),
+  );
   if (topic !== 'deadline' || me.houses.length > 1) lines.push(ctx.t('ask.owed_title'), ...me.houses.map((h) => houseLine(ctx, h)));
   const firstOwed = me.houses.find((h) => h.owed.length > 0)?.owed[0];
   const next = {
-    commit: 'ask.next_commit', photo: 'ask.next_photo', redo: 'ask.next_return', wait: 'ask.next_wait', done: 'ask.next_done', no_round: null,
+    commit: 'ask.next_commit',
+    photo: 'ask.next_photo',
+    redo: 'ask.next_return',
+    wait: 'ask.next_wait',
+    done: 'ask.next_done',
+    no_round: null,
   }[me.next];
   if (next) lines.push(ctx.t(next, { item: firstOwed ? ctx.t(`items.${firstOwed}`) : '' }));
   // told to commit: `好的` from them now gets the confirming question
@@ -58,7 +67,12 @@ async function whoIsMissing(ctx: BotContext): Promise<Reply | null> {
     else if (p.round) parts.push(ctx.t('progress.photos', { done: h.itemsDone, required: h.itemsRequired }));
     return parts.join('，');
   };
-  return ctx.answer(ctx.t('ask.who_missing', { count: behind.length, lines: behind.map((h) => ctx.t('ask.missing_line', { code: h.code, what: what(h) })).join('\n') }));
+  return ctx.answer(
+    ctx.t('ask.who_missing', {
+      count: behind.length,
+      lines: behind.map((h) => ctx.t('ask.missing_line', { code: h.code, what: what(h) })).join('\n'),
+    }),
+  );
 }
 
 const ask: Handler<'ask'> = async (ctx, cmd) => {

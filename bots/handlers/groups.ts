@@ -29,8 +29,10 @@ export async function answerProof(ctx: BotContext, digits: string): Promise<Repl
   if (!p) return null;
   const params = { code: p.house.code, place: shortenAddress(p.house.address) };
   if (p.status === 'registered') return registered(ctx, params);
-  if (p.status === 'pending') return ctx.answer(ctx.t(p.house.id === ctx.group?.headHouseId ? 'register.pending_staff' : 'register.pending', params));
-  if (p.status === 'wrong') return ctx.answer(ctx.t(p.left > 0 ? 'register.proof_wrong' : 'register.proof_locked', { ...params, left: p.left }));
+  if (p.status === 'pending')
+    return ctx.answer(ctx.t(p.house.id === ctx.group?.headHouseId ? 'register.pending_staff' : 'register.pending', params));
+  if (p.status === 'wrong')
+    return ctx.answer(ctx.t(p.left > 0 ? 'register.proof_wrong' : 'register.proof_locked', { ...params, left: p.left }));
   // the house's staff are told privately, in the same unit of work as the reply
   await postNotices(ctx.deps, p.notices);
   return ctx.answer(ctx.t('register.proof_locked', params));
@@ -40,12 +42,20 @@ export async function answerProof(ctx: BotContext, digits: string): Promise<Repl
 export const groupHandlers: HandlerTable = {
   room: {
     bindGroup: async (ctx, cmd) => {
-      const { group, houses } = await bindGroup(ctx.deps, { code: cmd.code, roomId: ctx.roomId!, botId: ctx.botId, by: ctx.speaker.wechatId });
+      const { group, houses } = await bindGroup(ctx.deps, {
+        code: cmd.code,
+        roomId: ctx.roomId!,
+        botId: ctx.botId,
+        by: ctx.speaker.wechatId,
+      });
       return { text: ctx.t('bind_group.done', { group: group.name, houses, letter: await currentLetterText(ctx.deps, ctx.lng) }) };
     },
     register: async (ctx, cmd) => {
       const r = await registerHouse(ctx.deps, {
-        group: ctx.requireGroup(), wechatId: ctx.speaker.wechatId, name: ctx.speaker.name, houseCode: cmd.houseCode,
+        group: ctx.requireGroup(),
+        wechatId: ctx.speaker.wechatId,
+        name: ctx.speaker.name,
+        houseCode: cmd.houseCode,
         said: { conversation: ctx.said.conversation, at: ctx.said.at },
       });
       const params = { code: r.house.code, place: shortenAddress(r.house.address) };
@@ -63,7 +73,8 @@ export const groupHandlers: HandlerTable = {
     confirmRegister: async (ctx, cmd) => {
       const c = await confirmRegistration(ctx.deps, { group: ctx.requireGroup(), speaker: ctx.speaker, houseCode: cmd.houseCode });
       // the landlord who loses the house is told, in the room, with an @mention
-      if (c.previous) return { text: ctx.t('register.moved', { code: c.house.code }), mentions: [c.claimant.wechatId, c.previous.wechatId] };
+      if (c.previous)
+        return { text: ctx.t('register.moved', { code: c.house.code }), mentions: [c.claimant.wechatId, c.previous.wechatId] };
       return { text: ctx.t('register.confirmed', { code: c.house.code }), mentions: [c.claimant.wechatId] };
     },
   },

@@ -6,9 +6,9 @@ import type { BotContext, Handler, HandlerTable, Reply } from '../bot-context';
 import { photoReply } from './inspection';
 import { roomPlace } from './review';
 
-
 /** The room is told by the reply itself: the service's notice to this room, said once. */
-const asReply = (ctx: BotContext, notices: readonly NoticeData[]): Reply | null => (notices[0] ? noticePost(ctx.deps, { ...notices[0], lng: ctx.lng }) : null);
+const asReply = (ctx: BotContext, notices: readonly NoticeData[]): Reply | null =>
+  notices[0] ? noticePost(ctx.deps, { ...notices[0], lng: ctx.lng }) : null;
 
 /** `整改 N`: in the room or a private chat, by the landlord of the hazard's house. */
 const fixed: Handler<'fixed'> = async (ctx, cmd) => {
@@ -22,7 +22,13 @@ const fixed: Handler<'fixed'> = async (ctx, cmd) => {
 export const hazardHandlers: HandlerTable = {
   room: {
     hazard: async (ctx, cmd) => {
-      const { notices } = await openHazard(ctx.deps, { houseCode: cmd.houseCode, within: roomPlace(ctx), by: ctx.speaker.actors, description: cmd.text, days: cmd.days });
+      const { notices } = await openHazard(ctx.deps, {
+        houseCode: cmd.houseCode,
+        within: roomPlace(ctx),
+        by: ctx.speaker.actors,
+        description: cmd.text,
+        days: cmd.days,
+      });
       return asReply(ctx, notices);
     },
     fixed,

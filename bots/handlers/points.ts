@@ -10,7 +10,10 @@ const points: Handler<'points'> = async (ctx) => {
   const year = yearIn(ctx.deps.timeZone, ctx.deps.clock.now());
   // the holder's own points; in a group without those of accepted tips, which would tell who reported (issue 25)
   const p = await myPoints(ctx.deps, {
-    landlordId: house.landlordId, contactId: ctx.speaker.contact?.id ?? null, gridId: house.gridId, year,
+    landlordId: house.landlordId,
+    contactId: ctx.speaker.contact?.id ?? null,
+    gridId: house.gridId,
+    year,
     except: ctx.where === 'room' ? ['tip_accepted'] : [],
   });
   return ctx.answer(ctx.t(p.rank ? 'points.mine' : 'points.none', { year, points: p.points, rank: p.rank ?? '', of: p.of }));

@@ -56,7 +56,9 @@ const giveBack: Handler<'return'> = async (ctx, cmd) => {
 const pendingReview: Handler<'pendingReview'> = async (ctx) => {
   if (!ctx.group || !ctx.can('submissions:review')) return ctx.addressed ? aboutSpeaker(ctx, 'unknown') : null;
   const w = await awaitingReview(ctx.deps, { within: roomPlace(ctx), by: ctx.speaker.actors });
-  const lines = [w.codes.length ? ctx.t('review.pending_list', { count: w.codes.length, codes: w.codes.join('、') }) : ctx.t('review.pending_none')];
+  const lines = [
+    w.codes.length ? ctx.t('review.pending_list', { count: w.codes.length, codes: w.codes.join('、') }) : ctx.t('review.pending_none'),
+  ];
   if (w.forStaff.length) lines.push(ctx.t('review.pending_staff', { codes: w.forStaff.join('、') }));
   return ctx.answer(lines.join('\n'));
 };
@@ -72,8 +74,11 @@ export const reviewHandlers: HandlerTable = {
       const r = await remindNow(ctx.deps, { group: ctx.requireGroup(), by: actor.id });
       if (r.status === 'sent') return reminder(ctx.t, r.missing);
       // said again within the cooldown: the one who asked is told when, the group is not @mentioned again
-      const time = (d: Date) => dateFormat(ctx.lng, { timeZone: ctx.deps.timeZone, hour: '2-digit', minute: '2-digit', hour12: false }).format(d);
-      return ctx.answer(ctx.t('remind.cooling', { time: time(r.last), next: time(r.next), minutes: Math.round(ctx.deps.remindCooldownMs / 60_000) }));
+      const time = (d: Date) =>
+        dateFormat(ctx.lng, { timeZone: ctx.deps.timeZone, hour: '2-digit', minute: '2-digit', hour12: false }).format(d);
+      return ctx.answer(
+        ctx.t('remind.cooling', { time: time(r.last), next: time(r.next), minutes: Math.round(ctx.deps.remindCooldownMs / 60_000) }),
+      );
     },
   },
 };

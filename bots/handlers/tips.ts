@@ -11,7 +11,11 @@ export const tipHandlers: HandlerTable = {
         const tip = await tipOf(ctx.deps, { reporterContactId: contact.id, number: Number(cmd.text.replace('#', '')) });
         return ctx.answer(ctx.t(`tip.status_${tip.status}`, { number: tip.number, reason: tip.reason ?? '' }));
       }
-      const tip = await reportTip(ctx.deps, { reporterContactId: contact.id, text: cmd.text, said: { ...ctx.said, contactId: contact.id } });
+      const tip = await reportTip(ctx.deps, {
+        reporterContactId: contact.id,
+        text: cmd.text,
+        said: { ...ctx.said, contactId: contact.id },
+      });
       return ctx.answer(ctx.t('tip.created', { number: tip.number, photos: tip.photoIds.length }));
     },
   },

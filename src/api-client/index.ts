@@ -18,7 +18,11 @@ export function apiClient(baseUrl: string, o: { token?: string; lng?: 'zh-CN' | 
 export type ApiClient = ReturnType<typeof apiClient>;
 
 /** A file part of a multipart body. */
-export interface FilePart { bytes: Uint8Array; name: string; type?: string }
+export interface FilePart {
+  bytes: Uint8Array;
+  name: string;
+  type?: string;
+}
 
 /**
  * A multipart/form-data body for an operation that takes one (roster import, a broadcast's

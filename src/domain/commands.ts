@@ -40,13 +40,36 @@ export const MAX_COMMAND_LENGTH = 2000;
 
 /** Item names landlords type, in Chinese or English, to the checklist key. */
 export const ITEM_WORDS: Record<string, ChecklistItem> = {
-  烟感: 'smoke', 烟感报警器: 'smoke', 烟雾报警器: 'smoke', smoke: 'smoke', 'smoke detector': 'smoke', 'smoke alarm': 'smoke',
-  灭火器: 'extinguisher', extinguisher: 'extinguisher',
-  电动车: 'ebike', 电动自行车: 'ebike', 充电: 'ebike', ebike: 'ebike', 'e-bike': 'ebike', 'e bike': 'ebike',
-  通道: 'exit', 疏散通道: 'exit', 安全出口: 'exit', 出口: 'exit', exit: 'exit', exits: 'exit',
-  用电: 'wiring', 用电安全: 'wiring', 电线: 'wiring', wiring: 'wiring',
-  四件套: 'kit', 应急四件套: 'kit', kit: 'kit',
-  钉牌: 'placard', 房屋钉牌: 'placard', placard: 'placard',
+  烟感: 'smoke',
+  烟感报警器: 'smoke',
+  烟雾报警器: 'smoke',
+  smoke: 'smoke',
+  'smoke detector': 'smoke',
+  'smoke alarm': 'smoke',
+  灭火器: 'extinguisher',
+  extinguisher: 'extinguisher',
+  电动车: 'ebike',
+  电动自行车: 'ebike',
+  充电: 'ebike',
+  ebike: 'ebike',
+  'e-bike': 'ebike',
+  'e bike': 'ebike',
+  通道: 'exit',
+  疏散通道: 'exit',
+  安全出口: 'exit',
+  出口: 'exit',
+  exit: 'exit',
+  exits: 'exit',
+  用电: 'wiring',
+  用电安全: 'wiring',
+  电线: 'wiring',
+  wiring: 'wiring',
+  四件套: 'kit',
+  应急四件套: 'kit',
+  kit: 'kit',
+  钉牌: 'placard',
+  房屋钉牌: 'placard',
+  placard: 'placard',
 };
 
 const CODE = '([a-z0-9][a-z0-9_-]{1,23})';
@@ -112,15 +135,27 @@ const RULES: Rule[] = [
   [rx('(?:催办|remind)'), () => ({ kind: 'remind' })],
   [rx(`(?:通过|approve) ?${CODE}`), (m) => ({ kind: 'approve', houseCode: m[1]!.toUpperCase() })],
   [rx(`(?:退回|return) ?${CODE} (.{1,200})`), (m, w) => ({ kind: 'return', houseCode: m[1]!.toUpperCase(), reason: w(2) })],
-  [rx(`(?:隐患|hazard) ?${CODE} (.{1,300}?)(?: (\\d{1,3}) ?(?:天|days?))?`), (m, w) => ({ kind: 'hazard', houseCode: m[1]!.toUpperCase(), text: w(2), days: m[3] ? Number(m[3]) : null })],
+  [
+    rx(`(?:隐患|hazard) ?${CODE} (.{1,300}?)(?: (\\d{1,3}) ?(?:天|days?))?`),
+    (m, w) => ({ kind: 'hazard', houseCode: m[1]!.toUpperCase(), text: w(2), days: m[3] ? Number(m[3]) : null }),
+  ],
   [rx(`(?:整改|fixed) ?#?${NUM}`), (m) => ({ kind: 'fixed', number: Number(m[1]) })],
   [rx(`(?:销号|close) ?#?${NUM}`), (m) => ({ kind: 'close', number: Number(m[1]) })],
   [rx('(?:积分|points)'), () => ({ kind: 'points' })],
   [rx('(?:帮助|help|\\?|？|菜单|menu)'), () => ({ kind: 'help' })],
   [rx('(?:举报|report) ?(.{1,1000})'), (_m, w) => ({ kind: 'report', text: w(1) })],
   [rx('(?:广播|broadcast) (\\S{1,64}) (.{1,1500})'), (_m, w) => ({ kind: 'broadcast', scope: w(1), text: w(2) })],
-  [rx('(?:语言|language|lang) (中文|汉语|zh|zh-cn|chinese|英文|英语|en|english)'), (m) => ({ kind: 'language', locale: /^(中文|汉语|zh|zh-cn|chinese)$/.test(m[1]!) ? 'zh-CN' : 'en' })],
-  [/^[1-7][ ,，、;；/]/u, (m) => { const ns = parseMenuNumbers(m.input); return ns ? { kind: 'menuNumber', n: ns[0]!, rest: ns.slice(1) } : null; }],
+  [
+    rx('(?:语言|language|lang) (中文|汉语|zh|zh-cn|chinese|英文|英语|en|english)'),
+    (m) => ({ kind: 'language', locale: /^(中文|汉语|zh|zh-cn|chinese)$/.test(m[1]!) ? 'zh-CN' : 'en' }),
+  ],
+  [
+    /^[1-7][ ,，、;；/]/u,
+    (m) => {
+      const ns = parseMenuNumbers(m.input);
+      return ns ? { kind: 'menuNumber', n: ns[0]!, rest: ns.slice(1) } : null;
+    },
+  ],
   [rx('([1-7])'), (m) => ({ kind: 'menuNumber', n: Number(m[1]) })],
 ];
 

@@ -24,5 +24,4 @@ export const monthDay = (lng: string, timeZone: string, at: Date): string =>
   dateFormat(lng, { timeZone, month: 'numeric', day: 'numeric' }).format(at);
 
 /** The calendar year of an instant where the campaign runs (points are counted by it). */
-export const yearIn = (timeZone: string, at: Date): number =>
-  Number(dateFormat('en', { timeZone, year: 'numeric' }).format(at));
+export const yearIn = (timeZone: string, at: Date): number => Number(dateFormat('en', { timeZone, year: 'numeric' }).format(at));

@@ -1,6 +1,14 @@
 /** What a scheduled run can do (the list is the type: validation and storage read the same names). */
 export const SCHEDULE_ACTIONS = [
-  'open_round', 'close_rounds', 'monthly_tip', 'deadline_reminder', 'daily_ranking', 'seasonal_notice', 'hazard_notices', 'hazard_weekly', 'close_month',
+  'open_round',
+  'close_rounds',
+  'monthly_tip',
+  'deadline_reminder',
+  'daily_ranking',
+  'seasonal_notice',
+  'hazard_notices',
+  'hazard_weekly',
+  'close_month',
 ] as const;
 /** What a scheduled run does. */
 export type ScheduleAction = (typeof SCHEDULE_ACTIONS)[number];

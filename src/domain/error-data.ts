@@ -1,7 +1,13 @@
 import { DomainError, type ErrorCode } from './errors';
 
 /** An error as plain data, to cross a thread boundary (a worker's postMessage). */
-export interface ErrorData { name: string; code?: string; message: string; params?: Record<string, string | number>; details?: unknown }
+export interface ErrorData {
+  name: string;
+  code?: string;
+  message: string;
+  params?: Record<string, string | number>;
+  details?: unknown;
+}
 
 /** A DomainError keeps its code, params and details; any other error its message and its code (a driver's). */
 export function errorToData(e: unknown): ErrorData {

@@ -10,7 +10,11 @@ let poolHex = '';
 let poolAt = poolHex.length;
 
 function randomHex7(): string {
-  if (poolAt + 7 > poolHex.length) { randomFillSync(pool); poolHex = pool.toString('hex'); poolAt = 0; }
+  if (poolAt + 7 > poolHex.length) {
+    randomFillSync(pool);
+    poolHex = pool.toString('hex');
+    poolAt = 0;
+  }
   const hex = poolHex.slice(poolAt, poolAt + 7);
   poolAt += 8;
   return hex;

@@ -16,9 +16,20 @@ export const PERIOD_RE = /^20\d{2}-(0[1-9]|1[0-2])$/;
 
 /** How far a time zone's wall clock is ahead of UTC at an instant, in ms. */
 function zoneOffsetMs(at: Date, timeZone: string): number {
-  const parts = Object.fromEntries(dateFormat('en-US', {
-    timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
-  }).formatToParts(at).map((p) => [p.type, Number(p.value)]));
+  const parts = Object.fromEntries(
+    dateFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    })
+      .formatToParts(at)
+      .map((p) => [p.type, Number(p.value)]),
+  );
   const wall = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
   return wall - Math.floor(at.getTime() / 1000) * 1000;
 }

@@ -6,8 +6,15 @@ export const PHOTO_MAX_PIXELS = 40_000_000;
 export type PhotoMime = 'image/jpeg' | 'image/png' | 'image/webp' | 'image/heic' | 'image/heif';
 
 const HEIC_BRANDS: Record<string, PhotoMime> = {
-  heic: 'image/heic', heix: 'image/heic', hevc: 'image/heic', hevx: 'image/heic', heim: 'image/heic', heis: 'image/heic',
-  mif1: 'image/heif', msf1: 'image/heif', avif: 'image/heif',
+  heic: 'image/heic',
+  heix: 'image/heic',
+  hevc: 'image/heic',
+  hevx: 'image/heic',
+  heim: 'image/heic',
+  heis: 'image/heic',
+  mif1: 'image/heif',
+  msf1: 'image/heif',
+  avif: 'image/heif',
 };
 
 /** JPEG: SOI, then marker segments (each with a length that fits) up to a frame header and the scan; EOI somewhere after. */
@@ -19,11 +26,14 @@ function isJpeg(b: Buffer): boolean {
   while (at + 4 <= b.length) {
     if (b[at] !== 0xff) return false;
     const marker = b[at + 1]!;
-    if (marker === 0xff) { at += 1; continue; } // fill byte
+    if (marker === 0xff) {
+      at += 1;
+      continue;
+    } // fill byte
     if (marker === 0xd8 || marker === 0xd9 || (marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) return false;
     const len = b.readUInt16BE(at + 2);
     if (len < 2 || at + 2 + len > b.length) return false;
-    if ((marker >= 0xc0 && marker <= 0xcf) && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) frame = true;
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) frame = true;
     if (marker === 0xda) {
       if (!frame) return false;
       // the end-of-image marker after the scan data: a truncated file has none

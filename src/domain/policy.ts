@@ -7,23 +7,76 @@ import type { Id, Role } from './types';
  * first; `can` only decides.
  */
 export const ACTIONS = [
-  'records:read', 'records:edit', 'phones:read', 'stats:read', 'audit:read',
-  'rounds:read', 'rounds:open', 'rounds:remind', 'submissions:read', 'submissions:review', 'photos:read',
-  'letters:publish', 'broadcasts:read', 'broadcasts:send', 'schedules:read', 'schedules:edit',
-  'roster:import', 'bindcodes:issue', 'users:manage', 'bot:read',
-  'hazards:read', 'hazards:open', 'hazards:close', 'hazards:fix', 'tips:read', 'tips:review',
-  'points:read', 'points:rules', 'houses:confirm', 'group:settings', 'simulator:use', 'self:read',
+  'records:read',
+  'records:edit',
+  'phones:read',
+  'stats:read',
+  'audit:read',
+  'rounds:read',
+  'rounds:open',
+  'rounds:remind',
+  'submissions:read',
+  'submissions:review',
+  'photos:read',
+  'letters:publish',
+  'broadcasts:read',
+  'broadcasts:send',
+  'schedules:read',
+  'schedules:edit',
+  'roster:import',
+  'bindcodes:issue',
+  'users:manage',
+  'bot:read',
+  'hazards:read',
+  'hazards:open',
+  'hazards:close',
+  'hazards:fix',
+  'tips:read',
+  'tips:review',
+  'points:read',
+  'points:rules',
+  'houses:confirm',
+  'group:settings',
+  'simulator:use',
+  'self:read',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
 /** API roles, plus the roles a WeChat contact can have without a user: a landlord with houses, anyone. */
 export type ActorRole = Role | 'landlord' | 'anyone';
 
-const READ: Action[] = ['self:read', 'records:read', 'stats:read', 'rounds:read', 'submissions:read', 'photos:read', 'hazards:read', 'points:read'];
+const READ: Action[] = [
+  'self:read',
+  'records:read',
+  'stats:read',
+  'rounds:read',
+  'submissions:read',
+  'photos:read',
+  'hazards:read',
+  'points:read',
+];
 const STAFF: Action[] = [
-  ...READ, 'records:edit', 'phones:read', 'audit:read', 'rounds:open', 'rounds:remind', 'submissions:review', 'letters:publish',
-  'broadcasts:read', 'broadcasts:send', 'schedules:read', 'schedules:edit', 'roster:import', 'bindcodes:issue',
-  'hazards:open', 'hazards:close', 'tips:read', 'tips:review', 'houses:confirm', 'group:settings', 'simulator:use',
+  ...READ,
+  'records:edit',
+  'phones:read',
+  'audit:read',
+  'rounds:open',
+  'rounds:remind',
+  'submissions:review',
+  'letters:publish',
+  'broadcasts:read',
+  'broadcasts:send',
+  'schedules:read',
+  'schedules:edit',
+  'roster:import',
+  'bindcodes:issue',
+  'hazards:open',
+  'hazards:close',
+  'tips:read',
+  'tips:review',
+  'houses:confirm',
+  'group:settings',
+  'simulator:use',
 ];
 
 /** What a head does in front of the group, in its room — not through an API token (SPEC §6: heads read). */
@@ -43,7 +96,15 @@ export const ROLE_ACTIONS: Record<ActorRole, ReadonlySet<Action>> = {
 // the simulator (demo mode) speaks as any contact of any room: street-wide callers only.
 // bot:read (the bot's page and its login QR code: whoever scans it owns the bot's WeChat account) is
 // an admin's alone (not in STAFF), and street-wide
-const STREET_ONLY: ReadonlySet<Action> = new Set(['letters:publish', 'points:rules', 'users:manage', 'schedules:edit', 'roster:import', 'simulator:use', 'bot:read']);
+const STREET_ONLY: ReadonlySet<Action> = new Set([
+  'letters:publish',
+  'points:rules',
+  'users:manage',
+  'schedules:edit',
+  'roster:import',
+  'simulator:use',
+  'bot:read',
+]);
 /** Whether an action needs a street-wide scope. */
 export const streetOnly = (action: Action): boolean => STREET_ONLY.has(action);
 
@@ -93,9 +154,12 @@ export const can = (actor: Actor, action: Action, target?: Target): boolean => r
  * The actions an actor may take somewhere in their scope: what `GET /me` tells the dashboard,
  * so it offers pages and buttons from this policy instead of a copy of it.
  */
-export const allowedActions = (actor: Actor): Action[] => ACTIONS.filter((action) =>
-  // an action only on one's own house is taken nowhere by an actor with no house (an API user)
-  can(actor, action) && (!ONLY_ON_OWN_HOUSE.has(action) || (actor.ownHouseIds ?? []).length > 0));
+export const allowedActions = (actor: Actor): Action[] =>
+  ACTIONS.filter(
+    (action) =>
+      // an action only on one's own house is taken nowhere by an actor with no house (an API user)
+      can(actor, action) && (!ONLY_ON_OWN_HOUSE.has(action) || (actor.ownHouseIds ?? []).length > 0),
+  );
 
 /** The roles that may take an action somewhere (what the API reference prints for each operation). */
 export const rolesFor = (action: Action): Role[] => (['admin', 'staff', 'head'] as const).filter((r) => roleAllows(r, action));

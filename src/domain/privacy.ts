@@ -16,8 +16,27 @@ const UNSEEN = /^[\p{Default_Ignorable_Code_Point}\p{Cf}\p{Cc}\p{M}]$/u;
 const SEPARATOR = /^[\s\p{Zs}\p{Pd}\u2212.·•・‧:,、()[\]【】〔〕{}/\\|_~'"‘’“”+]$/u;
 /** Chinese numerals as a phone number is read aloud or written out (幺 is 1 said on the phone; 壹…玖 the formal forms). */
 const CJK_DIGITS: Record<string, string> = {
-  〇: '0', 零: '0', 一: '1', 幺: '1', 二: '2', 三: '3', 四: '4', 五: '5', 六: '6', 七: '7', 八: '8', 九: '9',
-  壹: '1', 贰: '2', 叁: '3', 肆: '4', 伍: '5', 陆: '6', 柒: '7', 捌: '8', 玖: '9',
+  〇: '0',
+  零: '0',
+  一: '1',
+  幺: '1',
+  二: '2',
+  三: '3',
+  四: '4',
+  五: '5',
+  六: '6',
+  七: '7',
+  八: '8',
+  九: '9',
+  壹: '1',
+  贰: '2',
+  叁: '3',
+  肆: '4',
+  伍: '5',
+  陆: '6',
+  柒: '7',
+  捌: '8',
+  玖: '9',
 };
 const ND = /^\p{Nd}$/u;
 const ndValues = new Map<number, string>();
@@ -42,7 +61,12 @@ function digitOf(c: string): string | null {
 }
 
 /** One character of the normalised text: a digit (or the X of an ID), a separator, or anything else; with where it came from. */
-interface Mark { kind: 'digit' | 'x' | 'sep' | 'other'; ch: string; start: number; end: number }
+interface Mark {
+  kind: 'digit' | 'x' | 'sep' | 'other';
+  ch: string;
+  start: number;
+  end: number;
+}
 
 /** The text as a reader reads its numbers: NFKC per character (１ 𝟏 ① ⑴ → 1), unseen characters dropped, each mark pointing back to its source. */
 function marksOf(text: string): Mark[] {
@@ -65,7 +89,11 @@ function marksOf(text: string): Mark[] {
 }
 
 /** Digits written together (no separator between them): the pieces a number is written in. */
-interface Piece { digits: string; start: number; end: number }
+interface Piece {
+  digits: string;
+  start: number;
+  end: number;
+}
 
 /**
  * Runs of pieces joined only by separators (`138 1234 5678`, `1 3 8…`, `(138)1234-5678`);
@@ -108,7 +136,7 @@ const LANDLINE = /^(010|02\d|0[3-9]\d{2})[2-9]\d{6,7}$/;
 const ID_18 = /^[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dX]$/;
 const ID_15 = /^[1-9]\d{7}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}$/;
 const kindOf = (d: string): Kind | null =>
-  (MOBILE.test(d) ? 'mobile' : ID_18.test(d) || ID_15.test(d) ? 'id' : LANDLINE.test(d) ? 'landline' : null);
+  MOBILE.test(d) ? 'mobile' : ID_18.test(d) || ID_15.test(d) ? 'id' : LANDLINE.test(d) ? 'landline' : null;
 
 /** where the unseen characters after `at` end (a keycap's marks, a trailing zero-width space go with the number) */
 function pastUnseen(text: string, at: number): number {
@@ -121,7 +149,12 @@ function pastUnseen(text: string, at: number): number {
 }
 
 /** A phone or ID number found: the span of the original text it was written in, and its digits. */
-interface Found { kind: Kind; digits: string; start: number; end: number }
+interface Found {
+  kind: Kind;
+  digits: string;
+  start: number;
+  end: number;
+}
 
 /**
  * Every phone and ID number in the text, however written: within a run, the longest number

@@ -6,8 +6,11 @@ export const QUIET_START_HOUR = 21;
 export const QUIET_END_HOUR = 8;
 
 function wallClock(at: Date, timeZone: string): { date: string; hour: number } {
-  const p = Object.fromEntries(dateFormat('en-CA', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit' })
-    .formatToParts(at).map((x) => [x.type, x.value]));
+  const p = Object.fromEntries(
+    dateFormat('en-CA', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit' })
+      .formatToParts(at)
+      .map((x) => [x.type, x.value]),
+  );
   return { date: `${p.year}-${p.month}-${p.day}`, hour: Number(p.hour) };
 }
 

@@ -34,15 +34,28 @@ export interface RosterRow {
   head: boolean;
   isKey: boolean;
 }
-export interface RowError { row: number; message: string }
+export interface RowError {
+  row: number;
+  message: string;
+}
 
-const normHeader = (h: string) => h.replace(/^\uFEFF/, '').normalize('NFKC').trim().toLowerCase().replace(/[\s-]+/g, '_');
+const normHeader = (h: string) =>
+  h
+    .replace(/^\uFEFF/, '')
+    .normalize('NFKC')
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
 
 /**
  * Maps a header row to column indexes. Returns the missing required columns when
  * some are absent, so the caller can say which.
  */
-export function mapRosterHeaders(headers: readonly string[]): { index: Partial<Record<RosterField, number>>; missing: RosterField[]; duplicates: string[] } {
+export function mapRosterHeaders(headers: readonly string[]): {
+  index: Partial<Record<RosterField, number>>;
+  missing: RosterField[];
+  duplicates: string[];
+} {
   const normalised = headers.map((h) => normHeader(String(h ?? '')));
   const index: Partial<Record<RosterField, number>> = {};
   const duplicates: string[] = [];
@@ -62,7 +75,14 @@ export const looksLikeRosterHeader = (cells: readonly string[]): boolean => Obje
 /** Printable ASCII and CJK ideographs without spaces: text that NFKC, trimming and folding leave as it is. */
 const PLAIN = /^[\x21-\x7e\u4e00-\u9fff]*$/;
 /** Full-width to half-width, trimmed, inner whitespace folded. (Most cells are plain: a million-row import skips the work.) */
-const clean = (s: string) => (PLAIN.test(s) ? s : s.normalize('NFKC').replace(/[\u200B-\u200F\u202A-\u202E\uFEFF]/g, '').replace(/\s+/g, ' ').trim());
+const clean = (s: string) =>
+  PLAIN.test(s)
+    ? s
+    : s
+        .normalize('NFKC')
+        .replace(/[\u200B-\u200F\u202A-\u202E\uFEFF]/g, '')
+        .replace(/\s+/g, ' ')
+        .trim();
 
 const YES = new Set(['是', 'y', 'yes', 'true', '1', '√', '✓', '户长', 'head']);
 const NO = new Set(['', '否', 'n', 'no', 'false', '0']);
@@ -74,7 +94,10 @@ const PHONE = /^(1[3-9]\d{9}|0\d{9,11})$/;
 const COUNT = /^\d{1,5}$/;
 const codeOf = (s: string) => clean(s).toUpperCase();
 /** (a phone as people write it: spaces, brackets, dashes and a +86 in front are left out) */
-const phoneOf = (s: string) => clean(s).replace(/[\s()-]/g, '').replace(/^(\+?86)(?=1\d{10}$)/, '');
+const phoneOf = (s: string) =>
+  clean(s)
+    .replace(/[\s()-]/g, '')
+    .replace(/^(\+?86)(?=1\d{10}$)/, '');
 const headOf = (s: string) => clean(s).toLowerCase();
 
 /**
@@ -85,20 +108,36 @@ function makeRowSchema() {
   const { z } = require('zod') as typeof Zod; // eslint-disable-line @typescript-eslint/no-require-imports -- lazy: sync, and only once a row fails
   // (each message says it in Chinese, then in English: the column's name in each)
   const text = (zh: string, en: string, max: number) =>
-    z.string().transform(clean).pipe(z.string().min(1, `${zh}不能为空 / ${en} is empty`).max(max, `${zh}过长 / ${en} is too long`));
+    z
+      .string()
+      .transform(clean)
+      .pipe(z.string().min(1, `${zh}不能为空 / ${en} is empty`).max(max, `${zh}过长 / ${en} is too long`));
   const count = (zh: string, en: string) =>
-    z.string().transform(clean).pipe(z.string().regex(COUNT, `${zh}应为非负整数 / ${en} must be a whole number`).transform(Number));
+    z
+      .string()
+      .transform(clean)
+      .pipe(z.string().regex(COUNT, `${zh}应为非负整数 / ${en} must be a whole number`).transform(Number));
   return z.object({
     community: text('社区', 'community', MAX.community),
     grid: text('网格', 'grid', MAX.grid),
     group: text('联防组', 'group', MAX.group),
-    houseCode: z.string().transform(codeOf).pipe(z.string().regex(CODE, '房屋编号应为2–24位字母数字 / house_code must be 2–24 letters or digits')),
+    houseCode: z
+      .string()
+      .transform(codeOf)
+      .pipe(z.string().regex(CODE, '房屋编号应为2–24位字母数字 / house_code must be 2–24 letters or digits')),
     address: text('地址', 'address', MAX.address),
     landlord: text('房东姓名', 'landlord', MAX.landlord),
-    phone: z.string().transform(phoneOf).pipe(z.string().regex(PHONE, '联系电话不是有效的手机或固话号码 / phone is not a valid mobile or landline number')),
+    phone: z
+      .string()
+      .transform(phoneOf)
+      .pipe(z.string().regex(PHONE, '联系电话不是有效的手机或固话号码 / phone is not a valid mobile or landline number')),
     tenants: count('租住人数', 'tenants'),
     rooms: count('房间数', 'rooms'),
-    head: z.string().transform(headOf).refine((s) => YES.has(s) || NO.has(s), '户长一栏应填“是”或留空 / head must be “是”/yes or empty').transform((s) => YES.has(s)),
+    head: z
+      .string()
+      .transform(headOf)
+      .refine((s) => YES.has(s) || NO.has(s), '户长一栏应填“是”或留空 / head must be “是”/yes or empty')
+      .transform((s) => YES.has(s)),
   });
 }
 let rowSchema: ReturnType<typeof makeRowSchema> | undefined;
@@ -115,14 +154,35 @@ function passingRow(row: number, cells: Partial<Record<RosterField, string>>): R
   const group = clean(cells.group ?? '');
   const address = clean(cells.address ?? '');
   const landlord = clean(cells.landlord ?? '');
-  if (!fits(community, MAX.community) || !fits(grid, MAX.grid) || !fits(group, MAX.group) || !fits(address, MAX.address) || !fits(landlord, MAX.landlord)) return null;
+  if (
+    !fits(community, MAX.community) ||
+    !fits(grid, MAX.grid) ||
+    !fits(group, MAX.group) ||
+    !fits(address, MAX.address) ||
+    !fits(landlord, MAX.landlord)
+  )
+    return null;
   const houseCode = codeOf(cells.houseCode ?? '');
   const phone = phoneOf(cells.phone ?? '');
   const tenants = clean(cells.tenants ?? '');
   const rooms = clean(cells.rooms ?? '');
   const head = headOf(cells.head ?? '');
-  if (!CODE.test(houseCode) || !PHONE.test(phone) || !COUNT.test(tenants) || !COUNT.test(rooms) || !(YES.has(head) || NO.has(head))) return null;
-  return { row, community, grid, group, houseCode, address, landlord, phone, tenants: Number(tenants), rooms: Number(rooms), head: YES.has(head), isKey: isKeyHouse(Number(tenants)) };
+  if (!CODE.test(houseCode) || !PHONE.test(phone) || !COUNT.test(tenants) || !COUNT.test(rooms) || !(YES.has(head) || NO.has(head)))
+    return null;
+  return {
+    row,
+    community,
+    grid,
+    group,
+    houseCode,
+    address,
+    landlord,
+    phone,
+    tenants: Number(tenants),
+    rooms: Number(rooms),
+    head: YES.has(head),
+    isKey: isKeyHouse(Number(tenants)),
+  };
 }
 
 /** Validates one data row (raw cell strings by field). */
@@ -151,7 +211,8 @@ export const DATE_CELL = (f: RosterField): string =>
 /** The messages of the checks across rows (also made by the SQLite import, which checks in SQL). */
 export const CROSS_CHECK = {
   codeRepeats: (code: string, first: number) => `房屋编号 ${code} 与第 ${first} 行重复 / house_code ${code} repeats row ${first}`,
-  secondHead: (group: string, first: number) => `联防组“${group}”已在第 ${first} 行设了户长 / group "${group}" already has its head on row ${first}`,
+  secondHead: (group: string, first: number) =>
+    `联防组“${group}”已在第 ${first} 行设了户长 / group "${group}" already has its head on row ${first}`,
   phoneTaken: (first: number) => `同一联系电话在第 ${first} 行登记为另一位房东 / the same phone is another landlord's on row ${first}`,
 };
 
@@ -184,11 +245,11 @@ export function crossCheckRoster(rows: readonly RosterRow[]): RowError[] {
 /** The messages of a row naming a grid or group that belongs to another community (issue 12). */
 export const PARENT_CHECK = {
   gridElsewhere: (r: Pick<RosterRow, 'community' | 'grid'>, owner: { community: string; row?: number }) =>
-    `网格“${r.grid}”已属于${owner.row ? `第 ${owner.row} 行的` : ''}社区“${owner.community}”，本行却写在社区“${r.community}”下：请核对社区名称；若确是两个不同的网格，请给网格起不同的名字（如加上社区名）`
-    + ` / grid "${r.grid}" already belongs to community "${owner.community}"${owner.row ? ` (row ${owner.row})` : ''}, but this row puts it under "${r.community}": check the community; if they really are two grids, give them different names (e.g. prefixed with the community)`,
+    `网格“${r.grid}”已属于${owner.row ? `第 ${owner.row} 行的` : ''}社区“${owner.community}”，本行却写在社区“${r.community}”下：请核对社区名称；若确是两个不同的网格，请给网格起不同的名字（如加上社区名）` +
+    ` / grid "${r.grid}" already belongs to community "${owner.community}"${owner.row ? ` (row ${owner.row})` : ''}, but this row puts it under "${r.community}": check the community; if they really are two grids, give them different names (e.g. prefixed with the community)`,
   groupElsewhere: (r: Pick<RosterRow, 'community' | 'grid' | 'group'>, owner: { community: string; grid: string; row?: number }) =>
-    `联防组“${r.group}”已属于${owner.row ? `第 ${owner.row} 行的` : ''}社区“${owner.community}”网格“${owner.grid}”，本行却写在社区“${r.community}”网格“${r.grid}”下：请核对社区和网格；若确是两个不同的组，请给组起不同的名字`
-    + ` / group "${r.group}" already belongs to grid "${owner.grid}" of community "${owner.community}"${owner.row ? ` (row ${owner.row})` : ''}, but this row puts it under grid "${r.grid}" of "${r.community}": check the community and grid; if they really are two groups, give them different names`,
+    `联防组“${r.group}”已属于${owner.row ? `第 ${owner.row} 行的` : ''}社区“${owner.community}”网格“${owner.grid}”，本行却写在社区“${r.community}”网格“${r.grid}”下：请核对社区和网格；若确是两个不同的组，请给组起不同的名字` +
+    ` / group "${r.group}" already belongs to grid "${owner.grid}" of community "${owner.community}"${owner.row ? ` (row ${owner.row})` : ''}, but this row puts it under grid "${r.grid}" of "${r.community}": check the community and grid; if they really are two groups, give them different names`,
 };
 
 /**

@@ -3,7 +3,12 @@ import { CronExpressionParser } from 'cron-parser';
 /** Whether a 5-field cron expression is valid. */
 export function isValidCron(expr: string): boolean {
   if (expr.trim().split(/\s+/).length !== 5) return false;
-  try { CronExpressionParser.parse(expr); return true; } catch { return false; }
+  try {
+    CronExpressionParser.parse(expr);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The first run of a cron expression strictly after `after`, in a time zone. */

@@ -2,9 +2,7 @@ import { DomainError } from './errors';
 import type { Id } from './types';
 
 /** `street`, `community:<id>`, `grid:<id>` or `group:<id>` (SPEC §2). */
-export type Scope =
-  | { level: 'street' }
-  | { level: 'community' | 'grid' | 'group'; id: Id };
+export type Scope = { level: 'street' } | { level: 'community' | 'grid' | 'group'; id: Id };
 
 const SCOPE_RE = /^(community|grid|group):([A-Za-z0-9_-]{1,64})$/;
 

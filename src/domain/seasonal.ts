@@ -1,7 +1,8 @@
 import { addDays, festivals } from './lunar';
 
 /** The seasonal notices of SPEC §4, each a template in locales/<lng>/templates.json. */
-export type SeasonalNotice = 'new_year' | 'spring_festival' | 'lantern_festival' | 'winter_heating' | 'kitchen' | 'ebike_charging' | 'fire_lanes';
+export type SeasonalNotice =
+  'new_year' | 'spring_festival' | 'lantern_festival' | 'winter_heating' | 'kitchen' | 'ebike_charging' | 'fire_lanes';
 
 /**
  * The date each seasonal notice goes out in a year (at 10:00 where the campaign runs).

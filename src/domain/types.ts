@@ -16,8 +16,13 @@ export interface Placed {
   groupId: Id;
 }
 
-export interface Community extends Entity { name: string }
-export interface Grid extends Entity { communityId: Id; name: string }
+export interface Community extends Entity {
+  name: string;
+}
+export interface Grid extends Entity {
+  communityId: Id;
+  name: string;
+}
 export interface Group extends Entity {
   communityId: Id;
   gridId: Id;
@@ -142,9 +147,13 @@ export interface Tip extends Entity {
   decidedAt: Date | null;
   reason: string | null;
 }
-export type PointReason = 'commitment' | 'inspection_on_time' | 'hazard_closed' | 'tip_accepted' | 'hazard_overdue' | 'inspection_returned' | 'adjustment';
+export type PointReason =
+  'commitment' | 'inspection_on_time' | 'hazard_closed' | 'tip_accepted' | 'hazard_overdue' | 'inspection_returned' | 'adjustment';
 /** An admin's amount for a reason, in place of the default in POINT_RULES. */
-export interface PointRule extends Entity { reason: PointReason; amount: number }
+export interface PointRule extends Entity {
+  reason: PointReason;
+  amount: number;
+}
 
 /** One line of the append-only points ledger. */
 export interface PointEntry extends Entity {
@@ -221,9 +230,16 @@ export interface AuditEntry extends Entity {
  * is open (`loose_photo`) may still become a hazard's evidence. It applies only to
  * messages sent at or after `since`, in the same conversation, and is dropped once expired.
  */
-export type IntentKind = 'label_next' | 'label_photo' | 'choose_house' | 'loose_photo' | 'hazard_evidence' | 'tip_photos'
+export type IntentKind =
+  | 'label_next'
+  | 'label_photo'
+  | 'choose_house'
+  | 'loose_photo'
+  | 'hazard_evidence'
+  | 'tip_photos'
   /** the bot asked this person to commit (`好的` then gets a confirming question), and that question (`1` confirms) */
-  | 'commit_ask' | 'commit_confirm'
+  | 'commit_ask'
+  | 'commit_confirm'
   /** the bot asked for the last four digits of the roster phone of the house being registered */
   | 'register_proof';
 export interface Intent extends Entity {

@@ -1,21 +1,43 @@
 import { pinyin } from 'pinyin-pro';
 import { MAX_COMMAND_LENGTH, parseCommand, type Command } from './commands';
 import {
-  APPROVE_VERBS, BOT_NAMES, COMMIT_LEADS, COMMIT_TAILS, COMMIT_WORDS, ENDINGS, ITEM_FILLERS, ITEM_PHRASES, LEAD_INS, NOT_A_STATEMENT,
-  NOT_AN_ITEM, PHRASINGS, RETURN_VERBS, SOUNDS_LIKE, type Phrasing, type When, type Who,
+  APPROVE_VERBS,
+  BOT_NAMES,
+  COMMIT_LEADS,
+  COMMIT_TAILS,
+  COMMIT_WORDS,
+  ENDINGS,
+  ITEM_FILLERS,
+  ITEM_PHRASES,
+  LEAD_INS,
+  NOT_A_STATEMENT,
+  NOT_AN_ITEM,
+  PHRASINGS,
+  RETURN_VERBS,
+  SOUNDS_LIKE,
+  type Phrasing,
+  type When,
+  type Who,
 } from './phrasings';
 import { INVISIBLE } from './privacy';
 import type { ChecklistItem } from './types';
 
 /** What a message means, for whom it counts and when (the table's columns travel with it). */
-export interface Understood { command: Command; who: Who; when: When }
+export interface Understood {
+  command: Command;
+  who: Who;
+  when: When;
+}
 /** Where it was said: `addressed` in a private chat, or when the bot is @mentioned. */
-export interface Situation { addressed: boolean }
+export interface Situation {
+  addressed: boolean;
+}
 
 // ---- normalising ---------------------------------------------------------------------------
 
 /** emoji (with skin tones, joiners, variation selectors, keycaps) and WeChat's `[玫瑰]` `[强]` codes */
-const EMOJI = /\p{Extended_Pictographic}|[\u{1F1E6}-\u{1F1FF}]|\u{1F3FB}|\u{1F3FC}|\u{1F3FD}|\u{1F3FE}|\u{1F3FF}|\u{FE0E}|\u{FE0F}|\u{200D}|\u{20E3}|\[[\p{Script=Han}a-z]{1,8}\]/giu;
+const EMOJI =
+  /\p{Extended_Pictographic}|[\u{1F1E6}-\u{1F1FF}]|\u{1F3FB}|\u{1F3FC}|\u{1F3FD}|\u{1F3FE}|\u{1F3FF}|\u{FE0E}|\u{FE0F}|\u{200D}|\u{20E3}|\[[\p{Script=Han}a-z]{1,8}\]/giu;
 const HAN = /\p{Script=Han}/u;
 const PUNCT_OR_SPACE = /[\p{P}\p{S}\s\u2005\u3000]+/gu;
 const LEADING_MENTION = /^\s*(?:[@＠][^\s\u2005]{1,40}[\s\u2005]+)+/u;
@@ -37,13 +59,18 @@ function simplify(ch: string): string {
   }
   return s;
 }
-interface OpenCCModule { Converter(o: { from: string; to: string }): (text: string) => string }
+interface OpenCCModule {
+  Converter(o: { from: string; to: string }): (text: string) => string;
+}
 
 /** Toneless pinyin per character, computed once per character. */
 const pinyinOf = new Map<string, string>();
 function sound(ch: string): string {
   let s = pinyinOf.get(ch);
-  if (s === undefined) { s = HAN.test(ch) ? pinyin(ch, { toneType: 'none' }) : ch; pinyinOf.set(ch, s); }
+  if (s === undefined) {
+    s = HAN.test(ch) ? pinyin(ch, { toneType: 'none' }) : ch;
+    pinyinOf.set(ch, s);
+  }
   return s;
 }
 
@@ -57,7 +84,10 @@ export function normalise(raw: string): { spaced: string; compact: string } {
   const folded = raw.replace(INVISIBLE, '').replace(LEADING_MENTION, '').normalize('NFKC').toLowerCase().replace(EMOJI, ' ');
   let simple = '';
   for (const ch of folded) simple += ch.charCodeAt(0) >= 0x2e80 ? simplify(ch) : ch;
-  const spaced = simple.replace(/\s+/gu, ' ').replace(/(?<=\p{Script=Han}) (?=\p{Script=Han})/gu, '').trim();
+  const spaced = simple
+    .replace(/\s+/gu, ' ')
+    .replace(/(?<=\p{Script=Han}) (?=\p{Script=Han})/gu, '')
+    .trim();
   return { spaced, compact: spaced.replace(PUNCT_OR_SPACE, '') };
 }
 
@@ -66,8 +96,13 @@ export function normalise(raw: string): { spaced: string; compact: string } {
 const WHOLE = new Map<string, Phrasing>();
 for (const p of PHRASINGS) for (const s of p.say) if (!WHOLE.has(s)) WHOLE.set(s, p);
 const ITEM_OF = new Map<string, ChecklistItem>();
-for (const [item, words] of Object.entries(ITEM_PHRASES) as [ChecklistItem, readonly string[]][]) for (const w of words) ITEM_OF.set(w, item);
-const alt = (words: readonly string[]) => [...words].sort((a, b) => b.length - a.length).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+for (const [item, words] of Object.entries(ITEM_PHRASES) as [ChecklistItem, readonly string[]][])
+  for (const w of words) ITEM_OF.set(w, item);
+const alt = (words: readonly string[]) =>
+  [...words]
+    .sort((a, b) => b.length - a.length)
+    .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('|');
 const ITEM_WORD = new RegExp(alt([...ITEM_OF.keys()]), 'u');
 const FILLERS = new RegExp(`^(?:${alt(ITEM_FILLERS)})*$`, 'u');
 const COMMIT_SENTENCE = new RegExp(`^(?:${alt(COMMIT_LEADS)})*(?:${alt(COMMIT_WORDS)})(?:${alt(COMMIT_TAILS)})*$`, 'u');
@@ -106,15 +141,20 @@ function respelled(compact: string): string | null {
 
 /** `通过 PD0001 PD0002`, `PD0001通过`, `退回 PD0001` (no reason: the handler asks for one) */
 function review(spaced: string): Command | null {
-  const tokens = spaced.replace(/(?<=\p{Script=Han})(?=[a-z0-9])|(?<=[a-z0-9])(?=\p{Script=Han})/gu, ' ')
-    .replace(/[^\p{L}\p{N}_-]+/gu, ' ').trim().split(' ').map((t) => t.replace(ENDING, ''));
+  const tokens = spaced
+    .replace(/(?<=\p{Script=Han})(?=[a-z0-9])|(?<=[a-z0-9])(?=\p{Script=Han})/gu, ' ')
+    .replace(/[^\p{L}\p{N}_-]+/gu, ' ')
+    .trim()
+    .split(' ')
+    .map((t) => t.replace(ENDING, ''));
   if (tokens.length < 2) return null;
   const verbFirst = APPROVE.has(tokens[0]!) || RETURN.has(tokens[0]!);
   const verb = verbFirst ? tokens[0]! : tokens.at(-1)!;
-  const codes = (verbFirst ? tokens.slice(1) : tokens.slice(0, -1));
+  const codes = verbFirst ? tokens.slice(1) : tokens.slice(0, -1);
   if (!codes.every((c) => CODE.test(c))) return null;
   const houseCodes = [...new Set(codes.map((c) => c.toUpperCase()))];
-  if (APPROVE.has(verb)) return { kind: 'approve', houseCode: houseCodes[0]!, ...(houseCodes.length > 1 ? { more: houseCodes.slice(1) } : {}) };
+  if (APPROVE.has(verb))
+    return { kind: 'approve', houseCode: houseCodes[0]!, ...(houseCodes.length > 1 ? { more: houseCodes.slice(1) } : {}) };
   if (RETURN.has(verb) && houseCodes.length === 1) return { kind: 'return', houseCode: houseCodes[0]!, reason: '' };
   return null;
 }
@@ -148,7 +188,10 @@ function byTable(compact: string, addressed: boolean): Understood | null {
 
 /** A 接龙 (a numbered list each adds their line to): the sender's words are the last line. */
 function chainLast(raw: string): string | null {
-  const lines = raw.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const lines = raw
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
   if (lines.length < 2 || !(/接龙/.test(lines[0]!) || /^\d{1,3}\s*[.、．)）]/.test(lines[0]!))) return null;
   return lines.at(-1)!;
 }

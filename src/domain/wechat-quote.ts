@@ -8,4 +8,5 @@ const QUOTE = /^「[\s\S]*」\n(?:- ){5,}-?\s*\n?/u;
 export const withoutQuote = (text: string): string => text.replace(QUOTE, '');
 
 /** A quoted reply as WeChat writes it (the simulator's). */
-export const quotedReply = (quote: string, author: string, reply: string): string => `「${author}：${quote}」\n- - - - - - - - - - - - - - -\n${reply}`;
+export const quotedReply = (quote: string, author: string, reply: string): string =>
+  `「${author}：${quote}」\n- - - - - - - - - - - - - - -\n${reply}`;

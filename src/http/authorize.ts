@@ -10,22 +10,26 @@ import type { Store } from '../storage/store';
 import type { AppState, Ctx } from './context';
 
 /** Every route after this needs a valid bearer token; the caller becomes an actor of the policy. */
-export const requireToken = (store: Store): Middleware<AppState> => async (ctx, next) => {
-  const user = await authenticate(store, ctx.get('authorization') || undefined);
-  ctx.state.user = user;
-  ctx.state.actor = actorOfUser(user, await resolveScope(store, user.scope));
-  await next();
-};
+export const requireToken =
+  (store: Store): Middleware<AppState> =>
+  async (ctx, next) => {
+    const user = await authenticate(store, ctx.get('authorization') || undefined);
+    ctx.state.user = user;
+    ctx.state.actor = actorOfUser(user, await resolveScope(store, user.scope));
+    await next();
+  };
 
 export const actorOfUser = (user: User, scope: PlacedScope): Actor => ({ id: `user:${user.id}`, role: user.role, scope, channel: 'api' });
 
 /** The route-level check, declared in the route chain: may this caller's role take the action at all? */
-export const authorize = (action: Action): Middleware<AppState> => async (ctx, next) => {
-  const actor = currentActor(ctx as Ctx);
-  if (!roleAllows(actor.role, action, actor.channel)) throw new DomainError('forbidden', `${action} not allowed for ${actor.role}`);
-  if (!can(actor, action)) throw new DomainError('forbidden', `${action} needs a street-wide scope`);
-  await next();
-};
+export const authorize =
+  (action: Action): Middleware<AppState> =>
+  async (ctx, next) => {
+    const actor = currentActor(ctx as Ctx);
+    if (!roleAllows(actor.role, action, actor.channel)) throw new DomainError('forbidden', `${action} not allowed for ${actor.role}`);
+    if (!can(actor, action)) throw new DomainError('forbidden', `${action} needs a street-wide scope`);
+    await next();
+  };
 
 export function currentUser(ctx: Ctx): User {
   if (!ctx.state.user) throw new DomainError('unauthorized', 'no user');
@@ -42,7 +46,12 @@ export function currentActor(ctx: Ctx): Actor {
  * policy must let the caller act on — a scope named outside theirs is refused (403), never
  * quietly replaced by their own.
  */
-export async function effectiveScope(store: Store, ctx: Ctx, requested: string | undefined, action: Action = 'records:read'): Promise<PlacedScope & { label: string }> {
+export async function effectiveScope(
+  store: Store,
+  ctx: Ctx,
+  requested: string | undefined,
+  action: Action = 'records:read',
+): Promise<PlacedScope & { label: string }> {
   const actor = currentActor(ctx);
   if (!requested) return { ...actor.scope, label: currentUser(ctx).scope };
   const wanted = await resolveScopeName({ store }, requested);
@@ -51,15 +60,26 @@ export async function effectiveScope(store: Store, ctx: Ctx, requested: string |
 }
 
 /** Whether a record placed in the street lies in the caller's scope (records outside it do not exist for them). */
-export const inCallerScope = (ctx: Ctx, rec: { communityId?: string | null; gridId?: string | null; groupId?: string | null }, action: Action = 'records:read'): boolean =>
-  can(currentActor(ctx), action, { level: 'group', communityId: rec.communityId ?? undefined, gridId: rec.gridId ?? undefined, groupId: rec.groupId ?? undefined });
+export const inCallerScope = (
+  ctx: Ctx,
+  rec: { communityId?: string | null; gridId?: string | null; groupId?: string | null },
+  action: Action = 'records:read',
+): boolean =>
+  can(currentActor(ctx), action, {
+    level: 'group',
+    communityId: rec.communityId ?? undefined,
+    gridId: rec.gridId ?? undefined,
+    groupId: rec.groupId ?? undefined,
+  });
 
 /**
  * The record named by the route's `:id`, when it lies in the caller's scope; otherwise 404,
  * the same whether it exists elsewhere or not (koa-router's `router.param` pattern, as one loader).
  */
 export async function loadInScope<R extends { communityId?: string | null; gridId?: string | null; groupId?: string | null }>(
-  ctx: Ctx, coll: { get(id: string): Promise<R | null> }, what: 'record' | 'houses' = 'record',
+  ctx: Ctx,
+  coll: { get(id: string): Promise<R | null> },
+  what: 'record' | 'houses' = 'record',
 ): Promise<R> {
   const rec = await coll.get(String(ctx.params.id).slice(0, 64));
   if (!rec || !inCallerScope(ctx, rec)) throw new DomainError('not_found', what, { whatKey: what });
@@ -79,8 +99,13 @@ export async function placeFiltersInScope(store: Store, ctx: Ctx, filters: Recor
     const id = filters[key];
     if (typeof id !== 'string') continue;
     const rec = await (colls[key] as { get(id: string): Promise<{ id: string; communityId?: string; gridId?: string } | null> }).get(id);
-    const place = rec && (key === 'communityId' ? { communityId: rec.id } : key === 'gridId' ? { communityId: rec.communityId, gridId: rec.id } : { communityId: rec.communityId, gridId: rec.gridId, groupId: rec.id });
+    const place =
+      rec &&
+      (key === 'communityId'
+        ? { communityId: rec.id }
+        : key === 'gridId'
+          ? { communityId: rec.communityId, gridId: rec.id }
+          : { communityId: rec.communityId, gridId: rec.gridId, groupId: rec.id });
     if (place ? !inCallerScope(ctx, place) : !streetWide) throw new DomainError('forbidden', `${key} outside the caller's scope`);
   }
 }
-

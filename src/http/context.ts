@@ -16,5 +16,9 @@ export interface AppOptions extends Deps {
   sim?: SimulatorPort;
 }
 
-export interface AppState { user?: User; actor?: Actor; lng: 'zh-CN' | 'en' }
+export interface AppState {
+  user?: User;
+  actor?: Actor;
+  lng: 'zh-CN' | 'en';
+}
 export type Ctx = RouterContext<AppState>;

@@ -55,7 +55,23 @@ export function createApp(o: AppOptions): Koa<AppState> & { routeTable: RouteSpe
   api.router.use(requireToken(o.store));
   api.router.use(bodyParser({ enableTypes: ['json'], jsonLimit: '1mb', encoding: 'utf-8' }));
   api.router.use(rejectOperators('body'));
-  for (const add of [resourceRoutes, statsRoutes, importRoutes, bindCodeRoutes, roundRoutes, letterRoutes, photoRoutes, broadcastRoutes, scheduleRoutes, botRoutes, hazardRoutes, pointRoutes, tipRoutes, userRoutes]) add(o, api);
+  for (const add of [
+    resourceRoutes,
+    statsRoutes,
+    importRoutes,
+    bindCodeRoutes,
+    roundRoutes,
+    letterRoutes,
+    photoRoutes,
+    broadcastRoutes,
+    scheduleRoutes,
+    botRoutes,
+    hazardRoutes,
+    pointRoutes,
+    tipRoutes,
+    userRoutes,
+  ])
+    add(o, api);
   const sim = o.sim ? simRoutes(o, o.sim) : null;
   const routeTable: RouteSpec[] = [...api.specs, ...(sim?.specs ?? [])];
 
@@ -65,7 +81,9 @@ export function createApp(o: AppOptions): Koa<AppState> & { routeTable: RouteSpe
   const open = new Router<AppState>();
   open.use(healthRoutes(o, health).routes());
   open.use(apiDocsRoutes().routes());
-  open.get('/api/v1/openapi.json', (ctx) => { ctx.body = openApiDocument(VERSION, routeTable); });
+  open.get('/api/v1/openapi.json', (ctx) => {
+    ctx.body = openApiDocument(VERSION, routeTable);
+  });
   open.get('/', (ctx) => {
     if (dashboard) {
       ctx.type = 'html';
@@ -73,7 +91,8 @@ export function createApp(o: AppOptions): Koa<AppState> & { routeTable: RouteSpe
       ctx.body = dashboard.index;
       return;
     }
-    const lng = ctx.query.lng === 'en' || ctx.query.lng === 'zh-CN' ? ctx.query.lng : pickLocale(ctx.get('accept-language') || undefined, o.locale);
+    const lng =
+      ctx.query.lng === 'en' || ctx.query.lng === 'zh-CN' ? ctx.query.lng : pickLocale(ctx.get('accept-language') || undefined, o.locale);
     ctx.type = 'html';
     ctx.body = landingPage(o.t, lng, o.demo);
   });

@@ -63,7 +63,19 @@ const STATUS: Record<ErrorCode, number> = {
 };
 
 const fromHttpStatus = (status: number): ErrorCode =>
-  status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : status === 404 ? 'not_found' : status === 405 ? 'method_not_allowed' : status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'bad_request';
+  status === 401
+    ? 'unauthorized'
+    : status === 403
+      ? 'forbidden'
+      : status === 404
+        ? 'not_found'
+        : status === 405
+          ? 'method_not_allowed'
+          : status === 413
+            ? 'payload_too_large'
+            : status === 415
+              ? 'unsupported_media_type'
+              : 'bad_request';
 
 /**
  * The one place errors become responses: `{error:{code,message,details?}}` in the
@@ -73,14 +85,16 @@ const fromHttpStatus = (status: number): ErrorCode =>
 export function errorParams(e: DomainError, t: Translate, lng: string): Record<string, unknown> {
   const params: Record<string, unknown> = { ...e.params };
   // a service names what was not found by its key (`whatKey`), in the caller's language here
-  if (e.code === 'not_found' && !params.what) params.what = t(`api:what.${typeof params.whatKey === 'string' ? params.whatKey : 'record'}`, { lng });
+  if (e.code === 'not_found' && !params.what)
+    params.what = t(`api:what.${typeof params.whatKey === 'string' ? params.whatKey : 'record'}`, { lng });
   // a detail named by key (api:details.*) is worded in the reader's language, with the error's other params
   if (typeof params.detailKey === 'string') params.detail = t(`api:details.${params.detailKey}`, { lng, ...params });
   // a limit passed names itself in the reader's language
   if (e.code === 'roster_limit') {
     params.limit = t(`api:roster_limits.${String(params.which)}`, { lng, max: params.max });
     // where it was passed, in the same language: the row, and what was found there
-    const at = params.row !== undefined ? (params.found !== undefined ? 'row_found' : 'row') : params.found !== undefined ? 'found' : 'file';
+    const at =
+      params.row !== undefined ? (params.found !== undefined ? 'row_found' : 'row') : params.found !== undefined ? 'found' : 'file';
     params.detail = t(`api:roster_limit_at.${at}`, { lng, row: params.row, found: params.found });
   }
   return params;
@@ -91,8 +105,10 @@ export function errorMiddleware(t: Translate, log: Logger, fallback: 'zh-CN' | '
     ctx.state.lng = pickLocale(ctx.get('accept-language') || undefined, fallback);
     try {
       await next();
-      if (ctx.status === 404 && ctx.body === undefined) throw new DomainError('not_found', 'route', { what: t('api:what.route', { lng: ctx.state.lng }) });
-      if (ctx.status === 405) throw new DomainError('method_not_allowed', ctx.method, { method: ctx.method, allow: ctx.response.get('Allow') });
+      if (ctx.status === 404 && ctx.body === undefined)
+        throw new DomainError('not_found', 'route', { what: t('api:what.route', { lng: ctx.state.lng }) });
+      if (ctx.status === 405)
+        throw new DomainError('method_not_allowed', ctx.method, { method: ctx.method, allow: ctx.response.get('Allow') });
     } catch (e) {
       const lng = ctx.state.lng;
       let code: ErrorCode;
@@ -125,7 +141,16 @@ export function errorMiddleware(t: Translate, log: Logger, fallback: 'zh-CN' | '
         const err = e as { status: number; message: string; expose?: boolean };
         code = fromHttpStatus(err.status);
         // (a 400 here is the JSON body parser's: the body is not JSON, or not an object or array)
-        params = { detail: err.status === 400 ? t('api:details.unreadable_body', { lng }) : err.expose ? err.message : t('api:details.invalid_request', { lng }), limit: '1 MB', what: t('api:what.record', { lng }) };
+        params = {
+          detail:
+            err.status === 400
+              ? t('api:details.unreadable_body', { lng })
+              : err.expose
+                ? err.message
+                : t('api:details.invalid_request', { lng }),
+          limit: '1 MB',
+          what: t('api:what.record', { lng }),
+        };
       } else {
         code = (e as { code?: string })?.code === 'storage_unavailable' ? 'storage_unavailable' : 'internal';
         log.error({ err: e, method: ctx.method, path: ctx.path }, 'request failed');

@@ -2,7 +2,14 @@ import { ACTIONS } from '../domain/policy';
 import { baseType, isNullable, SPECS, type FieldDef } from '../storage/schema';
 
 type Json = Record<string, unknown>;
-const TYPES = { string: { type: 'string' }, int: { type: 'integer' }, number: { type: 'number' }, bool: { type: 'boolean' }, date: { type: 'string', format: 'date-time' }, json: {} } as const;
+const TYPES = {
+  string: { type: 'string' },
+  int: { type: 'integer' },
+  number: { type: 'number' },
+  bool: { type: 'boolean' },
+  date: { type: 'string', format: 'date-time' },
+  json: {},
+} as const;
 const field = (d: FieldDef): Json => {
   const t = TYPES[baseType(d)] as Json;
   if (!isNullable(d)) return t;
@@ -14,14 +21,29 @@ function recordSchema(name: keyof typeof SPECS, omit: string[] = [], extra: Json
   const fields = Object.entries(SPECS[name].fields as Record<string, FieldDef>).filter(([k]) => !omit.includes(k));
   return {
     type: 'object',
-    properties: { id: { type: 'string' }, createdAt: TYPES.date, updatedAt: TYPES.date, ...Object.fromEntries(fields.map(([k, d]) => [k, field(d)])), ...extra },
+    properties: {
+      id: { type: 'string' },
+      createdAt: TYPES.date,
+      updatedAt: TYPES.date,
+      ...Object.fromEntries(fields.map(([k, d]) => [k, field(d)])),
+      ...extra,
+    },
     required: ['id', 'createdAt', 'updatedAt', ...fields.map(([k]) => k), ...Object.keys(extra)],
   };
 }
 
 const ref = (n: string) => ({ $ref: `#/components/schemas/${n}` });
-const rates = { type: 'object', properties: { commitment: { type: 'number' }, inspection: { type: 'number' }, compliance: { type: 'number' } }, required: ['commitment', 'inspection', 'compliance'] };
-const figures = Object.fromEntries(['houses', 'keyHouses', 'committed', 'submitted', 'approved', 'compliant', 'hazardsOpen', 'hazardsOverdue'].map((k) => [k, { type: 'integer' }]));
+const rates = {
+  type: 'object',
+  properties: { commitment: { type: 'number' }, inspection: { type: 'number' }, compliance: { type: 'number' } },
+  required: ['commitment', 'inspection', 'compliance'],
+};
+const figures = Object.fromEntries(
+  ['houses', 'keyHouses', 'committed', 'submitted', 'approved', 'compliant', 'hazardsOpen', 'hazardsOverdue'].map((k) => [
+    k,
+    { type: 'integer' },
+  ]),
+);
 
 /** The records and shapes the API answers with (components.schemas). */
 export const SCHEMAS: Record<string, Json> = {
@@ -40,14 +62,28 @@ export const SCHEMAS: Record<string, Json> = {
   User: recordSchema('users'),
   Letter: recordSchema('letters'),
   AuditEntry: recordSchema('audit'),
-  Stats: { type: 'object', properties: { scope: { type: 'string' }, period: { type: 'string' }, letterVersion: { type: ['integer', 'null'] }, ...figures, rates }, required: ['scope', 'period', ...Object.keys(figures), 'rates'] },
-  Ranked: { type: 'object', properties: { rank: { type: 'integer' }, id: { type: 'string' }, name: { type: 'string' }, ...figures, rates }, required: ['rank', 'id', 'name', ...Object.keys(figures), 'rates'] },
+  Stats: {
+    type: 'object',
+    properties: { scope: { type: 'string' }, period: { type: 'string' }, letterVersion: { type: ['integer', 'null'] }, ...figures, rates },
+    required: ['scope', 'period', ...Object.keys(figures), 'rates'],
+  },
+  Ranked: {
+    type: 'object',
+    properties: { rank: { type: 'integer' }, id: { type: 'string' }, name: { type: 'string' }, ...figures, rates },
+    required: ['rank', 'id', 'name', ...Object.keys(figures), 'rates'],
+  },
 };
 
 /** `{items, total?, limit, offset, next}` of a record. */
 export const listOf = (name: string): Json => ({
   type: 'object',
-  properties: { items: { type: 'array', items: ref(name) }, total: { type: 'integer' }, limit: { type: 'integer' }, offset: { type: 'integer' }, next: { type: ['string', 'null'] } },
+  properties: {
+    items: { type: 'array', items: ref(name) },
+    total: { type: 'integer' },
+    limit: { type: 'integer' },
+    offset: { type: 'integer' },
+    next: { type: ['string', 'null'] },
+  },
   required: ['items'],
 });
 const obj = (properties: Json, required = Object.keys(properties)): Json => ({ type: 'object', properties, required });
@@ -56,10 +92,16 @@ const i = { type: 'integer' };
 
 /** What each operation answers on success, by `method path` (OpenAPI spelling). */
 export const RESPONSES: Record<string, Json> = {
-  ...Object.fromEntries((['communities', 'grids', 'groups', 'houses', 'landlords'] as const).flatMap((n) => {
-    const name = { communities: 'Community', grids: 'Grid', groups: 'Group', houses: 'House', landlords: 'Landlord' }[n];
-    return [[`get /api/v1/${n}`, listOf(name)], [`get /api/v1/${n}/{id}`, ref(name)], [`patch /api/v1/${n}/{id}`, ref(name)]];
-  })),
+  ...Object.fromEntries(
+    (['communities', 'grids', 'groups', 'houses', 'landlords'] as const).flatMap((n) => {
+      const name = { communities: 'Community', grids: 'Grid', groups: 'Group', houses: 'House', landlords: 'Landlord' }[n];
+      return [
+        [`get /api/v1/${n}`, listOf(name)],
+        [`get /api/v1/${n}/{id}`, ref(name)],
+        [`patch /api/v1/${n}/{id}`, ref(name)],
+      ];
+    }),
+  ),
   'get /api/v1/submissions': listOf('Submission'),
   'post /api/v1/submissions/{id}/approve': ref('Submission'),
   'post /api/v1/submissions/{id}/return': ref('Submission'),
@@ -76,10 +118,21 @@ export const RESPONSES: Record<string, Json> = {
   'post /api/v1/rounds/{id}/remind': obj({ reminded: i, already: i }),
   'get /api/v1/broadcasts': listOf('Broadcast'),
   'post /api/v1/broadcasts': obj({ id: s, rooms: i, at: { type: 'string', format: 'date-time' } }),
-  'get /api/v1/broadcasts/{id}': obj({
-    status: s,
-    deliveries: { type: 'array', items: obj({ roomId: s, status: s, sentAt: { type: ['string', 'null'], format: 'date-time' }, error: { type: ['string', 'null'] } }) },
-  }, ['status', 'deliveries']),
+  'get /api/v1/broadcasts/{id}': obj(
+    {
+      status: s,
+      deliveries: {
+        type: 'array',
+        items: obj({
+          roomId: s,
+          status: s,
+          sentAt: { type: ['string', 'null'], format: 'date-time' },
+          error: { type: ['string', 'null'] },
+        }),
+      },
+    },
+    ['status', 'deliveries'],
+  ),
   'get /api/v1/schedules': listOf('Schedule'),
   'post /api/v1/schedules': ref('Schedule'),
   'patch /api/v1/schedules/{id}': ref('Schedule'),
@@ -91,24 +144,60 @@ export const RESPONSES: Record<string, Json> = {
   'post /api/v1/users/{id}/bind-code': obj({ code: s }),
   'post /api/v1/groups/{id}/bind-code': obj({ code: s, expiresAt: { type: ['string', 'null'], format: 'date-time' } }, ['code']),
   'get /api/v1/me': obj({
-    id: s, name: s, role: { type: 'string', enum: ['admin', 'staff', 'head'] }, scope: s, scopeName: { type: ['string', 'null'] },
-    actions: { type: 'array', items: ref('Action'), uniqueItems: true, description: 'what the caller may do somewhere in their scope (the policy\'s actions)' },
+    id: s,
+    name: s,
+    role: { type: 'string', enum: ['admin', 'staff', 'head'] },
+    scope: s,
+    scopeName: { type: ['string', 'null'] },
+    actions: {
+      type: 'array',
+      items: ref('Action'),
+      uniqueItems: true,
+      description: "what the caller may do somewhere in their scope (the policy's actions)",
+    },
   }),
   'get /api/v1/audit': listOf('AuditEntry'),
   'get /api/v1/stats': ref('Stats'),
-  'get /api/v1/stats/ranking': obj({ scope: s, period: s, by: { type: 'string', enum: ['group', 'grid'] }, items: { type: 'array', items: ref('Ranked') }, total: i }),
-  'get /api/v1/points': obj({ year: i, items: { type: 'array', items: obj({ landlordId: s, name: s, points: i, rank: i }) }, total: i, limit: i, offset: i }),
+  'get /api/v1/stats/ranking': obj({
+    scope: s,
+    period: s,
+    by: { type: 'string', enum: ['group', 'grid'] },
+    items: { type: 'array', items: ref('Ranked') },
+    total: i,
+  }),
+  'get /api/v1/points': obj({
+    year: i,
+    items: { type: 'array', items: obj({ landlordId: s, name: s, points: i, rank: i }) },
+    total: i,
+    limit: i,
+    offset: i,
+  }),
   'get /api/v1/points/rules': { type: 'object', additionalProperties: { type: 'integer' } },
   'put /api/v1/points/rules': { type: 'object', additionalProperties: { type: 'integer' } },
   'post /api/v1/letters': { allOf: [ref('Letter'), obj({ announced: i })] },
-  'get /api/v1/bot': obj({ loggedIn: { type: 'boolean' }, puppet: s, account: { type: 'string', description: 'the logged-in WeChat name' }, qr: s }, ['loggedIn', 'puppet']),
+  'get /api/v1/bot': obj(
+    { loggedIn: { type: 'boolean' }, puppet: s, account: { type: 'string', description: 'the logged-in WeChat name' }, qr: s },
+    ['loggedIn', 'puppet'],
+  ),
   'post /api/v1/import/roster': ref('ImportResult'),
-  'get /api/v1/imports/{id}': obj({
-    id: s, status: { type: 'string', enum: ['running', 'done', 'failed'] }, phase: { type: 'string', enum: ['parse', 'check', 'apply'] },
-    processed: i, total: i, result: { oneOf: [ref('ImportResult'), ref('ImportRefused')] }, error: { type: 'object', properties: { code: s, message: s }, required: ['code', 'message'] },
-  }, ['id', 'status', 'phase', 'processed', 'total']),
+  'get /api/v1/imports/{id}': obj(
+    {
+      id: s,
+      status: { type: 'string', enum: ['running', 'done', 'failed'] },
+      phase: { type: 'string', enum: ['parse', 'check', 'apply'] },
+      processed: i,
+      total: i,
+      result: { oneOf: [ref('ImportResult'), ref('ImportRefused')] },
+      error: { type: 'object', properties: { code: s, message: s }, required: ['code', 'message'] },
+    },
+    ['id', 'status', 'phase', 'processed', 'total'],
+  ),
   'get /healthz': ref('Health'),
-  'get /api/v1/openapi.json': obj({ openapi: { type: 'string', pattern: '^3\\.1\\.' }, info: { type: 'object' }, paths: { type: 'object' } }),
+  'get /api/v1/openapi.json': obj({
+    openapi: { type: 'string', pattern: '^3\\.1\\.' },
+    info: { type: 'object' },
+    paths: { type: 'object' },
+  }),
   'post /api/v1/sim/contacts': obj({ id: s }),
   'post /api/v1/sim/rooms': obj({ id: s }),
   'post /api/v1/sim/messages': obj({ id: s }),
@@ -121,11 +210,39 @@ export const RESPONSES: Record<string, Json> = {
 /** Shapes answered by more than one operation or status, added to components.schemas. */
 const rowProblem = obj({ row: i, message: s });
 Object.assign(SCHEMAS, {
-  ImportResult: obj({ created: i, updated: i, unchanged: i, errors: { type: 'array', maxItems: 0 }, warnings: { type: 'array', items: rowProblem } }),
+  ImportResult: obj({
+    created: i,
+    updated: i,
+    unchanged: i,
+    errors: { type: 'array', maxItems: 0 },
+    warnings: { type: 'array', items: rowProblem },
+  }),
   /** 422: some rows are bad, nothing changed */
-  ImportRefused: obj({ created: i, updated: i, errors: { type: 'array', items: rowProblem, minItems: 1 }, error: obj({ code: { type: 'string', const: 'roster_rows' }, message: s }) }),
-  Health: obj({ ok: { type: 'boolean' }, storage: { type: 'string', enum: ['sqlite', 'mongodb'] }, puppet: s, loggedIn: { type: 'boolean' }, demo: { type: 'boolean' } }),
+  ImportRefused: obj({
+    created: i,
+    updated: i,
+    errors: { type: 'array', items: rowProblem, minItems: 1 },
+    error: obj({ code: { type: 'string', const: 'roster_rows' }, message: s }),
+  }),
+  Health: obj({
+    ok: { type: 'boolean' },
+    storage: { type: 'string', enum: ['sqlite', 'mongodb'] },
+    puppet: s,
+    loggedIn: { type: 'boolean' },
+    demo: { type: 'boolean' },
+  }),
   /** a permission of the policy (src/domain/policy.ts); each operation's `x-action` is one */
   Action: { type: 'string', enum: [...ACTIONS] },
-  SimMessage: obj({ id: s, from: s, text: s, image: s, kind: { type: 'string', enum: ['voice', 'sticker', 'video', 'file', 'link', 'recall'] }, mentions: { type: 'array', items: s }, at: { type: 'string', format: 'date-time' } }, ['id', 'from', 'mentions', 'at']),
+  SimMessage: obj(
+    {
+      id: s,
+      from: s,
+      text: s,
+      image: s,
+      kind: { type: 'string', enum: ['voice', 'sticker', 'video', 'file', 'link', 'recall'] },
+      mentions: { type: 'array', items: s },
+      at: { type: 'string', format: 'date-time' },
+    },
+    ['id', 'from', 'mentions', 'at'],
+  ),
 });

@@ -20,11 +20,19 @@ type Params = { name: string; in: 'query' | 'path'; required?: boolean; schema: 
 /** Query parameters of an OpenAPI operation from the zod schema the route parses with. */
 function queryParams(schema: z.ZodObject): Params {
   const json = z.toJSONSchema(schema, { io: 'input' }) as { properties?: Record<string, unknown>; required?: string[] };
-  return Object.entries(json.properties ?? {}).map(([name, s]) => ({ name, in: 'query', required: json.required?.includes(name) ?? false, schema: s }));
+  return Object.entries(json.properties ?? {}).map(([name, s]) => ({
+    name,
+    in: 'query',
+    required: json.required?.includes(name) ?? false,
+    schema: s,
+  }));
 }
 
 /** A JSON request body from the zod schema the route parses with. */
-const jsonBody = (schema: z.ZodType) => ({ required: true, content: { 'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) } } });
+const jsonBody = (schema: z.ZodType) => ({
+  required: true,
+  content: { 'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) } },
+});
 const idPath = [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }];
 const ok = (description: string, status = 200) => ({ [status]: { description } });
 
@@ -34,18 +42,42 @@ const errors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 404
 const errorAs = (description: string) => ({ ...errorResponse, description });
 const binary = { type: 'string', format: 'binary' };
 /** what an uploaded image can be refused for */
-const photoErrors = { 413: errorAs('photo_too_large / payload_too_large: the image is over 20 MB; photo_too_many_pixels: over 40 megapixels'), 415: errorAs('photo_unsupported: not a JPEG, PNG, WebP or HEIC image (a header alone, or bytes that do not decode, are not)') };
-
+const photoErrors = {
+  413: errorAs('photo_too_large / payload_too_large: the image is over 20 MB; photo_too_many_pixels: over 40 megapixels'),
+  415: errorAs('photo_unsupported: not a JPEG, PNG, WebP or HEIC image (a header alone, or bytes that do not decode, are not)'),
+};
 
 const ZH: Record<string, string> = { communities: '社区', grids: '网格', groups: '联防组', houses: '出租房', landlords: '房东' };
 const VERBS = new Set(['approve', 'return', 'remind', 'accept', 'reject', 'close', 'reopen']);
-const IRREGULAR: Record<string, string> = { stats: 'Stats', audit: 'Audit', sim: 'Sim', bot: 'Bot', import: 'Import', 'monthly.xlsx': 'MonthlyReport', 'bind-code': 'BindCode', healthz: 'Health', 'openapi.json': 'OpenApi', rules: 'Rules', ranking: 'Ranking' };
-const pascal = (w: string) => IRREGULAR[w] ?? w.split(/[-.]/).map((x) => x.charAt(0).toUpperCase() + x.slice(1)).join('');
-const singular = (w: string) => (IRREGULAR[w] ? IRREGULAR[w] : pascal(w.endsWith('ies') ? `${w.slice(0, -3)}y` : w.endsWith('s') ? w.slice(0, -1) : w));
+const IRREGULAR: Record<string, string> = {
+  stats: 'Stats',
+  audit: 'Audit',
+  sim: 'Sim',
+  bot: 'Bot',
+  import: 'Import',
+  'monthly.xlsx': 'MonthlyReport',
+  'bind-code': 'BindCode',
+  healthz: 'Health',
+  'openapi.json': 'OpenApi',
+  rules: 'Rules',
+  ranking: 'Ranking',
+};
+const pascal = (w: string) =>
+  IRREGULAR[w] ??
+  w
+    .split(/[-.]/)
+    .map((x) => x.charAt(0).toUpperCase() + x.slice(1))
+    .join('');
+const singular = (w: string) =>
+  IRREGULAR[w] ? IRREGULAR[w] : pascal(w.endsWith('ies') ? `${w.slice(0, -3)}y` : w.endsWith('s') ? w.slice(0, -1) : w);
 /** where the rule would read oddly */
 const NAMED: Record<string, string> = {
-  'post /api/v1/import/roster': 'importRoster', 'get /api/v1/reports/monthly.xlsx': 'getMonthlyReport', 'get /api/v1/audit': 'listAudit',
-  'get /api/v1/points/rules': 'getPointRules', 'put /api/v1/points/rules': 'replacePointRules', 'post /api/v1/hazards/{id}/photos': 'addHazardSitePhoto',
+  'post /api/v1/import/roster': 'importRoster',
+  'get /api/v1/reports/monthly.xlsx': 'getMonthlyReport',
+  'get /api/v1/audit': 'listAudit',
+  'get /api/v1/points/rules': 'getPointRules',
+  'put /api/v1/points/rules': 'replacePointRules',
+  'post /api/v1/hazards/{id}/photos': 'addHazardSitePhoto',
   'get /api/v1/stats/ranking': 'getRanking',
 };
 
@@ -55,13 +87,24 @@ const NAMED: Record<string, string> = {
  */
 export function operationIdOf(method: string, path: string): string {
   if (NAMED[`${method} ${path}`]) return NAMED[`${method} ${path}`]!;
-  const segs = path.replace(/^\/api\/v1\/?/, '/').split('/').filter(Boolean);
+  const segs = path
+    .replace(/^\/api\/v1\/?/, '/')
+    .split('/')
+    .filter(Boolean);
   const byId = segs.includes('{id}');
   const words = segs.filter((x) => x !== '{id}');
   const last = words.at(-1)!;
   if (method === 'post' && VERBS.has(last)) return `${last}${words.slice(0, -1).map(singular).join('')}`;
-  const head = words.slice(0, -1).map(byId ? singular : pascal).join('');
-  if (method === 'get') return byId && segs.at(-1) === '{id}' ? `get${head}${singular(last)}` : last === 'messages' || (!byId && !IRREGULAR[last] && words.length === 1) ? `list${head}${pascal(last)}` : `get${head}${pascal(last)}`;
+  const head = words
+    .slice(0, -1)
+    .map(byId ? singular : pascal)
+    .join('');
+  if (method === 'get')
+    return byId && segs.at(-1) === '{id}'
+      ? `get${head}${singular(last)}`
+      : last === 'messages' || (!byId && !IRREGULAR[last] && words.length === 1)
+        ? `list${head}${pascal(last)}`
+        : `get${head}${pascal(last)}`;
   const noun = `${head}${segs.at(-1) === '{id}' || method === 'post' ? singular(last) : pascal(last)}`;
   return `${{ post: 'create', patch: 'update', put: 'replace', delete: 'delete' }[method] ?? method}${noun}`;
 }
@@ -69,151 +112,460 @@ export function operationIdOf(method: string, path: string): string {
 /** The OpenAPI 3.1 description of `/api/v1`, built from the same schemas the routes validate with. */
 export function openApiDocument(version: string, routes: readonly RouteSpec[]): Record<string, unknown> {
   const paths: Record<string, unknown> = {
-    '/healthz': { get: { summary: '运行状态 Health', security: [], responses: { 200: { description: '{ok, storage, puppet, loggedIn, demo}' }, 405: errorResponse, 503: { description: 'the store does not answer, or cannot write (a full disk, a read-only volume) until a write succeeds again', content: { 'application/json': { schema: { $ref: '#/components/schemas/Health' } } } } } } },
-    '/api/v1/openapi.json': { get: { summary: '接口说明 This document', security: [], responses: { 200: { description: 'OpenAPI 3.1' }, 405: errorResponse } } },
-    '/api/v1/hazards': {
-      get: { summary: '隐患列表 Hazards of a scope (status=overdue: past their deadline, not closed)', parameters: queryParams(hazardsQuery), responses: { 200: { description: '{items:[hazard & {overdue}], total}' }, ...errors } },
-      post: { summary: '登记隐患 Open a hazard on a house (staff, admin); its landlord is told in the group', requestBody: jsonBody(hazardBody), responses: { 201: { description: 'the hazard, with its number' }, ...errors } },
+    '/healthz': {
+      get: {
+        summary: '运行状态 Health',
+        security: [],
+        responses: {
+          200: { description: '{ok, storage, puppet, loggedIn, demo}' },
+          405: errorResponse,
+          503: {
+            description: 'the store does not answer, or cannot write (a full disk, a read-only volume) until a write succeeds again',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Health' } } },
+          },
+        },
+      },
     },
-    '/api/v1/hazards/{id}/close': { post: { summary: '销号 Close a hazard (staff, admin)', parameters: idPath, responses: { 200: { description: 'the hazard' }, ...errors } } },
+    '/api/v1/openapi.json': {
+      get: { summary: '接口说明 This document', security: [], responses: { 200: { description: 'OpenAPI 3.1' }, 405: errorResponse } },
+    },
+    '/api/v1/hazards': {
+      get: {
+        summary: '隐患列表 Hazards of a scope (status=overdue: past their deadline, not closed)',
+        parameters: queryParams(hazardsQuery),
+        responses: { 200: { description: '{items:[hazard & {overdue}], total}' }, ...errors },
+      },
+      post: {
+        summary: '登记隐患 Open a hazard on a house (staff, admin); its landlord is told in the group',
+        requestBody: jsonBody(hazardBody),
+        responses: { 201: { description: 'the hazard, with its number' }, ...errors },
+      },
+    },
+    '/api/v1/hazards/{id}/close': {
+      post: {
+        summary: '销号 Close a hazard (staff, admin)',
+        parameters: idPath,
+        responses: { 200: { description: 'the hazard' }, ...errors },
+      },
+    },
     '/api/v1/hazards/{id}/photos': {
       post: {
-        summary: '现场照片 A photo staff took on site, before or after the fix (staff, admin)', parameters: idPath,
-        requestBody: { required: true, content: { 'multipart/form-data': { schema: { type: 'object', properties: { kind: { type: 'string', enum: ['before', 'after'] }, image: { type: 'string', format: 'binary' } }, required: ['kind', 'image'] } } } },
+        summary: '现场照片 A photo staff took on site, before or after the fix (staff, admin)',
+        parameters: idPath,
+        requestBody: {
+          required: true,
+          content: {
+            'multipart/form-data': {
+              schema: {
+                type: 'object',
+                properties: { kind: { type: 'string', enum: ['before', 'after'] }, image: { type: 'string', format: 'binary' } },
+                required: ['kind', 'image'],
+              },
+            },
+          },
+        },
         responses: { 201: { description: 'the hazard, with its site photos' }, ...errors, ...photoErrors },
       },
     },
-    '/api/v1/hazards/{id}/reopen': { post: { summary: '重新打开 Reopen a hazard with a reason (staff, admin)', parameters: idPath, requestBody: jsonBody(reopenBody), responses: { 200: { description: 'the hazard' }, ...errors } } },
-    '/api/v1/points': { get: { summary: '积分排名 Landlords of a scope ranked by points in a year (ties share a rank)', parameters: queryParams(pointsQuery), responses: { 200: { description: '{year, items:[{landlordId, name, points, rank}], total}' }, ...errors } } },
-    '/api/v1/points/rules': {
-      get: { summary: '积分规则 The points each event earns (staff, admin)', responses: { 200: { description: '{reason: amount}' }, ...errors } },
-      put: { summary: '修改积分规则 Change amounts; later awards use them (admin)', requestBody: jsonBody(rulesBody), responses: { 200: { description: 'the rules in force' }, ...errors } },
+    '/api/v1/hazards/{id}/reopen': {
+      post: {
+        summary: '重新打开 Reopen a hazard with a reason (staff, admin)',
+        parameters: idPath,
+        requestBody: jsonBody(reopenBody),
+        responses: { 200: { description: 'the hazard' }, ...errors },
+      },
     },
-    '/api/v1/tips': { get: { summary: '举报列表 Tips of a scope (the reporter is never shown) (staff, admin)', parameters: queryParams(tipsQuery), responses: { 200: { description: '{items, total}' }, ...errors } } },
-    '/api/v1/tips/{id}/accept': { post: { summary: '受理举报 Accept a tip, optionally opening a hazard on its house; the reporter is told privately and earns points once (staff, admin)', parameters: idPath, requestBody: jsonBody(acceptBody), responses: { 200: { description: 'the tip, and the hazard opened' }, ...errors } } },
-    '/api/v1/tips/{id}/reject': { post: { summary: '不予受理 Reject a tip with a reason; the reporter is told privately (staff, admin)', parameters: idPath, requestBody: jsonBody(rejectBody), responses: { 200: { description: 'the tip' }, ...errors } } },
+    '/api/v1/points': {
+      get: {
+        summary: '积分排名 Landlords of a scope ranked by points in a year (ties share a rank)',
+        parameters: queryParams(pointsQuery),
+        responses: { 200: { description: '{year, items:[{landlordId, name, points, rank}], total}' }, ...errors },
+      },
+    },
+    '/api/v1/points/rules': {
+      get: {
+        summary: '积分规则 The points each event earns (staff, admin)',
+        responses: { 200: { description: '{reason: amount}' }, ...errors },
+      },
+      put: {
+        summary: '修改积分规则 Change amounts; later awards use them (admin)',
+        requestBody: jsonBody(rulesBody),
+        responses: { 200: { description: 'the rules in force' }, ...errors },
+      },
+    },
+    '/api/v1/tips': {
+      get: {
+        summary: '举报列表 Tips of a scope (the reporter is never shown) (staff, admin)',
+        parameters: queryParams(tipsQuery),
+        responses: { 200: { description: '{items, total}' }, ...errors },
+      },
+    },
+    '/api/v1/tips/{id}/accept': {
+      post: {
+        summary:
+          '受理举报 Accept a tip, optionally opening a hazard on its house; the reporter is told privately and earns points once (staff, admin)',
+        parameters: idPath,
+        requestBody: jsonBody(acceptBody),
+        responses: { 200: { description: 'the tip, and the hazard opened' }, ...errors },
+      },
+    },
+    '/api/v1/tips/{id}/reject': {
+      post: {
+        summary: '不予受理 Reject a tip with a reason; the reporter is told privately (staff, admin)',
+        parameters: idPath,
+        requestBody: jsonBody(rejectBody),
+        responses: { 200: { description: 'the tip' }, ...errors },
+      },
+    },
     '/api/v1/bot': {
-      get: { summary: '机器人状态与登录二维码 Bot status and, while it waits for a scan, the login QR payload (staff, admin)', responses: { 200: { description: '{loggedIn, puppet, account?, qr?}' }, ...errors } },
+      get: {
+        summary: '机器人状态与登录二维码 Bot status and, while it waits for a scan, the login QR payload (staff, admin)',
+        responses: { 200: { description: '{loggedIn, puppet, account?, qr?}' }, ...errors },
+      },
     },
     '/api/v1/stats': {
       get: {
         summary: '统计 Campaign figures for a scope and month',
         parameters: queryParams(statsQuery),
-        responses: { 200: { description: '{houses, keyHouses, committed, submitted, approved, compliant, hazardsOpen, hazardsOverdue, rates}' }, ...errors },
+        responses: {
+          200: { description: '{houses, keyHouses, committed, submitted, approved, compliant, hazardsOpen, hazardsOverdue, rates}' },
+          ...errors,
+        },
       },
     },
     '/api/v1/stats/ranking': {
       get: {
         summary: '排名 The groups (by=group) or grids (by=grid) of a scope, best first: compliance, then commitment and inspection rates',
         parameters: queryParams(rankingQuery),
-        responses: { 200: { description: '{scope, period, by, items:[{rank, id, name, houses, committed, submitted, approved, compliant, hazardsOpen, hazardsOverdue, rates}], total}' }, ...errors },
+        responses: {
+          200: {
+            description:
+              '{scope, period, by, items:[{rank, id, name, houses, committed, submitted, approved, compliant, hazardsOpen, hazardsOverdue, rates}], total}',
+          },
+          ...errors,
+        },
       },
     },
     '/api/v1/reports/monthly.xlsx': {
       get: {
-        summary: '月报 The monthly report: a summary sheet (rates per community and grid, a total row) and a sheet per community with a row per house; format=csv gives the house rows as CSV. Phones are masked unless the caller may read them; a closed month (after the 21st) is frozen.',
+        summary:
+          '月报 The monthly report: a summary sheet (rates per community and grid, a total row) and a sheet per community with a row per house; format=csv gives the house rows as CSV. Phones are masked unless the caller may read them; a closed month (after the 21st) is frozen.',
         parameters: queryParams(reportQuery),
-        responses: { 200: { description: 'the workbook (or CSV)', content: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: binary }, 'text/csv': { schema: { type: 'string' } } } }, 429: errorAs('report_busy: two reports are being written already; try again shortly'), ...errors },
+        responses: {
+          200: {
+            description: 'the workbook (or CSV)',
+            content: {
+              'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: binary },
+              'text/csv': { schema: { type: 'string' } },
+            },
+          },
+          429: errorAs('report_busy: two reports are being written already; try again shortly'),
+          ...errors,
+        },
       },
     },
     '/api/v1/import/roster': {
       post: {
-        summary: '导入花名册 Import a roster (XLSX or CSV; Chinese or English headers), all or nothing, in a worker thread (admin, street staff)',
-        parameters: [{ name: 'async', in: 'query', required: false, schema: { type: 'string', enum: ['1'] }, description: '1: answer 202 {id} at once; follow it at GET /imports/{id}' }],
-        requestBody: { required: true, content: { 'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary', description: 'at most 50 MB' } }, required: ['file'] } } } },
+        summary:
+          '导入花名册 Import a roster (XLSX or CSV; Chinese or English headers), all or nothing, in a worker thread (admin, street staff)',
+        parameters: [
+          {
+            name: 'async',
+            in: 'query',
+            required: false,
+            schema: { type: 'string', enum: ['1'] },
+            description: '1: answer 202 {id} at once; follow it at GET /imports/{id}',
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'multipart/form-data': {
+              schema: {
+                type: 'object',
+                properties: { file: { type: 'string', format: 'binary', description: 'at most 50 MB' } },
+                required: ['file'],
+              },
+            },
+          },
+        },
         responses: {
-          200: { description: '{created, updated, unchanged, errors: [], warnings: [{row, message}]} — warnings: a head changes, a house moves group, a landlord is renamed, a group passes 15 houses' },
-          202: { description: '?async=1: {id}', content: { 'application/json': { schema: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] } } } },
+          200: {
+            description:
+              '{created, updated, unchanged, errors: [], warnings: [{row, message}]} — warnings: a head changes, a house moves group, a landlord is renamed, a group passes 15 houses',
+          },
+          202: {
+            description: '?async=1: {id}',
+            content: { 'application/json': { schema: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] } } },
+          },
           ...errors,
           409: errorAs('import_running: another import is running'),
-          413: errorAs('payload_too_large (50 MB) or roster_limit: zip entries, inflated size (50× the upload, at most 200 MB), shared strings, rows (ROSTER_MAX_ROWS, default 2,000,000), columns (100), cell length — the message names which'),
-          400: errorAs('roster_headers, roster_duplicate_headers, roster_empty, roster_encoding (a CSV neither UTF-8 nor GB18030), roster_unreadable (a damaged or cut-short workbook), validation'),
+          413: errorAs(
+            'payload_too_large (50 MB) or roster_limit: zip entries, inflated size (50× the upload, at most 200 MB), shared strings, rows (ROSTER_MAX_ROWS, default 2,000,000), columns (100), cell length — the message names which',
+          ),
+          400: errorAs(
+            'roster_headers, roster_duplicate_headers, roster_empty, roster_encoding (a CSV neither UTF-8 nor GB18030), roster_unreadable (a damaged or cut-short workbook), validation',
+          ),
           415: errorAs('unsupported_media_type: not a CSV or an XLSX workbook'),
-          422: { description: 'Some rows are bad; nothing changed: {created: 0, updated: 0, errors: [{row, message}]}', content: { 'application/json': { schema: { $ref: '#/components/schemas/ImportRefused' } } } },
+          422: {
+            description: 'Some rows are bad; nothing changed: {created: 0, updated: 0, errors: [{row, message}]}',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/ImportRefused' } } },
+          },
           503: errorAs('storage_unavailable: the store cannot write'),
         },
       },
     },
     '/api/v1/imports/{id}': {
       get: {
-        summary: '导入进度 Progress of an import started with ?async=1 (admin, street staff)', parameters: idPath,
-        responses: { 200: { description: '{id, status: running|done|failed, phase: parse|check|apply, processed, total, result?, error?}' }, ...errors },
+        summary: '导入进度 Progress of an import started with ?async=1 (admin, street staff)',
+        parameters: idPath,
+        responses: {
+          200: { description: '{id, status: running|done|failed, phase: parse|check|apply, processed, total, result?, error?}' },
+          ...errors,
+        },
       },
     },
   };
   paths['/api/v1/groups/{id}/bind-code'] = {
-    post: { summary: '群绑定码 A single-use code for "绑定群 CODE" (7 days)', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { 201: { description: '{code, expiresAt}' }, ...errors } },
+    post: {
+      summary: '群绑定码 A single-use code for "绑定群 CODE" (7 days)',
+      parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+      responses: { 201: { description: '{code, expiresAt}' }, ...errors },
+    },
   };
   paths['/api/v1/users/{id}/bind-code'] = {
-    post: { summary: '工作人员绑定码 A single-use code for "绑定工作人员 CODE" (admins; 7 days)', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { 201: { description: '{code, expiresAt}' }, ...errors } },
+    post: {
+      summary: '工作人员绑定码 A single-use code for "绑定工作人员 CODE" (admins; 7 days)',
+      parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+      responses: { 201: { description: '{code, expiresAt}' }, ...errors },
+    },
   };
   Object.assign(paths, {
     '/api/v1/rounds': {
       get: { summary: '自查轮次 List rounds', parameters: queryParams(pageQuery), responses: { ...ok('{items, total}'), ...errors } },
-      post: { summary: '开启自查 Open a round now (announced in the bound rooms of the scope)', requestBody: jsonBody(openBody), responses: { ...ok('the round, with `announced`', 201), 409: errorResponse, ...errors } },
+      post: {
+        summary: '开启自查 Open a round now (announced in the bound rooms of the scope)',
+        requestBody: jsonBody(openBody),
+        responses: { ...ok('the round, with `announced`', 201), 409: errorResponse, ...errors },
+      },
     },
-    '/api/v1/rounds/{id}/remind': { post: { summary: '催办 Remind every bound room of the round', parameters: idPath, responses: { ...ok('{reminded}'), ...errors } } },
-    '/api/v1/submissions': { get: { summary: '自查提交 List submissions', parameters: queryParams(submissionsQuery), responses: { ...ok('{items, total}'), ...errors } } },
-    '/api/v1/submissions/{id}/approve': { post: { summary: '通过 Approve a complete submission', parameters: idPath, responses: { ...ok('the submission'), 409: errorResponse, ...errors } } },
-    '/api/v1/submissions/{id}/return': { post: { summary: '退回 Return a submission with a reason', parameters: idPath, requestBody: jsonBody(returnBody), responses: { ...ok('the submission'), ...errors } } },
-    '/api/v1/letters': { post: { summary: '承诺书 Publish the next commitment letter version (announced)', requestBody: jsonBody(letterBody), responses: { ...ok('the letter, with `announced`', 201), ...errors } } },
-    '/api/v1/photos/{id}': { get: { summary: '照片 The image itself; `?thumb=1` a 240 px JPEG preview', parameters: [...idPath, { name: 'thumb', in: 'query', required: false, schema: { type: 'string', enum: ['1'] } }], responses: { 200: { description: 'image/jpeg, image/png, image/webp or image/heic (a thumbnail is always JPEG)', content: Object.fromEntries(['image/jpeg', 'image/png', 'image/webp', 'image/heic'].map((m) => [m, { schema: binary }])) }, ...errors } } },
+    '/api/v1/rounds/{id}/remind': {
+      post: { summary: '催办 Remind every bound room of the round', parameters: idPath, responses: { ...ok('{reminded}'), ...errors } },
+    },
+    '/api/v1/submissions': {
+      get: {
+        summary: '自查提交 List submissions',
+        parameters: queryParams(submissionsQuery),
+        responses: { ...ok('{items, total}'), ...errors },
+      },
+    },
+    '/api/v1/submissions/{id}/approve': {
+      post: {
+        summary: '通过 Approve a complete submission',
+        parameters: idPath,
+        responses: { ...ok('the submission'), 409: errorResponse, ...errors },
+      },
+    },
+    '/api/v1/submissions/{id}/return': {
+      post: {
+        summary: '退回 Return a submission with a reason',
+        parameters: idPath,
+        requestBody: jsonBody(returnBody),
+        responses: { ...ok('the submission'), ...errors },
+      },
+    },
+    '/api/v1/letters': {
+      post: {
+        summary: '承诺书 Publish the next commitment letter version (announced)',
+        requestBody: jsonBody(letterBody),
+        responses: { ...ok('the letter, with `announced`', 201), ...errors },
+      },
+    },
+    '/api/v1/photos/{id}': {
+      get: {
+        summary: '照片 The image itself; `?thumb=1` a 240 px JPEG preview',
+        parameters: [...idPath, { name: 'thumb', in: 'query', required: false, schema: { type: 'string', enum: ['1'] } }],
+        responses: {
+          200: {
+            description: 'image/jpeg, image/png, image/webp or image/heic (a thumbnail is always JPEG)',
+            content: Object.fromEntries(['image/jpeg', 'image/png', 'image/webp', 'image/heic'].map((m) => [m, { schema: binary }])),
+          },
+          ...errors,
+        },
+      },
+    },
     '/api/v1/broadcasts': {
       get: { summary: '群发 List broadcasts', parameters: queryParams(pageQuery), responses: { ...ok('{items, total}'), ...errors } },
       post: {
         summary: '群发 Broadcast to every bound room of a scope, now or at `at` (quiet hours hold scheduled posts to 08:00)',
-        requestBody: { required: true, content: {
-          'application/json': { schema: z.toJSONSchema(broadcastBody, { io: 'input', unrepresentable: 'any' }) },
-          'multipart/form-data': { schema: { type: 'object', properties: { text: { type: 'string' }, scope: { type: 'string' }, at: { type: 'string', format: 'date-time' }, image: { type: 'string', format: 'binary' } }, required: ['text', 'scope'] } },
-        } },
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': { schema: z.toJSONSchema(broadcastBody, { io: 'input', unrepresentable: 'any' }) },
+            'multipart/form-data': {
+              schema: {
+                type: 'object',
+                properties: {
+                  text: { type: 'string' },
+                  scope: { type: 'string' },
+                  at: { type: 'string', format: 'date-time' },
+                  image: { type: 'string', format: 'binary' },
+                },
+                required: ['text', 'scope'],
+              },
+            },
+          },
+        },
         responses: { ...ok('{id, rooms, at}', 201), ...errors, ...photoErrors },
       },
     },
-    '/api/v1/broadcasts/{id}': { get: { summary: '送达状态 Status and per-room deliveries', parameters: idPath, responses: { ...ok('{status, deliveries:[{roomId, status, sentAt?, error?}]}'), ...errors } } },
-    '/api/v1/schedules': {
-      get: { summary: '排程 List schedules: those of the caller\'s place and the ones over it (`scope` narrows)', parameters: queryParams(pageQuery), responses: { ...ok('{items, total}'), ...errors } },
-      post: { summary: '排程 Add a schedule', requestBody: jsonBody(createBody), responses: { ...ok('the schedule', 201), 409: errorResponse, ...errors } },
-    },
-    '/api/v1/schedules/{id}': { patch: { summary: '排程 Change or disable a schedule', parameters: idPath, requestBody: jsonBody(patchBody), responses: { ...ok('the schedule'), ...errors } } },
-    '/api/v1/sim/contacts': { post: { summary: '模拟器（仅演示模式） Demo mode only: a WeChat contact', requestBody: jsonBody(contactBody), responses: { ...ok('{id}', 201), ...errors } } },
-    '/api/v1/sim/rooms': { post: { summary: '模拟群（仅演示模式） Demo mode only: a room with the bot in it', requestBody: jsonBody(roomBody), responses: { ...ok('{id}', 201), ...errors } } },
-    '/api/v1/sim/messages': {
-      post: {
-        summary: '模拟发言（仅演示模式） Demo mode only: a contact says text (or a quoted reply), sends an image, or another kind: voice, sticker, video, file, link, recall',
-        requestBody: jsonBody(messageBody), responses: { ...ok('{id}', 202), ...errors },
+    '/api/v1/broadcasts/{id}': {
+      get: {
+        summary: '送达状态 Status and per-room deliveries',
+        parameters: idPath,
+        responses: { ...ok('{status, deliveries:[{roomId, status, sentAt?, error?}]}'), ...errors },
       },
     },
-    '/api/v1/sim/rooms/{id}/join': { post: { summary: '进群（仅演示模式） Demo mode only: contacts join a room (room-join)', parameters: idPath, requestBody: jsonBody(membersBody), responses: { ...ok('{id}', 202), ...errors } } },
-    '/api/v1/sim/rooms/{id}/leave': { post: { summary: '退群（仅演示模式） Demo mode only: contacts leave a room (room-leave)', parameters: idPath, requestBody: jsonBody(membersBody), responses: { ...ok('{id}', 202), ...errors } } },
-    '/api/v1/sim/rooms/{id}/messages': { get: { summary: '群聊记录（仅演示模式） Demo mode only: a room transcript', parameters: idPath, responses: { ...ok('[{id, from, text?, image?, kind?, mentions, at}]'), ...errors } } },
-    '/api/v1/sim/contacts/{id}/messages': { get: { summary: '私聊记录（仅演示模式） Demo mode only: a private chat transcript', parameters: idPath, responses: { ...ok('[{id, from, text?, image?, mentions, at}]'), ...errors } } },
+    '/api/v1/schedules': {
+      get: {
+        summary: "排程 List schedules: those of the caller's place and the ones over it (`scope` narrows)",
+        parameters: queryParams(pageQuery),
+        responses: { ...ok('{items, total}'), ...errors },
+      },
+      post: {
+        summary: '排程 Add a schedule',
+        requestBody: jsonBody(createBody),
+        responses: { ...ok('the schedule', 201), 409: errorResponse, ...errors },
+      },
+    },
+    '/api/v1/schedules/{id}': {
+      patch: {
+        summary: '排程 Change or disable a schedule',
+        parameters: idPath,
+        requestBody: jsonBody(patchBody),
+        responses: { ...ok('the schedule'), ...errors },
+      },
+    },
+    '/api/v1/sim/contacts': {
+      post: {
+        summary: '模拟器（仅演示模式） Demo mode only: a WeChat contact',
+        requestBody: jsonBody(contactBody),
+        responses: { ...ok('{id}', 201), ...errors },
+      },
+    },
+    '/api/v1/sim/rooms': {
+      post: {
+        summary: '模拟群（仅演示模式） Demo mode only: a room with the bot in it',
+        requestBody: jsonBody(roomBody),
+        responses: { ...ok('{id}', 201), ...errors },
+      },
+    },
+    '/api/v1/sim/messages': {
+      post: {
+        summary:
+          '模拟发言（仅演示模式） Demo mode only: a contact says text (or a quoted reply), sends an image, or another kind: voice, sticker, video, file, link, recall',
+        requestBody: jsonBody(messageBody),
+        responses: { ...ok('{id}', 202), ...errors },
+      },
+    },
+    '/api/v1/sim/rooms/{id}/join': {
+      post: {
+        summary: '进群（仅演示模式） Demo mode only: contacts join a room (room-join)',
+        parameters: idPath,
+        requestBody: jsonBody(membersBody),
+        responses: { ...ok('{id}', 202), ...errors },
+      },
+    },
+    '/api/v1/sim/rooms/{id}/leave': {
+      post: {
+        summary: '退群（仅演示模式） Demo mode only: contacts leave a room (room-leave)',
+        parameters: idPath,
+        requestBody: jsonBody(membersBody),
+        responses: { ...ok('{id}', 202), ...errors },
+      },
+    },
+    '/api/v1/sim/rooms/{id}/messages': {
+      get: {
+        summary: '群聊记录（仅演示模式） Demo mode only: a room transcript',
+        parameters: idPath,
+        responses: { ...ok('[{id, from, text?, image?, kind?, mentions, at}]'), ...errors },
+      },
+    },
+    '/api/v1/sim/contacts/{id}/messages': {
+      get: {
+        summary: '私聊记录（仅演示模式） Demo mode only: a private chat transcript',
+        parameters: idPath,
+        responses: { ...ok('[{id, from, text?, image?, mentions, at}]'), ...errors },
+      },
+    },
   });
   for (const [name, def] of Object.entries(RESOURCES)) {
     paths[`/api/v1/${name}`] = {
-      get: { summary: `${ZH[name]}列表 List ${name}`, parameters: queryParams(pageQuery.extend(def.filters.shape as z.ZodRawShape)), responses: { 200: { description: '{items, total, limit, offset}' }, ...errors } },
+      get: {
+        summary: `${ZH[name]}列表 List ${name}`,
+        parameters: queryParams(pageQuery.extend(def.filters.shape as z.ZodRawShape)),
+        responses: { 200: { description: '{items, total, limit, offset}' }, ...errors },
+      },
     };
     paths[`/api/v1/${name}/{id}`] = {
       get: { summary: `${ZH[name]} One of ${name}`, parameters: idPath, responses: { 200: { description: 'the record' }, ...errors } },
       patch: {
         summary: `修改${ZH[name]} Edit one of ${name} (audited, before/after)${name === 'houses' ? '; a new groupId moves the house with its submissions, hazards and commitments' : ''}${name === 'groups' ? '; headHouseId changes the head' : ''}`,
-        parameters: idPath, requestBody: jsonBody(EDITS[name as keyof typeof EDITS]), responses: { ...ok('the record'), 409: errorResponse, ...errors },
+        parameters: idPath,
+        requestBody: jsonBody(EDITS[name as keyof typeof EDITS]),
+        responses: { ...ok('the record'), 409: errorResponse, ...errors },
       },
-      delete: { summary: `删除${ZH[name]} Remove one of ${name} once nothing hangs under it (audited)`, parameters: idPath, responses: { 204: { description: 'removed' }, 409: errorResponse, ...errors } },
+      delete: {
+        summary: `删除${ZH[name]} Remove one of ${name} once nothing hangs under it (audited)`,
+        parameters: idPath,
+        responses: { 204: { description: 'removed' }, 409: errorResponse, ...errors },
+      },
     };
   }
   Object.assign(paths, {
     '/api/v1/users': {
       get: { summary: '用户 List users', parameters: queryParams(pageQuery), responses: { ...ok('{items, total}'), ...errors } },
-      post: { summary: '新建用户 Create a user with a role and scope (ids or names: community:平山村); the token is shown once', requestBody: jsonBody(userBody), responses: { ...ok('the user and its token', 201), 422: errorResponse, ...errors } },
+      post: {
+        summary: '新建用户 Create a user with a role and scope (ids or names: community:平山村); the token is shown once',
+        requestBody: jsonBody(userBody),
+        responses: { ...ok('the user and its token', 201), 422: errorResponse, ...errors },
+      },
     },
     '/api/v1/users/{id}': {
       get: { summary: '用户 One user', parameters: idPath, responses: { ...ok('the user'), ...errors } },
-      patch: { summary: '修改用户 Rename, change role or scope, switch off (active:false revokes tokens); the last admin stays', parameters: idPath, requestBody: jsonBody(userPatch), responses: { ...ok('the user'), 409: errorResponse, ...errors } },
-      delete: { summary: '删除用户 Remove a user and revoke their tokens; the last admin cannot be removed', parameters: idPath, responses: { 204: { description: 'removed' }, 409: errorResponse, ...errors } },
+      patch: {
+        summary: '修改用户 Rename, change role or scope, switch off (active:false revokes tokens); the last admin stays',
+        parameters: idPath,
+        requestBody: jsonBody(userPatch),
+        responses: { ...ok('the user'), 409: errorResponse, ...errors },
+      },
+      delete: {
+        summary: '删除用户 Remove a user and revoke their tokens; the last admin cannot be removed',
+        parameters: idPath,
+        responses: { 204: { description: 'removed' }, 409: errorResponse, ...errors },
+      },
     },
-    '/api/v1/users/{id}/token': { post: { summary: '更换令牌 A new token for the user; earlier tokens stop working', parameters: idPath, responses: { ...ok('{id, token}', 201), ...errors } } },
-    '/api/v1/me': { get: { summary: '当前用户 Who the token belongs to: name, role, scope, the scope\'s name, and the actions they may take somewhere in it (every role)', responses: { ...ok('{id, name, role, scope, scopeName, actions}'), ...errors } } },
-    '/api/v1/audit': { get: { summary: '操作日志 Audit log of a scope: who changed or read what, when, before/after', parameters: queryParams(auditQuery), responses: { ...ok('{items, total}'), ...errors } } },
+    '/api/v1/users/{id}/token': {
+      post: {
+        summary: '更换令牌 A new token for the user; earlier tokens stop working',
+        parameters: idPath,
+        responses: { ...ok('{id, token}', 201), ...errors },
+      },
+    },
+    '/api/v1/me': {
+      get: {
+        summary:
+          "当前用户 Who the token belongs to: name, role, scope, the scope's name, and the actions they may take somewhere in it (every role)",
+        responses: { ...ok('{id, name, role, scope, scopeName, actions}'), ...errors },
+      },
+    },
+    '/api/v1/audit': {
+      get: {
+        summary: '操作日志 Audit log of a scope: who changed or read what, when, before/after',
+        parameters: queryParams(auditQuery),
+        responses: { ...ok('{items, total}'), ...errors },
+      },
+    },
   });
   // each operation the router serves says which action it needs and which roles hold it
   for (const r of routes) {
@@ -226,7 +578,8 @@ export function openApiDocument(version: string, routes: readonly RouteSpec[]): 
   }
   // 重点关注: the landlord list answers the watch list with watch=1
   const landlords = paths['/api/v1/landlords'] as { get: { summary: string; parameters: unknown[] } };
-  landlords.get.summary += '; with watch=1, the watch list (重点关注: a hazard overdue 15+ days or two months without an approved inspection), each with watch.reasons (staff, admin)';
+  landlords.get.summary +=
+    '; with watch=1, the watch list (重点关注: a hazard overdue 15+ days or two months without an approved inspection), each with watch.reasons (staff, admin)';
   landlords.get.parameters.push({ name: 'watch', in: 'query', required: false, schema: { type: 'string', enum: ['1'] } });
   // what each operation answers on success, as a schema (the contract test validates real answers against it)
   for (const [key, schema] of Object.entries(RESPONSES)) {
@@ -245,8 +598,10 @@ export function openApiDocument(version: string, routes: readonly RouteSpec[]): 
   return {
     openapi: '3.1.0',
     info: {
-      title: '安心房东 AnXin Landlord API', version,
-      description: '出租房消防安全群机器人的接口：花名册、自查、隐患、举报、积分、群发、统计与月报。每个操作的 `x-roles` 说明哪些角色可用。 The API of the rental-housing fire-safety bot; each operation\'s `x-roles` says who may call it.',
+      title: '安心房东 AnXin Landlord API',
+      version,
+      description:
+        "出租房消防安全群机器人的接口：花名册、自查、隐患、举报、积分、群发、统计与月报。每个操作的 `x-roles` 说明哪些角色可用。 The API of the rental-housing fire-safety bot; each operation's `x-roles` says who may call it.",
       license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
     },
     servers: [{ url: '/', description: '本服务 This server' }],
@@ -257,7 +612,13 @@ export function openApiDocument(version: string, routes: readonly RouteSpec[]): 
         ...SCHEMAS,
         Error: {
           type: 'object',
-          properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} }, required: ['code', 'message'] } },
+          properties: {
+            error: {
+              type: 'object',
+              properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} },
+              required: ['code', 'message'],
+            },
+          },
           required: ['error'],
         },
       },

@@ -17,9 +17,11 @@ export function findOperatorKey(value: unknown, depth = 0): string | undefined {
  * would be query injection, with SQLite they are nonsense. (The Mongo adapter also
  * runs with `sanitizeFilter`; this is the first of two locks.)
  */
-export const rejectOperators = (where: 'query' | 'body'): Middleware => async (ctx, next) => {
-  const source = where === 'query' ? ctx.query : (ctx.request as { body?: unknown }).body;
-  const key = findOperatorKey(source);
-  if (key) throw new DomainError('operator_refused', `operator in ${where}: ${key}`, { key: key.slice(0, 40) });
-  await next();
-};
+export const rejectOperators =
+  (where: 'query' | 'body'): Middleware =>
+  async (ctx, next) => {
+    const source = where === 'query' ? ctx.query : (ctx.request as { body?: unknown }).body;
+    const key = findOperatorKey(source);
+    if (key) throw new DomainError('operator_refused', `operator in ${where}: ${key}`, { key: key.slice(0, 40) });
+    await next();
+  };

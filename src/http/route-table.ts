@@ -6,7 +6,11 @@ import type { AppState } from './context';
 type H = RouterMiddleware<AppState>;
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 /** One API operation: where it is and the policy action it needs (SPEC §6; issue 9). */
-export interface RouteSpec { method: Method; path: string; action: Action }
+export interface RouteSpec {
+  method: Method;
+  path: string;
+  action: Action;
+}
 /** The full path of a spec, in OpenAPI's spelling (`/api/v1/houses/{id}`). */
 export const openApiPath = (prefix: string, path: string): string => `${prefix}${path}`.replace(/:(\w+)/g, '{$1}');
 
@@ -25,14 +29,25 @@ export class RouteTable {
   }
 
   add(method: Method, path: string, action: Action, ...handlers: H[]): this {
-    if (this.specs.some((s) => s.method === method && s.path === `${this.prefix}${path}`)) throw new Error(`route ${method.toUpperCase()} ${path} registered twice`);
+    if (this.specs.some((s) => s.method === method && s.path === `${this.prefix}${path}`))
+      throw new Error(`route ${method.toUpperCase()} ${path} registered twice`);
     this.specs.push({ method, path: `${this.prefix}${path}`, action });
     (this.router[method] as (p: string, ...m: H[]) => unknown).call(this.router, path, authorize(action) as H, ...handlers);
     return this;
   }
-  get(path: string, action: Action, ...h: H[]) { return this.add('get', path, action, ...h); }
-  post(path: string, action: Action, ...h: H[]) { return this.add('post', path, action, ...h); }
-  put(path: string, action: Action, ...h: H[]) { return this.add('put', path, action, ...h); }
-  patch(path: string, action: Action, ...h: H[]) { return this.add('patch', path, action, ...h); }
-  delete(path: string, action: Action, ...h: H[]) { return this.add('delete', path, action, ...h); }
+  get(path: string, action: Action, ...h: H[]) {
+    return this.add('get', path, action, ...h);
+  }
+  post(path: string, action: Action, ...h: H[]) {
+    return this.add('post', path, action, ...h);
+  }
+  put(path: string, action: Action, ...h: H[]) {
+    return this.add('put', path, action, ...h);
+  }
+  patch(path: string, action: Action, ...h: H[]) {
+    return this.add('patch', path, action, ...h);
+  }
+  delete(path: string, action: Action, ...h: H[]) {
+    return this.add('delete', path, action, ...h);
+  }
 }

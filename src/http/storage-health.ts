@@ -32,14 +32,18 @@ export function storageHealth(store: Store): StorageHealth {
     return s !== null && s.bavail * s.bsize < MIN_FREE_BYTES;
   };
   return {
-    failed() { failing = true; },
+    failed() {
+      failing = true;
+    },
     async writable() {
       if (await diskFull()) return false;
       if (!failing) return true;
       try {
         await store.nextSequence('healthz-probe');
         failing = false;
-      } catch { /* still failing */ }
+      } catch {
+        /* still failing */
+      }
       return !failing;
     },
   };

@@ -14,7 +14,9 @@ export function createThumbnails(size = 240, keep = 500) {
   return function thumbnail(sha256: string, bytes: () => Promise<Buffer | null>): Promise<Buffer | null> {
     const hit = cache.get(sha256);
     if (hit) return hit;
-    const made = bytes().then((b) => (b ? loadSharp()(b).rotate().resize(size, size, { fit: 'cover' }).jpeg({ quality: 70 }).toBuffer() : null)).catch(() => null);
+    const made = bytes()
+      .then((b) => (b ? loadSharp()(b).rotate().resize(size, size, { fit: 'cover' }).jpeg({ quality: 70 }).toBuffer() : null))
+      .catch(() => null);
     cache.set(sha256, made);
     if (cache.size > keep) cache.delete(cache.keys().next().value!);
     return made;

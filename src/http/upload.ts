@@ -23,12 +23,22 @@ export interface UploadOptions {
  * multer and busboy errors are translated here, where the limits are known.
  */
 export function singleUpload(o: UploadOptions): Middleware<AppState> {
-  const storage = o.dir ? multer.diskStorage({ destination: o.dir, filename: (_req, _file, cb) => cb(null, `${Date.now()}-${Math.random().toString(36).slice(2)}.upload`) }) : multer.memoryStorage();
-  const mw = multer({ storage, limits: { fileSize: o.maxBytes, files: 1, fields: o.fields, parts: o.fields + 1, fieldSize: 64 * 1024 } }).single(o.field);
+  const storage = o.dir
+    ? multer.diskStorage({
+        destination: o.dir,
+        filename: (_req, _file, cb) => cb(null, `${Date.now()}-${Math.random().toString(36).slice(2)}.upload`),
+      })
+    : multer.memoryStorage();
+  const mw = multer({
+    storage,
+    limits: { fileSize: o.maxBytes, files: 1, fields: o.fields, parts: o.fields + 1, fieldSize: 64 * 1024 },
+  }).single(o.field);
   return async (ctx, next) => {
     let passed = false;
     try {
-      await mw(ctx as never, async () => { passed = true; });
+      await mw(ctx as never, async () => {
+        passed = true;
+      });
     } catch (e) {
       throw uploadError(e, o);
     }
@@ -40,26 +50,40 @@ function uploadError(e: unknown, o: UploadOptions): unknown {
   const code = (e as { code?: string }).code;
   const got = (e as { field?: string }).field;
   switch (code) {
-    case 'LIMIT_FILE_SIZE': return new DomainError('payload_too_large', 'file too large', { limit: formatBytes(o.maxBytes) });
+    case 'LIMIT_FILE_SIZE':
+      return new DomainError('payload_too_large', 'file too large', { limit: formatBytes(o.maxBytes) });
     case 'LIMIT_FILE_COUNT':
     case 'LIMIT_UNEXPECTED_FILE':
-      return new DomainError('validation', 'unexpected file', got && got !== o.field ? { detailKey: 'one_file_got', field: o.field, got: got.slice(0, 40) } : { detailKey: 'one_file', field: o.field });
+      return new DomainError(
+        'validation',
+        'unexpected file',
+        got && got !== o.field
+          ? { detailKey: 'one_file_got', field: o.field, got: got.slice(0, 40) }
+          : { detailKey: 'one_file', field: o.field },
+      );
     case 'LIMIT_FIELD_COUNT':
     case 'LIMIT_PART_COUNT':
       return new DomainError('validation', 'too many parts', { detailKey: 'too_many_parts', fields: o.fields });
     case 'LIMIT_FIELD_KEY':
     case 'LIMIT_FIELD_VALUE':
       return new DomainError('payload_too_large', 'field too large', { limit: formatBytes(64 * 1024) });
-    case 'MISSING_FIELD_NAME': return new DomainError('validation', 'field name missing', { detailKey: 'field_name_missing' });
-    case 'ENOSPC': case 'EROFS': case 'EIO': case 'EDQUOT': return e;
+    case 'MISSING_FIELD_NAME':
+      return new DomainError('validation', 'field name missing', { detailKey: 'field_name_missing' });
+    case 'ENOSPC':
+    case 'EROFS':
+    case 'EIO':
+    case 'EDQUOT':
+      return e;
     default:
       // busboy: "Unexpected end of form", "Multipart: Boundary not found", "Malformed part header"…
-      if (e instanceof Error && !(e instanceof DomainError)) return new DomainError('bad_request', 'malformed multipart', { detailKey: 'malformed_multipart', reason: e.message.slice(0, 120) });
+      if (e instanceof Error && !(e instanceof DomainError))
+        return new DomainError('bad_request', 'malformed multipart', { detailKey: 'malformed_multipart', reason: e.message.slice(0, 120) });
       return e;
   }
 }
 
 /** The file `singleUpload` took, as multer leaves it on the context (in memory, or spooled to disk). */
-export const uploadedFile = (ctx: object): { buffer?: Buffer; path?: string; size: number } | undefined => (ctx as { file?: { buffer?: Buffer; path?: string; size: number } }).file;
+export const uploadedFile = (ctx: object): { buffer?: Buffer; path?: string; size: number } | undefined =>
+  (ctx as { file?: { buffer?: Buffer; path?: string; size: number } }).file;
 /** The bytes of an in-memory upload, if one came. */
 export const uploadedBytes = (ctx: object): Buffer | undefined => uploadedFile(ctx)?.buffer;

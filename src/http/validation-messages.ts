@@ -1,8 +1,20 @@
 import type { ZodError } from 'zod';
 import type { Translate } from '../i18n';
 
-type Issue = ZodError['issues'][number] & { origin?: string; minimum?: number | bigint; maximum?: number | bigint; expected?: string; values?: unknown[]; keys?: string[]; format?: string };
-export interface FieldProblem { field: string; label: string; message: string }
+type Issue = ZodError['issues'][number] & {
+  origin?: string;
+  minimum?: number | bigint;
+  maximum?: number | bigint;
+  expected?: string;
+  values?: unknown[];
+  keys?: string[];
+  format?: string;
+};
+export interface FieldProblem {
+  field: string;
+  label: string;
+  message: string;
+}
 
 /**
  * Each problem of a request, in the caller's language, named as staff know the field
@@ -17,19 +29,37 @@ export function describeIssues(issues: readonly Issue[], t: Translate, lng: 'zh-
     let key: string;
     let extra: Record<string, string> = {};
     switch (i.code) {
-      case 'too_small': case 'too_big': key = ['string', 'number', 'array'].includes(i.origin ?? '') ? `${i.code}_${i.origin}` : i.code; break;
-      case 'invalid_type': key = 'invalid_type'; extra = { expected: t(`api:issues.types.${i.expected}`, { lng, defaultValue: i.expected ?? '' }) }; break;
-      case 'invalid_value': key = 'invalid_value'; extra = { values: (i.values ?? []).map(String).join(' / ') }; break;
-      case 'unrecognized_keys': key = 'unrecognized_keys'; extra = { keys: (i.keys ?? []).join(', ') }; break;
-      case 'invalid_format': key = 'invalid_format'; break;
-      case 'custom': key = 'custom'; break;
-      default: key = 'other';
+      case 'too_small':
+      case 'too_big':
+        key = ['string', 'number', 'array'].includes(i.origin ?? '') ? `${i.code}_${i.origin}` : i.code;
+        break;
+      case 'invalid_type':
+        key = 'invalid_type';
+        extra = { expected: t(`api:issues.types.${i.expected}`, { lng, defaultValue: i.expected ?? '' }) };
+        break;
+      case 'invalid_value':
+        key = 'invalid_value';
+        extra = { values: (i.values ?? []).map(String).join(' / ') };
+        break;
+      case 'unrecognized_keys':
+        key = 'unrecognized_keys';
+        extra = { keys: (i.keys ?? []).join(', ') };
+        break;
+      case 'invalid_format':
+        key = 'invalid_format';
+        break;
+      case 'custom':
+        key = 'custom';
+        break;
+      default:
+        key = 'other';
     }
     // a count of characters or items takes the plural form where the language has one ("at least 1 character")
     const count = /_(string|array)$/.test(key) ? { count: Number(i.code === 'too_small' ? i.minimum : i.maximum) } : {};
     let message = t(`api:issues.${key}`, { ...p, ...extra, ...count, interpolation: { escapeValue: false } });
     // a route's own hint ("period must be YYYY-MM") says more than a generic line, in English
-    if (lng === 'en' && (i.code === 'invalid_format' || i.code === 'custom') && i.message && !/^Invalid/.test(i.message)) message = i.message;
+    if (lng === 'en' && (i.code === 'invalid_format' || i.code === 'custom') && i.message && !/^Invalid/.test(i.message))
+      message = i.message;
     return { field, label, message };
   });
 }

@@ -5,17 +5,26 @@ import { monthDay } from '../domain/date-format';
 
 /** `t` bound to the bot namespace and a room's language. */
 export type BotT = (key: string, params?: Record<string, unknown>) => string;
-export interface Post { text: string; mentions?: string[] }
+export interface Post {
+  text: string;
+  mentions?: string[];
+}
 
 /** The announcement of a new round in one room, with the checklist (and key houses' extra items). */
 export function roundAnnouncement(t: BotT, lng: string, timeZone: string, round: Round, keyHouses: number): Post {
   const deadline = monthDay(lng, timeZone, round.deadline);
   const items = BASE_ITEMS.map((i, n) => `${n + 1} ${t(`items.${i}`)}`).join('\n');
   const lines = [t('round.announce', { period: round.period, deadline, items })];
-  if (keyHouses > 0) lines.push(t('round.key_extra', { items: KEY_ITEMS.slice(BASE_ITEMS.length).map((i, n) => `${BASE_ITEMS.length + n + 1} ${t(`items.${i}`)}`).join('、') }));
+  if (keyHouses > 0)
+    lines.push(
+      t('round.key_extra', {
+        items: KEY_ITEMS.slice(BASE_ITEMS.length)
+          .map((i, n) => `${BASE_ITEMS.length + n + 1} ${t(`items.${i}`)}`)
+          .join('、'),
+      }),
+    );
   return { text: lines.join('\n') };
 }
-
 
 /** `催办`: who in a group still owes something, @mentioned. Shared by the bot, the API and the schedule. */
 export function reminder(t: BotT, m: MissingInGroup): Post {

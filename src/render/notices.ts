@@ -29,12 +29,17 @@ const isMany = (say: Say | readonly Say[]): say is readonly Say[] => Array.isArr
 const isSay = (v: unknown): v is Say => typeof v === 'object' && v !== null && !Array.isArray(v) && typeof (v as Say).key === 'string';
 
 /** A notice as a post in its room (a bot handler's reply). */
-export const noticePost = (deps: Pick<Deps, 't' | 'locale' | 'timeZone'>, n: NoticeData): Post => ({ text: sayIn(deps, n.lng, n.say), mentions: n.mentions });
+export const noticePost = (deps: Pick<Deps, 't' | 'locale' | 'timeZone'>, n: NoticeData): Post => ({
+  text: sayIn(deps, n.lng, n.say),
+  mentions: n.mentions,
+});
 
 /** Notices rendered in their rooms' languages and posted through the world's notifier (keyed: a retry posts nothing more). */
 export function postNotices(deps: Deps, notices: readonly NoticeData[]): Promise<number> {
-  const rendered: Notice[] = notices.map((n) => (n.roomId
-    ? { key: n.key, roomId: n.roomId, ...noticePost(deps, n) }
-    : { key: n.key, contactId: n.contactId, text: sayIn(deps, n.lng, n.say) }));
+  const rendered: Notice[] = notices.map((n) =>
+    n.roomId
+      ? { key: n.key, roomId: n.roomId, ...noticePost(deps, n) }
+      : { key: n.key, contactId: n.contactId, text: sayIn(deps, n.lng, n.say) },
+  );
   return deps.notifier.post(rendered);
 }

@@ -3,7 +3,9 @@ import type { Deps } from '../services/deps';
 import { claimCompanions, claimDue, markFailed, markSent, MERGE_MAX_CHARS, mergeable, release } from '../services/sending/outbox';
 
 /** Sends one outbox entry through WeChat; throws when it did not go out. */
-export interface SendPort { send(entry: OutboxEntry): Promise<void> }
+export interface SendPort {
+  send(entry: OutboxEntry): Promise<void>;
+}
 export type Sleep = (ms: number) => Promise<void>;
 
 export interface OutboxWorkerOptions {
@@ -86,7 +88,14 @@ export function createOutboxWorker(deps: Deps, port: SendPort, o: OutboxWorkerOp
     if (lastSentAt === null) await init();
     const allowance = o.dailyCap - (await sentToday());
     if (allowance <= 0) return 'capped';
-    const entries = await claimDue(deps, { account: o.account, worker: o.worker, leaseMs: o.leaseMs, limit: Math.min(burst, allowance), serves: o.serves, roomLeaseMs: o.roomLeaseMs });
+    const entries = await claimDue(deps, {
+      account: o.account,
+      worker: o.worker,
+      leaseMs: o.leaseMs,
+      limit: Math.min(burst, allowance),
+      serves: o.serves,
+      roomLeaseMs: o.roomLeaseMs,
+    });
     if (!entries.length) return 'idle';
     const units: Unit[] = o.mergeRoomPosts ? await mergeByRoom(entries) : entries.map((e) => [e]);
     let outcome: 'sent' | 'retry' | 'failed' = 'sent';
@@ -127,12 +136,15 @@ export function createOutboxWorker(deps: Deps, port: SendPort, o: OutboxWorkerOp
   async function mergeByRoom(entries: OutboxEntry[]): Promise<Unit[]> {
     const units: Unit[] = [];
     for (const e of entries) {
-      const unit = mergeable(e) ? units.find((u) => mergeable(u[0]) && u[0].roomId === e.roomId && textLength(u) + 2 + e.text.length <= MERGE_MAX_CHARS) : undefined;
+      const unit = mergeable(e)
+        ? units.find((u) => mergeable(u[0]) && u[0].roomId === e.roomId && textLength(u) + 2 + e.text.length <= MERGE_MAX_CHARS)
+        : undefined;
       if (unit) unit.push(e);
       else units.push([e]);
     }
     for (const u of units) {
-      if (mergeable(u[0])) u.push(...await claimCompanions(deps, u[0], { account: o.account, worker: o.worker, leaseMs: o.leaseMs, length: textLength(u) }));
+      if (mergeable(u[0]))
+        u.push(...(await claimCompanions(deps, u[0], { account: o.account, worker: o.worker, leaseMs: o.leaseMs, length: textLength(u) })));
     }
     return units;
   }
@@ -144,7 +156,10 @@ export function createOutboxWorker(deps: Deps, port: SendPort, o: OutboxWorkerOp
       running = true;
       loop = (async () => {
         while (running) {
-          const r = await runOnce().catch((err) => { deps.log.error({ err }, 'outbox worker step failed'); return 'idle' as const; });
+          const r = await runOnce().catch((err) => {
+            deps.log.error({ err }, 'outbox worker step failed');
+            return 'idle' as const;
+          });
           // the world's bell is rung on every enqueue, from any door: an idle worker wakes at once (pacing still applies)
           if (r === 'idle') await deps.bell.wait(o.idleMs);
           else if (r === 'capped') await sleep(o.idleMs);

@@ -17,7 +17,6 @@ import { resolveScope } from '../services/access/resolve-scope';
 import { rankScope, type Ranked } from '../services/figures/ranking';
 import { closeMonth } from '../services/figures/monthly-report';
 
-
 const daysBetween = (a: string, b: string) => Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
 
 /**
@@ -25,14 +24,27 @@ const daysBetween = (a: string, b: string) => Math.round((Date.parse(`${b}T00:00
  * crash, or fired by two processes at once, sends each message once. Quiet hours hold it.
  */
 async function post(
-  deps: Deps, s: Schedule, runAt: Date, groups: Group[], render: (t: BotT, lng: string, g: Group) => Promise<Post | null> | Post | null,
+  deps: Deps,
+  s: Schedule,
+  runAt: Date,
+  groups: Group[],
+  render: (t: BotT, lng: string, g: Group) => Promise<Post | null> | Post | null,
   keyOf: (g: Group) => string = (g) => `schedule:${s.name}:${runAt.toISOString()}:${g.roomId}`,
 ): Promise<number> {
   const notBefore = afterQuietHours(deps.clock.now(), s.timeZone);
   const entries = [];
   for (const g of groups) {
     const p = await render(groupT(deps, g), g.locale ?? deps.locale, g);
-    if (p) entries.push({ key: keyOf(g), roomId: g.roomId, account: g.botId ?? '*', text: p.text, mentions: p.mentions ?? [], priority: PRIORITY.bulk, notBefore });
+    if (p)
+      entries.push({
+        key: keyOf(g),
+        roomId: g.roomId,
+        account: g.botId ?? '*',
+        text: p.text,
+        mentions: p.mentions ?? [],
+        priority: PRIORITY.bulk,
+        notBefore,
+      });
   }
   await enqueue(deps, entries);
   return entries.length;
@@ -41,10 +53,17 @@ async function post(
 /** Notices a service returned, rendered each in its reader's language and queued, held by quiet hours. */
 async function enqueueNotices(deps: Deps, s: Schedule, notices: readonly NoticeData[]): Promise<number> {
   const notBefore = afterQuietHours(deps.clock.now(), s.timeZone);
-  await enqueue(deps, notices.map((n) => ({
-    key: n.key, text: sayIn(deps, n.lng, n.say), priority: PRIORITY.bulk, notBefore, ...(n.account ? { account: n.account } : {}),
-    ...(n.roomId ? { roomId: n.roomId, mentions: n.mentions } : { contactId: n.contactId! }),
-  })));
+  await enqueue(
+    deps,
+    notices.map((n) => ({
+      key: n.key,
+      text: sayIn(deps, n.lng, n.say),
+      priority: PRIORITY.bulk,
+      notBefore,
+      ...(n.account ? { account: n.account } : {}),
+      ...(n.roomId ? { roomId: n.roomId, mentions: n.mentions } : { contactId: n.contactId! }),
+    })),
+  );
   return notices.length;
 }
 
@@ -77,19 +96,35 @@ export async function runSchedule(deps: Deps, s: Schedule, runAt: Date): Promise
       const day = String(s.params.deadlineDay ?? 20).padStart(2, '0');
       const deadline = zonedInstant(`${period}-${day}`, '23:59:59', s.timeZone);
       // opened before, or by another process meanwhile
-      const round = (await store.rounds.findOne({ period, scope: s.scope }))
-        ?? (await insertOrNull(async () => (await openRound(deps, { period, deadline, scope: s.scope, by: `schedule:${s.name}` })).round))
-        ?? (await store.rounds.findOne({ period, scope: s.scope }));
+      const round =
+        (await store.rounds.findOne({ period, scope: s.scope })) ??
+        (await insertOrNull(async () => (await openRound(deps, { period, deadline, scope: s.scope, by: `schedule:${s.name}` })).round)) ??
+        (await store.rounds.findOne({ period, scope: s.scope }));
       const r = round!;
       // keyed by the round it announces: the same round announced over the API is not posted again
-      return post(deps, s, runAt, groups, async (t, lng, g) => roundAnnouncement(t, lng, timeZone, r, await store.houses.count({ groupId: g.id, isKey: true })), (g) => noticeKey.announce(r.id, g.roomId!));
+      return post(
+        deps,
+        s,
+        runAt,
+        groups,
+        async (t, lng, g) => roundAnnouncement(t, lng, timeZone, r, await store.houses.count({ groupId: g.id, isKey: true })),
+        (g) => noticeKey.announce(r.id, g.roomId!),
+      );
     }
     case 'deadline_reminder': {
-      const before = new Set(([] as number[]).concat(s.params.daysBefore as number[] | number ?? [3, 1]));
+      const before = new Set(([] as number[]).concat((s.params.daysBefore as number[] | number) ?? [3, 1]));
       const today = ymdIn(runAt, s.timeZone);
-      const rounds = (await store.rounds.find({ status: 'open' })).filter((r) => before.has(daysBetween(today, ymdIn(r.deadline, s.timeZone))));
+      const rounds = (await store.rounds.find({ status: 'open' })).filter((r) =>
+        before.has(daysBetween(today, ymdIn(r.deadline, s.timeZone))),
+      );
       if (rounds.length === 0) return 0;
-      return post(deps, s, runAt, groups.filter((g) => rounds.some((r) => scopeCoversGroup(r.scope, g))), async (t, _lng, g) => reminder(t, await remindMissing(deps, g)));
+      return post(
+        deps,
+        s,
+        runAt,
+        groups.filter((g) => rounds.some((r) => scopeCoversGroup(r.scope, g))),
+        async (t, _lng, g) => reminder(t, await remindMissing(deps, g)),
+      );
     }
     case 'hazard_notices':
       return enqueueNotices(deps, s, await dueHazardNotices(deps, groups, s.timeZone));
@@ -102,10 +137,18 @@ export async function runSchedule(deps: Deps, s: Schedule, runAt: Date): Promise
       const period = periodOf(runAt, s.timeZone);
       // each grid's groups, ranked by the same aggregation as GET /stats/ranking
       const byGrid = new Map<string, Ranked[]>();
-      for (const gridId of new Set(ranked.map((x) => x.gridId))) byGrid.set(gridId, await rankScope(deps, { where: { gridId }, by: 'group', period }));
+      for (const gridId of new Set(ranked.map((x) => x.gridId)))
+        byGrid.set(gridId, await rankScope(deps, { where: { gridId }, by: 'group', period }));
       return post(deps, s, runAt, ranked, (t, _lng, g) => {
         const rows = byGrid.get(g.gridId) ?? [];
-        return { text: [t('ranking.title', { date: ymdIn(runAt, s.timeZone) }), ...rows.map((r) => `${r.rank}. ${t('ranking.line', { group: r.name, committed: r.committed, approved: r.approved, total: r.houses })}`)].join('\n') };
+        return {
+          text: [
+            t('ranking.title', { date: ymdIn(runAt, s.timeZone) }),
+            ...rows.map(
+              (r) => `${r.rank}. ${t('ranking.line', { group: r.name, committed: r.committed, approved: r.approved, total: r.houses })}`,
+            ),
+          ].join('\n'),
+        };
       });
     }
   }

@@ -10,7 +10,13 @@ export async function ensureDefaultSchedules(deps: Deps): Promise<void> {
   const existing = new Set(await deps.store.schedules.distinct('name', {}));
   for (const d of DEFAULT_SCHEDULE.filter((x) => !existing.has(x.name))) {
     // (another process may have stored it first)
-    await deps.store.schedules.insertIfAbsent({ ...d, timeZone: deps.timeZone, enabled: true, lastRunAt: null, nextRunAt: nextCronRun(d.cron, deps.timeZone, now) });
+    await deps.store.schedules.insertIfAbsent({
+      ...d,
+      timeZone: deps.timeZone,
+      enabled: true,
+      lastRunAt: null,
+      nextRunAt: nextCronRun(d.cron, deps.timeZone, now),
+    });
   }
 }
 
@@ -34,7 +40,10 @@ export async function runDueSchedules(deps: Deps): Promise<{ name: string; runAt
       deps.log.error({ err, schedule: s.name }, 'schedule run failed');
       continue; // stays due; tried again on the next tick
     }
-    const claimed = await deps.store.schedules.updateWhere({ id: s.id, nextRunAt: s.nextRunAt }, { lastRunAt: runAt, nextRunAt: nextCronRun(s.cron, s.timeZone, now) });
+    const claimed = await deps.store.schedules.updateWhere(
+      { id: s.id, nextRunAt: s.nextRunAt },
+      { lastRunAt: runAt, nextRunAt: nextCronRun(s.cron, s.timeZone, now) },
+    );
     if (claimed) ran.push({ name: s.name, runAt, posts });
   }
   return ran;
@@ -55,7 +64,13 @@ export function startScheduler(deps: Deps): { stop(): void } {
       busy = false;
     }
   };
-  const task = cron.schedule('* * * * *', () => { void tick(); });
+  const task = cron.schedule('* * * * *', () => {
+    void tick();
+  });
   void tick();
-  return { stop: () => { void task.stop(); } };
+  return {
+    stop: () => {
+      void task.stop();
+    },
+  };
 }

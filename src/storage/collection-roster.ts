@@ -48,7 +48,8 @@ class CollectionStage implements RosterStage {
     const allGrids = await grids.find({}, { sort: { createdAt: 1 } });
     const grid = new Map(allGrids.map((g) => [g.id, g.name]));
     for (const g of allGrids) names.knownGrid(community.get(g.communityId) ?? '', g.name);
-    for (const g of await groups.find({}, { sort: { createdAt: 1 } })) names.knownGroup(community.get(g.communityId) ?? '', grid.get(g.gridId) ?? '', g.name);
+    for (const g of await groups.find({}, { sort: { createdAt: 1 } }))
+      names.knownGroup(community.get(g.communityId) ?? '', grid.get(g.gridId) ?? '', g.name);
     const errors: RowError[] = [];
     for (const r of this.rows) {
       const message = names.check(r);
@@ -65,43 +66,77 @@ class CollectionStage implements RosterStage {
     let done = 0;
     const step = () => onStep((done += 1), of);
 
-    const communityNames = uniq(rows.map((r) => r.community), (n) => n);
-    const communityIds = zip(communityNames, await store.communities.upsertMany(communityNames.map((name) => ({ name })), ['name']));
+    const communityNames = uniq(
+      rows.map((r) => r.community),
+      (n) => n,
+    );
+    const communityIds = zip(
+      communityNames,
+      await store.communities.upsertMany(
+        communityNames.map((name) => ({ name })),
+        ['name'],
+      ),
+    );
     const gridKey = (r: RosterRow) => k(r.community, r.grid);
     const gridRows = uniq(rows, gridKey);
-    const gridIds = zip(gridRows.map(gridKey), await store.grids.upsertMany(
-      gridRows.map((r) => ({ communityId: communityIds.get(r.community)!.id, name: r.grid })), ['communityId', 'name']));
+    const gridIds = zip(
+      gridRows.map(gridKey),
+      await store.grids.upsertMany(
+        gridRows.map((r) => ({ communityId: communityIds.get(r.community)!.id, name: r.grid })),
+        ['communityId', 'name'],
+      ),
+    );
     step();
     const groupKey = (r: RosterRow) => k(gridKey(r), r.group);
     const groupRows = uniq(rows, groupKey);
     // roomId, headHouseId, locale and botId are left out so a re-import keeps a group's binding
-    const groupIds = zip(groupRows.map(groupKey), await store.groups.upsertMany(
-      groupRows.map((r) => ({ communityId: communityIds.get(r.community)!.id, gridId: gridIds.get(gridKey(r))!.id, name: r.group })), ['gridId', 'name']));
+    const groupIds = zip(
+      groupRows.map(groupKey),
+      await store.groups.upsertMany(
+        groupRows.map((r) => ({ communityId: communityIds.get(r.community)!.id, gridId: gridIds.get(gridKey(r))!.id, name: r.group })),
+        ['gridId', 'name'],
+      ),
+    );
     step();
     const landlordRows = uniq(rows, (r) => r.phone);
-    const landlordIds = zip(landlordRows.map((r) => r.phone), await inSlices(landlordRows, BATCH, (batch) =>
-      store.landlords.upsertMany(batch.map((r) => ({ name: r.landlord, phone: r.phone })), ['phone'])));
+    const landlordIds = zip(
+      landlordRows.map((r) => r.phone),
+      await inSlices(landlordRows, BATCH, (batch) =>
+        store.landlords.upsertMany(
+          batch.map((r) => ({ name: r.landlord, phone: r.phone })),
+          ['phone'],
+        ),
+      ),
+    );
     step();
     const houseResults = await inSlices(rows, BATCH, async (batch) => {
-      const out = await store.houses.upsertMany(batch.map((r) => ({
-        code: r.houseCode,
-        address: r.address,
-        communityId: communityIds.get(r.community)!.id,
-        gridId: gridIds.get(gridKey(r))!.id,
-        groupId: groupIds.get(groupKey(r))!.id,
-        landlordId: landlordIds.get(r.phone)!.id,
-        tenants: r.tenants,
-        rooms: r.rooms,
-        isKey: r.isKey,
-      })), ['code']);
+      const out = await store.houses.upsertMany(
+        batch.map((r) => ({
+          code: r.houseCode,
+          address: r.address,
+          communityId: communityIds.get(r.community)!.id,
+          gridId: gridIds.get(gridKey(r))!.id,
+          groupId: groupIds.get(groupKey(r))!.id,
+          landlordId: landlordIds.get(r.phone)!.id,
+          tenants: r.tenants,
+          rooms: r.rooms,
+          isKey: r.isKey,
+        })),
+        ['code'],
+      );
       step();
       return out;
     });
-    const houseOutcome = zip(rows.map((r) => r.houseCode), houseResults);
+    const houseOutcome = zip(
+      rows.map((r) => r.houseCode),
+      houseResults,
+    );
     // heads in one batch, after the houses exist: a group's head is the house marked 户长
     const headRows = rows.filter((x) => x.head);
     const headResults = await store.groups.upsertMany(
-      headRows.map((r) => ({ gridId: gridIds.get(gridKey(r))!.id, name: r.group, headHouseId: houseOutcome.get(r.houseCode)!.id })), ['gridId', 'name']);
+      headRows.map((r) => ({ gridId: gridIds.get(gridKey(r))!.id, name: r.group, headHouseId: houseOutcome.get(r.houseCode)!.id })),
+      ['gridId', 'name'],
+    );
     const headChanged = new Set(headRows.filter((_, i) => headResults[i]!.outcome === 'updated').map((r) => r.houseCode));
     step();
 
@@ -112,7 +147,12 @@ class CollectionStage implements RosterStage {
       if (h.outcome === 'created') created += 1;
       else if (h.outcome === 'updated' || landlordIds.get(r.phone)!.outcome === 'updated' || headChanged.has(r.houseCode)) updated += 1;
     }
-    await store.audit.insert({ actor, action: 'import_roster', target: 'roster', detail: { rows: rows.length, created, updated, warnings: warnings.length } });
+    await store.audit.insert({
+      actor,
+      action: 'import_roster',
+      target: 'roster',
+      detail: { rows: rows.length, created, updated, warnings: warnings.length },
+    });
     step();
     return { created, updated, unchanged: rows.length - created - updated, warnings };
   }
@@ -141,15 +181,45 @@ async function warningsOf(store: Collections, rows: readonly RosterRow[]): Promi
     const g = c && gridId.get(k(c, r.grid));
     return (g && groupId.get(k(g, r.group))) || k('', r.community, r.grid, r.group);
   };
-  const houses = new Map((await findIn(store.houses, 'code', uniq(rows.map((r) => r.houseCode), (c) => c))).map((h) => [h.code, h]));
-  const landlords = new Map((await findIn(store.landlords, 'phone', uniq(rows.map((r) => r.phone), (p) => p))).map((l) => [l.phone, l]));
+  const houses = new Map(
+    (
+      await findIn(
+        store.houses,
+        'code',
+        uniq(
+          rows.map((r) => r.houseCode),
+          (c) => c,
+        ),
+      )
+    ).map((h) => [h.code, h]),
+  );
+  const landlords = new Map(
+    (
+      await findIn(
+        store.landlords,
+        'phone',
+        uniq(
+          rows.map((r) => r.phone),
+          (p) => p,
+        ),
+      )
+    ).map((l) => [l.phone, l]),
+  );
   const rowGroups = rows.map(groupOf);
   const heads: T.Id[] = [];
   for (const [i, r] of rows.entries()) {
     const head = r.head ? groupById.get(rowGroups[i]!)?.headHouseId : null;
     if (head) heads.push(head);
   }
-  const headCode = new Map((await findIn(store.houses, 'id', uniq(heads, (h) => h))).map((h) => [h.id, h.code]));
+  const headCode = new Map(
+    (
+      await findIn(
+        store.houses,
+        'id',
+        uniq(heads, (h) => h),
+      )
+    ).map((h) => [h.id, h.code]),
+  );
 
   const headChanged: RosterWarning[] = [];
   const moved: RosterWarning[] = [];
@@ -159,10 +229,12 @@ async function warningsOf(store: Collections, rows: readonly RosterRow[]): Promi
   for (const [i, r] of rows.entries()) {
     const z = rowGroups[i]!;
     const from = r.head ? headCode.get(groupById.get(z)?.headHouseId ?? '') : undefined;
-    if (from !== undefined && from !== r.houseCode) headChanged.push({ row: r.row, key: 'head_changed', params: { group: r.group, from, to: r.houseCode } });
+    if (from !== undefined && from !== r.houseCode)
+      headChanged.push({ row: r.row, key: 'head_changed', params: { group: r.group, from, to: r.houseCode } });
     const h = houses.get(r.houseCode);
     const was = h && groupById.get(h.groupId);
-    if (h && was && h.groupId !== z) moved.push({ row: r.row, key: 'house_moved', params: { code: r.houseCode, from: was.name, to: r.group } });
+    if (h && was && h.groupId !== z)
+      moved.push({ row: r.row, key: 'house_moved', params: { code: r.houseCode, from: was.name, to: r.group } });
     const l = landlords.get(r.phone);
     if (l && l.name !== r.landlord && !renamedPhones.has(r.phone)) {
       renamedPhones.add(r.phone);
@@ -178,19 +250,30 @@ async function warningsOf(store: Collections, rows: readonly RosterRow[]): Promi
     if (f) f.named += 1;
   }
   const now = new Map<string, number>();
-  for (const h of await findIn(store.houses, 'groupId', [...file.keys()].filter((z) => groupById.has(z)))) now.set(h.groupId, (now.get(h.groupId) ?? 0) + 1);
+  for (const h of await findIn(
+    store.houses,
+    'groupId',
+    [...file.keys()].filter((z) => groupById.has(z)),
+  ))
+    now.set(h.groupId, (now.get(h.groupId) ?? 0) + 1);
   const large: RosterWarning[] = [];
   for (const [z, f] of file) {
     const total = f.n + (now.get(z) ?? 0) - f.named;
-    if (total > Math.max(LARGE_GROUP, now.get(z) ?? 0)) large.push({ row: f.row, key: 'group_large', params: { group: f.name, count: total } });
+    if (total > Math.max(LARGE_GROUP, now.get(z) ?? 0))
+      large.push({ row: f.row, key: 'group_large', params: { group: f.name, count: total } });
   }
   return [...headChanged, ...moved, ...renamed, ...large].sort((a, b) => a.row - b.row);
 }
 
 /** The records whose `field` is one of `values`, read in slices of IN_BATCH. */
-async function findIn<E extends T.Entity, F extends keyof E & string>(coll: Collection<E>, field: F, values: readonly E[F][]): Promise<E[]> {
+async function findIn<E extends T.Entity, F extends keyof E & string>(
+  coll: Collection<E>,
+  field: F,
+  values: readonly E[F][],
+): Promise<E[]> {
   const out: E[] = [];
-  for (let i = 0; i < values.length; i += IN_BATCH) out.push(...(await coll.find({ [field]: { in: values.slice(i, i + IN_BATCH) } } as Filter<E>)));
+  for (let i = 0; i < values.length; i += IN_BATCH)
+    out.push(...(await coll.find({ [field]: { in: values.slice(i, i + IN_BATCH) } } as Filter<E>)));
   return out;
 }
 

@@ -17,7 +17,12 @@ export async function createStore(config: StoreConfig): Promise<Store> {
     // loaded only when asked for, so the embedded path never pays for the driver
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy; an import() here must name the built .js file (node16 resolution)
     const { createMongoStore } = require('./mongo/mongo-store') as typeof import('./mongo/mongo-store');
-    return createMongoStore({ uri: config.mongodbUri, allowStandalone: config.mongodbAllowStandalone, retentionDays: config.retentionDays, warn: config.warn });
+    return createMongoStore({
+      uri: config.mongodbUri,
+      allowStandalone: config.mongodbAllowStandalone,
+      retentionDays: config.retentionDays,
+      warn: config.warn,
+    });
   }
   return createSqliteStore({ dataDir: config.dataDir });
 }

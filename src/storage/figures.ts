@@ -41,4 +41,14 @@ export interface FigureStore {
   revision(): string | null;
 }
 
-export const emptyFigures = (key: Id | null): FigureRow => ({ key, houses: 0, keyHouses: 0, committed: 0, submitted: 0, approved: 0, compliant: 0, hazardsOpen: 0, hazardsOverdue: 0 });
+export const emptyFigures = (key: Id | null): FigureRow => ({
+  key,
+  houses: 0,
+  keyHouses: 0,
+  committed: 0,
+  submitted: 0,
+  approved: 0,
+  compliant: 0,
+  hazardsOpen: 0,
+  hazardsOverdue: 0,
+});

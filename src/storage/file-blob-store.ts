@@ -19,7 +19,13 @@ export class FileBlobStore implements BlobStore {
    */
   sweep(): number {
     let removed = 0;
-    const list = (dir: string) => { try { return readdirSync(dir); } catch { return []; } };
+    const list = (dir: string) => {
+      try {
+        return readdirSync(dir);
+      } catch {
+        return [];
+      }
+    };
     for (const f of list(this.dir)) {
       for (const n of list(path.join(this.dir, f)).filter((x) => x.endsWith('.tmp'))) {
         rmSync(path.join(this.dir, f, n), { force: true });
@@ -52,7 +58,10 @@ export class FileBlobStore implements BlobStore {
       }
       // link, not rename: of two concurrent puts of the same bytes only one creates the file
       // (a volume without hard links falls back to rename, where the later put overwrites the same bytes)
-      try { await fs.link(tmp, dest); await fs.rm(tmp, { force: true }); } catch (e) {
+      try {
+        await fs.link(tmp, dest);
+        await fs.rm(tmp, { force: true });
+      } catch (e) {
         if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP'].includes((e as NodeJS.ErrnoException).code ?? '')) throw e;
         await fs.rename(tmp, dest);
       }
@@ -66,13 +75,19 @@ export class FileBlobStore implements BlobStore {
       throw e;
     }
     const dh = await fs.open(folder, 'r');
-    try { await dh.sync(); } finally { await dh.close(); }
+    try {
+      await dh.sync();
+    } finally {
+      await dh.close();
+    }
     return { sha256, size: bytes.length, created: true };
   }
 
   async get(sha256: string): Promise<Buffer | null> {
     if (!SHA_RE.test(sha256)) return null;
-    try { return await fs.readFile(this.pathOf(sha256)); } catch (e) {
+    try {
+      return await fs.readFile(this.pathOf(sha256));
+    } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw e;
     }
@@ -80,6 +95,11 @@ export class FileBlobStore implements BlobStore {
 
   async has(sha256: string): Promise<boolean> {
     if (!SHA_RE.test(sha256)) return false;
-    try { await fs.access(this.pathOf(sha256)); return true; } catch { return false; }
+    try {
+      await fs.access(this.pathOf(sha256));
+      return true;
+    } catch {
+      return false;
+    }
   }
 }

@@ -7,7 +7,12 @@ export interface RosterWarning {
   key: 'head_changed' | 'house_moved' | 'landlord_renamed' | 'group_large';
   params: Record<string, string | number>;
 }
-export interface AppliedRoster { created: number; updated: number; unchanged: number; warnings: RosterWarning[] }
+export interface AppliedRoster {
+  created: number;
+  updated: number;
+  unchanged: number;
+  warnings: RosterWarning[];
+}
 
 /** A group of more than this many houses is worth a look (十户一长: about ten). */
 export const LARGE_GROUP = 15;

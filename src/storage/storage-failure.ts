@@ -10,7 +10,8 @@ export function isStorageFailure(e: unknown): boolean {
   const code = String((e as { code?: unknown })?.code ?? '');
   if (code === 'storage_unavailable') return true;
   if (code === 'SQLITE_BUSY') return true;
-  if (['ENOSPC', 'EROFS', 'EIO', 'EDQUOT', 'EACCES', 'EPERM'].includes(code) && typeof (e as { syscall?: unknown }).syscall === 'string') return true;
+  if (['ENOSPC', 'EROFS', 'EIO', 'EDQUOT', 'EACCES', 'EPERM'].includes(code) && typeof (e as { syscall?: unknown }).syscall === 'string')
+    return true;
   if (/^SQLITE_(FULL|READONLY|IOERR|CANTOPEN|CORRUPT|NOTADB)/.test(code)) return true;
   return code === 'ENOSPC' || code === 'EROFS';
 }

@@ -16,9 +16,15 @@ type Scalar = string | number | boolean | Date | null;
 /** Filters reach scalar fields only (json fields are not queryable). */
 export type Filter<E> = { [K in keyof E]?: E[K] extends Scalar ? E[K] | FieldOp<E[K]> : never };
 export type Sort<E> = Partial<Record<keyof E & string, 1 | -1>>;
-export interface FindOptions<E> { limit?: number; offset?: number; sort?: Sort<E> }
+export interface FindOptions<E> {
+  limit?: number;
+  offset?: number;
+  sort?: Sort<E>;
+}
 /** A find that reads only some fields of each record (and its id): less to read, convert and keep. */
-export interface FieldsOptions<E, K extends keyof E & string> extends FindOptions<E> { fields: readonly K[] }
+export interface FieldsOptions<E, K extends keyof E & string> extends FindOptions<E> {
+  fields: readonly K[];
+}
 
 /** What a caller supplies to create a record; id and timestamps are filled in unless given. */
 export type Draft<E extends T.Entity> = Omit<E, 'id' | 'createdAt' | 'updatedAt'> & Partial<Pick<E, 'id' | 'createdAt'>>;

@@ -3,7 +3,12 @@ import type { Draft, UpsertDraft, UpsertOutcome } from './store';
 
 /** The natural-key string of a record, for matching drafts to stored records. */
 export const keyOf = (rec: Record<string, unknown>, key: readonly string[]): string =>
-  key.map((k) => { const v = rec[k]; return v instanceof Date ? v.toISOString() : String(v); }).join('\u0000');
+  key
+    .map((k) => {
+      const v = rec[k];
+      return v instanceof Date ? v.toISOString() : String(v);
+    })
+    .join('\u0000');
 
 const same = (a: unknown, b: unknown): boolean => {
   if (a instanceof Date || b instanceof Date) return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
@@ -28,7 +33,8 @@ export function planUpsert<E extends T.Entity>(
   newId: () => T.Id,
 ): UpsertStep<E>[] {
   const byKey = new Map<string, Record<string, unknown>>();
-  for (const e of existing) byKey.set(keyOf(e as unknown as Record<string, unknown>, key), { ...(e as unknown as Record<string, unknown>) });
+  for (const e of existing)
+    byKey.set(keyOf(e as unknown as Record<string, unknown>, key), { ...(e as unknown as Record<string, unknown>) });
   return drafts.map((draft) => {
     const d = draft as Record<string, unknown>;
     const k = keyOf(d, key);

@@ -5,7 +5,11 @@ import type { AppState } from '../context';
 
 /** swagger-ui-dist's files, served from node_modules: the reference works with no network beyond this app. */
 const DIST = path.dirname(require.resolve('swagger-ui-dist/package.json'));
-const FILES: Record<string, string> = { 'swagger-ui.css': 'text/css; charset=utf-8', 'swagger-ui-bundle.js': 'application/javascript; charset=utf-8', 'favicon-32x32.png': 'image/png' };
+const FILES: Record<string, string> = {
+  'swagger-ui.css': 'text/css; charset=utf-8',
+  'swagger-ui-bundle.js': 'application/javascript; charset=utf-8',
+  'favicon-32x32.png': 'image/png',
+};
 
 const page = `<!doctype html>
 <html lang="zh-CN">
@@ -30,10 +34,21 @@ export function apiDocsRoutes(): Router<AppState> {
   const headers = (ctx: { set(k: string, v: string): void }) => {
     ctx.set('Cache-Control', 'public, max-age=3600');
     // Swagger UI's own policy (it sets inline styles, shows data: images); no page may frame it either
-    ctx.set('Content-Security-Policy', "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; object-src 'none'; frame-ancestors 'none'");
+    ctx.set(
+      'Content-Security-Policy',
+      "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; object-src 'none'; frame-ancestors 'none'",
+    );
   };
-  router.get('/api/docs', (ctx) => { headers(ctx); ctx.type = 'html'; ctx.body = page; });
-  router.get('/api/docs/init.js', (ctx) => { headers(ctx); ctx.type = 'application/javascript; charset=utf-8'; ctx.body = init; });
+  router.get('/api/docs', (ctx) => {
+    headers(ctx);
+    ctx.type = 'html';
+    ctx.body = page;
+  });
+  router.get('/api/docs/init.js', (ctx) => {
+    headers(ctx);
+    ctx.type = 'application/javascript; charset=utf-8';
+    ctx.body = init;
+  });
   router.get('/api/docs/:file', (ctx) => {
     const type = FILES[ctx.params.file ?? ''];
     if (!type) return; // anything else is 404

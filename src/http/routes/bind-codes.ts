@@ -12,7 +12,8 @@ export function bindCodeRoutes(o: AppOptions, router: RouteTable): void {
   router.post('/groups/:id/bind-code', 'bindcodes:issue', async (ctx) => {
     const group = await o.store.groups.get(String(ctx.params.id).slice(0, 64));
     // another scope's group does not exist for the caller
-    if (!group || !inCallerScope(ctx, group, 'bindcodes:issue')) throw new DomainError('not_found', 'group', { what: o.t('api:what.groups', { lng: ctx.state.lng }) });
+    if (!group || !inCallerScope(ctx, group, 'bindcodes:issue'))
+      throw new DomainError('not_found', 'group', { what: o.t('api:what.groups', { lng: ctx.state.lng }) });
     ctx.status = 201;
     ctx.body = await issueBindCode(o, 'group', group.id);
   });

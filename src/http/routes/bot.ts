@@ -1,4 +1,4 @@
-import {  } from '../authorize';
+import {} from '../authorize';
 import type { AppOptions } from '../context';
 import type { RouteTable } from '../route-table';
 
@@ -10,6 +10,11 @@ import type { RouteTable } from '../route-table';
 export function botRoutes(o: AppOptions, router: RouteTable): void {
   router.get('/bot', 'bot:read', (ctx) => {
     const s = o.botStatus();
-    ctx.body = { loggedIn: s.loggedIn, puppet: s.puppet, ...(s.account ? { account: s.account } : {}), ...(s.qrcode && !s.loggedIn ? { qr: s.qrcode } : {}) };
+    ctx.body = {
+      loggedIn: s.loggedIn,
+      puppet: s.puppet,
+      ...(s.account ? { account: s.account } : {}),
+      ...(s.qrcode && !s.loggedIn ? { qr: s.qrcode } : {}),
+    };
   });
 }

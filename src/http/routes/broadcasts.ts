@@ -10,11 +10,13 @@ import { offsetOnly } from '../paging';
 import { pageQuery } from '../paging';
 import type { RouteTable } from '../route-table';
 
-export const broadcastBody = z.object({
-  text: z.string().trim().min(1).max(2000),
-  scope: z.string().max(100),
-  at: z.iso.datetime({ offset: true }).optional(),
-}).strict();
+export const broadcastBody = z
+  .object({
+    text: z.string().trim().min(1).max(2000),
+    scope: z.string().max(100),
+    at: z.iso.datetime({ offset: true }).optional(),
+  })
+  .strict();
 
 /** `POST /broadcasts {text, scope, at?}` → `{id}`; `GET /broadcasts/:id` → status and per-room deliveries. */
 export function broadcastRoutes(o: AppOptions, router: RouteTable): void {
@@ -35,7 +37,10 @@ export function broadcastRoutes(o: AppOptions, router: RouteTable): void {
     // a broadcast is the caller's when its scope lies inside theirs (issue 9: lists ignored scope)
     const within = await scopesWithin(o.store, await effectiveScope(o.store, ctx, q.scope));
     const where = within ? { scope: { in: within } } : {};
-    const [items, total] = await Promise.all([o.store.broadcasts.find(where, { limit: q.limit, offset: q.offset, sort: { at: -1 } }), o.store.broadcasts.count(where)]);
+    const [items, total] = await Promise.all([
+      o.store.broadcasts.find(where, { limit: q.limit, offset: q.offset, sort: { at: -1 } }),
+      o.store.broadcasts.count(where),
+    ]);
     ctx.body = { items, total, limit: q.limit, offset: q.offset };
   });
   router.get('/broadcasts/:id', 'broadcasts:read', async (ctx) => {

@@ -17,26 +17,41 @@ import { singleUpload, uploadedBytes } from '../upload';
 import { pageQuery } from '../paging';
 import type { RouteTable } from '../route-table';
 
-export const hazardBody = z.object({
-  houseCode: z.string().trim().min(2).max(24).transform((s) => s.toUpperCase()),
-  description: z.string().trim().min(1).max(300),
-  deadline: z.iso.date().or(z.iso.datetime({ offset: true })).optional(),
-  days: z.number().int().min(1).max(MAX_HAZARD_DAYS).optional(),
-}).strict();
+export const hazardBody = z
+  .object({
+    houseCode: z
+      .string()
+      .trim()
+      .min(2)
+      .max(24)
+      .transform((s) => s.toUpperCase()),
+    description: z.string().trim().min(1).max(300),
+    deadline: z.iso
+      .date()
+      .or(z.iso.datetime({ offset: true }))
+      .optional(),
+    days: z.number().int().min(1).max(MAX_HAZARD_DAYS).optional(),
+  })
+  .strict();
 export const reopenBody = z.object({ reason: z.string().trim().min(1).max(200) }).strict();
 export const sitePhotoBody = z.object({ kind: z.enum(['before', 'after']) }).strict();
 export const hazardsQuery = pageQuery.extend({ status: z.enum(['open', 'rectified', 'closed', 'overdue']).optional() });
 
 /** What the API says of a hazard: the record, and whether it is overdue now. */
 /** A hazard as the API shows it; to a head, its text masked (one written before texts were masked when stored: issue 25). */
-const present = (h: Hazard, now: Date, role?: string) => ({ ...h, description: role === 'head' ? maskPersonal(h.description) : h.description, overdue: isOverdue(h, now) });
+const present = (h: Hazard, now: Date, role?: string) => ({
+  ...h,
+  description: role === 'head' ? maskPersonal(h.description) : h.description,
+  overdue: isOverdue(h, now),
+});
 
 /** Hazards from the dashboard or a script: list, open, close, reopen (SPEC §6). */
 export function hazardRoutes(o: AppOptions, router: RouteTable): void {
   router.get('/hazards', 'hazards:read', async (ctx) => {
     const q = hazardsQuery.parse(ctx.query);
     const now = o.clock.now();
-    const status: Filter<Hazard> = q.status === 'overdue' ? { status: { in: ['open', 'rectified'] }, deadline: { lt: now } } : q.status ? { status: q.status } : {};
+    const status: Filter<Hazard> =
+      q.status === 'overdue' ? { status: { in: ['open', 'rectified'] }, deadline: { lt: now } } : q.status ? { status: q.status } : {};
     const where: Filter<Hazard> = { ...placedFilter(await effectiveScope(o.store, ctx, q.scope)), ...status };
     const page = await listPage(o.store.hazards, where, q, { field: 'number', dir: -1 });
     ctx.body = { ...page, items: page.items.map((h) => present(h, now, currentUser(ctx).role)) };
@@ -45,7 +60,11 @@ export function hazardRoutes(o: AppOptions, router: RouteTable): void {
   router.post('/hazards', 'hazards:open', async (ctx) => {
     const body = hazardBody.parse(ctx.request.body ?? {});
     const { hazard, notices } = await openHazard(o, {
-      houseCode: body.houseCode, within: currentActor(ctx).scope, by: currentActor(ctx), description: body.description, days: body.days,
+      houseCode: body.houseCode,
+      within: currentActor(ctx).scope,
+      by: currentActor(ctx),
+      description: body.description,
+      days: body.days,
       deadline: body.deadline ? deadlineFrom(body.deadline, o.timeZone) : undefined,
     });
     await postNotices(o, notices);
@@ -74,6 +93,9 @@ export function hazardRoutes(o: AppOptions, router: RouteTable): void {
 
   router.post('/hazards/:id/reopen', 'hazards:close', async (ctx) => {
     const { reason } = reopenBody.parse(ctx.request.body ?? {});
-    ctx.body = present(await reopenHazard(o, { hazard: await loadInScope(ctx, o.store.hazards), by: currentActor(ctx), reason }), o.clock.now());
+    ctx.body = present(
+      await reopenHazard(o, { hazard: await loadInScope(ctx, o.store.hazards), by: currentActor(ctx), reason }),
+      o.clock.now(),
+    );
   });
 }

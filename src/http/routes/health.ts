@@ -6,7 +6,7 @@ import type { StorageHealth } from '../storage-health';
 export function healthRoutes(o: AppOptions, health?: StorageHealth): Router<AppState> {
   const router = new Router<AppState>();
   router.get('/healthz', async (ctx) => {
-    const ok = (await o.store.ping().catch(() => false)) && (await health?.writable() ?? true);
+    const ok = (await o.store.ping().catch(() => false)) && ((await health?.writable()) ?? true);
     const bot = o.botStatus();
     ctx.status = ok ? 200 : 503;
     ctx.body = { ok, storage: o.store.kind, puppet: bot.puppet, loggedIn: bot.loggedIn, demo: o.demo };

@@ -4,7 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { DomainError, isDomainError } from '../../domain/errors';
 import { newId } from '../../domain/ids';
-import { importRunning, runRosterImport, type ImportProgressReport, type RosterImportResult } from '../../services/roster/run-roster-import';
+import {
+  importRunning,
+  runRosterImport,
+  type ImportProgressReport,
+  type RosterImportResult,
+} from '../../services/roster/run-roster-import';
 import { warningText } from '../../services/roster/warning-text';
 import { currentUser } from '../authorize';
 import type { AppOptions, Ctx } from '../context';
@@ -17,7 +22,15 @@ export const ROSTER_MAX_BYTES = 50 * 1024 * 1024;
 const KEEP_JOBS = 50;
 
 /** an import of `?async=1`; a failure is kept as it was thrown and worded when asked, in the asker's language */
-interface ImportJob { id: string; status: 'running' | 'done' | 'failed'; phase: ImportProgressReport['phase']; processed: number; total: number; result?: unknown; failure?: unknown }
+interface ImportJob {
+  id: string;
+  status: 'running' | 'done' | 'failed';
+  phase: ImportProgressReport['phase'];
+  processed: number;
+  total: number;
+  result?: unknown;
+  failure?: unknown;
+}
 
 /**
  * `POST /import/roster` (multipart field `file`): admins and street-wide staff. The upload
@@ -26,7 +39,9 @@ interface ImportJob { id: string; status: 'running' | 'done' | 'failed'; phase: 
  * `GET /imports/:id` → `{status, phase, processed, total, result?, error?}`.
  */
 export function importRoutes(o: AppOptions, router: RouteTable): void {
-  const dir = o.imports?.dir ?? (o.store.file ? path.join(path.dirname(o.store.file), 'uploads') : path.join(os.tmpdir(), `anxin-uploads-${process.pid}`));
+  const dir =
+    o.imports?.dir ??
+    (o.store.file ? path.join(path.dirname(o.store.file), 'uploads') : path.join(os.tmpdir(), `anxin-uploads-${process.pid}`));
   mkdirSync(dir, { recursive: true });
   for (const f of readdirSync(dir)) if (f.endsWith('.upload')) rmSync(path.join(dir, f), { force: true });
   const upload = singleUpload({ field: 'file', maxBytes: ROSTER_MAX_BYTES, fields: 10, dir });
@@ -39,13 +54,24 @@ export function importRoutes(o: AppOptions, router: RouteTable): void {
   };
 
   /** the answer of a finished import, or of one refused for bad rows, as the API gives it */
-  const answer = (r: RosterImportResult) => ({ created: r.created, updated: r.updated, unchanged: r.unchanged, errors: [], warnings: r.warnings.map((w) => warningText(o.t, w)) });
+  const answer = (r: RosterImportResult) => ({
+    created: r.created,
+    updated: r.updated,
+    unchanged: r.unchanged,
+    errors: [],
+    warnings: r.warnings.map((w) => warningText(o.t, w)),
+  });
   const badRows = (ctx: Ctx, e: DomainError) => {
     const errors = (e.details as { errors: unknown[] }).errors;
     // every bad row is counted; the first 10,000 are listed
     const count = Number(e.params?.count ?? errors.length);
     const key = count > errors.length ? 'api:errors.roster_rows_listed' : 'api:errors.roster_rows';
-    return { created: 0, updated: 0, errors, error: { code: 'roster_rows', message: o.t(key, { lng: ctx.state.lng, count, listed: errors.length }) } };
+    return {
+      created: 0,
+      updated: 0,
+      errors,
+      error: { code: 'roster_rows', message: o.t(key, { lng: ctx.state.lng, count, listed: errors.length }) },
+    };
   };
 
   const busy = () => new DomainError('import_running', 'an import is running');
@@ -69,7 +95,10 @@ export function importRoutes(o: AppOptions, router: RouteTable): void {
     }
     const job: ImportJob = { id: newId(), status: 'running', phase: 'parse', processed: 0, total: 0 };
     const run = runRosterImport(o, {
-      source: { path: file.path }, size, actor: `user:${user.id}`, maxRows: o.imports?.maxRows,
+      source: { path: file.path },
+      size,
+      actor: `user:${user.id}`,
+      maxRows: o.imports?.maxRows,
       onProgress: (p) => Object.assign(job, p),
     }).finally(() => rm(file.path, { force: true }));
     if (ctx.query.async !== '1') {
@@ -84,10 +113,15 @@ export function importRoutes(o: AppOptions, router: RouteTable): void {
     }
     jobs.set(job.id, job);
     for (const id of [...jobs.keys()].slice(0, Math.max(0, jobs.size - KEEP_JOBS))) jobs.delete(id);
-    run.then((r) => { Object.assign(job, { status: 'done', result: answer(r) }); }, (e) => {
-      Object.assign(job, { status: 'failed', failure: e });
-      if (!isDomainError(e)) o.log.error({ err: e }, 'roster import failed');
-    });
+    run.then(
+      (r) => {
+        Object.assign(job, { status: 'done', result: answer(r) });
+      },
+      (e) => {
+        Object.assign(job, { status: 'failed', failure: e });
+        if (!isDomainError(e)) o.log.error({ err: e }, 'roster import failed');
+      },
+    );
     ctx.status = 202;
     ctx.body = { id: job.id };
   });
@@ -99,9 +133,12 @@ export function importRoutes(o: AppOptions, router: RouteTable): void {
     const lng = ctx.state.lng;
     // bad rows are a result (as the synchronous import's 422 body); any other failure is an error
     const result = isDomainError(e) && e.code === 'roster_rows' ? badRows(ctx, e) : job.result;
-    const error = e === undefined || result !== undefined ? undefined : isDomainError(e)
-      ? { code: e.code, message: o.t(`api:errors.${e.code}`, { lng, detail: '', ...errorParams(e, o.t, lng) }) }
-      : { code: 'internal', message: o.t('api:errors.internal', { lng }) };
+    const error =
+      e === undefined || result !== undefined
+        ? undefined
+        : isDomainError(e)
+          ? { code: e.code, message: o.t(`api:errors.${e.code}`, { lng, detail: '', ...errorParams(e, o.t, lng) }) }
+          : { code: 'internal', message: o.t('api:errors.internal', { lng }) };
     ctx.body = { id, status, phase, processed, total, ...(result ? { result } : {}), ...(error ? { error } : {}) };
   });
 }

@@ -5,9 +5,11 @@ import { currentUser } from '../authorize';
 import type { AppOptions } from '../context';
 import type { RouteTable } from '../route-table';
 
-export const letterBody = z.object({
-  texts: z.object({ 'zh-CN': z.string().trim().min(20).max(5000), en: z.string().trim().min(20).max(5000).optional() }).strict(),
-}).strict();
+export const letterBody = z
+  .object({
+    texts: z.object({ 'zh-CN': z.string().trim().min(20).max(5000), en: z.string().trim().min(20).max(5000).optional() }).strict(),
+  })
+  .strict();
 
 /** `POST /letters`: a new commitment letter, announced in every bound room. */
 export function letterRoutes(o: AppOptions, router: RouteTable): void {

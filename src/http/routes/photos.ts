@@ -16,13 +16,17 @@ export function photoRoutes(o: AppOptions, router: RouteTable): void {
     // (a tip naming no house is street-wide); outside the caller's scope it does not exist
     const scope = placedFilter(await effectiveScope(o.store, ctx, undefined));
     if (Object.keys(scope).length > 0) {
-      const place = photo.houseId ? await o.store.houses.get(photo.houseId)
-        : photo.hazardId ? await o.store.hazards.get(photo.hazardId)
-          : photo.tipId ? await o.store.tips.get(photo.tipId) : null;
+      const place = photo.houseId
+        ? await o.store.houses.get(photo.houseId)
+        : photo.hazardId
+          ? await o.store.hazards.get(photo.hazardId)
+          : photo.tipId
+            ? await o.store.tips.get(photo.tipId)
+            : null;
       if (!place || !inCallerScope(ctx, place, 'photos:read')) throw notFound;
     }
     const thumb = ctx.query.thumb === '1' ? await thumbnail(photo.sha256, () => o.store.blobs.get(photo.sha256)) : null;
-    const bytes = thumb ?? await o.store.blobs.get(photo.sha256);
+    const bytes = thumb ?? (await o.store.blobs.get(photo.sha256));
     if (!bytes) throw notFound;
     ctx.type = thumb ? 'image/jpeg' : photo.mime;
     ctx.set('Cache-Control', 'private, max-age=86400, immutable');

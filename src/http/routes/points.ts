@@ -13,9 +13,17 @@ export const pointsQuery = pageQuery.extend({ year: z.coerce.number().int().min(
 // the wrong way round would reward an overdue hazard or fine a commitment
 const award = z.number().int().min(0).max(1000);
 const deduction = z.number().int().min(-1000).max(0);
-export const rulesBody = z.object({
-  commitment: award, inspection_on_time: award, hazard_closed: award, tip_accepted: award, hazard_overdue: deduction, inspection_returned: deduction,
-}).partial().strict();
+export const rulesBody = z
+  .object({
+    commitment: award,
+    inspection_on_time: award,
+    hazard_closed: award,
+    tip_accepted: award,
+    hazard_overdue: deduction,
+    inspection_returned: deduction,
+  })
+  .partial()
+  .strict();
 
 /** `GET /points?scope=&year=`: the landlords of a scope ranked by their points (SPEC §6); `GET/PUT /points/rules`. */
 export function pointRoutes(o: AppOptions, router: RouteTable): void {
@@ -24,8 +32,12 @@ export function pointRoutes(o: AppOptions, router: RouteTable): void {
     offsetOnly(q);
     const scope = await effectiveScope(o.store, ctx, q.scope);
     const year = q.year ?? yearIn(o.timeZone, o.clock.now());
-    const gridIds = scope.level === 'street' ? null
-      : scope.gridId ? [scope.gridId] : (await o.store.grids.find({ communityId: scope.communityId! })).map((g) => g.id);
+    const gridIds =
+      scope.level === 'street'
+        ? null
+        : scope.gridId
+          ? [scope.gridId]
+          : (await o.store.grids.find({ communityId: scope.communityId! })).map((g) => g.id);
     let ranked = await rankLandlords(o, { gridIds, year });
     if (scope.level === 'group') {
       const mine = new Set(await o.store.houses.distinct('landlordId', { groupId: scope.groupId! }));

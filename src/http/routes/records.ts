@@ -30,17 +30,25 @@ export const RESOURCES = {
   },
   grids: {
     filters: z.object({ communityId: idParam.optional(), name: z.string().max(60).optional() }),
-    scoped: async (_s: Store, p: PlacedScope): Promise<Filter> => (p.gridId ? { id: p.gridId } : p.communityId ? { communityId: p.communityId } : {}),
+    scoped: async (_s: Store, p: PlacedScope): Promise<Filter> =>
+      p.gridId ? { id: p.gridId } : p.communityId ? { communityId: p.communityId } : {},
   },
   groups: {
     filters: z.object({ communityId: idParam.optional(), gridId: idParam.optional(), name: z.string().max(60).optional() }),
     scoped: async (_s: Store, p: PlacedScope): Promise<Filter> =>
-      (p.groupId ? { id: p.groupId } : p.gridId ? { gridId: p.gridId } : p.communityId ? { communityId: p.communityId } : {}),
+      p.groupId ? { id: p.groupId } : p.gridId ? { gridId: p.gridId } : p.communityId ? { communityId: p.communityId } : {},
   },
   houses: {
     filters: z.object({
-      code: z.string().max(24).transform((s) => s.trim().toUpperCase()).optional(),
-      communityId: idParam.optional(), gridId: idParam.optional(), groupId: idParam.optional(), landlordId: idParam.optional(),
+      code: z
+        .string()
+        .max(24)
+        .transform((s) => s.trim().toUpperCase())
+        .optional(),
+      communityId: idParam.optional(),
+      gridId: idParam.optional(),
+      groupId: idParam.optional(),
+      landlordId: idParam.optional(),
       isKey: bool.optional(),
     }),
     scoped: async (_s: Store, p: PlacedScope): Promise<Filter> => placedFilter(p),
@@ -49,7 +57,7 @@ export const RESOURCES = {
     filters: z.object({ name: z.string().max(40).optional() }),
     // a landlord is in a scope when one of their houses is
     scoped: async (s: Store, p: PlacedScope): Promise<Filter> =>
-      (p.level === 'street' ? {} : { id: { in: await s.houses.distinct('landlordId', placedFilter(p)) } }),
+      p.level === 'street' ? {} : { id: { in: await s.houses.distinct('landlordId', placedFilter(p)) } },
   },
 } as const;
 export type ResourceName = keyof typeof RESOURCES;
@@ -76,17 +84,37 @@ function present(name: ResourceName, row: Row, actor: Actor): Row {
 }
 
 /** a name, never one that reads as a scope (`street`, `community:…`), so 广播 and ?scope= by name stay unambiguous */
-const name60 = z.string().trim().min(1).max(60).refine((n) => !/^(street|全街道|街道)$/i.test(n) && !/[:：]/.test(n), 'a name may not be "street" or contain a colon');
+const name60 = z
+  .string()
+  .trim()
+  .min(1)
+  .max(60)
+  .refine((n) => !/^(street|全街道|街道)$/i.test(n) && !/[:：]/.test(n), 'a name may not be "street" or contain a colon');
 /** What staff may change by hand in each tree record (PATCH); anything else is refused. */
 export const EDITS = {
   communities: z.object({ name: name60 }).partial().strict(),
   grids: z.object({ name: name60 }).partial().strict(),
   groups: z.object({ name: name60, headHouseId: idParam.nullable() }).partial().strict(),
-  houses: z.object({
-    address: z.string().trim().min(1).max(120), tenants: z.number().int().min(0).max(10_000), rooms: z.number().int().min(0).max(10_000),
-    groupId: idParam, landlordId: idParam,
-  }).partial().strict(),
-  landlords: z.object({ name: z.string().trim().min(1).max(40), phone: z.string().trim().regex(/^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/, 'phone must be a mobile or landline number') }).partial().strict(),
+  houses: z
+    .object({
+      address: z.string().trim().min(1).max(120),
+      tenants: z.number().int().min(0).max(10_000),
+      rooms: z.number().int().min(0).max(10_000),
+      groupId: idParam,
+      landlordId: idParam,
+    })
+    .partial()
+    .strict(),
+  landlords: z
+    .object({
+      name: z.string().trim().min(1).max(40),
+      phone: z
+        .string()
+        .trim()
+        .regex(/^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/, 'phone must be a mobile or landline number'),
+    })
+    .partial()
+    .strict(),
 } satisfies Record<ResourceName, z.ZodObject>;
 
 /** The tree resources: list, get, edit and remove, each inside the caller's scope (SPEC §6). */
@@ -97,7 +125,9 @@ export function resourceRoutes(o: AppOptions, router: RouteTable): void {
     const actor = currentActor(ctx);
     if (name !== 'landlords' || rows.length === 0 || !roleAllows(actor.role, 'phones:read')) return;
     await audit(deps, {
-      actor: actor.id, action: 'read_phones', target: rows.length === 1 ? `landlords:${rows[0]!.id}` : 'landlords',
+      actor: actor.id,
+      action: 'read_phones',
+      target: rows.length === 1 ? `landlords:${rows[0]!.id}` : 'landlords',
       detail: { ids: rows.map((r) => r.id) },
       at: { communityId: actor.scope.communityId ?? null, gridId: actor.scope.gridId ?? null, groupId: actor.scope.groupId ?? null },
     });
@@ -138,8 +168,16 @@ export function resourceRoutes(o: AppOptions, router: RouteTable): void {
     /** a record the caller may change: inside their scope, not merely visible (a grid's staff see, not rename, their community) */
     const loadToEdit = async (ctx: Ctx): Promise<Row> => {
       const row = await load(ctx);
-      const at = name === 'communities' ? { communityId: row.id } : name === 'grids' ? { communityId: row.communityId as string, gridId: row.id }
-        : name === 'groups' ? { communityId: row.communityId as string, gridId: row.gridId as string, groupId: row.id } : name === 'houses' ? (row as unknown as T.House) : null;
+      const at =
+        name === 'communities'
+          ? { communityId: row.id }
+          : name === 'grids'
+            ? { communityId: row.communityId as string, gridId: row.id }
+            : name === 'groups'
+              ? { communityId: row.communityId as string, gridId: row.gridId as string, groupId: row.id }
+              : name === 'houses'
+                ? (row as unknown as T.House)
+                : null;
       if (at && !inCallerScope(ctx, at, 'records:edit')) throw new DomainError('forbidden', `${name} outside the caller's scope`);
       return row;
     };
@@ -150,12 +188,14 @@ export function resourceRoutes(o: AppOptions, router: RouteTable): void {
       if (name === 'houses' && typeof patch.landlordId === 'string') {
         const lw = await RESOURCES.landlords.scoped(o.store, currentActor(ctx).scope);
         const landlords = o.store.landlords as unknown as import('../../storage/store').Collection<Row>;
-        if (!(await landlords.get(patch.landlordId)) || !(await inScope(landlords, lw, patch.landlordId))) throw new DomainError('not_found', 'landlord', { what: o.t('api:what.landlords', { lng: ctx.state.lng }) });
+        if (!(await landlords.get(patch.landlordId)) || !(await inScope(landlords, lw, patch.landlordId)))
+          throw new DomainError('not_found', 'landlord', { what: o.t('api:what.landlords', { lng: ctx.state.lng }) });
       }
       // a house moves only to a group the caller may edit too
       if (name === 'houses' && typeof patch.groupId === 'string') {
         const g = await o.store.groups.get(patch.groupId);
-        if (!g || !inCallerScope(ctx, { communityId: g.communityId, gridId: g.gridId, groupId: g.id }, 'records:edit')) throw new DomainError('not_found', 'group', { what: o.t('api:what.groups', { lng: ctx.state.lng }) });
+        if (!g || !inCallerScope(ctx, { communityId: g.communityId, gridId: g.gridId, groupId: g.id }, 'records:edit'))
+          throw new DomainError('not_found', 'group', { what: o.t('api:what.groups', { lng: ctx.state.lng }) });
       }
       ctx.body = present(name, await editRecord(deps, { name, id: row.id, patch, actor: currentActor(ctx).id }), currentActor(ctx));
     });

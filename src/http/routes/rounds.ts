@@ -17,34 +17,55 @@ import { listPage, offsetOnly } from '../paging';
 import { pageQuery } from '../paging';
 import type { RouteTable } from '../route-table';
 
-export const openBody = z.object({
-  period: z.string().regex(PERIOD_RE, 'period must be YYYY-MM'),
-  deadline: z.iso.date().or(z.iso.datetime({ offset: true })),
-  scope: z.string().max(100).optional(),
-}).strict();
+export const openBody = z
+  .object({
+    period: z.string().regex(PERIOD_RE, 'period must be YYYY-MM'),
+    deadline: z.iso.date().or(z.iso.datetime({ offset: true })),
+    scope: z.string().max(100).optional(),
+  })
+  .strict();
 export const returnBody = z.object({ reason: z.string().trim().min(1).max(200) }).strict();
-export const submissionsQuery = pageQuery.extend({ round: z.string().max(64).optional(), status: z.enum(['partial', 'complete', 'approved', 'returned']).optional() });
+export const submissionsQuery = pageQuery.extend({
+  round: z.string().max(64).optional(),
+  status: z.enum(['partial', 'complete', 'approved', 'returned']).optional(),
+});
 
 /** The scope strings that contain a resolved scope (a round of the whole street covers a community's staff too). */
 const coveringScopes = (p: PlacedScope): string[] => [
-  'street', ...(p.communityId && p.level !== 'community' ? [`community:${p.communityId}`] : []), ...(p.gridId && p.level === 'group' ? [`grid:${p.gridId}`] : []),
+  'street',
+  ...(p.communityId && p.level !== 'community' ? [`community:${p.communityId}`] : []),
+  ...(p.gridId && p.level === 'group' ? [`grid:${p.gridId}`] : []),
 ];
 
 /** Rounds, submissions and their review, from the dashboard or a script. */
 export function roundRoutes(o: AppOptions, router: RouteTable): void {
   /** the round scopes a caller sees: inside theirs, or covering it; null for all */
-  const visibleScopes = async (p: PlacedScope) => { const w = await scopesWithin(o.store, p); return w && [...w, ...coveringScopes(p)]; };
-  const roundVisible = async (p: PlacedScope, scope: string) => { const v = await visibleScopes(p); return !v || v.includes(scope); };
+  const visibleScopes = async (p: PlacedScope) => {
+    const w = await scopesWithin(o.store, p);
+    return w && [...w, ...coveringScopes(p)];
+  };
+  const roundVisible = async (p: PlacedScope, scope: string) => {
+    const v = await visibleScopes(p);
+    return !v || v.includes(scope);
+  };
 
   router.post('/rounds', 'rounds:open', async (ctx) => {
     const user = currentUser(ctx);
     const body = openBody.parse(ctx.request.body ?? {});
     const scope = await effectiveScope(o.store, ctx, body.scope);
-    const { round, announce } = await openRound(o, { period: body.period, deadline: deadlineFrom(body.deadline, o.timeZone), scope: scope.label, by: `user:${user.id}` });
-    const announced = await o.notifier.post(announce.map((a) => ({
-      key: noticeKey.announce(round.id, a.group.roomId!), roomId: a.group.roomId!,
-      ...roundAnnouncement(groupT(o, a.group), a.group.locale ?? o.locale, o.timeZone, round, a.keyHouses),
-    })));
+    const { round, announce } = await openRound(o, {
+      period: body.period,
+      deadline: deadlineFrom(body.deadline, o.timeZone),
+      scope: scope.label,
+      by: `user:${user.id}`,
+    });
+    const announced = await o.notifier.post(
+      announce.map((a) => ({
+        key: noticeKey.announce(round.id, a.group.roomId!),
+        roomId: a.group.roomId!,
+        ...roundAnnouncement(groupT(o, a.group), a.group.locale ?? o.locale, o.timeZone, round, a.keyHouses),
+      })),
+    );
     ctx.status = 201;
     ctx.body = { ...round, announced };
   });
@@ -55,7 +76,10 @@ export function roundRoutes(o: AppOptions, router: RouteTable): void {
     // the caller's rounds: those whose scope lies inside theirs, and the wider ones that cover it
     const visible = await visibleScopes(await effectiveScope(o.store, ctx, q.scope));
     const where = visible ? { scope: { in: visible } } : {};
-    const [items, total] = await Promise.all([o.store.rounds.find(where, { limit: q.limit, offset: q.offset, sort: { openedAt: -1 } }), o.store.rounds.count(where)]);
+    const [items, total] = await Promise.all([
+      o.store.rounds.find(where, { limit: q.limit, offset: q.offset, sort: { openedAt: -1 } }),
+      o.store.rounds.count(where),
+    ]);
     ctx.body = { items, total, limit: q.limit, offset: q.offset };
   });
 
@@ -66,9 +90,13 @@ export function roundRoutes(o: AppOptions, router: RouteTable): void {
     if (!round || round.status !== 'open' || !(await roundVisible(placed, round.scope))) throw new DomainError('not_found', 'round');
     const groups = (await boundGroups(o.store, placed)).filter((g) => scopeCoversGroup(round.scope, g));
     const day = ymdIn(o.clock.now(), o.timeZone);
-    const notices = await Promise.all(groups.map(async (g) => ({
-      key: noticeKey.remind(round.id, g.id, day), roomId: g.roomId!, ...reminder(groupT(o, g), await remindMissing(o, g)),
-    })));
+    const notices = await Promise.all(
+      groups.map(async (g) => ({
+        key: noticeKey.remind(round.id, g.id, day),
+        roomId: g.roomId!,
+        ...reminder(groupT(o, g), await remindMissing(o, g)),
+      })),
+    );
     // keyed by round, group and day: a retried request posts nothing more (`already` says so)
     const reminded = await o.notifier.post(notices);
     ctx.body = { reminded, already: notices.length - reminded };
@@ -76,7 +104,11 @@ export function roundRoutes(o: AppOptions, router: RouteTable): void {
 
   router.get('/submissions', 'submissions:read', async (ctx) => {
     const q = submissionsQuery.parse(ctx.query);
-    const where = { ...placedFilter(await effectiveScope(o.store, ctx, q.scope)), ...(q.round ? { roundId: q.round } : {}), ...(q.status ? { status: q.status } : {}) };
+    const where = {
+      ...placedFilter(await effectiveScope(o.store, ctx, q.scope)),
+      ...(q.round ? { roundId: q.round } : {}),
+      ...(q.status ? { status: q.status } : {}),
+    };
     ctx.body = await listPage(o.store.submissions, where, q);
   });
 

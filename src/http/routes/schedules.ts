@@ -9,18 +9,42 @@ import type { AppOptions } from '../context';
 import type { RouteTable } from '../route-table';
 
 const cronField = z.string().trim().max(100).refine(isValidCron, 'cron must be a valid 5-field cron expression');
-const zoneField = z.string().trim().max(60).refine((tz) => { try { new Intl.DateTimeFormat('en', { timeZone: tz }); return true; } catch { return false; } }, 'timeZone must be an IANA time zone');
+const zoneField = z
+  .string()
+  .trim()
+  .max(60)
+  .refine((tz) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'timeZone must be an IANA time zone');
 const params = z.record(z.string().max(40), z.union([z.number(), z.array(z.number()).max(10), z.string().max(100)]));
-export const createBody = z.object({
-  name: z.string().trim().regex(/^[a-z0-9][a-z0-9-]{1,40}$/, 'name: lower-case letters, digits and dashes'),
-  cron: cronField,
-  action: z.enum(SCHEDULE_ACTIONS),
-  scope: z.string().max(100).default('street'),
-  timeZone: zoneField.optional(),
-  params: params.default({}),
-  enabled: z.boolean().default(true),
-}).strict();
-export const patchBody = z.object({ cron: cronField.optional(), scope: z.string().max(100).optional(), timeZone: zoneField.optional(), params: params.optional(), enabled: z.boolean().optional() }).strict();
+export const createBody = z
+  .object({
+    name: z
+      .string()
+      .trim()
+      .regex(/^[a-z0-9][a-z0-9-]{1,40}$/, 'name: lower-case letters, digits and dashes'),
+    cron: cronField,
+    action: z.enum(SCHEDULE_ACTIONS),
+    scope: z.string().max(100).default('street'),
+    timeZone: zoneField.optional(),
+    params: params.default({}),
+    enabled: z.boolean().default(true),
+  })
+  .strict();
+export const patchBody = z
+  .object({
+    cron: cronField.optional(),
+    scope: z.string().max(100).optional(),
+    timeZone: zoneField.optional(),
+    params: params.optional(),
+    enabled: z.boolean().optional(),
+  })
+  .strict();
 
 /** `GET/POST/PATCH /schedules`: admins and street staff change what runs when. */
 export function scheduleRoutes(o: AppOptions, router: RouteTable): void {
@@ -31,9 +55,14 @@ export function scheduleRoutes(o: AppOptions, router: RouteTable): void {
     // over it (the street's, their community's or grid's), not another community's
     const placed = await effectiveScope(o.store, ctx, q.scope);
     const within = await scopesWithin(o.store, placed);
-    const over = ['street', placed.communityId && `community:${placed.communityId}`, placed.gridId && `grid:${placed.gridId}`].filter((x): x is string => Boolean(x));
+    const over = ['street', placed.communityId && `community:${placed.communityId}`, placed.gridId && `grid:${placed.gridId}`].filter(
+      (x): x is string => Boolean(x),
+    );
     const where = within ? { scope: { in: [...new Set([...over, ...within])] } } : {};
-    const [items, total] = await Promise.all([o.store.schedules.find(where, { sort: { name: 1 }, limit: q.limit, offset: q.offset }), o.store.schedules.count(where)]);
+    const [items, total] = await Promise.all([
+      o.store.schedules.find(where, { sort: { name: 1 }, limit: q.limit, offset: q.offset }),
+      o.store.schedules.count(where),
+    ]);
     ctx.body = { items, total, limit: q.limit, offset: q.offset };
   });
   router.post('/schedules', 'schedules:edit', async (ctx) => {
@@ -42,7 +71,13 @@ export function scheduleRoutes(o: AppOptions, router: RouteTable): void {
     const scope = (await effectiveScope(o.store, ctx, b.scope, 'schedules:edit')).label;
     const timeZone = b.timeZone ?? o.timeZone;
     ctx.status = 201;
-    ctx.body = await o.store.schedules.insert({ ...b, scope, timeZone, lastRunAt: null, nextRunAt: nextCronRun(b.cron, timeZone, o.clock.now()) });
+    ctx.body = await o.store.schedules.insert({
+      ...b,
+      scope,
+      timeZone,
+      lastRunAt: null,
+      nextRunAt: nextCronRun(b.cron, timeZone, o.clock.now()),
+    });
   });
   router.patch('/schedules/:id', 'schedules:edit', async (ctx) => {
     const s = await o.store.schedules.get(String(ctx.params.id).slice(0, 64));
@@ -52,6 +87,9 @@ export function scheduleRoutes(o: AppOptions, router: RouteTable): void {
     const cronExpr = b.cron ?? s.cron;
     const timeZone = b.timeZone ?? s.timeZone;
     const moved = b.cron !== undefined || b.timeZone !== undefined;
-    ctx.body = await o.store.schedules.update(s.id, { ...b, ...(moved ? { nextRunAt: nextCronRun(cronExpr, timeZone, o.clock.now()) } : {}) });
+    ctx.body = await o.store.schedules.update(s.id, {
+      ...b,
+      ...(moved ? { nextRunAt: nextCronRun(cronExpr, timeZone, o.clock.now()) } : {}),
+    });
   });
 }

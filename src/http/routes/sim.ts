@@ -9,17 +9,44 @@ import type { AppOptions } from '../context';
 import { rejectOperators } from '../reject-operators';
 
 export const contactBody = z.object({ name: z.string().trim().min(1).max(40) }).strict();
-export const roomBody = z.object({ topic: z.string().trim().min(1).max(60), memberIds: z.array(z.string().min(1).max(80)).max(500) }).strict();
+export const roomBody = z
+  .object({ topic: z.string().trim().min(1).max(60), memberIds: z.array(z.string().min(1).max(80)).max(500) })
+  .strict();
 const mentionIds = z.array(z.string().min(1).max(80)).max(50).optional();
 export const messageBody = z.union([
   // `quote`: a quoted reply (引用) to that text
-  z.object({ from: z.string().min(1).max(80), roomId: z.string().min(1).max(80).optional(), text: z.string().min(1).max(5000), quote: z.string().min(1).max(500).optional(), mentionIds }).strict(),
-  z.object({ from: z.string().min(1).max(80), roomId: z.string().min(1).max(80).optional(), imageBase64: z.string().min(4).max(Math.ceil(PHOTO_MAX_BYTES / 3) * 4 + 4), filename: z.string().trim().min(1).max(100) }).strict(),
+  z
+    .object({
+      from: z.string().min(1).max(80),
+      roomId: z.string().min(1).max(80).optional(),
+      text: z.string().min(1).max(5000),
+      quote: z.string().min(1).max(500).optional(),
+      mentionIds,
+    })
+    .strict(),
+  z
+    .object({
+      from: z.string().min(1).max(80),
+      roomId: z.string().min(1).max(80).optional(),
+      imageBase64: z
+        .string()
+        .min(4)
+        .max(Math.ceil(PHOTO_MAX_BYTES / 3) * 4 + 4),
+      filename: z.string().trim().min(1).max(100),
+    })
+    .strict(),
   // WeChat's other kinds (issue 25): a voice, sticker, video or file (`filename`), a link (`text`: its URL), a recall (`messageId`)
-  z.object({
-    from: z.string().min(1).max(80), roomId: z.string().min(1).max(80).optional(), kind: z.enum(['voice', 'sticker', 'video', 'file', 'link', 'recall']),
-    filename: z.string().trim().min(1).max(100).optional(), text: z.string().min(1).max(2000).optional(), messageId: z.string().min(1).max(120).optional(), mentionIds,
-  }).strict(),
+  z
+    .object({
+      from: z.string().min(1).max(80),
+      roomId: z.string().min(1).max(80).optional(),
+      kind: z.enum(['voice', 'sticker', 'video', 'file', 'link', 'recall']),
+      filename: z.string().trim().min(1).max(100).optional(),
+      text: z.string().min(1).max(2000).optional(),
+      messageId: z.string().min(1).max(120).optional(),
+      mentionIds,
+    })
+    .strict(),
 ]);
 export const membersBody = z.object({ contactIds: z.array(z.string().min(1).max(80)).min(1).max(500) }).strict();
 
@@ -51,18 +78,23 @@ export function simRoutes(o: AppOptions, sim: SimulatorPort): RouteTable {
     const body = messageBody.parse(ctx.request.body ?? {});
     if (!sim.hasContact(body.from)) throw missing(`contact ${body.from}`);
     if (body.roomId && !sim.hasRoom(body.roomId)) throw missing(`room ${body.roomId}`);
-    if ('imageBase64' in body && !/^[A-Za-z0-9+/]+={0,2}$/.test(body.imageBase64)) throw new DomainError('validation', 'imageBase64', { detailKey: 'image_base64' });
+    if ('imageBase64' in body && !/^[A-Za-z0-9+/]+={0,2}$/.test(body.imageBase64))
+      throw new DomainError('validation', 'imageBase64', { detailKey: 'image_base64' });
     ctx.status = 202;
     ctx.body = sim.post(body);
   });
   // room-join and room-leave, as WeChat tells the bot (issue 25)
-  for (const [path, join] of [['/rooms/:id/join', true], ['/rooms/:id/leave', false]] as const) {
+  for (const [path, join] of [
+    ['/rooms/:id/join', true],
+    ['/rooms/:id/leave', false],
+  ] as const) {
     router.post(path, 'simulator:use', (ctx) => {
       if (!sim.hasRoom(ctx.params.id!)) throw missing('room');
       const { contactIds } = membersBody.parse(ctx.request.body ?? {});
       const unknown = contactIds.find((id) => !sim.hasContact(id));
       if (unknown) throw missing(`contact ${unknown}`);
-      if (join) sim.joinRoom(ctx.params.id!, contactIds); else sim.leaveRoom(ctx.params.id!, contactIds);
+      if (join) sim.joinRoom(ctx.params.id!, contactIds);
+      else sim.leaveRoom(ctx.params.id!, contactIds);
       ctx.status = 202;
       ctx.body = { id: ctx.params.id! };
     });

@@ -39,7 +39,15 @@ export function statsRoutes(o: AppOptions, router: RouteTable): void {
     // within one group there are no grids to rank: a row named after its grid would hold only the group's figures
     const by = scope.groupId ? 'group' : q.by;
     const items = await rankScope(o, { where: placedFilter(scope), by, period });
-    ctx.body = { scope: scope.label, period, by, items: items.slice(q.offset, q.offset + q.limit), total: items.length, limit: q.limit, offset: q.offset };
+    ctx.body = {
+      scope: scope.label,
+      period,
+      by,
+      items: items.slice(q.offset, q.offset + q.limit),
+      total: items.length,
+      limit: q.limit,
+      offset: q.offset,
+    };
   });
   // the monthly report: a summary sheet and a sheet per community, streamed (or the house rows as CSV)
   // a report of a large street is minutes of work: a few at a time per process, and none for a caller who left
@@ -51,7 +59,14 @@ export function statsRoutes(o: AppOptions, router: RouteTable): void {
     const scope = await effectiveScope(o.store, ctx, q.scope);
     const period = q.period ?? periodOf(o.clock.now(), o.timeZone);
     const t = (key: string, params?: Record<string, unknown>) => o.t(key, { lng: ctx.state.lng, ...params });
-    const report = await prepareMonthlyReport(o, { where: scope, period, year: Number(period.slice(0, 4)), showPhones: roleAllows(currentActor(ctx).role, 'phones:read'), format: q.format, t });
+    const report = await prepareMonthlyReport(o, {
+      where: scope,
+      period,
+      year: Number(period.slice(0, 4)),
+      showPhones: roleAllows(currentActor(ctx).role, 'phones:read'),
+      format: q.format,
+      t,
+    });
     const out = new PassThrough();
     const file = `anxin-report-${period}.${q.format}`;
     ctx.type = q.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -59,9 +74,19 @@ export function statsRoutes(o: AppOptions, router: RouteTable): void {
     ctx.set('Cache-Control', 'private, no-store');
     ctx.body = out;
     running += 1;
-    ctx.res.once('close', () => { if (!out.writableEnded) out.destroy(); });
-    report.write(out)
-      .catch((err: unknown) => { if (!out.destroyed) { o.log.error({ err }, 'monthly report failed'); out.destroy(err as Error); } })
-      .finally(() => { running -= 1; });
+    ctx.res.once('close', () => {
+      if (!out.writableEnded) out.destroy();
+    });
+    report
+      .write(out)
+      .catch((err: unknown) => {
+        if (!out.destroyed) {
+          o.log.error({ err }, 'monthly report failed');
+          out.destroy(err as Error);
+        }
+      })
+      .finally(() => {
+        running -= 1;
+      });
   });
 }

@@ -11,11 +11,16 @@ import { pageQuery } from '../paging';
 import type { RouteTable } from '../route-table';
 
 export const tipsQuery = pageQuery.extend({ status: z.enum(['new', 'accepted', 'rejected']).optional() });
-export const acceptBody = z.object({
-  points: z.number().int().min(0).max(1000).optional(),
-  // the hazard's description is staff's own words: a tip's text (and who wrote it) never reaches the group (issue 25)
-  hazard: z.object({ description: z.string().trim().min(1).max(300), days: z.number().int().min(1).max(MAX_HAZARD_DAYS).optional() }).strict().optional(),
-}).strict();
+export const acceptBody = z
+  .object({
+    points: z.number().int().min(0).max(1000).optional(),
+    // the hazard's description is staff's own words: a tip's text (and who wrote it) never reaches the group (issue 25)
+    hazard: z
+      .object({ description: z.string().trim().min(1).max(300), days: z.number().int().min(1).max(MAX_HAZARD_DAYS).optional() })
+      .strict()
+      .optional(),
+  })
+  .strict();
 export const rejectBody = z.object({ reason: z.string().trim().min(1).max(200) }).strict();
 
 /** What staff see of a tip: everything but who sent it (the reporter is told privately, by the bot). */
@@ -32,7 +37,13 @@ export function tipRoutes(o: AppOptions, router: RouteTable): void {
   router.post('/tips/:id/accept', 'tips:review', async (ctx) => {
     const user = currentUser(ctx);
     const body = acceptBody.parse(ctx.request.body ?? {});
-    const r = await decideTip(o, { tip: await loadInScope(ctx, o.store.tips), by: `user:${user.id}`, accept: true, points: body.points, hazard: body.hazard });
+    const r = await decideTip(o, {
+      tip: await loadInScope(ctx, o.store.tips),
+      by: `user:${user.id}`,
+      accept: true,
+      points: body.points,
+      hazard: body.hazard,
+    });
     // the reporter privately; the hazard opened from it in the house's group, like any other
     await postNotices(o, r.notices);
     // the hazard as the hazards API shows one (with `overdue`), or null

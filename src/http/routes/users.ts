@@ -13,7 +13,10 @@ import type { Filter } from '../../storage/store';
 
 const role = z.enum(['admin', 'staff', 'head']);
 export const userBody = z.object({ name: z.string().trim().min(1).max(40), role, scope: z.string().trim().min(1).max(100) }).strict();
-export const userPatch = z.object({ name: z.string().trim().min(1).max(40), role, scope: z.string().trim().min(1).max(100), active: z.boolean() }).partial().strict();
+export const userPatch = z
+  .object({ name: z.string().trim().min(1).max(40), role, scope: z.string().trim().min(1).max(100), active: z.boolean() })
+  .partial()
+  .strict();
 export const auditQuery = pageQuery.extend({ since: z.iso.datetime({ offset: true }).or(z.iso.date()).optional() });
 
 /** Users and their tokens (admins; SPEC §6), and the audit log (staff of a scope read theirs). */
@@ -26,14 +29,21 @@ export function userRoutes(o: AppOptions, router: RouteTable): void {
   };
   router.post('/users', 'users:manage', async (ctx) => {
     const b = userBody.parse(ctx.request.body ?? {});
-    const { user, token } = await createUser(deps, { name: b.name, role: b.role, scope: await effectiveScope(o.store, ctx, b.scope, 'users:manage'), by: currentActor(ctx).id });
+    const { user, token } = await createUser(deps, {
+      name: b.name,
+      role: b.role,
+      scope: await effectiveScope(o.store, ctx, b.scope, 'users:manage'),
+      by: currentActor(ctx).id,
+    });
     ctx.status = 201;
     ctx.body = { ...user, token };
   });
   router.get('/users', 'users:manage', async (ctx) => {
     ctx.body = await listPage(o.store.users, {}, pageQuery.parse(ctx.query));
   });
-  router.get('/users/:id', 'users:manage', async (ctx) => { ctx.body = await load(ctx); });
+  router.get('/users/:id', 'users:manage', async (ctx) => {
+    ctx.body = await load(ctx);
+  });
   router.patch('/users/:id', 'users:manage', async (ctx) => {
     const b = userPatch.parse(ctx.request.body ?? {});
     const user = await load(ctx);
@@ -64,7 +74,7 @@ export function userRoutes(o: AppOptions, router: RouteTable): void {
     const q = auditQuery.parse(ctx.query);
     const p = await effectiveScope(o.store, ctx, q.scope, 'audit:read');
     // street-wide entries (user management, letters) are for street-wide callers only
-    const where: Filter<AuditEntry> = { ...placedFilter(p) as Filter<AuditEntry> };
+    const where: Filter<AuditEntry> = { ...(placedFilter(p) as Filter<AuditEntry>) };
     if (q.since) where.createdAt = { gte: new Date(q.since) };
     // newest first: ids sort by creation time
     ctx.body = await listPage(o.store.audit, where, q, { field: 'id', dir: -1 });

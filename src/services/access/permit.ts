@@ -3,7 +3,13 @@ import { actingAs, type Action, type Actor, type Target } from '../../domain/pol
 import type { Placed } from '../../domain/types';
 
 /** A record's place in the street, as a policy target (with its house, for own-house rules). */
-export const targetOf = (r: Placed & { houseId?: string }): Target => ({ level: 'group', communityId: r.communityId, gridId: r.gridId, groupId: r.groupId, houseId: r.houseId });
+export const targetOf = (r: Placed & { houseId?: string }): Target => ({
+  level: 'group',
+  communityId: r.communityId,
+  gridId: r.gridId,
+  groupId: r.groupId,
+  houseId: r.houseId,
+});
 
 /**
  * The policy applied where a service acts: the actor that may take the action (a person in

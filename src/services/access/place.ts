@@ -6,7 +6,12 @@ import type { PlacedScope } from '../../domain/scope';
 export type Place = PlacedScope & { room?: boolean };
 
 /** A place someone acts in (a bound room's group, or a staff member's scope) as a policy target. */
-export const placeTarget = (p: PlacedScope): Target => ({ level: p.level, communityId: p.communityId, gridId: p.gridId, groupId: p.groupId });
+export const placeTarget = (p: PlacedScope): Target => ({
+  level: p.level,
+  communityId: p.communityId,
+  gridId: p.gridId,
+  groupId: p.groupId,
+});
 
 /**
  * A record that is not in the place someone acts in. In a room that is "not in this group"

@@ -8,12 +8,24 @@ const LEVELS: readonly Level[] = ['community', 'grid', 'group'];
 /** A scope people type: `street`, `community:<id>`, `community:平山村`, or a bare name such as `平山村第1网格`. */
 const TYPED = /^(?:(community|grid|group)[:：])?(.{1,64})$/su;
 
-export interface NamedScope extends PlacedScope { label: string; name: string }
+export interface NamedScope extends PlacedScope {
+  label: string;
+  name: string;
+}
 /** One way to read an ambiguous name, and how to say it unambiguously. */
-export interface ScopeChoice { scope: string; level: Level; name: string; say: string }
+export interface ScopeChoice {
+  scope: string;
+  level: Level;
+  name: string;
+  say: string;
+}
 
 const placedOf = (level: Level, r: { id: string; communityId?: string; gridId?: string }): PlacedScope =>
-  level === 'community' ? { level, communityId: r.id } : level === 'grid' ? { level, communityId: r.communityId, gridId: r.id } : { level, communityId: r.communityId, gridId: r.gridId, groupId: r.id };
+  level === 'community'
+    ? { level, communityId: r.id }
+    : level === 'grid'
+      ? { level, communityId: r.communityId, gridId: r.id }
+      : { level, communityId: r.communityId, gridId: r.gridId, groupId: r.id };
 
 /**
  * A scope by id or by name (SPEC §6, issue 9): `community:平山村`, `平山村`, `group:<id>`. A name
@@ -24,7 +36,8 @@ export async function resolveScopeName({ store }: Pick<Deps, 'store'>, input: st
   if (text === '' || text === 'street' || text === '全街道' || text === '街道') return { level: 'street', label: 'street', name: 'street' };
   const m = TYPED.exec(text);
   // `house:1` and the like: a level we do not have is a malformed scope, not a name
-  if (!m || (!m[1] && /^[A-Za-z]+[:：]/.test(text))) throw new DomainError('scope_invalid', `invalid scope "${text.slice(0, 80)}"`, { scope: text.slice(0, 80) });
+  if (!m || (!m[1] && /^[A-Za-z]+[:：]/.test(text)))
+    throw new DomainError('scope_invalid', `invalid scope "${text.slice(0, 80)}"`, { scope: text.slice(0, 80) });
   const level = m[1] as Level | undefined;
   const key = m[2]!.trim();
   // an id first (ids are what scripts send), then names
@@ -44,8 +57,15 @@ export async function resolveScopeName({ store }: Pick<Deps, 'store'>, input: st
   }
   const perLevel = (l: Level) => found.filter((f) => f.level === l).length;
   const choices: ScopeChoice[] = found.map(({ level: l, r }) => ({
-    scope: formatScope({ level: l, id: r.id }), level: l, name: r.name,
+    scope: formatScope({ level: l, id: r.id }),
+    level: l,
+    name: r.name,
     say: perLevel(l) === 1 ? `${l}:${r.name}` : formatScope({ level: l, id: r.id }),
   }));
-  throw new DomainError('scope_ambiguous', `scope ${text.slice(0, 80)} is ambiguous`, { name: key, choices: choices.map((c, i) => `${i + 1}. ${c.say}`).join('\n') }, { choices });
+  throw new DomainError(
+    'scope_ambiguous',
+    `scope ${text.slice(0, 80)} is ambiguous`,
+    { name: key, choices: choices.map((c, i) => `${i + 1}. ${c.say}`).join('\n') },
+    { choices },
+  );
 }

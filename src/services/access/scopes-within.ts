@@ -9,6 +9,9 @@ export async function scopesWithin(store: Store, p: PlacedScope): Promise<string
   if (p.level === 'street') return null;
   if (p.level === 'group') return [`group:${p.groupId}`];
   if (p.level === 'grid') return [`grid:${p.gridId}`, ...(await store.groups.find({ gridId: p.gridId! })).map((g) => `group:${g.id}`)];
-  const [grids, groups] = await Promise.all([store.grids.find({ communityId: p.communityId! }), store.groups.find({ communityId: p.communityId! })]);
+  const [grids, groups] = await Promise.all([
+    store.grids.find({ communityId: p.communityId! }),
+    store.groups.find({ communityId: p.communityId! }),
+  ]);
   return [`community:${p.communityId}`, ...grids.map((g) => `grid:${g.id}`), ...groups.map((g) => `group:${g.id}`)];
 }

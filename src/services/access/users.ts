@@ -9,7 +9,8 @@ import { generateToken, hashToken } from './tokens';
 /** Which scopes each role works in: an admin the street, a head one group, staff a street, community or grid. */
 function checkRoleScope(role: Role, scope: PlacedScope): void {
   const ok = role === 'admin' ? scope.level === 'street' : role === 'head' ? scope.level === 'group' : scope.level !== 'group';
-  if (!ok) throw new DomainError('scope_invalid', `role ${role} cannot work in a ${scope.level} scope`, { scope: `${role} → ${scope.level}` });
+  if (!ok)
+    throw new DomainError('scope_invalid', `role ${role} cannot work in a ${scope.level} scope`, { scope: `${role} → ${scope.level}` });
 }
 
 const placedAt = (p: PlacedScope) => ({ communityId: p.communityId ?? null, gridId: p.gridId ?? null, groupId: p.groupId ?? null });
@@ -23,12 +24,27 @@ async function issueToken({ store, clock }: Deps, userId: string, label: string)
 }
 
 /** `POST /users {name, role, scope}` → the user and its token, shown once (SPEC §6). */
-export async function createUser(deps: Deps, input: { name: string; role: Role; scope: PlacedScope & { label: string }; by: string }): Promise<{ user: User; token: string }> {
+export async function createUser(
+  deps: Deps,
+  input: { name: string; role: Role; scope: PlacedScope & { label: string }; by: string },
+): Promise<{ user: User; token: string }> {
   checkRoleScope(input.role, input.scope);
   return deps.store.atomically(async () => {
-    const user = await deps.store.users.insert({ name: input.name, role: input.role, scope: input.scope.label, contactId: null, active: true });
+    const user = await deps.store.users.insert({
+      name: input.name,
+      role: input.role,
+      scope: input.scope.label,
+      contactId: null,
+      active: true,
+    });
     const token = await issueToken(deps, user.id, 'api');
-    await audit(deps, { actor: input.by, action: 'create_user', target: `users:${user.id}`, detail: { after: { name: user.name, role: user.role, scope: user.scope } }, at: placedAt(input.scope) });
+    await audit(deps, {
+      actor: input.by,
+      action: 'create_user',
+      target: `users:${user.id}`,
+      detail: { after: { name: user.name, role: user.role, scope: user.scope } },
+      at: placedAt(input.scope),
+    });
     return { user, token };
   });
 }
@@ -39,7 +55,10 @@ async function keepAnAdmin({ store }: Deps, user: User): Promise<void> {
   if ((await store.users.count({ role: 'admin', active: true })) <= 1) throw new DomainError('last_admin', user.id);
 }
 
-export async function updateUser(deps: Deps, input: { user: User; patch: { name?: string; role?: Role; scope?: PlacedScope & { label: string }; active?: boolean }; by: string }): Promise<User> {
+export async function updateUser(
+  deps: Deps,
+  input: { user: User; patch: { name?: string; role?: Role; scope?: PlacedScope & { label: string }; active?: boolean }; by: string },
+): Promise<User> {
   const { user, patch } = input;
   const role = patch.role ?? user.role;
   if (patch.role !== undefined || patch.scope !== undefined) {
@@ -47,7 +66,12 @@ export async function updateUser(deps: Deps, input: { user: User; patch: { name?
   }
   return deps.store.atomically(async () => {
     if ((patch.role !== undefined && patch.role !== 'admin') || patch.active === false) await keepAnAdmin(deps, user);
-    const change = { ...(patch.name !== undefined ? { name: patch.name } : {}), ...(patch.role !== undefined ? { role: patch.role } : {}), ...(patch.scope ? { scope: patch.scope.label } : {}), ...(patch.active !== undefined ? { active: patch.active } : {}) };
+    const change = {
+      ...(patch.name !== undefined ? { name: patch.name } : {}),
+      ...(patch.role !== undefined ? { role: patch.role } : {}),
+      ...(patch.scope ? { scope: patch.scope.label } : {}),
+      ...(patch.active !== undefined ? { active: patch.active } : {}),
+    };
     const after = (await deps.store.users.update(user.id, change))!;
     // a user switched off loses their tokens at once
     if (patch.active === false) await deps.store.tokens.updateWhere({ userId: user.id, revokedAt: null }, { revokedAt: deps.clock.now() });
@@ -65,7 +89,12 @@ export async function removeUser(deps: Deps, input: { user: User; by: string }):
     await store.tokens.updateWhere({ userId: input.user.id, revokedAt: null }, { revokedAt: deps.clock.now() });
     await store.contacts.updateWhere({ userId: input.user.id }, { userId: null });
     await store.users.delete(input.user.id);
-    await audit(deps, { actor: input.by, action: 'delete_user', target: `users:${input.user.id}`, detail: { before: { name: input.user.name, role: input.user.role, scope: input.user.scope } } });
+    await audit(deps, {
+      actor: input.by,
+      action: 'delete_user',
+      target: `users:${input.user.id}`,
+      detail: { before: { name: input.user.name, role: input.user.role, scope: input.user.scope } },
+    });
   });
 }
 

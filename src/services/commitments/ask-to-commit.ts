@@ -32,5 +32,10 @@ export async function awaited(deps: Deps, said: Said): Promise<{ item: boolean; 
 /** Committed: the bot no longer waits for this person's commitment. */
 export async function settleCommitAsk(deps: Deps, said: Said): Promise<void> {
   if (!said.contactId) return;
-  for (const i of await deps.store.intents.find({ contactId: said.contactId, conversation: said.conversation, kind: { in: ['commit_ask', 'commit_confirm'] } })) await takeIntent(deps, i);
+  for (const i of await deps.store.intents.find({
+    contactId: said.contactId,
+    conversation: said.conversation,
+    kind: { in: ['commit_ask', 'commit_confirm'] },
+  }))
+    await takeIntent(deps, i);
 }

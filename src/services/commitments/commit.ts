@@ -19,7 +19,9 @@ export async function commit(deps: Deps, input: { speaker: Speaker; messageId: s
   const { store, clock } = deps;
   if (input.speaker.houses.length === 0) {
     // a claim waiting for 确认登记 is said to be waiting, not "please register" (issue 25)
-    const claims = input.speaker.contact ? await store.houses.find({ pendingContactId: input.speaker.contact.id }, { sort: { code: 1 } }) : [];
+    const claims = input.speaker.contact
+      ? await store.houses.find({ pendingContactId: input.speaker.contact.id }, { sort: { code: 1 } })
+      : [];
     if (claims.length) throw new DomainError('claim_pending', 'commit', { codes: claims.map((h) => h.code).join('、') });
     throw new DomainError('not_registered', 'commit');
   }
@@ -29,13 +31,26 @@ export async function commit(deps: Deps, input: { speaker: Speaker; messageId: s
   // a commitment is its holder's: after a transfer the new holder has not committed (issue 25)
   const contactId = input.speaker.contact?.id ?? null;
   // most `我承诺` after the first are repeats: look first rather than fail an insert
-  const already = new Set(await store.commitments.distinct('houseId', { houseId: { in: input.speaker.houses.map((h) => h.id) }, letterVersion, contactId }));
+  const already = new Set(
+    await store.commitments.distinct('houseId', { houseId: { in: input.speaker.houses.map((h) => h.id) }, letterVersion, contactId }),
+  );
   for (const h of input.speaker.houses) {
-    if (already.has(h.id)) { houses.push({ code: h.code, isNew: false }); continue; }
+    if (already.has(h.id)) {
+      houses.push({ code: h.code, isNew: false });
+      continue;
+    }
     // committed meanwhile (another message of this holder): not new
     const c = await store.commitments.insertIfAbsent({
-      communityId: h.communityId, gridId: h.gridId, groupId: h.groupId, houseId: h.id, houseCode: h.code, letterVersion,
-      landlordId: h.landlordId, contactId, messageId: input.messageId, at: clock.now(),
+      communityId: h.communityId,
+      gridId: h.gridId,
+      groupId: h.groupId,
+      houseId: h.id,
+      houseCode: h.code,
+      letterVersion,
+      landlordId: h.landlordId,
+      contactId,
+      messageId: input.messageId,
+      at: clock.now(),
     });
     if (c) await award(deps, { reason: 'commitment', refId: c.id, house: { ...h, contactId } });
     houses.push({ code: h.code, isNew: c !== null });
@@ -50,14 +65,19 @@ export async function commit(deps: Deps, input: { speaker: Speaker; messageId: s
  * contact counts for the house): after a transfer the seller's no longer does (issue 25). What
  * 进度 and 催办 should count too.
  */
-export async function committedHouseIds({ store }: Deps, groupId: string, letterVersion: number): Promise<{ committed: Set<string>; total: number }> {
+export async function committedHouseIds(
+  { store }: Deps,
+  groupId: string,
+  letterVersion: number,
+): Promise<{ committed: Set<string>; total: number }> {
   const [houses, commitments] = await Promise.all([store.houses.find({ groupId }), store.commitments.find({ groupId, letterVersion })]);
   return { committed: committedByHolder(houses, commitments), total: houses.length };
 }
 
 /** The houses committed by their present holder (or by nobody recorded): a seller's commitment does not count for the buyer. */
 export function committedByHolder(
-  houses: readonly { id: string; contactId: string | null }[], commitments: readonly { houseId: string; contactId: string | null }[],
+  houses: readonly { id: string; contactId: string | null }[],
+  commitments: readonly { houseId: string; contactId: string | null }[],
 ): Set<string> {
   const holder = new Map(houses.map((h) => [h.id, h.contactId]));
   return new Set(commitments.filter((c) => c.contactId === null || c.contactId === holder.get(c.houseId)).map((c) => c.houseId));

@@ -17,7 +17,10 @@ export interface MyHouse {
 }
 
 /** What the bot says to someone speaking to it: their houses, what each still owes, the deadline. */
-export interface AboutMe { houses: MyHouse[]; next: 'register' | 'commit' | 'photo' | 'redo' | 'wait' | 'done' | 'no_round' }
+export interface AboutMe {
+  houses: MyHouse[];
+  next: 'register' | 'commit' | 'photo' | 'redo' | 'wait' | 'done' | 'no_round';
+}
 
 /**
  * The speaker's own record, for a personal answer in a private chat or to an @mention
@@ -28,21 +31,35 @@ export async function aboutMe(deps: Deps, speaker: Speaker): Promise<AboutMe> {
   const { store } = deps;
   if (speaker.houses.length === 0) return { houses: [], next: 'register' };
   const letterVersion = await currentLetterVersion(store);
-  const committed = new Set(letterVersion === null ? [] : await store.commitments.distinct('houseId', { houseId: { in: speaker.houses.map((h) => h.id) }, letterVersion }));
+  const committed = new Set(
+    letterVersion === null
+      ? []
+      : await store.commitments.distinct('houseId', { houseId: { in: speaker.houses.map((h) => h.id) }, letterVersion }),
+  );
   const houses: MyHouse[] = [];
   for (const h of speaker.houses) {
     const round = await openRoundFor(deps, { id: h.groupId, gridId: h.gridId, communityId: h.communityId });
     const sub = round ? await store.submissions.findOne({ roundId: round.id, houseId: h.id }) : null;
-    const owed = round ? requiredItems(h.isKey).filter((i) => !(sub?.items[i]?.length)) : [];
+    const owed = round ? requiredItems(h.isKey).filter((i) => !sub?.items[i]?.length) : [];
     houses.push({
-      code: h.code, committed: committed.has(h.id), submission: sub?.status ?? null, returnReason: sub?.returnReason ?? null, owed,
+      code: h.code,
+      committed: committed.has(h.id),
+      submission: sub?.status ?? null,
+      returnReason: sub?.returnReason ?? null,
+      owed,
       round: round ? { period: round.period, deadline: round.deadline } : null,
     });
   }
-  const next: AboutMe['next'] = houses.some((h) => !h.committed) ? 'commit'
-    : houses.some((h) => h.submission === 'returned') ? 'redo'
-      : houses.some((h) => h.round && h.owed.length > 0) ? 'photo'
-        : houses.some((h) => h.submission === 'complete') ? 'wait'
-          : houses.every((h) => !h.round) ? 'no_round' : 'done';
+  const next: AboutMe['next'] = houses.some((h) => !h.committed)
+    ? 'commit'
+    : houses.some((h) => h.submission === 'returned')
+      ? 'redo'
+      : houses.some((h) => h.round && h.owed.length > 0)
+        ? 'photo'
+        : houses.some((h) => h.submission === 'complete')
+          ? 'wait'
+          : houses.every((h) => !h.round)
+            ? 'no_round'
+            : 'done';
   return { houses, next };
 }

@@ -20,15 +20,29 @@ type Fields = Partial<Pick<Intent, 'item' | 'houseId' | 'photoId' | 'hazardId' |
  * intents of the same kind first (a landlord who names another item changed their mind);
  * photos waiting for a label or a house each keep their own.
  */
-export async function createIntent(deps: Deps, said: Said, kind: IntentKind, fields: Fields, o: { replace?: boolean; ttlMs?: number } = {}): Promise<Intent> {
+export async function createIntent(
+  deps: Deps,
+  said: Said,
+  kind: IntentKind,
+  fields: Fields,
+  o: { replace?: boolean; ttlMs?: number } = {},
+): Promise<Intent> {
   const { store, clock } = deps;
   if (o.replace) {
-    for (const old of await store.intents.find({ contactId: said.contactId, conversation: said.conversation, kind })) await store.intents.delete(old.id);
+    for (const old of await store.intents.find({ contactId: said.contactId, conversation: said.conversation, kind }))
+      await store.intents.delete(old.id);
   }
   return store.intents.insert({
-    contactId: said.contactId, conversation: said.conversation, kind,
-    item: fields.item ?? null, houseId: fields.houseId ?? null, photoId: fields.photoId ?? null, hazardId: fields.hazardId ?? null, tipId: fields.tipId ?? null,
-    since: said.at, expiresAt: new Date(clock.now().getTime() + (o.ttlMs ?? deps.intentTtlMs)),
+    contactId: said.contactId,
+    conversation: said.conversation,
+    kind,
+    item: fields.item ?? null,
+    houseId: fields.houseId ?? null,
+    photoId: fields.photoId ?? null,
+    hazardId: fields.hazardId ?? null,
+    tipId: fields.tipId ?? null,
+    since: said.at,
+    expiresAt: new Date(clock.now().getTime() + (o.ttlMs ?? deps.intentTtlMs)),
   });
 }
 
@@ -37,7 +51,12 @@ export async function createIntent(deps: Deps, said: Said, kind: IntentKind, fie
  * it was sent, in the same conversation, by the same person), without taking it.
  * Expired ones found on the way are dropped quietly.
  */
-export async function findIntent(deps: Deps, said: Said, kinds: readonly IntentKind[], where: (i: Intent) => boolean = () => true): Promise<Intent | null> {
+export async function findIntent(
+  deps: Deps,
+  said: Said,
+  kinds: readonly IntentKind[],
+  where: (i: Intent) => boolean = () => true,
+): Promise<Intent | null> {
   const { store, clock } = deps;
   const now = clock.now();
   const found = await store.intents.find(
@@ -45,7 +64,10 @@ export async function findIntent(deps: Deps, said: Said, kinds: readonly IntentK
     { sort: { since: -1, createdAt: -1 }, limit: 50 },
   );
   for (const i of found) {
-    if (i.expiresAt <= now) { await store.intents.delete(i.id); continue; }
+    if (i.expiresAt <= now) {
+      await store.intents.delete(i.id);
+      continue;
+    }
     if (where(i)) return i;
   }
   return null;
@@ -55,4 +77,6 @@ export async function findIntent(deps: Deps, said: Said, kinds: readonly IntentK
 export const takeIntent = async (deps: Deps, intent: Intent): Promise<boolean> => deps.store.intents.delete(intent.id);
 
 /** Changes what a live intent holds (e.g. the item named for a photo still waiting for its house). */
-export const amendIntent = async (deps: Deps, intent: Intent, fields: Fields): Promise<void> => { await deps.store.intents.update(intent.id, fields); };
+export const amendIntent = async (deps: Deps, intent: Intent, fields: Fields): Promise<void> => {
+  await deps.store.intents.update(intent.id, fields);
+};

@@ -26,27 +26,47 @@ export async function ensureContact({ store }: Deps, wechatId: string, name: str
 }
 
 /** Who is speaking in a group's room (`where` is the group, or null for an unbound room) or in a private chat. */
-export async function resolveSpeaker({ store }: Deps, where: { group: Group | null } | 'private', wechatId: string, name: string): Promise<Speaker> {
+export async function resolveSpeaker(
+  { store }: Deps,
+  where: { group: Group | null } | 'private',
+  wechatId: string,
+  name: string,
+): Promise<Speaker> {
   const contact = await store.contacts.findOne({ wechatId });
   const group = where === 'private' ? null : where.group;
-  const houses = !contact ? [] : where === 'private'
-    ? await store.houses.find({ contactId: contact.id }, { sort: { code: 1 } })
-    : group ? await store.houses.find({ groupId: group.id, contactId: contact.id }, { sort: { code: 1 } }) : [];
+  const houses = !contact
+    ? []
+    : where === 'private'
+      ? await store.houses.find({ contactId: contact.id }, { sort: { code: 1 } })
+      : group
+        ? await store.houses.find({ groupId: group.id, contactId: contact.id }, { sort: { code: 1 } })
+        : [];
   const isHead = Boolean(group?.headHouseId && houses.some((h) => h.id === group.headHouseId));
   const ownHouseIds = houses.map((h) => h.id);
   const actors: Actor[] = [];
   let staff: User | null = null;
   if (contact?.userId) {
     const user = await store.users.get(contact.userId);
-    const scope = user?.active && (user.role === 'admin' || user.role === 'staff') ? await resolveScope(store, user.scope).catch(() => null) : null;
+    const scope =
+      user?.active && (user.role === 'admin' || user.role === 'staff') ? await resolveScope(store, user.scope).catch(() => null) : null;
     if (user && scope) {
       actors.push({ id: `user:${user.id}`, role: user.role, scope, channel: 'wechat', ownHouseIds });
-      const covers = where === 'private' || (group !== null && scopeContains(scope, { level: 'group', communityId: group.communityId, gridId: group.gridId, groupId: group.id }));
+      const covers =
+        where === 'private' ||
+        (group !== null &&
+          scopeContains(scope, { level: 'group', communityId: group.communityId, gridId: group.gridId, groupId: group.id }));
       if (covers) staff = user;
     }
   }
   const me = `contact:${contact?.id ?? wechatId}`;
-  if (isHead && group) actors.push({ id: me, role: 'head', scope: { level: 'group', communityId: group.communityId, gridId: group.gridId, groupId: group.id }, channel: 'wechat', ownHouseIds });
+  if (isHead && group)
+    actors.push({
+      id: me,
+      role: 'head',
+      scope: { level: 'group', communityId: group.communityId, gridId: group.gridId, groupId: group.id },
+      channel: 'wechat',
+      ownHouseIds,
+    });
   // a landlord acts on their own houses: those of this room, or all of theirs in a private chat
   if (houses.length) actors.push({ id: me, role: 'landlord', scope: { level: 'street' }, channel: 'wechat', ownHouseIds });
   return { wechatId, name, contact, houses, isHead, staff, actors };

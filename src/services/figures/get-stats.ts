@@ -15,7 +15,10 @@ export interface Stats extends Omit<FigureRow, 'key'> {
 const rate = (n: number, d: number) => (d === 0 ? 0 : Math.round((n / d) * 10_000) / 10_000);
 
 /** A row of figures with its rates (SPEC §6). */
-export const withRates = <R extends FigureRow>(r: R) => ({ ...r, rates: { commitment: rate(r.committed, r.houses), inspection: rate(r.submitted, r.houses), compliance: rate(r.compliant, r.houses) } });
+export const withRates = <R extends FigureRow>(r: R) => ({
+  ...r,
+  rates: { commitment: rate(r.committed, r.houses), inspection: rate(r.submitted, r.houses), compliance: rate(r.compliant, r.houses) },
+});
 
 /**
  * Figures are counted by the database; a result is reused only while nothing it depends on
@@ -24,11 +27,19 @@ export const withRates = <R extends FigureRow>(r: R) => ({ ...r, rates: { commit
  */
 const memo = new WeakMap<Store, Map<string, { revision: string; until: number; rows: FigureRow[] }>>();
 /** what a count depends on besides the revision: the scope's place columns, the grouping, the month */
-const keyOf = (q: Omit<FigureQuery, 'now' | 'letterVersion'>) => JSON.stringify([q.where.communityId ?? null, q.where.gridId ?? null, q.where.groupId ?? null, q.by, q.period]);
+const keyOf = (q: Omit<FigureQuery, 'now' | 'letterVersion'>) =>
+  JSON.stringify([q.where.communityId ?? null, q.where.gridId ?? null, q.where.groupId ?? null, q.by, q.period]);
 const ADDED = ['houses', 'keyHouses', 'committed', 'submitted', 'approved', 'compliant', 'hazardsOpen', 'hazardsOverdue'] as const;
 /** the street's row as the sum of its communities' (every house and hazard lies in exactly one) */
-const sumRows = (rows: FigureRow[]): FigureRow => rows.reduce((sum, r) => { for (const k of ADDED) sum[k] += r[k]; return sum; }, emptyFigures(null));
-export async function countFigures({ store, clock }: Deps, q: Omit<FigureQuery, 'now' | 'letterVersion'>): Promise<{ letterVersion: number | null; rows: FigureRow[] }> {
+const sumRows = (rows: FigureRow[]): FigureRow =>
+  rows.reduce((sum, r) => {
+    for (const k of ADDED) sum[k] += r[k];
+    return sum;
+  }, emptyFigures(null));
+export async function countFigures(
+  { store, clock }: Deps,
+  q: Omit<FigureQuery, 'now' | 'letterVersion'>,
+): Promise<{ letterVersion: number | null; rows: FigureRow[] }> {
   const now = clock.now();
   const revision = store.revision();
   const key = keyOf(q);
@@ -43,17 +54,25 @@ export async function countFigures({ store, clock }: Deps, q: Omit<FigureQuery, 
     // a scope's total is counted per part one level down (the street per community, a community per
     // grid, a grid per group) in the same one pass and summed: the overview asks for the parts next
     const below = q.by !== 'all' || q.where.groupId ? null : q.where.gridId ? 'group' : q.where.communityId ? 'grid' : 'community';
-    flight = Promise.all([store.figures({ ...q, by: below ?? q.by, letterVersion, now }), store.nextDeadline(now)]).then(([counted, next]) => {
-      const rows = below ? [sumRows(counted)] : counted;
-      if (revision !== null) {
-        if (cache.size > 500) cache.clear();
-        const entry = (r: FigureRow[]) => ({ revision: `${revision}:${letterVersion}`, until: next ? next.getTime() : Number.POSITIVE_INFINITY, rows: r });
-        cache.set(key, entry(rows));
-        const column = below && (`${below}Id` as const);
-        if (column) for (const c of counted) if (c.key) cache.set(keyOf({ where: { [column]: c.key }, by: 'all', period: q.period }), entry([{ ...c, key: null }]));
-      }
-      return rows;
-    }).finally(() => inFlight.delete(flightKey));
+    flight = Promise.all([store.figures({ ...q, by: below ?? q.by, letterVersion, now }), store.nextDeadline(now)])
+      .then(([counted, next]) => {
+        const rows = below ? [sumRows(counted)] : counted;
+        if (revision !== null) {
+          if (cache.size > 500) cache.clear();
+          const entry = (r: FigureRow[]) => ({
+            revision: `${revision}:${letterVersion}`,
+            until: next ? next.getTime() : Number.POSITIVE_INFINITY,
+            rows: r,
+          });
+          cache.set(key, entry(rows));
+          const column = below && (`${below}Id` as const);
+          if (column)
+            for (const c of counted)
+              if (c.key) cache.set(keyOf({ where: { [column]: c.key }, by: 'all', period: q.period }), entry([{ ...c, key: null }]));
+        }
+        return rows;
+      })
+      .finally(() => inFlight.delete(flightKey));
     if (revision !== null) inFlight.set(flightKey, flight);
   }
   return { letterVersion, rows: await flight };

@@ -12,8 +12,38 @@ import { currentLetterVersion } from '../commitments/letter-version';
 
 type T = (key: string, params?: Record<string, unknown>) => string;
 const PAGE = 2000;
-const HOUSE_COLUMNS = ['community', 'grid', 'group', 'code', 'address', 'landlord', 'phone', 'isKey', 'committed', 'submission', 'approvedBy', 'hazardsOpen', 'hazardsOverdue', 'points'] as const;
-const SUMMARY_COLUMNS = ['level', 'community', 'name', 'houses', 'keyHouses', 'committedN', 'submitted', 'approved', 'compliant', 'commitmentRate', 'inspectionRate', 'complianceRate', 'hazardsOpen', 'hazardsOverdue'] as const;
+const HOUSE_COLUMNS = [
+  'community',
+  'grid',
+  'group',
+  'code',
+  'address',
+  'landlord',
+  'phone',
+  'isKey',
+  'committed',
+  'submission',
+  'approvedBy',
+  'hazardsOpen',
+  'hazardsOverdue',
+  'points',
+] as const;
+const SUMMARY_COLUMNS = [
+  'level',
+  'community',
+  'name',
+  'houses',
+  'keyHouses',
+  'committedN',
+  'submitted',
+  'approved',
+  'compliant',
+  'commitmentRate',
+  'inspectionRate',
+  'complianceRate',
+  'hazardsOpen',
+  'hazardsOverdue',
+] as const;
 
 /** Resolves once the stream has room again (a slow download must not pile the report up in memory). */
 async function drained(out: Writable): Promise<void> {
@@ -21,21 +51,42 @@ async function drained(out: Writable): Promise<void> {
 }
 
 /** Whether a month has been closed (its rows frozen). */
-export const isClosed = async ({ store }: Deps, period: string) => (await store.audit.count({ target: `period:${period}`, action: 'close_month' })) > 0;
+export const isClosed = async ({ store }: Deps, period: string) =>
+  (await store.audit.count({ target: `period:${period}`, action: 'close_month' })) > 0;
 
 /** A cell a spreadsheet must never run: text starting with = + - @ (or a tab/CR) is written with a leading apostrophe in CSV. */
 const inert = (v: string) => (/^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
-const csvField = (v: unknown) => { const s = inert(String(v ?? '')); return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s; };
+const csvField = (v: unknown) => {
+  const s = inert(String(v ?? ''));
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
 
 /** The houses of one community (or part of it) with their figures, page by page: frozen rows for a closed month, else live. */
-async function* houseRows(deps: Deps, input: { where: PlacedScope; communityId: Id; period: string; letterVersion: number | null; year: number; live?: boolean }): AsyncGenerator<HouseFigure> {
+async function* houseRows(
+  deps: Deps,
+  input: { where: PlacedScope; communityId: Id; period: string; letterVersion: number | null; year: number; live?: boolean },
+): AsyncGenerator<HouseFigure> {
   const { store } = deps;
   const where = { ...placedFilter(input.where), communityId: input.communityId };
   const frozen = !input.live && (await isClosed(deps, input.period));
   for (let after: string | undefined; ;) {
     const page: HouseFigure[] = frozen
-      ? (await store.reportRows.find({ ...where, period: input.period, ...(after ? { code: { gt: after } } : {}) }, { sort: { code: 1 }, limit: PAGE })).map((r) => r.data)
-      : await store.houseFigures({ where, by: 'all', period: input.period, letterVersion: input.letterVersion, now: deps.clock.now(), year: yearRange(input.year, deps.timeZone), afterCode: after, limit: PAGE });
+      ? (
+          await store.reportRows.find(
+            { ...where, period: input.period, ...(after ? { code: { gt: after } } : {}) },
+            { sort: { code: 1 }, limit: PAGE },
+          )
+        ).map((r) => r.data)
+      : await store.houseFigures({
+          where,
+          by: 'all',
+          period: input.period,
+          letterVersion: input.letterVersion,
+          now: deps.clock.now(),
+          year: yearRange(input.year, deps.timeZone),
+          afterCode: after,
+          limit: PAGE,
+        });
     yield* page;
     if (page.length < PAGE) return;
     after = page.at(-1)!.code;
@@ -43,19 +94,30 @@ async function* houseRows(deps: Deps, input: { where: PlacedScope; communityId: 
 }
 
 /** The summary figures (whole scope, each community, each grid): from the frozen rows of a closed month, else counted live. */
-async function summary(deps: Deps, input: { where: PlacedScope; period: string; letterVersion: number | null; year: number; communities: Id[] }) {
+async function summary(
+  deps: Deps,
+  input: { where: PlacedScope; period: string; letterVersion: number | null; year: number; communities: Id[] },
+) {
   if (!(await isClosed(deps, input.period))) {
     const q = { where: placedFilter(input.where), period: input.period };
-    const [all, community, grid] = await Promise.all([countFigures(deps, { ...q, by: 'all' }), countFigures(deps, { ...q, by: 'community' }), countFigures(deps, { ...q, by: 'grid' })]);
+    const [all, community, grid] = await Promise.all([
+      countFigures(deps, { ...q, by: 'all' }),
+      countFigures(deps, { ...q, by: 'community' }),
+      countFigures(deps, { ...q, by: 'grid' }),
+    ]);
     return { all: all.rows[0]!, community: community.rows, grid: grid.rows };
   }
   // a closed month: recounted from its frozen rows, so it never changes when the roster does
   const rows = { all: emptyFigures(null), community: new Map<Id, FigureRow>(), grid: new Map<Id, FigureRow>() };
   const add = (f: FigureRow, h: HouseFigure) => {
-    f.houses += 1; f.keyHouses += Number(h.isKey); f.committed += Number(h.committed);
-    f.submitted += Number(h.submission === 'complete' || h.submission === 'approved'); f.approved += Number(h.submission === 'approved');
+    f.houses += 1;
+    f.keyHouses += Number(h.isKey);
+    f.committed += Number(h.committed);
+    f.submitted += Number(h.submission === 'complete' || h.submission === 'approved');
+    f.approved += Number(h.submission === 'approved');
     f.compliant += Number(h.committed && h.submission === 'approved' && h.hazardsOverdue === 0);
-    f.hazardsOpen += h.hazardsOpen; f.hazardsOverdue += h.hazardsOverdue;
+    f.hazardsOpen += h.hazardsOpen;
+    f.hazardsOverdue += h.hazardsOverdue;
   };
   for (const c of input.communities) {
     for await (const h of houseRows(deps, { ...input, communityId: c })) {
@@ -70,7 +132,13 @@ async function summary(deps: Deps, input: { where: PlacedScope; period: string; 
 /** A worksheet name Excel accepts: at most 31 characters, none of []:*?/\, unique in the book. */
 function sheetName(name: string, taken: Set<string>): string {
   // Excel refuses []:*?/\, an apostrophe at either end, and the name History (reserved)
-  let base = name.replace(/[[\]:*?/\\]/g, ' ').trim().replace(/^'+|'+$/g, '').trim().slice(0, 28) || 'Sheet';
+  let base =
+    name
+      .replace(/[[\]:*?/\\]/g, ' ')
+      .trim()
+      .replace(/^'+|'+$/g, '')
+      .trim()
+      .slice(0, 28) || 'Sheet';
   if (base.toLowerCase() === 'history') base = `${base} 1`;
   let n = base;
   for (let i = 2; taken.has(n); i += 1) n = `${base.slice(0, 27)}${i}`;
@@ -84,19 +152,43 @@ function sheetName(name: string, taken: Set<string>): string {
  * WorkbookWriter page by page, so memory stays flat however large the street. Phones are
  * masked unless the caller may read them. `csv`: the house rows as one CSV (UTF-8 with BOM).
  */
-export async function prepareMonthlyReport(deps: Deps, input: { where: PlacedScope; period: string; year: number; showPhones: boolean; format: 'xlsx' | 'csv'; t: T }): Promise<{ write(out: Writable): Promise<void> }> {
+export async function prepareMonthlyReport(
+  deps: Deps,
+  input: { where: PlacedScope; period: string; year: number; showPhones: boolean; format: 'xlsx' | 'csv'; t: T },
+): Promise<{ write(out: Writable): Promise<void> }> {
   const { store } = deps;
   const { t } = input;
   const letterVersion = await currentLetterVersion(store);
-  const communityIds = input.where.communityId ? [input.where.communityId] : (await store.communities.find({}, { sort: { name: 1 } })).map((c) => c.id);
+  const communityIds = input.where.communityId
+    ? [input.where.communityId]
+    : (await store.communities.find({}, { sort: { name: 1 } })).map((c) => c.id);
   const communities = new Map((await store.communities.find({ id: { in: communityIds } })).map((c) => [c.id, c.name]));
-  const grids = new Map((await store.grids.find(input.where.communityId ? { communityId: input.where.communityId } : {})).map((g) => [g.id, g]));
+  const grids = new Map(
+    (await store.grids.find(input.where.communityId ? { communityId: input.where.communityId } : {})).map((g) => [g.id, g]),
+  );
   const w = input.where;
-  const groups = new Map((await store.groups.find(w.groupId ? { id: w.groupId } : w.gridId ? { gridId: w.gridId } : w.communityId ? { communityId: w.communityId } : {})).map((g) => [g.id, g.name]));
+  const groups = new Map(
+    (
+      await store.groups.find(
+        w.groupId ? { id: w.groupId } : w.gridId ? { gridId: w.gridId } : w.communityId ? { communityId: w.communityId } : {},
+      )
+    ).map((g) => [g.id, g.name]),
+  );
   const houseCells = (h: HouseFigure) => [
-    communities.get(h.communityId) ?? '', grids.get(h.gridId)?.name ?? '', groups.get(h.groupId) ?? '', h.code, h.address, h.landlordName,
-    input.showPhones ? h.landlordPhone : maskPhone(h.landlordPhone), t(h.isKey ? 'api:report.yes' : 'api:report.no'), t(h.committed ? 'api:report.yes' : 'api:report.no'),
-    t(`api:report.status.${h.submission ?? 'none'}`), h.approvedBy ?? '', h.hazardsOpen, h.hazardsOverdue, h.points,
+    communities.get(h.communityId) ?? '',
+    grids.get(h.gridId)?.name ?? '',
+    groups.get(h.groupId) ?? '',
+    h.code,
+    h.address,
+    h.landlordName,
+    input.showPhones ? h.landlordPhone : maskPhone(h.landlordPhone),
+    t(h.isKey ? 'api:report.yes' : 'api:report.no'),
+    t(h.committed ? 'api:report.yes' : 'api:report.no'),
+    t(`api:report.status.${h.submission ?? 'none'}`),
+    h.approvedBy ?? '',
+    h.hazardsOpen,
+    h.hazardsOverdue,
+    h.points,
   ];
   // 审核人 by name (issue 25): a staff user's, or the WeChat name of the head who approved in the group
   const reviewers = new Map<string, Promise<string>>();
@@ -104,8 +196,12 @@ export async function prepareMonthlyReport(deps: Deps, input: { where: PlacedSco
     let name = reviewers.get(by);
     if (!name) {
       const [kind, id = ''] = by.split(':');
-      name = kind === 'user' ? store.users.get(id).then((u) => u?.name ?? '')
-        : kind === 'contact' ? store.contacts.get(id).then((c) => c?.name ?? '') : Promise.resolve('');
+      name =
+        kind === 'user'
+          ? store.users.get(id).then((u) => u?.name ?? '')
+          : kind === 'contact'
+            ? store.contacts.get(id).then((c) => c?.name ?? '')
+            : Promise.resolve('');
       reviewers.set(by, name);
     }
     return name;
@@ -114,11 +210,14 @@ export async function prepareMonthlyReport(deps: Deps, input: { where: PlacedSco
   const rowsOf = (c: Id) => houseRows(deps, { where: input.where, communityId: c, period: input.period, letterVersion, year: input.year });
 
   // everything that can fail for a reason the caller should hear happens before the first byte
-  const fig = input.format === 'xlsx' ? await summary(deps, { where: input.where, period: input.period, letterVersion, year: input.year, communities: communityIds }) : null;
+  const fig =
+    input.format === 'xlsx'
+      ? await summary(deps, { where: input.where, period: input.period, letterVersion, year: input.year, communities: communityIds })
+      : null;
   return { write: (out) => (fig ? writeBook(out, fig) : writeCsv(out)) };
 
   async function writeCsv(out: Writable): Promise<void> {
-    const write = (line: string) => new Promise<void>((resolve, reject) => (out.write(line, (e) => (e ? reject(e) : resolve()))));
+    const write = (line: string) => new Promise<void>((resolve, reject) => out.write(line, (e) => (e ? reject(e) : resolve())));
     await write(`\uFEFF${HOUSE_COLUMNS.map((k) => csvField(t(`api:report.columns.${k}`))).join(',')}\r\n`);
     for (const c of communityIds) {
       let chunk = '';
@@ -140,25 +239,49 @@ export async function prepareMonthlyReport(deps: Deps, input: { where: PlacedSco
     const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
     book.creator = '安心房东 AnXin Landlord';
     const taken = new Set<string>();
-    const header = (ws: ExcelJS.Worksheet) => { ws.getRow(1).font = { bold: true }; };
+    const header = (ws: ExcelJS.Worksheet) => {
+      ws.getRow(1).font = { bold: true };
+    };
     const sum = book.addWorksheet(sheetName(t('api:report.summary'), taken), { views: [{ state: 'frozen', ySplit: 1 }] });
-    sum.columns = SUMMARY_COLUMNS.map((k) => ({ header: t(`api:report.columns.${k}`), key: k, width: k === 'name' || k === 'community' ? 22 : 12, style: k.endsWith('Rate') ? { numFmt: '0.0%' } : {} }));
+    sum.columns = SUMMARY_COLUMNS.map((k) => ({
+      header: t(`api:report.columns.${k}`),
+      key: k,
+      width: k === 'name' || k === 'community' ? 22 : 12,
+      style: k.endsWith('Rate') ? { numFmt: '0.0%' } : {},
+    }));
     header(sum);
     const line = (level: string, community: string, name: string, f: FigureRow) => {
       const r = withRates(f);
-      return { level, community, name, houses: r.houses, keyHouses: r.keyHouses, committedN: r.committed, submitted: r.submitted, approved: r.approved, compliant: r.compliant, commitmentRate: r.rates.commitment, inspectionRate: r.rates.inspection, complianceRate: r.rates.compliance, hazardsOpen: r.hazardsOpen, hazardsOverdue: r.hazardsOverdue };
+      return {
+        level,
+        community,
+        name,
+        houses: r.houses,
+        keyHouses: r.keyHouses,
+        committedN: r.committed,
+        submitted: r.submitted,
+        approved: r.approved,
+        compliant: r.compliant,
+        commitmentRate: r.rates.commitment,
+        inspectionRate: r.rates.inspection,
+        complianceRate: r.rates.compliance,
+        hazardsOpen: r.hazardsOpen,
+        hazardsOverdue: r.hazardsOverdue,
+      };
     };
     // a row per community (per grid) only where the report covers whole ones: a grid's or a group's report
     // would otherwise show a row named after its community (grid) holding only its own part of the figures
     const whole = { community: !input.where.gridId && !input.where.groupId, grid: !input.where.groupId };
-    for (const f of fig.community.filter((x) => whole.community && communities.has(x.key!)).sort((a, b) => communities.get(a.key!)!.localeCompare(communities.get(b.key!)!, 'zh-CN'))) {
+    for (const f of fig.community
+      .filter((x) => whole.community && communities.has(x.key!))
+      .sort((a, b) => communities.get(a.key!)!.localeCompare(communities.get(b.key!)!, 'zh-CN'))) {
       sum.addRow(line(t('api:report.levels.community'), communities.get(f.key!)!, communities.get(f.key!)!, f)).commit();
     }
     for (const f of fig.grid.filter((x) => whole.grid && grids.has(x.key!))) {
       const g = grids.get(f.key!)!;
       sum.addRow(line(t('api:report.levels.grid'), communities.get(g.communityId) ?? '', g.name, f)).commit();
     }
-    const group = input.where.groupId ? groups.get(input.where.groupId) ?? '' : '';
+    const group = input.where.groupId ? (groups.get(input.where.groupId) ?? '') : '';
     const total = sum.addRow(line(t('api:report.total'), '', group, fig.all));
     total.font = { bold: true };
     total.commit();
@@ -166,7 +289,11 @@ export async function prepareMonthlyReport(deps: Deps, input: { where: PlacedSco
 
     for (const c of communityIds) {
       const ws = book.addWorksheet(sheetName(communities.get(c) ?? c, taken), { views: [{ state: 'frozen', ySplit: 1 }] });
-      ws.columns = HOUSE_COLUMNS.map((k) => ({ header: t(`api:report.columns.${k}`), key: k, width: k === 'address' ? 30 : k === 'community' || k === 'grid' || k === 'group' ? 18 : 12 }));
+      ws.columns = HOUSE_COLUMNS.map((k) => ({
+        header: t(`api:report.columns.${k}`),
+        key: k,
+        width: k === 'address' ? 30 : k === 'community' || k === 'grid' || k === 'group' ? 18 : 12,
+      }));
       header(ws);
       // strings go in as text cells: a name like =HYPERLINK(…) is shown, never run
       let n = 0;
@@ -198,10 +325,30 @@ export async function closeMonth(deps: Deps, input: { period: string; year: numb
   for (const c of await store.communities.find({})) {
     let batch: HouseFigure[] = [];
     const flush = async () => {
-      if (batch.length) n += (await store.reportRows.upsertMany(batch.map((h) => ({ period: input.period, communityId: h.communityId, gridId: h.gridId, groupId: h.groupId, code: h.code, data: h })), ['period', 'code'])).length;
+      if (batch.length)
+        n += (
+          await store.reportRows.upsertMany(
+            batch.map((h) => ({
+              period: input.period,
+              communityId: h.communityId,
+              gridId: h.gridId,
+              groupId: h.groupId,
+              code: h.code,
+              data: h,
+            })),
+            ['period', 'code'],
+          )
+        ).length;
       batch = [];
     };
-    for await (const h of houseRows(deps, { where: { level: 'street' }, communityId: c.id, period: input.period, letterVersion, year: input.year, live: true })) {
+    for await (const h of houseRows(deps, {
+      where: { level: 'street' },
+      communityId: c.id,
+      period: input.period,
+      letterVersion,
+      year: input.year,
+      live: true,
+    })) {
       batch.push(h);
       if (batch.length >= PAGE) await flush();
     }

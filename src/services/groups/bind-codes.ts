@@ -18,7 +18,11 @@ function makeCode(): string {
  * A single-use code a staff member hands over: `绑定群 CODE` binds a room to a group,
  * `绑定工作人员 CODE` links a staff member's WeChat; both expire in 7 days.
  */
-export async function issueBindCode({ store, clock }: Deps, kind: BindCode['kind'], targetId: string): Promise<{ code: string; expiresAt: Date }> {
+export async function issueBindCode(
+  { store, clock }: Deps,
+  kind: BindCode['kind'],
+  targetId: string,
+): Promise<{ code: string; expiresAt: Date }> {
   const target = kind === 'group' ? await store.groups.get(targetId) : await store.users.get(targetId);
   if (!target) throw new DomainError('not_found', `${kind} ${targetId}`);
   const expiresAt = new Date(clock.now().getTime() + CODE_DAYS * 86_400_000);

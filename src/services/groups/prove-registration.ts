@@ -43,7 +43,10 @@ export async function proveRegistration(deps: Deps, input: { said: Said; digits:
   const intent = await findIntent(deps, input.said, ['register_proof']);
   if (!intent?.houseId) return null;
   const house = await store.houses.get(intent.houseId);
-  if (!house) { await takeIntent(deps, intent); return null; }
+  if (!house) {
+    await takeIntent(deps, intent);
+    return null;
+  }
   const actor = `contact:${input.said.contactId}`;
   const at = { communityId: house.communityId, gridId: house.gridId, groupId: house.groupId };
   if (await registrationLocked(deps, house)) {
@@ -54,7 +57,12 @@ export async function proveRegistration(deps: Deps, input: { said: Said; digits:
   if (phoneDigits(landlord?.phone).slice(-4) === input.digits) {
     await takeIntent(deps, intent);
     // compare-and-set: of two people proving at once, one wins and the other's is a claim
-    if (await store.houses.updateWhere({ id: house.id, contactId: null }, { contactId: input.said.contactId, pendingContactId: null, holderLeftAt: null })) {
+    if (
+      await store.houses.updateWhere(
+        { id: house.id, contactId: null },
+        { contactId: input.said.contactId, pendingContactId: null, holderLeftAt: null },
+      )
+    ) {
       await store.contacts.update(input.said.contactId, { landlordId: house.landlordId });
       await store.audit.insert({ actor, action: 'register_proved', target: `house:${house.id}`, detail: {}, ...at });
       return { status: 'registered', house: { ...house, contactId: input.said.contactId } };
@@ -72,17 +80,35 @@ export async function proveRegistration(deps: Deps, input: { said: Said; digits:
   const counted = await store.audit.count({ target: `house:${house.id}`, action: 'register_proof_failed', createdAt: { gte: since } });
   if (counted < PROOF_ATTEMPTS) return { status: 'wrong', house, left: PROOF_ATTEMPTS - counted };
   await takeIntent(deps, intent);
-  await store.audit.insert({ actor, action: 'register_locked', target: `house:${house.id}`, detail: { attempts: counted }, ...at, createdAt: now });
+  await store.audit.insert({
+    actor,
+    action: 'register_locked',
+    target: `house:${house.id}`,
+    detail: { attempts: counted },
+    ...at,
+    createdAt: now,
+  });
   const group = input.group?.id === house.groupId ? input.group : await store.groups.get(house.groupId);
-  const notices: NoticeData[] = !group ? [] : (await linkedStaff(deps)).filter((s) => scopeCoversGroup(s.user.scope, group)).map((s) => ({
-    key: `register:locked:${house.id}:${now.getTime()}:user:${s.user.id}`, contactId: s.wechatId, account: group.botId ?? '*', mentions: [], lng: s.lng,
-    say: { key: 'register.locked_staff', params: { code: house.code, group: group.name } },
-  }));
+  const notices: NoticeData[] = !group
+    ? []
+    : (await linkedStaff(deps))
+        .filter((s) => scopeCoversGroup(s.user.scope, group))
+        .map((s) => ({
+          key: `register:locked:${house.id}:${now.getTime()}:user:${s.user.id}`,
+          contactId: s.wechatId,
+          account: group.botId ?? '*',
+          mentions: [],
+          lng: s.lng,
+          say: { key: 'register.locked_staff', params: { code: house.code, group: group.name } },
+        }));
   return { status: 'locked', house, notices };
 }
 
 /** When the house's registration was last locked (in force or not). */
 async function lastLockAt(deps: Deps, house: Pick<House, 'id'>): Promise<Date | null> {
-  const [lock] = await deps.store.audit.find({ target: `house:${house.id}`, action: 'register_locked' }, { sort: { createdAt: -1 }, limit: 1 });
+  const [lock] = await deps.store.audit.find(
+    { target: `house:${house.id}`, action: 'register_locked' },
+    { sort: { createdAt: -1 }, limit: 1 },
+  );
   return lock?.createdAt ?? null;
 }

@@ -26,7 +26,10 @@ async function houseInGroup({ store }: Deps, group: Group, houseCode: string): P
  * else is not taken over: the request is a claim that waits for `确认登记`. Registrations made
  * before this stay as they are.
  */
-export async function registerHouse(deps: Deps, input: { group: Group; wechatId: string; name: string; houseCode: string; said: Omit<Said, 'contactId'> }): Promise<Registration> {
+export async function registerHouse(
+  deps: Deps,
+  input: { group: Group; wechatId: string; name: string; houseCode: string; said: Omit<Said, 'contactId'> },
+): Promise<Registration> {
   const house = await houseInGroup(deps, input.group, input.houseCode);
   const staffOnly = house.id === input.group.headHouseId;
   const contact = await ensureContact(deps, input.wechatId, input.name);
@@ -49,10 +52,22 @@ export async function registerHouse(deps: Deps, input: { group: Group; wechatId:
 /** A claim on a house, recorded for `确认登记` (audited). */
 async function claim(deps: Deps, house: House, contact: Contact): Promise<void> {
   await deps.store.houses.update(house.id, { pendingContactId: contact.id });
-  await deps.store.audit.insert({ actor: `contact:${contact.id}`, action: 'claim_house', target: `house:${house.id}`, detail: { holder: house.contactId }, communityId: house.communityId, gridId: house.gridId, groupId: house.groupId });
+  await deps.store.audit.insert({
+    actor: `contact:${contact.id}`,
+    action: 'claim_house',
+    target: `house:${house.id}`,
+    detail: { holder: house.contactId },
+    communityId: house.communityId,
+    gridId: house.gridId,
+    groupId: house.groupId,
+  });
 }
 
-export interface Confirmation { house: House; claimant: Contact; previous: Contact | null }
+export interface Confirmation {
+  house: House;
+  claimant: Contact;
+  previous: Contact | null;
+}
 
 /**
  * `确认登记 HOUSECODE` (SPEC §3 Ownership): the pending claim takes the house. Staff may
@@ -64,16 +79,32 @@ export async function confirmRegistration(deps: Deps, input: { group: Group; spe
   const { speaker } = input;
   const house = await houseInGroup(deps, input.group, input.houseCode);
   if (!house.pendingContactId) throw new DomainError('not_found', 'pending registration', { code: house.code });
-  if (speaker.contact && house.pendingContactId === speaker.contact.id) throw new DomainError('own_claim', house.code, { code: house.code });
-  if (!speaker.staff && house.id === input.group.headHouseId && speaker.isHead) throw new DomainError('head_house_claim', house.code, { code: house.code });
+  if (speaker.contact && house.pendingContactId === speaker.contact.id)
+    throw new DomainError('own_claim', house.code, { code: house.code });
+  if (!speaker.staff && house.id === input.group.headHouseId && speaker.isHead)
+    throw new DomainError('head_house_claim', house.code, { code: house.code });
   // staff of the group's scope, or its head (SPEC §3) — the one policy
   const by = permit(speaker.actors, 'houses:confirm', { ...targetOf(house), houseId: house.id }, house.code);
-  const [claimant, previous] = await Promise.all([store.contacts.get(house.pendingContactId), house.contactId ? store.contacts.get(house.contactId) : null]);
+  const [claimant, previous] = await Promise.all([
+    store.contacts.get(house.pendingContactId),
+    house.contactId ? store.contacts.get(house.contactId) : null,
+  ]);
   // compare-and-set on both fields: a claim confirmed twice, or replaced meanwhile, moves the house once
-  const moved = await store.houses.updateWhere({ id: house.id, pendingContactId: house.pendingContactId, contactId: house.contactId }, { contactId: house.pendingContactId, pendingContactId: null });
+  const moved = await store.houses.updateWhere(
+    { id: house.id, pendingContactId: house.pendingContactId, contactId: house.contactId },
+    { contactId: house.pendingContactId, pendingContactId: null },
+  );
   if (!moved || !claimant) throw new DomainError('not_found', 'pending registration', { code: house.code });
   await store.houses.update(house.id, { holderLeftAt: null });
   await store.contacts.update(claimant.id, { landlordId: house.landlordId });
-  await store.audit.insert({ actor: by.id, action: 'confirm_registration', target: `house:${house.id}`, detail: { from: house.contactId, to: claimant.id }, communityId: house.communityId, gridId: house.gridId, groupId: house.groupId });
+  await store.audit.insert({
+    actor: by.id,
+    action: 'confirm_registration',
+    target: `house:${house.id}`,
+    detail: { from: house.contactId, to: claimant.id },
+    communityId: house.communityId,
+    gridId: house.gridId,
+    groupId: house.groupId,
+  });
   return { house: { ...house, contactId: claimant.id, pendingContactId: null }, claimant, previous };
 }

@@ -6,7 +6,10 @@ import type { Deps } from '../deps';
  * house in the API) or unflagged; a flagged holder is not @mentioned in that room. Returns the
  * houses changed. Nothing for a room bound to no group or people who hold nothing there.
  */
-export async function roomMembersChanged(deps: Deps, input: { roomId: string; wechatIds: readonly string[]; left: boolean }): Promise<number> {
+export async function roomMembersChanged(
+  deps: Deps,
+  input: { roomId: string; wechatIds: readonly string[]; left: boolean },
+): Promise<number> {
   const { store, clock } = deps;
   const group = await store.groups.findOne({ roomId: input.roomId });
   if (!group || input.wechatIds.length === 0) return 0;
@@ -17,8 +20,13 @@ export async function roomMembersChanged(deps: Deps, input: { roomId: string; we
   for (const h of houses) {
     await store.houses.update(h.id, { holderLeftAt: at });
     await store.audit.insert({
-      actor: `contact:${h.contactId}`, action: input.left ? 'left_room' : 'rejoined_room', target: `house:${h.id}`, detail: { roomId: input.roomId },
-      communityId: h.communityId, gridId: h.gridId, groupId: h.groupId,
+      actor: `contact:${h.contactId}`,
+      action: input.left ? 'left_room' : 'rejoined_room',
+      target: `house:${h.id}`,
+      detail: { roomId: input.roomId },
+      communityId: h.communityId,
+      gridId: h.gridId,
+      groupId: h.groupId,
     });
   }
   return houses.length;

@@ -34,14 +34,28 @@ export async function dueHazardNotices(deps: Deps, groups: readonly Group[], tim
     const room = { roomId: g.roomId, account: g.botId ?? '*', lng: g.locale };
     const house = await store.houses.get(h.houseId);
     if (h.deadline >= now && ymdIn(h.deadline, timeZone) === tomorrow) {
-      notices.push({ ...room, key: `hazard:remind:${h.id}`, mentions: await ownerMentions(deps, house), say: { key: 'hazard.reminder', params } });
+      notices.push({
+        ...room,
+        key: `hazard:remind:${h.id}`,
+        mentions: await ownerMentions(deps, house),
+        say: { key: 'hazard.reminder', params },
+      });
     } else if (h.deadline < now) {
       if (house) await award(deps, { reason: 'hazard_overdue', refId: h.id, house });
       const head = g.headHouseId ? await store.houses.get(g.headHouseId) : null;
-      notices.push({ ...room, key: `hazard:overdue:${h.id}`, mentions: await ownerMentions(deps, head), say: { key: 'hazard.overdue_head', params } });
+      notices.push({
+        ...room,
+        key: `hazard:overdue:${h.id}`,
+        mentions: await ownerMentions(deps, head),
+        say: { key: 'hazard.overdue_head', params },
+      });
       for (const s of staff.filter((x) => scopeCoversGroup(x.user.scope, g))) {
         notices.push({
-          key: `hazard:overdue:${h.id}:user:${s.user.id}`, contactId: s.wechatId, account: g.botId ?? '*', mentions: [], lng: g.locale,
+          key: `hazard:overdue:${h.id}:user:${s.user.id}`,
+          contactId: s.wechatId,
+          account: g.botId ?? '*',
+          mentions: [],
+          lng: g.locale,
           say: { key: 'hazard.overdue_staff', params: { ...params, status: statusSay(h) } },
         });
       }
@@ -58,11 +72,20 @@ export async function weeklyHazardLists(deps: Deps, runAt: Date, timeZone: strin
   for (const s of await linkedStaff(deps)) {
     const placed = await resolveScope(store, s.user.scope).catch(() => null);
     if (!placed) continue;
-    const overdue = await store.hazards.find({ ...placedFilter(placed), status: LIVE, deadline: { lt: now } }, { sort: { deadline: 1 }, limit: 30 });
+    const overdue = await store.hazards.find(
+      { ...placedFilter(placed), status: LIVE, deadline: { lt: now } },
+      { sort: { deadline: 1 }, limit: 30 },
+    );
     if (overdue.length === 0) continue;
-    const lines = overdue.map((h) => ({ key: 'hazard.weekly_line', params: { number: h.number, code: h.houseCode, deadline: h.deadline, status: statusSay(h) } }));
+    const lines = overdue.map((h) => ({
+      key: 'hazard.weekly_line',
+      params: { number: h.number, code: h.houseCode, deadline: h.deadline, status: statusSay(h) },
+    }));
     notices.push({
-      key: `hazard:weekly:${s.user.id}:${ymdIn(runAt, timeZone)}`, contactId: s.wechatId, mentions: [], lng: s.lng,
+      key: `hazard:weekly:${s.user.id}:${ymdIn(runAt, timeZone)}`,
+      contactId: s.wechatId,
+      mentions: [],
+      lng: s.lng,
       say: [{ key: 'hazard.weekly_title', params: { count: overdue.length } }, ...lines],
     });
   }

@@ -6,7 +6,13 @@ import { PHOTO_MAX_BYTES, PHOTO_MAX_PIXELS, recognizePhoto, type PhotoMime } fro
 const loadSharp = (): typeof Sharp => require('sharp') as typeof Sharp; // eslint-disable-line @typescript-eslint/no-require-imports
 
 /** the format sharp reports for each kind the signature check knows */
-const SHARP_FORMAT: Record<PhotoMime, string> = { 'image/jpeg': 'jpeg', 'image/png': 'png', 'image/webp': 'webp', 'image/heic': 'heif', 'image/heif': 'heif' };
+const SHARP_FORMAT: Record<PhotoMime, string> = {
+  'image/jpeg': 'jpeg',
+  'image/png': 'png',
+  'image/webp': 'webp',
+  'image/heic': 'heif',
+  'image/heif': 'heif',
+};
 
 /**
  * The photo gate, for every door (bot photos, hazard site photos, a broadcast's picture): the

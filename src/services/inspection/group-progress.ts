@@ -19,7 +19,13 @@ export interface HouseProgress {
   overdue: boolean;
   mark: '✅' | '⏳' | '❌';
 }
-export interface GroupProgress { round: Round | null; houses: HouseProgress[]; committed: number; total: number; done: number }
+export interface GroupProgress {
+  round: Round | null;
+  houses: HouseProgress[];
+  committed: number;
+  total: number;
+  done: number;
+}
 
 /** The open round that covers a group, if any (the newest). */
 export async function openRoundFor({ store }: Deps, group: Pick<Group, 'id' | 'gridId' | 'communityId'>): Promise<Round | null> {
@@ -39,10 +45,17 @@ export async function groupProgress(deps: Deps, group: Group): Promise<GroupProg
     currentLetterVersion(store),
     openRoundFor(deps, group),
   ]);
-  const commitments = letterVersion !== null ? await store.commitments.find({ groupId: group.id, letterVersion }, { fields: ['houseId', 'contactId'] }) : [];
+  const commitments =
+    letterVersion !== null ? await store.commitments.find({ groupId: group.id, letterVersion }, { fields: ['houseId', 'contactId'] }) : [];
   const committed = committedByHolder(houses, commitments);
   const submissions = round ? await store.submissions.find({ roundId: round.id, groupId: group.id }) : [];
-  const overdue = new Set(await store.hazards.distinct('houseId', { groupId: group.id, status: { in: ['open', 'rectified'] }, deadline: { lt: deps.clock.now() } }));
+  const overdue = new Set(
+    await store.hazards.distinct('houseId', {
+      groupId: group.id,
+      status: { in: ['open', 'rectified'] },
+      deadline: { lt: deps.clock.now() },
+    }),
+  );
   const byHouse = new Map(submissions.map((s) => [s.houseId, s]));
   const lines = houses.map((h): HouseProgress => {
     const sub = byHouse.get(h.id) ?? null;
@@ -53,8 +66,14 @@ export async function groupProgress(deps: Deps, group: Group): Promise<GroupProg
     const started = Boolean(h.contactId) || isCommitted || Boolean(sub);
     const late = overdue.has(h.id);
     return {
-      code: h.code, place: shortenAddress(h.address), registered: Boolean(h.contactId), committed: isCommitted,
-      submission: sub?.status ?? null, itemsDone, itemsRequired: required.length, overdue: late,
+      code: h.code,
+      place: shortenAddress(h.address),
+      registered: Boolean(h.contactId),
+      committed: isCommitted,
+      submission: sub?.status ?? null,
+      itemsDone,
+      itemsRequired: required.length,
+      overdue: late,
       mark: isCommitted && inspected && !late ? '✅' : started ? '⏳' : '❌',
     };
   });

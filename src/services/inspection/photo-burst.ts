@@ -52,7 +52,11 @@ export async function burstOffset(deps: Deps, oldestWaitingPhotoId: string): Pro
   if (!first?.houseId || !first.roundId) return 0;
   const since = new Date(first.createdAt.getTime() - deps.intentTtlMs);
   const before = await store.photos.find({
-    contactId: first.contactId, houseId: first.houseId, roundId: first.roundId, counted: true, item: { ne: null },
+    contactId: first.contactId,
+    houseId: first.houseId,
+    roundId: first.roundId,
+    counted: true,
+    item: { ne: null },
     createdAt: { gte: since, lt: first.createdAt },
   });
   return before.filter((p) => p.updatedAt >= first.createdAt).length;
@@ -82,7 +86,10 @@ export async function nothingToSend(deps: Deps, said: Said, houses: readonly Hou
   const { store, clock } = deps;
   const now = clock.now();
   const asked = await store.intents.count({
-    contactId: said.contactId, conversation: said.conversation, kind: { in: ['label_next', 'hazard_evidence', 'label_photo', 'choose_house'] }, expiresAt: { gt: now },
+    contactId: said.contactId,
+    conversation: said.conversation,
+    kind: { in: ['label_next', 'hazard_evidence', 'label_photo', 'choose_house'] },
+    expiresAt: { gt: now },
   });
   if (asked > 0) return false;
   if ((await store.hazards.count({ houseId: { in: houses.map((h) => h.id) }, status: 'open' })) > 0) return false;

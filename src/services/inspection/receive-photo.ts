@@ -22,14 +22,19 @@ export type ReceivedPhoto = PhotoOutcome | { status: 'tip_photo'; tip: Tip } | {
  * nothing to send and nothing named is not for the bot: it is not kept, and nothing is said.
  */
 export async function receivePhoto(
-  deps: Deps, input: { speaker: Speaker; said: { conversation: string; at: Date }; where: 'room' | 'private'; bytes: Buffer; messageId: string },
+  deps: Deps,
+  input: { speaker: Speaker; said: { conversation: string; at: Date }; where: 'room' | 'private'; bytes: Buffer; messageId: string },
 ): Promise<ReceivedPhoto> {
   const { speaker } = input;
   const contact = speaker.contact ?? (await ensureContact(deps, speaker.wechatId, speaker.name));
   const said = { ...input.said, contactId: contact.id };
   const stranger = input.where === 'private' && speaker.houses.length === 0;
-  if (stranger && (await deps.store.intents.count({ contactId: contact.id, kind: 'loose_photo', expiresAt: { gt: deps.clock.now() } })) >= TIP_MAX_PHOTOS
-    && !(await findIntent(deps, said, ['tip_photos']))) {
+  if (
+    stranger &&
+    (await deps.store.intents.count({ contactId: contact.id, kind: 'loose_photo', expiresAt: { gt: deps.clock.now() } })) >=
+      TIP_MAX_PHOTOS &&
+    !(await findIntent(deps, said, ['tip_photos']))
+  ) {
     return { status: 'tip_first' };
   }
   if (input.where === 'room' && speaker.houses.length > 0) {

@@ -4,10 +4,22 @@ import { groupProgress } from './group-progress';
 import { missingItems } from './submit-photo';
 
 /** What one house still owes: its registration, its commitment, its photos (or a returned set), an overdue hazard. */
-export interface HouseOwes { code: string; register: boolean; commit: boolean; items: ChecklistItem[]; returned: boolean; overdue: boolean }
+export interface HouseOwes {
+  code: string;
+  register: boolean;
+  commit: boolean;
+  items: ChecklistItem[];
+  returned: boolean;
+  overdue: boolean;
+}
 
 /** Who in a group still owes something: @mentions, unregistered house codes, all codes missing, and what each owes (the door renders it). */
-export interface MissingInGroup { mentions: string[]; unregistered: string[]; codes: string[]; owes: HouseOwes[] }
+export interface MissingInGroup {
+  mentions: string[];
+  unregistered: string[];
+  codes: string[];
+  owes: HouseOwes[];
+}
 
 /**
  * `mentions`: WeChat ids of registered landlords still owing something; `unregistered`:
@@ -21,7 +33,10 @@ export async function remindMissing(deps: Deps, group: Group): Promise<Missing> 
   const progress = await groupProgress(deps, group);
   const behind = progress.houses.filter((h) => h.mark !== '✅');
   const houses = await deps.store.houses.find({ groupId: group.id, code: { in: behind.map((h) => h.code) } });
-  const subs = progress.round && houses.length ? await deps.store.submissions.find({ roundId: progress.round.id, houseId: { in: houses.map((h) => h.id) } }) : [];
+  const subs =
+    progress.round && houses.length
+      ? await deps.store.submissions.find({ roundId: progress.round.id, houseId: { in: houses.map((h) => h.id) } })
+      : [];
   const owes: HouseOwes[] = [];
   for (const line of behind) {
     const house = houses.find((h) => h.code === line.code);
@@ -29,8 +44,12 @@ export async function remindMissing(deps: Deps, group: Group): Promise<Missing> 
     const sub = subs.find((s) => s.houseId === house.id) ?? null;
     const inRound = progress.round !== null && sub?.status !== 'complete' && sub?.status !== 'approved';
     const o: HouseOwes = {
-      code: line.code, register: !line.registered, commit: !line.committed, items: inRound && sub?.status !== 'returned' ? missingItems(sub, house.isKey) : [],
-      returned: sub?.status === 'returned', overdue: line.overdue,
+      code: line.code,
+      register: !line.registered,
+      commit: !line.committed,
+      items: inRound && sub?.status !== 'returned' ? missingItems(sub, house.isKey) : [],
+      returned: sub?.status === 'returned',
+      overdue: line.overdue,
     };
     if (o.register || o.commit || o.items.length || o.returned || o.overdue) owes.push(o);
   }
@@ -62,6 +81,14 @@ export async function remindNow(deps: Deps, input: { group: Group; by: string })
     return { status: 'cooling', last: new Date(lastAt), next: new Date(lastAt + deps.remindCooldownMs) };
   }
   const missing = await remindMissing(deps, input.group);
-  await store.audit.insert({ actor: input.by, action: 'remind', target, detail: { at: now.getTime() }, communityId: input.group.communityId, gridId: input.group.gridId, groupId: input.group.id });
+  await store.audit.insert({
+    actor: input.by,
+    action: 'remind',
+    target,
+    detail: { at: now.getTime() },
+    communityId: input.group.communityId,
+    gridId: input.group.gridId,
+    groupId: input.group.id,
+  });
   return { status: 'sent', missing };
 }

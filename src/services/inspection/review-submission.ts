@@ -10,7 +10,6 @@ import { houseAudience } from '../sending/house-audience';
 import { noticeKey, type NoticeData } from '../sending/notifier';
 import { openRoundFor } from './group-progress';
 
-
 /**
  * `通过` / `退回`: a head or staff member approves a complete submission, or returns it
  * with a reason. A head's own house is approved by staff, not by the head. An approval
@@ -26,8 +25,12 @@ export async function reviewSubmission(
   const reviewer = permit(input.by, 'submissions:review', targetOf(sub), sub.houseCode);
   const now = clock.now();
   if (input.action === 'approve') {
-    if (sub.status !== 'complete') throw new DomainError('submission_incomplete', sub.houseCode, { code: sub.houseCode, status: sub.status });
-    const n = await store.submissions.updateWhere({ id: sub.id, status: 'complete' }, { status: 'approved', reviewedBy: reviewer.id, reviewedAt: now, returnReason: null });
+    if (sub.status !== 'complete')
+      throw new DomainError('submission_incomplete', sub.houseCode, { code: sub.houseCode, status: sub.status });
+    const n = await store.submissions.updateWhere(
+      { id: sub.id, status: 'complete' },
+      { status: 'approved', reviewedBy: reviewer.id, reviewedAt: now, returnReason: null },
+    );
     if (n !== 1) throw new DomainError('submission_incomplete', sub.houseCode, { code: sub.houseCode, status: sub.status });
     const round = await store.rounds.get(sub.roundId);
     const house = await store.houses.get(sub.houseId);
@@ -38,26 +41,41 @@ export async function reviewSubmission(
     // an incomplete set may be returned too (a wrong or unclear photo among the first few): the landlord is told what to redo
     // approved is final (SPEC: complete → approved or returned): its on-time points stand; a problem found later is a hazard
     if (sub.status === 'approved') throw new DomainError('submission_approved', sub.houseCode, { code: sub.houseCode });
-    const n = await store.submissions.updateWhere({ id: sub.id, status: { in: ['partial', 'complete', 'returned'] } }, { status: 'returned', reviewedBy: reviewer.id, reviewedAt: now, returnReason: (input.reason ?? '').slice(0, 200) });
+    const n = await store.submissions.updateWhere(
+      { id: sub.id, status: { in: ['partial', 'complete', 'returned'] } },
+      { status: 'returned', reviewedBy: reviewer.id, reviewedAt: now, returnReason: (input.reason ?? '').slice(0, 200) },
+    );
     if (n !== 1) throw new DomainError('submission_approved', sub.houseCode, { code: sub.houseCode });
     // one deduction per submission, however often it is returned
     const house = await store.houses.get(sub.houseId);
     if (house) await award(deps, { reason: 'inspection_returned', refId: sub.id, house });
   }
-  await store.audit.insert({ actor: reviewer.id, action: `${input.action}_submission`, target: `submission:${sub.id}`, detail: { reason: input.reason ?? null }, communityId: sub.communityId, gridId: sub.gridId, groupId: sub.groupId });
+  await store.audit.insert({
+    actor: reviewer.id,
+    action: `${input.action}_submission`,
+    target: `submission:${sub.id}`,
+    detail: { reason: input.reason ?? null },
+    communityId: sub.communityId,
+    gridId: sub.gridId,
+    groupId: sub.groupId,
+  });
   return (await store.submissions.get(sub.id))!;
 }
 
 /** A review and what the house's room is told of it (the landlord @mentioned), as data. */
-export interface Reviewed { submission: Submission; notices: NoticeData[] }
+export interface Reviewed {
+  submission: Submission;
+  notices: NoticeData[];
+}
 
 /** The notice of a review's outcome, keyed by the review (the same review repeated posts once). */
 async function reviewNotices(deps: Deps, sub: Submission): Promise<NoticeData[]> {
   const to = await houseAudience(deps, sub.houseId);
   if (!to) return [];
-  const say = sub.status === 'approved'
-    ? { key: 'review.approved', params: { code: sub.houseCode } }
-    : { key: 'review.returned', params: { code: sub.houseCode, reason: sub.returnReason ?? '' } };
+  const say =
+    sub.status === 'approved'
+      ? { key: 'review.approved', params: { code: sub.houseCode } }
+      : { key: 'review.returned', params: { code: sub.houseCode, reason: sub.returnReason ?? '' } };
   return [{ key: noticeKey.review(sub), roomId: to.roomId, mentions: to.mentions, lng: to.lng, say }];
 }
 
@@ -67,7 +85,11 @@ async function reviewNotices(deps: Deps, sub: Submission): Promise<NoticeData[]>
  */
 export async function review(
   deps: Deps,
-  input: ({ houseCode: string; within: Place } | { submission: Submission }) & { by: Actor | readonly Actor[]; action: 'approve' | 'return'; reason?: string },
+  input: ({ houseCode: string; within: Place } | { submission: Submission }) & {
+    by: Actor | readonly Actor[];
+    action: 'approve' | 'return';
+    reason?: string;
+  },
 ): Promise<Reviewed> {
   const sub = 'submission' in input ? input.submission : await submissionOf(deps, input.houseCode, input.within, input.by, input.action);
   const submission = await reviewSubmission(deps, { submission: sub, by: input.by, action: input.action, reason: input.reason });
@@ -75,7 +97,13 @@ export async function review(
 }
 
 /** A house's submission in the round open for its group, found by the house's code in the place. */
-async function submissionOf(deps: Deps, houseCode: string, within: Place, by: Actor | readonly Actor[], action: 'approve' | 'return'): Promise<Submission> {
+async function submissionOf(
+  deps: Deps,
+  houseCode: string,
+  within: Place,
+  by: Actor | readonly Actor[],
+  action: 'approve' | 'return',
+): Promise<Submission> {
   permit(by, 'submissions:review', placeTarget(within));
   const house = await deps.store.houses.findOne({ code: houseCode, ...placedFilter(within) });
   if (!house) throw notFoundIn(within, 'houses', { code: houseCode });
@@ -91,13 +119,19 @@ async function submissionOf(deps: Deps, houseCode: string, within: Place, by: Ac
  * A bare `通过` from a head or staff member: the houses of the group whose sets are complete
  * and wait for review, in code order; a head's own house is listed apart (staff review it).
  */
-export async function awaitingReview(deps: Deps, input: { within: Place; by: Actor | readonly Actor[] }): Promise<{ codes: string[]; forStaff: string[] }> {
+export async function awaitingReview(
+  deps: Deps,
+  input: { within: Place; by: Actor | readonly Actor[] },
+): Promise<{ codes: string[]; forStaff: string[] }> {
   const reviewer = permit(input.by, 'submissions:review', placeTarget(input.within));
   const { groupId, gridId, communityId } = input.within;
   if (!groupId || !gridId || !communityId) return { codes: [], forStaff: [] };
   const round = await openRoundFor(deps, { id: groupId, gridId, communityId });
   if (!round) return { codes: [], forStaff: [] };
   const waiting = await deps.store.submissions.find({ roundId: round.id, groupId, status: 'complete' }, { sort: { houseCode: 1 } });
-  const own = new Set(reviewer.role === 'head' ? reviewer.ownHouseIds ?? [] : []);
-  return { codes: waiting.filter((s) => !own.has(s.houseId)).map((s) => s.houseCode), forStaff: waiting.filter((s) => own.has(s.houseId)).map((s) => s.houseCode) };
+  const own = new Set(reviewer.role === 'head' ? (reviewer.ownHouseIds ?? []) : []);
+  return {
+    codes: waiting.filter((s) => !own.has(s.houseId)).map((s) => s.houseCode),
+    forStaff: waiting.filter((s) => own.has(s.houseId)).map((s) => s.houseCode),
+  };
 }

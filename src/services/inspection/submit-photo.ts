@@ -19,7 +19,12 @@ export type PhotoOutcome =
   /** a photo of a burst: the question already asked covers it (nothing is said) */
   | { status: 'queued' }
   /** answers to the photo question, oldest photo first: `ordinal` is the photo's place in its burst (第2张) */
-  | { status: 'answered'; labels: { ordinal: number; house: House; item: ChecklistItem }[]; houses: { house: House; missing: ChecklistItem[] }[]; left: number }
+  | {
+      status: 'answered';
+      labels: { ordinal: number; house: House; item: ChecklistItem }[];
+      houses: { house: House; missing: ChecklistItem[] }[];
+      left: number;
+    }
   /** the question had expired: its photo was freed, to be sent again */
   | { status: 'expired'; minutes: number };
 
@@ -38,10 +43,21 @@ const groupOf = (h: House) => ({ id: h.groupId, gridId: h.gridId, communityId: h
 async function addToSubmission({ store }: Deps, round: Round, house: House, item: ChecklistItem, photoId: string): Promise<Submission> {
   let sub = await store.submissions.findOne({ roundId: round.id, houseId: house.id });
   // made on the first photo; made meanwhile by another message of this house (another landlord of it), it is read
-  sub ??= (await store.submissions.insertIfAbsent({
-    communityId: house.communityId, gridId: house.gridId, groupId: house.groupId, roundId: round.id, period: round.period,
-    houseId: house.id, houseCode: house.code, status: 'partial', items: {}, returnReason: null, reviewedBy: null, reviewedAt: null,
-  })) ?? (await store.submissions.findOne({ roundId: round.id, houseId: house.id }))!;
+  sub ??=
+    (await store.submissions.insertIfAbsent({
+      communityId: house.communityId,
+      gridId: house.gridId,
+      groupId: house.groupId,
+      roundId: round.id,
+      period: round.period,
+      houseId: house.id,
+      houseCode: house.code,
+      status: 'partial',
+      items: {},
+      returnReason: null,
+      reviewedBy: null,
+      reviewedAt: null,
+    })) ?? (await store.submissions.findOne({ roundId: round.id, houseId: house.id }))!;
   const items = { ...sub.items, [item]: [...(sub.items[item] ?? []), photoId] };
   const next = { ...sub, items };
   return (await store.submissions.update(sub.id, { items, status: statusAfter(next, house.isKey) }))!;
@@ -94,8 +110,17 @@ export async function keepPhoto(deps: Deps, input: { bytes: Buffer; contactId: s
   const mime = await checkPhoto(input.bytes);
   const blob = await deps.store.blobs.put(input.bytes);
   return deps.store.photos.insert({
-    sha256: blob.sha256, mime, size: blob.size, contactId: input.contactId, messageId: input.messageId, houseId: null,
-    roundId: null, item: null, hazardId: null, tipId: null, counted: false,
+    sha256: blob.sha256,
+    mime,
+    size: blob.size,
+    contactId: input.contactId,
+    messageId: input.messageId,
+    houseId: null,
+    roundId: null,
+    item: null,
+    hazardId: null,
+    tipId: null,
+    counted: false,
   });
 }
 
@@ -110,7 +135,11 @@ export async function submitPhoto(deps: Deps, input: { speaker: Speaker; photo: 
     if (hazard) return { status: 'evidence', hazard: await addEvidence(deps, { hazard, photoId: photo.id }) };
   }
   const named = await findIntent(deps, said, ['label_next']);
-  const house = named?.houseId ? speaker.houses.find((h) => h.id === named.houseId) ?? null : speaker.houses.length === 1 ? speaker.houses[0]! : null;
+  const house = named?.houseId
+    ? (speaker.houses.find((h) => h.id === named.houseId) ?? null)
+    : speaker.houses.length === 1
+      ? speaker.houses[0]!
+      : null;
   if (house) await store.photos.update(photo.id, { houseId: house.id });
   const rounds = await Promise.all(speaker.houses.map((h) => openRoundFor(deps, groupOf(h))));
   if (!rounds.some(Boolean) || (house && !rounds[speaker.houses.indexOf(house)])) {
@@ -126,13 +155,17 @@ export async function submitPhoto(deps: Deps, input: { speaker: Speaker; photo: 
   return fileFor(deps, said, photo, house, item);
 }
 
-const houseByCode = (speaker: Speaker, code: string | undefined): House | null => (code ? speaker.houses.find((h) => h.code === code) ?? null : null);
+const houseByCode = (speaker: Speaker, code: string | undefined): House | null =>
+  code ? (speaker.houses.find((h) => h.code === code) ?? null) : null;
 
 /**
  * An item name (optionally with a house code: `P00004 烟感`) from a landlord: labels their
  * latest photo still waiting for its label, or — if none is waiting — the next photo they send.
  */
-export async function nameItem(deps: Deps, input: { speaker: Speaker; said: Said; item: ChecklistItem; houseCode?: string }): Promise<PhotoOutcome | null> {
+export async function nameItem(
+  deps: Deps,
+  input: { speaker: Speaker; said: Said; item: ChecklistItem; houseCode?: string },
+): Promise<PhotoOutcome | null> {
   const { speaker, said, item } = input;
   if (speaker.houses.length === 0) return null;
   const named = houseByCode(speaker, input.houseCode);
@@ -177,7 +210,11 @@ export async function answerMenu(deps: Deps, input: { speaker: Speaker; said: Sa
  * Labels waiting photos in the order they were sent: the k-th answer (a menu number or an
  * item) goes to the k-th oldest. A number not on a photo's menu leaves that photo waiting.
  */
-async function answerQueue(deps: Deps, queue: readonly Intent[], answers: readonly (number | ChecklistItem)[]): Promise<PhotoOutcome | null> {
+async function answerQueue(
+  deps: Deps,
+  queue: readonly Intent[],
+  answers: readonly (number | ChecklistItem)[],
+): Promise<PhotoOutcome | null> {
   const offset = queue[0]?.photoId ? await burstOffset(deps, queue[0].photoId) : 0;
   const labels: { ordinal: number; house: House; item: ChecklistItem }[] = [];
   const after = new Map<string, { house: House; missing: ChecklistItem[] }>();
@@ -200,9 +237,13 @@ async function answerQueue(deps: Deps, queue: readonly Intent[], answers: readon
  * `整改 N`: the landlord's latest photo still waiting for a label becomes the hazard's
  * evidence; with none waiting, the next photo will be.
  */
-export async function fixHazard(deps: Deps, input: { speaker: Speaker; said: Said; hazard: Hazard }): Promise<PhotoOutcome | { status: 'send_evidence'; hazard: Hazard }> {
+export async function fixHazard(
+  deps: Deps,
+  input: { speaker: Speaker; said: Said; hazard: Hazard },
+): Promise<PhotoOutcome | { status: 'send_evidence'; hazard: Hazard }> {
   const { speaker, said, hazard } = input;
-  if (!speaker.houses.some((h) => h.id === hazard.houseId)) throw new DomainError('not_your_hazard', String(hazard.number), { number: hazard.number });
+  if (!speaker.houses.some((h) => h.id === hazard.houseId))
+    throw new DomainError('not_your_hazard', String(hazard.number), { number: hazard.number });
   if (hazard.status === 'closed') throw new DomainError('hazard_closed', String(hazard.number), { number: hazard.number });
   const waiting = await findIntent(deps, said, ['label_photo', 'choose_house', 'loose_photo']);
   const photo = waiting ? await waitingPhoto(deps, waiting) : null;

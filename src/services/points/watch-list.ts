@@ -5,7 +5,11 @@ import type { Deps } from '../deps';
 /** SPEC-level rule of the campaign plans: how old an overdue hazard must be to put its landlord on the watch list. */
 export const WATCH_OVERDUE_DAYS = 15;
 
-export interface WatchEntry { landlordId: Id; reasons: ('hazard_overdue_15d' | 'noncompliant_2_months')[]; houseCodes: string[] }
+export interface WatchEntry {
+  landlordId: Id;
+  reasons: ('hazard_overdue_15d' | 'noncompliant_2_months')[];
+  houseCodes: string[];
+}
 
 const previous = (period: string): string => {
   const [y, m] = period.split('-').map(Number) as [number, number];
@@ -19,7 +23,15 @@ async function notApproved(deps: Deps, placed: PlacedScope, period: string): Pro
   if (rounds.length === 0) return new Set();
   const houses = await store.houses.find(placedFilter(placed));
   const approved = new Set(await store.submissions.distinct('houseId', { ...placedFilter(placed), period, status: 'approved' }));
-  return new Set(houses.filter((h) => !approved.has(h.id) && rounds.some((r) => scopeCoversGroup(r.scope, { id: h.groupId, gridId: h.gridId, communityId: h.communityId }))).map((h) => h.id));
+  return new Set(
+    houses
+      .filter(
+        (h) =>
+          !approved.has(h.id) &&
+          rounds.some((r) => scopeCoversGroup(r.scope, { id: h.groupId, gridId: h.gridId, communityId: h.communityId })),
+      )
+      .map((h) => h.id),
+  );
 }
 
 /**
@@ -29,7 +41,11 @@ async function notApproved(deps: Deps, placed: PlacedScope, period: string): Pro
 export async function watchList(deps: Deps, input: { placed: PlacedScope; period: string }): Promise<WatchEntry[]> {
   const { store, clock } = deps;
   const where = placedFilter(input.placed);
-  const old = await store.hazards.find({ ...where, status: { in: ['open', 'rectified'] }, deadline: { lt: new Date(clock.now().getTime() - WATCH_OVERDUE_DAYS * 86_400_000) } });
+  const old = await store.hazards.find({
+    ...where,
+    status: { in: ['open', 'rectified'] },
+    deadline: { lt: new Date(clock.now().getTime() - WATCH_OVERDUE_DAYS * 86_400_000) },
+  });
   const lastMonth = previous(input.period);
   const [a, b] = await Promise.all([notApproved(deps, input.placed, lastMonth), notApproved(deps, input.placed, previous(lastMonth))]);
   const twice = [...a].filter((id) => b.has(id));

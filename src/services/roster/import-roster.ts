@@ -5,7 +5,12 @@ import type { Deps } from '../deps';
 import { onePerRow, type ParsedRoster } from './parse-roster-file';
 import { MAX_LISTED_ERRORS } from './roster-worker-protocol';
 
-export interface ImportResult { created: number; updated: number; unchanged: number; errors: RowError[] }
+export interface ImportResult {
+  created: number;
+  updated: number;
+  unchanged: number;
+  errors: RowError[];
+}
 
 /**
  * Imports a roster already read and validated in memory (the demo's, tests' and small files'):
@@ -26,7 +31,8 @@ export async function importRoster(
   try {
     await stage.add(roster.rows);
     const cross = await stage.check(MAX_LISTED_ERRORS);
-    if (cross.rows) throw new DomainError('roster_rows', `${cross.rows} bad rows`, { count: cross.rows }, { errors: onePerRow(cross.errors) });
+    if (cross.rows)
+      throw new DomainError('roster_rows', `${cross.rows} bad rows`, { count: cross.rows }, { errors: onePerRow(cross.errors) });
     const applied = await stage.apply(options.actor);
     log.info({ rows: roster.rows.length, created: applied.created, updated: applied.updated }, 'roster imported');
     return { ...applied, errors: [] };

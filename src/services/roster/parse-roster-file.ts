@@ -1,10 +1,23 @@
 import { DomainError } from '../../domain/errors';
-import { crossCheckRoster, DATE_CELL, isRowError, mapRosterHeaders, parseRosterRow, ROSTER_COLUMNS, type RosterField, type RosterRow, type RowError } from '../../domain/roster';
+import {
+  crossCheckRoster,
+  DATE_CELL,
+  isRowError,
+  mapRosterHeaders,
+  parseRosterRow,
+  ROSTER_COLUMNS,
+  type RosterField,
+  type RosterRow,
+  type RowError,
+} from '../../domain/roster';
 import { readRosterTable, readWithMerges, type Reading, type TableRow } from './read-roster-table';
 import type { SheetMerges } from './read-xlsx';
 import { rosterLimits, type RosterLimits } from './roster-limits';
 
-export interface ParsedRoster { rows: RosterRow[]; errors: RowError[] }
+export interface ParsedRoster {
+  rows: RosterRow[];
+  errors: RowError[];
+}
 
 /**
  * Reads a roster file (XLSX or CSV, Chinese or English headers) into validated rows, in
@@ -17,8 +30,12 @@ export async function parseRosterFile(bytes: Buffer, limits: RosterLimits = rost
   const { rows, errors } = await readWithMerges(async (merges) => {
     const read: ParsedRoster = { rows: [], errors: [] };
     const scanned = await scanRoster(readRosterTable({ bytes }, limits, { merges }), {
-      row: (r) => { read.rows.push(r); },
-      error: (e) => { read.errors.push(e); },
+      row: (r) => {
+        read.rows.push(r);
+      },
+      error: (e) => {
+        read.errors.push(e);
+      },
     });
     return 'merges' in scanned ? scanned : { done: read };
   });
@@ -78,9 +95,16 @@ async function scan(
       if (cells.every((c) => c.trim() === '')) continue; // blank lines in a sheet are not rows
       if (!index) {
         const h = mapRosterHeaders(cells);
-        if (h.duplicates.length) throw new DomainError('roster_duplicate_headers', `duplicate headers: ${h.duplicates.join('; ')}`, { columns: h.duplicates.join('; ') });
+        if (h.duplicates.length)
+          throw new DomainError('roster_duplicate_headers', `duplicate headers: ${h.duplicates.join('; ')}`, {
+            columns: h.duplicates.join('; '),
+          });
         // a title above the header ("平湖街道出租房屋花名册") names no column: the header is a row or two further down
-        if (h.missing.length && Object.keys(h.index).length <= 1 && titles < MAX_TITLE_ROWS) { titles += 1; firstMissing ??= h.missing; continue; }
+        if (h.missing.length && Object.keys(h.index).length <= 1 && titles < MAX_TITLE_ROWS) {
+          titles += 1;
+          firstMissing ??= h.missing;
+          continue;
+        }
         if (h.missing.length) throw missingColumns(Object.keys(h.index).length <= 1 && firstMissing ? firstMissing : h.missing);
         index = h.index;
         columns = Object.entries(index) as [RosterField, number][];
@@ -88,11 +112,15 @@ async function scan(
       }
       count += 1;
       const dated = dates ? columns.filter(([, at]) => dates.includes(at)) : [];
-      if (dated.length) { sink.error({ row: n, message: dated.map(([f]) => DATE_CELL(f)).join('; ') }); continue; }
+      if (dated.length) {
+        sink.error({ row: n, message: dated.map(([f]) => DATE_CELL(f)).join('; ') });
+        continue;
+      }
       const byField: Partial<Record<RosterField, string>> = {};
       for (const [f, at] of columns) byField[f] = cells[at] ?? '';
       const r = parseRosterRow(n, byField);
-      if (isRowError(r)) sink.error(r); else sink.row(r);
+      if (isRowError(r)) sink.error(r);
+      else sink.row(r);
     }
     await afterBatch?.();
   }

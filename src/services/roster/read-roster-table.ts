@@ -9,7 +9,11 @@ import { overLimit, type RosterLimits } from './roster-limits';
 /** A roster file on disk (an upload spooled by the API, a CLI argument) or in memory. */
 export type RosterSource = { path: string } | { bytes: Buffer };
 /** One row of cells as text; `n` is its spreadsheet row number (the header is row 1); `dates`: the columns (from 0) that were date cells in a workbook. */
-export interface TableRow { n: number; cells: string[]; dates?: number[] }
+export interface TableRow {
+  n: number;
+  cells: string[];
+  dates?: number[];
+}
 
 const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 const CHUNK = 64 * 1024;
@@ -17,10 +21,19 @@ const CHUNK = 64 * 1024;
 const head = async (src: RosterSource, n: number): Promise<Buffer> => {
   if ('bytes' in src) return src.bytes.subarray(0, n);
   const fh = await fs.open(src.path, 'r');
-  try { const b = Buffer.alloc(n); const { bytesRead } = await fh.read(b, 0, n, 0); return b.subarray(0, bytesRead); } finally { await fh.close(); }
+  try {
+    const b = Buffer.alloc(n);
+    const { bytesRead } = await fh.read(b, 0, n, 0);
+    return b.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
 };
-const stream = (src: RosterSource): Readable => ('bytes' in src ? Readable.from(chunks(src.bytes)) : createReadStream(src.path, { highWaterMark: CHUNK }));
-function* chunks(b: Buffer): Generator<Buffer> { for (let i = 0; i < b.length; i += CHUNK) yield b.subarray(i, i + CHUNK); }
+const stream = (src: RosterSource): Readable =>
+  'bytes' in src ? Readable.from(chunks(src.bytes)) : createReadStream(src.path, { highWaterMark: CHUNK });
+function* chunks(b: Buffer): Generator<Buffer> {
+  for (let i = 0; i < b.length; i += CHUNK) yield b.subarray(i, i + CHUNK);
+}
 
 /**
  * Reads a roster file (XLSX or CSV, told by its bytes) in batches of rows, never whole: CSV through
@@ -77,7 +90,10 @@ async function tryDecode(src: RosterSource, encoding: string): Promise<{ nonAsci
       const c = text.charCodeAt(i);
       if (c === 10) line += 1;
       else if (c === 0) nul = true;
-      else if (c === 0xfffd) { bad += 1; if (!badLine) badLine = line; } else if (c > 0x7f) nonAscii += 1;
+      else if (c === 0xfffd) {
+        bad += 1;
+        if (!badLine) badLine = line;
+      } else if (c > 0x7f) nonAscii += 1;
     }
   };
   for await (const c of stream(src)) scan(decoder.decode(c as Buffer, { stream: true }));
@@ -100,7 +116,9 @@ async function detectEncoding(src: RosterSource): Promise<string> {
     for await (const c of stream(src)) check.decode(c as Buffer, { stream: true });
     check.decode();
     return 'utf-8';
-  } catch { /* not UTF-8 throughout: how far from it? */ }
+  } catch {
+    /* not UTF-8 throughout: how far from it? */
+  }
   const utf8 = await tryDecode(src, 'utf-8');
   // a NUL means a binary file (or UTF-16 without its byte-order mark), not a CSV
   if (utf8.nul) throw new DomainError('unsupported_media_type', 'binary file');
@@ -111,7 +129,8 @@ async function detectEncoding(src: RosterSource): Promise<string> {
   return 'gb18030';
 }
 
-const badBytes = (line: number): DomainError => new DomainError('roster_encoding', `CSV line ${line} has bytes that are neither UTF-8 nor GB18030`, { line });
+const badBytes = (line: number): DomainError =>
+  new DomainError('roster_encoding', `CSV line ${line} has bytes that are neither UTF-8 nor GB18030`, { line });
 
 /**
  * CSV in slices (empty lines are kept as blank rows, which the roster skips, so a row's number
@@ -123,7 +142,14 @@ async function* readCsv(src: RosterSource, limits: RosterLimits, onEstimate?: (r
   const size = 'bytes' in src ? src.bytes.length : (await fs.stat(src.path)).size;
   let bytes = 0;
   const decoder = new TextDecoder(await detectEncoding(src));
-  const options = { bom: true, relax_column_count: true, skip_empty_lines: false, trim: true, max_record_size: limits.maxCellChars * 4, delimiter: ',' };
+  const options = {
+    bom: true,
+    relax_column_count: true,
+    skip_empty_lines: false,
+    trim: true,
+    max_record_size: limits.maxCellChars * 4,
+    delimiter: ',',
+  };
   let sniffed = false;
   let carry = '';
   let quotes = 0; // quote characters in `carry`, so each chunk is scanned once
@@ -135,7 +161,11 @@ async function* readCsv(src: RosterSource, limits: RosterLimits, onEstimate?: (r
     } catch (e) {
       if ((e as { code?: string }).code === 'CSV_MAX_RECORD_SIZE') throw overLimit('cell', limits.maxCellChars, { row: n + 1 });
       // (csv-parse counts lines within the slice it was given; the row is where the slice's records begin, plus those)
-      throw new DomainError('bad_request', `CSV: ${(e as Error).message}`, { detailKey: 'csv_malformed', row: n + Math.max(1, (e as { lines?: number }).lines ?? 1), reason: (e as Error).message.slice(0, 200) });
+      throw new DomainError('bad_request', `CSV: ${(e as Error).message}`, {
+        detailKey: 'csv_malformed',
+        row: n + Math.max(1, (e as { lines?: number }).lines ?? 1),
+        reason: (e as Error).message.slice(0, 200),
+      });
     }
     return records.map((record) => {
       n += 1;
@@ -167,7 +197,10 @@ async function* readCsv(src: RosterSource, limits: RosterLimits, onEstimate?: (r
         continue;
       }
       const whole = carry + text.slice(0, cut + 1);
-      if (!sniffed) { sniffed = true; options.delimiter = delimiterOf(whole); }
+      if (!sniffed) {
+        sniffed = true;
+        options.delimiter = delimiterOf(whole);
+      }
       carry = text.slice(cut + 1);
       quotes = 0;
       for (let i = 0; i < carry.length; i += 1) if (carry.charCodeAt(i) === 34) quotes += 1;
@@ -220,19 +253,32 @@ async function* readXlsx(
       // so are a hidden sheet and one named as instructions (说明, 须知), even with the column names on it
       const aside = sheet.hidden || ASIDE_SHEET.test(sheet.name);
       let top: TableRow[] | null = [];
-      const rows = sheet.rows({ onLastRow: (last) => onEstimate?.(last - 1), merges: merges && merges.sheet === sheet.index ? merges.ranges : undefined });
+      const rows = sheet.rows({
+        onLastRow: (last) => onEstimate?.(last - 1),
+        merges: merges && merges.sheet === sheet.index ? merges.ranges : undefined,
+      });
       /** the roster sheet's merged cells, found by reading it without them */
       let found: MergeRange[] | undefined;
       try {
         for (let step = await rows.next(); ; step = await rows.next()) {
-          if (step.done) { found = step.value; break; }
+          if (step.done) {
+            found = step.value;
+            break;
+          }
           const batch = step.value;
-          if (!top) { yield batch; continue; }
+          if (!top) {
+            yield batch;
+            continue;
+          }
           for (let i = 0; i < batch.length; i += 1) {
             const r = batch[i]!;
             if (r.cells.every((c) => c.trim() === '')) continue;
             top.push(r);
-            if (!aside && looksLikeRosterHeader(r.cells)) { yield [...top, ...batch.slice(i + 1)]; top = null; break; }
+            if (!aside && looksLikeRosterHeader(r.cells)) {
+              yield [...top, ...batch.slice(i + 1)];
+              top = null;
+              break;
+            }
             if (top.length >= HEADER_WITHIN) break;
           }
           if (top && top.length >= HEADER_WITHIN) break; // not a roster: the next sheet may be

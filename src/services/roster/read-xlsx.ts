@@ -21,11 +21,23 @@ import { attr, attrAt, XmlScanner, type Attrs, type XmlHandler } from './xml-sca
 /** Where the rows come from: a file's path, or its bytes. */
 export type ZipSource = { path: string } | { bytes: Buffer };
 /** One worksheet row as cell text (`n`: its row number in the sheet); `dates`: the columns (from 0) that were date cells. */
-export interface SheetRow { n: number; cells: string[]; dates?: number[] }
+export interface SheetRow {
+  n: number;
+  cells: string[];
+  dates?: number[];
+}
 /** Cells merged into one, rows r1–r2 and columns c1–c2 (from 1), the top left one holding the value. */
-export interface MergeRange { r1: number; c1: number; r2: number; c2: number }
+export interface MergeRange {
+  r1: number;
+  c1: number;
+  r2: number;
+  c2: number;
+}
 /** The merged ranges (spanning rows) of the workbook's sheet number `sheet` (from 0). */
-export interface SheetMerges { sheet: number; ranges: MergeRange[] }
+export interface SheetMerges {
+  sheet: number;
+  ranges: MergeRange[];
+}
 /** merged ranges read at most (a sheet of a hundred thousand merged blocks is no hand-made roster) */
 const MAX_MERGES = 100_000;
 
@@ -50,10 +62,18 @@ const unreadable = (why: string): DomainError => new DomainError('roster_unreada
 const notWorkbook = (why: string): DomainError => new DomainError('unsupported_media_type', `not an XLSX workbook: ${why}`);
 
 /** Excel's built-in number formats that show dates or times (14–22; the CJK ones 27–36 and 50–58; 45–47). */
-const BUILTIN_DATE = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58]);
+const BUILTIN_DATE = new Set([
+  14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58,
+]);
 /** Whether a number format code shows a date or time: y m d h s outside quotes, brackets and escapes. */
 export const isDateFormat = (code: string): boolean =>
-  /[ymdhs]/i.test(code.replace(/\[[^\]]*\]/g, '').replace(/"[^"]*"/g, '').replace(/\\.|[_*]./g, '').replace(/general/gi, ''));
+  /[ymdhs]/i.test(
+    code
+      .replace(/\[[^\]]*\]/g, '')
+      .replace(/"[^"]*"/g, '')
+      .replace(/\\.|[_*]./g, '')
+      .replace(/general/gi, ''),
+  );
 /** cell formats beyond Excel's own limit (64,000) are not read */
 const MAX_XF = 65_536;
 
@@ -99,24 +119,32 @@ const INFLATE_AHEAD = 4 * INFLATE_CHUNK;
  * An entry's bytes as they inflate, in large pieces, checked against its declared size as they
  * come (a header that lies is an error as soon as it is passed, never inflated on).
  */
-const openEntry = (zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Readable> => new Promise((resolve, reject) => {
-  const deflated = entry.compressionMethod === 8;
-  // (yauzl 3's decodeFileData, which @types/yauzl does not know yet)
-  zip.openReadStream(entry, (deflated ? { decodeFileData: false } : {}) as unknown as yauzl.ZipFileOptions, (err, raw) => {
-    if (err || !raw) return reject(unreadable(err?.message ?? entry.fileName));
-    if (!deflated) return resolve(raw); // (stored: yauzl checks its size)
-    let bytes = 0;
-    const sized = new Transform({
-      highWaterMark: INFLATE_AHEAD,
-      transform(chunk: Buffer, _enc, done) {
-        bytes += chunk.length;
-        done(bytes > entry.uncompressedSize ? new Error(`${entry.fileName} inflates past the ${entry.uncompressedSize} bytes its header says`) : null, chunk);
-      },
-      flush(done) { done(bytes < entry.uncompressedSize ? new Error(`${entry.fileName} inflates to fewer bytes than its header says`) : null); },
+const openEntry = (zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Readable> =>
+  new Promise((resolve, reject) => {
+    const deflated = entry.compressionMethod === 8;
+    // (yauzl 3's decodeFileData, which @types/yauzl does not know yet)
+    zip.openReadStream(entry, (deflated ? { decodeFileData: false } : {}) as unknown as yauzl.ZipFileOptions, (err, raw) => {
+      if (err || !raw) return reject(unreadable(err?.message ?? entry.fileName));
+      if (!deflated) return resolve(raw); // (stored: yauzl checks its size)
+      let bytes = 0;
+      const sized = new Transform({
+        highWaterMark: INFLATE_AHEAD,
+        transform(chunk: Buffer, _enc, done) {
+          bytes += chunk.length;
+          done(
+            bytes > entry.uncompressedSize
+              ? new Error(`${entry.fileName} inflates past the ${entry.uncompressedSize} bytes its header says`)
+              : null,
+            chunk,
+          );
+        },
+        flush(done) {
+          done(bytes < entry.uncompressedSize ? new Error(`${entry.fileName} inflates to fewer bytes than its header says`) : null);
+        },
+      });
+      resolve(pipeline(raw, createInflateRaw({ chunkSize: INFLATE_CHUNK, highWaterMark: INFLATE_AHEAD } as ZlibOptions), sized, () => {}));
     });
-    resolve(pipeline(raw, createInflateRaw({ chunkSize: INFLATE_CHUNK, highWaterMark: INFLATE_AHEAD } as ZlibOptions), sized, () => {}));
   });
-});
 
 /**
  * Feeds one part of the zip to a scanner as it inflates, yielding after each chunk (so a sheet's
@@ -129,7 +157,8 @@ async function* feed(zip: yauzl.ZipFile, entry: yauzl.Entry, on: XmlHandler, max
   let recode: ((b: Buffer | null) => Buffer) | null | undefined;
   try {
     for await (const chunk of input as AsyncIterable<Buffer>) {
-      recode ??= chunk[0] === 0xff && chunk[1] === 0xfe ? utf16('utf-16le') : chunk[0] === 0xfe && chunk[1] === 0xff ? utf16('utf-16be') : null;
+      recode ??=
+        chunk[0] === 0xff && chunk[1] === 0xfe ? utf16('utf-16le') : chunk[0] === 0xfe && chunk[1] === 0xff ? utf16('utf-16be') : null;
       scanner.write(recode ? recode(chunk) : chunk);
       yield;
     }
@@ -163,16 +192,22 @@ async function parsePart(zip: yauzl.ZipFile, entry: yauzl.Entry | undefined, on:
 const resolveTarget = (from: string, target: string): string =>
   target.startsWith('/') ? target.slice(1) : path.posix.normalize(path.posix.join(path.posix.dirname(from), target));
 
-const relsOf = (part: string): string => `${path.posix.dirname(part) === '.' ? '' : `${path.posix.dirname(part)}/`}_rels/${path.posix.basename(part)}.rels`;
+const relsOf = (part: string): string =>
+  `${path.posix.dirname(part) === '.' ? '' : `${path.posix.dirname(part)}/`}_rels/${path.posix.basename(part)}.rels`;
 
 /** The relationships of `part`: id → { type (its last word), target (a zip path) }. */
-async function relationships(zip: yauzl.ZipFile, entries: Map<string, yauzl.Entry>, part: string): Promise<Map<string, { type: string; target: string }>> {
+async function relationships(
+  zip: yauzl.ZipFile,
+  entries: Map<string, yauzl.Entry>,
+  part: string,
+): Promise<Map<string, { type: string; target: string }>> {
   const rels = new Map<string, { type: string; target: string }>();
   await parsePart(zip, entries.get(relsOf(part)), {
     open(name, a) {
       if (name !== 'Relationship') return;
       const [id, target] = [attr(a, 'Id'), attr(a, 'Target')];
-      if (id && target && attr(a, 'TargetMode') !== 'External') rels.set(id, { type: (attr(a, 'Type') ?? '').split('/').pop() ?? '', target: resolveTarget(part, target) });
+      if (id && target && attr(a, 'TargetMode') !== 'External')
+        rels.set(id, { type: (attr(a, 'Type') ?? '').split('/').pop() ?? '', target: resolveTarget(part, target) });
     },
   });
   return rels;
@@ -215,7 +250,13 @@ export async function openWorkbook(src: ZipSource, limits: RosterLimits): Promis
       const rel = rels.get(s.rid);
       const entry = rel && rel.type === 'worksheet' ? entries.get(rel.target) : undefined;
       const index = sheets.length;
-      if (entry) sheets.push({ name: s.name, hidden: s.hidden, index, rows: (o = {}) => sheetRows(zip, entry, { shared, dateStyles, date1904, limits, ...o }) });
+      if (entry)
+        sheets.push({
+          name: s.name,
+          hidden: s.hidden,
+          index,
+          rows: (o = {}) => sheetRows(zip, entry, { shared, dateStyles, date1904, limits, ...o }),
+        });
     }
     return { sheets, close: () => zip.close() };
   } catch (e) {
@@ -236,7 +277,9 @@ async function sharedStrings(zip: yauzl.ZipFile, entry: yauzl.Entry | undefined)
       else if (name === 't') inT = phonetic === 0;
       else if (name === 'rPh') phonetic += 1;
     },
-    text(t) { if (inT) text += t; },
+    text(t) {
+      if (inT) text += t;
+    },
     close(name) {
       if (name === 't') inT = false;
       else if (name === 'rPh') phonetic -= 1;
@@ -257,7 +300,9 @@ async function dateStylesOf(zip: yauzl.ZipFile, entry: yauzl.Entry | undefined):
       else if (name === 'cellXfs') inCellXfs = true;
       else if (name === 'xf' && inCellXfs && formats.length < MAX_XF) formats.push(Number(attr(a, 'numFmtId') ?? 0));
     },
-    close(name) { if (name === 'cellXfs') inCellXfs = false; },
+    close(name) {
+      if (name === 'cellXfs') inCellXfs = false;
+    },
   });
   return formats.map((id) => (own.has(id) ? isDateFormat(own.get(id)!) : BUILTIN_DATE.has(id)));
 }
@@ -296,7 +341,14 @@ const BATCH = 1000;
 async function* sheetRows(
   zip: yauzl.ZipFile,
   entry: yauzl.Entry,
-  ctx: { shared: string[]; dateStyles: boolean[]; date1904: boolean; limits: RosterLimits; onLastRow?: (row: number) => void; merges?: MergeRange[] },
+  ctx: {
+    shared: string[];
+    dateStyles: boolean[];
+    date1904: boolean;
+    limits: RosterLimits;
+    onLastRow?: (row: number) => void;
+    merges?: MergeRange[];
+  },
 ): AsyncGenerator<SheetRow[], MergeRange[] | undefined> {
   const { shared, dateStyles, date1904, limits, onLastRow } = ctx;
   const found: MergeRange[] = [];
@@ -318,13 +370,16 @@ async function* sheetRows(
   const on: XmlHandler = {
     open(name, a) {
       switch (name) {
-        case 'sheetData': inData = true; break;
+        case 'sheetData':
+          inData = true;
+          break;
         case 'mergeCell': {
           const range = rangeOf(attr(a, 'ref'));
           if (range && range.r2 > range.r1 && found.length < MAX_MERGES) found.push(range);
           break;
         }
-        case 'dimension': { // (ref="A1:J100001", before the rows: for progress only)
+        case 'dimension': {
+          // (ref="A1:J100001", before the rows: for progress only)
           const last = Number.parseInt(/(\d+)$/.exec(attr(a, 'ref') ?? '')?.[1] ?? '', 10);
           if (last > 0) onLastRow?.(last);
           break;
@@ -352,11 +407,28 @@ async function* sheetRows(
           hasValue = false;
           break;
         }
-        case 'v': if (cells) { inValue = true; hasValue = true; text = ''; } break;
-        case 'is': if (cells) { inline = 1; hasValue = true; text = ''; } break;
-        case 'rPh': if (inline) phonetic += 1; break;
-        case 't': if (inline && !phonetic) inValue = true; break;
-        default: break;
+        case 'v':
+          if (cells) {
+            inValue = true;
+            hasValue = true;
+            text = '';
+          }
+          break;
+        case 'is':
+          if (cells) {
+            inline = 1;
+            hasValue = true;
+            text = '';
+          }
+          break;
+        case 'rPh':
+          if (inline) phonetic += 1;
+          break;
+        case 't':
+          if (inline && !phonetic) inValue = true;
+          break;
+        default:
+          break;
       }
     },
     text(t) {
@@ -366,24 +438,49 @@ async function* sheetRows(
     },
     close(name) {
       switch (name) {
-        case 'v': case 't': inValue = false; break;
-        case 'rPh': if (inline) phonetic -= 1; break;
-        case 'is': inline = 0; break;
+        case 'v':
+        case 't':
+          inValue = false;
+          break;
+        case 'rPh':
+          if (inline) phonetic -= 1;
+          break;
+        case 'is':
+          inline = 0;
+          break;
         case 'c': {
           if (!cells || !hasValue) break;
           let value: string;
           let date = false;
           switch (type) {
-            case 's': value = shared[Number.parseInt(text, 10)] ?? ''; break;
-            case 'str': case 'inlineStr': value = text; break;
-            case 'e': value = ''; break;
-            case 'b': value = Number(text) !== 0 ? 'true' : 'false'; break;
-            case 'd': value = text.slice(0, 10); date = value !== ''; break;
+            case 's':
+              value = shared[Number.parseInt(text, 10)] ?? '';
+              break;
+            case 'str':
+            case 'inlineStr':
+              value = text;
+              break;
+            case 'e':
+              value = '';
+              break;
+            case 'b':
+              value = Number(text) !== 0 ? 'true' : 'false';
+              break;
+            case 'd':
+              value = text.slice(0, 10);
+              date = value !== '';
+              break;
             default: {
-              if (text.trim() === '') { value = ''; break; }
+              if (text.trim() === '') {
+                value = '';
+                break;
+              }
               const num = Number.parseFloat(text);
               const day = Number.isFinite(num) && dateStyles[style] ? serialDate(num, date1904) : null;
-              if (day) { value = day; date = true; } else value = !Number.isFinite(num) ? text : Number.isInteger(num) ? num.toFixed(0) : String(num);
+              if (day) {
+                value = day;
+                date = true;
+              } else value = !Number.isFinite(num) ? text : Number.isInteger(num) ? num.toFixed(0) : String(num);
             }
           }
           if (value === '' && !date) break;
@@ -396,16 +493,26 @@ async function* sheetRows(
           break;
         }
         case 'row':
-          if (cells) { fill?.(n, cells); batch.push(dates ? { n, cells, dates } : { n, cells }); cells = null; }
+          if (cells) {
+            fill?.(n, cells);
+            batch.push(dates ? { n, cells, dates } : { n, cells });
+            cells = null;
+          }
           break;
-        case 'sheetData': inData = false; break;
-        default: break;
+        case 'sheetData':
+          inData = false;
+          break;
+        default:
+          break;
       }
     },
   };
   // (an element or a text may be as long as a cell at its limit, in UTF-8)
   for await (const _ of feed(zip, entry, on, MAX_ELEMENT + limits.maxCellChars * 4)) {
-    if (batch.length >= BATCH) { yield batch; batch = []; }
+    if (batch.length >= BATCH) {
+      yield batch;
+      batch = [];
+    }
   }
   if (batch.length) yield batch;
   return !ctx.merges && found.length ? found : undefined;
@@ -443,12 +550,18 @@ function cellType(a: Attrs): string {
   const { buf } = a;
   if (end === at + 1) {
     switch (buf[at]) {
-      case 115: return 's';
-      case 110: return 'n';
-      case 98: return 'b';
-      case 101: return 'e';
-      case 100: return 'd';
-      default: break;
+      case 115:
+        return 's';
+      case 110:
+        return 'n';
+      case 98:
+        return 'b';
+      case 101:
+        return 'e';
+      case 100:
+        return 'd';
+      default:
+        break;
     }
   } else if (bytesAre(buf, at, end, 'str')) return 'str';
   else if (bytesAre(buf, at, end, 'inlineStr')) return 'inlineStr';
@@ -519,7 +632,10 @@ function mergeFiller(ranges: readonly MergeRange[], limits: RosterLimits): (n: n
     let expired = false;
     for (const c of columns) {
       const h = held[c]!;
-      if (h.until < n) { expired = true; continue; }
+      if (h.until < n) {
+        expired = true;
+        continue;
+      }
       while (cells.length < c) cells.push('');
       if (cells[c - 1] === '') cells[c - 1] = h.value;
     }

@@ -33,7 +33,8 @@ function progressReporter(): (processed: number, estimate: number) => void {
 
 async function run(job: WorkerJob): Promise<void> {
   // bytes cross the thread boundary as a plain Uint8Array: make them a Buffer again
-  if ('bytes' in job.source) job.source = { bytes: Buffer.from(job.source.bytes.buffer, job.source.bytes.byteOffset, job.source.bytes.byteLength) };
+  if ('bytes' in job.source)
+    job.source = { bytes: Buffer.from(job.source.bytes.buffer, job.source.bytes.byteOffset, job.source.bytes.byteLength) };
   const { inlet } = job;
   let credit = IN_FLIGHT;
   /** the stage refused a batch: what it threw is its `check`'s answer, nothing more is sent */
@@ -45,7 +46,10 @@ async function run(job: WorkerJob): Promise<void> {
     wake?.();
   });
   const credited = async (n: number) => {
-    while (credit < n) await new Promise<void>((r) => { wake = r; });
+    while (credit < n)
+      await new Promise<void>((r) => {
+        wake = r;
+      });
     wake = null;
   };
   let rows: RosterRow[] = [];
@@ -71,24 +75,28 @@ async function run(job: WorkerJob): Promise<void> {
     if (!estimate && n > 0) post({ type: 'progress', phase: 'parse', processed, total: n });
     estimate = n;
   };
-  const read = await scanRoster(readRosterTable(job.source, job.limits, { onEstimate, merges: job.merges }), {
-    row(r) {
-      processed += 1;
-      rows.push(r);
-      if (rows.length >= limit) full = true;
-      report(processed, estimate);
+  const read = await scanRoster(
+    readRosterTable(job.source, job.limits, { onEstimate, merges: job.merges }),
+    {
+      row(r) {
+        processed += 1;
+        rows.push(r);
+        if (rows.length >= limit) full = true;
+        report(processed, estimate);
+      },
+      error(e) {
+        processed += 1;
+        bad += 1;
+        if (errors.length < MAX_LISTED_ERRORS) errors.push(e);
+        report(processed, estimate);
+      },
     },
-    error(e) {
-      processed += 1;
-      bad += 1;
-      if (errors.length < MAX_LISTED_ERRORS) errors.push(e);
-      report(processed, estimate);
+    async () => {
+      if (!full) return;
+      full = false;
+      await send();
     },
-  }, async () => {
-    if (!full) return;
-    full = false;
-    await send();
-  });
+  );
   if ('merges' in read) {
     post({ type: 'merges', merges: read.merges });
     return;

@@ -22,16 +22,30 @@ const MB = 1024 * 1024;
 /** The limits for an upload of `size` bytes: inflating to 50× the upload, at most 200 MB. */
 export function rosterLimits(size: number, maxRows = DEFAULT_MAX_ROWS): RosterLimits {
   const inflated = Math.min(Math.max(50 * size, 4 * MB), 200 * MB);
-  return { maxEntries: 200, maxInflatedBytes: inflated, maxSharedStringsBytes: Math.min(inflated, 64 * MB), maxRows, maxColumns: 100, maxCellChars: 2000 };
+  return {
+    maxEntries: 200,
+    maxInflatedBytes: inflated,
+    maxSharedStringsBytes: Math.min(inflated, 64 * MB),
+    maxRows,
+    maxColumns: 100,
+    maxCellChars: 2000,
+  };
 }
 
 export type RosterLimitName = 'entries' | 'inflated' | 'shared_strings' | 'rows' | 'columns' | 'cell' | 'memory';
 
 /** Where a limit was passed: the row, and what was found there (columns, entries, megabytes). */
-export interface LimitAt { row?: number; found?: string | number }
+export interface LimitAt {
+  row?: number;
+  found?: string | number;
+}
 
 const sized = (which: RosterLimitName, n: number): string =>
-  which === 'inflated' || which === 'shared_strings' ? `${Math.max(1, Math.round(n / MB))} MB` : which === 'memory' ? `${n} MB` : n.toLocaleString('en');
+  which === 'inflated' || which === 'shared_strings'
+    ? `${Math.max(1, Math.round(n / MB))} MB`
+    : which === 'memory'
+      ? `${n} MB`
+      : n.toLocaleString('en');
 
 /**
  * The error for a limit passed. `which`, `max`, `row` and `found` let the answer name it in the
@@ -41,6 +55,9 @@ export const overLimit = (which: RosterLimitName, max: number, at: LimitAt = {})
   const found = typeof at.found === 'number' ? sized(which, at.found) : at.found;
   const where = [at.row !== undefined ? `row ${at.row}` : '', found !== undefined ? `found ${found}` : ''].filter(Boolean).join(', ');
   return new DomainError('roster_limit', `${which} limit ${max}${where ? `: ${where}` : ''}`, {
-    which, max: sized(which, max), ...(at.row !== undefined ? { row: at.row } : {}), ...(found !== undefined ? { found } : {}),
+    which,
+    max: sized(which, max),
+    ...(at.row !== undefined ? { row: at.row } : {}),
+    ...(found !== undefined ? { found } : {}),
   });
 };

@@ -10,7 +10,12 @@ import type { RosterLimits } from './roster-limits';
  * valid ones through `inlet` (the Store's roster stage, `RosterStage.inlet`). `merges`: the
  * roster sheet's merged cells, when a first reading found some.
  */
-export interface WorkerJob { source: RosterSource; limits: RosterLimits; inlet: MessagePort; merges?: SheetMerges }
+export interface WorkerJob {
+  source: RosterSource;
+  limits: RosterLimits;
+  inlet: MessagePort;
+  merges?: SheetMerges;
+}
 
 /** bad rows listed at most: enough to fix a sheet, bounded for a sheet that is all wrong (all are counted) */
 export const MAX_LISTED_ERRORS = 10_000;

@@ -14,8 +14,14 @@ import { overLimit, rosterLimits, DEFAULT_MAX_ROWS } from './roster-limits';
 import { importTempDir, spawnRosterWorker, WORKER_HEAP_MB } from './spawn-roster-worker';
 import { MAX_LISTED_ERRORS, type ImportPhase, type WorkerJob, type WorkerMessage } from './roster-worker-protocol';
 
-export interface RosterImportResult extends ImportResult { warnings: RosterWarning[] }
-export interface ImportProgressReport { phase: ImportPhase; processed: number; total: number }
+export interface RosterImportResult extends ImportResult {
+  warnings: RosterWarning[];
+}
+export interface ImportProgressReport {
+  phase: ImportPhase;
+  processed: number;
+  total: number;
+}
 export interface RosterImportInput {
   source: RosterSource;
   /** the file's size in bytes (sets the XLSX inflation limit) */
@@ -85,7 +91,9 @@ async function importOnce(store: Store, input: RosterImportInput, merges: SheetM
         else if (m.type === 'error') done(() => reject(errorFromData(m.error)));
         else done(() => resolve(m));
       });
-      reader.on('error', (e) => done(() => reject((e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY' ? overLimit('memory', WORKER_HEAP_MB) : e)));
+      reader.on('error', (e) =>
+        done(() => reject((e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY' ? overLimit('memory', WORKER_HEAP_MB) : e)),
+      );
       reader.on('exit', (code) => done(() => reject(new Error(`roster import worker exited (${code}) without an answer`))));
     });
     if (read.type === 'merges') return { merges: read.merges };

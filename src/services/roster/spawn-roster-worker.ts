@@ -18,7 +18,9 @@ export function spawnRosterWorker(data: unknown, youngMb: number, tmpDir: string
   const fromSource = __filename.endsWith('.ts');
   const file = path.join(__dirname, `roster-import-worker.${fromSource ? 'ts' : 'js'}`);
   return new Worker(file, {
-    workerData: data, transferList: transfer, env: { ...process.env, TMPDIR: tmpDir, TMP: tmpDir, TEMP: tmpDir },
+    workerData: data,
+    transferList: transfer,
+    env: { ...process.env, TMPDIR: tmpDir, TMP: tmpDir, TEMP: tmpDir },
     execArgv: fromSource ? ['--require', require.resolve('tsx/cjs')] : [],
     resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: youngMb },
   });
@@ -27,7 +29,12 @@ export function spawnRosterWorker(data: unknown, youngMb: number, tmpDir: string
 const PREFIX = 'anxin-import-';
 
 const alive = (pid: number): boolean => {
-  try { process.kill(pid, 0); return true; } catch (e) { return (e as { code?: string }).code === 'EPERM'; }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as { code?: string }).code === 'EPERM';
+  }
 };
 
 /**

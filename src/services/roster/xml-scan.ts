@@ -44,7 +44,8 @@ const NAMED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', a
 export function decodeXml(s: string): string {
   if (s.indexOf('&') < 0) return s;
   return s.replace(/&([^;&]{0,10});/g, (_, e: string) => {
-    if (e.charCodeAt(0) === 35) { // #
+    if (e.charCodeAt(0) === 35) {
+      // #
       const code = e[1] === 'x' || e[1] === 'X' ? Number.parseInt(e.slice(2), 16) : Number.parseInt(e.slice(1), 10);
       if (!Number.isInteger(code) || code < 0 || code > 0x10ffff) throw new XmlError(`bad character reference &${e};`);
       return String.fromCodePoint(code);
@@ -60,7 +61,11 @@ export function decodeXml(s: string): string {
  * scanner reuses it), read with `attr`. Most elements' attributes are never looked at, and a
  * sheet has millions: they stay bytes.
  */
-export interface Attrs { buf: Buffer; from: number; to: number }
+export interface Attrs {
+  buf: Buffer;
+  from: number;
+  to: number;
+}
 
 /** The value of attribute `name` (prefixes ignored: `r:id` answers `id`), decoded; undefined if absent. */
 export function attr(a: Attrs, name: string): string | undefined {
@@ -80,7 +85,10 @@ export function attrAt(a: Attrs, name: string): number {
     while (i < to && buf[i]! <= 32) i += 1;
     if (i >= to) return -1;
     let start = i;
-    while (i < to && buf[i] !== 61 && buf[i]! > 32) { if (buf[i] === 58) start = i + 1; i += 1; } // name (=, or space; after a prefix's colon)
+    while (i < to && buf[i] !== 61 && buf[i]! > 32) {
+      if (buf[i] === 58) start = i + 1;
+      i += 1;
+    } // name (=, or space; after a prefix's colon)
     const end = i;
     while (i < to && buf[i]! <= 32) i += 1;
     if (buf[i] !== 61) return -1; // not name="value": nothing more to read
@@ -107,7 +115,10 @@ export class XmlScanner {
   private depth = 0;
   private readonly attrs: Attrs = { buf: Buffer.alloc(0), from: 0, to: 0 };
 
-  constructor(private readonly on: XmlHandler, private readonly maxCarry: number) {}
+  constructor(
+    private readonly on: XmlHandler,
+    private readonly maxCarry: number,
+  ) {}
 
   /**
    * Scans a chunk of UTF-8 bytes. Only text and attributes are decoded (a sheet's markup is
@@ -129,20 +140,33 @@ export class XmlScanner {
       }
       if (lt > i) this.on.text(decodeXml(utf8(s, i, lt)));
       i = lt;
-      if (i + 1 >= n) { this.keep(s, i); return; }
+      if (i + 1 >= n) {
+        this.keep(s, i);
+        return;
+      }
       const c = s[i + 1]!;
       if (c === BANG) {
         if (startsWith(s, i, COMMENT)) {
           const end = s.indexOf('-->', i + 4);
-          if (end < 0) { this.keep(s, i); return; }
+          if (end < 0) {
+            this.keep(s, i);
+            return;
+          }
           i = end + 3;
         } else if (startsWith(s, i, CDATA)) {
           const end = s.indexOf(']]>', i + 9);
-          if (end < 0) { this.keep(s, i); return; }
+          if (end < 0) {
+            this.keep(s, i);
+            return;
+          }
           this.on.text(utf8(s, i + 9, end));
           i = end + 3;
-        } else if (n - i < CDATA.length && (CDATA.subarray(0, n - i).equals(s.subarray(i)) || COMMENT.subarray(0, Math.min(n - i, 4)).equals(s.subarray(i, i + 4)))) {
-          this.keep(s, i); return;
+        } else if (
+          n - i < CDATA.length &&
+          (CDATA.subarray(0, n - i).equals(s.subarray(i)) || COMMENT.subarray(0, Math.min(n - i, 4)).equals(s.subarray(i, i + 4)))
+        ) {
+          this.keep(s, i);
+          return;
         } else {
           throw new XmlError('a DTD or declaration (<!…) is not allowed in a workbook part');
         }
@@ -150,13 +174,19 @@ export class XmlScanner {
       }
       if (c === QUESTION) {
         const end = s.indexOf('?>', i + 2);
-        if (end < 0) { this.keep(s, i); return; }
+        if (end < 0) {
+          this.keep(s, i);
+          return;
+        }
         i = end + 2;
         continue;
       }
       if (c === SLASH) {
         const end = s.indexOf(GT, i + 2);
-        if (end < 0) { this.keep(s, i); return; }
+        if (end < 0) {
+          this.keep(s, i);
+          return;
+        }
         this.on.close(nameAt(s, i + 2, end));
         this.depth -= 1;
         i = end + 1;
@@ -167,15 +197,24 @@ export class XmlScanner {
       let q = 0;
       for (; j < n; j += 1) {
         const ch = s[j]!;
-        if (q) { if (ch === q) q = 0; } else if (ch === GT) break;
+        if (q) {
+          if (ch === q) q = 0;
+        } else if (ch === GT) break;
         else if (ch === QUOT || ch === APOS) q = ch;
         else if (ch === LT) throw new XmlError('< inside a tag');
       }
-      if (j >= n) { this.keep(s, i); return; }
+      if (j >= n) {
+        this.keep(s, i);
+        return;
+      }
       const selfClosing = s[j - 1] === SLASH;
       const last = selfClosing ? j - 1 : j;
       let k = i + 1;
-      while (k < last) { const ch = s[k]!; if (ch <= 32 || ch === SLASH) break; k += 1; }
+      while (k < last) {
+        const ch = s[k]!;
+        if (ch <= 32 || ch === SLASH) break;
+        k += 1;
+      }
       if (k === i + 1) throw new XmlError('a tag without a name');
       const name = nameAt(s, i + 1, k);
       this.attrs.buf = s;
@@ -225,25 +264,31 @@ function textEnd(s: Buffer, from: number, n: number): number {
 
 const COMMENT = Buffer.from('<!--');
 const CDATA = Buffer.from('<![CDATA[');
-const startsWith = (s: Buffer, at: number, what: Buffer): boolean => s.length - at >= what.length && s.compare(what, 0, what.length, at, at + what.length) === 0;
+const startsWith = (s: Buffer, at: number, what: Buffer): boolean =>
+  s.length - at >= what.length && s.compare(what, 0, what.length, at, at + what.length) === 0;
 
 /**
  * Buffer's own slicers, without toString's checks and switch (a sheet calls them millions of
  * times). They are not Node's public API: when a Node version lacks them, toString does the same.
  */
-interface Slicers { utf8Slice?(from: number, to: number): string; latin1Slice?(from: number, to: number): string }
+interface Slicers {
+  utf8Slice?(from: number, to: number): string;
+  latin1Slice?(from: number, to: number): string;
+}
 const proto = Buffer.prototype as unknown as Slicers;
 type Slice = (s: Buffer, from: number, to: number) => string;
 /** `own` when Buffer has it and it slices as toString does, else toString with `encoding` */
 export const slicer = (own: Slicers['utf8Slice'], encoding: 'utf8' | 'latin1'): Slice => {
   const probe = Buffer.from('<安>', 'utf8');
-  const works = typeof own === 'function' && (() => {
-    try {
-      return own.call(probe, 1, probe.length - 1) === probe.toString(encoding, 1, probe.length - 1);
-    } catch {
-      return false;
-    }
-  })();
+  const works =
+    typeof own === 'function' &&
+    (() => {
+      try {
+        return own.call(probe, 1, probe.length - 1) === probe.toString(encoding, 1, probe.length - 1);
+      } catch {
+        return false;
+      }
+    })();
   return works ? (s, from, to) => own.call(s, from, to) : (s, from, to) => s.toString(encoding, from, to);
 };
 const utf8: Slice = slicer(proto.utf8Slice, 'utf8');
@@ -262,7 +307,10 @@ function nameAt(s: Buffer, from: number, to: number): string {
   let hash = end - from;
   for (let k = from; k < end; k += 1) {
     const b = s[k]!;
-    if (b === 58) { start = k + 1; hash = end - start; } else hash = (hash * 31 + b) | 0;
+    if (b === 58) {
+      start = k + 1;
+      hash = end - start;
+    } else hash = (hash * 31 + b) | 0;
   }
   if (end - start <= 3) {
     let key = end - start;

@@ -18,9 +18,17 @@ export function createBell(): Bell {
       wake?.();
     },
     wait(ms) {
-      if (rung) { rung = false; return Promise.resolve(); }
+      if (rung) {
+        rung = false;
+        return Promise.resolve();
+      }
       return new Promise<void>((resolve) => {
-        const done = () => { clearTimeout(timer); wake = null; rung = false; resolve(); };
+        const done = () => {
+          clearTimeout(timer);
+          wake = null;
+          rung = false;
+          resolve();
+        };
         const timer = setTimeout(done, ms);
         wake = done;
       });

@@ -15,25 +15,57 @@ const MAX_AHEAD_MS = 366 * 24 * 3600_000;
  * scheduled one waits out quiet hours). One delivery record and one outbox entry per
  * room, keyed by broadcast and room, so nothing is sent twice.
  */
-export async function broadcast(deps: Deps, input: { text: string; scope: string; at?: Date; by: string; image?: Buffer }): Promise<{ broadcast: Broadcast; rooms: number }> {
+export async function broadcast(
+  deps: Deps,
+  input: { text: string; scope: string; at?: Date; by: string; image?: Buffer },
+): Promise<{ broadcast: Broadcast; rooms: number }> {
   const { store, clock, timeZone } = deps;
   const placed = await resolveScope(store, input.scope);
   const now = clock.now();
-  if (input.at && input.at.getTime() < now.getTime() - 60_000) throw new DomainError('validation', 'at in the past', { detailKey: 'at_not_past' });
+  if (input.at && input.at.getTime() < now.getTime() - 60_000)
+    throw new DomainError('validation', 'at in the past', { detailKey: 'at_not_past' });
   // (year 9999 made the quiet-hours maths throw a RangeError, a 500)
-  if (input.at && input.at.getTime() > now.getTime() + MAX_AHEAD_MS) throw new DomainError('validation', 'at too far ahead', { detailKey: 'at_within_year' });
+  if (input.at && input.at.getTime() > now.getTime() + MAX_AHEAD_MS)
+    throw new DomainError('validation', 'at too far ahead', { detailKey: 'at_within_year' });
   const at = input.at ? afterQuietHours(input.at, timeZone) : now;
   const groups = await boundGroups(store, placed);
   const imagePhotoId = input.image ? await storeImage(deps, input.image) : null;
-  const b = await store.broadcasts.insert({ text: input.text, imagePhotoId, scope: input.scope, at, status: 'scheduled', createdBy: input.by });
-  await store.deliveries.insertMany(groups.map((g) => ({ broadcastId: b.id, roomId: g.roomId!, status: 'pending' as const, sentAt: null, error: null })));
-  await enqueue(deps, groups.map((g) => entryFor(b, g.roomId!, g.botId)));
-  await store.audit.insert({ actor: input.by, action: 'broadcast', target: `broadcast:${b.id}`, detail: { scope: input.scope, rooms: groups.length }, communityId: placed.communityId ?? null, gridId: placed.gridId ?? null, groupId: placed.groupId ?? null });
+  const b = await store.broadcasts.insert({
+    text: input.text,
+    imagePhotoId,
+    scope: input.scope,
+    at,
+    status: 'scheduled',
+    createdBy: input.by,
+  });
+  await store.deliveries.insertMany(
+    groups.map((g) => ({ broadcastId: b.id, roomId: g.roomId!, status: 'pending' as const, sentAt: null, error: null })),
+  );
+  await enqueue(
+    deps,
+    groups.map((g) => entryFor(b, g.roomId!, g.botId)),
+  );
+  await store.audit.insert({
+    actor: input.by,
+    action: 'broadcast',
+    target: `broadcast:${b.id}`,
+    detail: { scope: input.scope, rooms: groups.length },
+    communityId: placed.communityId ?? null,
+    gridId: placed.gridId ?? null,
+    groupId: placed.groupId ?? null,
+  });
   return { broadcast: b, rooms: groups.length };
 }
 
 const entryFor = (b: Broadcast, roomId: string, account: string | null) => ({
-  key: `broadcast:${b.id}:${roomId}`, roomId, account: account ?? '*', text: b.text, priority: PRIORITY.bulk, notBefore: b.at, broadcastId: b.id, photoId: b.imagePhotoId,
+  key: `broadcast:${b.id}:${roomId}`,
+  roomId,
+  account: account ?? '*',
+  text: b.text,
+  priority: PRIORITY.bulk,
+  notBefore: b.at,
+  broadcastId: b.id,
+  photoId: b.imagePhotoId,
 });
 
 /** A broadcast's picture: checked by the one photo gate like any photo, and stored durably before anything is queued. */
@@ -41,7 +73,17 @@ async function storeImage({ store }: Deps, bytes: Buffer): Promise<string> {
   const mime = await checkPhoto(bytes, 'image');
   const blob = await store.blobs.put(bytes);
   const photo = await store.photos.insert({
-    sha256: blob.sha256, mime, size: blob.size, contactId: null, messageId: null, houseId: null, roundId: null, item: null, hazardId: null, tipId: null, counted: false,
+    sha256: blob.sha256,
+    mime,
+    size: blob.size,
+    contactId: null,
+    messageId: null,
+    houseId: null,
+    roundId: null,
+    item: null,
+    hazardId: null,
+    tipId: null,
+    counted: false,
   });
   return photo.id;
 }
@@ -60,7 +102,10 @@ export async function resumeBroadcasts(deps: Deps): Promise<number> {
     const b = await deps.store.broadcasts.get(id);
     if (!b) continue;
     const groups = new Map((await deps.store.groups.find({ roomId: { in: rooms } })).map((g) => [g.roomId, g.botId]));
-    added += await enqueue(deps, rooms.map((roomId) => entryFor(b, roomId, groups.get(roomId) ?? null)));
+    added += await enqueue(
+      deps,
+      rooms.map((roomId) => entryFor(b, roomId, groups.get(roomId) ?? null)),
+    );
   }
   return added;
 }
@@ -74,11 +119,15 @@ export interface BroadcastStatus extends Broadcast {
 export async function broadcastStatus({ store, clock }: Deps, id: string): Promise<BroadcastStatus | null> {
   const b = await store.broadcasts.get(id);
   if (!b) return null;
-  const deliveries = (await store.deliveries.find({ broadcastId: id })).map((d) => ({ roomId: d.roomId, status: d.status, sentAt: d.sentAt, error: d.error }));
+  const deliveries = (await store.deliveries.find({ broadcastId: id })).map((d) => ({
+    roomId: d.roomId,
+    status: d.status,
+    sentAt: d.sentAt,
+    error: d.error,
+  }));
   const pending = deliveries.filter((d) => d.status === 'pending').length;
   const failed = deliveries.filter((d) => d.status === 'failed').length;
-  const status: Broadcast['status'] = pending > 0
-    ? (b.at > clock.now() ? 'scheduled' : 'sending')
-    : failed > 0 && failed === deliveries.length ? 'failed' : 'done';
+  const status: Broadcast['status'] =
+    pending > 0 ? (b.at > clock.now() ? 'scheduled' : 'sending') : failed > 0 && failed === deliveries.length ? 'failed' : 'done';
   return { ...b, status, deliveries };
 }

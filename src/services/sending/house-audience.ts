@@ -2,7 +2,12 @@ import type { Group, House, Locale } from '../../domain/types';
 import type { Deps } from '../deps';
 
 /** A room to tell something in: its group, whom to @mention, and the group's language. */
-export interface Audience { group: Group; roomId: string; mentions: string[]; lng: Locale | null }
+export interface Audience {
+  group: Group;
+  roomId: string;
+  mentions: string[];
+  lng: Locale | null;
+}
 
 /** The WeChat ids of a house's registered landlord (none when it is not registered): whom news about it @mentions. */
 export async function ownerMentions({ store }: Deps, house: Pick<House, 'contactId'> | null): Promise<string[]> {

@@ -15,7 +15,10 @@ export interface Notice {
 }
 
 /** What a notice says: a `bot` text by its key, with its params (a Date is shown as month and day in the reader's language). */
-export interface Say { key: string; params?: Record<string, unknown> }
+export interface Say {
+  key: string;
+  params?: Record<string, unknown>;
+}
 
 /**
  * A notice as a service returns it: keyed, with its audience (a room and whom to @mention,

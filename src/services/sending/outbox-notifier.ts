@@ -10,9 +10,21 @@ export function createOutboxNotifier(deps: Deps): Notifier {
       const rooms = [...new Set(notices.flatMap((n) => (n.roomId ? [n.roomId] : [])))];
       const groups = rooms.length ? await deps.store.groups.find({ roomId: { in: rooms } }) : [];
       const account = new Map(groups.map((g) => [g.roomId, g.botId ?? '*']));
-      return enqueue(deps, notices.map((n) => (n.roomId
-        ? { key: n.key, roomId: n.roomId, text: n.text, mentions: n.mentions ?? [], account: account.get(n.roomId) ?? '*', priority: PRIORITY.bulk }
-        : { key: n.key, contactId: n.contactId!, text: n.text, priority: PRIORITY.bulk })));
+      return enqueue(
+        deps,
+        notices.map((n) =>
+          n.roomId
+            ? {
+                key: n.key,
+                roomId: n.roomId,
+                text: n.text,
+                mentions: n.mentions ?? [],
+                account: account.get(n.roomId) ?? '*',
+                priority: PRIORITY.bulk,
+              }
+            : { key: n.key, contactId: n.contactId!, text: n.text, priority: PRIORITY.bulk },
+        ),
+      );
     },
   };
 }

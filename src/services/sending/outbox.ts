@@ -10,7 +10,8 @@ export const PRIORITY = { reply: 0, bulk: 10 } as const;
 export const MAX_ATTEMPTS = 5;
 const CHUNK = 5000;
 
-export type NewOutboxEntry = Pick<OutboxEntry, 'key' | 'text'> & Partial<Pick<OutboxEntry, 'account' | 'roomId' | 'contactId' | 'mentions' | 'priority' | 'notBefore' | 'broadcastId' | 'photoId'>>;
+export type NewOutboxEntry = Pick<OutboxEntry, 'key' | 'text'> &
+  Partial<Pick<OutboxEntry, 'account' | 'roomId' | 'contactId' | 'mentions' | 'priority' | 'notBefore' | 'broadcastId' | 'photoId'>>;
 
 /**
  * The one place every outgoing message passes: no message carries controls or bidi
@@ -21,10 +22,22 @@ export type NewOutboxEntry = Pick<OutboxEntry, 'key' | 'text'> & Partial<Pick<Ou
  */
 function draftOf(clock: Deps['clock'], e: NewOutboxEntry): Draft<OutboxEntry> {
   return {
-    key: e.key, account: e.account ?? '*', roomId: e.roomId ?? null, contactId: e.contactId ?? null,
-    text: maskPersonal(e.text.replace(INVISIBLE, '')), mentions: e.mentions ?? [],
-    priority: e.priority ?? PRIORITY.bulk, status: 'pending', attempts: 0, notBefore: e.notBefore ?? clock.now(), leaseUntil: null, leasedBy: null,
-    sentAt: null, error: null, broadcastId: e.broadcastId ?? null, photoId: e.photoId ?? null,
+    key: e.key,
+    account: e.account ?? '*',
+    roomId: e.roomId ?? null,
+    contactId: e.contactId ?? null,
+    text: maskPersonal(e.text.replace(INVISIBLE, '')),
+    mentions: e.mentions ?? [],
+    priority: e.priority ?? PRIORITY.bulk,
+    status: 'pending',
+    attempts: 0,
+    notBefore: e.notBefore ?? clock.now(),
+    leaseUntil: null,
+    leasedBy: null,
+    sentAt: null,
+    error: null,
+    broadcastId: e.broadcastId ?? null,
+    photoId: e.photoId ?? null,
   };
 }
 
@@ -45,7 +58,7 @@ export async function enqueue(deps: Deps, entries: readonly NewOutboxEntry[]): P
 async function withoutLeavers(deps: Deps, entries: readonly NewOutboxEntry[]): Promise<readonly NewOutboxEntry[]> {
   const out: NewOutboxEntry[] = [];
   for (const e of entries) {
-    const mentions = e.roomId ? e.mentions ?? [] : [];
+    const mentions = e.roomId ? (e.mentions ?? []) : [];
     const gone = mentions.length ? await leftRoom(deps, e.roomId!, mentions) : null;
     out.push(gone?.size ? { ...e, mentions: mentions.filter((m) => !gone.has(m)) } : e);
   }
@@ -91,20 +104,35 @@ export async function claimDue(
 ): Promise<OutboxEntry[]> {
   const { store, clock } = deps;
   const now = clock.now();
-  const order = (a: OutboxEntry, b: OutboxEntry) => a.priority - b.priority || a.notBefore.getTime() - b.notBefore.getTime() || (a.id < b.id ? -1 : 1);
+  const order = (a: OutboxEntry, b: OutboxEntry) =>
+    a.priority - b.priority || a.notBefore.getTime() - b.notBefore.getTime() || (a.id < b.id ? -1 : 1);
   // a few more than asked for are looked at, so entries handed to other accounts do not hide this one's
   const look = Math.max(input.limit, 16);
   for (let tries = 0; tries < 5; tries += 1) {
     // one indexed query per account (an IN over both would sort every pending entry)
-    const due = (await Promise.all([input.account, '*'].map((account) =>
-      store.outbox.find({ account, status: 'pending', notBefore: { lte: now } }, { sort: { priority: 1, notBefore: 1 }, limit: look })))).flat();
+    const due = (
+      await Promise.all(
+        [input.account, '*'].map((account) =>
+          store.outbox.find({ account, status: 'pending', notBefore: { lte: now } }, { sort: { priority: 1, notBefore: 1 }, limit: look }),
+        ),
+      )
+    ).flat();
     // (a dead sender's entries are looked at once the pending ones do not fill the batch)
     if (due.length < input.limit) {
-      due.push(...await store.outbox.find({ account: { in: [input.account, '*'] }, status: 'sending', leaseUntil: { lt: now } }, { sort: { priority: 1, notBefore: 1 }, limit: look }));
+      due.push(
+        ...(await store.outbox.find(
+          { account: { in: [input.account, '*'] }, status: 'sending', leaseUntil: { lt: now } },
+          { sort: { priority: 1, notBefore: 1 }, limit: look },
+        )),
+      );
     }
     const seen = due.sort(order).slice(0, look);
     if (!seen.length) return [];
-    const rooms = await sendableRooms(deps, { account: input.account, worker: input.worker, roomLeaseMs: input.roomLeaseMs ?? input.leaseMs, serves: input.serves }, seen);
+    const rooms = await sendableRooms(
+      deps,
+      { account: input.account, worker: input.worker, roomLeaseMs: input.roomLeaseMs ?? input.leaseMs, serves: input.serves },
+      seen,
+    );
     const candidates = seen.filter((c) => !c.roomId || rooms.has(c.roomId)).slice(0, input.limit);
     if (!candidates.length) continue; // all handed on: look again
     const leaseUntil = new Date(now.getTime() + input.leaseMs);
@@ -117,11 +145,17 @@ export async function claimDue(
     }
     let taken = 0;
     for (const g of groups.values()) {
-      taken += await store.outbox.updateWhere({ id: { in: g.map((c) => c.id) }, status: g[0]!.status, attempts: g[0]!.attempts, account: g[0]!.account }, { ...lease, attempts: g[0]!.attempts + 1 });
+      taken += await store.outbox.updateWhere(
+        { id: { in: g.map((c) => c.id) }, status: g[0]!.status, attempts: g[0]!.attempts, account: g[0]!.account },
+        { ...lease, attempts: g[0]!.attempts + 1 },
+      );
     }
     if (taken === candidates.length) return candidates.map((c) => ({ ...c, ...lease, attempts: c.attempts + 1 }));
     // another worker took some of them meanwhile: ours are those now leased to us until our time
-    const mine = await store.outbox.find({ id: { in: candidates.map((c) => c.id) }, status: 'sending', leasedBy: input.worker, leaseUntil }, { sort: { priority: 1, notBefore: 1 } });
+    const mine = await store.outbox.find(
+      { id: { in: candidates.map((c) => c.id) }, status: 'sending', leasedBy: input.worker, leaseUntil },
+      { sort: { priority: 1, notBefore: 1 } },
+    );
     if (mine.length) return mine.sort(order);
   }
   return [];
@@ -139,13 +173,22 @@ export const mergeable = (e: OutboxEntry): boolean => e.roomId !== null && e.pri
  * long the merged text already is; posts that would make it longer than MERGE_MAX_CHARS stay.
  */
 export async function claimCompanions(
-  deps: Deps, head: OutboxEntry, input: { account: string; worker: string; leaseMs: number; length: number },
+  deps: Deps,
+  head: OutboxEntry,
+  input: { account: string; worker: string; leaseMs: number; length: number },
 ): Promise<OutboxEntry[]> {
   const { store, clock } = deps;
   if (!mergeable(head)) return [];
   const now = clock.now();
   const due = await store.outbox.find(
-    { roomId: head.roomId!, status: 'pending', priority: PRIORITY.bulk, photoId: null, notBefore: { lte: now }, account: { in: [input.account, '*'] } },
+    {
+      roomId: head.roomId!,
+      status: 'pending',
+      priority: PRIORITY.bulk,
+      photoId: null,
+      notBefore: { lte: now },
+      account: { in: [input.account, '*'] },
+    },
     { sort: { notBefore: 1 }, limit: 10 },
   );
   const leaseUntil = new Date(now.getTime() + input.leaseMs);
@@ -169,7 +212,10 @@ export async function claimNext(deps: Deps, input: { account: string; worker: st
 
 /** Gives a leased entry back unsent (its sender stopped before it), as if never taken. */
 export async function release({ store }: Deps, entry: OutboxEntry): Promise<void> {
-  await store.outbox.updateWhere({ id: entry.id, leasedBy: entry.leasedBy }, { status: 'pending', leaseUntil: null, leasedBy: null, attempts: Math.max(0, entry.attempts - 1) });
+  await store.outbox.updateWhere(
+    { id: entry.id, leasedBy: entry.leasedBy },
+    { status: 'pending', leaseUntil: null, leasedBy: null, attempts: Math.max(0, entry.attempts - 1) },
+  );
 }
 
 /**
@@ -182,8 +228,15 @@ export async function release({ store }: Deps, entry: OutboxEntry): Promise<void
 export async function markSent({ store, clock }: Deps, entry: OutboxEntry): Promise<void> {
   const now = clock.now();
   await store.atomically(async () => {
-    if (entry.broadcastId && entry.roomId) await store.deliveries.updateWhere({ broadcastId: entry.broadcastId, roomId: entry.roomId }, { status: 'sent', sentAt: now, error: null });
-    await store.outbox.updateWhere({ id: entry.id, leasedBy: entry.leasedBy }, { status: 'sent', sentAt: now, leaseUntil: null, error: null });
+    if (entry.broadcastId && entry.roomId)
+      await store.deliveries.updateWhere(
+        { broadcastId: entry.broadcastId, roomId: entry.roomId },
+        { status: 'sent', sentAt: now, error: null },
+      );
+    await store.outbox.updateWhere(
+      { id: entry.id, leasedBy: entry.leasedBy },
+      { status: 'sent', sentAt: now, leaseUntil: null, error: null },
+    );
   });
 }
 
@@ -195,9 +248,16 @@ export async function markFailed({ store, clock }: Deps, entry: OutboxEntry, err
   const now = clock.now();
   const giveUp = entry.attempts >= MAX_ATTEMPTS;
   // the delivery first, for the same reason as in markSent
-  if (giveUp && entry.broadcastId && entry.roomId) await store.deliveries.updateWhere({ broadcastId: entry.broadcastId, roomId: entry.roomId }, { status: 'failed', error: error.slice(0, 300) });
-  await store.outbox.updateWhere({ id: entry.id, leasedBy: entry.leasedBy }, giveUp
-    ? { status: 'failed', leaseUntil: null, error: error.slice(0, 300) }
-    : { status: 'pending', leaseUntil: null, error: error.slice(0, 300), notBefore: new Date(now.getTime() + backoffMs(entry.attempts)) });
+  if (giveUp && entry.broadcastId && entry.roomId)
+    await store.deliveries.updateWhere(
+      { broadcastId: entry.broadcastId, roomId: entry.roomId },
+      { status: 'failed', error: error.slice(0, 300) },
+    );
+  await store.outbox.updateWhere(
+    { id: entry.id, leasedBy: entry.leasedBy },
+    giveUp
+      ? { status: 'failed', leaseUntil: null, error: error.slice(0, 300) }
+      : { status: 'pending', leaseUntil: null, error: error.slice(0, 300), notBefore: new Date(now.getTime() + backoffMs(entry.attempts)) },
+  );
   return giveUp ? 'failed' : 'retry';
 }

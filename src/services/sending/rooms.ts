@@ -15,7 +15,10 @@ const UNSENT = { in: ['pending', 'sending'] as OutboxEntry['status'][] };
 /** `account` is in these rooms (its room list at login, a message heard there, a join). */
 export async function recordMembership({ store }: Deps, account: string, roomIds: readonly string[]): Promise<void> {
   if (!roomIds.length) return;
-  await store.roomMembers.upsertMany([...new Set(roomIds)].map((roomId) => ({ roomId, account })), ['roomId', 'account']);
+  await store.roomMembers.upsertMany(
+    [...new Set(roomIds)].map((roomId) => ({ roomId, account })),
+    ['roomId', 'account'],
+  );
 }
 
 /** `account` left the room (or was removed): it is no member, and its lease ends now. */
@@ -40,7 +43,10 @@ async function adopt({ store }: Deps, roomIds: readonly string[], account: strin
  * between the two cannot strand them. False when another account holds a live lease.
  * (Only for accounts in the room: callers check membership.)
  */
-export async function takeRoom(deps: Deps, input: { roomId: string; account: string; worker: string; leaseMs: number }): Promise<Date | null> {
+export async function takeRoom(
+  deps: Deps,
+  input: { roomId: string; account: string; worker: string; leaseMs: number },
+): Promise<Date | null> {
   const { store, clock } = deps;
   const now = clock.now();
   const leaseUntil = new Date(now.getTime() + input.leaseMs);
@@ -49,8 +55,14 @@ export async function takeRoom(deps: Deps, input: { roomId: string; account: str
   const took = await store.atomically(async () => {
     if (!lease) {
       // another account may have taken it first
-      if (!(await store.roomLeases.insertIfAbsent({ roomId: input.roomId, account: input.account, leaseUntil, worker: input.worker }))) return false;
-    } else if (!(await store.roomLeases.updateWhere({ roomId: input.roomId, account: lease.account, leaseUntil: lease.leaseUntil }, { account: input.account, leaseUntil, worker: input.worker }))) {
+      if (!(await store.roomLeases.insertIfAbsent({ roomId: input.roomId, account: input.account, leaseUntil, worker: input.worker })))
+        return false;
+    } else if (
+      !(await store.roomLeases.updateWhere(
+        { roomId: input.roomId, account: lease.account, leaseUntil: lease.leaseUntil },
+        { account: input.account, leaseUntil, worker: input.worker },
+      ))
+    ) {
       return false;
     }
     if (!lease || lease.account !== input.account) await adopt(deps, [input.roomId], input.account);
@@ -83,17 +95,30 @@ export async function sendableRooms(
   if (!ask.length) return ok;
   const now = clock.now();
   const leases = new Map<string, RoomLease>((await store.roomLeases.find({ roomId: { in: ask } })).map((l) => [l.roomId, l]));
-  const live = (roomId: string) => { const l = leases.get(roomId); return l && l.leaseUntil > now ? l : null; };
+  const live = (roomId: string) => {
+    const l = leases.get(roomId);
+    return l && l.leaseUntil > now ? l : null;
+  };
   const open = ask.filter((r) => !live(r));
   const members = new Map<string, string[]>();
-  for (const m of open.length ? await store.roomMembers.find({ roomId: { in: open } }) : []) members.set(m.roomId, [...(members.get(m.roomId) ?? []), m.account]);
+  for (const m of open.length ? await store.roomMembers.find({ roomId: { in: open } }) : [])
+    members.set(m.roomId, [...(members.get(m.roomId) ?? []), m.account]);
   const renew: string[] = [];
   for (const roomId of ask) {
     const l = live(roomId);
-    if (l?.account === input.account) { ok.add(roomId); continue; }
-    if (l) { await hand(deps, roomId, input.account, l.account); continue; }
+    if (l?.account === input.account) {
+      ok.add(roomId);
+      continue;
+    }
+    if (l) {
+      await hand(deps, roomId, input.account, l.account);
+      continue;
+    }
     const inRoom = members.get(roomId) ?? [];
-    if (inRoom.length > 0 && !inRoom.includes(input.account)) { await hand(deps, roomId, input.account, UNSERVED); continue; }
+    if (inRoom.length > 0 && !inRoom.includes(input.account)) {
+      await hand(deps, roomId, input.account, UNSERVED);
+      continue;
+    }
     // its own leases that ran out are renewed together, below; a room lost to another member
     // meanwhile is seen on the next look
     if (leases.get(roomId)?.account === input.account) renew.push(roomId);
@@ -103,7 +128,10 @@ export async function sendableRooms(
     // (a member taking one of these meanwhile compares the old leaseUntil: one of the two wins)
     const leaseUntil = new Date(now.getTime() + input.roomLeaseMs);
     const n = await store.roomLeases.updateWhere({ roomId: { in: renew }, account: input.account }, { leaseUntil, worker: input.worker });
-    const held = n === renew.length ? renew : (await store.roomLeases.find({ roomId: { in: renew }, account: input.account, leaseUntil })).map((l) => l.roomId);
+    const held =
+      n === renew.length
+        ? renew
+        : (await store.roomLeases.find({ roomId: { in: renew }, account: input.account, leaseUntil })).map((l) => l.roomId);
     for (const r of held) ok.add(r);
   }
   return ok;
@@ -140,7 +168,9 @@ export function createRoomKeeper(deps: Deps, o: RoomKeeperOptions) {
   let ticking: Promise<void> | null = null;
   let stopped = false;
   let ready!: () => void;
-  const started = new Promise<void>((resolve) => { ready = resolve; });
+  const started = new Promise<void>((resolve) => {
+    ready = resolve;
+  });
 
   async function tick(): Promise<void> {
     if (!account) return;
@@ -169,13 +199,20 @@ export function createRoomKeeper(deps: Deps, o: RoomKeeperOptions) {
     if (await adopt(deps, [...served.keys()], me)) deps.bell.ring();
   }
 
-  const run = (): Promise<void> => (ticking ??= tick()
-    .catch((err) => { deps.log.error({ err }, 'room leases not renewed'); })
-    .finally(() => { ticking = null; }));
+  const run = (): Promise<void> =>
+    (ticking ??= tick()
+      .catch((err) => {
+        deps.log.error({ err }, 'room leases not renewed');
+      })
+      .finally(() => {
+        ticking = null;
+      }));
 
   function schedule(): void {
     if (stopped) return;
-    timer = setTimeout(() => { void run().then(schedule); }, everyMs);
+    timer = setTimeout(() => {
+      void run().then(schedule);
+    }, everyMs);
     timer.unref?.();
   }
 

@@ -12,10 +12,14 @@ type Placement = { communityId: T.Id | null; gridId: T.Id | null; groupId: T.Id 
 async function placementOf({ store }: Deps, name: TreeName, row: Row): Promise<Placement> {
   const none = { communityId: null, gridId: null, groupId: null };
   switch (name) {
-    case 'communities': return { ...none, communityId: row.id };
-    case 'grids': return { ...none, communityId: row.communityId as T.Id, gridId: row.id };
-    case 'groups': return { communityId: row.communityId as T.Id, gridId: row.gridId as T.Id, groupId: row.id };
-    case 'houses': return { communityId: row.communityId as T.Id, gridId: row.gridId as T.Id, groupId: row.groupId as T.Id };
+    case 'communities':
+      return { ...none, communityId: row.id };
+    case 'grids':
+      return { ...none, communityId: row.communityId as T.Id, gridId: row.id };
+    case 'groups':
+      return { communityId: row.communityId as T.Id, gridId: row.gridId as T.Id, groupId: row.id };
+    case 'houses':
+      return { communityId: row.communityId as T.Id, gridId: row.gridId as T.Id, groupId: row.groupId as T.Id };
     case 'landlords': {
       const h = await store.houses.findOne({ landlordId: row.id });
       return h ? { communityId: h.communityId, gridId: h.gridId, groupId: h.groupId } : none;
@@ -24,7 +28,10 @@ async function placementOf({ store }: Deps, name: TreeName, row: Row): Promise<P
 }
 
 /** Writes one audit entry, filed where the record sits. */
-export async function audit(deps: Deps, e: { actor: string; action: string; target: string; detail: Record<string, unknown>; at?: Placement }): Promise<void> {
+export async function audit(
+  deps: Deps,
+  e: { actor: string; action: string; target: string; detail: Record<string, unknown>; at?: Placement },
+): Promise<void> {
   await deps.store.audit.insert({ actor: e.actor, action: e.action, target: e.target, detail: e.detail, ...(e.at ?? {}) });
 }
 
@@ -45,7 +52,10 @@ const FOLLOW_HOUSE = ['commitments', 'submissions', 'hazards', 'tips'] as const;
  * commitments move with it), a group changes its head, names and phones are corrected. The
  * change and its before/after land in the audit log in the same unit.
  */
-export async function editRecord(deps: Deps, input: { name: TreeName; id: T.Id; patch: Record<string, unknown>; actor: string }): Promise<Row> {
+export async function editRecord(
+  deps: Deps,
+  input: { name: TreeName; id: T.Id; patch: Record<string, unknown>; actor: string },
+): Promise<Row> {
   const { store } = deps;
   const coll = store[input.name] as unknown as Collection<Row>;
   return store.atomically(async () => {
@@ -55,7 +65,8 @@ export async function editRecord(deps: Deps, input: { name: TreeName; id: T.Id; 
     if (input.name === 'houses') await prepareHouse(deps, before as unknown as T.House, patch);
     if (input.name === 'groups' && patch.headHouseId !== undefined && patch.headHouseId !== null) {
       const head = await store.houses.get(String(patch.headHouseId));
-      if (!head || head.groupId !== before.id) throw new DomainError('house_not_in_group', String(patch.headHouseId), { code: String(patch.headHouseId) });
+      if (!head || head.groupId !== before.id)
+        throw new DomainError('house_not_in_group', String(patch.headHouseId), { code: String(patch.headHouseId) });
     }
     const changed = Object.fromEntries(Object.entries(patch).filter(([k, v]) => v !== undefined && before[k] !== v));
     if (Object.keys(changed).length === 0) return before;
@@ -66,15 +77,21 @@ export async function editRecord(deps: Deps, input: { name: TreeName; id: T.Id; 
         const coll = store[c] as unknown as Collection<Row>;
         await coll.updateWhere({ houseId: after.id } as never, placed as never);
         // the points those records earned are counted where the house now is (a grid's ranking)
-        const refs = await coll.distinct('id', { houseId: after.id } as never) as string[];
+        const refs = (await coll.distinct('id', { houseId: after.id } as never)) as string[];
         if (refs.length) await store.points.updateWhere({ refId: { in: refs } }, { gridId: after.gridId as string });
       }
     }
     const was = Object.fromEntries(Object.keys(changed).map((k) => [k, before[k] ?? null]));
-    const entry = { actor: input.actor, action: `edit_${input.name}`, target: `${input.name}:${input.id}`, detail: { before: hidePhone(was), after: hidePhone(changed) } };
+    const entry = {
+      actor: input.actor,
+      action: `edit_${input.name}`,
+      target: `${input.name}:${input.id}`,
+      detail: { before: hidePhone(was), after: hidePhone(changed) },
+    };
     await audit(deps, { ...entry, at: await placementOf(deps, input.name, after) });
     // a house that moved is on the record where it left, too (that scope's staff see it go)
-    if (input.name === 'houses' && changed.groupId !== undefined) await audit(deps, { ...entry, at: await placementOf(deps, input.name, before) });
+    if (input.name === 'houses' && changed.groupId !== undefined)
+      await audit(deps, { ...entry, at: await placementOf(deps, input.name, before) });
     return after;
   });
 }
@@ -82,7 +99,8 @@ export async function editRecord(deps: Deps, input: { name: TreeName; id: T.Id; 
 /** A house's group decides its grid and community; its tenants decide whether it is a key house. */
 async function prepareHouse({ store }: Deps, house: T.House, patch: Record<string, unknown>): Promise<void> {
   if (patch.tenants !== undefined) patch.isKey = Number(patch.tenants) >= 10;
-  if (patch.landlordId !== undefined && !(await store.landlords.get(String(patch.landlordId)))) throw new DomainError('not_found', 'landlord');
+  if (patch.landlordId !== undefined && !(await store.landlords.get(String(patch.landlordId))))
+    throw new DomainError('not_found', 'landlord');
   if (patch.groupId === undefined || patch.groupId === house.groupId) return;
   const group = await store.groups.get(String(patch.groupId));
   if (!group) throw new DomainError('not_found', 'group');
@@ -114,6 +132,12 @@ export async function removeRecord(deps: Deps, input: { name: TreeName; id: T.Id
     }
     const at = await placementOf(deps, input.name, row);
     await coll.delete(input.id);
-    await audit(deps, { actor: input.actor, action: `delete_${input.name}`, target: `${input.name}:${input.id}`, detail: { before: hidePhone({ ...row }) }, at });
+    await audit(deps, {
+      actor: input.actor,
+      action: `delete_${input.name}`,
+      target: `${input.name}:${input.id}`,
+      detail: { before: hidePhone({ ...row }) },
+      at,
+    });
   });
 }

@@ -17,12 +17,15 @@ export interface AdminBootstrap {
  */
 export async function ensureAdmin({ store, log }: Deps, options: { adminToken?: string; dataDir: string }): Promise<AdminBootstrap> {
   const tokenFile = path.join(options.dataDir, 'admin-token');
-  const admin = (await store.users.findOne({ role: 'admin', active: true })) ?? (await store.users.insert({ name: '管理员 Admin', role: 'admin', scope: 'street', contactId: null, active: true }));
+  const admin =
+    (await store.users.findOne({ role: 'admin', active: true })) ??
+    (await store.users.insert({ name: '管理员 Admin', role: 'admin', scope: 'street', contactId: null, active: true }));
 
   if (options.adminToken) {
     const hash = hashToken(options.adminToken);
     await store.tokens.updateWhere({ userId: admin.id, label: 'env', revokedAt: null, hash: { ne: hash } }, { revokedAt: new Date() });
-    if (!(await store.tokens.findOne({ hash }))) await store.tokens.insert({ userId: admin.id, hash, label: 'env', lastUsedAt: null, revokedAt: null });
+    if (!(await store.tokens.findOne({ hash })))
+      await store.tokens.insert({ userId: admin.id, hash, label: 'env', lastUsedAt: null, revokedAt: null });
     else await store.tokens.updateWhere({ hash }, { revokedAt: null, userId: admin.id });
     return { source: 'env', tokenFile };
   }
@@ -48,6 +51,9 @@ async function isLive(store: Deps['store'], token: string): Promise<boolean> {
   return Boolean(t);
 }
 async function readTokenFile(file: string): Promise<string | undefined> {
-  try { return (await fs.readFile(file, 'utf8')).trim() || undefined; } catch { return undefined; }
+  try {
+    return (await fs.readFile(file, 'utf8')).trim() || undefined;
+  } catch {
+    return undefined;
+  }
 }
-

@@ -3,7 +3,12 @@ import type { Deps } from '../deps';
 const CHUNK = 5000;
 export const DAY_MS = 86_400_000;
 
-export interface Pruned { messages: number; outbox: number; intents: number; transcripts: number }
+export interface Pruned {
+  messages: number;
+  outbox: number;
+  intents: number;
+  transcripts: number;
+}
 
 /**
  * Retention (issue 14): what only guards against repeats or shows a demo's history is kept
@@ -30,11 +35,13 @@ export async function pruneOld(deps: Deps, input: { days: number; transcripts?: 
     }
   };
   const messages = await inChunks(
-    async () => (await store.processedMessages.find({ createdAt: { lt: before } }, { sort: { createdAt: 1 }, limit: CHUNK })).map((m) => m.id),
+    async () =>
+      (await store.processedMessages.find({ createdAt: { lt: before } }, { sort: { createdAt: 1 }, limit: CHUNK })).map((m) => m.id),
     (ids) => store.processedMessages.deleteWhere({ id: { in: ids } }),
   );
   const outbox = await inChunks(
-    async () => (await store.outbox.find({ status: 'sent', sentAt: { lt: before } }, { sort: { sentAt: 1 }, limit: CHUNK })).map((e) => e.id),
+    async () =>
+      (await store.outbox.find({ status: 'sent', sentAt: { lt: before } }, { sort: { sentAt: 1 }, limit: CHUNK })).map((e) => e.id),
     (ids) => store.outbox.deleteWhere({ id: { in: ids }, status: 'sent' }),
   );
   const intents = await store.intents.deleteWhere({ expiresAt: { lt: now } });
@@ -45,14 +52,23 @@ export async function pruneOld(deps: Deps, input: { days: number; transcripts?: 
 }
 
 /** Prunes at start and then every `everyMs` (default hourly); a failed pass is logged and tried again next time. */
-export function startRetention(deps: Deps, input: { days: number; everyMs?: number; transcripts?: { prune(before: Date): number } }): { stop(): Promise<void> } {
+export function startRetention(
+  deps: Deps,
+  input: { days: number; everyMs?: number; transcripts?: { prune(before: Date): number } },
+): { stop(): Promise<void> } {
   let running: Promise<unknown> = Promise.resolve();
-  const pass = () => { running = pruneOld(deps, input).catch((err) => deps.log.warn({ err }, 'retention pass failed')); };
+  const pass = () => {
+    running = pruneOld(deps, input).catch((err) => deps.log.warn({ err }, 'retention pass failed'));
+  };
   const first = setTimeout(pass, 5_000);
   const timer = setInterval(pass, input.everyMs ?? 3_600_000);
   first.unref();
   timer.unref();
   return {
-    async stop() { clearTimeout(first); clearInterval(timer); await running; },
+    async stop() {
+      clearTimeout(first);
+      clearInterval(timer);
+      await running;
+    },
   };
 }

@@ -20,7 +20,10 @@ const GIVEN = ['娜英', '英敏', '静丽', '军伟', '霞磊', '伟桂', '超�
  */
 export function demoRoster(): RosterRow[] {
   let seed = 20261101;
-  const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+  const rnd = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
   const rows: RosterRow[] = [];
   let n = 0;
   for (const c of COMMUNITIES) {

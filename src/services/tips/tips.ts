@@ -19,10 +19,16 @@ const HOUSE_CODE = /(?<![A-Za-z0-9])([A-Za-z][A-Za-z0-9_-]{0,22}\d[A-Za-z0-9_-]*
 export async function reportTip(deps: Deps, input: { reporterContactId: string; text: string; said: Said }): Promise<Tip> {
   const { store, clock } = deps;
   const now = clock.now();
-  const today = await store.tips.count({ reporterContactId: input.reporterContactId, createdAt: { gte: new Date(now.getTime() - 86_400_000) } });
+  const today = await store.tips.count({
+    reporterContactId: input.reporterContactId,
+    createdAt: { gte: new Date(now.getTime() - 86_400_000) },
+  });
   if (today >= TIPS_PER_DAY) throw new DomainError('too_many_tips', 'tips', { limit: TIPS_PER_DAY });
   let house = null;
-  for (const m of input.text.matchAll(HOUSE_CODE)) { house = await store.houses.findOne({ code: m[1]!.toUpperCase() }); if (house) break; }
+  for (const m of input.text.matchAll(HOUSE_CODE)) {
+    house = await store.houses.findOne({ code: m[1]!.toUpperCase() });
+    if (house) break;
+  }
   const loose = [];
   for (let i = 0; i < TIP_MAX_PHOTOS; i += 1) {
     const waiting = await findIntent(deps, input.said, ['loose_photo']);
@@ -30,9 +36,20 @@ export async function reportTip(deps: Deps, input: { reporterContactId: string; 
     loose.push(waiting.photoId!);
   }
   const tip = await store.tips.insert({
-    number: await store.nextSequence('tip'), reporterContactId: input.reporterContactId, houseId: house?.id ?? null, communityId: house?.communityId ?? null,
-    gridId: house?.gridId ?? null, groupId: house?.groupId ?? null, hazardId: null, text: input.text.slice(0, 1000), photoIds: loose.reverse(), status: 'new',
-    decidedBy: null, decidedAt: null, reason: null, createdAt: now,
+    number: await store.nextSequence('tip'),
+    reporterContactId: input.reporterContactId,
+    houseId: house?.id ?? null,
+    communityId: house?.communityId ?? null,
+    gridId: house?.gridId ?? null,
+    groupId: house?.groupId ?? null,
+    hazardId: null,
+    text: input.text.slice(0, 1000),
+    photoIds: loose.reverse(),
+    status: 'new',
+    decidedBy: null,
+    decidedAt: null,
+    reason: null,
+    createdAt: now,
   });
   if (loose.length) await store.photos.updateWhere({ id: { in: loose } }, { tipId: tip.id });
   await createIntent(deps, input.said, 'tip_photos', { tipId: tip.id }, { replace: true });
@@ -54,7 +71,8 @@ export async function addTipPhoto(deps: Deps, input: { said: Said; photoId: stri
 /** `举报 N`: the reporter asks after their own tip (anyone else's is not found). */
 export async function tipOf(deps: Deps, input: { reporterContactId: string | null; number: number }): Promise<Tip> {
   const tip = await deps.store.tips.findOne({ number: input.number });
-  if (!tip || tip.reporterContactId !== input.reporterContactId) throw new DomainError('tip_not_found', String(input.number), { number: input.number });
+  if (!tip || tip.reporterContactId !== input.reporterContactId)
+    throw new DomainError('tip_not_found', String(input.number), { number: input.number });
   return tip;
 }
 
@@ -63,7 +81,11 @@ export async function tipOf(deps: Deps, input: { reporterContactId: string | nul
  * Decided once (compare-and-set from `new`); an accepted tip earns its reporter points, once.
  */
 /** A tip's decision, and what is to be told (the reporter privately; the hazard's room): as data, the door posts it. */
-export interface TipDecided { tip: Tip; hazard: Hazard | null; notices: NoticeData[] }
+export interface TipDecided {
+  tip: Tip;
+  hazard: Hazard | null;
+  notices: NoticeData[];
+}
 
 export async function decideTip(deps: Deps, input: TipDecision): Promise<TipDecided> {
   // the decision, its hazard, the reporter's points and the audit entry land together: a
@@ -71,7 +93,14 @@ export async function decideTip(deps: Deps, input: TipDecision): Promise<TipDeci
   return deps.store.atomically(() => decide(deps, input));
 }
 /** a hazard opened from a tip carries a description staff wrote: the tip's text is never copied (issue 25) */
-type TipDecision = { tip: Tip; by: string; accept: boolean; reason?: string; points?: number; hazard?: { description: string; days?: number } };
+type TipDecision = {
+  tip: Tip;
+  by: string;
+  accept: boolean;
+  reason?: string;
+  points?: number;
+  hazard?: { description: string; days?: number };
+};
 
 async function decide(deps: Deps, input: TipDecision): Promise<TipDecided> {
   const { store, clock } = deps;
@@ -83,7 +112,12 @@ async function decide(deps: Deps, input: TipDecision): Promise<TipDecided> {
   }
   const house = input.accept && input.hazard ? (tip.houseId ? await store.houses.get(tip.houseId) : null) : null;
   if (input.accept && input.hazard && !house) throw new DomainError('validation', 'tip has no house', { detailKey: 'tip_no_house' });
-  if (!(await store.tips.updateWhere({ id: tip.id, status: 'new' }, { status, decidedBy: input.by, decidedAt: clock.now(), reason: input.reason?.slice(0, 200) ?? null }))) {
+  if (
+    !(await store.tips.updateWhere(
+      { id: tip.id, status: 'new' },
+      { status, decidedBy: input.by, decidedAt: clock.now(), reason: input.reason?.slice(0, 200) ?? null },
+    ))
+  ) {
     return decide(deps, { ...input, tip: (await store.tips.get(tip.id))! });
   }
   let hazard: Hazard | null = null;
@@ -93,16 +127,38 @@ async function decide(deps: Deps, input: TipDecision): Promise<TipDecided> {
   }
   if (input.accept && !(await store.points.findOne({ reason: 'tip_accepted', refId: tip.id }))) {
     const reporter = await store.contacts.get(tip.reporterContactId);
-    await store.points.insert({ landlordId: reporter?.landlordId ?? null, contactId: tip.reporterContactId, gridId: tip.gridId, reason: 'tip_accepted', amount: input.points ?? (await pointRules(deps)).tip_accepted, refId: tip.id });
+    await store.points.insert({
+      landlordId: reporter?.landlordId ?? null,
+      contactId: tip.reporterContactId,
+      gridId: tip.gridId,
+      reason: 'tip_accepted',
+      amount: input.points ?? (await pointRules(deps)).tip_accepted,
+      refId: tip.id,
+    });
   }
-  await store.audit.insert({ actor: input.by, action: `${status}_tip`, target: `tip:${tip.id}`, detail: { number: tip.number, reason: input.reason ?? null }, communityId: tip.communityId, gridId: tip.gridId, groupId: tip.groupId });
+  await store.audit.insert({
+    actor: input.by,
+    action: `${status}_tip`,
+    target: `tip:${tip.id}`,
+    detail: { number: tip.number, reason: input.reason ?? null },
+    communityId: tip.communityId,
+    gridId: tip.gridId,
+    groupId: tip.groupId,
+  });
   const decided = (await store.tips.get(tip.id))!;
   // the reporter hears the decision in their private chat with the bot, never in a group; the hazard's room is told of it
   const reporter = await store.contacts.get(tip.reporterContactId);
-  const notices: NoticeData[] = reporter ? [{
-    key: `tip:decided:${tip.id}`, contactId: reporter.wechatId, mentions: [], lng: reporter.locale,
-    say: { key: `tip.decided_${status}`, params: { number: tip.number, reason: decided.reason ?? '' } },
-  }] : [];
+  const notices: NoticeData[] = reporter
+    ? [
+        {
+          key: `tip:decided:${tip.id}`,
+          contactId: reporter.wechatId,
+          mentions: [],
+          lng: reporter.locale,
+          say: { key: `tip.decided_${status}`, params: { number: tip.number, reason: decided.reason ?? '' } },
+        },
+      ]
+    : [];
   if (hazard) notices.push(...(await hazardOpenedNotices(deps, hazard)));
   return { tip: decided, hazard, notices };
 }

@@ -15,7 +15,10 @@ const BUCKET = 'photos';
 export class GridFsBlobStore implements BlobStore {
   private cached?: mongo.GridFSBucket;
 
-  constructor(private readonly conn: Connection, private readonly GridFSBucket: typeof mongo.GridFSBucket) {}
+  constructor(
+    private readonly conn: Connection,
+    private readonly GridFSBucket: typeof mongo.GridFSBucket,
+  ) {}
 
   /** The unique name index; run once before the first put. */
   async ensureIndexes(): Promise<void> {
@@ -30,7 +33,11 @@ export class GridFsBlobStore implements BlobStore {
   }
 
   private async guard<R>(fn: () => Promise<R>): Promise<R> {
-    try { return await fn(); } catch (e) { throw translateMongoError(e, BUCKET); }
+    try {
+      return await fn();
+    } catch (e) {
+      throw translateMongoError(e, BUCKET);
+    }
   }
 
   has(sha256: string): Promise<boolean> {

@@ -17,7 +17,12 @@ export const TX_MAX = 10_000;
 
 /** One MongoDB collection behind the Collection port; built from the shared CollectionSpec. */
 export class MongoCollection<E extends T.Entity> implements Collection<E> {
-  constructor(private readonly mongoose: Mongoose, private readonly model: Model<Doc>, private readonly spec: CollectionSpec<E>, private readonly uow: MongoUnitOfWork) {}
+  constructor(
+    private readonly mongoose: Mongoose,
+    private readonly model: Model<Doc>,
+    private readonly spec: CollectionSpec<E>,
+    private readonly uow: MongoUnitOfWork,
+  ) {}
 
   private filter(f: Filter<E>): Record<string, unknown> {
     return toMongoFilter(f as Record<string, unknown>, (o) => this.mongoose.trusted(o));
@@ -36,7 +41,8 @@ export class MongoCollection<E extends T.Entity> implements Collection<E> {
 
   private setOf(patch: Patch<E>, now: Date): Doc {
     const set: Doc = {};
-    for (const [k, v] of Object.entries(patch as Doc)) if (v !== undefined && k !== 'id' && k !== 'createdAt' && k !== 'updatedAt') set[k] = v;
+    for (const [k, v] of Object.entries(patch as Doc))
+      if (v !== undefined && k !== 'id' && k !== 'createdAt' && k !== 'updatedAt') set[k] = v;
     set.updatedAt = now;
     return set;
   }
@@ -56,7 +62,12 @@ export class MongoCollection<E extends T.Entity> implements Collection<E> {
   }
 
   private async guard<R>(fn: () => Promise<R>): Promise<R> {
-    try { return await fn(); } catch (e) { this.uow.serverFailed(); throw translateMongoError(e, this.spec.name); }
+    try {
+      return await fn();
+    } catch (e) {
+      this.uow.serverFailed();
+      throw translateMongoError(e, this.spec.name);
+    }
   }
 
   insertIfAbsent(draft: Draft<E>): Promise<E | null> {
@@ -79,7 +90,11 @@ export class MongoCollection<E extends T.Entity> implements Collection<E> {
       const now = new Date();
       const docs = drafts.map((d) => this.toDoc(d, now));
       // a transaction makes it all or nothing where the server has them
-      if (this.uow.transactions && drafts.length <= TX_MAX) return this.uow.run(async () => { await this.model.collection.insertMany(docs, this.uow.opts({ ordered: true })); return drafts.length; });
+      if (this.uow.transactions && drafts.length <= TX_MAX)
+        return this.uow.run(async () => {
+          await this.model.collection.insertMany(docs, this.uow.opts({ ordered: true }));
+          return drafts.length;
+        });
       try {
         await this.model.collection.insertMany(docs, { ordered: true });
       } catch (e) {
@@ -96,7 +111,15 @@ export class MongoCollection<E extends T.Entity> implements Collection<E> {
   }
 
   get(id: T.Id): Promise<E | null> {
-    return this.guard(async () => this.toDomain(await this.model.findOne(this.filter({ id } as Filter<E>)).session(this.uow.session() ?? null).lean<Doc>().exec()));
+    return this.guard(async () =>
+      this.toDomain(
+        await this.model
+          .findOne(this.filter({ id } as Filter<E>))
+          .session(this.uow.session() ?? null)
+          .lean<Doc>()
+          .exec(),
+      ),
+    );
   }
 
   async findOne(filter: Filter<E>, sort?: Sort<E>): Promise<E | null> {
@@ -109,59 +132,121 @@ export class MongoCollection<E extends T.Entity> implements Collection<E> {
     return this.guard(async () => {
       // only the fields asked for (the id always comes, as _id)
       const projection = options.fields ? Object.fromEntries(options.fields.filter((f) => f !== 'id').map((f) => [f, 1])) : undefined;
-      let q = this.model.find(this.filter(filter), projection).sort(toMongoSort(options.sort as Record<string, 1 | -1>, Object.keys(options.sort ?? {}).length === 1 && (this.spec.unique ?? []).some((k) => k.length === 1 && k[0] === Object.keys(options.sort!)[0]))).skip(options.offset ?? 0).session(this.uow.session() ?? null);
+      let q = this.model
+        .find(this.filter(filter), projection)
+        .sort(
+          toMongoSort(
+            options.sort as Record<string, 1 | -1>,
+            Object.keys(options.sort ?? {}).length === 1 &&
+              (this.spec.unique ?? []).some((k) => k.length === 1 && k[0] === Object.keys(options.sort!)[0]),
+          ),
+        )
+        .skip(options.offset ?? 0)
+        .session(this.uow.session() ?? null);
       if (options.limit !== undefined) q = q.limit(options.limit);
       return (await q.lean<Doc[]>().exec()).map((d) => this.toDomain(d) as E);
     });
   }
 
   count(filter: Filter<E>): Promise<number> {
-    return this.guard(() => this.model.countDocuments(this.filter(filter)).session(this.uow.session() ?? null).exec());
+    return this.guard(() =>
+      this.model
+        .countDocuments(this.filter(filter))
+        .session(this.uow.session() ?? null)
+        .exec(),
+    );
   }
 
   distinct<K extends keyof E & string>(field: K, filter: Filter<E>): Promise<E[K][]> {
-    return this.guard(async () => (await this.model.distinct(field === 'id' ? '_id' : field, this.filter(filter)).session(this.uow.session() ?? null).exec()) as E[K][]);
+    return this.guard(
+      async () =>
+        (await this.model
+          .distinct(field === 'id' ? '_id' : field, this.filter(filter))
+          .session(this.uow.session() ?? null)
+          .exec()) as E[K][],
+    );
   }
 
   update(id: T.Id, patch: Patch<E>): Promise<E | null> {
     return this.guard(async () => {
-      const doc = await this.model.findOneAndUpdate(this.filter({ id } as Filter<E>), { $set: this.setOf(patch, new Date()) }, { returnDocument: 'after' }).session(this.uow.session() ?? null).lean<Doc>().exec();
+      const doc = await this.model
+        .findOneAndUpdate(this.filter({ id } as Filter<E>), { $set: this.setOf(patch, new Date()) }, { returnDocument: 'after' })
+        .session(this.uow.session() ?? null)
+        .lean<Doc>()
+        .exec();
       return this.toDomain(doc);
     });
   }
 
   updateWhere(filter: Filter<E>, patch: Patch<E>): Promise<number> {
-    return this.guard(async () => (await this.model.updateMany(this.filter(filter), { $set: this.setOf(patch, new Date()) }).session(this.uow.session() ?? null).exec()).matchedCount);
+    return this.guard(
+      async () =>
+        (
+          await this.model
+            .updateMany(this.filter(filter), { $set: this.setOf(patch, new Date()) })
+            .session(this.uow.session() ?? null)
+            .exec()
+        ).matchedCount,
+    );
   }
 
   delete(id: T.Id): Promise<boolean> {
-    return this.guard(async () => (await this.model.deleteOne(this.filter({ id } as Filter<E>)).session(this.uow.session() ?? null).exec()).deletedCount > 0);
+    return this.guard(
+      async () =>
+        (
+          await this.model
+            .deleteOne(this.filter({ id } as Filter<E>))
+            .session(this.uow.session() ?? null)
+            .exec()
+        ).deletedCount > 0,
+    );
   }
 
   deleteWhere(filter: Filter<E>): Promise<number> {
-    return this.guard(async () => (await this.model.deleteMany(this.filter(filter)).session(this.uow.session() ?? null).exec()).deletedCount);
+    return this.guard(
+      async () =>
+        (
+          await this.model
+            .deleteMany(this.filter(filter))
+            .session(this.uow.session() ?? null)
+            .exec()
+        ).deletedCount,
+    );
   }
 
-  upsertMany(drafts: readonly UpsertDraft<E>[], key: readonly (keyof E & string)[]): Promise<{ id: T.Id; outcome: 'created' | 'updated' | 'unchanged' }[]> {
+  upsertMany(
+    drafts: readonly UpsertDraft<E>[],
+    key: readonly (keyof E & string)[],
+  ): Promise<{ id: T.Id; outcome: 'created' | 'updated' | 'unchanged' }[]> {
     // read, plan and write under one lock per collection, so concurrent imports (in any process) see each other's records
-    return this.guard(() => withMongoLock(this.model.db, `upsert:${this.spec.name}`, () => this.unit(drafts.length, async () => {
-      const now = new Date();
-      const existing: E[] = [];
-      for (let i = 0; i < drafts.length; i += CHUNK) {
-        const chunk = drafts.slice(i, i + CHUNK) as Doc[];
-        const uniq = new Map(chunk.map((d) => [keyOf(d, key), d]));
-        const ors = [...uniq.values()].map((d) => this.filter(Object.fromEntries(key.map((k) => [k, d[k]])) as Filter<E>));
-        const found = await this.model.find(this.mongoose.trusted({ $or: ors })).session(this.uow.session() ?? null).lean<Doc[]>().exec();
-        existing.push(...found.map((d) => this.toDomain(d) as E));
-      }
-      const steps = planUpsert(existing, drafts, key, () => newId(now.getTime()));
-      const ops = steps.flatMap((s): object[] => {
-        if (s.outcome === 'created') return [{ insertOne: { document: this.toDoc(s.draft, now) } }];
-        if (s.outcome === 'updated') return [{ updateOne: { filter: { _id: s.id }, update: { $set: this.setOf(s.patch as Patch<E>, now) } } }];
-        return [];
-      });
-      for (let i = 0; i < ops.length; i += CHUNK) await this.model.bulkWrite(ops.slice(i, i + CHUNK) as never, this.uow.opts({ ordered: true }));
-      return steps.map((s) => ({ id: s.outcome === 'created' ? (s.draft.id as T.Id) : s.id, outcome: s.outcome }));
-    })));
+    return this.guard(() =>
+      withMongoLock(this.model.db, `upsert:${this.spec.name}`, () =>
+        this.unit(drafts.length, async () => {
+          const now = new Date();
+          const existing: E[] = [];
+          for (let i = 0; i < drafts.length; i += CHUNK) {
+            const chunk = drafts.slice(i, i + CHUNK) as Doc[];
+            const uniq = new Map(chunk.map((d) => [keyOf(d, key), d]));
+            const ors = [...uniq.values()].map((d) => this.filter(Object.fromEntries(key.map((k) => [k, d[k]])) as Filter<E>));
+            const found = await this.model
+              .find(this.mongoose.trusted({ $or: ors }))
+              .session(this.uow.session() ?? null)
+              .lean<Doc[]>()
+              .exec();
+            existing.push(...found.map((d) => this.toDomain(d) as E));
+          }
+          const steps = planUpsert(existing, drafts, key, () => newId(now.getTime()));
+          const ops = steps.flatMap((s): object[] => {
+            if (s.outcome === 'created') return [{ insertOne: { document: this.toDoc(s.draft, now) } }];
+            if (s.outcome === 'updated')
+              return [{ updateOne: { filter: { _id: s.id }, update: { $set: this.setOf(s.patch as Patch<E>, now) } } }];
+            return [];
+          });
+          for (let i = 0; i < ops.length; i += CHUNK)
+            await this.model.bulkWrite(ops.slice(i, i + CHUNK) as never, this.uow.opts({ ordered: true }));
+          return steps.map((s) => ({ id: s.outcome === 'created' ? (s.draft.id as T.Id) : s.id, outcome: s.outcome }));
+        }),
+      ),
+    );
   }
 }

@@ -12,9 +12,16 @@ export function toMongoFilter(filter: Record<string, unknown>, trusted: <O exten
   for (const [field, cond] of Object.entries(filter)) {
     if (cond === undefined) continue;
     const key = field === 'id' ? '_id' : field;
-    const isOp = typeof cond === 'object' && cond !== null && !(cond instanceof Date) && !Array.isArray(cond)
-      && Object.keys(cond).every((k) => k in OPS);
-    if (!isOp) { out[key] = cond; continue; }
+    const isOp =
+      typeof cond === 'object' &&
+      cond !== null &&
+      !(cond instanceof Date) &&
+      !Array.isArray(cond) &&
+      Object.keys(cond).every((k) => k in OPS);
+    if (!isOp) {
+      out[key] = cond;
+      continue;
+    }
     const ops: Record<string, unknown> = {};
     for (const [op, v] of Object.entries(cond as Record<string, unknown>)) {
       if (v !== undefined) ops[OPS[op as keyof FieldOp<unknown>]] = v;

@@ -16,7 +16,9 @@ export function withMongoLock<R>(conn: Connection, name: string, fn: () => Promi
   const run = prev.catch(() => undefined).then(() => holding(conn, name, fn));
   const tail = run.catch(() => undefined);
   local.set(name, tail);
-  void tail.then(() => { if (local.get(name) === tail) local.delete(name); });
+  void tail.then(() => {
+    if (local.get(name) === tail) local.delete(name);
+  });
   return run;
 }
 
@@ -26,7 +28,11 @@ async function holding<R>(conn: Connection, name: string, fn: () => Promise<R>):
   for (let wait = 5; ; wait = Math.min(wait * 2, 250)) {
     const now = new Date();
     try {
-      await locks.updateOne({ _id: name, until: { $lt: now } }, { $set: { holder, until: new Date(now.getTime() + LOCK_LEASE_MS) } }, { upsert: true });
+      await locks.updateOne(
+        { _id: name, until: { $lt: now } },
+        { $set: { holder, until: new Date(now.getTime() + LOCK_LEASE_MS) } },
+        { upsert: true },
+      );
       break;
     } catch (e) {
       if ((e as { code?: number }).code !== 11000) throw e;

@@ -16,11 +16,19 @@ const TYPES: Record<FieldType, unknown> = {
  * nullable field only binds non-null values (as SQLite does), via a partial index.
  */
 export function toMongooseSchema(spec: AnyCollectionSpec): Schema {
-  const def: SchemaDefinition = { _id: { type: String, required: true }, createdAt: { type: Date, required: true }, updatedAt: { type: Date, required: true } };
+  const def: SchemaDefinition = {
+    _id: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+  };
   for (const [field, d] of Object.entries(spec.fields)) {
     const nullable = isNullable(d);
     const t = baseType(d);
-    def[field] = { type: TYPES[t], required: !nullable && t !== 'bool' && t !== 'json' ? true : undefined, default: nullable ? null : undefined };
+    def[field] = {
+      type: TYPES[t],
+      required: !nullable && t !== 'bool' && t !== 'json' ? true : undefined,
+      default: nullable ? null : undefined,
+    };
   }
   const schema = new Schema(def, { versionKey: false, _id: false, strict: 'throw', collection: spec.name, autoIndex: true, id: false });
   for (const key of spec.unique ?? []) {

@@ -35,7 +35,12 @@ async function ensureTtlIndexes(conn: mongoose.Connection, days: number): Promis
   ];
   for (const w of want) {
     const coll = conn.collection(w.coll);
-    const have = (await coll.listIndexes().toArray().catch(() => [])).find((i) => i.name === w.name);
+    const have = (
+      await coll
+        .listIndexes()
+        .toArray()
+        .catch(() => [])
+    ).find((i) => i.name === w.name);
     if (have?.expireAfterSeconds === seconds) continue;
     if (have) await coll.dropIndex(w.name);
     await coll.createIndex(w.key, { name: w.name, expireAfterSeconds: seconds, ...w.options });
@@ -61,32 +66,63 @@ function guarded(f: FigureStore, guard: <R>(what: string, fn: () => Promise<R>) 
 }
 
 /** The MongoDB adapter: one model per spec, indexes built on start, photos in GridFS. */
-export async function createMongoStore({ uri, dbName, serverSelectionTimeoutMS = 10_000, allowStandalone = false, warn, retentionDays = 30 }: MongoStoreOptions): Promise<Store> {
+export async function createMongoStore({
+  uri,
+  dbName,
+  serverSelectionTimeoutMS = 10_000,
+  allowStandalone = false,
+  warn,
+  retentionDays = 30,
+}: MongoStoreOptions): Promise<Store> {
   const m = createMongoose();
   const conn = m.createConnection(uri, { serverSelectionTimeoutMS, writeConcern: WRITE_CONCERN, ...(dbName ? { dbName } : {}) });
-  try { await conn.asPromise(); } catch (e) {
+  try {
+    await conn.asPromise();
+  } catch (e) {
     await conn.close().catch(() => undefined);
     throw translateMongoError(e, 'connection');
   }
   // transactions need a replica set (or mongos); without one, writes that must land together cannot
-  const hello = await conn.db!.admin().command({ hello: 1 }).catch(async (e: unknown) => { await conn.close().catch(() => undefined); throw translateMongoError(e, 'connection'); });
+  const hello = await conn
+    .db!.admin()
+    .command({ hello: 1 })
+    .catch(async (e: unknown) => {
+      await conn.close().catch(() => undefined);
+      throw translateMongoError(e, 'connection');
+    });
   const replicaSet = Boolean(hello.setName) || hello.msg === 'isdbgrid';
   if (!replicaSet) {
     if (!allowStandalone) {
       await conn.close();
-      throw new Error('MongoDB is a standalone server, not a replica set: writes that must land together would not be atomic. Run it as a replica set (compose.yaml does), or set MONGODB_ALLOW_STANDALONE=1 to accept that.');
+      throw new Error(
+        'MongoDB is a standalone server, not a replica set: writes that must land together would not be atomic. Run it as a replica set (compose.yaml does), or set MONGODB_ALLOW_STANDALONE=1 to accept that.',
+      );
     }
-    warn?.('MongoDB 是单机模式 standalone server (MONGODB_ALLOW_STANDALONE=1): crash-atomicity is off — writes meant to land together may land partly after a crash');
+    warn?.(
+      'MongoDB 是单机模式 standalone server (MONGODB_ALLOW_STANDALONE=1): crash-atomicity is off — writes meant to land together may land partly after a crash',
+    );
   }
   const uow = new MongoUnitOfWork(conn, replicaSet);
   const guard = async <R>(what: string, fn: () => Promise<R>): Promise<R> => {
-    try { return await fn(); } catch (e) { uow.serverFailed(); throw translateMongoError(e, what); }
+    try {
+      return await fn();
+    } catch (e) {
+      uow.serverFailed();
+      throw translateMongoError(e, what);
+    }
   };
   // a commitment became its holder's (issue 25): the unique key (houseId, letterVersion) of an older database goes
-  await conn.collection(SPECS.commitments.name).dropIndex('houseId_1_letterVersion_1').catch(() => undefined);
-  const models = Object.entries(SPECS).map(([k, spec]) => [k, conn.model<Record<string, unknown>>(spec.name, toMongooseSchema(spec), spec.name), spec] as const);
+  await conn
+    .collection(SPECS.commitments.name)
+    .dropIndex('houseId_1_letterVersion_1')
+    .catch(() => undefined);
+  const models = Object.entries(SPECS).map(
+    ([k, spec]) => [k, conn.model<Record<string, unknown>>(spec.name, toMongooseSchema(spec), spec.name), spec] as const,
+  );
   await Promise.all(models.map(([, model]) => model.init()));
-  const collections = Object.fromEntries(models.map(([k, model, spec]) => [k, new MongoCollection(m, model, spec as never, uow)])) as unknown as Collections;
+  const collections = Object.fromEntries(
+    models.map(([k, model, spec]) => [k, new MongoCollection(m, model, spec as never, uow)]),
+  ) as unknown as Collections;
   const blobs = new GridFsBlobStore(conn, m.mongo.GridFSBucket);
   await blobs.ensureIndexes();
   await ensureTtlIndexes(conn, retentionDays);
@@ -99,19 +135,33 @@ export async function createMongoStore({ uri, dbName, serverSelectionTimeoutMS =
     ...guarded(mongoFigures(conn), guard),
     blobs,
     roster: collectionRoster(collections),
-    nextSequence: (name: string) => guard('sequences', async () => {
-      const doc = await sequences.findOneAndUpdate({ _id: name }, { $inc: { value: 1 } }, uow.opts({ upsert: true, returnDocument: 'after' as const }));
-      return doc?.value ?? 1;
-    }),
-    markProcessed: (messageId: string, kind: string) => guard(SPECS.processedMessages.name, async () => {
-      const now = new Date();
-      const r = await processed.updateOne({ _id: messageId }, { $setOnInsert: { kind, createdAt: now, updatedAt: now } }, uow.opts({ upsert: true }));
-      return r.upsertedCount === 1;
-    }),
+    nextSequence: (name: string) =>
+      guard('sequences', async () => {
+        const doc = await sequences.findOneAndUpdate(
+          { _id: name },
+          { $inc: { value: 1 } },
+          uow.opts({ upsert: true, returnDocument: 'after' as const }),
+        );
+        return doc?.value ?? 1;
+      }),
+    markProcessed: (messageId: string, kind: string) =>
+      guard(SPECS.processedMessages.name, async () => {
+        const now = new Date();
+        const r = await processed.updateOne(
+          { _id: messageId },
+          { $setOnInsert: { kind, createdAt: now, updatedAt: now } },
+          uow.opts({ upsert: true }),
+        );
+        return r.upsertedCount === 1;
+      }),
     // a transaction on a replica set; on an allowed standalone server each write on its own (journaled)
     atomically: (fn) => uow.run(fn),
     async ping() {
-      try { return (await conn.db?.admin().ping())?.ok === 1; } catch { return false; }
+      try {
+        return (await conn.db?.admin().ping())?.ok === 1;
+      } catch {
+        return false;
+      }
     },
     async close() {
       await conn.close();

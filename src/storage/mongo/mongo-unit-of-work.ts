@@ -15,7 +15,10 @@ export class MongoUnitOfWork {
   /** transactions the server has given up on (a write in them failed): they can only abort */
   private readonly failed = new WeakSet<ClientSession>();
 
-  constructor(private readonly conn: Connection, readonly transactions: boolean) {}
+  constructor(
+    private readonly conn: Connection,
+    readonly transactions: boolean,
+  ) {}
 
   /** The session of the transaction this call runs in, if any. */
   session(): ClientSession | undefined {
@@ -45,14 +48,18 @@ export class MongoUnitOfWork {
     const session = await this.conn.startSession();
     try {
       let out = { err: new Error('transaction did not run') } as { ok: R } | { err: unknown };
-      await session.withTransaction(async () => {
-        try {
-          out = { ok: await this.als.run(session, fn) };
-        } catch (e) {
-          if ((e as { hasErrorLabel?: (l: string) => boolean }).hasErrorLabel?.('TransientTransactionError') || this.failed.has(session)) throw e;
-          out = { err: e };
-        }
-      }, { writeConcern: WRITE_CONCERN, readConcern: { level: 'snapshot' } });
+      await session.withTransaction(
+        async () => {
+          try {
+            out = { ok: await this.als.run(session, fn) };
+          } catch (e) {
+            if ((e as { hasErrorLabel?: (l: string) => boolean }).hasErrorLabel?.('TransientTransactionError') || this.failed.has(session))
+              throw e;
+            out = { err: e };
+          }
+        },
+        { writeConcern: WRITE_CONCERN, readConcern: { level: 'snapshot' } },
+      );
       if ('err' in out) throw out.err;
       return out.ok;
     } finally {

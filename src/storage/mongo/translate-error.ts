@@ -10,7 +10,11 @@ const SOCKET = ['EPIPE', 'ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EHOSTUNREAC
 export function translateMongoError(e: unknown, collection: string): unknown {
   const err = e as { code?: number | string; name?: string; message?: string; syscall?: string };
   if (err?.code === 11000 || err?.code === 11001) return new DomainError('conflict', `${collection}: duplicate key`, { collection });
-  if (UNAVAILABLE.test(err?.name ?? '') || (typeof err?.code === 'string' && SOCKET.includes(err.code)) || /buffering timed out|connection .* closed|Client must be connected/i.test(err?.message ?? '')) {
+  if (
+    UNAVAILABLE.test(err?.name ?? '') ||
+    (typeof err?.code === 'string' && SOCKET.includes(err.code)) ||
+    /buffering timed out|connection .* closed|Client must be connected/i.test(err?.message ?? '')
+  ) {
     return new DomainError('storage_unavailable', `${collection}: ${err.name}`, { collection });
   }
   return e;

@@ -12,7 +12,10 @@ const statements = new Map<string, Database.Statement>();
 parentPort!.on('message', (m: { id: number; sql: string; params: Record<string, unknown> }) => {
   try {
     let s = statements.get(m.sql);
-    if (!s) { s = db.prepare(m.sql); statements.set(m.sql, s); }
+    if (!s) {
+      s = db.prepare(m.sql);
+      statements.set(m.sql, s);
+    }
     parentPort!.postMessage({ id: m.id, rows: s.all(m.params) });
   } catch (e) {
     parentPort!.postMessage({ id: m.id, error: String((e as Error).message ?? e) });

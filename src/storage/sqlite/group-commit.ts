@@ -3,11 +3,20 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { setImmediate, setTimeout } from 'node:timers';
 
 /** A unit of writes that must reach the disk together (see `atomically`). */
-interface Unit { batch: number | null; done: Promise<void> | null }
+interface Unit {
+  batch: number | null;
+  done: Promise<void> | null;
+}
 
-interface Waiting { run: () => void; reject: (e: unknown) => void }
+interface Waiting {
+  run: () => void;
+  reject: (e: unknown) => void;
+}
 
-interface Settler { resolve: () => void; reject: (e: unknown) => void }
+interface Settler {
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
 
 /** Makes everything committed so far durable (the store's fsync of its WAL), off the event loop. */
 export type SyncCommitted = () => Promise<void>;
@@ -93,7 +102,10 @@ export class GroupCommit {
       // a due batch takes no new unit: that unit's writes wait for the next batch
       const deferred = unit && unit.batch !== this.batch && this.closing;
       if (this.open && !deferred) run();
-      else { this.queued.push({ run, reject }); this.drain(); }
+      else {
+        this.queued.push({ run, reject });
+        this.drain();
+      }
     });
   }
 
@@ -131,7 +143,9 @@ export class GroupCommit {
   committed(): Promise<void> {
     if (!this.open && this.queued.length === 0) return Promise.resolve();
     // an empty write in the current (or next) batch, taken back out of the count
-    return this.write(() => { this.writes -= 1; });
+    return this.write(() => {
+      this.writes -= 1;
+    });
   }
 
   /**
@@ -145,7 +159,11 @@ export class GroupCommit {
    */
   reading(): void {
     if (this.readOpen || this.db.inTransaction || !this.db.open) return;
-    try { this.db.exec('BEGIN'); } catch { return; } // (then the read runs on its own, as before)
+    try {
+      this.db.exec('BEGIN');
+    } catch {
+      return;
+    } // (then the read runs on its own, as before)
     this.readOpen = true;
     setImmediate(() => this.endRead());
   }
@@ -153,7 +171,11 @@ export class GroupCommit {
   private endRead(): void {
     if (!this.readOpen) return;
     this.readOpen = false;
-    try { if (this.db.open && this.db.inTransaction) this.db.exec('COMMIT'); } catch { /* a read transaction has nothing to keep */ }
+    try {
+      if (this.db.open && this.db.inTransaction) this.db.exec('COMMIT');
+    } catch {
+      /* a read transaction has nothing to keep */
+    }
   }
 
   /** Commits what is waiting now (at the end of each turn, once the units in the batch are done). */
@@ -171,9 +193,18 @@ export class GroupCommit {
     }
     let wrote = false;
     try {
-      if (this.db.inTransaction) { this.db.exec('COMMIT'); wrote = true; }
+      if (this.db.inTransaction) {
+        this.db.exec('COMMIT');
+        wrote = true;
+      }
     } catch (e) {
-      if (this.db.inTransaction) { try { this.db.exec('ROLLBACK'); } catch { /* the connection is already unusable */ } }
+      if (this.db.inTransaction) {
+        try {
+          this.db.exec('ROLLBACK');
+        } catch {
+          /* the connection is already unusable */
+        }
+      }
       this.settle(e);
       if (this.queued.length) this.drain();
       return;
@@ -227,7 +258,12 @@ export class GroupCommit {
   private drain(): void {
     if (this.open || this.retryTimer || !this.queued.length) return;
     let began: boolean;
-    try { began = this.tryBegin(); } catch (e) { this.rejectQueued(e); return; }
+    try {
+      began = this.tryBegin();
+    } catch (e) {
+      this.rejectQueued(e);
+      return;
+    }
     if (!began) {
       const now = Date.now();
       this.lockWaitSince ??= now;
@@ -235,14 +271,21 @@ export class GroupCommit {
         this.rejectQueued(Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' }));
         return;
       }
-      this.retryTimer = setTimeout(() => { this.retryTimer = null; this.drain(); }, 2);
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = null;
+        this.drain();
+      }, 2);
       return;
     }
     this.lockWaitSince = null;
     const waiting = this.queued;
     this.queued = [];
     for (const [i, w] of waiting.entries()) {
-      if (!this.open) { this.queued = waiting.slice(i); this.drain(); return; } // a failure ended the batch: the rest go in the next
+      if (!this.open) {
+        this.queued = waiting.slice(i);
+        this.drain();
+        return;
+      } // a failure ended the batch: the rest go in the next
       w.run();
     }
   }
@@ -282,7 +325,8 @@ export class GroupCommit {
     this.holds = 0;
     this.batch += 1;
     for (const w of done) {
-      if (error) w.reject(error); else w.resolve();
+      if (error) w.reject(error);
+      else w.resolve();
     }
   }
 }

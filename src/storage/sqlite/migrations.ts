@@ -4,7 +4,11 @@
  * Column names match the domain's field names; dates are ISO-8601 UTC text, booleans 0/1,
  * json fields JSON text.
  */
-export interface Migration { version: number; name: string; sql: string }
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
 
 const base = `id TEXT PRIMARY KEY, createdAt TEXT NOT NULL, updatedAt TEXT NOT NULL`;
 const placed = `communityId TEXT NOT NULL, gridId TEXT NOT NULL, groupId TEXT NOT NULL`;
@@ -253,7 +257,7 @@ CREATE INDEX outbox_status_sentAt ON outbox(status, sentAt, id);
   },
   {
     version: 45,
-    name: 'a commitment is its holder\'s, and a landlord who left the room is flagged on their house (issue 25)',
+    name: "a commitment is its holder's, and a landlord who left the room is flagged on their house (issue 25)",
     sql: `
 DROP INDEX IF EXISTS commitments_house_letter;
 CREATE UNIQUE INDEX commitments_house_letter_contact ON commitments(houseId, letterVersion, IFNULL(contactId, ''));
@@ -271,7 +275,11 @@ export function migrate(db: import('better-sqlite3').Database): number[] {
     if (done.has(m.version)) continue;
     db.transaction(() => {
       db.exec(m.sql);
-      db.prepare('INSERT INTO schema_migrations (version, name, appliedAt) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
+      db.prepare('INSERT INTO schema_migrations (version, name, appliedAt) VALUES (?, ?, ?)').run(
+        m.version,
+        m.name,
+        new Date().toISOString(),
+      );
     })();
     applied.push(m.version);
   }
@@ -283,11 +291,15 @@ export function migrate(db: import('better-sqlite3').Database): number[] {
  * SQLite lacks — no index with exactly those leading columns — is created. Runs after the
  * migrations, on every start; cheap when nothing is missing.
  */
-export function ensureSpecIndexes(db: import('better-sqlite3').Database, specs: readonly { name: string; indexes?: readonly (readonly string[])[] }[]): string[] {
+export function ensureSpecIndexes(
+  db: import('better-sqlite3').Database,
+  specs: readonly { name: string; indexes?: readonly (readonly string[])[] }[],
+): string[] {
   const made: string[] = [];
   for (const spec of specs) {
-    const have = (db.prepare(`PRAGMA index_list(${JSON.stringify(spec.name)})`).all() as { name: string }[])
-      .map((i) => (db.prepare(`PRAGMA index_info(${JSON.stringify(i.name)})`).all() as { name: string }[]).map((c) => c.name).join(','));
+    const have = (db.prepare(`PRAGMA index_list(${JSON.stringify(spec.name)})`).all() as { name: string }[]).map((i) =>
+      (db.prepare(`PRAGMA index_info(${JSON.stringify(i.name)})`).all() as { name: string }[]).map((c) => c.name).join(','),
+    );
     for (const key of spec.indexes ?? []) {
       if (have.includes(key.join(','))) continue;
       const name = `${spec.name}__${key.join('_')}`;

@@ -22,8 +22,16 @@ export class SqliteCollection<E extends T.Entity> implements Collection<E> {
   private readonly reads = new Map<string, Database.Statement>();
   private insertStmt: Database.Statement | undefined;
 
-  constructor(private readonly db: Database.Database, private readonly spec: CollectionSpec<E>, private readonly commit: GroupCommit) {
-    this.types = new Map<string, FieldType>([['id', 'string'], ['createdAt', 'date'], ['updatedAt', 'date']]);
+  constructor(
+    private readonly db: Database.Database,
+    private readonly spec: CollectionSpec<E>,
+    private readonly commit: GroupCommit,
+  ) {
+    this.types = new Map<string, FieldType>([
+      ['id', 'string'],
+      ['createdAt', 'date'],
+      ['updatedAt', 'date'],
+    ]);
     for (const [f, d] of Object.entries<FieldDef>(spec.fields)) this.types.set(f, baseType(d));
     this.columns = [...this.types.keys()];
     this.converted = [...this.types].filter(([, t]) => t === 'date' || t === 'bool' || t === 'json');
@@ -31,7 +39,10 @@ export class SqliteCollection<E extends T.Entity> implements Collection<E> {
 
   private stmt(sql: string): Database.Statement {
     let s = this.stmts.get(sql);
-    if (!s) { s = this.db.prepare(sql); this.stmts.set(sql, s); }
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.stmts.set(sql, s);
+    }
     return s;
   }
 
@@ -44,10 +55,14 @@ export class SqliteCollection<E extends T.Entity> implements Collection<E> {
   private encode(name: string, v: unknown): unknown {
     if (v === null || v === undefined) return null;
     switch (this.field(name)) {
-      case 'date': return (v instanceof Date ? v : new Date(v as string)).toISOString();
-      case 'bool': return v ? 1 : 0;
-      case 'json': return JSON.stringify(v);
-      default: return v;
+      case 'date':
+        return (v instanceof Date ? v : new Date(v as string)).toISOString();
+      case 'bool':
+        return v ? 1 : 0;
+      case 'json':
+        return JSON.stringify(v);
+      default:
+        return v;
     }
   }
 
@@ -80,8 +95,14 @@ export class SqliteCollection<E extends T.Entity> implements Collection<E> {
       const isOp = typeof cond === 'object' && cond !== null && !(cond instanceof Date);
       if (text && this.field(f) === 'json') throw new Error(`${this.spec.name}: json field "${f}" cannot be filtered`);
       if (!isOp) {
-        if (cond === null) { shape += `${f}\u0001null\u0002`; if (text) parts.push(`${q(f)} IS NULL`); }
-        else { shape += `${f}\u0001=\u0002`; params.push(this.encode(f, cond)); if (text) parts.push(`${q(f)} = ?`); }
+        if (cond === null) {
+          shape += `${f}\u0001null\u0002`;
+          if (text) parts.push(`${q(f)} IS NULL`);
+        } else {
+          shape += `${f}\u0001=\u0002`;
+          params.push(this.encode(f, cond));
+          if (text) parts.push(`${q(f)} = ?`);
+        }
         continue;
       }
       shape += `${f}\u0001`;
@@ -93,7 +114,10 @@ export class SqliteCollection<E extends T.Entity> implements Collection<E> {
           // json_each keeps one parameter however long the list (no SQLITE_MAX_VARIABLE_NUMBER limit)
           const list = (v as unknown[]).map((x) => this.encode(f, x));
           shape += `${op},`;
-          if (text) parts.push(`${op === 'nin' ? `(${q(f)} IS NULL OR ` : '('}${q(f)} ${op === 'in' ? 'IN' : 'NOT IN'} (SELECT value FROM json_each(?)))`);
+          if (text)
+            parts.push(
+              `${op === 'nin' ? `(${q(f)} IS NULL OR ` : '('}${q(f)} ${op === 'in' ? 'IN' : 'NOT IN'} (SELECT value FROM json_each(?)))`,
+            );
           params.push(JSON.stringify(list));
         } else if (op === 'ne' && v === null) {
           shape += 'ne-null,';
@@ -149,13 +173,19 @@ export class SqliteCollection<E extends T.Entity> implements Collection<E> {
   }
 
   private guard<R>(fn: () => R): R {
-    try { return fn(); } catch (e) { throw translateSqliteError(e, this.spec.name); }
+    try {
+      return fn();
+    } catch (e) {
+      throw translateSqliteError(e, this.spec.name);
+    }
   }
 
   private insertSync(draft: Draft<E>, now: Date): E {
     const rec = { ...draft, id: draft.id ?? newId(now.getTime()), createdAt: draft.createdAt ?? now, updatedAt: now } as Row;
     // one statement over every column (a field left out is NULL), prepared once per collection
-    this.insertStmt ??= this.db.prepare(`INSERT INTO ${q(this.spec.name)} (${this.columns.map(q).join(', ')}) VALUES (${this.columns.map(() => '?').join(', ')})`);
+    this.insertStmt ??= this.db.prepare(
+      `INSERT INTO ${q(this.spec.name)} (${this.columns.map(q).join(', ')}) VALUES (${this.columns.map(() => '?').join(', ')})`,
+    );
     this.insertStmt.run(...this.columns.map((c) => this.encode(c, rec[c])));
     for (const c of this.columns) if (rec[c] === undefined) rec[c] = null;
     return rec as unknown as E;
@@ -184,8 +214,17 @@ export class SqliteCollection<E extends T.Entity> implements Collection<E> {
   async insertMany(drafts: readonly Draft<E>[]): Promise<number> {
     const now = new Date();
     // one record needs no savepoint: a single statement is atomic already
-    if (drafts.length === 1) return this.write(() => { this.insertSync(drafts[0]!, now); return 1; });
-    return this.write(() => this.db.transaction(() => { for (const d of drafts) this.insertSync(d, now); return drafts.length; })());
+    if (drafts.length === 1)
+      return this.write(() => {
+        this.insertSync(drafts[0]!, now);
+        return 1;
+      });
+    return this.write(() =>
+      this.db.transaction(() => {
+        for (const d of drafts) this.insertSync(d, now);
+        return drafts.length;
+      })(),
+    );
   }
 
   private getSync(id: T.Id): E | null {
@@ -199,7 +238,11 @@ export class SqliteCollection<E extends T.Entity> implements Collection<E> {
   }
 
   async findOne(filter: Filter<E>, sort?: Sort<E>): Promise<E | null> {
-    const r = this.read(`one ${SqliteCollection.sortKey(sort)}`, filter, (where) => `SELECT * FROM ${q(this.spec.name)}${where}${this.orderBy(sort)} LIMIT 1`);
+    const r = this.read(
+      `one ${SqliteCollection.sortKey(sort)}`,
+      filter,
+      (where) => `SELECT * FROM ${q(this.spec.name)}${where}${this.orderBy(sort)} LIMIT 1`,
+    );
     const row = r.stmt.get(...r.params) as Row | undefined;
     return row ? this.decode(row) : null;
   }
@@ -210,7 +253,14 @@ export class SqliteCollection<E extends T.Entity> implements Collection<E> {
     const page = this.page(options);
     const fields = options.fields;
     const r = this.read(`find ${SqliteCollection.sortKey(options.sort)} ${page.sql} ${fields?.join(',') ?? '*'}`, filter, (where) => {
-      const columns = fields ? [...new Set(['id', ...fields])].map((f) => { this.field(f); return q(f); }).join(', ') : '*';
+      const columns = fields
+        ? [...new Set(['id', ...fields])]
+            .map((f) => {
+              this.field(f);
+              return q(f);
+            })
+            .join(', ')
+        : '*';
       return `SELECT ${columns} FROM ${q(this.spec.name)}${where}${this.orderBy(options.sort)}${page.sql}`;
     });
     return (r.stmt.all(...r.params, ...page.params) as Row[]).map((row) => this.decode(row));
@@ -230,7 +280,9 @@ export class SqliteCollection<E extends T.Entity> implements Collection<E> {
   explain(filter: Filter<E>, options: FindOptions<E> & { count?: boolean } = {}): string[] {
     const w = this.where(filter);
     const page = this.page(options);
-    const sql = options.count ? `SELECT COUNT(*) AS n FROM ${q(this.spec.name)}${w.sql}` : `SELECT * FROM ${q(this.spec.name)}${w.sql}${this.orderBy(options.sort)}${page.sql}`;
+    const sql = options.count
+      ? `SELECT COUNT(*) AS n FROM ${q(this.spec.name)}${w.sql}`
+      : `SELECT * FROM ${q(this.spec.name)}${w.sql}${this.orderBy(options.sort)}${page.sql}`;
     const params = options.count ? w.params : [...w.params, ...page.params];
     return (this.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail);
   }
@@ -264,21 +316,26 @@ export class SqliteCollection<E extends T.Entity> implements Collection<E> {
     return this.write(() => this.stmt(`DELETE FROM ${q(this.spec.name)}${w.sql}`).run(...w.params).changes);
   }
 
-  async upsertMany(drafts: readonly UpsertDraft<E>[], key: readonly (keyof E & string)[]): Promise<{ id: T.Id; outcome: 'created' | 'updated' | 'unchanged' }[]> {
+  async upsertMany(
+    drafts: readonly UpsertDraft<E>[],
+    key: readonly (keyof E & string)[],
+  ): Promise<{ id: T.Id; outcome: 'created' | 'updated' | 'unchanged' }[]> {
     const now = new Date();
     const lookup = this.stmt(`SELECT * FROM ${q(this.spec.name)} WHERE ${key.map((k) => `${q(k)} = ?`).join(' AND ')}`);
-    return this.write(() => this.db.transaction(() => {
-      const existing: E[] = [];
-      for (const d of drafts) {
-        const row = lookup.get(...key.map((k) => this.encode(k, (d as Row)[k]))) as Row | undefined;
-        if (row) existing.push(this.decode(row));
-      }
-      const steps = planUpsert(existing, drafts, key, () => newId(now.getTime()));
-      return steps.map((s) => {
-        if (s.outcome === 'created') return { id: this.insertSync(s.draft, now).id, outcome: s.outcome };
-        if (s.outcome === 'updated') this.updateSync({ id: s.id } as Filter<E>, s.patch as Patch<E>, now);
-        return { id: s.id, outcome: s.outcome };
-      });
-    })());
+    return this.write(() =>
+      this.db.transaction(() => {
+        const existing: E[] = [];
+        for (const d of drafts) {
+          const row = lookup.get(...key.map((k) => this.encode(k, (d as Row)[k]))) as Row | undefined;
+          if (row) existing.push(this.decode(row));
+        }
+        const steps = planUpsert(existing, drafts, key, () => newId(now.getTime()));
+        return steps.map((s) => {
+          if (s.outcome === 'created') return { id: this.insertSync(s.draft, now).id, outcome: s.outcome };
+          if (s.outcome === 'updated') this.updateSync({ id: s.id } as Filter<E>, s.patch as Patch<E>, now);
+          return { id: s.id, outcome: s.outcome };
+        });
+      })(),
+    );
   }
 }

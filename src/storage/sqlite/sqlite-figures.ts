@@ -14,15 +14,23 @@ function offThreadReader(file: string) {
   const waiting = new Map<number, { resolve: (rows: unknown[]) => void; reject: (e: Error) => void }>();
   const start = () => {
     const fromSource = __filename.endsWith('.ts');
-    const w = new Worker(path.join(__dirname, `figures-worker.${fromSource ? 'ts' : 'js'}`), { workerData: { file }, execArgv: fromSource ? ['--require', require.resolve('tsx/cjs')] : [] });
+    const w = new Worker(path.join(__dirname, `figures-worker.${fromSource ? 'ts' : 'js'}`), {
+      workerData: { file },
+      execArgv: fromSource ? ['--require', require.resolve('tsx/cjs')] : [],
+    });
     w.on('message', (m: { id: number; rows?: unknown[]; error?: string }) => {
       const p = waiting.get(m.id);
       waiting.delete(m.id);
-      if (m.error !== undefined) p?.reject(new Error(m.error)); else p?.resolve(m.rows!);
+      if (m.error !== undefined) p?.reject(new Error(m.error));
+      else p?.resolve(m.rows!);
       // an idle worker does not keep the process alive; one with a count under way does
       if (waiting.size === 0) w.unref();
     });
-    w.on('error', (e) => { for (const p of waiting.values()) p.reject(e); waiting.clear(); worker = null; });
+    w.on('error', (e) => {
+      for (const p of waiting.values()) p.reject(e);
+      waiting.clear();
+      worker = null;
+    });
     w.unref();
     return w;
   };
@@ -30,9 +38,16 @@ function offThreadReader(file: string) {
     all(sql: string, params: Record<string, unknown>): Promise<unknown[]> {
       worker ??= start();
       const id = (next += 1);
-      return new Promise((resolve, reject) => { waiting.set(id, { resolve, reject }); worker!.ref(); worker!.postMessage({ id, sql, params }); });
+      return new Promise((resolve, reject) => {
+        waiting.set(id, { resolve, reject });
+        worker!.ref();
+        worker!.postMessage({ id, sql, params });
+      });
     },
-    async close() { await worker?.terminate(); worker = null; },
+    async close() {
+      await worker?.terminate();
+      worker = null;
+    },
   };
 }
 
@@ -54,7 +69,11 @@ function scopeSql(where: FigureQuery['where'], alias: string): string {
  * letterVersion)`, `submissions(houseId, period)`, `hazards(houseId, status)`), grouped in
  * the database. Hazards are counted from their own table.
  */
-export function sqliteFigures(db: Database.Database, commit: GroupCommit, off: { file?: string; offThreadHouses?: number } = {}): FigureStore & { explainFigures(q: FigureQuery): string[]; closeFigures(): Promise<void> } {
+export function sqliteFigures(
+  db: Database.Database,
+  commit: GroupCommit,
+  off: { file?: string; offThreadHouses?: number } = {},
+): FigureStore & { explainFigures(q: FigureQuery): string[]; closeFigures(): Promise<void> } {
   const houseFlags = (where: FigureQuery['where']) => `
     SELECT h.id, h.code, h.address, h.communityId, h.gridId, h.groupId, h.isKey, h.landlordId,
       ${COMMITTED} AS committed,
@@ -77,7 +96,14 @@ export function sqliteFigures(db: Database.Database, commit: GroupCommit, off: {
         FROM hazards z ${scopeSql(q.where, 'z') || 'WHERE 1'} AND z.status IN ${LIVE} GROUP BY 1`;
   };
   const cache = new Map<string, Database.Statement>();
-  const stmt = (sql: string) => { let s = cache.get(sql); if (!s) { s = db.prepare(sql); cache.set(sql, s); } return s; };
+  const stmt = (sql: string) => {
+    let s = cache.get(sql);
+    if (!s) {
+      s = db.prepare(sql);
+      cache.set(sql, s);
+    }
+    return s;
+  };
   const params = (q: FigureQuery) => ({ ...q.where, period: q.period, letterVersion: q.letterVersion ?? -1, now: q.now.toISOString() });
   const dataVersion = db.prepare('PRAGMA data_version').pluck();
   const size = db.prepare('SELECT MAX(rowid) FROM houses').pluck();
@@ -92,16 +118,24 @@ export function sqliteFigures(db: Database.Database, commit: GroupCommit, off: {
 
   return {
     async figures(q) {
-      const [houses, hazards] = await Promise.all([all<FigureRow>(houseSql(q), params(q)), all<{ key: string | null; hazardsOpen: number; hazardsOverdue: number }>(hazardSql(q), params(q))]);
+      const [houses, hazards] = await Promise.all([
+        all<FigureRow>(houseSql(q), params(q)),
+        all<{ key: string | null; hazardsOpen: number; hazardsOverdue: number }>(hazardSql(q), params(q)),
+      ]);
       const rows = new Map<string | null, FigureRow>(houses.map((r) => [r.key, { ...emptyFigures(r.key), ...r }]));
-      for (const h of hazards) Object.assign(rows.get(h.key) ?? rows.set(h.key, emptyFigures(h.key)).get(h.key)!, { hazardsOpen: h.hazardsOpen, hazardsOverdue: h.hazardsOverdue });
+      for (const h of hazards)
+        Object.assign(rows.get(h.key) ?? rows.set(h.key, emptyFigures(h.key)).get(h.key)!, {
+          hazardsOpen: h.hazardsOpen,
+          hazardsOverdue: h.hazardsOverdue,
+        });
       if (q.by === 'all' && rows.size === 0) rows.set(null, emptyFigures(null));
       return [...rows.values()];
     },
     async houseFigures(q) {
       // one row per house, by code: its landlord, its commitment, the period's (latest) submission,
       // and its hazards and points, each looked up by index
-      const rows = await all<Omit<HouseFigure, 'isKey' | 'committed'> & { isKey: number; committed: number }>(`
+      const rows = await all<Omit<HouseFigure, 'isKey' | 'committed'> & { isKey: number; committed: number }>(
+        `
         SELECT h.id AS houseId, h.code, h.address, h.communityId, h.gridId, h.groupId, h.isKey,
           l.name AS landlordName, l.phone AS landlordPhone,
           ${COMMITTED} AS committed,
@@ -113,22 +147,34 @@ export function sqliteFigures(db: Database.Database, commit: GroupCommit, off: {
         JOIN landlords l ON l.id = h.landlordId
         LEFT JOIN submissions s ON s.id = (SELECT s2.id FROM submissions s2 WHERE s2.houseId = h.id AND s2.period = @period ORDER BY s2.updatedAt DESC LIMIT 1)
         ${scopeSql(q.where, 'h')} ${q.afterCode === undefined ? '' : `${scopeSql(q.where, 'h') ? 'AND' : 'WHERE'} h.code > @afterCode`}
-        ORDER BY h.code LIMIT @limit`, {
-        ...params(q), afterCode: q.afterCode, limit: q.limit, yearStart: q.year.gte.toISOString(), yearEnd: q.year.lt.toISOString(),
-      });
+        ORDER BY h.code LIMIT @limit`,
+        {
+          ...params(q),
+          afterCode: q.afterCode,
+          limit: q.limit,
+          yearStart: q.year.gte.toISOString(),
+          yearEnd: q.year.lt.toISOString(),
+        },
+      );
       return rows.map((r) => ({ ...r, isKey: r.isKey === 1, committed: r.committed === 1 }));
     },
 
     async nextDeadline(now) {
-      const r = stmt(`SELECT MIN(deadline) AS d FROM hazards WHERE status IN ${LIVE} AND deadline >= @now`).get({ now: now.toISOString() }) as { d: string | null };
+      const r = stmt(`SELECT MIN(deadline) AS d FROM hazards WHERE status IN ${LIVE} AND deadline >= @now`).get({
+        now: now.toISOString(),
+      }) as { d: string | null };
       return r.d ? new Date(r.d) : null;
     },
 
     revision: () => `${commit.writes}:${dataVersion.get() as number}`,
     /** the plans of the figure queries for a scope (the EXPLAIN test) */
-    closeFigures: async () => { await reader?.close(); },
+    closeFigures: async () => {
+      await reader?.close();
+    },
     explainFigures(q: FigureQuery): string[] {
-      return [houseSql(q), hazardSql(q)].flatMap((sql) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params(q)) as { detail: string }[]).map((r) => r.detail));
+      return [houseSql(q), hazardSql(q)].flatMap((sql) =>
+        (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params(q)) as { detail: string }[]).map((r) => r.detail),
+      );
     },
   };
 }

@@ -27,9 +27,14 @@ export function sqliteRoster(file: string): RosterStore {
     async stage() {
       const fromSource = __filename.endsWith('.ts');
       const worker = new Worker(path.join(__dirname, `roster-stage-thread.${fromSource ? 'ts' : 'js'}`), {
-        workerData: { file }, resourceLimits: LIMITS, execArgv: fromSource ? ['--require', require.resolve('tsx/cjs')] : [],
+        workerData: { file },
+        resourceLimits: LIMITS,
+        execArgv: fromSource ? ['--require', require.resolve('tsx/cjs')] : [],
       });
-      const waiting = new Map<number, { resolve(v: unknown): void; reject(e: unknown): void; onStep?: (done: number, of: number) => void }>();
+      const waiting = new Map<
+        number,
+        { resolve(v: unknown): void; reject(e: unknown): void; onStep?: (done: number, of: number) => void }
+      >();
       let next = 1;
       let gone: Error | null = null;
       const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
@@ -40,18 +45,28 @@ export function sqliteRoster(file: string): RosterStore {
       };
       worker.on('message', (m: StageReply) => {
         // (id 0: the thread's start, answered only when it failed; asks posted meanwhile wait in its port)
-        if (m.id === 0) { if ('error' in m) fail(errorFromData(m.error)); return; }
+        if (m.id === 0) {
+          if ('error' in m) fail(errorFromData(m.error));
+          return;
+        }
         const w = waiting.get(m.id);
         if (!w) return;
-        if ('step' in m) { w.onStep?.(...m.step); return; }
+        if ('step' in m) {
+          w.onStep?.(...m.step);
+          return;
+        }
         waiting.delete(m.id);
-        if ('error' in m) w.reject(errorFromData(m.error)); else w.resolve(m.result);
+        if ('error' in m) w.reject(errorFromData(m.error));
+        else w.resolve(m.result);
       });
       worker.on('error', (e) => fail(e));
       worker.on('exit', (code) => fail(new Error(`the roster stage's thread exited (${code})`)));
       const ask = <R>(request: Question, onStep?: (done: number, of: number) => void): Promise<R> =>
         new Promise<R>((resolve, reject) => {
-          if (gone) { reject(gone); return; }
+          if (gone) {
+            reject(gone);
+            return;
+          }
           const id = next++;
           waiting.set(id, { resolve: resolve as (v: unknown) => void, reject, onStep });
           worker.postMessage({ ...request, id });

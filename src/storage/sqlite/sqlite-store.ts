@@ -87,7 +87,11 @@ export function createSqliteStore({ dataDir, offThreadHouses }: SqliteStoreOptio
     roster: sqliteRoster(path.join(dataDir, 'anxin.db')),
     async nextSequence(name: string) {
       return commit.write(() => {
-        try { return (nextSeq.get(name) as { value: number }).value; } catch (e) { throw translateSqliteError(e, 'sequences'); }
+        try {
+          return (nextSeq.get(name) as { value: number }).value;
+        } catch (e) {
+          throw translateSqliteError(e, 'sequences');
+        }
       });
     },
     async markProcessed(messageId: string, kind: string) {
@@ -109,7 +113,6 @@ export function createSqliteStore({ dataDir, offThreadHouses }: SqliteStoreOptio
   };
 }
 
-
 /**
  * fsyncs the database's WAL (and, the first time, its folder, which holds the WAL's name)
  * on the thread pool: what makes a batch committed with `synchronous = NORMAL` durable.
@@ -123,7 +126,11 @@ function walSync(dbFile: string): { sync: SyncCommitted; close(): Promise<void> 
     async sync() {
       if (!folderSynced) {
         const dir = await open(path.dirname(dbFile), 'r');
-        try { await dir.sync(); } finally { await dir.close(); }
+        try {
+          await dir.sync();
+        } finally {
+          await dir.close();
+        }
         folderSynced = true;
       }
       wal ??= open(`${dbFile}-wal`, 'r+');
