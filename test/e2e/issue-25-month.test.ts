@@ -11,7 +11,7 @@ import { DEFAULT_SCHEDULE } from '../../src/domain/default-schedule';
 import type { ChecklistItem, Schedule } from '../../src/domain/types';
 import { runSchedule } from '../../src/scheduler/run-schedule';
 import { issueBindCode } from '../../src/services/groups/bind-codes';
-import { botFixture, SAMPLE_GROUP, SAMPLE_LANDLORDS, type BotFixture } from '../support/bot-fixture';
+import { botFixture, proofOf, SAMPLE_GROUP, SAMPLE_LANDLORDS, type BotFixture } from '../support/bot-fixture';
 import { uniqueJpeg, uniquePng } from '../support/images';
 
 const WORD: Record<ChecklistItem, string> = { smoke: '烟感', extinguisher: '灭火器', ebike: '电动车', exit: '通道', wiring: '用电', kit: '四件套', placard: '钉牌' };
@@ -64,7 +64,8 @@ it('a month of one group of ten: the record equals the chat; the bot\'s posts pe
   await run('monthly-round', 1, 9);
   await run('monthly-tip', 1, 10);
   f.deps.clock.set(at(1, 11));
-  landlords.forEach((_, i) => text(i, `登记 ${code(i)}`));
+  // each answers the question for the roster phone's last four digits
+  landlords.forEach((_, i) => { text(i, `登记 ${code(i)}`); text(i, proofOf(code(i))); });
   landlords.forEach((_, i) => { if (i !== 9) text(i, '我承诺'); });
   CHATTER.forEach((c, i) => text(i, c));
   await settle();

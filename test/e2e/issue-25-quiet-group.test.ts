@@ -7,7 +7,7 @@ import { parseCommand } from '../../src/domain/commands';
 import { issueBindCode } from '../../src/services/groups/bind-codes';
 import { openRound } from '../../src/services/inspection/open-round';
 import { createOutboxNotifier } from '../../src/services/sending/outbox-notifier';
-import { botFixture, SAMPLE_GROUP, SAMPLE_LANDLORDS, type BotFixture } from '../support/bot-fixture';
+import { botFixture, proofOf, SAMPLE_GROUP, SAMPLE_LANDLORDS, type BotFixture } from '../support/bot-fixture';
 import { uniqueJpeg, uniquePng } from '../support/images';
 
 type F = BotFixture;
@@ -28,10 +28,11 @@ beforeAll(async () => {
   groupId = (await f.store.groups.findOne({ name: SAMPLE_GROUP }))!.id;
   const { code } = await issueBindCode(f.deps, 'group', groupId);
   bindReply = (await f.say(landlords[0]!, `绑定群 ${code}`, room))[0]!.text;
-  // all ten register at once, without waiting for replies
-  const ids = landlords.map((who, i) => f.send(who, `登记 P${String(i + 1).padStart(5, '0')}`, room));
-  registration = ids[0]!;
-  for (const id of ids) await f.answerTo(id);
+  // all ten register at once, each typing the phone's last four digits without waiting for the question
+  const codes = landlords.map((_, i) => `P${String(i + 1).padStart(5, '0')}`);
+  const ids = landlords.map((who, i) => [f.send(who, `登记 ${codes[i]}`, room), f.send(who, proofOf(codes[i]!), room)] as const);
+  registration = ids[0]![1];
+  for (const [asked, proved] of ids) await Promise.all([f.answerTo(asked), f.answerTo(proved)]);
   await openRound(f.deps, { period: '2026-11', deadline: new Date('2026-11-20T15:59:59Z'), scope: 'street', by: 'test' });
 });
 afterAll(async () => { await f?.close(); });

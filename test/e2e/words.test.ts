@@ -74,9 +74,9 @@ describe('issue 25: the bot in landlords\' own words', () => {
 
   it('item words the bot prints itself, and common ones, name the item', async () => {
     const i = 0;
-    const said = await text(f.say(landlords[i]!, '疏散通道/安全出口', room));
-    expect(said).toContain(t('items.exit'));
-    await f.photo(landlords[i]!, seededJpeg(`${CODES[i]}-exit`), room);
+    // in a group the named item is answered once, by its photo's reply (a quiet group)
+    expect(await f.say(landlords[i]!, '疏散通道/安全出口', room)).toEqual([]);
+    expect(await text(f.photo(landlords[i]!, seededJpeg(`${CODES[i]}-exit`), room))).toContain(t('items.exit'));
     expect((await f.store.submissions.findOne({ houseCode: CODES[i]! }))!.items.exit).toHaveLength(1);
     // a photo first, then a short sentence with the item word while the bot waits for it
     expect(await text(f.photo(landlords[i]!, seededJpeg(`${CODES[i]}-smoke`), room))).toContain('1');

@@ -24,7 +24,13 @@ export async function confirmAssent(deps: Deps, said: Said): Promise<boolean> {
 /** What the bot now waits for from this person that a loosely worded message may answer. */
 export async function awaited(deps: Deps, said: Said): Promise<{ item: boolean; commitAsk: boolean; commitConfirm: boolean }> {
   if (!said.contactId) return { item: false, commitAsk: false, commitConfirm: false };
-  const item = await findIntent(deps, said, ['label_photo', 'choose_house']);
+  // a question about a photo, live or lapsed (read, not taken: a lapsed one is the photo handler's to tell about and free)
+  const item = await deps.store.intents.findOne({
+    contactId: said.contactId,
+    conversation: said.conversation,
+    kind: { in: ['label_photo', 'choose_house'] },
+    since: { lte: said.at },
+  });
   const commit = await findIntent(deps, said, ['commit_ask', 'commit_confirm']);
   return { item: item !== null, commitAsk: commit?.kind === 'commit_ask', commitConfirm: commit?.kind === 'commit_confirm' };
 }
