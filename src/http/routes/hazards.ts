@@ -7,7 +7,7 @@ import { placedFilter } from '../../domain/scope';
 import type { Hazard } from '../../domain/types';
 import type { Filter } from '../../storage/store';
 import { addSitePhoto, closeHazard, openHazard, reopenHazard } from '../../services/hazards/hazards';
-import { keepPhoto } from '../../services/inspection/submit-photo';
+import { keepPhoto } from '../../services/inspection/keep-photo';
 import { PHOTO_MAX_BYTES } from '../../domain/photo';
 import { postNotices } from '../../render/notices';
 import { currentActor, currentUser, effectiveScope, loadInScope } from '../authorize';

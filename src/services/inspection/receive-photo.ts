@@ -5,7 +5,8 @@ import type { Deps } from '../deps';
 import { addTipPhoto, TIP_MAX_PHOTOS } from '../tips/tips';
 import { createHash } from 'node:crypto';
 import { nothingToSend, seenInGroup } from './photo-burst';
-import { keepPhoto, submitPhoto, type PhotoOutcome } from './submit-photo';
+import { keepPhoto } from './keep-photo';
+import { submitPhoto, type PhotoOutcome } from './submit-photo';
 
 /**
  * What a photo became: an inspection outcome, a photo of a tip, a stranger's photo waiting

@@ -1,7 +1,6 @@
 import { requiredItems } from '../../domain/checklist';
 import { DomainError } from '../../domain/errors';
 import type { ChecklistItem, Hazard, House, Intent, Photo, Round, Submission } from '../../domain/types';
-import { checkPhoto } from './check-photo';
 import { addEvidence } from '../hazards/hazards';
 import type { Deps } from '../deps';
 import { openRoundFor } from './group-progress';
@@ -101,29 +100,6 @@ async function fileFor(deps: Deps, said: Said, photo: Photo, house: House, item:
  * before; else filed for the house and item the landlord named just before — or the bot
  * asks which house (several houses) or which item it shows.
  */
-/**
- * Any photo someone sends the bot: recognised by its bytes (a bounded signature and
- * structure check, then decoded under a pixel limit: `checkPhoto`) and stored durably, counted for nothing yet —
- * before anything else is decided, so nothing a person sent is lost.
- */
-export async function keepPhoto(deps: Deps, input: { bytes: Buffer; contactId: string | null; messageId: string | null }): Promise<Photo> {
-  const mime = await checkPhoto(input.bytes);
-  const blob = await deps.store.blobs.put(input.bytes);
-  return deps.store.photos.insert({
-    sha256: blob.sha256,
-    mime,
-    size: blob.size,
-    contactId: input.contactId,
-    messageId: input.messageId,
-    houseId: null,
-    roundId: null,
-    item: null,
-    hazardId: null,
-    tipId: null,
-    counted: false,
-  });
-}
-
 export async function submitPhoto(deps: Deps, input: { speaker: Speaker; photo: Photo; said: Said }): Promise<PhotoOutcome> {
   const { store } = deps;
   const { speaker, said, photo } = input;

@@ -2,7 +2,7 @@ import { DomainError } from '../../domain/errors';
 import { afterQuietHours } from '../../domain/quiet-hours';
 import type { Broadcast, Delivery } from '../../domain/types';
 import { boundGroups } from '../groups/bound-groups';
-import { checkPhoto } from '../inspection/check-photo';
+import { keepPhoto } from '../inspection/keep-photo';
 import type { Deps } from '../deps';
 import { enqueue, PRIORITY } from './outbox';
 import { resolveScope } from '../access/resolve-scope';
@@ -69,23 +69,8 @@ const entryFor = (b: Broadcast, roomId: string, account: string | null) => ({
 });
 
 /** A broadcast's picture: checked by the one photo gate like any photo, and stored durably before anything is queued. */
-async function storeImage({ store }: Deps, bytes: Buffer): Promise<string> {
-  const mime = await checkPhoto(bytes, 'image');
-  const blob = await store.blobs.put(bytes);
-  const photo = await store.photos.insert({
-    sha256: blob.sha256,
-    mime,
-    size: blob.size,
-    contactId: null,
-    messageId: null,
-    houseId: null,
-    roundId: null,
-    item: null,
-    hazardId: null,
-    tipId: null,
-    counted: false,
-  });
-  return photo.id;
+async function storeImage(deps: Deps, bytes: Buffer): Promise<string> {
+  return (await keepPhoto(deps, { bytes, contactId: null, messageId: null, what: 'image' })).id;
 }
 
 /**
