@@ -8,13 +8,12 @@ import { sendMockMessage } from '../../bots/demo-puppet';
 import { myPoints } from '../../src/services/points/points';
 import { groupProgress } from '../../src/services/inspection/group-progress';
 import { quotedReply } from '../../src/domain/wechat-quote';
-import { botFixture, proofOf, SAMPLE_GROUP, SAMPLE_LANDLORDS, type BotFixture } from '../support/bot-fixture';
+import { botFixture, boundSampleRoom, proofOf, SAMPLE_GROUP, type BotFixture } from '../support/bot-fixture';
 
 type F = BotFixture;
 let f: F;
 let landlords: ReturnType<F['contact']>[];
 let room: ReturnType<F['room']>;
-let groupId: string;
 const head = () => landlords[2]!; // P00003 is the head's house
 const house = async (code: string) => (await f.store.houses.findOne({ code }))!;
 const contactOf = async (who: { id: string }) => (await f.store.contacts.findOne({ wechatId: who.id }))!;
@@ -23,11 +22,7 @@ const wrongFor = (code: string) => String((Number(proofOf(code)) + 1) % 10_000).
 
 beforeAll(async () => {
   f = await botFixture();
-  landlords = SAMPLE_LANDLORDS.map((n) => f.contact(n));
-  room = f.room(SAMPLE_GROUP, landlords);
-  groupId = (await f.store.groups.findOne({ name: SAMPLE_GROUP }))!.id;
-  const { code } = await issueBindCode(f.deps, 'group', groupId);
-  await f.say(landlords[0]!, `绑定群 ${code}`, room);
+  ({ landlords, room } = await boundSampleRoom(f));
   await f.register(head(), 'P00003', room);
 });
 afterAll(async () => { await f?.close(); });

@@ -4,7 +4,7 @@
  */
 import { issueBindCode } from '../../src/services/groups/bind-codes';
 import { openRound } from '../../src/services/inspection/open-round';
-import { botFixture, SAMPLE_GROUP, SAMPLE_LANDLORDS, type BotFixture } from '../support/bot-fixture';
+import { botFixture, boundSampleRoom, SAMPLE_GROUP, SAMPLE_LANDLORDS, type BotFixture } from '../support/bot-fixture';
 import { PERSONAL_DATA } from '../support/fixtures';
 import { uniqueJpeg } from '../support/images';
 
@@ -15,16 +15,11 @@ type F = BotFixture;
 let f: F;
 let landlords: ReturnType<F['contact']>[];
 let room: ReturnType<F['room']>;
-let groupId: string;
 const head = () => landlords[2]!; // P00003 is the head's house
 
 beforeAll(async () => {
   f = await botFixture();
-  landlords = NAMES.map((n) => f.contact(n));
-  room = f.room(GROUP, landlords);
-  groupId = (await f.store.groups.findOne({ name: GROUP }))!.id;
-  const { code } = await issueBindCode(f.deps, 'group', groupId);
-  await f.say(landlords[0]!, `绑定群 ${code}`, room);
+  ({ landlords, room } = await boundSampleRoom(f, NAMES, GROUP));
   for (const [i, who] of landlords.slice(0, 8).entries()) await f.register(who, `P0000${i + 1}`, room);
   await openRound(f.deps, { period: '2026-11', deadline: new Date('2026-11-20T15:59:59Z'), scope: 'street', by: 'test' });
 });

@@ -5,6 +5,7 @@ import { createDemoPuppet, sendMockImage } from '../../bots/demo-puppet';
 import { createWechatySendPort } from '../../bots/wechaty-send-port';
 import type { OutboxEntry } from '../../src/domain/types';
 import { ensureDefaults } from '../../src/services/setup/ensure-defaults';
+import { issueBindCode } from '../../src/services/groups/bind-codes';
 import { importRoster } from '../../src/services/roster/import-roster';
 import { parseRosterFile } from '../../src/services/roster/parse-roster-file';
 import { createOutboxWorker } from '../../src/scheduler/outbox-worker';
@@ -138,3 +139,13 @@ export async function botFixture(o: { intentTtlMs?: number; store?: Store; onHan
 export const SAMPLE_GROUP = '平山村第1网格联防1组';
 export const SAMPLE_LANDLORDS = sampleRosterBytes().toString('utf8').split('\n').slice(1, 11).map((l) => l.split(',')[5]!);
 export type BotFixture = Awaited<ReturnType<typeof botFixture>>;
+
+/** The sample group's ten landlords in its WeChat room, bound to the group by the first of them with a fresh code. */
+export async function boundSampleRoom(f: BotFixture, names: readonly string[] = SAMPLE_LANDLORDS, group = SAMPLE_GROUP) {
+  const landlords = names.map((n) => f.contact(n));
+  const room = f.room(group, landlords);
+  const groupId = (await f.store.groups.findOne({ name: group }))!.id;
+  const { code } = await issueBindCode(f.deps, 'group', groupId);
+  const bound = await f.say(landlords[0]!, `绑定群 ${code}`, room);
+  return { landlords, room, groupId, bound };
+}

@@ -2,7 +2,7 @@ import { DomainError } from '../../domain/errors';
 import type { PlacedScope } from '../../domain/scope';
 import type { Role, User } from '../../domain/types';
 import type { Deps } from '../deps';
-import { audit } from '../setup/edit-records';
+import { audit } from './audit';
 import { resolveScope } from './resolve-scope';
 import { generateToken, hashToken } from './tokens';
 

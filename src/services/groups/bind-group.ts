@@ -1,3 +1,4 @@
+import { audit } from '../access/audit';
 import { DomainError } from '../../domain/errors';
 import type { Group } from '../../domain/types';
 import { redeemBindCode } from './bind-codes';
@@ -13,14 +14,12 @@ export async function bindGroup(
   const code = await redeemBindCode(deps, 'group', input.code, input.by);
   const group = await deps.store.groups.update(code.targetId, { roomId: input.roomId, botId: input.botId });
   if (!group) throw new DomainError('code_invalid', input.code);
-  await deps.store.audit.insert({
+  await audit(deps, {
     actor: input.by,
     action: 'bind_group',
     target: `group:${group.id}`,
     detail: { roomId: input.roomId },
-    communityId: group.communityId,
-    gridId: group.gridId,
-    groupId: group.id,
+    at: { communityId: group.communityId, gridId: group.gridId, groupId: group.id },
   });
   return { group, houses: await deps.store.houses.count({ groupId: group.id }) };
 }

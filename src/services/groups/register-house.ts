@@ -1,3 +1,4 @@
+import { audit } from '../access/audit';
 import { DomainError } from '../../domain/errors';
 import type { Contact, Group, House } from '../../domain/types';
 import type { Deps } from '../deps';
@@ -52,14 +53,12 @@ export async function registerHouse(
 /** A claim on a house, recorded for `确认登记` (audited). */
 async function claim(deps: Deps, house: House, contact: Contact): Promise<void> {
   await deps.store.houses.update(house.id, { pendingContactId: contact.id });
-  await deps.store.audit.insert({
+  await audit(deps, {
     actor: `contact:${contact.id}`,
     action: 'claim_house',
     target: `house:${house.id}`,
     detail: { holder: house.contactId },
-    communityId: house.communityId,
-    gridId: house.gridId,
-    groupId: house.groupId,
+    at: house,
   });
 }
 
@@ -97,14 +96,12 @@ export async function confirmRegistration(deps: Deps, input: { group: Group; spe
   if (!moved || !claimant) throw new DomainError('not_found', 'pending registration', { code: house.code });
   await store.houses.update(house.id, { holderLeftAt: null });
   await store.contacts.update(claimant.id, { landlordId: house.landlordId });
-  await store.audit.insert({
+  await audit(deps, {
     actor: by.id,
     action: 'confirm_registration',
     target: `house:${house.id}`,
     detail: { from: house.contactId, to: claimant.id },
-    communityId: house.communityId,
-    gridId: house.gridId,
-    groupId: house.groupId,
+    at: house,
   });
   return { house: { ...house, contactId: claimant.id, pendingContactId: null }, claimant, previous };
 }

@@ -1,3 +1,4 @@
+import { audit } from '../access/audit';
 import type { Deps } from '../deps';
 
 /**
@@ -19,14 +20,12 @@ export async function roomMembersChanged(
   const at = input.left ? clock.now() : null;
   for (const h of houses) {
     await store.houses.update(h.id, { holderLeftAt: at });
-    await store.audit.insert({
+    await audit(deps, {
       actor: `contact:${h.contactId}`,
       action: input.left ? 'left_room' : 'rejoined_room',
       target: `house:${h.id}`,
       detail: { roomId: input.roomId },
-      communityId: h.communityId,
-      gridId: h.gridId,
-      groupId: h.groupId,
+      at: h,
     });
   }
   return houses.length;

@@ -1,4 +1,5 @@
 import { maskPersonal } from '../../domain/privacy';
+import { audit } from '../access/audit';
 import { DomainError } from '../../domain/errors';
 import { DEFAULT_HAZARD_DAYS, hazardDeadline } from '../../domain/hazard';
 import type { Actor } from '../../domain/policy';
@@ -60,14 +61,12 @@ export async function recordHazard(
     closedAt: null,
     closedBy: null,
   });
-  await store.audit.insert({
+  await audit(deps, {
     actor: input.by,
     action: 'open_hazard',
     target: `hazard:${hazard.id}`,
     detail: { number: hazard.number, house: h.code },
-    communityId: hazard.communityId,
-    gridId: hazard.gridId,
-    groupId: hazard.groupId,
+    at: hazard,
   });
   return hazard;
 }
@@ -132,14 +131,12 @@ export async function closeHazard(
   if (!(await store.hazards.updateWhere({ id: h.id, status: h.status }, { status: 'closed', closedAt: now, closedBy: actor.id }))) {
     return { hazard: (await store.hazards.get(h.id))!, notices: [], already: true };
   }
-  await store.audit.insert({
+  await audit(deps, {
     actor: actor.id,
     action: 'close_hazard',
     target: `hazard:${h.id}`,
     detail: { number: h.number },
-    communityId: h.communityId,
-    gridId: h.gridId,
-    groupId: h.groupId,
+    at: h,
   });
   const house = await store.houses.get(h.houseId);
   if (house && now <= h.deadline) await award(deps, { reason: 'hazard_closed', refId: h.id, house });
@@ -170,14 +167,12 @@ export async function reopenHazard(deps: Deps, input: { hazard: Hazard; by: Acto
   const { hazard: h } = input;
   const actor = permit(input.by, 'hazards:close', targetOf(h), h.houseCode);
   await deps.store.hazards.update(h.id, { status: 'open', closedAt: null, closedBy: null });
-  await deps.store.audit.insert({
+  await audit(deps, {
     actor: actor.id,
     action: 'reopen_hazard',
     target: `hazard:${h.id}`,
     detail: { number: h.number, reason: input.reason.slice(0, 200) },
-    communityId: h.communityId,
-    gridId: h.gridId,
-    groupId: h.groupId,
+    at: h,
   });
   return (await deps.store.hazards.get(h.id))!;
 }

@@ -1,4 +1,5 @@
 import { DomainError } from '../../domain/errors';
+import { audit } from '../access/audit';
 import type { Submission } from '../../domain/types';
 import type { Deps } from '../deps';
 import { award } from '../points/points';
@@ -50,14 +51,12 @@ export async function reviewSubmission(
     const house = await store.houses.get(sub.houseId);
     if (house) await award(deps, { reason: 'inspection_returned', refId: sub.id, house });
   }
-  await store.audit.insert({
+  await audit(deps, {
     actor: reviewer.id,
     action: `${input.action}_submission`,
     target: `submission:${sub.id}`,
     detail: { reason: input.reason ?? null },
-    communityId: sub.communityId,
-    gridId: sub.gridId,
-    groupId: sub.groupId,
+    at: sub,
   });
   return (await store.submissions.get(sub.id))!;
 }

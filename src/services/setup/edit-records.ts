@@ -1,4 +1,5 @@
 import { DomainError } from '../../domain/errors';
+import { audit } from '../access/audit';
 import type * as T from '../../domain/types';
 import type { Collection } from '../../storage/store';
 import type { Deps } from '../deps';
@@ -25,14 +26,6 @@ async function placementOf({ store }: Deps, name: TreeName, row: Row): Promise<P
       return h ? { communityId: h.communityId, gridId: h.gridId, groupId: h.groupId } : none;
     }
   }
-}
-
-/** Writes one audit entry, filed where the record sits. */
-export async function audit(
-  deps: Deps,
-  e: { actor: string; action: string; target: string; detail: Record<string, unknown>; at?: Placement },
-): Promise<void> {
-  await deps.store.audit.insert({ actor: e.actor, action: e.action, target: e.target, detail: e.detail, ...(e.at ?? {}) });
 }
 
 /** What may not be removed while something hangs under it. */

@@ -1,4 +1,5 @@
 import { DomainError } from '../../domain/errors';
+import { audit } from '../access/audit';
 import type { Hazard, Tip } from '../../domain/types';
 import type { Deps } from '../deps';
 import { hazardOpenedNotices, recordHazard } from '../hazards/hazards';
@@ -136,14 +137,12 @@ async function decide(deps: Deps, input: TipDecision): Promise<TipDecided> {
       refId: tip.id,
     });
   }
-  await store.audit.insert({
+  await audit(deps, {
     actor: input.by,
     action: `${status}_tip`,
     target: `tip:${tip.id}`,
     detail: { number: tip.number, reason: input.reason ?? null },
-    communityId: tip.communityId,
-    gridId: tip.gridId,
-    groupId: tip.groupId,
+    at: tip,
   });
   const decided = (await store.tips.get(tip.id))!;
   // the reporter hears the decision in their private chat with the bot, never in a group; the hazard's room is told of it
