@@ -1,7 +1,4 @@
-import type Sharp from 'sharp';
-
-// a plain require, made on first use (a dynamic import() is not available under the tests' CommonJS)
-const loadSharp = (): typeof Sharp => require('sharp') as typeof Sharp; // eslint-disable-line @typescript-eslint/no-require-imports
+import { loadSharp } from '../services/inspection/check-photo';
 
 /**
  * Small JPEG previews of photos for the dashboard's thumbnails, made with sharp and kept in
