@@ -33,6 +33,8 @@ describe('the simulator, typed into fast (issue 8)', () => {
     const { group, houses, people, room } = await groupRoom(0);
     await call('POST', '/rounds', { period: '2026-12', deadline: '2099-12-20', scope: `group:${group.id}` });
     const posts: Json[] = [];
+    // an item named before its photo is answered by the photo's reply alone (issue 25, a quiet group)
+    let named = 0;
     for (const [i, h] of houses.entries()) {
       // issue 25: 登记 is proved by the last four digits of the roster phone
       posts.push({ from: people[i], roomId: room, text: `登记 ${h.code}` }, { from: people[i], roomId: room, text: await proofOf(h) });
@@ -40,15 +42,18 @@ describe('the simulator, typed into fast (issue 8)', () => {
       requiredItems(h.isKey).forEach((item, n) => {
         const imageBase64 = seededJpeg(`${h.code}-${item}`).toString('base64');
         if (n % 2) posts.push({ from: people[i], roomId: room, imageBase64, filename: 'p.jpg' }, { from: people[i], roomId: room, text: String(n + 1) });
-        else posts.push({ from: people[i], roomId: room, text: `${h.code} ${['烟感', '灭火器', '电动车', '通道', '用电', '四件套', '钉牌'][n]}` }, { from: people[i], roomId: room, imageBase64, filename: 'p.jpg' });
+        else {
+          posts.push({ from: people[i], roomId: room, text: `${h.code} ${['烟感', '灭火器', '电动车', '通道', '用电', '四件套', '钉牌'][n]}` }, { from: people[i], roomId: room, imageBase64, filename: 'p.jpg' });
+          named += 1;
+        }
       });
     }
     // all posted before any reply is read
     const statuses = await Promise.all(posts.map((p) => call('POST', '/sim/messages', p).then((r) => r.status)));
     expect(statuses.every((s) => s === 202)).toBe(true);
     const bot = await until(async () => (await transcript(room)).find((m) => m.text?.includes('本群已绑定'))?.from ?? false);
-    // one reply per message (plus the bind's and the round's announcement)
-    const said = await until(async () => { const t = (await transcript(room)).filter((m) => m.from === bot); return t.length >= posts.length + 2 ? t : false; });
+    // one reply per message, but one for a named item and its photo (plus the bind's and the round's announcement)
+    const said = await until(async () => { const t = (await transcript(room)).filter((m) => m.from === bot); return t.length >= posts.length - named + 2 ? t : false; });
     expect(said.filter((m) => m.text?.includes('自查照片已齐'))).toHaveLength(10);
     expect(said.some((m) => m.text?.includes('本组已承诺 10/10'))).toBe(true);
     const subs = (await call('GET', `/submissions?scope=group:${group.id}&status=complete`)).body;
