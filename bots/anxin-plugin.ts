@@ -152,6 +152,7 @@ export function AnxinPlugin(config: AnxinPluginConfig): WechatyPlugin {
       messageId: msg.id,
       said,
       botId: bot.currentUser.id,
+      reachable: !room || talker.friend() === true,
     });
     // the message's record, its effects and its reply reach the disk together: a crash
     // keeps all of them or none, so a redelivered message is either ignored or handled afresh
@@ -200,7 +201,8 @@ export function AnxinPlugin(config: AnxinPluginConfig): WechatyPlugin {
           ...(room ? { roomId: room.id, mentions: reply.mentions ?? [] } : { contactId: talker.id }),
         },
       ]);
-      if (reply.privately) {
+      // (only to someone the account may write to: a handler offers it only then)
+      if (reply.privately && ctx.reachable) {
         await enqueue(deps, [
           {
             key: `${key}:private`,

@@ -24,6 +24,11 @@ export interface BotContext {
   /** who said it, where and when — what pending intents are matched against */
   said: Said;
   botId: string;
+  /**
+   * Whether the bot can write to the speaker privately: a private chat, or a friend of the
+   * account (a personal WeChat account cannot start a chat with a room member who is not).
+   */
+  reachable: boolean;
   /** the room's group; throws when there is none (handlers that only make sense in a bound room) */
   requireGroup(): Group;
   /** whether the speaker may take an action here (default target: this room's group) — the one policy */

@@ -12,10 +12,12 @@ import type { BotContext, HandlerTable, Reply } from '../bot-context';
 /**
  * Registered: the reply asks them to commit (`好的` from them now gets the confirming question),
  * and the letter goes to their private chat: the group has it from its binding (a quiet group).
+ * Someone the account cannot write to privately (not its friend) is pointed to the group's copy.
  */
 async function registered(ctx: BotContext, params: { code: string; place: string }): Promise<Reply> {
   const contact = ctx.speaker.contact ?? (await ensureContact(ctx.deps, ctx.speaker.wechatId, ctx.speaker.name));
   await askToCommit(ctx.deps, { ...ctx.said, contactId: contact.id });
+  if (!ctx.reachable) return ctx.answer(ctx.t('register.registered_letter_in_group', params));
   const letter = ctx.t('register.letter', { letter: await currentLetterText(ctx.deps, ctx.lng) });
   return { ...ctx.answer(ctx.t('register.registered', params)), privately: letter };
 }
@@ -59,7 +61,11 @@ export const groupHandlers: HandlerTable = {
         said: { conversation: ctx.said.conversation, at: ctx.said.at },
       });
       const params = { code: r.house.code, place: shortenAddress(r.house.address) };
-      if (r.status === 'proof') return ctx.answer(ctx.t('register.ask_phone', params));
+      // the digits came with the code: the question just asked is answered at once
+      if (r.status === 'proof') {
+        const asked = { ...ctx, said: { ...ctx.said, contactId: r.contactId } };
+        return (cmd.digits ? await answerProof(asked, cmd.digits) : null) ?? ctx.answer(ctx.t('register.ask_phone', params));
+      }
       if (r.status === 'claim') return ctx.answer(ctx.t('register.claim_no_phone', params));
       if (r.status === 'pending') return ctx.answer(ctx.t(r.staffOnly ? 'register.pending_staff' : 'register.pending', params));
       if (r.status !== 'registered') return ctx.answer(ctx.t(`register.${r.status}`, params));

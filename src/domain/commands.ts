@@ -5,7 +5,7 @@ import type { ChecklistItem } from './types';
 export type Command =
   | { kind: 'bindGroup'; code: string }
   | { kind: 'bindStaff'; code: string }
-  | { kind: 'register'; houseCode: string }
+  | { kind: 'register'; houseCode: string; digits?: string }
   | { kind: 'confirmRegister'; houseCode: string }
   /** soft: said in other words (同意, 保证, a 接龙 line, a slip): silence when it commits nothing new */
   | { kind: 'commit'; soft?: true }
@@ -129,7 +129,11 @@ const RULES: Rule[] = [
   [rx(`(?:绑定群|bind group) ?${CODE}`), (m) => ({ kind: 'bindGroup', code: m[1]!.toUpperCase() })],
   [rx(`(?:绑定工作人员|bind staff) ?${CODE}`), (m) => ({ kind: 'bindStaff', code: m[1]!.toUpperCase() })],
   [rx(`(?:确认登记|confirm register|confirm) ?${CODE}`), (m) => ({ kind: 'confirmRegister', houseCode: m[1]!.toUpperCase() })],
-  [rx(`(?:登记|register) ?${CODE}`), (m) => ({ kind: 'register', houseCode: m[1]!.toUpperCase() })],
+  // the phone's last four digits may come in the same message (登记 PD0001 5678): one exchange instead of two
+  [
+    rx(`(?:登记|register) ?${CODE}(?: (\\d{4}))?`),
+    (m) => ({ kind: 'register', houseCode: m[1]!.toUpperCase(), ...(m[2] ? { digits: m[2] } : {}) }),
+  ],
   [rx('(?:我承诺|承诺|i commit|commit)'), () => ({ kind: 'commit' })],
   [rx('(?:进度|progress)'), () => ({ kind: 'progress' })],
   [rx('(?:催办|remind)'), () => ({ kind: 'remind' })],

@@ -30,11 +30,20 @@ async function post(
   groups: Group[],
   render: (t: BotT, lng: string, g: Group) => Promise<Post | null> | Post | null,
   keyOf: (g: Group) => string = (g) => `schedule:${s.name}:${runAt.toISOString()}:${g.roomId}`,
+  repeats?: (p: Post, last: string) => boolean,
 ): Promise<number> {
   const notBefore = afterQuietHours(deps.clock.now(), s.timeZone);
   const entries = [];
   for (const g of groups) {
     const p = await render(groupT(deps, g), g.locale ?? deps.locale, g);
+    if (p && repeats) {
+      // a quiet group (issue 25): what this schedule last put in this room, said again, is not news
+      const last = await deps.store.outbox.findOne(
+        { roomId: g.roomId, key: { gte: `schedule:${s.name}:`, lt: `schedule:${s.name};`, ne: keyOf(g) } },
+        { createdAt: -1 },
+      );
+      if (last && repeats(p, last.text)) continue;
+    }
     if (p)
       entries.push({
         key: keyOf(g),
@@ -124,6 +133,9 @@ export async function runSchedule(deps: Deps, s: Schedule, runAt: Date): Promise
         runAt,
         groups.filter((g) => rounds.some((r) => scopeCoversGroup(r.scope, g))),
         async (t, _lng, g) => reminder(t, await remindMissing(deps, g)),
+        undefined,
+        // "all done" is said once; a reminder of who is still missing is said on each of its days
+        (p, last) => !p.mentions?.length && p.text === last,
       );
     }
     case 'hazard_notices':
@@ -139,17 +151,27 @@ export async function runSchedule(deps: Deps, s: Schedule, runAt: Date): Promise
       const byGrid = new Map<string, Ranked[]>();
       for (const gridId of new Set(ranked.map((x) => x.gridId)))
         byGrid.set(gridId, await rankScope(deps, { where: { gridId }, by: 'group', period }));
-      return post(deps, s, runAt, ranked, (t, _lng, g) => {
-        const rows = byGrid.get(g.gridId) ?? [];
-        return {
-          text: [
-            t('ranking.title', { date: ymdIn(runAt, s.timeZone) }),
-            ...rows.map(
-              (r) => `${r.rank}. ${t('ranking.line', { group: r.name, committed: r.committed, approved: r.approved, total: r.houses })}`,
-            ),
-          ].join('\n'),
-        };
-      });
+      return post(
+        deps,
+        s,
+        runAt,
+        // a ranking of one group says nothing its own receipts did not: posted where there is something to rank
+        ranked.filter((g) => (byGrid.get(g.gridId)?.length ?? 0) > 1),
+        (t, _lng, g) => {
+          const rows = byGrid.get(g.gridId) ?? [];
+          return {
+            text: [
+              t('ranking.title', { date: ymdIn(runAt, s.timeZone) }),
+              ...rows.map(
+                (r) => `${r.rank}. ${t('ranking.line', { group: r.name, committed: r.committed, approved: r.approved, total: r.houses })}`,
+              ),
+            ].join('\n'),
+          };
+        },
+        undefined,
+        // the same standings as last time are not news: the ranking is posted on days something moved
+        (p, last) => p.text.slice(p.text.indexOf('\n')) === last.slice(last.indexOf('\n')),
+      );
     }
   }
 }

@@ -18,21 +18,29 @@ let groupId: string;
 let bindReply = '';
 /** the registration message of landlord 0 (its private letter is keyed by it) */
 let registration = '';
+/** landlord 1's proof message (not a friend of the bot's account) and landlord 9's one-message registration */
+let unfriended = '';
+let oneMessage = '';
 const head = () => landlords[2]!; // P00003 is the head's house
 const TTL = 10 * 60_000;
 
 beforeAll(async () => {
   f = await botFixture({ intentTtlMs: TTL });
-  landlords = SAMPLE_LANDLORDS.map((n) => f.contact(n));
+  // landlord 0 added the bot's account as a friend; the others did not
+  landlords = SAMPLE_LANDLORDS.map((n, i) => f.contact(n, { friend: i === 0 }));
   room = f.room(SAMPLE_GROUP, landlords);
   groupId = (await f.store.groups.findOne({ name: SAMPLE_GROUP }))!.id;
   const { code } = await issueBindCode(f.deps, 'group', groupId);
   bindReply = (await f.say(landlords[0]!, `绑定群 ${code}`, room))[0]!.text;
   // all ten register at once, each typing the phone's last four digits without waiting for the question
   const codes = landlords.map((_, i) => `P${String(i + 1).padStart(5, '0')}`);
-  const ids = landlords.map((who, i) => [f.send(who, `登记 ${codes[i]}`, room), f.send(who, proofOf(codes[i]!), room)] as const);
+  // (landlord 9 follows the binding message: code and digits in one message)
+  const ids = landlords.slice(0, 9).map((who, i) => [f.send(who, `登记 ${codes[i]}`, room), f.send(who, proofOf(codes[i]!), room)] as const);
+  oneMessage = f.send(landlords[9]!, `登记 ${codes[9]} ${proofOf(codes[9]!)}`, room);
   registration = ids[0]![1];
+  unfriended = ids[1]![1];
   for (const [asked, proved] of ids) await Promise.all([f.answerTo(asked), f.answerTo(proved)]);
+  await f.answerTo(oneMessage);
   await openRound(f.deps, { period: '2026-11', deadline: new Date('2026-11-20T15:59:59Z'), scope: 'street', by: 'test' });
 });
 afterAll(async () => { await f?.close(); });
@@ -148,6 +156,20 @@ describe('a quiet group (issue 25, item 4)', () => {
     expect(letter.contactId).toBe(landlords[0]!.id);
     expect(letter.text).toContain('消防安全承诺书');
     expect(f.said.some((s) => s.listenerId === landlords[0]!.id && s.text.includes('消防安全承诺书'))).toBe(true);
+  });
+
+  it('someone the account cannot write to privately (not its friend) is pointed to the group\'s copy, and nothing is queued for them', async () => {
+    const [r] = await f.answerTo(unfriended);
+    expect(r!.text).toMatch(/登记成功：P00002.*承诺书见本群绑定时的那条消息/);
+    expect(await f.store.outbox.findOne({ key: `reply:${unfriended}:private` })).toBeNull();
+    expect(f.said.some((s) => s.listenerId === landlords[1]!.id)).toBe(false);
+  });
+
+  it('the binding message shows registering with the digits in one message, and that is one exchange', async () => {
+    expect(bindReply).toContain('登记 房屋编号 登记电话后四位');
+    const replies = await f.answerTo(oneMessage);
+    expect(replies.map((r) => r.text)).toEqual([expect.stringMatching(/^@\S+ ✅ 登记成功：P00010/)]);
+    expect((await f.store.houses.findOne({ code: 'P00010' }))!.contactId).not.toBeNull();
   });
 
   it('催办 says what each house still owes, and said again within the cooldown does not @ everyone again', async () => {

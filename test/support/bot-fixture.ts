@@ -99,7 +99,8 @@ export async function botFixture(o: { intentTtlMs?: number; store?: Store; onHan
     store, deps, demo, bot, self, said, t: deps.t, sentKeys, dataDir: tmp.dir,
     /** WeChat delivers message `id` again (as after a reconnect or a restart of the puppet) */
     redeliver: (id: string) => { demo.puppet.emit('message', { messageId: id }); },
-    contact: (name: string) => demo.mocker.createContact({ name }),
+    /** a WeChat user; `friend`: one who added the bot's account (it can then write to them privately; most landlords have not) */
+    contact: (name: string, o: { friend?: boolean } = {}) => demo.mocker.createContact({ name, friend: o.friend ?? false }),
     room: (topic: string, members: mock.ContactMock[]) => demo.mocker.createRoom({ topic, memberIdList: [self.id, ...members.map((m) => m.id)] }),
     send,
     sendPhoto,

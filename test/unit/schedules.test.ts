@@ -107,13 +107,63 @@ describe('the default schedule, with a moved clock (Asia/Shanghai)', () => {
     }
   });
 
+  /** grid 1 gets a second group (P00006–P00010, in room-3): its groups have something to rank; grid 2 has one group */
+  async function splitGrid1() {
+    const first = (await store.groups.get(groupId))!;
+    const second = await store.groups.insert({ communityId: first.communityId, gridId: first.gridId, name: '平山村第1网格联防2组', headHouseId: null, roomId: 'room-3@chatroom', locale: null, botId: 'bot' });
+    for (const code of ['P00006', 'P00007', 'P00008', 'P00009', 'P00010']) {
+      const h = (await store.houses.findOne({ code }))!;
+      await store.houses.update(h.id, { groupId: second.id });
+    }
+  }
+  const rankings = async () => (await posts()).filter((p) => p.key.startsWith('schedule:daily-ranking')).map((p) => p.roomId).sort();
+
+  it('posts the ranking where there is something to rank, and only on evenings something moved (issue 25: a quiet group)', async () => {
+    await setup('2026-12-01T11:30:00Z');
+    await splitGrid1();
+    await store.rounds.insert({ period: '2026-12', deadline: new Date('2026-12-20T15:59:59Z'), scope: 'street', status: 'open', openedAt: deps.clock.now() });
+    deps.clock.set('2026-12-01T12:00:00Z'); // 20:00
+    await runDueSchedules(deps);
+    // grid 1's two groups are ranked; grid 2's one group is not (a ranking of one says nothing)
+    expect(await rankings()).toEqual(['room-1@chatroom', 'room-3@chatroom']);
+    deps.clock.set('2026-12-02T12:00:00Z'); // nothing moved
+    await runDueSchedules(deps);
+    expect(await rankings()).toHaveLength(2);
+    const h = (await store.houses.findOne({ code: 'P00007' }))!;
+    await store.commitments.insert({ communityId: h.communityId, gridId: h.gridId, groupId: h.groupId, houseId: h.id, houseCode: h.code, letterVersion: 1, landlordId: h.landlordId, contactId: null, messageId: null, at: deps.clock.now() });
+    deps.clock.set('2026-12-03T12:00:00Z'); // a commitment moved the standings: both of grid 1's rooms hear it
+    await runDueSchedules(deps);
+    expect(await rankings()).toEqual(['room-1@chatroom', 'room-1@chatroom', 'room-3@chatroom', 'room-3@chatroom']);
+    expect((await posts('room-3@chatroom')).at(-1)!.text).toMatch(/📊 2026-12-03[\s\S]*1\. 平山村第1网格联防2组 · 承诺 1\/5/);
+  });
+
+  it('says "all done" once: a later reminder day with nobody missing posts nothing', async () => {
+    await setup('2026-12-01T01:30:00Z');
+    await store.rounds.insert({ period: '2026-12', deadline: new Date('2026-12-20T15:59:59Z'), scope: 'street', status: 'open', openedAt: deps.clock.now() });
+    const round = (await store.rounds.findOne({ period: '2026-12' }))!;
+    for (const h of await store.houses.find({ groupId })) {
+      const c = await store.contacts.insert({ wechatId: `wx-${h.code}`, name: h.code, landlordId: h.landlordId, userId: null, locale: null });
+      await store.houses.update(h.id, { contactId: c.id });
+      await store.commitments.insert({ communityId: h.communityId, gridId: h.gridId, groupId, houseId: h.id, houseCode: h.code, letterVersion: 1, landlordId: h.landlordId, contactId: c.id, messageId: null, at: deps.clock.now() });
+      await store.submissions.insert({ communityId: h.communityId, gridId: h.gridId, groupId, roundId: round.id, period: '2026-12', houseId: h.id, houseCode: h.code, status: 'approved', items: {}, returnReason: null, reviewedBy: null, reviewedAt: null });
+    }
+    const done = async (iso: string) => {
+      deps.clock.set(iso);
+      await runDueSchedules(deps);
+      return (await posts('room-1@chatroom')).filter((p) => p.key.startsWith('schedule:deadline-reminders')).map((p) => p.text);
+    };
+    expect(await done('2026-12-17T02:00:00Z')).toEqual(['🎉 本组全部完成，谢谢大家！']);
+    expect(await done('2026-12-19T02:00:00Z')).toEqual(['🎉 本组全部完成，谢谢大家！']);
+  });
+
   it('does a run missed while the process was down once', async () => {
     await setup('2026-12-01T13:00:00Z');
+    await splitGrid1();
     await store.rounds.insert({ period: '2026-12', deadline: new Date('2026-12-20T15:59:59Z'), scope: 'street', status: 'open', openedAt: deps.clock.now() });
     deps.clock.set('2026-12-04T13:30:00Z'); // back after three evenings
     const ran = await runDueSchedules(deps);
     expect(ran.filter((r) => r.name === 'daily-ranking')).toEqual([{ name: 'daily-ranking', runAt: new Date('2026-12-04T12:00:00Z'), posts: 2 }]);
-    expect((await posts()).filter((p) => p.key.startsWith('schedule:daily-ranking'))).toHaveLength(2);
+    expect(await rankings()).toHaveLength(2);
     expect((await posts('room-1@chatroom')).find((p) => p.key.startsWith('schedule:daily-ranking'))!.text).toContain('📊 2026-12-04');
     expect(await runDueSchedules(deps)).toEqual([]);
   });

@@ -12,7 +12,10 @@ import { phoneDigits, registrationLocked } from './prove-registration';
  * `claim`: nobody holds it but the roster has no phone to prove it by: a claim for the head or staff to confirm.
  * `proof`: the bot asked for the last four digits of the roster's phone (an intent of the sender's).
  */
-export type Registration = { status: 'registered' | 'already' | 'pending' | 'claim' | 'proof'; house: House; staffOnly: boolean };
+export type Registration =
+  | { status: 'registered' | 'already' | 'pending' | 'claim'; house: House; staffOnly: boolean }
+  /** the last four digits are asked of `contactId` (made now for a first-time speaker) */
+  | { status: 'proof'; house: House; staffOnly: boolean; contactId: string };
 
 async function houseInGroup({ store }: Deps, group: Group, houseCode: string): Promise<House> {
   const house = await store.houses.findOne({ code: houseCode.toUpperCase() });
@@ -47,7 +50,7 @@ export async function registerHouse(
   }
   // the answer is awaited from this person, in this conversation (a bare number from anyone else is chat)
   await createIntent(deps, { ...input.said, contactId: contact.id }, 'register_proof', { houseId: house.id }, { replace: true });
-  return { status: 'proof', house, staffOnly };
+  return { status: 'proof', house, staffOnly, contactId: contact.id };
 }
 
 /** A claim on a house, recorded for `确认登记` (audited). */
