@@ -16,6 +16,7 @@ import { createLanes } from './conversation-lanes';
 import { FEATURES, hintFor } from './features';
 import { answerProof } from './handlers/groups';
 import { fourDigits } from '../src/services/groups/prove-registration';
+import { reasonAwaitedIn } from '../src/services/inspection/review-submission';
 
 export interface AnxinPluginConfig {
   deps: Deps;
@@ -108,10 +109,14 @@ export function AnxinPlugin(config: AnxinPluginConfig): WechatyPlugin {
     let cmd: Command | null = understood?.command ?? null;
     // spoken to with words that work nowhere here: a personal answer rather than silence
     if (cmd && addressed && !handlers[where][cmd.kind] && !hintFor(cmd.kind, where)) cmd = { kind: 'ask', topic: 'unknown' };
-    const handler = cmd ? handlers[where][cmd.kind] : undefined;
-    const hint = cmd && !handler ? hintFor(cmd.kind, where) : null;
     // four digits may answer "the last four digits of the phone" — only from the person asked, in that room
     const digits = room && !cmd && words !== null ? fourDigits(words) : null;
+    // a reviewer asked for a return's reason (a bare 退回): their next words in the room are it (looked up only
+    // where one is awaited; the service makes sure they are the one asked)
+    if (room && !cmd && !digits && words !== null && words.trim().length >= 2 && (await reasonAwaitedIn(deps, room.id)))
+      cmd = { kind: 'returnReason', reason: words.trim().slice(0, 200) };
+    const handler = cmd ? handlers[where][cmd.kind] : undefined;
+    const hint = cmd && !handler ? hintFor(cmd.kind, where) : null;
     if (!handler && !hint && !photo && !digits && !media) return null;
 
     const group = room ? await groupOfRoom(deps, room.id) : null;

@@ -3,7 +3,7 @@ import { noticePost } from '../../src/render/notices';
 import { dateFormat } from '../../src/domain/date-format';
 import { isDomainError } from '../../src/domain/errors';
 import { remindNow } from '../../src/services/inspection/remind-missing';
-import { awaitingReview, review } from '../../src/services/inspection/review-submission';
+import { askReturnReason, awaitingReview, returnWithReason, review } from '../../src/services/inspection/review-submission';
 import type { BotContext, Handler, HandlerTable, Reply } from '../bot-context';
 import { aboutSpeaker } from './conversation';
 
@@ -43,13 +43,22 @@ const approve: Handler<'approve'> = async (ctx, cmd) => {
   return { text: lines.join('\n'), mentions: [...new Set(mentions)] };
 };
 
-/** `退回 PD0001` without a reason: the reason is asked for (the landlord must know what to take again). */
+/**
+ * `退回 PD0001` without a reason: the reason is asked for (the landlord must know what to take
+ * again), and the reviewer's next words in the room are taken as it (`returnReason`).
+ */
 const giveBack: Handler<'return'> = async (ctx, cmd) => {
   if (!cmd.reason) {
-    ctx.permit('submissions:review');
+    await askReturnReason(ctx.deps, { houseCode: cmd.houseCode, within: roomPlace(ctx), by: ctx.speaker.actors, said: ctx.said });
     return ctx.answer(ctx.t('review.ask_reason', { code: cmd.houseCode }));
   }
   return reviewIn(ctx, cmd.houseCode, 'return', cmd.reason);
+};
+
+/** The words after a bare `退回`: the reason, and the return is made. From anyone not asked, chat. */
+const returnReason: Handler<'returnReason'> = async (ctx, cmd) => {
+  const r = await returnWithReason(ctx.deps, { said: ctx.said, reason: cmd.reason, within: roomPlace(ctx), by: ctx.speaker.actors });
+  return r?.notices[0] ? noticePost(ctx.deps, { ...r.notices[0], lng: ctx.lng }) : null;
 };
 
 /** A bare `通过`: what waits for review in this group. From anyone else it is chat. */
@@ -68,6 +77,7 @@ export const reviewHandlers: HandlerTable = {
   room: {
     approve,
     return: giveBack,
+    returnReason,
     pendingReview,
     remind: async (ctx) => {
       const actor = ctx.permit('rounds:remind');

@@ -26,6 +26,8 @@ export type Command =
   | { kind: 'ask'; topic: AskTopic }
   /** an empty reason (`退回 PD0001`) is asked for */
   | { kind: 'return'; houseCode: string; reason: string }
+  /** a reviewer's words after a bare `退回 CODE`: the reason (set by the listener when one was asked, never parsed) */
+  | { kind: 'returnReason'; reason: string }
   | { kind: 'hazard'; houseCode: string; text: string; days: number | null }
   | { kind: 'fixed'; number: number }
   | { kind: 'close'; number: number }

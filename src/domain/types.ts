@@ -241,7 +241,9 @@ export type IntentKind =
   | 'commit_ask'
   | 'commit_confirm'
   /** the bot asked for the last four digits of the roster phone of the house being registered */
-  | 'register_proof';
+  | 'register_proof'
+  /** a head or staff member said `退回 CODE` without a reason: their next words in the room are it */
+  | 'return_reason';
 export interface Intent extends Entity {
   /** the contact whose intent it is: nobody else's message applies to it */
   contactId: Id;

@@ -288,7 +288,8 @@ export const SPECS: {
       since: 'date',
       expiresAt: 'date',
     },
-    indexes: [['contactId', 'conversation', 'kind', 'since'], ['expiresAt']],
+    // (conversation, kind): is a return's reason awaited in this room — asked of every plain message there
+    indexes: [['contactId', 'conversation', 'kind', 'since'], ['expiresAt'], ['conversation', 'kind']],
   }),
   processedMessages: spec<T.ProcessedMessage>({ name: 'processed_messages', fields: { kind: 'string' } }),
   schedules: spec<T.Schedule>({

@@ -131,12 +131,22 @@ describe('issue 25: the bot in landlords\' own words', () => {
     await f.say(head, `${CODES[7]}通过`, room);
     expect(await status(CODES[7]!)).toBe('approved');
     expect(await text(f.say(head, '通过', room))).toContain(t('review.pending_none'));
-    // no reason: asked for one, nothing changes
-    expect(await text(f.say(head, `退回 ${CODES[0]}`, room))).toContain(`退回 ${CODES[0]}`);
+    // no reason: asked for one, nothing changes yet; someone else's words meanwhile are chat, and a command stays a command
+    expect(await text(f.say(head, `退回 ${CODES[0]}`, room))).toContain('请回复退回的原因');
     expect(await status(CODES[0]!)).toBe('partial');
-    // an incomplete set is returned, and the text says so
-    expect(await text(f.say(head, `退回 ${CODES[0]} 灭火器还没拍`, room))).toContain('灭火器还没拍');
+    expect(await f.say(landlords[5]!, '今天天气不错', room)).toEqual([]);
+    expect(await text(f.say(head, '通过', room))).toContain(t('review.pending_none'));
+    expect(await status(CODES[0]!)).toBe('partial');
+    // the head's next words are the reason: the (incomplete) set is returned, and the text says so
+    const returned = await f.say(head, '灭火器还没拍', room);
+    expect(returned[0]!.text).toContain('灭火器还没拍');
+    expect(returned[0]!.mentions).toContain(landlords[0]!.id);
     expect(await status(CODES[0]!)).toBe('returned');
+    expect((await f.store.submissions.findOne({ houseCode: CODES[0]! }))!.returnReason).toBe('灭火器还没拍');
+    // taken once: the head's next chat is chat
+    expect(await f.say(head, '好的谢谢', room)).toEqual([]);
+    // an approved set is not returned, and the text says why
+    expect(await text(f.say(head, `退回 ${CODES[4]} 烟感照片看不清`, room))).toContain('已经审核通过，不能再退回');
     // a landlord's bare 通过 is chat
     expect(await f.say(landlords[4]!, '通过', room)).toEqual([]);
   });

@@ -10,6 +10,7 @@ import { notFoundIn, placeTarget, type Place } from '../access/place';
 import { houseAudience } from '../sending/house-audience';
 import { noticeKey, type NoticeData } from '../sending/notifier';
 import { openRoundFor } from './group-progress';
+import { createIntent, findIntent, takeIntent, type Said } from '../conversation/intents';
 
 /**
  * `通过` / `退回`: a head or staff member approves a complete submission, or returns it
@@ -93,6 +94,38 @@ export async function review(
   const sub = 'submission' in input ? input.submission : await submissionOf(deps, input.houseCode, input.within, input.by, input.action);
   const submission = await reviewSubmission(deps, { submission: sub, by: input.by, action: input.action, reason: input.reason });
   return { submission, notices: await reviewNotices(deps, submission) };
+}
+
+/**
+ * `退回 PD0001` without a reason (issue 25): the set is checked as a return would check it (the
+ * reviewer's right, the house in the place, something to return), and the reviewer's next words
+ * in this conversation are awaited as the reason (`returnWithReason`).
+ */
+export async function askReturnReason(
+  deps: Deps,
+  input: { houseCode: string; within: Place; by: Actor | readonly Actor[]; said: Said },
+): Promise<Submission> {
+  const sub = await submissionOf(deps, input.houseCode, input.within, input.by, 'return');
+  await createIntent(deps, input.said, 'return_reason', { houseId: sub.houseId }, { replace: true });
+  return sub;
+}
+
+/** Whether someone in this conversation was asked for a return's reason (a cheap look before the speaker is resolved). */
+export async function reasonAwaitedIn(deps: Deps, conversation: string): Promise<boolean> {
+  return (await deps.store.intents.count({ conversation, kind: 'return_reason', expiresAt: { gt: deps.clock.now() } })) > 0;
+}
+
+/** The reason awaited from this person, as the return it completes; null when none was asked of them. */
+export async function returnWithReason(
+  deps: Deps,
+  input: { said: Said; reason: string; within: Place; by: Actor | readonly Actor[] },
+): Promise<Reviewed | null> {
+  const intent = await findIntent(deps, input.said, ['return_reason']);
+  if (!intent?.houseId) return null;
+  await takeIntent(deps, intent);
+  const house = await deps.store.houses.get(intent.houseId);
+  if (!house) return null;
+  return review(deps, { houseCode: house.code, within: input.within, by: input.by, action: 'return', reason: input.reason });
 }
 
 /** A house's submission in the round open for its group, found by the house's code in the place. */
