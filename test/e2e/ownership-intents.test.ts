@@ -116,6 +116,22 @@ describe('pending intents (issue 8)', () => {
     expect((await f.say(me, 'P00001 灭火器', room))[0]!.text).toContain('P00001');
   });
 
+  it('a landlord with two houses sends three photos at once: one "which house?", then one "which item?" for all three (issue 25)', async () => {
+    const me = landlords[8]!;
+    const ids = [f.sendPhoto(me, uniqueJpeg(), room), f.sendPhoto(me, uniqueJpeg(), room), f.sendPhoto(me, uniqueJpeg(), room)];
+    const replies = await Promise.all(ids.map((id) => f.answerTo(id)));
+    expect(replies.map((r) => r.length)).toEqual([1, 0, 0]);
+    expect(replies[0]![0]!.text).toContain('1 P00009\n2 P00010');
+    const [item] = await f.say(me, '1', room);
+    expect(item!.text).toContain('收到 P00009 的照片');
+    const [labelled] = await f.say(me, '1 4 5', room);
+    expect(labelled!.text).toMatch(/第1张：烟感报警器[\s\S]*第2张：疏散通道\/安全出口[\s\S]*第3张：用电安全/);
+    const items = await Promise.all(ids.map(async (id) => (await f.store.photos.findOne({ messageId: id }))!));
+    expect(items.map((p) => p.item)).toEqual(['smoke', 'exit', 'wiring']);
+    const p9 = (await f.store.houses.findOne({ code: 'P00009' }))!.id;
+    expect(items.every((p) => p.houseId === p9)).toBe(true);
+  });
+
   it('only the person asked answers: another landlord\'s number does not label my photo', async () => {
     const [ask] = await f.photo(landlords[5]!, uniqueJpeg(), room);
     expect(ask!.text).toContain('P00006');

@@ -125,8 +125,10 @@ export async function submitPhoto(deps: Deps, input: { speaker: Speaker; photo: 
   }
   const item = named && (await takeIntent(deps, named)) ? named.item : null;
   if (!house) {
+    // a burst: the question "which house" asked for its first photo covers the next ones (issue 25)
+    const asked = (await waitingForHouse(deps, said)).length > 0;
     await createIntent(deps, said, 'choose_house', { photoId: photo.id, item });
-    return { status: 'ask_house', houses: speaker.houses, item };
+    return asked ? { status: 'queued' } : { status: 'ask_house', houses: speaker.houses, item };
   }
   return fileFor(deps, said, photo, house, item);
 }
@@ -243,7 +245,29 @@ async function answerLabel(deps: Deps, intent: Intent, item: ChecklistItem): Pro
   return label(deps, round, house, photo, item);
 }
 
-async function answerHouse(deps: Deps, said: Said, intent: Intent, house: House, item: ChecklistItem | null): Promise<PhotoOutcome | null> {
-  const photo = await waitingPhoto(deps, intent);
-  return photo ? fileFor(deps, said, photo, house, item) : null;
+/** The live "which house" questions of this person, oldest first: the photos of one burst. */
+async function waitingForHouse(deps: Deps, said: Said): Promise<Intent[]> {
+  const now = deps.clock.now();
+  const found = await deps.store.intents.find(
+    { contactId: said.contactId, conversation: said.conversation, kind: 'choose_house', since: { lte: said.at } },
+    { sort: { since: 1, createdAt: 1 }, limit: 50 },
+  );
+  return found.filter((i) => i.expiresAt > now);
+}
+
+/**
+ * The house picked for the photos waiting for it: every photo of the burst goes to that house,
+ * oldest first. Those without an item then get one question (asked for the first, covering the
+ * rest); `item`, when named, is the newest photo's. The outcome is that question, or the last label.
+ */
+async function answerHouse(deps: Deps, said: Said, newest: Intent, house: House, item: ChecklistItem | null): Promise<PhotoOutcome | null> {
+  const burst = await waitingForHouse(deps, said);
+  let outcome: PhotoOutcome | null = null;
+  for (const intent of burst.some((i) => i.id === newest.id) ? burst : [newest]) {
+    const photo = await waitingPhoto(deps, intent);
+    if (!photo) continue;
+    const o = await fileFor(deps, said, photo, house, intent.id === newest.id ? item : intent.item);
+    if (!outcome || outcome.status === 'queued' || (o.status !== 'queued' && outcome.status !== 'ask_item')) outcome = o;
+  }
+  return outcome;
 }
