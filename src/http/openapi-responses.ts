@@ -167,7 +167,7 @@ export const RESPONSES: Record<string, Json> = {
   }),
   'get /api/v1/points': obj({
     year: i,
-    items: { type: 'array', items: obj({ landlordId: s, name: s, points: i, rank: i }) },
+    items: { type: 'array', items: obj({ landlordId: s, contactId: { type: ['string', 'null'] }, name: s, points: i, rank: i }) },
     total: i,
     limit: i,
     offset: i,

@@ -179,7 +179,13 @@ export function openApiDocument(version: string, routes: readonly RouteSpec[]): 
       get: {
         summary: '积分排名 Landlords of a scope ranked by points in a year (ties share a rank)',
         parameters: queryParams(pointsQuery),
-        responses: { 200: { description: '{year, items:[{landlordId, name, points, rank}], total}' }, ...errors },
+        responses: {
+          200: {
+            description:
+              '{year, items:[{landlordId, contactId, name, points, rank}], total}: one line per holder (a seller and a buyer apart)',
+          },
+          ...errors,
+        },
       },
     },
     '/api/v1/points/rules': {

@@ -81,3 +81,36 @@ it.each([1, 2, 3, 4, 5])('seed %i: the ledger holds each earned award exactly on
     tmp.cleanup();
   }
 });
+
+it('GET /points ranks holders, as 积分 counts them: a house\'s seller keeps their points and its buyer starts apart (issue 25)', async () => {
+  const tmp = tempDir('anxin-points-holders-');
+  const store = createSqliteStore({ dataDir: tmp.dir });
+  try {
+    const deps = depsFor(store, '2026-11-05T02:00:00Z');
+    await ensureDefaults(deps);
+    await importRoster(deps, await parseRosterFile(sampleRosterBytes()), { actor: 'test' });
+    const h = (await store.houses.findOne({ code: 'P00001' }))!;
+    const other = (await store.houses.findOne({ code: 'P00002' }))!;
+    const seller = await store.contacts.insert({ wechatId: 'wx-seller', name: '卖家微信', landlordId: h.landlordId, userId: null, locale: null });
+    // the buyer holds the house the roster still lists under the seller
+    const buyer = await store.contacts.insert({ wechatId: 'wx-buyer', name: '买家微信', landlordId: h.landlordId, userId: null, locale: null });
+    const line = (contactId: string | null, landlordId: string, amount: number, refId: string) =>
+      store.points.insert({ landlordId, contactId, gridId: h.gridId, reason: 'commitment', amount, refId });
+    await line(seller.id, h.landlordId, 25, 'a');
+    await line(buyer.id, h.landlordId, 5, 'b');
+    await line(null, other.landlordId, 10, 'c');
+    const ranked = await rankLandlords(deps, { gridIds: [h.gridId], year: 2026 });
+    expect(ranked.map((r) => [r.contactId, r.points, r.rank])).toEqual([[seller.id, 25, 1], [null, 10, 2], [buyer.id, 5, 3]]);
+    // two holders under one roster landlord: each named with their WeChat name beside the roster's
+    const roster = (await store.landlords.get(h.landlordId))!.name;
+    expect([ranked[0]!.name, ranked[2]!.name]).toEqual([`${roster}（卖家微信）`, `${roster}（买家微信）`]);
+    expect(ranked[1]!.name).toBe((await store.landlords.get(other.landlordId))!.name);
+    // 积分's rank is this ranking's, for each holder
+    for (const c of [seller, buyer])
+      expect((await myPoints(deps, { landlordId: h.landlordId, contactId: c.id, gridId: h.gridId, year: 2026 })).rank)
+        .toBe(ranked.find((r) => r.contactId === c.id)!.rank);
+  } finally {
+    await store.close();
+    tmp.cleanup();
+  }
+});

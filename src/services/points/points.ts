@@ -49,11 +49,18 @@ export async function setPointRules(
 }
 
 export interface LandlordPoints {
+  /** the roster landlord the points were earned for */
   landlordId: string;
+  /** the WeChat contact who holds them (issue 25: a buyer starts from 0, a seller keeps theirs); null for lines awarded to nobody */
+  contactId: string | null;
   name: string;
   points: number;
   rank: number;
 }
+
+/** Whose a points line is (issue 25): the contact it was awarded to, or, awarded to none, the roster landlord. */
+const holderOf = (l: { contactId?: string | null; landlordId: string | null }) =>
+  l.contactId ? `contact:${l.contactId}` : `landlord:${l.landlordId ?? ''}`;
 
 /** A year's start and end where the campaign runs. */
 export const yearRange = (year: number, timeZone: string) => ({
@@ -68,10 +75,29 @@ export async function rankLandlords(deps: Deps, input: { gridIds: string[] | nul
     ...(input.gridIds ? { gridId: { in: input.gridIds } } : {}),
     createdAt: yearRange(input.year, deps.timeZone),
   });
-  const sums = new Map<string, number>();
-  for (const l of lines) if (l.landlordId) sums.set(l.landlordId, (sums.get(l.landlordId) ?? 0) + l.amount);
-  const names = new Map((await store.landlords.find({ id: { in: [...sums.keys()] } })).map((l) => [l.id, l.name]));
-  return rank([...sums].map(([landlordId, points]) => ({ landlordId, name: names.get(landlordId) ?? '', points })));
+  // per holder, as 积分 counts them: a house's seller and buyer are two lines of the ranking
+  const sums = new Map<string, { landlordId: string; contactId: string | null; points: number }>();
+  for (const l of lines) {
+    if (!l.landlordId) continue;
+    const key = holderOf(l);
+    const sum = sums.get(key) ?? { landlordId: l.landlordId, contactId: l.contactId ?? null, points: 0 };
+    sums.set(key, { ...sum, points: sum.points + l.amount });
+  }
+  const held = [...sums.values()];
+  const landlordIds = [...new Set(held.map((h) => h.landlordId))];
+  const contactIds = [...new Set(held.flatMap((h) => (h.contactId ? [h.contactId] : [])))];
+  const names = new Map((await store.landlords.find({ id: { in: landlordIds } })).map((l) => [l.id, l.name]));
+  const contacts = new Map((await store.contacts.find({ id: { in: contactIds } })).map((c) => [c.id, c]));
+  // the roster's name; where several hold points under one roster landlord (a house changed hands
+  // before the roster did), each with their WeChat name beside it
+  const holders = new Map<string, number>();
+  for (const h of held) holders.set(h.landlordId, (holders.get(h.landlordId) ?? 0) + 1);
+  const nameOf = (h: (typeof held)[number]) => {
+    const roster = names.get(h.landlordId) ?? '';
+    const c = h.contactId ? contacts.get(h.contactId) : undefined;
+    return c && (holders.get(h.landlordId) ?? 0) > 1 ? `${roster}（${c.name}）` : roster;
+  };
+  return rank(held.map((h) => ({ ...h, name: nameOf(h) })));
 }
 
 /**
@@ -92,15 +118,14 @@ export async function myPoints(
   },
 ): Promise<{ points: number; rank: number | null; of: number }> {
   const lines = await deps.store.points.find({ gridId: input.gridId, createdAt: yearRange(input.year, deps.timeZone) });
-  const byContact = Boolean(input.contactId);
-  const holderOf = (l: { contactId?: string | null; landlordId: string | null }) =>
-    byContact && l.contactId ? `contact:${l.contactId}` : `landlord:${l.landlordId ?? ''}`;
+  // (asked for a landlord without a contact: every line of theirs)
+  const keyOf = input.contactId ? holderOf : (l: { landlordId: string | null }) => `landlord:${l.landlordId ?? ''}`;
   const sums = new Map<string, number>();
   for (const l of lines) {
     if (input.except?.includes(l.reason)) continue;
-    sums.set(holderOf(l), (sums.get(holderOf(l)) ?? 0) + l.amount);
+    sums.set(keyOf(l), (sums.get(keyOf(l)) ?? 0) + l.amount);
   }
-  const me = rank([...sums].map(([holder, points]) => ({ holder, points }))).find((r) => r.holder === holderOf(input));
+  const me = rank([...sums].map(([holder, points]) => ({ holder, points }))).find((r) => r.holder === keyOf(input));
   const landlords = (await deps.store.houses.distinct('landlordId', { gridId: input.gridId })).length;
   return { points: me?.points ?? 0, rank: me?.rank ?? null, of: landlords };
 }
