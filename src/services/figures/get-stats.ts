@@ -3,6 +3,7 @@ import { emptyFigures, type FigureQuery, type FigureRow } from '../../storage/fi
 import type { Store } from '../../storage/store';
 import type { Deps } from '../deps';
 import { currentLetterVersion } from '../commitments/letter-version';
+import { frozenFigures, isClosed } from './frozen-figures';
 
 /** The figures of a scope and month (SPEC §6), with their rates. */
 export interface Stats extends Omit<FigureRow, 'key'> {
@@ -37,9 +38,10 @@ const sumRows = (rows: FigureRow[]): FigureRow =>
     return sum;
   }, emptyFigures(null));
 export async function countFigures(
-  { store, clock }: Deps,
+  deps: Deps,
   q: Omit<FigureQuery, 'now' | 'letterVersion'>,
 ): Promise<{ letterVersion: number | null; rows: FigureRow[] }> {
+  const { store, clock } = deps;
   const now = clock.now();
   const revision = store.revision();
   const key = keyOf(q);
@@ -47,6 +49,8 @@ export async function countFigures(
   const hit = revision !== null ? cache.get(key) : undefined;
   const letterVersion = await currentLetterVersion(store);
   if (hit && hit.revision === `${revision}:${letterVersion}` && now.getTime() < hit.until) return { letterVersion, rows: hit.rows };
+  // a closed month is what was true when it closed (issue 29): its frozen rows, not today's houses
+  if (await isClosed(deps, q.period)) return { letterVersion, rows: await frozenFigures(deps, q) };
   // many callers asking the same at once share one count (a dashboard opened by a whole office)
   const flightKey = `${key}|${revision}:${letterVersion}`;
   let flight = revision !== null ? inFlight.get(flightKey) : undefined;

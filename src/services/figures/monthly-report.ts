@@ -4,11 +4,12 @@ import type { Writable } from 'node:stream';
 import { maskPhone } from '../../domain/privacy';
 import { placedFilter, type PlacedScope } from '../../domain/scope';
 import type { Id } from '../../domain/types';
-import { emptyFigures, type FigureRow, type HouseFigure } from '../../storage/figures';
+import type { FigureRow, HouseFigure } from '../../storage/figures';
 import type { Deps } from '../deps';
 import { countFigures, withRates } from './get-stats';
 import { yearRange } from '../points/points';
 import { currentLetterVersion } from '../commitments/letter-version';
+import { isClosed } from './frozen-figures';
 
 type T = (key: string, params?: Record<string, unknown>) => string;
 const PAGE = 2000;
@@ -50,10 +51,6 @@ async function drained(out: Writable): Promise<void> {
   while (out.writableNeedDrain && !out.destroyed) await once(out, 'drain');
 }
 
-/** Whether a month has been closed (its rows frozen). */
-export const isClosed = async ({ store }: Deps, period: string) =>
-  (await store.audit.count({ target: `period:${period}`, action: 'close_month' })) > 0;
-
 /** A cell a spreadsheet must never run: text starting with = + - @ (or a tab/CR) is written with a leading apostrophe in CSV. */
 const inert = (v: string) => (/^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
 const csvField = (v: unknown) => {
@@ -93,40 +90,15 @@ async function* houseRows(
   }
 }
 
-/** The summary figures (whole scope, each community, each grid): from the frozen rows of a closed month, else counted live. */
-async function summary(
-  deps: Deps,
-  input: { where: PlacedScope; period: string; letterVersion: number | null; year: number; communities: Id[] },
-) {
-  if (!(await isClosed(deps, input.period))) {
-    const q = { where: placedFilter(input.where), period: input.period };
-    const [all, community, grid] = await Promise.all([
-      countFigures(deps, { ...q, by: 'all' }),
-      countFigures(deps, { ...q, by: 'community' }),
-      countFigures(deps, { ...q, by: 'grid' }),
-    ]);
-    return { all: all.rows[0]!, community: community.rows, grid: grid.rows };
-  }
-  // a closed month: recounted from its frozen rows, so it never changes when the roster does
-  const rows = { all: emptyFigures(null), community: new Map<Id, FigureRow>(), grid: new Map<Id, FigureRow>() };
-  const add = (f: FigureRow, h: HouseFigure) => {
-    f.houses += 1;
-    f.keyHouses += Number(h.isKey);
-    f.committed += Number(h.committed);
-    f.submitted += Number(h.submission === 'complete' || h.submission === 'approved');
-    f.approved += Number(h.submission === 'approved');
-    f.compliant += Number(h.committed && h.submission === 'approved' && h.hazardsOverdue === 0);
-    f.hazardsOpen += h.hazardsOpen;
-    f.hazardsOverdue += h.hazardsOverdue;
-  };
-  for (const c of input.communities) {
-    for await (const h of houseRows(deps, { ...input, communityId: c })) {
-      add(rows.all, h);
-      add(rows.community.get(h.communityId) ?? rows.community.set(h.communityId, emptyFigures(h.communityId)).get(h.communityId)!, h);
-      add(rows.grid.get(h.gridId) ?? rows.grid.set(h.gridId, emptyFigures(h.gridId)).get(h.gridId)!, h);
-    }
-  }
-  return { all: rows.all, community: [...rows.community.values()], grid: [...rows.grid.values()] };
+/** The summary figures (whole scope, each community, each grid): a closed month's are its frozen rows' (countFigures reads them). */
+async function summary(deps: Deps, input: { where: PlacedScope; period: string }) {
+  const q = { where: placedFilter(input.where), period: input.period };
+  const [all, community, grid] = await Promise.all([
+    countFigures(deps, { ...q, by: 'all' }),
+    countFigures(deps, { ...q, by: 'community' }),
+    countFigures(deps, { ...q, by: 'grid' }),
+  ]);
+  return { all: all.rows[0]!, community: community.rows, grid: grid.rows };
 }
 
 /** A worksheet name Excel accepts: at most 31 characters, none of []:*?/\, unique in the book. */
@@ -210,10 +182,7 @@ export async function prepareMonthlyReport(
   const rowsOf = (c: Id) => houseRows(deps, { where: input.where, communityId: c, period: input.period, letterVersion, year: input.year });
 
   // everything that can fail for a reason the caller should hear happens before the first byte
-  const fig =
-    input.format === 'xlsx'
-      ? await summary(deps, { where: input.where, period: input.period, letterVersion, year: input.year, communities: communityIds })
-      : null;
+  const fig = input.format === 'xlsx' ? await summary(deps, { where: input.where, period: input.period }) : null;
   return { write: (out) => (fig ? writeBook(out, fig) : writeCsv(out)) };
 
   async function writeCsv(out: Writable): Promise<void> {
