@@ -383,7 +383,7 @@ describe.each(legs)('Store contract: $name', (leg) => {
         points: pts.filter((p) => p.landlordId === h.landlordId).reduce((a, p) => a + p.amount, 0), landlordPhone: (await store.landlords.get(h.landlordId))!.phone,
       });
     }
-  });
+  }, 120_000); // a random street recounted: heavy on the stand-in, waits on nothing but work
 
   it('several accounts (SPEC §4): a room is served by one member account; after its lease another member takes it with its unsent entries; a non-member gets none', async () => {
     const deps = depsFor(store, '2026-11-15T02:00:00Z');
@@ -493,7 +493,7 @@ describe.each(legs)('Store contract: $name', (leg) => {
         { row: 3, key: 'house_moved', params: { code: 'H0201', from: '二组', to: '三组' } },
       ]);
       expect(await store.houses.count({ groupId: (await store.groups.findOne({ name: '二组' }))!.id })).toBe(18);
-    });
+    }, 120_000); // two imports of a street
 
     it('checks across rows: a code twice, two heads in a group, a phone under two names, a grid of another community; nothing applied', async () => {
       await imported(street());
