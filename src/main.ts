@@ -109,6 +109,11 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     imports: { dir: path.join(config.dataDir, 'uploads'), maxRows: config.rosterMaxRows },
   });
   const server = app.listen(config.port, config.host);
+  // an idle keep-alive connection is closed by the server only well after any client or proxy
+  // (browsers, nginx 60 s, fetch 4 s) would reuse it: Node's 5 s default races a busy client's next
+  // request on the same socket, which then fails as ECONNRESET (seen under load in sim-fast)
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   answerClientErrors(server, t);
   await once(server, 'listening');
 
