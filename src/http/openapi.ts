@@ -13,7 +13,7 @@ import { openApiPath, type RouteSpec } from './route-table';
 import { openBody, returnBody, submissionsQuery } from './routes/rounds';
 import { createBody, patchBody } from './routes/schedules';
 import { contactBody, membersBody, messageBody, roomBody } from './routes/sim';
-import { rankingQuery, reportQuery, statsQuery } from './routes/stats';
+import { rankingQuery, registerExportQuery, registerQuery, reportQuery, statsQuery } from './routes/stats';
 
 type Params = { name: string; in: 'query' | 'path'; required?: boolean; schema: unknown }[];
 
@@ -74,6 +74,8 @@ const singular = (w: string) =>
 const NAMED: Record<string, string> = {
   'post /api/v1/import/roster': 'importRoster',
   'get /api/v1/reports/monthly.xlsx': 'getMonthlyReport',
+  'get /api/v1/register': 'getRegister',
+  'get /api/v1/register.xlsx': 'exportRegister',
   'get /api/v1/audit': 'listAudit',
   'get /api/v1/points/rules': 'getPointRules',
   'put /api/v1/points/rules': 'replacePointRules',
@@ -247,6 +249,27 @@ export function openApiDocument(version: string, routes: readonly RouteSpec[]): 
           200: {
             description:
               '{scope, period, by, items:[{rank, id, name, houses, committed, submitted, approved, compliant, hazardsOpen, hazardsOverdue, rates}], total}',
+          },
+          ...errors,
+        },
+      },
+    },
+    '/api/v1/register': {
+      get: {
+        summary:
+          '台账 The register: the houses of a scope in code order with landlord (phone masked unless the caller may read phones), community, grid and group by name, WeChat registration, group bound, and the month (committed, inspection, hazards, points); q searches a code start, a name, an address or phone digits; status filters; next is the after of the next page',
+        parameters: queryParams(registerQuery),
+        responses: { 200: { description: '{period, items:[…], next}' }, ...errors },
+      },
+    },
+    '/api/v1/register.xlsx': {
+      get: {
+        summary: '台账导出 The register as filtered, as an Excel workbook',
+        parameters: queryParams(registerExportQuery),
+        responses: {
+          200: {
+            description: 'the workbook',
+            content: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: binary } },
           },
           ...errors,
         },

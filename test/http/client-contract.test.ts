@@ -344,6 +344,11 @@ describe('the typed client against the demo app (issue 15)', () => {
     const csv = await admin.GET('/api/v1/reports/monthly.xlsx', { params: { query: { period: '2026-12', format: 'csv' } }, parseAs: 'text' });
     expect(csv.response.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(String(csv.data)).toContain(house.code);
+    // the register (issue 26): a page, and the same as a workbook
+    const register = (await admin.GET('/api/v1/register', { params: { query: { q: house.code } } })).data!;
+    expect(register.items.map((r) => r.code)).toEqual([house.code]);
+    const registerBook = await admin.GET('/api/v1/register.xlsx', { params: { query: { status: 'uncommitted' } }, parseAs: 'arrayBuffer' });
+    expect(registerBook.response.headers.get('content-type')).toBe(XLSX);
   }, 60_000);
 
   it('bad input: three bad fields answer 400 with three messages, in Chinese and in English; unknown records 404', async () => {

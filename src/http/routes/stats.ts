@@ -4,6 +4,8 @@ import { periodOf, PERIOD_RE } from '../../domain/period';
 import { PassThrough } from 'node:stream';
 import { roleAllows } from '../../domain/policy';
 import { prepareMonthlyReport } from '../../services/figures/monthly-report';
+import { readRegister, REGISTER_STATUSES, type RegisterRow } from '../../services/figures/register';
+import ExcelJS from 'exceljs';
 import { currentActor } from '../authorize';
 import { getStats } from '../../services/figures/get-stats';
 import { rankScope } from '../../services/figures/ranking';
@@ -24,6 +26,39 @@ export const rankingQuery = statsQuery.extend({
 });
 
 export const reportQuery = statsQuery.extend({ format: z.enum(['xlsx', 'csv']).default('xlsx') });
+
+export const registerQuery = statsQuery
+  .extend({
+    /** a house code's start, a landlord's name, words of an address, or phone digits (for those who may read phones) */
+    q: z.string().max(40).optional(),
+    status: z.enum(REGISTER_STATUSES).optional(),
+    after: z
+      .string()
+      .max(24)
+      .regex(/^[A-Za-z0-9_-]+$/, 'after must be the next of a previous page')
+      .optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  })
+  .strict();
+export const registerExportQuery = registerQuery.omit({ after: true, limit: true }).strict();
+
+const REGISTER_COLUMNS = [
+  'code',
+  'address',
+  'community',
+  'grid',
+  'group',
+  'landlord',
+  'phone',
+  'isKey',
+  'registered',
+  'bound',
+  'committed',
+  'submission',
+  'hazardsOpen',
+  'hazardsOverdue',
+  'points',
+] as const;
 
 export function statsRoutes(o: AppOptions, router: RouteTable): void {
   router.get('/stats', 'stats:read', async (ctx) => {
@@ -48,6 +83,66 @@ export function statsRoutes(o: AppOptions, router: RouteTable): void {
       limit: q.limit,
       offset: q.offset,
     };
+  });
+  // the register (台账, issue 26): houses with their landlord, place names and this month's state, searched and filtered
+  router.get('/register', 'records:read', async (ctx) => {
+    const q = registerQuery.parse(ctx.query);
+    const scope = await effectiveScope(o.store, ctx, q.scope);
+    const period = q.period ?? periodOf(o.clock.now(), o.timeZone);
+    const showPhones = roleAllows(currentActor(ctx).role, 'phones:read');
+    ctx.body = {
+      period,
+      ...(await readRegister(o, { where: scope, period, q: q.q, status: q.status, after: q.after, limit: q.limit, showPhones })),
+    };
+  });
+  // the register as filtered, as a workbook (streamed, page by page)
+  router.get('/register.xlsx', 'records:read', async (ctx) => {
+    const q = registerExportQuery.parse(ctx.query);
+    const scope = await effectiveScope(o.store, ctx, q.scope);
+    const period = q.period ?? periodOf(o.clock.now(), o.timeZone);
+    const showPhones = roleAllows(currentActor(ctx).role, 'phones:read');
+    const t = (key: string) => o.t(`api:report.${key}`, { lng: ctx.state.lng });
+    const first = await readRegister(o, { where: scope, period, q: q.q, status: q.status, limit: 200, showPhones });
+    const out = new PassThrough();
+    ctx.type = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+    ctx.set('Content-Disposition', `attachment; filename="anxin-register-${period}.xlsx"`);
+    ctx.set('Cache-Control', 'private, no-store');
+    ctx.body = out;
+    const cells = (r: RegisterRow) => {
+      const yes = (b: boolean) => t(b ? 'yes' : 'no');
+      return [
+        r.code,
+        r.address,
+        r.community,
+        r.grid,
+        r.group,
+        r.landlordName,
+        r.landlordPhone,
+        yes(r.isKey),
+        yes(r.registered),
+        yes(r.bound),
+        yes(r.committed),
+        t(`status.${r.submission ?? 'none'}`),
+        r.hazardsOpen,
+        r.hazardsOverdue,
+        r.points,
+      ];
+    };
+    (async () => {
+      const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
+      const sheet = book.addWorksheet(t('register_sheet'));
+      sheet.addRow(REGISTER_COLUMNS.map((c) => t(`columns.${c === 'landlord' ? 'landlord' : c}`))).commit();
+      for (let page = first; ;) {
+        for (const r of page.items) sheet.addRow(cells(r)).commit();
+        if (!page.next || ctx.res.destroyed) break;
+        page = await readRegister(o, { where: scope, period, q: q.q, status: q.status, after: page.next, limit: 200, showPhones });
+      }
+      sheet.commit();
+      await book.commit();
+    })().catch((err: unknown) => {
+      o.log.error({ err }, 'register export failed');
+      out.destroy(err as Error);
+    });
   });
   // the monthly report: a summary sheet and a sheet per community, streamed (or the house rows as CSV)
   // a report of a large street is minutes of work: a few at a time per process, and none for a caller who left

@@ -1,0 +1,118 @@
+import { maskPhone } from '../../domain/privacy';
+import { placedFilter, type PlacedScope } from '../../domain/scope';
+import type { HouseFigure } from '../../domain/types';
+import type { Deps } from '../deps';
+import { currentLetterVersion } from '../commitments/letter-version';
+import { yearRange } from '../points/points';
+
+/** What a register row may be filtered by (issue 26: the 台账's filters). */
+export const REGISTER_STATUSES = ['uncommitted', 'uninspected', 'returned', 'overdue', 'unregistered', 'unbound'] as const;
+export type RegisterStatus = (typeof REGISTER_STATUSES)[number];
+
+/** One house of the register: its figures for the month, its place by name, and whether its holder and group are on WeChat. */
+export interface RegisterRow extends Omit<HouseFigure, 'landlordPhone' | 'approvedBy'> {
+  /** masked unless the caller may read phones */
+  landlordPhone: string;
+  community: string;
+  grid: string;
+  group: string;
+  /** a WeChat contact holds the house (登记) */
+  registered: boolean;
+  /** its group's WeChat room is bound */
+  bound: boolean;
+}
+
+const PAGE = 500;
+/** at most this many houses are looked at per request: a rare search over a city answers in parts (`next`) */
+const SCAN = 20_000;
+
+/** How a search is read: a house code's start, phone digits (only for callers who may read phones), else words in a name or address. */
+function matcher(q: string | undefined, phones: boolean): ((h: HouseFigure) => boolean) | null {
+  const s = q?.normalize('NFKC').trim().toUpperCase();
+  if (!s) return null;
+  const digits = s.replace(/[\s-]/g, '');
+  if (/^\d{3,11}$/.test(digits)) {
+    return (h) => h.code.includes(digits) || (phones && h.landlordPhone.replace(/\D/g, '').includes(digits)) || h.address.includes(digits);
+  }
+  return (h) => h.code.startsWith(s) || h.landlordName.toUpperCase().includes(s) || h.address.toUpperCase().includes(s);
+}
+
+function statusOf(status: RegisterStatus, r: RegisterRow): boolean {
+  switch (status) {
+    case 'uncommitted':
+      return !r.committed;
+    case 'uninspected':
+      return r.submission !== 'complete' && r.submission !== 'approved';
+    case 'returned':
+      return r.submission === 'returned';
+    case 'overdue':
+      return r.hazardsOverdue > 0;
+    case 'unregistered':
+      return !r.registered;
+    case 'unbound':
+      return !r.bound;
+  }
+}
+
+/**
+ * The register (台账, issue 26): the houses of a scope in code order with their landlord, place
+ * names and this month's state, searched and filtered, page by page (`after` the last code; `next`
+ * where the next page starts). The month's figures are the store's one per-house count (the report's).
+ */
+export async function readRegister(
+  deps: Deps,
+  input: { where: PlacedScope; period: string; q?: string; status?: RegisterStatus; after?: string; limit: number; showPhones: boolean },
+): Promise<{ items: RegisterRow[]; next: string | null }> {
+  const { store } = deps;
+  const letterVersion = await currentLetterVersion(store);
+  const match = matcher(input.q, input.showPhones);
+  const names = new Map<string, string>();
+  const bound = new Map<string, boolean>();
+  const items: RegisterRow[] = [];
+  let after = input.after;
+  for (let scanned = 0; scanned < SCAN;) {
+    const page = await store.houseFigures({
+      where: placedFilter(input.where),
+      by: 'all',
+      period: input.period,
+      letterVersion,
+      now: deps.clock.now(),
+      year: yearRange(Number(input.period.slice(0, 4)), deps.timeZone),
+      afterCode: after,
+      limit: PAGE,
+    });
+    scanned += page.length;
+    const found = match ? page.filter(match) : page;
+    // names and WeChat state for the houses that passed the search
+    const unnamed = (ids: string[]) => [...new Set(ids)].filter((id) => !names.has(id));
+    const [cs, gs, groups] = await Promise.all([
+      store.communities.find({ id: { in: unnamed(found.map((h) => h.communityId)) } }),
+      store.grids.find({ id: { in: unnamed(found.map((h) => h.gridId)) } }),
+      store.groups.find({ id: { in: unnamed(found.map((h) => h.groupId)) } }),
+    ]);
+    for (const x of [...cs, ...gs, ...groups]) names.set(x.id, x.name);
+    for (const g of groups) bound.set(g.id, g.roomId !== null);
+    const held = new Set(
+      (await store.houses.find({ id: { in: found.map((h) => h.houseId) }, contactId: { ne: null } }, { fields: ['id'] })).map((h) => h.id),
+    );
+    for (const h of found) {
+      const { landlordPhone, approvedBy: _approvedBy, ...rest } = h;
+      const row: RegisterRow = {
+        ...rest,
+        landlordPhone: input.showPhones ? landlordPhone : maskPhone(landlordPhone),
+        community: names.get(h.communityId) ?? '',
+        grid: names.get(h.gridId) ?? '',
+        group: names.get(h.groupId) ?? '',
+        registered: held.has(h.houseId),
+        bound: bound.get(h.groupId) ?? false,
+      };
+      if (input.status && !statusOf(input.status, row)) continue;
+      items.push(row);
+      if (items.length === input.limit) return { items, next: row.code };
+    }
+    if (page.length < PAGE) return { items, next: null };
+    after = page.at(-1)!.code;
+  }
+  // looked at enough for one request: the caller asks on from here
+  return { items, next: after ?? null };
+}
