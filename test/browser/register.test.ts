@@ -1,0 +1,71 @@
+/**
+ * Issue 26, the register (台账) in Chromium at 390×844 and 1280×900: search by code and by
+ * address, filter by status, load more, export as filtered (the workbook opens), on a phone
+ * as cards with nothing to scroll sideways. What the page shows is checked against the API.
+ */
+import ExcelJS from 'exceljs';
+import { readFileSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
+import { ensureDashboardBuilt, haveChromium, input, launchChromium, shot, signIn, SIZES, watchedPage } from '../support/browser';
+import { demoApp, type Json } from '../support/sim-client';
+
+if (!haveChromium) console.warn('browser tests SKIPPED: no chromium at /usr/bin/chromium (apt-get install -y chromium)');
+const suite = haveChromium ? describe : describe.skip;
+
+let app: Awaited<ReturnType<typeof demoApp>>;
+let browser: Browser;
+beforeAll(async () => {
+  if (!haveChromium) return;
+  ensureDashboardBuilt();
+  [app, browser] = await Promise.all([demoApp('anxin-register-'), launchChromium()]);
+}, 180_000);
+afterAll(async () => { await browser?.close(); await app?.close(); });
+
+suite.each(SIZES)('the register at %o', (size) => {
+  it('searches, filters, loads more and exports as filtered; what it shows is what the API holds', async () => {
+    const w = await watchedPage(browser, size);
+    const rows = w.page.locator('[data-test=register-rows] .el-table__row, [data-test=register-row]');
+    await signIn(w.page, app.base, app.token);
+    await w.page.click('[data-test=nav-register]');
+    const first = (await app.call('GET', '/register?limit=50')).body as Json;
+    await w.page.locator('[data-test=register-count]', { hasText: '已显示 50 户' }).waitFor();
+    expect(await rows.count()).toBe(50);
+    expect(await rows.first().textContent()).toContain(first.items[0].code);
+    await shot(w.page, 'register', size);
+    // more pages, on demand
+    await w.page.click('[data-test=register-more]');
+    await w.page.locator('[data-test=register-count]', { hasText: '已显示 100 户' }).waitFor();
+    // a code and an address, as staff type them
+    const house = first.items[3] as Json;
+    await w.page.fill(input('register-q'), house.code.toLowerCase());
+    await w.page.click('[data-test=register-search]');
+    await w.page.locator('[data-test=register-count]', { hasText: '已显示 1 户' }).waitFor();
+    expect(await rows.first().textContent()).toContain(house.address);
+    const street = String(house.address).replace(/\d+号$/, '');
+    await w.page.fill(input('register-q'), street);
+    await w.page.click('[data-test=register-search]');
+    const byAddress = (await app.call('GET', `/register?limit=50&q=${encodeURIComponent(street)}`)).body as Json;
+    await w.page.locator('[data-test=register-count]', { hasText: `已显示 ${byAddress.items.length} 户` }).waitFor();
+    // a status, picked by its words
+    await w.page.fill(input('register-q'), '');
+    await w.page.click('[data-test=register-status]');
+    await w.page.locator('.el-select-dropdown__item:visible', { hasText: '群未绑定' }).first().click();
+    const unbound = (await app.call('GET', '/register?limit=50&status=unbound')).body as Json;
+    await w.page.locator('[data-test=register-count]', { hasText: `已显示 ${unbound.items.length} 户` }).waitFor();
+    expect(await rows.first().textContent()).toContain(unbound.items[0].code);
+    await shot(w.page, 'register-unbound', size);
+    // the export is the list as filtered
+    const [download] = await Promise.all([w.page.waitForEvent('download'), w.page.click('[data-test=register-export]')]);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(readFileSync((await download.path())!) as never);
+    const exported = (await app.call('GET', '/register?limit=200&status=unbound')).body as Json;
+    expect(book.worksheets[0]!.actualRowCount - 1).toBe(exported.items.length);
+    // on a phone: cards, nothing wider than the screen
+    if (size.width < 600) {
+      expect(await w.page.locator('[data-test=register-row]').count()).toBeGreaterThan(0);
+      expect(await w.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    }
+    expect(w.problems).toEqual([]);
+    await w.close();
+  }, 120_000);
+});
