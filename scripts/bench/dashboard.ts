@@ -18,6 +18,8 @@ import { buildStreet } from './street';
 
 const HOUSES = Number(process.env.BENCH_HOUSES ?? 100_000);
 const BUDGET_MS = 2000;
+/** one page of the register (台账, issue 26): a search or a filter answers within this */
+const REGISTER_BUDGET_MS = 1000;
 
 async function main(): Promise<void> {
   if (!haveChromium) throw new Error('bench:dashboard needs Debian\'s chromium at /usr/bin/chromium (apt-get install -y chromium)');
@@ -34,6 +36,15 @@ async function main(): Promise<void> {
     if (w.problems.length) throw new Error(`the page reported problems: ${JSON.stringify(w.problems).slice(0, 500)}`);
     process.stdout.write(`bench:dashboard — ${overviewTimesText(HOUSES, t)}\n`
       + `  cached render ${t.reload} ms  target < ${BUDGET_MS} ms  ${t.reload < BUDGET_MS ? 'OK' : 'ABOVE TARGET'}\n`);
+    // the register: one page each, as staff search it (a rare word scans at most its share and answers with next)
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/register?period=2026-11&limit=50`;
+    for (const [what, q] of [['first page', ''], ['a code', `&q=P${String(HOUSES - 5).padStart(7, '0')}`], ['a landlord\'s name (rare)', `&q=${encodeURIComponent('不存在的名字')}`], ['not committed', '&status=uncommitted'], ['overdue hazard', '&status=overdue']] as const) {
+      const start = performance.now();
+      const r = await fetch(`${base}${q}`, { headers: { Authorization: `Bearer ${f.adminToken}` } });
+      const body = (await r.json()) as { items: unknown[]; next: string | null };
+      const ms = Math.round(performance.now() - start);
+      process.stdout.write(`  register, ${what}: ${ms} ms (${body.items.length} rows${body.next ? ', more' : ''})  target < ${REGISTER_BUDGET_MS} ms  ${ms < REGISTER_BUDGET_MS ? 'OK' : 'ABOVE TARGET'}\n`);
+    }
   } finally {
     await browser.close();
     await new Promise((r) => server.close(r));

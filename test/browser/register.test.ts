@@ -63,7 +63,7 @@ suite.each(SIZES)('the register at %o', (size) => {
     // on a phone: cards, nothing wider than the screen
     if (size.width < 600) {
       expect(await w.page.locator('[data-test=register-row]').count()).toBeGreaterThan(0);
-      expect(await w.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+      expect(await w.page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
     }
     expect(w.problems).toEqual([]);
     await w.close();

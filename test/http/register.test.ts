@@ -55,6 +55,8 @@ describe('the register (issue 26, item 3)', () => {
 
   it('searches a code\'s start, a landlord\'s name, an address; phone digits only for those who may read phones', async () => {
     expect(codes(await get(f.adminToken, 'q=p0000'))).toEqual(['P00001', 'P00002', 'P00003', 'P00004', 'P00005', 'P00006', 'P00007', 'P00008', 'P00009']);
+    expect(codes(await get(f.adminToken, 'q=P00023'))).toEqual(['P00023']); // (a range of codes, read from its start)
+    expect(codes(await get(f.adminToken, 'q=S0001'))).toEqual(['S00011', 'S00012', 'S00013', 'S00014', 'S00015', 'S00016', 'S00017', 'S00018', 'S00019']);
     const p1 = (await get(f.adminToken, 'q=P00001')).items[0] as Row;
     expect(codes(await get(f.adminToken, `q=${encodeURIComponent(p1.landlordName)}`))).toContain('P00001');
     expect(codes(await get(f.adminToken, `q=${encodeURIComponent('东港路25号')}`))).toEqual(['P00001']);

@@ -24,7 +24,9 @@ export interface RegisterRow extends Omit<HouseFigure, 'landlordPhone' | 'approv
 
 const PAGE = 500;
 /** at most this many houses are looked at per request: a rare search over a city answers in parts (`next`) */
-const SCAN = 20_000;
+const SCAN = 10_000;
+/** a house code as typed (ASCII letters and digits, one digit at least): searched as a range of codes, not a scan */
+const CODE_LIKE = /^(?=[A-Z0-9_-]*\d)[A-Z][A-Z0-9_-]{0,23}$/;
 
 /** How a search is read: a house code's start, phone digits (only for callers who may read phones), else words in a name or address. */
 function matcher(q: string | undefined, phones: boolean): ((h: HouseFigure) => boolean) | null {
@@ -65,11 +67,15 @@ export async function readRegister(
 ): Promise<{ items: RegisterRow[]; next: string | null }> {
   const { store } = deps;
   const letterVersion = await currentLetterVersion(store);
-  const match = matcher(input.q, input.showPhones);
+  const prefix = input.q?.normalize('NFKC').trim().toUpperCase() ?? '';
+  const byCode = CODE_LIKE.test(prefix);
+  const match = byCode ? null : matcher(input.q, input.showPhones);
   const names = new Map<string, string>();
   const bound = new Map<string, boolean>();
   const items: RegisterRow[] = [];
-  let after = input.after;
+  // codes starting with the prefix lie in one range: from just before it (codes never hold '~', which sorts after them)
+  const before = byCode ? `${prefix.slice(0, -1)}${String.fromCharCode(prefix.charCodeAt(prefix.length - 1) - 1)}~` : undefined;
+  let after = input.after ?? before;
   for (let scanned = 0; scanned < SCAN;) {
     const page = await store.houseFigures({
       where: placedFilter(input.where),
@@ -82,7 +88,10 @@ export async function readRegister(
       limit: PAGE,
     });
     scanned += page.length;
-    const found = match ? page.filter(match) : page;
+    // past the codes that start with the prefix: nothing further can match
+    const inRange = byCode ? page.filter((h) => h.code.startsWith(prefix)) : page;
+    const ended = byCode && inRange.length < page.length;
+    const found = match ? inRange.filter(match) : inRange;
     // names and WeChat state for the houses that passed the search
     const unnamed = (ids: string[]) => [...new Set(ids)].filter((id) => !names.has(id));
     const [cs, gs, groups] = await Promise.all([
@@ -110,7 +119,7 @@ export async function readRegister(
       items.push(row);
       if (items.length === input.limit) return { items, next: row.code };
     }
-    if (page.length < PAGE) return { items, next: null };
+    if (page.length < PAGE || ended) return { items, next: null };
     after = page.at(-1)!.code;
   }
   // looked at enough for one request: the caller asks on from here
