@@ -308,7 +308,8 @@ export function openApiDocument(version: string, routes: readonly RouteSpec[]): 
           ),
           415: errorAs('unsupported_media_type: not a CSV or an XLSX workbook'),
           422: {
-            description: 'Some rows are bad; nothing changed: {created: 0, updated: 0, errors: [{row, message}]}',
+            description:
+              'Some rows are bad; nothing changed: {created: 0, updated: 0, errors: [{row, message}]}. Or import_timeout: the import passed IMPORT_TIME_LIMIT_SECONDS (default 600) and was stopped',
             content: { 'application/json': { schema: { $ref: '#/components/schemas/ImportRefused' } } },
           },
           503: errorAs('storage_unavailable: the store cannot write'),
@@ -321,6 +322,15 @@ export function openApiDocument(version: string, routes: readonly RouteSpec[]): 
         parameters: idPath,
         responses: {
           200: { description: '{id, status: running|done|failed, phase: parse|check|apply, processed, total, result?, error?}' },
+          ...errors,
+        },
+      },
+      delete: {
+        summary: '取消导入 Cancel a running import started with ?async=1 (admin, street staff; audited); answers once it has stopped',
+        parameters: idPath,
+        responses: {
+          200: { description: "{id, status: 'failed', phase, processed, total, error: {code: 'import_cancelled'}}" },
+          409: errorAs('import_finished: the import has finished already'),
           ...errors,
         },
       },
