@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'import_timeout'
   | 'import_cancelled'
   | 'import_finished'
+  | 'phone_unavailable'
   | 'scope_invalid'
   | 'storage_unavailable'
   | 'code_invalid'

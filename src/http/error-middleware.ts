@@ -30,6 +30,7 @@ const STATUS: Record<ErrorCode, number> = {
   import_timeout: 422,
   import_cancelled: 409,
   import_finished: 409,
+  phone_unavailable: 409,
   unsupported_media_type: 415,
   storage_unavailable: 503,
   code_invalid: 400,
