@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -50,9 +50,9 @@ export function importRoutes(o: AppOptions, router: RouteTable): void {
   const dir =
     o.imports?.dir ??
     (o.store.file ? path.join(path.dirname(o.store.file), 'uploads') : path.join(os.tmpdir(), `anxin-uploads-${process.pid}`));
-  mkdirSync(dir, { recursive: true });
-  for (const f of readdirSync(dir)) if (f.endsWith('.upload')) rmSync(path.join(dir, f), { force: true });
+  // (made 0700 by the upload's storage, which also writes each spooled file 0600)
   const upload = singleUpload({ field: 'file', maxBytes: ROSTER_MAX_BYTES, fields: 10, dir });
+  for (const f of readdirSync(dir)) if (f.endsWith('.upload')) rmSync(path.join(dir, f), { force: true });
   const jobs = new Map<string, ImportJob>();
 
   const streetWide = async (ctx: Ctx, next: () => Promise<unknown>) => {

@@ -4,11 +4,11 @@ import { periodOf, PERIOD_RE } from '../../domain/period';
 import { PassThrough } from 'node:stream';
 import { roleAllows } from '../../domain/policy';
 import { prepareMonthlyReport } from '../../services/figures/monthly-report';
-import { currentActor } from '../authorize';
 import { getStats } from '../../services/figures/get-stats';
 import { rankScope } from '../../services/figures/ranking';
 import { placedFilter } from '../../domain/scope';
-import { effectiveScope } from '../authorize';
+import { currentActor, effectiveScope } from '../authorize';
+import { textFor, textsFor } from '../text-for-reader';
 import type { AppOptions } from '../context';
 import type { RouteTable } from '../route-table';
 
@@ -43,7 +43,7 @@ export function statsRoutes(o: AppOptions, router: RouteTable): void {
       scope: scope.label,
       period,
       by,
-      items: items.slice(q.offset, q.offset + q.limit),
+      items: items.slice(q.offset, q.offset + q.limit).map((x) => textsFor(currentActor(ctx), x, ['name'])),
       total: items.length,
       limit: q.limit,
       offset: q.offset,
@@ -64,6 +64,7 @@ export function statsRoutes(o: AppOptions, router: RouteTable): void {
       period,
       year: Number(period.slice(0, 4)),
       showPhones: roleAllows(currentActor(ctx).role, 'phones:read'),
+      text: textFor(currentActor(ctx)),
       format: q.format,
       t,
     });
