@@ -301,7 +301,7 @@ export function openApiDocument(version: string, routes: readonly RouteSpec[]): 
           ...errors,
           409: errorAs('import_running: another import is running'),
           413: errorAs(
-            'payload_too_large (50 MB) or roster_limit: zip entries, inflated size (50× the upload, at most 200 MB), shared strings, rows (ROSTER_MAX_ROWS, default 2,000,000), columns (100), cell length — the message names which',
+            'payload_too_large (50 MB) or roster_limit: zip entries, inflated size (50× the upload, at most 200 MB), shared strings, rows (ROSTER_MAX_ROWS, default 2,000,000), columns (100), the length of a CSV row (200,300 characters), cell length (2,000) — the message names which',
           ),
           400: errorAs(
             'roster_headers, roster_duplicate_headers, roster_empty, roster_encoding (a CSV neither UTF-8 nor GB18030), roster_unreadable (a damaged or cut-short workbook), validation',
