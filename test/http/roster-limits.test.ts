@@ -9,6 +9,7 @@ import { readRosterTable, type TableRow } from '../../src/services/roster/read-r
 import { rosterLimits } from '../../src/services/roster/roster-limits';
 import { appFixture, auth } from '../support/app-fixture';
 import { sampleRosterBytes } from '../support/fixtures';
+import { xlsxWith } from '../support/zip';
 
 type Fixture = Awaited<ReturnType<typeof appFixture>>;
 let f: Fixture;
@@ -37,6 +38,20 @@ describe('roster limits name the limit passed (issue 30, item 5)', () => {
     expect(r.body.error.message).toMatch(/column limit 100/);
     expect(r.body.error.message).toMatch(/row 1, found 2,010/);
     expect(r.body.error.message).not.toMatch(/cell/);
+  });
+
+  it('so does a workbook whose header has 2,000 short columns', async () => {
+    const col = (i: number): string => (i < 26 ? String.fromCharCode(65 + i) : col(Math.floor(i / 26) - 1) + String.fromCharCode(65 + (i % 26)));
+    const cells = [...HEADER.split(','), ...Array.from({ length: 2000 }, (_, i) => `列${i + 1}`)]
+      .map((v, i) => `<c r="${col(i)}1" t="inlineStr"><is><t>${v}</t></is></c>`)
+      .join('');
+    const r = await request(f.server)
+      .post('/api/v1/import/roster')
+      .set(auth(f.adminToken))
+      .set('Accept-Language', 'en')
+      .attach('file', xlsxWith(`<row r="1">${cells}</row>`), 'r.xlsx')
+      .expect(413);
+    expect(r.body.error.message).toMatch(/column limit 100/);
   });
 
   it("csv-parse's per-row bound is reported as the row length limit", async () => {
@@ -75,6 +90,18 @@ describe('CR-only line ends (issue 30, item 5)', () => {
     expect(r.body.error).toBeUndefined();
     expect(r.status).toBe(200);
     expect(r.body.created).toBe(20_000);
+  });
+
+  it('a bad byte in a CR-only CSV is named by its line (the encoding check counts CR line ends too)', async () => {
+    const lines = sampleRosterBytes().toString('utf8').split('\n');
+    const line = lines.findIndex((l) => l.includes(',S00015,')) + 1;
+    expect(line).toBeGreaterThan(1);
+    for (const eol of ['\r', '\r\n']) {
+      const bytes = Buffer.from(lines.join(eol));
+      bytes[bytes.indexOf(Buffer.from(',S00015,')) + 9] = 0xff;
+      const r = await importCsv(bytes).expect(400);
+      expect(r.body.error).toMatchObject({ code: 'roster_encoding', message: expect.stringContaining(`Line ${line} `) });
+    }
   });
 
   it('the sample roster reads the same with LF, CRLF and CR line ends, row numbers kept', async () => {

@@ -85,10 +85,15 @@ async function tryDecode(src: RosterSource, encoding: string): Promise<{ nonAsci
   let badLine = 0;
   let nul = false;
   let line = 1;
+  /** the last character was a CR: an LF after it ends the same line (CRLF); a CR alone ends one too (old Excel for Mac) */
+  let cr = false;
   const scan = (text: string) => {
     for (let i = 0; i < text.length; i += 1) {
       const c = text.charCodeAt(i);
-      if (c === 10) line += 1;
+      const afterCr = cr;
+      cr = c === 13;
+      if (c === 13) line += 1;
+      else if (c === 10) line += afterCr ? 0 : 1;
       else if (c === 0) nul = true;
       else if (c === 0xfffd) {
         bad += 1;
