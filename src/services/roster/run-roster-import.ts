@@ -78,7 +78,8 @@ export async function runRosterImport(deps: Deps, input: RosterImportInput): Pro
     deps.log.info({ created: result.created, updated: result.updated, warnings: result.warnings.length }, 'roster imported');
     return result;
   } catch (e) {
-    // stopped: what the reader or the stage threw as they were ended is not the reason
+    // stopped: what the reader or the stage threw as they were ended is not the reason (an import that finished
+    // as it was stopped returned above: its roster is in)
     if (stop.aborted) {
       deps.log.warn({ reason: (stop.reason as Error).message }, 'roster import stopped');
       throw stop.reason;
@@ -152,12 +153,12 @@ async function importOnce(
     if (read.type === 'merges') return { merges: read.merges };
     input.onProgress?.({ phase: 'check', processed: read.rows, total: read.rows });
     await unlessStopped(refuseBadRows(stage, read), signal);
-    const applied = await unlessStopped(
-      stage.apply(input.actor, (done, of) => {
-        input.onProgress?.({ phase: 'apply', processed: Math.round((read.rows * done) / of), total: read.rows });
-      }),
-      signal,
-    );
+    if (signal.aborted) throw signal.reason;
+    // not raced: stopped, the apply rejects once the stage has stopped (its writes undone on SQLite); one that got
+    // to its end first has changed the roster, and says so
+    const applied = await stage.apply(input.actor, (done, of) => {
+      input.onProgress?.({ phase: 'apply', processed: Math.round((read.rows * done) / of), total: read.rows });
+    });
     return { done: { ...applied, errors: [] } };
   } finally {
     signal.removeEventListener('abort', onAbort);
