@@ -49,7 +49,7 @@ async function main(): Promise<number> {
   const t0 = performance.now();
   try {
     const result = await runRosterImport(deps, {
-      source: { path: file }, size, actor: 'cli', maxRows: config.rosterMaxRows,
+      source: { path: file }, size, actor: 'cli', maxRows: config.rosterMaxRows, timeLimitMs: config.importTimeLimitSeconds * 1000,
       onProgress: (p) => { bar?.setTotal(Math.max(p.total, 1)); bar?.update(p.processed, { phase: PHASES[p.phase].padEnd(16) }); },
     });
     bars.stop();

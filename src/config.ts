@@ -45,6 +45,7 @@ const schema = z.object({
   RETENTION_DAYS: int('RETENTION_DAYS', 1, 3650).default(30),
   DEMO_SEED: z.enum(['0', '1'], { message: 'DEMO_SEED must be 0 or 1' }).default('1'),
   ROSTER_MAX_ROWS: int('ROSTER_MAX_ROWS', 1, 100_000_000).default(2_000_000),
+  IMPORT_TIME_LIMIT_SECONDS: int('IMPORT_TIME_LIMIT_SECONDS', 1, 86_400).default(600),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
@@ -77,6 +78,8 @@ export interface Config {
   logLevel: string;
   /** the most data rows one roster file may have */
   rosterMaxRows: number;
+  /** a roster import's time budget: past it the import stops with `import_timeout` and frees the import lock */
+  importTimeLimitSeconds: number;
 }
 
 export class ConfigError extends Error {}
@@ -115,5 +118,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoSeed: c.DEMO_SEED === '1',
     logLevel: c.LOG_LEVEL,
     rosterMaxRows: c.ROSTER_MAX_ROWS,
+    importTimeLimitSeconds: c.IMPORT_TIME_LIMIT_SECONDS,
   };
 }

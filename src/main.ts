@@ -106,7 +106,11 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     demo: config.demo,
     botStatus: bot.status,
     sim,
-    imports: { dir: path.join(config.dataDir, 'uploads'), maxRows: config.rosterMaxRows },
+    imports: {
+      dir: path.join(config.dataDir, 'uploads'),
+      maxRows: config.rosterMaxRows,
+      timeLimitMs: config.importTimeLimitSeconds * 1000,
+    },
   });
   const server = app.listen(config.port, config.host);
   // an idle keep-alive connection is closed by the server only well after any client or proxy

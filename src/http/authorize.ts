@@ -1,7 +1,7 @@
 import type { Middleware } from 'koa';
-import { DomainError } from '../domain/errors';
+import { DomainError, isDomainError } from '../domain/errors';
 import { can, roleAllows, type Action, type Actor } from '../domain/policy';
-import type { PlacedScope } from '../domain/scope';
+import { scopeContains, type PlacedScope } from '../domain/scope';
 import type { User } from '../domain/types';
 import { authenticate } from '../services/access/authenticate';
 import { resolveScope } from '../services/access/resolve-scope';
@@ -54,8 +54,23 @@ export async function effectiveScope(
 ): Promise<PlacedScope & { label: string }> {
   const actor = currentActor(ctx);
   if (!requested) return { ...actor.scope, label: currentUser(ctx).scope };
-  const wanted = await resolveScopeName({ store }, requested);
-  if (!can(actor, action, wanted)) throw new DomainError('forbidden', `scope ${requested.slice(0, 80)} outside the caller's`);
+  const outside = () => new DomainError('forbidden', `scope ${requested.slice(0, 80)} outside the caller's`);
+  const mine = actor.scope;
+  if (mine.level === 'street') {
+    const wanted = await resolveScopeName({ store }, requested);
+    if (!can(actor, action, wanted)) throw outside();
+    return wanted;
+  }
+  // a scoped caller knows only their scope and its ancestors: a place elsewhere answers as one that does not
+  // exist (the same 403), and an ambiguous name lists only the readings they know (issue 30)
+  const known = (p: PlacedScope) =>
+    scopeContains(mine, p) ||
+    (p.level === 'community' && p.communityId === mine.communityId) ||
+    (p.level === 'grid' && p.gridId === mine.gridId);
+  const wanted = await resolveScopeName({ store }, requested, known).catch((e: unknown) => {
+    throw isDomainError(e) && e.code === 'not_found' ? outside() : e;
+  });
+  if (!can(actor, action, wanted)) throw outside();
   return wanted;
 }
 

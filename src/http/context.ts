@@ -10,8 +10,11 @@ export type { BotStatus } from '../ports';
 export interface AppOptions extends Deps {
   demo: boolean;
   botStatus: () => BotStatus;
-  /** roster imports: where uploads are spooled (default DATA_DIR/uploads) and the row limit (default 2,000,000) */
-  imports?: { dir?: string; maxRows?: number };
+  /**
+   * roster imports: where uploads are spooled (default DATA_DIR/uploads), the row limit (default 2,000,000)
+   * and the time budget (IMPORT_TIME_LIMIT_SECONDS; default 600 s)
+   */
+  imports?: { dir?: string; maxRows?: number; timeLimitMs?: number };
   /** demo mode's simulator; absent otherwise, and then /api/v1/sim/* is 404 */
   sim?: SimulatorPort;
 }

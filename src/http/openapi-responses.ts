@@ -220,6 +220,18 @@ export const RESPONSES: Record<string, Json> = {
     },
     ['id', 'status', 'phase', 'processed', 'total'],
   ),
+  // the import as it stopped (or finished, when it did so first)
+  'delete /api/v1/imports/{id}': obj(
+    {
+      id: s,
+      status: { type: 'string', enum: ['running', 'done', 'failed'] },
+      phase: { type: 'string', enum: ['parse', 'check', 'apply'] },
+      processed: i,
+      total: i,
+      error: { type: 'object', properties: { code: s, message: s }, required: ['code', 'message'] },
+    },
+    ['id', 'status', 'phase', 'processed', 'total'],
+  ),
   'get /healthz': ref('Health'),
   'get /api/v1/openapi.json': obj({
     openapi: { type: 'string', pattern: '^3\\.1\\.' },

@@ -330,14 +330,15 @@ export function openApiDocument(version: string, routes: readonly RouteSpec[]): 
           ...errors,
           409: errorAs('import_running: another import is running'),
           413: errorAs(
-            'payload_too_large (50 MB) or roster_limit: zip entries, inflated size (50× the upload, at most 200 MB), shared strings, rows (ROSTER_MAX_ROWS, default 2,000,000), columns (100), cell length — the message names which',
+            'payload_too_large (50 MB) or roster_limit: zip entries, inflated size (50× the upload, at most 200 MB), shared strings, rows (ROSTER_MAX_ROWS, default 2,000,000), columns (100), the length of a CSV row (200,300 characters), cell length (2,000) — the message names which',
           ),
           400: errorAs(
             'roster_headers, roster_duplicate_headers, roster_empty, roster_encoding (a CSV neither UTF-8 nor GB18030), roster_unreadable (a damaged or cut-short workbook), validation',
           ),
           415: errorAs('unsupported_media_type: not a CSV or an XLSX workbook'),
           422: {
-            description: 'Some rows are bad; nothing changed: {created: 0, updated: 0, errors: [{row, message}]}',
+            description:
+              'Some rows are bad; nothing changed: {created: 0, updated: 0, errors: [{row, message}]}. Or import_timeout: the import passed IMPORT_TIME_LIMIT_SECONDS (default 600) and was stopped',
             content: { 'application/json': { schema: { $ref: '#/components/schemas/ImportRefused' } } },
           },
           503: errorAs('storage_unavailable: the store cannot write'),
@@ -350,6 +351,15 @@ export function openApiDocument(version: string, routes: readonly RouteSpec[]): 
         parameters: idPath,
         responses: {
           200: { description: '{id, status: running|done|failed, phase: parse|check|apply, processed, total, result?, error?}' },
+          ...errors,
+        },
+      },
+      delete: {
+        summary: '取消导入 Cancel a running import started with ?async=1 (admin, street staff; audited); answers once it has stopped',
+        parameters: idPath,
+        responses: {
+          200: { description: "{id, status: 'failed', phase, processed, total, error: {code: 'import_cancelled'}}" },
+          409: errorAs('import_finished: the import has finished already'),
           ...errors,
         },
       },

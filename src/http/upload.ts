@@ -1,4 +1,8 @@
 import multer from '@koa/multer';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, createWriteStream, mkdirSync, rm } from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream';
 import type { Middleware } from 'koa';
 import { DomainError } from '../domain/errors';
 import type { AppState } from './context';
@@ -18,17 +22,35 @@ export interface UploadOptions {
 }
 
 /**
+ * multer's disk storage, but the spool is the owner's alone (issue 30): the folder made (or
+ * narrowed to) 0700 and each file created 0600 — an upload is a roster of names and phones.
+ */
+export function ownerOnlyDisk(dir: string): multer.StorageEngine {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+  return {
+    _handleFile(_req, file, cb) {
+      const stream = (file as unknown as { stream: NodeJS.ReadableStream & { destroyed?: boolean } }).stream; // (the File type leaves it out)
+      if (stream.destroyed) return cb(new Error('upload stream destroyed'));
+      const filename = `${Date.now()}-${randomBytes(8).toString('hex')}.upload`;
+      const at = path.join(dir, filename);
+      const out = createWriteStream(at, { mode: 0o600, flags: 'wx' });
+      file.path = at; // (set first: a failed upload's part is removed by multer through _removeFile)
+      pipeline(stream, out, (e) => (e ? cb(e) : cb(null, { destination: dir, filename, path: at, size: out.bytesWritten } as multer.File)));
+    },
+    _removeFile(_req, file, cb) {
+      rm(file.path, { force: true }, (e) => cb(e as Error));
+    },
+  };
+}
+
+/**
  * One file in one multipart field. Every way an upload goes wrong — too big, two files,
  * the wrong field, a truncated body, no boundary — is a 4xx that says which, never a 500:
  * multer and busboy errors are translated here, where the limits are known.
  */
 export function singleUpload(o: UploadOptions): Middleware<AppState> {
-  const storage = o.dir
-    ? multer.diskStorage({
-        destination: o.dir,
-        filename: (_req, _file, cb) => cb(null, `${Date.now()}-${Math.random().toString(36).slice(2)}.upload`),
-      })
-    : multer.memoryStorage();
+  const storage = o.dir ? ownerOnlyDisk(o.dir) : multer.memoryStorage();
   const mw = multer({
     storage,
     limits: { fileSize: o.maxBytes, files: 1, fields: o.fields, parts: o.fields + 1, fieldSize: 64 * 1024 },

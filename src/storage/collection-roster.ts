@@ -24,8 +24,24 @@ export function collectionRoster(store: Collections): RosterStore {
 class CollectionStage implements RosterStage {
   private readonly rows: RosterRow[] = [];
   private readonly ports: MessagePort[] = [];
+  private stopped = false;
+  /** the check or apply under way: `close` waits for it to stop */
+  private busy: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly store: Collections) {}
+
+  /** Throws once the stage is stopped (`abort`): the apply stops before its next write. */
+  private live(): void {
+    if (this.stopped) throw new Error('the roster stage was stopped');
+  }
+
+  /** Runs `work` as the stage's one task under way (`close` waits for it). */
+  private task<R>(work: () => Promise<R>): Promise<R> {
+    this.live();
+    const p = work();
+    this.busy = p.catch(() => undefined);
+    return p;
+  }
 
   async add(rows: readonly RosterRow[]): Promise<void> {
     for (const r of rows) this.rows.push(r);
@@ -41,7 +57,20 @@ class CollectionStage implements RosterStage {
     return port2;
   }
 
-  async check(limit: number): Promise<{ errors: RowError[]; rows: number }> {
+  check(limit: number): Promise<{ errors: RowError[]; rows: number }> {
+    return this.task(() => this.checkNow(limit));
+  }
+
+  apply(actor: string, onStep: (done: number, of: number) => void = () => {}): Promise<AppliedRoster> {
+    return this.task(() => this.applyNow(actor, onStep));
+  }
+
+  abort(): void {
+    this.stopped = true;
+    for (const port of this.ports) port.close();
+  }
+
+  private async checkNow(limit: number): Promise<{ errors: RowError[]; rows: number }> {
     const { communities, grids, groups } = this.store;
     const names = new ParentNames();
     const community = new Map((await communities.find({})).map((c) => [c.id, c.name]));
@@ -59,12 +88,17 @@ class CollectionStage implements RosterStage {
     return { errors: errors.slice(0, limit), rows: new Set(errors.map((e) => e.row)).size };
   }
 
-  async apply(actor: string, onStep: (done: number, of: number) => void = () => {}): Promise<AppliedRoster> {
+  private async applyNow(actor: string, onStep: (done: number, of: number) => void): Promise<AppliedRoster> {
     const { store, rows } = this;
     const warnings = await warningsOf(store, rows);
+    this.live();
     const of = 5 + Math.ceil(rows.length / BATCH);
     let done = 0;
-    const step = () => onStep((done += 1), of);
+    // (each step's end is where a stopped stage stops: not one transaction, so what was upserted stays, as after a crash)
+    const step = () => {
+      this.live();
+      onStep((done += 1), of);
+    };
 
     const communityNames = uniq(
       rows.map((r) => r.community),
@@ -138,7 +172,7 @@ class CollectionStage implements RosterStage {
       ['gridId', 'name'],
     );
     const headChanged = new Set(headRows.filter((_, i) => headResults[i]!.outcome === 'updated').map((r) => r.houseCode));
-    step();
+    onStep((done += 1), of); // (the last writes: once the houses are in, the apply finishes)
 
     let created = 0;
     let updated = 0;
@@ -153,12 +187,13 @@ class CollectionStage implements RosterStage {
       target: 'roster',
       detail: { rows: rows.length, created, updated, warnings: warnings.length },
     });
-    step();
+    onStep((done += 1), of);
     return { created, updated, unchanged: rows.length - created - updated, warnings };
   }
 
   async close(): Promise<void> {
     for (const port of this.ports) port.close();
+    await this.busy;
     this.rows.length = 0;
   }
 }

@@ -46,6 +46,14 @@ export interface RosterStage {
    * store changed under the stage in a way it cannot apply over.
    */
   apply(actor: string, onStep?: (done: number, of: number) => void): Promise<AppliedRoster>;
+  /**
+   * Stops what the stage is doing (an import's time budget ran out, or staff cancelled it): an
+   * `add`, `check` or `apply` under way stops — SQLite's thread is ended, its transaction rolled
+   * back; the collections' stage stops before its next write slice — and rejects. `close` still
+   * follows, and resolves once the stage has really stopped (so the import's lock is released
+   * only then).
+   */
+  abort(): void;
   close(): Promise<void>;
 }
 

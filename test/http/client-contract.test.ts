@@ -15,6 +15,7 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Middleware } from 'openapi-fetch';
+import { rosterCsv } from '../../scripts/bench/generate-roster';
 import { apiClient, multipart, type ApiClient } from '../../src/api-client';
 import { loadConfig } from '../../src/config';
 import { EXAMPLES } from '../../src/http/openapi-examples';
@@ -179,6 +180,13 @@ describe('the typed client against the demo app (issue 15)', () => {
       return r.data!.status === 'running' ? false : r.data!;
     });
     expect(job).toMatchObject({ status: 'done', result: { created: 1, unchanged: 1 } });
+    // cancelled while it runs (30,000 rows take seconds; the cancel comes at once), then no longer cancellable
+    const big = await admin.POST('/api/v1/import/roster', { params: { query: { async: '1' } }, body: { file: 'roster.csv' }, bodySerializer: multipart({ file: { bytes: rosterCsv(30_000), name: 'roster.csv', type: 'text/csv' } }) });
+    const bigId = (big.data as unknown as { id: string }).id;
+    const cancelled = await admin.DELETE('/api/v1/imports/{id}', { params: { path: { id: bigId } } });
+    expect(cancelled.response.status).toBe(200);
+    expect(cancelled.data).toMatchObject({ status: 'failed', error: { code: 'import_cancelled' } });
+    expect((await admin.DELETE('/api/v1/imports/{id}', { params: { path: { id: bigId } } })).error!.error.code).toBe('import_finished');
     // bad rows: 422 with each row, nothing changed
     const bad = await admin.POST('/api/v1/import/roster', { body: { file: 'roster.csv' }, bodySerializer: multipart(csv([row(3, '12345')])) });
     expect(bad.response.status).toBe(422);

@@ -36,7 +36,7 @@ type Caller = 'admin' | 'street' | 'communityA' | 'gridA' | 'headA' | 'none';
 type Side = 'in' | 'out';
 /** where a record sits; {} is street-level (seen by street-wide callers only) */
 interface Place { c?: string; g?: string; grp?: string }
-interface Req { method: string; path: string; body?: unknown; multipart?: Record<string, string | Buffer>; place: Place | null; /** the request names a scope or house (rounds, broadcasts, hazards) instead of a path id */ names?: boolean }
+interface Req { method: string; path: string; body?: unknown; multipart?: Record<string, string | Buffer>; place: Place | null; /** the request names a scope or house (rounds, broadcasts, hazards) instead of a path id */ names?: boolean; /** what a caller allowed gets, when not the method's usual success */ allowed?: number[] }
 
 /** SPEC §6 as a table: which roles may take each action at all (heads read; admins manage users). */
 const MAY: Record<string, ('admin' | 'staff' | 'head')[]> = {
@@ -203,6 +203,11 @@ describe('permission matrix (issue 9)', () => {
         while ((await request(f.server).get(`/api/v1/imports/${id}`).set(auth(tokens.admin!))).body.status === 'running') await new Promise((r) => setImmediate(r));
         return withId(id, {});
       }
+      // cancelling an import that is over: past the permission check it is 409 import_finished (cancelling a running one: import-budget.test.ts)
+      case 'delete /api/v1/imports/:id': {
+        const { path: p } = await requestFor('get', '/api/v1/imports/:id', s);
+        return { method, path: p, place: {}, allowed: [409] };
+      }
     }
     if (method === 'get' && !path.includes(':id')) {
       // lists and figures: out of scope means naming community B's scope
@@ -224,7 +229,7 @@ describe('permission matrix (issue 9)', () => {
     if (STREET_WIDE.has(action) && mine.c) return [403];
     const place = r.place ?? {};
     const read = method === 'get';
-    const ok = method === 'post' ? [200, 201] : method === 'delete' ? [204] : [200];
+    const ok = r.allowed ?? (method === 'post' ? [200, 201] : method === 'delete' ? [204] : [200]);
     if (r.names) {
       // a scope named outside the caller's is refused; a house code outside it does not exist
       if (contains(mine, place)) return ok;
@@ -246,6 +251,28 @@ describe('permission matrix (issue 9)', () => {
     return r.body !== undefined ? req.send(r.body as object) : req;
   }
 
+  /**
+   * The same request naming records that do not exist: each of community B's ids and codes in it
+   * replaced by a fresh one (`back` turns the answer's echo of them into the originals, so an
+   * answer that merely repeats what the caller typed compares equal). Null when it names none.
+   */
+  function ghostOf(r: Req): { req: Req; back: (text: string) => string } | null {
+    let text = JSON.stringify({ path: r.path, body: r.body });
+    const swaps: [string, string][] = [];
+    for (const secret of [...secretsB].sort((a, b) => b.length - a.length)) {
+      if (!text.includes(secret)) continue;
+      const ghost = `Q${uniq()}`.toUpperCase();
+      swaps.push([secret, ghost]);
+      text = text.split(secret).join(ghost);
+    }
+    if (!swaps.length) return null;
+    const { path, body } = JSON.parse(text) as { path: string; body: unknown };
+    return {
+      req: { ...r, path, body },
+      back: (t) => swaps.reduce((acc, [secret, ghost]) => acc.split(ghost).join(secret), t),
+    };
+  }
+
   it('every route answers each caller as SPEC §6 says, and nothing leaks across scopes', async () => {
     const routes = f.routes.filter((r) => !r.path.startsWith('/api/v1/sim/')); // the simulator exists in demo mode only (its own tests)
     expect(routes.length).toBeGreaterThan(50);
@@ -253,6 +280,7 @@ describe('permission matrix (issue 9)', () => {
     const wrong: string[] = [];
     let checked = 0;
     let calls = 0;
+    let ghosts = 0;
     for (const route of routes) {
       for (const caller of ['admin', 'street', 'communityA', 'gridA', 'headA', 'none'] as Caller[]) {
         for (const s of ['in', 'out'] as Side[]) {
@@ -276,12 +304,25 @@ describe('permission matrix (issue 9)', () => {
             const leak = [...secretsB].find((x) => body.includes(x));
             if (leak) wrong.push(`${tag}: leaks ${leak.replace(/\d{7}$/, '*******')}`);
             if (caller === 'headA' && MOBILE.test(body)) wrong.push(`${tag}: a full phone number reached a head`);
+            // issue 30: refused out of scope, the answer is the one for a record (or place) that does not exist at all
+            if (s === 'out' && res.status >= 400) {
+              const ghost = ghostOf(r);
+              if (ghost) {
+                const twin = await send(caller, ghost.req);
+                ghosts += 1;
+                const seen = { status: res.status, body: res.body };
+                const none = { status: twin.status, body: JSON.parse(ghost.back(JSON.stringify(twin.body ?? ''))) };
+                if (JSON.stringify(seen) !== JSON.stringify(none))
+                  wrong.push(`${tag}: answers ${res.status} ${JSON.stringify(res.body).slice(0, 120)}, but for a record that does not exist ${twin.status} ${JSON.stringify(twin.body).slice(0, 120)}`);
+              }
+            }
           }
         }
       }
     }
     expect(wrong).toEqual([]);
     expect(calls).toBeGreaterThan(500);
+    expect(ghosts).toBeGreaterThan(80); // out-of-scope refusals compared with a record that does not exist
     expect(checked).toBeGreaterThan(150);
     // ~1,000 requests in one walk: ~10 s on a quiet machine, over 30 s on two busy cores
   }, 300_000);

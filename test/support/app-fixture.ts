@@ -1,5 +1,6 @@
 import type Koa from 'koa';
 import request from 'supertest';
+import type { AppOptions } from '../../src/http/context';
 import { createApp } from '../../src/http/create-app';
 import { ensureAdmin } from '../../src/services/setup/ensure-admin';
 import { ensureDefaults } from '../../src/services/setup/ensure-defaults';
@@ -10,7 +11,7 @@ import type { Role } from '../../src/domain/types';
 import { assertNoPersonalData, depsFor, sampleRosterBytes, silentLog, tempDir } from './fixtures';
 
 /** A real app over a real SQLite store in a temp folder, with an admin token. */
-export async function appFixture(o: { store?: Store } = {}) {
+export async function appFixture(o: { store?: Store; imports?: AppOptions['imports'] } = {}) {
   const tmp = tempDir();
   // SQLite in the temp folder, or the store given (the MongoDB wire leg)
   const store: Store = o.store ?? createSqliteStore({ dataDir: tmp.dir });
@@ -21,7 +22,7 @@ export async function appFixture(o: { store?: Store } = {}) {
   /** what the app queued for rooms, in order, as the outbox holds it */
   const posted = async () => (await store.outbox.find({ roomId: { ne: null } }, { sort: { createdAt: 1 } }))
     .map((e) => ({ roomId: e.roomId!, text: e.text, mentions: e.mentions }));
-  const koa = createApp({ ...deps, demo: true, botStatus: () => ({ puppet: 'wechaty-puppet-mock', loggedIn: true }) });
+  const koa = createApp({ ...deps, demo: true, imports: o.imports, botStatus: () => ({ puppet: 'wechaty-puppet-mock', loggedIn: true }) });
   const app = koa as unknown as Koa;
   return {
     store,

@@ -81,8 +81,13 @@ describe('loadConfig', () => {
   it.each([
     ['PORT', 'abc'], ['PORT', '70000'], ['PORT', '-1'], ['TZ', 'Mars/Base'], ['MONGODB_URI', 'http://x'], ['ADMIN_TOKEN', 'short'],
     ['LOCALE', 'fr'], ['DEMO_SEED', 'yes'], ['SEND_INTERVAL_MS', '-5'], ['RETENTION_DAYS', '0'], ['RETENTION_DAYS', 'forever'],
+    ['IMPORT_TIME_LIMIT_SECONDS', '0'], ['IMPORT_TIME_LIMIT_SECONDS', '10m'],
   ])('stops on a bad %s with one line naming it', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^配置错误 Invalid configuration: ${name}: [^\\n]+$`));
+  });
+  it('gives a roster import a time budget of 600 s unless IMPORT_TIME_LIMIT_SECONDS says otherwise (issue 30)', () => {
+    expect(loadConfig({}).importTimeLimitSeconds).toBe(600);
+    expect(loadConfig({ IMPORT_TIME_LIMIT_SECONDS: '90' }).importTimeLimitSeconds).toBe(90);
   });
   it('treats empty values as unset', () => {
     expect(loadConfig({ PORT: '', WECHATY_PUPPET: ' ' })).toMatchObject({ port: 3000, demo: true });

@@ -2,9 +2,8 @@ import { z } from 'zod';
 import { DomainError } from '../../domain/errors';
 import { isOverdue, MAX_HAZARD_DAYS } from '../../domain/hazard';
 import { deadlineFrom } from '../../domain/period';
-import { maskPersonal } from '../../domain/privacy';
 import { placedFilter } from '../../domain/scope';
-import type { Hazard } from '../../domain/types';
+import type { Hazard, Role } from '../../domain/types';
 import type { Filter } from '../../storage/store';
 import { addSitePhoto, closeHazard, openHazard, reopenHazard } from '../../services/hazards/hazards';
 import { keepPhoto } from '../../services/inspection/keep-photo';
@@ -15,6 +14,7 @@ import type { AppOptions } from '../context';
 import { listPage } from '../paging';
 import { singleUpload, uploadedBytes } from '../upload';
 import { pageQuery } from '../paging';
+import { textFor } from '../text-for-reader';
 import type { RouteTable } from '../route-table';
 
 export const hazardBody = z
@@ -39,9 +39,9 @@ export const hazardsQuery = pageQuery.extend({ status: z.enum(['open', 'rectifie
 
 /** What the API says of a hazard: the record, and whether it is overdue now. */
 /** A hazard as the API shows it; to a head, its text masked (one written before texts were masked when stored: issue 25). */
-const present = (h: Hazard, now: Date, role?: string) => ({
+const present = (h: Hazard, now: Date, role?: Role) => ({
   ...h,
-  description: role === 'head' ? maskPersonal(h.description) : h.description,
+  description: textFor(role && { role })(h.description),
   overdue: isOverdue(h, now),
 });
 

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +11,7 @@ import {
   type RosterImportResult,
 } from '../../services/roster/run-roster-import';
 import { warningText } from '../../services/roster/warning-text';
+import { audit } from '../../services/access/audit';
 import { currentUser } from '../authorize';
 import type { AppOptions, Ctx } from '../context';
 import { errorParams } from '../error-middleware';
@@ -21,6 +22,9 @@ export const ROSTER_MAX_BYTES = 50 * 1024 * 1024;
 /** async imports remembered for `GET /imports/:id` (in memory: a restart forgets them, not their effect) */
 const KEEP_JOBS = 50;
 
+/** an import's time budget when the app is given none (IMPORT_TIME_LIMIT_SECONDS' default) */
+export const DEFAULT_IMPORT_TIME_LIMIT_MS = 600_000;
+
 /** an import of `?async=1`; a failure is kept as it was thrown and worded when asked, in the asker's language */
 interface ImportJob {
   id: string;
@@ -30,6 +34,10 @@ interface ImportJob {
   total: number;
   result?: unknown;
   failure?: unknown;
+  /** aborted by `DELETE /imports/:id` */
+  stop: AbortController;
+  /** settles once the import has stopped, its threads gone and the import lock free */
+  settled: Promise<unknown>;
 }
 
 /**
@@ -42,9 +50,9 @@ export function importRoutes(o: AppOptions, router: RouteTable): void {
   const dir =
     o.imports?.dir ??
     (o.store.file ? path.join(path.dirname(o.store.file), 'uploads') : path.join(os.tmpdir(), `anxin-uploads-${process.pid}`));
-  mkdirSync(dir, { recursive: true });
-  for (const f of readdirSync(dir)) if (f.endsWith('.upload')) rmSync(path.join(dir, f), { force: true });
+  // (made 0700 by the upload's storage, which also writes each spooled file 0600)
   const upload = singleUpload({ field: 'file', maxBytes: ROSTER_MAX_BYTES, fields: 10, dir });
+  for (const f of readdirSync(dir)) if (f.endsWith('.upload')) rmSync(path.join(dir, f), { force: true });
   const jobs = new Map<string, ImportJob>();
 
   const streetWide = async (ctx: Ctx, next: () => Promise<unknown>) => {
@@ -93,14 +101,18 @@ export function importRoutes(o: AppOptions, router: RouteTable): void {
       await rm(file.path, { force: true });
       throw busy();
     }
-    const job: ImportJob = { id: newId(), status: 'running', phase: 'parse', processed: 0, total: 0 };
+    const stop = new AbortController();
+    const job: ImportJob = { id: newId(), status: 'running', phase: 'parse', processed: 0, total: 0, stop, settled: Promise.resolve() };
     const run = runRosterImport(o, {
       source: { path: file.path },
       size,
       actor: `user:${user.id}`,
       maxRows: o.imports?.maxRows,
+      timeLimitMs: o.imports?.timeLimitMs ?? DEFAULT_IMPORT_TIME_LIMIT_MS,
+      signal: stop.signal,
       onProgress: (p) => Object.assign(job, p),
     }).finally(() => rm(file.path, { force: true }));
+    job.settled = run.catch(() => undefined); // (the async answer below sets it again, once the job's status is set)
     if (ctx.query.async !== '1') {
       try {
         ctx.body = answer(await run);
@@ -113,7 +125,7 @@ export function importRoutes(o: AppOptions, router: RouteTable): void {
     }
     jobs.set(job.id, job);
     for (const id of [...jobs.keys()].slice(0, Math.max(0, jobs.size - KEEP_JOBS))) jobs.delete(id);
-    run.then(
+    job.settled = run.then(
       (r) => {
         Object.assign(job, { status: 'done', result: answer(r) });
       },
@@ -140,5 +152,38 @@ export function importRoutes(o: AppOptions, router: RouteTable): void {
           ? { code: e.code, message: o.t(`api:errors.${e.code}`, { lng, detail: '', ...errorParams(e, o.t, lng) }) }
           : { code: 'internal', message: o.t('api:errors.internal', { lng }) };
     ctx.body = { id, status, phase, processed, total, ...(result ? { result } : {}), ...(error ? { error } : {}) };
+  });
+
+  /**
+   * `DELETE /imports/:id`: staff stop a running import of `?async=1` (the same scope as starting
+   * one). Answers once it has stopped, its threads gone and the lock free: `{id, status: 'failed',
+   * error: import_cancelled}` as `GET` then tells; an import that has finished is 409.
+   */
+  router.delete('/imports/:id', 'roster:import', streetWide, async (ctx) => {
+    const job = jobs.get(String(ctx.params.id).slice(0, 64));
+    if (!job) throw new DomainError('not_found', 'import', { what: o.t('api:what.record', { lng: ctx.state.lng }) });
+    if (job.status !== 'running') throw new DomainError('import_finished', 'the import has finished');
+    const user = currentUser(ctx);
+    job.stop.abort(new DomainError('import_cancelled', 'the import was cancelled'));
+    await job.settled;
+    await audit(o, {
+      actor: `user:${user.id}`,
+      action: 'cancel_import',
+      target: `import:${job.id}`,
+      detail: { phase: job.phase, processed: job.processed, total: job.total, status: job.status },
+    });
+    const lng = ctx.state.lng;
+    const e = job.failure;
+    const error = isDomainError(e)
+      ? { code: e.code, message: o.t(`api:errors.${e.code}`, { lng, detail: '', ...errorParams(e, o.t, lng) }) }
+      : undefined;
+    ctx.body = {
+      id: job.id,
+      status: job.status,
+      phase: job.phase,
+      processed: job.processed,
+      total: job.total,
+      ...(error ? { error } : {}),
+    };
   });
 }

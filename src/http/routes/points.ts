@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { pointRules, rankLandlords, setPointRules } from '../../services/points/points';
-import { currentUser, effectiveScope } from '../authorize';
+import { currentActor, currentUser, effectiveScope } from '../authorize';
+import { textsFor } from '../text-for-reader';
 import type { AppOptions } from '../context';
 import { offsetOnly } from '../paging';
 import { pageQuery } from '../paging';
@@ -43,7 +44,8 @@ export function pointRoutes(o: AppOptions, router: RouteTable): void {
       const mine = new Set(await o.store.houses.distinct('landlordId', { groupId: scope.groupId! }));
       ranked = ranked.filter((r) => mine.has(r.landlordId));
     }
-    ctx.body = { year, items: ranked.slice(q.offset, q.offset + q.limit), total: ranked.length, limit: q.limit, offset: q.offset };
+    const items = ranked.slice(q.offset, q.offset + q.limit).map((x) => textsFor(currentActor(ctx), x, ['name']));
+    ctx.body = { year, items, total: ranked.length, limit: q.limit, offset: q.offset };
   });
   router.get('/points/rules', 'points:read', async (ctx) => {
     ctx.body = await pointRules(o);

@@ -9,6 +9,7 @@ import { roleAllows, type Actor } from '../../domain/policy';
 import { audit } from '../../services/access/audit';
 import { editRecord, removeRecord } from '../../services/setup/edit-records';
 import { currentActor, effectiveScope, inCallerScope, placeFiltersInScope } from '../authorize';
+import { textsFor } from '../text-for-reader';
 import type { AppOptions, Ctx } from '../context';
 import type { RouteTable } from '../route-table';
 import { answerWatchList } from './watch-list';
@@ -79,9 +80,19 @@ async function inScope(coll: import('../../storage/store').Collection<Row>, wher
 }
 
 /** Heads see their group's landlords, but not their full phone numbers. */
+/** the free text of each record people typed (a roster's or staff's), masked for a head (issue 30) */
+const TEXT_FIELDS: Record<ResourceName, readonly string[]> = {
+  communities: ['name'],
+  grids: ['name'],
+  groups: ['name'],
+  houses: ['address'],
+  landlords: ['name'],
+};
+
 function present(name: ResourceName, row: Row, actor: Actor): Row {
-  if (name === 'landlords' && !roleAllows(actor.role, 'phones:read')) return { ...row, phone: maskPhone(String(row.phone)) };
-  return row;
+  const shown = textsFor(actor, row, TEXT_FIELDS[name]);
+  if (name === 'landlords' && !roleAllows(actor.role, 'phones:read')) return { ...shown, phone: maskPhone(String(row.phone)) };
+  return shown;
 }
 
 /** a name, never one that reads as a scope (`street`, `community:…`), so 广播 and ?scope= by name stay unambiguous */

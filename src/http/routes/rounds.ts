@@ -12,6 +12,7 @@ import { review } from '../../services/inspection/review-submission';
 import { groupT, postNotices } from '../../render/notices';
 import { ymdIn } from '../../domain/period';
 import { currentActor, currentUser, effectiveScope, loadInScope } from '../authorize';
+import { textsFor } from '../text-for-reader';
 import type { AppOptions } from '../context';
 import { listPage, offsetOnly } from '../paging';
 import { pageQuery } from '../paging';
@@ -109,7 +110,9 @@ export function roundRoutes(o: AppOptions, router: RouteTable): void {
       ...(q.round ? { roundId: q.round } : {}),
       ...(q.status ? { status: q.status } : {}),
     };
-    ctx.body = await listPage(o.store.submissions, where, q);
+    const page = await listPage(o.store.submissions, where, q);
+    // a return reason is what a reviewer typed: a head reads it masked (issue 30)
+    ctx.body = { ...page, items: page.items.map((x) => textsFor(currentActor(ctx), x, ['returnReason'])) };
   });
 
   for (const action of ['approve', 'return'] as const) {

@@ -6,11 +6,11 @@ import { roleAllows } from '../../domain/policy';
 import { prepareMonthlyReport } from '../../services/figures/monthly-report';
 import { readRegister, REGISTER_STATUSES, type RegisterRow } from '../../services/figures/register';
 import ExcelJS from 'exceljs';
-import { currentActor } from '../authorize';
 import { getStats } from '../../services/figures/get-stats';
 import { rankScope } from '../../services/figures/ranking';
 import { placedFilter } from '../../domain/scope';
-import { effectiveScope } from '../authorize';
+import { currentActor, effectiveScope } from '../authorize';
+import { textFor, textsFor } from '../text-for-reader';
 import type { AppOptions } from '../context';
 import type { RouteTable } from '../route-table';
 
@@ -42,6 +42,8 @@ export const registerQuery = statsQuery
   .strict();
 export const registerExportQuery = registerQuery.omit({ after: true, limit: true }).strict();
 
+/** the register's free text, as typed by people */
+const REGISTER_TEXT = ['address', 'landlordName', 'community', 'grid', 'group'] as const;
 const REGISTER_COLUMNS = [
   'code',
   'address',
@@ -78,7 +80,7 @@ export function statsRoutes(o: AppOptions, router: RouteTable): void {
       scope: scope.label,
       period,
       by,
-      items: items.slice(q.offset, q.offset + q.limit),
+      items: items.slice(q.offset, q.offset + q.limit).map((x) => textsFor(currentActor(ctx), x, ['name'])),
       total: items.length,
       limit: q.limit,
       offset: q.offset,
@@ -90,10 +92,9 @@ export function statsRoutes(o: AppOptions, router: RouteTable): void {
     const scope = await effectiveScope(o.store, ctx, q.scope);
     const period = q.period ?? periodOf(o.clock.now(), o.timeZone);
     const showPhones = roleAllows(currentActor(ctx).role, 'phones:read');
-    ctx.body = {
-      period,
-      ...(await readRegister(o, { where: scope, period, q: q.q, status: q.status, after: q.after, limit: q.limit, showPhones })),
-    };
+    const page = await readRegister(o, { where: scope, period, q: q.q, status: q.status, after: q.after, limit: q.limit, showPhones });
+    // what people typed (names, addresses) reaches a head through the one masking (issue 30)
+    ctx.body = { period, next: page.next, items: page.items.map((r) => textsFor(currentActor(ctx), r, REGISTER_TEXT)) };
   });
   // the register as filtered, as a workbook (streamed, page by page)
   router.get('/register.xlsx', 'records:read', async (ctx) => {
@@ -108,7 +109,8 @@ export function statsRoutes(o: AppOptions, router: RouteTable): void {
     ctx.set('Content-Disposition', `attachment; filename="anxin-register-${period}.xlsx"`);
     ctx.set('Cache-Control', 'private, no-store');
     ctx.body = out;
-    const cells = (r: RegisterRow) => {
+    const cells = (row: RegisterRow) => {
+      const r = textsFor(currentActor(ctx), row, REGISTER_TEXT);
       const yes = (b: boolean) => t(b ? 'yes' : 'no');
       return [
         r.code,
@@ -159,6 +161,7 @@ export function statsRoutes(o: AppOptions, router: RouteTable): void {
       period,
       year: Number(period.slice(0, 4)),
       showPhones: roleAllows(currentActor(ctx).role, 'phones:read'),
+      text: textFor(currentActor(ctx)),
       format: q.format,
       t,
     });

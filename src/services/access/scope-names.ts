@@ -30,8 +30,15 @@ const placedOf = (level: Level, r: { id: string; communityId?: string; gridId?: 
 /**
  * A scope by id or by name (SPEC §6, issue 9): `community:平山村`, `平山村`, `group:<id>`. A name
  * that several records answer to is `scope_ambiguous`, with each reading and how to say it.
+ * `visible`: the places the caller may know of (a scoped caller's); the others do not exist here
+ * — an id or name of one is `not_found`, and an ambiguous name lists only visible readings
+ * (issue 30: an error never tells a scoped caller of records outside their scope).
  */
-export async function resolveScopeName({ store }: Pick<Deps, 'store'>, input: string): Promise<NamedScope> {
+export async function resolveScopeName(
+  { store }: Pick<Deps, 'store'>,
+  input: string,
+  visible: (place: PlacedScope) => boolean = () => true,
+): Promise<NamedScope> {
   const text = input.trim();
   if (text === '' || text === 'street' || text === '全街道' || text === '街道') return { level: 'street', label: 'street', name: 'street' };
   const m = TYPED.exec(text);
@@ -43,12 +50,13 @@ export async function resolveScopeName({ store }: Pick<Deps, 'store'>, input: st
   // an id first (ids are what scripts send), then names
   if (level && /^[A-Za-z0-9_-]{1,64}$/.test(key)) {
     const byId = await resolveScope(store, `${level}:${key}`).catch(() => null);
-    if (byId) return { ...byId, label: `${level}:${key}`, name: key };
+    if (byId && visible(byId)) return { ...byId, label: `${level}:${key}`, name: key };
   }
   const found: { level: Level; r: { id: string; name: string; communityId?: string; gridId?: string } }[] = [];
   for (const l of level ? [level] : LEVELS) {
     const coll = l === 'community' ? store.communities : l === 'grid' ? store.grids : store.groups;
-    for (const r of await (coll as typeof store.grids).find({ name: key } as never, { limit: 20 })) found.push({ level: l, r });
+    for (const r of await (coll as typeof store.grids).find({ name: key } as never, { limit: 20 }))
+      if (visible(placedOf(l, r))) found.push({ level: l, r });
   }
   if (found.length === 0) throw new DomainError('not_found', `scope ${text.slice(0, 80)} not found`, { what: text.slice(0, 80) });
   if (found.length === 1) {

@@ -126,7 +126,16 @@ function sheetName(name: string, taken: Set<string>): string {
  */
 export async function prepareMonthlyReport(
   deps: Deps,
-  input: { where: PlacedScope; period: string; year: number; showPhones: boolean; format: 'xlsx' | 'csv'; t: T },
+  input: {
+    where: PlacedScope;
+    period: string;
+    year: number;
+    showPhones: boolean;
+    format: 'xlsx' | 'csv';
+    t: T;
+    /** free text (names, addresses) as the reader sees it: a head's masked (issue 30); as stored when not given */
+    text?: (s: string) => string;
+  },
 ): Promise<{ write(out: Writable): Promise<void> }> {
   const { store } = deps;
   const { t } = input;
@@ -146,18 +155,19 @@ export async function prepareMonthlyReport(
       )
     ).map((g) => [g.id, g.name]),
   );
+  const text = input.text ?? ((x: string) => x);
   const houseCells = (h: HouseFigure) => [
-    communities.get(h.communityId) ?? '',
-    grids.get(h.gridId)?.name ?? '',
-    groups.get(h.groupId) ?? '',
+    text(communities.get(h.communityId) ?? ''),
+    text(grids.get(h.gridId)?.name ?? ''),
+    text(groups.get(h.groupId) ?? ''),
     h.code,
-    h.address,
-    h.landlordName,
+    text(h.address),
+    text(h.landlordName),
     input.showPhones ? h.landlordPhone : maskPhone(h.landlordPhone),
     t(h.isKey ? 'api:report.yes' : 'api:report.no'),
     t(h.committed ? 'api:report.yes' : 'api:report.no'),
     t(`api:report.status.${h.submission ?? 'none'}`),
-    h.approvedBy ?? '',
+    text(h.approvedBy ?? ''),
     h.hazardsOpen,
     h.hazardsOverdue,
     h.points,
@@ -223,8 +233,8 @@ export async function prepareMonthlyReport(
       const r = withRates(f);
       return {
         level,
-        community,
-        name,
+        community: text(community),
+        name: text(name),
         houses: r.houses,
         keyHouses: r.keyHouses,
         committedN: r.committed,
@@ -257,7 +267,7 @@ export async function prepareMonthlyReport(
     sum.commit();
 
     for (const c of communityIds) {
-      const ws = book.addWorksheet(sheetName(communities.get(c) ?? c, taken), { views: [{ state: 'frozen', ySplit: 1 }] });
+      const ws = book.addWorksheet(sheetName(text(communities.get(c) ?? c), taken), { views: [{ state: 'frozen', ySplit: 1 }] });
       ws.columns = HOUSE_COLUMNS.map((k) => ({
         header: t(`api:report.columns.${k}`),
         key: k,

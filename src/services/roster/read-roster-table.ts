@@ -85,10 +85,15 @@ async function tryDecode(src: RosterSource, encoding: string): Promise<{ nonAsci
   let badLine = 0;
   let nul = false;
   let line = 1;
+  /** the last character was a CR: an LF after it ends the same line (CRLF); a CR alone ends one too (old Excel for Mac) */
+  let cr = false;
   const scan = (text: string) => {
     for (let i = 0; i < text.length; i += 1) {
       const c = text.charCodeAt(i);
-      if (c === 10) line += 1;
+      const afterCr = cr;
+      cr = c === 13;
+      if (c === 13) line += 1;
+      else if (c === 10) line += afterCr ? 0 : 1;
       else if (c === 0) nul = true;
       else if (c === 0xfffd) {
         bad += 1;
@@ -147,7 +152,8 @@ async function* readCsv(src: RosterSource, limits: RosterLimits, onEstimate?: (r
     relax_column_count: true,
     skip_empty_lines: false,
     trim: true,
-    max_record_size: limits.maxCellChars * 4,
+    // csv-parse's bound is on a whole record (its cells together): a row's length, not a cell's (each cell is checked below)
+    max_record_size: limits.maxRowChars,
     delimiter: ',',
   };
   let sniffed = false;
@@ -159,7 +165,8 @@ async function* readCsv(src: RosterSource, limits: RosterLimits, onEstimate?: (r
     try {
       records = parse(text, options) as string[][];
     } catch (e) {
-      if ((e as { code?: string }).code === 'CSV_MAX_RECORD_SIZE') throw overLimit('cell', limits.maxCellChars, { row: n + 1 });
+      if ((e as { code?: string }).code === 'CSV_MAX_RECORD_SIZE')
+        throw overLimit('row_length', limits.maxRowChars, { row: n + Math.max(1, (e as { lines?: number }).lines ?? 1) });
       // (csv-parse counts lines within the slice it was given; the row is where the slice's records begin, plus those)
       throw new DomainError('bad_request', `CSV: ${(e as Error).message}`, {
         detailKey: 'csv_malformed',
@@ -183,17 +190,20 @@ async function* readCsv(src: RosterSource, limits: RosterLimits, onEstimate?: (r
       const text = decoder.decode(c as Buffer, { stream: true });
       // a NUL in text means a binary file, not a CSV
       if (text.includes('\u0000')) throw new DomainError('unsupported_media_type', 'binary file');
+      // a line ends at LF, CRLF or a CR alone (old Excel for Mac); a CR that ends the chunk may be half of a CRLF, so the
+      // cut waits for the next chunk there (csv-parse finds each slice's own line ends)
       let cut = -1;
       let q = quotes;
       for (let i = 0; i < text.length; i += 1) {
         const ch = text.charCodeAt(i);
         if (ch === 34) q += 1;
-        else if (ch === 10 && q % 2 === 0) cut = i;
+        else if (q % 2 === 0 && (ch === 10 || (ch === 13 && i + 1 < text.length && text.charCodeAt(i + 1) !== 10))) cut = i;
       }
       if (cut < 0) {
         carry += text;
         quotes = q;
-        if (carry.length > limits.maxCellChars * limits.maxColumns * 4) throw overLimit('cell', limits.maxCellChars, { row: n + 1 });
+        // a line longer than any row may be (a file of CRs only was read as one line before CR ends were)
+        if (carry.length > limits.maxRowChars) throw overLimit('row_length', limits.maxRowChars, { row: n + 1 });
         continue;
       }
       const whole = carry + text.slice(0, cut + 1);

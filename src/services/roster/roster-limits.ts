@@ -14,6 +14,8 @@ export interface RosterLimits {
   maxColumns: number;
   /** characters in one cell */
   maxCellChars: number;
+  /** CSV: characters in one row (a line without its end, or csv-parse's per-record bound): every column at its longest fits */
+  maxRowChars: number;
 }
 
 export const DEFAULT_MAX_ROWS = 2_000_000;
@@ -29,10 +31,12 @@ export function rosterLimits(size: number, maxRows = DEFAULT_MAX_ROWS): RosterLi
     maxRows,
     maxColumns: 100,
     maxCellChars: 2000,
+    // 100 cells of 2,000 characters, each quoted with a comma after (a header of 2,000 short columns is well within: it is the column limit it passes)
+    maxRowChars: 100 * 2003,
   };
 }
 
-export type RosterLimitName = 'entries' | 'inflated' | 'shared_strings' | 'rows' | 'columns' | 'cell' | 'memory';
+export type RosterLimitName = 'entries' | 'inflated' | 'shared_strings' | 'rows' | 'columns' | 'row_length' | 'cell' | 'memory';
 
 /** Where a limit was passed: the row, and what was found there (columns, entries, megabytes). */
 export interface LimitAt {

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { rmSync } from 'node:fs';
+import type { Worker } from 'node:worker_threads';
 import { errorFromData } from '../../domain/error-data';
 import { DomainError } from '../../domain/errors';
 import type { RowError } from '../../domain/roster';
@@ -28,6 +29,10 @@ export interface RosterImportInput {
   size: number;
   actor: string;
   maxRows?: number;
+  /** the import's time budget (IMPORT_TIME_LIMIT_SECONDS): past it the import fails with `import_timeout` */
+  timeLimitMs?: number;
+  /** aborted to cancel the import (staff's `DELETE /imports/:id`): it fails with the signal's reason */
+  signal?: AbortSignal;
   onProgress?: (p: ImportProgressReport) => void;
 }
 
@@ -59,26 +64,74 @@ export async function runRosterImport(deps: Deps, input: RosterImportInput): Pro
   const { store } = deps;
   if (running.has(store)) throw new DomainError('import_running', 'an import is running');
   running.add(store);
+  const budget = new AbortController();
+  const seconds = Math.ceil((input.timeLimitMs ?? 0) / 1000);
+  const timer = input.timeLimitMs
+    ? setTimeout(
+        () => budget.abort(new DomainError('import_timeout', `the import passed its ${seconds} s`, { seconds })),
+        input.timeLimitMs,
+      )
+    : undefined;
+  const stop = input.signal ? AbortSignal.any([budget.signal, input.signal]) : budget.signal;
   try {
-    const result = await readWithMerges((merges) => importOnce(store, input, merges));
+    const result = await readWithMerges((merges) => importOnce(store, input, merges, stop));
     deps.log.info({ created: result.created, updated: result.updated, warnings: result.warnings.length }, 'roster imported');
     return result;
+  } catch (e) {
+    // stopped: what the reader or the stage threw as they were ended is not the reason (an import that finished
+    // as it was stopped returned above: its roster is in)
+    if (stop.aborted) {
+      deps.log.warn({ reason: (stop.reason as Error).message }, 'roster import stopped');
+      throw stop.reason;
+    }
+    throw e;
   } finally {
+    clearTimeout(timer);
     running.delete(store);
   }
 }
 
-async function importOnce(store: Store, input: RosterImportInput, merges: SheetMerges | undefined): Promise<Reading<RosterImportResult>> {
+/**
+ * `work` unless `signal` is aborted first: then it rejects with the signal's reason at once
+ * (what `work` does after is left to the caller's clean-up: `work` itself goes on being awaited there).
+ */
+function unlessStopped<R>(work: Promise<R>, signal: AbortSignal): Promise<R> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<R>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+async function importOnce(
+  store: Store,
+  input: RosterImportInput,
+  merges: SheetMerges | undefined,
+  signal: AbortSignal,
+): Promise<Reading<RosterImportResult>> {
+  if (signal.aborted) throw signal.reason;
   const stage = await store.roster.stage();
   const tmpDir = importTempDir();
   let threadGone: Promise<unknown> = Promise.resolve();
+  let reader: Worker | undefined;
+  // stopped: the reading thread is ended and the stage stops what it does; `finally` waits for both to be gone
+  const onAbort = () => {
+    void reader?.terminate();
+    stage.abort();
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
+  if (signal.aborted) onAbort();
   try {
     const young = (await isXlsx(input.source)) ? YOUNG_MB.xlsx : YOUNG_MB.csv;
     const inlet = stage.inlet();
     const job: WorkerJob = { source: input.source, limits: rosterLimits(input.size, input.maxRows ?? DEFAULT_MAX_ROWS), inlet, merges };
-    const reader = spawnRosterWorker(job, young, tmpDir, [inlet]);
-    threadGone = once(reader, 'exit').catch(() => undefined);
-    const read = await new Promise<Extract<WorkerMessage, { type: 'read' | 'merges' }>>((resolve, reject) => {
+    if (signal.aborted) throw signal.reason;
+    const thread = spawnRosterWorker(job, young, tmpDir, [inlet]);
+    reader = thread;
+    threadGone = once(thread, 'exit').catch(() => undefined);
+    const reading = new Promise<Extract<WorkerMessage, { type: 'read' | 'merges' }>>((resolve, reject) => {
+      const reader = thread;
       let settled = false;
       const done = (f: () => void) => {
         if (settled) return;
@@ -96,14 +149,19 @@ async function importOnce(store: Store, input: RosterImportInput, merges: SheetM
       );
       reader.on('exit', (code) => done(() => reject(new Error(`roster import worker exited (${code}) without an answer`))));
     });
+    const read = await unlessStopped(reading, signal);
     if (read.type === 'merges') return { merges: read.merges };
     input.onProgress?.({ phase: 'check', processed: read.rows, total: read.rows });
-    await refuseBadRows(stage, read);
+    await unlessStopped(refuseBadRows(stage, read), signal);
+    if (signal.aborted) throw signal.reason;
+    // not raced: stopped, the apply rejects once the stage has stopped (its writes undone on SQLite); one that got
+    // to its end first has changed the roster, and says so
     const applied = await stage.apply(input.actor, (done, of) => {
       input.onProgress?.({ phase: 'apply', processed: Math.round((read.rows * done) / of), total: read.rows });
     });
     return { done: { ...applied, errors: [] } };
   } finally {
+    signal.removeEventListener('abort', onAbort);
     await stage.close();
     // the thread's temp files (a library's spool) go with it, whatever the outcome
     await threadGone;

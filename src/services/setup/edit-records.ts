@@ -1,4 +1,4 @@
-import { DomainError } from '../../domain/errors';
+import { DomainError, isConflict } from '../../domain/errors';
 import { audit } from '../access/audit';
 import type * as T from '../../domain/types';
 import type { Collection } from '../../storage/store';
@@ -63,7 +63,10 @@ export async function editRecord(
     }
     const changed = Object.fromEntries(Object.entries(patch).filter(([k, v]) => v !== undefined && before[k] !== v));
     if (Object.keys(changed).length === 0) return before;
-    const after = (await coll.update(input.id, changed as never))!;
+    const after = (await coll.update(input.id, changed as never).catch((e: unknown) => {
+      // a phone another landlord has: said without confirming whose, or that one has it (issue 30)
+      throw input.name === 'landlords' && changed.phone !== undefined && isConflict(e) ? new DomainError('phone_unavailable', 'phone') : e;
+    }))!;
     if (input.name === 'houses' && changed.groupId !== undefined) {
       const placed = { communityId: after.communityId, gridId: after.gridId, groupId: after.groupId };
       for (const c of FOLLOW_HOUSE) {

@@ -80,6 +80,11 @@ export function sqliteRoster(file: string): RosterStore {
         },
         check: (limit) => ask<{ errors: RowError[]; rows: number }>({ op: 'check', limit }),
         apply: (actor, onStep) => ask<AppliedRoster>({ op: 'apply', actor }, onStep),
+        abort() {
+          // ends the thread after the statement it is in (a transaction open is rolled back as its connection closes);
+          // what it answered before is still heard, then its exit fails what waits
+          void worker.terminate();
+        },
         async close() {
           worker.postMessage({ op: 'close' } satisfies StageRequest);
           await exited;
