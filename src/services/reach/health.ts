@@ -1,0 +1,75 @@
+import { redactPersonal } from '../../domain/privacy';
+import type { Deps } from '../deps';
+import type { LiveReach } from './recorder';
+
+/**
+ * An account's state, worst first: `logged_out` (no WeChat session: scan the QR again),
+ * `limited` (WeChat said "too frequent": a cool-down with no sends), `failing` (sends fail
+ * for another reason), `backlog` (due messages pile up), `ok`.
+ */
+export type ReachState = 'logged_out' | 'limited' | 'failing' | 'backlog' | 'ok';
+
+export interface AccountHealth {
+  state: ReachState;
+  account: string | null;
+  loggedIn: boolean;
+  /** logged in since, or unavailable since */
+  since: Date;
+  /** unavailable (logged out or cooling) since, or null while it can send */
+  unavailableSince: Date | null;
+  lastSentAt: Date | null;
+  /** send failures in the last hour, and the last one's error (personal data redacted) */
+  recentFailures: number;
+  lastError: string | null;
+  /** "too frequent" answers in the last 24 hours, and the cool-down now running */
+  limitSignals: number;
+  coolingUntil: Date | null;
+  /** due messages waiting for this account (and for any account), and the oldest one's due time */
+  backlog: { due: number; oldestDueAt: Date | null };
+}
+
+/** How the reach checks judge an account (issue 28). */
+export interface ReachPolicy {
+  /** due messages above this many count as a backlog */
+  backlogAlarm: number;
+  /** failures in an hour, with nothing sent since the last, that make an account `failing` */
+  failingAfter: number;
+}
+export const DEFAULT_REACH_POLICY: ReachPolicy = { backlogAlarm: 50, failingAfter: 3 };
+
+/** The health of this process's account: its live record and its backlog in the store. */
+export async function accountHealth(deps: Deps, live: LiveReach, policy: ReachPolicy = DEFAULT_REACH_POLICY): Promise<AccountHealth> {
+  const now = deps.clock.now();
+  const accounts = live.account ? [live.account, '*'] : ['*'];
+  const dueFilter = { account: { in: accounts }, status: 'pending' as const, notBefore: { lte: now } };
+  const [due, oldest] = await Promise.all([
+    deps.store.outbox.count(dueFilter),
+    deps.store.outbox.findOne(dueFilter, { notBefore: 1 }),
+  ]);
+  const last = live.failures.at(-1) ?? null;
+  const failing =
+    live.failures.length >= policy.failingAfter && last !== null && (live.lastSentAt === null || live.lastSentAt < last.at);
+  const state: ReachState = !live.loggedIn
+    ? 'logged_out'
+    : live.coolingUntil
+      ? 'limited'
+      : failing
+        ? 'failing'
+        : due > policy.backlogAlarm
+          ? 'backlog'
+          : 'ok';
+  const limitedSince = live.limitSignals.at(-1) ?? null;
+  return {
+    state,
+    account: live.name ?? live.account,
+    loggedIn: live.loggedIn,
+    since: live.since,
+    unavailableSince: !live.loggedIn ? live.since : live.coolingUntil ? limitedSince : null,
+    lastSentAt: live.lastSentAt,
+    recentFailures: live.failures.length,
+    lastError: last ? redactPersonal(last.error) : null,
+    limitSignals: live.limitSignals.length,
+    coolingUntil: live.coolingUntil,
+    backlog: { due, oldestDueAt: oldest?.notBefore ?? null },
+  };
+}
