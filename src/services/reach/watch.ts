@@ -45,6 +45,8 @@ export async function alarmStaff(deps: Deps, health: AccountHealth, account: str
 
 /** The personal notices that may go by SMS, known by their keys: what kind each is, or null. */
 async function smsKindOf(deps: Deps, key: string): Promise<SmsKind | null> {
+  // a round's reminder, from staff (POST /rounds/:id/remind) or the deadline schedule
+  if (key.startsWith('remind:')) return 'deadline';
   if (key.startsWith('hazard:remind:')) return 'hazard_due';
   if (/^hazard:overdue:[^:]+$/.test(key)) return 'hazard_overdue';
   if (/^review:[^:]+:returned:/.test(key)) return 'returned';
