@@ -33,7 +33,9 @@ export interface SmsSettings {
 }
 
 const TIMEOUT_MS = 10_000;
-const http = (): AxiosInstance => axios.create({ timeout: TIMEOUT_MS, validateStatus: () => true, maxRedirects: 0, proxy: false });
+/** The channels' HTTP client: a timeout, every status answered (judged here), no redirects, no proxy from the environment. */
+export const channelHttp = (timeoutMs = TIMEOUT_MS): AxiosInstance =>
+  axios.create({ timeout: timeoutMs, validateStatus: () => true, maxRedirects: 0, proxy: false });
 
 /** An axios failure in words that name no URL, header or key. */
 function failure(e: unknown, who: string): Error {
@@ -64,7 +66,7 @@ export function webhookKind(url: string | undefined): 'wecom' | 'dingtalk' | 'ot
  * 企业微信 and 钉钉 group robots take the same text message (`{msgtype: 'text', text: {content}}`)
  * and answer `{errcode: 0}`; 45009 (企业微信) and 130101 (钉钉) mean too many, 20 a minute.
  */
-export function createStaffWebhook(url: string, client: AxiosInstance = http()): ChannelPort {
+export function createStaffWebhook(url: string, client: AxiosInstance = channelHttp()): ChannelPort {
   return {
     async send(entry) {
       const r = await client.post(url, { msgtype: 'text', text: { content: entry.text } }).catch((e: unknown) => {
@@ -89,7 +91,7 @@ export interface SmsProvider {
   send(phone: string, template: string, params: Record<string, string>): Promise<string | null>;
 }
 
-export function createSmsProvider(s: SmsSettings, client: AxiosInstance = http(), now: () => Date = () => new Date()): SmsProvider {
+export function createSmsProvider(s: SmsSettings, client: AxiosInstance = channelHttp(), now: () => Date = () => new Date()): SmsProvider {
   const who = `SMS provider ${s.provider}`;
   if (s.provider === 'aliyun')
     return {
