@@ -51,10 +51,18 @@ const schema = z.object({
   SEND_COOLDOWN_MINUTES: int('SEND_COOLDOWN_MINUTES', 0, 24 * 60).optional(),
   BACKLOG_ALARM: int('BACKLOG_ALARM', 1, 1_000_000).default(50),
   // issue 28: staff alarms through a group robot (企业微信 or 钉钉)
-  STAFF_WEBHOOK_URL: z.string().trim().regex(/^https?:\/\/\S+$/, 'STAFF_WEBHOOK_URL must be an http(s) URL').optional(),
+  STAFF_WEBHOOK_URL: z
+    .string()
+    .trim()
+    .regex(/^https?:\/\/\S+$/, 'STAFF_WEBHOOK_URL must be an http(s) URL')
+    .optional(),
   // issue 28: SMS for what cannot wait
   SMS_PROVIDER: z.enum(['aliyun', 'tencent'], { message: 'SMS_PROVIDER must be aliyun or tencent' }).optional(),
-  SMS_ENDPOINT: z.string().trim().regex(/^https?:\/\/\S+$/, 'SMS_ENDPOINT must be an http(s) URL').optional(),
+  SMS_ENDPOINT: z
+    .string()
+    .trim()
+    .regex(/^https?:\/\/\S+$/, 'SMS_ENDPOINT must be an http(s) URL')
+    .optional(),
   SMS_ACCESS_KEY_ID: z.string().trim().min(1).max(200).optional(),
   SMS_ACCESS_KEY_SECRET: z.string().trim().min(1).max(200).optional(),
   SMS_SDK_APP_ID: z.string().trim().min(1).max(100).optional(),
@@ -147,7 +155,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const c = r.data;
   if (c.SMS_PROVIDER) {
-    const needs = ['SMS_ACCESS_KEY_ID', 'SMS_ACCESS_KEY_SECRET', 'SMS_SIGN_NAME', ...(c.SMS_PROVIDER === 'tencent' ? ['SMS_SDK_APP_ID'] : [])];
+    const needs = [
+      'SMS_ACCESS_KEY_ID',
+      'SMS_ACCESS_KEY_SECRET',
+      'SMS_SIGN_NAME',
+      ...(c.SMS_PROVIDER === 'tencent' ? ['SMS_SDK_APP_ID'] : []),
+    ];
     const lacking = needs.find((k) => !c[k as keyof typeof c]);
     if (lacking) throw new ConfigError(`配置错误 Invalid configuration: ${lacking}: needed when SMS_PROVIDER is ${c.SMS_PROVIDER}`);
   }

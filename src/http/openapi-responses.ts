@@ -197,7 +197,10 @@ export const RESPONSES: Record<string, Json> = {
         backlog: obj({ due: i, oldestDueAt: nullableDate }),
       }),
       channels: obj({
-        staffWebhook: obj({ configured: { type: 'boolean' }, kind: { type: ['string', 'null'], enum: ['wecom', 'dingtalk', 'other', null] } }),
+        staffWebhook: obj({
+          configured: { type: 'boolean' },
+          kind: { type: ['string', 'null'], enum: ['wecom', 'dingtalk', 'other', null] },
+        }),
         sms: obj({ provider: { type: ['string', 'null'], enum: ['aliyun', 'tencent', null] }, fallbackAfterMinutes: i }),
       }),
     },

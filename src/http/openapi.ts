@@ -220,7 +220,7 @@ export function openApiDocument(version: string, routes: readonly RouteSpec[]): 
     '/api/v1/bot': {
       get: {
         summary:
-          '机器人状态、健康与登录二维码 Bot status, the account\'s health (issue 28) and, while it waits for a scan, the login QR payload (staff, admin)',
+          "机器人状态、健康与登录二维码 Bot status, the account's health (issue 28) and, while it waits for a scan, the login QR payload (staff, admin)",
         responses: {
           200: {
             description:

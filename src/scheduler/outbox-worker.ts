@@ -196,7 +196,8 @@ export function createOutboxWorker(deps: Deps, port: SendPort, o: OutboxWorkerOp
           // the world's bell is rung on every enqueue, from any door: an idle worker wakes at once (pacing still applies)
           if (r === 'idle' || r === 'offline') await deps.bell.wait(o.idleMs);
           else if (r === 'capped') await sleep(o.idleMs);
-          else if (r === 'cooling') await sleep(Math.max(0, coolingUntil - deps.clock.now().getTime()));
+          // a cool-down is waited out on the bell too, so stopping is not held up by it (a ring only asks again: still cooling, nothing is tried)
+          else if (r === 'cooling') await deps.bell.wait(Math.max(0, coolingUntil - deps.clock.now().getTime()));
         }
       })();
     },

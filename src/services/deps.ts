@@ -3,8 +3,7 @@ import type { Locale } from '../domain/types';
 import type { Translate } from '../i18n';
 import type { Logger } from '../log';
 import type { Store } from '../storage/store';
-import type { ReachPolicy } from './reach/health';
-import type { ReachRecorder } from './reach/recorder';
+import type { ReachPolicy, ReachRecorder } from './reach/recorder';
 import type { Bell } from './sending/bell';
 import type { Notifier } from './sending/notifier';
 

@@ -105,4 +105,20 @@ describe('reach that survives a lost WeChat account (issue 28)', () => {
     }
     expect(logLines.join('\n')).not.toMatch(/1700000\d{4}/); // phones masked in every log line
   }, 90_000);
+
+  it('rehearses WeChat\'s "too frequent": sends fail for the limit, the account cools down with nothing sent, staff are told once', async () => {
+    expect((await call('POST', '/sim/bot/limit', { minutes: -1 })).status).toBe(400);
+    expect((await call('POST', '/sim/bot/limit', { minutes: 5, extra: 1 })).status).toBe(400);
+    expect((await call('POST', '/sim/bot/limit', { minutes: 5 })).status).toBe(202);
+    const told = hook.received.length;
+    const group = (await call('GET', '/groups?limit=1')).body.items[0];
+    await call('POST', '/broadcasts', { text: '限流期间的通知', scope: `group:${group.id}` });
+    const health = await until(async () => { const h = (await call('GET', '/bot')).body.health; return h.state === 'limited' ? h : undefined; });
+    expect(health.limitSignals).toBe(1);
+    expect(Date.parse(health.coolingUntil)).toBeGreaterThan(Date.now());
+    await until(async () => hook.received.length > told || undefined);
+    expect(hook.received.at(-1)!.text.content).toContain('频繁');
+    // the message met the limit and waits, unblamed, for the cool-down's end
+    expect(await running.store.outbox.findOne({ text: '限流期间的通知' })).toMatchObject({ status: 'pending', attempts: 0 });
+  }, 60_000);
 });

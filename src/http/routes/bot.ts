@@ -15,7 +15,8 @@ const NO_CHANNELS: ChannelStatus = { staffWebhook: { configured: false, kind: nu
 export function botRoutes(o: AppOptions, router: RouteTable): void {
   router.get('/bot', 'bot:read', async (ctx) => {
     const s = o.botStatus();
-    const health = await accountHealth(o, o.reach.snapshot(o.clock.now()), o.reachPolicy);
+    // the puppet's word on the login is the last one (the live record hears it through events)
+    const health = await accountHealth(o, { ...o.reach.snapshot(o.clock.now()), loggedIn: s.loggedIn }, o.reachPolicy);
     ctx.body = {
       loggedIn: s.loggedIn,
       puppet: s.puppet,

@@ -50,7 +50,15 @@ export const messageBody = z.union([
 ]);
 export const membersBody = z.object({ contactIds: z.array(z.string().min(1).max(80)).min(1).max(500) }).strict();
 /** issue 28: WeChat limits the demo bot's sends for this many minutes (0 ends a limit) */
-export const limitBody = z.object({ minutes: z.number().int().min(0).max(24 * 60) }).strict();
+export const limitBody = z
+  .object({
+    minutes: z
+      .number()
+      .int()
+      .min(0)
+      .max(24 * 60),
+  })
+  .strict();
 
 /**
  * `/api/v1/sim/*`, mounted in demo mode only (everywhere else these paths are 404):

@@ -106,7 +106,9 @@ export function createSmsProvider(s: SmsSettings, client: AxiosInstance = channe
             SignatureMethod: 'HMAC-SHA1',
             SignatureNonce: randomUUID(),
             SignatureVersion: '1.0',
-            Timestamp: now().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+            Timestamp: now()
+              .toISOString()
+              .replace(/\.\d{3}Z$/, 'Z'),
             Version: '2017-05-25',
             PhoneNumbers: phone,
             SignName: s.signName,
@@ -157,7 +159,8 @@ export function createSmsProvider(s: SmsSettings, client: AxiosInstance = channe
         });
       const bad = statusError(r, who);
       if (bad) throw bad;
-      const res = (r.data as { Response?: { Error?: { Code?: string }; SendStatusSet?: { Code?: string; SerialNo?: string }[] } })?.Response;
+      const res = (r.data as { Response?: { Error?: { Code?: string }; SendStatusSet?: { Code?: string; SerialNo?: string }[] } })
+        ?.Response;
       const code = res?.Error?.Code ?? res?.SendStatusSet?.[0]?.Code;
       if (code === 'RequestLimitExceeded' || code?.startsWith('LimitExceeded')) throw new Error(`${who} throttled (${code})`);
       if (code !== 'Ok') throw new Error(`${who} refused (${String(code ?? 'no code').slice(0, 60)})`);

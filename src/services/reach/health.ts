@@ -1,6 +1,8 @@
 import { redactPersonal } from '../../domain/privacy';
 import type { Deps } from '../deps';
-import type { LiveReach } from './recorder';
+import type { LiveReach, ReachPolicy } from './recorder';
+
+export type { ReachPolicy } from './recorder';
 
 /**
  * An account's state, worst first: `logged_out` (no WeChat session: scan the QR again),
@@ -28,13 +30,6 @@ export interface AccountHealth {
   backlog: { due: number; oldestDueAt: Date | null };
 }
 
-/** How the reach checks judge an account (issue 28). */
-export interface ReachPolicy {
-  /** due messages above this many count as a backlog */
-  backlogAlarm: number;
-  /** failures in an hour, with nothing sent since the last, that make an account `failing` */
-  failingAfter: number;
-}
 export const DEFAULT_REACH_POLICY: ReachPolicy = { backlogAlarm: 50, failingAfter: 3 };
 
 /** The health of this process's account: its live record and its backlog in the store. */
@@ -42,13 +37,9 @@ export async function accountHealth(deps: Deps, live: LiveReach, policy: ReachPo
   const now = deps.clock.now();
   const accounts = live.account ? [live.account, '*'] : ['*'];
   const dueFilter = { account: { in: accounts }, status: 'pending' as const, notBefore: { lte: now } };
-  const [due, oldest] = await Promise.all([
-    deps.store.outbox.count(dueFilter),
-    deps.store.outbox.findOne(dueFilter, { notBefore: 1 }),
-  ]);
+  const [due, oldest] = await Promise.all([deps.store.outbox.count(dueFilter), deps.store.outbox.findOne(dueFilter, { notBefore: 1 })]);
   const last = live.failures.at(-1) ?? null;
-  const failing =
-    live.failures.length >= policy.failingAfter && last !== null && (live.lastSentAt === null || live.lastSentAt < last.at);
+  const failing = live.failures.length >= policy.failingAfter && last !== null && (live.lastSentAt === null || live.lastSentAt < last.at);
   const state: ReachState = !live.loggedIn
     ? 'logged_out'
     : live.coolingUntil

@@ -76,3 +76,11 @@ export function createReachRecorder(startedAt: Date = new Date()): ReachRecorder
     },
   };
 }
+
+/** How the reach checks judge an account (issue 28). */
+export interface ReachPolicy {
+  /** due messages above this many count as a backlog */
+  backlogAlarm: number;
+  /** failures in an hour, with nothing sent since the last, that make an account `failing` */
+  failingAfter: number;
+}

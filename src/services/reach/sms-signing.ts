@@ -54,7 +54,9 @@ export function tc3Sign(i: Tc3Input): { canonicalRequest: string; stringToSign: 
   const contentType = i.contentType ?? 'application/json; charset=utf-8';
   const date = new Date(i.timestamp * 1000).toISOString().slice(0, 10);
   const signedHeaders = 'content-type;host';
-  const canonicalRequest = ['POST', '/', '', `content-type:${contentType}\nhost:${i.host}\n`, signedHeaders, sha256Hex(i.payload)].join('\n');
+  const canonicalRequest = ['POST', '/', '', `content-type:${contentType}\nhost:${i.host}\n`, signedHeaders, sha256Hex(i.payload)].join(
+    '\n',
+  );
   const scope = `${date}/${i.service}/tc3_request`;
   const stringToSign = ['TC3-HMAC-SHA256', String(i.timestamp), scope, sha256Hex(canonicalRequest)].join('\n');
   const signing = hmac(hmac(hmac(`TC3${i.secretKey}`, date), i.service), 'tc3_request');

@@ -88,7 +88,10 @@ export async function rerouteToSms(
     const drafts = await smsDrafts(deps, e, kind, input.sms.dailyLimitPerNumber, now);
     if (!drafts.length) continue;
     const done = await store.atomically(async () => {
-      const taken = await store.outbox.updateWhere({ id: e.id, status: 'pending', attempts: e.attempts }, { status: 'rerouted', error: 'sms' });
+      const taken = await store.outbox.updateWhere(
+        { id: e.id, status: 'pending', attempts: e.attempts },
+        { status: 'rerouted', error: 'sms' },
+      );
       if (!taken) return 0;
       return enqueue(deps, drafts);
     });
