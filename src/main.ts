@@ -114,7 +114,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     botStatus: bot.status,
     channels: {
       staffWebhook: { configured: Boolean(config.staffWebhookUrl), kind: webhookKind(config.staffWebhookUrl) },
-      sms: { provider: config.sms?.provider ?? null, fallbackAfterMinutes: config.smsFallbackAfterMinutes },
+      sms: { provider: config.sms?.provider ?? null, fallbackAfterMinutes: config.smsFallbackAfterMinutes, priceFen: config.sms?.priceFen },
     },
     sim,
     imports: { dir: path.join(config.dataDir, 'uploads'), maxRows: config.rosterMaxRows },

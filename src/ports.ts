@@ -14,7 +14,7 @@ export interface BotStatus {
 /** What a send port of a channel under the outbox says about itself (issue 28): never a key or a URL. */
 export interface ChannelStatus {
   staffWebhook: { configured: boolean; kind: 'wecom' | 'dingtalk' | 'other' | null };
-  sms: { provider: 'aliyun' | 'tencent' | null; fallbackAfterMinutes: number };
+  sms: { provider: 'aliyun' | 'tencent' | null; fallbackAfterMinutes: number; priceFen?: number };
 }
 
 /** a message of WeChat's other kinds (issue 25): its kind names it in the transcript */

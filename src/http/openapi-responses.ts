@@ -201,7 +201,14 @@ export const RESPONSES: Record<string, Json> = {
           configured: { type: 'boolean' },
           kind: { type: ['string', 'null'], enum: ['wecom', 'dingtalk', 'other', null] },
         }),
-        sms: obj({ provider: { type: ['string', 'null'], enum: ['aliyun', 'tencent', null] }, fallbackAfterMinutes: i }),
+        sms: obj(
+          {
+            provider: { type: ['string', 'null'], enum: ['aliyun', 'tencent', null] },
+            fallbackAfterMinutes: i,
+            month: obj({ period: s, sent: i, costFen: i }),
+          },
+          ['provider', 'fallbackAfterMinutes'],
+        ),
       }),
     },
     ['loggedIn', 'puppet', 'health', 'channels'],

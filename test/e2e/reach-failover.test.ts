@@ -96,6 +96,8 @@ describe('reach that survives a lost WeChat account (issue 28)', () => {
     expect(hook.received[1]!.text.content).toContain('恢复');
     expect(sms.received).toHaveLength(3);
     expect((await call('GET', '/bot')).body.health.state).toBe('ok');
+    // the month's SMS and their cost (5 fen each by default)
+    expect((await call('GET', '/bot')).body.channels.sms).toMatchObject({ provider: 'aliyun', fallbackAfterMinutes: 0, month: { sent: 3, costFen: 15 } });
 
     // keys and the webhook's URL are in no log line and no answer
     const bot = JSON.stringify((await call('GET', '/bot')).body);

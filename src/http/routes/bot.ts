@@ -1,9 +1,19 @@
 import type { AppOptions } from '../context';
 import type { RouteTable } from '../route-table';
-import { accountHealth } from '../../services/reach/health';
+import { accountHealth, smsThisMonth } from '../../services/reach/health';
 import type { ChannelStatus } from '../../ports';
 
 const NO_CHANNELS: ChannelStatus = { staffWebhook: { configured: false, kind: null }, sms: { provider: null, fallbackAfterMinutes: 0 } };
+
+/** the channels as configured, with this month's SMS count and cost when SMS is set up */
+async function channelsNow(o: AppOptions) {
+  const c = o.channels ?? NO_CHANNELS;
+  if (!c.sms.provider) return { staffWebhook: c.staffWebhook, sms: { provider: null, fallbackAfterMinutes: c.sms.fallbackAfterMinutes } };
+  return {
+    staffWebhook: c.staffWebhook,
+    sms: { provider: c.sms.provider, fallbackAfterMinutes: c.sms.fallbackAfterMinutes, month: await smsThisMonth(o, c.sms.priceFen ?? 0) },
+  };
+}
 
 /**
  * `GET /bot` → `{loggedIn, account?, qr?, health, channels}` (SPEC §6; issue 28): while the bot
@@ -23,7 +33,7 @@ export function botRoutes(o: AppOptions, router: RouteTable): void {
       ...(s.account ? { account: s.account } : {}),
       ...(s.qrcode && !s.loggedIn ? { qr: s.qrcode } : {}),
       health,
-      channels: o.channels ?? NO_CHANNELS,
+      channels: await channelsNow(o),
     };
   });
 }

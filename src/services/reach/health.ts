@@ -1,3 +1,4 @@
+import { periodOf, zonedInstant } from '../../domain/period';
 import { redactPersonal } from '../../domain/privacy';
 import type { Deps } from '../deps';
 import type { LiveReach, ReachPolicy } from './recorder';
@@ -63,4 +64,15 @@ export async function accountHealth(deps: Deps, live: LiveReach, policy: ReachPo
     coolingUntil: live.coolingUntil,
     backlog: { due, oldestDueAt: oldest?.notBefore ?? null },
   };
+}
+
+/**
+ * SMS sent this month (in the campaign's time zone) and what they cost, in fen (issue 28).
+ * Counted from the outbox's sent SMS entries: RETENTION_DAYS under a month undercounts.
+ */
+export async function smsThisMonth(deps: Deps, priceFen: number): Promise<{ period: string; sent: number; costFen: number }> {
+  const period = periodOf(deps.clock.now(), deps.timeZone);
+  const from = zonedInstant(`${period}-01`, '00:00:00', deps.timeZone);
+  const sent = await deps.store.outbox.count({ account: 'channel:sms', status: 'sent', sentAt: { gte: from } });
+  return { period, sent, costFen: sent * priceFen };
 }
