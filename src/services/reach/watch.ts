@@ -1,6 +1,7 @@
 import { afterQuietHours } from '../../domain/quiet-hours';
 import type { OutboxEntry } from '../../domain/types';
 import type { Deps } from '../deps';
+import { remindMissing } from '../inspection/remind-missing';
 import { enqueue, PRIORITY } from '../sending/outbox';
 import { CHANNEL, type SmsKind, type SmsPayload } from './channels';
 import { accountHealth, type AccountHealth, type ReachState } from './health';
@@ -130,11 +131,82 @@ async function smsDrafts(deps: Deps, e: OutboxEntry, kind: SmsKind, dailyLimit: 
   return drafts;
 }
 
+/** The landlords a personal notice is about, by its key: the houses that owe (a reminder), the hazard's house, the returned set's house. */
+async function landlordsAbout(deps: Deps, e: OutboxEntry, kind: SmsKind): Promise<{ landlordId: string; code: string }[]> {
+  const { store } = deps;
+  const parts = e.key.split(':');
+  const houseOf = async (id: string | undefined) => (id ? await store.houses.get(id) : null);
+  if (kind === 'hazard_due' || kind === 'hazard_overdue') {
+    const hazard = await store.hazards.get(parts[2]!);
+    const house = await houseOf(hazard?.houseId);
+    return house ? [{ landlordId: house.landlordId, code: house.code }] : [];
+  }
+  if (kind === 'returned') {
+    const sub = await store.submissions.get(parts[1]!);
+    const house = await houseOf(sub?.houseId);
+    return house ? [{ landlordId: house.landlordId, code: house.code }] : [];
+  }
+  const group = e.roomId ? await store.groups.findOne({ roomId: e.roomId }) : null;
+  if (!group) return [];
+  const missing = await remindMissing(deps, group);
+  const houses = missing.codes.length ? await store.houses.find({ groupId: group.id, code: { in: missing.codes } }) : [];
+  return houses.map((h) => ({ landlordId: h.landlordId, code: h.code }));
+}
+
+/**
+ * Landlords staff marked as reachable by SMS only (no WeChat) get the personal notices about
+ * them by SMS, whatever the account does: each notice of the last hour is looked at, one SMS
+ * per landlord, keyed so that a notice looked at again sends nothing more. The group's post
+ * goes to the group as usual (they are not in it).
+ */
+export async function smsForSmsOnly(deps: Deps, sms: NonNullable<WatchOptions['sms']>, seen: Set<string> = new Set()): Promise<number> {
+  const { store, clock } = deps;
+  const now = clock.now();
+  // (most streets have none: nothing more is read)
+  if ((await store.landlords.count({ sms: 'only' } as unknown as Parameters<typeof store.landlords.count>[0])) === 0) return 0;
+  const recent = await store.outbox.find(
+    { account: { nin: [CHANNEL.sms, CHANNEL.staff] }, priority: PRIORITY.bulk, createdAt: { gte: new Date(now.getTime() - 3_600_000) } },
+    { limit: 1000 },
+  );
+  let queued = 0;
+  for (const e of recent.filter((x) => x.roomId && !seen.has(x.id))) {
+    seen.add(e.id);
+    const kind = await smsKindOf(deps, e.key);
+    if (!kind || !sms.templates[kind]) continue;
+    const about = await landlordsAbout(deps, e, kind);
+    const ids = [...new Set(about.map((a) => a.landlordId))];
+    const only = ids.length
+      ? (await store.landlords.find({ id: { in: ids } })).filter((l) => l.sms === 'only' && MOBILE.test(l.phone))
+      : [];
+    const drafts = [];
+    for (const l of only) {
+      if (await store.outbox.findOne({ key: `sms:${e.key}:${l.id}` })) continue;
+      const today = await store.outbox.count({ account: CHANNEL.sms, contactId: l.id, createdAt: { gte: new Date(now.getTime() - DAY) } });
+      if (today >= sms.dailyLimitPerNumber) continue;
+      const codes = about.filter((a) => a.landlordId === l.id).map((a) => a.code);
+      const payload: SmsPayload = { kind, params: { houses: codes.slice(0, 5).join(',') || '-' } };
+      drafts.push({
+        key: `sms:${e.key}:${l.id}`,
+        account: CHANNEL.sms,
+        contactId: l.id,
+        text: JSON.stringify(payload),
+        priority: PRIORITY.bulk,
+        notBefore: afterQuietHours(now, deps.timeZone),
+      });
+    }
+    if (drafts.length) queued += await enqueue(deps, drafts);
+  }
+  return queued;
+}
+
 /**
  * One look at the account (every few seconds, from main): staff alarms, and SMS for personal
  * notices once the account has been unavailable past the grace period.
  */
-export async function watchReach(deps: Deps, o: WatchOptions): Promise<{ health: AccountHealth; alarm: ReachState | null; sms: number }> {
+export async function watchReach(
+  deps: Deps,
+  o: WatchOptions & { seen?: Set<string> },
+): Promise<{ health: AccountHealth; alarm: ReachState | null; sms: number }> {
   const live = deps.reach.snapshot(deps.clock.now());
   const health = await accountHealth(deps, live, deps.reachPolicy);
   const account = live.account ?? '*';
@@ -143,5 +215,6 @@ export async function watchReach(deps: Deps, o: WatchOptions): Promise<{ health:
   const since = health.unavailableSince;
   if (o.sms && since && deps.clock.now().getTime() - since.getTime() >= o.fallbackAfterMs)
     sms = (await rerouteToSms(deps, { account: live.account, sms: o.sms })).sms;
+  if (o.sms) sms += await smsForSmsOnly(deps, o.sms, o.seen);
   return { health, alarm, sms };
 }
