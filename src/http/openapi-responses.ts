@@ -196,6 +196,7 @@ export const RESPONSES: Record<string, Json> = {
         coolingUntil: nullableDate,
         backlog: obj({ due: i, oldestDueAt: nullableDate }),
       }),
+      backlogs: { type: 'array', items: obj({ account: s, due: i, oldestDueAt: nullableDate }) },
       channels: obj({
         staffWebhook: obj({
           configured: { type: 'boolean' },
@@ -211,7 +212,7 @@ export const RESPONSES: Record<string, Json> = {
         ),
       }),
     },
-    ['loggedIn', 'puppet', 'health', 'channels'],
+    ['loggedIn', 'puppet', 'health', 'backlogs', 'channels'],
   ),
   'post /api/v1/sim/bot/logout': obj({ loggedIn: { type: 'boolean' } }),
   'post /api/v1/sim/bot/login': obj({ loggedIn: { type: 'boolean' } }),

@@ -224,7 +224,7 @@ export function openApiDocument(version: string, routes: readonly RouteSpec[]): 
         responses: {
           200: {
             description:
-              '{loggedIn, puppet, account?, qr?, health: {state: logged_out|limited|failing|backlog|ok, since, unavailableSince, lastSentAt, recentFailures, lastError, limitSignals, coolingUntil, backlog: {due, oldestDueAt}}, channels: {staffWebhook: {configured, kind}, sms: {provider, fallbackAfterMinutes, month?: {period, sent, costFen}}}}',
+              '{loggedIn, puppet, account?, qr?, health: {state: logged_out|limited|failing|backlog|ok, since, unavailableSince, lastSentAt, recentFailures, lastError, limitSignals, coolingUntil, backlog: {due, oldestDueAt}}, backlogs: [{account, due, oldestDueAt}], channels: {staffWebhook: {configured, kind}, sms: {provider, fallbackAfterMinutes, month?: {period, sent, costFen}}}}',
           },
           ...errors,
         },

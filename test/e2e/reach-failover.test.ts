@@ -70,6 +70,10 @@ describe('reach that survives a lost WeChat account (issue 28)', () => {
     // the account is lost
     expect((await call('POST', '/sim/bot/logout')).status).toBe(202);
     expect((await call('GET', '/bot')).body.health).toMatchObject({ state: 'logged_out', loggedIn: false });
+    await call('POST', '/broadcasts', { text: '掉线期间的通知', scope: `group:${group.id}` });
+    // the post waits in the outbox, counted in the account's backlog
+    const waiting = await until(async () => { const b = (await call('GET', '/bot')).body; return b.health.backlog.due >= 1 ? b : undefined; });
+    expect(waiting.backlogs.some((x: { due: number }) => x.due >= 1)).toBe(true);
     const before = (await transcript(room)).length;
     expect((await call('POST', `/rounds/${round.id}/remind`)).body).toMatchObject({ reminded: 1 });
 
@@ -93,6 +97,7 @@ describe('reach that survives a lost WeChat account (issue 28)', () => {
     const after = (await transcript(room)).slice(before);
     expect(after.filter((m) => m.mentions.length > 0)).toEqual([]); // no reminder with its @mentions in the room
     expect(after.filter((m) => m.text?.includes('冬季用火用电安全提醒'))).toHaveLength(1);
+    expect(after.filter((m) => m.text?.includes('掉线期间的通知'))).toHaveLength(1); // the post that waited goes once
     expect(hook.received[1]!.text.content).toContain('恢复');
     expect(sms.received).toHaveLength(3);
     expect((await call('GET', '/bot')).body.health.state).toBe('ok');

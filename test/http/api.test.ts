@@ -258,6 +258,7 @@ describe('GET /api/v1/bot (issue 13)', () => {
         loggedIn: true, puppet: 'wechaty-puppet-mock',
         // issue 28: the account's health, and which other channels are set up (never a key or a URL)
         health: expect.objectContaining({ state: 'ok', loggedIn: true, recentFailures: 0, backlog: { due: 0, oldestDueAt: null } }),
+        backlogs: [],
         channels: { staffWebhook: { configured: false, kind: null }, sms: { provider: null, fallbackAfterMinutes: 0 } },
       });
       const head = await f.userToken('head', 'street');

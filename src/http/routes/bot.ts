@@ -1,6 +1,6 @@
 import type { AppOptions } from '../context';
 import type { RouteTable } from '../route-table';
-import { accountHealth, smsThisMonth } from '../../services/reach/health';
+import { accountHealth, backlogs, smsThisMonth } from '../../services/reach/health';
 import type { ChannelStatus } from '../../ports';
 
 const NO_CHANNELS: ChannelStatus = { staffWebhook: { configured: false, kind: null }, sms: { provider: null, fallbackAfterMinutes: 0 } };
@@ -33,6 +33,8 @@ export function botRoutes(o: AppOptions, router: RouteTable): void {
       ...(s.account ? { account: s.account } : {}),
       ...(s.qrcode && !s.loggedIn ? { qr: s.qrcode } : {}),
       health,
+      // every account's due backlog (several processes may share the store), and the channels'
+      backlogs: await backlogs(o),
       channels: await channelsNow(o),
     };
   });

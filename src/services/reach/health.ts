@@ -76,3 +76,20 @@ export async function smsThisMonth(deps: Deps, priceFen: number): Promise<{ peri
   const sent = await deps.store.outbox.count({ account: 'channel:sms', status: 'sent', sentAt: { gte: from } });
   return { period, sent, costFen: sent * priceFen };
 }
+
+/**
+ * The due backlog of every account sharing the store (other processes' WeChat accounts, '*' for
+ * rooms no account serves yet, the staff and SMS channels), largest first: which account is behind.
+ */
+export async function backlogs(deps: Deps): Promise<{ account: string; due: number; oldestDueAt: Date | null }[]> {
+  const now = deps.clock.now();
+  const accounts = (await deps.store.outbox.distinct('account', { status: 'pending', notBefore: { lte: now } })) as string[];
+  const out = await Promise.all(
+    accounts.map(async (account) => {
+      const f = { account, status: 'pending' as const, notBefore: { lte: now } };
+      const [due, oldest] = await Promise.all([deps.store.outbox.count(f), deps.store.outbox.findOne(f, { notBefore: 1 })]);
+      return { account, due, oldestDueAt: oldest?.notBefore ?? null };
+    }),
+  );
+  return out.sort((a, b) => b.due - a.due);
+}
