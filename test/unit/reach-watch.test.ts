@@ -58,6 +58,16 @@ describe('the reach watch (issue 28)', () => {
     expect(texts[2]).toContain('频繁');
   });
 
+  it('tells the recovery of an outage told before the account was known (a start waiting for a scan)', async () => {
+    const o = { staffAlarms: true, fallbackAfterMs: 0 };
+    await watchReach(deps, o); // never logged in yet
+    deps.clock.advance(1000);
+    deps.reach.loggedIn('bot', '安心房东', deps.clock.now());
+    await watchReach(deps, o);
+    await watchReach(deps, o);
+    expect((await store.outbox.find({ account: CHANNEL.staff }, { sort: { createdAt: 1 } })).map((e) => e.key.split(':').slice(1, 3).join(':'))).toEqual(['*:logged_out', '*:ok']);
+  });
+
   it('sends personal notices by SMS only past the grace period, one per reachable landlord, never to one opted out', async () => {
     const { group } = await street();
     await enqueue(deps, [{ key: `remind:r1:${group.id}:2026-11-15`, roomId: 'room@chatroom', account: 'bot', text: '请完成自查', mentions: ['wx-1', 'wx-2'] }]);

@@ -211,6 +211,8 @@ export async function watchReach(
   const health = await accountHealth(deps, live, deps.reachPolicy);
   const account = live.account ?? '*';
   const alarm = o.staffAlarms ? await alarmStaff(deps, health, account) : null;
+  // told of an outage before the account was known (a start that waits for a scan): its recovery is told too
+  if (o.staffAlarms && account !== '*' && health.state === 'ok') await alarmStaff(deps, health, '*');
   let sms = 0;
   const since = health.unavailableSince;
   if (o.sms && since && deps.clock.now().getTime() - since.getTime() >= o.fallbackAfterMs)
