@@ -9,8 +9,18 @@ import { mock, PuppetMock } from 'wechaty-puppet-mock';
  * ContactMock.say keeps them, so we send through that.)
  */
 export class DemoPuppet extends PuppetMock {
-  override async messageSendText(conversationId: string, text: string, mentionIdList?: string[]): Promise<void> {
+  /** until then every send fails as WeChat's "too frequent" does (issue 28: the simulator rehearses a limit) */
+  private limitedUntil = 0;
+  limitFor(ms: number): void {
+    this.limitedUntil = Date.now() + ms;
+  }
+  private checkSendable(): void {
     if (!this.isLoggedIn) throw new Error('not logged in');
+    if (Date.now() < this.limitedUntil) throw new Error('操作过于频繁 send too frequent (simulated limit)');
+  }
+
+  override async messageSendText(conversationId: string, text: string, mentionIdList?: string[]): Promise<void> {
+    this.checkSendable();
     const self = this.mocker.ContactMock.load(this.currentUserId);
     const isRoom = /@/.test(conversationId);
     const conversation = isRoom ? this.mocker.RoomMock.load(conversationId) : this.mocker.ContactMock.load(conversationId);
@@ -20,7 +30,7 @@ export class DemoPuppet extends PuppetMock {
 
   /** A picture the bot sends arrives as an image message, as WeChat shows it. */
   override async messageSendFile(conversationId: string, file: FileBox): Promise<void> {
-    if (!this.isLoggedIn) throw new Error('not logged in');
+    this.checkSendable();
     const self = this.mocker.ContactMock.load(this.currentUserId);
     const to = /@/.test(conversationId) ? this.mocker.RoomMock.load(conversationId) : this.mocker.ContactMock.load(conversationId);
     sendMockImage({ puppet: this, mocker: this.mocker }, self, to, await file.toBuffer(), file.name);

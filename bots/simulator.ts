@@ -24,7 +24,10 @@ const MAX_WAITING_IMAGES = 64;
  * speak to the real bot; every message of a room or private chat kept, in order, with
  * its @mentions. Transcripts live in memory: the demo forgets them on restart.
  */
-export function createSimulator(demo: { puppet: PuppetMock; mocker: mock.Mocker }, self: () => mock.ContactMock): SimulatorPort {
+export function createSimulator(
+  demo: { puppet: PuppetMock & { limitFor?(ms: number): void }; mocker: mock.Mocker },
+  self: () => mock.ContactMock,
+): SimulatorPort {
   const { mocker, puppet } = demo;
   const contacts = new Map<string, mock.ContactMock>();
   const rooms = new Map<string, mock.RoomMock>();
@@ -139,6 +142,15 @@ export function createSimulator(demo: { puppet: PuppetMock; mocker: mock.Mocker 
         .by(self());
     },
     forget: (messageId: string) => dropImage(messageId),
+    async logout() {
+      await puppet.logout('simulated logout');
+    },
+    async login() {
+      if (!puppet.isLoggedIn) mocker.login(self());
+    },
+    limit(minutes: number) {
+      puppet.limitFor?.(minutes * 60_000);
+    },
     roomMessages: (roomId: string) => transcripts.get(`room:${roomId}`) ?? [],
     contactMessages: (contactId: string) => transcripts.get(`contact:${contactId}`) ?? [],
     prune(before: Date): number {

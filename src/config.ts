@@ -46,12 +46,61 @@ const schema = z.object({
   DEMO_SEED: z.enum(['0', '1'], { message: 'DEMO_SEED must be 0 or 1' }).default('1'),
   ROSTER_MAX_ROWS: int('ROSTER_MAX_ROWS', 1, 100_000_000).default(2_000_000),
   IMPORT_TIME_LIMIT_SECONDS: int('IMPORT_TIME_LIMIT_SECONDS', 1, 86_400).default(600),
+  // issue 28: pacing that keeps a personal account alive (README "Choosing a WeChat road")
+  SEND_JITTER_MS: int('SEND_JITTER_MS', 0, 600_000).optional(),
+  SEND_DAILY_CAP: int('SEND_DAILY_CAP', 1, 1_000_000).optional(),
+  SEND_COOLDOWN_MINUTES: int('SEND_COOLDOWN_MINUTES', 0, 24 * 60).optional(),
+  BACKLOG_ALARM: int('BACKLOG_ALARM', 1, 1_000_000).default(50),
+  // issue 28: staff alarms through a group robot (企业微信 or 钉钉)
+  STAFF_WEBHOOK_URL: z
+    .string()
+    .trim()
+    .regex(/^https?:\/\/\S+$/, 'STAFF_WEBHOOK_URL must be an http(s) URL')
+    .optional(),
+  // issue 28: SMS for what cannot wait
+  SMS_PROVIDER: z.enum(['aliyun', 'tencent'], { message: 'SMS_PROVIDER must be aliyun or tencent' }).optional(),
+  SMS_ENDPOINT: z
+    .string()
+    .trim()
+    .regex(/^https?:\/\/\S+$/, 'SMS_ENDPOINT must be an http(s) URL')
+    .optional(),
+  SMS_ACCESS_KEY_ID: z.string().trim().min(1).max(200).optional(),
+  SMS_ACCESS_KEY_SECRET: z.string().trim().min(1).max(200).optional(),
+  SMS_SDK_APP_ID: z.string().trim().min(1).max(100).optional(),
+  SMS_REGION: z.string().trim().min(1).max(50).default('ap-guangzhou'),
+  SMS_SIGN_NAME: z.string().trim().min(1).max(50).optional(),
+  SMS_TEMPLATE_DEADLINE: z.string().trim().min(1).max(100).optional(),
+  SMS_TEMPLATE_HAZARD_DUE: z.string().trim().min(1).max(100).optional(),
+  SMS_TEMPLATE_HAZARD_OVERDUE: z.string().trim().min(1).max(100).optional(),
+  SMS_TEMPLATE_RETURNED: z.string().trim().min(1).max(100).optional(),
+  SMS_FALLBACK_AFTER_MINUTES: int('SMS_FALLBACK_AFTER_MINUTES', 0, 7 * 24 * 60).default(60),
+  SMS_DAILY_LIMIT_PER_NUMBER: int('SMS_DAILY_LIMIT_PER_NUMBER', 1, 100).default(3),
+  SMS_PRICE_FEN: int('SMS_PRICE_FEN', 0, 10_000).default(5),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
     })
     .default('info'),
 });
+
+/** The SMS provider's settings (issue 28); keys stay here and in the provider's signer, never in a log or an answer. */
+export interface SmsConfig {
+  provider: 'aliyun' | 'tencent';
+  /** the provider's base URL (SMS_ENDPOINT points it elsewhere: a test's fake, a private endpoint) */
+  endpoint: string;
+  accessKeyId: string;
+  accessKeySecret: string;
+  /** 腾讯云's SmsSdkAppId */
+  sdkAppId?: string;
+  region: string;
+  signName: string;
+  /** one approved template per message kind; a kind without one is not sent by SMS */
+  templates: Partial<Record<SmsKind, string>>;
+  dailyLimitPerNumber: number;
+  /** what one message costs, in fen (for the monthly cost counter) */
+  priceFen: number;
+}
+export type SmsKind = 'deadline' | 'hazard_due' | 'hazard_overdue' | 'returned';
 
 export interface Config {
   port: number;
@@ -80,6 +129,14 @@ export interface Config {
   rosterMaxRows: number;
   /** a roster import's time budget: past it the import stops with `import_timeout` and frees the import lock */
   importTimeLimitSeconds: number;
+  /** issue 28: pacing (gap = interval + random jitter), the daily cap, the "too frequent" cool-down, alarms, SMS */
+  sendJitterMs: number;
+  sendDailyCap: number;
+  sendCooldownMinutes: number;
+  backlogAlarm: number;
+  staffWebhookUrl?: string;
+  sms?: SmsConfig;
+  smsFallbackAfterMinutes: number;
 }
 
 export class ConfigError extends Error {}
@@ -94,10 +151,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!r.success) {
     const issue = r.error.issues[0];
     const name = String(issue?.path[0] ?? 'environment');
-    const got = raw[name] === undefined ? '' : ` (got "${String(raw[name]).slice(0, 40)}")`;
+    // a key or a webhook URL is never echoed (issue 28)
+    const secret = /^SMS_ACCESS|^STAFF_WEBHOOK|^SMS_ENDPOINT/.test(name);
+    const got = raw[name] === undefined || secret ? '' : ` (got "${String(raw[name]).slice(0, 40)}")`;
     throw new ConfigError(`配置错误 Invalid configuration: ${name}: ${issue?.message ?? 'invalid'}${got}`);
   }
   const c = r.data;
+  if (c.SMS_PROVIDER) {
+    const needs = [
+      'SMS_ACCESS_KEY_ID',
+      'SMS_ACCESS_KEY_SECRET',
+      'SMS_SIGN_NAME',
+      ...(c.SMS_PROVIDER === 'tencent' ? ['SMS_SDK_APP_ID'] : []),
+    ];
+    const lacking = needs.find((k) => !c[k as keyof typeof c]);
+    if (lacking) throw new ConfigError(`配置错误 Invalid configuration: ${lacking}: needed when SMS_PROVIDER is ${c.SMS_PROVIDER}`);
+  }
   const demo = !c.WECHATY_PUPPET || c.WECHATY_PUPPET === 'wechaty-puppet-mock';
   return {
     port: c.PORT,
@@ -119,5 +188,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: c.LOG_LEVEL,
     rosterMaxRows: c.ROSTER_MAX_ROWS,
     importTimeLimitSeconds: c.IMPORT_TIME_LIMIT_SECONDS,
+    // a real account: 3–10 s apart at random (interval 3 s + up to 7 s), at most 1000 a day, and half an hour
+    // of silence after "too frequent"; the demo's mock account has nothing to protect
+    sendJitterMs: c.SEND_JITTER_MS ?? (demo ? 0 : 7000),
+    sendDailyCap: c.SEND_DAILY_CAP ?? (demo ? 1_000_000 : 1000),
+    sendCooldownMinutes: c.SEND_COOLDOWN_MINUTES ?? (demo ? 1 : 30),
+    backlogAlarm: c.BACKLOG_ALARM,
+    staffWebhookUrl: c.STAFF_WEBHOOK_URL,
+    sms: c.SMS_PROVIDER
+      ? {
+          provider: c.SMS_PROVIDER,
+          endpoint: c.SMS_ENDPOINT ?? (c.SMS_PROVIDER === 'aliyun' ? 'https://dysmsapi.aliyuncs.com/' : 'https://sms.tencentcloudapi.com/'),
+          accessKeyId: c.SMS_ACCESS_KEY_ID!,
+          accessKeySecret: c.SMS_ACCESS_KEY_SECRET!,
+          sdkAppId: c.SMS_SDK_APP_ID,
+          region: c.SMS_REGION,
+          signName: c.SMS_SIGN_NAME!,
+          templates: {
+            ...(c.SMS_TEMPLATE_DEADLINE ? { deadline: c.SMS_TEMPLATE_DEADLINE } : {}),
+            ...(c.SMS_TEMPLATE_HAZARD_DUE ? { hazard_due: c.SMS_TEMPLATE_HAZARD_DUE } : {}),
+            ...(c.SMS_TEMPLATE_HAZARD_OVERDUE ? { hazard_overdue: c.SMS_TEMPLATE_HAZARD_OVERDUE } : {}),
+            ...(c.SMS_TEMPLATE_RETURNED ? { returned: c.SMS_TEMPLATE_RETURNED } : {}),
+          },
+          dailyLimitPerNumber: c.SMS_DAILY_LIMIT_PER_NUMBER,
+          priceFen: c.SMS_PRICE_FEN,
+        }
+      : undefined,
+    smsFallbackAfterMinutes: c.SMS_FALLBACK_AFTER_MINUTES,
   };
 }

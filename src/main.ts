@@ -18,6 +18,8 @@ import { ensureAdmin } from './services/setup/ensure-admin';
 import { ensureDefaults } from './services/setup/ensure-defaults';
 import { seedDemo } from './services/setup/seed-demo';
 import { createOutboxWorker } from './scheduler/outbox-worker';
+import { startReachWatch } from './scheduler/reach-watch';
+import { CHANNEL, createSmsPort, createStaffWebhook, webhookKind } from './services/reach/channels';
 import { ensureDefaultSchedules, startScheduler } from './scheduler/schedule-runner';
 import { answerClientErrors } from './http/client-error';
 import { startRetention } from './services/setup/retention';
@@ -65,6 +67,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     locale: config.locale,
     intentTtlMs: config.intentTtlMinutes * 60_000,
     remindCooldownMs: config.remindCooldownMinutes * 60_000,
+    reachPolicy: { backlogAlarm: config.backlogAlarm, failingAfter: 3 },
   });
   await ensureDefaults(deps);
   const admin = await ensureAdmin(deps, { adminToken: config.adminToken, dataDir: config.dataDir });
@@ -93,6 +96,10 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     plugins: [AnxinPlugin({ deps, rooms, onHandled: (id) => sim?.forget(id) })],
   });
 
+  // the account's live record (issue 28): logins and logouts as WeChat tells them
+  bot.wechaty.on('login', (user) => deps.reach.loggedIn(user.id, user.name(), deps.clock.now()));
+  bot.wechaty.on('logout', () => deps.reach.loggedOut(deps.clock.now()));
+
   // the demo bot's own contact, once it has logged in (the simulator answers "starting" before)
   const login: { self?: ReturnType<NonNullable<typeof demo>['login']> } = {};
   const sim = demo
@@ -105,6 +112,10 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     ...deps,
     demo: config.demo,
     botStatus: bot.status,
+    channels: {
+      staffWebhook: { configured: Boolean(config.staffWebhookUrl), kind: webhookKind(config.staffWebhookUrl) },
+      sms: { provider: config.sms?.provider ?? null, fallbackAfterMinutes: config.smsFallbackAfterMinutes, priceFen: config.sms?.priceFen },
+    },
     sim,
     imports: {
       dir: path.join(config.dataDir, 'uploads'),
@@ -135,12 +146,14 @@ export async function start(config: Config, log: Logger): Promise<Running> {
       {
         account: bot.wechaty.currentUser.id,
         worker: `${process.pid}`,
+        // issue 28: 3–10 s apart at random (at most 20 a minute, under the 40 that draw WeChat's attention),
+        // a daily cap, and a long silence after "too frequent" (see README "Choosing a WeChat road")
         intervalMs: config.sendIntervalMs,
-        jitterMs: Math.floor(config.sendIntervalMs / 3),
+        jitterMs: config.sendJitterMs,
         roomSwitchMs: config.demo ? 0 : 2000,
-        // a real account is protected by a daily cap; the demo's mock account has nothing to protect
-        dailyCap: config.demo ? 1_000_000 : 3000,
-        tooFrequentPauseMs: 10 * 60_000,
+        dailyCap: config.sendDailyCap,
+        tooFrequentPauseMs: config.sendCooldownMinutes * 60_000,
+        live: deps.reach,
         leaseMs: 60_000,
         idleMs: 1000,
         serves: rooms.serves,
@@ -153,6 +166,38 @@ export async function start(config: Config, log: Logger): Promise<Running> {
   };
   if (bot.wechaty.isLoggedIn) startWorker();
   else bot.wechaty.once('login', startWorker);
+
+  // the channels under the outbox besides WeChat (issue 28): each its own paced sender of its own entries
+  const channelWorker = (account: string, port: { send: (e: import('./domain/types').OutboxEntry) => Promise<void> }, intervalMs: number) =>
+    createOutboxWorker(
+      deps,
+      port,
+      {
+        account,
+        worker: `${process.pid}`,
+        intervalMs,
+        jitterMs: 0,
+        roomSwitchMs: 0,
+        dailyCap: 100_000,
+        tooFrequentPauseMs: 60_000,
+        leaseMs: 60_000,
+        idleMs: 5000,
+        ownOnly: true,
+      },
+      (ms) => new Promise((r) => setTimeout(r, ms)),
+    );
+  const channels = [
+    // a group robot takes 20 messages a minute
+    ...(config.staffWebhookUrl ? [channelWorker(CHANNEL.staff, createStaffWebhook(config.staffWebhookUrl), 3000)] : []),
+    ...(config.sms ? [channelWorker(CHANNEL.sms, createSmsPort(deps, config.sms), 1000)] : []),
+  ];
+  for (const c of channels) c.start();
+  const watch = startReachWatch(deps, {
+    everyMs: config.demo ? 2000 : 15_000,
+    staffAlarms: Boolean(config.staffWebhookUrl),
+    sms: config.sms,
+    fallbackAfterMs: config.smsFallbackAfterMinutes * 60_000,
+  });
 
   const scheduler = startScheduler(deps);
   const retention = startRetention(deps, { days: config.retentionDays, transcripts: sim });
@@ -172,7 +217,9 @@ export async function start(config: Config, log: Logger): Promise<Running> {
       server.closeAllConnections();
       scheduler.stop();
       await retention.stop();
+      await watch.stop();
       await worker?.stop();
+      await Promise.all(channels.map((c) => c.stop()));
       await bot.stop().catch((err) => log.warn({ err }, 'bot stop failed'));
       // its rooms' other member accounts take them now, not after the lease
       await rooms.stop().catch((err) => log.warn({ err }, 'room leases not ended'));

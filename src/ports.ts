@@ -11,6 +11,12 @@ export interface BotStatus {
   account?: string | null;
 }
 
+/** What a send port of a channel under the outbox says about itself (issue 28): never a key or a URL. */
+export interface ChannelStatus {
+  staffWebhook: { configured: boolean; kind: 'wecom' | 'dingtalk' | 'other' | null };
+  sms: { provider: 'aliyun' | 'tencent' | null; fallbackAfterMinutes: number; priceFen?: number };
+}
+
 /** a message of WeChat's other kinds (issue 25): its kind names it in the transcript */
 export type SimKind = 'voice' | 'sticker' | 'video' | 'file' | 'link' | 'recall';
 export interface SimMessage {
@@ -56,4 +62,8 @@ export interface SimulatorPort {
   contactMessages(contactId: string): SimMessage[];
   /** forgets transcript lines from before `before` (retention); returns how many */
   prune(before: Date): number;
+  /** issue 28, rehearsing failure: the bot's account is logged out, logs in again, or WeChat limits its sends for a while */
+  logout(): Promise<void>;
+  login(): Promise<void>;
+  limit(minutes: number): void;
 }

@@ -54,6 +54,8 @@ export interface Landlord extends Entity {
   name: string;
   /** personal data: never in group messages or logs */
   phone: string;
+  /** issue 28: `only` — reachable by SMS only (no WeChat); `never` — opted out of SMS; null — the default */
+  sms?: 'only' | 'never' | null;
 }
 export interface Contact extends Entity {
   wechatId: string;
@@ -265,7 +267,8 @@ export interface ProcessedMessage extends Entity {
   kind: string;
 }
 
-export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
+/** `rerouted`: a room post that went by SMS instead, to each landlord it named (issue 28) */
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'rerouted';
 /** One message the bot will send, persisted before it is sent (SPEC §4). */
 export interface OutboxEntry extends Entity {
   /** unique: enqueuing the same key twice sends once */

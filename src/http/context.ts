@@ -2,7 +2,7 @@ import type { RouterContext } from '@koa/router';
 import type { Actor } from '../domain/policy';
 import type { User } from '../domain/types';
 import type { Deps } from '../services/deps';
-import type { BotStatus, SimulatorPort } from '../ports';
+import type { BotStatus, ChannelStatus, SimulatorPort } from '../ports';
 
 export type { BotStatus } from '../ports';
 
@@ -10,6 +10,8 @@ export type { BotStatus } from '../ports';
 export interface AppOptions extends Deps {
   demo: boolean;
   botStatus: () => BotStatus;
+  /** the channels under the outbox besides WeChat (issue 28): whether each is set up, never its keys or URLs */
+  channels?: ChannelStatus;
   /**
    * roster imports: where uploads are spooled (default DATA_DIR/uploads), the row limit (default 2,000,000)
    * and the time budget (IMPORT_TIME_LIMIT_SECONDS; default 600 s)

@@ -89,6 +89,8 @@ export const listOf = (name: string): Json => ({
 const obj = (properties: Json, required = Object.keys(properties)): Json => ({ type: 'object', properties, required });
 const s = { type: 'string' };
 const i = { type: 'integer' };
+const date = { type: 'string', format: 'date-time' };
+const nullableDate = { type: ['string', 'null'], format: 'date-time' };
 
 /** What each operation answers on success, by `method path` (OpenAPI spelling). */
 export const RESPONSES: Record<string, Json> = {
@@ -204,9 +206,45 @@ export const RESPONSES: Record<string, Json> = {
   'put /api/v1/points/rules': { type: 'object', additionalProperties: { type: 'integer' } },
   'post /api/v1/letters': { allOf: [ref('Letter'), obj({ announced: i })] },
   'get /api/v1/bot': obj(
-    { loggedIn: { type: 'boolean' }, puppet: s, account: { type: 'string', description: 'the logged-in WeChat name' }, qr: s },
-    ['loggedIn', 'puppet'],
+    {
+      loggedIn: { type: 'boolean' },
+      puppet: s,
+      account: { type: 'string', description: 'the logged-in WeChat name' },
+      qr: s,
+      health: obj({
+        state: { type: 'string', enum: ['logged_out', 'limited', 'failing', 'backlog', 'ok'] },
+        account: { type: ['string', 'null'] },
+        loggedIn: { type: 'boolean' },
+        since: date,
+        unavailableSince: nullableDate,
+        lastSentAt: nullableDate,
+        recentFailures: i,
+        lastError: { type: ['string', 'null'] },
+        limitSignals: i,
+        coolingUntil: nullableDate,
+        backlog: obj({ due: i, oldestDueAt: nullableDate }),
+      }),
+      backlogs: { type: 'array', items: obj({ account: s, due: i, oldestDueAt: nullableDate }) },
+      channels: obj({
+        staffWebhook: obj({
+          configured: { type: 'boolean' },
+          kind: { type: ['string', 'null'], enum: ['wecom', 'dingtalk', 'other', null] },
+        }),
+        sms: obj(
+          {
+            provider: { type: ['string', 'null'], enum: ['aliyun', 'tencent', null] },
+            fallbackAfterMinutes: i,
+            month: obj({ period: s, sent: i, costFen: i }),
+          },
+          ['provider', 'fallbackAfterMinutes'],
+        ),
+      }),
+    },
+    ['loggedIn', 'puppet', 'health', 'backlogs', 'channels'],
   ),
+  'post /api/v1/sim/bot/logout': obj({ loggedIn: { type: 'boolean' } }),
+  'post /api/v1/sim/bot/login': obj({ loggedIn: { type: 'boolean' } }),
+  'post /api/v1/sim/bot/limit': obj({ minutes: i }),
   'post /api/v1/import/roster': ref('ImportResult'),
   'get /api/v1/imports/{id}': obj(
     {

@@ -12,7 +12,7 @@ import { RESPONSES, SCHEMAS } from './openapi-responses';
 import { openApiPath, type RouteSpec } from './route-table';
 import { openBody, returnBody, submissionsQuery } from './routes/rounds';
 import { createBody, patchBody } from './routes/schedules';
-import { contactBody, membersBody, messageBody, roomBody } from './routes/sim';
+import { contactBody, limitBody, membersBody, messageBody, roomBody } from './routes/sim';
 import { rankingQuery, registerExportQuery, registerQuery, reportQuery, statsQuery } from './routes/stats';
 
 type Params = { name: string; in: 'query' | 'path'; required?: boolean; schema: unknown }[];
@@ -227,8 +227,15 @@ export function openApiDocument(version: string, routes: readonly RouteSpec[]): 
     },
     '/api/v1/bot': {
       get: {
-        summary: '机器人状态与登录二维码 Bot status and, while it waits for a scan, the login QR payload (staff, admin)',
-        responses: { 200: { description: '{loggedIn, puppet, account?, qr?}' }, ...errors },
+        summary:
+          "机器人状态、健康与登录二维码 Bot status, the account's health (issue 28) and, while it waits for a scan, the login QR payload (staff, admin)",
+        responses: {
+          200: {
+            description:
+              '{loggedIn, puppet, account?, qr?, health: {state: logged_out|limited|failing|backlog|ok, since, unavailableSince, lastSentAt, recentFailures, lastError, limitSignals, coolingUntil, backlog: {due, oldestDueAt}}, backlogs: [{account, due, oldestDueAt}], channels: {staffWebhook: {configured, kind}, sms: {provider, fallbackAfterMinutes, month?: {period, sent, costFen}}}}',
+          },
+          ...errors,
+        },
       },
     },
     '/api/v1/stats': {
@@ -521,6 +528,25 @@ export function openApiDocument(version: string, routes: readonly RouteSpec[]): 
         parameters: idPath,
         requestBody: jsonBody(membersBody),
         responses: { ...ok('{id}', 202), ...errors },
+      },
+    },
+    '/api/v1/sim/bot/logout': {
+      post: {
+        summary: '模拟掉线（仅演示模式） Demo mode only: the bot account is logged out (issue 28: rehearse failover)',
+        responses: { ...ok('{loggedIn: false}', 202), ...errors },
+      },
+    },
+    '/api/v1/sim/bot/login': {
+      post: {
+        summary: '模拟重新登录（仅演示模式） Demo mode only: the bot account logs in again',
+        responses: { ...ok('{loggedIn: true}', 202), ...errors },
+      },
+    },
+    '/api/v1/sim/bot/limit': {
+      post: {
+        summary: '模拟限流（仅演示模式） Demo mode only: for this many minutes every send fails as WeChat\'s "too frequent" (0 ends it)',
+        requestBody: jsonBody(limitBody),
+        responses: { ...ok('{minutes}', 202), ...errors },
       },
     },
     '/api/v1/sim/rooms/{id}/messages': {

@@ -1,5 +1,7 @@
+import { redactPersonal } from '../domain/privacy';
 import type { OutboxEntry } from '../domain/types';
 import type { Deps } from '../services/deps';
+import type { ReachRecorder } from '../services/reach/recorder';
 import { claimCompanions, claimDue, markFailed, markSent, MERGE_MAX_CHARS, mergeable, release } from '../services/sending/outbox';
 
 /** Sends one outbox entry through WeChat; throws when it did not go out. */
@@ -20,7 +22,10 @@ export interface OutboxWorkerOptions {
   roomSwitchMs: number;
   /** at most this many sends per account per day */
   dailyCap: number;
-  /** the pause after WeChat says "too frequent" */
+  /**
+   * The cool-down after WeChat says "too frequent" (issue 28): nothing at all is sent during
+   * it, and the message that met the answer goes back unblamed (it was not its fault).
+   */
   tooFrequentPauseMs: number;
   leaseMs: number;
   idleMs: number;
@@ -36,7 +41,17 @@ export interface OutboxWorkerOptions {
   mergeRoomPosts?: boolean;
   /** told once a send is recorded as sent (metrics, tests) */
   afterSent?: (entry: OutboxEntry) => void;
+  /**
+   * The account's live record (issue 28): the worker tells it sends, failures and cool-downs,
+   * and sends nothing while it says the account is logged out. A channel's worker (staff
+   * webhook, SMS) has none.
+   */
+  live?: ReachRecorder;
+  /** a channel's sender takes only its own account's entries, never those for any account */
+  ownOnly?: boolean;
 }
+
+export type WorkerStep = 'sent' | 'retry' | 'failed' | 'idle' | 'capped' | 'cooling' | 'offline';
 
 const TOO_FREQUENT = /too frequent|frequen|频繁|rate.?limit/i;
 
@@ -66,6 +81,8 @@ export function createOutboxWorker(deps: Deps, port: SendPort, o: OutboxWorkerOp
   // with no pacing at all (a puppet without WeChat's limits, or a benchmark) entries are taken in bursts
   const burst = o.intervalMs + o.jitterMs + o.roomSwitchMs === 0 ? 100 : 1;
   let sent: { today: number; countedAt: number } | null = null;
+  /** WeChat said "too frequent": nothing is sent before this */
+  let coolingUntil = 0;
 
   async function init(): Promise<void> {
     const last = await deps.store.outbox.findOne({ account: o.account, status: 'sent' }, { sentAt: -1 });
@@ -84,7 +101,10 @@ export function createOutboxWorker(deps: Deps, port: SendPort, o: OutboxWorkerOp
   }
 
   /** Sends what is due: one entry, or a burst when unpaced. */
-  async function runOnce(): Promise<'sent' | 'retry' | 'failed' | 'idle' | 'capped'> {
+  async function runOnce(): Promise<WorkerStep> {
+    // nothing is attempted during a cool-down, nor while the account is logged out
+    if (deps.clock.now().getTime() < coolingUntil) return 'cooling';
+    if (o.live && !o.live.snapshot(deps.clock.now()).loggedIn) return 'offline';
     if (lastSentAt === null) await init();
     const allowance = o.dailyCap - (await sentToday());
     if (allowance <= 0) return 'capped';
@@ -95,10 +115,11 @@ export function createOutboxWorker(deps: Deps, port: SendPort, o: OutboxWorkerOp
       limit: Math.min(burst, allowance),
       serves: o.serves,
       roomLeaseMs: o.roomLeaseMs,
+      ownOnly: o.ownOnly,
     });
     if (!entries.length) return 'idle';
     const units: Unit[] = o.mergeRoomPosts ? await mergeByRoom(entries) : entries.map((e) => [e]);
-    let outcome: 'sent' | 'retry' | 'failed' = 'sent';
+    let outcome: WorkerStep = 'sent';
     for (const [i, [entry, ...companions]] of units.entries()) {
       const target = entry.roomId ?? entry.contactId;
       const gap = o.intervalMs + Math.floor(random() * o.jitterMs) + (lastRoom !== null && target !== lastRoom ? o.roomSwitchMs : 0);
@@ -108,14 +129,24 @@ export function createOutboxWorker(deps: Deps, port: SendPort, o: OutboxWorkerOp
         await port.send(companions.length ? merged(entry, companions) : entry);
       } catch (e) {
         const message = (e as Error)?.message ?? String(e);
-        deps.log.warn({ outboxId: entry.id, attempts: entry.attempts, error: message.slice(0, 200) }, 'send failed');
-        outcome = await markFailed(deps, entry, message);
+        const now = deps.clock.now();
+        deps.log.warn({ outboxId: entry.id, attempts: entry.attempts, error: redactPersonal(message.slice(0, 200)) }, 'send failed');
+        o.live?.failed(now, redactPersonal(message));
+        const limited = TOO_FREQUENT.test(message);
+        if (limited) {
+          // a long cool-down; the message goes back as if never taken (no attempt spent on WeChat's limit)
+          coolingUntil = now.getTime() + o.tooFrequentPauseMs;
+          o.live?.limited(now, new Date(coolingUntil));
+          deps.log.warn({ minutes: Math.round(o.tooFrequentPauseMs / 60_000) }, 'WeChat says too frequent: cooling down, nothing is sent');
+          await release(deps, entry);
+          outcome = 'cooling';
+        } else outcome = await markFailed(deps, entry, message);
         // the rest of a burst (and posts merged with this one) go back untouched, to be taken again after this one's back-off
         await Promise.all([...companions, ...units.slice(i + 1).flat()].map((rest) => release(deps, rest)));
-        if (TOO_FREQUENT.test(message)) await sleep(o.tooFrequentPauseMs);
         return outcome;
       }
       lastSentAt = deps.clock.now().getTime();
+      o.live?.sent(deps.clock.now());
       lastRoom = target;
       if (sent) sent.today += 1;
       // the sent mark is on disk before the next send begins: a kill can then catch at most one
@@ -151,6 +182,8 @@ export function createOutboxWorker(deps: Deps, port: SendPort, o: OutboxWorkerOp
 
   return {
     runOnce,
+    /** the end of the running cool-down (ms since the epoch), 0 when none */
+    coolingUntil: () => coolingUntil,
     start(): void {
       if (running) return;
       running = true;
@@ -161,8 +194,10 @@ export function createOutboxWorker(deps: Deps, port: SendPort, o: OutboxWorkerOp
             return 'idle' as const;
           });
           // the world's bell is rung on every enqueue, from any door: an idle worker wakes at once (pacing still applies)
-          if (r === 'idle') await deps.bell.wait(o.idleMs);
+          if (r === 'idle' || r === 'offline') await deps.bell.wait(o.idleMs);
           else if (r === 'capped') await sleep(o.idleMs);
+          // a cool-down is waited out on the bell too, so stopping is not held up by it (a ring only asks again: still cooling, nothing is tried)
+          else if (r === 'cooling') await deps.bell.wait(Math.max(0, coolingUntil - deps.clock.now().getTime()));
         }
       })();
     },

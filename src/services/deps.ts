@@ -3,6 +3,7 @@ import type { Locale } from '../domain/types';
 import type { Translate } from '../i18n';
 import type { Logger } from '../log';
 import type { Store } from '../storage/store';
+import type { ReachPolicy, ReachRecorder } from './reach/recorder';
 import type { Bell } from './sending/bell';
 import type { Notifier } from './sending/notifier';
 
@@ -24,6 +25,10 @@ export interface Deps {
   notifier: Notifier;
   /** rung when the outbox has something new, so the account's sender wakes at once */
   bell: Bell;
+  /** what this process knows live about its WeChat account: logins, sends, failures, cool-downs (issue 28) */
+  reach: ReachRecorder;
+  /** how the reach checks judge an account (backlog threshold, failures) */
+  reachPolicy: ReachPolicy;
   /** how long a pending intent waits */
   intentTtlMs: number;
   /** `催办` in one group at most once in this long (REMIND_COOLDOWN_MINUTES) */

@@ -79,7 +79,7 @@ export const SPECS: {
       ['groupId', 'code'],
     ],
   }),
-  landlords: spec<T.Landlord>({ name: 'landlords', fields: { name: 'string', phone: 'string' }, unique: [['phone']] }),
+  landlords: spec<T.Landlord>({ name: 'landlords', fields: { name: 'string', phone: 'string', sms: 'string?' }, unique: [['phone']] }),
   contacts: spec<T.Contact>({
     name: 'contacts',
     fields: { wechatId: 'string', name: 'string', landlordId: 'string?', userId: 'string?', locale: 'string?' },

@@ -254,7 +254,13 @@ describe('GET /api/v1/bot (issue 13)', () => {
     const f = await appFixture();
     try {
       const r = await request(f.server).get('/api/v1/bot').set('Authorization', `Bearer ${f.adminToken}`).expect(200);
-      expect(r.body).toEqual({ loggedIn: true, puppet: 'wechaty-puppet-mock' });
+      expect(r.body).toEqual({
+        loggedIn: true, puppet: 'wechaty-puppet-mock',
+        // issue 28: the account's health, and which other channels are set up (never a key or a URL)
+        health: expect.objectContaining({ state: 'ok', loggedIn: true, recentFailures: 0, backlog: { due: 0, oldestDueAt: null } }),
+        backlogs: [],
+        channels: { staffWebhook: { configured: false, kind: null }, sms: { provider: null, fallbackAfterMinutes: 0 } },
+      });
       const head = await f.userToken('head', 'street');
       await request(f.server).get('/api/v1/bot').set('Authorization', `Bearer ${head}`).expect(403);
       await request(f.server).get('/api/v1/bot').expect(401);

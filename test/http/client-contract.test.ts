@@ -259,6 +259,11 @@ describe('the typed client against the demo app (issue 15)', () => {
     // room-join and room-leave (issue 25)
     expect((await admin.POST('/api/v1/sim/rooms/{id}/join', { params: { path: { id: room } }, body: { contactIds: [people[1]!] } })).response.status).toBe(202);
     expect((await admin.POST('/api/v1/sim/rooms/{id}/leave', { params: { path: { id: room } }, body: { contactIds: [people[1]!] } })).response.status).toBe(202);
+    // rehearsing failure (issue 28): the account logged out, back, and a limit of 0 minutes (none)
+    expect((await admin.POST('/api/v1/sim/bot/logout')).response.status).toBe(202);
+    expect((await admin.GET('/api/v1/bot')).data!.health.state).toBe('logged_out');
+    expect((await admin.POST('/api/v1/sim/bot/login')).response.status).toBe(202);
+    expect((await admin.POST('/api/v1/sim/bot/limit', { body: { minutes: 0 } })).response.status).toBe(202);
   }, 30_000);
 
   it('rounds, submissions, letters, broadcasts with an image, schedules and the bot', async () => {

@@ -1,6 +1,7 @@
 import type { OutboxEntry } from '../../src/domain/types';
 import { afterQuietHours } from '../../src/domain/quiet-hours';
 import { createOutboxWorker, type SendPort } from '../../src/scheduler/outbox-worker';
+import { createReachRecorder } from '../../src/services/reach/recorder';
 import { claimDue, claimNext, enqueue, markFailed, MAX_ATTEMPTS, PRIORITY } from '../../src/services/sending/outbox';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
 import type { Store } from '../../src/storage/store';
@@ -142,15 +143,41 @@ describe('outbox worker', () => {
     ]);
   });
 
-  it('backs off for a long pause when WeChat says "too frequent", and sends the message later', async () => {
-    await enqueue(deps, [{ key: 'k', text: 't', roomId: 'r' }]);
-    let calls = 0;
-    const port: SendPort = { send: async () => { calls += 1; if (calls === 1) throw new Error('send too frequent'); } };
-    const w = createOutboxWorker(deps, port, options, sleep);
+  it('cools down for a long pause when WeChat says "too frequent": no send is attempted during it, and the message goes later unblamed', async () => {
+    await enqueue(deps, Array.from({ length: 3 }, (_, i) => ({ key: `k${i}`, text: 't', roomId: 'r' })));
+    const attempts: number[] = [];
+    const live = createReachRecorder(deps.clock.now());
+    live.loggedIn('bot', '安心房东', deps.clock.now());
+    const port: SendPort = { send: async () => { attempts.push(deps.clock.now().getTime()); if (attempts.length === 1) throw new Error('send too frequent'); } };
+    const w = createOutboxWorker(deps, port, { ...options, live }, sleep);
     const t0 = deps.clock.now().getTime();
-    expect(await w.runOnce()).toBe('retry');
-    expect(deps.clock.now().getTime() - t0).toBeGreaterThanOrEqual(600_000);
+    expect(await w.runOnce()).toBe('cooling');
+    expect(live.snapshot(deps.clock.now()).coolingUntil?.getTime()).toBe(t0 + 600_000);
+    // the worker is asked again and again during the cool-down (as a loop woken by the bell would): nothing is tried
+    for (let minute = 0; minute < 9; minute += 1) {
+      deps.clock.advance(60_000);
+      expect(await w.runOnce()).toBe('cooling');
+    }
+    expect(attempts).toHaveLength(1);
+    expect(await store.outbox.findOne({ key: 'k0' })).toMatchObject({ status: 'pending', attempts: 0 });
+    deps.clock.set(new Date(t0 + 600_000).toISOString());
+    await drain(w);
+    expect(attempts).toHaveLength(4);
+    expect(Math.min(...attempts.slice(1))).toBeGreaterThanOrEqual(t0 + 600_000);
+    expect(await store.outbox.count({ status: 'sent' })).toBe(3);
+    expect(live.snapshot(deps.clock.now())).toMatchObject({ limitSignals: [new Date(t0)], coolingUntil: null });
+  });
+
+  it('attempts nothing while the account is logged out, and sends once it is back', async () => {
+    await enqueue(deps, [{ key: 'k', text: 't', roomId: 'r' }]);
+    const live = createReachRecorder(deps.clock.now());
+    const { sent, port } = recorder();
+    const w = createOutboxWorker(deps, port, { ...options, live }, sleep);
+    expect(await w.runOnce()).toBe('offline');
+    expect(await store.outbox.findOne({ key: 'k' })).toMatchObject({ status: 'pending', attempts: 0 });
+    live.loggedIn('bot', null, deps.clock.now());
     expect(await w.runOnce()).toBe('sent');
+    expect(sent).toHaveLength(1);
   });
 });
 

@@ -124,6 +124,8 @@ export const EDITS = {
         .string()
         .trim()
         .regex(/^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/, 'phone must be a mobile or landline number'),
+      // issue 28: reachable by SMS only (no WeChat), opted out of SMS, or neither (null)
+      sms: z.enum(['only', 'never']).nullable(),
     })
     .partial()
     .strict(),

@@ -49,6 +49,16 @@ export const messageBody = z.union([
     .strict(),
 ]);
 export const membersBody = z.object({ contactIds: z.array(z.string().min(1).max(80)).min(1).max(500) }).strict();
+/** issue 28: WeChat limits the demo bot's sends for this many minutes (0 ends a limit) */
+export const limitBody = z
+  .object({
+    minutes: z
+      .number()
+      .int()
+      .min(0)
+      .max(24 * 60),
+  })
+  .strict();
 
 /**
  * `/api/v1/sim/*`, mounted in demo mode only (everywhere else these paths are 404):
@@ -99,6 +109,23 @@ export function simRoutes(o: AppOptions, sim: SimulatorPort): RouteTable {
       ctx.body = { id: ctx.params.id! };
     });
   }
+  // issue 28: rehearsing failure — the account logged out, back, or limited ("too frequent")
+  router.post('/bot/logout', 'simulator:use', async (ctx) => {
+    await sim.logout();
+    ctx.status = 202;
+    ctx.body = { loggedIn: false };
+  });
+  router.post('/bot/login', 'simulator:use', async (ctx) => {
+    await sim.login();
+    ctx.status = 202;
+    ctx.body = { loggedIn: true };
+  });
+  router.post('/bot/limit', 'simulator:use', (ctx) => {
+    const { minutes } = limitBody.parse(ctx.request.body ?? {});
+    sim.limit(minutes);
+    ctx.status = 202;
+    ctx.body = { minutes };
+  });
   router.get('/rooms/:id/messages', 'simulator:use', (ctx) => {
     if (!sim.hasRoom(ctx.params.id!)) throw missing('room');
     ctx.body = sim.roomMessages(ctx.params.id!);

@@ -1,7 +1,9 @@
 /**
- * Wakes a sleeping worker: the outbox rings it when something is enqueued, so a reply
+ * Wakes sleeping workers: the outbox rings it when something is enqueued, so a reply
  * goes out as soon as it is durable instead of after the worker's idle poll. A ring
  * while nobody waits is kept for the next wait, so none is missed between two polls.
+ * Several workers may wait at once (the account's sender and the channels' senders,
+ * issue 28): a ring wakes them all.
  */
 export interface Bell {
   ring(): void;
@@ -11,11 +13,14 @@ export interface Bell {
 
 export function createBell(): Bell {
   let rung = false;
-  let wake: (() => void) | null = null;
+  const waiting = new Set<() => void>();
   return {
     ring() {
-      rung = true;
-      wake?.();
+      if (waiting.size === 0) {
+        rung = true;
+        return;
+      }
+      for (const wake of [...waiting]) wake();
     },
     wait(ms) {
       if (rung) {
@@ -25,12 +30,11 @@ export function createBell(): Bell {
       return new Promise<void>((resolve) => {
         const done = () => {
           clearTimeout(timer);
-          wake = null;
-          rung = false;
+          waiting.delete(done);
           resolve();
         };
         const timer = setTimeout(done, ms);
-        wake = done;
+        waiting.add(done);
       });
     },
   };

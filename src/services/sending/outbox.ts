@@ -100,10 +100,20 @@ async function insertNew(deps: Deps, entries: readonly NewOutboxEntry[]): Promis
  */
 export async function claimDue(
   deps: Deps,
-  input: { account: string; worker: string; leaseMs: number; limit: number; roomLeaseMs?: number; serves?: (roomId: string) => boolean },
+  input: {
+    account: string;
+    worker: string;
+    leaseMs: number;
+    limit: number;
+    roomLeaseMs?: number;
+    serves?: (roomId: string) => boolean;
+    /** a channel's sender (staff webhook, SMS: issue 28) takes only its own entries, never those for any account ('*') */
+    ownOnly?: boolean;
+  },
 ): Promise<OutboxEntry[]> {
   const { store, clock } = deps;
   const now = clock.now();
+  const accounts = input.ownOnly ? [input.account] : [input.account, '*'];
   const order = (a: OutboxEntry, b: OutboxEntry) =>
     a.priority - b.priority || a.notBefore.getTime() - b.notBefore.getTime() || (a.id < b.id ? -1 : 1);
   // a few more than asked for are looked at, so entries handed to other accounts do not hide this one's
@@ -112,7 +122,7 @@ export async function claimDue(
     // one indexed query per account (an IN over both would sort every pending entry)
     const due = (
       await Promise.all(
-        [input.account, '*'].map((account) =>
+        accounts.map((account) =>
           store.outbox.find({ account, status: 'pending', notBefore: { lte: now } }, { sort: { priority: 1, notBefore: 1 }, limit: look }),
         ),
       )
@@ -121,7 +131,7 @@ export async function claimDue(
     if (due.length < input.limit) {
       due.push(
         ...(await store.outbox.find(
-          { account: { in: [input.account, '*'] }, status: 'sending', leaseUntil: { lt: now } },
+          { account: { in: accounts }, status: 'sending', leaseUntil: { lt: now } },
           { sort: { priority: 1, notBefore: 1 }, limit: look },
         )),
       );

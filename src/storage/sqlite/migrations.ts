@@ -264,6 +264,13 @@ CREATE UNIQUE INDEX commitments_house_letter_contact ON commitments(houseId, let
 ALTER TABLE houses ADD COLUMN holderLeftAt TEXT;
 `,
   },
+  {
+    version: 60,
+    name: 'issue 28: a landlord reachable by SMS only, or opted out of SMS',
+    sql: `
+ALTER TABLE landlords ADD COLUMN sms TEXT;
+`,
+  },
 ];
 
 /** Applies the migrations not yet recorded; returns the versions applied. */
