@@ -6,7 +6,10 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { ensureDashboardBuilt, haveChromium, input, launchChromium, shot, signIn, SIZES, watchedPage } from '../support/browser';
+import { seededJpeg } from '../support/images';
 import { demoApp, until, type Json } from '../support/sim-client';
+
+const XSS = '<img src=x onerror=alert(1)>';
 
 const suite = haveChromium ? describe : describe.skip;
 let app: Awaited<ReturnType<typeof demoApp>>;
@@ -48,6 +51,7 @@ suite.each(SIZES)('hazards and tips at %o', (size) => {
     const description = `楼道电动车充电${n}`;
     await w.page.fill(input('hazard-house'), String(houses[0]!.code).toLowerCase());
     await w.page.fill(input('hazard-description'), description);
+    await w.page.setInputFiles('[data-test=hazard-photo]', { name: 'site.jpg', mimeType: 'image/jpeg', buffer: seededJpeg(`hazard-site-${n}`) });
     await w.page.click('[data-test=hazard-open]');
     await w.page.waitForSelector('[data-test=hazard-done]');
     const opened = (await hazards()).find((h) => h.description === description)!;
@@ -55,7 +59,10 @@ suite.each(SIZES)('hazards and tips at %o', (size) => {
     const days = (new Date(opened.deadline as string).getTime() - Date.now()) / 86_400_000;
     expect(days).toBeGreaterThan(5);
     expect(days).toBeLessThan(8.1);
+    // the photo taken on site is kept with it, as its "before"
+    expect(opened.sitePhotos).toEqual([expect.objectContaining({ kind: 'before' })]);
     const card = `[data-test=hazard-${opened.number}]`;
+    await w.page.waitForSelector(`${card} [data-test=hazard-photos] >> text=现场照片 1 张`);
     await w.page.waitForSelector(`${card}[data-status=open] >> text=待整改`);
     await shot(w.page, 'hazards-opened', size);
 
@@ -101,6 +108,13 @@ suite.each(SIZES)('hazards and tips at %o', (size) => {
     await answerBox(w.page, '现场核查未发现');
     await w.page.waitForSelector(`[data-test=tip-${other.number}][data-status=rejected] >> text=现场核查未发现`);
     expect((await tips()).find((t) => t.id === other.id)).toMatchObject({ status: 'rejected', reason: '现场核查未发现' });
+    // markup in free text (a hazard's description, a tip's text) is shown as text, never run
+    expect((await app.call('POST', '/hazards', { houseCode: houses[2]!.code, description: `${XSS}${n}` })).status).toBe(201);
+    await tipAbout(String(houses[0]!.code), `${XSS}举报${n}`, `居民丙${n}`);
+    await w.page.click('[data-test=hazard-refresh]');
+    await w.page.getByText(`${XSS}${n}`, { exact: true }).waitFor();
+    await w.page.getByText(`${XSS}举报${n}`).waitFor();
+    expect(await w.page.locator('img[src=x]').count()).toBe(0);
     await shot(w.page, 'hazards-tips', size);
     expect(w.problems).toEqual([]);
     expect(w.dialogs).toEqual([]);
