@@ -6,6 +6,7 @@
  */
 import request from 'supertest';
 import { ensureAdmin } from '../../src/services/setup/ensure-admin';
+import { pruneOld } from '../../src/services/setup/retention';
 import { appFixture, auth } from '../support/app-fixture';
 
 type F = Awaited<ReturnType<typeof appFixture>>;
@@ -60,6 +61,13 @@ it('the admin sets a first password; the user signs in with it and gets an httpO
   // after 12 hours the session has ended
   f.deps.clock.advance(12 * 3_600_000 + 1000);
   await request(f.server).get('/api/v1/me').set('Cookie', valueOf(c)).expect(401);
+  // and retention deletes it (and failed sign-in counts a day old)
+  await signIn('wangli', 'a-wrong-guess');
+  expect(await f.store.signinAttempts.count({})).toBe(2);
+  f.deps.clock.advance(25 * 3_600_000);
+  await pruneOld(f.deps, { days: 30 });
+  expect(await f.store.sessions.count({ userId: u.id })).toBe(0);
+  expect(await f.store.signinAttempts.count({})).toBe(0);
 });
 
 it('a wrong password and an unknown name get the same answer', async () => {
