@@ -39,3 +39,18 @@ export function word(kind: string, code: string | null | undefined): string {
   const said = t(key);
   return said === key ? code : said;
 }
+
+/**
+ * A roster row's message or warning, which the API words in both languages (`中文 / English`,
+ * several joined by `; `): the page's language only.
+ */
+export function oneLanguage(message: string): string {
+  const en = lng.value === 'en';
+  return message
+    .split('; ')
+    .map((part) => {
+      const i = part.indexOf(' / ');
+      return i < 0 ? part : en ? part.slice(i + 3) : part.slice(0, i);
+    })
+    .join(en ? '; ' : '；');
+}
