@@ -42,6 +42,8 @@ export interface Running {
   routes: readonly RouteSpec[];
   /** the admin token made at this first start (shown once), if one was */
   newAdminToken?: string;
+  /** the first admin's dashboard sign-in made at this start (shown once), if it was */
+  newAdminPassword?: { username: string; password: string };
 }
 
 /** Composes store, services, HTTP and bot from the configuration, and starts them. */
@@ -208,6 +210,12 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     log.info(`管理员令牌（仅显示一次，已写入 ${admin.tokenFile}）Admin token (shown once, saved to ${admin.tokenFile}): ${admin.token}`);
   else if (admin.source === 'file' && config.demo && admin.token) log.info(`演示模式管理员令牌 Demo admin token: ${admin.token}`);
   else if (admin.source === 'file') log.info(`管理员令牌见 Admin token in ${admin.tokenFile}`);
+  // the dashboard's first sign-in: shown this once (only its hash is kept); the admin is asked to change it
+  // (printed on the terminal by main(), never into the log, which may be kept or shipped elsewhere)
+  if (admin.password)
+    log.info(
+      `控制台首次登录的用户名 ${admin.password.username}，密码仅在终端显示一次 Dashboard sign-in: user ${admin.password.username}, the password is printed once on the terminal`,
+    );
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -233,6 +241,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     store,
     routes: app.routeTable,
     newAdminToken: admin.source === 'generated' ? (admin.token ?? undefined) : undefined,
+    newAdminPassword: admin.password,
   };
 }
 
@@ -255,6 +264,10 @@ async function main(): Promise<void> {
   const running = await start(config, log);
   // on its own line too, so it can be copied from a terminal or `docker compose logs`
   if (running.newAdminToken) process.stdout.write(`\nADMIN_TOKEN=${running.newAdminToken}\n\n`);
+  if (running.newAdminPassword)
+    process.stdout.write(
+      `控制台登录（仅显示一次，登录后请修改）Dashboard sign-in (shown once, change it after signing in):\n  用户名 user: ${running.newAdminPassword.username}\n  密码 password: ${running.newAdminPassword.password}\n\n`,
+    );
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       running.stop().then(

@@ -10,8 +10,11 @@ export type { paths };
 /** A permission of the API's one policy (src/domain/policy.ts). */
 export type Action = Schemas['Action'];
 
-/** The API token lives in sessionStorage only: closing the tab signs out. */
-export const token = ref(sessionStorage.getItem('token') ?? '');
+/**
+ * Signed in by the session cookie (httpOnly: the page never sees it; issue 26). `checked`: the
+ * page has asked `GET /me` once whether a session is already there (a reload, a new tab).
+ */
+export const checked = ref(false);
 
 /** Who is signed in and what they may do (`GET /me`): the pages, buttons and scope shown follow it. */
 export type Me = paths['/api/v1/me']['get']['responses'][200]['content']['application/json'];
@@ -28,15 +31,19 @@ export class ApiError extends Error {
 
 /**
  * The typed client (src/api-client, generated from openapi.json): a path, parameter or body that
- * drifts from the contract does not compile. Each request carries the token (unless it names
- * one itself, as signing in does) and the page's language, which the API's messages follow.
+ * drifts from the contract does not compile. Requests carry the session cookie (same origin) and
+ * the page's language, which the API's messages follow. A session that ended (expired, signed out
+ * elsewhere, password changed) shows the sign-in form again.
  */
 export const api = createClient<paths>({ baseUrl: location.origin });
 api.use({
   onRequest({ request }) {
-    if (!request.headers.has('Authorization')) request.headers.set('Authorization', `Bearer ${token.value}`);
     request.headers.set('Accept-Language', lng.value);
     return request;
+  },
+  onResponse({ response, request }) {
+    if (response.status === 401 && !request.url.endsWith('/api/v1/session')) me.value = null;
+    return response;
   },
 });
 
@@ -61,21 +68,33 @@ export async function ok<T>(call: Promise<{ data?: T; error?: unknown; response:
   return data as T;
 }
 
-/** Signs in: the token is kept only when `GET /me` accepts it. */
-export async function signIn(tk: string): Promise<void> {
-  me.value = await ok(api.GET('/api/v1/me', { headers: { Authorization: `Bearer ${tk}` } }));
-  token.value = tk;
-  sessionStorage.setItem('token', tk);
+/** Signs in with a user name and password: the API sets the session cookie. */
+export async function signIn(username: string, password: string): Promise<void> {
+  me.value = await ok(api.POST('/api/v1/session', { body: { username, password } }));
+  viaToken.value = false;
+  sessionStorage.removeItem('via');
 }
-export function signOut() {
-  token.value = '';
+/** signed in with a token in this tab (scripts' credential, an admin's way in): a password an admin set is not asked about then */
+export const viaToken = ref(sessionStorage.getItem('via') === 'token');
+/** Signs in with an API token, exchanged for a session at once (the page keeps no token). */
+export async function signInWithToken(tk: string): Promise<void> {
+  me.value = await ok(api.POST('/api/v1/session', { headers: { Authorization: `Bearer ${tk}` } }));
+  viaToken.value = true;
+  sessionStorage.setItem('via', 'token');
+}
+export async function signOut(): Promise<void> {
+  await api.DELETE('/api/v1/session').catch(() => undefined);
   me.value = null;
-  sessionStorage.removeItem('token');
 }
-/** A page reloaded with a kept token: who it belongs to (a revoked token signs out). */
+/** A page loaded with a live session cookie: who it belongs to. */
 export async function restore(): Promise<void> {
-  if (!token.value || me.value) return;
-  await signIn(token.value).catch(() => signOut());
+  try {
+    // 204 when there is no session (a 401 would be logged by the browser as an error)
+    const { data, response } = await api.GET('/api/v1/session');
+    if (response.status === 200 && data) me.value = data;
+  } finally {
+    checked.value = true;
+  }
 }
 
 /** Whether the app runs in demo mode (the simulator is offered there only). */
@@ -83,13 +102,13 @@ export async function demoMode(): Promise<boolean> {
   return (await ok(api.GET('/healthz'))).demo;
 }
 
-/** A photo as an object URL (the image endpoint needs the token, so no plain <img src>). */
+/** A photo as an object URL (fetched through the client, as every call is). */
 export async function photoUrl(id: string, thumb: boolean): Promise<string> {
   const blob = await ok(api.GET('/api/v1/photos/{id}', { params: { path: { id }, query: thumb ? { thumb: '1' } : {} }, parseAs: 'blob' }));
   return URL.createObjectURL(blob);
 }
 
-/** Saves a file the API streams (it needs the token, so no plain link) under the name the server gives it. */
+/** Saves a file the API streams under the name the server gives it. */
 export function save(blob: Blob, response: Response): void {
   const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? 'download';
   const url = URL.createObjectURL(blob);

@@ -54,6 +54,11 @@ export type ErrorCode =
   | 'head_house_move'
   | 'outside_scope'
   | 'report_busy'
+  | 'signin_failed'
+  | 'signin_locked'
+  | 'password_wrong'
+  | 'username_taken'
+  | 'cross_origin'
   | 'internal';
 
 /**

@@ -16,6 +16,12 @@ export function nextCronRun(expr: string, timeZone: string, after: Date): Date {
   return CronExpressionParser.parse(expr, { tz: timeZone, currentDate: after }).next().toDate();
 }
 
+/** The next `n` runs of a cron expression after `after`, in a time zone (a schedule's preview). */
+export function nextCronRuns(expr: string, timeZone: string, after: Date, n: number): Date[] {
+  const it = CronExpressionParser.parse(expr, { tz: timeZone, currentDate: after });
+  return Array.from({ length: n }, () => it.next().toDate());
+}
+
 /**
  * The runs of a schedule that fell due between its last run and now, at most one: a
  * process that was down for three days does a missed daily run once, not three times.

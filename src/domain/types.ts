@@ -201,6 +201,30 @@ export interface ApiToken extends Entity {
   lastUsedAt: Date | null;
   revokedAt: Date | null;
 }
+/** A user's sign-in name and password (argon2id hash); kept apart from the user so user lists never carry it. */
+export interface Password extends Entity {
+  userId: Id;
+  /** lower-case, unique */
+  username: string;
+  hash: string;
+  /** set by an admin (or made at first start): the user is asked to choose their own */
+  mustChange: boolean;
+}
+/** A dashboard session: the cookie holds a random id, the store its sha256 (issue 26). */
+export interface Session extends Entity {
+  userId: Id;
+  hash: string;
+  expiresAt: Date;
+  revokedAt: Date | null;
+}
+/** Failed sign-ins counted per user name and per address, and the lockout they lead to. */
+export interface SigninAttempt extends Entity {
+  /** `user:<username>` or `addr:<ip>` */
+  key: string;
+  failures: number;
+  windowStart: Date;
+  lockedUntil: Date | null;
+}
 export interface BindCode extends Entity {
   code: string;
   kind: 'group' | 'staff';

@@ -4,16 +4,45 @@ import { can, roleAllows, type Action, type Actor } from '../domain/policy';
 import { scopeContains, type PlacedScope } from '../domain/scope';
 import type { User } from '../domain/types';
 import { authenticate } from '../services/access/authenticate';
+import { sessionUser } from '../services/access/passwords';
+import type { Deps } from '../services/deps';
 import { resolveScope } from '../services/access/resolve-scope';
 import { resolveScopeName } from '../services/access/scope-names';
 import type { Store } from '../storage/store';
 import type { AppState, Ctx } from './context';
 
-/** Every route after this needs a valid bearer token; the caller becomes an actor of the policy. */
+export const SESSION_COOKIE = 'afd_session';
+const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * A cookie-authenticated write must come from the dashboard's own origin (CSRF): SameSite=Strict
+ * keeps the cookie off other sites' requests in today's browsers, and this refuses the rest — an
+ * `Origin` (or, without one, `Sec-Fetch-Site`) that is not this site's.
+ */
+export function checkSameOrigin(ctx: Pick<Ctx, 'get' | 'protocol' | 'host'>): void {
+  const origin = ctx.get('origin');
+  const site = ctx.get('sec-fetch-site');
+  // this site's own origin, as the browser addressed it (Koa's ctx.origin is not that: it echoes the request's Origin header)
+  const same = origin ? origin === `${ctx.protocol}://${ctx.host}` : site === 'same-origin';
+  if (!same || (site && site !== 'same-origin')) throw new DomainError('cross_origin', `origin ${origin.slice(0, 100) || '(none)'}`);
+}
+
+/**
+ * Every route after this needs a caller: a bearer token (scripts) or the dashboard's session
+ * cookie (whose writes must come from this origin); the caller becomes an actor of the policy.
+ */
 export const requireToken =
-  (store: Store): Middleware<AppState> =>
+  (deps: Pick<Deps, 'store' | 'clock'>): Middleware<AppState> =>
   async (ctx, next) => {
-    const user = await authenticate(store, ctx.get('authorization') || undefined);
+    const { store } = deps;
+    const cookie = ctx.get('authorization') ? undefined : ctx.cookies.get(SESSION_COOKIE);
+    let user: User;
+    if (cookie) {
+      const s = await sessionUser(deps, cookie);
+      if (!SAFE.has(ctx.method)) checkSameOrigin(ctx);
+      user = s.user;
+      ctx.state.sessionHash = s.hash;
+    } else user = await authenticate(store, ctx.get('authorization') || undefined);
     ctx.state.user = user;
     ctx.state.actor = actorOfUser(user, await resolveScope(store, user.scope));
     await next();

@@ -24,6 +24,8 @@ export interface AppOptions extends Deps {
 export interface AppState {
   user?: User;
   actor?: Actor;
+  /** signed in with the dashboard's session cookie: its hash (to keep it when the password changes) */
+  sessionHash?: string;
   lng: 'zh-CN' | 'en';
 }
 export type Ctx = RouterContext<AppState>;

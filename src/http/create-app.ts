@@ -30,6 +30,7 @@ import { scheduleRoutes } from './routes/schedules';
 import { simRoutes } from './routes/sim';
 import { tipRoutes } from './routes/tips';
 import { userRoutes } from './routes/users';
+import { openSessionRoutes, sessionRoutes } from './routes/session';
 import { RouteTable, type RouteSpec } from './route-table';
 import { statsRoutes } from './routes/stats';
 
@@ -52,7 +53,7 @@ export function createApp(o: AppOptions): Koa<AppState> & { routeTable: RouteSpe
 
   // the API's routes as data: the router, openapi.json and the permission matrix test all read this table
   const api = new RouteTable();
-  api.router.use(requireToken(o.store));
+  api.router.use(requireToken(o));
   api.router.use(bodyParser({ enableTypes: ['json'], jsonLimit: '1mb', encoding: 'utf-8' }));
   api.router.use(rejectOperators('body'));
   for (const add of [
@@ -70,6 +71,7 @@ export function createApp(o: AppOptions): Koa<AppState> & { routeTable: RouteSpe
     pointRoutes,
     tipRoutes,
     userRoutes,
+    sessionRoutes,
   ])
     add(o, api);
   const sim = o.sim ? simRoutes(o, o.sim) : null;
@@ -81,6 +83,7 @@ export function createApp(o: AppOptions): Koa<AppState> & { routeTable: RouteSpe
   const open = new Router<AppState>();
   open.use(healthRoutes(o, health).routes());
   open.use(apiDocsRoutes().routes());
+  open.use(openSessionRoutes(o).routes());
   open.get('/api/v1/openapi.json', (ctx) => {
     ctx.body = openApiDocument(VERSION, routeTable);
   });

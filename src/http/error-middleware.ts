@@ -1,6 +1,7 @@
 import type { Middleware } from 'koa';
 import { ZodError } from 'zod';
 import { DomainError, type ErrorCode } from '../domain/errors';
+import { ROSTER_COLUMNS, type RosterField } from '../domain/roster';
 import { pickLocale, type Translate } from '../i18n';
 import type { Logger } from '../log';
 import { isStorageBusy, isStorageFailure } from '../storage/storage-failure';
@@ -63,6 +64,11 @@ const STATUS: Record<ErrorCode, number> = {
   head_house_move: 409,
   outside_scope: 403,
   report_busy: 429,
+  signin_failed: 401,
+  signin_locked: 429,
+  password_wrong: 403,
+  username_taken: 409,
+  cross_origin: 403,
   internal: 500,
 };
 
@@ -93,6 +99,14 @@ export function errorParams(e: DomainError, t: Translate, lng: string): Record<s
     params.what = t(`api:what.${typeof params.whatKey === 'string' ? params.whatKey : 'record'}`, { lng });
   // a detail named by key (api:details.*) is worded in the reader's language, with the error's other params
   if (typeof params.detailKey === 'string') params.detail = t(`api:details.${params.detailKey}`, { lng, ...params });
+  // missing roster columns by their header in the reader's language (not both at once)
+  if (e.code === 'roster_headers' && typeof params.fields === 'string') {
+    const en = lng === 'en';
+    params.missing = params.fields
+      .split(',')
+      .map((f) => ROSTER_COLUMNS[f as RosterField]?.[en ? 1 : 0] ?? f)
+      .join(en ? ', ' : '、');
+  }
   // a limit passed names itself in the reader's language
   if (e.code === 'roster_limit') {
     params.limit = t(`api:roster_limits.${String(params.which)}`, { lng, max: params.max });
@@ -163,6 +177,8 @@ export function errorMiddleware(t: Translate, log: Logger, fallback: 'zh-CN' | '
       const message = t(`api:errors.${code}`, { lng, ...params, detail: params.detail ?? '', what: params.what ?? '' });
       ctx.body = { error: { code, message, ...(details === undefined ? {} : { details }) } };
       if (ctx.status === 401) ctx.set('WWW-Authenticate', 'Bearer');
+      // a lockout says when to try again
+      if (code === 'signin_locked' && typeof params.retryAfter === 'number') ctx.set('Retry-After', String(params.retryAfter));
     }
   };
 }

@@ -6,12 +6,13 @@ import { acceptBody, rejectBody, tipsQuery } from './routes/tips';
 import { letterBody } from './routes/letters';
 import { EDITS, pageQuery, RESOURCES } from './routes/records';
 import { auditQuery, userBody, userPatch } from './routes/users';
+import { ownPasswordBody, setPasswordBody, signInBody } from './routes/session';
 import { rolesFor, streetOnly } from '../domain/policy';
 import { addExamples } from './openapi-examples';
 import { RESPONSES, SCHEMAS } from './openapi-responses';
 import { openApiPath, type RouteSpec } from './route-table';
 import { openBody, returnBody, submissionsQuery } from './routes/rounds';
-import { createBody, patchBody } from './routes/schedules';
+import { createBody, patchBody, previewQuery } from './routes/schedules';
 import { contactBody, limitBody, membersBody, messageBody, roomBody } from './routes/sim';
 import { rankingQuery, registerExportQuery, registerQuery, reportQuery, statsQuery } from './routes/stats';
 
@@ -81,6 +82,12 @@ const NAMED: Record<string, string> = {
   'put /api/v1/points/rules': 'replacePointRules',
   'post /api/v1/hazards/{id}/photos': 'addHazardSitePhoto',
   'get /api/v1/stats/ranking': 'getRanking',
+  'post /api/v1/session': 'signIn',
+  'get /api/v1/session': 'getSession',
+  'get /api/v1/schedules/preview': 'previewSchedule',
+  'delete /api/v1/session': 'signOut',
+  'put /api/v1/me/password': 'changeOwnPassword',
+  'put /api/v1/users/{id}/password': 'setUserPassword',
 };
 
 /**
@@ -484,6 +491,13 @@ export function openApiDocument(version: string, routes: readonly RouteSpec[]): 
         responses: { ...ok('the schedule', 201), 409: errorResponse, ...errors },
       },
     },
+    '/api/v1/schedules/preview': {
+      get: {
+        summary: "排程预览 The next three runs of a cron expression in the time zone (default: the street's), before saving it",
+        parameters: queryParams(previewQuery),
+        responses: { ...ok('{cron, timeZone, runs}'), ...errors },
+      },
+    },
     '/api/v1/schedules/{id}': {
       patch: {
         summary: '排程 Change or disable a schedule',
@@ -624,6 +638,39 @@ export function openApiDocument(version: string, routes: readonly RouteSpec[]): 
         responses: { ...ok('{id, name, role, scope, scopeName, actions}'), ...errors },
       },
     },
+    '/api/v1/session': {
+      post: {
+        summary:
+          '登录 Sign in with a user name and password (the dashboard): sets the session cookie (httpOnly, SameSite=Strict, 12 hours); 5 failures of one name or 20 of one address in 15 minutes lock it for 15 minutes (429, Retry-After). With `Authorization: Bearer` and no body, the token is exchanged for a session',
+        security: [],
+        requestBody: { ...jsonBody(signInBody), required: false },
+        responses: { ...ok('who signed in, as GET /me, and when the session ends', 201), 429: errorAs('signin_locked'), ...errors },
+      },
+      get: {
+        summary: '登录状态 The session the browser holds: who (as GET /me), or 204 when there is none',
+        security: [],
+        responses: { ...ok('who is signed in, as GET /me'), 204: { description: 'no live session' }, 405: errorResponse },
+      },
+      delete: {
+        summary: '退出登录 Sign out: the session cookie ends',
+        responses: { 204: { description: 'signed out' }, ...errors },
+      },
+    },
+    '/api/v1/me/password': {
+      put: {
+        summary: "修改密码 Change one's own password (the current one first); other sessions end",
+        requestBody: jsonBody(ownPasswordBody),
+        responses: { 204: { description: 'changed' }, ...errors },
+      },
+    },
+    '/api/v1/users/{id}/password': {
+      put: {
+        summary: "设置密码 Set a user's user name and first password (or reset it): they are asked to change it; their sessions end",
+        parameters: idPath,
+        requestBody: jsonBody(setPasswordBody),
+        responses: { ...ok('{username}'), 409: errorAs('username_taken'), ...errors },
+      },
+    },
     '/api/v1/audit': {
       get: {
         summary: '操作日志 Audit log of a scope: who changed or read what, when, before/after',
@@ -670,9 +717,12 @@ export function openApiDocument(version: string, routes: readonly RouteSpec[]): 
       license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
     },
     servers: [{ url: '/', description: '本服务 This server' }],
-    security: [{ bearer: [] }],
+    security: [{ bearer: [] }, { session: [] }],
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer' },
+        session: { type: 'apiKey', in: 'cookie', name: 'afd_session', description: 'the dashboard: POST /api/v1/session' },
+      },
       schemas: {
         ...SCHEMAS,
         Error: {

@@ -246,6 +246,22 @@ export const SPECS: {
     unique: [['hash']],
     indexes: [['userId']],
   }),
+  passwords: spec<T.Password>({
+    name: 'passwords',
+    fields: { userId: 'string', username: 'string', hash: 'string', mustChange: 'bool' },
+    unique: [['userId'], ['username']],
+  }),
+  sessions: spec<T.Session>({
+    name: 'sessions',
+    fields: { userId: 'string', hash: 'string', expiresAt: 'date', revokedAt: 'date?' },
+    unique: [['hash']],
+    indexes: [['userId'], ['expiresAt']],
+  }),
+  signinAttempts: spec<T.SigninAttempt>({
+    name: 'signin_attempts',
+    fields: { key: 'string', failures: 'int', windowStart: 'date', lockedUntil: 'date?' },
+    unique: [['key']],
+  }),
   bindCodes: spec<T.BindCode>({
     name: 'bind_codes',
     fields: { code: 'string', kind: 'string', targetId: 'string', expiresAt: 'date?', usedAt: 'date?', usedBy: 'string?' },

@@ -88,6 +88,9 @@ export interface Collections {
   deliveries: Collection<T.Delivery>;
   users: Collection<T.User>;
   tokens: Collection<T.ApiToken>;
+  passwords: Collection<T.Password>;
+  sessions: Collection<T.Session>;
+  signinAttempts: Collection<T.SigninAttempt>;
   bindCodes: Collection<T.BindCode>;
   audit: Collection<T.AuditEntry>;
   reportRows: Collection<T.ReportRow>;

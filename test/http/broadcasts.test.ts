@@ -81,7 +81,7 @@ describe('schedules API', () => {
     const off = await request(f.server).patch(`/api/v1/schedules/${made.body.id}`).set(auth(f.adminToken)).send({ enabled: false, cron: '30 9 * * 1' }).expect(200);
     expect(off.body).toMatchObject({ enabled: false, cron: '30 9 * * 1' });
     expect((await request(f.server).get('/api/v1/schedules').set(auth(f.adminToken)).expect(200)).body.items.map((s: { name: string }) => s.name)).toEqual(['weekly-tip']);
-    for (const body of [{ name: 'x1', cron: '99 * * * *', action: 'monthly_tip' }, { name: 'x2', cron: '0 10 * * *', action: 'format_disk' }, { name: 'Bad Name', cron: '0 10 * * *', action: 'monthly_tip' }, { name: 'x3', cron: '0 10 * * *', action: 'monthly_tip', timeZone: 'Mars/Base' }]) {
+    for (const body of [{ name: 'x1', cron: '99 * * * *', action: 'monthly_tip' }, { name: 'x2', cron: '0 10 * * *', action: 'format_disk' }, { name: '<b>Bad</b>', cron: '0 10 * * *', action: 'monthly_tip' }, { name: 'x3', cron: '0 10 * * *', action: 'monthly_tip', timeZone: 'Mars/Base' }]) {
       expect((await request(f.server).post('/api/v1/schedules').set(auth(f.adminToken)).send(body)).status).toBe(400);
     }
     await request(f.server).post('/api/v1/schedules').set(auth(f.adminToken)).send({ name: 'weekly-tip', cron: '0 10 * * 1', action: 'monthly_tip' }).expect(409);

@@ -117,7 +117,8 @@ describe('the typed client against the demo app (issue 15)', () => {
     const served = running.routes.map((r) => `${r.method} ${openApiPath('', r.path)}`);
     expect(served.length).toBeGreaterThan(60);
     expect(served.filter((op) => !OPS.includes(op))).toEqual([]);
-    expect(OPS.filter((op) => !served.includes(op)).sort()).toEqual(['get /api/v1/openapi.json', 'get /healthz']);
+    // (and signing in to the dashboard, issue 26: before there is a caller)
+    expect(OPS.filter((op) => !served.includes(op)).sort()).toEqual(['get /api/v1/openapi.json', 'get /api/v1/session', 'get /healthz', 'post /api/v1/session']);
   });
 
   // the demo street's records, found through the client
@@ -374,6 +375,27 @@ describe('the typed client against the demo app (issue 15)', () => {
       expect((bad.error!.error.details as unknown[]).length).toBe(3);
     }
     expect((await admin.POST('/api/v1/hazards', { body: { houseCode: 'NO0000', description: '楼道堆放杂物', days: 3 } })).response.status).toBe(404);
+  });
+
+  it('signing in with a password, the session, passwords and a schedule\'s preview (issue 26)', async () => {
+    const first = running.newAdminPassword!;
+    const anon = client();
+    expect((await anon.POST('/api/v1/session', { body: { username: first.username, password: 'not-the-password' } })).response.status).toBe(401);
+    expect((await anon.GET('/api/v1/session')).response.status).toBe(204);
+    const signed = await anon.POST('/api/v1/session', { body: { username: first.username, password: first.password } });
+    expect(signed.data).toMatchObject({ role: 'admin', username: 'admin', mustChangePassword: true });
+    // a client that carries the session cookie (as the dashboard does), writing from this origin
+    const cookie = signed.response.headers.get('set-cookie')!.split(';')[0]!;
+    const session = client({ fetch: (input, init) => { const r = new Request(input, init); r.headers.set('Cookie', cookie); r.headers.set('Origin', base); return fetch(r); } });
+    expect((await session.GET('/api/v1/session')).data).toMatchObject({ role: 'admin', timeZone: 'Asia/Shanghai' });
+    expect((await session.PUT('/api/v1/me/password', { body: { current: 'wrong-password-1', password: 'chosen-pass-123' } })).response.status).toBe(403);
+    expect((await session.PUT('/api/v1/me/password', { body: { current: first.password, password: 'chosen-pass-123' } })).response.status).toBe(204);
+    expect((await session.DELETE('/api/v1/session')).response.status).toBe(204);
+    const user = (await admin.POST('/api/v1/users', { body: { name: '签到员', role: 'staff', scope: 'street' } })).data!;
+    expect((await admin.PUT('/api/v1/users/{id}/password', { params: { path: { id: user.id } }, body: { username: 'qiandao', password: 'first-pass-123' } })).data).toEqual({ username: 'qiandao' });
+    const runs = await admin.GET('/api/v1/schedules/preview', { params: { query: { cron: '30 8 5 * *' } } });
+    expect(runs.data!.runs).toHaveLength(3);
+    expect((await admin.GET('/api/v1/schedules/preview', { params: { query: { cron: 'not a cron' } } })).response.status).toBe(400);
   });
 
   it('error sweep: every operation that needs a token answers 401 without one; each with an id answers 404 for an unknown one', async () => {

@@ -10,6 +10,10 @@ import { auth, rosterAppFixture } from '../support/app-fixture';
 import { seededJpeg } from '../support/images';
 import { MOBILE, sampleRosterBytes } from '../support/fixtures';
 import type { House } from '../../src/domain/types';
+import { hashToken } from '../../src/services/access/tokens';
+import { hash as argonHash } from '@node-rs/argon2';
+
+const MATRIX_PASSWORD = 'matrix-pass-1';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 
@@ -36,7 +40,7 @@ type Caller = 'admin' | 'street' | 'communityA' | 'gridA' | 'headA' | 'none';
 type Side = 'in' | 'out';
 /** where a record sits; {} is street-level (seen by street-wide callers only) */
 interface Place { c?: string; g?: string; grp?: string }
-interface Req { method: string; path: string; body?: unknown; multipart?: Record<string, string | Buffer>; place: Place | null; /** the request names a scope or house (rounds, broadcasts, hazards) instead of a path id */ names?: boolean; /** what a caller allowed gets, when not the method's usual success */ allowed?: number[] }
+interface Req { method: string; path: string; body?: unknown; multipart?: Record<string, string | Buffer>; place: Place | null; /** the request names a scope or house (rounds, broadcasts, hazards) instead of a path id */ names?: boolean; /** what a caller allowed gets, when not the method's usual success */ allowed?: number[]; /** about the caller themself (their password, their session): anyone signed in */ self?: boolean }
 
 /** SPEC §6 as a table: which roles may take each action at all (heads read; admins manage users). */
 const MAY: Record<string, ('admin' | 'staff' | 'head')[]> = {
@@ -52,7 +56,7 @@ const MAY: Record<string, ('admin' | 'staff' | 'head')[]> = {
 /** Actions that change the whole street: only street-wide callers. */
 const STREET_WIDE = new Set(['letters:publish', 'points:rules', 'users:manage', 'schedules:edit', 'roster:import', 'bot:read']);
 /** Routes whose answer does not depend on a scope (no out-of-scope variant). */
-const UNSCOPED = new Set(['/api/v1/me', '/api/v1/schedules', '/api/v1/schedules/:id', '/api/v1/bot', '/api/v1/points/rules', '/api/v1/users', '/api/v1/users/:id', '/api/v1/users/:id/token', '/api/v1/users/:id/bind-code', '/api/v1/letters', '/api/v1/import/roster', '/api/v1/imports/:id']);
+const UNSCOPED = new Set(['/api/v1/schedules/preview', '/api/v1/me', '/api/v1/me/password', '/api/v1/session', '/api/v1/users/:id/password', '/api/v1/schedules', '/api/v1/schedules/:id', '/api/v1/bot', '/api/v1/points/rules', '/api/v1/users', '/api/v1/users/:id', '/api/v1/users/:id/token', '/api/v1/users/:id/bind-code', '/api/v1/letters', '/api/v1/import/roster', '/api/v1/imports/:id']);
 
 describe('permission matrix (issue 9)', () => {
   let f: Fixture;
@@ -89,6 +93,14 @@ describe('permission matrix (issue 9)', () => {
     for (const h of await s.houses.find({ communityId: cB.id })) {
       secretsB.add(h.id).add(h.code).add(h.landlordId);
       secretsB.add((await s.landlords.get(h.landlordId))!.phone);
+    }
+  });
+  // every caller has a sign-in password too (issue 26), so changing one's own is a request that can succeed
+  beforeAll(async () => {
+    for (const token of Object.values(tokens)) {
+      const t = (await f.store.tokens.findOne({ hash: hashToken(token!) }))!;
+      await f.store.passwords.deleteWhere({ userId: t.userId }); // (the first admin's, made at start)
+      await f.store.passwords.insert({ userId: t.userId, username: `matrix-${t.userId}`, hash: await argonHash(MATRIX_PASSWORD), mustChange: false });
     }
   });
   afterAll(() => f.close());
@@ -186,7 +198,12 @@ describe('permission matrix (issue 9)', () => {
         const sched = (await f.store.schedules.findOne({})) ?? (await f.store.schedules.insert({ name: 'matrix', cron: '0 9 * * 1', action: 'monthly_tip', scope: 'street', timeZone: 'Asia/Shanghai', params: {}, enabled: true, lastRunAt: null, nextRunAt: new Date('2026-11-16T01:00:00Z') }));
         return { ...withId(sched.id, {}), body: { enabled: true } };
       }
+      case 'get /api/v1/schedules/preview': return { method, path: `${path}?cron=${encodeURIComponent('30 9 1 * *')}`, place };
       case 'post /api/v1/schedules': return { method, path, place: {}, body: { name: `s-${uniq()}`, cron: '0 9 * * 1', action: 'monthly_tip' } };
+      // (the same password again: it stays the caller's for the next request)
+      case 'put /api/v1/me/password': return { method, path, place: {}, self: true, body: { current: MATRIX_PASSWORD, password: MATRIX_PASSWORD } };
+      case 'delete /api/v1/session': return { method, path, place: {}, self: true };
+      case 'put /api/v1/users/:id/password': return { ...withId(await freshUser(), {}), body: { username: `u${uniq()}`, password: 'first-pass-123' } };
       case 'put /api/v1/points/rules': return { method, path, place: {}, body: { commitment: 5 } };
       case 'post /api/v1/letters': return { method, path, place: {}, body: { texts: { 'zh-CN': '我承诺：落实消防安全主体责任，不在楼道停放电动车，保持安全出口畅通。' } } };
       // a roster of its own village, so re-importing does not move A's and B's houses back under their old names
@@ -229,7 +246,8 @@ describe('permission matrix (issue 9)', () => {
     if (STREET_WIDE.has(action) && mine.c) return [403];
     const place = r.place ?? {};
     const read = method === 'get';
-    const ok = r.allowed ?? (method === 'post' ? [200, 201] : method === 'delete' ? [204] : [200]);
+    const ok = r.allowed ?? (method === 'post' ? [200, 201] : method === 'delete' ? [204] : method === 'put' ? [200, 204] : [200]);
+    if (r.self) return ok;
     if (r.names) {
       // a scope named outside the caller's is refused; a house code outside it does not exist
       if (contains(mine, place)) return ok;

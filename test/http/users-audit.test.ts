@@ -152,7 +152,8 @@ describe('users, scopes and the audit log (issue 9)', () => {
       expect(op?.['x-roles']?.length).toBeGreaterThan(0);
     }
     const documented = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m} ${p}`))
-      .filter((k) => !k.includes('/sim/') && !k.endsWith('/healthz') && !k.endsWith('/openapi.json'));
+      // (signing in, issue 26, comes before there is a caller: outside the table, like /healthz)
+      .filter((k) => !k.includes('/sim/') && !k.endsWith('/healthz') && !k.endsWith('/openapi.json') && !/^(get|post) \/api\/v1\/session$/.test(k));
     expect(documented.filter((k) => !served.has(k))).toEqual([]);
   });
 });

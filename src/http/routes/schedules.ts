@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SCHEDULE_ACTIONS } from '../../domain/default-schedule';
 import { DomainError } from '../../domain/errors';
-import { isValidCron, nextCronRun } from '../../domain/schedule-time';
+import { isValidCron, nextCronRun, nextCronRuns } from '../../domain/schedule-time';
 import { effectiveScope } from '../authorize';
 import { offsetOnly, pageQuery } from '../paging';
 import { scopesWithin } from '../../services/access/scopes-within';
@@ -21,13 +21,18 @@ const zoneField = z
       return false;
     }
   }, 'timeZone must be an IANA time zone');
+const nameField = z
+  .string()
+  .trim()
+  .min(1)
+  .max(40)
+  .regex(/^[^\p{Cc}\p{Cf}<>]+$/u, 'name: words, without control characters or angle brackets');
+export const previewQuery = z.object({ cron: cronField, timeZone: zoneField.optional() }).strict();
 const params = z.record(z.string().max(40), z.union([z.number(), z.array(z.number()).max(10), z.string().max(100)]));
 export const createBody = z
   .object({
-    name: z
-      .string()
-      .trim()
-      .regex(/^[a-z0-9][a-z0-9-]{1,40}$/, 'name: lower-case letters, digits and dashes'),
+    // a name staff read: Chinese or any words (issue 26), no control characters
+    name: nameField,
     cron: cronField,
     action: z.enum(SCHEDULE_ACTIONS),
     scope: z.string().max(100).default('street'),
@@ -38,6 +43,7 @@ export const createBody = z
   .strict();
 export const patchBody = z
   .object({
+    name: nameField.optional(),
     cron: cronField.optional(),
     scope: z.string().max(100).optional(),
     timeZone: zoneField.optional(),
@@ -64,6 +70,12 @@ export function scheduleRoutes(o: AppOptions, router: RouteTable): void {
       o.store.schedules.count(where),
     ]);
     ctx.body = { items, total, limit: q.limit, offset: q.offset };
+  });
+  // the next runs of a cron expression, in the street's time zone: the schedule form previews them before saving
+  router.get('/schedules/preview', 'schedules:read', async (ctx) => {
+    const q = previewQuery.parse(ctx.query);
+    const timeZone = q.timeZone ?? o.timeZone;
+    ctx.body = { cron: q.cron, timeZone, runs: nextCronRuns(q.cron, timeZone, o.clock.now(), 3) };
   });
   router.post('/schedules', 'schedules:edit', async (ctx) => {
     const b = createBody.parse(ctx.request.body ?? {});

@@ -67,7 +67,7 @@ export const limitBody = z
 export function simRoutes(o: AppOptions, sim: SimulatorPort): RouteTable {
   const table = new RouteTable('/api/v1/sim');
   const router = table;
-  table.router.use(requireToken(o.store));
+  table.router.use(requireToken(o));
   // photos come base64 in JSON: a larger limit here than for the rest of the API
   table.router.use(bodyParser({ enableTypes: ['json'], jsonLimit: '28mb', encoding: 'utf-8' }));
   table.router.use(rejectOperators('body'));

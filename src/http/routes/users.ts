@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors';
-import { allowedActions } from '../../domain/policy';
+import { describeMe } from './session';
 import { placedFilter } from '../../domain/scope';
 import { currentActor, currentUser, effectiveScope } from '../authorize';
 import type { AppOptions, Ctx } from '../context';
@@ -62,12 +62,7 @@ export function userRoutes(o: AppOptions, router: RouteTable): void {
 
   // who the caller is, and what they may do somewhere in their scope: the dashboard offers its pages and buttons from this
   router.get('/me', 'self:read', async (ctx) => {
-    const user = currentUser(ctx);
-    const [level, id] = user.scope.split(':') as ['street' | 'community' | 'grid' | 'group', string | undefined];
-    const coll = level === 'community' ? o.store.communities : level === 'grid' ? o.store.grids : level === 'group' ? o.store.groups : null;
-    const place = coll && id ? await (coll as typeof o.store.grids).get(id) : null;
-    const actions = allowedActions(currentActor(ctx));
-    ctx.body = { id: user.id, name: user.name, role: user.role, scope: user.scope, scopeName: place?.name ?? null, actions };
+    ctx.body = await describeMe(o, currentUser(ctx));
   });
 
   router.get('/audit', 'audit:read', async (ctx) => {

@@ -74,7 +74,10 @@ export async function updateUser(
     };
     const after = (await deps.store.users.update(user.id, change))!;
     // a user switched off loses their tokens at once
-    if (patch.active === false) await deps.store.tokens.updateWhere({ userId: user.id, revokedAt: null }, { revokedAt: deps.clock.now() });
+    if (patch.active === false) {
+      await deps.store.tokens.updateWhere({ userId: user.id, revokedAt: null }, { revokedAt: deps.clock.now() });
+      await deps.store.sessions.updateWhere({ userId: user.id, revokedAt: null }, { revokedAt: deps.clock.now() });
+    }
     const before = Object.fromEntries(Object.keys(change).map((k) => [k, (user as unknown as Record<string, unknown>)[k]]));
     await audit(deps, { actor: input.by, action: 'edit_user', target: `users:${user.id}`, detail: { before, after: change } });
     return after;
@@ -88,6 +91,8 @@ export async function removeUser(deps: Deps, input: { user: User; by: string }):
     await keepAnAdmin(deps, input.user);
     await store.tokens.updateWhere({ userId: input.user.id, revokedAt: null }, { revokedAt: deps.clock.now() });
     await store.contacts.updateWhere({ userId: input.user.id }, { userId: null });
+    await store.sessions.updateWhere({ userId: input.user.id, revokedAt: null }, { revokedAt: deps.clock.now() });
+    await store.passwords.deleteWhere({ userId: input.user.id });
     await store.users.delete(input.user.id);
     await audit(deps, {
       actor: input.by,

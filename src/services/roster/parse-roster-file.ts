@@ -50,7 +50,8 @@ export interface RosterSink {
 
 const missingColumns = (fields: RosterField[]): DomainError => {
   const names = fields.map((f) => ROSTER_COLUMNS[f].join('/')).join(', ');
-  return new DomainError('roster_headers', `missing columns: ${names}`, { missing: names });
+  // the columns by key: the answer names them in the reader's language only (issue 26)
+  return new DomainError('roster_headers', `missing columns: ${names}`, { missing: names, fields: fields.join(',') });
 };
 
 /** title rows above the header looked past at most */

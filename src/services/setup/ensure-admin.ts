@@ -2,12 +2,16 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Deps } from '../deps';
 import { generateToken, hashToken } from '../access/tokens';
+import { hash as argonHash } from '@node-rs/argon2';
+import { generatePassword } from '../access/passwords';
 
 export interface AdminBootstrap {
   /** the token in clear, when this start made it or can read it back from the file */
   token?: string;
   source: 'env' | 'generated' | 'file';
   tokenFile: string;
+  /** the first admin's sign-in (user name `admin`), when this start made their password: shown once, never stored in clear */
+  password?: { username: string; password: string };
 }
 
 /**
@@ -15,11 +19,34 @@ export interface AdminBootstrap {
  * the admin's (an older env token is revoked); otherwise one is generated once, stored
  * hashed, and written to DATA_DIR/admin-token (mode 0600) for the person who set it up.
  */
-export async function ensureAdmin({ store, log }: Deps, options: { adminToken?: string; dataDir: string }): Promise<AdminBootstrap> {
+export async function ensureAdmin(deps: Deps, options: { adminToken?: string; dataDir: string }): Promise<AdminBootstrap> {
+  const boot = await ensureAdminToken(deps, options);
+  return { ...boot, ...(await ensureAdminPassword(deps)) };
+}
+
+/**
+ * The dashboard's first sign-in: when no user has a password yet, the first admin gets the user
+ * name `admin` and a generated password, which they are asked to change (issue 26).
+ */
+async function ensureAdminPassword({ store }: Deps): Promise<Pick<AdminBootstrap, 'password'>> {
+  if (await store.passwords.findOne({})) return {};
+  const admin = await store.users.findOne({ role: 'admin', active: true });
+  if (!admin) return {};
+  const password = generatePassword();
+  const made = await store.passwords.insertIfAbsent({
+    userId: admin.id,
+    username: 'admin',
+    hash: await argonHash(password),
+    mustChange: true,
+  });
+  return made ? { password: { username: 'admin', password } } : {};
+}
+
+async function ensureAdminToken({ store, log }: Deps, options: { adminToken?: string; dataDir: string }): Promise<AdminBootstrap> {
   const tokenFile = path.join(options.dataDir, 'admin-token');
   const admin =
     (await store.users.findOne({ role: 'admin', active: true })) ??
-    (await store.users.insert({ name: '管理员 Admin', role: 'admin', scope: 'street', contactId: null, active: true }));
+    (await store.users.insert({ name: '管理员', role: 'admin', scope: 'street', contactId: null, active: true }));
 
   if (options.adminToken) {
     const hash = hashToken(options.adminToken);

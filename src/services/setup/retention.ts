@@ -45,6 +45,9 @@ export async function pruneOld(deps: Deps, input: { days: number; transcripts?: 
     (ids) => store.outbox.deleteWhere({ id: { in: ids }, status: 'sent' }),
   );
   const intents = await store.intents.deleteWhere({ expiresAt: { lt: now } });
+  // dashboard sessions that have ended, and failed sign-in counts a day past their window (their lockout long over: issue 26)
+  await store.sessions.deleteWhere({ expiresAt: { lt: now } });
+  await store.signinAttempts.deleteWhere({ windowStart: { lt: new Date(now.getTime() - DAY_MS) } });
   const transcripts = input.transcripts?.prune(before) ?? 0;
   const pruned = { messages, outbox, intents, transcripts };
   if (messages + outbox + intents + transcripts > 0) deps.log.info({ ...pruned, days: input.days }, 'retention: pruned');

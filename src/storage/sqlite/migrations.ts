@@ -265,6 +265,21 @@ ALTER TABLE houses ADD COLUMN holderLeftAt TEXT;
 `,
   },
   {
+    version: 50,
+    name: 'sign-in with a user name and password, dashboard sessions, and failed attempts counted (issue 26)',
+    sql: `
+CREATE TABLE passwords (${base}, userId TEXT NOT NULL, username TEXT NOT NULL, hash TEXT NOT NULL, mustChange INTEGER NOT NULL);
+CREATE UNIQUE INDEX passwords_user ON passwords(userId);
+CREATE UNIQUE INDEX passwords_username ON passwords(username);
+CREATE TABLE sessions (${base}, userId TEXT NOT NULL, hash TEXT NOT NULL, expiresAt TEXT NOT NULL, revokedAt TEXT);
+CREATE UNIQUE INDEX sessions_hash ON sessions(hash);
+CREATE INDEX sessions_user ON sessions(userId);
+CREATE INDEX sessions_expiry ON sessions(expiresAt);
+CREATE TABLE signin_attempts (${base}, key TEXT NOT NULL, failures INTEGER NOT NULL, windowStart TEXT NOT NULL, lockedUntil TEXT);
+CREATE UNIQUE INDEX signin_attempts_key ON signin_attempts(key);
+`,
+  },
+  {
     version: 60,
     name: 'issue 28: a landlord reachable by SMS only, or opted out of SMS',
     sql: `
