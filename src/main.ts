@@ -105,6 +105,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
     ...deps,
     demo: config.demo,
     botStatus: bot.status,
+    publicUrl: config.publicUrl,
     sim,
     imports: { dir: path.join(config.dataDir, 'uploads'), maxRows: config.rosterMaxRows },
   });

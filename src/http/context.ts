@@ -12,6 +12,10 @@ export interface AppOptions extends Deps {
   botStatus: () => BotStatus;
   /** roster imports: where uploads are spooled (default DATA_DIR/uploads) and the row limit (default 2,000,000) */
   imports?: { dir?: string; maxRows?: number };
+  /** where placards' QR links point (PUBLIC_URL); absent: the origin each request came to */
+  publicUrl?: string;
+  /** the public placard page's limits (issue 27); defaults in routes/placard-page.ts */
+  placardLimits?: { perAddressPerDay?: number };
   /** demo mode's simulator; absent otherwise, and then /api/v1/sim/* is 404 */
   sim?: SimulatorPort;
 }

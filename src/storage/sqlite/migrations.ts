@@ -264,6 +264,15 @@ CREATE UNIQUE INDEX commitments_house_letter_contact ON commitments(houseId, let
 ALTER TABLE houses ADD COLUMN holderLeftAt TEXT;
 `,
   },
+  {
+    version: 55,
+    name: "一户一码: each house's placard token, rotatable, in place of its id on the QR (issue 27)",
+    sql: `
+CREATE TABLE placards (${base}, houseId TEXT NOT NULL, token TEXT NOT NULL, rotatedBy TEXT);
+CREATE UNIQUE INDEX placards_house ON placards(houseId);
+CREATE UNIQUE INDEX placards_token ON placards(token);
+`,
+  },
 ];
 
 /** Applies the migrations not yet recorded; returns the versions applied. */
