@@ -28,7 +28,8 @@ const GROUP_MAX_HOUSES = 200;
 const ALL = 100_000;
 
 /** The placard link of a token: PUBLIC_URL when set, else the address this request came to. */
-export const placardLink = (o: AppOptions, ctx: Ctx, token: string): string => `${o.publicUrl ?? ctx.origin}/p/${token}`;
+export const placardLink = (o: AppOptions, ctx: Ctx, token: string): string =>
+  `${o.publicUrl ?? `${ctx.protocol}://${ctx.host}`}/p/${token}`;
 
 /**
  * 一户一档 and 一户一码 (issue 27): a house's record and plan (JSON and PDF), a group's file and

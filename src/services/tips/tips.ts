@@ -6,6 +6,7 @@ import { hazardOpenedNotices, recordHazard } from '../hazards/hazards';
 import type { NoticeData } from '../sending/notifier';
 import { createIntent, findIntent, takeIntent, type Said } from '../conversation/intents';
 import { pointRules } from '../points/points';
+import { checkPhoto } from '../inspection/check-photo';
 import { keepPhoto } from '../inspection/keep-photo';
 
 /** SPEC §3: a tip takes up to 9 photos; a contact may open at most 5 tips a day. */
@@ -93,7 +94,8 @@ export async function reportTipAtHouse(deps: Deps, input: { house: House; text: 
   if (today >= PUBLIC_TIPS_PER_HOUSE_PER_DAY) throw new DomainError('too_many_tips', 'house', { limit: PUBLIC_TIPS_PER_HOUSE_PER_DAY });
   if (input.photos.length > PUBLIC_TIP_MAX_PHOTOS)
     throw new DomainError('validation', 'photos', { detailKey: 'at_most_photos', max: PUBLIC_TIP_MAX_PHOTOS });
-  // every photo is checked before anything is kept: one hostile file refuses the whole report
+  // every photo is checked before anything is kept: one hostile file refuses the whole report (keepPhoto checks again: cheap, three at most)
+  for (const bytes of input.photos) await checkPhoto(bytes, 'tip');
   const photos = [];
   for (const bytes of input.photos) photos.push(await keepPhoto(deps, { bytes, contactId: null, messageId: null, what: 'tip' }));
   const tip = await store.tips.insert({
