@@ -84,9 +84,11 @@ export async function readPdf(bytes: Buffer): Promise<{ pages: number; text: str
     if (text.includes('beginbfrange') || text.includes('beginbfchar')) {
       for (const m of text.matchAll(/<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*\[([^\]]*)\]/g)) {
         const start = parseInt(m[1]!, 16);
-        [...m[3]!.matchAll(/<([0-9a-fA-F]+)>/g)].forEach((u, i) => toUnicode.set(start + i, Buffer.from(u[1]!, 'hex').swap16().toString('utf16le')));
+        // (a ligature maps to several code units: `<0066 0069>` is "fi")
+        [...m[3]!.matchAll(/<([0-9a-fA-F\s]+)>/g)].forEach((u, i) => toUnicode.set(start + i, Buffer.from(u[1]!.replace(/\s/g, ''), 'hex').swap16().toString('utf16le')));
       }
-      for (const m of text.matchAll(/<([0-9a-fA-F]{4})>\s*<([0-9a-fA-F]{4,})>(?!\s*<)/g)) toUnicode.set(parseInt(m[1]!, 16), Buffer.from(m[2]!, 'hex').swap16().toString('utf16le'));
+      for (const block of text.matchAll(/beginbfchar([\s\S]*?)endbfchar/g))
+        for (const m of block[1]!.matchAll(/<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>/g)) toUnicode.set(parseInt(m[1]!, 16), Buffer.from(m[2]!, 'hex').swap16().toString('utf16le'));
     } else if (/\bT[Jj]\b/.test(text)) pageStreams.push(text);
   }
   const text = pageStreams

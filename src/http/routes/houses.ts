@@ -37,7 +37,7 @@ export const placardLink = (o: AppOptions, ctx: Ctx, token: string): string =>
  * the caller's scope is the same 404 as one that does not exist.
  */
 export function houseRoutes(o: AppOptions, router: RouteTable): void {
-  const thumbnail = createThumbnails(160, 200);
+  const thumbnail = createThumbnails(120, 500);
   const saying = (ctx: Ctx): Saying => ({ t: o.t, lng: ctx.state.lng, timeZone: o.timeZone });
   /** phones in full for those who may read them (and that reading is audited), masked for heads */
   const phoneShown = async (ctx: Ctx, houses: readonly House[]): Promise<boolean> => {

@@ -12,8 +12,8 @@ export interface PrintedHouse {
 export const PRINTED_ENTRIES = 300;
 /** the ideographic space between fields of a printed line (U+3000) */
 const SP = '\u3000';
-/** thumbnails per house: enough for a visit, while a group's file stays small and quick */
-export const PRINTED_THUMBS = 40;
+/** thumbnails per house, newest first: the latest rounds and hazards, enough for a visit, while a group's file stays quick (each is a photo of up to 20 MB decoded) */
+export const PRINTED_THUMBS = 20;
 const THUMB = 54;
 const GAP = 6;
 
@@ -40,8 +40,14 @@ export async function archivePdf(input: {
   const ensure = (h: number) => {
     if (doc.y + h > bottom()) doc.addPage();
   };
+  // a line that fits is drawn as one run: pdfkit's line wrapper lays out every CJK character on its
+  // own (each is a break opportunity), which made a group's file take seconds; only longer lines wrap
   const para = (text: string, size = 10, color = '#000000') => {
-    doc.fillColor(color).fontSize(size).text(text, left, doc.y, { width });
+    doc.fillColor(color).fontSize(size);
+    const fits = !text.includes('\n') && doc.widthOfString(text) <= width;
+    // (a run drawn whole does not turn the page by itself)
+    if (fits) ensure(doc.currentLineHeight(true) + 2);
+    doc.text(text, left, doc.y, fits ? { lineBreak: false } : { width });
   };
   input.houses.forEach(({ archive, entries }, n) => {
     if (n > 0) doc.addPage();
