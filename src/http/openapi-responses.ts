@@ -207,6 +207,12 @@ export const RESPONSES: Record<string, Json> = {
     plan: ref('HousePlan'),
   }),
   'post /api/v1/houses/{id}/placard/rotate': obj({ houseId: s, code: s, link: s }),
+  'get /api/v1/house-search': obj({
+    items: { type: 'array', items: obj({ id: s, code: s, address: s, groupId: s }) },
+    total: i,
+    limit: i,
+    offset: i,
+  }),
   'get /api/v1/placards/{token}': obj({ houseId: s, code: s }),
   'post /api/v1/sim/contacts': obj({ id: s }),
   'post /api/v1/sim/rooms': obj({ id: s }),

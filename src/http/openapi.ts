@@ -3,7 +3,7 @@ import { broadcastBody } from './routes/broadcasts';
 import { hazardBody, hazardsQuery, reopenBody } from './routes/hazards';
 import { pointsQuery, rulesBody } from './routes/points';
 import { acceptBody, rejectBody, tipsQuery } from './routes/tips';
-import { archiveQuery } from './routes/houses';
+import { archiveQuery, houseSearchQuery } from './routes/houses';
 import { letterBody } from './routes/letters';
 import { EDITS, pageQuery, RESOURCES } from './routes/records';
 import { auditQuery, userBody, userPatch } from './routes/users';
@@ -81,6 +81,7 @@ const NAMED: Record<string, string> = {
   'post /api/v1/hazards/{id}/photos': 'addHazardSitePhoto',
   'get /api/v1/stats/ranking': 'getRanking',
   'get /api/v1/houses/{id}/archive': 'getHouseArchive',
+  'get /api/v1/house-search': 'searchHouses',
   'get /api/v1/houses/{id}/archive.pdf': 'getHouseArchivePdf',
   'get /api/v1/groups/{id}/archive.pdf': 'getGroupArchivePdf',
   'get /api/v1/groups/{id}/placards.pdf': 'getGroupPlacardsPdf',
@@ -222,6 +223,13 @@ export function openApiDocument(version: string, routes: readonly RouteSpec[]): 
         parameters: idPath,
         requestBody: jsonBody(rejectBody),
         responses: { 200: { description: 'the tip' }, ...errors },
+      },
+    },
+    '/api/v1/house-search': {
+      get: {
+        summary: "房屋查找 Houses of a scope whose code or address holds every word of q (the register's search), codes in order",
+        parameters: queryParams(houseSearchQuery),
+        responses: { 200: { description: '{items:[{id, code, address, groupId}], total, limit, offset}' }, ...errors },
       },
     },
     '/api/v1/houses/{id}/archive': {

@@ -6,7 +6,7 @@ const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 function frame(lng: 'zh-CN' | 'en', title: string, body: string): string {
   return `<!doctype html>
 <html lang="${lng}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex"><title>${esc(title)}</title>
+<meta name="robots" content="noindex"><link rel="icon" href="data:,"><title>${esc(title)}</title>
 <style>body{font-family:system-ui,"PingFang SC","Microsoft YaHei",sans-serif;max-width:30rem;margin:0 auto;padding:1rem;line-height:1.6;color:#222;font-size:17px}
 h1{color:#c0392b;font-size:1.35rem;margin:.5rem 0}label{display:block;margin:1rem 0 .3rem;font-weight:600}
 textarea{width:100%;box-sizing:border-box;min-height:7rem;font-size:17px;padding:.5rem;border:1px solid #bbb;border-radius:6px}

@@ -15,6 +15,9 @@ import type { Group, House } from '../../src/domain/types';
 import { auth, rosterAppFixture } from '../support/app-fixture';
 import { uniqueJpeg } from '../support/images';
 
+// PDFs made and read back, a year of history: wide limits, so a busy machine is slow, not failing
+jest.setTimeout(120_000);
+
 let f: Awaited<ReturnType<typeof rosterAppFixture>>;
 let group: Group;
 let house: House;

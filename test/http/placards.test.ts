@@ -10,6 +10,9 @@ import { auth, rosterAppFixture } from '../support/app-fixture';
 import { headersOnly, hostileFiles, uniqueJpeg, uniquePng } from '../support/images';
 import { readPdf } from '../support/pdf-read';
 
+// PDFs made and read back, a year of history: wide limits, so a busy machine is slow, not failing
+jest.setTimeout(120_000);
+
 let f: Awaited<ReturnType<typeof rosterAppFixture>>;
 let group: Group;
 let houses: House[];

@@ -6,10 +6,12 @@ import type { House } from '../../domain/types';
 import { audit } from '../../services/access/audit';
 import { houseArchive } from '../../services/houses/house-archive';
 import { houseOfPlacard, placardTokens, rotatePlacardToken } from '../../services/houses/placards';
+import { searchHouses } from '../../services/houses/search-houses';
+import { pageQuery } from '../paging';
 import { entryPhotos, entryText, fixTexts, roundText, type Saying } from '../../render/archive-text';
 import { archivePdf } from '../../render/pdf/archive-pdf';
 import { placardsPdf } from '../../render/pdf/placards-pdf';
-import { currentActor, inCallerScope, loadInScope } from '../authorize';
+import { currentActor, effectiveScope, inCallerScope, loadInScope } from '../authorize';
 import type { AppOptions, Ctx } from '../context';
 import type { RouteTable } from '../route-table';
 import { createThumbnails } from '../thumbnails';
@@ -22,6 +24,8 @@ export const archiveQuery = z
   })
   .strict();
 const noQuery = z.object({}).strict();
+/** `?q=` words of a code or an address (all must match), in a scope, paged */
+export const houseSearchQuery = pageQuery.omit({ after: true }).extend({ q: z.string().trim().max(60).default('') });
 /** a group's file and placards: its houses, at most this many (a group is about ten) */
 const GROUP_MAX_HOUSES = 200;
 /** the whole history, for a printed file */
@@ -64,6 +68,12 @@ export function houseRoutes(o: AppOptions, router: RouteTable): void {
     ctx.set('Cache-Control', 'private, no-store');
     ctx.body = bytes;
   };
+
+  router.get('/house-search', 'records:read', async (ctx) => {
+    const q = houseSearchQuery.parse(ctx.query);
+    const within = await effectiveScope(o.store, ctx, q.scope);
+    ctx.body = { ...(await searchHouses(o, { within, q: q.q, limit: q.limit, offset: q.offset })), limit: q.limit, offset: q.offset };
+  });
 
   router.get('/houses/:id/archive', 'records:read', async (ctx) => {
     const q = archiveQuery.parse(ctx.query);

@@ -44,7 +44,8 @@ export function placardPageRoutes(o: AppOptions): Router<AppState> {
     fields: 1,
     fieldSize: 16 * 1024,
   });
-  const say = (ctx: Ctx): PlacardSay => ({ t: o.t, lng: ctx.state.lng });
+  // Chinese first, whatever the phone's browser asks for (a placard hangs on a Chinese door); `?lng=en` for English
+  const say = (ctx: Ctx): PlacardSay => ({ t: o.t, lng: ctx.query.lng === 'en' ? 'en' : 'zh-CN' });
   const html = (ctx: Ctx, status: number, body: string) => {
     ctx.status = status;
     ctx.type = 'html';
@@ -65,7 +66,7 @@ export function placardPageRoutes(o: AppOptions): Router<AppState> {
       placardForm(say(ctx), {
         code: house.code,
         place: shortenAddress(house.address),
-        action: `/p/${String(ctx.params.token)}`,
+        action: `/p/${String(ctx.params.token)}${ctx.query.lng === 'en' ? '?lng=en' : ''}`,
         staffLink: `/#placard/${String(ctx.params.token)}`,
         maxText: PUBLIC_TIP_MAX_TEXT,
         maxPhotos: PUBLIC_TIP_MAX_PHOTOS,
@@ -89,7 +90,7 @@ export function placardPageRoutes(o: AppOptions): Router<AppState> {
       const tip = await reportTipAtHouse(o, { house, text, photos: uploadedFiles(ctx) });
       html(ctx, 201, placardThanks(say(ctx), { number: tip.number, back }));
     } catch (e) {
-      const lng = ctx.state.lng;
+      const { lng } = say(ctx);
       if (e instanceof ZodError)
         return html(
           ctx,
