@@ -126,6 +126,10 @@ describe('the public page (issue 27)', () => {
     expect(archive.timeline.items).toEqual([expect.objectContaining({ kind: 'tip', number: 1, photos: tip.photoIds })]);
     // the photos are served to staff of the house's scope
     await request(f.server).get(`/api/v1/photos/${tip.photoIds[0]}`).set(auth(f.adminToken)).expect(200);
+    // accepted with a staff-written hazard: nobody to award points to, nobody to tell privately
+    const accepted = (await request(f.server).post(`/api/v1/tips/${tip.id}/accept`).set(auth(f.adminToken)).send({ hazard: { description: '楼道电动车充电', days: 3 } }).expect(200)).body;
+    expect(accepted.hazard).toMatchObject({ houseId: house.id, description: '楼道电动车充电' });
+    expect(await f.store.points.count({ reason: 'tip_accepted' })).toBe(0);
   });
 
   it('holds its limits under a bounded flood: per address, then per house a day, counted by the tips kept', async () => {
