@@ -39,16 +39,30 @@ afterAll(async () => {
 });
 
 suite('一户一码 in the browser (issue 27)', () => {
-  it('scans a printed placard, reports a hazard with a photo signed out, and staff find the tip under the house', async () => {
+  it('scans a printed placard (the image in the PDF, and the sheet as Chromium renders it), reports a hazard with a photo signed out, and staff find the tip under the house', async () => {
     const group = (await f.store.groups.findOne({ name: '平山村第1网格联防1组' }))!;
     const house = (await f.store.houses.findOne({ groupId: group.id, code: 'P00004' }))!;
     const sheet = await fetch(`${base}/api/v1/groups/${group.id}/placards.pdf`, { headers: { Authorization: `Bearer ${f.adminToken}` } });
     expect(sheet.status).toBe(200);
-    const pdf = await readPdf(Buffer.from(await sheet.arrayBuffer()));
-    // the sheet prints codes in order: P00004 is the fourth placard
+    const bytes = Buffer.from(await sheet.arrayBuffer());
+    const pdf = await readPdf(bytes);
+    // the sheet prints codes in order: P00004 is the fourth placard (its QR, the image the PDF embeds)
     const qr = pdf.images[3]!;
     const link = jsQR(qr.rgba!, qr.width, qr.height)!.data;
     expect(link).toMatch(new RegExp(`^${base}/p/[A-Za-z0-9_-]{22}$`));
+    // the same sheet rendered by Chromium's PDF viewer: the top-left placard's QR, read from the screen, is the first house's link
+    const viewer = await watchedPage(browser, { width: 900, height: 1200 });
+    await viewer.page.route('**/sheet.pdf', (r) => r.fulfill({ body: bytes, contentType: 'application/pdf' }));
+    await viewer.page.goto(`${base}/sheet.pdf`);
+    let seen: string | null = null;
+    // (the viewer draws when it is ready: look again until the code can be read, bounded by the test's time)
+    while (!seen) {
+      const { data, info } = await sharp(await viewer.page.screenshot()).extract({ left: 300, top: 60, width: 300, height: 230 }).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+      seen = jsQR(new Uint8ClampedArray(data), info.width, info.height)?.data ?? null;
+    }
+    expect(seen).toBe(jsQR(pdf.images[0]!.rgba!, pdf.images[0]!.width, pdf.images[0]!.height)!.data);
+    await shot(viewer.page, 'placards-pdf', { width: 900 });
+    await viewer.close();
 
     // a neighbour's phone, signed out
     const neighbour = await watchedPage(browser, PHONE);
