@@ -18,6 +18,8 @@ RUN npm run build && npm prune --omit=dev
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production DATA_DIR=/data PORT=3000 TZ=Asia/Shanghai
 WORKDIR /app
+# the Chinese font the printed files (一户一档 PDFs, placard sheets) embed: Noto Sans CJK (issue 27)
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-noto-cjk && rm -rf /var/lib/apt/lists/*
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./

@@ -21,6 +21,13 @@ const validZone = (tz: string) => {
 const schema = z.object({
   PORT: int('PORT', 0, 65535).default(3000), // 0: any free port
   HOST: z.string().trim().min(1).default('0.0.0.0'),
+  // where the placards' QR links point (一户一码, issue 27): the address phones reach; default: the address each request came to
+  PUBLIC_URL: z
+    .string()
+    .trim()
+    .regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, 'PUBLIC_URL must be an http(s) address such as https://anxin.example.gov.cn')
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
   DATA_DIR: z.string().trim().min(1).default('./data'),
   MONGODB_URI: z
     .string()
@@ -105,6 +112,8 @@ export type SmsKind = 'deadline' | 'hazard_due' | 'hazard_overdue' | 'returned';
 export interface Config {
   port: number;
   host: string;
+  /** where placards' QR links point (PUBLIC_URL); absent: the address each request came to */
+  publicUrl?: string;
   dataDir: string;
   mongodbUri?: string;
   /** run on a standalone MongoDB (no transactions) */
@@ -171,6 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: c.PORT,
     host: c.HOST,
+    publicUrl: c.PUBLIC_URL,
     dataDir: path.resolve(c.DATA_DIR),
     mongodbUri: c.MONGODB_URI,
     mongodbAllowStandalone: c.MONGODB_ALLOW_STANDALONE === '1',

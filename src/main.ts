@@ -118,6 +118,7 @@ export async function start(config: Config, log: Logger): Promise<Running> {
       staffWebhook: { configured: Boolean(config.staffWebhookUrl), kind: webhookKind(config.staffWebhookUrl) },
       sms: { provider: config.sms?.provider ?? null, fallbackAfterMinutes: config.smsFallbackAfterMinutes, priceFen: config.sms?.priceFen },
     },
+    publicUrl: config.publicUrl,
     sim,
     imports: {
       dir: path.join(config.dataDir, 'uploads'),

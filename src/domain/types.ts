@@ -286,6 +286,16 @@ export interface Intent extends Entity {
   expiresAt: Date;
 }
 
+/**
+ * 一户一码 (issue 27): the unguessable token a house's placard QR carries, in place of its id.
+ * Staff rotate it (a placard torn off or photographed); the old token then opens nothing.
+ */
+export interface PlacardToken extends Entity {
+  houseId: Id;
+  token: string;
+  rotatedBy: string | null;
+}
+
 /** A WeChat message id already handled: redelivery changes nothing. */
 export interface ProcessedMessage extends Entity {
   kind: string;

@@ -17,6 +17,10 @@ export interface AppOptions extends Deps {
    * and the time budget (IMPORT_TIME_LIMIT_SECONDS; default 600 s)
    */
   imports?: { dir?: string; maxRows?: number; timeLimitMs?: number };
+  /** where placards' QR links point (PUBLIC_URL); absent: the origin each request came to */
+  publicUrl?: string;
+  /** the public placard page's limits (issue 27); defaults in routes/placard-page.ts */
+  placardLimits?: { perAddressPerDay?: number };
   /** demo mode's simulator; absent otherwise, and then /api/v1/sim/* is 404 */
   sim?: SimulatorPort;
 }

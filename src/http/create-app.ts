@@ -20,6 +20,8 @@ import { botRoutes } from './routes/bot';
 import { broadcastRoutes } from './routes/broadcasts';
 import { hazardRoutes } from './routes/hazards';
 import { healthRoutes } from './routes/health';
+import { houseRoutes } from './routes/houses';
+import { placardPageRoutes } from './routes/placard-page';
 import { pointRoutes } from './routes/points';
 import { importRoutes } from './routes/imports';
 import { resourceRoutes } from './routes/records';
@@ -72,6 +74,7 @@ export function createApp(o: AppOptions): Koa<AppState> & { routeTable: RouteSpe
     tipRoutes,
     userRoutes,
     sessionRoutes,
+    houseRoutes,
   ])
     add(o, api);
   const sim = o.sim ? simRoutes(o, o.sim) : null;
@@ -100,6 +103,9 @@ export function createApp(o: AppOptions): Koa<AppState> & { routeTable: RouteSpe
     ctx.body = landingPage(o.t, lng, o.demo);
   });
   app.use(open.routes()).use(open.allowedMethods());
+  // 一户一码: the placard's public page, with no sign-in (issue 27)
+  const placards = placardPageRoutes(o);
+  app.use(placards.routes()).use(placards.allowedMethods());
   if (sim) app.use(sim.router.routes()).use(sim.router.allowedMethods());
   app.use(api.router.routes()).use(api.router.allowedMethods());
   return Object.assign(app, { routeTable });

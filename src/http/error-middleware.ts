@@ -9,7 +9,8 @@ import type { AppState } from './context';
 import type { StorageHealth } from './storage-health';
 import { describeIssues } from './validation-messages';
 
-const STATUS: Record<ErrorCode, number> = {
+/** The HTTP status of each domain error code (also the public placard page's, which answers in HTML). */
+export const STATUS: Record<ErrorCode, number> = {
   bad_request: 400,
   validation: 400,
   operator_refused: 400,

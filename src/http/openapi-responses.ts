@@ -314,6 +314,22 @@ export const RESPONSES: Record<string, Json> = {
     info: { type: 'object' },
     paths: { type: 'object' },
   }),
+  'get /api/v1/houses/{id}/archive': obj({
+    house: ref('House'),
+    landlord: { oneOf: [obj({ id: s, name: s, phone: s }), { type: 'null' }] },
+    group: { oneOf: [obj({ id: s, name: s, communityId: s, gridId: s }), { type: 'null' }] },
+    head: { oneOf: [obj({ houseId: s, code: s, landlordName: { type: ['string', 'null'] } }), { type: 'null' }] },
+    timeline: obj({ items: { type: 'array', items: ref('TimelineEntry') }, total: i, limit: i, offset: i }),
+    plan: ref('HousePlan'),
+  }),
+  'post /api/v1/houses/{id}/placard/rotate': obj({ houseId: s, code: s, link: s }),
+  'get /api/v1/house-search': obj({
+    items: { type: 'array', items: obj({ id: s, code: s, address: s, groupId: s }) },
+    total: i,
+    limit: i,
+    offset: i,
+  }),
+  'get /api/v1/placards/{token}': obj({ houseId: s, code: s }),
   'post /api/v1/sim/contacts': obj({ id: s }),
   'post /api/v1/sim/rooms': obj({ id: s }),
   'post /api/v1/sim/messages': obj({ id: s }),
@@ -346,6 +362,46 @@ Object.assign(SCHEMAS, {
     puppet: s,
     loggedIn: { type: 'boolean' },
     demo: { type: 'boolean' },
+  }),
+  /** one event of a house's history (一户一档): its kind, when, a line in the caller's language, the photos it shows; more fields by kind */
+  TimelineEntry: obj({
+    kind: { type: 'string', enum: ['registration', 'review', 'edit', 'commitment', 'round', 'hazard', 'tip', 'points'] },
+    at: { type: 'string', format: 'date-time' },
+    text: s,
+    photos: { type: 'array', items: s },
+  }),
+  /** 一户一方案: open hazards with measures and check, what the current round still lacks */
+  HousePlan: obj({
+    committed: { type: 'boolean' },
+    letterVersion: { type: ['integer', 'null'] },
+    hazards: {
+      type: 'array',
+      items: obj({
+        hazardId: s,
+        number: i,
+        description: s,
+        deadline: { type: 'string', format: 'date-time' },
+        status: { type: 'string', enum: ['open', 'rectified'] },
+        overdue: { type: 'boolean' },
+        step: { type: 'string', enum: ['evidence', 'check'] },
+        line: s,
+        measures: s,
+        check: s,
+      }),
+    },
+    round: {
+      oneOf: [
+        obj({
+          period: s,
+          deadline: { type: 'string', format: 'date-time' },
+          submission: { type: ['string', 'null'] },
+          returnReason: { type: ['string', 'null'] },
+          owed: { type: 'array', items: s },
+        }),
+        { type: 'null' },
+      ],
+    },
+    roundText: { type: ['string', 'null'] },
   }),
   /** a permission of the policy (src/domain/policy.ts); each operation's `x-action` is one */
   Action: { type: 'string', enum: [...ACTIONS] },

@@ -3,6 +3,7 @@ import { broadcastBody } from './routes/broadcasts';
 import { hazardBody, hazardsQuery, reopenBody } from './routes/hazards';
 import { pointsQuery, rulesBody } from './routes/points';
 import { acceptBody, rejectBody, tipsQuery } from './routes/tips';
+import { archiveQuery, houseSearchQuery } from './routes/houses';
 import { letterBody } from './routes/letters';
 import { EDITS, pageQuery, RESOURCES } from './routes/records';
 import { auditQuery, userBody, userPatch } from './routes/users';
@@ -88,6 +89,13 @@ const NAMED: Record<string, string> = {
   'delete /api/v1/session': 'signOut',
   'put /api/v1/me/password': 'changeOwnPassword',
   'put /api/v1/users/{id}/password': 'setUserPassword',
+  'get /api/v1/houses/{id}/archive': 'getHouseArchive',
+  'get /api/v1/house-search': 'searchHouses',
+  'get /api/v1/houses/{id}/archive.pdf': 'getHouseArchivePdf',
+  'get /api/v1/groups/{id}/archive.pdf': 'getGroupArchivePdf',
+  'get /api/v1/groups/{id}/placards.pdf': 'getGroupPlacardsPdf',
+  'post /api/v1/houses/{id}/placard/rotate': 'rotateHousePlacard',
+  'get /api/v1/placards/{token}': 'getPlacard',
 };
 
 /**
@@ -230,6 +238,57 @@ export function openApiDocument(version: string, routes: readonly RouteSpec[]): 
         parameters: idPath,
         requestBody: jsonBody(rejectBody),
         responses: { 200: { description: 'the tip' }, ...errors },
+      },
+    },
+    '/api/v1/house-search': {
+      get: {
+        summary: "房屋查找 Houses of a scope whose code or address holds every word of q (the register's search), codes in order",
+        parameters: queryParams(houseSearchQuery),
+        responses: { 200: { description: '{items:[{id, code, address, groupId}], total, limit, offset}' }, ...errors },
+      },
+    },
+    '/api/v1/houses/{id}/archive': {
+      get: {
+        summary:
+          "一户一档 A house's record: the house, its landlord (phone masked unless the caller may read phones), group and head, its timeline newest first (registrations and claims, commitments, rounds with photos and reviews, hazards, tips naming it — never the reporter —, points, staff edits), paged, and its plan (一户一方案: open hazards with deadline, measures and check; what the current round still lacks)",
+        parameters: [...idPath, ...queryParams(archiveQuery)],
+        responses: { 200: { description: '{house, landlord, group, head, timeline:{items, total, limit, offset}, plan}' }, ...errors },
+      },
+    },
+    '/api/v1/houses/{id}/archive.pdf': {
+      get: {
+        summary: '一户一档（打印） The house record as an A4 PDF: facts, plan, history with photo thumbnails, Chinese font embedded',
+        parameters: idPath,
+        responses: { 200: { description: 'the PDF', content: { 'application/pdf': { schema: binary } } }, ...errors },
+      },
+    },
+    '/api/v1/groups/{id}/archive.pdf': {
+      get: {
+        summary: '联防组档案（走访日） Every house record of a group in one A4 PDF, a house per page',
+        parameters: idPath,
+        responses: { 200: { description: 'the PDF', content: { 'application/pdf': { schema: binary } } }, ...errors },
+      },
+    },
+    '/api/v1/groups/{id}/placards.pdf': {
+      get: {
+        summary:
+          "一户一码钉牌 The group's placard sheet: A4, eight a page, each with the house code, street and number, and a QR code of the house's public report link (a token, never the house id) (staff, admin)",
+        parameters: idPath,
+        responses: { 200: { description: 'the PDF', content: { 'application/pdf': { schema: binary } } }, ...errors },
+      },
+    },
+    '/api/v1/houses/{id}/placard/rotate': {
+      post: {
+        summary: '更换钉牌二维码 A new placard token for the house; the old QR code opens nothing from now on (staff, admin)',
+        parameters: idPath,
+        responses: { 201: { description: '{houseId, code, link}' }, ...errors },
+      },
+    },
+    '/api/v1/placards/{token}': {
+      get: {
+        summary: "扫码查房 The house a scanned placard token belongs to, when it lies in the caller's scope (else 404)",
+        parameters: [{ name: 'token', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { 200: { description: '{houseId, code}' }, ...errors },
       },
     },
     '/api/v1/bot': {

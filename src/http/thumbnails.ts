@@ -12,7 +12,10 @@ export function createThumbnails(size = 240, keep = 500) {
     const hit = cache.get(sha256);
     if (hit) return hit;
     const made = bytes()
-      .then((b) => (b ? loadSharp()(b).rotate().resize(size, size, { fit: 'cover' }).jpeg({ quality: 70 }).toBuffer() : null))
+      // (failOn 'error', as the photo gate reads it: a photo it accepted, with a harmless warning, gets a thumbnail too)
+      .then((b) =>
+        b ? loadSharp()(b, { failOn: 'error' }).rotate().resize(size, size, { fit: 'cover' }).jpeg({ quality: 70 }).toBuffer() : null,
+      )
       .catch(() => null);
     cache.set(sha256, made);
     if (cache.size > keep) cache.delete(cache.keys().next().value!);

@@ -68,9 +68,38 @@ export function singleUpload(o: UploadOptions): Middleware<AppState> {
   };
 }
 
-function uploadError(e: unknown, o: UploadOptions): unknown {
+/**
+ * Up to `maxFiles` files in one multipart field, in memory (a public form's photos): the same
+ * translation of every upload error to a 4xx as `singleUpload`, with "at most N" for too many.
+ */
+export function photosUpload(o: UploadOptions & { maxFiles: number; fieldSize: number }): Middleware<AppState> {
+  const mw = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: o.maxBytes, files: o.maxFiles, fields: o.fields, parts: o.fields + o.maxFiles, fieldSize: o.fieldSize },
+  }).array(o.field, o.maxFiles);
+  return async (ctx, next) => {
+    let passed = false;
+    try {
+      await mw(ctx as never, async () => {
+        passed = true;
+      });
+    } catch (e) {
+      throw uploadError(e, o);
+    }
+    if (passed) await next();
+  };
+}
+
+/** The files `photosUpload` took, in the order they came. */
+export const uploadedFiles = (ctx: object): Buffer[] => ((ctx as { files?: { buffer: Buffer }[] }).files ?? []).map((f) => f.buffer);
+
+function uploadError(e: unknown, o: UploadOptions & { maxFiles?: number; fieldSize?: number }): unknown {
   const code = (e as { code?: string }).code;
   const got = (e as { field?: string }).field;
+  if (o.maxFiles !== undefined && (code === 'LIMIT_FILE_COUNT' || (code === 'LIMIT_UNEXPECTED_FILE' && got === o.field)))
+    return new DomainError('validation', 'too many files', { detailKey: 'at_most_photos', max: o.maxFiles });
+  if (o.fieldSize !== undefined && code === 'LIMIT_FIELD_VALUE')
+    return new DomainError('payload_too_large', 'field too large', { limit: formatBytes(o.fieldSize) });
   switch (code) {
     case 'LIMIT_FILE_SIZE':
       return new DomainError('payload_too_large', 'file too large', { limit: formatBytes(o.maxBytes) });

@@ -360,6 +360,11 @@ export const SPECS: {
     unique: [['roomId', 'account']],
     indexes: [['account', 'roomId']],
   }),
+  placards: spec<T.PlacardToken>({
+    name: 'placards',
+    fields: { houseId: 'string', token: 'string', rotatedBy: 'string?' },
+    unique: [['houseId'], ['token']],
+  }),
   roomLeases: spec<T.RoomLease>({
     name: 'room_leases',
     fields: { roomId: 'string', account: 'string', leaseUntil: 'date', worker: 'string' },

@@ -100,6 +100,7 @@ export interface Collections {
   schedules: Collection<T.Schedule>;
   roomMembers: Collection<T.RoomMember>;
   roomLeases: Collection<T.RoomLease>;
+  placards: Collection<T.PlacardToken>;
 }
 
 /** The Store port: everything the services may ask of storage. */

@@ -65,6 +65,9 @@ suite.each(SIZES)('the register at %o', (size) => {
       expect(await w.page.locator('[data-test=register-row]').count()).toBeGreaterThan(0);
       expect(await w.page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
     }
+    // one click from a house to its page (issue 27's house page)
+    await w.page.locator('[data-test=register-house]').first().click();
+    await w.page.waitForURL(new RegExp(`#houses/${unbound.items[0].houseId}$`));
     expect(w.problems).toEqual([]);
     await w.close();
   }, 120_000);

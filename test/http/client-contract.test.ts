@@ -35,6 +35,7 @@ const MAGIC: Record<string, (b: Buffer) => boolean> = {
   'image/png': (b) => b.subarray(1, 4).toString('latin1') === 'PNG',
   'image/webp': (b) => b.subarray(8, 12).toString('latin1') === 'WEBP',
   'image/heic': (b) => b.subarray(4, 8).toString('latin1') === 'ftyp',
+  'application/pdf': (b) => b.subarray(0, 5).toString('latin1') === '%PDF-',
 };
 
 let tmp: ReturnType<typeof tempDir>;
@@ -364,6 +365,24 @@ describe('the typed client against the demo app (issue 15)', () => {
     const registerBook = await admin.GET('/api/v1/register.xlsx', { params: { query: { status: 'uncommitted' } }, parseAs: 'arrayBuffer' });
     expect(registerBook.response.headers.get('content-type')).toBe(XLSX);
   }, 60_000);
+
+  it('一户一档 and 一户一码 (issue 27): the search, the record, its printed files, a placard rotated and scanned', async () => {
+    const found = await admin.GET('/api/v1/house-search', { params: { query: { q: house.code } } });
+    expect(found.data!.items.map((h) => h.id)).toContain(house.id);
+    const archive = await admin.GET('/api/v1/houses/{id}/archive', { params: { path: { id: house.id }, query: { limit: 10 } } });
+    expect(archive.data!.house.code).toBe(house.code);
+    const files = [
+      await admin.GET('/api/v1/houses/{id}/archive.pdf', { params: { path: { id: house.id } }, parseAs: 'arrayBuffer' }),
+      await admin.GET('/api/v1/groups/{id}/archive.pdf', { params: { path: { id: house.groupId } }, parseAs: 'arrayBuffer' }),
+      await admin.GET('/api/v1/groups/{id}/placards.pdf', { params: { path: { id: house.groupId } }, parseAs: 'arrayBuffer' }),
+    ];
+    for (const file of files) expect(file.response.headers.get('content-type')).toBe('application/pdf');
+    const rotated = await admin.POST('/api/v1/houses/{id}/placard/rotate', { params: { path: { id: house.id } } });
+    expect(rotated.response.status).toBe(201);
+    const token = new URL(rotated.data!.link).pathname.split('/').pop()!;
+    expect((await admin.GET('/api/v1/placards/{token}', { params: { path: { token } } })).data).toEqual({ houseId: house.id, code: house.code });
+    expect((await admin.GET('/api/v1/placards/{token}', { params: { path: { token: 'AAAAAAAAAAAAAAAAAAAAAA' } } })).response.status).toBe(404);
+  }, 120_000);
 
   it('bad input: three bad fields answer 400 with three messages, in Chinese and in English; unknown records 404', async () => {
     for (const [lng, words] of [['zh-CN', /房屋编号/], ['en', /house code/i]] as const) {

@@ -14,6 +14,7 @@ import { hashToken } from '../../src/services/access/tokens';
 import { hash as argonHash } from '@node-rs/argon2';
 
 const MATRIX_PASSWORD = 'matrix-pass-1';
+import { placardTokens } from '../../src/services/houses/placards';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 
@@ -172,6 +173,14 @@ describe('permission matrix (issue 9)', () => {
       case 'get /api/v1/houses/:id': return withId(at.house.id);
       case 'patch /api/v1/houses/:id': return { ...withId(at.house.id), body: { address: `新地址${uniq()}号` } };
       case 'delete /api/v1/houses/:id': return withId((await freshHouse(s)).id);
+      // issue 27: 一户一档 and 一户一码
+      case 'get /api/v1/houses/:id/archive': case 'get /api/v1/houses/:id/archive.pdf': case 'post /api/v1/houses/:id/placard/rotate':
+        return withId(at.house.id);
+      case 'get /api/v1/groups/:id/archive.pdf': case 'get /api/v1/groups/:id/placards.pdf': return withId(at.grp);
+      case 'get /api/v1/placards/:token': {
+        const token = (await placardTokens(f.deps, [at.house])).get(at.house.id)!;
+        return { method, path: path.replace(':token', token), place };
+      }
       case 'get /api/v1/landlords/:id': return withId(at.house.landlordId);
       case 'patch /api/v1/landlords/:id': return { ...withId(at.house.landlordId), body: { name: `房东${uniq()}` } };
       // a landlord with no house lies in no community: only street-wide callers reach them

@@ -1,11 +1,13 @@
 import { DomainError } from '../../domain/errors';
 import { audit } from '../access/audit';
-import type { Hazard, Tip } from '../../domain/types';
+import type { Hazard, House, Tip } from '../../domain/types';
 import type { Deps } from '../deps';
 import { hazardOpenedNotices, recordHazard } from '../hazards/hazards';
 import type { NoticeData } from '../sending/notifier';
 import { createIntent, findIntent, takeIntent, type Said } from '../conversation/intents';
 import { pointRules } from '../points/points';
+import { checkPhoto } from '../inspection/check-photo';
+import { keepPhoto } from '../inspection/keep-photo';
 
 /** SPEC §3: a tip takes up to 9 photos; a contact may open at most 5 tips a day. */
 export const TIP_MAX_PHOTOS = 9;
@@ -69,6 +71,53 @@ export async function addTipPhoto(deps: Deps, input: { said: Said; photoId: stri
   return (await store.tips.update(tip.id, { photoIds }))!;
 }
 
+/** 一户一码: a public report names no person; its photos at most 3, its text at most 500 characters. */
+export const PUBLIC_REPORTER = 'public';
+export const PUBLIC_TIP_MAX_PHOTOS = 3;
+export const PUBLIC_TIP_MAX_TEXT = 500;
+/** the most public reports one house takes in a day, whoever sends them (the per-address limit is the door's) */
+export const PUBLIC_TIPS_PER_HOUSE_PER_DAY = 10;
+
+/**
+ * A hazard reported by scanning a house's placard (issue 27): a tip of that house, with up to
+ * three photos through the same gate as the bot's (`keepPhoto`). Nobody signed in: the reporter
+ * is `public`; the house's daily limit is counted in the store, so it holds across restarts.
+ */
+export async function reportTipAtHouse(deps: Deps, input: { house: House; text: string; photos: readonly Buffer[] }): Promise<Tip> {
+  const { store, clock } = deps;
+  const now = clock.now();
+  const today = await store.tips.count({
+    houseId: input.house.id,
+    reporterContactId: PUBLIC_REPORTER,
+    createdAt: { gte: new Date(now.getTime() - 86_400_000) },
+  });
+  if (today >= PUBLIC_TIPS_PER_HOUSE_PER_DAY) throw new DomainError('too_many_tips', 'house', { limit: PUBLIC_TIPS_PER_HOUSE_PER_DAY });
+  if (input.photos.length > PUBLIC_TIP_MAX_PHOTOS)
+    throw new DomainError('validation', 'photos', { detailKey: 'at_most_photos', max: PUBLIC_TIP_MAX_PHOTOS });
+  // every photo is checked before anything is kept: one hostile file refuses the whole report (keepPhoto checks again: cheap, three at most)
+  for (const bytes of input.photos) await checkPhoto(bytes, 'tip');
+  const photos = [];
+  for (const bytes of input.photos) photos.push(await keepPhoto(deps, { bytes, contactId: null, messageId: null, what: 'tip' }));
+  const tip = await store.tips.insert({
+    number: await store.nextSequence('tip'),
+    reporterContactId: PUBLIC_REPORTER,
+    houseId: input.house.id,
+    communityId: input.house.communityId,
+    gridId: input.house.gridId,
+    groupId: input.house.groupId,
+    hazardId: null,
+    text: input.text.slice(0, PUBLIC_TIP_MAX_TEXT),
+    photoIds: photos.map((p) => p.id),
+    status: 'new',
+    decidedBy: null,
+    decidedAt: null,
+    reason: null,
+    createdAt: now,
+  });
+  if (photos.length) await store.photos.updateWhere({ id: { in: photos.map((p) => p.id) } }, { tipId: tip.id });
+  return tip;
+}
+
 /** `举报 N`: the reporter asks after their own tip (anyone else's is not found). */
 export async function tipOf(deps: Deps, input: { reporterContactId: string | null; number: number }): Promise<Tip> {
   const tip = await deps.store.tips.findOne({ number: input.number });
@@ -126,7 +175,9 @@ async function decide(deps: Deps, input: TipDecision): Promise<TipDecided> {
     hazard = await recordHazard(deps, { house, description: input.hazard!.description, days: input.hazard!.days, by: input.by });
     await store.tips.update(tip.id, { hazardId: hazard.id });
   }
-  if (input.accept && !(await store.points.findOne({ reason: 'tip_accepted', refId: tip.id }))) {
+  // a placard report names nobody (issue 27): there is no one to award
+  const anonymous = tip.reporterContactId === PUBLIC_REPORTER;
+  if (input.accept && !anonymous && !(await store.points.findOne({ reason: 'tip_accepted', refId: tip.id }))) {
     const reporter = await store.contacts.get(tip.reporterContactId);
     await store.points.insert({
       landlordId: reporter?.landlordId ?? null,

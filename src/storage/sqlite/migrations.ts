@@ -280,6 +280,15 @@ CREATE UNIQUE INDEX signin_attempts_key ON signin_attempts(key);
 `,
   },
   {
+    version: 55,
+    name: "一户一码: each house's placard token, rotatable, in place of its id on the QR (issue 27)",
+    sql: `
+CREATE TABLE placards (${base}, houseId TEXT NOT NULL, token TEXT NOT NULL, rotatedBy TEXT);
+CREATE UNIQUE INDEX placards_house ON placards(houseId);
+CREATE UNIQUE INDEX placards_token ON placards(token);
+`,
+  },
+  {
     version: 60,
     name: 'issue 28: a landlord reachable by SMS only, or opted out of SMS',
     sql: `
