@@ -5,18 +5,12 @@
  * simulated room, as a landlord would) — sees it bound. The binding is checked through the API.
  */
 import type { Browser } from 'playwright-core';
-import { ensureDashboardBuilt, haveChromium, launchChromium, shot, signIn, SIZES, watchedPage } from '../support/browser';
-import { demoApp, until, type Json } from '../support/sim-client';
+import { demoInChromium, shot, signIn, SIZES, watchedPage, type DemoApp } from '../support/browser';
+import { until, type Json } from '../support/sim-client';
 
-const suite = haveChromium ? describe : describe.skip;
-let app: Awaited<ReturnType<typeof demoApp>>;
+let app: DemoApp;
 let browser: Browser;
-beforeAll(async () => {
-  if (!haveChromium) return;
-  ensureDashboardBuilt();
-  [app, browser] = await Promise.all([demoApp('anxin-bind-'), launchChromium()]);
-}, 180_000);
-afterAll(async () => { await browser?.close(); await app?.close(); });
+const suite = demoInChromium('anxin-bind-', (a, b) => { app = a; browser = b; });
 
 suite.each(SIZES)('binding groups at %o', (size) => {
   const n = SIZES.indexOf(size);

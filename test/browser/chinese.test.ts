@@ -10,7 +10,7 @@ import { ensureDashboardBuilt, haveChromium, input, launchChromium, shot, signIn
 import { demoApp, type Json } from '../support/sim-client';
 
 const suite = haveChromium ? describe : describe.skip;
-const PAGES = ['overview', 'groups', 'hazards', 'broadcasts', 'schedules', 'import', 'report', 'users', 'bot', 'sim'];
+const PAGES = ['overview', 'register', 'groups', 'hazards', 'broadcasts', 'schedules', 'import', 'report', 'users', 'bot', 'sim', 'binding', 'houses'];
 /** proper names and formats the pages may show as they are (and the switch to English) */
 const ALLOWED = ['wechaty-puppet-mock', 'Wechaty', 'English', 'XLSX', 'CSV', 'Excel', 'cron'];
 /** an English word: two letters or more, not part of a code such as a house's (letters and digits) */
@@ -54,6 +54,7 @@ suite.each(SIZES)('in Chinese at %o', (size) => {
     for (const p of PAGES) {
       await w.page.click(`[data-test=nav-${p}]`);
       if (p === 'users') await w.page.waitForSelector('[data-test=users] .el-table__row');
+      if (p === 'register') await w.page.locator('[data-test=register-count]', { hasText: '已显示 50 户' }).waitFor();
       if (p === 'bot') await w.page.waitForSelector('[data-test=bot-status]');
       if (p === 'schedules') await w.page.waitForSelector('[data-test=schedules] .sched-card');
       if (p === 'hazards') await w.page.waitForSelector('text=楼道堆放杂物');

@@ -5,21 +5,15 @@
  * API. A group's head reads hazards and is offered none of the buttons.
  */
 import type { Browser, Page } from 'playwright-core';
-import { ensureDashboardBuilt, haveChromium, input, launchChromium, shot, signIn, SIZES, watchedPage } from '../support/browser';
+import { demoInChromium, input, shot, signIn, SIZES, watchedPage, type DemoApp } from '../support/browser';
 import { seededJpeg } from '../support/images';
-import { demoApp, until, type Json } from '../support/sim-client';
+import { until, type Json } from '../support/sim-client';
 
 const XSS = '<img src=x onerror=alert(1)>';
 
-const suite = haveChromium ? describe : describe.skip;
-let app: Awaited<ReturnType<typeof demoApp>>;
+let app: DemoApp;
 let browser: Browser;
-beforeAll(async () => {
-  if (!haveChromium) return;
-  ensureDashboardBuilt();
-  [app, browser] = await Promise.all([demoApp('anxin-hz-'), launchChromium()]);
-}, 180_000);
-afterAll(async () => { await browser?.close(); await app?.close(); });
+const suite = demoInChromium('anxin-hz-', (a, b) => { app = a; browser = b; });
 
 const hazards = async () => (await app.call('GET', '/hazards?limit=100')).body.items as Json[];
 const tips = async () => (await app.call('GET', '/tips?limit=100')).body.items as Json[];

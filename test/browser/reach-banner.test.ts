@@ -5,18 +5,11 @@
  * banner goes.
  */
 import type { Browser } from 'playwright-core';
-import { ensureDashboardBuilt, haveChromium, launchChromium, shot, signIn, SIZES, watchedPage } from '../support/browser';
-import { demoApp } from '../support/sim-client';
+import { demoInChromium, shot, signIn, SIZES, watchedPage, type DemoApp } from '../support/browser';
 
-const suite = haveChromium ? describe : describe.skip;
-let app: Awaited<ReturnType<typeof demoApp>>;
+let app: DemoApp;
 let browser: Browser;
-beforeAll(async () => {
-  if (!haveChromium) return;
-  ensureDashboardBuilt();
-  [app, browser] = await Promise.all([demoApp('anxin-reach-banner-'), launchChromium()]);
-}, 180_000);
-afterAll(async () => { await browser?.close(); await app?.close(); });
+const suite = demoInChromium('anxin-reach-banner-', (a, b) => { app = a; browser = b; });
 
 suite('the reach banner (issue 28)', () => {
   it('shows on every page while the bot is logged out, leads to the bot page\'s advice, and goes once it is back', async () => {

@@ -6,20 +6,12 @@
 import ExcelJS from 'exceljs';
 import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
-import { ensureDashboardBuilt, haveChromium, input, launchChromium, shot, signIn, SIZES, watchedPage } from '../support/browser';
-import { demoApp, type Json } from '../support/sim-client';
+import { demoInChromium, input, shot, signIn, SIZES, watchedPage, type DemoApp } from '../support/browser';
+import { type Json } from '../support/sim-client';
 
-if (!haveChromium) console.warn('browser tests SKIPPED: no chromium at /usr/bin/chromium (apt-get install -y chromium)');
-const suite = haveChromium ? describe : describe.skip;
-
-let app: Awaited<ReturnType<typeof demoApp>>;
+let app: DemoApp;
 let browser: Browser;
-beforeAll(async () => {
-  if (!haveChromium) return;
-  ensureDashboardBuilt();
-  [app, browser] = await Promise.all([demoApp('anxin-register-'), launchChromium()]);
-}, 180_000);
-afterAll(async () => { await browser?.close(); await app?.close(); });
+const suite = demoInChromium('anxin-register-', (a, b) => { app = a; browser = b; });
 
 suite.each(SIZES)('the register at %o', (size) => {
   it('searches, filters, loads more and exports as filtered; what it shows is what the API holds', async () => {

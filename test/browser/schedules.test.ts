@@ -5,18 +5,12 @@
  * shown, the next runs are previewed in Beijing time, and every change is checked through the API.
  */
 import type { Browser, Page } from 'playwright-core';
-import { ensureDashboardBuilt, haveChromium, input, launchChromium, shot, signIn, SIZES, watchedPage } from '../support/browser';
-import { demoApp, type Json } from '../support/sim-client';
+import { demoInChromium, input, shot, signIn, SIZES, watchedPage, type DemoApp } from '../support/browser';
+import { type Json } from '../support/sim-client';
 
-const suite = haveChromium ? describe : describe.skip;
-let app: Awaited<ReturnType<typeof demoApp>>;
+let app: DemoApp;
 let browser: Browser;
-beforeAll(async () => {
-  if (!haveChromium) return;
-  ensureDashboardBuilt();
-  [app, browser] = await Promise.all([demoApp('anxin-sched-'), launchChromium()]);
-}, 180_000);
-afterAll(async () => { await browser?.close(); await app?.close(); });
+const suite = demoInChromium('anxin-sched-', (a, b) => { app = a; browser = b; });
 
 const schedule = async (name: string) => ((await app.call('GET', '/schedules?limit=100')).body.items as Json[]).find((s) => s.name === name);
 /** Picks an option of an Element Plus select by its visible label. */

@@ -2,14 +2,9 @@
 import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { closeMonth } from '../../src/services/figures/monthly-report';
-import { auth, rosterAppFixture } from '../support/app-fixture';
+import { auth, binary, rosterAppFixture } from '../support/app-fixture';
 
 type Fixture = Awaited<ReturnType<typeof rosterAppFixture>>;
-const binary = (res: request.Response, cb: (err: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  (res as unknown as NodeJS.ReadableStream).on('data', (c: Buffer) => chunks.push(c));
-  (res as unknown as NodeJS.ReadableStream).on('end', () => cb(null, Buffer.concat(chunks)));
-};
 
 describe('figures at city scale (issue 11)', () => {
   let f: Fixture;

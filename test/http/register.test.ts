@@ -5,15 +5,10 @@
  */
 import ExcelJS from 'exceljs';
 import request from 'supertest';
-import { auth, rosterAppFixture } from '../support/app-fixture';
+import { auth, binary, rosterAppFixture } from '../support/app-fixture';
 
 type Fixture = Awaited<ReturnType<typeof rosterAppFixture>>;
 type Row = { code: string; community: string; grid: string; group: string; landlordName: string; landlordPhone: string; committed: boolean; registered: boolean; bound: boolean; submission: string | null };
-const binary = (res: request.Response, cb: (err: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  (res as unknown as NodeJS.ReadableStream).on('data', (c: Buffer) => chunks.push(c));
-  (res as unknown as NodeJS.ReadableStream).on('end', () => cb(null, Buffer.concat(chunks)));
-};
 
 describe('the register (issue 26, item 3)', () => {
   let f: Fixture;

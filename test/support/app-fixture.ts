@@ -57,3 +57,10 @@ export async function rosterAppFixture() {
   await request(f.server).post('/api/v1/import/roster').set(auth(f.adminToken)).attach('file', sampleRosterBytes(), 'r.csv').expect(200);
   return f;
 }
+
+/** A supertest parser that keeps a binary answer (a workbook, a PDF) as one Buffer: `.buffer(true).parse(binary)`. */
+export const binary = (res: request.Response, cb: (err: Error | null, body: Buffer) => void) => {
+  const chunks: Buffer[] = [];
+  (res as unknown as NodeJS.ReadableStream).on('data', (c: Buffer) => chunks.push(c));
+  (res as unknown as NodeJS.ReadableStream).on('end', () => cb(null, Buffer.concat(chunks)));
+};

@@ -3,6 +3,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, statSy
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { projectRoot } from '../../src/project-root';
+import { demoApp } from './sim-client';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const haveChromium = existsSync(CHROMIUM);
@@ -94,4 +95,27 @@ export async function signInWithPassword(page: Page, base: string, username: str
   await page.fill(input('username'), username);
   await page.fill(input('password'), password);
   await page.click('[data-test=signin]');
+}
+
+export type DemoApp = Awaited<ReturnType<typeof demoApp>>;
+
+/**
+ * A test file's app (as `npm start` composes it, in demo mode) and its Chromium, made before the
+ * file's tests and closed after them; `ready` hands both over. Returns `describe`, or
+ * `describe.skip` (said once) where Debian's chromium is missing.
+ */
+export function demoInChromium(prefix: string, ready: (app: DemoApp, browser: Browser) => void): jest.Describe {
+  if (!haveChromium) console.warn('browser tests SKIPPED: no chromium at /usr/bin/chromium (apt-get install -y chromium)');
+  let made: [DemoApp, Browser] | undefined;
+  beforeAll(async () => {
+    if (!haveChromium) return;
+    ensureDashboardBuilt();
+    made = await Promise.all([demoApp(prefix), launchChromium()]);
+    ready(...made);
+  }, 180_000);
+  afterAll(async () => {
+    await made?.[1].close();
+    await made?.[0].close();
+  });
+  return haveChromium ? describe : describe.skip;
 }
