@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import type { SmsSettings } from './services/reach/channels';
 
 const int = (name: string, min: number, max: number) =>
   z
@@ -90,24 +91,8 @@ const schema = z.object({
     .default('info'),
 });
 
-/** The SMS provider's settings (issue 28); keys stay here and in the provider's signer, never in a log or an answer. */
-export interface SmsConfig {
-  provider: 'aliyun' | 'tencent';
-  /** the provider's base URL (SMS_ENDPOINT points it elsewhere: a test's fake, a private endpoint) */
-  endpoint: string;
-  accessKeyId: string;
-  accessKeySecret: string;
-  /** 腾讯云's SmsSdkAppId */
-  sdkAppId?: string;
-  region: string;
-  signName: string;
-  /** one approved template per message kind; a kind without one is not sent by SMS */
-  templates: Partial<Record<SmsKind, string>>;
-  dailyLimitPerNumber: number;
-  /** what one message costs, in fen (for the monthly cost counter) */
-  priceFen: number;
-}
-export type SmsKind = 'deadline' | 'hazard_due' | 'hazard_overdue' | 'returned';
+/** The SMS provider's settings (issue 28): the channel's own type; keys stay there and in the provider's signer, never in a log or an answer. */
+export type SmsConfig = SmsSettings;
 
 export interface Config {
   port: number;

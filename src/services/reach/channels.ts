@@ -19,16 +19,21 @@ export interface ChannelPort {
 export const CHANNEL = { staff: 'channel:staff', sms: 'channel:sms' } as const;
 
 export type SmsKind = 'deadline' | 'hazard_due' | 'hazard_overdue' | 'returned';
+/** The SMS provider's settings (SMS_* in config.ts). */
 export interface SmsSettings {
   provider: 'aliyun' | 'tencent';
+  /** the provider's base URL (SMS_ENDPOINT points it elsewhere: a test's fake, a private endpoint) */
   endpoint: string;
   accessKeyId: string;
   accessKeySecret: string;
+  /** 腾讯云's SmsSdkAppId */
   sdkAppId?: string;
   region: string;
   signName: string;
+  /** one approved template per message kind; a kind without one is not sent by SMS */
   templates: Partial<Record<SmsKind, string>>;
   dailyLimitPerNumber: number;
+  /** what one message costs, in fen (for the monthly cost counter) */
   priceFen: number;
 }
 
