@@ -93,14 +93,16 @@ suite('一户一码 in the browser (issue 27)', () => {
     await staff.page.click('[data-test=house-P00004]');
     await staff.page.waitForSelector('[data-test=entry-tip]');
     expect(await staff.page.textContent('[data-test=entry-tip]')).toContain('三楼楼道堆满纸箱');
-    await staff.page.waitForFunction("[...document.querySelectorAll('[data-test=entry-tip] img')].some((i) => i.naturalWidth > 0)");
+    // (a function, not a string: the page's CSP has no 'unsafe-eval')
+    type Doc = { document: { querySelectorAll(s: string): ArrayLike<{ naturalWidth: number }> } };
+    await staff.page.waitForFunction(() => Array.from((globalThis as unknown as Doc).document.querySelectorAll('[data-test=entry-tip] img')).some((i) => i.naturalWidth > 0));
     expect(await staff.page.textContent('[data-test=house-landlord]')).toContain(landlord.phone);
     await shot(staff.page, 'house-page', PHONE);
     expect(await staff.page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
     // the same placard scanned by signed-in staff: its page's staff link opens the house page
     await staff.page.goto(link);
     await staff.page.click('[data-test=placard-staff]');
-    await staff.page.waitForFunction(`location.hash === '#houses/${house.id}'`);
+    await staff.page.waitForURL(new RegExp(`#houses/${house.id}$`));
     await staff.page.waitForSelector('[data-test=house-facts]');
     expect(await staff.page.textContent('[data-test=house-facts]')).toContain('P00004');
     expect(staff.problems).toEqual([]);

@@ -21,8 +21,10 @@ export async function timeOverview(page: Page, base: string, token: string): Pro
     return [drawn, Date.now() - t0];
   };
   await page.goto(`${base}/`);
+  // the sign-in form's token tab (issue 26: passwords are the first tab)
+  await page.click('.el-tabs__item:has-text("令牌登录"), .el-tabs__item:has-text("With a token")');
   await page.fill(input('token'), token);
-  const [first, firstTrend] = await timed(() => page.click('[data-test=signin]'));
+  const [first, firstTrend] = await timed(() => page.click('[data-test=signin-token]'));
   const [reload, reloadTrend] = await timed(() => page.reload());
   const auth = { Authorization: `Bearer ${token}` };
   const landlord = ((await (await fetch(`${base}/api/v1/landlords?limit=1`, { headers: auth })).json()) as Json).items[0] as Json;
