@@ -201,7 +201,34 @@ export function maskPhone(phone: string): string {
   return `${digits.slice(0, 3)}****${digits.slice(-4)}`;
 }
 
+/**
+ * Whether the text may hold the ten or more digits the shortest number (a landline) needs: ASCII
+ * and Chinese digits count one each; ASCII, CJK ideographs and CJK or full-width punctuation
+ * cannot be digits; any other character (another script's digit, a circled ⑳ or ㉑ that reads
+ * as two, a vulgar fraction) counts four. Most texts (a reply, a log line) end here, unread.
+ */
+export function mayHoldNumber(text: string): boolean {
+  let weight = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) weight += 1;
+    else if (c < 0x80) continue;
+    else if (c >= 0x4e00 && c <= 0x9fff) {
+      if (!CJK_DIGITS[text[i]!]) continue;
+      weight += 1;
+    } else if (
+      (c >= 0x3000 && c <= 0x303f && c !== 0x3007 && !(c >= 0x3021 && c <= 0x3029)) ||
+      (c >= 0xff01 && c <= 0xff5e && !(c >= 0xff10 && c <= 0xff19))
+    )
+      continue;
+    else weight += 4;
+    if (weight >= 10) return true;
+  }
+  return false;
+}
+
 function replacePersonal(text: string, as: (f: Found) => string): string {
+  if (!mayHoldNumber(text)) return text;
   const found = findPersonal(text);
   if (!found.length) return text;
   let out = '';

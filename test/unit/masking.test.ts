@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { maskPersonal, redactPersonal } from '../../src/domain/privacy';
+import { mayHoldNumber, maskPersonal, redactPersonal } from '../../src/domain/privacy';
 import { createLogger } from '../../src/log';
 
 /** mulberry32: small, seeded, the same numbers on every run */
@@ -185,5 +185,26 @@ describe('issue 30: one masking function that cannot be dodged', () => {
     expect(logged).toContain('"reasons":["[ID]"]');
     expect(logged).toContain('"msg":"来自 [PHONE]"');
     expect(logged).toContain('send failed for [PHONE]');
+  });
+});
+
+describe('the quick look before the reading (a text with fewer than ten digit-like characters is returned unread)', () => {
+  it('never passes over a character that can read as digits: every code point, repeated until it makes ten digits', () => {
+    const CJK = '〇零一幺二三四五六七八九壹贰叁肆伍陆柒捌玖';
+    const missed: string[] = [];
+    for (let cp = 0; cp <= 0x10ffff; cp += 1) {
+      if (cp >= 0xd800 && cp <= 0xdfff) continue;
+      const ch = String.fromCodePoint(cp);
+      const digits = CJK.includes(ch) ? 1 : [...ch.normalize('NFKC')].filter((c) => /\p{Nd}/u.test(c)).length;
+      if (!digits) continue;
+      if (!mayHoldNumber(ch.repeat(Math.ceil(10 / digits)))) missed.push(`U+${cp.toString(16)}`);
+    }
+    expect(missed).toEqual([]);
+  });
+
+  it('a number written in digits that are not ASCII still reaches the reading', () => {
+    expect(maskPersonal('电话１３８１２３４５６７８')).toBe('电话138****5678');
+    expect(maskPersonal('打 一三八一二三四五六七八')).not.toContain('一二三四五');
+    expect(mayHoldNumber('本组已承诺 3/10，还差 7 户')).toBe(false);
   });
 });
