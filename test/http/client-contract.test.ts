@@ -265,6 +265,8 @@ describe('the typed client against the demo app (issue 15)', () => {
     expect((await admin.POST('/api/v1/sim/bot/logout')).response.status).toBe(202);
     expect((await admin.GET('/api/v1/bot')).data!.health.state).toBe('logged_out');
     expect((await admin.POST('/api/v1/sim/bot/login')).response.status).toBe(202);
+    // (202: the login is under way; the account is back once the puppet says so)
+    await until(async () => (await admin.GET('/api/v1/bot')).data!.loggedIn);
     expect((await admin.POST('/api/v1/sim/bot/limit', { body: { minutes: 0 } })).response.status).toBe(202);
   }, 30_000);
 
