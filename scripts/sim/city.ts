@@ -108,7 +108,7 @@ export interface CityReport {
   lost: number;
   lostDetail: { sentNotReceived: number; failed: number; unsent: number };
   landlords: { messages: number; unheard: number; committed: number };
-  crash: { at: string; resumedAt: string } | null;
+  crash: { at: string; resumedAt: string; leased: number; waiting: number } | null;
   lostAccount: { account: string; at: string; roomsServed: number; roomsTakenOver: number; firstSendAfterMin: number | null } | null;
   storeBytes: number;
   runSeconds: number;
@@ -419,14 +419,16 @@ export async function simulateCity(o: CityOptions): Promise<CityReport> {
       // kill -9 between two event-loop turns: nothing in memory survives; the store is what is left
       for (const p of procs) p.actor.kill();
       procs = [];
+      const inFlight = await store.outbox.count({ status: 'sending' });
+      const waiting = await store.outbox.count({ status: 'pending' });
       await store.close();
-      progress(`  crash at ${local(vt.now)}: the process is gone; restarting from the store`);
+      progress(`  crash at ${local(vt.now)}: the process is gone (${inFlight} entries leased to its senders, ${waiting} waiting); restarting from the store`);
       vt.at(vt.now + 30_000, async () => {
         generation += 1;
         hub = vt.bellHub();
         store = createSqliteStore({ dataDir: o.dataDir });
         await startWorld();
-        crash = { at: local(crashAt), resumedAt: local(vt.now) };
+        crash = { at: local(crashAt), resumedAt: local(vt.now), leased: inFlight, waiting };
       });
     });
   }
@@ -553,7 +555,7 @@ export function describeCity(r: CityReport): string {
     `  per account: ${r.perAccount.map((x) => `${x.account} ${x.messages} (≤${x.maxPerMinute}/min)`).join(', ')}`,
     `  duplicates ${r.duplicates}, lost ${r.lost} (sent but never received ${r.lostDetail.sentNotReceived}, failed ${r.lostDetail.failed}, never sent ${r.lostDetail.unsent})`,
     `  landlords: ${r.landlords.messages.toLocaleString('en')} messages, ${r.landlords.committed.toLocaleString('en')} committed, ${r.landlords.unheard} said while no process served their room (said again later)`,
-    `  crash: ${r.crash ? `at ${r.crash.at}, resumed ${r.crash.resumedAt}` : 'none'}; lost account: ${r.lostAccount ? `${r.lostAccount.account} at ${r.lostAccount.at}, ${r.lostAccount.roomsTakenOver}/${r.lostAccount.roomsServed} of its rooms taken over, first post there ${r.lostAccount.firstSendAfterMin ?? '-'} min later` : 'none'}`,
+    `  crash: ${r.crash ? `at ${r.crash.at} with ${r.crash.leased} entries leased to the dead senders and ${r.crash.waiting} waiting, resumed ${r.crash.resumedAt}` : 'none'}; lost account: ${r.lostAccount ? `${r.lostAccount.account} at ${r.lostAccount.at}, ${r.lostAccount.roomsTakenOver}/${r.lostAccount.roomsServed} of its rooms taken over, first post there ${r.lostAccount.firstSendAfterMin ?? '-'} min later` : 'none'}`,
     `  store ${mb(r.storeBytes)}; run ${r.runSeconds.toFixed(1)} s; ${r.warnings} warnings logged`,
   ].join('\n');
 }

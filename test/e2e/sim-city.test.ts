@@ -38,7 +38,9 @@ describe('a simulated city month (issue 29)', () => {
   });
 
   it('sends nothing twice and loses nothing, across the crash and the lost account', () => {
-    expect(r.crash).not.toBeNull();
+    // the crash caught the reminders going out: some entries were leased to senders that died
+    expect(r.crash).toMatchObject({ leased: expect.any(Number) });
+    expect(r.crash!.leased + r.crash!.waiting).toBeGreaterThan(0);
     expect(r.lostAccount).toMatchObject({ roomsServed: expect.any(Number) });
     expect(r.lostAccount!.roomsServed).toBeGreaterThan(0);
     // every room the lost account served is served by the other member account now
