@@ -19,8 +19,8 @@
  *   SIM_HOUSES=10000 SIM_ACCOUNTS=3 npm run sim:city
  *
  * Settings (environment): SIM_HOUSES (10,000), SIM_ACCOUNTS (3), SIM_MONTH (2027-03), SIM_DAYS
- * (the whole month), SIM_LEASE_MS (the room lease: the product's 60 s), SIM_CRASH ("17 10:01",
- * day and local time; "none"), SIM_LOSE ("19 10:01"; "none"), SIM_SEED, DATA_DIR (a fresh folder
+ * (the whole month), SIM_STOP ("17:00": stop then on the last day, without draining), SIM_LEASE_MS (the room lease: the product's 60 s), SIM_CRASH ("17 10:01",
+ * day and local time; "none"), SIM_LOSE ("19 10:01"; "none"), SIM_IDLE_MS (an idle sender's poll, 60 s), SIM_SEED, DATA_DIR (a fresh folder
  * under the system's temp folder), and the product's SEND_INTERVAL_MS, SEND_JITTER_MS,
  * SEND_DAILY_CAP.
  */
@@ -570,6 +570,7 @@ async function main(): Promise<void> {
       accounts: Number(env.SIM_ACCOUNTS ?? 3),
       month: env.SIM_MONTH,
       days: env.SIM_DAYS ? Number(env.SIM_DAYS) : undefined,
+      stopAt: env.SIM_STOP,
       dataDir,
       seed: env.SIM_SEED ? Number(env.SIM_SEED) : undefined,
       leaseMs: env.SIM_LEASE_MS ? Number(env.SIM_LEASE_MS) : undefined,
