@@ -340,6 +340,8 @@ export async function simulateCity(o: CityOptions): Promise<CityReport> {
 
   // ---- the processes ----------------------------------------------------------------------
   let procs: Proc[] = [];
+  /** every keeper made, the dead ones too: their (unused, unref'd) timers are cleared at the end */
+  const keepers: RoomKeeper[] = [];
   let hub = vt.bellHub();
   let generation = 0;
 
@@ -350,6 +352,7 @@ export async function simulateCity(o: CityOptions): Promise<CityReport> {
     const worker = `proc-${k}-${generation}`;
     // the keeper's own timer is never used: the simulation ticks every keeper, every third of the lease
     const keeper = createRoomKeeper(deps, { worker, leaseMs, everyMs: 2_147_483_647 });
+    keepers.push(keeper);
     const port = {
       async send(entry: OutboxEntry): Promise<void> {
         if (lostAccounts.has(account)) throw new Error('logged out');
@@ -490,6 +493,8 @@ export async function simulateCity(o: CityOptions): Promise<CityReport> {
   const perAccount = [...seen.perAccount.entries()]
     .sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))
     .map(([account, a]) => ({ account, messages: a.messages, maxPerMinute: a.maxPerMinute, maxPer24h: a.maxPer24h, minGapMs: Number.isFinite(a.minGap) ? a.minGap : 0 }));
+  // (a dead keeper's store is closed: its stop only clears its timer)
+  await Promise.all(keepers.map((k) => k.stop().catch(() => undefined)));
   await store.close();
   return {
     houses: o.houses,
