@@ -18,6 +18,7 @@ import { ensureAdmin } from './services/setup/ensure-admin';
 import { ensureDefaults } from './services/setup/ensure-defaults';
 import { seedDemo } from './services/setup/seed-demo';
 import { createOutboxWorker } from './scheduler/outbox-worker';
+import { ROOM_LEASE_MS, wechatPacing } from './scheduler/pacing';
 import { startReachWatch } from './scheduler/reach-watch';
 import { CHANNEL, createSmsPort, createStaffWebhook, webhookKind } from './services/reach/channels';
 import { ensureDefaultSchedules, startScheduler } from './scheduler/schedule-runner';
@@ -28,9 +29,6 @@ import { sweepImportTemp } from './services/roster/spawn-roster-worker';
 import { createStore } from './storage/create-store';
 import type { Store } from './storage/store';
 import type { RouteSpec } from './http/route-table';
-
-/** how long a stopped process's rooms wait before another member account takes them */
-const ROOM_LEASE_MS = 60_000;
 
 export interface Running {
   config: Config;
@@ -149,19 +147,11 @@ export async function start(config: Config, log: Logger): Promise<Running> {
       {
         account: bot.wechaty.currentUser.id,
         worker: `${process.pid}`,
-        // issue 28: 3–10 s apart at random (at most 20 a minute, under the 40 that draw WeChat's attention),
-        // a daily cap, and a long silence after "too frequent" (see README "Choosing a WeChat road")
-        intervalMs: config.sendIntervalMs,
-        jitterMs: config.sendJitterMs,
-        roomSwitchMs: config.demo ? 0 : 2000,
-        dailyCap: config.sendDailyCap,
-        tooFrequentPauseMs: config.sendCooldownMinutes * 60_000,
+        // issue 28: 3–10 s apart at random, a daily cap, and a long silence after "too frequent"
+        // (see README "Choosing a WeChat road"); the city simulation paces its accounts the same way
+        ...wechatPacing(config),
         live: deps.reach,
-        leaseMs: 60_000,
-        idleMs: 1000,
         serves: rooms.serves,
-        roomLeaseMs: ROOM_LEASE_MS,
-        mergeRoomPosts: true,
       },
       (ms) => new Promise((r) => setTimeout(r, ms)),
     );
