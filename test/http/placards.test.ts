@@ -8,7 +8,7 @@ import { PLACARD_PER_ADDRESS_PER_DAY, PLACARD_PHOTO_MAX_BYTES } from '../../src/
 import type { Group, House } from '../../src/domain/types';
 import { auth, rosterAppFixture } from '../support/app-fixture';
 import { headersOnly, hostileFiles, uniqueJpeg, uniquePng } from '../support/images';
-import { readPdf } from '../support/pdf-read';
+import { overprinted, readPdf } from '../support/pdf-read';
 
 // PDFs made and read back, a year of history: wide limits, so a busy machine is slow, not failing
 jest.setTimeout(120_000);
@@ -39,6 +39,7 @@ async function scanSheet(token = f.adminToken): Promise<{ links: string[]; text:
   }).expect(200);
   expect(res.headers['content-type']).toBe('application/pdf');
   const pdf = await readPdf(res.body as Buffer);
+  expect(overprinted(pdf.runs)).toEqual([]);
   const links = pdf.images.map((i) => jsQR(i.rgba!, i.width, i.height)?.data ?? null);
   expect(links.every(Boolean)).toBe(true);
   return { links: links as string[], text: pdf.text, pages: pdf.pages };
