@@ -149,6 +149,9 @@ describe('the public page (issue 27)', () => {
     const spread = await flood(one, PUBLIC_TIPS_PER_HOUSE_PER_DAY + 5, () => from());
     expect(spread.filter((s) => s === 201)).toHaveLength(PUBLIC_TIPS_PER_HOUSE_PER_DAY - PLACARD_PER_ADDRESS_PER_DAY);
     expect(await f.store.tips.count({ houseId: houses[2]!.id })).toBe(PUBLIC_TIPS_PER_HOUSE_PER_DAY);
+    // behind a proxy that appends the address it saw, what a client writes before it is not believed
+    const behindProxy = await flood(pathOf(links[6]!), PLACARD_PER_ADDRESS_PER_DAY + 3, () => ({ 'X-Forwarded-For': `${from()['X-Forwarded-For']}, 10.7.7.7` }));
+    expect(behindProxy.filter((s) => s === 201)).toHaveLength(PLACARD_PER_ADDRESS_PER_DAY);
     // in parallel too
     const parallel = await Promise.all(Array.from({ length: 6 }, () => request(f.server).post(pathOf(links[3]!)).set(from()).field('text', '并发')));
     expect(parallel.filter((r) => r.status === 201)).toHaveLength(6);
