@@ -26,6 +26,7 @@ import { answerClientErrors } from './http/client-error';
 import { startRetention } from './services/setup/retention';
 import { createRoomKeeper } from './services/sending/rooms';
 import { sweepImportTemp } from './services/roster/spawn-roster-worker';
+import { preparePdfFont } from './render/pdf/pdf-document';
 import { createStore } from './storage/create-store';
 import type { Store } from './storage/store';
 import type { RouteSpec } from './http/route-table';
@@ -132,6 +133,12 @@ export async function start(config: Config, log: Logger): Promise<Running> {
   server.headersTimeout = 66_000;
   answerClientErrors(server, t);
   await once(server, 'listening');
+  // the printed files' CJK font, read and parsed now rather than on the first file someone waits for (issue 27)
+  setImmediate(() => {
+    preparePdfFont().catch((err: unknown) =>
+      log.warn({ err }, 'PDF font not prepared: printed files will fail until fonts-noto-cjk is installed'),
+    );
+  });
 
   await bot.start();
   login.self = demo?.login();

@@ -42,6 +42,10 @@ const VERSION = (JSON.parse(readFileSync(path.join(projectRoot(), 'package.json'
 export function createApp(o: AppOptions): Koa<AppState> & { routeTable: RouteSpec[] } {
   const app = new Koa<AppState>();
   app.proxy = true;
+  // a client's address is the one the nearest proxy saw: the last X-Forwarded-For entry (nginx's
+  // $proxy_add_x_forwarded_for appends it); entries a client wrote before it are not believed, so the
+  // per-address limits (sign-in, the public report page) are not passed by writing a new address each time
+  app.maxIpsCount = 1;
   const health = storageHealth(o.store);
   app.use(securityHeaders);
   app.use(errorMiddleware(o.t, o.log, o.locale, health));

@@ -1,6 +1,7 @@
 import { redactPersonal } from '../domain/privacy';
 import type { OutboxEntry } from '../domain/types';
 import type { Deps } from '../services/deps';
+import { audit } from '../services/access/audit';
 import type { ReachRecorder } from '../services/reach/recorder';
 import { claimCompanions, claimDue, markFailed, markSent, MERGE_MAX_CHARS, mergeable, release } from '../services/sending/outbox';
 
@@ -54,6 +55,12 @@ export interface OutboxWorkerOptions {
 export type WorkerStep = 'sent' | 'retry' | 'failed' | 'idle' | 'capped' | 'cooling' | 'offline';
 
 const TOO_FREQUENT = /too frequent|frequen|频繁|rate.?limit/i;
+/**
+ * The audit action that records a cool-down (target `account:<account>`, detail `{ at, until }`):
+ * a worker started during one (a restart, a deploy) waits it out too, rather than sending into
+ * WeChat's limit at once.
+ */
+export const COOL_DOWN_ACTION = 'account_cooling';
 
 /** an entry and the posts that go out with it */
 type Unit = [OutboxEntry, ...OutboxEntry[]];
@@ -81,8 +88,20 @@ export function createOutboxWorker(deps: Deps, port: SendPort, o: OutboxWorkerOp
   // with no pacing at all (a puppet without WeChat's limits, or a benchmark) entries are taken in bursts
   const burst = o.intervalMs + o.jitterMs + o.roomSwitchMs === 0 ? 100 : 1;
   let sent: { today: number; countedAt: number } | null = null;
-  /** WeChat said "too frequent": nothing is sent before this */
+  /** WeChat said "too frequent": nothing is sent before this (kept in the audit log, read back at start) */
   let coolingUntil = 0;
+  let restored = false;
+
+  /** A cool-down an earlier process began and did not see end holds for this one too. */
+  async function restoreCoolDown(): Promise<void> {
+    const last = await deps.store.audit.findOne({ target: `account:${o.account}`, action: COOL_DOWN_ACTION }, { createdAt: -1 });
+    restored = true;
+    const until = Date.parse(String(last?.detail.until ?? ''));
+    if (!(until > deps.clock.now().getTime()) || until <= coolingUntil) return;
+    coolingUntil = until;
+    const at = new Date(String(last!.detail.at ?? ''));
+    o.live?.limited(Number.isNaN(at.getTime()) ? last!.createdAt : at, new Date(until));
+  }
 
   async function init(): Promise<void> {
     const last = await deps.store.outbox.findOne({ account: o.account, status: 'sent' }, { sentAt: -1 });
@@ -102,7 +121,8 @@ export function createOutboxWorker(deps: Deps, port: SendPort, o: OutboxWorkerOp
 
   /** Sends what is due: one entry, or a burst when unpaced. */
   async function runOnce(): Promise<WorkerStep> {
-    // nothing is attempted during a cool-down, nor while the account is logged out
+    // nothing is attempted during a cool-down (this process's, or one running when it started), nor while the account is logged out
+    if (!restored) await restoreCoolDown();
     if (deps.clock.now().getTime() < coolingUntil) return 'cooling';
     if (o.live && !o.live.snapshot(deps.clock.now()).loggedIn) return 'offline';
     if (lastSentAt === null) await init();
@@ -137,6 +157,12 @@ export function createOutboxWorker(deps: Deps, port: SendPort, o: OutboxWorkerOp
           // a long cool-down; the message goes back as if never taken (no attempt spent on WeChat's limit)
           coolingUntil = now.getTime() + o.tooFrequentPauseMs;
           o.live?.limited(now, new Date(coolingUntil));
+          await audit(deps, {
+            actor: 'system',
+            action: COOL_DOWN_ACTION,
+            target: `account:${o.account}`,
+            detail: { at: now.toISOString(), until: new Date(coolingUntil).toISOString() },
+          });
           deps.log.warn({ minutes: Math.round(o.tooFrequentPauseMs / 60_000) }, 'WeChat says too frequent: cooling down, nothing is sent');
           await release(deps, entry);
           outcome = 'cooling';

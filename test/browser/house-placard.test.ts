@@ -97,6 +97,8 @@ suite('一户一码 in the browser (issue 27)', () => {
     type Doc = { document: { querySelectorAll(s: string): ArrayLike<{ naturalWidth: number }> } };
     await staff.page.waitForFunction(() => Array.from((globalThis as unknown as Doc).document.querySelectorAll('[data-test=entry-tip] img')).some((i) => i.naturalWidth > 0));
     expect(await staff.page.textContent('[data-test=house-landlord]')).toContain(landlord.phone);
+    // its time as people here write it, in the street's zone (not the browser's English default)
+    expect(await staff.page.textContent('[data-test=entry-tip] .muted')).toMatch(/^\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}$/);
     await shot(staff.page, 'house-page', PHONE);
     expect(await staff.page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
     // the same placard scanned by signed-in staff: its page's staff link opens the house page
@@ -107,5 +109,32 @@ suite('一户一码 in the browser (issue 27)', () => {
     expect(await staff.page.textContent('[data-test=house-facts]')).toContain('P00004');
     expect(staff.problems).toEqual([]);
     await staff.close();
+
+    // the house's printed file, as Chromium's PDF viewer draws it: each line of text in its own row
+    const file = await fetch(`${base}/api/v1/houses/${house.id}/archive.pdf`, { headers: { Authorization: `Bearer ${f.adminToken}` } });
+    expect(file.status).toBe(200);
+    const printed = await readPdf(Buffer.from(await file.arrayBuffer()));
+    const lines = printed.runs[0]!.length;
+    expect(lines).toBeGreaterThanOrEqual(10);
+    const paper = await watchedPage(browser, { width: 900, height: 1200 });
+    const fileBytes = Buffer.from(await (await fetch(`${base}/api/v1/houses/${house.id}/archive.pdf`, { headers: { Authorization: `Bearer ${f.adminToken}` } })).arrayBuffer());
+    await paper.page.route('**/house.pdf', (r) => r.fulfill({ body: fileBytes, contentType: 'application/pdf' }));
+    await paper.page.goto(`${base}/house.pdf`);
+    // (drawn when the viewer is ready: look until the paper is there, and two looks in a row agree)
+    let rows: number;
+    for (let last = ''; ; ) {
+      const png = await paper.page.screenshot();
+      const page = await sharp(png).extract({ left: 310, top: 60, width: 580, height: 830 }).greyscale().raw().toBuffer({ resolveWithObject: true });
+      const paperDrawn = page.data.reduce((n, v) => n + v, 0) / page.data.length > 200;
+      const inked = Array.from({ length: page.info.height }, (_, y) => page.data.subarray(y * page.info.width, (y + 1) * page.info.width).some((v) => v < 120));
+      rows = inked.filter((ink, y) => ink && !inked[y - 1]).length;
+      const now = png.toString('base64');
+      if (paperDrawn && rows > 0 && now === last) break;
+      last = now;
+    }
+    await shot(paper.page, 'house-archive-pdf', { width: 900 });
+    // every printed line is a band of ink of its own (printed over each other, they were three)
+    expect(rows).toBeGreaterThanOrEqual(lines - 1);
+    await paper.close();
   }, 180_000);
 });

@@ -4,7 +4,7 @@ import request from 'supertest';
 import type { Group, House } from '../../src/domain/types';
 import { auth, rosterAppFixture } from '../support/app-fixture';
 import { uniqueJpeg, uniquePng } from '../support/images';
-import { readPdf } from '../support/pdf-read';
+import { overprinted, readPdf } from '../support/pdf-read';
 
 // PDFs made and read back, a year of history: wide limits, so a busy machine is slow, not failing
 jest.setTimeout(120_000);
@@ -55,6 +55,9 @@ describe('archive PDFs (issue 27)', () => {
     const thumbs = pdf.images.filter((i) => i.jpeg);
     expect(thumbs).toHaveLength(3);
     for (const t of thumbs) expect(t.jpeg!.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+    // every line in its own place: none printed over another (a reader of the text alone would not notice)
+    expect(pdf.runs.flat().length).toBeGreaterThan(15);
+    expect(overprinted(pdf.runs)).toEqual([]);
     // A4
     const doc = await PDFDocument.load(res.body as Buffer);
     expect(doc.getPages().map((p) => p.getSize()).every((s) => Math.round(s.width) === 595 && Math.round(s.height) === 842)).toBe(true);
@@ -75,6 +78,7 @@ describe('archive PDFs (issue 27)', () => {
     for (const h of houses) expect(pdf.text).toContain(`一户一档 · ${h.code}`);
     expect(pdf.text).toContain('尚未签署第 1 版承诺书');
     expect(pdf.images.filter((i) => i.jpeg)).toHaveLength(3);
+    expect(overprinted(pdf.runs)).toEqual([]);
     const en = await readPdf((await binary(request(f.server).get(`/api/v1/groups/${group.id}/archive.pdf`).set(auth(f.adminToken)).set('Accept-Language', 'en')).expect(200)).body as Buffer);
     expect(en.text).toContain(`House record · ${houses[0]!.code}`);
     expect(en.text).toContain('Hazard #1');

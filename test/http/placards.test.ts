@@ -8,7 +8,7 @@ import { PLACARD_PER_ADDRESS_PER_DAY, PLACARD_PHOTO_MAX_BYTES } from '../../src/
 import type { Group, House } from '../../src/domain/types';
 import { auth, rosterAppFixture } from '../support/app-fixture';
 import { headersOnly, hostileFiles, uniqueJpeg, uniquePng } from '../support/images';
-import { readPdf } from '../support/pdf-read';
+import { overprinted, readPdf } from '../support/pdf-read';
 
 // PDFs made and read back, a year of history: wide limits, so a busy machine is slow, not failing
 jest.setTimeout(120_000);
@@ -39,6 +39,7 @@ async function scanSheet(token = f.adminToken): Promise<{ links: string[]; text:
   }).expect(200);
   expect(res.headers['content-type']).toBe('application/pdf');
   const pdf = await readPdf(res.body as Buffer);
+  expect(overprinted(pdf.runs)).toEqual([]);
   const links = pdf.images.map((i) => jsQR(i.rgba!, i.width, i.height)?.data ?? null);
   expect(links.every(Boolean)).toBe(true);
   return { links: links as string[], text: pdf.text, pages: pdf.pages };
@@ -148,6 +149,9 @@ describe('the public page (issue 27)', () => {
     const spread = await flood(one, PUBLIC_TIPS_PER_HOUSE_PER_DAY + 5, () => from());
     expect(spread.filter((s) => s === 201)).toHaveLength(PUBLIC_TIPS_PER_HOUSE_PER_DAY - PLACARD_PER_ADDRESS_PER_DAY);
     expect(await f.store.tips.count({ houseId: houses[2]!.id })).toBe(PUBLIC_TIPS_PER_HOUSE_PER_DAY);
+    // behind a proxy that appends the address it saw, what a client writes before it is not believed
+    const behindProxy = await flood(pathOf(links[6]!), PLACARD_PER_ADDRESS_PER_DAY + 3, () => ({ 'X-Forwarded-For': `${from()['X-Forwarded-For']}, 10.7.7.7` }));
+    expect(behindProxy.filter((s) => s === 201)).toHaveLength(PLACARD_PER_ADDRESS_PER_DAY);
     // in parallel too
     const parallel = await Promise.all(Array.from({ length: 6 }, () => request(f.server).post(pathOf(links[3]!)).set(from()).field('text', '并发')));
     expect(parallel.filter((r) => r.status === 201)).toHaveLength(6);

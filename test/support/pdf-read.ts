@@ -41,12 +41,48 @@ function unpredict(data: Buffer, columns: number, bpp: number): Buffer {
   return out;
 }
 
+/** Where a text object of a page starts (its text matrix's x and y, in points) and its font size. */
+export interface TextRun {
+  x: number;
+  y: number;
+  size: number;
+}
+
+/** The text objects of one page's content stream (pdfkit writes each as `BT … x y Tm /F size Tf … ET`). */
+function textRuns(stream: string): TextRun[] {
+  return [...stream.matchAll(/BT\s+[-\d.]+ [-\d.]+ [-\d.]+ [-\d.]+ ([-\d.]+) ([-\d.]+) Tm\s+\/\S+ ([\d.]+) Tf/g)].map((m) => ({
+    x: Number(m[1]),
+    y: Number(m[2]),
+    size: Number(m[3]),
+  }));
+}
+
+/**
+ * Text printed over other text: two runs of a page that start at one left edge less than a
+ * line apart (what a reader of the paper would see as a smudge). Empty when every line has its own place.
+ */
+export function overprinted(runs: TextRun[][]): string[] {
+  const found: string[] = [];
+  runs.forEach((page, p) => {
+    const byX = new Map<number, TextRun[]>();
+    for (const r of page) byX.set(Math.round(r.x), [...(byX.get(Math.round(r.x)) ?? []), r]);
+    for (const [x, col] of byX) {
+      const ys = [...col].sort((a, b) => a.y - b.y);
+      for (let i = 1; i < ys.length; i += 1)
+        if (ys[i]!.y - ys[i - 1]!.y < 0.9 * Math.min(ys[i]!.size, ys[i - 1]!.size)) found.push(`page ${p + 1}: x ${x}, y ${ys[i - 1]!.y} and ${ys[i]!.y}`);
+    }
+  });
+  return found;
+}
+
 /**
  * Reads a PDF back as a reader would need it: its pages, its text (the glyph codes of every
  * text operator mapped through the fonts' ToUnicode tables, so CJK text made with a subset font
  * reads as Chinese) and its images (QR codes decoded to pixels, photos as JPEG bytes).
  */
-export async function readPdf(bytes: Buffer): Promise<{ pages: number; text: string; images: PdfImage[]; fonts: string[] }> {
+export async function readPdf(
+  bytes: Buffer,
+): Promise<{ pages: number; text: string; images: PdfImage[]; fonts: string[]; runs: TextRun[][] }> {
   const doc = await PDFDocument.load(bytes);
   const objects = doc.context.enumerateIndirectObjects();
   const streams = objects.map(([, o]) => o).filter((o): o is PDFRawStream => o instanceof PDFRawStream);
@@ -100,5 +136,5 @@ export async function readPdf(bytes: Buffer): Promise<{ pages: number; text: str
     .join('\n');
   const fonts = objects
     .map(([, o]) => o).filter((o): o is PDFDict => o instanceof PDFDict && (o.lookup(PDFName.of('Type')) as PDFName | undefined)?.asString() === '/FontDescriptor').map((d) => (d.lookup(PDFName.of('FontName')) as PDFName).asString());
-  return { pages: doc.getPageCount(), text, images, fonts };
+  return { pages: doc.getPageCount(), text, images, fonts, runs: pageStreams.map(textRuns) };
 }

@@ -168,6 +168,40 @@ describe('outbox worker', () => {
     expect(live.snapshot(deps.clock.now())).toMatchObject({ limitSignals: [new Date(t0)], coolingUntil: null });
   });
 
+  it('a restart during a cool-down waits it out too: the new worker attempts nothing before its end, and health says limited', async () => {
+    await enqueue(deps, [{ key: 'k0', text: 't', roomId: 'r' }, { key: 'k1', text: 't', roomId: 'r' }]);
+    const attempts: number[] = [];
+    const port: SendPort = { send: async () => { attempts.push(deps.clock.now().getTime()); if (attempts.length === 1) throw new Error('send too frequent'); } };
+    const first = createReachRecorder(deps.clock.now());
+    first.loggedIn('bot', '安心房东', deps.clock.now());
+    const t0 = deps.clock.now().getTime();
+    expect(await createOutboxWorker(deps, port, { ...options, live: first }, sleep).runOnce()).toBe('cooling');
+    // the process is restarted a minute later: a new worker and a new live record over the same store
+    deps.clock.advance(60_000);
+    const live = createReachRecorder(deps.clock.now());
+    live.loggedIn('bot', '安心房东', deps.clock.now());
+    const w = createOutboxWorker(deps, port, { ...options, live }, sleep);
+    for (let minute = 1; minute < 10; minute += 1) {
+      expect(await w.runOnce()).toBe('cooling');
+      deps.clock.advance(60_000);
+    }
+    expect(attempts).toHaveLength(1);
+    deps.clock.set(new Date(t0 + 599_000).toISOString());
+    expect(live.snapshot(deps.clock.now())).toMatchObject({ coolingUntil: new Date(t0 + 600_000), limitSignals: [new Date(t0)] });
+    expect(await w.runOnce()).toBe('cooling');
+    deps.clock.set(new Date(t0 + 600_000).toISOString());
+    await drain(w);
+    expect(attempts).toHaveLength(3);
+    expect(Math.min(...attempts.slice(1))).toBeGreaterThanOrEqual(t0 + 600_000);
+    // a cool-down that has ended holds nothing back after a restart
+    const again = createReachRecorder(deps.clock.now());
+    again.loggedIn('bot', null, deps.clock.now());
+    await enqueue(deps, [{ key: 'k2', text: 't', roomId: 'r' }]);
+    deps.clock.advance(60_000);
+    expect(await createOutboxWorker(deps, port, { ...options, live: again }, sleep).runOnce()).toBe('sent');
+    expect(again.snapshot(deps.clock.now()).coolingUntil).toBeNull();
+  });
+
   it('attempts nothing while the account is logged out, and sends once it is back', async () => {
     await enqueue(deps, [{ key: 'k', text: 't', roomId: 'r' }]);
     const live = createReachRecorder(deps.clock.now());

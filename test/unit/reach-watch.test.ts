@@ -85,6 +85,25 @@ describe('the reach watch (issue 28)', () => {
     expect(await store.outbox.findOne({ key: { gte: 'remind:', lt: 'remind;' } })).toMatchObject({ status: 'rerouted' });
   });
 
+  it("an overdue hazard's SMS goes to the hazard's landlord, not to the head its room post @mentions", async () => {
+    const { c, g, group, landlords } = await street();
+    const headLandlord = await store.landlords.insert({ name: '户长', phone: '17000000004', sms: null });
+    const headContact = await store.contacts.insert({ wechatId: 'wx-4', name: '户长', landlordId: headLandlord.id, userId: null, locale: null });
+    const head = await store.houses.insert({ communityId: c.id, gridId: g.id, groupId: group.id, code: 'H004', address: '路4号', landlordId: headLandlord.id, contactId: headContact.id, pendingContactId: null, tenants: 3, rooms: 2, isKey: false });
+    await store.groups.update(group.id, { headHouseId: head.id });
+    const house = landlords[0]!.house;
+    const hazard = await store.hazards.insert({ communityId: c.id, gridId: g.id, groupId: group.id, number: 1, houseId: house.id, houseCode: house.code, description: '楼道堆物', deadline: new Date('2026-11-14T00:00:00Z'), status: 'open', openedBy: 'user:x', evidencePhotoIds: [], sitePhotos: null, rectifiedAt: null, closedAt: null, closedBy: null });
+    // as hazard-notices makes it: the room post tells the head (@mentions the head), about house H001
+    await enqueue(deps, [{ key: `hazard:overdue:${hazard.id}`, roomId: 'room@chatroom', account: 'bot', text: '隐患 #1 已超期', mentions: ['wx-4'] }]);
+    const o = { staffAlarms: false, sms: { ...sms, templates: { hazard_overdue: 'T3', returned: 'T4' } }, fallbackAfterMs: 0 };
+    deps.reach.loggedIn('bot', null, deps.clock.now());
+    deps.reach.loggedOut(deps.clock.now());
+    await watchReach(deps, o);
+    const sent = await store.outbox.find({ account: CHANNEL.sms });
+    expect(sent.map((e) => [e.contactId, JSON.parse(e.text)])).toEqual([[landlords[0]!.l.id, { kind: 'hazard_overdue', params: { houses: 'H001' } }]]);
+    expect(await store.outbox.findOne({ key: `hazard:overdue:${hazard.id}` })).toMatchObject({ status: 'rerouted' });
+  });
+
   it('holds the per-number daily limit, and leaves a notice with nobody reachable by SMS for the room', async () => {
     const { group } = await street();
     const o = { staffAlarms: false, sms, fallbackAfterMs: 0 };

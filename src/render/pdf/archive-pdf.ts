@@ -45,9 +45,17 @@ export async function archivePdf(input: {
   const para = (text: string, size = 10, color = '#000000') => {
     doc.fillColor(color).fontSize(size);
     const fits = !text.includes('\n') && doc.widthOfString(text) <= width;
-    // (a run drawn whole does not turn the page by itself)
-    if (fits) ensure(doc.currentLineHeight(true) + 2);
-    doc.text(text, left, doc.y, fits ? { lineBreak: false } : { width });
+    if (!fits) {
+      doc.text(text, left, doc.y, { width });
+      return;
+    }
+    // (a run drawn whole neither turns the page nor moves down by itself: without the wrapper,
+    // pdfkit moves only along the line, and every line was printed over the one before)
+    const height = doc.currentLineHeight(true);
+    ensure(height + 2);
+    doc.text(text, left, doc.y, { lineBreak: false });
+    doc.x = left;
+    doc.y += height;
   };
   input.houses.forEach(({ archive, entries }, n) => {
     if (n > 0) doc.addPage();

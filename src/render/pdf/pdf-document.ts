@@ -44,3 +44,19 @@ export function a4Document(title: string): { doc: PDFKit.PDFDocument; bytes: Pro
   });
   return { doc, bytes };
 }
+
+/** the words every printed file has (headings, labels, digits), drawn once at start so their glyphs are laid out and cached */
+const WARM_UP_TEXT =
+  '一户一档 一户一方案 档案记录（新的在前） 地址：联防组：户长：房东：电话：租住 人，间 隐患 整改措施 验收方式 举报 钉牌 0123456789 ABCDEFGHIJKLMNOPQRSTUVWXYZ abcdefghijklmnopqrstuvwxyz：，。/·';
+
+/**
+ * Reads and parses the CJK font and makes one small file with it, so the first file a person
+ * asks for does not wait for that (it made a group's first file up to 5 s on a busy machine).
+ * main.ts calls it once the server listens; a missing font is then said in the log at start.
+ */
+export async function preparePdfFont(): Promise<void> {
+  const { doc, bytes } = a4Document('warm-up');
+  doc.fontSize(10).text(WARM_UP_TEXT);
+  doc.end();
+  await bytes;
+}

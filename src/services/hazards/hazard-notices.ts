@@ -6,7 +6,7 @@ import { resolveScope } from '../access/resolve-scope';
 import type { Deps } from '../deps';
 import { award } from '../points/points';
 import { ownerMentions } from '../sending/house-audience';
-import type { NoticeData } from '../sending/notifier';
+import { noticeKey, type NoticeData } from '../sending/notifier';
 
 const DAY_MS = 86_400_000;
 const LIVE: { in: Hazard['status'][] } = { in: ['open', 'rectified'] };
@@ -36,7 +36,7 @@ export async function dueHazardNotices(deps: Deps, groups: readonly Group[], tim
     if (h.deadline >= now && ymdIn(h.deadline, timeZone) === tomorrow) {
       notices.push({
         ...room,
-        key: `hazard:remind:${h.id}`,
+        key: noticeKey.hazardDue(h.id),
         mentions: await ownerMentions(deps, house),
         say: { key: 'hazard.reminder', params },
       });
@@ -45,13 +45,13 @@ export async function dueHazardNotices(deps: Deps, groups: readonly Group[], tim
       const head = g.headHouseId ? await store.houses.get(g.headHouseId) : null;
       notices.push({
         ...room,
-        key: `hazard:overdue:${h.id}`,
+        key: noticeKey.hazardOverdue(h.id),
         mentions: await ownerMentions(deps, head),
         say: { key: 'hazard.overdue_head', params },
       });
       for (const s of staff.filter((x) => scopeCoversGroup(x.user.scope, g))) {
         notices.push({
-          key: `hazard:overdue:${h.id}:user:${s.user.id}`,
+          key: noticeKey.hazardOverdue(h.id, s.user.id),
           contactId: s.wechatId,
           account: g.botId ?? '*',
           mentions: [],

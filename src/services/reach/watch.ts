@@ -1,7 +1,8 @@
 import { afterQuietHours } from '../../domain/quiet-hours';
-import type { OutboxEntry } from '../../domain/types';
+import type { Landlord, OutboxEntry } from '../../domain/types';
 import type { Deps } from '../deps';
 import { remindMissing } from '../inspection/remind-missing';
+import { SMS_NOTICE_KEYS } from '../sending/notifier';
 import { enqueue, PRIORITY } from '../sending/outbox';
 import { CHANNEL, type SmsKind, type SmsPayload } from './channels';
 import { accountHealth, type AccountHealth, type ReachState } from './health';
@@ -44,13 +45,11 @@ export async function alarmStaff(deps: Deps, health: AccountHealth, account: str
   return state;
 }
 
-/** The personal notices that may go by SMS, known by their keys: what kind each is, or null. */
-async function smsKindOf(deps: Deps, key: string): Promise<SmsKind | null> {
-  // a round's reminder, from staff (POST /rounds/:id/remind) or the deadline schedule
-  if (key.startsWith('remind:')) return 'deadline';
-  if (key.startsWith('hazard:remind:')) return 'hazard_due';
-  if (/^hazard:overdue:[^:]+$/.test(key)) return 'hazard_overdue';
-  if (/^review:[^:]+:returned:/.test(key)) return 'returned';
+/** The personal notices that may go by SMS, known by their keys (SMS_NOTICE_KEYS, beside `noticeKey`): what kind each is, or null. */
+export async function smsKindOf(deps: Deps, key: string): Promise<SmsKind | null> {
+  const known = SMS_NOTICE_KEYS.find((k) => k.key.test(key));
+  if (known) return known.kind;
+  // a schedule's post: a deadline reminder when the schedule's action is one
   const schedule = /^schedule:([^:]+):/.exec(key)?.[1];
   if (schedule) {
     const s = await deps.store.schedules.findOne({ name: schedule });
@@ -65,7 +64,7 @@ const DAY = 86_400_000;
 /**
  * The account has been unavailable longer than the grace period: each due personal notice to
  * its rooms (a deadline reminder, a hazard due or overdue, a returned inspection) goes instead
- * by SMS to each landlord it @mentions who can be reached so (a mobile number, not opted out,
+ * by SMS to each landlord it is about (recipientsOf) who can be reached so (a mobile number, not opted out,
  * under the per-number daily limit), one SMS each, after quiet hours. The room post is marked
  * `rerouted` in the same unit as the SMS are queued, by a compare-and-set on `pending`: a
  * message goes by one channel, never both, across a crash too. A notice with nobody reachable
@@ -86,7 +85,11 @@ export async function rerouteToSms(
   for (const e of pending.filter((x) => x.roomId && x.mentions.length)) {
     const kind = await smsKindOf(deps, e.key);
     if (!kind || !input.sms.templates[kind]) continue;
-    const drafts = await smsDrafts(deps, e, kind, input.sms.dailyLimitPerNumber, now);
+    const drafts = await smsDrafts(deps, e, kind, await recipientsOf(deps, e, kind), {
+      dailyLimit: input.sms.dailyLimitPerNumber,
+      now,
+      may: (l) => l.sms !== 'never',
+    });
     if (!drafts.length) continue;
     const done = await store.atomically(async () => {
       const taken = await store.outbox.updateWhere(
@@ -105,27 +108,50 @@ export async function rerouteToSms(
   return { rerouted, sms };
 }
 
-async function smsDrafts(deps: Deps, e: OutboxEntry, kind: SmsKind, dailyLimit: number, now: Date) {
+/**
+ * Who a personal notice is about, as landlords and their house codes: a reminder's, the landlords
+ * its room post @mentions (their houses in the group); a hazard's or a returned set's, that
+ * house's landlord (an overdue hazard's room post @mentions the head, but the notice is the landlord's).
+ */
+async function recipientsOf(deps: Deps, e: OutboxEntry, kind: SmsKind): Promise<{ landlordId: string; code: string }[]> {
+  if (kind !== 'deadline') return landlordsAbout(deps, e, kind);
   const { store } = deps;
   const contacts = await store.contacts.find({ wechatId: { in: e.mentions } });
-  const landlordIds = [...new Set(contacts.map((c) => c.landlordId).filter((x): x is string => x !== null))];
-  const landlords = landlordIds.length ? await store.landlords.find({ id: { in: landlordIds } }) : [];
   const group = e.roomId ? await store.groups.findOne({ roomId: e.roomId }) : null;
+  const about = [];
+  for (const landlordId of new Set(contacts.map((c) => c.landlordId).filter((x): x is string => x !== null))) {
+    const mine = contacts.filter((c) => c.landlordId === landlordId).map((c) => c.id);
+    const houses = group ? await store.houses.find({ groupId: group.id, contactId: { in: mine } }, { sort: { code: 1 }, limit: 5 }) : [];
+    about.push(...(houses.length ? houses.map((h) => ({ landlordId, code: h.code })) : [{ landlordId, code: '' }]));
+  }
+  return about;
+}
+
+/** One SMS per landlord `about` names whom `may` lets through, who has a mobile number and is under the daily limit. */
+async function smsDrafts(
+  deps: Deps,
+  e: OutboxEntry,
+  kind: SmsKind,
+  about: { landlordId: string; code: string }[],
+  o: { dailyLimit: number; now: Date; may: (l: Landlord) => boolean | Promise<boolean> },
+) {
+  const { store } = deps;
+  const ids = [...new Set(about.map((a) => a.landlordId))];
+  const landlords = ids.length ? await store.landlords.find({ id: { in: ids } }) : [];
   const drafts = [];
   for (const l of landlords) {
-    if (l.sms === 'never' || !MOBILE.test(l.phone)) continue;
-    const today = await store.outbox.count({ account: CHANNEL.sms, contactId: l.id, createdAt: { gte: new Date(now.getTime() - DAY) } });
-    if (today >= dailyLimit) continue;
-    const mine = contacts.filter((c) => c.landlordId === l.id).map((c) => c.id);
-    const houses = group ? await store.houses.find({ groupId: group.id, contactId: { in: mine } }, { sort: { code: 1 }, limit: 5 }) : [];
-    const payload: SmsPayload = { kind, params: { houses: houses.map((h) => h.code).join(',') || '-' } };
+    if (!MOBILE.test(l.phone) || !(await o.may(l))) continue;
+    const today = await store.outbox.count({ account: CHANNEL.sms, contactId: l.id, createdAt: { gte: new Date(o.now.getTime() - DAY) } });
+    if (today >= o.dailyLimit) continue;
+    const codes = [...new Set(about.filter((a) => a.landlordId === l.id && a.code).map((a) => a.code))];
+    const payload: SmsPayload = { kind, params: { houses: codes.slice(0, 5).join(',') || '-' } };
     drafts.push({
       key: `sms:${e.key}:${l.id}`,
       account: CHANNEL.sms,
       contactId: l.id,
       text: JSON.stringify(payload),
       priority: PRIORITY.bulk,
-      notBefore: afterQuietHours(now, deps.timeZone),
+      notBefore: afterQuietHours(o.now, deps.timeZone),
     });
   }
   return drafts;
@@ -173,27 +199,11 @@ export async function smsForSmsOnly(deps: Deps, sms: NonNullable<WatchOptions['s
     seen.add(e.id);
     const kind = await smsKindOf(deps, e.key);
     if (!kind || !sms.templates[kind]) continue;
-    const about = await landlordsAbout(deps, e, kind);
-    const ids = [...new Set(about.map((a) => a.landlordId))];
-    const only = ids.length
-      ? (await store.landlords.find({ id: { in: ids } })).filter((l) => l.sms === 'only' && MOBILE.test(l.phone))
-      : [];
-    const drafts = [];
-    for (const l of only) {
-      if (await store.outbox.findOne({ key: `sms:${e.key}:${l.id}` })) continue;
-      const today = await store.outbox.count({ account: CHANNEL.sms, contactId: l.id, createdAt: { gte: new Date(now.getTime() - DAY) } });
-      if (today >= sms.dailyLimitPerNumber) continue;
-      const codes = about.filter((a) => a.landlordId === l.id).map((a) => a.code);
-      const payload: SmsPayload = { kind, params: { houses: codes.slice(0, 5).join(',') || '-' } };
-      drafts.push({
-        key: `sms:${e.key}:${l.id}`,
-        account: CHANNEL.sms,
-        contactId: l.id,
-        text: JSON.stringify(payload),
-        priority: PRIORITY.bulk,
-        notBefore: afterQuietHours(now, deps.timeZone),
-      });
-    }
+    const drafts = await smsDrafts(deps, e, kind, await landlordsAbout(deps, e, kind), {
+      dailyLimit: sms.dailyLimitPerNumber,
+      now,
+      may: async (l) => l.sms === 'only' && !(await store.outbox.findOne({ key: `sms:${e.key}:${l.id}` })),
+    });
     if (drafts.length) queued += await enqueue(deps, drafts);
   }
   return queued;

@@ -51,4 +51,22 @@ export const noticeKey = {
   /** a review's outcome: the same review repeated keeps its status and time, a new one changes them */
   review: (s: { id: string; status: string; reviewedAt: Date | null }) => `review:${s.id}:${s.status}:${s.reviewedAt?.getTime() ?? 0}`,
   letter: (version: number, roomId: string) => `letter:${version}:${roomId}`,
+  /** a hazard due tomorrow, told to its landlord in the room */
+  hazardDue: (hazardId: string) => `hazard:remind:${hazardId}`,
+  /** a hazard past its deadline, told to the head in the room; `userId`: told privately to that staff member */
+  hazardOverdue: (hazardId: string, userId?: string) =>
+    userId ? `hazard:overdue:${hazardId}:user:${userId}` : `hazard:overdue:${hazardId}`,
 };
+
+/**
+ * The personal notices a landlord may get by SMS instead (issue 28), recognised by the keys
+ * `noticeKey` makes (and a schedule's `schedule:<name>:…`, whose action says whether it is a
+ * deadline reminder). The reach watch reads only this; a key form changed in `noticeKey` is
+ * changed here in the same file, and test/unit/sms-kinds.test.ts checks each producer's keys.
+ */
+export const SMS_NOTICE_KEYS = [
+  { kind: 'deadline', key: /^remind:[^:]+:[^:]+:[^:]+$/ },
+  { kind: 'hazard_due', key: /^hazard:remind:[^:]+$/ },
+  { kind: 'hazard_overdue', key: /^hazard:overdue:[^:]+$/ },
+  { kind: 'returned', key: /^review:[^:]+:returned:\d+$/ },
+] as const;
