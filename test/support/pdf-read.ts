@@ -22,20 +22,30 @@ const contents = (s: PDFRawStream): Buffer => {
   return filterOf(s.dict) === '/FlateDecode' ? inflateSync(raw) : raw;
 };
 
-/** PNG's row filters undone (a PDF's /Predictor 10-15), `bpp` bytes a pixel. */
+/** PNG's row filters undone (a PDF's /Predictor 10-15), `bpp` bytes a pixel: one filter a row, so the choice is made per row. */
 function unpredict(data: Buffer, columns: number, bpp: number): Buffer {
   const row = columns * bpp;
   const out = Buffer.alloc((data.length / (row + 1)) * row);
   for (let y = 0, i = 0; i < data.length; y += 1) {
     const type = data[i++]!;
+    const at = y * row;
+    const up = at - row;
     for (let x = 0; x < row; x += 1, i += 1) {
-      const a = x >= bpp ? out[y * row + x - bpp]! : 0;
-      const b = y > 0 ? out[(y - 1) * row + x]! : 0;
-      const c = x >= bpp && y > 0 ? out[(y - 1) * row + x - bpp]! : 0;
-      const p = a + b - c;
-      const paeth = Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c) ? a : Math.abs(p - b) <= Math.abs(p - c) ? b : c;
-      const pred = [0, a, b, (a + b) >> 1, paeth][type] ?? 0;
-      out[y * row + x] = (data[i]! + pred) & 0xff;
+      const a = x >= bpp ? out[at + x - bpp]! : 0;
+      const b = y > 0 ? out[up + x]! : 0;
+      let pred = 0;
+      if (type === 1) pred = a;
+      else if (type === 2) pred = b;
+      else if (type === 3) pred = (a + b) >> 1;
+      else if (type === 4) {
+        const c = x >= bpp && y > 0 ? out[up + x - bpp]! : 0;
+        const p = a + b - c;
+        const pa = Math.abs(p - a);
+        const pb = Math.abs(p - b);
+        const pc = Math.abs(p - c);
+        pred = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+      }
+      out[at + x] = (data[i]! + pred) & 0xff;
     }
   }
   return out;
@@ -69,7 +79,8 @@ export function overprinted(runs: TextRun[][]): string[] {
     for (const [x, col] of byX) {
       const ys = [...col].sort((a, b) => a.y - b.y);
       for (let i = 1; i < ys.length; i += 1)
-        if (ys[i]!.y - ys[i - 1]!.y < 0.9 * Math.min(ys[i]!.size, ys[i - 1]!.size)) found.push(`page ${p + 1}: x ${x}, y ${ys[i - 1]!.y} and ${ys[i]!.y}`);
+        if (ys[i]!.y - ys[i - 1]!.y < 0.9 * Math.min(ys[i]!.size, ys[i - 1]!.size))
+          found.push(`page ${p + 1}: x ${x}, y ${ys[i - 1]!.y} and ${ys[i]!.y}`);
     }
   });
   return found;
@@ -106,7 +117,8 @@ export async function readPdf(
       const channels = cs instanceof PDFName && cs.asString() === '/DeviceGray' ? 1 : 3;
       let data = contents(s);
       const parms = s.dict.lookup(PDFName.of('DecodeParms'));
-      if (parms instanceof PDFDict && num(parms, 'Predictor') >= 10) data = unpredict(data, num(parms, 'Columns'), num(parms, 'Colors') || channels);
+      if (parms instanceof PDFDict && num(parms, 'Predictor') >= 10)
+        data = unpredict(data, num(parms, 'Columns'), num(parms, 'Colors') || channels);
       if (data.length < width * height * channels) continue; // a soft mask's partner, or an indexed image: not needed
       const rgba = new Uint8ClampedArray(width * height * 4);
       for (let p = 0; p < width * height; p += 1) {
@@ -121,20 +133,37 @@ export async function readPdf(
       for (const m of text.matchAll(/<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*\[([^\]]*)\]/g)) {
         const start = parseInt(m[1]!, 16);
         // (a ligature maps to several code units: `<0066 0069>` is "fi")
-        [...m[3]!.matchAll(/<([0-9a-fA-F\s]+)>/g)].forEach((u, i) => toUnicode.set(start + i, Buffer.from(u[1]!.replace(/\s/g, ''), 'hex').swap16().toString('utf16le')));
+        [...m[3]!.matchAll(/<([0-9a-fA-F\s]+)>/g)].forEach((u, i) =>
+          toUnicode.set(start + i, Buffer.from(u[1]!.replace(/\s/g, ''), 'hex').swap16().toString('utf16le')),
+        );
       }
       for (const block of text.matchAll(/beginbfchar([\s\S]*?)endbfchar/g))
-        for (const m of block[1]!.matchAll(/<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>/g)) toUnicode.set(parseInt(m[1]!, 16), Buffer.from(m[2]!, 'hex').swap16().toString('utf16le'));
+        for (const m of block[1]!.matchAll(/<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>/g))
+          toUnicode.set(parseInt(m[1]!, 16), Buffer.from(m[2]!, 'hex').swap16().toString('utf16le'));
     } else if (/\bT[Jj]\b/.test(text)) pageStreams.push(text);
   }
   const text = pageStreams
     .map((t) =>
       [...t.matchAll(/(\[[^\]]*\]\s*TJ|<[0-9a-fA-F]*>\s*Tj)/g)]
-        .map((op) => [...op[0].matchAll(/<([0-9a-fA-F]*)>/g)].map((h) => h[1]!.match(/.{4}/g)?.map((c) => toUnicode.get(parseInt(c, 16)) ?? '').join('') ?? '').join(''))
+        .map((op) =>
+          [...op[0].matchAll(/<([0-9a-fA-F]*)>/g)]
+            .map(
+              (h) =>
+                h[1]!
+                  .match(/.{4}/g)
+                  ?.map((c) => toUnicode.get(parseInt(c, 16)) ?? '')
+                  .join('') ?? '',
+            )
+            .join(''),
+        )
         .join('\n'),
     )
     .join('\n');
   const fonts = objects
-    .map(([, o]) => o).filter((o): o is PDFDict => o instanceof PDFDict && (o.lookup(PDFName.of('Type')) as PDFName | undefined)?.asString() === '/FontDescriptor').map((d) => (d.lookup(PDFName.of('FontName')) as PDFName).asString());
+    .map(([, o]) => o)
+    .filter(
+      (o): o is PDFDict => o instanceof PDFDict && (o.lookup(PDFName.of('Type')) as PDFName | undefined)?.asString() === '/FontDescriptor',
+    )
+    .map((d) => (d.lookup(PDFName.of('FontName')) as PDFName).asString());
   return { pages: doc.getPageCount(), text, images, fonts, runs: pageStreams.map(textRuns) };
 }
