@@ -284,6 +284,7 @@ export const RESPONSES: Record<string, Json> = {
   'post /api/v1/sim/bot/login': obj({ loggedIn: { type: 'boolean' } }),
   'post /api/v1/sim/bot/limit': obj({ minutes: i }),
   'post /api/v1/import/roster': ref('ImportResult'),
+  'post /api/v1/import/roster/preview': ref('ImportPreview'),
   'get /api/v1/imports/{id}': obj(
     {
       id: s,
@@ -348,6 +349,30 @@ Object.assign(SCHEMAS, {
     unchanged: i,
     errors: { type: 'array', maxItems: 0 },
     warnings: { type: 'array', items: rowProblem },
+  }),
+  /** the import's dry run: nothing changed */
+  ImportPreview: obj({
+    rows: i,
+    created: i,
+    first: {
+      type: 'array',
+      items: obj({
+        row: i,
+        community: s,
+        grid: s,
+        group: s,
+        houseCode: s,
+        address: s,
+        landlord: s,
+        phone: s,
+        tenants: i,
+        rooms: i,
+        head: { type: 'boolean' },
+      }),
+    },
+    warnings: { type: 'array', items: rowProblem },
+    bad: i,
+    errors: { type: 'array', items: rowProblem },
   }),
   /** 422: some rows are bad, nothing changed */
   ImportRefused: obj({

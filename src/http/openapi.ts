@@ -75,6 +75,8 @@ const singular = (w: string) =>
 /** where the rule would read oddly */
 const NAMED: Record<string, string> = {
   'post /api/v1/import/roster': 'importRoster',
+  'get /api/v1/import/roster/template': 'getRosterTemplate',
+  'post /api/v1/import/roster/preview': 'previewRosterImport',
   'get /api/v1/reports/monthly.xlsx': 'getMonthlyReport',
   'get /api/v1/register': 'getRegister',
   'get /api/v1/register.xlsx': 'exportRegister',
@@ -415,6 +417,44 @@ export function openApiDocument(version: string, routes: readonly RouteSpec[]): 
             content: { 'application/json': { schema: { $ref: '#/components/schemas/ImportRefused' } } },
           },
           503: errorAs('storage_unavailable: the store cannot write'),
+        },
+      },
+    },
+    '/api/v1/import/roster/template': {
+      get: {
+        summary:
+          "导入模板 The roster template: a workbook with the usual headers (in the caller's language) and one example row (admin, street staff)",
+        responses: {
+          200: {
+            description: 'the workbook',
+            content: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: binary } },
+          },
+          ...errors,
+        },
+      },
+    },
+    '/api/v1/import/roster/preview': {
+      post: {
+        summary:
+          '导入预览 Dry run of a roster import: the same reading, checks and warnings, nothing changed — rows, houses it would add, the first rows as read, warnings, bad rows (admin, street staff)',
+        requestBody: {
+          required: true,
+          content: {
+            'multipart/form-data': {
+              schema: {
+                type: 'object',
+                properties: { file: { type: 'string', format: 'binary', description: 'at most 50 MB' } },
+                required: ['file'],
+              },
+            },
+          },
+        },
+        responses: {
+          200: { description: '{rows, created, first: [row], warnings: [{row, message}], bad, errors: [{row, message}]}' },
+          ...errors,
+          409: errorAs('import_running: an import is running'),
+          413: errorAs('payload_too_large or roster_limit, as the import'),
+          415: errorAs('unsupported_media_type: not a CSV or an XLSX workbook'),
         },
       },
     },
