@@ -120,6 +120,7 @@ export const RESPONSES: Record<string, Json> = {
   'post /api/v1/rounds/{id}/remind': obj({ reminded: i, already: i }),
   'get /api/v1/broadcasts': listOf('Broadcast'),
   'post /api/v1/broadcasts': obj({ id: s, rooms: i, at: { type: 'string', format: 'date-time' } }),
+  'get /api/v1/broadcasts/preview': obj({ scope: s, groups: i, bound: i, unbound: i }),
   'get /api/v1/broadcasts/{id}': obj(
     {
       status: s,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { broadcastBody } from './routes/broadcasts';
+import { broadcastBody, reachQuery } from './routes/broadcasts';
 import { hazardBody, hazardsQuery, reopenBody } from './routes/hazards';
 import { pointsQuery, rulesBody } from './routes/points';
 import { acceptBody, rejectBody, tipsQuery } from './routes/tips';
@@ -88,6 +88,7 @@ const NAMED: Record<string, string> = {
   'post /api/v1/session': 'signIn',
   'get /api/v1/session': 'getSession',
   'get /api/v1/schedules/preview': 'previewSchedule',
+  'get /api/v1/broadcasts/preview': 'previewBroadcast',
   'delete /api/v1/session': 'signOut',
   'put /api/v1/me/password': 'changeOwnPassword',
   'put /api/v1/users/{id}/password': 'setUserPassword',
@@ -569,6 +570,14 @@ export function openApiDocument(version: string, routes: readonly RouteSpec[]): 
           },
         },
         responses: { ...ok('{id, rooms, at}', 201), ...errors, ...photoErrors },
+      },
+    },
+    '/api/v1/broadcasts/preview': {
+      get: {
+        summary:
+          '群发预览 Before sending: the groups of a scope and how many are unbound (their rooms get nothing), the scope resolved and checked as the send does',
+        parameters: queryParams(reachQuery),
+        responses: { ...ok('{scope, groups, bound, unbound}'), ...errors },
       },
     },
     '/api/v1/broadcasts/{id}': {

@@ -179,7 +179,7 @@ export function dashboardSuite(sizes: readonly (typeof SIZES)[number][]): void {
       await w.page.click('[data-test=nav-broadcasts]');
       await w.page.fill(input('bc-text'), `消防通知 ${size.width}`);
       await choose(w.page, 'bc-scope', `· ${grid.name}`);
-      const [posted] = await Promise.all([w.page.waitForResponse((r) => r.url().endsWith('/api/v1/broadcasts') && r.request().method() === 'POST'), w.page.click('[data-test=bc-send]')]);
+      const [posted] = await Promise.all([w.page.waitForResponse((r) => r.url().endsWith('/api/v1/broadcasts') && r.request().method() === 'POST'), w.page.click('[data-test=bc-send]').then(() => w.page.click('[data-test=bc-confirm-send]'))]);
       const { id, rooms } = (await posted.json()) as Json;
       expect(rooms).toBeGreaterThan(0);
       await w.page.locator('[data-test=bc-status][data-status=done]').waitFor();

@@ -195,6 +195,7 @@ describe('permission matrix (issue 9)', () => {
       case 'post /api/v1/submissions/:id/approve': return withId(await freshSubmission(s));
       case 'post /api/v1/submissions/:id/return': return { ...withId(await freshSubmission(s)), body: { reason: '照片看不清' } };
       case 'post /api/v1/broadcasts': return { method, path, place: s === 'in' ? place : { c: B.c }, names: true, body: { text: '今晚检查电动车', scope: s === 'in' ? `group:${A.grp}` : `community:${B.c}` } };
+      case 'get /api/v1/broadcasts/preview': return { method, path: `${path}?scope=${s === 'in' ? `group:${A.grp}` : `community:${B.c}`}`, place: s === 'in' ? place : { c: B.c }, names: true };
       case 'get /api/v1/broadcasts/:id': return withId(await broadcastOf(s), s === 'in' ? place : { c: B.c });
       case 'get /api/v1/photos/:id': return withId(await photoOf(s));
       case 'post /api/v1/hazards': return { method, path, place, names: true, body: { houseCode: (await freshHouse(s)).code, description: '楼道堆放杂物', days: 3 } };
