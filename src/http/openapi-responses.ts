@@ -145,7 +145,7 @@ export const RESPONSES: Record<string, Json> = {
   'get /api/v1/users/{id}': ref('User'),
   'patch /api/v1/users/{id}': ref('User'),
   'post /api/v1/users/{id}/token': obj({ id: s, token: s }),
-  'post /api/v1/users/{id}/bind-code': obj({ code: s }),
+  'post /api/v1/users/{id}/bind-code': obj({ code: s, expiresAt: { type: 'string', format: 'date-time' } }),
   'post /api/v1/groups/{id}/bind-code': obj({ code: s, expiresAt: { type: ['string', 'null'], format: 'date-time' } }, ['code']),
   'get /api/v1/me': obj({
     id: s,
@@ -243,6 +243,7 @@ export const RESPONSES: Record<string, Json> = {
   }),
   'get /api/v1/points/rules': { type: 'object', additionalProperties: { type: 'integer' } },
   'put /api/v1/points/rules': { type: 'object', additionalProperties: { type: 'integer' } },
+  'get /api/v1/letters': listOf('Letter'),
   'post /api/v1/letters': { allOf: [ref('Letter'), obj({ announced: i })] },
   'get /api/v1/bot': obj(
     {

@@ -528,6 +528,11 @@ export function openApiDocument(version: string, routes: readonly RouteSpec[]): 
       },
     },
     '/api/v1/letters': {
+      get: {
+        summary: '承诺书版本 The commitment letter versions, newest (the one in force) first (those who publish: admin, street staff)',
+        parameters: queryParams(pageQuery),
+        responses: { ...ok('{items, total}'), ...errors },
+      },
       post: {
         summary: '承诺书 Publish the next commitment letter version (announced)',
         requestBody: jsonBody(letterBody),
