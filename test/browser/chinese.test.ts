@@ -10,7 +10,7 @@ import { ensureDashboardBuilt, haveChromium, input, launchChromium, shot, signIn
 import { demoApp, type Json } from '../support/sim-client';
 
 const suite = haveChromium ? describe : describe.skip;
-const PAGES = ['overview', 'register', 'groups', 'hazards', 'broadcasts', 'schedules', 'import', 'report', 'users', 'bot', 'sim', 'binding', 'houses'];
+const PAGES = ['overview', 'register', 'groups', 'hazards', 'broadcasts', 'schedules', 'import', 'report', 'users', 'bot', 'sim', 'binding', 'houses', 'letters'];
 /** proper names and formats the pages may show as they are (and the switch to English) */
 const ALLOWED = ['wechaty-puppet-mock', 'Wechaty', 'English', 'XLSX', 'CSV', 'Excel', 'cron'];
 /** an English word: two letters or more, not part of a code such as a house's (letters and digits) */
