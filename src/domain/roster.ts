@@ -1,20 +1,52 @@
 import type * as Zod from 'zod';
 import { isKeyHouse } from './checklist';
 
-/** The roster columns staff keep in Excel (samples/roster-sample.csv), Chinese or English. */
+/**
+ * The roster columns staff keep in Excel (samples/roster-sample.csv), Chinese or English: the
+ * ONE list of the header names each column is known by (the names street offices' sheets
+ * use, 所属社区, 房屋地址, 房东电话, 是否户长…, beside the sample's). The first name of each is
+ * the sample's; the template staff download (roster-template.ts) uses `TEMPLATE_HEADERS`.
+ */
 export const ROSTER_COLUMNS = {
-  community: ['社区', 'community'],
-  grid: ['网格', 'grid'],
-  group: ['联防组', 'group'],
-  houseCode: ['房屋编号', 'house_code'],
-  address: ['地址', 'address'],
-  landlord: ['房东姓名', 'landlord'],
-  phone: ['联系电话', 'phone'],
-  tenants: ['租住人数', 'tenants'],
-  rooms: ['房间数', 'rooms'],
-  head: ['户长', 'head'],
+  community: ['社区', 'community', '所属社区', '社区名称', '村(社区)', '村社区'],
+  grid: ['网格', 'grid', '所属网格', '网格名称'],
+  group: ['联防组', 'group', '所属联防组', '联防组名称', '十户联防组'],
+  houseCode: ['房屋编号', 'house_code', '房屋编码', '出租屋编号', 'code'],
+  address: ['地址', 'address', '房屋地址', '出租屋地址', '详细地址'],
+  landlord: ['房东姓名', 'landlord', '房东', '房主姓名', '业主姓名'],
+  phone: ['联系电话', 'phone', '房东电话', '房东联系电话', '手机号码', '手机号', '联系方式'],
+  tenants: ['租住人数', 'tenants', '租户人数', '居住人数', '承租人数'],
+  rooms: ['房间数', 'rooms', '出租间数', '房间数量', '间数'],
+  head: ['户长', 'head', '是否户长', '十户长'],
 } as const;
 export type RosterField = keyof typeof ROSTER_COLUMNS;
+/** The headers of the template staff download, in column order: the names street offices use (each one of ROSTER_COLUMNS'). */
+export const TEMPLATE_HEADERS: Record<'zh-CN' | 'en', Record<RosterField, string>> = {
+  'zh-CN': {
+    community: '所属社区',
+    grid: '所属网格',
+    group: '联防组',
+    houseCode: '房屋编号',
+    address: '房屋地址',
+    landlord: '房东姓名',
+    phone: '房东电话',
+    tenants: '租住人数',
+    rooms: '房间数',
+    head: '是否户长',
+  },
+  en: {
+    community: 'community',
+    grid: 'grid',
+    group: 'group',
+    houseCode: 'house_code',
+    address: 'address',
+    landlord: 'landlord',
+    phone: 'phone',
+    tenants: 'tenants',
+    rooms: 'rooms',
+    head: 'head',
+  },
+};
 const FIELDS = Object.keys(ROSTER_COLUMNS) as RosterField[];
 /** `head` may be left out of a file; every other column must be there. */
 const OPTIONAL_COLUMNS: readonly RosterField[] = ['head'];

@@ -120,6 +120,7 @@ export const RESPONSES: Record<string, Json> = {
   'post /api/v1/rounds/{id}/remind': obj({ reminded: i, already: i }),
   'get /api/v1/broadcasts': listOf('Broadcast'),
   'post /api/v1/broadcasts': obj({ id: s, rooms: i, at: { type: 'string', format: 'date-time' } }),
+  'get /api/v1/broadcasts/preview': obj({ scope: s, groups: i, bound: i, unbound: i }),
   'get /api/v1/broadcasts/{id}': obj(
     {
       status: s,
@@ -144,7 +145,7 @@ export const RESPONSES: Record<string, Json> = {
   'get /api/v1/users/{id}': ref('User'),
   'patch /api/v1/users/{id}': ref('User'),
   'post /api/v1/users/{id}/token': obj({ id: s, token: s }),
-  'post /api/v1/users/{id}/bind-code': obj({ code: s }),
+  'post /api/v1/users/{id}/bind-code': obj({ code: s, expiresAt: { type: 'string', format: 'date-time' } }),
   'post /api/v1/groups/{id}/bind-code': obj({ code: s, expiresAt: { type: ['string', 'null'], format: 'date-time' } }, ['code']),
   'get /api/v1/me': obj({
     id: s,
@@ -242,6 +243,7 @@ export const RESPONSES: Record<string, Json> = {
   }),
   'get /api/v1/points/rules': { type: 'object', additionalProperties: { type: 'integer' } },
   'put /api/v1/points/rules': { type: 'object', additionalProperties: { type: 'integer' } },
+  'get /api/v1/letters': listOf('Letter'),
   'post /api/v1/letters': { allOf: [ref('Letter'), obj({ announced: i })] },
   'get /api/v1/bot': obj(
     {
@@ -284,6 +286,7 @@ export const RESPONSES: Record<string, Json> = {
   'post /api/v1/sim/bot/login': obj({ loggedIn: { type: 'boolean' } }),
   'post /api/v1/sim/bot/limit': obj({ minutes: i }),
   'post /api/v1/import/roster': ref('ImportResult'),
+  'post /api/v1/import/roster/preview': ref('ImportPreview'),
   'get /api/v1/imports/{id}': obj(
     {
       id: s,
@@ -348,6 +351,30 @@ Object.assign(SCHEMAS, {
     unchanged: i,
     errors: { type: 'array', maxItems: 0 },
     warnings: { type: 'array', items: rowProblem },
+  }),
+  /** the import's dry run: nothing changed */
+  ImportPreview: obj({
+    rows: i,
+    created: i,
+    first: {
+      type: 'array',
+      items: obj({
+        row: i,
+        community: s,
+        grid: s,
+        group: s,
+        houseCode: s,
+        address: s,
+        landlord: s,
+        phone: s,
+        tenants: i,
+        rooms: i,
+        head: { type: 'boolean' },
+      }),
+    },
+    warnings: { type: 'array', items: rowProblem },
+    bad: i,
+    errors: { type: 'array', items: rowProblem },
   }),
   /** 422: some rows are bad, nothing changed */
   ImportRefused: obj({

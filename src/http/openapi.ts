@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { broadcastBody } from './routes/broadcasts';
+import { broadcastBody, reachQuery } from './routes/broadcasts';
 import { hazardBody, hazardsQuery, reopenBody } from './routes/hazards';
 import { pointsQuery, rulesBody } from './routes/points';
 import { acceptBody, rejectBody, tipsQuery } from './routes/tips';
@@ -75,6 +75,8 @@ const singular = (w: string) =>
 /** where the rule would read oddly */
 const NAMED: Record<string, string> = {
   'post /api/v1/import/roster': 'importRoster',
+  'get /api/v1/import/roster/template': 'getRosterTemplate',
+  'post /api/v1/import/roster/preview': 'previewRosterImport',
   'get /api/v1/reports/monthly.xlsx': 'getMonthlyReport',
   'get /api/v1/register': 'getRegister',
   'get /api/v1/register.xlsx': 'exportRegister',
@@ -86,6 +88,7 @@ const NAMED: Record<string, string> = {
   'post /api/v1/session': 'signIn',
   'get /api/v1/session': 'getSession',
   'get /api/v1/schedules/preview': 'previewSchedule',
+  'get /api/v1/broadcasts/preview': 'previewBroadcast',
   'delete /api/v1/session': 'signOut',
   'put /api/v1/me/password': 'changeOwnPassword',
   'put /api/v1/users/{id}/password': 'setUserPassword',
@@ -418,6 +421,44 @@ export function openApiDocument(version: string, routes: readonly RouteSpec[]): 
         },
       },
     },
+    '/api/v1/import/roster/template': {
+      get: {
+        summary:
+          "导入模板 The roster template: a workbook with the usual headers (in the caller's language) and one example row (admin, street staff)",
+        responses: {
+          200: {
+            description: 'the workbook',
+            content: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: binary } },
+          },
+          ...errors,
+        },
+      },
+    },
+    '/api/v1/import/roster/preview': {
+      post: {
+        summary:
+          '导入预览 Dry run of a roster import: the same reading, checks and warnings, nothing changed — rows, houses it would add, the first rows as read, warnings, bad rows (admin, street staff)',
+        requestBody: {
+          required: true,
+          content: {
+            'multipart/form-data': {
+              schema: {
+                type: 'object',
+                properties: { file: { type: 'string', format: 'binary', description: 'at most 50 MB' } },
+                required: ['file'],
+              },
+            },
+          },
+        },
+        responses: {
+          200: { description: '{rows, created, first: [row], warnings: [{row, message}], bad, errors: [{row, message}]}' },
+          ...errors,
+          409: errorAs('import_running: an import is running'),
+          413: errorAs('payload_too_large or roster_limit, as the import'),
+          415: errorAs('unsupported_media_type: not a CSV or an XLSX workbook'),
+        },
+      },
+    },
     '/api/v1/imports/{id}': {
       get: {
         summary: '导入进度 Progress of an import started with ?async=1 (admin, street staff)',
@@ -487,6 +528,11 @@ export function openApiDocument(version: string, routes: readonly RouteSpec[]): 
       },
     },
     '/api/v1/letters': {
+      get: {
+        summary: '承诺书版本 The commitment letter versions, newest (the one in force) first (those who publish: admin, street staff)',
+        parameters: queryParams(pageQuery),
+        responses: { ...ok('{items, total}'), ...errors },
+      },
       post: {
         summary: '承诺书 Publish the next commitment letter version (announced)',
         requestBody: jsonBody(letterBody),
@@ -529,6 +575,14 @@ export function openApiDocument(version: string, routes: readonly RouteSpec[]): 
           },
         },
         responses: { ...ok('{id, rooms, at}', 201), ...errors, ...photoErrors },
+      },
+    },
+    '/api/v1/broadcasts/preview': {
+      get: {
+        summary:
+          '群发预览 Before sending: the groups of a scope and how many are unbound (their rooms get nothing), the scope resolved and checked as the send does',
+        parameters: queryParams(reachQuery),
+        responses: { ...ok('{scope, groups, bound, unbound}'), ...errors },
       },
     },
     '/api/v1/broadcasts/{id}': {

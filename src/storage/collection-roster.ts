@@ -1,7 +1,14 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { crossCheckRoster, ParentNames, type RosterRow, type RowError } from '../domain/roster';
 import type * as T from '../domain/types';
-import { LARGE_GROUP, type AppliedRoster, type RosterStage, type RosterStore, type RosterWarning } from './roster-stage';
+import {
+  LARGE_GROUP,
+  type AppliedRoster,
+  type RosterPreview,
+  type RosterStage,
+  type RosterStore,
+  type RosterWarning,
+} from './roster-stage';
 import type { Collection, Collections, Filter } from './store';
 
 /** rows written per upsert: bounded memory and one transaction per slice */
@@ -63,6 +70,19 @@ class CollectionStage implements RosterStage {
 
   apply(actor: string, onStep: (done: number, of: number) => void = () => {}): Promise<AppliedRoster> {
     return this.task(() => this.applyNow(actor, onStep));
+  }
+
+  preview(): Promise<RosterPreview> {
+    return this.task(async () => {
+      const { store, rows } = this;
+      const warnings = await warningsOf(store, rows);
+      const codes = uniq(
+        rows.map((r) => r.houseCode),
+        (c) => c,
+      );
+      const known = await findIn(store.houses, 'code', codes);
+      return { rows: rows.length, created: codes.length - known.length, warnings };
+    });
   }
 
   abort(): void {

@@ -14,6 +14,15 @@ export interface AppliedRoster {
   warnings: RosterWarning[];
 }
 
+/** What an import would do, worked out without writing anything (the dry run staff see before importing). */
+export interface RosterPreview {
+  /** valid rows staged */
+  rows: number;
+  /** of them, houses the store does not have yet */
+  created: number;
+  warnings: RosterWarning[];
+}
+
 /** A group of more than this many houses is worth a look (十户一长: about ten). */
 export const LARGE_GROUP = 15;
 
@@ -46,6 +55,11 @@ export interface RosterStage {
    * store changed under the stage in a way it cannot apply over.
    */
   apply(actor: string, onStep?: (done: number, of: number) => void): Promise<AppliedRoster>;
+  /**
+   * What `apply` would do, without writing anything to the store: the rows, the houses it
+   * would add, and the same warnings `apply` reads first (a dry run; the stage is then closed).
+   */
+  preview(): Promise<RosterPreview>;
   /**
    * Stops what the stage is doing (an import's time budget ran out, or staff cancelled it): an
    * `add`, `check` or `apply` under way stops — SQLite's thread is ended, its transaction rolled

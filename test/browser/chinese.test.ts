@@ -10,7 +10,7 @@ import { ensureDashboardBuilt, haveChromium, input, launchChromium, shot, signIn
 import { demoApp, type Json } from '../support/sim-client';
 
 const suite = haveChromium ? describe : describe.skip;
-const PAGES = ['overview', 'register', 'groups', 'hazards', 'broadcasts', 'schedules', 'import', 'report', 'users', 'bot', 'sim', 'binding', 'houses'];
+const PAGES = ['overview', 'register', 'groups', 'hazards', 'broadcasts', 'schedules', 'import', 'report', 'users', 'bot', 'sim', 'binding', 'houses', 'letters'];
 /** proper names and formats the pages may show as they are (and the switch to English) */
 const ALLOWED = ['wechaty-puppet-mock', 'Wechaty', 'English', 'XLSX', 'CSV', 'Excel', 'cron'];
 /** an English word: two letters or more, not part of a code such as a house's (letters and digits) */
@@ -76,8 +76,8 @@ suite.each(SIZES)('in Chinese at %o', (size) => {
     await w.page.click('[data-test=nav-import]');
     const csv = `社区,网格,联防组,房屋编号,地址,房东姓名,联系电话,租住人数,房间数,户长\n平山村,平山村第1网格,平山村第1网格联防1组,${header[0]!.code},平山村1号,王五,13900000001,2,1,\n平山村,平山村第1网格,平山村第1网格联防1组,${header[0]!.code},平山村2号,赵六,13900000002,2,1,\n`;
     await w.page.setInputFiles('[data-test=roster-file]', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
-    await w.page.locator('[data-test=import-errors] .el-table__row').first().waitFor();
-    const rowsText = await w.page.locator('[data-test=import-result]').innerText();
+    await w.page.locator('[data-test=import-preview-errors] li').first().waitFor(); // the preview lists them (issue 26)
+    const rowsText = await w.page.locator('[data-test=import-preview]').innerText();
     expect(rowsText).toContain('重复');
     for (const word of english(rowsText)) found.push(`import errors: ${word}`);
     await shot(w.page, 'zh-import-errors', size);

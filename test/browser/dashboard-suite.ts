@@ -179,7 +179,7 @@ export function dashboardSuite(sizes: readonly (typeof SIZES)[number][]): void {
       await w.page.click('[data-test=nav-broadcasts]');
       await w.page.fill(input('bc-text'), `消防通知 ${size.width}`);
       await choose(w.page, 'bc-scope', `· ${grid.name}`);
-      const [posted] = await Promise.all([w.page.waitForResponse((r) => r.url().endsWith('/api/v1/broadcasts') && r.request().method() === 'POST'), w.page.click('[data-test=bc-send]')]);
+      const [posted] = await Promise.all([w.page.waitForResponse((r) => r.url().endsWith('/api/v1/broadcasts') && r.request().method() === 'POST'), w.page.click('[data-test=bc-send]').then(() => w.page.click('[data-test=bc-confirm-send]'))]);
       const { id, rooms } = (await posted.json()) as Json;
       expect(rooms).toBeGreaterThan(0);
       await w.page.locator('[data-test=bc-status][data-status=done]').waitFor();
@@ -222,14 +222,17 @@ export function dashboardSuite(sizes: readonly (typeof SIZES)[number][]): void {
       await signIn(w.page, app.base, app.token);
       await w.page.click('[data-test=nav-import]');
       await w.page.setInputFiles('[data-test=roster-file]', SAMPLE_ROSTER);
+      await w.page.click('[data-test=import-confirm]'); // after its preview (issue 26)
       await w.page.locator('[data-test=import-result]', { hasText: /\d/ }).waitFor();
       const sample = readFileSync(SAMPLE_ROSTER, 'utf8').split('\n');
       const bad = [sample[0], '平山村,平山村第1网格,平山村第1网格联防1组,,无编号路1号,王五,123,x,1,'].join('\n');
       await w.page.setInputFiles('[data-test=roster-file]', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
-      await w.page.waitForSelector('[data-test=import-errors] .el-table__row');
+      await w.page.waitForSelector('[data-test=import-preview-errors] li');
       await shot(w.page, 'import-errors', size);
       const xss = [sample[0], `平山村,平山村第1网格,平山村第1网格联防1组,X0000${n},平山村东港路1号,${XSS},15000009999,3,2,`].join('\n');
       await w.page.setInputFiles('[data-test=roster-file]', { name: 'x.csv', mimeType: 'text/csv', buffer: Buffer.from(xss) });
+      await w.page.locator('[data-test=import-preview-rows]', { hasText: XSS }).waitFor(); // the preview shows it as text
+      await w.page.click('[data-test=import-confirm]');
       await w.page.locator('[data-test=import-result]', { hasText: /1/ }).waitFor();
       await w.page.click('[data-test=nav-groups]');
       await choose(w.page, 'group-select', '平山村第1网格联防1组');
@@ -239,6 +242,7 @@ export function dashboardSuite(sizes: readonly (typeof SIZES)[number][]): void {
       // a long import cancelled from its page (issue 30): the job tells it was cancelled, and the next import runs
       await w.page.click('[data-test=nav-import]');
       await w.page.setInputFiles('[data-test=roster-file]', { name: 'big.csv', mimeType: 'text/csv', buffer: rosterCsv(60_000) });
+      await w.page.click('[data-test=import-confirm]');
       await w.page.click('[data-test=import-cancel]');
       await w.page.locator('[data-test=import-error]', { hasText: /取消|cancelled/ }).waitFor();
       expect(await w.page.locator('[data-test=import-cancel]').count()).toBe(0);

@@ -495,6 +495,36 @@ describe.each(legs)('Store contract: $name', (leg) => {
       expect(await store.houses.count({ groupId: (await store.groups.findOne({ name: '二组' }))!.id })).toBe(18);
     }, 120_000); // two imports of a street
 
+    it('previews a roster (the import\'s dry run, issue 26): the houses it would add and the same warnings as apply, nothing written', async () => {
+      await imported(street());
+      const rows = street();
+      rows[1] = { ...rows[1]!, head: true };
+      rows[0] = { ...rows[0]!, head: false };
+      rows[2] = { ...rows[2]!, group: '二组' };
+      rows.push(house(22, 100, '二组'));
+      const before = { houses: await store.houses.count({}), audit: await store.audit.count({}), groups: await store.groups.count({}) };
+      const stage = await store.roster.stage();
+      let preview;
+      try {
+        await stage.add(rows);
+        preview = await stage.preview();
+      } finally {
+        await stage.close();
+      }
+      expect(preview).toEqual({
+        rows: 21,
+        created: 1,
+        warnings: [
+          { row: 3, key: 'head_changed', params: { group: '一组', from: 'H0000', to: 'H0001' } },
+          { row: 4, key: 'house_moved', params: { code: 'H0002', from: '一组', to: '二组' } },
+        ],
+      });
+      expect({ houses: await store.houses.count({}), audit: await store.audit.count({}), groups: await store.groups.count({}) }).toEqual(before);
+      expect((await store.houses.findOne({ code: 'H0002' }))!.groupId).toBe((await store.groups.findOne({ name: '一组' }))!.id);
+      // and the import the preview foretold warns the same
+      expect((await imported(rows)).warnings).toEqual(preview.warnings);
+    });
+
     it('checks across rows: a code twice, two heads in a group, a phone under two names, a grid of another community; nothing applied', async () => {
       await imported(street());
       const stage = await store.roster.stage();

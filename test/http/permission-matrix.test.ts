@@ -57,7 +57,7 @@ const MAY: Record<string, ('admin' | 'staff' | 'head')[]> = {
 /** Actions that change the whole street: only street-wide callers. */
 const STREET_WIDE = new Set(['letters:publish', 'points:rules', 'users:manage', 'schedules:edit', 'roster:import', 'bot:read']);
 /** Routes whose answer does not depend on a scope (no out-of-scope variant). */
-const UNSCOPED = new Set(['/api/v1/schedules/preview', '/api/v1/me', '/api/v1/me/password', '/api/v1/session', '/api/v1/users/:id/password', '/api/v1/schedules', '/api/v1/schedules/:id', '/api/v1/bot', '/api/v1/points/rules', '/api/v1/users', '/api/v1/users/:id', '/api/v1/users/:id/token', '/api/v1/users/:id/bind-code', '/api/v1/letters', '/api/v1/import/roster', '/api/v1/imports/:id']);
+const UNSCOPED = new Set(['/api/v1/schedules/preview', '/api/v1/me', '/api/v1/me/password', '/api/v1/session', '/api/v1/users/:id/password', '/api/v1/schedules', '/api/v1/schedules/:id', '/api/v1/bot', '/api/v1/points/rules', '/api/v1/users', '/api/v1/users/:id', '/api/v1/users/:id/token', '/api/v1/users/:id/bind-code', '/api/v1/letters', '/api/v1/import/roster', '/api/v1/imports/:id', '/api/v1/import/roster/template', '/api/v1/import/roster/preview']);
 
 describe('permission matrix (issue 9)', () => {
   let f: Fixture;
@@ -195,6 +195,7 @@ describe('permission matrix (issue 9)', () => {
       case 'post /api/v1/submissions/:id/approve': return withId(await freshSubmission(s));
       case 'post /api/v1/submissions/:id/return': return { ...withId(await freshSubmission(s)), body: { reason: '照片看不清' } };
       case 'post /api/v1/broadcasts': return { method, path, place: s === 'in' ? place : { c: B.c }, names: true, body: { text: '今晚检查电动车', scope: s === 'in' ? `group:${A.grp}` : `community:${B.c}` } };
+      case 'get /api/v1/broadcasts/preview': return { method, path: `${path}?scope=${s === 'in' ? `group:${A.grp}` : `community:${B.c}`}`, place: s === 'in' ? place : { c: B.c }, names: true };
       case 'get /api/v1/broadcasts/:id': return withId(await broadcastOf(s), s === 'in' ? place : { c: B.c });
       case 'get /api/v1/photos/:id': return withId(await photoOf(s));
       case 'post /api/v1/hazards': return { method, path, place, names: true, body: { houseCode: (await freshHouse(s)).code, description: '楼道堆放杂物', days: 3 } };
@@ -217,6 +218,12 @@ describe('permission matrix (issue 9)', () => {
       case 'post /api/v1/letters': return { method, path, place: {}, body: { texts: { 'zh-CN': '我承诺：落实消防安全主体责任，不在楼道停放电动车，保持安全出口畅通。' } } };
       // a roster of its own village, so re-importing does not move A's and B's houses back under their old names
       case 'post /api/v1/import/roster': {
+        const header = sampleRosterBytes().toString('utf8').split('\n')[0];
+        const csv = `${header}\n导入村,导入村第1网格,导入村第1网格联防1组,Y${String(n += 1).padStart(5, '0')},导入村1号,王五,${phone('136')},3,2,是\n`;
+        return { method, path, place: {}, multipart: { file: Buffer.from(csv) } };
+      }
+      // the import's dry run (issue 26): the same file, nothing changed
+      case 'post /api/v1/import/roster/preview': {
         const header = sampleRosterBytes().toString('utf8').split('\n')[0];
         const csv = `${header}\n导入村,导入村第1网格,导入村第1网格联防1组,Y${String(n += 1).padStart(5, '0')},导入村1号,王五,${phone('136')},3,2,是\n`;
         return { method, path, place: {}, multipart: { file: Buffer.from(csv) } };

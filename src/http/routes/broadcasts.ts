@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors';
 import { PHOTO_MAX_BYTES } from '../../domain/photo';
-import { broadcast, broadcastStatus } from '../../services/sending/broadcast';
+import { broadcast, broadcastReach, broadcastStatus } from '../../services/sending/broadcast';
 import { scopesWithin } from '../../services/access/scopes-within';
 import { currentUser, effectiveScope } from '../authorize';
 import type { AppOptions } from '../context';
@@ -18,6 +18,8 @@ export const broadcastBody = z
   })
   .strict();
 
+export const reachQuery = z.object({ scope: z.string().max(100) }).strict();
+
 /** `POST /broadcasts {text, scope, at?}` → `{id}`; `GET /broadcasts/:id` → status and per-room deliveries. */
 export function broadcastRoutes(o: AppOptions, router: RouteTable): void {
   // JSON, or multipart with the same fields and an optional `image`
@@ -30,6 +32,12 @@ export function broadcastRoutes(o: AppOptions, router: RouteTable): void {
     const r = await broadcast(o, { text: b.text, scope: scope.label, at: b.at ? new Date(b.at) : undefined, by: `user:${user.id}`, image });
     ctx.status = 201;
     ctx.body = { id: r.broadcast.id, rooms: r.rooms, at: r.broadcast.at };
+  });
+  // before sending: how many groups the scope has and how many are unbound, the scope checked as the send checks it
+  router.get('/broadcasts/preview', 'broadcasts:send', async (ctx) => {
+    const q = reachQuery.parse(ctx.query);
+    const scope = await effectiveScope(o.store, ctx, q.scope);
+    ctx.body = { scope: scope.label, ...(await broadcastReach(o, scope.label)) };
   });
   router.get('/broadcasts', 'broadcasts:read', async (ctx) => {
     const q = pageQuery.parse(ctx.query);

@@ -6,13 +6,17 @@ import { DomainError, isDomainError } from '../../domain/errors';
 import { newId } from '../../domain/ids';
 import {
   importRunning,
+  previewRosterImport,
   runRosterImport,
   type ImportProgressReport,
   type RosterImportResult,
 } from '../../services/roster/run-roster-import';
 import { warningText } from '../../services/roster/warning-text';
+import { rosterTemplate } from '../../services/roster/roster-template';
+import { roleAllows } from '../../domain/policy';
+import { maskPhone } from '../../domain/privacy';
 import { audit } from '../../services/access/audit';
-import { currentUser } from '../authorize';
+import { currentActor, currentUser } from '../authorize';
 import type { AppOptions, Ctx } from '../context';
 import { errorParams } from '../error-middleware';
 import type { RouteTable } from '../route-table';
@@ -136,6 +140,49 @@ export function importRoutes(o: AppOptions, router: RouteTable): void {
     );
     ctx.status = 202;
     ctx.body = { id: job.id };
+  });
+
+  /**
+   * `GET /import/roster/template`: the roster template (导入模板), a workbook with the usual
+   * headers of the caller's language and one example row.
+   */
+  router.get('/import/roster/template', 'roster:import', streetWide, async (ctx) => {
+    const lng = ctx.state.lng;
+    ctx.type = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+    const name = lng === 'en' ? 'roster-template.xlsx' : '花名册导入模板.xlsx';
+    ctx.set('Content-Disposition', `attachment; filename="roster-template.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`);
+    ctx.set('Cache-Control', 'private, no-store');
+    ctx.body = await rosterTemplate(lng);
+  });
+
+  /**
+   * `POST /import/roster/preview` (multipart `file`): the import's dry run — the same reading,
+   * checks and warnings as `POST /import/roster`, nothing changed: the rows, the houses it would
+   * add, the first rows as read, the warnings and the bad rows (listed, not refused).
+   */
+  router.post('/import/roster/preview', 'roster:import', streetWide, notWhileImporting, upload, async (ctx) => {
+    const file = (ctx as unknown as { file?: { path: string; size: number } }).file;
+    if (!file) throw new DomainError('validation', 'file field required', { detailKey: 'roster_file_required' });
+    try {
+      if (importRunning(o.store)) throw busy();
+      const r = await previewRosterImport(o, {
+        source: { path: file.path },
+        size: file.size || (await stat(file.path)).size,
+        maxRows: o.imports?.maxRows,
+        timeLimitMs: o.imports?.timeLimitMs ?? DEFAULT_IMPORT_TIME_LIMIT_MS,
+      });
+      const phones = roleAllows(currentActor(ctx).role, 'phones:read');
+      ctx.body = {
+        rows: r.rows,
+        created: r.created,
+        first: r.first.map(({ isKey: _k, ...row }) => ({ ...row, phone: phones ? row.phone : maskPhone(row.phone) })),
+        warnings: r.warnings.map((w) => warningText(o.t, w)),
+        bad: r.bad,
+        errors: r.errors,
+      };
+    } finally {
+      await rm(file.path, { force: true });
+    }
   });
 
   router.get('/imports/:id', 'roster:import', streetWide, async (ctx) => {

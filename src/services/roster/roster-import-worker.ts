@@ -10,7 +10,7 @@ import { errorToData } from '../../domain/error-data';
 import type { RosterRow, RowError } from '../../domain/roster';
 import { scanRoster } from './parse-roster-file';
 import { readRosterTable } from './read-roster-table';
-import { MAX_LISTED_ERRORS, type WorkerJob, type WorkerMessage } from './roster-worker-protocol';
+import { MAX_LISTED_ERRORS, PREVIEW_ROWS, type WorkerJob, type WorkerMessage } from './roster-worker-protocol';
 
 const post = (m: WorkerMessage) => parentPort!.postMessage(m);
 
@@ -64,6 +64,7 @@ async function run(job: WorkerJob): Promise<void> {
     limit = BATCH;
   };
   const errors: RowError[] = [];
+  const first: RosterRow[] = [];
   let bad = 0;
   let processed = 0;
   let estimate = 0;
@@ -81,6 +82,7 @@ async function run(job: WorkerJob): Promise<void> {
       row(r) {
         processed += 1;
         rows.push(r);
+        if (first.length < PREVIEW_ROWS) first.push(r);
         if (rows.length >= limit) full = true;
         report(processed, estimate);
       },
@@ -104,7 +106,7 @@ async function run(job: WorkerJob): Promise<void> {
   await send();
   await credited(IN_FLIGHT); // every batch staged
   inlet.close();
-  post({ type: 'read', rows: read.done, bad, errors });
+  post({ type: 'read', rows: read.done, bad, errors, first });
 }
 
 run(workerData as WorkerJob).catch((e) => post({ type: 'error', error: errorToData(e) }));

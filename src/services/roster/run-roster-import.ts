@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import { errorFromData } from '../../domain/error-data';
 import { DomainError } from '../../domain/errors';
-import type { RowError } from '../../domain/roster';
+import type { RosterRow, RowError } from '../../domain/roster';
 import type { RosterStage, RosterWarning } from '../../storage/roster-stage';
 import type { Store } from '../../storage/store';
 import type { Deps } from '../deps';
@@ -17,6 +17,22 @@ import { MAX_LISTED_ERRORS, type ImportPhase, type WorkerJob, type WorkerMessage
 
 export interface RosterImportResult extends ImportResult {
   warnings: RosterWarning[];
+}
+/**
+ * A dry run's answer (`previewRosterImport`): what importing the file would do, nothing changed.
+ * The same reading, checks and warnings as the import: bad rows are listed here rather than thrown.
+ */
+export interface RosterDryRun {
+  /** data rows read */
+  rows: number;
+  /** houses the import would add (the rest it updates or leaves as they are) */
+  created: number;
+  /** the first valid rows, as read (PREVIEW_ROWS) */
+  first: RosterRow[];
+  warnings: RosterWarning[];
+  /** bad rows, each counted once (the import would refuse the file); `errors` lists the first of them */
+  bad: number;
+  errors: RowError[];
 }
 export interface ImportProgressReport {
   phase: ImportPhase;
@@ -61,6 +77,52 @@ export const importRunning = (store: Store): boolean => running.has(store);
  * any await): a caller that checked `importRunning` just before knows no other import began.
  */
 export async function runRosterImport(deps: Deps, input: RosterImportInput): Promise<RosterImportResult> {
+  const result = await runStaged(deps, input, applyStaged);
+  deps.log.info({ created: result.created, updated: result.updated, warnings: result.warnings.length }, 'roster imported');
+  return result;
+}
+
+/**
+ * The dry run of `runRosterImport`: the same reading thread, stage and checks, then the stage's
+ * `preview` instead of its `apply` — nothing is written to the roster and no audit entry made.
+ * Bad rows are answered (counted, the first listed), not thrown; a file that cannot be read at
+ * all throws as the import does. Takes the same lock (one import or dry run per store at a time).
+ */
+export function previewRosterImport(deps: Deps, input: Omit<RosterImportInput, 'actor'>): Promise<RosterDryRun> {
+  return runStaged(deps, { ...input, actor: 'preview' }, previewStaged);
+}
+
+/** What is done with the staged rows once the file is read: `apply` them, or `preview` them. */
+type Finish<R> = (stage: RosterStage, read: ReadMessage, input: RosterImportInput, signal: AbortSignal) => Promise<R>;
+type ReadMessage = Extract<WorkerMessage, { type: 'read' }>;
+
+const applyStaged: Finish<RosterImportResult> = async (stage, read, input, signal) => {
+  input.onProgress?.({ phase: 'check', processed: read.rows, total: read.rows });
+  await unlessStopped(refuseBadRows(stage, read), signal);
+  if (signal.aborted) throw signal.reason;
+  // not raced: stopped, the apply rejects once the stage has stopped (its writes undone on SQLite); one that got
+  // to its end first has changed the roster, and says so
+  const applied = await stage.apply(input.actor, (done, of) => {
+    input.onProgress?.({ phase: 'apply', processed: Math.round((read.rows * done) / of), total: read.rows });
+  });
+  return { ...applied, errors: [] };
+};
+
+const previewStaged: Finish<RosterDryRun> = async (stage, read, input, signal) => {
+  input.onProgress?.({ phase: 'check', processed: read.rows, total: read.rows });
+  const cross = await unlessStopped(stage.check(MAX_LISTED_ERRORS), signal);
+  const p = await unlessStopped(stage.preview(), signal);
+  return {
+    rows: read.rows,
+    created: p.created,
+    first: read.first,
+    warnings: p.warnings,
+    bad: read.bad + cross.rows,
+    errors: onePerRow([...read.errors, ...cross.errors]).slice(0, MAX_LISTED_ERRORS),
+  };
+};
+
+async function runStaged<R>(deps: Deps, input: RosterImportInput, finish: Finish<R>): Promise<R> {
   const { store } = deps;
   if (running.has(store)) throw new DomainError('import_running', 'an import is running');
   running.add(store);
@@ -74,9 +136,7 @@ export async function runRosterImport(deps: Deps, input: RosterImportInput): Pro
     : undefined;
   const stop = input.signal ? AbortSignal.any([budget.signal, input.signal]) : budget.signal;
   try {
-    const result = await readWithMerges((merges) => importOnce(store, input, merges, stop));
-    deps.log.info({ created: result.created, updated: result.updated, warnings: result.warnings.length }, 'roster imported');
-    return result;
+    return await readWithMerges((merges) => importOnce(store, input, merges, stop, finish));
   } catch (e) {
     // stopped: what the reader or the stage threw as they were ended is not the reason (an import that finished
     // as it was stopped returned above: its roster is in)
@@ -104,12 +164,13 @@ function unlessStopped<R>(work: Promise<R>, signal: AbortSignal): Promise<R> {
   });
 }
 
-async function importOnce(
+async function importOnce<R>(
   store: Store,
   input: RosterImportInput,
   merges: SheetMerges | undefined,
   signal: AbortSignal,
-): Promise<Reading<RosterImportResult>> {
+  finish: Finish<R>,
+): Promise<Reading<R>> {
   if (signal.aborted) throw signal.reason;
   const stage = await store.roster.stage();
   const tmpDir = importTempDir();
@@ -151,15 +212,7 @@ async function importOnce(
     });
     const read = await unlessStopped(reading, signal);
     if (read.type === 'merges') return { merges: read.merges };
-    input.onProgress?.({ phase: 'check', processed: read.rows, total: read.rows });
-    await unlessStopped(refuseBadRows(stage, read), signal);
-    if (signal.aborted) throw signal.reason;
-    // not raced: stopped, the apply rejects once the stage has stopped (its writes undone on SQLite); one that got
-    // to its end first has changed the roster, and says so
-    const applied = await stage.apply(input.actor, (done, of) => {
-      input.onProgress?.({ phase: 'apply', processed: Math.round((read.rows * done) / of), total: read.rows });
-    });
-    return { done: { ...applied, errors: [] } };
+    return { done: await finish(stage, read, input, signal) };
   } finally {
     signal.removeEventListener('abort', onAbort);
     await stage.close();

@@ -1,11 +1,31 @@
 import { DomainError } from '../../domain/errors';
 import { afterQuietHours } from '../../domain/quiet-hours';
-import type { Broadcast, Delivery } from '../../domain/types';
+import type { Broadcast, Delivery, Group } from '../../domain/types';
 import { boundGroups } from '../groups/bound-groups';
 import { keepPhoto } from '../inspection/keep-photo';
 import type { Deps } from '../deps';
 import { enqueue, PRIORITY } from './outbox';
 import { resolveScope } from '../access/resolve-scope';
+import { placedFilter, type PlacedScope } from '../../domain/scope';
+
+/**
+ * Where a broadcast to a scope goes: its groups, and of them those whose WeChat room is bound
+ * (the only ones a post reaches). The send and its preview both resolve the scope through this.
+ */
+async function reachOf(deps: Deps, placed: PlacedScope): Promise<{ groups: number; bound: Group[] }> {
+  const f = placedFilter(placed);
+  const [groups, bound] = await Promise.all([deps.store.groups.count(f.groupId ? { id: f.groupId } : f), boundGroups(deps.store, placed)]);
+  return { groups, bound };
+}
+
+/**
+ * `GET /broadcasts/preview`: what sending to `scope` would reach, before staff confirm — the
+ * groups of the scope and how many are unbound (their rooms get nothing), counted as the send counts.
+ */
+export async function broadcastReach(deps: Deps, scope: string): Promise<{ groups: number; bound: number; unbound: number }> {
+  const { groups, bound } = await reachOf(deps, await resolveScope(deps.store, scope));
+  return { groups, bound: bound.length, unbound: groups - bound.length };
+}
 
 /** how far ahead a broadcast may be scheduled */
 const MAX_AHEAD_MS = 366 * 24 * 3600_000;
@@ -28,7 +48,7 @@ export async function broadcast(
   if (input.at && input.at.getTime() > now.getTime() + MAX_AHEAD_MS)
     throw new DomainError('validation', 'at too far ahead', { detailKey: 'at_within_year' });
   const at = input.at ? afterQuietHours(input.at, timeZone) : now;
-  const groups = await boundGroups(store, placed);
+  const groups = (await reachOf(deps, placed)).bound;
   const imagePhotoId = input.image ? await storeImage(deps, input.image) : null;
   const b = await store.broadcasts.insert({
     text: input.text,

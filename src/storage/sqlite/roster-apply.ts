@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { DomainError } from '../../domain/errors';
 import { newId } from '../../domain/ids';
 import { CROSS_CHECK, ParentNames, type RosterRow, type RowError } from '../../domain/roster';
-import { LARGE_GROUP, type AppliedRoster, type RosterWarning } from '../roster-stage';
+import { LARGE_GROUP, type AppliedRoster, type RosterPreview, type RosterWarning } from '../roster-stage';
 import { WAL_SIZE_LIMIT } from './wal-limit';
 
 const k = (...parts: string[]) => parts.join('\u0000');
@@ -289,6 +289,21 @@ CREATE INDEX temp.stage_code ON stage(code, row); CREATE INDEX temp.stage_phone 
         return { created, updated, unchanged: counts.rows - created - updated, warnings };
       })
       .immediate();
+  }
+
+  /** What `apply` would do, nothing written but the stage's own TEMP table: the same warnings, read the same way. */
+  preview(): RosterPreview {
+    const db = this.db;
+    return db.transaction(() => {
+      db.exec(`UPDATE stage SET landlordChanged = 1 FROM landlords l WHERE l.phone = stage.phone AND l.name <> stage.landlord`);
+      const warnings = this.warnings();
+      const counts = db
+        .prepare(
+          `SELECT COUNT(*) AS rows, (SELECT COUNT(DISTINCT code) FROM stage s WHERE NOT EXISTS (SELECT 1 FROM houses h WHERE h.code = s.code)) AS created FROM stage`,
+        )
+        .get() as { rows: number; created: number | null };
+      return { rows: counts.rows, created: counts.created ?? 0, warnings };
+    })();
   }
 
   /** What is legal but worth a look: a head changing, a house moving group, a landlord renamed, a group over 15 houses. */

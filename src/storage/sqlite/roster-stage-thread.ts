@@ -59,6 +59,9 @@ if (stage) {
       } else if (m.op === 'check') {
         if (failed) throw failed;
         post({ id: m.id, result: stage.crossCheck(m.limit) });
+      } else if (m.op === 'preview') {
+        if (failed) throw failed;
+        post({ id: m.id, result: stage.preview() });
       } else {
         if (failed) throw failed;
         post({ id: m.id, result: stage.apply(m.actor, (done, of) => post({ id: m.id, step: [done, of] })) });

@@ -2,10 +2,11 @@ import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import path from 'node:path';
 import { errorFromData, type ErrorData } from '../../domain/error-data';
 import type { RosterRow, RowError } from '../../domain/roster';
-import type { AppliedRoster, RosterStage, RosterStore } from '../roster-stage';
+import type { AppliedRoster, RosterPreview, RosterStage, RosterStore } from '../roster-stage';
 
 /** What the main thread asks the stage's thread (roster-stage-thread.ts). */
-type Question = { op: 'add'; rows: readonly RosterRow[] } | { op: 'check'; limit: number } | { op: 'apply'; actor: string };
+type Question =
+  { op: 'add'; rows: readonly RosterRow[] } | { op: 'check'; limit: number } | { op: 'apply'; actor: string } | { op: 'preview' };
 export type StageRequest = (Question & { id: number }) | { op: 'inlet'; port: MessagePort } | { op: 'close' };
 /** Its answers: `id` 0 is the stage's start; `step`, an apply's progress. */
 export type StageReply = { id: number; result: unknown } | { id: number; error: ErrorData } | { id: number; step: [number, number] };
@@ -80,6 +81,7 @@ export function sqliteRoster(file: string): RosterStore {
         },
         check: (limit) => ask<{ errors: RowError[]; rows: number }>({ op: 'check', limit }),
         apply: (actor, onStep) => ask<AppliedRoster>({ op: 'apply', actor }, onStep),
+        preview: () => ask<RosterPreview>({ op: 'preview' }),
         abort() {
           // ends the thread after the statement it is in (a transaction open is rolled back as its connection closes);
           // what it answered before is still heard, then its exit fails what waits
