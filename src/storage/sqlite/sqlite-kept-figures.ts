@@ -75,7 +75,7 @@ export function sqliteKeptFigures(
     await moveTo(now);
     const p = { period, letterVersion: letterVersion ?? -1 };
     await commit.write(() => target.run(p));
-    for (let after = ''; ; ) {
+    for (let after = ''; ;) {
       // one chunk per write, the loop free between them; writes landing meanwhile are kept by the triggers
       await new Promise((r) => setImmediate(r));
       const last = await commit.write(() => {
@@ -130,9 +130,11 @@ export function sqliteKeptFigures(
       if (!rebuilding) {
         const r = { key, done: rebuild(period, letterVersion, now) };
         rebuilding = r;
-        void r.done.finally(() => {
-          if (rebuilding === r) rebuilding = null;
-        }).catch(() => undefined);
+        void r.done
+          .finally(() => {
+            if (rebuilding === r) rebuilding = null;
+          })
+          .catch(() => undefined);
       }
       return rebuilding.done;
     },
