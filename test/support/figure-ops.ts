@@ -39,7 +39,13 @@ export async function seedWorld(store: Store, houses = 24): Promise<void> {
       const grid = await store.grids.insert({ communityId: com.id, name: `网格${g}` });
       for (let k = 0; k < 2; k += 1) {
         const group = await store.groups.insert({
-          communityId: com.id, gridId: grid.id, name: `组${k}`, headHouseId: null, roomId: null, locale: null, botId: null,
+          communityId: com.id,
+          gridId: grid.id,
+          name: `组${k}`,
+          headHouseId: null,
+          roomId: null,
+          locale: null,
+          botId: null,
         });
         places.push({ communityId: com.id, gridId: grid.id, groupId: group.id });
       }
@@ -47,22 +53,53 @@ export async function seedWorld(store: Store, houses = 24): Promise<void> {
   }
   await store.landlords.insert({ name: '房东', phone: '13800000001', sms: null });
   await store.letters.insert({ version: 1, texts: { 'zh-CN': '承诺' }, publishedAt: new Date(START) });
-  await store.rounds.insert({ period: PERIOD, deadline: new Date(START + 5 * 24 * HOUR), scope: 'street', status: 'open', openedAt: new Date(START) });
+  await store.rounds.insert({
+    period: PERIOD,
+    deadline: new Date(START + 5 * 24 * HOUR),
+    scope: 'street',
+    status: 'open',
+    openedAt: new Date(START),
+  });
   const round = (await store.rounds.findOne({ period: PERIOD }))!;
   for (let i = 0; i < houses; i += 1) {
     const h = await addHouse(store, places[i % places.length]!, `S${i}`);
     // most houses committed and approved: then an overdue hazard, a holder changed or a review undone changes `compliant`
     if (i % 4 === 3) continue;
     const at = { communityId: h.communityId, gridId: h.gridId, groupId: h.groupId, houseId: h.id, houseCode: h.code };
-    await store.commitments.insert({ ...at, letterVersion: 1, landlordId: h.landlordId, contactId: null, messageId: null, at: new Date(START) });
-    await store.submissions.insert({ ...at, roundId: round.id, period: PERIOD, status: 'approved', items: {}, returnReason: null, reviewedBy: 'user:x', reviewedAt: null });
+    await store.commitments.insert({
+      ...at,
+      letterVersion: 1,
+      landlordId: h.landlordId,
+      contactId: null,
+      messageId: null,
+      at: new Date(START),
+    });
+    await store.submissions.insert({
+      ...at,
+      roundId: round.id,
+      period: PERIOD,
+      status: 'approved',
+      items: {},
+      returnReason: null,
+      reviewedBy: 'user:x',
+      reviewedAt: null,
+    });
   }
 }
 
 async function addHouse(store: Store, p: Place, code: string, isKey = false): Promise<T.House> {
   const landlord = (await store.landlords.findOne({}))!;
   return store.houses.insert({
-    code, address: code, ...p, landlordId: landlord.id, contactId: null, pendingContactId: null, holderLeftAt: null, tenants: 2, rooms: 1, isKey,
+    code,
+    address: code,
+    ...p,
+    landlordId: landlord.id,
+    contactId: null,
+    pendingContactId: null,
+    holderLeftAt: null,
+    tenants: 2,
+    rooms: 1,
+    isKey,
   });
 }
 
@@ -112,7 +149,14 @@ export async function randomOp(store: Store, r: () => number, s: OpsState): Prom
   }
   if (x < 0.35) {
     await store.commitments
-      .insert({ ...at(house), letterVersion: pick(r, [1, 1, 2]), landlordId: house.landlordId, contactId: pick(r, [null, 'contact-a', 'contact-b']), messageId: null, at: new Date(s.now) })
+      .insert({
+        ...at(house),
+        letterVersion: pick(r, [1, 1, 2]),
+        landlordId: house.landlordId,
+        contactId: pick(r, [null, 'contact-a', 'contact-b']),
+        messageId: null,
+        at: new Date(s.now),
+      })
       .catch(conflictOk);
     return 'commitment';
   }
@@ -127,22 +171,55 @@ export async function randomOp(store: Store, r: () => number, s: OpsState): Prom
     if (sub) await store.submissions.update(sub.id, { status, reviewedBy: status === 'approved' ? 'user:x' : null });
     else
       await store.submissions
-        .insert({ ...at(house), roundId: round.id, period: PERIOD, status, items: {}, returnReason: null, reviewedBy: null, reviewedAt: null })
+        .insert({
+          ...at(house),
+          roundId: round.id,
+          period: PERIOD,
+          status,
+          items: {},
+          returnReason: null,
+          reviewedBy: null,
+          reviewedAt: null,
+        })
         .catch(conflictOk);
     return `submission ${status}`;
   }
   if (x < 0.53) {
-    const other = (await store.rounds.findOne({ period: OTHER_PERIOD })) ??
-      (await store.rounds.insert({ period: OTHER_PERIOD, deadline: new Date(START + 30 * 24 * HOUR), scope: 'street', status: 'open', openedAt: new Date(s.now) }));
+    const other =
+      (await store.rounds.findOne({ period: OTHER_PERIOD })) ??
+      (await store.rounds.insert({
+        period: OTHER_PERIOD,
+        deadline: new Date(START + 30 * 24 * HOUR),
+        scope: 'street',
+        status: 'open',
+        openedAt: new Date(s.now),
+      }));
     await store.submissions
-      .insert({ ...at(house), roundId: other.id, period: OTHER_PERIOD, status: 'approved', items: {}, returnReason: null, reviewedBy: 'user:x', reviewedAt: null })
+      .insert({
+        ...at(house),
+        roundId: other.id,
+        period: OTHER_PERIOD,
+        status: 'approved',
+        items: {},
+        returnReason: null,
+        reviewedBy: 'user:x',
+        reviewedAt: null,
+      })
       .catch(conflictOk);
     return 'submission of another month';
   }
   if (x < 0.63) {
     await store.hazards.insert({
-      ...at(house), number: await store.nextSequence('hazard'), description: '杂物', openedBy: 'user:x', evidencePhotoIds: [], sitePhotos: null,
-      rectifiedAt: null, closedAt: null, closedBy: null, status: 'open',
+      ...at(house),
+      number: await store.nextSequence('hazard'),
+      description: '杂物',
+      openedBy: 'user:x',
+      evidencePhotoIds: [],
+      sitePhotos: null,
+      rectifiedAt: null,
+      closedAt: null,
+      closedBy: null,
+      status: 'open',
       deadline: new Date(s.now + Math.round((r() * 96 - 24) * HOUR)),
     });
     return 'hazard opened';
@@ -160,7 +237,21 @@ export async function randomOp(store: Store, r: () => number, s: OpsState): Prom
     const p = pick(r, places);
     const codes = houses.slice(0, 3).map((h) => h.code);
     await store.houses.upsertMany(
-      [...codes.map((code) => ({ code, ...p, isKey: r() < 0.5 })), { code: `I${s.n}`, address: 'x', ...p, landlordId: house.landlordId, tenants: 1, rooms: 1, isKey: false, contactId: null, pendingContactId: null, holderLeftAt: null }],
+      [
+        ...codes.map((code) => ({ code, ...p, isKey: r() < 0.5 })),
+        {
+          code: `I${s.n}`,
+          address: 'x',
+          ...p,
+          landlordId: house.landlordId,
+          tenants: 1,
+          rooms: 1,
+          isKey: false,
+          contactId: null,
+          pendingContactId: null,
+          holderLeftAt: null,
+        },
+      ],
       ['code'],
     );
     return 'import';

@@ -1,7 +1,16 @@
 import type Database from 'better-sqlite3';
 import { emptyFigures, type Drift, type FigureQuery, type FigureRow, type KeptFigures, type KeptState } from '../figures';
 import type { GroupCommit } from './group-commit';
-import { DRIFT, INSTANT_STALE, MOVE_INSTANT, REFRESH_CHUNK, REFRESH_ONE, REPAIR_PLACE } from './kept-figures-sql';
+import {
+  DRIFT,
+  INSTANT_STALE,
+  MOVE_INSTANT,
+  PLACES_DRIFT,
+  PLACES_RESUM,
+  REFRESH_CHUNK,
+  REFRESH_ONE,
+  REPAIR_PLACE,
+} from './kept-figures-sql';
 
 /** houses refreshed per write while a month or letter is rebuilt (each a few milliseconds on the loop) */
 const CHUNK = 2000;
@@ -43,10 +52,25 @@ export function sqliteKeptFigures(
   const done = db.prepare('UPDATE figure_state SET ready = 1, rebuiltAt = @at WHERE period = @period AND letterVersion = @letterVersion');
   const repair = REPAIR_PLACE.map((sql) => db.prepare(sql));
   const verified = db.prepare('UPDATE figure_state SET verifiedAt = @at, drifted = @drifted, repairs = repairs + @drifted');
+  const placesDrift = db.prepare(PLACES_DRIFT).pluck();
+  const resum = PLACES_RESUM.map((sql) => db.prepare(sql));
   const sums = new Map<string, Database.Statement>();
+  /**
+   * A scope's figures from the coarsest kept level that has every column the query names: the
+   * street's one row, a community's, a grid's, or its groups' (a few rows, whatever the city's size).
+   */
   const sumStmt = (q: FigureQuery) => {
-    const parts = (['communityId', 'gridId', 'groupId'] as const).filter((k) => q.where[k] !== undefined).map((k) => `${k} = @${k}`);
-    const sql = `SELECT ${KEY[q.by]} AS key, ${SUMS} FROM figure_groups ${parts.length ? `WHERE ${parts.join(' AND ')}` : ''}
+    const named = (['communityId', 'gridId', 'groupId'] as const).filter((k) => q.where[k] !== undefined);
+    const parts = named.map((k) => `${k} = @${k}`);
+    const needs = new Set<string>([...named, ...(q.by === 'all' ? [] : [KEY[q.by]])]);
+    const table = needs.has('groupId')
+      ? 'figure_groups'
+      : needs.has('gridId')
+        ? 'figure_grids'
+        : needs.has('communityId')
+          ? 'figure_communities'
+          : 'figure_street';
+    const sql = `SELECT ${KEY[q.by]} AS key, ${SUMS} FROM ${table} ${parts.length ? `WHERE ${parts.join(' AND ')}` : ''}
       GROUP BY 1 HAVING SUM(houses) > 0 OR SUM(hazardsOpen) > 0`;
     let s = sums.get(sql);
     if (!s) sums.set(sql, (s = db.prepare(sql)));
@@ -159,7 +183,15 @@ export function sqliteKeptFigures(
             for (const s of repair) s.run({ groupId: d.groupId, gridId: d.gridId, communityId: d.communityId });
           })(),
         );
-      await commit.write(() => verified.run({ at: new Date().toISOString(), drifted: drift.length }));
+      // the grids', communities' and street's sums against their groups' (in the worker too); summed afresh if off
+      const placesOff = ((await offThread(PLACES_DRIFT, {})) as { drifted: number }[])[0]!.drifted;
+      if (placesOff > 0)
+        await commit.write(() =>
+          db.transaction(() => {
+            if ((placesDrift.get() as number) > 0) for (const s of resum) s.run();
+          })(),
+        );
+      await commit.write(() => verified.run({ at: new Date().toISOString(), drifted: drift.length + placesOff }));
       return { drift, ms: performance.now() - t0 };
     },
   };
