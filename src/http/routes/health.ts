@@ -11,7 +11,8 @@ export function healthRoutes(o: AppOptions, health?: StorageHealth): Router<AppS
     ctx.status = ok ? 200 : 503;
     // the kept figures' month and their last verifying recount: places found drifted (and repaired), and all repairs so far
     const kept = o.store.kept ? await o.store.kept.state().catch(() => null) : null;
-    const figures = kept && {
+    // (nothing said before a month has been kept: the scheduler's first tick keeps one)
+    const figures = kept?.period && {
       period: kept.period,
       ready: kept.ready,
       verifiedAt: kept.verifiedAt?.toISOString() ?? null,
