@@ -17,6 +17,10 @@ import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
 (async () => {
   const store = createSqliteStore({ dataDir: process.env.DATA_DIR! });
   if (process.env.KEPT === '0') (store as { kept?: unknown }).kept = undefined;
+  process.on('SIGUSR1', () => {
+    const c = process.cpuUsage();
+    process.stdout.write(`CPU ${Math.round((c.user + c.system) / 1000)}\n`);
+  });
   process.on('SIGUSR2', () => {
     // the event loop's worst delay while the recount runs (in the worker): what any request waited on it
     const loop = monitorEventLoopDelay({ resolution: 5 });

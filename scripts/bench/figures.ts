@@ -62,7 +62,7 @@ function rawStats(db: Database.Database) {
 
 async function cannon(url: string, headers: Record<string, string> = {}) {
   const r = await autocannon({ url, connections: 50, duration: SECONDS, headers });
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx };
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx, total: r.requests.total };
 }
 const listen = (app: Koa) =>
   new Promise<{ url: string; close: () => void }>((resolve) => {
@@ -293,6 +293,15 @@ async function server(dir: string, env: Record<string, string>) {
     url: `http://127.0.0.1:${port}`,
     child,
     said: said_,
+    /** the server's CPU time so far (ms): what its requests cost, whatever else the machine runs */
+    async cpu() {
+      const from = said.length;
+      child.kill('SIGUSR1');
+      return Number((await new Promise<RegExpExecArray>((resolve) => {
+        const look = () => { const m = /CPU (\d+)/.exec(said.slice(from)); if (m) resolve(m); else child.stdout!.once('data', () => setImmediate(look)); };
+        look();
+      }))[1]);
+    },
     async stop() { const exited = new Promise((r) => child.on('exit', r)); child.kill('SIGTERM'); await exited; },
   };
 }
@@ -311,7 +320,9 @@ async function keptUnderWriter(store: Store, dir: string, auth: Record<string, s
   const path_ = `/api/v1/stats?scope=street&period=${PERIOD}`;
   step('kept /stats');
   const kept = await server(dir, {});
+  const cpu0 = await kept.cpu();
   const ours = await cannon(`${kept.url}${path_}`, auth);
+  const keptCpu = ((await kept.cpu()) - cpu0) / ours.total;
   const writesKept = w.writes;
 
   step('verify');
@@ -337,7 +348,9 @@ async function keptUnderWriter(store: Store, dir: string, auth: Record<string, s
   step('recount /stats');
   const recounting = await server(dir, { KEPT: '0' });
   const before = w.writes;
+  const rcpu0 = await recounting.cpu();
   const recount = await cannon(`${recounting.url}${path_}`, auth);
+  const recountCpu = ((await recounting.cpu()) - rcpu0) / Math.max(1, recount.total);
   const writesRecount = w.writes - before;
   await recounting.stop();
   w.stop();
@@ -347,6 +360,7 @@ async function keptUnderWriter(store: Store, dir: string, auth: Record<string, s
   const verifyS = Number(verifyMs) / 1000;
   console.log(`  issue 29, figures kept (the month's counters rebuilt in ${keepS.toFixed(1)} s); the server in a process of its own, a writer in another connection landing 20 changes/s; load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores:`);
   console.log(`    GET /stats (street)  kept ${Math.round(ours.rps).toLocaleString('en')} req/s  p50 ${ms(ours.p50)}  p99 ${ms(ours.p99)}  (${writesKept} writes)  |  recounting ${Math.round(recount.rps).toLocaleString('en')} req/s  p50 ${ms(recount.p50)}  p99 ${ms(recount.p99)}  (${writesRecount} writes${recount.errors ? `, ${recount.errors} requests timed out or failed` : ''})  target p99 < 50 ms: ${verdict(ours.p99 < 50)}; kept = recount at the end: ${equal ? 'yes' : 'NO'}${w.failed ? `; ${w.failed} writes failed` : ''}${ours.errors ? `; ${ours.errors} kept requests failed` : ''}`);
+  console.log(`    the server's CPU per /stats answered (main thread and workers): kept ${keptCpu.toFixed(1)} ms, recounting ${recountCpu.toFixed(1)} ms`);
   console.log(`    verifying recount    ${verifyS.toFixed(1)} s, ${drifted} places drifted  |  GET /healthz meanwhile: ${asked} asked, worst ${ms(worst)}; the server's event loop delayed at most ${loopMax} ms  target < 10 s and /healthz < 100 ms: ${verdict(verifyS < 10 && worst < 100)}`);
 }
 
