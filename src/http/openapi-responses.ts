@@ -1,3 +1,4 @@
+import { KEY_ITEMS } from '../domain/checklist';
 import { ACTIONS } from '../domain/policy';
 import { baseType, isNullable, SPECS, type FieldDef } from '../storage/schema';
 
@@ -91,6 +92,7 @@ const s = { type: 'string' };
 const i = { type: 'integer' };
 const date = { type: 'string', format: 'date-time' };
 const nullableDate = { type: ['string', 'null'], format: 'date-time' };
+const ITEMS = [...KEY_ITEMS];
 
 /** What each operation answers on success, by `method path` (OpenAPI spelling). */
 export const RESPONSES: Record<string, Json> = {
@@ -107,6 +109,30 @@ export const RESPONSES: Record<string, Json> = {
   'get /api/v1/submissions': listOf('Submission'),
   'post /api/v1/submissions/{id}/approve': ref('Submission'),
   'post /api/v1/submissions/{id}/return': ref('Submission'),
+  'get /api/v1/review-queue': obj({
+    items: {
+      type: 'array',
+      items: obj({
+        id: s,
+        houseId: s,
+        houseCode: s,
+        address: s,
+        isKey: { type: 'boolean' },
+        groupId: s,
+        groupName: s,
+        period: s,
+        status: { type: 'string', enum: ['partial', 'complete', 'approved', 'returned'] },
+        completedAt: date,
+        photos: { type: 'array', items: obj({ id: s, item: { type: 'string', enum: ITEMS }, at: date }) },
+      }),
+    },
+    limit: i,
+    next: { type: ['string', 'null'] },
+  }),
+  'post /api/v1/submissions/approve': obj({
+    approved: { type: 'array', items: ref('Submission') },
+    refused: { type: 'array', items: obj({ id: s, houseCode: s, code: s, message: s }) },
+  }),
   'get /api/v1/hazards': listOf('Hazard'),
   'post /api/v1/hazards': ref('Hazard'),
   'post /api/v1/hazards/{id}/close': ref('Hazard'),

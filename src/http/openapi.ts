@@ -12,7 +12,7 @@ import { rolesFor, streetOnly } from '../domain/policy';
 import { addExamples } from './openapi-examples';
 import { RESPONSES, SCHEMAS } from './openapi-responses';
 import { openApiPath, type RouteSpec } from './route-table';
-import { openBody, returnBody, submissionsQuery } from './routes/rounds';
+import { approveSeveralBody, openBody, returnBody, reviewQueueQuery, submissionsQuery } from './routes/rounds';
 import { createBody, patchBody, previewQuery } from './routes/schedules';
 import { contactBody, limitBody, membersBody, messageBody, roomBody } from './routes/sim';
 import { rankingQuery, registerExportQuery, registerQuery, reportQuery, statsQuery } from './routes/stats';
@@ -96,6 +96,8 @@ const NAMED: Record<string, string> = {
   'get /api/v1/groups/{id}/placards.pdf': 'getGroupPlacardsPdf',
   'post /api/v1/houses/{id}/placard/rotate': 'rotateHousePlacard',
   'get /api/v1/placards/{token}': 'getPlacard',
+  'get /api/v1/review-queue': 'listReviewQueue',
+  'post /api/v1/submissions/approve': 'approveSubmissions',
 };
 
 /**
@@ -478,9 +480,25 @@ export function openApiDocument(version: string, routes: readonly RouteSpec[]): 
         responses: { ...ok('the submission'), 409: errorResponse, ...errors },
       },
     },
+    '/api/v1/review-queue': {
+      get: {
+        summary:
+          "待审核 The review queue: the complete sets of the caller's scope (or a place inside it), in id order, each with its house, address, group and photos labelled by item and time; next is the after of the next page",
+        parameters: queryParams(reviewQueueQuery),
+        responses: { ...ok('{items, limit, next}'), ...errors },
+      },
+    },
+    '/api/v1/submissions/approve': {
+      post: {
+        summary:
+          "批量通过 Approve several complete submissions of the caller's scope at once; each refused one is listed with why, the rest are approved",
+        requestBody: jsonBody(approveSeveralBody),
+        responses: { ...ok('{approved, refused:[{id, houseCode, code, message}]}'), ...errors },
+      },
+    },
     '/api/v1/submissions/{id}/return': {
       post: {
-        summary: '退回 Return a submission with a reason',
+        summary: '退回 Return a submission with a reason; with item, that one item only (its photos are to be sent again)',
         parameters: idPath,
         requestBody: jsonBody(returnBody),
         responses: { ...ok('the submission'), ...errors },

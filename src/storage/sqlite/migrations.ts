@@ -295,6 +295,13 @@ CREATE UNIQUE INDEX placards_token ON placards(token);
 ALTER TABLE landlords ADD COLUMN sms TEXT;
 `,
   },
+  {
+    version: 61,
+    name: 'issue 26: a return names the one item to photograph again',
+    sql: `
+ALTER TABLE submissions ADD COLUMN returnedItem TEXT;
+`,
+  },
 ];
 
 /** Applies the migrations not yet recorded; returns the versions applied. */
