@@ -144,6 +144,10 @@ export const RESPONSES: Record<string, Json> = {
   'get /api/v1/rounds': listOf('Round'),
   'post /api/v1/rounds': { allOf: [ref('Round'), obj({ announced: i })] },
   'post /api/v1/rounds/{id}/remind': obj({ reminded: i, already: i }),
+  'post /api/v1/groups/{id}/remind': obj({ status: { type: 'string', enum: ['sent', 'cooling'] }, houses: i, last: date, next: date }, [
+    'status',
+    'houses',
+  ]),
   'get /api/v1/broadcasts': listOf('Broadcast'),
   'post /api/v1/broadcasts': obj({ id: s, rooms: i, at: { type: 'string', format: 'date-time' } }),
   'get /api/v1/broadcasts/{id}': obj(

@@ -466,6 +466,18 @@ export function openApiDocument(version: string, routes: readonly RouteSpec[]): 
     '/api/v1/rounds/{id}/remind': {
       post: { summary: '催办 Remind every bound room of the round', parameters: idPath, responses: { ...ok('{reminded}'), ...errors } },
     },
+    '/api/v1/groups/{id}/remind': {
+      post: {
+        summary:
+          '催办 Remind one bound group: its room is told who still owes what (the landlords @mentioned); at most once per cooldown (REMIND_COOLDOWN_MINUTES), else status cooling with when it was and when it may be again',
+        parameters: idPath,
+        responses: {
+          ...ok('{status: sent|cooling, houses, last?, next?}'),
+          409: errorAs('room_not_bound: the group has no bound room'),
+          ...errors,
+        },
+      },
+    },
     '/api/v1/submissions': {
       get: {
         summary: '自查提交 List submissions',

@@ -4,6 +4,7 @@
  * previous/next and the keys ← → A R — return ONE item with a reason (the landlord is told which and
  * why in the room), approve one by key and two at once; each checked through the API. A grid's
  * staff see their grid's sets only and cannot ask the API for another scope from the page.
+ * 催办 per group from the groups page: a double click reminds the room once.
  */
 import type { Browser, Page } from 'playwright-core';
 import { requiredItems } from '../../src/domain/checklist';
@@ -64,7 +65,15 @@ suite.each(SIZES)('the review queue at %o', (size) => {
     const w = await watchedPage(browser, size);
     await signIn(w.page, app.base, app.token);
     await w.page.click('[data-test=nav-review]');
+    // the street's queue narrowed to the group's grid, picked by name
+    const grid = (await app.call('GET', `/grids/${a.gridId}`)).body as Json;
+    await w.page.click('[data-test=queue-scope]');
+    await Promise.all([
+      w.page.waitForResponse((r) => r.url().includes('/api/v1/review-queue') && r.url().includes(`scope=grid%3A${grid.id}`)),
+      w.page.locator('.el-select-dropdown__item:visible', { hasText: grid.name as string }).first().click(),
+    ]);
     for (const h of houses) await w.page.waitForSelector(`[data-test=queue-${h.code}][data-status=complete] >> text=📷 待审核`);
+    expect(await w.page.locator('[data-test=queue] .queue-card').count()).toBe(4);
     // each photo labelled with its item and when it came, in Beijing time and in words
     const smoke = w.page.locator(`[data-test=photo-${a.code}-smoke] figcaption`);
     expect(await smoke.textContent()).toMatch(/^烟感报警器\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}$/);
@@ -105,22 +114,26 @@ suite.each(SIZES)('the review queue at %o', (size) => {
     expect(returned.items.smoke).toHaveLength(1);
     await until(async () => (await app.transcript(room)).some((m) => m.text?.includes(`${a.code} 的【灭火器】照片被退回：${reason}`)));
 
-    // the viewer stays open on the next house: A approves it
-    await caption(w.page).filter({ hasText: b.code as string }).waitFor();
+    // the viewer stays open, now on a photo of another set: A approves that set
+    const rest = [b, c, d];
+    const shownNow = await until(async () => {
+      const text = (await caption(w.page).textContent()) ?? '';
+      return rest.find((h) => text.includes(` · ${h.code} · `)) ?? false;
+    });
     await w.page.keyboard.press('a');
-    await w.page.locator(`[data-test=queue-${b.code}]`).waitFor({ state: 'detached' });
-    expect((await submissionOf(b)).status).toBe('approved');
+    await w.page.locator(`[data-test=queue-${shownNow.code}]`).waitFor({ state: 'detached' });
+    expect((await submissionOf(shownNow)).status).toBe('approved');
     await w.page.keyboard.press('Escape');
     await w.page.locator('[data-test=viewer-photo]').waitFor({ state: 'hidden' });
 
-    // two approved at once
-    await w.page.click(`[data-test=pick-${c.code}]`);
-    await w.page.click(`[data-test=pick-${d.code}]`);
+    // the two others approved at once
+    const two = rest.filter((h) => h !== shownNow);
+    for (const h of two) await w.page.click(`[data-test=pick-${h.code}]`);
     await w.page.click('[data-test=queue-approve]');
     await w.page.locator('[data-test=queue-done]', { hasText: '已通过 2 户' }).waitFor();
-    for (const h of [c, d]) await w.page.locator(`[data-test=queue-${h.code}]`).waitFor({ state: 'detached' });
-    for (const h of [c, d]) expect((await submissionOf(h)).status).toBe('approved');
-    for (const h of [b, c, d]) await until(async () => (await app.transcript(room)).some((m) => m.text?.includes(`${h.code} 本月自查已审核通过`)));
+    for (const h of two) await w.page.locator(`[data-test=queue-${h.code}]`).waitFor({ state: 'detached' });
+    for (const h of two) expect((await submissionOf(h)).status).toBe('approved');
+    for (const h of rest) await until(async () => (await app.transcript(room)).some((m) => m.text?.includes(`${h.code} 本月自查已审核通过`)));
     expect(await w.page.locator('img[src=x]').count()).toBe(0);
     await shot(w.page, 'review-done', size);
     expect(w.problems).toEqual([]);
@@ -155,6 +168,45 @@ suite.each(SIZES)('the review queue at %o', (size) => {
     await shot(w.page, 'review-grid', size);
     // (the browser logs the refused requests above; nothing else went wrong)
     expect(w.problems.filter((p) => !/status of 40[34]/.test(p))).toEqual([]);
+    await w.close();
+  }, 120_000);
+
+  it("催办 for one group from the groups page: a double click tells the room once, the next click says when it was; a group's name is text", async () => {
+    const { group, room } = await completeSets(8 + n, 1);
+    // free text shown beside it (the group's name) is text, never markup
+    const name = `${group.name}${XSS}`;
+    expect((await app.call('PATCH', `/groups/${group.id}`, { name })).status).toBe(200);
+    const made = await app.call('POST', '/users', { name: `催办员${n}`, role: 'staff', scope: `community:${group.communityId}` });
+    const w = await watchedPage(browser, size);
+    await signIn(w.page, app.base, made.body.token as string);
+    await w.page.click('[data-test=nav-groups]');
+    await w.page.click('[data-test=group-select]');
+    await w.page.locator('.el-select-dropdown__item:visible', { hasText: name }).first().click();
+    const reminded = () => app.transcript(room).then((t) => t.filter((m) => m.text?.includes('⏰ 以下')));
+    expect(await reminded()).toHaveLength(0);
+    // a double click: two requests, one reminder in the room
+    const answers: number[] = [];
+    w.page.on('response', (r) => { if (r.url().endsWith(`/groups/${group.id}/remind`)) answers.push(r.status()); });
+    await w.page.dblclick('[data-test=remind]');
+    await w.page.locator('[data-test=remind-result]', { hasText: '已在群里催办' }).waitFor();
+    expect(await w.page.textContent('[data-test=remind-result]')).toBe('已在群里催办：10 户还差材料'); // (the one whose photos are in has not committed yet)
+    const once = await until(async () => { const r = await reminded(); return r.length ? r : false; });
+    expect(once).toHaveLength(1);
+    expect(once[0]!.text).toContain('尚未登记');
+    // clicked again: when it was, and when it may be again (in Beijing time, in words), and still one reminder
+    await w.page.click('[data-test=remind]');
+    await w.page.locator('[data-test=remind-result]', { hasText: '已催办过' }).waitFor();
+    expect(await w.page.textContent('[data-test=remind-result]')).toMatch(/^\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2} 已催办过，\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2} 后可再催办$/);
+    expect(answers.every((s) => s === 200)).toBe(true);
+    expect(answers.length).toBeGreaterThanOrEqual(2);
+    const audit = (await app.call('GET', `/audit?scope=group:${group.id}&limit=100`)).body.items as Json[];
+    expect(audit.filter((e) => e.action === 'remind').length).toBeGreaterThanOrEqual(1);
+    expect(await reminded()).toHaveLength(1);
+    await w.page.getByText(name).first().waitFor({ state: 'attached' });
+    expect(await w.page.locator('img[src=x]').count()).toBe(0);
+    await shot(w.page, 'groups-remind', size);
+    expect(w.problems).toEqual([]);
+    expect(w.dialogs).toEqual([]);
     await w.close();
   }, 120_000);
 });

@@ -106,6 +106,22 @@ describe('rounds and submissions API', () => {
     expect((await f.store.submissions.get(c.id))!.status).toBe('complete');
   });
 
+  it('催办 one group (issue 26): two requests at once tell the room once; the next says when it was; an unbound group is a 409', async () => {
+    await request(f.server).post('/api/v1/rounds').set(auth(f.adminToken)).send({ period: '2026-11', deadline: '2099-11-20' }).expect(201);
+    const before = (await f.posted()).length;
+    const both = await Promise.all([0, 1].map(() => request(f.server).post(`/api/v1/groups/${groupId}/remind`).set(auth(f.adminToken)).expect(200)));
+    expect(both.map((r) => r.body.status).sort()).toEqual(['cooling', 'sent']);
+    const said = (await f.posted()).slice(before);
+    expect(said).toEqual([{ roomId: 'room-1@chatroom', text: expect.stringContaining('⏰'), mentions: expect.any(Array) }]);
+    const again = await request(f.server).post(`/api/v1/groups/${groupId}/remind`).set(auth(f.adminToken)).expect(200);
+    expect(again.body).toMatchObject({ status: 'cooling', houses: 0 });
+    expect(new Date(again.body.next).getTime() - new Date(again.body.last).getTime()).toBe(30 * 60_000);
+    expect((await f.posted()).length).toBe(before + 1);
+    const unbound = (await f.store.groups.findOne({ roomId: null }))!;
+    expect((await request(f.server).post(`/api/v1/groups/${unbound.id}/remind`).set(auth(f.adminToken)).expect(409)).body.error.code).toBe('room_not_bound');
+    await request(f.server).post('/api/v1/groups/nope/remind').set(auth(f.adminToken)).expect(404);
+  });
+
   it('POST /rounds/:id/remind reminds each bound room of the round; bind codes are made for staff', async () => {
     const round = (await request(f.server).post('/api/v1/rounds').set(auth(f.adminToken)).send({ period: '2026-11', deadline: '2026-11-20' }).expect(201)).body;
     const r = await request(f.server).post(`/api/v1/rounds/${round.id}/remind`).set(auth(f.adminToken)).expect(200);

@@ -7,7 +7,7 @@ import { boundGroups } from '../../services/groups/bound-groups';
 import { scopesWithin } from '../../services/access/scopes-within';
 import { openRound } from '../../services/inspection/open-round';
 import { noticeKey } from '../../services/sending/notifier';
-import { remindMissing } from '../../services/inspection/remind-missing';
+import { remindMissing, remindNow } from '../../services/inspection/remind-missing';
 import { review } from '../../services/inspection/review-submission';
 import { groupT, postNotices } from '../../render/notices';
 import { ymdIn } from '../../domain/period';
@@ -115,6 +115,25 @@ export function roundRoutes(o: AppOptions, router: RouteTable): void {
     // keyed by round, group and day: a retried request posts nothing more (`already` says so)
     const reminded = await o.notifier.post(notices);
     ctx.body = { reminded, already: notices.length - reminded };
+  });
+
+  // 催办 for one group from the dashboard (issue 26): the room is told who still owes what, at most once per cooldown
+  router.post('/groups/:id/remind', 'rounds:remind', async (ctx) => {
+    const group = await loadInScope(ctx, o.store.groups);
+    if (!group.roomId) throw new DomainError('room_not_bound', group.id);
+    const r = await remindNow(o, { group, by: `user:${currentUser(ctx).id}` });
+    if (r.status === 'cooling') {
+      ctx.body = { status: 'cooling', last: r.last, next: r.next, houses: 0 };
+      return;
+    }
+    const posted = await o.notifier.post([
+      { key: noticeKey.remindGroup(group.id, r.previous), roomId: group.roomId, ...reminder(groupT(o, group), r.missing) },
+    ]);
+    // a second click at the same instant finds the same reminder before it: the room is told once
+    const now = o.clock.now();
+    ctx.body = posted
+      ? { status: 'sent', houses: r.missing.codes.length }
+      : { status: 'cooling', last: now, next: new Date(now.getTime() + o.remindCooldownMs), houses: 0 };
   });
 
   router.get('/submissions', 'submissions:read', async (ctx) => {

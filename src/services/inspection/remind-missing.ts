@@ -65,7 +65,9 @@ export async function remindMissing(deps: Deps, group: Group): Promise<Missing> 
 }
 
 /** The result of `催办` said in a room: the reminder, or when the last one was (the group's cooldown). */
-export type RemindNow = { status: 'sent'; missing: Missing } | { status: 'cooling'; last: Date; next: Date };
+export type RemindNow =
+  /** `previous`: the reminder before this one (ms), or null: two asking at the same instant read the same, so a key made of it posts once */
+  { status: 'sent'; missing: Missing; previous: number | null } | { status: 'cooling'; last: Date; next: Date };
 
 /**
  * `催办` from a head or staff: at most once per cooldown per group (issue 25: said twice, it
@@ -90,5 +92,5 @@ export async function remindNow(deps: Deps, input: { group: Group; by: string })
     gridId: input.group.gridId,
     groupId: input.group.id,
   });
-  return { status: 'sent', missing };
+  return { status: 'sent', missing, previous: lastAt };
 }
