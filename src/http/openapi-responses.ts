@@ -226,7 +226,17 @@ export const RESPONSES: Record<string, Json> = {
     },
   }),
   'put /api/v1/users/{id}/password': obj({ username: s }),
-  'get /api/v1/audit': listOf('AuditEntry'),
+  'get /api/v1/audit': {
+    type: 'object',
+    properties: {
+      items: { type: 'array', items: { allOf: [ref('AuditEntry'), obj({ actorName: { type: ['string', 'null'] } })] } },
+      total: i,
+      limit: i,
+      offset: i,
+      next: { type: ['string', 'null'] },
+    },
+    required: ['items'],
+  },
   'get /api/v1/stats': ref('Stats'),
   'get /api/v1/stats/ranking': obj({
     scope: s,

@@ -762,7 +762,8 @@ export function openApiDocument(version: string, routes: readonly RouteSpec[]): 
     },
     '/api/v1/audit': {
       get: {
-        summary: '操作日志 Audit log of a scope: who changed or read what, when, before/after',
+        summary:
+          "操作日志 Audit log of a scope, newest first: who changed or read what, when, before/after; filtered by actor (as recorded, or a user's name), action and time (a day is the street's day); each with the actor's name",
         parameters: queryParams(auditQuery),
         responses: { ...ok('{items, total}'), ...errors },
       },
