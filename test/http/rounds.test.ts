@@ -97,6 +97,11 @@ describe('rounds and submissions API', () => {
     expect(back.body).toMatchObject({ status: 'returned', returnedItem: 'extinguisher', returnReason: '压力表看不清', items: { smoke: a.items.smoke } });
     expect(back.body.items.extinguisher).toBeUndefined();
     expect((await f.posted()).at(-1)!.text).toContain(`${a.houseCode} 的【灭火器】照片被退回：压力表看不清`);
+    // 催办 then names the item it owes again, beside the return
+    await request(f.server).post(`/api/v1/groups/${groupId}/remind`).set(auth(f.adminToken)).expect(200);
+    const line = (await f.posted()).at(-1)!.text.split('\n').find((l) => l.includes(a.houseCode))!;
+    expect(line).toContain('灭火器');
+    expect(line).toContain('退回待重拍');
     // several at once; one no longer complete is listed with why, the other approved
     const many = await request(f.server).post('/api/v1/submissions/approve').set(auth(f.adminToken)).send({ ids: [a.id, b.id] }).expect(200);
     expect(many.body.approved.map((x: { id: string }) => x.id)).toEqual([b.id]);

@@ -47,7 +47,8 @@ export async function remindMissing(deps: Deps, group: Group): Promise<Missing> 
       code: line.code,
       register: !line.registered,
       commit: !line.committed,
-      items: inRound && sub?.status !== 'returned' ? missingItems(sub, house.isKey) : [],
+      // a set returned whole owes "redo"; one returned item by item (issue 26) owes that item
+      items: inRound && (sub?.status !== 'returned' || sub.returnedItem) ? missingItems(sub, house.isKey) : [],
       returned: sub?.status === 'returned',
       overdue: line.overdue,
     };
