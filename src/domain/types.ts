@@ -98,6 +98,8 @@ export interface Submission extends Entity, Placed {
   /** photo ids per checklist item */
   items: Partial<Record<ChecklistItem, Id[]>>;
   returnReason: string | null;
+  /** the one item a return named (its photos were taken out of `items`, to be sent again); null for a whole set (issue 26) */
+  returnedItem?: ChecklistItem | null;
   reviewedBy: string | null;
   reviewedAt: Date | null;
 }

@@ -1,3 +1,4 @@
+import { KEY_ITEMS } from '../domain/checklist';
 import { ACTIONS } from '../domain/policy';
 import { baseType, isNullable, SPECS, type FieldDef } from '../storage/schema';
 
@@ -91,6 +92,7 @@ const s = { type: 'string' };
 const i = { type: 'integer' };
 const date = { type: 'string', format: 'date-time' };
 const nullableDate = { type: ['string', 'null'], format: 'date-time' };
+const ITEMS = [...KEY_ITEMS];
 
 /** What each operation answers on success, by `method path` (OpenAPI spelling). */
 export const RESPONSES: Record<string, Json> = {
@@ -107,6 +109,30 @@ export const RESPONSES: Record<string, Json> = {
   'get /api/v1/submissions': listOf('Submission'),
   'post /api/v1/submissions/{id}/approve': ref('Submission'),
   'post /api/v1/submissions/{id}/return': ref('Submission'),
+  'get /api/v1/review-queue': obj({
+    items: {
+      type: 'array',
+      items: obj({
+        id: s,
+        houseId: s,
+        houseCode: s,
+        address: s,
+        isKey: { type: 'boolean' },
+        groupId: s,
+        groupName: s,
+        period: s,
+        status: { type: 'string', enum: ['partial', 'complete', 'approved', 'returned'] },
+        completedAt: date,
+        photos: { type: 'array', items: obj({ id: s, item: { type: 'string', enum: ITEMS }, at: date }) },
+      }),
+    },
+    limit: i,
+    next: { type: ['string', 'null'] },
+  }),
+  'post /api/v1/submissions/approve': obj({
+    approved: { type: 'array', items: ref('Submission') },
+    refused: { type: 'array', items: obj({ id: s, houseCode: s, code: s, message: s }) },
+  }),
   'get /api/v1/hazards': listOf('Hazard'),
   'post /api/v1/hazards': ref('Hazard'),
   'post /api/v1/hazards/{id}/close': ref('Hazard'),
@@ -118,6 +144,10 @@ export const RESPONSES: Record<string, Json> = {
   'get /api/v1/rounds': listOf('Round'),
   'post /api/v1/rounds': { allOf: [ref('Round'), obj({ announced: i })] },
   'post /api/v1/rounds/{id}/remind': obj({ reminded: i, already: i }),
+  'post /api/v1/groups/{id}/remind': obj({ status: { type: 'string', enum: ['sent', 'cooling'] }, houses: i, last: date, next: date }, [
+    'status',
+    'houses',
+  ]),
   'get /api/v1/broadcasts': listOf('Broadcast'),
   'post /api/v1/broadcasts': obj({ id: s, rooms: i, at: { type: 'string', format: 'date-time' } }),
   'get /api/v1/broadcasts/preview': obj({ scope: s, groups: i, bound: i, unbound: i }),
@@ -197,7 +227,17 @@ export const RESPONSES: Record<string, Json> = {
     },
   }),
   'put /api/v1/users/{id}/password': obj({ username: s }),
-  'get /api/v1/audit': listOf('AuditEntry'),
+  'get /api/v1/audit': {
+    type: 'object',
+    properties: {
+      items: { type: 'array', items: { allOf: [ref('AuditEntry'), obj({ actorName: { type: ['string', 'null'] } })] } },
+      total: i,
+      limit: i,
+      offset: i,
+      next: { type: ['string', 'null'] },
+    },
+    required: ['items'],
+  },
   'get /api/v1/stats': ref('Stats'),
   'get /api/v1/stats/ranking': obj({
     scope: s,

@@ -12,7 +12,7 @@ import { rolesFor, streetOnly } from '../domain/policy';
 import { addExamples } from './openapi-examples';
 import { RESPONSES, SCHEMAS } from './openapi-responses';
 import { openApiPath, type RouteSpec } from './route-table';
-import { openBody, returnBody, submissionsQuery } from './routes/rounds';
+import { approveSeveralBody, openBody, returnBody, reviewQueueQuery, submissionsQuery } from './routes/rounds';
 import { createBody, patchBody, previewQuery } from './routes/schedules';
 import { contactBody, limitBody, membersBody, messageBody, roomBody } from './routes/sim';
 import { rankingQuery, registerExportQuery, registerQuery, reportQuery, statsQuery } from './routes/stats';
@@ -99,6 +99,8 @@ const NAMED: Record<string, string> = {
   'get /api/v1/groups/{id}/placards.pdf': 'getGroupPlacardsPdf',
   'post /api/v1/houses/{id}/placard/rotate': 'rotateHousePlacard',
   'get /api/v1/placards/{token}': 'getPlacard',
+  'get /api/v1/review-queue': 'listReviewQueue',
+  'post /api/v1/submissions/approve': 'approveSubmissions',
 };
 
 /**
@@ -505,6 +507,18 @@ export function openApiDocument(version: string, routes: readonly RouteSpec[]): 
     '/api/v1/rounds/{id}/remind': {
       post: { summary: '催办 Remind every bound room of the round', parameters: idPath, responses: { ...ok('{reminded}'), ...errors } },
     },
+    '/api/v1/groups/{id}/remind': {
+      post: {
+        summary:
+          '催办 Remind one bound group: its room is told who still owes what (the landlords @mentioned); at most once per cooldown (REMIND_COOLDOWN_MINUTES), else status cooling with when it was and when it may be again',
+        parameters: idPath,
+        responses: {
+          ...ok('{status: sent|cooling, houses, last?, next?}'),
+          409: errorAs('room_not_bound: the group has no bound room'),
+          ...errors,
+        },
+      },
+    },
     '/api/v1/submissions': {
       get: {
         summary: '自查提交 List submissions',
@@ -519,9 +533,25 @@ export function openApiDocument(version: string, routes: readonly RouteSpec[]): 
         responses: { ...ok('the submission'), 409: errorResponse, ...errors },
       },
     },
+    '/api/v1/review-queue': {
+      get: {
+        summary:
+          "待审核 The review queue: the complete sets of the caller's scope (or a place inside it), in id order, each with its house, address, group and photos labelled by item and time; next is the after of the next page",
+        parameters: queryParams(reviewQueueQuery),
+        responses: { ...ok('{items, limit, next}'), ...errors },
+      },
+    },
+    '/api/v1/submissions/approve': {
+      post: {
+        summary:
+          "批量通过 Approve several complete submissions of the caller's scope at once; each refused one is listed with why, the rest are approved",
+        requestBody: jsonBody(approveSeveralBody),
+        responses: { ...ok('{approved, refused:[{id, houseCode, code, message}]}'), ...errors },
+      },
+    },
     '/api/v1/submissions/{id}/return': {
       post: {
-        summary: '退回 Return a submission with a reason',
+        summary: '退回 Return a submission with a reason; with item, that one item only (its photos are to be sent again)',
         parameters: idPath,
         requestBody: jsonBody(returnBody),
         responses: { ...ok('the submission'), ...errors },
@@ -786,7 +816,8 @@ export function openApiDocument(version: string, routes: readonly RouteSpec[]): 
     },
     '/api/v1/audit': {
       get: {
-        summary: '操作日志 Audit log of a scope: who changed or read what, when, before/after',
+        summary:
+          "操作日志 Audit log of a scope, newest first: who changed or read what, when, before/after; filtered by actor (as recorded, or a user's name), action and time (a day is the street's day); each with the actor's name",
         parameters: queryParams(auditQuery),
         responses: { ...ok('{items, total}'), ...errors },
       },

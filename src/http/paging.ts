@@ -22,6 +22,10 @@ export const pageQuery = z
 export type PageQuery = z.infer<typeof pageQuery>;
 
 const encode = (v: string | number) => Buffer.from(JSON.stringify(v)).toString('base64url');
+/** A page's `next` from the last key it holds (for lists a service pages itself). */
+export const cursorOf = (last: string | null): string | null => (last === null ? null : encode(last));
+/** The key an `after` cursor names (a 400 for anything that is not a cursor). */
+export const keyOf = (cursor: string): string => String(decode(cursor));
 function decode(cursor: string): string | number {
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;

@@ -127,6 +127,7 @@ export const SPECS: {
       status: 'string',
       items: 'json',
       returnReason: 'string?',
+      returnedItem: 'string?',
       reviewedBy: 'string?',
       reviewedAt: 'date?',
     },
@@ -138,6 +139,8 @@ export const SPECS: {
       ['communityId', 'id'],
       ['houseId', 'period'],
       ['roundId', 'id'],
+      // the review queue (issue 26): the complete sets of a street, by id
+      ['status', 'id'],
     ],
   }),
   photos: spec<T.Photo>({

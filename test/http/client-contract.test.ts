@@ -278,7 +278,7 @@ describe('the typed client against the demo app (issue 15)', () => {
     expect((await admin.GET('/api/v1/rounds', { params: { query: {} } })).data!.items.length).toBeGreaterThan(0);
     expect((await admin.POST('/api/v1/rounds/{id}/remind', { params: { path: { id: round.data!.id } } })).response.status).toBe(200);
     // two complete submissions of demo houses (the bot's photo menu is covered by the simulator tests)
-    const houses = (await admin.GET('/api/v1/houses', { params: { query: { scope: `group:${group.id}`, limit: 3 } } })).data!.items.slice(1);
+    const houses = (await admin.GET('/api/v1/houses', { params: { query: { scope: `group:${group.id}`, limit: 4 } } })).data!.items.slice(1);
     const ids: string[] = [];
     for (const h of houses) {
       ids.push((await running.store.submissions.insert({ communityId: h.communityId, gridId: h.gridId, groupId: h.groupId, roundId: round.data!.id, period: '2099-12', houseId: h.id, houseCode: h.code, status: 'complete', items: {}, returnReason: null, reviewedBy: null, reviewedAt: null })).id);
@@ -287,6 +287,13 @@ describe('the typed client against the demo app (issue 15)', () => {
     expect((await admin.POST('/api/v1/submissions/{id}/approve', { params: { path: { id: ids[0]! } } })).data!.status).toBe('approved');
     expect((await admin.POST('/api/v1/submissions/{id}/approve', { params: { path: { id: ids[0]! } } })).response.status).toBe(409);
     expect((await admin.POST('/api/v1/submissions/{id}/return', { params: { path: { id: ids[1]! } }, body: { reason: '灭火器照片看不清' } })).data!.status).toBe('returned');
+    // issue 26: the review queue, several approved at once, 催办 for one group
+    expect((await admin.GET('/api/v1/review-queue', { params: { query: {} } })).data!.items.map((x) => x.id)).toContain(ids[2]);
+    expect((await admin.GET('/api/v1/review-queue', { params: { query: { after: 'not!a!cursor' } } })).response.status).toBe(400);
+    expect((await admin.POST('/api/v1/submissions/approve', { body: { ids: [ids[2]!] } })).data!.approved).toHaveLength(1);
+    expect((await admin.POST('/api/v1/submissions/approve', { body: { ids: ['nope'] } })).response.status).toBe(404);
+    expect((await admin.POST('/api/v1/groups/{id}/remind', { params: { path: { id: group.id } } })).data!.status).toBe('sent');
+    expect((await admin.POST('/api/v1/groups/{id}/remind', { params: { path: { id: 'nope' } } })).response.status).toBe(404);
 
     const letter = await admin.POST('/api/v1/letters', { body: { texts: { 'zh-CN': '我承诺：落实消防安全主体责任，不在楼道停放电动车，保持安全出口畅通。' } } });
     expect(letter.data!.announced).toBe(1);

@@ -67,6 +67,66 @@ describe('rounds and submissions API', () => {
     await request(f.server).post('/api/v1/submissions/nope/approve').set(auth(f.adminToken)).expect(404);
   });
 
+  it('the review queue (issue 26): complete sets paged by key; one item returned; several approved at once; bad input is a 400', async () => {
+    const round = (await request(f.server).post('/api/v1/rounds').set(auth(f.adminToken)).send({ period: '2026-11', deadline: '2099-11-20' }).expect(201)).body;
+    const houses = await f.store.houses.find({ groupId }, { sort: { code: 1 }, limit: 3 });
+    const subs = [];
+    for (const h of houses) {
+      const photos = await Promise.all(['smoke', 'extinguisher'].map((item) => f.store.photos.insert({ sha256: `${h.code}-${item}`, mime: 'image/jpeg', size: 1, contactId: null, messageId: null, houseId: h.id, roundId: round.id, item: item as 'smoke', hazardId: null, tipId: null, counted: true })));
+      subs.push(await f.store.submissions.insert({ communityId: h.communityId, gridId: h.gridId, groupId: h.groupId, roundId: round.id, period: '2026-11', houseId: h.id, houseCode: h.code, status: 'complete', items: { smoke: [photos[0]!.id], extinguisher: [photos[1]!.id] }, returnReason: null, returnedItem: null, reviewedBy: null, reviewedAt: null }));
+    }
+    // one a page, by key, to the end: every set once, each with its house, group and labelled photos
+    const seen: string[] = [];
+    let after: string | null = null;
+    do {
+      const page: request.Response = await request(f.server).get(`/api/v1/review-queue?limit=1${after ? `&after=${after}` : ''}`).set(auth(f.adminToken)).expect(200);
+      seen.push(...page.body.items.map((x: { houseCode: string }) => x.houseCode));
+      if (page.body.items[0]) expect(page.body.items[0]).toMatchObject({ groupName: '平山村第1网格联防1组', status: 'complete', photos: [{ item: 'smoke' }, { item: 'extinguisher' }] });
+      after = page.body.next;
+    } while (after);
+    expect(seen.sort()).toEqual(houses.map((h) => h.code).sort());
+    for (const q of ['after=not*a*cursor', 'offset=5', 'limit=0', 'scope=community:nowhere']) {
+      const bad = await request(f.server).get(`/api/v1/review-queue?${q}`).set(auth(f.adminToken));
+      expect([q, bad.status]).toEqual([q, q.startsWith('scope') ? 404 : 400]);
+    }
+    // one item returned: its photos leave the set, the others stand, and the room is told which item and why
+    const [a, b, c] = subs as [(typeof subs)[0], (typeof subs)[0], (typeof subs)[0]];
+    await request(f.server).post(`/api/v1/submissions/${a.id}/return`).set(auth(f.adminToken)).send({ reason: '看不清', item: 'kit' }).expect(400);
+    await request(f.server).post(`/api/v1/submissions/${a.id}/return`).set(auth(f.adminToken)).send({ reason: '看不清', item: 'sofa' }).expect(400);
+    const back = await request(f.server).post(`/api/v1/submissions/${a.id}/return`).set(auth(f.adminToken)).send({ reason: '压力表看不清', item: 'extinguisher' }).expect(200);
+    expect(back.body).toMatchObject({ status: 'returned', returnedItem: 'extinguisher', returnReason: '压力表看不清', items: { smoke: a.items.smoke } });
+    expect(back.body.items.extinguisher).toBeUndefined();
+    expect((await f.posted()).at(-1)!.text).toContain(`${a.houseCode} 的【灭火器】照片被退回：压力表看不清`);
+    // 催办 then names the item it owes again, beside the return
+    await request(f.server).post(`/api/v1/groups/${groupId}/remind`).set(auth(f.adminToken)).expect(200);
+    const line = (await f.posted()).at(-1)!.text.split('\n').find((l) => l.includes(a.houseCode))!;
+    expect(line).toContain('灭火器');
+    expect(line).toContain('退回待重拍');
+    // several at once; one no longer complete is listed with why, the other approved
+    const many = await request(f.server).post('/api/v1/submissions/approve').set(auth(f.adminToken)).send({ ids: [a.id, b.id] }).expect(200);
+    expect(many.body.approved.map((x: { id: string }) => x.id)).toEqual([b.id]);
+    expect(many.body.refused).toEqual([{ id: a.id, houseCode: a.houseCode, code: 'submission_incomplete', message: expect.stringContaining(a.houseCode) }]);
+    for (const body of [{ ids: [] }, { ids: 'x' }, {}, { ids: [c.id], extra: 1 }]) await request(f.server).post('/api/v1/submissions/approve').set(auth(f.adminToken)).send(body).expect(400);
+    await request(f.server).post('/api/v1/submissions/approve').set(auth(f.adminToken)).send({ ids: [c.id, 'nope'] }).expect(404);
+    expect((await f.store.submissions.get(c.id))!.status).toBe('complete');
+  });
+
+  it('催办 one group (issue 26): two requests at once tell the room once; the next says when it was; an unbound group is a 409', async () => {
+    await request(f.server).post('/api/v1/rounds').set(auth(f.adminToken)).send({ period: '2026-11', deadline: '2099-11-20' }).expect(201);
+    const before = (await f.posted()).length;
+    const both = await Promise.all([0, 1].map(() => request(f.server).post(`/api/v1/groups/${groupId}/remind`).set(auth(f.adminToken)).expect(200)));
+    expect(both.map((r) => r.body.status).sort()).toEqual(['cooling', 'sent']);
+    const said = (await f.posted()).slice(before);
+    expect(said).toEqual([{ roomId: 'room-1@chatroom', text: expect.stringContaining('⏰'), mentions: expect.any(Array) }]);
+    const again = await request(f.server).post(`/api/v1/groups/${groupId}/remind`).set(auth(f.adminToken)).expect(200);
+    expect(again.body).toMatchObject({ status: 'cooling', houses: 0 });
+    expect(new Date(again.body.next).getTime() - new Date(again.body.last).getTime()).toBe(30 * 60_000);
+    expect((await f.posted()).length).toBe(before + 1);
+    const unbound = (await f.store.groups.findOne({ roomId: null }))!;
+    expect((await request(f.server).post(`/api/v1/groups/${unbound.id}/remind`).set(auth(f.adminToken)).expect(409)).body.error.code).toBe('room_not_bound');
+    await request(f.server).post('/api/v1/groups/nope/remind').set(auth(f.adminToken)).expect(404);
+  });
+
   it('POST /rounds/:id/remind reminds each bound room of the round; bind codes are made for staff', async () => {
     const round = (await request(f.server).post('/api/v1/rounds').set(auth(f.adminToken)).send({ period: '2026-11', deadline: '2026-11-20' }).expect(201)).body;
     const r = await request(f.server).post(`/api/v1/rounds/${round.id}/remind`).set(auth(f.adminToken)).expect(200);

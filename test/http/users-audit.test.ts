@@ -130,6 +130,27 @@ describe('users, scopes and the audit log (issue 9)', () => {
     await api().get('/api/v1/audit').set(auth(head)).expect(403);
   });
 
+  it('the audit log filters by who (as recorded or by name), what and days (the street\'s days), each entry with the actor\'s name (issue 26)', async () => {
+    const staffA = await f.userToken('staff', `community:${cA}`);
+    await api().get('/api/v1/landlords?limit=1').set(auth(staffA)).expect(200);
+    const me = (await api().get('/api/v1/me').set(auth(staffA)).expect(200)).body;
+    const all = (await api().get('/api/v1/audit?limit=1000').set(auth(f.adminToken)).expect(200)).body.items as { actor: string; action: string; actorName: string | null; createdAt: string }[];
+    const mine = all.filter((e) => e.actor === `user:${me.id}`);
+    expect(mine.length).toBeGreaterThan(0);
+    expect(mine.every((e) => e.actorName === me.name)).toBe(true);
+    const q = async (query: string) => (await api().get(`/api/v1/audit?limit=1000&${query}`).set(auth(f.adminToken)).expect(200)).body.items as { id: string; actor: string; action: string }[];
+    // by name: every user of that name (the fixture's users may share one)
+    expect((await q(`actor=${encodeURIComponent(me.name)}`)).map((e) => e.id)).toEqual(all.filter((e) => e.actorName === me.name).map((e) => (e as unknown as { id: string }).id));
+    expect(await q(`actor=user:${me.id}&action=read_phones`)).toHaveLength(mine.filter((e) => e.action === 'read_phones').length);
+    expect(await q('actor=nobody-of-that-name')).toEqual([]);
+    expect((await q('action=read_phones')).every((e) => e.action === 'read_phones')).toBe(true);
+    // a day is the street's (Asia/Shanghai): today's entries, none tomorrow's or before the first one
+    const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(mine[0]!.createdAt));
+    expect((await q(`since=${day}&until=${day}&actor=user:${me.id}`)).length).toBe(mine.length);
+    expect(await q(`until=2000-01-01`)).toEqual([]);
+    for (const bad of ['action=DROP%20TABLE', 'until=soon', 'actor=']) await api().get(`/api/v1/audit?${bad}`).set(auth(f.adminToken)).expect(400);
+  });
+
   it('scopes by name: exact names resolve, unknown ones are 404, ambiguous ones list the choices', async () => {
     const byName = await api().get(`/api/v1/stats?scope=${encodeURIComponent('西墅社区第1网格')}`).set(auth(f.adminToken)).expect(200);
     expect(byName.body.houses).toBe(12);

@@ -7,14 +7,18 @@ import { boundGroups } from '../../services/groups/bound-groups';
 import { scopesWithin } from '../../services/access/scopes-within';
 import { openRound } from '../../services/inspection/open-round';
 import { noticeKey } from '../../services/sending/notifier';
-import { remindMissing } from '../../services/inspection/remind-missing';
+import { remindMissing, remindNow } from '../../services/inspection/remind-missing';
 import { review } from '../../services/inspection/review-submission';
 import { groupT, postNotices } from '../../render/notices';
 import { ymdIn } from '../../domain/period';
 import { currentActor, currentUser, effectiveScope, loadInScope } from '../authorize';
 import { textsFor } from '../text-for-reader';
 import type { AppOptions } from '../context';
-import { listPage, offsetOnly } from '../paging';
+import { cursorOf, keyOf, listPage, offsetOnly } from '../paging';
+import { KEY_ITEMS } from '../../domain/checklist';
+import type { ChecklistItem } from '../../domain/types';
+import { approveSeveral, reviewQueue } from '../../services/inspection/review-queue';
+import { errorParams } from '../error-middleware';
 import { pageQuery } from '../paging';
 import type { RouteTable } from '../route-table';
 
@@ -25,7 +29,17 @@ export const openBody = z
     scope: z.string().max(100).optional(),
   })
   .strict();
-export const returnBody = z.object({ reason: z.string().trim().min(1).max(200) }).strict();
+export const returnBody = z
+  .object({
+    reason: z.string().trim().min(1).max(200),
+    // one item of the set (the review queue): only its photos are to be sent again
+    item: z.enum(KEY_ITEMS as [ChecklistItem, ...ChecklistItem[]]).optional(),
+  })
+  .strict();
+/** the review queue: keyset paging only (`after`), the caller's scope or one inside it */
+export const reviewQueueQuery = pageQuery.omit({ offset: true, total: true }).strict();
+/** 批量通过: the sets to approve at once */
+export const approveSeveralBody = z.object({ ids: z.array(z.string().min(1).max(64)).min(1).max(100) }).strict();
 export const submissionsQuery = pageQuery.extend({
   round: z.string().max(64).optional(),
   status: z.enum(['partial', 'complete', 'approved', 'returned']).optional(),
@@ -103,6 +117,25 @@ export function roundRoutes(o: AppOptions, router: RouteTable): void {
     ctx.body = { reminded, already: notices.length - reminded };
   });
 
+  // 催办 for one group from the dashboard (issue 26): the room is told who still owes what, at most once per cooldown
+  router.post('/groups/:id/remind', 'rounds:remind', async (ctx) => {
+    const group = await loadInScope(ctx, o.store.groups);
+    if (!group.roomId) throw new DomainError('room_not_bound', group.id);
+    const r = await remindNow(o, { group, by: `user:${currentUser(ctx).id}` });
+    if (r.status === 'cooling') {
+      ctx.body = { status: 'cooling', last: r.last, next: r.next, houses: 0 };
+      return;
+    }
+    const posted = await o.notifier.post([
+      { key: noticeKey.remindGroup(group.id, r.previous), roomId: group.roomId, ...reminder(groupT(o, group), r.missing) },
+    ]);
+    // a second click at the same instant finds the same reminder before it: the room is told once
+    const now = o.clock.now();
+    ctx.body = posted
+      ? { status: 'sent', houses: r.missing.codes.length }
+      : { status: 'cooling', last: now, next: new Date(now.getTime() + o.remindCooldownMs), houses: 0 };
+  });
+
   router.get('/submissions', 'submissions:read', async (ctx) => {
     const q = submissionsQuery.parse(ctx.query);
     const where = {
@@ -115,10 +148,37 @@ export function roundRoutes(o: AppOptions, router: RouteTable): void {
     ctx.body = { ...page, items: page.items.map((x) => textsFor(currentActor(ctx), x, ['returnReason'])) };
   });
 
+  // the review queue (待审核, issue 26): the complete sets of the caller's scope with their labelled photos
+  router.get('/review-queue', 'submissions:review', async (ctx) => {
+    const q = reviewQueueQuery.parse(ctx.query);
+    const within = await effectiveScope(o.store, ctx, q.scope, 'submissions:review');
+    const page = await reviewQueue(o, { within, limit: q.limit, ...(q.after !== undefined ? { afterId: keyOf(q.after) } : {}) });
+    ctx.body = { items: page.items, limit: q.limit, next: cursorOf(page.lastId) };
+  });
+
+  // 批量通过: several sets approved at once; one refused (a head's own house, no longer complete) does not stop the rest
+  router.post('/submissions/approve', 'submissions:review', async (ctx) => {
+    const { ids } = approveSeveralBody.parse(ctx.request.body ?? {});
+    const within = await effectiveScope(o.store, ctx, undefined, 'submissions:review');
+    const r = await approveSeveral(o, { ids, within, by: currentActor(ctx) });
+    await postNotices(o, r.notices);
+    const lng = ctx.state.lng;
+    ctx.body = {
+      approved: r.approved,
+      refused: r.refused.map((x) => ({
+        id: x.id,
+        houseCode: x.houseCode,
+        code: x.error.code,
+        message: o.t(`api:errors.${x.error.code}`, { lng, detail: '', what: '', ...errorParams(x.error, o.t, lng) }),
+      })),
+    };
+  });
+
   for (const action of ['approve', 'return'] as const) {
     router.post(`/submissions/:id/${action}`, 'submissions:review', async (ctx) => {
-      const reason = action === 'return' ? returnBody.parse(ctx.request.body ?? {}).reason : undefined;
-      const r = await review(o, { submission: await loadInScope(ctx, o.store.submissions), action, reason, by: currentActor(ctx) });
+      const body = action === 'return' ? returnBody.parse(ctx.request.body ?? {}) : undefined;
+      const [reason, item] = [body?.reason, body?.item];
+      const r = await review(o, { submission: await loadInScope(ctx, o.store.submissions), action, reason, item, by: currentActor(ctx) });
       await postNotices(o, r.notices);
       ctx.body = r.submission;
     });

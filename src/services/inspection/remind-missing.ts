@@ -47,7 +47,8 @@ export async function remindMissing(deps: Deps, group: Group): Promise<Missing> 
       code: line.code,
       register: !line.registered,
       commit: !line.committed,
-      items: inRound && sub?.status !== 'returned' ? missingItems(sub, house.isKey) : [],
+      // a set returned whole owes "redo"; one returned item by item (issue 26) owes that item
+      items: inRound && (sub?.status !== 'returned' || sub.returnedItem) ? missingItems(sub, house.isKey) : [],
       returned: sub?.status === 'returned',
       overdue: line.overdue,
     };
@@ -65,7 +66,9 @@ export async function remindMissing(deps: Deps, group: Group): Promise<Missing> 
 }
 
 /** The result of `催办` said in a room: the reminder, or when the last one was (the group's cooldown). */
-export type RemindNow = { status: 'sent'; missing: Missing } | { status: 'cooling'; last: Date; next: Date };
+export type RemindNow =
+  /** `previous`: the reminder before this one (ms), or null: two asking at the same instant read the same, so a key made of it posts once */
+  { status: 'sent'; missing: Missing; previous: number | null } | { status: 'cooling'; last: Date; next: Date };
 
 /**
  * `催办` from a head or staff: at most once per cooldown per group (issue 25: said twice, it
@@ -90,5 +93,5 @@ export async function remindNow(deps: Deps, input: { group: Group; by: string })
     gridId: input.group.gridId,
     groupId: input.group.id,
   });
-  return { status: 'sent', missing };
+  return { status: 'sent', missing, previous: lastAt };
 }

@@ -1,6 +1,6 @@
 import { DomainError } from '../../domain/errors';
 import { audit } from '../access/audit';
-import type { Submission } from '../../domain/types';
+import type { ChecklistItem, Submission } from '../../domain/types';
 import type { Deps } from '../deps';
 import { award } from '../points/points';
 import { permit, targetOf } from '../access/permit';
@@ -15,11 +15,13 @@ import { createIntent, findIntent, takeIntent, type Said } from '../conversation
 /**
  * `通过` / `退回`: a head or staff member approves a complete submission, or returns it
  * with a reason. A head's own house is approved by staff, not by the head. An approval
- * by the deadline earns the landlord on-time points.
+ * by the deadline earns the landlord on-time points. A return may name one item (the review
+ * queue, issue 26): that item's photos are taken out of the set, so the landlord sends that
+ * one again and the rest stand.
  */
 export async function reviewSubmission(
   deps: Deps,
-  input: { submission: Submission; by: Actor | readonly Actor[]; action: 'approve' | 'return'; reason?: string },
+  input: { submission: Submission; by: Actor | readonly Actor[]; action: 'approve' | 'return'; reason?: string; item?: ChecklistItem },
 ): Promise<Submission> {
   const { store, clock } = deps;
   const { submission: sub } = input;
@@ -31,21 +33,34 @@ export async function reviewSubmission(
       throw new DomainError('submission_incomplete', sub.houseCode, { code: sub.houseCode, status: sub.status });
     const n = await store.submissions.updateWhere(
       { id: sub.id, status: 'complete' },
-      { status: 'approved', reviewedBy: reviewer.id, reviewedAt: now, returnReason: null },
+      { status: 'approved', reviewedBy: reviewer.id, reviewedAt: now, returnReason: null, returnedItem: null },
     );
     if (n !== 1) throw new DomainError('submission_incomplete', sub.houseCode, { code: sub.houseCode, status: sub.status });
     const round = await store.rounds.get(sub.roundId);
     const house = await store.houses.get(sub.houseId);
     if (round && house && now <= round.deadline) await award(deps, { reason: 'inspection_on_time', refId: sub.id, house });
   } else {
+    const item = input.item ?? null;
     // the same return repeated (a retried request) changes nothing, so its notice is not posted twice
-    if (sub.status === 'returned' && sub.returnReason === (input.reason ?? '').slice(0, 200)) return sub;
+    if (sub.status === 'returned' && sub.returnReason === (input.reason ?? '').slice(0, 200) && (sub.returnedItem ?? null) === item)
+      return sub;
+    // one item returned: one the set has photos of
+    if (item && !(sub.items[item]?.length ?? 0))
+      throw new DomainError('validation', 'item', { detailKey: 'item_not_in_set', item, code: sub.houseCode });
     // an incomplete set may be returned too (a wrong or unclear photo among the first few): the landlord is told what to redo
     // approved is final (SPEC: complete → approved or returned): its on-time points stand; a problem found later is a hazard
     if (sub.status === 'approved') throw new DomainError('submission_approved', sub.houseCode, { code: sub.houseCode });
     const n = await store.submissions.updateWhere(
       { id: sub.id, status: { in: ['partial', 'complete', 'returned'] } },
-      { status: 'returned', reviewedBy: reviewer.id, reviewedAt: now, returnReason: (input.reason ?? '').slice(0, 200) },
+      {
+        status: 'returned',
+        reviewedBy: reviewer.id,
+        reviewedAt: now,
+        returnReason: (input.reason ?? '').slice(0, 200),
+        returnedItem: item,
+        // the returned item's photos no longer count: the landlord sends that item again
+        ...(item ? { items: Object.fromEntries(Object.entries(sub.items).filter(([k]) => k !== item)) } : {}),
+      },
     );
     if (n !== 1) throw new DomainError('submission_approved', sub.houseCode, { code: sub.houseCode });
     // one deduction per submission, however often it is returned
@@ -56,7 +71,7 @@ export async function reviewSubmission(
     actor: reviewer.id,
     action: `${input.action}_submission`,
     target: `submission:${sub.id}`,
-    detail: { reason: input.reason ?? null },
+    detail: { reason: input.reason ?? null, ...(input.item ? { item: input.item } : {}) },
     at: sub,
   });
   return (await store.submissions.get(sub.id))!;
@@ -75,7 +90,12 @@ async function reviewNotices(deps: Deps, sub: Submission): Promise<NoticeData[]>
   const say =
     sub.status === 'approved'
       ? { key: 'review.approved', params: { code: sub.houseCode } }
-      : { key: 'review.returned', params: { code: sub.houseCode, reason: sub.returnReason ?? '' } };
+      : sub.returnedItem
+        ? {
+            key: 'review.returned_item',
+            params: { code: sub.houseCode, item: { key: `items.${sub.returnedItem}` }, reason: sub.returnReason ?? '' },
+          }
+        : { key: 'review.returned', params: { code: sub.houseCode, reason: sub.returnReason ?? '' } };
   return [{ key: noticeKey.review(sub), roomId: to.roomId, mentions: to.mentions, lng: to.lng, say }];
 }
 
@@ -89,10 +109,18 @@ export async function review(
     by: Actor | readonly Actor[];
     action: 'approve' | 'return';
     reason?: string;
+    /** a return of this one item only (the dashboard's review queue) */
+    item?: ChecklistItem;
   },
 ): Promise<Reviewed> {
   const sub = 'submission' in input ? input.submission : await submissionOf(deps, input.houseCode, input.within, input.by, input.action);
-  const submission = await reviewSubmission(deps, { submission: sub, by: input.by, action: input.action, reason: input.reason });
+  const submission = await reviewSubmission(deps, {
+    submission: sub,
+    by: input.by,
+    action: input.action,
+    reason: input.reason,
+    item: input.item,
+  });
   return { submission, notices: await reviewNotices(deps, submission) };
 }
 

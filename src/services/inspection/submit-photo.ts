@@ -54,6 +54,7 @@ async function addToSubmission({ store }: Deps, round: Round, house: House, item
       status: 'partial',
       items: {},
       returnReason: null,
+      returnedItem: null,
       reviewedBy: null,
       reviewedAt: null,
     })) ?? (await store.submissions.findOne({ roundId: round.id, houseId: house.id }))!;

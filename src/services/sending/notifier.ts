@@ -48,6 +48,8 @@ export const noticeKey = {
   announce: (roundId: string, roomId: string) => `announce:${roundId}:${roomId}`,
   /** one reminder per round, group and day: a retried request the same day posts nothing more */
   remind: (roundId: string, groupId: string, day: string) => `remind:${roundId}:${groupId}:${day}`,
+  /** `催办` for one group from the dashboard: keyed by the reminder before it, so a double click posts once (issue 26) */
+  remindGroup: (groupId: string, previous: number | null) => `remind-group:${groupId}:${previous ?? 'first'}`,
   /** a review's outcome: the same review repeated keeps its status and time, a new one changes them */
   review: (s: { id: string; status: string; reviewedAt: Date | null }) => `review:${s.id}:${s.status}:${s.reviewedAt?.getTime() ?? 0}`,
   letter: (version: number, roomId: string) => `letter:${version}:${roomId}`,

@@ -298,6 +298,13 @@ ALTER TABLE landlords ADD COLUMN sms TEXT;
 `,
   },
   {
+    version: 61,
+    name: 'issue 26: a return names the one item to photograph again',
+    sql: `
+ALTER TABLE submissions ADD COLUMN returnedItem TEXT;
+`,
+  },
+  {
     version: 75,
     name: 'issue 29: figures kept, not recounted — per-group counters kept by triggers in each write',
     sql: KEPT_FIGURES_MIGRATION,
