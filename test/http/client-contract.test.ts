@@ -297,6 +297,19 @@ describe('the typed client against the demo app (issue 15)', () => {
 
     const letter = await admin.POST('/api/v1/letters', { body: { texts: { 'zh-CN': '我承诺：落实消防安全主体责任，不在楼道停放电动车，保持安全出口畅通。' } } });
     expect(letter.data!.announced).toBe(1);
+    // issue 26: the letters in force, a broadcast's reach before sending, the roster template and an import's dry run
+    const asHeadToo = client({ token: headToken });
+    expect((await admin.GET('/api/v1/letters', { params: { query: {} } })).data!.items[0]!.version).toBeGreaterThan(0);
+    expect((await asHeadToo.GET('/api/v1/letters', { params: { query: {} } })).response.status).toBe(403);
+    expect((await admin.GET('/api/v1/broadcasts/preview', { params: { query: { scope: `group:${group.id}` } } })).data!.groups).toBe(1);
+    expect((await asHeadToo.GET('/api/v1/broadcasts/preview', { params: { query: { scope: `group:${group.id}` } } })).response.status).toBe(403);
+    const template = await admin.GET('/api/v1/import/roster/template', { parseAs: 'arrayBuffer' });
+    expect(Buffer.from(template.data as ArrayBuffer).subarray(0, 2).toString()).toBe('PK'); // a workbook (a zip)
+    expect((await asHeadToo.GET('/api/v1/import/roster/template', { parseAs: 'arrayBuffer' })).response.status).toBe(403);
+    const oneRow = `社区,网格,联防组,房屋编号,地址,房东姓名,联系电话,租住人数,房间数,户长\n预览村,预览村第1网格,预览村第1网格联防1组,Z00001,预览村1号,王一,13600009999,3,2,\n`;
+    const dry = await admin.POST('/api/v1/import/roster/preview', { body: { file: 'roster.csv' }, bodySerializer: multipart({ file: { bytes: Buffer.from(oneRow), name: 'roster.csv', type: 'text/csv' } }) });
+    expect(dry.data!.rows).toBe(1);
+    expect((await admin.POST('/api/v1/import/roster/preview', { body: { file: 'x.xlsx' }, bodySerializer: multipart({ file: { bytes: seededJpeg('not-a-roster'), name: 'x.xlsx' } }) })).response.status).toBeGreaterThanOrEqual(400);
 
     const plain = await admin.POST('/api/v1/broadcasts', { body: { text: '今晚检查电动车充电', scope: `group:${group.id}` } });
     expect(plain.data!.rooms).toBe(1);
