@@ -244,6 +244,13 @@ export function AnxinPlugin(config: AnxinPluginConfig): WechatyPlugin {
           await rooms.start(user.id, mine);
         })().catch((err) => deps.log.error({ err }, 'room list not recorded'));
       });
+      // logged out (banned, limited to death, or the phone logged it off) while the process runs on: its leases
+      // end now, so another member account takes its rooms and their waiting posts (issue 28: reach that
+      // survives a lost account); renewing them would strand the rooms with an account that cannot send.
+      // Logged in again, it takes back only the rooms nobody serves meanwhile.
+      bot.on('logout', () => {
+        rooms.stop().catch((err) => deps.log.error({ err }, 'room leases not ended at logout'));
+      });
       bot.on('room-join', (room, invitees) => {
         if (invitees.some((c) => c.id === bot.currentUser.id))
           rooms.joined(room.id).catch((err) => deps.log.error({ err }, 'room join not recorded'));
