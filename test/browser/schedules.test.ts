@@ -17,6 +17,9 @@ const schedule = async (name: string) => ((await app.call('GET', '/schedules?lim
 async function choose(page: Page, select: string, label: string): Promise<void> {
   await page.click(`[data-test=${select}]`);
   await page.locator('.el-select-dropdown__item:visible', { hasText: label }).first().click();
+  // chosen once the select shows it; a list still open (the click came while it opened, on a busy machine) is closed as a person would
+  await page.locator(`[data-test=${select}]`, { hasText: label }).waitFor();
+  if (await page.locator('.el-select-dropdown__item:visible').count()) await page.keyboard.press('Escape');
   await page.locator('.el-select-dropdown__item:visible').first().waitFor({ state: 'hidden' });
 }
 /** Beijing time of an instant, as `YYYY-MM-DD HH:mm` (for comparing with the API's UTC) */
