@@ -139,8 +139,6 @@ export const SPECS: {
       ['communityId', 'id'],
       ['houseId', 'period'],
       ['roundId', 'id'],
-      // the review queue (issue 26): the complete sets of a street, by id
-      ['status', 'id'],
     ],
   }),
   photos: spec<T.Photo>({
