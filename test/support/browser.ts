@@ -56,7 +56,8 @@ export function launchChromium(): Promise<Browser> {
 
 /** A page that records console errors, uncaught exceptions and any dialog (an XSS would open one). */
 export async function watchedPage(browser: Browser, size: { width: number; height: number }) {
-  const context = await browser.newContext({ viewport: size });
+  // staff sit in China: the browser's clock and calendar are Beijing time, whatever the machine's zone
+  const context = await browser.newContext({ viewport: size, timezoneId: 'Asia/Shanghai', locale: 'zh-CN' });
   const page = await context.newPage();
   page.setDefaultTimeout(30_000); // a missing element fails with its selector, before the test's own timeout
   const problems: string[] = [];
