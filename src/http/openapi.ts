@@ -43,6 +43,19 @@ const errors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 404
 /** an error answer with its own description (which codes, when) */
 const errorAs = (description: string) => ({ ...errorResponse, description });
 const binary = { type: 'string', format: 'binary' };
+/** a roster file sent as a form's `file` (the import and its dry run) */
+const rosterUpload = {
+  required: true,
+  content: {
+    'multipart/form-data': {
+      schema: {
+        type: 'object',
+        properties: { file: { type: 'string', format: 'binary', description: 'at most 50 MB' } },
+        required: ['file'],
+      },
+    },
+  },
+};
 /** what an uploaded image can be refused for */
 const photoErrors = {
   413: errorAs('photo_too_large / payload_too_large: the image is over 20 MB; photo_too_many_pixels: over 40 megapixels'),
@@ -384,18 +397,7 @@ export function openApiDocument(version: string, routes: readonly RouteSpec[]): 
             description: '1: answer 202 {id} at once; follow it at GET /imports/{id}',
           },
         ],
-        requestBody: {
-          required: true,
-          content: {
-            'multipart/form-data': {
-              schema: {
-                type: 'object',
-                properties: { file: { type: 'string', format: 'binary', description: 'at most 50 MB' } },
-                required: ['file'],
-              },
-            },
-          },
-        },
+        requestBody: rosterUpload,
         responses: {
           200: {
             description:
@@ -440,18 +442,7 @@ export function openApiDocument(version: string, routes: readonly RouteSpec[]): 
       post: {
         summary:
           '导入预览 Dry run of a roster import: the same reading, checks and warnings, nothing changed — rows, houses it would add, the first rows as read, warnings, bad rows (admin, street staff)',
-        requestBody: {
-          required: true,
-          content: {
-            'multipart/form-data': {
-              schema: {
-                type: 'object',
-                properties: { file: { type: 'string', format: 'binary', description: 'at most 50 MB' } },
-                required: ['file'],
-              },
-            },
-          },
-        },
+        requestBody: rosterUpload,
         responses: {
           200: { description: '{rows, created, first: [row], warnings: [{row, message}], bad, errors: [{row, message}]}' },
           ...errors,

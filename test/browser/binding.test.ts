@@ -5,7 +5,7 @@
  * simulated room, as a landlord would) — sees it bound. The binding is checked through the API.
  */
 import type { Browser } from 'playwright-core';
-import { demoInChromium, shot, signIn, SIZES, watchedPage, type DemoApp } from '../support/browser';
+import { demoInChromium, shot, signIn, SIZES, watchedPage, type DemoApp, endsClean } from '../support/browser';
 import { until, type Json } from '../support/sim-client';
 
 let app: DemoApp;
@@ -58,10 +58,7 @@ suite.each(SIZES)('binding groups at %o', (size) => {
     await w.page.click('[data-test=bind-show-bound]');
     await w.page.waitForSelector(`[data-test="bind-${group.name}"][data-bound=yes] >> text=已绑定`);
     expect(await w.page.locator(`[data-test="bind-issue-${group.name}"]`).count()).toBe(0);
-    await shot(w.page, 'binding-bound', size);
-    expect(w.problems).toEqual([]);
-    expect(w.dialogs).toEqual([]);
-    await w.close();
+    await endsClean(w, 'binding-bound', size);
   }, 180_000);
 
   it('a group\'s head is not offered the binding page', async () => {

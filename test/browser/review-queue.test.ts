@@ -8,7 +8,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { requiredItems } from '../../src/domain/checklist';
-import { demoInChromium, shot, signIn, SIZES, watchedPage, type DemoApp } from '../support/browser';
+import { demoInChromium, shot, signIn, SIZES, watchedPage, type DemoApp, endsClean } from '../support/browser';
 import { seededJpeg } from '../support/images';
 import { until, type Json } from '../support/sim-client';
 
@@ -134,11 +134,7 @@ suite.each(SIZES)('the review queue at %o', (size) => {
     for (const h of two) await w.page.locator(`[data-test=queue-${h.code}]`).waitFor({ state: 'detached' });
     for (const h of two) expect((await submissionOf(h)).status).toBe('approved');
     for (const h of rest) await until(async () => (await app.transcript(room)).some((m) => m.text?.includes(`${h.code} 本月自查已审核通过`)));
-    expect(await w.page.locator('img[src=x]').count()).toBe(0);
-    await shot(w.page, 'review-done', size);
-    expect(w.problems).toEqual([]);
-    expect(w.dialogs).toEqual([]);
-    await w.close();
+    await endsClean(w, 'review-done', size);
   }, 180_000);
 
   it("a grid's staff see their grid's sets only, and a request for another scope from the page is refused", async () => {
@@ -203,10 +199,6 @@ suite.each(SIZES)('the review queue at %o', (size) => {
     expect(audit.filter((e) => e.action === 'remind').length).toBeGreaterThanOrEqual(1);
     expect(await reminded()).toHaveLength(1);
     await w.page.getByText(name).first().waitFor({ state: 'attached' });
-    expect(await w.page.locator('img[src=x]').count()).toBe(0);
-    await shot(w.page, 'groups-remind', size);
-    expect(w.problems).toEqual([]);
-    expect(w.dialogs).toEqual([]);
-    await w.close();
+    await endsClean(w, 'groups-remind', size);
   }, 120_000);
 });

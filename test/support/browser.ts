@@ -75,6 +75,18 @@ export async function shot(page: Page, name: string, size: { width: number }): P
   await page.screenshot({ path: path.join(artifacts, `${name}-${size.width}.png`), fullPage: true });
 }
 
+/**
+ * The end of a page's test: no markup typed by a person became an element (an injected
+ * <img src=x>), a screenshot for the record, no console error, uncaught exception or dialog; the page closed.
+ */
+export async function endsClean(w: Awaited<ReturnType<typeof watchedPage>>, name: string, size: { width: number }): Promise<void> {
+  expect(await w.page.locator('img[src=x]').count()).toBe(0);
+  await shot(w.page, name, size);
+  expect(w.problems).toEqual([]);
+  expect(w.dialogs).toEqual([]);
+  await w.close();
+}
+
 /** A text field by its data-test name (Element Plus puts the attribute on the input itself). */
 export const input = (name: string) => `input[data-test=${name}], textarea[data-test=${name}], [data-test=${name}] input, [data-test=${name}] textarea`;
 

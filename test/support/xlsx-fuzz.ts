@@ -9,21 +9,13 @@ import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { readRosterTable, readWithMerges, type TableRow } from '../../src/services/roster/read-roster-table';
 import { rosterLimits } from '../../src/services/roster/roster-limits';
+import { seeded } from '../../scripts/sim/virtual-time';
 
 const HEADER = '社区,网格,联防组,房屋编号,地址,房东姓名,联系电话,租住人数,房间数,户长'.split(',');
 const CHARS = 'abcXYZ019 安心房东平山村网格&<>"\'🔥é-_.';
 
-/** A small seeded generator (mulberry32). */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded generator (mulberry32, the simulator's). */
+export const random = seeded;
 
 type Value = string | number | boolean | Date | null;
 

@@ -9,17 +9,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { mayHoldNumber, maskPersonal, redactPersonal } from '../../src/domain/privacy';
 import { createLogger } from '../../src/log';
+import { seeded } from '../../scripts/sim/virtual-time';
 
-/** mulberry32: small, seeded, the same numbers on every run */
+/** seeded (mulberry32): the same numbers on every run */
 function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seeded(seed);
   const int = (n: number) => Math.floor(next() * n);
   return { next, int, pick: <T>(xs: readonly T[]): T => xs[int(xs.length)]! };
 }
