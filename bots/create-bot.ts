@@ -67,6 +67,9 @@ export function createBot(o: BotOptions): Bot {
   wechaty.on('login', (user) => {
     qrcode = null;
     attempt = 0;
+    // a restart planned after an error while logged out is not wanted now: it would log this login out
+    if (retrying) clearTimeout(retrying);
+    retrying = null;
     account = user.name();
     o.log.info({ user: account }, '机器人已登录 bot logged in');
   });
@@ -88,6 +91,10 @@ export function createBot(o: BotOptions): Bot {
     );
     retrying = setTimeout(() => {
       void (async () => {
+        if (wechaty.isLoggedIn) {
+          retrying = null;
+          return;
+        }
         await wechaty.stop().catch(() => undefined);
         if (stopped) return;
         retrying = null;

@@ -1,4 +1,4 @@
-import { loadSharp } from '../services/inspection/check-photo';
+import { loadSharp } from '../libraries';
 
 /**
  * Small JPEG previews of photos for the dashboard's thumbnails, made with sharp and kept in

@@ -68,5 +68,5 @@ suite.each(SIZES)('binding groups at %o', (size) => {
     await signIn(w.page, app.base, head.body.token as string);
     expect(await w.page.locator('[data-test=nav-binding]').count()).toBe(0);
     await w.close();
-  }, 60_000);
+  }, 180_000);
 });

@@ -25,7 +25,7 @@ async function bind(group: Json): Promise<void> {
 beforeAll(async () => {
   if (!app) return;
   for (const g of ((await app.call('GET', '/groups?limit=4')).body.items as Json[]).filter((_, i) => i % 3 === 0)) await bind(g);
-}, 60_000);
+}, 180_000);
 
 async function options(page: Page): Promise<string[]> {
   await page.click('[data-test=bc-scope]');

@@ -123,5 +123,5 @@ suite.each(SIZES)('hazards and tips at %o', (size) => {
     expect(await w.page.locator('[data-test=hazard-form], [data-test^=hazard-close-], [data-test^=hazard-reopen-], [data-test=tips]').count()).toBe(0);
     expect(w.problems).toEqual([]);
     await w.close();
-  }, 60_000);
+  }, 180_000);
 });

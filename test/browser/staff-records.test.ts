@@ -126,5 +126,5 @@ suite.each(SIZES)('points, watch list and audit log at %o', (size) => {
     expect(await w.page.locator('[data-test=nav-watch], [data-test=nav-audit], [data-test=nav-review]').count()).toBe(0);
     expect(w.problems).toEqual([]);
     await w.close();
-  }, 60_000);
+  }, 180_000);
 });

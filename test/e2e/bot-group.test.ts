@@ -279,7 +279,7 @@ describe('a group of ten in WeChat', () => {
       if (importer.inTransaction) importer.exec('ROLLBACK');
       importer.close();
     }
-  }, 30_000);
+  }, 180_000);
 
   it('agrees with GET /stats, and never said a phone number', async () => {
     const s = await getStats(f.deps, { level: 'group', groupId, label: `group:${groupId}` }, '2026-11');

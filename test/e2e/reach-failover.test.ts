@@ -39,7 +39,7 @@ beforeAll(async () => {
   );
   base = 'http://127.0.0.1:3630';
   token = readFileSync(path.join(tmp.dir, 'admin-token'), 'utf8').trim();
-}, 60_000);
+}, 180_000);
 afterAll(async () => { await running?.stop(); await Promise.all([sms?.close(), hook?.close()]); tmp.cleanup(); });
 
 async function call(method: string, p: string, body?: unknown): Promise<{ status: number; body: Json }> {
@@ -127,5 +127,5 @@ describe('reach that survives a lost WeChat account (issue 28)', () => {
     expect(hook.received.at(-1)!.text.content).toContain('频繁');
     // the message met the limit and waits, unblamed, for the cool-down's end
     expect(await running.store.outbox.findOne({ text: '限流期间的通知' })).toMatchObject({ status: 'pending', attempts: 0 });
-  }, 60_000);
+  }, 180_000);
 });

@@ -45,4 +45,4 @@ it('retries a failing login with back-off, one line per attempt, and keeps its s
   expect(readdirSync(cwd.dir)).toEqual([]); // nothing written where it was started
   data.cleanup();
   cwd.cleanup();
-}, 60_000);
+}, 180_000);

@@ -60,7 +60,7 @@ describe('the simulator, typed into fast (issue 8)', () => {
     expect(subs.total).toBe(10);
     const stats = (await call('GET', `/stats?scope=group:${group.id}&period=2026-12`)).body;
     expect(stats).toMatchObject({ houses: 10, committed: 10, submitted: 10 });
-  }, 60_000);
+  }, 180_000);
 
   // HOSTILE_PHOTOS=n to try another number. Each refusal is a reply, and the account's sender records
   // each send durably before the next (a crash repeats at most one): the replies go out one fsync
@@ -122,5 +122,5 @@ describe('the simulator, typed into fast (issue 8)', () => {
     }
     for (const bytes of randomFiles(300, 9)) expect((await send(bytes)).status).toBe(415);
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
-  }, 60_000);
+  }, 180_000);
 });

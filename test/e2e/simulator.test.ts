@@ -60,7 +60,7 @@ describe('the simulator in demo mode', () => {
     const after = (await app.transcript(room)).slice(transcript.length) as Line[];
     expect(after.map((m) => (m.from === bot ? 'bot' : m.text))).toEqual(['大家好，今天检查吗', '进度', 'bot']);
     expect(JSON.stringify(transcript)).not.toMatch(/1700000\d{4}/); // no demo phone numbers
-  }, 30_000);
+  }, 180_000);
 
   it('keeps a private chat transcript and refuses unknown people, rooms and bad bodies', async () => {
     const me = (await call('POST', '/sim/contacts', { name: '居民' })).body.id;

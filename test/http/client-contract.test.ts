@@ -110,7 +110,7 @@ beforeAll(async () => {
   OPS = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).filter((m) => METHODS.has(m)).map((m) => `${m} ${p}`));
   conforms = contract(doc);
   admin = client({ token: readFileSync(path.join(tmp.dir, 'admin-token'), 'utf8').trim() });
-}, 60_000);
+}, 180_000);
 afterAll(async () => { await running?.stop(); tmp?.cleanup(); });
 
 describe('the typed client against the demo app (issue 15)', () => {
@@ -207,7 +207,7 @@ describe('the typed client against the demo app (issue 15)', () => {
     expect((await admin.DELETE('/api/v1/groups/{id}', { params: { path: { id: houses[0]!.groupId } } })).response.status).toBe(204);
     expect((await admin.DELETE('/api/v1/grids/{id}', { params: { path: { id: houses[0]!.gridId } } })).response.status).toBe(204);
     expect((await admin.DELETE('/api/v1/communities/{id}', { params: { path: { id: village.id } } })).response.status).toBe(204);
-  }, 60_000);
+  }, 180_000);
 
   let headToken: string;
   it('users, tokens, bind codes and the audit log', async () => {
@@ -268,7 +268,7 @@ describe('the typed client against the demo app (issue 15)', () => {
     // (202: the login is under way; the account is back once the puppet says so)
     await until(async () => (await admin.GET('/api/v1/bot')).data!.loggedIn);
     expect((await admin.POST('/api/v1/sim/bot/limit', { body: { minutes: 0 } })).response.status).toBe(202);
-  }, 30_000);
+  }, 180_000);
 
   it('rounds, submissions, letters, broadcasts with an image, schedules and the bot', async () => {
     const round = await admin.POST('/api/v1/rounds', { body: { period: '2099-12', deadline: '2099-12-20', scope: `group:${group.id}` } });
@@ -386,7 +386,7 @@ describe('the typed client against the demo app (issue 15)', () => {
     expect(register.items.map((r) => r.code)).toEqual([house.code]);
     const registerBook = await admin.GET('/api/v1/register.xlsx', { params: { query: { status: 'uncommitted' } }, parseAs: 'arrayBuffer' });
     expect(registerBook.response.headers.get('content-type')).toBe(XLSX);
-  }, 60_000);
+  }, 180_000);
 
   it('一户一档 and 一户一码 (issue 27): the search, the record, its printed files, a placard rotated and scanned', async () => {
     const found = await admin.GET('/api/v1/house-search', { params: { query: { q: house.code } } });
@@ -452,7 +452,7 @@ describe('the typed client against the demo app (issue 15)', () => {
         expect({ op, notFound: [400, 404].includes(status) }).toEqual({ op, notFound: true });
       }
     }
-  }, 60_000);
+  }, 180_000);
 
   it('every operation of the contract was called through the client, answered 2xx and an error, and every answer matched the contract', () => {
     const ok = (op: string) => [...(seen.get(op)?.keys() ?? [])].some((s) => s < 300);

@@ -5,7 +5,7 @@ import { PassThrough } from 'node:stream';
 import { roleAllows } from '../../domain/policy';
 import { prepareMonthlyReport } from '../../services/figures/monthly-report';
 import { readRegister, REGISTER_STATUSES, type RegisterRow } from '../../services/figures/register';
-import ExcelJS from 'exceljs';
+import { loadExcel } from '../../libraries';
 import { getStats } from '../../services/figures/get-stats';
 import { rankScope } from '../../services/figures/ranking';
 import { placedFilter } from '../../domain/scope';
@@ -131,7 +131,7 @@ export function statsRoutes(o: AppOptions, router: RouteTable): void {
       ];
     };
     (async () => {
-      const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
+      const book = new (loadExcel().stream.xlsx.WorkbookWriter)({ stream: out, useStyles: false, useSharedStrings: false });
       const sheet = book.addWorksheet(t('register_sheet'));
       sheet.addRow(REGISTER_COLUMNS.map((c) => t(`columns.${c === 'landlord' ? 'landlord' : c}`))).commit();
       for (let page = first; ;) {

@@ -1,5 +1,4 @@
-import QRCode from 'qrcode';
-import sharp from 'sharp';
+import { loadQrcode, loadSharp } from '../../libraries';
 import { a4Document } from './pdf-document';
 
 /** One placard: the house code, its street and number, and the link its QR holds (with the token, never the house id). */
@@ -23,7 +22,7 @@ const QR_SCALE = 6;
  * time. A grey PNG without alpha goes into the PDF as it is.
  */
 async function qrPng(link: string): Promise<Buffer> {
-  const { size, data } = QRCode.create(link, { errorCorrectionLevel: 'M' }).modules;
+  const { size, data } = loadQrcode().create(link, { errorCorrectionLevel: 'M' }).modules;
   const side = (size + QR_QUIET * 2) * QR_SCALE;
   const pixels = Buffer.alloc(side * side, 255);
   for (let r = 0; r < size; r += 1) {
@@ -35,7 +34,7 @@ async function qrPng(link: string): Promise<Buffer> {
       }
     }
   }
-  return sharp(pixels, { raw: { width: side, height: side, channels: 1 } })
+  return loadSharp()(pixels, { raw: { width: side, height: side, channels: 1 } })
     .png({ compressionLevel: 6, adaptiveFiltering: false })
     .toBuffer();
 }

@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import type { Worksheet } from 'exceljs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { maskPhone } from '../../domain/privacy';
@@ -10,6 +10,7 @@ import { countFigures, withRates } from './get-stats';
 import { yearRange } from '../points/points';
 import { currentLetterVersion } from '../commitments/letter-version';
 import { isClosed } from './frozen-figures';
+import { loadExcel } from '../../libraries';
 
 type T = (key: string, params?: Record<string, unknown>) => string;
 const PAGE = 2000;
@@ -215,10 +216,10 @@ export async function prepareMonthlyReport(
   }
 
   async function writeBook(out: Writable, fig: Awaited<ReturnType<typeof summary>>): Promise<void> {
-    const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+    const book = new (loadExcel().stream.xlsx.WorkbookWriter)({ stream: out, useStyles: true, useSharedStrings: false });
     book.creator = '安心房东 AnXin Landlord';
     const taken = new Set<string>();
-    const header = (ws: ExcelJS.Worksheet) => {
+    const header = (ws: Worksheet) => {
       ws.getRow(1).font = { bold: true };
     };
     const sum = book.addWorksheet(sheetName(t('api:report.summary'), taken), { views: [{ state: 'frozen', ySplit: 1 }] });

@@ -1,9 +1,7 @@
 import type Sharp from 'sharp';
 import { DomainError } from '../../domain/errors';
+import { loadSharp } from '../../libraries';
 import { PHOTO_MAX_BYTES, PHOTO_MAX_PIXELS, recognizePhoto, type PhotoMime } from '../../domain/photo';
-
-/** sharp, loaded on first use (the photo gate and the dashboard's thumbnails): a plain require, as no dynamic import() runs under the tests' CommonJS */
-export const loadSharp = (): typeof Sharp => require('sharp') as typeof Sharp; // eslint-disable-line @typescript-eslint/no-require-imports
 
 /** the format sharp reports for each kind the signature check knows */
 const SHARP_FORMAT: Record<PhotoMime, string> = {

@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import { loadExcel } from '../../libraries';
 import { ROSTER_COLUMNS, TEMPLATE_HEADERS, type RosterField } from '../../domain/roster';
 
 /** The example row of the template: one house of a made-up group, as staff fill it in. */
@@ -26,7 +26,7 @@ const NOTE: Record<'zh-CN' | 'en', string> = {
  * (Excel would otherwise drop a landline's leading 0), and a note on the first header.
  */
 export async function rosterTemplate(lng: 'zh-CN' | 'en'): Promise<Buffer> {
-  const book = new ExcelJS.Workbook();
+  const book = new (loadExcel().Workbook)();
   book.creator = '安心房东';
   const sheet = book.addWorksheet(lng === 'en' ? 'roster' : '花名册');
   const fields = Object.keys(ROSTER_COLUMNS) as RosterField[];
