@@ -1,11 +1,12 @@
 /**
  * Issue 26's acceptance, "a day's work without curl": in Debian's chromium, staff sign in with a
  * PASSWORD (first passwords set by the admin on the users page, changed at first sign-in) and do
- * the day's work through the pages only — import a roster (four rows of /work/shared/data's
- * sample), bind a group (the bind code shown on the binding page; the landlord's side says it in
- * the room through the simulator), open a round, review the queue (the landlords' photos come in
- * through the simulator as the bot receives them), open and close a hazard, decide a tip,
- * broadcast, edit a schedule and download the month's report (a real .xlsx read with exceljs).
+ * the day's work through the pages only — import a roster (the first four rows of
+ * samples/roster-sample.csv, the same file as /work/shared/data's), bind a group (the bind code
+ * shown on the binding page; the landlord's side says it in the room through the simulator), open
+ * a round, review the queue (the landlords' photos come in through the simulator as the bot
+ * receives them), open and close a hazard, decide a tip, broadcast, edit a schedule and download
+ * the month's report (a real .xlsx read with exceljs).
  * Each stored result is checked through the API afterwards; the API is otherwise used only to
  * make the world (the demo street, the two users) and for the landlords' and residents' side.
  *
@@ -22,13 +23,14 @@ import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { requiredItems } from '../../src/domain/checklist';
 import { artifacts, demoInChromium, endsClean, input, shot, signIn, signInWithPassword, watchedPage, type DemoApp } from '../support/browser';
+import { SAMPLE_ROSTER } from '../support/fixtures';
 import { seededJpeg } from '../support/images';
 import { until, type Json } from '../support/sim-client';
 
 const SIZE = { width: 1280, height: 900 };
 const WORDS = ['烟感', '灭火器', '电动车', '通道', '用电', '四件套', '钉牌'];
 /** the header and the first four rows of the shared sample roster: four houses of the demo street's first group */
-const SAMPLE = readFileSync('/work/shared/data/roster-sample.csv', 'utf8').split('\n').slice(0, 5);
+const SAMPLE = readFileSync(SAMPLE_ROSTER, 'utf8').split('\n').slice(0, 5);
 /** the sample's houses (code, landlord's name, phone) */
 const ROWS = SAMPLE.slice(1).map((l) => l.split(',')).map((c) => ({ code: c[3]!, group: c[2]!, landlord: c[5]!, phone: c[6]! }));
 
