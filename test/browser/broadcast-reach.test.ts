@@ -66,7 +66,7 @@ suite.each(SIZES)('broadcast reach at %o', (size) => {
     expect(stored).toMatchObject({ scope: 'street', text });
     expect(stored.deliveries).toHaveLength(bound);
     // the text shown as text in the list
-    await w.page.locator('.el-table', { hasText: text }).first().waitFor();
+    await w.page.locator('[data-test=bc-list]', { hasText: text }).first().waitFor();
     expect(await w.page.locator('img[src=x]').count()).toBe(0);
     expect(w.dialogs).toEqual([]);
     expect(w.problems).toEqual([]);

@@ -53,7 +53,7 @@ suite.each(SIZES)('in Chinese at %o', (size) => {
     const found: string[] = [];
     for (const p of PAGES) {
       await w.page.click(`[data-test=nav-${p}]`);
-      if (p === 'users') await w.page.waitForSelector('[data-test=users] .el-table__row');
+      if (p === 'users') await w.page.waitForSelector('[data-test=users] .el-table__row, [data-test=users] .row-card');
       if (p === 'register') await w.page.locator('[data-test=register-count]', { hasText: '已显示 50 户' }).waitFor();
       if (p === 'bot') await w.page.waitForSelector('[data-test=bot-status]');
       if (p === 'schedules') await w.page.waitForSelector('[data-test=schedules] .sched-card');

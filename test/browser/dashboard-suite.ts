@@ -85,7 +85,7 @@ export function dashboardSuite(sizes: readonly (typeof SIZES)[number][]): void {
       for (const p of PAGES) {
         await w.page.click(`[data-test=nav-${p}]`);
         if (p === 'report') await w.page.waitForSelector('[data-test=report-download]');
-        if (p === 'users') await w.page.waitForSelector('[data-test=users] .el-table__row');
+        if (p === 'users') await w.page.waitForSelector('[data-test=users] .el-table__row, [data-test=users] .row-card');
         if (p === 'bot') await w.page.waitForSelector('[data-test=bot-status]');
         await shot(w.page, p, size);
       }
@@ -98,7 +98,7 @@ export function dashboardSuite(sizes: readonly (typeof SIZES)[number][]): void {
       const made = (await w.page.locator('[data-test=new-token]').textContent())!.trim();
       const who = await fetch(`${app.base}/api/v1/me`, { headers: { Authorization: `Bearer ${made}` } }).then((r) => r.json() as Promise<Json>);
       expect(who).toMatchObject({ name: `网格员${n}`, role: 'staff', scope: `community:${community.id}`, scopeName: community.name });
-      await w.page.locator('[data-test=users] .el-table__row', { hasText: `网格员${n}` }).waitFor();
+      await w.page.locator('[data-test=users] .el-table__row, [data-test=users] .row-card', { hasText: `网格员${n}` }).waitFor();
       await shot(w.page, 'users-created', size);
       await w.page.click('[data-test=lng]');
       await w.page.waitForSelector('text=Sign out');
@@ -316,7 +316,7 @@ export function dashboardSuite(sizes: readonly (typeof SIZES)[number][]): void {
         await check('overview');
         await shot(w.page, 'overview-community', size);
         const waits: Record<string, string> = {
-          groups: '[data-test=houses] .el-table__row', hazards: `text=楼道堆放杂物 ${community.name}`, broadcasts: `text=今晚检查电动车`,
+          groups: '[data-test=houses] .el-table__row, [data-test=houses] .row-card', hazards: `text=楼道堆放杂物 ${community.name}`, broadcasts: `text=今晚检查电动车`,
           schedules: '[data-test=schedules]', report: '[data-test=report-download]',
         };
         for (const [p, sel] of Object.entries(waits)) {

@@ -161,7 +161,7 @@ suite.each(SIZES)('signing in at %o', (size) => {
     expect(audit.body.items.filter((e: { action: string }) => e.action === 'rotate_token')).toEqual([]);
     // the dashboard itself still works with its session
     await w.page.goto(`${base}/#users`);
-    await w.page.waitForSelector('[data-test=users] .el-table__row');
+    await w.page.waitForSelector('[data-test=users] .el-table__row, [data-test=users] .row-card');
     expect(w.problems.filter((p) => !/status of 40[13]/.test(p))).toEqual([]);
     await w.close();
   }, 120_000);

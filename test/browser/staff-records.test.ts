@@ -73,7 +73,8 @@ suite.each(SIZES)('points, watch list and audit log at %o', (size) => {
     await w.page.locator('[data-test=points-count]', { hasText: `共 ${ranked.length} 位房东` }).waitFor();
     type Cell = { textContent: string | null };
     type Row = { querySelectorAll(s: string): ArrayLike<Cell> };
-    const shown = await w.page.locator('[data-test=points] .el-table__body tr').evaluateAll((trs) => trs.map((tr) => Array.from((tr as unknown as Row).querySelectorAll('td')).map((td) => (td.textContent ?? '').trim())));
+    // a table's cells on a wide screen, a card's rank, name and points on a phone
+    const shown = await w.page.locator('[data-test=points] .el-table__body tr, [data-test=points] .row-card').evaluateAll((trs) => trs.map((tr) => Array.from((tr as unknown as Row).querySelectorAll((tr as unknown as { tagName: string }).tagName === 'TR' ? 'td' : '[data-test^=points-]')).map((td) => (td.textContent ?? '').trim())));
     expect(shown).toEqual(ranked.map((r) => [String(r.rank), r.name, String(r.points)]));
     expect(ranked.some((r) => r.name === `${XSS}${n}`)).toBe(true);
     await shot(w.page, 'points', size);

@@ -1,0 +1,151 @@
+/**
+ * Issue 26, item 9 (the phone): at 390×844 in Debian's chromium, every page a street admin sees,
+ * and every page a community's staff member sees, fits the screen: nothing scrolls sideways
+ * (`scrollWidth <= innerWidth`) and every action button (通过/退回 on a complete set, the users'
+ * actions, close/reopen a hazard, accept/reject a tip, edit a schedule, bind codes…) lies inside
+ * the viewport horizontally. Tables are cards under 600 px (web/components/Rows.vue). A
+ * screenshot of each page goes to test/artifacts/phone-<who>-<page>-390.png.
+ * (The dashboard's other browser tests also run at 1280×900; this one is the phone walk only.)
+ */
+import type { Browser, Page } from 'playwright-core';
+import { requiredItems } from '../../src/domain/checklist';
+import { demoInChromium, shot, signIn, watchedPage, type DemoApp, endsClean } from '../support/browser';
+import { seededJpeg } from '../support/images';
+import { until, type Json } from '../support/sim-client';
+
+const PHONE = { width: 390, height: 844 };
+const WORDS = ['烟感', '灭火器', '电动车', '通道', '用电', '四件套', '钉牌'];
+
+let app: DemoApp;
+let browser: Browser;
+const suite = demoInChromium('anxin-phone-', (a, b) => { app = a; browser = b; });
+
+/** the demo street's first group bound to a simulated room, a round open, two landlords' sets complete */
+async function world() {
+  const group = ((await app.call('GET', '/groups?limit=1')).body.items as Json[])[0]!;
+  const houses = (await app.call('GET', `/houses?scope=group:${group.id}&limit=2`)).body.items as Json[];
+  const people: string[] = [];
+  for (const [i] of houses.entries()) people.push((await app.call('POST', '/sim/contacts', { name: `手机房东${i}` })).body.id as string);
+  const room = (await app.call('POST', '/sim/rooms', { topic: group.name, memberIds: people })).body.id as string;
+  const { code } = (await app.call('POST', `/groups/${group.id}/bind-code`)).body;
+  await app.call('POST', '/sim/messages', { from: people[0], roomId: room, text: `绑定群 ${code}` });
+  await until(async () => ((await app.call('GET', `/groups/${group.id}`)).body.roomId ? true : false));
+  expect((await app.call('POST', '/rounds', { period: '2026-12', deadline: '2099-12-20', scope: `group:${group.id}` })).status).toBe(201);
+  await Promise.all(houses.map(async (h, i) => {
+    const say = (text: string) => app.call('POST', '/sim/messages', { from: people[i], roomId: room, text });
+    await say(`登记 ${h.code}`);
+    await say(await app.proofOf(h as { landlordId: string }));
+    for (const [n, item] of requiredItems(h.isKey as boolean).entries()) {
+      await say(`${h.code} ${WORDS[n]}`);
+      await app.call('POST', '/sim/messages', { from: people[i], roomId: room, imageBase64: seededJpeg(`phone-${h.code}-${item}`).toString('base64'), filename: 'p.jpg' });
+    }
+  }));
+  await until(async () => (await app.call('GET', `/submissions?scope=group:${group.id}&status=complete`)).body.total === houses.length || false);
+  // a hazard, a tip and a broadcast, so their cards and actions show
+  expect((await app.call('POST', '/hazards', { houseCode: houses[0]!.code, description: '楼道堆放杂物（手机）', days: 3 })).status).toBe(201);
+  const resident = (await app.call('POST', '/sim/contacts', { name: '手机居民' })).body.id as string;
+  expect((await app.call('POST', '/sim/messages', { from: resident, text: `举报 ${houses[1]!.code} 楼梯间堆满纸箱` })).status).toBe(202);
+  await until(async () => ((await app.call('GET', '/tips?limit=10')).body.items as Json[]).length > 0 || false);
+  expect((await app.call('POST', '/broadcasts', { text: '今晚检查电动车充电（手机）', scope: 'street' })).status).toBe(201);
+  // a community's staff member (the group's community)
+  const staff = await app.call('POST', '/users', { name: '社区手机员', role: 'staff', scope: `community:${group.communityId}` });
+  expect(staff.status).toBe(201);
+  return { group, houses, staffToken: staff.body.token as string };
+}
+
+/** nothing is loading any more (a function, not a string: the dashboard's CSP refuses eval) */
+async function settled(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const d = (globalThis as unknown as { document: { body: { innerText: string }; querySelector(s: string): unknown } }).document;
+    return !d.body.innerText.includes('加载中') && !d.querySelector('.el-loading-mask');
+  });
+}
+
+type Box = { getBoundingClientRect(): { left: number; right: number; width: number; height: number }; textContent: string | null; getAttribute(n: string): string | null };
+/**
+ * What does not fit: the document wider than the window, and each visible action (a button, a
+ * radio button, a switch, a link styled as one) whose box leaves the window sideways.
+ */
+async function overflows(page: Page, where: string): Promise<string[]> {
+  const found: string[] = [];
+  const [scroll, inner] = await page.evaluate(() => {
+    const g = globalThis as unknown as { document: { documentElement: { scrollWidth: number } }; innerWidth: number };
+    return [g.document.documentElement.scrollWidth, g.innerWidth];
+  });
+  if (scroll > inner) found.push(`${where}: the page is ${scroll} px wide in a ${inner} px window`);
+  const actions = page.locator('button:visible, .el-radio-button:visible, .el-switch:visible, a.el-button:visible');
+  const boxes = await actions.evaluateAll((els) => els.map((e) => {
+    const r = (e as unknown as Box).getBoundingClientRect();
+    return { left: r.left, right: r.right, size: r.width * r.height, name: (e as unknown as Box).getAttribute('data-test') ?? ((e as unknown as Box).textContent ?? '').trim().slice(0, 20) };
+  }));
+  expect(boxes.length).toBeGreaterThan(0);
+  for (const b of boxes) if (b.size > 0 && (b.left < 0 || b.right > inner + 0.5)) found.push(`${where}: ${b.name} at ${Math.round(b.left)}–${Math.round(b.right)} px`);
+  return found;
+}
+
+/** each page in the nav, in turn: waited for, checked, photographed; the problems found */
+async function walk(page: Page, who: string, extra: (p: string) => Promise<void>): Promise<{ seen: string[]; found: string[] }> {
+  const seen = (await page.locator('[data-test^=nav-]').evaluateAll((els) => els.map((e) => (e as unknown as Box).getAttribute('data-test')!.slice(4))));
+  const found: string[] = [];
+  for (const p of seen) {
+    await page.click(`[data-test=nav-${p}]`);
+    await page.waitForSelector(`[data-test=nav-${p}].el-button--primary`);
+    await extra(p);
+    await settled(page);
+    found.push(...(await overflows(page, `${who} ${p}`)));
+    // no table left on a phone but the overview's (that page's own work, issue 26 item 5)
+    if (p !== 'overview' && (await page.locator('.el-table:visible').count())) found.push(`${who} ${p}: a table on the phone`);
+    await shot(page, `phone-${who}-${p}`, PHONE);
+  }
+  return { seen, found };
+}
+
+suite('the dashboard on a 390×844 phone', () => {
+  let made: Awaited<ReturnType<typeof world>>;
+  beforeAll(async () => { made = await world(); }, 120_000);
+
+  /** what each page shows once loaded, and the actions to look for on it */
+  const ready = (page: Page, admin: boolean) => async (p: string) => {
+    const { group, houses } = made;
+    const waits: Record<string, string> = {
+      users: '[data-test=users] .row-card', hazards: `[data-test^=hazard-close-]`, schedules: '[data-test=schedules] .sched-card',
+      broadcasts: admin ? 'text=今晚检查电动车充电（手机）' : '[data-test=bc-send]', register: '[data-test=register-row]', binding: '[data-test=bind-list] .bind-card',
+      review: `[data-test=queue-${houses[0]!.code}]`, report: '[data-test=report-download]', points: '[data-test=points-count]',
+    };
+    if (p === 'groups') {
+      await page.click('[data-test=group-select]');
+      await page.locator('.el-select-dropdown__item:visible', { hasText: group.name as string }).first().click();
+      await page.waitForSelector(`[data-test=houses] .row-card >> [data-test=approve-${houses[0]!.code}]`);
+      await page.waitForSelector(`[data-test=return-${houses[0]!.code}]`);
+    } else if (waits[p]) await page.locator(waits[p]!).first().waitFor();
+    if (p === 'hazards') await page.locator('[data-test^=tip-accept-]').first().waitFor();
+    if (p === 'users' && admin) await page.locator('[data-test=users] .row-card [data-test^=user-remove-]').first().waitFor();
+  };
+
+  it("every page a street admin sees fits the phone, its actions on screen; tables are cards", async () => {
+    const w = await watchedPage(browser, PHONE);
+    await signIn(w.page, app.base, app.token);
+    const { seen, found } = await walk(w.page, 'admin', ready(w.page, true));
+    expect(seen).toEqual(expect.arrayContaining(['overview', 'register', 'groups', 'hazards', 'broadcasts', 'schedules', 'import', 'report', 'users', 'binding', 'letters', 'review', 'points', 'watch', 'audit']));
+    // a house's page, from the register
+    await w.page.click('[data-test=nav-register]');
+    await w.page.locator('[data-test=register-row] [data-test=register-house]').first().click();
+    await w.page.waitForSelector('[data-test=nav-houses].el-button--primary');
+    await w.page.waitForSelector('[data-test=house-page]');
+    await settled(w.page);
+    found.push(...(await overflows(w.page, 'admin house')));
+    await shot(w.page, 'phone-admin-house', PHONE);
+    expect(found).toEqual([]);
+    await endsClean(w, 'phone-admin-end', PHONE);
+  }, 240_000);
+
+  it("every page a community's staff member sees fits the phone, its actions on screen", async () => {
+    const w = await watchedPage(browser, PHONE);
+    await signIn(w.page, app.base, made.staffToken);
+    const { seen, found } = await walk(w.page, 'community', ready(w.page, false));
+    expect(seen).toEqual(expect.arrayContaining(['overview', 'groups', 'hazards', 'review']));
+    expect(seen).not.toContain('users');
+    expect(found).toEqual([]);
+    await endsClean(w, 'phone-community-end', PHONE);
+  }, 240_000);
+});
