@@ -10,23 +10,19 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { requiredItems } from '../../src/domain/checklist';
 import { rosterAppFixture } from '../support/app-fixture';
 import { artifacts, ensureDashboardBuilt, haveChromium, input, launchChromium, shot, signIn, SIZES, watchedPage } from '../support/browser';
 import { SAMPLE_ROSTER } from '../support/fixtures';
 import { seededJpeg } from '../support/images';
 import { demoApp, type Json } from '../support/sim-client';
+import { choose } from '../support/browser-world';
 
 const PAGES = ['overview', 'groups', 'hazards', 'broadcasts', 'schedules', 'import', 'report', 'users', 'bot', 'sim'];
 const ITEM_WORDS = ['烟感', '灭火器', '电动车', '通道', '用电', '四件套', '钉牌'];
 const XSS = '<img src=x onerror=alert(1)>';
 
-/** Picks an option of an Element Plus select by its visible label. */
-async function choose(page: Page, select: string, label: string): Promise<void> {
-  await page.click(`[data-test=${select}]`);
-  await page.locator('.el-select-dropdown__item:visible', { hasText: label }).first().click();
-}
 
 /**
  * The dashboard's browser tests at the given screen sizes, against one app in demo mode.

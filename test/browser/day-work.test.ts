@@ -26,6 +26,7 @@ import { artifacts, demoInChromium, endsClean, input, shot, signIn, signInWithPa
 import { SAMPLE_ROSTER } from '../support/fixtures';
 import { seededJpeg } from '../support/images';
 import { until, type Json } from '../support/sim-client';
+import { choose } from '../support/browser-world';
 
 const SIZE = { width: 1280, height: 900 };
 const WORDS = ['烟感', '灭火器', '电动车', '通道', '用电', '四件套', '钉牌'];
@@ -38,14 +39,6 @@ let app: DemoApp;
 let browser: Browser;
 const suite = demoInChromium('anxin-daywork-', (a, b) => { app = a; browser = b; });
 
-/** Picks an option of an Element Plus select by its visible label, and waits for the list to close. */
-async function choose(page: Page, select: string, label: string): Promise<void> {
-  await page.click(`[data-test=${select}]`);
-  await page.locator('.el-select-dropdown__item:visible', { hasText: label }).first().click();
-  await page.locator(`[data-test=${select}]`, { hasText: label }).waitFor();
-  if (await page.locator('.el-select-dropdown__item:visible').count()) await page.keyboard.press('Escape');
-  await page.locator('.el-select-dropdown__item:visible').first().waitFor({ state: 'hidden' });
-}
 /** answers Element Plus's confirmation or prompt box */
 async function answerBox(page: Page, text?: string): Promise<void> {
   const box = page.locator('.el-message-box:visible');

@@ -8,13 +8,11 @@
  * (The dashboard's other browser tests also run at 1280×900; this one is the phone walk only.)
  */
 import type { Browser, Page } from 'playwright-core';
-import { requiredItems } from '../../src/domain/checklist';
 import { demoInChromium, shot, signIn, watchedPage, type DemoApp, endsClean } from '../support/browser';
-import { seededJpeg } from '../support/images';
+import { completeSets } from '../support/browser-world';
 import { until, type Json } from '../support/sim-client';
 
 const PHONE = { width: 390, height: 844 };
-const WORDS = ['烟感', '灭火器', '电动车', '通道', '用电', '四件套', '钉牌'];
 
 let app: DemoApp;
 let browser: Browser;
@@ -22,25 +20,7 @@ const suite = demoInChromium('anxin-phone-', (a, b) => { app = a; browser = b; }
 
 /** the demo street's first group bound to a simulated room, a round open, two landlords' sets complete */
 async function world() {
-  const group = ((await app.call('GET', '/groups?limit=1')).body.items as Json[])[0]!;
-  const houses = (await app.call('GET', `/houses?scope=group:${group.id}&limit=2`)).body.items as Json[];
-  const people: string[] = [];
-  for (const [i] of houses.entries()) people.push((await app.call('POST', '/sim/contacts', { name: `手机房东${i}` })).body.id as string);
-  const room = (await app.call('POST', '/sim/rooms', { topic: group.name, memberIds: people })).body.id as string;
-  const { code } = (await app.call('POST', `/groups/${group.id}/bind-code`)).body;
-  await app.call('POST', '/sim/messages', { from: people[0], roomId: room, text: `绑定群 ${code}` });
-  await until(async () => ((await app.call('GET', `/groups/${group.id}`)).body.roomId ? true : false));
-  expect((await app.call('POST', '/rounds', { period: '2026-12', deadline: '2099-12-20', scope: `group:${group.id}` })).status).toBe(201);
-  await Promise.all(houses.map(async (h, i) => {
-    const say = (text: string) => app.call('POST', '/sim/messages', { from: people[i], roomId: room, text });
-    await say(`登记 ${h.code}`);
-    await say(await app.proofOf(h as { landlordId: string }));
-    for (const [n, item] of requiredItems(h.isKey as boolean).entries()) {
-      await say(`${h.code} ${WORDS[n]}`);
-      await app.call('POST', '/sim/messages', { from: people[i], roomId: room, imageBase64: seededJpeg(`phone-${h.code}-${item}`).toString('base64'), filename: 'p.jpg' });
-    }
-  }));
-  await until(async () => (await app.call('GET', `/submissions?scope=group:${group.id}&status=complete`)).body.total === houses.length || false);
+  const { group, houses } = await completeSets(app, 0, 2, '手机');
   // a hazard, a tip and a broadcast, so their cards and actions show
   expect((await app.call('POST', '/hazards', { houseCode: houses[0]!.code, description: '楼道堆放杂物（手机）', days: 3 })).status).toBe(201);
   const resident = (await app.call('POST', '/sim/contacts', { name: '手机居民' })).body.id as string;

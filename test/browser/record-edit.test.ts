@@ -8,16 +8,13 @@
 import type { Browser, Page } from 'playwright-core';
 import { demoInChromium, input, shot, signIn, SIZES, watchedPage, type DemoApp } from '../support/browser';
 import { type Json } from '../support/sim-client';
+import { choose } from '../support/browser-world';
 
 let app: DemoApp;
 let browser: Browser;
 const suite = demoInChromium('anxin-edit-', (a, b) => { app = a; browser = b; });
 const XSS = '<img src=x onerror=alert(1)>';
 
-async function choose(page: Page, select: string, label: string): Promise<void> {
-  await page.click(`[data-test=${select}]`);
-  await page.locator('.el-select-dropdown__item:visible', { hasText: label }).first().click();
-}
 /** Saves the edit dialog: done once it has closed (it stays open, with the API's error, when refused). */
 async function saveDialog(page: Page): Promise<void> {
   await page.click('[data-test=edit-save]');

@@ -7,46 +7,18 @@
  * 催办 per group from the groups page: a double click reminds the room once.
  */
 import type { Browser, Page } from 'playwright-core';
-import { requiredItems } from '../../src/domain/checklist';
 import { demoInChromium, shot, signIn, SIZES, watchedPage, type DemoApp, endsClean } from '../support/browser';
-import { seededJpeg } from '../support/images';
+import { completeSets as completeSets_ } from '../support/browser-world';
 import { until, type Json } from '../support/sim-client';
 
 const XSS = '<img src=x onerror=alert(1)>';
-const WORDS = ['烟感', '灭火器', '电动车', '通道', '用电', '四件套', '钉牌'];
 const ISO = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 
 let app: DemoApp;
 let browser: Browser;
 const suite = demoInChromium('anxin-queue-', (a, b) => { app = a; browser = b; });
 
-/**
- * The demo street's k-th group, bound to a simulated room, a round open for it, and its first
- * `count` landlords registered with every photo sent (their sets complete), as landlords would.
- */
-async function completeSets(k: number, count: number) {
-  const group = ((await app.call('GET', `/groups?limit=1&offset=${k}`)).body.items as Json[])[0]!;
-  const houses = ((await app.call('GET', `/houses?scope=group:${group.id}&limit=${count}`)).body.items as Json[]);
-  const people: string[] = [];
-  for (const [i] of houses.entries()) people.push((await app.call('POST', '/sim/contacts', { name: `房东${k}-${i}` })).body.id as string);
-  const room = (await app.call('POST', '/sim/rooms', { topic: group.name, memberIds: people })).body.id as string;
-  const { code } = (await app.call('POST', `/groups/${group.id}/bind-code`)).body;
-  await app.call('POST', '/sim/messages', { from: people[0], roomId: room, text: `绑定群 ${code}` });
-  await until(async () => ((await app.call('GET', `/groups/${group.id}`)).body.roomId ? true : false));
-  expect((await app.call('POST', '/rounds', { period: '2026-12', deadline: '2099-12-20', scope: `group:${group.id}` })).status).toBe(201);
-  // the landlords at once, each saying their lines in order
-  await Promise.all(houses.map(async (h, i) => {
-    const say = (text: string) => app.call('POST', '/sim/messages', { from: people[i], roomId: room, text });
-    await say(`登记 ${h.code}`);
-    await say(await app.proofOf(h as { landlordId: string }));
-    for (const [n, item] of requiredItems(h.isKey as boolean).entries()) {
-      await say(`${h.code} ${WORDS[n]}`);
-      await app.call('POST', '/sim/messages', { from: people[i], roomId: room, imageBase64: seededJpeg(`q-${h.code}-${item}`).toString('base64'), filename: 'p.jpg' });
-    }
-  }));
-  await until(async () => (await app.call('GET', `/submissions?scope=group:${group.id}&status=complete`)).body.total === houses.length || false);
-  return { group, houses, room };
-}
+const completeSets = (k: number, count: number) => completeSets_(app, k, count, 'q');
 const submissionOf = async (h: Json) => ((await app.call('GET', `/submissions?scope=group:${h.groupId}&limit=100`)).body.items as Json[]).find((s) => s.houseId === h.id)!;
 const caption = (page: Page) => page.locator('[data-test=viewer-caption]');
 /** the page's images matching a selector, each loaded (run in the page) */

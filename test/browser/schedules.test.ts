@@ -4,24 +4,16 @@
  * (each keystroke stays), makes a new schedule with a Chinese name, and pauses it. The cron is
  * shown, the next runs are previewed in Beijing time, and every change is checked through the API.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { demoInChromium, input, shot, signIn, SIZES, watchedPage, type DemoApp } from '../support/browser';
 import { type Json } from '../support/sim-client';
+import { choose } from '../support/browser-world';
 
 let app: DemoApp;
 let browser: Browser;
 const suite = demoInChromium('anxin-sched-', (a, b) => { app = a; browser = b; });
 
 const schedule = async (name: string) => ((await app.call('GET', '/schedules?limit=100')).body.items as Json[]).find((s) => s.name === name);
-/** Picks an option of an Element Plus select by its visible label. */
-async function choose(page: Page, select: string, label: string): Promise<void> {
-  await page.click(`[data-test=${select}]`);
-  await page.locator('.el-select-dropdown__item:visible', { hasText: label }).first().click();
-  // chosen once the select shows it; a list still open (the click came while it opened, on a busy machine) is closed as a person would
-  await page.locator(`[data-test=${select}]`, { hasText: label }).waitFor();
-  if (await page.locator('.el-select-dropdown__item:visible').count()) await page.keyboard.press('Escape');
-  await page.locator('.el-select-dropdown__item:visible').first().waitFor({ state: 'hidden' });
-}
 /** Beijing time of an instant, as `YYYY-MM-DD HH:mm` (for comparing with the API's UTC) */
 const beijing = (iso: string) => new Date(new Date(iso).getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
 

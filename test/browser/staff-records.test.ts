@@ -4,9 +4,10 @@
  * community — narrowed to a group, by actor, action and day — and each page shows what the API
  * answers for the same question. Names and reasons typed by people show as text, never markup.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { demoInChromium, input, shot, signIn, SIZES, watchedPage, type DemoApp, endsClean } from '../support/browser';
 import { until, type Json } from '../support/sim-client';
+import { choose } from '../support/browser-world';
 
 const XSS = '<img src=x onerror=alert(1)>';
 
@@ -16,10 +17,6 @@ const suite = demoInChromium('anxin-records-', (a, b) => { app = a; browser = b;
 
 /** as the staff member's token asks it */
 const as = async (token: string, p: string) => (await fetch(`${app.base}/api/v1${p}`, { headers: { Authorization: `Bearer ${token}` } })).json() as Promise<Json>;
-async function pick(page: Page, select: string, label: string) {
-  await page.click(`[data-test=${select}]`);
-  await page.locator('.el-select-dropdown__item:visible', { hasText: label }).first().click();
-}
 /** the month before a YYYY-MM */
 const before = (period: string) => {
   const [y, m] = period.split('-').map(Number) as [number, number];
@@ -68,7 +65,7 @@ suite.each(SIZES)('points, watch list and audit log at %o', (size) => {
 
     // 积分排名, narrowed to the group: the API's order and points
     await w.page.click('[data-test=nav-points]');
-    await pick(w.page, 'points-scope', group.name as string);
+    await choose(w.page, 'points-scope', group.name as string);
     const ranked = (await as(token, `/points?scope=${scope}&limit=50`)).items as Json[];
     await w.page.locator('[data-test=points-count]', { hasText: `共 ${ranked.length} 位房东` }).waitFor();
     type Cell = { textContent: string | null };
@@ -81,7 +78,7 @@ suite.each(SIZES)('points, watch list and audit log at %o', (size) => {
 
     // 重点关注, narrowed to the group: each landlord the API lists, with why in words
     await w.page.click('[data-test=nav-watch]');
-    await pick(w.page, 'watch-scope', group.name as string);
+    await choose(w.page, 'watch-scope', group.name as string);
     const watched = (await as(token, `/landlords?watch=1&scope=${scope}&limit=100`)).items as Json[];
     expect(watched.length).toBeGreaterThan(0);
     for (const l of watched) await w.page.locator(`[data-test=watch-${l.id}]`, { hasText: '连续两个月未达标' }).waitFor();
@@ -93,7 +90,7 @@ suite.each(SIZES)('points, watch list and audit log at %o', (size) => {
     await w.page.click('[data-test=nav-audit]');
     await w.page.waitForSelector('[data-test=audit] .audit-row');
     await w.page.fill(input('audit-actor'), `审计员${n}`);
-    await pick(w.page, 'audit-action', '重新打开隐患');
+    await choose(w.page, 'audit-action', '重新打开隐患');
     await w.page.locator('[data-test=audit-days] input').first().click();
     for (let k = 0; k < 2; k += 1) await w.page.locator('.el-date-range-picker td.today:visible').first().click();
     const [answer] = await Promise.all([
