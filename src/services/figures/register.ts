@@ -92,24 +92,30 @@ export async function readRegister(
     });
   /** a page of PAGE houses after `from`, by code, with their figures (all of them, or only those matching the search) */
   async function nextPage(from: string | undefined): Promise<{ rows: HouseFigure[]; length: number; last?: string }> {
-    if (!match) {
+    if (!match && (!input.status || byCode)) {
       const rows = await figuresOf(from, PAGE);
       return { rows, length: rows.length, last: rows.at(-1)?.code };
     }
-    // a search by words or digits: the houses' and landlords' text read first (a few fields, no figures),
-    // the figures counted only for the houses that match (counting every house of the page to find one
-    // made a rare name over a 100,000-house street 2.4 s in all: bench:dashboard)
+    // a search by words or digits, or a status: the houses' text and the few records a status depends on
+    // read first (a few fields, no figures), the figures counted only for the houses that may match
+    // (counting every house of the page to find one made a rare name over a 100,000-house street 2.4 s
+    // in all, and "not committed" where all had committed 5 s: bench:dashboard)
     const houses = await store.houses.find(
       { ...placedFilter(input.where), ...(from === undefined ? {} : { code: { gt: from } }) },
-      { sort: { code: 1 }, limit: PAGE, fields: ['code', 'address', 'landlordId'] },
+      { sort: { code: 1 }, limit: PAGE, fields: ['code', 'address', 'landlordId', 'contactId', 'groupId'] },
     );
-    const landlords = new Map(
-      (await store.landlords.find({ id: { in: [...new Set(houses.map((h) => h.landlordId))] } }, { fields: ['name', 'phone'] })).map(
-        (l) => [l.id, l],
-      ),
-    );
+    const landlords = match
+      ? new Map(
+          (await store.landlords.find({ id: { in: [...new Set(houses.map((h) => h.landlordId))] } }, { fields: ['name', 'phone'] })).map(
+            (l) => [l.id, l],
+          ),
+        )
+      : null;
+    const maybe = input.status ? await mayHaveStatus(input.status, houses) : null;
     const hits = houses.filter((h) => {
-      const l = landlords.get(h.landlordId);
+      if (maybe && !maybe(h)) return false;
+      if (!match) return true;
+      const l = landlords!.get(h.landlordId);
       return match({ code: h.code, address: h.address, landlordName: l?.name ?? '', landlordPhone: l?.phone ?? '' } as HouseFigure);
     });
     const last = houses.at(-1)?.code;
@@ -125,6 +131,50 @@ export async function readRegister(
       if (f?.houseId === h.id) rows.push(f);
     }
     return { rows, length: houses.length, last };
+  }
+  /**
+   * Which houses of a page may have a status, from the records it depends on (never fewer than
+   * have it: the status itself is then checked on the counted figures, as for every row).
+   */
+  async function mayHaveStatus(
+    status: RegisterStatus,
+    houses: { id: string; contactId: string | null; groupId: string }[],
+  ): Promise<(h: { id: string; contactId: string | null; groupId: string }) => boolean> {
+    const ids = houses.map((h) => h.id);
+    switch (status) {
+      case 'uncommitted': {
+        // committed: by the present holder, or by no contact (on paper) — as the figures count it
+        if (letterVersion === null) return () => true;
+        const held = await store.commitments.find({ houseId: { in: ids }, letterVersion }, { fields: ['houseId', 'contactId'] });
+        const by = new Map<string, (string | null)[]>();
+        for (const c of held) by.set(c.houseId, [...(by.get(c.houseId) ?? []), c.contactId]);
+        return (h) => !(by.get(h.id) ?? []).some((c) => c === null || c === h.contactId);
+      }
+      case 'uninspected':
+      case 'returned': {
+        const subs = await store.submissions.find({ houseId: { in: ids }, period: input.period }, { fields: ['houseId', 'status'] });
+        const of = new Map<string, string[]>();
+        for (const x of subs) of.set(x.houseId, [...(of.get(x.houseId) ?? []), x.status]);
+        // the latest submission decides: a house may be uninspected unless every one is complete or approved
+        if (status === 'returned') return (h) => (of.get(h.id) ?? []).includes('returned');
+        return (h) => !(of.get(h.id)?.length && of.get(h.id)!.every((x) => x === 'complete' || x === 'approved'));
+      }
+      case 'overdue': {
+        const late = await store.hazards.find(
+          { houseId: { in: ids }, status: { in: ['open', 'rectified'] }, deadline: { lt: deps.clock.now() } },
+          { fields: ['houseId'] },
+        );
+        const set = new Set(late.map((z) => z.houseId));
+        return (h) => set.has(h.id);
+      }
+      case 'unregistered':
+        return (h) => h.contactId === null;
+      case 'unbound': {
+        const groups = await store.groups.find({ id: { in: [...new Set(houses.map((h) => h.groupId))] } }, { fields: ['roomId'] });
+        const unbound = new Set(groups.filter((g) => g.roomId === null).map((g) => g.id));
+        return (h) => unbound.has(h.groupId);
+      }
+    }
   }
   for (let scanned = 0; scanned < SCAN;) {
     const page = await nextPage(after);
