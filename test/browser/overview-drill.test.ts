@@ -136,6 +136,8 @@ suite.each(SIZES)('the overview at %o', (size) => {
     const inGroup = (await app.call('GET', `/register?limit=50&scope=group:${group.id}`)).body.items as Json[];
     await w.page.locator('[data-test=register-count]', { hasText: `已显示 ${inGroup.length} 户` }).waitFor();
     expect(await w.page.locator('[data-test=register-house]').allTextContents()).toEqual(inGroup.map((h) => h.code));
+    // the register's place picker names the group (never its id)
+    await w.page.locator('[data-test=register-scope]', { hasText: `联防组 · ${group.name}` }).waitFor();
     w.problems.splice(0, w.problems.length, ...w.problems.filter((p) => !p.includes('403')));
     await endsClean(w, 'overview-grid-staff', size);
   }, 120_000);
