@@ -95,4 +95,41 @@ describe('the register (issue 26, item 3)', () => {
     expect(rows.slice(1).map((r) => r[0])).toEqual(['P00003', 'P00004', 'P00005', 'P00006', 'P00007', 'P00008', 'P00009', 'P00010']);
     expect(rows.slice(1).every((r) => /^1\d{2}\*{4}\d{4}$/.test(String(r[6])))).toBe(true);
   });
+  it('each status, alone and with a word, gives exactly the rows of the whole register that have it (statuses are read first, figures counted for the candidates)', async () => {
+    const house = async (code: string) => (await f.store.houses.findOne({ code }))!;
+    const at = (h: Awaited<ReturnType<typeof house>>) => ({ communityId: h.communityId, gridId: h.gridId, groupId: h.groupId, houseId: h.id, houseCode: h.code });
+    const round = await f.store.rounds.insert({ period: '2026-11', deadline: new Date('2026-11-30T00:00:00Z'), scope: 'street', status: 'open', openedAt: new Date('2026-11-01T00:00:00Z') });
+    const sub = (h: Awaited<ReturnType<typeof house>>, status: 'approved' | 'complete' | 'partial' | 'returned', updatedAt: string) =>
+      f.store.submissions.insert({ ...at(h), roundId: round.id, period: '2026-11', status, items: {}, returnReason: null, reviewedBy: null, reviewedAt: null, createdAt: new Date(updatedAt) } as never);
+    const [p3, p4, p5, p6] = await Promise.all(['P00003', 'P00004', 'P00005', 'P00006'].map(house));
+    await sub(p3!, 'approved', '2026-11-02T00:00:00Z');
+    await sub(p4!, 'returned', '2026-11-02T00:00:00Z');
+    await sub(p5!, 'complete', '2026-11-03T00:00:00Z');
+    // a commitment on paper (no contact) counts; one by a holder who left does not
+    const letter = await f.store.letters.findOne({}, { version: -1 });
+    await f.store.commitments.insert({ ...at(p5!), letterVersion: letter?.version ?? 1, landlordId: p5!.landlordId, contactId: null, messageId: null, at: new Date() });
+    await f.store.commitments.insert({ ...at(p6!), letterVersion: letter?.version ?? 1, landlordId: p6!.landlordId, contactId: 'gone', messageId: null, at: new Date() });
+    await f.store.hazards.insert({ ...at(p6!), number: 1, description: '楼道堆放杂物', openedBy: 'user:t', evidencePhotoIds: [], sitePhotos: null, rectifiedAt: null, closedAt: null, closedBy: null, deadline: new Date('2020-01-01T00:00:00Z'), status: 'open' } as never);
+    const all = (await get(f.adminToken, 'limit=200')).items as (Row & { hazardsOverdue: number })[];
+    const has: Record<string, (r: (typeof all)[number]) => boolean> = {
+      uncommitted: (r) => !r.committed,
+      uninspected: (r) => r.submission !== 'complete' && r.submission !== 'approved',
+      returned: (r) => r.submission === 'returned',
+      overdue: (r) => r.hazardsOverdue > 0,
+      unregistered: (r) => !r.registered,
+      unbound: (r) => !r.bound,
+    };
+    expect(all.filter(has.returned!).map((r) => r.code)).toEqual(['P00004']);
+    expect(all.filter(has.overdue!).map((r) => r.code)).toEqual(['P00006']);
+    expect(all.find((r) => r.code === 'P00005')!.committed).toBe(true);
+    expect(all.find((r) => r.code === 'P00006')!.committed).toBe(false);
+    for (const [status, test] of Object.entries(has)) {
+      expect([status, codes(await get(f.adminToken, `limit=200&status=${status}`))]).toEqual([status, all.filter(test).map((r) => r.code)]);
+      // with a word (an address's street): the rows that have both
+      expect([status, codes(await get(f.adminToken, `limit=200&status=${status}&q=${encodeURIComponent('东港路')}`))]).toEqual([
+        status,
+        all.filter((r) => test(r) && (r as unknown as { address: string }).address.includes('东港路')).map((r) => r.code),
+      ]);
+    }
+  });
 });
