@@ -13,12 +13,22 @@ export const ITEM_WORDS = ['烟感', '灭火器', '电动车', '通道', '用电
 
 /**
  * Picks an option of an Element Plus select by its visible label: chosen once the select shows
- * it; a list still open (the click came while it opened, on a busy machine) is closed as a person would.
+ * it (clicked again if it does not); a list still open (the click came while it opened, on a busy
+ * machine) is closed as a person would.
  */
 export async function choose(page: Page, select: string, label: string): Promise<void> {
-  await page.click(`[data-test=${select}]`);
-  await page.locator('.el-select-dropdown__item:visible', { hasText: label }).first().click();
-  await page.locator(`[data-test=${select}]`, { hasText: label }).waitFor();
+  const chosen = page.locator(`[data-test=${select}]`, { hasText: label });
+  // a click on an option still sliding open can go nowhere on a busy machine: a person clicks again
+  for (let tries = 1; ; tries += 1) {
+    if (!(await page.locator('.el-select-dropdown__item:visible', { hasText: label }).count())) await page.click(`[data-test=${select}]`);
+    await page.locator('.el-select-dropdown__item:visible', { hasText: label }).first().click();
+    try {
+      await chosen.waitFor({ timeout: tries < 3 ? 8_000 : 30_000 });
+      break;
+    } catch (e) {
+      if (tries >= 3) throw e;
+    }
+  }
   if (await page.locator('.el-select-dropdown__item:visible').count()) await page.keyboard.press('Escape');
   await page.locator('.el-select-dropdown__item:visible').first().waitFor({ state: 'hidden' });
 }
