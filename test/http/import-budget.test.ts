@@ -80,8 +80,9 @@ describe('an import within its time budget (issue 30, item 1)', () => {
       expect(r.status).toBe(200);
       expect(r.body.created).toBe(2); // row 3's community filled from the merge
       expect(took).toBeLessThan(30_000);
-      // the reading runs off the event loop: no /healthz waits for it (read on the loop, one would wait about the whole import)
-      expect(h.slowest).toBeLessThan(Math.max(1000, took / 4));
+      // the reading runs off the event loop: no /healthz waits for it (read on the loop, one would wait about the whole
+      // import). Beside two busy loops one waited 45 % of it for a core: the bound tells a blocked loop from a busy machine
+      expect(h.slowest).toBeLessThan(Math.max(1000, took * 0.6));
     } finally {
       await f.close();
     }
@@ -115,7 +116,7 @@ describe('an import within its time budget (issue 30, item 1)', () => {
       expect(r.body.error).toEqual({ code: 'import_timeout', message: expect.stringMatching(/time limit \(2 s\)/) });
       // stopped at the budget, its threads gone within seconds more (read in full, the file takes far longer); generous for a busy machine
       expect(took).toBeLessThan(2000 + 8000);
-      expect(h.slowest).toBeLessThan(Math.max(1000, took / 4));
+      expect(h.slowest).toBeLessThan(Math.max(1000, took * 0.6)); // (as above: a blocked loop, not a busy machine)
       expect(next.status).toBe(200);
       expect(next.body.created).toBe(40);
       expect(leftovers(f.dir)).toEqual({ uploads: [], temp: [] });
