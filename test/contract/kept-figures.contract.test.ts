@@ -62,7 +62,7 @@ describe.each(legs)('Kept figures contract: $name', (leg) => {
       expect({ step: i, what, kept }).toEqual({ step: i, what, counted: undefined, kept: counted });
     }
     // the sequence did reach every kind of write
-    for (const kind of ['house', 'commitment', 'submission', 'hazard', 'import', 'clock']) expect(done.get(kind) ?? 0).toBeGreaterThan(0);
+    for (const kind of ['house', 'commitment', 'submission', 'hazard', 'import', 'batch', 'clock']) expect(done.get(kind) ?? 0).toBeGreaterThan(0);
     const st = await store.kept!.state();
     expect((await store.kept!.verify()).drift).toEqual([]);
     expect((await store.kept!.state()).verifiedAt).not.toBeNull();

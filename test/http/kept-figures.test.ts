@@ -133,6 +133,29 @@ describe('figures kept, not recounted (issue 29)', () => {
     expect(health.figures.verifiedAt).toEqual(expect.any(String));
   });
 
+  it('a roster import that moves a committed house to another community and adds one: the counters follow, equal to a recount', async () => {
+    const before = await stats();
+    const csv = [
+      '社区,网格,联防组,房屋编号,地址,房东姓名,联系电话,租住人数,房间数,户长',
+      '西墅社区,西墅社区第2网格,西墅社区第2网格联防1组,P00001,平山村东港路25号,陈娜英,15000001408,9,7,',
+      '平山村,平山村第2网格,平山村第2网格联防1组,P09999,平山村竹林路26号,陈新,15000001499,2,1,',
+    ].join('\n');
+    await request(f.server).post('/api/v1/import/roster').set(auth(f.adminToken)).attach('file', Buffer.from(csv), 'r.csv').expect(200);
+    const after = await stats();
+    expect(after).toMatchObject({ houses: before.houses + 1, committed: before.committed, approved: before.approved });
+    const moved = (await f.store.houses.findOne({ code: 'P00001' }))!;
+    const q = { period: '2026-11', letterVersion: after.letterVersion, now: f.deps.clock.now() };
+    const community = await stats(`?scope=community:${moved.communityId}`);
+    const ranking = (await request(f.server).get(`/api/v1/stats/ranking?by=group`).set(auth(f.adminToken)).expect(200)).body;
+    expect(counts).not.toHaveBeenCalled();
+    const [counted] = await f.store.figures({ ...q, where: { communityId: moved.communityId }, by: 'all' });
+    expect(community).toMatchObject({ houses: counted!.houses, committed: counted!.committed, compliant: counted!.compliant });
+    const group = (await f.store.figures({ ...q, where: {}, by: 'group' })).find((r) => r.key === moved.groupId)!;
+    expect(group.committed).toBeGreaterThan(0);
+    expect(ranking.items.find((x: { id: string }) => x.id === moved.groupId)).toMatchObject({ houses: group.houses, committed: group.committed });
+    expect((await verifyFigures(f.deps))!.drift).toEqual([]);
+  });
+
   it('a month begun is recounted until the scheduler keeps it, then read from the counters', async () => {
     f.deps.clock.set('2026-11-30T16:05:00Z'); // 00:05 on 1 December in Shanghai
     const first = await stats('?period=2026-12');

@@ -261,6 +261,47 @@ export async function randomOp(store: Store, r: () => number, s: OpsState): Prom
     await store.houses.delete(house.id);
     return 'house removed';
   }
+  if (x < 0.81) {
+    // a batch (a load of houses, hazards found in a sweep): from 200 records the SQLite store refreshes the
+    // figures of the groups touched set-wise at the batch's end, its triggers standing aside
+    const landlord = (await store.landlords.findOne({}))!;
+    if (r() < 0.5) {
+      await store.houses.insertMany(
+        Array.from({ length: 200 }, (_, i) => ({
+          code: `B${s.n}-${i}`,
+          address: 'x',
+          ...pick(r, places),
+          landlordId: landlord.id,
+          contactId: null,
+          pendingContactId: null,
+          holderLeftAt: null,
+          tenants: 1,
+          rooms: 1,
+          isKey: r() < 0.3,
+        })),
+      );
+      return 'batch of houses';
+    }
+    const drafts = [];
+    for (let i = 0; i < 200; i += 1) {
+      const h = pick(r, houses);
+      drafts.push({
+        ...at(h),
+        number: await store.nextSequence('hazard'),
+        description: '杂物',
+        openedBy: 'user:x',
+        evidencePhotoIds: [],
+        sitePhotos: null,
+        rectifiedAt: null,
+        closedAt: null,
+        closedBy: null,
+        status: pick(r, ['open', 'rectified', 'closed'] as const),
+        deadline: new Date(s.now + Math.round((r() * 96 - 24) * HOUR)),
+      });
+    }
+    await store.hazards.insertMany(drafts);
+    return 'batch of hazards';
+  }
   if (x < 0.9) {
     s.now += Math.round(r() * 12 * HOUR);
     if (r() < 0.5) await store.kept!.advance(new Date(s.now));

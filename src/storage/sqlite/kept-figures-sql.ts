@@ -9,6 +9,12 @@
  */
 
 const LIVE = `('open','rectified')`;
+/**
+ * Every trigger's condition: not inside a bulk write. A bulk write (a roster import, a batch
+ * insert) sets figure_state.bulk in its own transaction, writes, refreshes the groups it touched
+ * set-wise (`BULK`), and clears it before it commits — so no other connection ever sees it set.
+ */
+const NOT_BULK = `(SELECT bulk FROM figure_state WHERE id = 1) = 0`;
 
 /** A house's flags, for the house with id `id` (an SQL expression), as a SELECT of figure_houses' columns. */
 const houseRow = (id: string) => `
@@ -88,7 +94,7 @@ const hazardDelta = (r: 'NEW' | 'OLD', sign: 1 | -1) => `
 export const KEPT_FIGURES_MIGRATION = `
 CREATE TABLE figure_state (id INTEGER PRIMARY KEY CHECK (id = 1), period TEXT NOT NULL, letterVersion INTEGER NOT NULL,
   asOf TEXT NOT NULL, ready INTEGER NOT NULL, rebuiltAt TEXT, verifiedAt TEXT, drifted INTEGER NOT NULL DEFAULT 0,
-  repairs INTEGER NOT NULL DEFAULT 0);
+  repairs INTEGER NOT NULL DEFAULT 0, bulk INTEGER NOT NULL DEFAULT 0);
 INSERT INTO figure_state (id, period, letterVersion, asOf, ready) VALUES (1, '', -1, '', 0);
 CREATE TABLE figure_houses (houseId TEXT PRIMARY KEY, groupId TEXT NOT NULL, gridId TEXT NOT NULL, communityId TEXT NOT NULL,
   isKey INTEGER NOT NULL, committed INTEGER NOT NULL, submitted INTEGER NOT NULL, approved INTEGER NOT NULL, overdue INTEGER NOT NULL);
@@ -104,17 +110,17 @@ CREATE INDEX figure_grids_community ON figure_grids(communityId);
 CREATE TABLE figure_communities (communityId TEXT PRIMARY KEY, ${COUNT_COLS}) WITHOUT ROWID;
 CREATE TABLE figure_street (id INTEGER PRIMARY KEY CHECK (id = 1), ${COUNT_COLS});
 
-CREATE TRIGGER figure_groups_added AFTER INSERT ON figure_groups BEGIN ${placeDelta((k) => `NEW.${k}`, 'NEW')} END;
-CREATE TRIGGER figure_groups_changed AFTER UPDATE ON figure_groups BEGIN ${placeDelta((k) => `NEW.${k} - OLD.${k}`, 'NEW')} END;
-CREATE TRIGGER figure_groups_dropped AFTER DELETE ON figure_groups BEGIN ${placeDelta((k) => `-OLD.${k}`, 'OLD')} END;
+CREATE TRIGGER figure_groups_added AFTER INSERT ON figure_groups WHEN ${NOT_BULK} BEGIN ${placeDelta((k) => `NEW.${k}`, 'NEW')} END;
+CREATE TRIGGER figure_groups_changed AFTER UPDATE ON figure_groups WHEN ${NOT_BULK} BEGIN ${placeDelta((k) => `NEW.${k} - OLD.${k}`, 'NEW')} END;
+CREATE TRIGGER figure_groups_dropped AFTER DELETE ON figure_groups WHEN ${NOT_BULK} BEGIN ${placeDelta((k) => `-OLD.${k}`, 'OLD')} END;
 
-CREATE TRIGGER figure_houses_added AFTER INSERT ON figure_houses BEGIN ${houseDelta('NEW', 1)} END;
-CREATE TRIGGER figure_houses_dropped AFTER DELETE ON figure_houses BEGIN ${houseDelta('OLD', -1)} END;
+CREATE TRIGGER figure_houses_added AFTER INSERT ON figure_houses WHEN ${NOT_BULK} BEGIN ${houseDelta('NEW', 1)} END;
+CREATE TRIGGER figure_houses_dropped AFTER DELETE ON figure_houses WHEN ${NOT_BULK} BEGIN ${houseDelta('OLD', -1)} END;
 CREATE TRIGGER figure_houses_moved AFTER UPDATE ON figure_houses
-  WHEN NOT (OLD.groupId IS NEW.groupId AND OLD.gridId IS NEW.gridId AND OLD.communityId IS NEW.communityId)
+  WHEN ${NOT_BULK} AND NOT (OLD.groupId IS NEW.groupId AND OLD.gridId IS NEW.gridId AND OLD.communityId IS NEW.communityId)
   BEGIN ${houseDelta('OLD', -1)} ${houseDelta('NEW', 1)} END;
 CREATE TRIGGER figure_houses_changed AFTER UPDATE ON figure_houses
-  WHEN OLD.groupId IS NEW.groupId AND OLD.gridId IS NEW.gridId AND OLD.communityId IS NEW.communityId
+  WHEN ${NOT_BULK} AND OLD.groupId IS NEW.groupId AND OLD.gridId IS NEW.gridId AND OLD.communityId IS NEW.communityId
     AND NOT (OLD.isKey IS NEW.isKey AND OLD.committed IS NEW.committed AND OLD.submitted IS NEW.submitted
       AND OLD.approved IS NEW.approved AND (OLD.overdue = 0) IS (NEW.overdue = 0))
   BEGIN
@@ -124,24 +130,21 @@ CREATE TRIGGER figure_houses_changed AFTER UPDATE ON figure_houses
     WHERE groupId = NEW.groupId AND gridId = NEW.gridId AND communityId = NEW.communityId;
   END;
 
-CREATE TRIGGER figures_house_added AFTER INSERT ON houses BEGIN ${refreshHouse('NEW.id')} END;
-CREATE TRIGGER figures_house_changed AFTER UPDATE OF groupId, gridId, communityId, isKey, contactId ON houses BEGIN ${refreshHouse('NEW.id')} END;
-CREATE TRIGGER figures_house_dropped AFTER DELETE ON houses BEGIN DELETE FROM figure_houses WHERE houseId = OLD.id; END;
+CREATE TRIGGER figures_house_added AFTER INSERT ON houses WHEN ${NOT_BULK} BEGIN ${refreshHouse('NEW.id')} END;
+CREATE TRIGGER figures_house_changed AFTER UPDATE OF groupId, gridId, communityId, isKey, contactId ON houses WHEN ${NOT_BULK} BEGIN ${refreshHouse('NEW.id')} END;
+CREATE TRIGGER figures_house_dropped AFTER DELETE ON houses WHEN ${NOT_BULK} BEGIN DELETE FROM figure_houses WHERE houseId = OLD.id; END;
 
-CREATE TRIGGER figures_commitment_added AFTER INSERT ON commitments BEGIN ${updateFlags('NEW.houseId', ['committed'])} END;
-CREATE TRIGGER figures_commitment_changed AFTER UPDATE OF houseId, letterVersion, contactId ON commitments
-  BEGIN ${updateFlags('OLD.houseId', ['committed'])} ${updateFlags('NEW.houseId', ['committed'])} END;
-CREATE TRIGGER figures_commitment_dropped AFTER DELETE ON commitments BEGIN ${updateFlags('OLD.houseId', ['committed'])} END;
+CREATE TRIGGER figures_commitment_added AFTER INSERT ON commitments WHEN ${NOT_BULK} BEGIN ${updateFlags('NEW.houseId', ['committed'])} END;
+CREATE TRIGGER figures_commitment_changed AFTER UPDATE OF houseId, letterVersion, contactId ON commitments WHEN ${NOT_BULK} BEGIN ${updateFlags('OLD.houseId', ['committed'])} ${updateFlags('NEW.houseId', ['committed'])} END;
+CREATE TRIGGER figures_commitment_dropped AFTER DELETE ON commitments WHEN ${NOT_BULK} BEGIN ${updateFlags('OLD.houseId', ['committed'])} END;
 
-CREATE TRIGGER figures_submission_added AFTER INSERT ON submissions BEGIN ${updateFlags('NEW.houseId', ['submitted', 'approved'])} END;
-CREATE TRIGGER figures_submission_changed AFTER UPDATE OF houseId, period, status ON submissions
-  BEGIN ${updateFlags('OLD.houseId', ['submitted', 'approved'])} ${updateFlags('NEW.houseId', ['submitted', 'approved'])} END;
-CREATE TRIGGER figures_submission_dropped AFTER DELETE ON submissions BEGIN ${updateFlags('OLD.houseId', ['submitted', 'approved'])} END;
+CREATE TRIGGER figures_submission_added AFTER INSERT ON submissions WHEN ${NOT_BULK} BEGIN ${updateFlags('NEW.houseId', ['submitted', 'approved'])} END;
+CREATE TRIGGER figures_submission_changed AFTER UPDATE OF houseId, period, status ON submissions WHEN ${NOT_BULK} BEGIN ${updateFlags('OLD.houseId', ['submitted', 'approved'])} ${updateFlags('NEW.houseId', ['submitted', 'approved'])} END;
+CREATE TRIGGER figures_submission_dropped AFTER DELETE ON submissions WHEN ${NOT_BULK} BEGIN ${updateFlags('OLD.houseId', ['submitted', 'approved'])} END;
 
-CREATE TRIGGER figures_hazard_added AFTER INSERT ON hazards BEGIN ${hazardDelta('NEW', 1)} ${updateFlags('NEW.houseId', ['overdue'])} END;
-CREATE TRIGGER figures_hazard_changed AFTER UPDATE OF houseId, status, deadline, groupId, gridId, communityId ON hazards
-  BEGIN ${hazardDelta('OLD', -1)} ${hazardDelta('NEW', 1)} ${updateFlags('OLD.houseId', ['overdue'])} ${updateFlags('NEW.houseId', ['overdue'])} END;
-CREATE TRIGGER figures_hazard_dropped AFTER DELETE ON hazards BEGIN ${hazardDelta('OLD', -1)} ${updateFlags('OLD.houseId', ['overdue'])} END;
+CREATE TRIGGER figures_hazard_added AFTER INSERT ON hazards WHEN ${NOT_BULK} BEGIN ${hazardDelta('NEW', 1)} ${updateFlags('NEW.houseId', ['overdue'])} END;
+CREATE TRIGGER figures_hazard_changed AFTER UPDATE OF houseId, status, deadline, groupId, gridId, communityId ON hazards WHEN ${NOT_BULK} BEGIN ${hazardDelta('OLD', -1)} ${hazardDelta('NEW', 1)} ${updateFlags('OLD.houseId', ['overdue'])} ${updateFlags('NEW.houseId', ['overdue'])} END;
+CREATE TRIGGER figures_hazard_dropped AFTER DELETE ON hazards WHEN ${NOT_BULK} BEGIN ${hazardDelta('OLD', -1)} ${updateFlags('OLD.houseId', ['overdue'])} END;
 
 INSERT INTO figure_groups (${GROUP_COLS}) SELECT z.groupId, z.gridId, z.communityId, 0, 0, 0, 0, 0, 0, COUNT(*), SUM(z.deadline < f.asOf)
   FROM hazards z, figure_state f WHERE z.status IN ${LIVE} GROUP BY 1, 2, 3;
@@ -248,3 +251,69 @@ export const PLACES_RESUM = [
   `INSERT INTO figure_communities SELECT communityId, ${COUNTS.map((k) => `SUM(${k})`).join(', ')} FROM figure_groups GROUP BY 1`,
   `INSERT INTO figure_street SELECT 1, ${COUNTS.map((k) => `IFNULL(SUM(${k}), 0)`).join(', ')} FROM figure_groups`,
 ];
+
+/** The groups a bulk write touches (a connection's own TEMP table: triggers never read it). */
+const TOUCHED = `(SELECT groupId FROM temp.figure_touched)`;
+const SUMMED = COUNTS.map((k) => `SUM(${k})`).join(', ');
+
+/**
+ * A bulk write's figures, set-wise (issue 29): with figure_state.bulk set the triggers stand
+ * aside; the writer names the groups it touches (a house's group before it moves and after),
+ * then `refresh` recomputes those groups' houses' flags and sums, and the sums of the grids and
+ * communities they were or are in, and the street's. Each statement is one pass over what was
+ * touched, not a chain of triggers per row.
+ */
+export const BULK = {
+  setup: [
+    `CREATE TEMP TABLE IF NOT EXISTS figure_touched (groupId TEXT PRIMARY KEY) WITHOUT ROWID`,
+    `CREATE TEMP TABLE IF NOT EXISTS figure_places (gridId TEXT NOT NULL, communityId TEXT NOT NULL,
+      PRIMARY KEY (gridId, communityId)) WITHOUT ROWID`,
+  ],
+  begin: [`DELETE FROM temp.figure_touched`, `DELETE FROM temp.figure_places`, `UPDATE figure_state SET bulk = 1 WHERE id = 1`],
+  /** one group touched (@groupId) */
+  touchGroup: `INSERT OR IGNORE INTO temp.figure_touched (groupId) VALUES (@groupId)`,
+  /** the group a house is in now (@houseId) */
+  touchHouse: `INSERT OR IGNORE INTO temp.figure_touched (groupId) SELECT groupId FROM houses WHERE id = @houseId`,
+  /** a roster import's: the groups its rows name, and the groups its rows' houses are in before it */
+  touchStaged: `INSERT OR IGNORE INTO temp.figure_touched (groupId)
+    SELECT groupId FROM temp.stage UNION SELECT h.groupId FROM temp.stage s JOIN houses h ON h.code = s.code`,
+  refresh: [
+    // the flags of every house now in a touched group (a moved house's row moves with it)
+    `${UPSERT_HOUSE}
+  SELECT h.id, h.groupId, h.gridId, h.communityId, h.isKey,
+    EXISTS (SELECT 1 FROM commitments c WHERE c.houseId = h.id AND c.letterVersion = f.letterVersion
+      AND (c.contactId IS NULL OR c.contactId = h.contactId)),
+    EXISTS (SELECT 1 FROM submissions s WHERE s.houseId = h.id AND s.period = f.period AND s.status IN ('complete','approved')),
+    EXISTS (SELECT 1 FROM submissions s WHERE s.houseId = h.id AND s.period = f.period AND s.status = 'approved'),
+    (SELECT COUNT(*) FROM hazards z WHERE z.houseId = h.id AND z.status IN ${LIVE} AND +z.deadline < f.asOf)
+  FROM houses h, figure_state f WHERE h.groupId IN ${TOUCHED}
+  ${ON_HOUSE}`,
+    // rows of houses gone
+    `DELETE FROM figure_houses WHERE groupId IN ${TOUCHED} AND NOT EXISTS (SELECT 1 FROM houses h WHERE h.id = figure_houses.houseId)`,
+    // the touched groups summed afresh, noting the grids and communities they were in and are in
+    `INSERT OR IGNORE INTO temp.figure_places SELECT gridId, communityId FROM figure_groups WHERE groupId IN ${TOUCHED}`,
+    `DELETE FROM figure_groups WHERE groupId IN ${TOUCHED}`,
+    `INSERT INTO figure_groups (${GROUP_COLS})
+  SELECT groupId, gridId, communityId, SUM(houses), SUM(isKey), SUM(committed), SUM(submitted), SUM(approved), SUM(compliant),
+    SUM(hazardsOpen), SUM(hazardsOverdue)
+  FROM (SELECT groupId, gridId, communityId, 1 AS houses, isKey, committed, submitted, approved,
+      (committed AND approved AND overdue = 0) AS compliant, 0 AS hazardsOpen, 0 AS hazardsOverdue
+    FROM figure_houses WHERE groupId IN ${TOUCHED}
+    UNION ALL
+    SELECT z.groupId, z.gridId, z.communityId, 0, 0, 0, 0, 0, 0, 1, z.deadline < f.asOf
+    FROM hazards z, figure_state f WHERE z.groupId IN ${TOUCHED} AND +z.status IN ${LIVE})
+  GROUP BY 1, 2, 3`,
+    `INSERT OR IGNORE INTO temp.figure_places SELECT gridId, communityId FROM figure_groups WHERE groupId IN ${TOUCHED}`,
+    // their grids from their groups, their communities from their grids, the street from the communities
+    `DELETE FROM figure_grids WHERE (gridId, communityId) IN (SELECT gridId, communityId FROM temp.figure_places)`,
+    `INSERT INTO figure_grids SELECT gridId, communityId, ${SUMMED} FROM figure_groups
+  WHERE gridId IN (SELECT gridId FROM temp.figure_places) AND (gridId, communityId) IN (SELECT gridId, communityId FROM temp.figure_places)
+  GROUP BY 1, 2`,
+    `DELETE FROM figure_communities WHERE communityId IN (SELECT communityId FROM temp.figure_places)`,
+    `INSERT INTO figure_communities SELECT communityId, ${SUMMED} FROM figure_grids
+  WHERE communityId IN (SELECT communityId FROM temp.figure_places) GROUP BY 1`,
+    `DELETE FROM figure_street`,
+    `INSERT INTO figure_street SELECT 1, ${COUNTS.map((k) => `IFNULL(SUM(${k}), 0)`).join(', ')} FROM figure_communities`,
+    `UPDATE figure_state SET bulk = 0 WHERE id = 1`,
+  ],
+};
