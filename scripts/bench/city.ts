@@ -9,7 +9,9 @@
  * (their replies go first, and count against the cap) and the 10:00 monthly tip — on a sample of
  * BENCH_CITY_SAMPLE_ACCOUNTS accounts (2), searching the most rooms one account can serve and still
  * reach its last room by 17:00. Accounts are independent (each room has its own serving account),
- * so the city needs rooms ÷ that many. BENCH_CITY_FULL=1 then runs the whole city's day with that
+ * so the city needs rooms ÷ that many. Then that day again with one account more, the process
+ * crashed at 10:01 and an account lost for good at 12:01 (its rooms go to another member account),
+ * the queue drained after: duplicates and losses, both 0. BENCH_CITY_FULL=1 then runs the whole city's day with that
  * many accounts (hours on 2 cores: every send is several fsynced commits).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -39,8 +41,12 @@ async function main(): Promise<void> {
   const gapS = (pacing.intervalMs + pacing.jitterMs / 2 + pacing.roomSwitchMs) / 1000;
   const byTime = Math.floor(WINDOW_S / gapS);
   const perAccount = Math.min(byTime, pacing.dailyCap);
-  out(`bench:city — the 09:00 announcement to ${ROOMS.toLocaleString('en')} rooms (${HOUSES.toLocaleString('en')} houses) by 17:00 (${os.cpus().length} cores, Node ${process.version})`);
-  out(`  pacing: ${pacing.intervalMs / 1000} s + 0–${pacing.jitterMs / 1000} s + ${pacing.roomSwitchMs / 1000} s between rooms = ${gapS} s a send on average; ${pacing.dailyCap} sends per account per 24 h`);
+  out(
+    `bench:city — the 09:00 announcement to ${ROOMS.toLocaleString('en')} rooms (${HOUSES.toLocaleString('en')} houses) by 17:00 (${os.cpus().length} cores, Node ${process.version})`,
+  );
+  out(
+    `  pacing: ${pacing.intervalMs / 1000} s + 0–${pacing.jitterMs / 1000} s + ${pacing.roomSwitchMs / 1000} s between rooms = ${gapS} s a send on average; ${pacing.dailyCap} sends per account per 24 h`,
+  );
   out(`  arithmetic: 8 h ÷ ${gapS} s = ${byTime} sends; the cap allows ${pacing.dailyCap}: at most ${perAccount} rooms per account,`);
   out(`              so at least ${Math.ceil(ROOMS / perAccount)} accounts if the announcement were all they sent that day`);
 
@@ -77,6 +83,36 @@ async function main(): Promise<void> {
   }
   const accounts = Math.ceil(ROOMS / lo);
   out(`  => one account reaches ${lo} rooms by 17:00 (not ${hi}); ${ROOMS.toLocaleString('en')} rooms need ${accounts} accounts`);
+
+  // that day again, with a crash and a lost account: nothing sent twice, nothing lost (the queue drained after the day)
+  const withMember = SAMPLE + 1;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'anxin-bench-city-'));
+  try {
+    const r = await simulateCity({
+      houses: lo * 10 * withMember,
+      accounts: withMember,
+      days: 1,
+      dataDir: dir,
+      crashAt: '1 10:01',
+      loseAt: '1 12:01',
+      env: process.env,
+    });
+    const ok =
+      r.duplicates === 0 &&
+      r.lost === 0 &&
+      r.crash !== null &&
+      r.lostAccount !== null &&
+      r.lostAccount.roomsTakenOver === r.lostAccount.roomsServed;
+    out(
+      `  the same day with ${withMember} accounts of ${lo} rooms, the process crashed at 10:01 and an account lost at 12:01, then drained: ` +
+        `${r.sends.messages} messages; duplicates ${r.duplicates}, lost ${r.lost} (target 0, 0); ` +
+        `crash with ${r.crash?.leased ?? '?'} entries in flight and ${r.crash?.waiting ?? '?'} waiting; ` +
+        `the lost account's ${r.lostAccount?.roomsServed ?? '?'} rooms, ${r.lostAccount?.roomsTakenOver ?? '?'} taken over  ${ok ? 'OK' : 'FAIL'}`,
+    );
+    if (!ok) process.exitCode = 1;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 
   if (process.env.BENCH_CITY_FULL === '1') {
     out(`  the whole city's day with ${accounts} accounts (long):`);

@@ -423,13 +423,24 @@ Object.assign(SCHEMAS, {
     errors: { type: 'array', items: rowProblem, minItems: 1 },
     error: obj({ code: { type: 'string', const: 'roster_rows' }, message: s }),
   }),
-  Health: obj({
-    ok: { type: 'boolean' },
-    storage: { type: 'string', enum: ['sqlite', 'mongodb'] },
-    puppet: s,
-    loggedIn: { type: 'boolean' },
-    demo: { type: 'boolean' },
-  }),
+  Health: obj(
+    {
+      ok: { type: 'boolean' },
+      storage: { type: 'string', enum: ['sqlite', 'mongodb'] },
+      puppet: s,
+      loggedIn: { type: 'boolean' },
+      demo: { type: 'boolean' },
+      /** the kept figures (issue 29; a store that keeps them): the month they count, and what the last verifying recount found */
+      figures: obj({
+        period: s,
+        ready: { type: 'boolean' },
+        verifiedAt: nullableDate,
+        drifted: i,
+        repairs: i,
+      }),
+    },
+    ['ok', 'storage', 'puppet', 'loggedIn', 'demo'],
+  ),
   /** one event of a house's history (一户一档): its kind, when, a line in the caller's language, the photos it shows; more fields by kind */
   TimelineEntry: obj({
     kind: { type: 'string', enum: ['registration', 'review', 'edit', 'commitment', 'round', 'hazard', 'tip', 'points'] },

@@ -3,6 +3,28 @@ import { DEFAULT_SCHEDULE } from '../domain/default-schedule';
 import { dueRun, nextCronRun } from '../domain/schedule-time';
 import type { Deps } from '../services/deps';
 import { runSchedule } from './run-schedule';
+import { keepFiguresCurrent, verifyDue, verifyFigures } from '../services/figures/kept-figures';
+
+/**
+ * The kept figures' time-driven changes (issue 29) on each tick, apart from the schedules (a
+ * month's rebuild or a verifying recount never holds up a run): deadlines passed, a month
+ * begun or a letter published, and the verifying recount when due.
+ */
+function figuresTicker(deps: Deps): () => Promise<void> {
+  let busy = false;
+  return async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      await keepFiguresCurrent(deps);
+      if (await verifyDue(deps)) await verifyFigures(deps);
+    } catch (err) {
+      deps.log.error({ err }, 'kept figures tick failed');
+    } finally {
+      busy = false;
+    }
+  };
+}
 
 /** Stores the default schedule the first time; a schedule someone changed is left as it is. */
 export async function ensureDefaultSchedules(deps: Deps): Promise<void> {
@@ -52,7 +74,9 @@ export async function runDueSchedules(deps: Deps): Promise<{ name: string; runAt
 /** node-cron only ticks (once a minute, and once at start); the store says what is due. */
 export function startScheduler(deps: Deps): { stop(): void } {
   let busy = false;
+  const figures = figuresTicker(deps);
   const tick = async () => {
+    void figures();
     if (busy) return;
     busy = true;
     try {

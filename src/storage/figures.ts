@@ -39,6 +39,45 @@ export interface FigureStore {
   nextDeadline(now: Date): Promise<Date | null>;
   /** changes whenever anything this store reads may have changed (writes here, or by another process); null: unknown */
   revision(): string | null;
+  /** the figures kept as each write lands (issue 29); absent: this store recounts */
+  readonly kept?: KeptFigures;
+}
+
+/** What the kept counters count for: one month, one letter, hazards overdue at one instant. */
+export interface KeptState {
+  period: string;
+  letterVersion: number | null;
+  asOf: Date;
+  /** false while a new month or letter is being rebuilt (reads recount meanwhile) */
+  ready: boolean;
+  verifiedAt: Date | null;
+  /** places the last verifying recount found drifted (and repaired); all repairs since the store began */
+  drifted: number;
+  repairs: number;
+}
+
+/** A place whose kept counts differed from a recount: what the recount found minus what was kept. */
+export interface Drift extends Omit<FigureRow, 'key'> {
+  groupId: string;
+  gridId: string;
+  communityId: string;
+}
+
+/**
+ * Per-group counters updated in the same unit of work as every write that changes a house's
+ * figures; a scope's figures are sums of its groups' (issue 29). The same contract for every
+ * adapter (test/contract/kept-figures.contract.test.ts).
+ */
+export interface KeptFigures {
+  /** the kept figures for `q`, or null when they do not hold it (another month or letter, or a rebuild under way) */
+  read(q: FigureQuery): Promise<FigureRow[] | null>;
+  state(): Promise<KeptState>;
+  /** the kept instant moved to `now`: hazards whose deadline passed in between become overdue; returns how many */
+  advance(now: Date): Promise<number>;
+  /** counts for this month and letter from now on: a rebuild (in chunks, between other work) unless already so */
+  keep(period: string, letterVersion: number | null, now: Date): Promise<'kept' | 'rebuilt'>;
+  /** a recount off the event loop compared with the counters; drifted places repaired; what drifted */
+  verify(): Promise<{ drift: Drift[]; ms: number }>;
 }
 
 export const emptyFigures = (key: Id | null): FigureRow => ({

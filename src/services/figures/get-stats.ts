@@ -22,7 +22,8 @@ export const withRates = <R extends FigureRow>(r: R) => ({
 });
 
 /**
- * Figures are counted by the database; a result is reused only while nothing it depends on
+ * Figures are kept by the store for the current month and letter (issue 29); any other month
+ * (not closed) is counted by the database; a result is reused only while nothing it depends on
  * can have changed: the store's revision (every write here, or another process's commit)
  * and the clock before the next hazard deadline. So a cached figure always equals a recount.
  */
@@ -51,6 +52,9 @@ export async function countFigures(
   if (hit && hit.revision === `${revision}:${letterVersion}` && now.getTime() < hit.until) return { letterVersion, rows: hit.rows };
   // a closed month is what was true when it closed (issue 29): its frozen rows, not today's houses
   if (await isClosed(deps, q.period)) return { letterVersion, rows: await frozenFigures(deps, q) };
+  // the month and letter the store keeps counters for (issue 29): summed from its groups, no recount
+  const kept = await store.kept?.read({ ...q, letterVersion, now });
+  if (kept) return { letterVersion, rows: kept };
   // many callers asking the same at once share one count (a dashboard opened by a whole office)
   const flightKey = `${key}|${revision}:${letterVersion}`;
   let flight = revision !== null ? inFlight.get(flightKey) : undefined;

@@ -4,6 +4,8 @@
  * Column names match the domain's field names; dates are ISO-8601 UTC text, booleans 0/1,
  * json fields JSON text.
  */
+import { KEPT_FIGURES_MIGRATION } from './kept-figures-sql';
+
 export interface Migration {
   version: number;
   name: string;
@@ -301,6 +303,11 @@ ALTER TABLE landlords ADD COLUMN sms TEXT;
     sql: `
 ALTER TABLE submissions ADD COLUMN returnedItem TEXT;
 `,
+  },
+  {
+    version: 75,
+    name: 'issue 29: figures kept, not recounted — per-group counters kept by triggers in each write',
+    sql: KEPT_FIGURES_MIGRATION,
   },
 ];
 

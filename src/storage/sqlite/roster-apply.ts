@@ -3,6 +3,8 @@ import { DomainError } from '../../domain/errors';
 import { newId } from '../../domain/ids';
 import { CROSS_CHECK, ParentNames, type RosterRow, type RowError } from '../../domain/roster';
 import { LARGE_GROUP, type AppliedRoster, type RosterPreview, type RosterWarning } from '../roster-stage';
+import { BULK } from './kept-figures-sql';
+import { bulkFigures, type BulkFigures } from './sqlite-kept-figures';
 import { WAL_SIZE_LIMIT } from './wal-limit';
 
 const k = (...parts: string[]) => parts.join('\u0000');
@@ -42,6 +44,8 @@ export class RosterStage {
     grids: [] as { id: string; communityId: string; name: string }[],
     groups: [] as { id: string; communityId: string; gridId: string; name: string }[],
   };
+
+  private readonly bulk: BulkFigures;
 
   constructor(private readonly db: Database.Database) {
     db.pragma('busy_timeout = 60000'); // this thread may block: it is not the event loop
@@ -86,6 +90,7 @@ CREATE INDEX temp.stage_code ON stage(code, row); CREATE INDEX temp.stage_phone 
       this.parents.knownGroup(communityName.get(g.communityId) ?? '', gridName.get(g.gridId) ?? '', g.name);
     }
     for (const id of this.ids.values()) this.known.add(id);
+    this.bulk = bulkFigures(db);
   }
 
   private idOf(key: string, add: (id: string) => void): string {
@@ -277,9 +282,13 @@ CREATE INDEX temp.stage_code ON stage(code, row); CREATE INDEX temp.stage_phone 
         db.exec(`UPDATE stage SET landlordChanged = 1 FROM landlords l WHERE l.phone = stage.phone AND l.name <> stage.landlord`);
         // warnings are read before anything is written
         const warnings = this.warnings();
-        steps.forEach((step, i) => {
-          step();
-          onStep(i + 1, steps.length);
+        // the figures of every group a row's house leaves or joins refreshed once, at the end (not by triggers per house)
+        this.bulk(() => {
+          db.prepare(BULK.touchStaged).run();
+          steps.forEach((step, i) => {
+            step();
+            onStep(i + 1, steps.length);
+          });
         });
         const created = counts.created ?? 0;
         const updated = counts.updated ?? 0;

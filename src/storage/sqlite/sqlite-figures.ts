@@ -3,6 +3,7 @@ import { emptyFigures, type FigureQuery, type FigureRow, type FigureStore, type 
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { GroupCommit } from './group-commit';
+import { sqliteKeptFigures } from './sqlite-kept-figures';
 
 /** Above this many houses, counts run on a read-only connection in a worker thread. */
 const OFF_THREAD_HOUSES = 20_000;
@@ -116,7 +117,13 @@ export function sqliteFigures(
     return (await reader.all(sql, p)) as R[];
   };
 
+  /** the verifying recount always runs off the main thread when there is a file to open (issue 29) */
+  const offThread = async (sql: string, p: Record<string, unknown>): Promise<unknown[]> =>
+    reader ? reader.all(sql, p) : (stmt(sql).all(p) as unknown[]);
+  const kept = sqliteKeptFigures(db, commit, offThread);
+
   return {
+    kept,
     async figures(q) {
       const [houses, hazards] = await Promise.all([
         all<FigureRow>(houseSql(q), params(q)),

@@ -7,6 +7,7 @@ import { SPECS } from '../schema';
 import type { Collections, Store } from '../store';
 import { GroupCommit, type SyncCommitted } from './group-commit';
 import { sqliteFigures } from './sqlite-figures';
+import { bulkFigures } from './sqlite-kept-figures';
 import { sqliteRoster } from './sqlite-roster';
 import { ensureSpecIndexes, migrate } from './migrations';
 import { SqliteCollection } from './sqlite-collection';
@@ -22,6 +23,10 @@ import { WAL_SIZE_LIMIT } from './wal-limit';
  * repeated broadcast sends; that was the outbox pipelining its sent marks, since fixed.)
  */
 const WRITE_LOCK_WAIT_MS = 60_000;
+
+/** The collections whose records count in the kept figures, and the batch from which they are refreshed set-wise, not by triggers row by row. */
+const FIGURED = new Set(['houses', 'commitments', 'submissions', 'hazards']);
+const BULK_FROM = 200;
 
 export interface SqliteStoreOptions {
   /** the folder holding `anxin.db` and `photos/` */
@@ -65,8 +70,10 @@ export function createSqliteStore({ dataDir, offThreadHouses }: SqliteStoreOptio
   // writes queue that long, without blocking the event loop, rather than fail
   const walFile = wal ? walSync(path.join(dataDir, 'anxin.db')) : null;
   const commit = new GroupCommit(db, WRITE_LOCK_WAIT_MS, undefined, walFile?.sync);
+  // a batch of records that count in the figures refreshes them set-wise at its end (issue 29)
+  const bulk = { from: BULK_FROM, write: bulkFigures(db) };
   const collections = Object.fromEntries(
-    Object.entries(SPECS).map(([k, spec]) => [k, new SqliteCollection(db, spec as never, commit)]),
+    Object.entries(SPECS).map(([k, spec]) => [k, new SqliteCollection(db, spec as never, commit, FIGURED.has(k) ? bulk : undefined)]),
   ) as unknown as Collections;
   const nextSeq = db.prepare(
     `INSERT INTO sequences (name, value) VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value`,
