@@ -107,6 +107,8 @@ async function addHouse(store: Store, p: Place, code: string, isKey = false): Pr
 export interface OpsState {
   now: number;
   n: number;
+  /** records in a batch op (default 200: SQLite's set-wise refresh begins there) */
+  batch?: number;
 }
 
 const pick = <X>(r: () => number, xs: readonly X[]): X => xs[Math.floor(r() * xs.length)]!;
@@ -267,7 +269,7 @@ export async function randomOp(store: Store, r: () => number, s: OpsState): Prom
     const landlord = (await store.landlords.findOne({}))!;
     if (r() < 0.5) {
       await store.houses.insertMany(
-        Array.from({ length: 200 }, (_, i) => ({
+        Array.from({ length: s.batch ?? 200 }, (_, i) => ({
           code: `B${s.n}-${i}`,
           address: 'x',
           ...pick(r, places),
@@ -283,7 +285,7 @@ export async function randomOp(store: Store, r: () => number, s: OpsState): Prom
       return 'batch of houses';
     }
     const drafts = [];
-    for (let i = 0; i < 200; i += 1) {
+    for (let i = 0; i < (s.batch ?? 200); i += 1) {
       const h = pick(r, houses);
       drafts.push({
         ...at(h),

@@ -231,6 +231,11 @@ def cmd_create_indexes(db, cmd):
     c = db[cmd['createIndexes']]
     before = len(c.index_information())
     for ix in cmd.get('indexes', []):
+        # an index that exists with the same name and key: nothing to do, as on MongoDB (mongomock would
+        # re-check a partial unique index against every document, ignoring its filter, and refuse a reopen)
+        have = c.index_information().get(ix.get('name'))
+        if have and [tuple(k) for k in have['key']] == list(ix['key'].items()):
+            continue
         opts = {k: v for k, v in ix.items() if k in ('unique', 'sparse', 'expireAfterSeconds', 'partialFilterExpression')}
         try:
             c.create_index(list(ix['key'].items()), name=ix.get('name'), **opts)

@@ -7,6 +7,8 @@ import type { Collection, Draft, UpsertDraft, FieldsOptions, Filter, FindOptions
 import { keyOf, planUpsert } from '../upsert-plan';
 import { withMongoLock } from './mongo-lock';
 import type { MongoUnitOfWork } from './mongo-unit-of-work';
+import type { MongoKeptFigures } from './mongo-kept-figures';
+import { SPECS } from '../schema';
 import { toMongoFilter, toMongoSort } from './mongo-filter';
 import { translateMongoError } from './translate-error';
 
@@ -22,7 +24,35 @@ export class MongoCollection<E extends T.Entity> implements Collection<E> {
     private readonly model: Model<Doc>,
     private readonly spec: CollectionSpec<E>,
     private readonly uow: MongoUnitOfWork,
+    /** the kept figures, for the collections whose writes change them (issue 29) */
+    private readonly kept?: MongoKeptFigures,
   ) {}
+
+  /** A write and the kept figures brought up to date with it: one unit of work (a transaction on a replica set). */
+  private keeping<R>(fn: () => Promise<R>): Promise<R> {
+    return this.kept ? this.uow.run(fn) : fn();
+  }
+
+  /** the houses (and, for hazards, the groups) whose figures these records, before or after a write, are part of */
+  private async touch(docs: readonly (Doc | null | undefined)[]): Promise<void> {
+    if (!this.kept) return;
+    const houses: string[] = [];
+    const hazardGroups: string[] = [];
+    const isHouse = this.spec.name === SPECS.houses.name;
+    for (const d of docs) {
+      if (!d) continue;
+      const h = isHouse ? (d._id ?? d.id) : d.houseId;
+      if (typeof h === 'string') houses.push(h);
+      if (this.spec.name === SPECS.hazards.name && typeof d.groupId === 'string') hazardGroups.push(d.groupId);
+    }
+    await this.kept.touched({ houses, hazardGroups });
+  }
+
+  /** the records a filter matches, as much of them as `touch` reads (before a write changes or removes them) */
+  private async touchedBy(filter: Record<string, unknown>): Promise<Doc[]> {
+    if (!this.kept) return [];
+    return this.model.collection.find(filter, this.uow.opts({ projection: { houseId: 1, groupId: 1 } })).toArray();
+  }
 
   private filter(f: Filter<E>): Record<string, unknown> {
     return toMongoFilter(f as Record<string, unknown>, (o) => this.mongoose.trusted(o));
@@ -79,8 +109,11 @@ export class MongoCollection<E extends T.Entity> implements Collection<E> {
       const doc = this.toDoc(draft, new Date());
       // cast and validated by the schema; nulls kept (castObject would drop them, and SQLite returns them)
       const stored = await this.checked(doc);
-      await this.model.collection.insertOne(stored, this.uow.opts());
-      return this.toDomain(stored) as E;
+      return this.keeping(async () => {
+        await this.model.collection.insertOne(stored, this.uow.opts());
+        await this.touch([stored]);
+        return this.toDomain(stored) as E;
+      });
     });
   }
 
@@ -93,6 +126,7 @@ export class MongoCollection<E extends T.Entity> implements Collection<E> {
       if (this.uow.transactions && drafts.length <= TX_MAX)
         return this.uow.run(async () => {
           await this.model.collection.insertMany(docs, this.uow.opts({ ordered: true }));
+          await this.touch(docs);
           return drafts.length;
         });
       try {
@@ -106,6 +140,7 @@ export class MongoCollection<E extends T.Entity> implements Collection<E> {
         if (ours.length) await this.model.collection.deleteMany({ _id: { $in: ours } } as never);
         throw e;
       }
+      await this.touch(docs);
       return drafts.length;
     });
   }
@@ -168,49 +203,66 @@ export class MongoCollection<E extends T.Entity> implements Collection<E> {
   }
 
   update(id: T.Id, patch: Patch<E>): Promise<E | null> {
-    return this.guard(async () => {
-      const doc = await this.model
-        .findOneAndUpdate(this.filter({ id } as Filter<E>), { $set: this.setOf(patch, new Date()) }, { returnDocument: 'after' })
-        .session(this.uow.session() ?? null)
-        .lean<Doc>()
-        .exec();
-      return this.toDomain(doc);
-    });
+    return this.guard(() =>
+      this.keeping(async () => {
+        const before = await this.touchedBy(this.filter({ id } as Filter<E>));
+        const doc = await this.model
+          .findOneAndUpdate(this.filter({ id } as Filter<E>), { $set: this.setOf(patch, new Date()) }, { returnDocument: 'after' })
+          .session(this.uow.session() ?? null)
+          .lean<Doc>()
+          .exec();
+        await this.touch([...before, doc]);
+        return this.toDomain(doc);
+      }),
+    );
   }
 
   updateWhere(filter: Filter<E>, patch: Patch<E>): Promise<number> {
-    return this.guard(
-      async () =>
-        (
+    return this.guard(() =>
+      this.keeping(async () => {
+        const before = await this.touchedBy(this.filter(filter));
+        const n = (
           await this.model
             .updateMany(this.filter(filter), { $set: this.setOf(patch, new Date()) })
             .session(this.uow.session() ?? null)
             .exec()
-        ).matchedCount,
+        ).matchedCount;
+        if (before.length) await this.touch([...before, ...(await this.touchedBy({ _id: { $in: before.map((d) => d._id) } }))]);
+        return n;
+      }),
     );
   }
 
   delete(id: T.Id): Promise<boolean> {
-    return this.guard(
-      async () =>
-        (
-          await this.model
-            .deleteOne(this.filter({ id } as Filter<E>))
-            .session(this.uow.session() ?? null)
-            .exec()
-        ).deletedCount > 0,
+    return this.guard(() =>
+      this.keeping(async () => {
+        const before = await this.touchedBy(this.filter({ id } as Filter<E>));
+        const gone =
+          (
+            await this.model
+              .deleteOne(this.filter({ id } as Filter<E>))
+              .session(this.uow.session() ?? null)
+              .exec()
+          ).deletedCount > 0;
+        await this.touch(before);
+        return gone;
+      }),
     );
   }
 
   deleteWhere(filter: Filter<E>): Promise<number> {
-    return this.guard(
-      async () =>
-        (
+    return this.guard(() =>
+      this.keeping(async () => {
+        const before = await this.touchedBy(this.filter(filter));
+        const n = (
           await this.model
             .deleteMany(this.filter(filter))
             .session(this.uow.session() ?? null)
             .exec()
-        ).deletedCount,
+        ).deletedCount;
+        await this.touch(before);
+        return n;
+      }),
     );
   }
 
@@ -244,6 +296,17 @@ export class MongoCollection<E extends T.Entity> implements Collection<E> {
           });
           for (let i = 0; i < ops.length; i += CHUNK)
             await this.model.bulkWrite(ops.slice(i, i + CHUNK) as never, this.uow.opts({ ordered: true }));
+          // what changed, before and after (a house moved leaves its old group's counts through its kept row)
+          const changed = steps
+            .filter((st) => st.outcome !== 'unchanged')
+            .map((st) => (st.outcome === 'created' ? (st.draft.id as T.Id) : st.id));
+          if (this.kept && changed.length) {
+            const ids = new Set(changed);
+            const after: Doc[] = [];
+            for (let i = 0; i < changed.length; i += CHUNK)
+              after.push(...(await this.touchedBy({ _id: { $in: changed.slice(i, i + CHUNK) } })));
+            await this.touch([...(existing as unknown as Doc[]).filter((d) => ids.has(d.id as T.Id)), ...after]);
+          }
           return steps.map((s) => ({ id: s.outcome === 'created' ? (s.draft.id as T.Id) : s.id, outcome: s.outcome }));
         }),
       ),

@@ -12,49 +12,55 @@ const lookup = (from: string, as: string, and: Doc[], extra: Doc[] = [{ $limit: 
 });
 
 /**
+ * Each house of `q.where` with its flags for a month, letter and instant: committed (by its
+ * present holder), submitted, approved, its live hazards and those overdue. Shared by the
+ * recount and the kept figures' verifying recount (issue 29).
+ */
+export const flags = (q: Pick<FigureQuery, 'where' | 'period' | 'letterVersion' | 'now'>): Doc[] => [
+  { $match: { ...q.where } },
+  // by the house's present holder (one made by no contact counts for the house), as in SQLite (issue 25)
+  {
+    $lookup: {
+      from: SPECS.commitments.name,
+      let: { h: '$_id', holder: '$contactId' },
+      pipeline: [
+        {
+          $match: {
+            $expr: {
+              $and: [
+                { $eq: ['$houseId', '$$h'] },
+                { $eq: ['$letterVersion', q.letterVersion ?? -1] },
+                { $or: [{ $eq: [{ $ifNull: ['$contactId', null] }, null] }, { $eq: ['$contactId', '$$holder'] }] },
+              ],
+            },
+          },
+        },
+        { $limit: 1 },
+        { $project: { _id: 1 } },
+      ],
+      as: 'c',
+    },
+  },
+  lookup(SPECS.submissions.name, 's', [{ $eq: ['$period', q.period] }], [{ $project: { status: 1, reviewedBy: 1, updatedAt: 1 } }]),
+  lookup(SPECS.hazards.name, 'z', [{ $in: ['$status', LIVE] }], [{ $project: { deadline: 1 } }]),
+  {
+    $addFields: {
+      committed: { $gt: [{ $size: '$c' }, 0] },
+      submitted: { $anyElementTrue: [{ $map: { input: '$s', in: { $in: ['$$this.status', ['complete', 'approved']] } } }] },
+      approved: { $anyElementTrue: [{ $map: { input: '$s', in: { $eq: ['$$this.status', 'approved'] } } }] },
+      hazardsOpen: { $size: '$z' },
+      hazardsOverdue: { $size: { $filter: { input: '$z', cond: { $lt: ['$$this.deadline', q.now] } } } },
+    },
+  },
+];
+
+/**
  * The figures as aggregation pipelines (issue 11), the same definitions as the SQLite
  * adapter's SQL: each house of the scope looked up against its commitment, submissions and
  * overdue hazards (by the `houseId` indexes), grouped on the server.
  */
 export function mongoFigures(conn: mongoose.Connection): FigureStore {
   const coll = (name: keyof typeof SPECS) => conn.collection(SPECS[name].name);
-  const flags = (q: FigureQuery): Doc[] => [
-    { $match: { ...q.where } },
-    // by the house's present holder (one made by no contact counts for the house), as in SQLite (issue 25)
-    {
-      $lookup: {
-        from: SPECS.commitments.name,
-        let: { h: '$_id', holder: '$contactId' },
-        pipeline: [
-          {
-            $match: {
-              $expr: {
-                $and: [
-                  { $eq: ['$houseId', '$$h'] },
-                  { $eq: ['$letterVersion', q.letterVersion ?? -1] },
-                  { $or: [{ $eq: [{ $ifNull: ['$contactId', null] }, null] }, { $eq: ['$contactId', '$$holder'] }] },
-                ],
-              },
-            },
-          },
-          { $limit: 1 },
-          { $project: { _id: 1 } },
-        ],
-        as: 'c',
-      },
-    },
-    lookup(SPECS.submissions.name, 's', [{ $eq: ['$period', q.period] }], [{ $project: { status: 1, reviewedBy: 1, updatedAt: 1 } }]),
-    lookup(SPECS.hazards.name, 'z', [{ $in: ['$status', LIVE] }], [{ $project: { deadline: 1 } }]),
-    {
-      $addFields: {
-        committed: { $gt: [{ $size: '$c' }, 0] },
-        submitted: { $anyElementTrue: [{ $map: { input: '$s', in: { $in: ['$$this.status', ['complete', 'approved']] } } }] },
-        approved: { $anyElementTrue: [{ $map: { input: '$s', in: { $eq: ['$$this.status', 'approved'] } } }] },
-        hazardsOpen: { $size: '$z' },
-        hazardsOverdue: { $size: { $filter: { input: '$z', cond: { $lt: ['$$this.deadline', q.now] } } } },
-      },
-    },
-  ];
   const one = (cond: unknown) => ({ $sum: { $cond: [cond, 1, 0] } });
   return {
     async figures(q) {

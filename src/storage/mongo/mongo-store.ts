@@ -1,11 +1,12 @@
 import mongoose from 'mongoose';
 import { collectionRoster } from '../collection-roster';
-import type { FigureStore } from '../figures';
+import type { FigureStore, KeptFigures } from '../figures';
 import { SPECS } from '../schema';
 import type { Collections, Store } from '../store';
 import { GridFsBlobStore } from './gridfs-blob-store';
 import { MongoCollection } from './mongo-collection';
 import { mongoFigures } from './mongo-figures';
+import { FIGURED, mongoKeptFigures } from './mongo-kept-figures';
 import { toMongooseSchema } from './mongo-schema';
 import { translateMongoError } from './translate-error';
 import { MongoUnitOfWork, WRITE_CONCERN } from './mongo-unit-of-work';
@@ -65,6 +66,17 @@ function guarded(f: FigureStore, guard: <R>(what: string, fn: () => Promise<R>) 
   };
 }
 
+/** The kept figures with driver errors translated, as the recount's are. */
+function guardedKept(k: KeptFigures, guard: <R>(what: string, fn: () => Promise<R>) => Promise<R>): KeptFigures {
+  return {
+    read: (q) => guard('figures', () => k.read(q)),
+    state: () => guard('figures', () => k.state()),
+    advance: (now) => guard('figures', () => k.advance(now)),
+    keep: (p, l, now) => guard('figures', () => k.keep(p, l, now)),
+    verify: () => guard('figures', () => k.verify()),
+  };
+}
+
 /** The MongoDB adapter: one model per spec, indexes built on start, photos in GridFS. */
 export async function createMongoStore({
   uri,
@@ -120,8 +132,15 @@ export async function createMongoStore({
     ([k, spec]) => [k, conn.model<Record<string, unknown>>(spec.name, toMongooseSchema(spec), spec.name), spec] as const,
   );
   await Promise.all(models.map(([, model]) => model.init()));
+  // the counters kept as each write of a figured collection lands (issue 29)
+  const kept = mongoKeptFigures(conn, uow);
+  await conn.collection('figure_houses').createIndex({ groupId: 1 });
+  await conn.collection('figure_groups').createIndex({ groupId: 1 });
+  await conn.collection('figure_groups').createIndex({ gridId: 1 });
+  await conn.collection('figure_groups').createIndex({ communityId: 1 });
+  await conn.collection('figure_grids').createIndex({ communityId: 1 });
   const collections = Object.fromEntries(
-    models.map(([k, model, spec]) => [k, new MongoCollection(m, model, spec as never, uow)]),
+    models.map(([k, model, spec]) => [k, new MongoCollection(m, model, spec as never, uow, FIGURED.has(spec.name) ? kept : undefined)]),
   ) as unknown as Collections;
   const blobs = new GridFsBlobStore(conn, m.mongo.GridFSBucket);
   await blobs.ensureIndexes();
@@ -133,6 +152,7 @@ export async function createMongoStore({
     kind: 'mongodb',
     ...collections,
     ...guarded(mongoFigures(conn), guard),
+    kept: guardedKept(kept, guard),
     blobs,
     roster: collectionRoster(collections),
     nextSequence: (name: string) =>
