@@ -75,7 +75,9 @@ it('the figures of a community, grid or group are counted through indexes', asyn
   const base = { period: '2026-11', letterVersion: 1, now: new Date() };
   const out: string[] = [];
   for (const where of [{ communityId: h.communityId }, { gridId: h.gridId }, { groupId: h.groupId }]) {
-    for (const by of ['all', 'grid', 'group'] as const) out.push(...faults({ what: `figures ${JSON.stringify(where)} by ${by}`, plan: explainFigures({ ...base, where, by }) }, true).filter((f) => !f.includes('GROUP BY')));
+    for (const by of ['all', 'grid', 'group'] as const) out.push(...faults({ what: `figures ${JSON.stringify(where)} by ${by}`, plan: explainFigures({ ...base, where, by }) }, true).filter((f) => !f.includes('GROUP BY') && !/: SCAN f$/.test(f)));
   }
+  // (SCAN f reads the houses' flags as a co-routine yields them, each once; the houses inside it are searched by index,
+  // which the faults above would name)
   expect(out).toEqual([]);
 });

@@ -171,7 +171,9 @@ export const INSTANT_STALE = `SELECT EXISTS (SELECT 1 FROM hazards z, figure_sta
   WHERE z.status IN ${LIVE} AND z.deadline >= MIN(f.asOf, @now) AND z.deadline < MAX(f.asOf, @now)) AS stale`;
 
 /**
- * The verifying recount, as ONE statement (one snapshot): every place's counts from the
+ * The verifying recount, as ONE statement (one snapshot). (Its per-house part carries LIMIT -1 so
+ * SQLite runs it as a co-routine, each flag computed once: flattened into the sums, a flag named
+ * twice — committed, then in compliant — was computed twice, 8.3 s → 4.8 s at 1,000,000 houses.) every place's counts from the
  * records, under the kept month, letter and instant, minus what figure_groups keeps; the
  * places where anything differs, with both. Run on the read-only connection in the worker.
  */
@@ -186,7 +188,7 @@ counted AS (
       EXISTS (SELECT 1 FROM submissions s WHERE s.houseId = h.id AND s.period = f.period AND s.status IN ('complete','approved')) AS s,
       EXISTS (SELECT 1 FROM submissions s WHERE s.houseId = h.id AND s.period = f.period AND s.status = 'approved') AS a,
       EXISTS (SELECT 1 FROM hazards z WHERE z.houseId = h.id AND z.status IN ${LIVE} AND +z.deadline < f.asOf) AS o
-    FROM houses h, f) h GROUP BY 1, 2, 3
+    FROM houses h, f LIMIT -1) h GROUP BY 1, 2, 3
   UNION ALL
   SELECT z.groupId, z.gridId, z.communityId, 0, 0, 0, 0, 0, 0, COUNT(*), SUM(z.deadline < f.asOf)
   FROM hazards z, f WHERE z.status IN ${LIVE} GROUP BY 1, 2, 3
