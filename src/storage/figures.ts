@@ -91,3 +91,31 @@ export const emptyFigures = (key: Id | null): FigureRow => ({
   hazardsOpen: 0,
   hazardsOverdue: 0,
 });
+
+/**
+ * `keep` as both stores run it: 'kept' when the state already holds the month and letter;
+ * otherwise one rebuild at a time in this process — a call for the one under way waits for it,
+ * a call for another month or letter waits its turn.
+ */
+export function keeper(
+  holds: (period: string, letterVersion: number | null) => Promise<boolean>,
+  rebuild: (period: string, letterVersion: number | null, now: Date) => Promise<'rebuilt'>,
+): KeptFigures['keep'] {
+  let rebuilding: { key: string; done: Promise<'rebuilt'> } | null = null;
+  return async (period, letterVersion, now) => {
+    if (await holds(period, letterVersion)) return 'kept';
+    const key = `${period}:${letterVersion}`;
+    while (rebuilding && rebuilding.key !== key) await rebuilding.done.catch(() => undefined);
+    if (await holds(period, letterVersion)) return 'kept';
+    if (!rebuilding) {
+      const r = { key, done: rebuild(period, letterVersion, now) };
+      rebuilding = r;
+      void r.done
+        .finally(() => {
+          if (rebuilding === r) rebuilding = null;
+        })
+        .catch(() => undefined);
+    }
+    return rebuilding.done;
+  };
+}

@@ -6,23 +6,15 @@
 import type { FigureQuery, FigureRow } from '../../src/storage/figures';
 import type { Store } from '../../src/storage/store';
 import type * as T from '../../src/domain/types';
+import { seeded } from '../../scripts/sim/virtual-time';
 
 export const PERIOD = '2026-11';
 export const OTHER_PERIOD = '2026-12';
 export const START = Date.parse('2026-11-15T02:00:00Z');
 const HOUR = 3600_000;
 
-/** mulberry32: the same sequence from the same seed */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** the same sequence from the same seed (the simulation's mulberry32) */
+export const prng = seeded;
 
 interface Place {
   communityId: string;

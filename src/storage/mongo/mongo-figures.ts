@@ -54,6 +54,24 @@ export const flags = (q: Pick<FigureQuery, 'where' | 'period' | 'letterVersion' 
   },
 ];
 
+const one = (cond: unknown) => ({ $sum: { $cond: [cond, 1, 0] } });
+/** the houses' counts (from `flags`), grouped by `id` */
+export const houseCounts = (id: unknown) => ({
+  $group: {
+    _id: id,
+    houses: { $sum: 1 },
+    keyHouses: one('$isKey'),
+    committed: one('$committed'),
+    submitted: one('$submitted'),
+    approved: one('$approved'),
+    compliant: one({ $and: ['$committed', '$approved', { $eq: ['$hazardsOverdue', 0] }] }),
+  },
+});
+/** live hazards' counts grouped by `id`, overdue at `now` */
+export const hazardCounts = (id: unknown, now: Date) => ({
+  $group: { _id: id, hazardsOpen: { $sum: 1 }, hazardsOverdue: one({ $lt: ['$deadline', now] }) },
+});
+
 /**
  * The figures as aggregation pipelines (issue 11), the same definitions as the SQLite
  * adapter's SQL: each house of the scope looked up against its commitment, submissions and
@@ -61,32 +79,15 @@ export const flags = (q: Pick<FigureQuery, 'where' | 'period' | 'letterVersion' 
  */
 export function mongoFigures(conn: mongoose.Connection): FigureStore {
   const coll = (name: keyof typeof SPECS) => conn.collection(SPECS[name].name);
-  const one = (cond: unknown) => ({ $sum: { $cond: [cond, 1, 0] } });
   return {
     async figures(q) {
       const key = FIELD[q.by];
       const [houses, hazards] = await Promise.all([
         coll('houses')
-          .aggregate([
-            ...flags(q),
-            {
-              $group: {
-                _id: key,
-                houses: { $sum: 1 },
-                keyHouses: one('$isKey'),
-                committed: one('$committed'),
-                submitted: one('$submitted'),
-                approved: one('$approved'),
-                compliant: one({ $and: ['$committed', '$approved', { $eq: ['$hazardsOverdue', 0] }] }),
-              },
-            },
-          ])
+          .aggregate([...flags(q), houseCounts(key)])
           .toArray(),
         coll('hazards')
-          .aggregate([
-            { $match: { ...q.where, status: { $in: LIVE } } },
-            { $group: { _id: key, hazardsOpen: { $sum: 1 }, hazardsOverdue: one({ $lt: ['$deadline', q.now] }) } },
-          ])
+          .aggregate([{ $match: { ...q.where, status: { $in: LIVE } } }, hazardCounts(key, q.now)])
           .toArray(),
       ]);
       const rows = new Map<string | null, FigureRow>(

@@ -1,7 +1,7 @@
 import type mongoose from 'mongoose';
-import { emptyFigures, type Drift, type FigureQuery, type FigureRow, type KeptFigures, type KeptState } from '../figures';
+import { emptyFigures, keeper, type Drift, type FigureQuery, type FigureRow, type KeptFigures, type KeptState } from '../figures';
 import { SPECS } from '../schema';
-import { flags } from './mongo-figures';
+import { flags, hazardCounts, houseCounts } from './mongo-figures';
 import { withMongoLock } from './mongo-lock';
 import type { MongoUnitOfWork } from './mongo-unit-of-work';
 
@@ -48,16 +48,12 @@ export interface MongoKeptFigures extends KeptFigures {
   touched(t: Touched): Promise<void>;
 }
 
-const zero = (): Counts => ({
-  houses: 0,
-  keyHouses: 0,
-  committed: 0,
-  submitted: 0,
-  approved: 0,
-  compliant: 0,
-  hazardsOpen: 0,
-  hazardsOverdue: 0,
-});
+const zero = (): Counts => {
+  const { key: _key, ...counts } = emptyFigures(null);
+  return counts;
+};
+/** a group's place, as an aggregation's group key */
+const PLACE_ID = { groupId: '$groupId', gridId: '$gridId', communityId: '$communityId' };
 const placeKey = (p: Place) => `${p.groupId}\u0000${p.gridId}\u0000${p.communityId}`;
 const part = (r: HouseRow, sign: 1 | -1): Partial<Counts> => ({
   houses: sign,
@@ -223,19 +219,7 @@ export function mongoKeptFigures(conn: mongoose.Connection, uow: MongoUnitOfWork
       const chunk = groupIds.slice(i, i + CHUNK);
       const [counted, kept] = await Promise.all([
         src.hazards
-          .aggregate(
-            [
-              { $match: { groupId: { $in: chunk }, status: { $in: LIVE } } },
-              {
-                $group: {
-                  _id: { groupId: '$groupId', gridId: '$gridId', communityId: '$communityId' },
-                  open: { $sum: 1 },
-                  overdue: { $sum: { $cond: [{ $lt: ['$deadline', st.asOf] }, 1, 0] } },
-                },
-              },
-            ],
-            o(),
-          )
+          .aggregate([{ $match: { groupId: { $in: chunk }, status: { $in: LIVE } } }, hazardCounts(PLACE_ID, st.asOf)], o())
           .toArray(),
         groups
           .find(
@@ -250,7 +234,8 @@ export function mongoKeptFigures(conn: mongoose.Connection, uow: MongoUnitOfWork
           hazardsOpen: -((g.hazardsOpen as number) ?? 0),
           hazardsOverdue: -((g.hazardsOverdue as number) ?? 0),
         });
-      for (const c of counted) deltaOf(deltas, c._id as Place, { hazardsOpen: c.open as number, hazardsOverdue: c.overdue as number });
+      for (const c of counted)
+        deltaOf(deltas, c._id as Place, { hazardsOpen: c.hazardsOpen as number, hazardsOverdue: c.hazardsOverdue as number });
       await add(deltas);
     }
   };
@@ -310,7 +295,6 @@ export function mongoKeptFigures(conn: mongoose.Connection, uow: MongoUnitOfWork
   const holds = (st: StateDoc | null, period: string, letterVersion: number | null): st is StateDoc =>
     Boolean(st && st.ready && st.period === period && st.letterVersion === (letterVersion ?? -1));
 
-  let rebuilding: { key: string; done: Promise<'rebuilt'> } | null = null;
   const rebuild = async (period: string, letterVersion: number | null, now: Date): Promise<'rebuilt'> => {
     await init();
     await moveTo(now);
@@ -363,36 +347,9 @@ export function mongoKeptFigures(conn: mongoose.Connection, uow: MongoUnitOfWork
   /** the verifying recount by group, grid and community (on the server), under the kept state */
   const recount = async (st: StateDoc): Promise<Map<string, { place: Place; c: Counts }>> => {
     const q = { where: {}, period: st.period, letterVersion: st.letterVersion === -1 ? null : st.letterVersion, now: st.asOf };
-    const one = (cond: unknown) => ({ $sum: { $cond: [cond, 1, 0] } });
     const [houses, hazards] = await Promise.all([
-      src.houses
-        .aggregate([
-          ...flags(q),
-          {
-            $group: {
-              _id: { groupId: '$groupId', gridId: '$gridId', communityId: '$communityId' },
-              houses: { $sum: 1 },
-              keyHouses: one('$isKey'),
-              committed: one('$committed'),
-              submitted: one('$submitted'),
-              approved: one('$approved'),
-              compliant: one({ $and: ['$committed', '$approved', { $eq: ['$hazardsOverdue', 0] }] }),
-            },
-          },
-        ])
-        .toArray(),
-      src.hazards
-        .aggregate([
-          { $match: { status: { $in: LIVE } } },
-          {
-            $group: {
-              _id: { groupId: '$groupId', gridId: '$gridId', communityId: '$communityId' },
-              hazardsOpen: { $sum: 1 },
-              hazardsOverdue: one({ $lt: ['$deadline', st.asOf] }),
-            },
-          },
-        ])
-        .toArray(),
+      src.houses.aggregate([...flags(q), houseCounts(PLACE_ID)]).toArray(),
+      src.hazards.aggregate([{ $match: { status: { $in: LIVE } } }, hazardCounts(PLACE_ID, st.asOf)]).toArray(),
     ]);
     const out = new Map<string, { place: Place; c: Counts }>();
     for (const r of [...houses, ...hazards]) {
@@ -477,28 +434,14 @@ export function mongoKeptFigures(conn: mongoose.Connection, uow: MongoUnitOfWork
       };
     },
     advance: (now) => moveTo(now),
-    async keep(period, letterVersion, now) {
-      if (holds(await readState(), period, letterVersion)) {
-        if (!checked) {
-          checked = true;
-          await api.verify();
-        }
-        return 'kept';
+    keep: keeper(async (period, letterVersion) => {
+      if (!holds(await readState(), period, letterVersion)) return false;
+      if (!checked) {
+        checked = true;
+        await api.verify();
       }
-      const key = `${period}:${letterVersion}`;
-      while (rebuilding && rebuilding.key !== key) await rebuilding.done.catch(() => undefined);
-      if (holds(await readState(), period, letterVersion)) return 'kept';
-      if (!rebuilding) {
-        const r = { key, done: rebuild(period, letterVersion, now) };
-        rebuilding = r;
-        void r.done
-          .finally(() => {
-            if (rebuilding === r) rebuilding = null;
-          })
-          .catch(() => undefined);
-      }
-      return rebuilding.done;
-    },
+      return true;
+    }, rebuild),
     async verify() {
       const t0 = performance.now();
       const st = await readState();

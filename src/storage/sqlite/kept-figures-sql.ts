@@ -16,14 +16,17 @@ const LIVE = `('open','rectified')`;
  */
 const NOT_BULK = `(SELECT bulk FROM figure_state WHERE id = 1) = 0`;
 
-/** A house's flags, for the house with id `id` (an SQL expression), as a SELECT of figure_houses' columns. */
-const houseRow = (id: string) => `
-  SELECT h.id, h.groupId, h.gridId, h.communityId, h.isKey,
-    EXISTS (SELECT 1 FROM commitments c WHERE c.houseId = h.id AND c.letterVersion = f.letterVersion
+/** A house `h`'s flags under the kept state `f`: committed (by its present holder), submitted, approved, overdue hazards. */
+const FLAGS = `EXISTS (SELECT 1 FROM commitments c WHERE c.houseId = h.id AND c.letterVersion = f.letterVersion
       AND (c.contactId IS NULL OR c.contactId = h.contactId)),
     EXISTS (SELECT 1 FROM submissions s WHERE s.houseId = h.id AND s.period = f.period AND s.status IN ('complete','approved')),
     EXISTS (SELECT 1 FROM submissions s WHERE s.houseId = h.id AND s.period = f.period AND s.status = 'approved'),
-    (SELECT COUNT(*) FROM hazards z WHERE z.houseId = h.id AND z.status IN ${LIVE} AND +z.deadline < f.asOf)
+    (SELECT COUNT(*) FROM hazards z WHERE z.houseId = h.id AND z.status IN ${LIVE} AND +z.deadline < f.asOf)`;
+
+/** A house's flags, for the house with id `id` (an SQL expression), as a SELECT of figure_houses' columns. */
+const houseRow = (id: string) => `
+  SELECT h.id, h.groupId, h.gridId, h.communityId, h.isKey,
+    ${FLAGS}
   FROM houses h, figure_state f WHERE h.id = ${id}`;
 
 /** One flag of the house `figure_houses.houseId`, recomputed where it stands (a source trigger's narrow update). */
@@ -54,11 +57,7 @@ export const REFRESH_ONE = `${UPSERT_HOUSE} ${houseRow('@id')} ${ON_HOUSE}`;
 /** The flags of the houses with @after < id <= @last (a chunk of a rebuild). */
 export const REFRESH_CHUNK = `${UPSERT_HOUSE}
   SELECT h.id, h.groupId, h.gridId, h.communityId, h.isKey,
-    EXISTS (SELECT 1 FROM commitments c WHERE c.houseId = h.id AND c.letterVersion = f.letterVersion
-      AND (c.contactId IS NULL OR c.contactId = h.contactId)),
-    EXISTS (SELECT 1 FROM submissions s WHERE s.houseId = h.id AND s.period = f.period AND s.status IN ('complete','approved')),
-    EXISTS (SELECT 1 FROM submissions s WHERE s.houseId = h.id AND s.period = f.period AND s.status = 'approved'),
-    (SELECT COUNT(*) FROM hazards z WHERE z.houseId = h.id AND z.status IN ${LIVE} AND +z.deadline < f.asOf)
+    ${FLAGS}
   FROM houses h, figure_state f WHERE h.id > @after AND h.id <= @last
   ${ON_HOUSE}`;
 
@@ -210,11 +209,7 @@ export const REPAIR_PLACE = [
     AND NOT EXISTS (SELECT 1 FROM houses h WHERE h.id = figure_houses.houseId AND h.groupId = @groupId AND h.gridId = @gridId AND h.communityId = @communityId)`,
   `${UPSERT_HOUSE}
   SELECT h.id, h.groupId, h.gridId, h.communityId, h.isKey,
-    EXISTS (SELECT 1 FROM commitments c WHERE c.houseId = h.id AND c.letterVersion = f.letterVersion
-      AND (c.contactId IS NULL OR c.contactId = h.contactId)),
-    EXISTS (SELECT 1 FROM submissions s WHERE s.houseId = h.id AND s.period = f.period AND s.status IN ('complete','approved')),
-    EXISTS (SELECT 1 FROM submissions s WHERE s.houseId = h.id AND s.period = f.period AND s.status = 'approved'),
-    (SELECT COUNT(*) FROM hazards z WHERE z.houseId = h.id AND z.status IN ${LIVE} AND +z.deadline < f.asOf)
+    ${FLAGS}
   FROM houses h, figure_state f WHERE h.groupId = @groupId AND h.gridId = @gridId AND h.communityId = @communityId
   ${ON_HOUSE}`,
   `INSERT INTO figure_groups (${GROUP_COLS})
@@ -283,11 +278,7 @@ export const BULK = {
     // the flags of every house now in a touched group (a moved house's row moves with it)
     `${UPSERT_HOUSE}
   SELECT h.id, h.groupId, h.gridId, h.communityId, h.isKey,
-    EXISTS (SELECT 1 FROM commitments c WHERE c.houseId = h.id AND c.letterVersion = f.letterVersion
-      AND (c.contactId IS NULL OR c.contactId = h.contactId)),
-    EXISTS (SELECT 1 FROM submissions s WHERE s.houseId = h.id AND s.period = f.period AND s.status IN ('complete','approved')),
-    EXISTS (SELECT 1 FROM submissions s WHERE s.houseId = h.id AND s.period = f.period AND s.status = 'approved'),
-    (SELECT COUNT(*) FROM hazards z WHERE z.houseId = h.id AND z.status IN ${LIVE} AND +z.deadline < f.asOf)
+    ${FLAGS}
   FROM houses h, figure_state f WHERE h.groupId IN ${TOUCHED}
   ${ON_HOUSE}`,
     // rows of houses gone

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { emptyFigures, type Drift, type FigureQuery, type FigureRow, type KeptFigures, type KeptState } from '../figures';
+import { emptyFigures, keeper, type Drift, type FigureQuery, type FigureRow, type KeptFigures, type KeptState } from '../figures';
 import type { GroupCommit } from './group-commit';
 import {
   BULK,
@@ -95,7 +95,6 @@ export function sqliteKeptFigures(
       })(),
     );
 
-  let rebuilding: { key: string; done: Promise<'rebuilt'> } | null = null;
   const rebuild = async (period: string, letterVersion: number | null, now: Date): Promise<'rebuilt'> => {
     await moveTo(now);
     const p = { period, letterVersion: letterVersion ?? -1 };
@@ -146,23 +145,7 @@ export function sqliteKeptFigures(
       };
     },
     advance: (now) => moveTo(now),
-    async keep(period, letterVersion, now) {
-      if (holds(read(), period, letterVersion)) return 'kept';
-      const key = `${period}:${letterVersion}`;
-      // one rebuild at a time; a call for the one under way waits for it
-      while (rebuilding && rebuilding.key !== key) await rebuilding.done.catch(() => undefined);
-      if (holds(read(), period, letterVersion)) return 'kept';
-      if (!rebuilding) {
-        const r = { key, done: rebuild(period, letterVersion, now) };
-        rebuilding = r;
-        void r.done
-          .finally(() => {
-            if (rebuilding === r) rebuilding = null;
-          })
-          .catch(() => undefined);
-      }
-      return rebuilding.done;
-    },
+    keep: keeper(async (period, letterVersion) => holds(read(), period, letterVersion), rebuild),
     async verify() {
       const t0 = performance.now();
       if (read().ready !== 1) return { drift: [], ms: 0 };
