@@ -183,10 +183,11 @@ export function mongoKeptFigures(conn: mongoose.Connection, uow: MongoUnitOfWork
       const approved = new Set(submissions.filter((s) => s.status === 'approved').map((s) => s.houseId as string));
       const late = new Set(overdue.map((z) => z.houseId as string));
       const before = new Map(old.map((r) => [r._id as unknown as string, r as unknown as HouseRow]));
+      const byId = new Map(houses.map((h) => [h._id as unknown as string, h]));
       const deltas = new Map<string, { place: Place; d: Partial<Counts> }>();
       const ops: object[] = [];
       for (const id of chunk) {
-        const h = houses.find((x) => (x._id as unknown as string) === id);
+        const h = byId.get(id);
         const prev = before.get(id);
         if (prev) deltaOf(deltas, prev, part(prev, -1));
         if (!h) {
