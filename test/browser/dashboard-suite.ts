@@ -44,9 +44,9 @@ export function dashboardSuite(sizes: readonly (typeof SIZES)[number][]): void {
   suite.each(sizes)('the dashboard at %o', (size) => {
     const n = SIZES.indexOf(size);
     /**
-     * Sign-in and every page run at each size; the workflows below, each at one size in turn (the
-     * phone, then the desktop): each task is also done at both sizes by its own page's test
-     * (review-queue, broadcast-reach, import, staff-records…), and the suite's time is shared.
+     * Sign-in and every page run at each size given; the workflows below, each at one size in turn
+     * (given two sizes: the phone, then the desktop). dashboard.test.ts gives the desktop's alone:
+     * the phone's pages and cards are phone.test.ts's.
      */
     let turn = 0;
     const atOneSize = (): jest.It => (sizes[turn++ % sizes.length] === size ? it : it.skip);

@@ -1,11 +1,13 @@
 /**
- * Issue 26, item 2 (hazards and tips): a street admin, in Debian's chromium at 390×844 and 1280×900,
+ * Issue 26, item 2 (hazards and tips): a street admin, in Debian's chromium at 1280×900,
  * opens a hazard on a house, closes and reopens it, filters the overdue ones, accepts a tip with a
  * hazard described in their own words and rejects another with a reason — each checked through the
  * API. A group's head reads hazards and is offered none of the buttons.
+ * (At 1280×900 only: the phone's 390×844 is walked page by page by phone.test.ts — every page an
+ * admin and a community's staff see fits, every action on screen — and nothing here is phone-only markup.)
  */
 import type { Browser, Page } from 'playwright-core';
-import { demoInChromium, input, shot, signIn, SIZES, watchedPage, type DemoApp, endsClean } from '../support/browser';
+import { demoInChromium, DESKTOP, input, shot, signIn, SIZES, watchedPage, type DemoApp, endsClean } from '../support/browser';
 import { seededJpeg } from '../support/images';
 import { until, type Json } from '../support/sim-client';
 
@@ -32,7 +34,7 @@ async function tipAbout(code: string, said: string, who: string): Promise<Json> 
   return until(async () => (await tips()).find((t) => String(t.text).includes(said)) ?? false);
 }
 
-suite.each(SIZES)('hazards and tips at %o', (size) => {
+suite.each([DESKTOP])('hazards and tips at %o', (size) => {
   const n = SIZES.indexOf(size);
 
   it('opens, closes and reopens a hazard, filters the overdue ones, accepts a tip with staff\'s own words and rejects another', async () => {

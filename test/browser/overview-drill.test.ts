@@ -1,14 +1,16 @@
 /**
- * Issue 26 (item 5), the overview's drill-down and refresh in Chromium at 390×844 and 1280×900:
- * staff click from the street to a community, a grid, a group and a house, each level's table of
- * counts checked against the API for that scope, and back up by the breadcrumb; a grid's staff
+ * Issue 26 (item 5), the overview's drill-down and refresh in Chromium: staff click from the street
+ * to a community, a grid, a group and a house, each level's table of counts checked against the API
+ * for that scope, and back up by the breadcrumb — at 1280×900 and at 390×844, where the table is a
+ * card per place (the overview's own phone markup, not phone.test.ts's walk); a grid's staff
  * start at their grid with nothing above it; a roster import made through the API shows on the
  * open overview without a reload (the page's short poll, shortened here; the test waits for the number).
+ * Those two at 1280×900 only: nothing in them is the phone's own.
  */
 import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { ROSTER_COLUMNS, TEMPLATE_HEADERS, type RosterField } from '../../src/domain/roster';
-import { demoInChromium, endsClean, shot, signIn, SIZES, watchedPage, type DemoApp } from '../support/browser';
+import { demoInChromium, DESKTOP, endsClean, shot, signIn, SIZES, watchedPage, type DemoApp } from '../support/browser';
 import { type Json } from '../support/sim-client';
 
 let app: DemoApp;
@@ -105,9 +107,12 @@ suite.each(SIZES)('the overview at %o', (size) => {
     if (size.width < 600) expect(await w.page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
     await endsClean(w, 'overview-house', size);
   }, 120_000);
+});
+
+suite.each([DESKTOP])('the overview for a grid\'s staff, and refreshed, at %o', (size) => {
 
   it("a grid's staff start at their grid and cannot go above it", async () => {
-    const group = ((await app.call('GET', `/groups?limit=1&offset=${size.width === 390 ? 0 : 2}`)).body.items as Json[])[0]!;
+    const group = ((await app.call('GET', `/groups?limit=1&offset=2`)).body.items as Json[])[0]!;
     const made = await app.call('POST', '/users', { name: `网格下钻员${size.width}`, role: 'staff', scope: `grid:${group.gridId}` });
     expect(made.status).toBe(201);
     const token = made.body.token as string;

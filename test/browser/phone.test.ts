@@ -4,12 +4,17 @@
  * (`scrollWidth <= innerWidth`) and every action button (通过/退回 on a complete set, the users'
  * actions, close/reopen a hazard, accept/reject a tip, edit a schedule, bind codes…) lies inside
  * the viewport horizontally. Tables are cards under 600 px (web/components/Rows.vue). A
- * screenshot of each page goes to test/artifacts/phone-<who>-<page>-390.png.
- * (The dashboard's other browser tests also run at 1280×900; this one is the phone walk only.)
+ * screenshot of each page goes to test/artifacts/phone-<who>-<page>-390.png. Then the groups page's
+ * cards (components/Rows.vue; the table's buttons are the desktop's, dashboard.test.ts) are worked:
+ * a photo opened full, one set approved and one returned with a reason, each checked through the
+ * API and in the room.
+ * (The dashboard's other browser tests run at 1280×900, each keeping a short check of what only a
+ * phone shows; this one is the phone walk.)
  */
 import type { Browser, Page } from 'playwright-core';
 import { demoInChromium, shot, signIn, watchedPage, type DemoApp, endsClean } from '../support/browser';
-import { completeSets } from '../support/browser-world';
+import { requiredItems } from '../../src/domain/checklist';
+import { choose, completeSets } from '../support/browser-world';
 import { until, type Json } from '../support/sim-client';
 
 const PHONE = { width: 390, height: 844 };
@@ -20,7 +25,7 @@ const suite = demoInChromium('anxin-phone-', (a, b) => { app = a; browser = b; }
 
 /** the demo street's first group bound to a simulated room, a round open, two landlords' sets complete */
 async function world() {
-  const { group, houses } = await completeSets(app, 0, 2, '手机');
+  const { group, houses, room } = await completeSets(app, 0, 2, '手机');
   // a hazard, a tip and a broadcast, so their cards and actions show
   expect((await app.call('POST', '/hazards', { houseCode: houses[0]!.code, description: '楼道堆放杂物（手机）', days: 3 })).status).toBe(201);
   const resident = (await app.call('POST', '/sim/contacts', { name: '手机居民' })).body.id as string;
@@ -30,7 +35,7 @@ async function world() {
   // a community's staff member (the group's community)
   const staff = await app.call('POST', '/users', { name: '社区手机员', role: 'staff', scope: `community:${group.communityId}` });
   expect(staff.status).toBe(201);
-  return { group, houses, staffToken: staff.body.token as string };
+  return { group, houses, room, staffToken: staff.body.token as string };
 }
 
 /** nothing is loading any more (a function, not a string: the dashboard's CSP refuses eval) */
@@ -128,4 +133,33 @@ suite('the dashboard on a 390×844 phone', () => {
     expect(found).toEqual([]);
     await endsClean(w, 'phone-community-end', PHONE);
   }, 240_000);
+
+  it("the groups page's cards work: a photo opens full, one set approved and one returned with a reason, the room told", async () => {
+    const { group, houses, room } = made;
+    const [a, b] = houses as [Json, Json];
+    const w = await watchedPage(browser, PHONE);
+    await signIn(w.page, app.base, app.token);
+    await w.page.click('[data-test=nav-groups]');
+    await choose(w.page, 'group-select', group.name as string);
+    const card = (h: Json) => w.page.locator('[data-test=houses] .row-card', { has: w.page.locator(`[data-test=status-${h.code}]`) });
+    await card(b).locator(`[data-test=approve-${b.code}]`).waitFor();
+    expect(await card(a).locator('[data-test=thumb]').count()).toBeGreaterThanOrEqual(requiredItems(a.isKey as boolean).length);
+    await card(a).locator('[data-test=thumb]').first().click();
+    await w.page.waitForSelector('[data-test=photo-full]');
+    await w.page.keyboard.press('Escape');
+    await w.page.waitForSelector('[data-test=photo-full]', { state: 'hidden' });
+    await card(a).locator(`[data-test=approve-${a.code}]`).click();
+    await card(a).locator(`[data-test=status-${a.code}][data-status=approved]`).waitFor();
+    await card(b).locator(`[data-test=return-${b.code}]`).click();
+    await w.page.fill('.el-message-box input', '灭火器照片看不清（手机）');
+    await w.page.click('.el-message-box .el-button--primary');
+    await w.page.locator(`[data-test=houses] .row-card [data-test=status-${b.code}][data-status=returned]`).waitFor();
+    const subs = (await app.call('GET', `/submissions?scope=group:${group.id}&limit=100`)).body.items as Json[];
+    expect(subs.find((x) => x.houseId === a.id)).toMatchObject({ status: 'approved' });
+    expect(subs.find((x) => x.houseId === b.id)).toMatchObject({ status: 'returned', returnReason: '灭火器照片看不清（手机）' });
+    await until(async () => (await app.transcript(room)).some((m) => m.text?.includes(`${a.code} 本月自查已审核通过`)));
+    await until(async () => (await app.transcript(room)).some((m) => m.text?.includes(`${b.code} 自查被退回：灭火器照片看不清（手机）`)));
+    expect(await overflows(w.page, 'admin groups reviewed')).toEqual([]);
+    await endsClean(w, 'phone-groups-reviewed', PHONE);
+  }, 120_000);
 });

@@ -1,11 +1,13 @@
 /**
- * Issue 26, item 6, in Debian's chromium at 390×844 and 1280×900: a street admin edits a default
- * schedule with the pickers (monthly day and time; weekly), types a cron of their own key by key
+ * Issue 26, item 6, in Debian's chromium at 1280×900: a street admin edits a default
+ * schedule with the pickers (monthly day and time, then weekly), types a cron of their own key by key
  * (each keystroke stays), makes a new schedule with a Chinese name, and pauses it. The cron is
  * shown, the next runs are previewed in Beijing time, and every change is checked through the API.
+ * (At 1280×900 only: the phone's 390×844 is walked page by page by phone.test.ts — the schedules'
+ * cards and their edit buttons fit — and the schedules page has no phone-only markup.)
  */
 import type { Browser } from 'playwright-core';
-import { demoInChromium, input, shot, signIn, SIZES, watchedPage, type DemoApp } from '../support/browser';
+import { demoInChromium, DESKTOP, input, shot, signIn, SIZES, watchedPage, type DemoApp } from '../support/browser';
 import { type Json } from '../support/sim-client';
 import { choose } from '../support/browser-world';
 
@@ -17,45 +19,47 @@ const schedule = async (name: string) => ((await app.call('GET', '/schedules?lim
 /** Beijing time of an instant, as `YYYY-MM-DD HH:mm` (for comparing with the API's UTC) */
 const beijing = (iso: string) => new Date(new Date(iso).getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
 
-suite.each(SIZES)('schedules at %o', (size) => {
+suite.each([DESKTOP])('schedules at %o', (size) => {
   const n = SIZES.indexOf(size);
 
-  it('edits a default schedule with the pickers, types a cron key by key, adds a schedule with a Chinese name and pauses it', async () => {
+  it('edits a default schedule with the pickers (a day of the month, then a weekday), types a cron key by key, adds a schedule with a Chinese name and pauses it', async () => {
     const w = await watchedPage(browser, size);
     await signIn(w.page, app.base, app.token);
     await w.page.click('[data-test=nav-schedules]');
     await w.page.waitForSelector('[data-test=sched-monthly-tip] >> text=每月安全提示');
     await shot(w.page, 'schedules-list', size);
 
-    // the monthly tip: from the 1st at 10:00 to another day and time (and, at the second size, weekly)
-    await w.page.click('[data-test=sched-edit-monthly-tip]');
-    await w.page.waitForSelector('[data-test=sched-cron-shown]');
+    // the monthly tip: from the 1st at 10:00 to another day and time, saved; then weekly, saved
     const day = 5 + n;
-    if (n === 0) {
-      await choose(w.page, 'sched-day', `${day} 日`);
-    } else {
-      await w.page.click('[data-test=sched-freq-weekly]');
-      await choose(w.page, 'sched-weekday', '周三');
+    for (const weekly of [false, true]) {
+      await w.page.click('[data-test=sched-edit-monthly-tip]');
+      await w.page.waitForSelector('[data-test=sched-cron-shown]');
+      if (!weekly) {
+        await choose(w.page, 'sched-day', `${day} 日`);
+      } else {
+        await w.page.click('[data-test=sched-freq-weekly]');
+        await choose(w.page, 'sched-weekday', '周三');
+      }
+      await choose(w.page, 'sched-time', '08:30');
+      const want = !weekly ? `30 8 ${day} * *` : '30 8 * * 3';
+      await w.page.waitForSelector(`[data-test=sched-cron-shown] >> text="${want}"`);
+      // the next runs, previewed in Beijing time before saving
+      await w.page.locator('[data-test=sched-runs] .run').nth(2).waitFor();
+      const runs = await w.page.locator('[data-test=sched-runs] .run').allTextContents();
+      expect(runs.every((r) => r.includes('08:30'))).toBe(true);
+      if (!weekly) expect(runs.every((r) => r.includes(`${day}日`))).toBe(true);
+      await shot(w.page, weekly ? 'schedules-edit-weekly' : 'schedules-edit', size);
+      await w.page.click('[data-test=sched-save]');
+      await w.page.locator('[data-test=sched-form]').waitFor({ state: 'hidden' });
+      await w.page.waitForSelector(`[data-test=sched-monthly-tip][data-cron="${want}"]`);
+      const saved = (await schedule('monthly-tip'))!;
+      expect(saved.cron).toBe(want);
+      expect(beijing(saved.nextRunAt as string).slice(11)).toBe('08:30');
+      if (!weekly) expect(beijing(saved.nextRunAt as string).slice(8, 10)).toBe(String(day).padStart(2, '0'));
+      else expect(new Date(new Date(saved.nextRunAt as string).getTime() + 8 * 3_600_000).getUTCDay()).toBe(3);
+      const rhythm = await w.page.locator('[data-test=sched-monthly-tip] [data-test=sched-rhythm]').textContent();
+      expect(rhythm).toBe(!weekly ? `每月 ${day} 日 08:30` : '每周三 08:30');
     }
-    await choose(w.page, 'sched-time', '08:30');
-    const want = n === 0 ? `30 8 ${day} * *` : '30 8 * * 3';
-    await w.page.waitForSelector(`[data-test=sched-cron-shown] >> text="${want}"`);
-    // the next runs, previewed in Beijing time before saving
-    await w.page.locator('[data-test=sched-runs] .run').nth(2).waitFor();
-    const runs = await w.page.locator('[data-test=sched-runs] .run').allTextContents();
-    expect(runs.every((r) => r.includes('08:30'))).toBe(true);
-    if (n === 0) expect(runs.every((r) => r.includes(`${day}日`))).toBe(true);
-    await shot(w.page, 'schedules-edit', size);
-    await w.page.click('[data-test=sched-save]');
-    await w.page.locator('[data-test=sched-form]').waitFor({ state: 'hidden' });
-    await w.page.waitForSelector(`[data-test=sched-monthly-tip][data-cron="${want}"]`);
-    const saved = (await schedule('monthly-tip'))!;
-    expect(saved.cron).toBe(want);
-    expect(beijing(saved.nextRunAt as string).slice(11)).toBe('08:30');
-    if (n === 0) expect(beijing(saved.nextRunAt as string).slice(8, 10)).toBe(String(day).padStart(2, '0'));
-    else expect(new Date(new Date(saved.nextRunAt as string).getTime() + 8 * 3_600_000).getUTCDay()).toBe(3);
-    const rhythm = await w.page.locator('[data-test=sched-monthly-tip] [data-test=sched-rhythm]').textContent();
-    expect(rhythm).toBe(n === 0 ? `每月 ${day} 日 08:30` : '每周三 08:30');
 
     // a cron of one's own, typed key by key: every keystroke stays in the field
     await w.page.click('[data-test=sched-edit-daily-ranking]');

@@ -1,11 +1,14 @@
 /**
  * Issue 26, item 2 (the read-only pages): a community's staff member, in Debian's chromium at
- * 390×844 and 1280×900, reads the points ranking, the watch list and the audit log of their
+ * 1280×900, reads the points ranking, the watch list and the audit log of their
  * community — narrowed to a group, by actor, action and day — and each page shows what the API
  * answers for the same question. Names and reasons typed by people show as text, never markup.
+ * At 390×844 (where phone.test.ts walks every page), the ranking again: on a phone its rows are
+ * cards (components/Rows.vue), and the cards show the API's order and points. The watch list and
+ * the audit log are cards at every size.
  */
-import type { Browser } from 'playwright-core';
-import { demoInChromium, input, shot, signIn, SIZES, watchedPage, type DemoApp, endsClean } from '../support/browser';
+import type { Browser, Page } from 'playwright-core';
+import { demoInChromium, DESKTOP, input, PHONE, shot, signIn, SIZES, watchedPage, type DemoApp, endsClean } from '../support/browser';
 import { until, type Json } from '../support/sim-client';
 import { choose } from '../support/browser-world';
 
@@ -24,7 +27,16 @@ const before = (period: string) => {
 };
 const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
 
-suite.each(SIZES)('points, watch list and audit log at %o', (size) => {
+/** the group and staff member of the desktop's test, whose ranking the phone's test reads again */
+let world: { scope: string; name: string; token: string } | undefined;
+/** the points ranking as shown: a table's cells on a wide screen, a card's rank, name and points on a phone */
+const pointsShown = (page: Page) => {
+  type Cell = { textContent: string | null };
+  type Row = { querySelectorAll(s: string): ArrayLike<Cell> };
+  return page.locator('[data-test=points] .el-table__body tr, [data-test=points] .row-card').evaluateAll((trs) => trs.map((tr) => Array.from((tr as unknown as Row).querySelectorAll((tr as unknown as { tagName: string }).tagName === 'TR' ? 'td' : '[data-test^=points-]')).map((td) => (td.textContent ?? '').trim())));
+};
+
+suite.each([DESKTOP])('points, watch list and audit log at %o', (size) => {
   const n = SIZES.indexOf(size);
 
   it('the ranking, the watch list and the filtered audit log show what the API answers; typed text is text', async () => {
@@ -68,12 +80,9 @@ suite.each(SIZES)('points, watch list and audit log at %o', (size) => {
     await choose(w.page, 'points-scope', group.name as string);
     const ranked = (await as(token, `/points?scope=${scope}&limit=50`)).items as Json[];
     await w.page.locator('[data-test=points-count]', { hasText: `共 ${ranked.length} 位房东` }).waitFor();
-    type Cell = { textContent: string | null };
-    type Row = { querySelectorAll(s: string): ArrayLike<Cell> };
-    // a table's cells on a wide screen, a card's rank, name and points on a phone
-    const shown = await w.page.locator('[data-test=points] .el-table__body tr, [data-test=points] .row-card').evaluateAll((trs) => trs.map((tr) => Array.from((tr as unknown as Row).querySelectorAll((tr as unknown as { tagName: string }).tagName === 'TR' ? 'td' : '[data-test^=points-]')).map((td) => (td.textContent ?? '').trim())));
-    expect(shown).toEqual(ranked.map((r) => [String(r.rank), r.name, String(r.points)]));
+    expect(await pointsShown(w.page)).toEqual(ranked.map((r) => [String(r.rank), r.name, String(r.points)]));
     expect(ranked.some((r) => r.name === `${XSS}${n}`)).toBe(true);
+    world = { scope, name: group.name as string, token };
     await shot(w.page, 'points', size);
 
     // 重点关注, narrowed to the group: each landlord the API lists, with why in words
@@ -125,4 +134,21 @@ suite.each(SIZES)('points, watch list and audit log at %o', (size) => {
     expect(w.problems).toEqual([]);
     await w.close();
   }, 180_000);
+});
+
+suite('the points ranking at 390×844', () => {
+  it("a phone shows the ranking as cards: the API's order, names (markup as text) and points", async () => {
+    expect(world).toBeDefined(); // made by the desktop's test above
+    const { scope, name, token } = world!;
+    const w = await watchedPage(browser, PHONE);
+    await signIn(w.page, app.base, token);
+    await w.page.click('[data-test=nav-points]');
+    await choose(w.page, 'points-scope', name);
+    const ranked = (await as(token, `/points?scope=${scope}&limit=50`)).items as Json[];
+    await w.page.locator('[data-test=points-count]', { hasText: `共 ${ranked.length} 位房东` }).waitFor();
+    expect(await w.page.locator('[data-test=points] .row-card').count()).toBe(ranked.length);
+    expect(await pointsShown(w.page)).toEqual(ranked.map((r) => [String(r.rank), r.name, String(r.points)]));
+    expect(ranked.some((r) => String(r.name).startsWith(XSS))).toBe(true);
+    await endsClean(w, 'points', PHONE);
+  }, 120_000);
 });

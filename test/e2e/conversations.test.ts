@@ -3,6 +3,7 @@
  * register, commit, every item's word and photo, menu answers — without waiting for any
  * reply, their messages interleaved at random (fixed seeds). Handled one after another per
  * room, the store ends exactly as in a one-message-at-a-time run, and every reply is right.
+ * Four interleavings by default (seeds 1000-1003); CONVERSATION_SEEDS=n tries n of them.
  */
 import { requiredItems } from '../../src/domain/checklist';
 import { issueBindCode } from '../../src/services/groups/bind-codes';
@@ -116,8 +117,10 @@ describe('ten landlords typing at once (issue 8)', () => {
     for (const [k, r] of answers) expect([k, r.length]).toEqual([k, named(k) ? 0 : 1]);
   });
 
-  // eight orders by default (each is a whole group's month of typing); CONVERSATION_SEEDS=n tries more
-  const SEEDS = Number(process.env.CONVERSATION_SEEDS ?? 8);
+  // four orders by default (each is a whole group's month of typing, and each seed's order is fixed, so
+  // seeds 1000-1003 are the same four every run); CONVERSATION_SEEDS=n tries more (8 were the default
+  // until the suite's time was cut: run CONVERSATION_SEEDS=8 or more after touching the bot's per-room handling)
+  const SEEDS = Number(process.env.CONVERSATION_SEEDS ?? 4);
   it.each(Array.from({ length: SEEDS }, (_, k) => 1000 + k))('interleaving seed %i: same store, every reply right', async (seed) => {
     const w = await world();
     const reply = replyIn(w);

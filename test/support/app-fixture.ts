@@ -1,3 +1,6 @@
+import { cpSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import type Koa from 'koa';
 import request from 'supertest';
 import type { AppOptions } from '../../src/http/context';
@@ -10,9 +13,13 @@ import type { Store } from '../../src/storage/store';
 import type { Role } from '../../src/domain/types';
 import { assertNoPersonalData, depsFor, sampleRosterBytes, silentLog, tempDir } from './fixtures';
 
-/** A real app over a real SQLite store in a temp folder, with an admin token. */
-export async function appFixture(o: { store?: Store; imports?: AppOptions['imports'] } = {}) {
+/**
+ * A real app over a real SQLite store in a temp folder, with an admin token. `from`: a data folder
+ * to start from (copied; its SQLite file checkpointed), whose admin token file is read as at a restart.
+ */
+export async function appFixture(o: { store?: Store; imports?: AppOptions['imports']; from?: string } = {}) {
   const tmp = tempDir();
+  if (o.from) cpSync(o.from, tmp.dir, { recursive: true });
   // SQLite in the temp folder, or the store given (the MongoDB wire leg)
   const store: Store = o.store ?? createSqliteStore({ dataDir: tmp.dir });
   const deps = depsFor(store);
@@ -51,11 +58,31 @@ export async function appFixture(o: { store?: Store; imports?: AppOptions['impor
 
 export const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
 
-/** The app with the sample roster imported through the API (40 houses, four groups). */
-export async function rosterAppFixture() {
+/**
+ * The sample roster imported through the API (40 houses, four groups) once per test file, into a
+ * data folder kept as a template: its SQLite file checkpointed (the WAL folded in, so the one file
+ * is the whole database), its admin token file beside it.
+ */
+async function rosterTemplate(): Promise<{ dir: string; cleanup(): void }> {
   const f = await appFixture();
   await request(f.server).post('/api/v1/import/roster').set(auth(f.adminToken)).attach('file', sampleRosterBytes(), 'r.csv').expect(200);
-  return f;
+  await f.store.close();
+  const db = new Database(path.join(f.dir, 'anxin.db'));
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+  return { dir: f.dir, cleanup: () => rmSync(f.dir, { recursive: true, force: true }) };
+}
+let template: ReturnType<typeof rosterTemplate> | undefined;
+// the template goes with the test file that made it (this module is loaded afresh for each test file)
+if (typeof afterAll === 'function') afterAll(async () => { if (template) (await template.catch(() => undefined))?.cleanup(); });
+
+/**
+ * The app with the sample roster imported through the API (40 houses, four groups): a fresh copy
+ * of this file's template (the import made once, as each test would make it), its own folder, store and app.
+ */
+export async function rosterAppFixture() {
+  const { dir } = await (template ??= rosterTemplate());
+  return appFixture({ from: dir });
 }
 
 /** A supertest parser that keeps a binary answer (a workbook, a PDF) as one Buffer: `.buffer(true).parse(binary)`. */

@@ -8,6 +8,14 @@ import { demoApp } from './sim-client';
 export const CHROMIUM = '/usr/bin/chromium';
 export const haveChromium = existsSync(CHROMIUM);
 export const SIZES = [{ width: 390, height: 844 }, { width: 1280, height: 900 }] as const;
+/**
+ * The two sizes by name. Each page's whole task runs once, at DESKTOP; the phone is walked page by
+ * page (every page an admin and a community's staff member see: nothing scrolls sideways, every
+ * action on screen) by phone.test.ts, and a file keeps a short PHONE check of only what differs
+ * there: the markup a page shows under 600 px alone (components/Rows.vue's cards, the register's,
+ * the overview's and the import preview's own) and the actions in it.
+ */
+export const [PHONE, DESKTOP] = SIZES;
 export const artifacts = path.join(projectRoot(), 'test', 'artifacts');
 
 const newest = (dir: string): number => Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((e) => {
