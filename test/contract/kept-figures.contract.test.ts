@@ -46,8 +46,8 @@ const legs: Leg[] = [
   },
 ];
 const mongoUri = process.env.CONTRACT_MONGODB_URI;
-/** on the stand-in, one seed whose 60 steps reach every kind of write (a batch and an import among them) */
-const MONGO_SHIM_SEED = 1;
+/** on the stand-in, one seed whose 30 steps reach every kind of write (all by step 12, a batch and an import among them) */
+const MONGO_SHIM_SEED = 10;
 if (mongoUri) {
   // one database per test, named after its folder (the kill -9 test reopens the same one)
   const dbName = (dir: string) => `anxin_kept_${path.basename(dir).replace(/[^A-Za-z0-9]/g, '')}`;
@@ -90,7 +90,7 @@ if (mongoUri) {
     // (a seed that still reaches every kind of write), the whole of it against a real server
     sequence:
       process.env.CONTRACT_MONGODB_KIND === 'shim'
-        ? { seeds: [MONGO_SHIM_SEED], steps: 60, batch: 20, killAt: 40 }
+        ? { seeds: [MONGO_SHIM_SEED], steps: 30, batch: 20, killAt: 30 }
         : { seeds: [1, 2], steps: 150, batch: 200, killAt: 120 },
   });
 } else {
