@@ -12,7 +12,7 @@ import mongoose from 'mongoose';
 import { createMongoStore } from '../../src/storage/mongo/mongo-store';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
 import type { Store } from '../../src/storage/store';
-import { keptAndCounted, PERIOD, prng, randomOp, seedWorld, START, type OpsState } from '../support/figure-ops';
+import { hazardDraft, keptAndCounted, PERIOD, prng, randomOp, seedWorld, START, type OpsState } from '../support/figure-ops';
 import { tempDir } from '../support/fixtures';
 
 interface Leg {
@@ -150,23 +150,7 @@ describe.each(legs)('Kept figures contract: $name', (leg) => {
     await seedWorld(store, 2);
     await store.kept!.keep(PERIOD, 1, new Date(START));
     const h = (await store.houses.findOne({}))!;
-    await store.hazards.insert({
-      communityId: h.communityId,
-      gridId: h.gridId,
-      groupId: h.groupId,
-      houseId: h.id,
-      houseCode: h.code,
-      number: 1,
-      description: 'x',
-      openedBy: 'u',
-      evidencePhotoIds: [],
-      sitePhotos: null,
-      rectifiedAt: null,
-      closedAt: null,
-      closedBy: null,
-      status: 'open',
-      deadline: new Date(START + 60_000),
-    });
+    await store.hazards.insert(hazardDraft(h, { number: 1, description: 'x', openedBy: 'u', deadline: new Date(START + 60_000) }));
     const at = (ms: number) => store.kept!.read({ where: {}, by: 'all', period: PERIOD, letterVersion: 1, now: new Date(START + ms) });
     expect((await at(0))![0]!.hazardsOverdue).toBe(0);
     expect((await at(60_001))![0]!.hazardsOverdue).toBe(1);

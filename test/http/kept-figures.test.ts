@@ -9,6 +9,7 @@ import pino from 'pino';
 import request from 'supertest';
 import { keepFiguresCurrent, verifyFigures } from '../../src/services/figures/kept-figures';
 import { auth, rosterAppFixture } from '../support/app-fixture';
+import { hazardDraft } from '../support/figure-ops';
 
 type Fixture = Awaited<ReturnType<typeof rosterAppFixture>>;
 
@@ -75,23 +76,7 @@ describe('figures kept, not recounted (issue 29)', () => {
   it('a hazard past its deadline is overdue on the next /stats, with no write; and compliance falls with it', async () => {
     const h = (await f.store.houses.findOne({ code: 'P00002' }))!;
     const before = await stats();
-    await f.store.hazards.insert({
-      communityId: h.communityId,
-      gridId: h.gridId,
-      groupId: h.groupId,
-      houseId: h.id,
-      houseCode: h.code,
-      number: 901,
-      description: '杂物',
-      openedBy: 'user:r',
-      evidencePhotoIds: [],
-      sitePhotos: null,
-      rectifiedAt: null,
-      closedAt: null,
-      closedBy: null,
-      status: 'open',
-      deadline: new Date(f.deps.clock.now().getTime() + 3600_000),
-    });
+    await f.store.hazards.insert(hazardDraft(h, { number: 901, openedBy: 'user:r', deadline: new Date(f.deps.clock.now().getTime() + 3600_000) }));
     expect(await stats()).toMatchObject({
       hazardsOpen: before.hazardsOpen + 1,
       hazardsOverdue: before.hazardsOverdue,

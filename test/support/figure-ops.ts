@@ -95,6 +95,30 @@ async function addHouse(store: Store, p: Place, code: string, isKey = false): Pr
   });
 }
 
+/** A hazard of house `h`, open unless said, nothing rectified or closed yet. */
+export function hazardDraft(
+  h: Pick<T.House, 'id' | 'code' | 'communityId' | 'gridId' | 'groupId'>,
+  o: { number: number; deadline: Date; status?: T.Hazard['status']; description?: string; openedBy?: string },
+) {
+  return {
+    communityId: h.communityId,
+    gridId: h.gridId,
+    groupId: h.groupId,
+    houseId: h.id,
+    houseCode: h.code,
+    number: o.number,
+    description: o.description ?? '杂物',
+    openedBy: o.openedBy ?? 'user:x',
+    evidencePhotoIds: [],
+    sitePhotos: null,
+    rectifiedAt: null,
+    closedAt: null,
+    closedBy: null,
+    status: o.status ?? ('open' as const),
+    deadline: o.deadline,
+  };
+}
+
 /** One world's moving parts as the ops see them. */
 export interface OpsState {
   now: number;
@@ -203,19 +227,8 @@ export async function randomOp(store: Store, r: () => number, s: OpsState): Prom
     return 'submission of another month';
   }
   if (x < 0.63) {
-    await store.hazards.insert({
-      ...at(house),
-      number: await store.nextSequence('hazard'),
-      description: '杂物',
-      openedBy: 'user:x',
-      evidencePhotoIds: [],
-      sitePhotos: null,
-      rectifiedAt: null,
-      closedAt: null,
-      closedBy: null,
-      status: 'open',
-      deadline: new Date(s.now + Math.round((r() * 96 - 24) * HOUR)),
-    });
+    const number = await store.nextSequence('hazard');
+    await store.hazards.insert(hazardDraft(house, { number, deadline: new Date(s.now + Math.round((r() * 96 - 24) * HOUR)) }));
     return 'hazard opened';
   }
   if (x < 0.73) {
@@ -279,19 +292,9 @@ export async function randomOp(store: Store, r: () => number, s: OpsState): Prom
     const drafts = [];
     for (let i = 0; i < (s.batch ?? 200); i += 1) {
       const h = pick(r, houses);
-      drafts.push({
-        ...at(h),
-        number: await store.nextSequence('hazard'),
-        description: '杂物',
-        openedBy: 'user:x',
-        evidencePhotoIds: [],
-        sitePhotos: null,
-        rectifiedAt: null,
-        closedAt: null,
-        closedBy: null,
-        status: pick(r, ['open', 'rectified', 'closed'] as const),
-        deadline: new Date(s.now + Math.round((r() * 96 - 24) * HOUR)),
-      });
+      const number = await store.nextSequence('hazard');
+      const status = pick(r, ['open', 'rectified', 'closed'] as const);
+      drafts.push(hazardDraft(h, { number, status, deadline: new Date(s.now + Math.round((r() * 96 - 24) * HOUR)) }));
     }
     await store.hazards.insertMany(drafts);
     return 'batch of hazards';
