@@ -83,6 +83,12 @@ export interface CityOptions {
   drainDays?: number;
   /** progress lines */
   progress?: (line: string) => void;
+  /**
+   * false: the store's commits are not fsynced (the simulated crash is a process crash, which
+   * loses nothing the operating system was given; a power cut is not simulated). Its figures are
+   * virtual-time, so this changes only the run's own time. Default true.
+   */
+  durable?: boolean;
   /** the product's pacing settings, as in the environment (SEND_INTERVAL_MS, SEND_JITTER_MS, SEND_DAILY_CAP) */
   env?: NodeJS.ProcessEnv;
 }
@@ -218,7 +224,7 @@ export async function simulateCity(o: CityOptions): Promise<CityReport> {
   );
 
   mkdirSync(o.dataDir, { recursive: true });
-  let store: Store = createSqliteStore({ dataDir: o.dataDir });
+  let store: Store = createSqliteStore({ dataDir: o.dataDir, durable: o.durable ?? true });
   const world0 = createDeps({ store, clock: vt.clock, log, timeZone: TZ, t, locale: 'zh-CN' });
   await ensureDefaults(world0);
   await ensureDefaultSchedules(world0);
@@ -348,7 +354,7 @@ export async function simulateCity(o: CityOptions): Promise<CityReport> {
   function startProc(k: number): Proc {
     const account = accountOf(k);
     const actor = vt.actor();
-    const deps = createDeps({ store, clock: vt.clock, log, timeZone: TZ, t, locale: 'zh-CN', bell: hub.bellFor(actor) });
+    const deps = createDeps({ store, clock: vt.clock, log, timeZone: TZ, t, locale: 'zh-CN', bell: hub.bellFor(actor, account) });
     const worker = `proc-${k}-${generation}`;
     // the keeper's own timer is never used: the simulation ticks every keeper, every third of the lease
     const keeper = createRoomKeeper(deps, { worker, leaseMs, everyMs: 2_147_483_647 });
@@ -429,7 +435,7 @@ export async function simulateCity(o: CityOptions): Promise<CityReport> {
       vt.at(vt.now + 30_000, async () => {
         generation += 1;
         hub = vt.bellHub();
-        store = createSqliteStore({ dataDir: o.dataDir });
+        store = createSqliteStore({ dataDir: o.dataDir, durable: o.durable ?? true });
         await startWorld();
         crash = { at: local(crashAt), resumedAt: local(vt.now), leased: inFlight, waiting };
       });

@@ -141,17 +141,19 @@ export class VirtualTime {
 
   /**
    * An actor's bell: waits end on a ring or after `ms`. The bells of one hub ring together — the
-   * simulated processes share one Node process, so an enqueue in one wakes every account's sender
-   * at once, where the product's senders (one process each) notice it on their next 1 s idle poll.
+   * simulated processes share one Node process, so an enqueue in one wakes the sender of the
+   * account it was queued for at once (every sender when it names none, or '*'), where the
+   * product's senders (one process each) notice it on their next 1 s idle poll.
    */
-  bellHub(): { bellFor(actor: Actor): Bell; ring(): void } {
-    const bells = new Set<{ ring(): void }>();
-    const ringAll = () => {
-      for (const b of bells) b.ring();
+  bellHub(): { bellFor(actor: Actor, account: string): Bell; ring(accounts?: readonly string[]): void } {
+    const bells = new Map<{ ring(): void }, string>();
+    const ringAll = (accounts?: readonly string[]) => {
+      const any = !accounts || accounts.includes('*');
+      for (const [b, account] of bells) if (any || accounts.includes(account)) b.ring();
     };
     return {
       ring: ringAll,
-      bellFor: (actor) => {
+      bellFor: (actor, account) => {
         let rung = false;
         let wake: (() => void) | null = null;
         let timer: Timer | null = null;
@@ -168,7 +170,7 @@ export class VirtualTime {
             } else rung = true;
           },
         };
-        bells.add(own);
+        bells.set(own, account);
         return {
           ring: ringAll,
           wait: (ms: number) => {

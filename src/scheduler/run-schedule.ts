@@ -151,22 +151,28 @@ export async function runSchedule(deps: Deps, s: Schedule, runAt: Date): Promise
       const byGrid = new Map<string, Ranked[]>();
       for (const gridId of new Set(ranked.map((x) => x.gridId)))
         byGrid.set(gridId, await rankScope(deps, { where: { gridId }, by: 'group', period }));
+      // every group of a grid reads the same standings: written once per grid and language (a grid has ~100 groups)
+      const written = new Map<string, string>();
       return post(
         deps,
         s,
         runAt,
         // a ranking of one group says nothing its own receipts did not: posted where there is something to rank
         ranked.filter((g) => (byGrid.get(g.gridId)?.length ?? 0) > 1),
-        (t, _lng, g) => {
-          const rows = byGrid.get(g.gridId) ?? [];
-          return {
-            text: [
+        (t, lng, g) => {
+          const k = `${g.gridId}|${lng}`;
+          let text = written.get(k);
+          if (text === undefined) {
+            const rows = byGrid.get(g.gridId) ?? [];
+            text = [
               t('ranking.title', { date: ymdIn(runAt, s.timeZone) }),
               ...rows.map(
                 (r) => `${r.rank}. ${t('ranking.line', { group: r.name, committed: r.committed, approved: r.approved, total: r.houses })}`,
               ),
-            ].join('\n'),
-          };
+            ].join('\n');
+            written.set(k, text);
+          }
+          return { text };
         },
         undefined,
         // the same standings as last time are not news: the ranking is posted on days something moved

@@ -34,7 +34,7 @@ describe('the virtual clock of sim:city', () => {
     const hub = vt.bellHub();
     const woke: number[] = [];
     const a = vt.actor();
-    const bell = hub.bellFor(a);
+    const bell = hub.bellFor(a, 'wxid_a');
     void (async () => {
       for (;;) {
         await bell.wait(60_000);
@@ -42,11 +42,15 @@ describe('the virtual clock of sim:city', () => {
       }
     })();
     vt.at(T0 + 10, () => hub.ring());
-    await vt.run(T0 + 100_000);
-    expect(woke).toEqual([10, 60_010]);
+    // an entry queued for another account does not wake this sender; one for it, or for any account, does
+    vt.at(T0 + 20, () => hub.ring(['wxid_b']));
+    vt.at(T0 + 100_000, () => hub.ring(['wxid_b', 'wxid_a']));
+    vt.at(T0 + 100_100, () => hub.ring(['*']));
+    await vt.run(T0 + 100_500);
+    expect(woke).toEqual([10, 60_010, 100_000, 100_100]);
     a.kill();
     vt.at(vt.now + 10, () => hub.ring());
     await vt.run(vt.now + 200_000);
-    expect(woke).toEqual([10, 60_010]);
+    expect(woke).toEqual([10, 60_010, 100_000, 100_100]);
   });
 });

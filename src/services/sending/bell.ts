@@ -6,7 +6,12 @@
  * issue 28): a ring wakes them all.
  */
 export interface Bell {
-  ring(): void;
+  /**
+   * `accounts`: whose entries were added ('*': any account's), a hint for a bell shared by
+   * several accounts' senders (the city simulation's), which then wakes only theirs; a
+   * process's own bell wakes all its workers either way.
+   */
+  ring(accounts?: readonly string[]): void;
   /** resolves on the next ring, or after `ms` */
   wait(ms: number): Promise<void>;
 }

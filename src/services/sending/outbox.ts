@@ -50,7 +50,7 @@ export async function enqueue(deps: Deps, entries: readonly NewOutboxEntry[]): P
   const added = await insertNew(deps, await withoutLeavers(deps, entries));
   // (inside a unit of work the sender may wake before the unit commits; its claim is a
   // write that shares or follows that commit, so nothing is sent before it is durable)
-  if (added) deps.bell.ring();
+  if (added) deps.bell.ring([...new Set(entries.map((e) => e.account ?? '*'))]);
   return added;
 }
 

@@ -68,7 +68,7 @@ export async function takeRoom(
     if (!lease || lease.account !== input.account) await adopt(deps, [input.roomId], input.account);
     return true;
   });
-  if (took && (!lease || lease.account !== input.account)) deps.bell.ring();
+  if (took && (!lease || lease.account !== input.account)) deps.bell.ring([input.account]);
   return took ? leaseUntil : null;
 }
 
@@ -183,10 +183,11 @@ export function createRoomKeeper(deps: Deps, o: RoomKeeperOptions) {
     // renewed in one statement, for rooms the account is still in; a lease another member
     // took meanwhile is no longer ours to renew
     await store.roomLeases.updateWhere({ account: me, roomId: { in: mine } }, { leaseUntil: until, worker: o.worker });
-    const held = await store.roomLeases.find({ account: me, leaseUntil: until });
+    const held = await store.roomLeases.distinct('roomId', { account: me, leaseUntil: until });
     served.clear();
-    for (const l of held) served.set(l.roomId, until.getTime());
-    const leased = new Map((await store.roomLeases.find({ roomId: { in: mine.filter((r) => !served.has(r)) } })).map((l) => [l.roomId, l]));
+    for (const roomId of held) served.set(roomId, until.getTime());
+    const others = await store.roomLeases.find({ roomId: { in: mine.filter((r) => !served.has(r)) } }, { fields: ['roomId', 'leaseUntil'] });
+    const leased = new Map(others.map((l) => [l.roomId, l]));
     for (const roomId of mine) {
       if (served.has(roomId)) continue;
       const l = leased.get(roomId);
@@ -196,7 +197,7 @@ export function createRoomKeeper(deps: Deps, o: RoomKeeperOptions) {
     }
     // entries queued under another account after this one took the room (a post whose
     // enqueue read the room's old account) come here
-    if (await adopt(deps, [...served.keys()], me)) deps.bell.ring();
+    if (await adopt(deps, [...served.keys()], me)) deps.bell.ring([me]);
   }
 
   const run = (): Promise<void> =>

@@ -33,6 +33,13 @@ export interface SqliteStoreOptions {
   dataDir: string;
   /** from this many houses up, street counts run on a read-only connection in a worker thread (default 20,000) */
   offThreadHouses?: number;
+  /**
+   * false: a commit is acknowledged once SQLite has written it to the file, without the fsync. A
+   * process that dies (kill -9) loses nothing acknowledged (the operating system holds the
+   * writes); a power cut may. Only for the city simulation, whose crash is a process crash and
+   * whose figures are virtual-time (issue 29); the product always syncs. Default true.
+   */
+  durable?: boolean;
 }
 
 /**
@@ -46,7 +53,7 @@ function ownerOnly(file: string): void {
 }
 
 /** The embedded store: one SQLite file in WAL mode plus content-addressed photo files. */
-export function createSqliteStore({ dataDir, offThreadHouses }: SqliteStoreOptions): Store {
+export function createSqliteStore({ dataDir, offThreadHouses, durable = true }: SqliteStoreOptions): Store {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = path.join(dataDir, 'anxin.db');
   ownerOnly(file);
@@ -69,7 +76,9 @@ export function createSqliteStore({ dataDir, offThreadHouses }: SqliteStoreOptio
   // a city-sized roster import holds the write lock for its one transaction (seconds at a million rows):
   // writes queue that long, without blocking the event loop, rather than fail
   const walFile = wal ? walSync(path.join(dataDir, 'anxin.db')) : null;
-  const commit = new GroupCommit(db, WRITE_LOCK_WAIT_MS, undefined, walFile?.sync);
+  const sync = durable ? walFile?.sync : async () => undefined;
+  if (!durable) db.pragma('synchronous = OFF');
+  const commit = new GroupCommit(db, WRITE_LOCK_WAIT_MS, undefined, sync);
   // a batch of records that count in the figures refreshes them set-wise at its end (issue 29)
   const bulk = { from: BULK_FROM, write: bulkFigures(db) };
   const collections = Object.fromEntries(
