@@ -20,7 +20,8 @@
  *
  * Settings (environment): SIM_HOUSES (10,000), SIM_ACCOUNTS (3), SIM_MONTH (2027-03), SIM_DAYS
  * (the whole month), SIM_STOP ("17:00": stop then on the last day, without draining), SIM_LEASE_MS (the room lease: the product's 60 s), SIM_CRASH ("17 10:01",
- * day and local time; "none"), SIM_LOSE ("19 10:01"; "none"), SIM_IDLE_MS (an idle sender's poll, 60 s), SIM_SEED, DATA_DIR (a fresh folder
+ * day and local time; "none"), SIM_LOSE ("19 10:01"; "none"), SIM_IDLE_MS (an idle sender's poll, 60 s), SIM_SEED, SIM_DURABLE
+ * (1: fsync every commit as the product does; by default the simulation's store leaves that to the OS), DATA_DIR (a fresh folder
  * under the system's temp folder), and the product's SEND_INTERVAL_MS, SEND_JITTER_MS,
  * SEND_DAILY_CAP.
  */
@@ -84,9 +85,9 @@ export interface CityOptions {
   /** progress lines */
   progress?: (line: string) => void;
   /**
-   * false: the store's commits are not fsynced (the simulated crash is a process crash, which
-   * loses nothing the operating system was given; a power cut is not simulated). Its figures are
-   * virtual-time, so this changes only the run's own time. Default true.
+   * true: the store fsyncs each commit as the product does. By default it does not: the simulated
+   * crash is a process crash, which loses nothing the operating system was given (a power cut is
+   * not simulated), and the figures are virtual-time, so syncing changes only the run's own time.
    */
   durable?: boolean;
   /** the product's pacing settings, as in the environment (SEND_INTERVAL_MS, SEND_JITTER_MS, SEND_DAILY_CAP) */
@@ -224,7 +225,7 @@ export async function simulateCity(o: CityOptions): Promise<CityReport> {
   );
 
   mkdirSync(o.dataDir, { recursive: true });
-  let store: Store = createSqliteStore({ dataDir: o.dataDir, durable: o.durable ?? true });
+  let store: Store = createSqliteStore({ dataDir: o.dataDir, durable: o.durable ?? false });
   const world0 = createDeps({ store, clock: vt.clock, log, timeZone: TZ, t, locale: 'zh-CN' });
   await ensureDefaults(world0);
   await ensureDefaultSchedules(world0);
@@ -435,7 +436,7 @@ export async function simulateCity(o: CityOptions): Promise<CityReport> {
       vt.at(vt.now + 30_000, async () => {
         generation += 1;
         hub = vt.bellHub();
-        store = createSqliteStore({ dataDir: o.dataDir, durable: o.durable ?? true });
+        store = createSqliteStore({ dataDir: o.dataDir, durable: o.durable ?? false });
         await startWorld();
         crash = { at: local(crashAt), resumedAt: local(vt.now), leased: inFlight, waiting };
       });
@@ -585,6 +586,7 @@ async function main(): Promise<void> {
       dataDir,
       seed: env.SIM_SEED ? Number(env.SIM_SEED) : undefined,
       leaseMs: env.SIM_LEASE_MS ? Number(env.SIM_LEASE_MS) : undefined,
+      durable: env.SIM_DURABLE === '1',
       idleMs: env.SIM_IDLE_MS ? Number(env.SIM_IDLE_MS) : undefined,
       crashAt: env.SIM_CRASH === 'none' ? null : (env.SIM_CRASH ?? '17 10:01'),
       loseAt: env.SIM_LOSE === 'none' ? null : (env.SIM_LOSE ?? '19 10:01'),

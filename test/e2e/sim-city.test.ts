@@ -1,6 +1,6 @@
 /**
  * Issue 29 item 3: a simulated city month (`npm run sim:city`) at a size this suite can afford —
- * 300 houses in 30 rooms, 2 accounts, one SQLite store on disk, the real scheduler runs, outbox,
+ * 3,000 houses in 300 rooms, 3 accounts, one SQLite store on disk, the real scheduler runs, outbox,
  * paced senders and room leases on a virtual clock. A crash on the 17th, while the first deadline reminders go out, rebuilds everything from
  * the store; an account is lost on the 19th (during the second reminders) and its rooms go to the other member account. Nothing
  * may be sent twice or lost, and every account keeps the product's pacing. (The month at
@@ -16,8 +16,8 @@ let r: CityReport;
 
 beforeAll(async () => {
   r = await simulateCity({
-    houses: 300,
-    accounts: 2,
+    houses: 3_000,
+    accounts: 3,
     dataDir: tmp.dir,
     leaseMs: 2 * 3_600_000,
     idleMs: 10 * 60_000,

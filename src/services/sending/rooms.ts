@@ -186,7 +186,10 @@ export function createRoomKeeper(deps: Deps, o: RoomKeeperOptions) {
     const held = await store.roomLeases.distinct('roomId', { account: me, leaseUntil: until });
     served.clear();
     for (const roomId of held) served.set(roomId, until.getTime());
-    const others = await store.roomLeases.find({ roomId: { in: mine.filter((r) => !served.has(r)) } }, { fields: ['roomId', 'leaseUntil'] });
+    const others = await store.roomLeases.find(
+      { roomId: { in: mine.filter((r) => !served.has(r)) } },
+      { fields: ['roomId', 'leaseUntil'] },
+    );
     const leased = new Map(others.map((l) => [l.roomId, l]));
     for (const roomId of mine) {
       if (served.has(roomId)) continue;
