@@ -146,10 +146,11 @@ export class VirtualTime {
    * product's senders (one process each) notice it on their next 1 s idle poll.
    */
   bellHub(): { bellFor(actor: Actor, account: string): Bell; ring(accounts?: readonly string[]): void } {
-    const bells = new Map<{ ring(): void }, string>();
+    /** each account's bells (a city has hundreds of accounts; an enqueue names one or two) */
+    const bells = new Map<string, Set<{ ring(): void }>>();
     const ringAll = (accounts?: readonly string[]) => {
       const any = !accounts || accounts.includes('*');
-      for (const [b, account] of bells) if (any || accounts.includes(account)) b.ring();
+      for (const account of any ? bells.keys() : accounts) for (const b of bells.get(account) ?? []) b.ring();
     };
     return {
       ring: ringAll,
@@ -170,7 +171,8 @@ export class VirtualTime {
             } else rung = true;
           },
         };
-        bells.set(own, account);
+        if (!bells.has(account)) bells.set(account, new Set());
+        bells.get(account)!.add(own);
         return {
           ring: ringAll,
           wait: (ms: number) => {
