@@ -13,6 +13,7 @@ import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
 import type { Collection, Store } from '../../src/storage/store';
 import type { RosterRow } from '../../src/domain/roster';
 import type { RosterStage } from '../../src/storage/roster-stage';
+import mongoose from 'mongoose';
 import pino from 'pino';
 import { fixedClock } from '../../src/domain/clock';
 import { claimDue, enqueue } from '../../src/services/sending/outbox';
@@ -43,10 +44,21 @@ legs.push({
 });
 const mongoUri = process.env.CONTRACT_MONGODB_URI;
 if (mongoUri) {
+  // one database for the file, emptied before each test opens its store on it (every document of every collection;
+  // the indexes stay, as the store would make them again): a store's first open of a database builds some forty
+  // indexes, over a second a test on the stand-in
+  const dbName = `anxin_contract_${randomBytes(4).toString('hex')}`;
+  let client: InstanceType<typeof mongoose.mongo.MongoClient> | undefined;
+  afterAll(async () => { await client?.close(); });
   legs.push({
     name: process.env.CONTRACT_MONGODB_KIND === 'shim' ? 'mongodb (wire stand-in: mongomock, not MongoDB)' : 'mongodb',
     async open() {
-      const store = await createMongoStore({ uri: mongoUri, allowStandalone: true, dbName: `anxin_contract_${randomBytes(4).toString('hex')}` });
+      client ??= await new mongoose.mongo.MongoClient(mongoUri).connect();
+      const db = client.db(dbName);
+      for (const { name } of await db.listCollections({}, { nameOnly: true }).toArray()) {
+        if (!name.startsWith('system.')) await db.collection(name).deleteMany({});
+      }
+      const store = await createMongoStore({ uri: mongoUri, allowStandalone: true, dbName });
       return { store, cleanup: async () => store.close() };
     },
   });

@@ -1,13 +1,16 @@
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import request from 'supertest';
-import { appFixture } from '../support/app-fixture';
+import { appFixture, rosterAppFixture } from '../support/app-fixture';
 import { sampleRosterBytes } from '../support/fixtures';
 
 type Fixture = Awaited<ReturnType<typeof appFixture>>;
 let f: Fixture;
-beforeEach(async () => { f = await appFixture(); });
-afterEach(async () => { await f.close(); });
+/** Each test of the block gets its own app from `make`: an empty one, or one with the sample roster imported. */
+function eachTest(make: () => Promise<Fixture>) {
+  beforeEach(async () => { f = await make(); });
+  afterEach(async () => { await f.close(); });
+}
 
 const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
 const importFile = (bytes: Buffer, name = 'roster.csv', token = f.adminToken) =>
@@ -15,6 +18,7 @@ const importFile = (bytes: Buffer, name = 'roster.csv', token = f.adminToken) =>
 const stats = async (scope = 'street') => (await request(f.server).get(`/api/v1/stats?scope=${scope}`).set(auth(f.adminToken)).expect(200)).body;
 
 describe('health and documents', () => {
+  eachTest(appFixture);
   it('GET /healthz answers without a token', async () => {
     const r = await request(f.server).get('/healthz').expect(200);
     expect(r.body).toEqual({ ok: true, storage: 'sqlite', puppet: 'wechaty-puppet-mock', loggedIn: true, demo: true });
@@ -35,6 +39,7 @@ describe('health and documents', () => {
 });
 
 describe('auth and hostile input', () => {
+  eachTest(appFixture);
   it('GET /api/v1/houses without a token is 401, with a bad one too', async () => {
     const r = await request(f.server).get('/api/v1/houses').expect(401);
     expect(r.body.error).toEqual({ code: 'unauthorized', message: expect.stringContaining('令牌') });
@@ -63,6 +68,7 @@ describe('auth and hostile input', () => {
 });
 
 describe('roster import', () => {
+  eachTest(appFixture);
   it('imports the sample roster; a second import changes nothing; stats count 40 houses and 16 key houses', async () => {
     const first = await importFile(sampleRosterBytes()).expect(200);
     expect(first.body).toEqual({ created: 40, updated: 0, unchanged: 0, errors: [], warnings: [] });
@@ -133,7 +139,8 @@ describe('roster import', () => {
 });
 
 describe('lists, scopes and roles', () => {
-  beforeEach(async () => { await importFile(sampleRosterBytes()).expect(200); });
+  // the sample roster as imported through the API: a copy of this file's one import of it (the import itself is tested above)
+  eachTest(rosterAppFixture);
   const get = (path: string, token = f.adminToken) => request(f.server).get(path).set(auth(token));
 
   it('lists page with limit/offset and filter by scope', async () => {

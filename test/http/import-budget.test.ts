@@ -32,11 +32,17 @@ const sheet = (rows: string, merges: number) =>
 
 /** the workbook of the issue: a header, a data row (and the row its merge fills) and 100,000 copies of A2:A3 */
 const mergeBomb = () => xlsxWith(Buffer.from(sheet(`${dataRow(2, '平山村')}${dataRow(3, '')}`, 100_000)));
-/** padded: the same merges over 600,000 one-cell rows (each a bad row, so the sheet is read in full twice: the merges are found at its end) */
+/**
+ * padded: the same merges over 600,000 one-cell rows (each a bad row, so the sheet is read in full twice: the merges are
+ * found at its end). Made once per file (it took seconds to build): the same bytes for each test that sends it.
+ */
+let padded: Buffer | undefined;
 function paddedMergeBomb(): Buffer {
+  if (padded) return padded;
   const rows: string[] = [dataRow(2, '平山村'), dataRow(3, '')];
   for (let n = 4; n < 600_000; n += 1) rows.push(`<row r="${n}"><c r="A${n}"><v>${n}</v></c></row>`);
-  return xlsxWith(Buffer.from(sheet(rows.join(''), 100_000)));
+  padded = xlsxWith(Buffer.from(sheet(rows.join(''), 100_000)));
+  return padded;
 }
 
 /** Polls `/healthz` one request after another until `stop()`; answers the slowest and the count. */

@@ -10,7 +10,9 @@ export function makeZip(entries: { name: string; data: Buffer; declaredSize?: nu
   let offset = 0;
   for (const e of entries) {
     const name = Buffer.from(e.name);
-    const body = deflateRawSync(e.data, { level: 9 });
+    // zlib's default level: the same 1,000-fold on a run of zeros as level 9, in a third of the time (level 9 took
+    // over a second on each of the hostile files' bombs)
+    const body = deflateRawSync(e.data);
     const size = e.declaredSize ?? e.data.length;
     const crc = crc32(e.data);
     const local = Buffer.alloc(30);
