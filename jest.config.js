@@ -4,8 +4,8 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
-  globalSetup: '<rootDir>/test/support/mongo-global-setup.ts',
-  globalTeardown: '<rootDir>/test/support/mongo-global-teardown.ts',
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   // a bound on a hang, not a speed target (those are benches): a test of a few seconds on an idle machine
   // takes several times that beside other work, and must still pass there
   testTimeout: 90000,

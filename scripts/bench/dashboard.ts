@@ -10,7 +10,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { appFixture } from '../../test/support/app-fixture';
-import { ensureDashboardBuilt, haveChromium, launchChromium, watchedPage } from '../../test/support/browser';
+import { ensureDashboardBuilt, haveChromium, openChromium, watchedPage } from '../../test/support/browser';
 import { tempDir } from '../../test/support/fixtures';
 import { overviewTimesText, timeOverview } from '../../test/support/overview-timing';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   ensureDashboardBuilt();
   const tmp = tempDir('anxin-bench-dashboard-');
   const store = createSqliteStore({ dataDir: tmp.dir });
-  const [, browser] = await Promise.all([buildStreet(store, { houses: HOUSES, period: '2026-11', now: new Date('2026-11-15T02:00:00Z') }), launchChromium()]);
+  const [, browser] = await Promise.all([buildStreet(store, { houses: HOUSES, period: '2026-11', now: new Date('2026-11-15T02:00:00Z') }), openChromium()]);
   const f = await appFixture({ store });
   const server = http.createServer(f.server).listen(0, '127.0.0.1');
   try {

@@ -3,15 +3,13 @@
  * package, driven by playwright-core) from this app alone: every request the page makes goes
  * to the app's own origin, and the operations of openapi.json are listed.
  */
-import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { chromium } from 'playwright-core';
 import { createApp } from '../../src/http/create-app';
 import { appFixture } from '../support/app-fixture';
+import { CHROMIUM, haveChromium, openChromium } from '../support/chromium';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const maybe = existsSync(CHROMIUM) ? it : it.skip;
-if (!existsSync(CHROMIUM)) console.warn(`[browser] SKIPPED: no Chromium at ${CHROMIUM} (install Debian's chromium package; .ci/run does)`);
+const maybe = haveChromium ? it : it.skip;
+if (!haveChromium) console.warn(`[browser] SKIPPED: no Chromium at ${CHROMIUM} (install Debian's chromium package; .ci/run does)`);
 
 maybe('/api/docs shows every operation, with no request leaving the app', async () => {
   const f = await appFixture();
@@ -19,7 +17,7 @@ maybe('/api/docs shows every operation, with no request leaving the app', async 
   const server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-component-update', '--disable-sync'] });
+  const browser = await openChromium();
   try {
     const page = await browser.newPage();
     const requested: string[] = [];

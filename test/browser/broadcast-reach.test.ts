@@ -72,7 +72,6 @@ suite.each([DESKTOP])('broadcast reach at %o', (size) => {
     expect(await w.page.locator('img[src=x]').count()).toBe(0);
     expect(w.dialogs).toEqual([]);
     expect(w.problems).toEqual([]);
-    if (n < 600) expect(await w.page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
     await w.close();
   }, 120_000);
 

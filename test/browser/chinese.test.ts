@@ -8,7 +8,7 @@
  * the overview's cards) are read again for English words and ISO times.
  */
 import type { Browser, Page } from 'playwright-core';
-import { DESKTOP, ensureDashboardBuilt, haveChromium, input, launchChromium, PHONE, shot, signIn, watchedPage } from '../support/browser';
+import { DESKTOP, ensureDashboardBuilt, haveChromium, input, openChromium, PHONE, shot, signIn, watchedPage } from '../support/browser';
 import { demoApp, type Json } from '../support/sim-client';
 
 const suite = haveChromium ? describe : describe.skip;
@@ -27,7 +27,7 @@ let browser: Browser;
 beforeAll(async () => {
   if (!haveChromium) return;
   ensureDashboardBuilt();
-  [app, browser] = await Promise.all([demoApp('anxin-zh-'), launchChromium()]);
+  [app, browser] = await Promise.all([demoApp('anxin-zh-'), openChromium()]);
   // something to show with a status and a time: a hazard, a broadcast
   const house = (await app.call('GET', '/houses?limit=1')).body.items[0] as Json;
   expect((await app.call('POST', '/hazards', { houseCode: house.code, description: '楼道堆放杂物', days: 3 })).status).toBe(201);

@@ -11,7 +11,7 @@ import type { Browser } from 'playwright-core';
 import { buildStreet } from '../../scripts/bench/street';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
 import { appFixture } from '../support/app-fixture';
-import { ensureDashboardBuilt, haveChromium, launchChromium, shot, watchedPage } from '../support/browser';
+import { ensureDashboardBuilt, haveChromium, openChromium, shot, watchedPage } from '../support/browser';
 import { tempDir } from '../support/fixtures';
 import { overviewTimesText, timeOverview } from '../support/overview-timing';
 import type { Json } from '../support/sim-client';
@@ -31,7 +31,7 @@ suite('the overview of a 100,000-house street', () => {
     ensureDashboardBuilt();
     const store = createSqliteStore({ dataDir: tmp.dir });
     const t0 = performance.now();
-    const [built, b] = await Promise.all([buildStreet(store, { houses: HOUSES, period: '2026-11', now: new Date('2026-11-15T02:00:00Z') }), launchChromium()]);
+    const [built, b] = await Promise.all([buildStreet(store, { houses: HOUSES, period: '2026-11', now: new Date('2026-11-15T02:00:00Z') }), openChromium()]);
     browser = b;
     console.log(`[dashboard] street of ${HOUSES.toLocaleString('en')} houses (${built.communities} communities, ${built.grids} grids, ${built.groups.toLocaleString('en')} groups) built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     f = await appFixture({ store });

@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { requiredItems } from '../../src/domain/checklist';
 import { rosterAppFixture } from '../support/app-fixture';
-import { artifacts, ensureDashboardBuilt, haveChromium, input, launchChromium, shot, signIn, SIZES, watchedPage } from '../support/browser';
+import { artifacts, ensureDashboardBuilt, haveChromium, input, openChromium, shot, signIn, SIZES, watchedPage } from '../support/browser';
 import { SAMPLE_ROSTER } from '../support/fixtures';
 import { seededJpeg } from '../support/images';
 import { demoApp, type Json } from '../support/sim-client';
@@ -36,7 +36,7 @@ export function dashboardSuite(sizes: readonly (typeof SIZES)[number][]): void {
   beforeAll(async () => {
     if (!haveChromium) return;
     ensureDashboardBuilt();
-    [app, browser] = await Promise.all([demoApp('anxin-browser-'), launchChromium()]);
+    [app, browser] = await Promise.all([demoApp('anxin-browser-'), openChromium()]);
   }, 180_000);
   afterAll(async () => { await browser?.close(); await app?.close(); });
   const call = (method: string, p: string, body?: unknown) => app.call(method, p, body);

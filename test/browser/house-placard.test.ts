@@ -11,7 +11,7 @@ import jsQR from 'jsqr';
 import type { Browser } from 'playwright-core';
 import { writeFileSync } from 'node:fs';
 import { rosterAppFixture } from '../support/app-fixture';
-import { ensureDashboardBuilt, haveChromium, input, launchChromium, shot, signIn, watchedPage } from '../support/browser';
+import { ensureDashboardBuilt, haveChromium, input, openChromium, shot, signIn, watchedPage } from '../support/browser';
 import { tempDir } from '../support/fixtures';
 import { readPdf } from '../support/pdf-read';
 import sharp from 'sharp';
@@ -27,7 +27,7 @@ let base = '';
 beforeAll(async () => {
   if (!haveChromium) return;
   ensureDashboardBuilt();
-  [f, browser] = await Promise.all([rosterAppFixture(), launchChromium()]);
+  [f, browser] = await Promise.all([rosterAppFixture(), openChromium()]);
   server = http.createServer(f.server).listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

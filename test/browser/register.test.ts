@@ -6,9 +6,8 @@
  * checked against the API.
  */
 import ExcelJS from 'exceljs';
-import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
-import { demoInChromium, DESKTOP, input, PHONE, shot, signIn, watchedPage, type DemoApp } from '../support/browser';
+import { demoInChromium, DESKTOP, downloadedBytes, input, PHONE, shot, signIn, watchedPage, type DemoApp } from '../support/browser';
 import { type Json } from '../support/sim-client';
 
 let app: DemoApp;
@@ -51,14 +50,9 @@ suite.each([DESKTOP])('the register at %o', (size) => {
     // the export is the list as filtered
     const [download] = await Promise.all([w.page.waitForEvent('download'), w.page.click('[data-test=register-export]')]);
     const book = new ExcelJS.Workbook();
-    await book.xlsx.load(readFileSync((await download.path())!) as never);
+    await book.xlsx.load((await downloadedBytes(download)) as never);
     const exported = (await app.call('GET', '/register?limit=200&status=unbound')).body as Json;
     expect(book.worksheets[0]!.actualRowCount - 1).toBe(exported.items.length);
-    // on a phone: cards, nothing wider than the screen
-    if (size.width < 600) {
-      expect(await w.page.locator('[data-test=register-row]').count()).toBeGreaterThan(0);
-      expect(await w.page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
-    }
     // one click from a house to its page (issue 27's house page)
     await w.page.locator('[data-test=register-house]').first().click();
     await w.page.waitForURL(new RegExp(`#houses/${unbound.items[0].houseId}$`));

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { loadConfig } from '../../src/config';
 import { start, type Running } from '../../src/main';
-import { DESKTOP, ensureDashboardBuilt, haveChromium, input, launchChromium, PHONE, shot, signInWithPassword, SIZES, watchedPage } from '../support/browser';
+import { DESKTOP, ensureDashboardBuilt, haveChromium, input, openChromium, PHONE, shot, signInWithPassword, SIZES, watchedPage } from '../support/browser';
 import { silentLog, tempDir } from '../support/fixtures';
 import type { Json } from '../support/sim-client';
 
@@ -32,7 +32,7 @@ beforeAll(async () => {
   tmp = tempDir('anxin-signin-');
   [running, browser] = await Promise.all([
     start(loadConfig({ DATA_DIR: tmp.dir, PORT: '0', HOST: '127.0.0.1', SEND_INTERVAL_MS: '0', DEMO_SEED: '0' }), silentLog),
-    launchChromium(),
+    openChromium(),
   ]);
   base = `http://127.0.0.1:${(running.server.address() as AddressInfo).port}`;
   expect(running.newAdminPassword?.username).toBe('admin');

@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Download, Page } from 'playwright-core';
 import { projectRoot } from '../../src/project-root';
+import { artifacts, haveChromium, openChromium } from './chromium';
 import { demoApp } from './sim-client';
 
-export const CHROMIUM = '/usr/bin/chromium';
-export const haveChromium = existsSync(CHROMIUM);
+export { artifacts, CHROMIUM, haveChromium, openChromium } from './chromium';
 export const SIZES = [{ width: 390, height: 844 }, { width: 1280, height: 900 }] as const;
 /**
  * The two sizes by name. Each page's whole task runs once, at DESKTOP; the phone is walked page by
@@ -16,7 +16,6 @@ export const SIZES = [{ width: 390, height: 844 }, { width: 1280, height: 900 }]
  * the overview's and the import preview's own) and the actions in it.
  */
 export const [PHONE, DESKTOP] = SIZES;
-export const artifacts = path.join(projectRoot(), 'test', 'artifacts');
 
 const newest = (dir: string): number => Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((e) => {
   const p = path.join(dir, e.name);
@@ -53,15 +52,6 @@ export function ensureDashboardBuilt(): void {
   } finally { rmSync(lock, { force: true }); }
 }
 
-/** Debian's chromium, headless, with a fresh profile and nothing phoning home. */
-export function launchChromium(): Promise<Browser> {
-  mkdirSync(artifacts, { recursive: true });
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-component-update', '--disable-sync'],
-  });
-}
-
 /** A page that records console errors, uncaught exceptions and any dialog (an XSS would open one). */
 export async function watchedPage(browser: Browser, size: { width: number; height: number }) {
   // staff sit in China: the browser's clock and calendar are Beijing time, whatever the machine's zone
@@ -95,6 +85,13 @@ export async function endsClean(w: Awaited<ReturnType<typeof watchedPage>>, name
   await w.close();
 }
 
+/** A download's bytes, read through Playwright (the file is the run's Chromium's: `download.path()` refuses a connected browser). */
+export async function downloadedBytes(download: Download): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of await download.createReadStream()) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
 /** A text field by its data-test name (Element Plus puts the attribute on the input itself). */
 export const input = (name: string) => `input[data-test=${name}], textarea[data-test=${name}], [data-test=${name}] input, [data-test=${name}] textarea`;
 
@@ -121,9 +118,9 @@ export async function signInWithPassword(page: Page, base: string, username: str
 export type DemoApp = Awaited<ReturnType<typeof demoApp>>;
 
 /**
- * A test file's app (as `npm start` composes it, in demo mode) and its Chromium, made before the
- * file's tests and closed after them; `ready` hands both over. Returns `describe`, or
- * `describe.skip` (said once) where Debian's chromium is missing.
+ * A test file's app (as `npm start` composes it, in demo mode) and its connection to the run's
+ * Chromium (./chromium.ts), made before the file's tests and closed after them; `ready` hands both
+ * over. Returns `describe`, or `describe.skip` (said once) where Debian's chromium is missing.
  */
 export function demoInChromium(prefix: string, ready: (app: DemoApp, browser: Browser) => void): jest.Describe {
   if (!haveChromium) console.warn('browser tests SKIPPED: no chromium at /usr/bin/chromium (apt-get install -y chromium)');
@@ -131,7 +128,7 @@ export function demoInChromium(prefix: string, ready: (app: DemoApp, browser: Br
   beforeAll(async () => {
     if (!haveChromium) return;
     ensureDashboardBuilt();
-    made = await Promise.all([demoApp(prefix), launchChromium()]);
+    made = await Promise.all([demoApp(prefix), openChromium()]);
     ready(...made);
   }, 180_000);
   afterAll(async () => {
