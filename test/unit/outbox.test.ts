@@ -2,7 +2,7 @@ import type { OutboxEntry } from '../../src/domain/types';
 import { afterQuietHours } from '../../src/domain/quiet-hours';
 import { createOutboxWorker, type SendPort } from '../../src/scheduler/outbox-worker';
 import { createReachRecorder } from '../../src/services/reach/recorder';
-import { claimDue, claimNext, enqueue, markFailed, MAX_ATTEMPTS, PRIORITY } from '../../src/services/sending/outbox';
+import { claimDue, claimNext, enqueue, markFailed, markSent, MAX_ATTEMPTS, PRIORITY } from '../../src/services/sending/outbox';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
 import type { Store } from '../../src/storage/store';
 import { depsFor, tempDir } from '../support/fixtures';
@@ -27,7 +27,8 @@ describe('outbox', () => {
       { key: 'reply', text: 'r', roomId: 'r', priority: PRIORITY.reply },
     ]);
     const order = [];
-    for (;;) { const e = await claimNext(deps, { account: 'bot', worker: 'w', leaseMs: 60_000 }); if (!e) break; order.push(e.key); }
+    // (each sent, as a sender does: an entry whose lease ran out unsent would be taken again first)
+    for (;;) { const e = await claimNext(deps, { account: 'bot', worker: 'w', leaseMs: 60_000 }); if (!e) break; order.push(e.key); await markSent(deps, e); }
     expect(order).toEqual(['reply', 'bulk']);
     deps.clock.set('2026-11-15T03:00:00Z');
     expect((await claimNext(deps, { account: 'bot', worker: 'w', leaseMs: 60_000 }))?.key).toBe('later');
@@ -41,6 +42,21 @@ describe('outbox', () => {
     deps.clock.advance(61_000);
     const again = await claimNext(deps, { account: 'bot', worker: 'C', leaseMs: 60_000 });
     expect(again).toMatchObject({ key: 'k', leasedBy: 'C', attempts: 2 });
+  });
+
+  it('a dead sender\'s entry takes its place in the order again, not behind everything queued after it', async () => {
+    await enqueue(deps, [{ key: 'announce', text: 'a', roomId: 'r1', priority: PRIORITY.bulk }]);
+    expect((await claimNext(deps, { account: 'bot', worker: 'dead', leaseMs: 60_000 }))?.key).toBe('announce');
+    // the sender died holding it; replies and a later post keep coming
+    deps.clock.advance(61_000);
+    await enqueue(deps, [
+      { key: 'reply', text: 'r', roomId: 'r2', priority: PRIORITY.reply },
+      { key: 'tip', text: 't', roomId: 'r3', priority: PRIORITY.bulk },
+    ]);
+    const order = [];
+    for (;;) { const e = await claimNext(deps, { account: 'bot', worker: 'new', leaseMs: 60_000 }); if (!e) break; order.push(e.key); }
+    // replies first, then the posts by when they were due: the interrupted one before the later one
+    expect(order).toEqual(['reply', 'announce', 'tip']);
   });
 
   it('takes many due entries at once in order, and never the same entry for two racing workers', async () => {

@@ -127,15 +127,15 @@ export async function claimDue(
         ),
       )
     ).flat();
-    // (a dead sender's entries are looked at once the pending ones do not fill the batch)
-    if (due.length < input.limit) {
-      due.push(
-        ...(await store.outbox.find(
-          { account: { in: accounts }, status: 'sending', leaseUntil: { lt: now } },
-          { sort: { priority: 1, notBefore: 1 }, limit: look },
-        )),
-      );
-    }
+    // a dead sender's entries (a crash, a lost account) take their place in the order: looked at only when the pending
+    // ones did not fill the batch, they waited behind every reply queued after them — in the city simulation's crash,
+    // until the account's daily cap was spent and the room heard the 09:00 announcement the next day
+    due.push(
+      ...(await store.outbox.find(
+        { account: { in: accounts }, status: 'sending', leaseUntil: { lt: now } },
+        { sort: { priority: 1, notBefore: 1 }, limit: look },
+      )),
+    );
     const seen = due.sort(order).slice(0, look);
     if (!seen.length) return [];
     const rooms = await sendableRooms(
