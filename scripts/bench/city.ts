@@ -106,7 +106,7 @@ async function main(): Promise<void> {
     out(
       `  the same day with ${withMember} accounts of ${lo} rooms, the process crashed at 10:01 and an account lost at 12:01, then drained: ` +
         `${r.sends.messages} messages; duplicates ${r.duplicates}, lost ${r.lost} (target 0, 0); ` +
-        `crash with ${r.crash?.leased ?? '?'} entries in flight and ${r.crash?.waiting ?? '?'} waiting; ` +
+        `crash with ${r.crash?.leased ?? '?'} entries in flight (all out ${r.crash?.inFlightOutAfterMin ?? 'never'} min later) and ${r.crash?.waiting ?? '?'} waiting; ` +
         `the lost account's ${r.lostAccount?.roomsServed ?? '?'} rooms, ${r.lostAccount?.roomsTakenOver ?? '?'} taken over  ${ok ? 'OK' : 'FAIL'}`,
     );
     if (!ok) process.exitCode = 1;

@@ -115,7 +115,14 @@ export interface CityReport {
   lost: number;
   lostDetail: { sentNotReceived: number; failed: number; unsent: number };
   landlords: { messages: number; unheard: number; committed: number };
-  crash: { at: string; resumedAt: string; leased: number; waiting: number } | null;
+  crash: {
+    at: string;
+    resumedAt: string;
+    leased: number;
+    waiting: number;
+    /** minutes from the crash until the last entry leased to the dead senders was delivered (null: one never was) */
+    inFlightOutAfterMin: number | null;
+  } | null;
   lostAccount: { account: string; at: string; roomsServed: number; roomsTakenOver: number; firstSendAfterMin: number | null } | null;
   storeBytes: number;
   runSeconds: number;
@@ -423,6 +430,8 @@ export async function simulateCity(o: CityOptions): Promise<CityReport> {
   await schedulerTick();
 
   let crash: CityReport['crash'] = null;
+  /** the entries leased to the senders the crash killed */
+  let inFlightKeys: string[] = [];
   if (o.crashAt) {
     const crashAt = at(o.crashAt);
     vt.at(crashAt, async () => {
@@ -430,6 +439,7 @@ export async function simulateCity(o: CityOptions): Promise<CityReport> {
       for (const p of procs) p.actor.kill();
       procs = [];
       const inFlight = await store.outbox.count({ status: 'sending' });
+      inFlightKeys = (await store.outbox.find({ status: 'sending' }, { fields: ['key'] })).map((e) => e.key);
       const waiting = await store.outbox.count({ status: 'pending' });
       await store.close();
       progress(`  crash at ${local(vt.now)}: the process is gone (${inFlight} entries leased to its senders, ${waiting} waiting); restarting from the store`);
@@ -438,7 +448,7 @@ export async function simulateCity(o: CityOptions): Promise<CityReport> {
         hub = vt.bellHub();
         store = createSqliteStore({ dataDir: o.dataDir, durable: o.durable ?? false });
         await startWorld();
-        crash = { at: local(crashAt), resumedAt: local(vt.now), leased: inFlight, waiting };
+        crash = { at: local(crashAt), resumedAt: local(vt.now), leased: inFlight, waiting, inFlightOutAfterMin: null };
       });
     });
   }
@@ -492,6 +502,12 @@ export async function simulateCity(o: CityOptions): Promise<CityReport> {
   const nine = monthStart + 9 * HOUR;
   const times = [...announcedAt.values()];
   const last = times.length === R ? Math.max(...times) : null;
+  if (crash) {
+    const c = crash as NonNullable<CityReport['crash']>;
+    const outAt = inFlightKeys.map((k) => seen.firstAt.get(k));
+    const crashedAt = at(o.crashAt!);
+    c.inFlightOutAfterMin = outAt.some((x) => x === undefined) ? null : Math.round((Math.max(crashedAt, ...(outAt as number[])) - crashedAt) / MINUTE);
+  }
   if (lostAccount) {
     const la = lostAccount as NonNullable<CityReport['lostAccount']>;
     la.roomsTakenOver = await store.roomLeases.count({ roomId: { in: [...victimRooms] }, account: { ne: la.account } });
@@ -567,7 +583,7 @@ export function describeCity(r: CityReport): string {
     `  per account: ${r.perAccount.map((x) => `${x.account} ${x.messages} (≤${x.maxPerMinute}/min)`).join(', ')}`,
     `  duplicates ${r.duplicates}, lost ${r.lost} (sent but never received ${r.lostDetail.sentNotReceived}, failed ${r.lostDetail.failed}, never sent ${r.lostDetail.unsent})`,
     `  landlords: ${r.landlords.messages.toLocaleString('en')} messages, ${r.landlords.committed.toLocaleString('en')} committed, ${r.landlords.unheard} said while no process served their room (said again later)`,
-    `  crash: ${r.crash ? `at ${r.crash.at} with ${r.crash.leased} entries leased to the dead senders and ${r.crash.waiting} waiting, resumed ${r.crash.resumedAt}` : 'none'}; lost account: ${r.lostAccount ? `${r.lostAccount.account} at ${r.lostAccount.at}, ${r.lostAccount.roomsTakenOver}/${r.lostAccount.roomsServed} of its rooms taken over, first post there ${r.lostAccount.firstSendAfterMin ?? '-'} min later` : 'none'}`,
+    `  crash: ${r.crash ? `at ${r.crash.at} with ${r.crash.leased} entries leased to the dead senders (all out ${r.crash.inFlightOutAfterMin ?? 'never'} min later) and ${r.crash.waiting} waiting, resumed ${r.crash.resumedAt}` : 'none'}; lost account: ${r.lostAccount ? `${r.lostAccount.account} at ${r.lostAccount.at}, ${r.lostAccount.roomsTakenOver}/${r.lostAccount.roomsServed} of its rooms taken over, first post there ${r.lostAccount.firstSendAfterMin ?? '-'} min later` : 'none'}`,
     `  store ${mb(r.storeBytes)}; run ${r.runSeconds.toFixed(1)} s; ${r.warnings} warnings logged`,
   ].join('\n');
 }

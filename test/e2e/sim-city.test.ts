@@ -41,6 +41,10 @@ describe('a simulated city month (issue 29)', () => {
     // the crash caught the reminders going out: some entries were leased to senders that died
     expect(r.crash).toMatchObject({ leased: expect.any(Number) });
     expect(r.crash!.leased + r.crash!.waiting).toBeGreaterThan(0);
+    // what the dead senders held goes out as soon as their lease (1 min) runs out, not behind everything queued after it
+    // (it waited 16 min here, and in a whole city's day until the next day's cap, when it was looked at only on an empty queue)
+    expect(r.crash!.inFlightOutAfterMin).not.toBeNull();
+    expect(r.crash!.inFlightOutAfterMin!).toBeLessThanOrEqual(5);
     expect(r.lostAccount).toMatchObject({ roomsServed: expect.any(Number) });
     expect(r.lostAccount!.roomsServed).toBeGreaterThan(0);
     // every room the lost account served is served by the other member account now
