@@ -18,8 +18,9 @@
  *
  *   SIM_HOUSES=10000 SIM_ACCOUNTS=3 npm run sim:city
  *
- * Settings (environment): SIM_HOUSES (10,000), SIM_ACCOUNTS (3), SIM_MONTH (2027-03), SIM_DAYS
- * (the whole month), SIM_STOP ("17:00": stop then on the last day, without draining), SIM_LEASE_MS (the room lease: the product's 60 s), SIM_CRASH ("17 10:01",
+ * Settings (environment): SIM_HOUSES (10,000), SIM_ACCOUNTS (6), SIM_MONTH (2027-03), SIM_DAYS
+ * (the whole month), SIM_STOP ("17:00": stop then on the last day, without draining), SIM_LEASE_MS (the room lease: 2 h; the
+ * product's 60 s, renewed every 20 s for a month, would be most of the run's work), SIM_CRASH ("17 10:01",
  * day and local time; "none"), SIM_LOSE ("19 10:01"; "none"), SIM_IDLE_MS (an idle sender's poll, 60 s), SIM_SEED, SIM_DURABLE
  * (1: fsync every commit as the product does; by default the simulation's store leaves that to the OS), DATA_DIR (a fresh folder
  * under the system's temp folder), and the product's SEND_INTERVAL_MS, SEND_JITTER_MS,
@@ -595,13 +596,13 @@ async function main(): Promise<void> {
   try {
     const r = await simulateCity({
       houses: Number(env.SIM_HOUSES ?? 10_000),
-      accounts: Number(env.SIM_ACCOUNTS ?? 3),
+      accounts: Number(env.SIM_ACCOUNTS ?? 6),
       month: env.SIM_MONTH,
       days: env.SIM_DAYS ? Number(env.SIM_DAYS) : undefined,
       stopAt: env.SIM_STOP,
       dataDir,
       seed: env.SIM_SEED ? Number(env.SIM_SEED) : undefined,
-      leaseMs: env.SIM_LEASE_MS ? Number(env.SIM_LEASE_MS) : undefined,
+      leaseMs: Number(env.SIM_LEASE_MS ?? 2 * 3_600_000),
       durable: env.SIM_DURABLE === '1',
       idleMs: env.SIM_IDLE_MS ? Number(env.SIM_IDLE_MS) : undefined,
       crashAt: env.SIM_CRASH === 'none' ? null : (env.SIM_CRASH ?? '17 10:01'),
