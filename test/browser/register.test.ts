@@ -6,7 +6,7 @@
  * checked against the API.
  */
 import ExcelJS from 'exceljs';
-import type { Browser } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { demoInChromium, DESKTOP, downloadedBytes, input, PHONE, shot, signIn, watchedPage, type DemoApp } from '../support/browser';
 import { type Json } from '../support/sim-client';
 
@@ -14,16 +14,22 @@ let app: DemoApp;
 let browser: Browser;
 const suite = demoInChromium('anxin-register-', (a, b) => { app = a; browser = b; });
 
+/** Signed in, the register opened: its first 50 houses shown, the first as the API lists it (returned). */
+async function openRegister(page: Page, rows: Locator): Promise<Json> {
+  await signIn(page, app.base, app.token);
+  await page.click('[data-test=nav-register]');
+  const first = (await app.call('GET', '/register?limit=50')).body as Json;
+  await page.locator('[data-test=register-count]', { hasText: '已显示 50 户' }).waitFor();
+  expect(await rows.count()).toBe(50);
+  expect(await rows.first().textContent()).toContain(first.items[0].code);
+  return first;
+}
+
 suite.each([DESKTOP])('the register at %o', (size) => {
   it('searches, filters, loads more and exports as filtered; what it shows is what the API holds', async () => {
     const w = await watchedPage(browser, size);
     const rows = w.page.locator('[data-test=register-rows] .el-table__row, [data-test=register-row]');
-    await signIn(w.page, app.base, app.token);
-    await w.page.click('[data-test=nav-register]');
-    const first = (await app.call('GET', '/register?limit=50')).body as Json;
-    await w.page.locator('[data-test=register-count]', { hasText: '已显示 50 户' }).waitFor();
-    expect(await rows.count()).toBe(50);
-    expect(await rows.first().textContent()).toContain(first.items[0].code);
+    const first = await openRegister(w.page, rows);
     await shot(w.page, 'register', size);
     // more pages, on demand
     await w.page.click('[data-test=register-more]');
@@ -65,12 +71,7 @@ suite('the register at 390×844', () => {
   it("a card per house: more pages, a search by code, a card's code opening the house's page; nothing wider than the screen", async () => {
     const w = await watchedPage(browser, PHONE);
     const cards = w.page.locator('[data-test=register-rows] [data-test=register-row]');
-    await signIn(w.page, app.base, app.token);
-    await w.page.click('[data-test=nav-register]');
-    const first = (await app.call('GET', '/register?limit=50')).body as Json;
-    await w.page.locator('[data-test=register-count]', { hasText: '已显示 50 户' }).waitFor();
-    expect(await cards.count()).toBe(50);
-    expect(await cards.first().textContent()).toContain(first.items[0].code);
+    const first = await openRegister(w.page, cards);
     expect(await w.page.locator('[data-test=register-rows] .el-table__row').count()).toBe(0);
     await w.page.click('[data-test=register-more]');
     await w.page.locator('[data-test=register-count]', { hasText: '已显示 100 户' }).waitFor();
