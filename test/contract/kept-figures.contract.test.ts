@@ -14,6 +14,7 @@ import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
 import type { Store } from '../../src/storage/store';
 import { hazardDraft, keptAndCounted, PERIOD, prng, randomOp, seedWorld, START, type OpsState } from '../support/figure-ops';
 import { tempDir } from '../support/fixtures';
+import { childArgs } from '../support/child-script';
 
 interface Leg {
   name: string;
@@ -186,7 +187,7 @@ describe.each(legs)('Kept figures contract: $name', (leg) => {
 
   it('equal a recount after a writer is killed -9 mid-sequence, reopened', async () => {
     await store.close();
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '../support/kept-figures-child.ts')], {
+    const child = spawn(process.execPath, childArgs('test/support/kept-figures-child'), {
       env: { ...process.env, ...leg.childEnv(tmp.dir), SEED: '29' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });

@@ -24,6 +24,7 @@ import { UNSERVED } from '../../src/services/sending/rooms';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
 import { ACCOUNTS, membersOf, roomId, roomIndex, ROOMS, wxid, type Account } from '../support/accounts-plan';
 import { tempDir } from '../support/fixtures';
+import { childArgs } from '../support/child-script';
 
 const ROOT = path.resolve(__dirname, '../..');
 const ROOM_LEASE_MS = 3000;
@@ -58,7 +59,7 @@ describe('several accounts on one store', () => {
 
   function start(account: Account, run: number) {
     const log = path.join(tmp.dir, `sends-${account}-${run}.log`);
-    const p = spawn(process.execPath, ['--import', 'tsx', 'test/support/accounts-child.ts'], {
+    const p = spawn(process.execPath, childArgs('test/support/accounts-child'), {
       cwd: ROOT,
       env: {
         ...process.env, ACCOUNT: account, DATA_DIR: tmp.dir, SEND_LOG: log, ROOM_LEASE_MS: String(ROOM_LEASE_MS), LEASE_MS: '4000',

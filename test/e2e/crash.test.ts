@@ -10,12 +10,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
 import { tempDir } from '../support/fixtures';
+import { childArgs } from '../support/child-script';
 
 const ROOT = path.resolve(__dirname, '../..');
 const KILLS = 5;
 
 function child(env: Record<string, string>) {
-  const p = spawn(process.execPath, ['--import', 'tsx', 'test/support/crash-child.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const p = spawn(process.execPath, childArgs('test/support/crash-child'), { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   p.stderr!.on('data', (d) => { err += d; });
   let out = '';

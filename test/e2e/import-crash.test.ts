@@ -10,13 +10,14 @@ import path from 'node:path';
 import { rosterCsv } from '../../scripts/bench/generate-roster';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
 import { tempDir } from '../support/fixtures';
+import { childArgs } from '../support/child-script';
 
 const ROOT = path.resolve(__dirname, '../..');
 const ROWS = Number(process.env.CRASH_ROWS ?? 20_000);
 const KILLS = 5;
 
 function child(env: Record<string, string>) {
-  const p = spawn(process.execPath, ['--import', 'tsx', 'test/support/import-crash-child.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const p = spawn(process.execPath, childArgs('test/support/import-crash-child'), { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   p.stderr!.on('data', (d) => { err += d; });
   let out = '';

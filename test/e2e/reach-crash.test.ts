@@ -14,13 +14,14 @@ import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store';
 import { tempDir } from '../support/fixtures';
 import { fakeSmsProvider, fakeWebhook, middayZone } from '../support/reach-fakes';
 import { until } from '../support/sim-client';
+import { childArgs } from '../support/child-script';
 
 const ROOT = path.resolve(__dirname, '../..');
 const KEY_ID = 'LTAI-crash-key';
 const SECRET = 'crash-secret-5b2e';
 
 function child(env: Record<string, string>) {
-  const p = spawn(process.execPath, ['--import', 'tsx', 'test/support/reach-child.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const p = spawn(process.execPath, childArgs('test/support/reach-child'), { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   p.stderr!.on('data', (d) => { err += d; });
   let out = '';

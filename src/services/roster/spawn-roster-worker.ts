@@ -2,26 +2,24 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker, type TransferListItem } from 'node:worker_threads';
+import { workerScript } from '../../worker-script';
 
 /** The heap an import's thread may take: V8 otherwise lets a million rows' garbage pile up to hundreds of MB before collecting it. */
 export const WORKER_HEAP_MB = 192;
 
 /**
- * Starts the roster import's worker (roster-import-worker) with `data`. It runs the compiled .js
- * next to this file in production (`npm start` runs dist/); from TypeScript sources (jest, tsx)
- * it runs the .ts through tsx's loader. `youngMb`: V8's young generation for the thread;
+ * Starts the roster import's worker (roster-import-worker) with `data` (its script: src/worker-script.ts). `youngMb`: V8's young generation for the thread;
  * `transfer`: what `data` carries that moves to the thread (a MessagePort); `tmpDir`: the
  * thread's temp folder (nothing of ours spools there since the workbook is read from the zip in
  * place, but a library the thread loads may).
  */
 export function spawnRosterWorker(data: unknown, youngMb: number, tmpDir: string, transfer: TransferListItem[] = []): Worker {
-  const fromSource = __filename.endsWith('.ts');
-  const file = path.join(__dirname, `roster-import-worker.${fromSource ? 'ts' : 'js'}`);
-  return new Worker(file, {
+  const script = workerScript('src/services/roster/roster-import-worker');
+  return new Worker(script.file, {
     workerData: data,
     transferList: transfer,
     env: { ...process.env, TMPDIR: tmpDir, TMP: tmpDir, TEMP: tmpDir },
-    execArgv: fromSource ? ['--require', require.resolve('tsx/cjs')] : [],
+    execArgv: script.execArgv,
     resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: youngMb },
   });
 }

@@ -1,9 +1,9 @@
 import type Database from 'better-sqlite3';
 import { emptyFigures, type FigureQuery, type FigureRow, type FigureStore, type HouseFigure } from '../figures';
-import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { GroupCommit } from './group-commit';
 import { sqliteKeptFigures } from './sqlite-kept-figures';
+import { workerScript } from '../../worker-script';
 
 /** Above this many houses, counts run on a read-only connection in a worker thread. */
 const OFF_THREAD_HOUSES = 20_000;
@@ -14,11 +14,8 @@ function offThreadReader(file: string) {
   let next = 0;
   const waiting = new Map<number, { resolve: (rows: unknown[]) => void; reject: (e: Error) => void }>();
   const start = () => {
-    const fromSource = __filename.endsWith('.ts');
-    const w = new Worker(path.join(__dirname, `figures-worker.${fromSource ? 'ts' : 'js'}`), {
-      workerData: { file },
-      execArgv: fromSource ? ['--require', require.resolve('tsx/cjs')] : [],
-    });
+    const script = workerScript('src/storage/sqlite/figures-worker');
+    const w = new Worker(script.file, { workerData: { file }, execArgv: script.execArgv });
     w.on('message', (m: { id: number; rows?: unknown[]; error?: string }) => {
       const p = waiting.get(m.id);
       waiting.delete(m.id);

@@ -1,5 +1,5 @@
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import path from 'node:path';
+import { workerScript } from '../../worker-script';
 import { errorFromData, type ErrorData } from '../../domain/error-data';
 import type { RosterRow, RowError } from '../../domain/roster';
 import type { AppliedRoster, RosterPreview, RosterStage, RosterStore } from '../roster-stage';
@@ -26,12 +26,8 @@ const LIMITS = { maxOldGenerationSizeMb: 192, maxYoungGenerationSizeMb: 8 };
 export function sqliteRoster(file: string): RosterStore {
   return {
     async stage() {
-      const fromSource = __filename.endsWith('.ts');
-      const worker = new Worker(path.join(__dirname, `roster-stage-thread.${fromSource ? 'ts' : 'js'}`), {
-        workerData: { file },
-        resourceLimits: LIMITS,
-        execArgv: fromSource ? ['--require', require.resolve('tsx/cjs')] : [],
-      });
+      const script = workerScript('src/storage/sqlite/roster-stage-thread');
+      const worker = new Worker(script.file, { workerData: { file }, resourceLimits: LIMITS, execArgv: script.execArgv });
       const waiting = new Map<
         number,
         { resolve(v: unknown): void; reject(e: unknown): void; onStep?: (done: number, of: number) => void }
