@@ -52,10 +52,24 @@ export function ensureDashboardBuilt(): void {
   } finally { rmSync(lock, { force: true }); }
 }
 
+/** (run in the page before its own scripts: a style sheet that stops every transition and animation) */
+const NO_MOTION = `(() => {
+  const add = () => {
+    const s = document.createElement('style');
+    s.textContent = '*, *::before, *::after { transition: none !important; animation: none !important; }';
+    document.head.appendChild(s);
+  };
+  if (document.head) add();
+  else document.addEventListener('DOMContentLoaded', add);
+})();`;
+
 /** A page that records console errors, uncaught exceptions and any dialog (an XSS would open one). */
 export async function watchedPage(browser: Browser, size: { width: number; height: number }) {
   // staff sit in China: the browser's clock and calendar are Beijing time, whatever the machine's zone
-  const context = await browser.newContext({ viewport: size, timezoneId: 'Asia/Shanghai', locale: 'zh-CN' });
+  const context = await browser.newContext({ viewport: size, timezoneId: 'Asia/Shanghai', locale: 'zh-CN', reducedMotion: 'reduce' });
+  // no transitions or animations: a dialog or menu is there at once, not after 300 ms of a fade that the
+  // browser (software-rendered here) paints frame by frame and Playwright waits out before each click
+  await context.addInitScript({ content: NO_MOTION });
   const page = await context.newPage();
   page.setDefaultTimeout(30_000); // a missing element fails with its selector, before the test's own timeout
   const problems: string[] = [];
