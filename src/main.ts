@@ -83,7 +83,9 @@ export async function start(config: Config, log: Logger): Promise<Running> {
   if (resumed) log.warn({ entries: resumed }, 'broadcast deliveries re-queued after an interrupted start');
 
   // several accounts may share the store: each room is served by one member account, under a lease
-  const rooms = createRoomKeeper(deps, { worker: `${process.pid}`, leaseMs: ROOM_LEASE_MS });
+  // (the account's paced sender, made at login below: while it cannot send, rooms another member is in go to that member)
+  let worker: ReturnType<typeof createOutboxWorker> | undefined;
+  const rooms = createRoomKeeper(deps, { worker: `${process.pid}`, leaseMs: ROOM_LEASE_MS, resting: () => worker?.resting() ?? false });
   const demo = config.demo ? createDemoPuppet() : undefined;
   const puppetName = config.demo ? 'wechaty-puppet-mock' : (config.puppet as string);
   const bot = createBot({
@@ -145,7 +147,6 @@ export async function start(config: Config, log: Logger): Promise<Running> {
 
   // the one paced sender of this account, made once we know the account (at login);
   // everything posted outside a reply goes through it
-  let worker: ReturnType<typeof createOutboxWorker> | undefined;
   const startWorker = () => {
     if (worker) return;
     worker = createOutboxWorker(

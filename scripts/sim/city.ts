@@ -366,7 +366,9 @@ export async function simulateCity(o: CityOptions): Promise<CityReport> {
     const deps = createDeps({ store, clock: vt.clock, log, timeZone: TZ, t, locale: 'zh-CN', bell: hub.bellFor(actor, account) });
     const worker = `proc-${k}-${generation}`;
     // the keeper's own timer is never used: the simulation ticks every keeper, every third of the lease
-    const keeper = createRoomKeeper(deps, { worker, leaseMs, everyMs: 2_147_483_647 });
+    // (as main.ts: while the account's sender rests, capped or cooling, its rooms shared with another member go to that member;
+    // the keeper is first asked once both are made)
+    const keeper = createRoomKeeper(deps, { worker, leaseMs, everyMs: 2_147_483_647, resting: () => sender.resting() });
     keepers.push(keeper);
     const port = {
       async send(entry: OutboxEntry): Promise<void> {

@@ -210,6 +210,12 @@ export function createOutboxWorker(deps: Deps, port: SendPort, o: OutboxWorkerOp
     runOnce,
     /** the end of the running cool-down (ms since the epoch), 0 when none */
     coolingUntil: () => coolingUntil,
+    /**
+     * The account cannot send for a while: its daily cap is spent (as last counted) or it is
+     * cooling down after WeChat's "too frequent". Its room keeper then hands on the rooms
+     * another member account is in (src/services/sending/rooms.ts).
+     */
+    resting: () => deps.clock.now().getTime() < coolingUntil || (sent !== null && sent.today >= o.dailyCap),
     start(): void {
       if (running) return;
       running = true;

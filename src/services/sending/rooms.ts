@@ -149,6 +149,15 @@ export interface RoomKeeperOptions {
   leaseMs: number;
   /** how often leases are renewed and free rooms taken (default leaseMs / 3) */
   everyMs?: number;
+  /**
+   * The account cannot send for a while (its daily cap spent, or cooling down after WeChat's
+   * "too frequent": its sender's `resting`). Meanwhile it hands on the rooms another member
+   * account is in — their leases end now, and it takes none of them — so a member that can
+   * send serves them today rather than this account tomorrow; it keeps the rooms it is alone in.
+   * A message heard in such a room that no other member has taken is still handled here (`serve`
+   * takes the room): what a landlord sends is recorded whoever can answer it.
+   */
+  resting?: () => boolean;
 }
 
 /**
@@ -177,9 +186,16 @@ export function createRoomKeeper(deps: Deps, o: RoomKeeperOptions) {
     const me = account;
     const now = clock.now();
     const until = new Date(now.getTime() + o.leaseMs);
-    const mine = await store.roomMembers.distinct('roomId', { account: me });
+    const all = await store.roomMembers.distinct('roomId', { account: me });
     members.clear();
-    for (const roomId of mine) members.add(roomId);
+    for (const roomId of all) members.add(roomId);
+    const handedOn = new Set<string>();
+    if (o.resting?.()) {
+      const shared = await store.roomMembers.distinct('roomId', { roomId: { in: all }, account: { nin: [me] } });
+      for (const roomId of shared) handedOn.add(roomId);
+      if (shared.length) await store.roomLeases.updateWhere({ account: me, roomId: { in: shared } }, { leaseUntil: new Date(0) });
+    }
+    const mine = handedOn.size ? all.filter((r) => !handedOn.has(r)) : all;
     // renewed in one statement, for rooms the account is still in; a lease another member
     // took meanwhile is no longer ours to renew
     await store.roomLeases.updateWhere({ account: me, roomId: { in: mine } }, { leaseUntil: until, worker: o.worker });
