@@ -124,7 +124,18 @@ export interface CityReport {
     /** minutes from the crash until the last entry leased to the dead senders was delivered (null: one never was) */
     inFlightOutAfterMin: number | null;
   } | null;
-  lostAccount: { account: string; at: string; roomsServed: number; roomsTakenOver: number; firstSendAfterMin: number | null } | null;
+  /**
+   * `roomsServed`: the rooms the account bound (it is their first member); `leasesAtLoss`: how many of them it held when lost
+   * (fewer when it had handed rooms on while resting, its cap spent); `roomsTakenOver`: those another account serves at the end
+   */
+  lostAccount: {
+    account: string;
+    at: string;
+    roomsServed: number;
+    leasesAtLoss: number;
+    roomsTakenOver: number;
+    firstSendAfterMin: number | null;
+  } | null;
   storeBytes: number;
   runSeconds: number;
   warnings: number;
@@ -464,9 +475,9 @@ export async function simulateCity(o: CityOptions): Promise<CityReport> {
       const p = procs.find((x) => x.account === victim);
       p?.actor.kill();
       procs = procs.filter((x) => x !== p);
-      const served = await store.roomLeases.count({ account: victim });
-      lostAccount = { account: victim, at: local(lostAt), roomsServed: served, roomsTakenOver: 0, firstSendAfterMin: null };
-      progress(`  account ${victim} lost at ${local(lostAt)} (it served ${served} rooms)`);
+      const held = await store.roomLeases.count({ account: victim });
+      lostAccount = { account: victim, at: local(lostAt), roomsServed: victimRooms.size, leasesAtLoss: held, roomsTakenOver: 0, firstSendAfterMin: null };
+      progress(`  account ${victim} lost at ${local(lostAt)} (it served ${victimRooms.size} rooms, ${held} of them under its lease then)`);
     });
   }
 
@@ -586,7 +597,7 @@ export function describeCity(r: CityReport): string {
     `  per account: ${r.perAccount.map((x) => `${x.account} ${x.messages} (≤${x.maxPerMinute}/min)`).join(', ')}`,
     `  duplicates ${r.duplicates}, lost ${r.lost} (sent but never received ${r.lostDetail.sentNotReceived}, failed ${r.lostDetail.failed}, never sent ${r.lostDetail.unsent})`,
     `  landlords: ${r.landlords.messages.toLocaleString('en')} messages, ${r.landlords.committed.toLocaleString('en')} committed, ${r.landlords.unheard} said while no process served their room (said again later)`,
-    `  crash: ${r.crash ? `at ${r.crash.at} with ${r.crash.leased} entries leased to the dead senders (all out ${r.crash.inFlightOutAfterMin ?? 'never'} min later) and ${r.crash.waiting} waiting, resumed ${r.crash.resumedAt}` : 'none'}; lost account: ${r.lostAccount ? `${r.lostAccount.account} at ${r.lostAccount.at}, ${r.lostAccount.roomsTakenOver}/${r.lostAccount.roomsServed} of its rooms taken over, first post there ${r.lostAccount.firstSendAfterMin ?? '-'} min later` : 'none'}`,
+    `  crash: ${r.crash ? `at ${r.crash.at} with ${r.crash.leased} entries leased to the dead senders (all out ${r.crash.inFlightOutAfterMin ?? 'never'} min later) and ${r.crash.waiting} waiting, resumed ${r.crash.resumedAt}` : 'none'}; lost account: ${r.lostAccount ? `${r.lostAccount.account} at ${r.lostAccount.at}, ${r.lostAccount.roomsTakenOver}/${r.lostAccount.roomsServed} of its rooms taken over (${r.lostAccount.leasesAtLoss} under its lease when lost), first post there ${r.lostAccount.firstSendAfterMin ?? '-'} min later` : 'none'}`,
     `  store ${mb(r.storeBytes)}; run ${r.runSeconds.toFixed(1)} s; ${r.warnings} warnings logged`,
   ].join('\n');
 }
