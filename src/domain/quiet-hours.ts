@@ -26,3 +26,17 @@ export function afterQuietHours(at: Date, timeZone: string): Date {
   }
   return at;
 }
+
+/**
+ * When the quiet hours `at` falls in began (21:00 there, that evening or the one before), or null
+ * outside them. The sender holds a post due before then until 08:00 (a backlog that ran past 21:00,
+ * or a daily cap that frees at night); one queued during them on purpose (a broadcast sent "now" at
+ * 22:00) goes.
+ */
+export function quietSince(at: Date, timeZone: string): Date | null {
+  const { date, hour } = wallClock(at, timeZone);
+  if (hour >= QUIET_END_HOUR && hour < QUIET_START_HOUR) return null;
+  const evening =
+    hour >= QUIET_START_HOUR ? date : wallClock(new Date(zonedInstant(date, '12:00:00', timeZone).getTime() - 86_400_000), timeZone).date;
+  return zonedInstant(evening, `${String(QUIET_START_HOUR).padStart(2, '0')}:00:00`, timeZone);
+}

@@ -1,5 +1,5 @@
 import type { OutboxEntry } from '../../src/domain/types';
-import { afterQuietHours } from '../../src/domain/quiet-hours';
+import { afterQuietHours, quietSince } from '../../src/domain/quiet-hours';
 import { createOutboxWorker, type SendPort } from '../../src/scheduler/outbox-worker';
 import { createReachRecorder } from '../../src/services/reach/recorder';
 import { claimDue, claimNext, enqueue, markFailed, markSent, MAX_ATTEMPTS, PRIORITY } from '../../src/services/sending/outbox';
@@ -241,5 +241,40 @@ describe('quiet hours (21:00–08:00 Asia/Shanghai)', () => {
     ['2026-12-31T15:00:00Z', '2027-01-01T00:00:00.000Z'], // across a year end
   ])('%s → %s', (at, expected) => {
     expect(afterQuietHours(new Date(at), tz).toISOString()).toBe(expected);
+  });
+
+  it.each([
+    ['2026-11-15T14:00:00Z', '2026-11-15T13:00:00.000Z'], // 22:00 → since 21:00 that evening
+    ['2026-11-15T22:30:00Z', '2026-11-15T13:00:00.000Z'], // 06:30 → since 21:00 the evening before
+    ['2026-12-31T20:00:00Z', '2026-12-31T13:00:00.000Z'], // 04:00 on New Year's Day → since 21:00 on New Year's Eve
+    ['2026-11-15T13:00:00Z', '2026-11-15T13:00:00.000Z'], // 21:00 sharp
+    ['2026-11-15T12:59:59Z', null], // 20:59:59
+    ['2026-11-16T00:00:00Z', null], // 08:00 sharp
+  ])('quiet since, at %s: %s', (at, expected) => {
+    expect(quietSince(new Date(at), tz)?.toISOString() ?? null).toBe(expected);
+  });
+
+  it('a post due before 21:00 and still queued then waits for 08:00; replies, and a post queued during the night on purpose, go', async () => {
+    deps.clock.set('2026-11-15T12:00:00Z'); // 20:00: the evening's posts, queued behind a long day
+    await enqueue(deps, [{ key: 'ranking', text: '今日网格排名', roomId: 'r', priority: PRIORITY.bulk }]);
+    deps.clock.set('2026-11-15T13:30:00Z'); // 21:30, not sent yet
+    await enqueue(deps, [{ key: 'reply', text: '收到', roomId: 'r', priority: PRIORITY.reply }]);
+    const take = async () => (await claimDue(deps, { account: 'bot', worker: 'w', leaseMs: 60_000, limit: 10 })).map((e) => e.key);
+    const sent = async (keys: string[]) => {
+      for (const key of keys) await markSent(deps, (await store.outbox.findOne({ key }))!);
+    };
+    const replies = await take();
+    expect(replies).toEqual(['reply']);
+    await sent(replies);
+    expect(await take()).toEqual([]);
+    deps.clock.set('2026-11-15T14:00:00Z'); // 22:00: staff send a fire notice now
+    await enqueue(deps, [{ key: 'urgent', text: '紧急通知：今晚停电，注意用火安全', roomId: 'r', priority: PRIORITY.bulk }]);
+    const urgent = await take();
+    expect(urgent).toEqual(['urgent']);
+    await sent(urgent);
+    deps.clock.set('2026-11-15T23:59:59Z'); // 07:59:59
+    expect(await take()).toEqual([]);
+    deps.clock.set('2026-11-16T00:00:00Z'); // 08:00
+    expect(await take()).toEqual(['ranking']);
   });
 });

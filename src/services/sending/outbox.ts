@@ -1,3 +1,4 @@
+import { quietSince } from '../../domain/quiet-hours';
 import { insertOrNull } from '../../domain/errors';
 import { INVISIBLE, maskPersonal } from '../../domain/privacy';
 import type { OutboxEntry } from '../../domain/types';
@@ -118,12 +119,21 @@ export async function claimDue(
     a.priority - b.priority || a.notBefore.getTime() - b.notBefore.getTime() || (a.id < b.id ? -1 : 1);
   // a few more than asked for are looked at, so entries handed to other accounts do not hide this one's
   const look = Math.max(input.limit, 16);
+  // quiet hours (SPEC §4): a post due before they began waits for 08:00, even when the queue ran late or a daily cap
+  // freed at night; replies go, and so does a post queued during them on purpose (a broadcast sent "now" at 22:00)
+  const since = quietSince(now, deps.timeZone);
+  const sendable = since ? (e: OutboxEntry) => e.priority < PRIORITY.bulk || e.notBefore >= since : () => true;
+  const pendingFilters = since
+    ? [{ priority: { lt: PRIORITY.bulk }, notBefore: { lte: now } }, { notBefore: { gte: since, lte: now } }]
+    : [{ notBefore: { lte: now } }];
   for (let tries = 0; tries < 5; tries += 1) {
-    // one indexed query per account (an IN over both would sort every pending entry)
+    // indexed queries per account (an IN over both would sort every pending entry)
     const due = (
       await Promise.all(
-        accounts.map((account) =>
-          store.outbox.find({ account, status: 'pending', notBefore: { lte: now } }, { sort: { priority: 1, notBefore: 1 }, limit: look }),
+        accounts.flatMap((account) =>
+          pendingFilters.map((f) =>
+            store.outbox.find({ account, status: 'pending', ...f }, { sort: { priority: 1, notBefore: 1 }, limit: look }),
+          ),
         ),
       )
     ).flat();
@@ -136,7 +146,7 @@ export async function claimDue(
         { sort: { priority: 1, notBefore: 1 }, limit: look },
       )),
     );
-    const seen = due.sort(order).slice(0, look);
+    const seen = [...new Map(due.filter(sendable).map((e) => [e.id, e])).values()].sort(order).slice(0, look);
     if (!seen.length) return [];
     const rooms = await sendableRooms(
       deps,
@@ -196,7 +206,8 @@ export async function claimCompanions(
       status: 'pending',
       priority: PRIORITY.bulk,
       photoId: null,
-      notBefore: { lte: now },
+      // (in quiet hours only posts queued during them, as claimDue takes)
+      notBefore: { gte: quietSince(now, deps.timeZone) ?? new Date(0), lte: now },
       account: { in: [input.account, '*'] },
     },
     { sort: { notBefore: 1 }, limit: 10 },
