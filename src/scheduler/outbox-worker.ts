@@ -1,9 +1,19 @@
 import { redactPersonal } from '../domain/privacy';
+import { quietSince } from '../domain/quiet-hours';
 import type { OutboxEntry } from '../domain/types';
 import type { Deps } from '../services/deps';
 import { audit } from '../services/access/audit';
 import type { ReachRecorder } from '../services/reach/recorder';
-import { claimCompanions, claimDue, markFailed, markSent, MERGE_MAX_CHARS, mergeable, release } from '../services/sending/outbox';
+import {
+  claimCompanions,
+  claimDue,
+  heldByQuietHours,
+  markFailed,
+  markSent,
+  MERGE_MAX_CHARS,
+  mergeable,
+  release,
+} from '../services/sending/outbox';
 
 /** Sends one outbox entry through WeChat; throws when it did not go out. */
 export interface SendPort {
@@ -145,6 +155,16 @@ export function createOutboxWorker(deps: Deps, port: SendPort, o: OutboxWorkerOp
       const gap = o.intervalMs + Math.floor(random() * o.jitterMs) + (lastRoom !== null && target !== lastRoom ? o.roomSwitchMs : 0);
       const wait = lastSentAt === null ? 0 : lastSentAt + gap - deps.clock.now().getTime();
       if (wait > 0) await sleep(wait);
+      // the pace's wait ran into quiet hours: a post due before them goes back (with the rest of the batch) to wait for 08:00
+      if (heldByQuietHours(entry, quietSince(deps.clock.now(), deps.timeZone))) {
+        await Promise.all(
+          units
+            .slice(i)
+            .flat()
+            .map((rest) => release(deps, rest)),
+        );
+        return i > 0 ? outcome : 'idle';
+      }
       try {
         await port.send(companions.length ? merged(entry, companions) : entry);
       } catch (e) {

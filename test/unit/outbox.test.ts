@@ -218,6 +218,21 @@ describe('outbox worker', () => {
     expect(again.snapshot(deps.clock.now()).coolingUntil).toBeNull();
   });
 
+  it('a post taken just before 21:00 whose pace runs past it goes back to wait for 08:00, not out at 21:00:03', async () => {
+    deps.clock.set('2026-11-15T12:59:58Z'); // 20:59:58
+    await enqueue(deps, [{ key: 'r1', text: '收到', roomId: 'r', priority: PRIORITY.reply }, { key: 'p', text: '今日网格排名', roomId: 'r', priority: PRIORITY.bulk }]);
+    const { sent, port } = recorder();
+    const w = createOutboxWorker(deps, port, options, sleep);
+    expect(await w.runOnce()).toBe('sent');
+    expect(await w.runOnce()).toBe('idle'); // taken at 20:59:58, the 3 s pace ends in quiet hours
+    expect(sent.map((x) => x.key)).toEqual(['r1']);
+    expect(await store.outbox.findOne({ key: 'p' })).toMatchObject({ status: 'pending', attempts: 0, leasedBy: null });
+    expect(await w.runOnce()).toBe('idle');
+    deps.clock.set('2026-11-16T00:00:00Z'); // 08:00
+    expect(await w.runOnce()).toBe('sent');
+    expect(sent.map((x) => x.key)).toEqual(['r1', 'p']);
+  });
+
   it('attempts nothing while the account is logged out, and sends once it is back', async () => {
     await enqueue(deps, [{ key: 'k', text: 't', roomId: 'r' }]);
     const live = createReachRecorder(deps.clock.now());

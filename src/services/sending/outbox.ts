@@ -122,7 +122,7 @@ export async function claimDue(
   // quiet hours (SPEC §4): a post due before they began waits for 08:00, even when the queue ran late or a daily cap
   // freed at night; replies go, and so does a post queued during them on purpose (a broadcast sent "now" at 22:00)
   const since = quietSince(now, deps.timeZone);
-  const sendable = since ? (e: OutboxEntry) => e.priority < PRIORITY.bulk || e.notBefore >= since : () => true;
+  const sendable = (e: OutboxEntry) => !heldByQuietHours(e, since);
   const pendingFilters = since
     ? [{ priority: { lt: PRIORITY.bulk }, notBefore: { lte: now } }, { notBefore: { gte: since, lte: now } }]
     : [{ notBefore: { lte: now } }];
@@ -180,6 +180,13 @@ export async function claimDue(
   }
   return [];
 }
+
+/**
+ * Whether quiet hours that began at `since` (`quietSince`; null outside them) hold this entry: a post
+ * due before they began. Replies, and posts queued during them on purpose, are not held.
+ */
+export const heldByQuietHours = (e: OutboxEntry, since: Date | null): boolean =>
+  since !== null && e.priority >= PRIORITY.bulk && e.notBefore < since;
 
 /** The longest text a merged post may have (WeChat takes a few thousand characters; a longer one is sent apart). */
 export const MERGE_MAX_CHARS = 2000;
